@@ -1,0 +1,101 @@
+package dev.switchboard.cli;
+
+import dev.switchboard.config.ConfigException;
+import dev.switchboard.config.ServerConfig;
+import dev.switchboard.config.Settings;
+import dev.switchboard.server.Node;
+import dev.switchboard.standalone.StandaloneServer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.BindException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** Starts the standalone server and runs until SIGTERM or SIGINT. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = "Start the standalone server (the default when no command is given).")
+final class ServeCommand implements Callable<Integer> {
+  /** Extra time for the JVM to exit after the drain, before the watchdog halts it. */
+  private static final Duration EXIT_MARGIN = Duration.ofSeconds(5);
+
+  @Mixin ServeOptions options = new ServeOptions();
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    return serve(options, spec.commandLine().getErr());
+  }
+
+  static int serve(ServeOptions options, PrintWriter err) {
+    Logging.configure();
+    ServerConfig config;
+    try {
+      Path file = options.config != null ? options.config : configFromEnvironment();
+      config = ServerConfig.from(Settings.load(file, System.getenv(), System.getProperties(), options.asSettings()));
+    } catch (ConfigException e) {
+      err.println("switchboard: " + e.getMessage());
+      return ExitCodes.CONFIG;
+    }
+    StandaloneServer server;
+    try {
+      server = StandaloneServer.start(config);
+    } catch (BindException e) {
+      err.println("switchboard: cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage());
+      return ExitCodes.UNAVAILABLE;
+    } catch (IOException e) {
+      err.println("switchboard: cannot start: " + e.getMessage());
+      return ExitCodes.UNAVAILABLE;
+    } catch (ConfigException e) {
+      err.println("switchboard: " + e.getMessage());
+      return ExitCodes.CONFIG;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(server, config, stopped), "switchboard-shutdown"));
+    System.out.printf(
+        "Switchboard %s listening on %s (engine %s); WebSocket at %s/ws, demo page at %s/%n",
+        Node.version(), server.httpUri(), config.engine(), server.wsUri(), server.httpUri());
+    System.out.flush();
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return ExitCodes.OK;
+  }
+
+  private static void shutdown(StandaloneServer server, ServerConfig config, CountDownLatch stopped) {
+    Duration grace = config.shutdownTimeout();
+    Thread watchdog =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(grace.plus(EXIT_MARGIN).toMillis());
+                Runtime.getRuntime().halt(ExitCodes.UNAVAILABLE);
+              } catch (InterruptedException e) {
+                // shutdown finished in time
+              }
+            },
+            "switchboard-exit-watchdog");
+    watchdog.setDaemon(true);
+    watchdog.start();
+    System.out.println("Switchboard shutting down: closing clients (up to " + grace.toMillis() + " ms)");
+    server.stop(grace);
+    System.out.println("Switchboard stopped");
+    watchdog.interrupt();
+    stopped.countDown();
+  }
+
+  private static Path configFromEnvironment() {
+    String p = System.getProperty("switchboard.config", System.getenv("SWITCHBOARD_CONFIG"));
+    return p == null || p.isBlank() ? null : Path.of(p);
+  }
+}

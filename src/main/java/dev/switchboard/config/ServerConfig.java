@@ -1,0 +1,129 @@
+package dev.switchboard.config;
+
+import dev.switchboard.http.ApiKey;
+import dev.switchboard.server.OriginPolicy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The validated configuration of a node. Built by {@link #from}, which fails with a {@link
+ * ConfigException} naming the first bad key. Each field is documented next to its key in {@code
+ * server-config/switchboard.properties}.
+ */
+public record ServerConfig(
+    String host,
+    int port,
+    Optional<Path> tlsKeystore,
+    String tlsKeystorePassword,
+    String engine,
+    int maxMessageSize,
+    Duration idleTimeout,
+    int echoMaxMessageSize,
+    long outboxMaxBytes,
+    int maxSubscriptions,
+    List<String> allowedOrigins,
+    Optional<ApiKey> apiKey,
+    int maxBodySize,
+    Duration shutdownTimeout,
+    Optional<Path> staticDir) {
+
+  /** Every key this record reads; the defaults file must list exactly these. */
+  public static final Set<String> KEYS =
+      Set.of(
+          "server.host",
+          "server.port",
+          "tls.keystore",
+          "tls.keystore-password",
+          "engine",
+          "ws.max-message-size",
+          "ws.idle-timeout",
+          "echo.max-message-size",
+          "outbox.max-bytes",
+          "hub.max-subscriptions",
+          "origins.allowed",
+          "api.key",
+          "http.max-body-size",
+          "shutdown.timeout",
+          "static.dir");
+
+  /** 1 GiB: above this a single message is a mistake, not a use case. */
+  private static final long MAX_MESSAGE = 1L << 30;
+
+  /** Validates {@code settings} into a configuration. */
+  public static ServerConfig from(Settings settings) {
+    Values v = new Values(settings);
+    String host = v.string("server.host");
+    if (host.isEmpty()) {
+      throw v.invalid("server.host", "a host name or IP address to bind, like 127.0.0.1");
+    }
+    int port = v.integer("server.port", 0, 65535);
+    Optional<Path> keystore = optionalPath(v, "tls.keystore", true);
+    int maxMessage = (int) v.bytes("ws.max-message-size", 16, MAX_MESSAGE);
+    long outbox = v.bytes("outbox.max-bytes", 1024, 1L << 40);
+    if (outbox < maxMessage) {
+      throw v.invalid("outbox.max-bytes", "at least ws.max-message-size (" + maxMessage + " bytes)");
+    }
+    List<String> origins =
+        Arrays.stream(v.string("origins.allowed").split(","))
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .toList();
+    try {
+      OriginPolicy.of(origins);
+    } catch (IllegalArgumentException e) {
+      throw v.invalid(
+          "origins.allowed",
+          "comma-separated origins like https://app.example.com, http://localhost:*,"
+              + " https://*.example.com or * (" + e.getMessage() + ")");
+    }
+    Optional<ApiKey> apiKey;
+    try {
+      apiKey = ApiKey.parse(v.string("api.key"));
+    } catch (IllegalArgumentException e) {
+      throw v.invalid("api.key", "a key, or sha256: followed by 64 hex digits (" + e.getMessage() + ")");
+    }
+    return new ServerConfig(
+        host,
+        port,
+        keystore,
+        v.string("tls.keystore-password"),
+        v.oneOf("engine", "memory"),
+        maxMessage,
+        v.duration("ws.idle-timeout", Duration.ofSeconds(1), Duration.ofDays(1)),
+        (int) v.bytes("echo.max-message-size", 16, MAX_MESSAGE),
+        outbox,
+        v.integer("hub.max-subscriptions", 1, 1_000_000),
+        origins,
+        apiKey,
+        (int) v.bytes("http.max-body-size", 64, MAX_MESSAGE),
+        v.duration("shutdown.timeout", Duration.ZERO, Duration.ofMinutes(10)),
+        optionalPath(v, "static.dir", false));
+  }
+
+  /** Defaults with {@code overrides}; for tests and embedding. */
+  public static ServerConfig defaults(java.util.Map<String, String> overrides) {
+    return from(Settings.defaultsOnly().with(overrides));
+  }
+
+  /** Whether the standalone server speaks TLS. */
+  public boolean tls() {
+    return tlsKeystore.isPresent();
+  }
+
+  private static Optional<Path> optionalPath(Values v, String key, boolean file) {
+    String s = v.string(key);
+    if (s.isEmpty()) {
+      return Optional.empty();
+    }
+    Path p = Path.of(s);
+    if (file ? !Files.isRegularFile(p) : !Files.isDirectory(p)) {
+      throw v.invalid(key, file ? "an existing file" : "an existing directory");
+    }
+    return Optional.of(p);
+  }
+}

@@ -1,0 +1,155 @@
+package dev.switchboard.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * Raw configuration values merged from all sources, each remembering where it came from so an
+ * error can say which source to fix. Sources, later winning: bundled defaults, configuration file,
+ * environment, system properties, flags. Immutable.
+ */
+public final class Settings {
+  /** The bundled defaults: {@code server-config/switchboard.properties} on the classpath. */
+  public static final String DEFAULTS_RESOURCE = "/switchboard.properties";
+  /** Prefix of system properties that set a key. */
+  public static final String PROPERTY_PREFIX = "switchboard.";
+  /** Prefix of environment variables that set a key. */
+  public static final String ENV_PREFIX = "SWITCHBOARD_";
+
+  private final Map<String, String> values;
+  private final Map<String, String> sources;
+
+  private Settings(Map<String, String> values, Map<String, String> sources) {
+    this.values = Collections.unmodifiableMap(values);
+    this.sources = Collections.unmodifiableMap(sources);
+  }
+
+  /**
+   * Merges every source.
+   *
+   * @param configFile a properties file, or null
+   * @param env the environment (System.getenv() in production)
+   * @param systemProperties system properties (System.getProperties() in production)
+   * @param flags values given on the command line, by key
+   * @throws ConfigException for an unknown key or an unreadable file
+   */
+  public static Settings load(
+      Path configFile, Map<String, String> env, Properties systemProperties, Map<String, String> flags) {
+    Map<String, String> values = new LinkedHashMap<>(defaults());
+    Map<String, String> sources = new LinkedHashMap<>();
+    values.keySet().forEach(k -> sources.put(k, "default"));
+    Set<String> known = Set.copyOf(values.keySet());
+
+    if (configFile != null) {
+      Properties file = read(configFile);
+      for (String key : file.stringPropertyNames()) {
+        put(values, sources, known, key, file.getProperty(key), "file " + configFile);
+      }
+    }
+    for (String key : known) {
+      String name = envName(key);
+      if (env.containsKey(name)) {
+        put(values, sources, known, key, env.get(name), "environment variable " + name);
+      }
+    }
+    for (String name : systemProperties.stringPropertyNames()) {
+      if (name.startsWith(PROPERTY_PREFIX) && !name.equals("switchboard.config")) {
+        String key = name.substring(PROPERTY_PREFIX.length());
+        put(values, sources, known, key, systemProperties.getProperty(name), "system property " + name);
+      }
+    }
+    for (Map.Entry<String, String> flag : flags.entrySet()) {
+      put(values, sources, known, flag.getKey(), flag.getValue(), "command-line flag");
+    }
+    return new Settings(values, sources);
+  }
+
+  /** Only the bundled defaults, for tests and tools. */
+  public static Settings defaultsOnly() {
+    return load(null, Map.of(), new Properties(), Map.of());
+  }
+
+  /** A copy with {@code overrides} applied as flags; for tests and embedding. */
+  public Settings with(Map<String, String> overrides) {
+    Map<String, String> v = new LinkedHashMap<>(values);
+    Map<String, String> s = new LinkedHashMap<>(sources);
+    for (Map.Entry<String, String> e : overrides.entrySet()) {
+      put(v, s, values.keySet(), e.getKey(), e.getValue(), "override");
+    }
+    return new Settings(v, s);
+  }
+
+  /** {@code server.port} becomes {@code SWITCHBOARD_SERVER_PORT}. */
+  public static String envName(String key) {
+    return ENV_PREFIX + key.replace('.', '_').replace('-', '_').toUpperCase(Locale.ROOT);
+  }
+
+  /** The raw value of {@code key}, trimmed; empty when unset. */
+  public String get(String key) {
+    String v = values.get(key);
+    if (v == null) {
+      throw new IllegalArgumentException("no such configuration key: " + key);
+    }
+    return v.trim();
+  }
+
+  /** Where the value of {@code key} came from, for error messages. */
+  public String source(String key) {
+    return sources.getOrDefault(key, "default");
+  }
+
+  /** Every known key. */
+  public Set<String> keys() {
+    return values.keySet();
+  }
+
+  private static void put(
+      Map<String, String> values,
+      Map<String, String> sources,
+      Set<String> known,
+      String key,
+      String value,
+      String source) {
+    if (!known.contains(key)) {
+      throw new ConfigException(
+          "unknown configuration key '" + key + "' (from " + source + "); see server-config/switchboard.properties");
+    }
+    values.put(key, value);
+    sources.put(key, source);
+  }
+
+  private static Map<String, String> defaults() {
+    try (InputStream in = Settings.class.getResourceAsStream(DEFAULTS_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("missing " + DEFAULTS_RESOURCE + " on the classpath");
+      }
+      Properties p = new Properties();
+      p.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+      Map<String, String> m = new LinkedHashMap<>();
+      p.stringPropertyNames().stream().sorted().forEach(k -> m.put(k, p.getProperty(k)));
+      return m;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + DEFAULTS_RESOURCE, e);
+    }
+  }
+
+  private static Properties read(Path file) {
+    Properties p = new Properties();
+    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      p.load(r);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage());
+    }
+    return p;
+  }
+}

@@ -1,0 +1,232 @@
+package dev.switchboard.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.hub.Hub;
+import dev.switchboard.protocol.ChannelName;
+import dev.switchboard.protocol.Command;
+import dev.switchboard.protocol.CommandDecoder;
+import dev.switchboard.protocol.ErrorCode;
+import dev.switchboard.protocol.Payload;
+import dev.switchboard.protocol.ProtocolException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger.Level;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The HTTP API: {@code POST /api/publish}, {@code GET /api/stats}, {@code GET /health} and {@code
+ * GET /ready}. Every refusal is a JSON error body with a status and is counted. Thread-safe.
+ */
+public final class HttpApi {
+  private static final System.Logger LOG = System.getLogger(HttpApi.class.getName());
+
+  /**
+   * How long a publish may wait for the engine before the caller gets 503. Long enough for a
+   * Redis round trip under load, short enough that callers' own timeouts do not fire first.
+   */
+  private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(5);
+
+  private final Hub hub;
+  private final Optional<ApiKey> apiKey;
+  private final int maxBodySize;
+  private final String version;
+  private final long startedAt = System.currentTimeMillis();
+  private final ObjectMapper json = new ObjectMapper();
+  private final CommandDecoder decoder = new CommandDecoder();
+
+  public HttpApi(Hub hub, Optional<ApiKey> apiKey, int maxBodySize, String version) {
+    this.hub = hub;
+    this.apiKey = apiKey;
+    this.maxBodySize = maxBodySize;
+    this.version = version;
+  }
+
+  /** Answers one request. Never throws: unexpected failures become 500 with a JSON body. */
+  public ApiResponse handle(ApiRequest request) {
+    try {
+      return switch (request.path()) {
+        case "/health" -> onlyGet(request, this::health);
+        case "/ready" -> onlyGet(request, this::ready);
+        case "/api/stats" -> onlyGet(request, () -> authorized(request).orElseGet(this::stats));
+        case "/api/publish" -> publish(request);
+        default -> refuse(404, ErrorCode.UNKNOWN_OP, "no such API resource: " + request.path());
+      };
+    } catch (RuntimeException e) {
+      LOG.log(Level.ERROR, "HTTP API " + request.method() + " " + request.path() + " failed", e);
+      return refuse(500, ErrorCode.INTERNAL, "internal error");
+    }
+  }
+
+  private ApiResponse health() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("status", "up");
+    m.put("version", version);
+    m.put("engine", hub.engineName());
+    m.put("connections", hub.connectionCount());
+    m.put("uptime_ms", System.currentTimeMillis() - startedAt);
+    return ApiResponse.ok(write(m));
+  }
+
+  private ApiResponse ready() {
+    boolean engineReady = hub.isReady();
+    boolean accepting = hub.isAccepting();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("ready", engineReady && accepting);
+    m.put("engine", Map.of("name", hub.engineName(), "ready", engineReady));
+    m.put("accepting", accepting);
+    return new ApiResponse(engineReady && accepting ? 200 : 503, write(m), Map.of());
+  }
+
+  private ApiResponse stats() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("connections", hub.connectionCount());
+    m.put("channels", hub.channelCount());
+    m.put("queued_bytes", hub.queuedBytes());
+    m.putAll(hub.metrics().snapshot());
+    return ApiResponse.ok(write(m));
+  }
+
+  private ApiResponse publish(ApiRequest request) {
+    if (!request.method().equals("POST")) {
+      return refuse(405, ErrorCode.UNKNOWN_OP, "use POST").withHeader("Allow", "POST");
+    }
+    Optional<ApiResponse> denied = authorized(request);
+    if (denied.isPresent()) {
+      return denied.get();
+    }
+    String type = mediaType(request.header().apply("Content-Type"));
+    boolean binary = type.equals("application/octet-stream");
+    if (!binary && !type.equals("application/json")) {
+      return refuse(415, ErrorCode.MALFORMED, "Content-Type must be application/json or application/octet-stream");
+    }
+    if (request.contentLength() > maxBodySize) {
+      return refuse(413, ErrorCode.TOO_LARGE, "body over " + maxBodySize + " bytes");
+    }
+    byte[] body;
+    try {
+      body = readBody(request.body());
+    } catch (IOException e) {
+      return refuse(400, ErrorCode.MALFORMED, "could not read the body: " + e.getMessage());
+    }
+    if (body == null) {
+      return refuse(413, ErrorCode.TOO_LARGE, "body over " + maxBodySize + " bytes");
+    }
+    Command.Publish command;
+    try {
+      command = binary ? binaryPublish(request.query(), body) : decoder.decodePublish(new String(body, StandardCharsets.UTF_8));
+    } catch (ProtocolException e) {
+      return refuse(400, e.code(), e.getMessage());
+    }
+    return awaitPublish(command);
+  }
+
+  private ApiResponse awaitPublish(Command.Publish command) {
+    try {
+      hub.publish(command.channel(), command.payload())
+          .toCompletableFuture()
+          .get(PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      return ApiResponse.ok("{\"ok\":true}");
+    } catch (ExecutionException e) {
+      return refuse(503, ErrorCode.UNAVAILABLE, "publish failed: " + e.getCause().getMessage());
+    } catch (TimeoutException e) {
+      return refuse(503, ErrorCode.UNAVAILABLE, "publish not confirmed within " + PUBLISH_TIMEOUT.toSeconds() + " s");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return refuse(503, ErrorCode.UNAVAILABLE, "interrupted");
+    }
+  }
+
+  /** {@code POST /api/publish?channel=news} with an octet-stream body publishes binary. */
+  private static Command.Publish binaryPublish(String query, byte[] body) throws ProtocolException {
+    String channel = queryParam(query, "channel");
+    if (channel == null) {
+      throw new ProtocolException(ErrorCode.BAD_FIELD, "channel query parameter is required", Command.NO_ID);
+    }
+    String problem = ChannelName.problem(channel);
+    if (problem != null) {
+      throw new ProtocolException(ErrorCode.BAD_CHANNEL, problem, Command.NO_ID);
+    }
+    return new Command.Publish(Command.NO_ID, channel, new Payload.Binary(body));
+  }
+
+  /**
+   * Empty when the caller may use the API: with a key configured, the right bearer token; without
+   * one, a loopback caller.
+   */
+  private Optional<ApiResponse> authorized(ApiRequest request) {
+    if (apiKey.isPresent()) {
+      String auth = request.header().apply("Authorization");
+      String token = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim() : null;
+      if (apiKey.get().matches(token)) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          refuse(401, ErrorCode.UNAUTHORIZED, "missing or wrong API key")
+              .withHeader("WWW-Authenticate", "Bearer"));
+    }
+    if (request.remote() != null && request.remote().isLoopbackAddress()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        refuse(403, ErrorCode.UNAUTHORIZED, "no API key is configured: only loopback callers are allowed"));
+  }
+
+  private ApiResponse onlyGet(ApiRequest request, java.util.function.Supplier<ApiResponse> get) {
+    if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
+      return refuse(405, ErrorCode.UNKNOWN_OP, "use GET").withHeader("Allow", "GET, HEAD");
+    }
+    return get.get();
+  }
+
+  private ApiResponse refuse(int status, ErrorCode code, String message) {
+    hub.metrics().error(code);
+    return ApiResponse.error(status, code, message);
+  }
+
+  /** Reads the body, or returns null when it is longer than the limit. */
+  private byte[] readBody(InputStream in) throws IOException {
+    byte[] body = in.readNBytes(maxBodySize + 1);
+    return body.length > maxBodySize ? null : body;
+  }
+
+  private static String mediaType(String contentType) {
+    if (contentType == null) {
+      return "";
+    }
+    int semicolon = contentType.indexOf(';');
+    String t = semicolon < 0 ? contentType : contentType.substring(0, semicolon);
+    return t.trim().toLowerCase(Locale.ROOT);
+  }
+
+  private static String queryParam(String query, String name) {
+    if (query == null) {
+      return null;
+    }
+    for (String pair : query.split("&")) {
+      int eq = pair.indexOf('=');
+      String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      if (key.equals(name)) {
+        return eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      }
+    }
+    return null;
+  }
+
+  private String write(Object value) {
+    try {
+      return json.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write " + value, e);
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package dev.switchboard.hub;
+
+import dev.switchboard.protocol.ErrorCode;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counters of everything the hub accepts, delivers, refuses or drops. Nothing is refused or
+ * dropped without being counted here. Thread-safe; counting never blocks.
+ */
+public final class HubMetrics {
+  final LongAdder connectionsOpened = new LongAdder();
+  final LongAdder connectionsClosed = new LongAdder();
+  final LongAdder commands = new LongAdder();
+  final LongAdder publishes = new LongAdder();
+  final LongAdder deliveries = new LongAdder();
+  final LongAdder droppedFrames = new LongAdder();
+  private final LongAdder handshakesRefused = new LongAdder();
+  private final Map<ErrorCode, LongAdder> errors = new EnumMap<>(ErrorCode.class);
+  private final Map<Integer, LongAdder> closes = new ConcurrentHashMap<>();
+
+  HubMetrics() {
+    for (ErrorCode code : ErrorCode.values()) {
+      errors.put(code, new LongAdder());
+    }
+  }
+
+  /** Counts an error reply (or an HTTP API refusal) with {@code code}. */
+  public void error(ErrorCode code) {
+    errors.get(code).increment();
+  }
+
+  /** Counts a WebSocket handshake refused before the upgrade (e.g. a disallowed origin). */
+  public void handshakeRefused() {
+    handshakesRefused.increment();
+  }
+
+  public long handshakesRefused() {
+    return handshakesRefused.sum();
+  }
+
+  /** Counts a close the server initiated with {@code code}. */
+  public void close(int code) {
+    closes.computeIfAbsent(code, c -> new LongAdder()).increment();
+  }
+
+  public long errors(ErrorCode code) {
+    return errors.get(code).sum();
+  }
+
+  public long closes(int code) {
+    LongAdder a = closes.get(code);
+    return a == null ? 0 : a.sum();
+  }
+
+  public long publishes() {
+    return publishes.sum();
+  }
+
+  public long deliveries() {
+    return deliveries.sum();
+  }
+
+  public long droppedFrames() {
+    return droppedFrames.sum();
+  }
+
+  /** A point-in-time copy for the stats endpoint, with stable key names. */
+  public Map<String, Object> snapshot() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("connections_opened", connectionsOpened.sum());
+    m.put("connections_closed", connectionsClosed.sum());
+    m.put("commands", commands.sum());
+    m.put("publishes", publishes.sum());
+    m.put("deliveries", deliveries.sum());
+    m.put("dropped_frames", droppedFrames.sum());
+    m.put("handshakes_refused", handshakesRefused.sum());
+    Map<String, Long> e = new LinkedHashMap<>();
+    errors.forEach((code, n) -> e.put(code.label(), n.sum()));
+    m.put("errors", e);
+    Map<String, Long> c = new LinkedHashMap<>();
+    closes.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(en -> c.put(String.valueOf(en.getKey()), en.getValue().sum()));
+    m.put("closes", c);
+    return m;
+  }
+}

@@ -1,0 +1,28 @@
+package dev.switchboard.hub;
+
+/**
+ * Limits of the hub core.
+ *
+ * @param outboxMaxBytes bytes that may wait for one slow client before it is closed as a slow
+ *     consumer
+ * @param maxSubscriptions channels one connection may be subscribed to at once
+ */
+public record HubOptions(long outboxMaxBytes, int maxSubscriptions) {
+  /** 1 MiB of outbox: 16,000 small messages or a few large ones, per client. */
+  public static final long DEFAULT_OUTBOX_MAX_BYTES = 1 << 20;
+  /** Enough for a dashboard subscribing to a few hundred feeds; the set is per connection. */
+  public static final int DEFAULT_MAX_SUBSCRIPTIONS = 512;
+
+  public HubOptions {
+    if (outboxMaxBytes < 1) {
+      throw new IllegalArgumentException("outboxMaxBytes must be positive");
+    }
+    if (maxSubscriptions < 1) {
+      throw new IllegalArgumentException("maxSubscriptions must be positive");
+    }
+  }
+
+  public static HubOptions defaults() {
+    return new HubOptions(DEFAULT_OUTBOX_MAX_BYTES, DEFAULT_MAX_SUBSCRIPTIONS);
+  }
+}

@@ -1,0 +1,51 @@
+package dev.switchboard.protocol;
+
+/**
+ * The channel name syntax: 1 to {@value #MAX_LENGTH} characters from {@code A-Z a-z 0-9} and
+ * {@code _ - . : @ / =}. A {@code :} separates the namespace from the rest ({@code chat:lobby} is
+ * in namespace {@code chat}).
+ *
+ * <p>Why so strict: names are written into JSON pushes and Redis keys without escaping, appear in
+ * logs and metrics, and {@code *} is reserved for patterns. Why 128: long enough for
+ * {@code tenant:resource:uuid} shapes, short enough to fit the binary envelope's one-byte length.
+ */
+public final class ChannelName {
+  /** The longest allowed channel name, in characters (all of them ASCII). */
+  public static final int MAX_LENGTH = 128;
+
+  private ChannelName() {}
+
+  /** Whether {@code name} is a valid channel name. */
+  public static boolean isValid(String name) {
+    return problem(name) == null;
+  }
+
+  /** Why {@code name} is not a valid channel name, or {@code null} when it is valid. */
+  public static String problem(String name) {
+    if (name == null || name.isEmpty()) {
+      return "channel name is empty";
+    }
+    if (name.length() > MAX_LENGTH) {
+      return "channel name is longer than " + MAX_LENGTH + " characters";
+    }
+    for (int i = 0; i < name.length(); i++) {
+      if (!isAllowed(name.charAt(i))) {
+        return "channel name contains a character outside [A-Za-z0-9_-.:@/=] at index " + i;
+      }
+    }
+    return null;
+  }
+
+  private static boolean isAllowed(char c) {
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || c == '_'
+        || c == '-'
+        || c == '.'
+        || c == ':'
+        || c == '@'
+        || c == '/'
+        || c == '=';
+  }
+}

@@ -1,0 +1,68 @@
+package dev.switchboard.protocol;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A WebSocket close status as Switchboard sends it: the numeric code, a stable name and whether a
+ * client should reconnect after it.
+ *
+ * <p>Switchboard's own codes live in 4000–4999 (RFC 6455 §7.4.2 reserves that range for
+ * applications): 4000–4499 mean "reconnect" (the problem was this connection, not the client),
+ * 4500–4999 mean "final" (reconnecting with the same credentials or behaviour will fail again).
+ * A few standard codes from RFC 6455 are used with their standard meaning.
+ *
+ * @param code the status code sent in the close frame
+ * @param name a stable, lower-case identifier used in metrics and documentation
+ * @param reconnect whether a well-behaved client should reconnect (with backoff)
+ */
+public record CloseCode(int code, String name, boolean reconnect) {
+
+  /** The server is shutting down or the application is being undeployed. */
+  public static final CloseCode GOING_AWAY = new CloseCode(1001, "going_away", true);
+
+  /** A message exceeded the configured maximum size. */
+  public static final CloseCode MESSAGE_TOO_BIG = new CloseCode(1009, "message_too_big", true);
+
+  /** An unexpected server error; details are in the server log. */
+  public static final CloseCode INTERNAL_ERROR = new CloseCode(1011, "internal_error", true);
+
+  /**
+   * The connection's outbox overflowed because the client did not read fast enough. Messages
+   * queued for it were dropped; the client should reconnect and recover.
+   */
+  public static final CloseCode SLOW_CONSUMER = new CloseCode(4000, "slow_consumer", true);
+
+  private static final List<CloseCode> KNOWN =
+      List.of(GOING_AWAY, MESSAGE_TOO_BIG, INTERNAL_ERROR, SLOW_CONSUMER);
+
+  public CloseCode {
+    if (!isSendable(code)) {
+      throw new IllegalArgumentException("not a sendable close code: " + code);
+    }
+    if (code >= 4000 && reconnect != (code < 4500)) {
+      throw new IllegalArgumentException(
+          "close code " + code + " must be " + (code < 4500 ? "reconnect" : "final"));
+    }
+  }
+
+  /** Every close code Switchboard itself sends, for documentation and tests. */
+  public static List<CloseCode> known() {
+    return KNOWN;
+  }
+
+  /** Looks up a code Switchboard sends. */
+  public static Optional<CloseCode> of(int code) {
+    return KNOWN.stream().filter(c -> c.code == code).findFirst();
+  }
+
+  /**
+   * Whether an endpoint may put {@code code} in a close frame (RFC 6455 §7.4): 1000–1003,
+   * 1007–1011, 1012–1014 and 3000–4999. 1004–1006 and 1015 are reserved and never sent.
+   */
+  public static boolean isSendable(int code) {
+    return (code >= 1000 && code <= 1003)
+        || (code >= 1007 && code <= 1014)
+        || (code >= 3000 && code <= 4999);
+  }
+}

@@ -1,0 +1,168 @@
+package dev.switchboard.protocol;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * Decodes client frames into {@link Command}s: JSON text frames and the binary publish envelope.
+ * Stateless and thread-safe.
+ *
+ * <p>The {@code data} of a publish is not parsed into a tree: the decoder validates it while
+ * skipping over it and keeps the exact text, so a publication is never re-serialized.
+ */
+public final class CommandDecoder {
+  /**
+   * Largest id accepted: 2^53 - 1, the largest integer a JavaScript client can hold exactly, so
+   * every id survives a round trip through a browser.
+   */
+  public static final long MAX_ID = (1L << 53) - 1;
+
+  private final JsonFactory json = new JsonFactory();
+
+  /** Decodes one JSON text frame. */
+  public Command decode(String text) throws ProtocolException {
+    return toCommand(parse(text));
+  }
+
+  /**
+   * Decodes the body of an HTTP publish, {@code {"channel":"news","data":...}}: the fields of a
+   * publish command, with {@code op} optional.
+   */
+  public Command.Publish decodePublish(String text) throws ProtocolException {
+    Fields f = parse(text);
+    if (f.op == null) {
+      f.op = "publish";
+    } else if (!f.op.equals("publish")) {
+      throw new ProtocolException(ErrorCode.BAD_FIELD, "op must be publish or absent", f.id);
+    }
+    return (Command.Publish) toCommand(f);
+  }
+
+  private Fields parse(String text) throws ProtocolException {
+    Fields f = new Fields();
+    try (JsonParser p = json.createParser(text)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new ProtocolException(ErrorCode.MALFORMED, "a command must be a JSON object", f.id);
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken value = p.nextToken();
+        readField(name, value, p, text, f);
+      }
+      if (p.nextToken() != null) {
+        throw new ProtocolException(ErrorCode.MALFORMED, "unexpected content after the command", f.id);
+      }
+    } catch (JsonProcessingException e) {
+      throw new ProtocolException(ErrorCode.MALFORMED, "invalid JSON: " + e.getOriginalMessage(), f.id);
+    } catch (IOException e) {
+      // A String source cannot fail with plain I/O errors; treat it as a parse failure anyway.
+      throw new ProtocolException(ErrorCode.MALFORMED, "unreadable command", f.id);
+    }
+    return f;
+  }
+
+  /**
+   * Decodes a binary frame: the publish envelope described in docs/PROTOCOL.md. The buffer is
+   * read from its position to its limit; the payload is copied.
+   */
+  public Command decodeBinary(ByteBuffer frame) throws ProtocolException {
+    return BinaryEnvelope.decodePublish(frame);
+  }
+
+  private static void readField(String name, JsonToken value, JsonParser p, String text, Fields f)
+      throws IOException, ProtocolException {
+    switch (name) {
+      case "id" -> f.id = readId(value, p);
+      case "op" -> f.op = readString(name, value, p, f);
+      case "channel" -> f.channel = readString(name, value, p, f);
+      case "data" -> f.data = readRawValue(p, text);
+      default -> p.skipChildren(); // unknown fields are ignored, for forward compatibility
+    }
+  }
+
+  private static long readId(JsonToken value, JsonParser p) throws IOException, ProtocolException {
+    if (value != JsonToken.VALUE_NUMBER_INT
+        || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+        || p.getLongValue() < 0
+        || p.getLongValue() > MAX_ID) {
+      throw new ProtocolException(
+          ErrorCode.BAD_FIELD, "id must be an integer from 0 to " + MAX_ID, Command.NO_ID);
+    }
+    return p.getLongValue();
+  }
+
+  private static String readString(String name, JsonToken value, JsonParser p, Fields f)
+      throws IOException, ProtocolException {
+    if (value != JsonToken.VALUE_STRING) {
+      // Keep reading so that a malformed rest of the frame is still reported as malformed.
+      p.skipChildren();
+      f.badField = f.badField == null ? name + " must be a string" : f.badField;
+      return null;
+    }
+    return p.getText();
+  }
+
+  private static String readRawValue(JsonParser p, String text) throws IOException {
+    int start = (int) p.currentTokenLocation().getCharOffset();
+    if (p.currentToken().isStructStart()) {
+      p.skipChildren();
+    } else {
+      p.finishToken();
+    }
+    int end = (int) p.currentLocation().getCharOffset();
+    return text.substring(start, end);
+  }
+
+  private static Command toCommand(Fields f) throws ProtocolException {
+    if (f.badField != null) {
+      throw new ProtocolException(ErrorCode.BAD_FIELD, f.badField, f.id);
+    }
+    if (f.op == null) {
+      throw new ProtocolException(ErrorCode.BAD_FIELD, "op is required", f.id);
+    }
+    return switch (f.op) {
+      case "subscribe" -> new Command.Subscribe(f.id, requireChannel(f));
+      case "unsubscribe" -> new Command.Unsubscribe(f.id, requireChannel(f));
+      case "publish" -> new Command.Publish(f.id, requireChannel(f), requireData(f));
+      case "ping" -> new Command.Ping(f.id);
+      default -> throw new ProtocolException(
+          ErrorCode.UNKNOWN_OP, "unknown op '" + abbreviate(f.op) + "'", f.id);
+    };
+  }
+
+  private static String requireChannel(Fields f) throws ProtocolException {
+    if (f.channel == null) {
+      throw new ProtocolException(ErrorCode.BAD_FIELD, "channel is required", f.id);
+    }
+    String problem = ChannelName.problem(f.channel);
+    if (problem != null) {
+      throw new ProtocolException(ErrorCode.BAD_CHANNEL, problem, f.id);
+    }
+    return f.channel;
+  }
+
+  private static Payload requireData(Fields f) throws ProtocolException {
+    if (f.data == null) {
+      throw new ProtocolException(ErrorCode.BAD_FIELD, "data is required", f.id);
+    }
+    return new Payload.Json(f.data);
+  }
+
+  /** Keeps error messages short when a client sends a huge bogus op. */
+  private static String abbreviate(String s) {
+    return s.length() <= 32 ? s : s.substring(0, 32) + "...";
+  }
+
+  /** The fields of one command as read so far. Confined to one decode call. */
+  private static final class Fields {
+    long id = Command.NO_ID;
+    String op;
+    String channel;
+    String data;
+    String badField;
+  }
+}

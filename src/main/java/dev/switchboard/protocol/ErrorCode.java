@@ -1,0 +1,49 @@
+package dev.switchboard.protocol;
+
+/**
+ * Error codes carried by a reply {@code {"id":..,"error":{"code":..,"message":..}}}. The
+ * connection stays open after any of them. The HTTP API uses the same codes in its JSON error
+ * bodies. Codes are stable: never renumber, only add.
+ */
+public enum ErrorCode {
+  /** An unexpected server error; details are in the server log. */
+  INTERNAL(100, "internal"),
+  /** The frame is not valid JSON, not a JSON object, or a binary frame is not a valid envelope. */
+  MALFORMED(101, "malformed"),
+  /** {@code op} names no known command. */
+  UNKNOWN_OP(102, "unknown_op"),
+  /** A required field is missing or a field has the wrong type or range. */
+  BAD_FIELD(103, "bad_field"),
+  /** The channel name breaks the channel syntax (see {@link ChannelName}). */
+  BAD_CHANNEL(104, "bad_channel"),
+  /** A payload is larger than allowed. */
+  TOO_LARGE(105, "too_large"),
+  /** The connection already holds the maximum number of subscriptions. */
+  SUBSCRIPTION_LIMIT(106, "subscription_limit"),
+  /** The connection is already subscribed to this channel. */
+  ALREADY_SUBSCRIBED(107, "already_subscribed"),
+  /** The connection is not subscribed to this channel. */
+  NOT_SUBSCRIBED(108, "not_subscribed"),
+  /** The engine could not perform the operation now; retry later. Never reported as success. */
+  UNAVAILABLE(109, "unavailable"),
+  /** The HTTP API key is missing or wrong, or the caller is not allowed. */
+  UNAUTHORIZED(110, "unauthorized");
+
+  private final int code;
+  private final String label;
+
+  ErrorCode(int code, String label) {
+    this.code = code;
+    this.label = label;
+  }
+
+  /** The number on the wire. */
+  public int code() {
+    return code;
+  }
+
+  /** A stable lower-case name used in metrics and documentation. */
+  public String label() {
+    return label;
+  }
+}

@@ -1,0 +1,65 @@
+package dev.switchboard.protocol;
+
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+
+/**
+ * Encodes server-to-client text frames. Channel names need no escaping (see {@link ChannelName});
+ * published data is inserted as the exact JSON text it arrived as; only error messages are
+ * escaped. Stateless and thread-safe.
+ */
+public final class Frames {
+  private Frames() {}
+
+  /** {@code {"id":1,"ok":true}} */
+  public static String ok(long id) {
+    return "{\"id\":" + id + ",\"ok\":true}";
+  }
+
+  /**
+   * A success reply with more fields: {@code extra} is the JSON text of those fields without
+   * braces, e.g. {@code "\"offset\":4"}.
+   */
+  public static String ok(long id, String extra) {
+    return "{\"id\":" + id + ",\"ok\":true," + extra + "}";
+  }
+
+  /**
+   * {@code {"id":3,"error":{"code":104,"message":"..."}}}; without {@code "id"} when the command
+   * carried none or it could not be read.
+   */
+  public static String error(long id, ErrorCode code, String message) {
+    StringBuilder b = new StringBuilder(64 + message.length());
+    b.append('{');
+    if (id != Command.NO_ID) {
+      b.append("\"id\":").append(id).append(',');
+    }
+    b.append("\"error\":").append(errorBody(code, message)).append('}');
+    return b.toString();
+  }
+
+  /** {@code {"code":104,"message":"..."}}, shared with the HTTP API's error bodies. */
+  public static String errorBody(ErrorCode code, String message) {
+    StringBuilder b = new StringBuilder(32 + message.length());
+    b.append("{\"code\":").append(code.code()).append(",\"message\":\"");
+    JsonStringEncoder.getInstance().quoteAsString(message, b);
+    return b.append("\"}").toString();
+  }
+
+  /** {@code {"channel":"news","data":<json>}}: encoded once per publication. */
+  public static String publication(String channel, String json) {
+    return new StringBuilder(24 + channel.length() + json.length())
+        .append("{\"channel\":\"")
+        .append(channel)
+        .append("\",\"data\":")
+        .append(json)
+        .append('}')
+        .toString();
+  }
+
+  /** Quotes {@code text} as a JSON string literal. */
+  public static String quote(String text) {
+    StringBuilder b = new StringBuilder(text.length() + 2).append('"');
+    JsonStringEncoder.getInstance().quoteAsString(text, b);
+    return b.append('"').toString();
+  }
+}

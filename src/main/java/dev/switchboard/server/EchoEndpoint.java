@@ -1,0 +1,109 @@
+package dev.switchboard.server;
+
+import dev.switchboard.hub.OutFrame;
+import dev.switchboard.hub.Outbox;
+import dev.switchboard.protocol.CloseCode;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.MessageHandler;
+import jakarta.websocket.Session;
+import java.nio.ByteBuffer;
+
+/**
+ * {@code /echo}: sends every text and binary message back as it came. Binary messages arrive as
+ * partial messages and are gathered into one buffer of the message's size, so a 16 MiB message
+ * is held once, not once by the container and again here. Replies go through a bounded {@link
+ * Outbox}, so a client that sends without reading is closed as a slow consumer instead of
+ * growing the server's memory.
+ */
+public final class EchoEndpoint extends Endpoint {
+  private final EndpointOptions options;
+  private final Endpoints endpoints;
+
+  EchoEndpoint(EndpointOptions options, Endpoints endpoints) {
+    this.options = options;
+    this.endpoints = endpoints;
+  }
+
+  @Override
+  public void onOpen(Session session, EndpointConfig config) {
+    int max = options.echoMaxMessageSize();
+    session.setMaxTextMessageBufferSize(max);
+    // For partial messages this bounds one frame; the whole message is bounded below.
+    session.setMaxBinaryMessageBufferSize(max);
+    session.setMaxIdleTimeout(options.idleTimeout().toMillis());
+    endpoints.opened(session);
+    JakartaTransport transport = new JakartaTransport(session, endpoints.closer());
+    // Two messages of the maximum size may wait: one echoing, one just gathered.
+    Outbox outbox = new Outbox(transport, 2L * max, failure -> {});
+    session.addMessageHandler(
+        String.class,
+        (MessageHandler.Whole<String>) text -> offer(outbox, transport, new OutFrame.Text(text)));
+    session.addMessageHandler(
+        ByteBuffer.class, new Gatherer(max, outbox, transport));
+  }
+
+  @Override
+  public void onClose(Session session, CloseReason closeReason) {
+    // The outbox and gatherer die with the session.
+    endpoints.closed(session);
+  }
+
+  private static void offer(Outbox outbox, JakartaTransport transport, OutFrame frame) {
+    if (outbox.offer(frame) == Outbox.Offer.OVERFLOW) {
+      outbox.close();
+      transport.close(CloseCode.SLOW_CONSUMER, "echo replies are not being read");
+    }
+  }
+
+  /** Collects the parts of one binary message. Called by the container one part at a time. */
+  private static final class Gatherer implements MessageHandler.Partial<ByteBuffer> {
+    private final int max;
+    private final Outbox outbox;
+    private final JakartaTransport transport;
+    private ByteBuffer message;
+
+    Gatherer(int max, Outbox outbox, JakartaTransport transport) {
+      this.max = max;
+      this.outbox = outbox;
+      this.transport = transport;
+    }
+
+    @Override
+    public void onMessage(ByteBuffer part, boolean last) {
+      if (message == null && last) {
+        ByteBuffer copy = ByteBuffer.allocate(part.remaining()).put(part).flip();
+        offer(outbox, transport, new OutFrame.Binary(copy));
+        return;
+      }
+      int needed = (message == null ? 0 : message.position()) + part.remaining();
+      if (needed > max) {
+        message = null;
+        outbox.close();
+        transport.close(CloseCode.MESSAGE_TOO_BIG, "echo message over " + max + " bytes");
+        return;
+      }
+      if (message == null || message.remaining() < part.remaining()) {
+        message = grow(message, needed);
+      }
+      message.put(part);
+      if (last) {
+        ByteBuffer whole = message.flip();
+        message = null;
+        offer(outbox, transport, new OutFrame.Binary(whole));
+      }
+    }
+
+    /** Doubles the buffer (bounded by max) so a message in many small parts is copied O(n). */
+    private ByteBuffer grow(ByteBuffer old, int needed) {
+      int capacity = Math.max(needed, old == null ? 64 * 1024 : Math.min(max, old.capacity() * 2));
+      capacity = Math.max(capacity, needed);
+      ByteBuffer b = ByteBuffer.allocate(Math.min(capacity, max));
+      if (old != null) {
+        b.put(old.flip());
+      }
+      return b;
+    }
+  }
+}

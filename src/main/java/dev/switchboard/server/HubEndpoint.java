@@ -1,0 +1,67 @@
+package dev.switchboard.server;
+
+import dev.switchboard.hub.ClientConnection;
+import dev.switchboard.hub.Hub;
+import dev.switchboard.protocol.CloseCode;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.MessageHandler;
+import jakarta.websocket.Session;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+
+/**
+ * The hub protocol endpoint on {@code /ws}: one instance per session, made by {@link
+ * SwitchboardConfigurator}. Turns session events into {@link ClientConnection} calls.
+ */
+public final class HubEndpoint extends Endpoint {
+  private static final System.Logger LOG = System.getLogger(HubEndpoint.class.getName());
+
+  private final Hub hub;
+  private final EndpointOptions options;
+  private final Endpoints endpoints;
+  /** Set in onOpen, read by later callbacks of the same session. */
+  private volatile ClientConnection connection;
+
+  HubEndpoint(Hub hub, EndpointOptions options, Endpoints endpoints) {
+    this.hub = hub;
+    this.options = options;
+    this.endpoints = endpoints;
+  }
+
+  @Override
+  public void onOpen(Session session, EndpointConfig config) {
+    session.setMaxTextMessageBufferSize(options.maxMessageSize());
+    session.setMaxBinaryMessageBufferSize(options.maxMessageSize());
+    session.setMaxIdleTimeout(options.idleTimeout().toMillis());
+    endpoints.opened(session);
+    ClientConnection c = hub.open(new JakartaTransport(session, endpoints.closer()));
+    connection = c;
+    session.addMessageHandler(String.class, (MessageHandler.Whole<String>) c::onText);
+    session.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) c::onBinary);
+    if (!hub.isAccepting()) {
+      c.close(CloseCode.GOING_AWAY, "server shutting down");
+    }
+  }
+
+  @Override
+  public void onClose(Session session, CloseReason closeReason) {
+    endpoints.closed(session);
+    ClientConnection c = connection;
+    if (c != null) {
+      if (closeReason.getCloseCode().getCode() == CloseCode.MESSAGE_TOO_BIG.code()) {
+        hub.metrics().close(CloseCode.MESSAGE_TOO_BIG.code());
+      }
+      c.onClosed();
+    }
+  }
+
+  @Override
+  public void onError(Session session, Throwable error) {
+    ClientConnection c = connection;
+    LOG.log(
+        Level.DEBUG,
+        () -> "session " + (c == null ? session.getId() : c.id()) + " error: " + error);
+  }
+}

@@ -1,0 +1,189 @@
+package dev.switchboard.standalone;
+
+import dev.switchboard.config.ConfigException;
+import dev.switchboard.config.ServerConfig;
+import dev.switchboard.server.Node;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.server.ServerEndpointConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import org.glassfish.grizzly.http.server.CLStaticHttpHandler;
+import org.glassfish.grizzly.http.server.HttpHandler;
+import org.glassfish.grizzly.http.server.HttpHandlerRegistration;
+import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.http.server.ServerConfiguration;
+import org.glassfish.grizzly.http.server.StaticHttpHandler;
+import org.glassfish.grizzly.ssl.SSLEngineConfigurator;
+import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
+
+/**
+ * The standalone server: one Grizzly listener on the configured host and port serving the
+ * WebSocket endpoints (Tyrus), the web pages, the HTTP API and, when a keystore is configured,
+ * TLS for all of them.
+ *
+ * <p>Lifecycle: {@link #start} binds and returns a running server; {@link #stop} drains clients
+ * (1001) within the configured shutdown timeout and releases the port. Thread-safe.
+ */
+public final class StandaloneServer implements AutoCloseable {
+  /** Frame header room on top of the largest message: 2 + 8 length + 4 mask bytes, rounded up. */
+  private static final int FRAME_OVERHEAD = 16;
+
+  private final Node node;
+  private final HttpServer http;
+  private final NetworkListener listener;
+  private final boolean tls;
+  private boolean stopped;
+
+  private StandaloneServer(Node node, HttpServer http, NetworkListener listener, boolean tls) {
+    this.node = node;
+    this.http = http;
+    this.listener = listener;
+    this.tls = tls;
+  }
+
+  /**
+   * Builds and starts a server.
+   *
+   * @throws IOException when the port cannot be bound
+   * @throws ConfigException when the TLS keystore cannot be used
+   */
+  public static StandaloneServer start(ServerConfig config) throws IOException {
+    Node node = new Node(config, ownOrigins(config));
+    try {
+      NetworkListener listener = new NetworkListener("switchboard", config.host(), config.port());
+      // Grizzly's keep-alive timeout would also close idle upgraded WebSockets; sessions have
+      // their own idle timeout instead.
+      listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
+      if (config.tls()) {
+        listener.setSecure(true);
+        listener.setSSLEngineConfig(new SSLEngineConfigurator(sslContext(config), false, false, false));
+      }
+      TyrusContainer container = new TyrusContainer(node.endpoints().largestMessageSize() + FRAME_OVERHEAD);
+      for (ServerEndpointConfig endpoint : node.endpoints().configs()) {
+        container.register(endpoint);
+      }
+      listener.registerAddOn(new WebSocketAddOn(container, "/"));
+
+      HttpServer http = new HttpServer();
+      http.addListener(listener);
+      ServerConfiguration sc = http.getServerConfiguration();
+      sc.setHttpServerName("Switchboard");
+      sc.setHttpServerVersion(Node.version());
+      sc.setJmxEnabled(false);
+      sc.setPassTraceRequest(false);
+      sc.setDefaultQueryEncoding(StandardCharsets.UTF_8);
+      sc.addHttpHandler(
+          new ApiHandler(node.api()),
+          HttpHandlerRegistration.fromString("/health"),
+          HttpHandlerRegistration.fromString("/ready"),
+          HttpHandlerRegistration.fromString("/api/*"));
+      sc.addHttpHandler(staticPages(config), HttpHandlerRegistration.ROOT);
+      http.start();
+      return new StandaloneServer(node, http, listener, config.tls());
+    } catch (DeploymentException e) {
+      node.close();
+      throw new IllegalStateException("endpoint registration failed", e);
+    } catch (IOException | RuntimeException e) {
+      node.close();
+      throw e;
+    }
+  }
+
+  /** The port bound (the real one when 0 was configured). */
+  public int port() {
+    return listener.getPort();
+  }
+
+  /** {@code http://host:port} or {@code https://host:port}. */
+  public URI httpUri() {
+    return URI.create((tls ? "https" : "http") + "://" + hostForUri() + ":" + port());
+  }
+
+  /** {@code ws://host:port} or {@code wss://host:port}. */
+  public URI wsUri() {
+    return URI.create((tls ? "wss" : "ws") + "://" + hostForUri() + ":" + port());
+  }
+
+  public Node node() {
+    return node;
+  }
+
+  /** Drains within the configured shutdown timeout, then stops. */
+  @Override
+  public void close() {
+    stop(node.config().shutdownTimeout());
+  }
+
+  /**
+   * Stops accepting connections, closes every client with 1001, waits up to {@code grace} for
+   * them, then stops the server. Idempotent.
+   */
+  public synchronized void stop(Duration grace) {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    try {
+      listener.getTransport().unbindAll(); // refuse new TCP connections first
+    } catch (RuntimeException e) {
+      // Unbinding is best effort; shutdownNow below releases the port anyway.
+    }
+    node.drain(grace);
+    http.shutdownNow();
+    node.close();
+  }
+
+  private String hostForUri() {
+    String h = listener.getHost();
+    if (h.equals("0.0.0.0") || h.equals("::")) {
+      return "127.0.0.1";
+    }
+    return h.contains(":") ? "[" + h + "]" : h;
+  }
+
+  /** The server's own origins, allowed by default next to localhost. */
+  private static List<String> ownOrigins(ServerConfig config) {
+    List<String> origins = new ArrayList<>();
+    if (config.port() != 0 && !config.host().equals("0.0.0.0") && !config.host().equals("::")) {
+      String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+      origins.add((config.tls() ? "https" : "http") + "://" + host + ":" + config.port());
+    }
+    return origins;
+  }
+
+  private static HttpHandler staticPages(ServerConfig config) {
+    if (config.staticDir().isPresent()) {
+      StaticHttpHandler h = new StaticHttpHandler(config.staticDir().get().toString());
+      h.setFileCacheEnabled(false);
+      return h;
+    }
+    return new CLStaticHttpHandler(StandaloneServer.class.getClassLoader(), "/webapp/");
+  }
+
+  private static SSLContext sslContext(ServerConfig config) {
+    char[] password = config.tlsKeystorePassword().toCharArray();
+    try (InputStream in = Files.newInputStream(config.tlsKeystore().orElseThrow())) {
+      KeyStore ks = KeyStore.getInstance("PKCS12");
+      ks.load(in, password);
+      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(ks, password);
+      SSLContext ctx = SSLContext.getInstance("TLS");
+      ctx.init(kmf.getKeyManagers(), null, null);
+      return ctx;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new ConfigException(
+          "cannot use tls.keystore " + config.tlsKeystore().get() + ": " + e.getMessage());
+    }
+  }
+}
