@@ -22,4 +22,21 @@ public record ApiRequest(
     Function<String, String> header,
     InetAddress remote,
     long contentLength,
-    InputStream body) {}
+    InputStream body) {
+
+  /** Parses the IP literal a server reports as the remote address; no name lookup happens. */
+  public static InetAddress address(String ipLiteral) {
+    if (ipLiteral == null || ipLiteral.isEmpty()) {
+      return null;
+    }
+    // Only IPv4 or IPv6 literals reach getByName, so it never resolves a name.
+    if (ipLiteral.indexOf(':') < 0 && !ipLiteral.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+      return null;
+    }
+    try {
+      return InetAddress.getByName(ipLiteral);
+    } catch (java.net.UnknownHostException e) {
+      return null;
+    }
+  }
+}

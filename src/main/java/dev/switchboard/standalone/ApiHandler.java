@@ -3,8 +3,6 @@ package dev.switchboard.standalone;
 import dev.switchboard.http.ApiRequest;
 import dev.switchboard.http.ApiResponse;
 import dev.switchboard.http.HttpApi;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.glassfish.grizzly.http.server.HttpHandler;
@@ -28,7 +26,7 @@ final class ApiHandler extends HttpHandler {
                 request.getRequestURI(),
                 request.getQueryString(),
                 request::getHeader,
-                address(request.getRemoteAddr()),
+                ApiRequest.address(request.getRemoteAddr()),
                 request.getContentLengthLong(),
                 request.getInputStream()));
     response.setStatus(r.status());
@@ -41,15 +39,6 @@ final class ApiHandler extends HttpHandler {
     response.setContentLength(body.length);
     if (!request.getMethod().getMethodString().equals("HEAD")) {
       response.getOutputStream().write(body);
-    }
-  }
-
-  private static InetAddress address(String literal) {
-    try {
-      // A literal IP address: no name lookup happens.
-      return literal == null ? null : InetAddress.getByName(literal);
-    } catch (UnknownHostException e) {
-      return null;
     }
   }
 }

@@ -1,0 +1,94 @@
+package dev.switchboard.web;
+
+import dev.switchboard.config.ConfigException;
+import dev.switchboard.config.ServerConfig;
+import dev.switchboard.config.Settings;
+import dev.switchboard.server.Node;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.ServletRegistration;
+import jakarta.servlet.annotation.WebListener;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.server.ServerContainer;
+import jakarta.websocket.server.ServerEndpointConfig;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Starts Switchboard inside a Jakarta EE web container. The node lives as long as the web
+ * application; nothing is static, so two deployments in one container are independent.
+ *
+ * <p>Configuration: the bundled defaults, then the file named by the context parameter, system
+ * property or environment variable {@code switchboard.config} / {@code SWITCHBOARD_CONFIG}, then
+ * environment variables and system properties as for the standalone server. The keys of the
+ * standalone listener ({@code server.*}, {@code tls.*}, {@code static.dir}) do not apply: the
+ * container owns the port, TLS and the pages.
+ */
+@WebListener
+public final class SwitchboardListener implements ServletContextListener {
+  private static final System.Logger LOG = System.getLogger(SwitchboardListener.class.getName());
+  private static final String NODE_ATTRIBUTE = Node.class.getName();
+
+  @Override
+  public void contextInitialized(ServletContextEvent event) {
+    ServletContext ctx = event.getServletContext();
+    ServerConfig config = loadConfig(ctx);
+    ServerContainer container =
+        (ServerContainer) ctx.getAttribute(ServerContainer.class.getName());
+    if (container == null) {
+      throw new IllegalStateException(
+          "this container offers no Jakarta WebSocket ServerContainer; Switchboard cannot run here");
+    }
+    Node node = new Node(config, List.of());
+    try {
+      for (ServerEndpointConfig endpoint : node.endpoints().configs()) {
+        container.addEndpoint(endpoint);
+      }
+    } catch (DeploymentException e) {
+      node.close();
+      throw new IllegalStateException("WebSocket endpoint registration failed", e);
+    }
+    ServletRegistration.Dynamic api = ctx.addServlet("switchboard-api", new ApiServlet(node.api()));
+    api.addMapping("/health", "/ready", "/api/*");
+    api.setLoadOnStartup(1);
+    ctx.setAttribute(NODE_ATTRIBUTE, node);
+    LOG.log(
+        Level.INFO,
+        "Switchboard " + Node.version() + " started in " + ctx.getServerInfo()
+            + " at context path '" + ctx.getContextPath() + "' (engine " + config.engine() + ")");
+  }
+
+  @Override
+  public void contextDestroyed(ServletContextEvent event) {
+    ServletContext ctx = event.getServletContext();
+    Node node = (Node) ctx.getAttribute(NODE_ATTRIBUTE);
+    if (node == null) {
+      return;
+    }
+    ctx.removeAttribute(NODE_ATTRIBUTE);
+    node.drain(node.config().shutdownTimeout());
+    node.close();
+    LOG.log(Level.INFO, "Switchboard stopped at context path '" + ctx.getContextPath() + "'");
+  }
+
+  private static ServerConfig loadConfig(ServletContext ctx) {
+    String file = ctx.getInitParameter("switchboard.config");
+    if (file == null) {
+      file = System.getProperty("switchboard.config", System.getenv("SWITCHBOARD_CONFIG"));
+    }
+    try {
+      return ServerConfig.from(
+          Settings.load(
+              file == null || file.isBlank() ? null : Path.of(file),
+              System.getenv(),
+              System.getProperties(),
+              Map.of()));
+    } catch (ConfigException e) {
+      LOG.log(Level.ERROR, "Switchboard configuration is invalid: " + e.getMessage());
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,131 @@
+package dev.switchboard.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServerConfigTest {
+  @TempDir Path dir;
+
+  private static Properties props(String... kv) {
+    Properties p = new Properties();
+    for (int i = 0; i < kv.length; i += 2) {
+      p.setProperty(kv[i], kv[i + 1]);
+    }
+    return p;
+  }
+
+  @Test
+  void theDocumentedFileListsExactlyTheKeysTheServerReadsEachWithAComment() throws IOException {
+    Path file = Path.of("server-config/switchboard.properties");
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      if (!line.isBlank() && !line.startsWith("#")) {
+        String key = line.substring(0, line.indexOf('='));
+        keys.add(key);
+        assertThat(lines.get(i - 1)).as("comment above %s", key).startsWith("#");
+      }
+    }
+    assertThat(keys).containsExactlyInAnyOrderElementsOf(ServerConfig.KEYS);
+    assertThat(Settings.defaultsOnly().keys()).containsExactlyInAnyOrderElementsOf(ServerConfig.KEYS);
+  }
+
+  @Test
+  void defaultsAreTheDocumentedOnes() {
+    ServerConfig c = ServerConfig.from(Settings.defaultsOnly());
+    assertThat(c.host()).isEqualTo("127.0.0.1");
+    assertThat(c.port()).isEqualTo(8080);
+    assertThat(c.engine()).isEqualTo("memory");
+    assertThat(c.maxMessageSize()).isEqualTo(64 * 1024);
+    assertThat(c.echoMaxMessageSize()).isEqualTo(16 * 1024 * 1024);
+    assertThat(c.outboxMaxBytes()).isEqualTo(1024 * 1024);
+    assertThat(c.idleTimeout()).isEqualTo(Duration.ofSeconds(120));
+    assertThat(c.shutdownTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.tls()).isFalse();
+    assertThat(c.apiKey()).isEmpty();
+    assertThat(c.allowedOrigins()).isEmpty();
+  }
+
+  @Test
+  void laterSourcesWinFileThenEnvironmentThenSystemPropertyThenFlag() throws IOException {
+    Path file = dir.resolve("sb.properties");
+    Files.writeString(file, "server.port=1001\nserver.host=0.0.0.0\nhub.max-subscriptions=7\nws.idle-timeout=5s\n");
+    Settings s =
+        Settings.load(
+            file,
+            Map.of("SWITCHBOARD_SERVER_PORT", "1002", "SWITCHBOARD_HUB_MAX_SUBSCRIPTIONS", "8", "SWITCHBOARD_WS_IDLE_TIMEOUT", "6s"),
+            props("switchboard.server.port", "1003", "switchboard.hub.max-subscriptions", "9"),
+            Map.of("server.port", "1004"));
+    ServerConfig c = ServerConfig.from(s);
+    assertThat(c.host()).isEqualTo("0.0.0.0");
+    assertThat(c.idleTimeout()).isEqualTo(Duration.ofSeconds(6));
+    assertThat(c.maxSubscriptions()).isEqualTo(9);
+    assertThat(c.port()).isEqualTo(1004);
+  }
+
+  @Test
+  void environmentNamesUpperCaseAndTurnDotsAndDashesIntoUnderscores() {
+    assertThat(Settings.envName("server.port")).isEqualTo("SWITCHBOARD_SERVER_PORT");
+    assertThat(Settings.envName("tls.keystore-password")).isEqualTo("SWITCHBOARD_TLS_KEYSTORE_PASSWORD");
+  }
+
+  @Test
+  void anInvalidValueNamesTheKeyItsSourceAndTheAcceptedValues() {
+    assertThatThrownBy(() -> ServerConfig.defaults(Map.of("server.port", "eighty")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("server.port")
+        .hasMessageContaining("eighty")
+        .hasMessageContaining("an integer from 0 to 65535");
+    assertThatThrownBy(
+            () -> ServerConfig.from(Settings.load(null, Map.of("SWITCHBOARD_ENGINE", "cassandra"), new Properties(), Map.of())))
+        .hasMessageContaining("engine")
+        .hasMessageContaining("environment variable SWITCHBOARD_ENGINE")
+        .hasMessageContaining("one of memory");
+    assertThatThrownBy(() -> ServerConfig.defaults(Map.of("ws.idle-timeout", "forever")))
+        .hasMessageContaining("ws.idle-timeout")
+        .hasMessageContaining("like 500ms, 30s, 5m or 1h");
+    assertThatThrownBy(() -> ServerConfig.defaults(Map.of("outbox.max-bytes", "2k")))
+        .hasMessageContaining("outbox.max-bytes")
+        .hasMessageContaining("at least ws.max-message-size");
+    assertThatThrownBy(() -> ServerConfig.defaults(Map.of("origins.allowed", "ftp://x")))
+        .hasMessageContaining("origins.allowed");
+    assertThatThrownBy(() -> ServerConfig.defaults(Map.of("api.key", "sha256:abc")))
+        .hasMessageContaining("api.key");
+    assertThatThrownBy(() -> ServerConfig.defaults(Map.of("tls.keystore", "/no/such/file.p12")))
+        .hasMessageContaining("tls.keystore")
+        .hasMessageContaining("an existing file");
+  }
+
+  @Test
+  void unknownKeysAreRefusedSoTyposDoNotPassSilently() throws IOException {
+    Path file = dir.resolve("typo.properties");
+    Files.writeString(file, "server.prot=9000\n");
+    assertThatThrownBy(() -> Settings.load(file, Map.of(), new Properties(), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("server.prot")
+        .hasMessageContaining(file.toString());
+    assertThatThrownBy(() -> Settings.load(null, Map.of(), props("switchboard.sever.port", "1"), Map.of()))
+        .hasMessageContaining("sever.port");
+  }
+
+  @Test
+  void sizesAcceptUnits() {
+    assertThat(ServerConfig.defaults(Map.of("ws.max-message-size", "128KiB")).maxMessageSize()).isEqualTo(131072);
+    assertThat(ServerConfig.defaults(Map.of("ws.max-message-size", "2k")).maxMessageSize()).isEqualTo(2048);
+    assertThat(ServerConfig.defaults(Map.of("outbox.max-bytes", "3MiB")).outboxMaxBytes()).isEqualTo(3 << 20);
+    assertThat(ServerConfig.defaults(Map.of("ws.max-message-size", "1000")).maxMessageSize()).isEqualTo(1000);
+  }
+}

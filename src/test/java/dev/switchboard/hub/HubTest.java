@@ -1,0 +1,243 @@
+package dev.switchboard.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.engine.memory.MemoryBroker;
+import dev.switchboard.protocol.BinaryEnvelope;
+import dev.switchboard.protocol.CloseCode;
+import dev.switchboard.protocol.ErrorCode;
+import dev.switchboard.protocol.Payload;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class HubTest {
+  private Hub hub = new Hub(new HubOptions(64 * 1024, 4), new MemoryBroker());
+
+  @AfterEach
+  void closeHub() {
+    hub.close();
+  }
+
+  private record Client(ClientConnection connection, FakeTransport transport) {
+    void send(String json) {
+      connection.onText(json);
+    }
+
+    List<String> texts() {
+      return transport.texts();
+    }
+
+    String last() {
+      List<String> t = texts();
+      return t.get(t.size() - 1);
+    }
+  }
+
+  private Client connect(FakeTransport transport) {
+    return new Client(hub.open(transport), transport);
+  }
+
+  private Client connect() {
+    return connect(FakeTransport.auto());
+  }
+
+  @Test
+  void subscriberReceivesWhatIsPublishedToItsChannelAndThePublisherGetsItsReply() {
+    Client sub = connect();
+    Client pub = connect();
+    sub.send("{\"id\":1,\"op\":\"subscribe\",\"channel\":\"news\"}");
+    pub.send("{\"id\":7,\"op\":\"publish\",\"channel\":\"news\",\"data\":{\"headline\":\"hi\", \"n\":[1,2]}}");
+
+    assertThat(sub.texts())
+        .containsExactly(
+            "{\"id\":1,\"ok\":true}",
+            "{\"channel\":\"news\",\"data\":{\"headline\":\"hi\", \"n\":[1,2]}}");
+    assertThat(pub.texts()).containsExactly("{\"id\":7,\"ok\":true}");
+    assertThat(hub.metrics().publishes()).isEqualTo(1);
+    assertThat(hub.metrics().deliveries()).isEqualTo(3); // two replies and one publication
+  }
+
+  @Test
+  void aPublicationIsEncodedOnceAndTheSameFrameIsSharedByAllSubscribers() {
+    List<Client> subs = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Client c = connect();
+      c.send("{\"op\":\"subscribe\",\"channel\":\"news\"}");
+      subs.add(c);
+    }
+    hub.publish("news", new Payload.Json("42"));
+
+    OutFrame first = subs.get(0).transport().sent().get(0);
+    for (Client c : subs) {
+      assertThat(c.transport().sent()).hasSize(1);
+      assertThat(c.transport().sent().get(0)).isSameAs(first);
+    }
+  }
+
+  @Test
+  void otherChannelsAndUnsubscribedConnectionsReceiveNothing() {
+    Client sub = connect();
+    sub.send("{\"id\":1,\"op\":\"subscribe\",\"channel\":\"a\"}");
+    sub.send("{\"id\":2,\"op\":\"unsubscribe\",\"channel\":\"a\"}");
+    hub.publish("a", new Payload.Json("1"));
+    hub.publish("b", new Payload.Json("2"));
+
+    assertThat(sub.texts()).containsExactly("{\"id\":1,\"ok\":true}", "{\"id\":2,\"ok\":true}");
+    assertThat(hub.channelCount()).isZero();
+  }
+
+  @Test
+  void binaryPublishReachesSubscribersAsABinaryEnvelope() {
+    Client sub = connect();
+    sub.send("{\"op\":\"subscribe\",\"channel\":\"bin\"}");
+    Client pub = connect();
+    pub.connection().onBinary(BinaryEnvelope.encodePublish(9, "bin", new byte[] {1, 2, 3}));
+
+    assertThat(pub.texts()).containsExactly("{\"id\":9,\"ok\":true}");
+    OutFrame.Binary frame = (OutFrame.Binary) sub.transport().sent().get(0);
+    ByteBuffer b = frame.view();
+    assertThat(b.get()).isEqualTo(BinaryEnvelope.KIND_PUBLICATION);
+    assertThat(b.get()).isZero();
+    byte[] name = new byte[b.get()];
+    b.get(name);
+    assertThat(new String(name, StandardCharsets.US_ASCII)).isEqualTo("bin");
+    assertThat(b.remaining()).isEqualTo(3);
+    assertThat(new byte[] {b.get(), b.get(), b.get()}).containsExactly(1, 2, 3);
+  }
+
+  @Test
+  void everyRefusalIsAnsweredWithItsCodeAndCounted() {
+    Client c = connect();
+    c.send("not json");
+    assertThat(c.last()).startsWith("{\"error\":{\"code\":101,");
+    c.send("{\"id\":1,\"op\":\"dance\"}");
+    assertThat(c.last()).startsWith("{\"id\":1,\"error\":{\"code\":102,");
+    c.send("{\"id\":2,\"op\":\"subscribe\"}");
+    assertThat(c.last()).startsWith("{\"id\":2,\"error\":{\"code\":103,");
+    c.send("{\"id\":3,\"op\":\"subscribe\",\"channel\":\"bad name\"}");
+    assertThat(c.last()).startsWith("{\"id\":3,\"error\":{\"code\":104,");
+    c.send("{\"id\":4,\"op\":\"subscribe\",\"channel\":\"a\"}");
+    c.send("{\"id\":5,\"op\":\"subscribe\",\"channel\":\"a\"}");
+    assertThat(c.last()).startsWith("{\"id\":5,\"error\":{\"code\":107,");
+    c.send("{\"id\":6,\"op\":\"unsubscribe\",\"channel\":\"zzz\"}");
+    assertThat(c.last()).startsWith("{\"id\":6,\"error\":{\"code\":108,");
+    c.send("{\"id\":7,\"op\":\"subscribe\",\"channel\":\"b\"}");
+    c.send("{\"id\":8,\"op\":\"subscribe\",\"channel\":\"c\"}");
+    c.send("{\"id\":9,\"op\":\"subscribe\",\"channel\":\"d\"}");
+    c.send("{\"id\":10,\"op\":\"subscribe\",\"channel\":\"e\"}");
+    assertThat(c.last()).startsWith("{\"id\":10,\"error\":{\"code\":106,");
+    c.connection().onBinary(ByteBuffer.wrap(new byte[] {9}));
+    assertThat(c.last()).startsWith("{\"error\":{\"code\":101,");
+
+    assertThat(hub.metrics().errors(ErrorCode.MALFORMED)).isEqualTo(2);
+    assertThat(hub.metrics().errors(ErrorCode.UNKNOWN_OP)).isEqualTo(1);
+    assertThat(hub.metrics().errors(ErrorCode.BAD_FIELD)).isEqualTo(1);
+    assertThat(hub.metrics().errors(ErrorCode.BAD_CHANNEL)).isEqualTo(1);
+    assertThat(hub.metrics().errors(ErrorCode.ALREADY_SUBSCRIBED)).isEqualTo(1);
+    assertThat(hub.metrics().errors(ErrorCode.NOT_SUBSCRIBED)).isEqualTo(1);
+    assertThat(hub.metrics().errors(ErrorCode.SUBSCRIPTION_LIMIT)).isEqualTo(1);
+    assertThat(c.connection().isOpen()).isTrue();
+    assertThat(c.transport().closedWith()).isNull();
+  }
+
+  @Test
+  void pingIsAnswered() {
+    Client c = connect();
+    c.send("{\"id\":4,\"op\":\"ping\"}");
+    assertThat(c.texts()).containsExactly("{\"id\":4,\"ok\":true}");
+  }
+
+  @Test
+  void slowSubscriberIsClosedWithTheSlowConsumerCodeAndOthersKeepReceiving() {
+    hub.close();
+    hub = new Hub(new HubOptions(1000, 8), new MemoryBroker());
+    FakeTransport stalled = FakeTransport.held(); // never completes a send: a client not reading
+    Client slow = connect(stalled);
+    Client fast = connect();
+    slow.send("{\"op\":\"subscribe\",\"channel\":\"feed\"}");
+    fast.send("{\"op\":\"subscribe\",\"channel\":\"feed\"}");
+
+    String data = "\"" + "x".repeat(80) + "\"";
+    for (int i = 0; i < 100; i++) {
+      hub.publish("feed", new Payload.Json(data));
+    }
+
+    assertThat(stalled.closedWith()).isEqualTo(CloseCode.SLOW_CONSUMER);
+    assertThat(slow.connection().isOpen()).isFalse();
+    assertThat(slow.connection().queuedBytes()).isLessThanOrEqualTo(1000);
+    assertThat(fast.texts()).hasSize(100);
+    assertThat(hub.subscriberCount("feed")).isEqualTo(1);
+    assertThat(hub.metrics().closes(CloseCode.SLOW_CONSUMER.code())).isEqualTo(1);
+    assertThat(hub.metrics().droppedFrames()).isPositive();
+  }
+
+  @Test
+  void closingAConnectionReleasesItsSubscriptions() {
+    Client c = connect();
+    c.send("{\"op\":\"subscribe\",\"channel\":\"a\"}");
+    c.send("{\"op\":\"subscribe\",\"channel\":\"b\"}");
+    assertThat(hub.channelCount()).isEqualTo(2);
+
+    c.connection().onClosed();
+
+    assertThat(hub.channelCount()).isZero();
+    assertThat(hub.connectionCount()).isZero();
+  }
+
+  @Test
+  void closeAllSendsGoingAwayToEveryone() {
+    Client a = connect();
+    Client b = connect();
+    hub.closeAll(CloseCode.GOING_AWAY, "bye");
+    assertThat(a.transport().closedWith()).isEqualTo(CloseCode.GOING_AWAY);
+    assertThat(b.transport().closedWith()).isEqualTo(CloseCode.GOING_AWAY);
+    assertThat(hub.connectionCount()).isZero();
+  }
+
+  @Test
+  void concurrentPublishersProduceOneOrderSeenIdenticallyByEverySubscriber() throws Exception {
+    hub.close();
+    hub = new Hub(new HubOptions(1 << 30, 8), new MemoryBroker());
+    List<Client> subs = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      Client c = connect();
+      c.send("{\"op\":\"subscribe\",\"channel\":\"race\"}");
+      subs.add(c);
+    }
+    int threads = 4;
+    int perThread = 2_000;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    CountDownLatch start = new CountDownLatch(1);
+    for (int t = 0; t < threads; t++) {
+      int thread = t;
+      pool.execute(
+          () -> {
+            try {
+              start.await();
+            } catch (InterruptedException e) {
+              return;
+            }
+            for (int i = 0; i < perThread; i++) {
+              hub.publish("race", new Payload.Json("\"" + thread + "-" + i + "\""));
+            }
+          });
+    }
+    start.countDown();
+    pool.shutdown();
+    assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+
+    List<String> reference = subs.get(0).texts();
+    assertThat(reference).hasSize(threads * perThread);
+    for (Client c : subs) {
+      assertThat(c.texts()).isEqualTo(reference);
+    }
+  }
+}

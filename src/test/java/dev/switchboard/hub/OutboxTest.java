@@ -1,0 +1,106 @@
+package dev.switchboard.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class OutboxTest {
+
+  private static OutFrame.Text frame(int size) {
+    return new OutFrame.Text("x".repeat(size));
+  }
+
+  @Test
+  void keepsOneSendInFlightAndSendsTheNextFromTheCompletion() {
+    FakeTransport t = FakeTransport.held();
+    Outbox outbox = new Outbox(t, 1000, f -> {});
+
+    assertThat(outbox.offer(frame(10))).isEqualTo(Outbox.Offer.QUEUED);
+    assertThat(outbox.offer(frame(10))).isEqualTo(Outbox.Offer.QUEUED);
+    assertThat(outbox.offer(frame(10))).isEqualTo(Outbox.Offer.QUEUED);
+    assertThat(t.sent()).hasSize(1);
+    assertThat(outbox.queuedBytes()).isEqualTo(30);
+
+    t.completeNext();
+    assertThat(t.sent()).hasSize(2);
+    t.completeNext();
+    t.completeNext();
+    assertThat(t.sent()).hasSize(3);
+    assertThat(t.maxInFlight()).isEqualTo(1);
+    assertThat(outbox.queuedBytes()).isZero();
+  }
+
+  @Test
+  void refusesAFrameThatWouldPassTheByteLimit() {
+    FakeTransport t = FakeTransport.held();
+    Outbox outbox = new Outbox(t, 100, f -> {});
+
+    assertThat(outbox.offer(frame(60))).isEqualTo(Outbox.Offer.QUEUED);
+    assertThat(outbox.offer(frame(40))).isEqualTo(Outbox.Offer.QUEUED);
+    assertThat(outbox.offer(frame(1))).isEqualTo(Outbox.Offer.OVERFLOW);
+    assertThat(outbox.queuedBytes()).isEqualTo(100);
+
+    t.completeNext(); // the 60-byte frame left
+    assertThat(outbox.offer(frame(50))).isEqualTo(Outbox.Offer.QUEUED);
+  }
+
+  @Test
+  void acceptsOneOversizedFrameWhenEmptySoALargeMessageNeverWedgesTheConnection() {
+    FakeTransport t = FakeTransport.held();
+    Outbox outbox = new Outbox(t, 100, f -> {});
+
+    assertThat(outbox.offer(frame(500))).isEqualTo(Outbox.Offer.QUEUED);
+    assertThat(outbox.offer(frame(1))).isEqualTo(Outbox.Offer.OVERFLOW);
+  }
+
+  @Test
+  void inlineCompletionsDrainADeepQueueWithoutRecursion() {
+    FakeTransport t = FakeTransport.held();
+    Outbox outbox = new Outbox(t, Long.MAX_VALUE, f -> {});
+    for (int i = 0; i < 200_000; i++) {
+      outbox.offer(frame(1));
+    }
+    assertThat(t.sent()).hasSize(1);
+
+    // From now on every send completes inside Transport.send: recursion would overflow the stack.
+    t.release();
+
+    assertThat(t.sent()).hasSize(200_000);
+    assertThat(outbox.queuedBytes()).isZero();
+    assertThat(outbox.offer(frame(1))).isEqualTo(Outbox.Offer.QUEUED);
+    assertThat(t.sent()).hasSize(200_001);
+  }
+
+  @Test
+  void aFailedSendClosesTheOutboxAndReportsOnce() {
+    FakeTransport t = FakeTransport.held();
+    AtomicReference<Throwable> reported = new AtomicReference<>();
+    Outbox outbox = new Outbox(t, 1000, reported::set);
+    outbox.offer(frame(10));
+    outbox.offer(frame(10));
+
+    IllegalStateException failure = new IllegalStateException("peer gone");
+    t.failNext(failure);
+
+    assertThat(reported.get()).isSameAs(failure);
+    assertThat(outbox.offer(frame(10))).isEqualTo(Outbox.Offer.CLOSED);
+    assertThat(outbox.queuedBytes()).isZero();
+    assertThat(t.sent()).hasSize(1);
+  }
+
+  @Test
+  void closeDropsQueuedFramesAndSaysHowMany() {
+    FakeTransport t = FakeTransport.held();
+    Outbox outbox = new Outbox(t, 1000, f -> {});
+    outbox.offer(frame(10));
+    outbox.offer(frame(10));
+    outbox.offer(frame(10));
+
+    assertThat(outbox.close()).isEqualTo(2); // one is in flight, two were waiting
+    assertThat(outbox.close()).isZero();
+    t.completeNext();
+    assertThat(outbox.queuedBytes()).isZero();
+    assertThat(t.sent()).hasSize(1);
+  }
+}
