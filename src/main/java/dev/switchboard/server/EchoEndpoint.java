@@ -32,7 +32,7 @@ public final class EchoEndpoint extends Endpoint {
     session.setMaxTextMessageBufferSize(max);
     // For partial messages this bounds one frame; the whole message is bounded below.
     session.setMaxBinaryMessageBufferSize(max);
-    session.setMaxIdleTimeout(options.idleTimeout().toMillis());
+    Endpoints.applyIdleTimeout(session, options.idleTimeout());
     endpoints.opened(session);
     JakartaTransport transport = new JakartaTransport(session, endpoints.closer());
     // Two messages of the maximum size may wait: one echoing, one just gathered.

@@ -51,6 +51,32 @@ public final class Endpoints implements AutoCloseable {
     return List.of(ws, echo);
   }
 
+  /**
+   * Prepares a container before the endpoints are registered: the default idle timeout is set to
+   * the configured one (see {@link #applyIdleTimeout}).
+   */
+  public void prepare(jakarta.websocket.WebSocketContainer container) {
+    container.setDefaultMaxSessionIdleTimeout(options.idleTimeout().toMillis());
+  }
+
+  /**
+   * Sets a session's idle timeout unless the container already applied it. Tyrus schedules the
+   * idle check when a session is created with the container default; with a default of 0 the
+   * check runs at once, and if a new timeout was set in onOpen meanwhile it closes the fresh
+   * session as idle. Setting the default first (see {@link #prepare}) and not touching the
+   * session here avoids that race.
+   */
+  static void applyIdleTimeout(Session session, Duration idleTimeout) {
+    if (session.getMaxIdleTimeout() != idleTimeout.toMillis()) {
+      session.setMaxIdleTimeout(idleTimeout.toMillis());
+    }
+  }
+
+  /** The origin policy the endpoints enforce, for servers that check it before the upgrade. */
+  public OriginPolicy origins() {
+    return options.origins();
+  }
+
   /** The largest message any endpoint accepts, for containers that need a frame buffer size. */
   public int largestMessageSize() {
     return Math.max(options.maxMessageSize(), options.echoMaxMessageSize());

@@ -34,7 +34,7 @@ public final class HubEndpoint extends Endpoint {
   public void onOpen(Session session, EndpointConfig config) {
     session.setMaxTextMessageBufferSize(options.maxMessageSize());
     session.setMaxBinaryMessageBufferSize(options.maxMessageSize());
-    session.setMaxIdleTimeout(options.idleTimeout().toMillis());
+    Endpoints.applyIdleTimeout(session, options.idleTimeout());
     endpoints.opened(session);
     ClientConnection c = hub.open(new JakartaTransport(session, endpoints.closer()));
     connection = c;

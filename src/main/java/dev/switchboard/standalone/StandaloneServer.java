@@ -70,9 +70,12 @@ public final class StandaloneServer implements AutoCloseable {
         listener.setSSLEngineConfig(new SSLEngineConfigurator(sslContext(config), false, false, false));
       }
       TyrusContainer container = new TyrusContainer(node.endpoints().largestMessageSize() + FRAME_OVERHEAD);
+      node.endpoints().prepare(container);
       for (ServerEndpointConfig endpoint : node.endpoints().configs()) {
         container.register(endpoint);
       }
+      // The guard must be registered first so it sits in front of Tyrus's filter.
+      listener.registerAddOn(HandshakeFilter.addOn(node.endpoints().origins(), node.hub().metrics()));
       listener.registerAddOn(new WebSocketAddOn(container, "/"));
 
       HttpServer http = new HttpServer();

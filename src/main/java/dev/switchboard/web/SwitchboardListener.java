@@ -43,6 +43,7 @@ public final class SwitchboardListener implements ServletContextListener {
           "this container offers no Jakarta WebSocket ServerContainer; Switchboard cannot run here");
     }
     Node node = new Node(config, List.of());
+    node.endpoints().prepare(container);
     try {
       for (ServerEndpointConfig endpoint : node.endpoints().configs()) {
         container.addEndpoint(endpoint);

@@ -1,0 +1,172 @@
+package dev.switchboard.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A WebSocket client on a plain socket, byte by byte under the test's control: it can stop
+ * reading (a stalled client), and later tests use it to send what well-behaved clients never
+ * send.
+ */
+public final class RawWsClient implements AutoCloseable {
+  /** One frame as received. */
+  public record Frame(int opcode, boolean fin, byte[] payload) {
+    public String text() {
+      return new String(payload, StandardCharsets.UTF_8);
+    }
+
+    /** The status code of a close frame. */
+    public int closeCode() {
+      return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+    }
+  }
+
+  private final Socket socket;
+  private final DataInputStream in;
+  private final OutputStream out;
+  private final String handshakeResponse;
+
+  private RawWsClient(Socket socket, DataInputStream in, String handshakeResponse) throws IOException {
+    this.socket = socket;
+    this.in = in;
+    this.out = socket.getOutputStream();
+    this.handshakeResponse = handshakeResponse;
+  }
+
+  /**
+   * Connects and completes the handshake.
+   *
+   * @param receiveBuffer the socket receive buffer in bytes (small makes a stall bite early), or 0
+   */
+  public static RawWsClient connect(String host, int port, String path, int receiveBuffer) throws IOException {
+    Socket s = new Socket();
+    if (receiveBuffer > 0) {
+      s.setReceiveBufferSize(receiveBuffer); // before connect, so the window is announced small
+    }
+    s.connect(new InetSocketAddress(host, port), 10_000);
+    s.setSoTimeout(10_000);
+    byte[] key = new byte[16];
+    ThreadLocalRandom.current().nextBytes(key);
+    String request =
+        "GET " + path + " HTTP/1.1\r\n"
+            + "Host: " + host + ":" + port + "\r\n"
+            + "Upgrade: websocket\r\n"
+            + "Connection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\n"
+            + "Sec-WebSocket-Version: 13\r\n\r\n";
+    s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+    DataInputStream in = new DataInputStream(s.getInputStream());
+    String response = readHead(in);
+    if (!response.startsWith("HTTP/1.1 101")) {
+      s.close();
+      throw new IOException("handshake refused: " + response);
+    }
+    return new RawWsClient(s, in, response);
+  }
+
+  public String handshakeResponse() {
+    return handshakeResponse;
+  }
+
+  public void sendText(String text) throws IOException {
+    sendFrame(0x1, true, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Sends one masked frame. */
+  public void sendFrame(int opcode, boolean fin, byte[] payload) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(14 + payload.length);
+    b.put((byte) ((fin ? 0x80 : 0) | opcode));
+    if (payload.length < 126) {
+      b.put((byte) (0x80 | payload.length));
+    } else if (payload.length <= 0xffff) {
+      b.put((byte) (0x80 | 126)).putShort((short) payload.length);
+    } else {
+      b.put((byte) (0x80 | 127)).putLong(payload.length);
+    }
+    byte[] mask = new byte[4];
+    ThreadLocalRandom.current().nextBytes(mask);
+    b.put(mask);
+    for (int i = 0; i < payload.length; i++) {
+      b.put((byte) (payload[i] ^ mask[i & 3]));
+    }
+    out.write(b.array(), 0, b.position());
+    out.flush();
+  }
+
+  /** Reads the next frame, failing after the socket timeout. */
+  public Frame readFrame() throws IOException {
+    int b0 = in.readUnsignedByte();
+    int b1 = in.readUnsignedByte();
+    long len = b1 & 0x7f;
+    if (len == 126) {
+      len = in.readUnsignedShort();
+    } else if (len == 127) {
+      len = in.readLong();
+    }
+    byte[] payload = new byte[(int) len];
+    in.readFully(payload);
+    return new Frame(b0 & 0x0f, (b0 & 0x80) != 0, payload);
+  }
+
+  /**
+   * Reads frames until a close frame and returns it; data frames before it are skipped. Fails if
+   * the stream ends first.
+   */
+  public Frame readUntilClose() throws IOException {
+    while (true) {
+      Frame f = readFrame();
+      if (f.opcode() == 0x8) {
+        return f;
+      }
+    }
+  }
+
+  /** Whether the server has closed the TCP connection: reads until end of stream or timeout. */
+  public boolean awaitEndOfStream() throws IOException {
+    try {
+      byte[] buf = new byte[8192];
+      while (in.read(buf) >= 0) {
+        // discard
+      }
+      return true;
+    } catch (SocketTimeoutException e) {
+      return false;
+    } catch (EOFException e) {
+      return true;
+    }
+  }
+
+  public void setReadTimeout(int millis) throws IOException {
+    socket.setSoTimeout(millis);
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+
+  private static String readHead(InputStream in) throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    int matched = 0;
+    while (matched < 4) {
+      int c = in.read();
+      if (c < 0) {
+        throw new EOFException("connection closed during the handshake: " + head);
+      }
+      head.write(c);
+      matched = (c == "\r\n\r\n".charAt(matched)) ? matched + 1 : (c == '\r' ? 1 : 0);
+    }
+    return head.toString(StandardCharsets.US_ASCII);
+  }
+}
