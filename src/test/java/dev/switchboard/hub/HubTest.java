@@ -240,4 +240,18 @@ class HubTest {
       assertThat(c.texts()).isEqualTo(reference);
     }
   }
+
+  @Test
+  void anEngineThatRefusesIsReportedAsUnavailableNeverAsSuccess() {
+    hub.close();
+    hub = new Hub(HubOptions.defaults(), new dev.switchboard.testing.DownBroker());
+    Client c = connect();
+    c.send("{\"id\":1,\"op\":\"publish\",\"channel\":\"a\",\"data\":1}");
+    assertThat(c.last()).startsWith("{\"id\":1,\"error\":{\"code\":109,");
+    c.send("{\"id\":2,\"op\":\"subscribe\",\"channel\":\"a\"}");
+    assertThat(c.last()).startsWith("{\"id\":2,\"error\":{\"code\":109,");
+    assertThat(c.connection().subscriptions()).isEmpty();
+    assertThat(hub.channelCount()).isZero();
+    assertThat(hub.metrics().errors(ErrorCode.UNAVAILABLE)).isEqualTo(2);
+  }
 }

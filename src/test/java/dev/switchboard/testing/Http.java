@@ -28,8 +28,13 @@ public final class Http {
 
   private Http() {}
 
-  public static Response get(URI uri) {
-    return send(CLIENT, HttpRequest.newBuilder(uri).GET());
+  /** GETs {@code uri}; {@code headers} are name, value pairs. */
+  public static Response get(URI uri, String... headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri).GET();
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return send(CLIENT, b);
   }
 
   public static Response get(URI uri, SSLContext ssl) {

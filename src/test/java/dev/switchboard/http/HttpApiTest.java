@@ -1,0 +1,55 @@
+package dev.switchboard.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.engine.memory.MemoryBroker;
+import dev.switchboard.hub.Hub;
+import dev.switchboard.hub.HubOptions;
+import dev.switchboard.protocol.ErrorCode;
+import dev.switchboard.testing.DownBroker;
+import java.io.ByteArrayInputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** What the real-server tests cannot reach from loopback: remote callers and a failing engine. */
+class HttpApiTest {
+
+  private static ApiRequest publish(String remote, String json) throws Exception {
+    byte[] body = json.getBytes(StandardCharsets.UTF_8);
+    Map<String, String> headers = Map.of("Content-Type", "application/json");
+    return new ApiRequest(
+        "POST", "/api/publish", null, headers::get, InetAddress.getByName(remote), body.length, new ByteArrayInputStream(body));
+  }
+
+  @Test
+  void withoutAnApiKeyOnlyLoopbackCallersMayPublish() throws Exception {
+    Hub hub = new Hub(HubOptions.defaults(), new MemoryBroker());
+    HttpApi api = new HttpApi(hub, Optional.empty(), 1024, "test");
+
+    ApiResponse remote = api.handle(publish("10.1.2.3", "{\"channel\":\"a\",\"data\":1}"));
+    assertThat(remote.status()).isEqualTo(403);
+    assertThat(remote.json()).contains("\"code\":110");
+    assertThat(api.handle(publish("127.0.0.1", "{\"channel\":\"a\",\"data\":1}")).status()).isEqualTo(200);
+    assertThat(api.handle(publish("::1", "{\"channel\":\"a\",\"data\":1}")).status()).isEqualTo(200);
+    assertThat(hub.metrics().errors(ErrorCode.UNAUTHORIZED)).isEqualTo(1);
+  }
+
+  @Test
+  void anEngineFailureIsReportedAs503AndNeverAsSuccess() throws Exception {
+    Hub hub = new Hub(HubOptions.defaults(), new DownBroker());
+    HttpApi api = new HttpApi(hub, Optional.empty(), 1024, "test");
+
+    ApiResponse r = api.handle(publish("127.0.0.1", "{\"channel\":\"a\",\"data\":1}"));
+    assertThat(r.status()).isEqualTo(503);
+    assertThat(r.json()).contains("\"code\":109").contains("engine down");
+    assertThat(hub.metrics().errors(ErrorCode.UNAVAILABLE)).isEqualTo(1);
+    assertThat(hub.metrics().publishes()).isZero();
+
+    ApiResponse ready = api.handle(new ApiRequest("GET", "/ready", null, h -> null, null, 0, java.io.InputStream.nullInputStream()));
+    assertThat(ready.status()).isEqualTo(503);
+    assertThat(ready.json()).contains("\"ready\":false");
+  }
+}
