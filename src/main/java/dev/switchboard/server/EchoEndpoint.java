@@ -39,7 +39,15 @@ public final class EchoEndpoint extends Endpoint {
     Outbox outbox = new Outbox(transport, 2L * max, failure -> {});
     session.addMessageHandler(
         String.class,
-        (MessageHandler.Whole<String>) text -> offer(outbox, transport, new OutFrame.Text(text)));
+        (MessageHandler.Whole<String>)
+            text -> {
+              if (MessageSize.exceeds(text, max)) {
+                outbox.close();
+                transport.close(CloseCode.MESSAGE_TOO_BIG, "echo message over " + max + " bytes");
+              } else {
+                offer(outbox, transport, new OutFrame.Text(text));
+              }
+            });
     session.addMessageHandler(
         ByteBuffer.class, new Gatherer(max, outbox, transport));
   }

@@ -38,8 +38,29 @@ public final class HubEndpoint extends Endpoint {
     endpoints.opened(session);
     ClientConnection c = hub.open(new JakartaTransport(session, endpoints.closer()));
     connection = c;
-    session.addMessageHandler(String.class, (MessageHandler.Whole<String>) c::onText);
-    session.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) c::onBinary);
+    int max = options.maxMessageSize();
+    // The session limits above bind fragmented messages everywhere, but Tyrus does not apply them
+    // to a message that arrives as one frame: check every message here as well.
+    session.addMessageHandler(
+        String.class,
+        (MessageHandler.Whole<String>)
+            text -> {
+              if (MessageSize.exceeds(text, max)) {
+                c.close(CloseCode.MESSAGE_TOO_BIG, "message over " + max + " bytes");
+              } else {
+                c.onText(text);
+              }
+            });
+    session.addMessageHandler(
+        ByteBuffer.class,
+        (MessageHandler.Whole<ByteBuffer>)
+            data -> {
+              if (data.remaining() > max) {
+                c.close(CloseCode.MESSAGE_TOO_BIG, "message over " + max + " bytes");
+              } else {
+                c.onBinary(data);
+              }
+            });
     if (!hub.isAccepting()) {
       c.close(CloseCode.GOING_AWAY, "server shutting down");
     }
@@ -50,7 +71,9 @@ public final class HubEndpoint extends Endpoint {
     endpoints.closed(session);
     ClientConnection c = connection;
     if (c != null) {
-      if (closeReason.getCloseCode().getCode() == CloseCode.MESSAGE_TOO_BIG.code()) {
+      // A 1009 the container sent on its own (a fragmented message over the limit) is counted
+      // here; one this endpoint sent was counted when it closed the connection.
+      if (c.isOpen() && closeReason.getCloseCode().getCode() == CloseCode.MESSAGE_TOO_BIG.code()) {
         hub.metrics().close(CloseCode.MESSAGE_TOO_BIG.code());
       }
       c.onClosed();

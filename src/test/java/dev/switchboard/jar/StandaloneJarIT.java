@@ -1,0 +1,164 @@
+package dev.switchboard.jar;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.testing.Http;
+import dev.switchboard.testing.WsClient;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The runnable jar as a newcomer uses it: {@code java -jar target/switchboard.jar}. */
+class StandaloneJarIT {
+  private static final Pattern LISTENING = Pattern.compile("listening on (http://127\\.0\\.0\\.1:\\d+)");
+  private final List<Process> processes = new ArrayList<>();
+  @TempDir Path dir;
+
+  @AfterEach
+  void killLeftovers() {
+    processes.forEach(Process::destroyForcibly);
+  }
+
+  private Process launch(Map<String, String> env, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(javaBin(), "-jar", jar()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    processes.add(p);
+    return p;
+  }
+
+  /** Lines the process prints, collected by a reader thread. */
+  private static BlockingQueue<String> lines(Process p) {
+    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                  lines.add(line);
+                }
+              } catch (IOException e) {
+                lines.add("<output unreadable: " + e + ">");
+              }
+            });
+    reader.setDaemon(true);
+    reader.start();
+    return lines;
+  }
+
+  private static String awaitLine(BlockingQueue<String> lines, String containing) throws InterruptedException {
+    StringBuilder seen = new StringBuilder();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      String line = lines.poll(1, TimeUnit.SECONDS);
+      if (line != null) {
+        seen.append(line).append('\n');
+        if (line.contains(containing)) {
+          return line;
+        }
+      }
+    }
+    throw new AssertionError("no line containing '" + containing + "' in:\n" + seen);
+  }
+
+  @Test
+  void servesTheDemoPageAndTheHubAndStopsOnSigtermClosingClientsWith1001() throws Exception {
+    long started = System.nanoTime();
+    Process server = launch(Map.of(), "--port", "0", "--host", "127.0.0.1");
+    BlockingQueue<String> out = lines(server);
+    Matcher m = LISTENING.matcher(awaitLine(out, "listening on"));
+    assertThat(m.find()).isTrue();
+    URI base = URI.create(m.group(1) + "/");
+    assertThat(Http.get(base.resolve("health")).status()).isEqualTo(200);
+    System.out.printf("start to first /health 200: %d ms%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+
+    Http.Response index = Http.get(base);
+    assertThat(index.status()).isEqualTo(200);
+    assertThat(index.body()).contains("<title>Switchboard</title>");
+    assertThat(Http.get(base.resolve("css/switchboard.css")).status()).isEqualTo(200);
+
+    WsClient client = WsClient.connect(URI.create(base.toString().replace("http:", "ws:")).resolve("ws"));
+    client.request("\"op\":\"subscribe\",\"channel\":\"jar\"");
+    assertThat(Http.postJson(base.resolve("api/publish"), "{\"channel\":\"jar\",\"data\":\"hi\"}").status()).isEqualTo(200);
+    assertThat(client.nextJson().path("data").asText()).isEqualTo("hi");
+
+    sigterm(server); // as a service manager would; Process.destroy would also close our pipes
+    WsClient.Close close = client.awaitClose();
+    assertThat(close.code()).isEqualTo(1001);
+    assertThat(close.reason()).contains("shutting down");
+    assertThat(server.waitFor(20, TimeUnit.SECONDS)).as("exited within the shutdown timeout").isTrue();
+    awaitLine(out, "Switchboard stopped");
+  }
+
+  @Test
+  void anInvalidValueStopsStartUpWithOneLineNamingTheKeyAndAcceptedValues() throws Exception {
+    Process flag = launch(Map.of(), "--port", "99999");
+    assertThat(flag.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String output = new String(flag.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(flag.exitValue()).isEqualTo(78);
+    assertThat(output).contains("server.port").contains("an integer from 0 to 65535").doesNotContain("Exception");
+
+    Process env = launch(Map.of("SWITCHBOARD_OUTBOX_MAX_BYTES", "lots"), "--port", "0");
+    assertThat(env.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String envOutput = new String(env.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(env.exitValue()).isEqualTo(78);
+    assertThat(envOutput).contains("outbox.max-bytes").contains("SWITCHBOARD_OUTBOX_MAX_BYTES");
+  }
+
+  @Test
+  void aConfigurationFileIsReadAndFlagsWinOverIt() throws Exception {
+    Path config = dir.resolve("switchboard.properties");
+    Files.writeString(config, "server.port=1\nws.max-message-size=1KiB\n");
+    Process server = launch(Map.of(), "--config", config.toString(), "--port", "0");
+    BlockingQueue<String> out = lines(server);
+    Matcher m = LISTENING.matcher(awaitLine(out, "listening on"));
+    assertThat(m.find()).isTrue();
+    URI ws = URI.create(m.group(1).replace("http:", "ws:") + "/ws");
+    try (WsClient client = WsClient.connect(ws)) {
+      client.send("{\"op\":\"ping\",\"pad\":\"" + "x".repeat(2000) + "\"}");
+      assertThat(client.awaitClose().code()).isEqualTo(1009);
+    }
+    server.destroy();
+    assertThat(server.waitFor(20, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void helpListsTheFlags() throws Exception {
+    Process help = launch(Map.of(), "--help");
+    assertThat(help.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String output = new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(help.exitValue()).isZero();
+    assertThat(output).contains("--port").contains("--host").contains("--config").contains("serve");
+  }
+
+  private static void sigterm(Process p) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start();
+    assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+  }
+
+  private static String jar() {
+    return System.getProperty("test.switchboard.jar", "target/switchboard.jar");
+  }
+
+  private static String javaBin() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+}
