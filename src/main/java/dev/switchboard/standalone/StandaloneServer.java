@@ -38,17 +38,22 @@ import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
 public final class StandaloneServer implements AutoCloseable {
   /** Frame header room on top of the largest message: 2 + 8 length + 4 mask bytes, rounded up. */
   private static final int FRAME_OVERHEAD = 16;
+  /** Time granted to flush close frames even when the drain used up the grace period. */
+  private static final Duration FLUSH_MIN = Duration.ofMillis(200);
 
   private final Node node;
   private final HttpServer http;
   private final NetworkListener listener;
+  private final ConnectionTracker connections;
   private final boolean tls;
   private boolean stopped;
 
-  private StandaloneServer(Node node, HttpServer http, NetworkListener listener, boolean tls) {
+  private StandaloneServer(
+      Node node, HttpServer http, NetworkListener listener, ConnectionTracker connections, boolean tls) {
     this.node = node;
     this.http = http;
     this.listener = listener;
+    this.connections = connections;
     this.tls = tls;
   }
 
@@ -74,7 +79,9 @@ public final class StandaloneServer implements AutoCloseable {
       for (ServerEndpointConfig endpoint : node.endpoints().configs()) {
         container.register(endpoint);
       }
-      // The guard must be registered first so it sits in front of Tyrus's filter.
+      ConnectionTracker connections = new ConnectionTracker();
+      listener.registerAddOn(connections);
+      // The guard must be registered before Tyrus so it sits in front of Tyrus's filter.
       listener.registerAddOn(HandshakeFilter.addOn(node.endpoints().origins(), node.hub().metrics()));
       listener.registerAddOn(new WebSocketAddOn(container, "/"));
 
@@ -93,7 +100,7 @@ public final class StandaloneServer implements AutoCloseable {
           HttpHandlerRegistration.fromString("/api/*"));
       sc.addHttpHandler(staticPages(config), HttpHandlerRegistration.ROOT);
       http.start();
-      return new StandaloneServer(node, http, listener, config.tls());
+      return new StandaloneServer(node, http, listener, connections, config.tls());
     } catch (DeploymentException e) {
       node.close();
       throw new IllegalStateException("endpoint registration failed", e);
@@ -142,7 +149,10 @@ public final class StandaloneServer implements AutoCloseable {
     } catch (RuntimeException e) {
       // Unbinding is best effort; shutdownNow below releases the port anyway.
     }
+    long deadline = System.nanoTime() + grace.toNanos();
     node.drain(grace);
+    // Let the close frames out before the sockets go.
+    connections.closeGracefully(Math.max(deadline, System.nanoTime() + FLUSH_MIN.toNanos()));
     http.shutdownNow();
     node.close();
   }

@@ -19,6 +19,8 @@ class ShutdownTest {
     WsClient hub = WsClient.connect(server.wsUri().resolve("/ws"));
     WsClient echo = WsClient.connect(server.wsUri().resolve("/echo"), null, null, null);
     hub.request("\"op\":\"subscribe\",\"channel\":\"x\"");
+    echo.send("open?");
+    assertThat(echo.nextText()).isEqualTo("open?"); // both sessions are open before the stop
     int port = server.port();
 
     long started = System.nanoTime();
@@ -38,6 +40,8 @@ class ShutdownTest {
   void stopIsBoundedEvenWhenAClientNeverAnswersTheClose() throws IOException {
     StandaloneServer server = TestServers.start();
     try (var stalled = dev.switchboard.testing.RawWsClient.connect("127.0.0.1", server.port(), "/ws", 4096)) {
+      stalled.sendText("{\"id\":1,\"op\":\"ping\"}");
+      assertThat(stalled.readFrame().text()).isEqualTo("{\"id\":1,\"ok\":true}"); // the session is open
       long started = System.nanoTime();
       server.stop(Duration.ofMillis(500));
       assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
