@@ -1,14 +1,19 @@
 package dev.switchboard.config;
 
 import dev.switchboard.http.ApiKey;
+import dev.switchboard.hub.NamespaceOptions;
+import dev.switchboard.hub.Namespaces;
 import dev.switchboard.server.OriginPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The validated configuration of a node. Built by {@link #from}, which fails with a {@link
@@ -30,7 +35,9 @@ public record ServerConfig(
     Optional<ApiKey> apiKey,
     int maxBodySize,
     Duration shutdownTimeout,
-    Optional<Path> staticDir) {
+    Optional<Path> staticDir,
+    Namespaces namespaces,
+    Duration historyMetaTtl) {
 
   /** Every key this record reads; the defaults file must list exactly these. */
   public static final Set<String> KEYS =
@@ -49,7 +56,21 @@ public record ServerConfig(
           "api.key",
           "http.max-body-size",
           "shutdown.timeout",
-          "static.dir");
+          "static.dir",
+          "history.meta-ttl",
+          "namespace.default.history.size",
+          "namespace.default.history.ttl",
+          "namespace.default.presence",
+          "namespace.default.join-leave",
+          "namespace.default.publish",
+          "namespace.default.max-message-size");
+
+  /** The options every namespace has, after {@code namespace.<name>.}. */
+  public static final List<String> NAMESPACE_OPTIONS =
+      List.of("history.size", "history.ttl", "presence", "join-leave", "publish", "max-message-size");
+
+  /** A bigger history is a database, not a recovery buffer. */
+  private static final int MAX_HISTORY_SIZE = 1_000_000;
 
   /** 1 GiB: above this a single message is a mistake, not a use case. */
   private static final long MAX_MESSAGE = 1L << 30;
@@ -102,7 +123,43 @@ public record ServerConfig(
         apiKey,
         (int) v.bytes("http.max-body-size", 64, MAX_MESSAGE),
         v.duration("shutdown.timeout", Duration.ZERO, Duration.ofMinutes(10)),
-        optionalPath(v, "static.dir", false));
+        optionalPath(v, "static.dir", false),
+        namespaces(settings, v),
+        v.duration("history.meta-ttl", Duration.ofSeconds(1), Duration.ofDays(365)));
+  }
+
+  private static Namespaces namespaces(Settings settings, Values v) {
+    NamespaceOptions defaults = namespace(settings, v, Namespaces.DEFAULT);
+    Set<String> names = new TreeSet<>();
+    for (String key : settings.keys()) {
+      if (key.startsWith(Settings.NAMESPACE_PREFIX)) {
+        String rest = key.substring(Settings.NAMESPACE_PREFIX.length());
+        names.add(rest.substring(0, rest.indexOf('.')));
+      }
+    }
+    names.remove(Namespaces.DEFAULT);
+    Map<String, NamespaceOptions> named = new LinkedHashMap<>();
+    for (String name : names) {
+      named.put(name, namespace(settings, v, name));
+    }
+    return new Namespaces(defaults, named);
+  }
+
+  /** One namespace's options; an option it does not set comes from the default namespace. */
+  private static NamespaceOptions namespace(Settings settings, Values v, String name) {
+    java.util.function.UnaryOperator<String> key =
+        option -> {
+          String own = Settings.NAMESPACE_PREFIX + name + "." + option;
+          return settings.has(own) ? own : Settings.NAMESPACE_PREFIX + Namespaces.DEFAULT + "." + option;
+        };
+    int size = v.integer(key.apply("history.size"), 0, MAX_HISTORY_SIZE);
+    return new NamespaceOptions(
+        size,
+        v.duration(key.apply("history.ttl"), Duration.ofSeconds(1), Duration.ofDays(365)),
+        v.bool(key.apply("presence")),
+        v.bool(key.apply("join-leave")),
+        v.bool(key.apply("publish")),
+        (int) v.bytes(key.apply("max-message-size"), 1, MAX_MESSAGE));
   }
 
   /** Defaults with {@code overrides}; for tests and embedding. */

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -62,6 +63,9 @@ public final class Settings {
         put(values, sources, known, key, env.get(name), "environment variable " + name);
       }
     }
+    for (Map.Entry<String, String> e : namespaceEnv(env, known).entrySet()) {
+      put(values, sources, known, e.getKey(), env.get(e.getValue()), "environment variable " + e.getValue());
+    }
     for (String name : systemProperties.stringPropertyNames()) {
       if (name.startsWith(PROPERTY_PREFIX) && !name.equals("switchboard.config")) {
         String key = name.substring(PROPERTY_PREFIX.length());
@@ -83,8 +87,9 @@ public final class Settings {
   public Settings with(Map<String, String> overrides) {
     Map<String, String> v = new LinkedHashMap<>(values);
     Map<String, String> s = new LinkedHashMap<>(sources);
+    Set<String> known = defaults().keySet();
     for (Map.Entry<String, String> e : overrides.entrySet()) {
-      put(v, s, values.keySet(), e.getKey(), e.getValue(), "override");
+      put(v, s, known, e.getKey(), e.getValue(), "override");
     }
     return new Settings(v, s);
   }
@@ -92,6 +97,11 @@ public final class Settings {
   /** {@code server.port} becomes {@code SWITCHBOARD_SERVER_PORT}. */
   public static String envName(String key) {
     return ENV_PREFIX + key.replace('.', '_').replace('-', '_').toUpperCase(Locale.ROOT);
+  }
+
+  /** Whether {@code key} has a value (from any source). */
+  public boolean has(String key) {
+    return values.containsKey(key);
   }
 
   /** The raw value of {@code key}, trimmed; empty when unset. */
@@ -113,6 +123,64 @@ public final class Settings {
     return values.keySet();
   }
 
+  /** Prefix of namespace keys: {@code namespace.<name>.<option>}. */
+  public static final String NAMESPACE_PREFIX = "namespace.";
+
+  /** Names of namespaces that may be configured: no dots, so the key splits unambiguously. */
+  private static final java.util.regex.Pattern NAMESPACE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_-]+");
+
+  /**
+   * Whether {@code key} may be set: a key of the defaults file, or an option of the default
+   * namespace under another namespace's name.
+   */
+  static boolean isKnown(Set<String> known, String key) {
+    if (known.contains(key)) {
+      return true;
+    }
+    if (!key.startsWith(NAMESPACE_PREFIX)) {
+      return false;
+    }
+    String rest = key.substring(NAMESPACE_PREFIX.length());
+    int dot = rest.indexOf('.');
+    return dot > 0
+        && NAMESPACE_NAME.matcher(rest.substring(0, dot)).matches()
+        && known.contains(NAMESPACE_PREFIX + "default" + rest.substring(dot));
+  }
+
+  /**
+   * Namespace keys set only through the environment ({@code SWITCHBOARD_NAMESPACE_CHAT_PRESENCE}
+   * for {@code namespace.chat.presence}); the namespace name is read in lower case.
+   */
+  private static Map<String, String> namespaceEnv(Map<String, String> env, Set<String> known) {
+    String prefix = envName(NAMESPACE_PREFIX);
+    List<String> options =
+        known.stream()
+            .filter(k -> k.startsWith(NAMESPACE_PREFIX + "default."))
+            .map(k -> k.substring((NAMESPACE_PREFIX + "default.").length()))
+            .sorted(java.util.Comparator.comparingInt(String::length).reversed())
+            .toList();
+    Map<String, String> found = new LinkedHashMap<>();
+    for (String name : env.keySet()) {
+      if (!name.startsWith(prefix)) {
+        continue;
+      }
+      for (String option : options) {
+        String suffix = envName(option).substring(ENV_PREFIX.length());
+        String middle = name.length() > prefix.length() + suffix.length() + 1 && name.endsWith("_" + suffix)
+            ? name.substring(prefix.length(), name.length() - suffix.length() - 1)
+            : null;
+        if (middle != null) {
+          String key = NAMESPACE_PREFIX + middle.toLowerCase(Locale.ROOT) + "." + option;
+          if (!known.contains(key)) {
+            found.put(key, name);
+          }
+          break;
+        }
+      }
+    }
+    return found;
+  }
+
   private static void put(
       Map<String, String> values,
       Map<String, String> sources,
@@ -120,7 +188,7 @@ public final class Settings {
       String key,
       String value,
       String source) {
-    if (!known.contains(key)) {
+    if (!isKnown(known, key)) {
       throw new ConfigException(
           "unknown configuration key '" + key + "' (from " + source + "); see server-config/switchboard.properties");
     }

@@ -84,6 +84,14 @@ final class Values {
     return d;
   }
 
+  boolean bool(String key) {
+    String v = settings.get(key);
+    if (v.equals("true") || v.equals("false")) {
+      return Boolean.parseBoolean(v);
+    }
+    throw invalid(key, "true or false");
+  }
+
   String oneOf(String key, String... accepted) {
     String v = settings.get(key);
     for (String a : accepted) {

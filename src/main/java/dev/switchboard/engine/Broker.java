@@ -4,27 +4,50 @@ import dev.switchboard.protocol.Payload;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Carries publications to every node with subscribers to their channel, this one included.
+ * Carries publications to every node with subscribers to their channel, this one included, and
+ * keeps each channel's history.
+ *
+ * <p>The contract every engine meets (tested by {@code BrokerContractTest}):
+ *
+ * <ul>
+ *   <li>In a channel with history, publications get offsets 1, 2, 3... without gaps, with the
+ *       channel's epoch; the epoch changes whenever the history may have been lost, and then
+ *       offsets start again at 1.
+ *   <li>The handler receives a channel's publications in offset order, never in parallel.
+ *   <li>A publication appears in the history no later than it reaches the handler, so a reader
+ *       that registers for live delivery first and reads history second misses nothing.
+ *   <li>History keeps at most {@code historySize} publications, each for at most {@code
+ *       historyTtl}; expired entries are freed.
+ *   <li>A repeated idempotency key on a channel within {@link PublishOptions#IDEMPOTENCY_WINDOW}
+ *       returns the first result and delivers nothing.
+ *   <li>Failures are reported through the stages, never as success.
+ * </ul>
  *
  * <p>Lifecycle: {@link #start} once before any other call, {@link #close} once at the end. All
- * methods are thread-safe and never block; results arrive through the returned stages, which may
- * complete on the calling thread or on a broker thread.
+ * methods are thread-safe and never block; results may complete on the calling thread or on a
+ * broker thread.
  */
 public interface Broker extends AutoCloseable {
 
-  /** Starts delivering publications to {@code handler}. */
+  /** Starts delivering to {@code handler}. */
   void start(BrokerHandler handler);
 
-  /**
-   * Publishes {@code payload} to {@code channel}. The stage completes when the broker has accepted
-   * the publication and fails, never silently, when it could not.
-   */
-  CompletionStage<PublishResult> publish(String channel, Payload payload);
+  /** Publishes {@code payload} to {@code channel}. */
+  CompletionStage<PublishResult> publish(String channel, Payload payload, PublishOptions options);
+
+  /** Reads the history of {@code channel}; also the way to learn its current position. */
+  CompletionStage<HistoryResult> history(String channel, HistoryQuery query);
+
+  /** Tells every node's subscribers of {@code channel} that {@code client} joined. */
+  CompletionStage<Void> publishJoin(String channel, ClientInfo client);
+
+  /** Tells every node's subscribers of {@code channel} that {@code client} left. */
+  CompletionStage<Void> publishLeave(String channel, ClientInfo client);
 
   /**
    * This node now has local subscribers of {@code channel}: deliver its publications here. Called
    * by the hub when a channel gains its first local subscriber; calls for one channel are made in
-   * order with {@link #unsubscribe}.
+   * order with {@link #unsubscribe}. Live delivery is in place when the stage completes.
    */
   CompletionStage<Void> subscribe(String channel);
 

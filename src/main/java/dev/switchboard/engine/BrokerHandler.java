@@ -1,12 +1,19 @@
 package dev.switchboard.engine;
 
 /**
- * Receives publications from a {@link Broker}. Implemented by the hub.
+ * Receives what a {@link Broker} carries to this node. Implemented by the hub.
  *
- * <p>Threading contract: calls for one channel never overlap and arrive in publication order;
- * calls for different channels may run in parallel on any thread. Implementations must not block.
+ * <p>Threading contract: calls for one channel never overlap and arrive in publication (offset)
+ * order; calls for different channels may run in parallel on any thread. Implementations must not
+ * block.
  */
-@FunctionalInterface
 public interface BrokerHandler {
+  /** A publication to fan out to this node's subscribers of its channel. */
   void onPublication(Publication publication);
+
+  /** Someone subscribed to {@code channel} (on any node). */
+  void onJoin(String channel, ClientInfo client);
+
+  /** Someone left {@code channel} (on any node). */
+  void onLeave(String channel, ClientInfo client);
 }

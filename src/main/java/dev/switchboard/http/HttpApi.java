@@ -3,6 +3,7 @@ package dev.switchboard.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.hub.Hub;
+import dev.switchboard.hub.Replies;
 import dev.switchboard.protocol.ChannelName;
 import dev.switchboard.protocol.Command;
 import dev.switchboard.protocol.CommandDecoder;
@@ -19,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -31,10 +34,10 @@ public final class HttpApi {
   private static final System.Logger LOG = System.getLogger(HttpApi.class.getName());
 
   /**
-   * How long a publish may wait for the engine before the caller gets 503. Long enough for a
+   * How long a request may wait for the engine before the caller gets 503. Long enough for a
    * Redis round trip under load, short enough that callers' own timeouts do not fire first.
    */
-  private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration ENGINE_TIMEOUT = Duration.ofSeconds(5);
 
   private final Hub hub;
   private final Optional<ApiKey> apiKey;
@@ -59,6 +62,8 @@ public final class HttpApi {
         case "/ready" -> onlyGet(request, this::ready);
         case "/api/stats" -> onlyGet(request, () -> authorized(request).orElseGet(this::stats));
         case "/api/publish" -> publish(request);
+        case "/api/history" -> onlyGet(request, () -> authorized(request).orElseGet(() -> history(request)));
+        case "/api/presence" -> onlyGet(request, () -> authorized(request).orElseGet(() -> presence(request)));
         default -> refuse(404, ErrorCode.UNKNOWN_OP, "no such API resource: " + request.path());
       };
     } catch (RuntimeException e) {
@@ -127,28 +132,92 @@ public final class HttpApi {
     } catch (ProtocolException e) {
       return refuse(400, e.code(), e.getMessage());
     }
-    return awaitPublish(command);
+    int max = hub.namespaces().of(command.channel()).maxMessageSize();
+    if (command.payload().size() > max) {
+      return refuse(413, ErrorCode.TOO_LARGE, "payload over " + max + " bytes for " + command.channel());
+    }
+    return await(
+        hub.publish(command.channel(), command.payload(), command.idempotencyKey()),
+        r -> Replies.published(Command.NO_ID, r));
   }
 
-  private ApiResponse awaitPublish(Command.Publish command) {
+  /** {@code GET /api/history?channel=c&limit=50&since_offset=41&since_epoch=e&reverse=true} */
+  private ApiResponse history(ApiRequest request) {
+    Map<String, String> q = queryParams(request.query());
+    String channel = q.get("channel");
     try {
-      hub.publish(command.channel(), command.payload())
-          .toCompletableFuture()
-          .get(PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      return ApiResponse.ok("{\"ok\":true}");
+      checkChannel(channel);
+      int limit = q.containsKey("limit") ? parseInt("limit", q.get("limit")) : Command.History.ALL;
+      Command.Since since = null;
+      if (q.containsKey("since_offset") || q.containsKey("since_epoch")) {
+        long offset = parseInt("since_offset", q.get("since_offset"));
+        String epoch = q.get("since_epoch");
+        if (epoch == null) {
+          throw new ProtocolException(ErrorCode.BAD_FIELD, "since_epoch is required with since_offset", Command.NO_ID);
+        }
+        since = new Command.Since(offset, epoch);
+      }
+      boolean reverse = "true".equals(q.get("reverse"));
+      return await(
+          hub.history(channel, since, limit, reverse),
+          r -> Replies.history(Command.NO_ID, r.publications(), r.position()));
+    } catch (ProtocolException e) {
+      return refuse(400, e.code(), e.getMessage());
+    }
+  }
+
+  /** {@code GET /api/presence?channel=c} */
+  private ApiResponse presence(ApiRequest request) {
+    String channel = queryParams(request.query()).get("channel");
+    try {
+      checkChannel(channel);
+    } catch (ProtocolException e) {
+      return refuse(400, e.code(), e.getMessage());
+    }
+    return await(hub.presenceOf(channel), clients -> Replies.presence(Command.NO_ID, clients));
+  }
+
+  /**
+   * Waits for an engine result; a refusal (ProtocolException) becomes its HTTP status, any other
+   * failure or a timeout becomes 503. Never reports a failure as success.
+   */
+  private <T> ApiResponse await(CompletionStage<T> stage, Function<T, String> body) {
+    try {
+      T result = stage.toCompletableFuture().get(ENGINE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      return ApiResponse.ok(body.apply(result));
     } catch (ExecutionException e) {
-      return refuse(503, ErrorCode.UNAVAILABLE, "publish failed: " + e.getCause().getMessage());
+      ProtocolException refused = protocolCause(e);
+      if (refused != null) {
+        return refuse(statusOf(refused.code()), refused.code(), refused.getMessage());
+      }
+      return refuse(503, ErrorCode.UNAVAILABLE, "engine failed: " + e.getCause().getMessage());
     } catch (TimeoutException e) {
-      return refuse(503, ErrorCode.UNAVAILABLE, "publish not confirmed within " + PUBLISH_TIMEOUT.toSeconds() + " s");
+      return refuse(503, ErrorCode.UNAVAILABLE, "engine did not answer within " + ENGINE_TIMEOUT.toSeconds() + " s");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return refuse(503, ErrorCode.UNAVAILABLE, "interrupted");
     }
   }
 
-  /** {@code POST /api/publish?channel=news} with an octet-stream body publishes binary. */
-  private static Command.Publish binaryPublish(String query, byte[] body) throws ProtocolException {
-    String channel = queryParam(query, "channel");
+  private static int statusOf(ErrorCode code) {
+    return switch (code) {
+      case NOT_ENABLED, FORBIDDEN -> 403;
+      case TOO_LARGE -> 413;
+      case UNAVAILABLE, INTERNAL -> 503;
+      default -> 400;
+    };
+  }
+
+  private static ProtocolException protocolCause(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof ProtocolException p) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  private static void checkChannel(String channel) throws ProtocolException {
     if (channel == null) {
       throw new ProtocolException(ErrorCode.BAD_FIELD, "channel query parameter is required", Command.NO_ID);
     }
@@ -156,7 +225,30 @@ public final class HttpApi {
     if (problem != null) {
       throw new ProtocolException(ErrorCode.BAD_CHANNEL, problem, Command.NO_ID);
     }
-    return new Command.Publish(Command.NO_ID, channel, new Payload.Binary(body));
+  }
+
+  private static int parseInt(String name, String value) throws ProtocolException {
+    try {
+      int n = Integer.parseInt(value);
+      if (n >= 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new ProtocolException(ErrorCode.BAD_FIELD, name + " must be a non-negative integer", Command.NO_ID);
+  }
+
+  /**
+   * {@code POST /api/publish?channel=news[&idempotency_key=k]} with an octet-stream body publishes
+   * binary.
+   */
+  private static Command.Publish binaryPublish(String query, byte[] body) throws ProtocolException {
+    Map<String, String> q = queryParams(query);
+    String channel = q.get("channel");
+    checkChannel(channel);
+    String key = CommandDecoder.checkKey(q.get("idempotency_key"), Command.NO_ID);
+    return new Command.Publish(Command.NO_ID, channel, new Payload.Binary(body), key);
   }
 
   /**
@@ -208,18 +300,17 @@ public final class HttpApi {
     return t.trim().toLowerCase(Locale.ROOT);
   }
 
-  private static String queryParam(String query, String name) {
-    if (query == null) {
-      return null;
+  private static Map<String, String> queryParams(String query) {
+    Map<String, String> params = new LinkedHashMap<>();
+    if (query == null || query.isEmpty()) {
+      return params;
     }
     for (String pair : query.split("&")) {
       int eq = pair.indexOf('=');
       String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      if (key.equals(name)) {
-        return eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-      }
+      params.putIfAbsent(key, eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
     }
-    return null;
+    return params;
   }
 
   private String write(Object value) {

@@ -1,6 +1,9 @@
 package dev.switchboard.hub;
 
-import dev.switchboard.engine.PublishResult;
+import dev.switchboard.engine.ClientInfo;
+import dev.switchboard.engine.HistoryQuery;
+import dev.switchboard.engine.HistoryResult;
+import dev.switchboard.engine.StreamPosition;
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.Command;
 import dev.switchboard.protocol.ErrorCode;
@@ -8,17 +11,21 @@ import dev.switchboard.protocol.Frames;
 import dev.switchboard.protocol.ProtocolException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One client connected to the hub.
+ * One client connected to the hub: its commands, subscriptions and outbox.
  *
  * <p>Threading: the transport adapter calls {@link #onText} and {@link #onBinary} one at a time
  * for a connection (Jakarta WebSocket guarantees that per session) and {@link #onClosed} once.
- * Deliveries from publishers on other threads go through the thread-safe {@link Outbox}.
+ * Deliveries from publishers on other threads go through the thread-safe {@link Subscription} and
+ * {@link Outbox}; engine results complete on engine threads.
  */
 public final class ClientConnection {
   private static final System.Logger LOG = System.getLogger(ClientConnection.class.getName());
@@ -27,8 +34,10 @@ public final class ClientConnection {
   private final Hub hub;
   private final Transport transport;
   private final Outbox outbox;
-  /** Channels this connection is subscribed to; written by the reader, read at close. */
-  private final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
+  /** The user id from authentication, or null while anonymous. */
+  private final String user;
+  /** Subscriptions by channel; written by the reader, read by close and engine threads. */
+  private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
 
   ClientConnection(String id, Hub hub, Transport transport, long outboxMaxBytes) {
@@ -36,16 +45,17 @@ public final class ClientConnection {
     this.hub = hub;
     this.transport = transport;
     this.outbox = new Outbox(transport, outboxMaxBytes, this::onSendFailed);
+    this.user = null;
   }
 
-  /** The connection's id, unique on this node. */
+  /** The connection's id, unique across nodes. */
   public String id() {
     return id;
   }
 
   /** Channels this connection is subscribed to now. */
   public Set<String> subscriptions() {
-    return Set.copyOf(subscriptions);
+    return Set.copyOf(subscriptions.keySet());
   }
 
   /** Bytes waiting in this connection's outbox. */
@@ -97,18 +107,32 @@ public final class ClientConnection {
     }
   }
 
-  /** Queues a frame for this client; closes it as a slow consumer when its outbox is full. */
-  void deliver(OutFrame frame) {
-    switch (outbox.offer(frame)) {
-      case QUEUED -> hub.metrics().deliveries.increment();
+  long outboxLimit() {
+    return hub.options().outboxMaxBytes();
+  }
+
+  Outbox.Offer enqueue(OutFrame frame, boolean exempt) {
+    return outbox.enqueue(frame, exempt);
+  }
+
+  /** Acts on the outcome of enqueues made under a subscription's lock, now released. */
+  void afterEnqueue(Outbox.Offer result) {
+    switch (result) {
+      case QUEUED -> {
+        hub.metrics().deliveries.increment();
+        outbox.flush();
+      }
       case OVERFLOW -> {
         hub.metrics().droppedFrames.increment();
-        close(
-            CloseCode.SLOW_CONSUMER,
-            "outbox over " + hub.options().outboxMaxBytes() + " bytes; reconnect and recover");
+        close(CloseCode.SLOW_CONSUMER, "outbox over " + outboxLimit() + " bytes; reconnect and recover");
       }
       case CLOSED -> hub.metrics().droppedFrames.increment();
     }
+  }
+
+  /** Queues a frame that belongs to no subscription (a reply). */
+  private void send(OutFrame frame) {
+    afterEnqueue(outbox.enqueue(frame, false));
   }
 
   private void execute(Command command) {
@@ -120,6 +144,10 @@ public final class ClientConnection {
         unsubscribe(u);
       } else if (command instanceof Command.Publish p) {
         publish(p);
+      } else if (command instanceof Command.History h) {
+        history(h);
+      } else if (command instanceof Command.Presence p) {
+        presence(p);
       } else if (command instanceof Command.Ping p) {
         reply(p.id(), Frames.ok(p.id()));
       }
@@ -130,8 +158,9 @@ public final class ClientConnection {
   }
 
   private void subscribe(Command.Subscribe s) {
-    if (subscriptions.contains(s.channel())) {
-      replyError(s.id(), ErrorCode.ALREADY_SUBSCRIBED, "already subscribed to " + s.channel());
+    String channel = s.channel();
+    if (subscriptions.containsKey(channel)) {
+      replyError(s.id(), ErrorCode.ALREADY_SUBSCRIBED, "already subscribed to " + channel);
       return;
     }
     if (subscriptions.size() >= hub.options().maxSubscriptions()) {
@@ -141,48 +170,161 @@ public final class ClientConnection {
           "at most " + hub.options().maxSubscriptions() + " subscriptions per connection");
       return;
     }
-    subscriptions.add(s.channel());
-    CompletionStage<Void> ready = hub.addSubscriber(s.channel(), this);
+    NamespaceOptions ns = hub.namespaces().of(channel);
+    Subscription sub = new Subscription(channel, ns, this, new ClientInfo(id, user, s.info()));
+    subscriptions.put(channel, sub);
+    // Live delivery first (buffered while pending), history second: nothing falls between.
+    CompletionStage<Void> live = hub.addSubscriber(sub);
     if (closed.get()) {
-      // Closed while subscribing: release() may have missed this channel.
-      hub.removeSubscriber(s.channel(), this);
+      hub.removeSubscriber(sub); // closed while subscribing: release() may have missed it
       return;
     }
-    ready.whenComplete(
-        (ok, failure) -> {
-          if (failure == null) {
-            reply(s.id(), Frames.ok(s.id()));
-          } else {
-            subscriptions.remove(s.channel());
-            hub.removeSubscriber(s.channel(), this);
-            replyError(s.id(), ErrorCode.UNAVAILABLE, "subscribe failed: " + failure.getMessage());
+    CompletionStage<HistoryResult> read =
+        !ns.keepsHistory()
+            ? live.thenApply(v -> null)
+            : live.thenCompose(
+                v -> hub.broker().history(channel, s.since() == null ? HistoryQuery.POSITION : HistoryQuery.after(toPosition(s.since()))));
+    read.whenComplete(
+        (history, failure) -> {
+          if (failure != null) {
+            if (subscriptions.remove(channel, sub)) {
+              sub.cancel();
+              hub.removeSubscriber(sub);
+            }
+            replyError(s.id(), ErrorCode.UNAVAILABLE, "subscribe failed: " + rootMessage(failure));
+            return;
           }
+          activate(s, sub, history);
         });
+  }
+
+  private void activate(Command.Subscribe s, Subscription sub, HistoryResult history) {
+    String reply;
+    Recovery recovery;
+    if (history == null) {
+      recovery = null;
+      reply = Replies.subscribed(s.id(), null, s.since() == null ? null : false, s.since() == null ? null : "the channel keeps no history");
+    } else if (s.since() == null) {
+      recovery = null;
+      reply = Replies.subscribed(s.id(), history.position(), null, null);
+    } else {
+      recovery = Recovery.decide(s.since(), history);
+      reply = Replies.subscribed(s.id(), recovery.position(), recovery.recovered(), recovery.reason());
+      hub.metrics().recovery(recovery.recovered());
+    }
+    long startAfter = recovery != null ? recovery.startAfter() : history != null ? history.position().offset() : 0;
+    OutFrame replyFrame = new OutFrame.Text(reply);
+    if (s.id() == Command.NO_ID && (recovery == null || recovery.recovered())) {
+      replyFrame = null; // no id, nothing to tell: a failed recovery is still reported
+    }
+    boolean live =
+        sub.activate(replyFrame, recovery == null ? List.of() : recovery.backlog(), startAfter, hub);
+    if (live) {
+      announce(sub);
+    }
+  }
+
+  /** Presence and join, then the race with a concurrent cancel resolved (see Subscription). */
+  private void announce(Subscription sub) {
+    NamespaceOptions ns = sub.options;
+    if (!ns.presence() && !ns.joinLeave()) {
+      return;
+    }
+    if (ns.presence()) {
+      hub.presence().add(sub.channel, sub.client);
+    }
+    if (ns.joinLeave()) {
+      hub.broker().publishJoin(sub.channel, sub.client);
+    }
+    if (!sub.markAnnounced()) {
+      retract(sub);
+    }
+  }
+
+  /** Takes back presence and join: presence entry removed, leave published. */
+  private void retract(Subscription sub) {
+    if (sub.options.presence()) {
+      hub.presence().remove(sub.channel, id);
+    }
+    if (sub.options.joinLeave()) {
+      hub.broker().publishLeave(sub.channel, sub.client);
+    }
   }
 
   private void unsubscribe(Command.Unsubscribe u) {
-    if (!subscriptions.remove(u.channel())) {
+    Subscription sub = subscriptions.remove(u.channel());
+    if (sub == null) {
       replyError(u.id(), ErrorCode.NOT_SUBSCRIBED, "not subscribed to " + u.channel());
       return;
     }
-    hub.removeSubscriber(u.channel(), this);
+    end(sub);
     reply(u.id(), Frames.ok(u.id()));
   }
 
+  private void end(Subscription sub) {
+    boolean announced = sub.cancel();
+    hub.removeSubscriber(sub);
+    if (announced) {
+      retract(sub);
+    }
+  }
+
   private void publish(Command.Publish p) {
-    hub.publish(p.channel(), p.payload())
-        .whenComplete((PublishResult result, Throwable failure) -> {
-          if (failure == null) {
-            reply(p.id(), Frames.ok(p.id()));
-          } else {
-            replyError(p.id(), ErrorCode.UNAVAILABLE, "publish failed: " + failure.getMessage());
-          }
-        });
+    NamespaceOptions ns = hub.namespaces().of(p.channel());
+    if (!ns.publish()) {
+      replyError(p.id(), ErrorCode.FORBIDDEN, "clients may not publish to " + p.channel());
+      return;
+    }
+    if (p.payload().size() > ns.maxMessageSize()) {
+      replyError(p.id(), ErrorCode.TOO_LARGE, "payload over " + ns.maxMessageSize() + " bytes for " + p.channel());
+      return;
+    }
+    hub.publish(p.channel(), p.payload(), p.idempotencyKey())
+        .whenComplete(
+            (result, failure) -> {
+              if (failure == null) {
+                reply(p.id(), Replies.published(p.id(), result));
+              } else {
+                replyError(p.id(), ErrorCode.UNAVAILABLE, "publish failed: " + rootMessage(failure));
+              }
+            });
+  }
+
+  private void history(Command.History h) {
+    hub.history(h.channel(), h.since(), h.limit(), h.reverse())
+        .whenComplete(
+            (result, failure) -> {
+              ProtocolException refused = protocolCause(failure);
+              if (failure == null) {
+                reply(h.id(), Replies.history(h.id(), result.publications(), result.position()));
+              } else if (refused != null) {
+                replyError(h.id(), refused.code(), refused.getMessage());
+              } else {
+                replyError(h.id(), ErrorCode.UNAVAILABLE, "history failed: " + rootMessage(failure));
+              }
+            });
+  }
+
+  private void presence(Command.Presence p) {
+    if (!hub.namespaces().of(p.channel()).presence()) {
+      replyError(p.id(), ErrorCode.NOT_ENABLED, "presence is not enabled for " + p.channel());
+      return;
+    }
+    hub.presence()
+        .presence(p.channel())
+        .whenComplete(
+            (clients, failure) -> {
+              if (failure == null) {
+                reply(p.id(), Replies.presence(p.id(), clients));
+              } else {
+                replyError(p.id(), ErrorCode.UNAVAILABLE, "presence failed: " + rootMessage(failure));
+              }
+            });
   }
 
   private void reply(long commandId, String frame) {
     if (commandId != Command.NO_ID) {
-      deliver(new OutFrame.Text(frame));
+      send(new OutFrame.Text(frame));
     }
   }
 
@@ -190,7 +332,7 @@ public final class ClientConnection {
     hub.metrics().error(code);
     // An error for a command without id is still sent: the client must learn its frame was
     // refused, and without an id it cannot be matched, so it carries none.
-    deliver(new OutFrame.Text(Frames.error(commandId, code, message)));
+    send(new OutFrame.Text(Frames.error(commandId, code, message)));
   }
 
   private void onSendFailed(Throwable failure) {
@@ -205,11 +347,35 @@ public final class ClientConnection {
     }
     int dropped = outbox.close();
     hub.metrics().droppedFrames.add(dropped);
-    for (String channel : subscriptions) {
-      hub.removeSubscriber(channel, this);
+    List<Subscription> subs = new ArrayList<>(subscriptions.values());
+    subscriptions.clear();
+    for (Subscription sub : subs) {
+      end(sub);
     }
     hub.unregister(this);
     return true;
+  }
+
+  static StreamPosition toPosition(Command.Since since) {
+    return new StreamPosition(since.offset(), since.epoch());
+  }
+
+  /** The ProtocolException a failed stage carries, or null when it failed otherwise. */
+  static ProtocolException protocolCause(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof ProtocolException p) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return String.valueOf(root.getMessage());
   }
 
   @Override

@@ -1,26 +1,38 @@
 package dev.switchboard.hub;
 
 import dev.switchboard.engine.Broker;
+import dev.switchboard.engine.BrokerHandler;
+import dev.switchboard.engine.ClientInfo;
+import dev.switchboard.engine.HistoryQuery;
+import dev.switchboard.engine.HistoryResult;
+import dev.switchboard.engine.PresenceStore;
 import dev.switchboard.engine.Publication;
+import dev.switchboard.engine.PublishOptions;
 import dev.switchboard.engine.PublishResult;
 import dev.switchboard.protocol.BinaryEnvelope;
 import dev.switchboard.protocol.CloseCode;
+import dev.switchboard.protocol.Command;
 import dev.switchboard.protocol.CommandDecoder;
+import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.Frames;
 import dev.switchboard.protocol.Payload;
+import dev.switchboard.protocol.ProtocolException;
 import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The node's local registry of connections and channel subscriptions, and the fan-out of
- * publications from the {@link Broker} to them.
+ * The node's local registry of connections and subscriptions, and the fan-out of what the {@link
+ * Broker} carries to them.
  *
  * <p>Every publish goes through the broker, also on a single node. A publication is encoded to its
  * frame once and the same frame is queued for every local subscriber; a subscriber that cannot
@@ -33,20 +45,28 @@ public final class Hub implements AutoCloseable {
 
   private final HubOptions options;
   private final Broker broker;
+  private final PresenceStore presence;
   private final HubMetrics metrics = new HubMetrics();
   private final CommandDecoder decoder = new CommandDecoder();
   private final Map<String, ClientConnection> connections = new ConcurrentHashMap<>();
-  /** Channel to its local subscribers; a channel is present only while it has some. */
-  private final Map<String, Set<ClientConnection>> channels = new ConcurrentHashMap<>();
+  /** Channel to its local subscriptions; a channel is present only while it has some. */
+  private final Map<String, Set<Subscription>> channels = new ConcurrentHashMap<>();
   /** Connection ids are this node's random prefix and a counter: unique across nodes. */
   private final String idPrefix = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
   private final AtomicLong nextId = new AtomicLong();
   private volatile boolean accepting = true;
 
-  public Hub(HubOptions options, Broker broker) {
+  private Hub(HubOptions options, Broker broker, PresenceStore presence) {
     this.options = options;
     this.broker = broker;
-    broker.start(this::onPublication);
+    this.presence = presence;
+  }
+
+  /** Builds a hub and starts the broker's delivery to it. */
+  public static Hub start(HubOptions options, Broker broker, PresenceStore presence) {
+    Hub hub = new Hub(options, broker, presence);
+    broker.start(hub.new Deliveries());
+    return hub;
   }
 
   /** Registers a newly opened transport and returns its connection. */
@@ -59,70 +79,152 @@ public final class Hub implements AutoCloseable {
   }
 
   /**
-   * Publishes to {@code channel} through the broker: the same path for client and HTTP publishes.
-   * The stage fails when the broker did not accept the publication.
+   * Publishes to {@code channel} through the broker with its namespace's history options: the
+   * same path for client and HTTP publishes. The stage fails when the broker did not accept it.
+   *
+   * @param idempotencyKey null, or a key that makes a repeat within 5 minutes a no-op
    */
-  public CompletionStage<PublishResult> publish(String channel, Payload payload) {
+  public CompletionStage<PublishResult> publish(String channel, Payload payload, String idempotencyKey) {
+    NamespaceOptions ns = options.namespaces().of(channel);
+    PublishOptions po = new PublishOptions(ns.historySize(), ns.historyTtl(), idempotencyKey);
     CompletionStage<PublishResult> result;
     try {
-      result = broker.publish(channel, payload);
+      result = broker.publish(channel, payload, po);
     } catch (RuntimeException e) {
       result = CompletableFuture.failedFuture(e);
     }
     return result.thenApply(
         r -> {
-          metrics.publishes.increment();
+          if (r.repeated()) {
+            metrics.repeatedPublishes.increment();
+          } else {
+            metrics.publishes.increment();
+          }
           return r;
         });
   }
 
-  /** The broker's handler: fans a publication out to this node's subscribers. */
-  void onPublication(Publication publication) {
-    Set<ClientConnection> subscribers = channels.get(publication.channel());
-    if (subscribers == null || subscribers.isEmpty()) {
-      return;
+  /**
+   * Reads a channel's history for the history command and the HTTP API. Fails with a {@link
+   * ProtocolException} when the namespace keeps no history or {@code since} is not a position of
+   * the current history.
+   *
+   * @param limit at most this many, {@link Command.History#ALL} for everything kept
+   */
+  public CompletionStage<HistoryResult> history(String channel, Command.Since since, int limit, boolean reverse) {
+    NamespaceOptions ns = options.namespaces().of(channel);
+    if (!ns.keepsHistory()) {
+      return CompletableFuture.failedFuture(
+          new ProtocolException(ErrorCode.NOT_ENABLED, "history is not enabled for " + channel, Command.NO_ID));
     }
-    OutFrame frame = encode(publication);
-    for (ClientConnection c : subscribers) {
-      try {
-        c.deliver(frame);
-      } catch (RuntimeException e) {
-        // One broken connection must not cost the others their delivery.
-        LOG.log(Level.ERROR, "delivery to " + c.id() + " failed", e);
-        c.close(CloseCode.INTERNAL_ERROR, "internal error");
+    int cap = limit == Command.History.ALL ? ns.historySize() : Math.min(limit, ns.historySize());
+    if (since == null) {
+      return broker.history(channel, new HistoryQuery(null, cap, reverse));
+    }
+    return broker
+        .history(channel, HistoryQuery.after(ClientConnection.toPosition(since)))
+        .thenApply(
+            read -> {
+              String problem = Recovery.problem(since, read);
+              if (problem != null) {
+                throw new CompletionException(new ProtocolException(ErrorCode.BAD_POSITION, problem, Command.NO_ID));
+              }
+              List<Publication> list = new ArrayList<>(read.publications());
+              if (reverse) {
+                Collections.reverse(list);
+              }
+              return new HistoryResult(list.subList(0, Math.min(cap, list.size())), read.position());
+            });
+  }
+
+  /** Who is in {@code channel}; fails with a ProtocolException when presence is off there. */
+  public CompletionStage<List<ClientInfo>> presenceOf(String channel) {
+    if (!options.namespaces().of(channel).presence()) {
+      return CompletableFuture.failedFuture(
+          new ProtocolException(ErrorCode.NOT_ENABLED, "presence is not enabled for " + channel, Command.NO_ID));
+    }
+    return presence.presence(channel);
+  }
+
+  /** Delivers what the broker carries to this node's subscriptions. */
+  private final class Deliveries implements BrokerHandler {
+    @Override
+    public void onPublication(Publication publication) {
+      Set<Subscription> subs = channels.get(publication.channel());
+      if (subs == null || subs.isEmpty()) {
+        return;
+      }
+      fanOut(subs, publication.offset(), encode(publication));
+    }
+
+    @Override
+    public void onJoin(String channel, ClientInfo client) {
+      presenceEvent(channel, "join", client);
+    }
+
+    @Override
+    public void onLeave(String channel, ClientInfo client) {
+      presenceEvent(channel, "leave", client);
+    }
+
+    private void presenceEvent(String channel, String event, ClientInfo client) {
+      Set<Subscription> subs = channels.get(channel);
+      if (subs != null && !subs.isEmpty()) {
+        OutFrame frame = new OutFrame.Text(Frames.presenceEvent(channel, event, Replies.client(client)));
+        fanOut(subs, 0, frame, client.client()); // nobody is told of their own join
+      }
+    }
+
+    private void fanOut(Set<Subscription> subs, long offset, OutFrame frame) {
+      fanOut(subs, offset, frame, null);
+    }
+
+    private void fanOut(Set<Subscription> subs, long offset, OutFrame frame, String skipClient) {
+      for (Subscription s : subs) {
+        if (skipClient != null && skipClient.equals(s.connection().id())) {
+          continue;
+        }
+        try {
+          s.deliver(offset, frame);
+        } catch (RuntimeException e) {
+          // One broken connection must not cost the others their delivery.
+          LOG.log(Level.ERROR, "delivery to " + s.connection().id() + " failed", e);
+          s.connection().close(CloseCode.INTERNAL_ERROR, "internal error");
+        }
       }
     }
   }
 
-  private static OutFrame encode(Publication p) {
+  /** The frame of a publication: encoded once, shared by every subscriber. */
+  OutFrame encode(Publication p) {
     if (p.payload() instanceof Payload.Json json) {
-      return new OutFrame.Text(Frames.publication(p.channel(), json.json()));
+      return new OutFrame.Text(Frames.publication(p.channel(), p.offset(), p.epoch(), json.json()));
     }
     Payload.Binary binary = (Payload.Binary) p.payload();
-    return new OutFrame.Binary(BinaryEnvelope.encodePublication(p.channel(), binary.bytes()));
+    return new OutFrame.Binary(BinaryEnvelope.encodePublication(p.channel(), binary.bytes(), p.offset(), p.epoch()));
   }
 
-  CompletionStage<Void> addSubscriber(String channel, ClientConnection connection) {
+  CompletionStage<Void> addSubscriber(Subscription sub) {
     CompletionStage<Void>[] brokerCall = newStageHolder();
     channels.compute(
-        channel,
+        sub.channel,
         (name, set) -> {
           if (set == null) {
             set = ConcurrentHashMap.newKeySet();
             // Inside compute so that broker subscribe/unsubscribe calls for a channel are ordered.
             brokerCall[0] = broker.subscribe(name);
           }
-          set.add(connection);
+          set.add(sub);
           return set;
         });
     return brokerCall[0] != null ? brokerCall[0] : CompletableFuture.completedFuture(null);
   }
 
-  void removeSubscriber(String channel, ClientConnection connection) {
+  void removeSubscriber(Subscription sub) {
     channels.computeIfPresent(
-        channel,
+        sub.channel,
         (name, set) -> {
-          set.remove(connection);
+          set.remove(sub);
           if (!set.isEmpty()) {
             return set;
           }
@@ -164,12 +266,13 @@ public final class Hub implements AutoCloseable {
     }
   }
 
-  /** Closes every connection as going away and stops the broker. */
+  /** Closes every connection as going away and stops the engine. */
   @Override
   public void close() {
     stopAccepting();
     closeAll(CloseCode.GOING_AWAY, "server shutting down");
     broker.close();
+    presence.close();
   }
 
   public int connectionCount() {
@@ -182,7 +285,7 @@ public final class Hub implements AutoCloseable {
 
   /** Subscribers of {@code channel} on this node. */
   public int subscriberCount(String channel) {
-    Set<ClientConnection> s = channels.get(channel);
+    Set<Subscription> s = channels.get(channel);
     return s == null ? 0 : s.size();
   }
 
@@ -209,6 +312,18 @@ public final class Hub implements AutoCloseable {
 
   public HubOptions options() {
     return options;
+  }
+
+  public Namespaces namespaces() {
+    return options.namespaces();
+  }
+
+  Broker broker() {
+    return broker;
+  }
+
+  PresenceStore presence() {
+    return presence;
   }
 
   CommandDecoder decoder() {

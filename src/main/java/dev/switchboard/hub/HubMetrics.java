@@ -16,6 +16,9 @@ public final class HubMetrics {
   final LongAdder connectionsClosed = new LongAdder();
   final LongAdder commands = new LongAdder();
   final LongAdder publishes = new LongAdder();
+  final LongAdder repeatedPublishes = new LongAdder();
+  private final LongAdder recovered = new LongAdder();
+  private final LongAdder notRecovered = new LongAdder();
   final LongAdder deliveries = new LongAdder();
   final LongAdder droppedFrames = new LongAdder();
   private final LongAdder handshakesRefused = new LongAdder();
@@ -31,6 +34,15 @@ public final class HubMetrics {
   /** Counts an error reply (or an HTTP API refusal) with {@code code}. */
   public void error(ErrorCode code) {
     errors.get(code).increment();
+  }
+
+  /** Counts a subscribe with {@code since} by its outcome. */
+  void recovery(boolean succeeded) {
+    (succeeded ? recovered : notRecovered).increment();
+  }
+
+  public long recoveries(boolean succeeded) {
+    return (succeeded ? recovered : notRecovered).sum();
   }
 
   /** Counts a WebSocket handshake refused before the upgrade (e.g. a disallowed origin). */
@@ -75,6 +87,9 @@ public final class HubMetrics {
     m.put("connections_closed", connectionsClosed.sum());
     m.put("commands", commands.sum());
     m.put("publishes", publishes.sum());
+    m.put("repeated_publishes", repeatedPublishes.sum());
+    m.put("recoveries", recovered.sum());
+    m.put("failed_recoveries", notRecovered.sum());
     m.put("deliveries", deliveries.sum());
     m.put("dropped_frames", droppedFrames.sum());
     m.put("handshakes_refused", handshakesRefused.sum());

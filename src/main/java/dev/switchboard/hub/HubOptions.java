@@ -1,13 +1,14 @@
 package dev.switchboard.hub;
 
 /**
- * Limits of the hub core.
+ * Limits and channel options of the hub core.
  *
  * @param outboxMaxBytes bytes that may wait for one slow client before it is closed as a slow
  *     consumer
  * @param maxSubscriptions channels one connection may be subscribed to at once
+ * @param namespaces what each namespace's channels offer
  */
-public record HubOptions(long outboxMaxBytes, int maxSubscriptions) {
+public record HubOptions(long outboxMaxBytes, int maxSubscriptions, Namespaces namespaces) {
   /** 1 MiB of outbox: 16,000 small messages or a few large ones, per client. */
   public static final long DEFAULT_OUTBOX_MAX_BYTES = 1 << 20;
   /** Enough for a dashboard subscribing to a few hundred feeds; the set is per connection. */
@@ -22,7 +23,8 @@ public record HubOptions(long outboxMaxBytes, int maxSubscriptions) {
     }
   }
 
+  /** Default limits, every channel plain (no history, no presence). */
   public static HubOptions defaults() {
-    return new HubOptions(DEFAULT_OUTBOX_MAX_BYTES, DEFAULT_MAX_SUBSCRIPTIONS);
+    return new HubOptions(DEFAULT_OUTBOX_MAX_BYTES, DEFAULT_MAX_SUBSCRIPTIONS, Namespaces.only(NamespaceOptions.plain()));
   }
 }

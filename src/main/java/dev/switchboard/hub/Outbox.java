@@ -8,15 +8,20 @@ import java.util.function.Consumer;
  *
  * <p>{@link #offer} never blocks: when the queued bytes would pass the limit it returns
  * {@link Offer#OVERFLOW} and the caller closes the connection as a slow consumer. The next frame is
- * sent from the previous send's completion. A completion that runs inline (inside
- * {@link Transport#send}) does not recurse: it only marks itself done and the sending loop goes
- * on, so a fast socket cannot grow the stack.
+ * sent from the previous send's completion. A completion that runs inline (inside {@link
+ * Transport#send}) does not recurse: it only marks itself done and the sending loop goes on, so a
+ * fast socket cannot grow the stack.
+ *
+ * <p>{@link #enqueue} queues without starting a send, so a caller may queue several frames in an
+ * order it guards with its own lock and {@link #flush} after releasing it: no I/O under that lock.
+ * Frames queued as <em>exempt</em> (a recovery backlog, bounded by the history size) are not
+ * counted against the limit, so catching up never by itself makes a client "slow".
  *
  * <p>Thread-safe: any thread may offer; the transport may complete sends on any thread.
  */
 public final class Outbox {
 
-  /** Outcome of {@link #offer}. */
+  /** Outcome of {@link #offer} and {@link #enqueue}. */
   public enum Offer {
     QUEUED,
     /** The frame would exceed the byte limit; it was not queued. */
@@ -25,15 +30,22 @@ public final class Outbox {
     CLOSED
   }
 
+  /** Marks an exempt frame in the queue; plain frames are queued as themselves. */
+  private record Exempt(OutFrame frame) {}
+
   private final Transport transport;
   private final long maxBytes;
   private final Consumer<Throwable> onSendFailure;
 
   private final Object lock = new Object();
-  /** Frames not yet handed to the transport. Guarded by {@code lock}. */
-  private final ArrayDeque<OutFrame> queue = new ArrayDeque<>();
+  /** OutFrames and Exempt wrappers not yet handed to the transport. Guarded by {@code lock}. */
+  private final ArrayDeque<Object> queue = new ArrayDeque<>();
   /** Bytes queued plus the frame in flight. Guarded by {@code lock}. */
   private long bytes;
+  /** The part of {@code bytes} in exempt frames. Guarded by {@code lock}. */
+  private long exemptBytes;
+  /** Whether the frame in flight is exempt. Guarded by {@code lock}. */
+  private boolean inFlightExempt;
   /** Some thread owns the send loop or a send is in flight. Guarded by {@code lock}. */
   private boolean pumping;
   /** The loop's thread is inside {@link Transport#send}. Guarded by {@code lock}. */
@@ -44,8 +56,9 @@ public final class Outbox {
   private boolean closed;
 
   /**
-   * @param maxBytes the most bytes that may wait; one frame larger than this is still accepted
-   *     into an empty outbox, so a limit below the maximum message size never wedges a connection
+   * @param maxBytes the most (non-exempt) bytes that may wait; one frame larger than this is still
+   *     accepted into an empty outbox, so a limit below the maximum message size never wedges a
+   *     connection
    * @param onSendFailure told once when a send fails; the outbox is closed by then
    */
   public Outbox(Transport transport, long maxBytes, Consumer<Throwable> onSendFailure) {
@@ -54,24 +67,47 @@ public final class Outbox {
     this.onSendFailure = onSendFailure;
   }
 
+  /** Queues a frame and starts sending if nothing is in flight. */
   public Offer offer(OutFrame frame) {
-    boolean start;
+    Offer result = enqueue(frame, false);
+    if (result == Offer.QUEUED) {
+      flush();
+    }
+    return result;
+  }
+
+  /**
+   * Queues a frame without starting a send; call {@link #flush} afterwards.
+   *
+   * @param exempt whether the frame is exempt from the byte limit
+   */
+  public Offer enqueue(OutFrame frame, boolean exempt) {
     synchronized (lock) {
       if (closed) {
         return Offer.CLOSED;
       }
-      if (bytes > 0 && bytes + frame.size() > maxBytes) {
+      long counted = bytes - exemptBytes;
+      if (!exempt && counted > 0 && counted + frame.size() > maxBytes) {
         return Offer.OVERFLOW;
       }
-      queue.add(frame);
+      queue.add(exempt ? new Exempt(frame) : frame);
       bytes += frame.size();
-      start = !pumping;
+      if (exempt) {
+        exemptBytes += frame.size();
+      }
+      return Offer.QUEUED;
+    }
+  }
+
+  /** Starts sending queued frames unless a send is already in flight. */
+  public void flush() {
+    synchronized (lock) {
+      if (pumping || closed || queue.isEmpty()) {
+        return;
+      }
       pumping = true;
     }
-    if (start) {
-      pump();
-    }
-    return Offer.QUEUED;
+    pump();
   }
 
   /**
@@ -85,12 +121,7 @@ public final class Outbox {
         return 0;
       }
       closed = true;
-      int dropped = queue.size();
-      for (OutFrame f : queue) {
-        bytes -= f.size();
-      }
-      queue.clear();
-      return dropped;
+      return dropQueued();
     }
   }
 
@@ -101,15 +132,35 @@ public final class Outbox {
     }
   }
 
+  /** Guarded by {@code lock}. */
+  private int dropQueued() {
+    int dropped = queue.size();
+    for (Object o : queue) {
+      long size = frameOf(o).size();
+      bytes -= size;
+      if (o instanceof Exempt) {
+        exemptBytes -= size;
+      }
+    }
+    queue.clear();
+    return dropped;
+  }
+
+  private static OutFrame frameOf(Object queued) {
+    return queued instanceof Exempt e ? e.frame() : (OutFrame) queued;
+  }
+
   private void pump() {
     while (true) {
       OutFrame next;
       synchronized (lock) {
-        next = closed ? null : queue.poll();
-        if (next == null) {
+        Object o = closed ? null : queue.poll();
+        if (o == null) {
           pumping = false;
           return;
         }
+        next = frameOf(o);
+        inFlightExempt = o instanceof Exempt;
         inSend = true;
         completedInline = false;
       }
@@ -132,12 +183,13 @@ public final class Outbox {
     boolean inline;
     synchronized (lock) {
       bytes -= frame.size();
+      if (inFlightExempt) {
+        exemptBytes -= frame.size();
+        inFlightExempt = false;
+      }
       if (failure != null && !closed) {
         closed = true;
-        for (OutFrame f : queue) {
-          bytes -= f.size();
-        }
-        queue.clear();
+        dropQueued();
       }
       inline = inSend;
       completedInline = inline;

@@ -17,8 +17,8 @@ import java.nio.charset.StandardCharsets;
  *
  * server to client, publication:
  *   byte    kind = 0x02
- *   byte    flags (0 in protocol v1.0; unknown bits must be ignored by clients that do not
- *           know them, fields they announce come before the channel length)
+ *   byte    flags: bit 0 set = offset and epoch follow (channels with history)
+ *   [uint64 offset, byte epoch length E, E bytes epoch]   only when flags bit 0 is set
  *   byte    channel length L
  *   L bytes channel name
  *   rest    payload
@@ -87,11 +87,29 @@ public final class BinaryEnvelope {
     return b.flip();
   }
 
-  /** Encodes a publication push: once per publication, shared by every subscriber. */
+  /** Flags bit of a publication: offset and epoch follow. */
+  public static final int FLAG_POSITION = 0x01;
+
+  /** Encodes a publication push without position: once per publication, shared by all. */
   public static ByteBuffer encodePublication(String channel, byte[] payload) {
+    return encodePublication(channel, payload, 0, "");
+  }
+
+  /**
+   * Encodes a publication push; with {@code offset > 0} it carries offset and epoch. Once per
+   * publication, shared by every subscriber.
+   */
+  public static ByteBuffer encodePublication(String channel, byte[] payload, long offset, String epoch) {
     byte[] name = channel.getBytes(StandardCharsets.US_ASCII);
-    ByteBuffer b = ByteBuffer.allocate(3 + name.length + payload.length);
-    b.put(KIND_PUBLICATION).put((byte) 0).put((byte) name.length).put(name).put(payload);
+    byte[] epochBytes = epoch.getBytes(StandardCharsets.US_ASCII);
+    boolean positioned = offset > 0;
+    int header = 3 + name.length + (positioned ? 9 + epochBytes.length : 0);
+    ByteBuffer b = ByteBuffer.allocate(header + payload.length);
+    b.put(KIND_PUBLICATION).put((byte) (positioned ? FLAG_POSITION : 0));
+    if (positioned) {
+      b.putLong(offset).put((byte) epochBytes.length).put(epochBytes);
+    }
+    b.put((byte) name.length).put(name).put(payload);
     return b.flip().asReadOnlyBuffer();
   }
 

@@ -5,23 +5,70 @@ package dev.switchboard.protocol;
  * an {@code id}; a command with an id gets exactly one reply with that id.
  */
 public sealed interface Command {
-  /** The id of a command that carries none: it gets no reply, not even an error. */
+  /** The id of a command that carries none: it gets no success reply. */
   long NO_ID = -1;
 
   /** The command's id, or {@link #NO_ID}. */
   long id();
 
-  /** {@code {"id":1,"op":"subscribe","channel":"news"}} */
-  record Subscribe(long id, String channel) implements Command {}
+  /** The channel the command is about. */
+  String channel();
+
+  /**
+   * A position in a channel's history as a client holds it.
+   *
+   * @param offset the offset of the last publication seen, 0 or more
+   * @param epoch the epoch that offset belongs to
+   */
+  record Since(long offset, String epoch) {}
+
+  /**
+   * {@code {"id":1,"op":"subscribe","channel":"news","since":{"offset":41,"epoch":"..."},
+   * "info":{...}}}
+   *
+   * @param since where to recover from, or null for live delivery only
+   * @param info JSON text shown in presence, or null
+   */
+  record Subscribe(long id, String channel, Since since, String info) implements Command {
+    public Subscribe(long id, String channel) {
+      this(id, channel, null, null);
+    }
+  }
 
   /** {@code {"id":2,"op":"unsubscribe","channel":"news"}} */
   record Unsubscribe(long id, String channel) implements Command {}
 
   /**
-   * {@code {"id":3,"op":"publish","channel":"news","data":...}}, or a binary publish envelope.
+   * {@code {"id":3,"op":"publish","channel":"news","data":...,"idempotency_key":"..."}}, or a
+   * binary publish envelope.
+   *
+   * @param idempotencyKey null when absent
    */
-  record Publish(long id, String channel, Payload payload) implements Command {}
+  record Publish(long id, String channel, Payload payload, String idempotencyKey) implements Command {
+    public Publish(long id, String channel, Payload payload) {
+      this(id, channel, payload, null);
+    }
+  }
+
+  /**
+   * {@code {"id":5,"op":"history","channel":"news","limit":50,"since":{...},"reverse":true}}
+   *
+   * @param since read after this position, or null
+   * @param limit at most this many, or {@link #ALL}
+   */
+  record History(long id, String channel, Since since, int limit, boolean reverse) implements Command {
+    /** No limit given: everything kept. */
+    public static final int ALL = -1;
+  }
+
+  /** {@code {"id":6,"op":"presence","channel":"news"}} */
+  record Presence(long id, String channel) implements Command {}
 
   /** {@code {"id":4,"op":"ping"}} */
-  record Ping(long id) implements Command {}
+  record Ping(long id) implements Command {
+    @Override
+    public String channel() {
+      return null;
+    }
+  }
 }

@@ -21,6 +21,12 @@ public final class CommandDecoder {
    */
   public static final long MAX_ID = (1L << 53) - 1;
 
+  /** Longest idempotency key: room for a UUID with a prefix, short enough to store per publish. */
+  public static final int MAX_IDEMPOTENCY_KEY = 128;
+
+  /** Longest presence info, in characters: a name and an avatar URL, not a profile. */
+  public static final int MAX_INFO = 1024;
+
   private final JsonFactory json = new JsonFactory();
 
   /** Decodes one JSON text frame. */
@@ -80,6 +86,11 @@ public final class CommandDecoder {
       case "op" -> f.op = readString(name, value, p, f);
       case "channel" -> f.channel = readString(name, value, p, f);
       case "data" -> f.data = readRawValue(p, text);
+      case "info" -> f.info = readRawValue(p, text);
+      case "since" -> readSince(value, p, f);
+      case "idempotency_key" -> f.idempotencyKey = readString(name, value, p, f);
+      case "limit" -> f.limit = readLimit(value, p, f);
+      case "reverse" -> f.reverse = readBoolean(name, value, p, f);
       default -> p.skipChildren(); // unknown fields are ignored, for forward compatibility
     }
   }
@@ -100,10 +111,55 @@ public final class CommandDecoder {
     if (value != JsonToken.VALUE_STRING) {
       // Keep reading so that a malformed rest of the frame is still reported as malformed.
       p.skipChildren();
-      f.badField = f.badField == null ? name + " must be a string" : f.badField;
+      f.fail(name + " must be a string");
       return null;
     }
     return p.getText();
+  }
+
+  private static void readSince(JsonToken value, JsonParser p, Fields f) throws IOException {
+    if (value != JsonToken.START_OBJECT) {
+      p.skipChildren();
+      f.fail("since must be an object {\"offset\":<integer>,\"epoch\":<string>}");
+      return;
+    }
+    long offset = -1;
+    String epoch = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken t = p.nextToken();
+      if (name.equals("offset") && t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+        offset = p.getLongValue();
+      } else if (name.equals("epoch") && t == JsonToken.VALUE_STRING) {
+        epoch = p.getText();
+      } else {
+        p.skipChildren();
+      }
+    }
+    if (offset < 0 || epoch == null) {
+      f.fail("since needs a non-negative integer offset and a string epoch");
+      return;
+    }
+    f.since = new Command.Since(offset, epoch);
+  }
+
+  private static int readLimit(JsonToken value, JsonParser p, Fields f) throws IOException {
+    if (value != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+        || p.getLongValue() < 0 || p.getLongValue() > Integer.MAX_VALUE) {
+      p.skipChildren();
+      f.fail("limit must be a non-negative integer");
+      return Command.History.ALL;
+    }
+    return p.getIntValue();
+  }
+
+  private static boolean readBoolean(String name, JsonToken value, JsonParser p, Fields f) throws IOException {
+    if (value != JsonToken.VALUE_TRUE && value != JsonToken.VALUE_FALSE) {
+      p.skipChildren();
+      f.fail(name + " must be true or false");
+      return false;
+    }
+    return value == JsonToken.VALUE_TRUE;
   }
 
   private static String readRawValue(JsonParser p, String text) throws IOException {
@@ -125,9 +181,11 @@ public final class CommandDecoder {
       throw new ProtocolException(ErrorCode.BAD_FIELD, "op is required", f.id);
     }
     return switch (f.op) {
-      case "subscribe" -> new Command.Subscribe(f.id, requireChannel(f));
+      case "subscribe" -> new Command.Subscribe(f.id, requireChannel(f), f.since, checkedInfo(f));
       case "unsubscribe" -> new Command.Unsubscribe(f.id, requireChannel(f));
-      case "publish" -> new Command.Publish(f.id, requireChannel(f), requireData(f));
+      case "publish" -> new Command.Publish(f.id, requireChannel(f), requireData(f), checkedKey(f));
+      case "history" -> new Command.History(f.id, requireChannel(f), f.since, f.limit, f.reverse);
+      case "presence" -> new Command.Presence(f.id, requireChannel(f));
       case "ping" -> new Command.Ping(f.id);
       default -> throw new ProtocolException(
           ErrorCode.UNKNOWN_OP, "unknown op '" + abbreviate(f.op) + "'", f.id);
@@ -143,6 +201,26 @@ public final class CommandDecoder {
       throw new ProtocolException(ErrorCode.BAD_CHANNEL, problem, f.id);
     }
     return f.channel;
+  }
+
+  private static String checkedInfo(Fields f) throws ProtocolException {
+    if (f.info != null && f.info.length() > MAX_INFO) {
+      throw new ProtocolException(ErrorCode.BAD_FIELD, "info is longer than " + MAX_INFO + " characters", f.id);
+    }
+    return f.info;
+  }
+
+  /** Validates an idempotency key; shared with the HTTP API's query parameter. */
+  public static String checkKey(String key, long id) throws ProtocolException {
+    if (key != null && (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY)) {
+      throw new ProtocolException(
+          ErrorCode.BAD_FIELD, "idempotency_key must have 1 to " + MAX_IDEMPOTENCY_KEY + " characters", id);
+    }
+    return key;
+  }
+
+  private static String checkedKey(Fields f) throws ProtocolException {
+    return checkKey(f.idempotencyKey, f.id);
   }
 
   private static Payload requireData(Fields f) throws ProtocolException {
@@ -163,6 +241,18 @@ public final class CommandDecoder {
     String op;
     String channel;
     String data;
+    String info;
+    Command.Since since;
+    String idempotencyKey;
+    int limit = Command.History.ALL;
+    boolean reverse;
     String badField;
+
+    /** Remembers the first field problem; reading goes on so malformed JSON is still reported. */
+    void fail(String problem) {
+      if (badField == null) {
+        badField = problem;
+      }
+    }
   }
 }

@@ -27,7 +27,13 @@ public enum ErrorCode {
   /** The engine could not perform the operation now; retry later. Never reported as success. */
   UNAVAILABLE(109, "unavailable"),
   /** The HTTP API key is missing or wrong, or the caller is not allowed. */
-  UNAUTHORIZED(110, "unauthorized");
+  UNAUTHORIZED(110, "unauthorized"),
+  /** The operation is not allowed on this channel (e.g. clients may not publish in its namespace). */
+  FORBIDDEN(111, "forbidden"),
+  /** The feature (history, presence) is not enabled for this channel's namespace. */
+  NOT_ENABLED(112, "not_enabled"),
+  /** A {@code since} position does not belong to the channel's current history. */
+  BAD_POSITION(113, "bad_position");
 
   private final int code;
   private final String label;

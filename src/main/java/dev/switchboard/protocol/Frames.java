@@ -10,9 +10,9 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 public final class Frames {
   private Frames() {}
 
-  /** {@code {"id":1,"ok":true}} */
+  /** {@code {"id":1,"ok":true}}; {@code {"ok":true}} for {@link Command#NO_ID} (HTTP bodies). */
   public static String ok(long id) {
-    return "{\"id\":" + id + ",\"ok\":true}";
+    return id == Command.NO_ID ? "{\"ok\":true}" : "{\"id\":" + id + ",\"ok\":true}";
   }
 
   /**
@@ -20,7 +20,9 @@ public final class Frames {
    * braces, e.g. {@code "\"offset\":4"}.
    */
   public static String ok(long id, String extra) {
-    return "{\"id\":" + id + ",\"ok\":true," + extra + "}";
+    return id == Command.NO_ID
+        ? "{\"ok\":true," + extra + "}"
+        : "{\"id\":" + id + ",\"ok\":true," + extra + "}";
   }
 
   /**
@@ -54,6 +56,48 @@ public final class Frames {
         .append(json)
         .append('}')
         .toString();
+  }
+
+  /** {@code {"channel":"c","offset":42,"epoch":"e","data":<json>}}: for channels with history. */
+  public static String publication(String channel, long offset, String epoch, String json) {
+    if (offset <= 0) {
+      return publication(channel, json);
+    }
+    return new StringBuilder(48 + channel.length() + epoch.length() + json.length())
+        .append("{\"channel\":\"")
+        .append(channel)
+        .append("\",\"offset\":")
+        .append(offset)
+        .append(",\"epoch\":\"")
+        .append(epoch)
+        .append("\",\"data\":")
+        .append(json)
+        .append('}')
+        .toString();
+  }
+
+  /**
+   * {@code {"channel":"c","join":{...}}} or {@code "leave"}.
+   *
+   * @param event "join" or "leave"
+   * @param client the client object's JSON text (see {@link #client})
+   */
+  public static String presenceEvent(String channel, String event, String client) {
+    return "{\"channel\":\"" + channel + "\",\"" + event + "\":" + client + "}";
+  }
+
+  /**
+   * {@code {"client":"id","user":"u" or null,"info":<json> (omitted when null)}}.
+   *
+   * @param info JSON text or null
+   */
+  public static String client(String clientId, String user, String info) {
+    StringBuilder b = new StringBuilder(64).append("{\"client\":").append(quote(clientId)).append(",\"user\":");
+    b.append(user == null ? "null" : quote(user));
+    if (info != null) {
+      b.append(",\"info\":").append(info);
+    }
+    return b.append('}').toString();
   }
 
   /** Quotes {@code text} as a JSON string literal. */

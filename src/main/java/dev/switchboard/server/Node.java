@@ -3,6 +3,7 @@ package dev.switchboard.server;
 import dev.switchboard.config.ServerConfig;
 import dev.switchboard.engine.Broker;
 import dev.switchboard.engine.memory.MemoryBroker;
+import dev.switchboard.engine.memory.MemoryPresenceStore;
 import dev.switchboard.http.HttpApi;
 import dev.switchboard.hub.Hub;
 import dev.switchboard.hub.HubOptions;
@@ -29,7 +30,11 @@ public final class Node implements AutoCloseable {
    */
   public Node(ServerConfig config, List<String> extraOrigins) {
     this.config = config;
-    this.hub = new Hub(new HubOptions(config.outboxMaxBytes(), config.maxSubscriptions()), broker(config));
+    this.hub =
+        Hub.start(
+            new HubOptions(config.outboxMaxBytes(), config.maxSubscriptions(), config.namespaces()),
+            broker(config),
+            new MemoryPresenceStore());
     List<String> origins = new java.util.ArrayList<>(config.allowedOrigins());
     if (origins.isEmpty()) {
       origins.addAll(OriginPolicy.LOCALHOST);
@@ -48,7 +53,7 @@ public final class Node implements AutoCloseable {
 
   private static Broker broker(ServerConfig config) {
     // ServerConfig accepts only engines built here.
-    return new MemoryBroker();
+    return new MemoryBroker(config.historyMetaTtl());
   }
 
   /** The running version, from the jar manifest ("dev" when run from classes). */

@@ -3,6 +3,7 @@ package dev.switchboard.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.engine.memory.MemoryBroker;
+import dev.switchboard.engine.memory.MemoryPresenceStore;
 import dev.switchboard.hub.Hub;
 import dev.switchboard.hub.HubOptions;
 import dev.switchboard.protocol.ErrorCode;
@@ -26,7 +27,7 @@ class HttpApiTest {
 
   @Test
   void withoutAnApiKeyOnlyLoopbackCallersMayPublish() throws Exception {
-    Hub hub = new Hub(HubOptions.defaults(), new MemoryBroker());
+    Hub hub = Hub.start(HubOptions.defaults(), new MemoryBroker(java.time.Duration.ofHours(1)), new MemoryPresenceStore());
     HttpApi api = new HttpApi(hub, Optional.empty(), 1024, "test");
 
     ApiResponse remote = api.handle(publish("10.1.2.3", "{\"channel\":\"a\",\"data\":1}"));
@@ -39,7 +40,7 @@ class HttpApiTest {
 
   @Test
   void anEngineFailureIsReportedAs503AndNeverAsSuccess() throws Exception {
-    Hub hub = new Hub(HubOptions.defaults(), new DownBroker());
+    Hub hub = Hub.start(HubOptions.defaults(), new DownBroker(), new MemoryPresenceStore());
     HttpApi api = new HttpApi(hub, Optional.empty(), 1024, "test");
 
     ApiResponse r = api.handle(publish("127.0.0.1", "{\"channel\":\"a\",\"data\":1}"));

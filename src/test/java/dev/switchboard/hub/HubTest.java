@@ -3,6 +3,9 @@ package dev.switchboard.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.engine.memory.MemoryBroker;
+import dev.switchboard.engine.memory.MemoryPresenceStore;
+import dev.switchboard.testing.ManualClock;
+import java.time.Duration;
 import dev.switchboard.protocol.BinaryEnvelope;
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.ErrorCode;
@@ -19,7 +22,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class HubTest {
-  private Hub hub = new Hub(new HubOptions(64 * 1024, 4), new MemoryBroker());
+  private Hub hub = newHub(new HubOptions(64 * 1024, 4, Namespaces.only(NamespaceOptions.plain())));
+
+  static Hub newHub(HubOptions options) {
+    return Hub.start(options, new MemoryBroker(new ManualClock(), Duration.ofHours(1), false), new MemoryPresenceStore());
+  }
 
   @AfterEach
   void closeHub() {
@@ -73,7 +80,7 @@ class HubTest {
       c.send("{\"op\":\"subscribe\",\"channel\":\"news\"}");
       subs.add(c);
     }
-    hub.publish("news", new Payload.Json("42"));
+    hub.publish("news", new Payload.Json("42"), null);
 
     OutFrame first = subs.get(0).transport().sent().get(0);
     for (Client c : subs) {
@@ -87,8 +94,8 @@ class HubTest {
     Client sub = connect();
     sub.send("{\"id\":1,\"op\":\"subscribe\",\"channel\":\"a\"}");
     sub.send("{\"id\":2,\"op\":\"unsubscribe\",\"channel\":\"a\"}");
-    hub.publish("a", new Payload.Json("1"));
-    hub.publish("b", new Payload.Json("2"));
+    hub.publish("a", new Payload.Json("1"), null);
+    hub.publish("b", new Payload.Json("2"), null);
 
     assertThat(sub.texts()).containsExactly("{\"id\":1,\"ok\":true}", "{\"id\":2,\"ok\":true}");
     assertThat(hub.channelCount()).isZero();
@@ -158,7 +165,7 @@ class HubTest {
   @Test
   void slowSubscriberIsClosedWithTheSlowConsumerCodeAndOthersKeepReceiving() {
     hub.close();
-    hub = new Hub(new HubOptions(1000, 8), new MemoryBroker());
+    hub = newHub(new HubOptions(1000, 8, Namespaces.only(NamespaceOptions.plain())));
     FakeTransport stalled = FakeTransport.held(); // never completes a send: a client not reading
     Client slow = connect(stalled);
     Client fast = connect();
@@ -167,7 +174,7 @@ class HubTest {
 
     String data = "\"" + "x".repeat(80) + "\"";
     for (int i = 0; i < 100; i++) {
-      hub.publish("feed", new Payload.Json(data));
+      hub.publish("feed", new Payload.Json(data), null);
     }
 
     assertThat(stalled.closedWith()).isEqualTo(CloseCode.SLOW_CONSUMER);
@@ -205,7 +212,7 @@ class HubTest {
   @Test
   void concurrentPublishersProduceOneOrderSeenIdenticallyByEverySubscriber() throws Exception {
     hub.close();
-    hub = new Hub(new HubOptions(1 << 30, 8), new MemoryBroker());
+    hub = newHub(new HubOptions(1 << 30, 8, Namespaces.only(NamespaceOptions.plain())));
     List<Client> subs = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       Client c = connect();
@@ -226,7 +233,7 @@ class HubTest {
               return;
             }
             for (int i = 0; i < perThread; i++) {
-              hub.publish("race", new Payload.Json("\"" + thread + "-" + i + "\""));
+              hub.publish("race", new Payload.Json("\"" + thread + "-" + i + "\""), null);
             }
           });
     }
@@ -244,7 +251,7 @@ class HubTest {
   @Test
   void anEngineThatRefusesIsReportedAsUnavailableNeverAsSuccess() {
     hub.close();
-    hub = new Hub(HubOptions.defaults(), new dev.switchboard.testing.DownBroker());
+    hub = Hub.start(HubOptions.defaults(), new dev.switchboard.testing.DownBroker(), new MemoryPresenceStore());
     Client c = connect();
     c.send("{\"id\":1,\"op\":\"publish\",\"channel\":\"a\",\"data\":1}");
     assertThat(c.last()).startsWith("{\"id\":1,\"error\":{\"code\":109,");

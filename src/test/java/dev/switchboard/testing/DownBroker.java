@@ -2,24 +2,47 @@ package dev.switchboard.testing;
 
 import dev.switchboard.engine.Broker;
 import dev.switchboard.engine.BrokerHandler;
+import dev.switchboard.engine.ClientInfo;
+import dev.switchboard.engine.HistoryQuery;
+import dev.switchboard.engine.HistoryResult;
+import dev.switchboard.engine.PublishOptions;
 import dev.switchboard.engine.PublishResult;
 import dev.switchboard.protocol.Payload;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-/** An engine that is down: refuses every publish and subscribe, and is never ready. */
+/** An engine that is down: refuses everything, and is never ready. */
 public final class DownBroker implements Broker {
-  @Override
-  public void start(BrokerHandler handler) {}
-
-  @Override
-  public CompletionStage<PublishResult> publish(String channel, Payload payload) {
+  private static <T> CompletionStage<T> down() {
     return CompletableFuture.failedFuture(new IllegalStateException("engine down"));
   }
 
   @Override
+  public void start(BrokerHandler handler) {}
+
+  @Override
+  public CompletionStage<PublishResult> publish(String channel, Payload payload, PublishOptions options) {
+    return down();
+  }
+
+  @Override
+  public CompletionStage<HistoryResult> history(String channel, HistoryQuery query) {
+    return down();
+  }
+
+  @Override
+  public CompletionStage<Void> publishJoin(String channel, ClientInfo client) {
+    return down();
+  }
+
+  @Override
+  public CompletionStage<Void> publishLeave(String channel, ClientInfo client) {
+    return down();
+  }
+
+  @Override
   public CompletionStage<Void> subscribe(String channel) {
-    return CompletableFuture.failedFuture(new IllegalStateException("engine down"));
+    return down();
   }
 
   @Override

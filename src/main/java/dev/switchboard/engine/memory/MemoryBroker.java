@@ -2,22 +2,37 @@ package dev.switchboard.engine.memory;
 
 import dev.switchboard.engine.Broker;
 import dev.switchboard.engine.BrokerHandler;
+import dev.switchboard.engine.ClientInfo;
+import dev.switchboard.engine.HistoryQuery;
+import dev.switchboard.engine.HistoryResult;
 import dev.switchboard.engine.Publication;
+import dev.switchboard.engine.PublishOptions;
 import dev.switchboard.engine.PublishResult;
 import dev.switchboard.protocol.Payload;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The embedded single-node engine: a publication is handed straight back to this node's hub.
+ * The embedded single-node engine: publications go straight back to this node's hub, histories
+ * live in this JVM's memory.
  *
- * <p>Ordering: a channel hashes to one of {@value #STRIPES} sequencers. A sequencer is a queue plus
- * a drain flag: a publisher enqueues, and whichever thread wins the flag delivers queued
- * publications in order. So publications of one channel are delivered in the order they were
- * accepted and never in parallel, without holding a lock while the hub fans out.
+ * <p>Ordering: a channel maps to one of {@value #STRIPES} {@link Sequencer}s. Offsets are assigned
+ * and the publication enqueued in one atomic step per channel, and a sequencer is drained by one
+ * thread at a time, so the handler sees a channel's publications in offset order, never in
+ * parallel, and no lock is held while the hub fans out.
+ *
+ * <p>Memory: histories are bounded by size and TTL; a sweeper frees expired entries every {@link
+ * #SWEEP_INTERVAL} and forgets a channel's position ({@link Streams}) once its {@code metaTtl}
+ * passes without publications. Epochs are random per stream, so a restart (or a forgotten
+ * stream) changes them and clients learn that recovery is impossible.
  */
 public final class MemoryBroker implements Broker {
   /**
@@ -26,30 +41,120 @@ public final class MemoryBroker implements Broker {
    */
   static final int STRIPES = 64;
 
+  /** How often expired history entries and idempotency keys are freed. */
+  static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
+
+  private final InstantSource clock;
+  private final Streams streams;
+  private final Map<IdempotencyKey, Remembered> idempotency = new ConcurrentHashMap<>();
   private final Sequencer[] sequencers = new Sequencer[STRIPES];
+  private final boolean ownSweeper;
   private volatile BrokerHandler handler;
   private volatile boolean closed;
+  private ScheduledExecutorService sweeper;
 
-  public MemoryBroker() {
+  /** A broker on the system clock that sweeps by itself. */
+  public MemoryBroker(Duration metaTtl) {
+    this(InstantSource.system(), metaTtl, true);
+  }
+
+  /**
+   * @param clock the time source for TTLs
+   * @param metaTtl how long a channel's position is remembered after its last publication
+   * @param ownSweeper whether to sweep on a timer; tests pass false and call {@link #sweep}
+   */
+  public MemoryBroker(InstantSource clock, Duration metaTtl, boolean ownSweeper) {
+    this.clock = clock;
+    this.streams = new Streams(clock, metaTtl);
+    this.ownSweeper = ownSweeper;
     for (int i = 0; i < STRIPES; i++) {
       sequencers[i] = new Sequencer();
     }
   }
 
   @Override
-  public void start(BrokerHandler handler) {
+  public synchronized void start(BrokerHandler handler) {
     this.handler = Objects.requireNonNull(handler);
+    if (ownSweeper && sweeper == null) {
+      sweeper =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "switchboard-memory-sweeper");
+                t.setDaemon(true);
+                return t;
+              });
+      long ms = SWEEP_INTERVAL.toMillis();
+      sweeper.scheduleWithFixedDelay(this::sweep, ms, ms, TimeUnit.MILLISECONDS);
+    }
   }
 
   @Override
-  public CompletionStage<PublishResult> publish(String channel, Payload payload) {
-    if (closed || handler == null) {
-      return CompletableFuture.failedFuture(new IllegalStateException("broker is not running"));
+  public CompletionStage<PublishResult> publish(String channel, Payload payload, PublishOptions options) {
+    BrokerHandler h = handler;
+    if (closed || h == null) {
+      return CompletableFuture.failedFuture(new IllegalStateException("memory engine is not running"));
     }
-    Sequencer s = sequencers[(channel.hashCode() * 0x9E3779B9 >>> 16) & (STRIPES - 1)];
-    s.queue.add(new Publication(channel, payload));
-    s.drain(handler);
-    return CompletableFuture.completedFuture(PublishResult.ACCEPTED);
+    Sequencer sequencer = sequencer(channel);
+    PublishResult result =
+        options.idempotencyKey() == null
+            ? append(channel, payload, options, sequencer)
+            : appendOnce(channel, payload, options, sequencer);
+    sequencer.drain(h);
+    return CompletableFuture.completedFuture(result);
+  }
+
+  private PublishResult appendOnce(String channel, Payload payload, PublishOptions options, Sequencer sequencer) {
+    long now = clock.millis();
+    PublishResult[] result = new PublishResult[1];
+    idempotency.compute(
+        new IdempotencyKey(channel, options.idempotencyKey()),
+        (key, earlier) -> {
+          if (earlier != null && earlier.expiresAt() > now) {
+            result[0] = earlier.result().asRepeat();
+            return earlier;
+          }
+          result[0] = append(channel, payload, options, sequencer);
+          return new Remembered(result[0], now + PublishOptions.IDEMPOTENCY_WINDOW.toMillis());
+        });
+    return result[0];
+  }
+
+  private PublishResult append(String channel, Payload payload, PublishOptions options, Sequencer sequencer) {
+    if (!options.keepsHistory()) {
+      sequencer.queue.add(new Sequencer.Published(new Publication(channel, payload)));
+      return PublishResult.ACCEPTED;
+    }
+    Publication p = streams.append(channel, payload, options, pub -> sequencer.queue.add(new Sequencer.Published(pub)));
+    return new PublishResult(p.offset(), p.epoch(), false);
+  }
+
+  @Override
+  public CompletionStage<HistoryResult> history(String channel, HistoryQuery query) {
+    if (closed) {
+      return CompletableFuture.failedFuture(new IllegalStateException("memory engine is not running"));
+    }
+    return CompletableFuture.completedFuture(streams.read(channel, query));
+  }
+
+  @Override
+  public CompletionStage<Void> publishJoin(String channel, ClientInfo client) {
+    return control(channel, new Sequencer.Joined(channel, client));
+  }
+
+  @Override
+  public CompletionStage<Void> publishLeave(String channel, ClientInfo client) {
+    return control(channel, new Sequencer.Left(channel, client));
+  }
+
+  private CompletionStage<Void> control(String channel, Sequencer.Event event) {
+    BrokerHandler h = handler;
+    if (closed || h == null) {
+      return CompletableFuture.failedFuture(new IllegalStateException("memory engine is not running"));
+    }
+    Sequencer s = sequencer(channel);
+    s.queue.add(event);
+    s.drain(h);
+    return CompletableFuture.completedFuture(null);
   }
 
   @Override
@@ -60,6 +165,23 @@ public final class MemoryBroker implements Broker {
   @Override
   public CompletionStage<Void> unsubscribe(String channel) {
     return CompletableFuture.completedFuture(null);
+  }
+
+  /** Frees expired history entries, forgotten streams and expired idempotency keys. */
+  public void sweep() {
+    long now = clock.millis();
+    streams.sweep();
+    idempotency.values().removeIf(r -> r.expiresAt() <= now);
+  }
+
+  /** Channels whose position is remembered now (for tests and stats). */
+  public int streamCount() {
+    return streams.size();
+  }
+
+  /** History entries held now, over all channels (for tests and stats). */
+  public long entryCount() {
+    return streams.entries();
   }
 
   @Override
@@ -73,28 +195,18 @@ public final class MemoryBroker implements Broker {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     closed = true;
-  }
-
-  /** A publication queue drained by at most one thread at a time. */
-  private static final class Sequencer {
-    final ConcurrentLinkedQueue<Publication> queue = new ConcurrentLinkedQueue<>();
-    final AtomicBoolean draining = new AtomicBoolean();
-
-    void drain(BrokerHandler handler) {
-      // Loop until the queue is empty with nobody draining: an item added after our last poll
-      // but before we released the flag would otherwise be stranded.
-      while (!queue.isEmpty() && draining.compareAndSet(false, true)) {
-        try {
-          Publication p;
-          while ((p = queue.poll()) != null) {
-            handler.onPublication(p);
-          }
-        } finally {
-          draining.set(false);
-        }
-      }
+    if (sweeper != null) {
+      sweeper.shutdownNow();
     }
   }
+
+  private Sequencer sequencer(String channel) {
+    return sequencers[(channel.hashCode() * 0x9E3779B9 >>> 16) & (STRIPES - 1)];
+  }
+
+  private record IdempotencyKey(String channel, String key) {}
+
+  private record Remembered(PublishResult result, long expiresAt) {}
 }

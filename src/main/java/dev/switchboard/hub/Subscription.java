@@ -1,0 +1,157 @@
+package dev.switchboard.hub;
+
+import dev.switchboard.engine.ClientInfo;
+import dev.switchboard.engine.Publication;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One connection's subscription to one channel, and the ordering rules of its delivery.
+ *
+ * <p>A subscription starts <em>pending</em>: it is registered for live delivery at once, but
+ * what arrives is buffered until the subscribe reply is out. {@link #activate} then queues, in
+ * this order, the reply, the recovered backlog and the buffered frames, dropping every
+ * publication whose offset was already queued. So a recovering client gets each publication
+ * after its position once, in order, before the live ones, also while publishers keep publishing.
+ *
+ * <p>Thread-safe: deliveries come from broker threads, activation from whichever thread completed
+ * the history read, cancellation from the connection's reader. Frames are only queued under
+ * {@code lock}; sending starts after it is released.
+ */
+final class Subscription {
+  private enum State {
+    PENDING,
+    ACTIVE,
+    CANCELLED
+  }
+
+  /** A frame that arrived while pending, with its offset (0 for none). */
+  private record Buffered(long offset, OutFrame frame) {}
+
+  final String channel;
+  final NamespaceOptions options;
+  /** How this subscriber appears in presence and join/leave. */
+  final ClientInfo client;
+  private final ClientConnection connection;
+
+  private final Object lock = new Object();
+  /** Guarded by {@code lock}. */
+  private State state = State.PENDING;
+  /** Frames delivered while pending. Guarded by {@code lock}. */
+  private List<Buffered> buffer = new ArrayList<>();
+  /** Bytes in {@code buffer}, bounded like the outbox. Guarded by {@code lock}. */
+  private long bufferedBytes;
+  /** The highest offset queued for the client; later deliveries at or below it are dropped. */
+  private long lastOffset;
+  /** Whether presence and join were announced. Guarded by {@code lock}. */
+  private boolean announced;
+
+  Subscription(String channel, NamespaceOptions options, ClientConnection connection, ClientInfo client) {
+    this.channel = channel;
+    this.options = options;
+    this.connection = connection;
+    this.client = client;
+  }
+
+  ClientConnection connection() {
+    return connection;
+  }
+
+  /** A live publication (or a join/leave event when {@code offset} is 0) for this subscriber. */
+  void deliver(long offset, OutFrame frame) {
+    Outbox.Offer result;
+    synchronized (lock) {
+      switch (state) {
+        case CANCELLED:
+          return;
+        case PENDING:
+          bufferedBytes += frame.size();
+          if (bufferedBytes > connection.outboxLimit()) {
+            result = Outbox.Offer.OVERFLOW;
+            break;
+          }
+          buffer.add(new Buffered(offset, frame));
+          return;
+        default:
+          if (offset > 0) {
+            if (offset <= lastOffset) {
+              return; // already queued from the recovered backlog
+            }
+            lastOffset = offset;
+          }
+          result = connection.enqueue(frame, false);
+      }
+    }
+    connection.afterEnqueue(result);
+  }
+
+  /**
+   * Goes live: queues {@code reply}, then {@code backlog} (exempt from the outbox limit: it is
+   * bounded by the history size), then what was buffered, skipping offsets at or below
+   * {@code startAfter} or the backlog's last.
+   *
+   * @return false when the subscription was cancelled meanwhile (only the reply was queued)
+   */
+  boolean activate(OutFrame reply, List<Publication> backlog, long startAfter, Hub hub) {
+    Outbox.Offer result = Outbox.Offer.QUEUED;
+    boolean live;
+    synchronized (lock) {
+      if (reply != null) {
+        result = worst(result, connection.enqueue(reply, true));
+      }
+      live = state == State.PENDING;
+      if (live) {
+        lastOffset = startAfter;
+        for (Publication p : backlog) {
+          if (p.offset() > lastOffset) {
+            result = worst(result, connection.enqueue(hub.encode(p), true));
+            lastOffset = p.offset();
+          }
+        }
+        for (Buffered b : buffer) {
+          if (b.offset() > 0) {
+            if (b.offset() <= lastOffset) {
+              continue;
+            }
+            lastOffset = b.offset();
+          }
+          result = worst(result, connection.enqueue(b.frame(), false));
+        }
+        state = State.ACTIVE;
+      }
+      buffer = null;
+      bufferedBytes = 0;
+    }
+    connection.afterEnqueue(result);
+    return live;
+  }
+
+  /**
+   * Records that presence and join were announced.
+   *
+   * @return false when the subscription was cancelled before: the caller takes them back
+   */
+  boolean markAnnounced() {
+    synchronized (lock) {
+      announced = true;
+      return state != State.CANCELLED;
+    }
+  }
+
+  /**
+   * Ends the subscription: nothing is delivered from now on.
+   *
+   * @return whether presence and join had been announced, so the caller takes them back
+   */
+  boolean cancel() {
+    synchronized (lock) {
+      state = State.CANCELLED;
+      buffer = null;
+      return announced;
+    }
+  }
+
+  private static Outbox.Offer worst(Outbox.Offer a, Outbox.Offer b) {
+    return a.ordinal() >= b.ordinal() ? a : b;
+  }
+}
