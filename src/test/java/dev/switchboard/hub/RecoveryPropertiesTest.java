@@ -1,0 +1,185 @@
+package dev.switchboard.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.engine.memory.MemoryBroker;
+import dev.switchboard.protocol.Payload;
+import dev.switchboard.testing.ManualClock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.constraints.IntRange;
+
+/**
+ * Random interleavings of publishing, dropping and reconnecting with a position, some of them
+ * with publishes landing while the history read is in flight. Every subscriber's publications
+ * follow the channel's sequence without gap or duplicate, except right after a reply that said
+ * {@code "recovered":false}, and that reply comes only when the position really fell out of the
+ * history.
+ */
+class RecoveryPropertiesTest {
+  private static final int SUBSCRIBERS = 4;
+
+  sealed interface Action {}
+
+  record Publish() implements Action {}
+
+  record Drop(int subscriber) implements Action {}
+
+  /** Reconnect with the last position; {@code publishesDuring} land while history is read. */
+  record Reconnect(int subscriber, int publishesDuring) implements Action {}
+
+  @Provide
+  Arbitrary<List<Action>> actions() {
+    Arbitrary<Action> publish = Arbitraries.just(new Publish());
+    Arbitrary<Action> drop = Arbitraries.integers().between(0, SUBSCRIBERS - 1).map(Drop::new);
+    Arbitrary<Action> reconnect =
+        Combinators.combine(Arbitraries.integers().between(0, SUBSCRIBERS - 1), Arbitraries.integers().between(0, 3))
+            .as(Reconnect::new);
+    return Arbitraries.frequencyOf(Tuple.of(6, publish), Tuple.of(1, drop), Tuple.of(2, reconnect))
+        .list()
+        .ofMaxSize(250);
+  }
+
+  @Property(tries = 300)
+  void everySubscriberSeesTheChannelSequenceOrIsToldItCannot(
+      @ForAll("actions") List<Action> actions, @ForAll @IntRange(min = 2, max = 40) int historySize) {
+    RecoveryTest.HeldHistoryBroker broker =
+        new RecoveryTest.HeldHistoryBroker(new MemoryBroker(new ManualClock(), Duration.ofHours(1), false));
+    NamespaceOptions ns = new NamespaceOptions(historySize, Duration.ofHours(1), false, false, true, 1024);
+    try (HubHarness h = new HubHarness(broker, Map.of("p", ns))) {
+      Model[] subs = new Model[SUBSCRIBERS];
+      for (int i = 0; i < SUBSCRIBERS; i++) {
+        subs[i] = new Model(h);
+        subs[i].subscribe(null, 0);
+      }
+      Model.Channel channel = new Model.Channel(h);
+      for (Action a : actions) {
+        if (a instanceof Publish) {
+          channel.publish();
+        } else if (a instanceof Drop d) {
+          subs[d.subscriber()].drop();
+        } else if (a instanceof Reconnect r && !subs[r.subscriber()].connected()) {
+          Model m = subs[r.subscriber()];
+          broker.hold();
+          m.reconnect(channel.top);
+          for (int i = 0; i < r.publishesDuring(); i++) {
+            channel.publish();
+          }
+          broker.releaseWithExtra();
+          m.checkReply(channel.top, historySize);
+        }
+        for (Model m : subs) {
+          m.drain();
+        }
+      }
+      for (Model m : subs) {
+        if (!m.connected()) {
+          m.reconnect(channel.top);
+          m.checkReply(channel.top, historySize);
+        }
+        m.drain();
+        assertThat(m.next - 1).as("subscriber caught up with the channel").isEqualTo(channel.top);
+      }
+    }
+  }
+
+  /** What one subscriber has seen, checked as frames arrive. */
+  private static final class Model {
+    private final HubHarness h;
+    private HubHarness.Client client;
+    private String epoch;
+    /** The offset the next publication must have. */
+    private long next = 1;
+    /** The position sent with the pending reconnect, to judge its reply. */
+    private long since = -1;
+    private long topAtReconnect;
+    private final List<JsonNode> pendingReplies = new ArrayList<>();
+
+    Model(HubHarness h) {
+      this.h = h;
+    }
+
+    boolean connected() {
+      return client != null;
+    }
+
+    void subscribe(String sinceJson, long top) {
+      client = h.connect();
+      client.command("\"op\":\"subscribe\",\"channel\":\"p:c\"" + (sinceJson == null ? "" : ",\"since\":" + sinceJson));
+      drain();
+    }
+
+    void drop() {
+      if (client != null) {
+        client.connection.onClosed();
+        client = null;
+      }
+    }
+
+    void reconnect(long top) {
+      since = next - 1;
+      topAtReconnect = top;
+      client = h.connect();
+      client.command("\"op\":\"subscribe\",\"channel\":\"p:c\",\"since\":{\"offset\":" + since + ",\"epoch\":\"" + epoch + "\"}");
+    }
+
+    /**
+     * The reply of a reconnect: recovered unless the position really left the history by the time
+     * it was read ({@code topAtRead}: publishes during the read count).
+     */
+    void checkReply(long topAtRead, int historySize) {
+      drain();
+      JsonNode reply = pendingReplies.remove(pendingReplies.size() - 1);
+      boolean inHistory = since >= topAtRead - historySize;
+      assertThat(reply.path("recovered").asBoolean())
+          .as("position %d (top %d at reconnect, %d at read, size %d)", since, topAtReconnect, topAtRead, historySize)
+          .isEqualTo(inHistory);
+      since = -1;
+    }
+
+    void drain() {
+      if (client == null) {
+        return;
+      }
+      for (JsonNode f : client.take()) {
+        if (f.has("id")) {
+          assertThat(f.path("ok").asBoolean()).isTrue();
+          epoch = f.path("epoch").asText();
+          if (f.has("recovered") && !f.path("recovered").asBoolean()) {
+            next = f.path("offset").asLong() + 1; // told: live from now on
+          } else if (!f.has("recovered")) {
+            next = f.path("offset").asLong() + 1;
+          }
+          pendingReplies.add(f);
+        } else {
+          assertThat(f.path("offset").asLong()).as("no gap, no duplicate").isEqualTo(next);
+          next++;
+        }
+      }
+    }
+
+    /** The channel as published. */
+    private static final class Channel {
+      private final HubHarness h;
+      long top;
+
+      Channel(HubHarness h) {
+        this.h = h;
+      }
+
+      void publish() {
+        top = h.hub.publish("p:c", new Payload.Json(String.valueOf(top + 1)), null).toCompletableFuture().join().offset();
+      }
+    }
+  }
+}
