@@ -137,4 +137,48 @@ class ServerConfigTest {
     assertThat(ServerConfig.defaults(Map.of("outbox.max-bytes", "3MiB")).outboxMaxBytes()).isEqualTo(3 << 20);
     assertThat(ServerConfig.defaults(Map.of("ws.max-message-size", "1000")).maxMessageSize()).isEqualTo(1000);
   }
+
+  @Test
+  void namespacesTakeTheDefaultNamespacesValueForWhatTheyLeaveOut() {
+    ServerConfig c =
+        ServerConfig.defaults(
+            Map.of("namespace.default.publish", "false", "namespace.chat.history.size", "50", "namespace.chat.presence", "true"));
+    var chat = c.namespaces().of("chat:lobby");
+    assertThat(chat.historySize()).isEqualTo(50);
+    assertThat(chat.presence()).isTrue();
+    assertThat(chat.publish()).isFalse(); // from namespace.default.publish
+    assertThat(chat.historyTtl()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(c.namespaces().of("lobby").publish()).isFalse();
+    assertThat(c.namespaces().of("unconfigured:x")).isEqualTo(c.namespaces().of("lobby"));
+    var demo = c.namespaces().of("demo:room");
+    assertThat(demo.historySize()).isEqualTo(100);
+    assertThat(demo.joinLeave()).isTrue();
+  }
+
+  @Test
+  void anUnknownNamespaceOptionOrBadValueStopsStartUpNamingTheKey() {
+    assertThatThrownBy(() -> ServerConfig.defaults(Map.of("namespace.chat.histroy.size", "5")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("namespace.chat.histroy.size");
+    assertThatThrownBy(() -> ServerConfig.defaults(Map.of("namespace.chat.presence", "yes")))
+        .hasMessageContaining("namespace.chat.presence")
+        .hasMessageContaining("true or false");
+    assertThatThrownBy(() -> ServerConfig.defaults(Map.of("namespace.bad.name.presence", "true")))
+        .hasMessageContaining("namespace.bad.name.presence");
+    assertThatThrownBy(() -> ServerConfig.defaults(Map.of("namespace.chat.history.ttl", "0s")))
+        .hasMessageContaining("namespace.chat.history.ttl");
+  }
+
+  @Test
+  void namespacesCanBeConfiguredFromTheEnvironment() {
+    ServerConfig c =
+        ServerConfig.from(
+            Settings.load(
+                null,
+                Map.of("SWITCHBOARD_NAMESPACE_ORDERS_HISTORY_SIZE", "7", "SWITCHBOARD_NAMESPACE_ORDERS_MAX_MESSAGE_SIZE", "2KiB"),
+                new Properties(),
+                Map.of()));
+    assertThat(c.namespaces().of("orders:eu").historySize()).isEqualTo(7);
+    assertThat(c.namespaces().of("orders:eu").maxMessageSize()).isEqualTo(2048);
+  }
 }
