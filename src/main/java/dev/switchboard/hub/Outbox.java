@@ -44,8 +44,12 @@ public final class Outbox {
   private long bytes;
   /** The part of {@code bytes} in exempt frames. Guarded by {@code lock}. */
   private long exemptBytes;
-  /** Whether the frame in flight is exempt. Guarded by {@code lock}. */
-  private boolean inFlightExempt;
+  /** Bytes of the frame or batch in flight. Guarded by {@code lock}. */
+  private long inFlightBytes;
+  /** The exempt part of {@code inFlightBytes}. Guarded by {@code lock}. */
+  private long inFlightExempt;
+  /** The frames of the batch being handed over; only touched by the send loop's owner. */
+  private final java.util.ArrayList<OutFrame> batch = new java.util.ArrayList<>();
   /** Some thread owns the send loop or a send is in flight. Guarded by {@code lock}. */
   private boolean pumping;
   /** The loop's thread is inside {@link Transport#send}. Guarded by {@code lock}. */
@@ -151,24 +155,41 @@ public final class Outbox {
   }
 
   private void pump() {
+    int maxBatch = transport.maxBatchBytes();
     while (true) {
-      OutFrame next;
+      OutFrame single = null;
       synchronized (lock) {
         Object o = closed ? null : queue.poll();
         if (o == null) {
           pumping = false;
           return;
         }
-        next = frameOf(o);
-        inFlightExempt = o instanceof Exempt;
+        inFlightBytes = 0;
+        inFlightExempt = 0;
+        take(o);
+        if (maxBatch > 0 && !queue.isEmpty()) {
+          batch.add(frameOf(o));
+          while (!queue.isEmpty() && inFlightBytes + frameOf(queue.peek()).size() <= maxBatch) {
+            Object next = queue.poll();
+            take(next);
+            batch.add(frameOf(next));
+          }
+        } else {
+          single = frameOf(o);
+        }
         inSend = true;
         completedInline = false;
       }
-      OutFrame sent = next;
       try {
-        transport.send(sent, failure -> onSent(sent, failure));
+        if (single != null) {
+          transport.send(single, this::onSent);
+        } else {
+          transport.sendBatch(batch, this::onSent);
+        }
       } catch (RuntimeException e) {
-        onSent(sent, e);
+        onSent(e);
+      } finally {
+        batch.clear(); // the transport copied what it needed
       }
       synchronized (lock) {
         inSend = false;
@@ -179,14 +200,22 @@ public final class Outbox {
     }
   }
 
-  private void onSent(OutFrame frame, Throwable failure) {
+  /** Moves a polled entry's bytes to the in-flight count. Guarded by {@code lock}. */
+  private void take(Object queued) {
+    long size = frameOf(queued).size();
+    inFlightBytes += size;
+    if (queued instanceof Exempt) {
+      inFlightExempt += size;
+    }
+  }
+
+  private void onSent(Throwable failure) {
     boolean inline;
     synchronized (lock) {
-      bytes -= frame.size();
-      if (inFlightExempt) {
-        exemptBytes -= frame.size();
-        inFlightExempt = false;
-      }
+      bytes -= inFlightBytes;
+      exemptBytes -= inFlightExempt;
+      inFlightBytes = 0;
+      inFlightExempt = 0;
       if (failure != null && !closed) {
         closed = true;
         dropQueued();

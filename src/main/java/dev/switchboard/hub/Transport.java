@@ -1,12 +1,13 @@
 package dev.switchboard.hub;
 
 import dev.switchboard.protocol.CloseCode;
+import java.util.List;
 
 /**
  * One client's socket, as the hub sees it. Implemented by the transport adapter.
  *
- * <p>Contract: {@link #send} is never called again before the previous send's callback ran (the
- * {@link Outbox} keeps one send in flight). Neither method blocks.
+ * <p>Contract: a new send (or batch) is never started before the previous one's callback ran (the
+ * {@link Outbox} keeps one in flight). Neither method blocks.
  */
 public interface Transport {
 
@@ -15,6 +16,22 @@ public interface Transport {
    * thread before this method returns, with {@code null} on success or the failure.
    */
   void send(OutFrame frame, SendCallback done);
+
+  /**
+   * How many bytes of queued frames this transport takes in one {@link #sendBatch}; 0 when it
+   * sends one frame at a time (the portable Jakarta API has no way to write several at once).
+   */
+  default int maxBatchBytes() {
+    return 0;
+  }
+
+  /**
+   * Starts sending several frames as one write. The transport copies what it needs before
+   * returning and does not keep {@code frames}. Same callback rules as {@link #send}.
+   */
+  default void sendBatch(List<OutFrame> frames, SendCallback done) {
+    throw new UnsupportedOperationException("this transport sends one frame at a time");
+  }
 
   /** Starts the closing handshake with {@code code}. Idempotent; never blocks. */
   void close(CloseCode code, String reason);

@@ -34,7 +34,7 @@ public final class EchoEndpoint extends Endpoint {
     session.setMaxBinaryMessageBufferSize(max);
     Endpoints.applyIdleTimeout(session, options.idleTimeout());
     endpoints.opened(session);
-    JakartaTransport transport = new JakartaTransport(session, endpoints.closer());
+    dev.switchboard.hub.Transport transport = endpoints.transport(session);
     // Two messages of the maximum size may wait: one echoing, one just gathered.
     Outbox outbox = new Outbox(transport, 2L * max, failure -> {});
     session.addMessageHandler(
@@ -58,7 +58,7 @@ public final class EchoEndpoint extends Endpoint {
     endpoints.closed(session);
   }
 
-  private static void offer(Outbox outbox, JakartaTransport transport, OutFrame frame) {
+  private static void offer(Outbox outbox, dev.switchboard.hub.Transport transport, OutFrame frame) {
     if (outbox.offer(frame) == Outbox.Offer.OVERFLOW) {
       outbox.close();
       transport.close(CloseCode.SLOW_CONSUMER, "echo replies are not being read");
@@ -69,10 +69,10 @@ public final class EchoEndpoint extends Endpoint {
   private static final class Gatherer implements MessageHandler.Partial<ByteBuffer> {
     private final int max;
     private final Outbox outbox;
-    private final JakartaTransport transport;
+    private final dev.switchboard.hub.Transport transport;
     private ByteBuffer message;
 
-    Gatherer(int max, Outbox outbox, JakartaTransport transport) {
+    Gatherer(int max, Outbox outbox, dev.switchboard.hub.Transport transport) {
       this.max = max;
       this.outbox = outbox;
       this.transport = transport;

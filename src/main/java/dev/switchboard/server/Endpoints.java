@@ -23,14 +23,21 @@ public final class Endpoints implements AutoCloseable {
 
   private final Hub hub;
   private final EndpointOptions options;
+  private final TransportFactory transports;
   private final Closer closer = new Closer();
   /** Open sessions of both endpoints, so shutdown can close them all and wait for them. */
   private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
   private final Object allClosed = new Object();
 
-  public Endpoints(Hub hub, EndpointOptions options) {
+  public Endpoints(Hub hub, EndpointOptions options, TransportFactory transports) {
     this.hub = hub;
     this.options = options;
+    this.transports = transports;
+  }
+
+  /** The transport for a new session: the factory's, over the portable one. */
+  dev.switchboard.hub.Transport transport(Session session) {
+    return transports.create(session, new JakartaTransport(session, closer));
   }
 
   /** The endpoint configurations to register with a {@code ServerContainer}. */

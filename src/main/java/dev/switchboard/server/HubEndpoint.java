@@ -36,7 +36,7 @@ public final class HubEndpoint extends Endpoint {
     session.setMaxBinaryMessageBufferSize(options.maxMessageSize());
     Endpoints.applyIdleTimeout(session, options.idleTimeout());
     endpoints.opened(session);
-    ClientConnection c = hub.open(new JakartaTransport(session, endpoints.closer()));
+    ClientConnection c = hub.open(endpoints.transport(session));
     connection = c;
     int max = options.maxMessageSize();
     // The session limits above bind fragmented messages everywhere, but Tyrus does not apply them

@@ -29,6 +29,13 @@ public final class Node implements AutoCloseable {
    *     own origin when none are configured
    */
   public Node(ServerConfig config, List<String> extraOrigins) {
+    this(config, extraOrigins, TransportFactory.PORTABLE);
+  }
+
+  /**
+   * @param transports how sessions send; the standalone server passes its Tyrus fast path
+   */
+  public Node(ServerConfig config, List<String> extraOrigins, TransportFactory transports) {
     this.config = config;
     this.hub =
         Hub.start(
@@ -47,7 +54,8 @@ public final class Node implements AutoCloseable {
                 config.maxMessageSize(),
                 config.echoMaxMessageSize(),
                 config.idleTimeout(),
-                OriginPolicy.of(origins)));
+                OriginPolicy.of(origins)),
+            transports);
     this.api = new HttpApi(hub, config.apiKey(), config.maxBodySize(), version());
   }
 

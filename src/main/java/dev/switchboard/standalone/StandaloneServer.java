@@ -64,7 +64,7 @@ public final class StandaloneServer implements AutoCloseable {
    * @throws ConfigException when the TLS keystore cannot be used
    */
   public static StandaloneServer start(ServerConfig config) throws IOException {
-    Node node = new Node(config, ownOrigins(config));
+    Node node = new Node(config, ownOrigins(config), TyrusRawTransports.create());
     try {
       NetworkListener listener = new NetworkListener("switchboard", config.host(), config.port());
       // Grizzly's keep-alive timeout would also close idle upgraded WebSockets; sessions have

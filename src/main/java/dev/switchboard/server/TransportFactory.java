@@ -1,0 +1,21 @@
+package dev.switchboard.server;
+
+import dev.switchboard.hub.Transport;
+import jakarta.websocket.Session;
+
+/**
+ * Makes the {@link Transport} for a new session. The portable default sends through {@code
+ * RemoteEndpoint.Async}; a server that knows its WebSocket implementation may do better (the
+ * standalone server writes pre-framed, batched bytes under Tyrus).
+ */
+@FunctionalInterface
+public interface TransportFactory {
+
+  /**
+   * @param portable the portable transport for this session, to use or to fall back on
+   */
+  Transport create(Session session, Transport portable);
+
+  /** The portable transport unchanged. */
+  TransportFactory PORTABLE = (session, portable) -> portable;
+}
