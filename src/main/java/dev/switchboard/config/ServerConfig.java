@@ -31,6 +31,7 @@ public record ServerConfig(
     int echoMaxMessageSize,
     long outboxMaxBytes,
     int maxSubscriptions,
+    int fanOutThreads,
     List<String> allowedOrigins,
     Optional<ApiKey> apiKey,
     int maxBodySize,
@@ -52,6 +53,7 @@ public record ServerConfig(
           "echo.max-message-size",
           "outbox.max-bytes",
           "hub.max-subscriptions",
+          "hub.fanout-threads",
           "origins.allowed",
           "api.key",
           "http.max-body-size",
@@ -119,6 +121,7 @@ public record ServerConfig(
         (int) v.bytes("echo.max-message-size", 16, MAX_MESSAGE),
         outbox,
         v.integer("hub.max-subscriptions", 1, 1_000_000),
+        fanOutThreads(v),
         origins,
         apiKey,
         (int) v.bytes("http.max-body-size", 64, MAX_MESSAGE),
@@ -126,6 +129,18 @@ public record ServerConfig(
         optionalPath(v, "static.dir", false),
         namespaces(settings, v),
         v.duration("history.meta-ttl", Duration.ofSeconds(1), Duration.ofDays(365)));
+  }
+
+  /** {@code auto}: half the processors, at least one; else 0 to 64. */
+  private static int fanOutThreads(Values v) {
+    if (v.string("hub.fanout-threads").equals("auto")) {
+      return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+    }
+    try {
+      return v.integer("hub.fanout-threads", 0, 64);
+    } catch (ConfigException e) {
+      throw v.invalid("hub.fanout-threads", "auto or an integer from 0 to 64");
+    }
   }
 
   private static Namespaces namespaces(Settings settings, Values v) {

@@ -130,6 +130,31 @@ public final class ClientConnection {
     }
   }
 
+  /**
+   * Acts on a fan-out lane's enqueue: a queued frame schedules one flush of this outbox with the
+   * lane (added to {@code touched}); overflow closes the connection as a slow consumer.
+   */
+  void afterFanOut(Outbox.Offer result, java.util.List<ClientConnection> touched) {
+    switch (result) {
+      case QUEUED -> {
+        hub.metrics().deliveries.increment();
+        if (outbox.scheduleFlush()) {
+          touched.add(this);
+        }
+      }
+      case OVERFLOW -> {
+        hub.metrics().droppedFrames.increment();
+        close(CloseCode.SLOW_CONSUMER, "outbox over " + outboxLimit() + " bytes; reconnect and recover");
+      }
+      case CLOSED -> hub.metrics().droppedFrames.increment();
+    }
+  }
+
+  /** Runs the flush a fan-out lane scheduled. */
+  void runScheduledFlush() {
+    outbox.runScheduledFlush();
+  }
+
   /** Queues a frame that belongs to no subscription (a reply). */
   private void send(OutFrame frame) {
     afterEnqueue(outbox.enqueue(frame, false));

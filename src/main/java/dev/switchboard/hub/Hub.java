@@ -46,6 +46,7 @@ public final class Hub implements AutoCloseable {
   private final HubOptions options;
   private final Broker broker;
   private final PresenceStore presence;
+  private final FanOut fanOut;
   private final HubMetrics metrics = new HubMetrics();
   private final CommandDecoder decoder = new CommandDecoder();
   private final Map<String, ClientConnection> connections = new ConcurrentHashMap<>();
@@ -60,6 +61,7 @@ public final class Hub implements AutoCloseable {
     this.options = options;
     this.broker = broker;
     this.presence = presence;
+    this.fanOut = new FanOut(options.fanOutThreads());
   }
 
   /** Builds a hub and starts the broker's delivery to it. */
@@ -146,15 +148,24 @@ public final class Hub implements AutoCloseable {
     return presence.presence(channel);
   }
 
-  /** Delivers what the broker carries to this node's subscriptions. */
+  /**
+   * Delivers what the broker carries to this node's subscriptions, on the channel's fan-out lane.
+   */
   private final class Deliveries implements BrokerHandler {
     @Override
     public void onPublication(Publication publication) {
-      Set<Subscription> subs = channels.get(publication.channel());
-      if (subs == null || subs.isEmpty()) {
+      String channel = publication.channel();
+      if (!channels.containsKey(channel)) {
         return;
       }
-      fanOut(subs, publication.offset(), encode(publication));
+      fanOut.submit(
+          channel,
+          touched -> {
+            Set<Subscription> subs = channels.get(channel);
+            if (subs != null && !subs.isEmpty()) {
+              deliver(subs, publication.offset(), encode(publication), null, touched);
+            }
+          });
     }
 
     @Override
@@ -168,24 +179,31 @@ public final class Hub implements AutoCloseable {
     }
 
     private void presenceEvent(String channel, String event, ClientInfo client) {
-      Set<Subscription> subs = channels.get(channel);
-      if (subs != null && !subs.isEmpty()) {
-        OutFrame frame = new OutFrame.Text(Frames.presenceEvent(channel, event, Replies.client(client)));
-        fanOut(subs, 0, frame, client.client()); // nobody is told of their own join
+      if (!channels.containsKey(channel)) {
+        return;
       }
+      fanOut.submit(
+          channel,
+          touched -> {
+            Set<Subscription> subs = channels.get(channel);
+            if (subs != null && !subs.isEmpty()) {
+              OutFrame frame = new OutFrame.Text(Frames.presenceEvent(channel, event, Replies.client(client)));
+              deliver(subs, 0, frame, client.client(), touched); // nobody is told of their own join
+            }
+          });
     }
 
-    private void fanOut(Set<Subscription> subs, long offset, OutFrame frame) {
-      fanOut(subs, offset, frame, null);
-    }
-
-    private void fanOut(Set<Subscription> subs, long offset, OutFrame frame, String skipClient) {
+    private void deliver(
+        Set<Subscription> subs, long offset, OutFrame frame, String skipClient, List<ClientConnection> touched) {
       for (Subscription s : subs) {
         if (skipClient != null && skipClient.equals(s.connection().id())) {
           continue;
         }
         try {
-          s.deliver(offset, frame);
+          Outbox.Offer result = s.deliver(offset, frame);
+          if (result != null) {
+            s.connection().afterFanOut(result, touched);
+          }
         } catch (RuntimeException e) {
           // One broken connection must not cost the others their delivery.
           LOG.log(Level.ERROR, "delivery to " + s.connection().id() + " failed", e);
@@ -273,6 +291,7 @@ public final class Hub implements AutoCloseable {
     closeAll(CloseCode.GOING_AWAY, "server shutting down");
     broker.close();
     presence.close();
+    fanOut.close();
   }
 
   public int connectionCount() {

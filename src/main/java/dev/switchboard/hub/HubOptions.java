@@ -7,8 +7,9 @@ package dev.switchboard.hub;
  *     consumer
  * @param maxSubscriptions channels one connection may be subscribed to at once
  * @param namespaces what each namespace's channels offer
+ * @param fanOutThreads threads that fan publications out; 0 fans out on the publishing thread
  */
-public record HubOptions(long outboxMaxBytes, int maxSubscriptions, Namespaces namespaces) {
+public record HubOptions(long outboxMaxBytes, int maxSubscriptions, Namespaces namespaces, int fanOutThreads) {
   /** 1 MiB of outbox: 16,000 small messages or a few large ones, per client. */
   public static final long DEFAULT_OUTBOX_MAX_BYTES = 1 << 20;
   /** Enough for a dashboard subscribing to a few hundred feeds; the set is per connection. */
@@ -21,6 +22,14 @@ public record HubOptions(long outboxMaxBytes, int maxSubscriptions, Namespaces n
     if (maxSubscriptions < 1) {
       throw new IllegalArgumentException("maxSubscriptions must be positive");
     }
+    if (fanOutThreads < 0) {
+      throw new IllegalArgumentException("fanOutThreads must not be negative");
+    }
+  }
+
+  /** Without fan-out threads: everything happens on the calling thread (tests). */
+  public HubOptions(long outboxMaxBytes, int maxSubscriptions, Namespaces namespaces) {
+    this(outboxMaxBytes, maxSubscriptions, namespaces, 0);
   }
 
   /** Default limits, every channel plain (no history, no presence). */

@@ -30,6 +30,10 @@ public final class Outbox {
     CLOSED
   }
 
+  /** A flush is scheduled with a fan-out lane; see {@link #scheduleFlush}. */
+  private final java.util.concurrent.atomic.AtomicBoolean flushScheduled =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
   /** Marks an exempt frame in the queue; plain frames are queued as themselves. */
   private record Exempt(OutFrame frame) {}
 
@@ -101,6 +105,21 @@ public final class Outbox {
       }
       return Offer.QUEUED;
     }
+  }
+
+  /**
+   * Claims the one pending flush of this outbox: true means the caller must call {@link
+   * #runScheduledFlush} later; false means someone else will, covering this caller's frames too
+   * (the flag is cleared before that flush reads the queue).
+   */
+  public boolean scheduleFlush() {
+    return !flushScheduled.get() && flushScheduled.compareAndSet(false, true);
+  }
+
+  /** Runs the flush claimed with {@link #scheduleFlush}. */
+  public void runScheduledFlush() {
+    flushScheduled.set(false);
+    flush();
   }
 
   /** Starts sending queued frames unless a send is already in flight. */

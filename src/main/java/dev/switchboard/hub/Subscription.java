@@ -57,32 +57,35 @@ final class Subscription {
     return connection;
   }
 
-  /** A live publication (or a join/leave event when {@code offset} is 0) for this subscriber. */
-  void deliver(long offset, OutFrame frame) {
-    Outbox.Offer result;
+  /**
+   * Queues a live publication (or a join/leave event when {@code offset} is 0) for this
+   * subscriber without starting a write.
+   *
+   * @return the outbox's answer, or null when the frame was buffered (pending) or dropped as
+   *     already queued or cancelled: nothing for the caller to do
+   */
+  Outbox.Offer deliver(long offset, OutFrame frame) {
     synchronized (lock) {
       switch (state) {
         case CANCELLED:
-          return;
+          return null;
         case PENDING:
           bufferedBytes += frame.size();
           if (bufferedBytes > connection.outboxLimit()) {
-            result = Outbox.Offer.OVERFLOW;
-            break;
+            return Outbox.Offer.OVERFLOW;
           }
           buffer.add(new Buffered(offset, frame));
-          return;
+          return null;
         default:
           if (offset > 0) {
             if (offset <= lastOffset) {
-              return; // already queued from the recovered backlog
+              return null; // already queued from the recovered backlog
             }
             lastOffset = offset;
           }
-          result = connection.enqueue(frame, false);
+          return connection.enqueue(frame, false);
       }
     }
-    connection.afterEnqueue(result);
   }
 
   /**

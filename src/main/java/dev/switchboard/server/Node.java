@@ -39,7 +39,8 @@ public final class Node implements AutoCloseable {
     this.config = config;
     this.hub =
         Hub.start(
-            new HubOptions(config.outboxMaxBytes(), config.maxSubscriptions(), config.namespaces()),
+            new HubOptions(
+                config.outboxMaxBytes(), config.maxSubscriptions(), config.namespaces(), config.fanOutThreads()),
             broker(config),
             new MemoryPresenceStore());
     List<String> origins = new java.util.ArrayList<>(config.allowedOrigins());
