@@ -1,5 +1,6 @@
 package dev.switchboard.cli;
 
+import dev.switchboard.bench.BenchCommand;
 import dev.switchboard.server.Node;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Real-time channels over Jakarta WebSocket.",
-    subcommands = {ServeCommand.class})
+    subcommands = {ServeCommand.class, BenchCommand.class})
 public final class Main implements Callable<Integer> {
   @Mixin ServeOptions options = new ServeOptions();
 

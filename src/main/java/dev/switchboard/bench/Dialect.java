@@ -1,0 +1,103 @@
+package dev.switchboard.bench;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * How application messages travel for each kind of server: Switchboard's hub protocol, plain
+ * WebSocket rooms ({@code /sub}, {@code /pub}, {@code /echo}) and Socket.IO (Engine.IO v4). The
+ * conventions match the independent C load generator in shared/tools, so both can be pointed at
+ * the same peers.
+ */
+enum Dialect {
+  HUB("/ws", "/ws", "/echo"),
+  RAW("/sub", "/pub", "/echo"),
+  SOCKETIO(SocketIo.PATH, SocketIo.PATH, SocketIo.PATH);
+
+  final String subPath;
+  final String pubPath;
+  final String echoPath;
+
+  Dialect(String subPath, String pubPath, String echoPath) {
+    this.subPath = subPath;
+    this.pubPath = pubPath;
+    this.echoPath = echoPath;
+  }
+
+  /** The message a subscriber sends once ready, or null. */
+  byte[] subscribeMessage(String channel) {
+    return switch (this) {
+      case HUB -> ("{\"op\":\"subscribe\",\"channel\":\"" + channel + "\"}").getBytes(StandardCharsets.UTF_8);
+      case RAW -> null;
+      case SOCKETIO -> "42[\"join\",\"room1\"]".getBytes(StandardCharsets.UTF_8);
+    };
+  }
+
+  /** A publish carrying {@code payload} (ASCII, no quotes or backslashes). */
+  byte[] publish(String channel, String payload) {
+    return switch (this) {
+      case HUB -> ("{\"op\":\"publish\",\"channel\":\"" + channel + "\",\"data\":\"" + payload + "\"}")
+          .getBytes(StandardCharsets.UTF_8);
+      case RAW -> payload.getBytes(StandardCharsets.UTF_8);
+      case SOCKETIO -> ("42[\"pub\",\"" + payload + "\"]").getBytes(StandardCharsets.UTF_8);
+    };
+  }
+
+  /** An echo request carrying {@code payload}. */
+  byte[] echo(String payload) {
+    return this == SOCKETIO
+        ? ("42[\"echo\",\"" + payload + "\"]").getBytes(StandardCharsets.UTF_8)
+        : payload.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Whether a connection is ready for application messages as soon as it opens. */
+  boolean readyOnOpen() {
+    return this != SOCKETIO;
+  }
+
+  /**
+   * Handles the dialect's own control messages. Returns true when the message was one (and the
+   * benchmark should not look at it); {@code ready} runs when a Socket.IO session is established.
+   */
+  boolean control(WsConn c, ByteBuffer payload, Runnable ready) throws IOException {
+    if (this != SOCKETIO || !payload.hasRemaining()) {
+      return false;
+    }
+    return SocketIo.control(c, payload, ready);
+  }
+
+  static Dialect parse(String s) {
+    return switch (s.toLowerCase(java.util.Locale.ROOT)) {
+      case "hub" -> HUB;
+      case "raw" -> RAW;
+      case "socketio", "socket.io" -> SOCKETIO;
+      default -> throw new IllegalArgumentException("dialect must be hub, raw or socketio");
+    };
+  }
+
+  /** Engine.IO v4 / Socket.IO v5 over a WebSocket, as little as the benchmarks need. */
+  private static final class SocketIo {
+    static final String PATH = "/socket.io/?EIO=4&transport=websocket";
+    private static final byte[] CONNECT = "40".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PONG = "3".getBytes(StandardCharsets.US_ASCII);
+
+    static boolean control(WsConn c, ByteBuffer p, Runnable ready) throws IOException {
+      byte first = p.get(p.position());
+      byte second = p.remaining() > 1 ? p.get(p.position() + 1) : 0;
+      if (first == '0') { // Engine.IO open: connect to the default namespace
+        c.sendText(CONNECT);
+        return true;
+      }
+      if (first == '2') { // ping
+        c.sendText(PONG);
+        return true;
+      }
+      if (first == '4' && second == '0') { // Socket.IO connected to the namespace
+        ready.run();
+        return true;
+      }
+      return first != '4' || second != '2'; // only 42[...] events are application messages
+    }
+  }
+}

@@ -1,0 +1,190 @@
+package dev.switchboard.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.net.StandardSocketOptions;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * One selector thread owning its connections. Everything about a connection, and every timer, runs
+ * on this thread; other threads talk to it only through {@link #execute}.
+ */
+final class Reactor implements Runnable, AutoCloseable {
+  private final Selector selector;
+  private final Thread thread;
+  private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+  private final List<Timer> timers = new ArrayList<>();
+  private volatile boolean running = true;
+  /** Work the benchmark wants done whenever the loop turns (e.g. publishing within a window). */
+  private final List<Runnable> onTurn = new ArrayList<>();
+
+  Reactor(String name) {
+    try {
+      selector = Selector.open();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    thread = new Thread(this, name);
+    thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  /** Runs {@code task} on the reactor thread. */
+  void execute(Runnable task) {
+    tasks.add(task);
+    selector.wakeup();
+  }
+
+  /** Adds a per-turn hook; call on the reactor thread or before start. */
+  void onTurn(Runnable r) {
+    onTurn.add(r);
+  }
+
+  /** Runs {@code r} every {@code periodNanos} on the reactor thread, starting after one period. */
+  void every(long periodNanos, Runnable r) {
+    timers.add(new Timer(System.nanoTime() + periodNanos, periodNanos, r));
+  }
+
+  /**
+   * Opens a connection (on the reactor thread).
+   *
+   * @param local the source address to bind, or null
+   */
+  WsConn connect(InetSocketAddress server, InetSocketAddress local, String path, String origin, WsConn.Listener l)
+      throws IOException {
+    SocketChannel ch = SocketChannel.open();
+    ch.configureBlocking(false);
+    ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+    if (local != null) {
+      ch.bind(local);
+    }
+    String host = server.getHostString() + ":" + server.getPort();
+    WsConn c = new WsConn(this, ch, host, path, origin, l);
+    c.connectStartNanos = System.nanoTime();
+    boolean now = ch.connect(server);
+    SelectionKey key = ch.register(selector, now ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, c);
+    c.register(key);
+    if (now) {
+      c.onConnectable();
+    }
+    return c;
+  }
+
+  @Override
+  public void run() {
+    while (running) {
+      try {
+        long wait = nextTimerDelayMillis();
+        if (wait == 0) {
+          selector.selectNow();
+        } else {
+          selector.select(wait);
+        }
+        Iterator<SelectionKey> it = selector.selectedKeys().iterator();
+        while (it.hasNext()) {
+          SelectionKey k = it.next();
+          it.remove();
+          handle(k);
+        }
+        Runnable t;
+        while ((t = tasks.poll()) != null) {
+          t.run();
+        }
+        runTimers();
+        for (int i = 0; i < onTurn.size(); i++) {
+          onTurn.get(i).run();
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  private void handle(SelectionKey k) {
+    WsConn c = (WsConn) k.attachment();
+    try {
+      if (!k.isValid()) {
+        return;
+      }
+      if (k.isConnectable()) {
+        c.onConnectable();
+      }
+      if (k.isValid() && k.isReadable()) {
+        c.onReadable();
+      }
+      if (k.isValid() && k.isWritable()) {
+        c.onWritable();
+      }
+    } catch (IOException e) {
+      c.close(1006, e.getMessage());
+    }
+  }
+
+  private long nextTimerDelayMillis() {
+    if (!tasks.isEmpty()) {
+      return 0;
+    }
+    long now = System.nanoTime();
+    long next = Long.MAX_VALUE;
+    for (Timer t : timers) {
+      next = Math.min(next, t.due - now);
+    }
+    if (next == Long.MAX_VALUE) {
+      return 50;
+    }
+    return next <= 0 ? 0 : Math.max(1, Math.min(50, next / 1_000_000));
+  }
+
+  private void runTimers() {
+    long now = System.nanoTime();
+    for (int i = 0; i < timers.size(); i++) {
+      Timer t = timers.get(i);
+      if (t.due <= now) {
+        t.due += t.period;
+        if (t.due < now) {
+          t.due = now + t.period; // do not try to catch up on missed ticks
+        }
+        t.task.run();
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    selector.wakeup();
+    try {
+      thread.join(5_000);
+      for (SelectionKey k : selector.keys()) {
+        k.channel().close();
+      }
+      selector.close();
+    } catch (IOException e) {
+      // closing anyway
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static final class Timer {
+    long due;
+    final long period;
+    final Runnable task;
+
+    Timer(long due, long period, Runnable task) {
+      this.due = due;
+      this.period = period;
+      this.task = task;
+    }
+  }
+}
