@@ -91,11 +91,12 @@ public final class BenchCommand implements Runnable {
     @Option(names = {"-d", "--duration"}, defaultValue = "10") int duration;
     @Option(names = "--drain", defaultValue = "5", description = "Seconds to wait for late deliveries.") int drain;
     @Option(names = "--channel", defaultValue = "bench") String channel;
+    @Option(names = "--coalesce-us", defaultValue = "0", description = "Pause (µs) after a busy reactor turn so reads gather more frames; adds up to that much latency.") int coalesceUs;
 
     @Override
     public Integer call() {
       return emit(common, () -> new FanoutBench(new FanoutBench.Options(common.target(), channel, subs, pubs, payload,
-          window, rate, warmup, duration, drain, common.threads, common.serverPid, common.label, common.quiet), System.err).run());
+          window, rate, warmup, duration, drain, common.threads, common.serverPid, common.label, common.quiet, coalesceUs), System.err).run());
     }
   }
 

@@ -38,7 +38,8 @@ final class FanoutBench {
       int threads,
       long serverPid,
       String label,
-      boolean quiet) {}
+      boolean quiet,
+      int coalesceMicros) {}
 
   private final Options o;
   private final PrintStream err;
@@ -68,7 +69,7 @@ final class FanoutBench {
     reactors = new Reactor[o.threads()];
     latency = new Histogram[o.threads()];
     for (int i = 0; i < o.threads(); i++) {
-      reactors[i] = new Reactor("bench-reactor-" + i);
+      reactors[i] = new Reactor("bench-reactor-" + i, o.coalesceMicros() * 1000L);
       latency[i] = new Histogram(3_600_000_000L, 3);
     }
     int ringSize = Integer.highestOneBit(Math.max(64, o.window() * 4 + (o.rate() > 0 ? 65536 : 0)) * 2 - 1);
@@ -399,6 +400,16 @@ final class FanoutBench {
       if (!publishing || conn == null || !conn.isOpen()) {
         return;
       }
+      conn.cork(); // what this turn publishes leaves in one write, as a busy client would send it
+      try {
+        publishDue();
+        conn.uncork();
+      } catch (IOException e) {
+        conn.close(1006, e.toString());
+      }
+    }
+
+    private void publishDue() {
       if (o.rate() > 0) {
         long now = System.nanoTime();
         long due = (long) ((now - start) / 1e9 * perSecond);

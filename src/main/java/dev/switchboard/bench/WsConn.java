@@ -47,6 +47,8 @@ final class WsConn {
   private ByteBuffer in = ByteBuffer.allocate(16 * 1024);
   private final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
   private boolean writeInterest;
+  /** While corked, sends are queued and leave together at {@link #uncork}: one write, not many. */
+  private boolean corked;
   /** A fragmented message being assembled, or null. */
   private ByteBuffer fragments;
   private boolean fragmentsText;
@@ -297,6 +299,19 @@ final class WsConn {
 
   private void queue(ByteBuffer b) throws IOException {
     out.add(b);
+    if (!writeInterest && !corked) {
+      flush();
+    }
+  }
+
+  /** Holds sends back until {@link #uncork}. */
+  void cork() {
+    corked = true;
+  }
+
+  /** Writes everything held back since {@link #cork} in one gathering write. */
+  void uncork() throws IOException {
+    corked = false;
     if (!writeInterest) {
       flush();
     }
@@ -307,6 +322,12 @@ final class WsConn {
   }
 
   private void flush() throws IOException {
+    if (out.size() > 1) {
+      channel.write(out.toArray(new ByteBuffer[0])); // one gathering write; the loop finishes up
+      while (!out.isEmpty() && !out.peek().hasRemaining()) {
+        out.poll();
+      }
+    }
     while (!out.isEmpty()) {
       ByteBuffer b = out.peek();
       channel.write(b);

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Runs Switchboard and the peer servers through the same workloads with the project's load
+# generator (java -jar target/switchboard.jar bench), interleaved, REPS repetitions, and writes
+# target/bench/compare.md (medians) and target/bench/compare.png (ratios to uWS and naive Tyrus).
+#
+#   bench/compare.sh                 # everything, 3 repetitions
+#   REPS=1 DURATION=5 bench/compare.sh
+#
+# Workloads: fan-out 1 publisher -> SUBS subscribers, 64 B, window 64 (as fast as possible);
+# echo 100 connections x 32 B; and, for Switchboard and uWS, fan-out at a fixed 100,000
+# deliveries/s (latency percentiles and loss). All traffic is on 127.0.0.1; every run is bounded.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+REPS=${REPS:-3}
+WARMUP=${WARMUP:-3}
+DURATION=${DURATION:-8}
+SUBS=${SUBS:-1000}
+PORT=${PORT:-19200}
+OUT=target/bench
+RESULTS=$OUT/results.txt
+JAR=target/switchboard.jar
+
+mkdir -p "$OUT"
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  mvn -B -q package -DskipTests
+  (cd bench/peers && npm ci --no-audit --no-fund --silent)
+fi
+: > "$RESULTS"
+
+# label | dialect | command (PORT is substituted)
+SERVERS=(
+  "switchboard|hub|java -jar $JAR --host 127.0.0.1 --port PORT"
+  "naive-tyrus|raw|bench/naive-tyrus/run.sh PORT"
+  "uws|raw|node bench/peers/uws-server.js PORT"
+  "ws|raw|node bench/peers/ws-server.js PORT"
+  "socketio|socketio|node bench/peers/socketio-server.js PORT"
+  "websocket-node|raw|node bench/peers/websocket-node-server.js PORT"
+)
+
+server_pid=
+start_server() { # label command
+  local log="$OUT/server-$1.log"
+  local cmd=${2//PORT/$PORT}
+  $cmd > "$log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 300); do
+    if grep -q "listening on" "$log" 2>/dev/null; then
+      return 0
+    fi
+    if ! kill -0 "$server_pid" 2>/dev/null; then
+      echo "server $1 died:" >&2
+      cat "$log" >&2
+      return 1
+    fi
+    sleep 0.1
+  done
+  echo "server $1 did not start" >&2
+  return 1
+}
+
+stop_server() {
+  kill "$server_pid" 2>/dev/null || true
+  wait "$server_pid" 2>/dev/null || true
+  # Sockets in TIME_WAIT do not block the next bind; give the port a moment anyway.
+  sleep 1
+}
+
+bench() { # label dialect mode args...
+  local label=$1 dialect=$2 mode=$3
+  shift 3
+  java -jar "$JAR" bench "$mode" --url "ws://127.0.0.1:$PORT" --dialect "$dialect" \
+    --server-pid "$server_pid" --label "$label" --result-file "$RESULTS" -q "$@" > /dev/null
+}
+
+trap 'kill "$server_pid" 2>/dev/null || true' EXIT
+n=${#SERVERS[@]}
+for rep in $(seq 1 "$REPS"); do
+  for i in $(seq 0 $((n - 1))); do
+    # Interleave: each repetition starts with a different server, so drift over time (thermal,
+    # other load) spreads over all servers instead of landing on one.
+    entry=${SERVERS[$(((i + rep - 1) % n))]}
+    IFS='|' read -r label dialect cmd <<< "$entry"
+    echo "== rep $rep/$REPS: $label" >&2
+    start_server "$label" "$cmd"
+    bench "$label" "$dialect" fanout -s "$SUBS" -k 1 -P 64 --window 64 -w "$WARMUP" -d "$DURATION" || echo "fanout failed for $label" >&2
+    bench "$label" "$dialect" echo -c 100 -P 32 -w "$WARMUP" -d "$DURATION" || echo "echo failed for $label" >&2
+    if [ "$label" = switchboard ] || [ "$label" = uws ]; then
+      bench "$label" "$dialect" fanout -s "$SUBS" -k 1 -P 64 --rate $((100000 / SUBS)) -w "$WARMUP" -d "$DURATION" || echo "fixed-rate failed for $label" >&2
+    fi
+    stop_server
+  done
+done
+
+java -Djava.awt.headless=true -jar "$JAR" bench report --input "$RESULTS" --out "$OUT"
