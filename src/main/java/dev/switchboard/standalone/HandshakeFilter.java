@@ -34,6 +34,9 @@ final class HandshakeFilter extends BaseFilter {
   private static final Attribute<Boolean> VETTED =
       Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(HandshakeFilter.class.getName() + ".vetted");
 
+  private static final Attribute<Boolean> SLIMMED =
+      Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(HandshakeFilter.class.getName() + ".slimmed");
+
   private final OriginPolicy origins;
   private final HubMetrics metrics;
 
@@ -57,8 +60,17 @@ final class HandshakeFilter extends BaseFilter {
   public NextAction handleRead(FilterChainContext ctx) throws IOException {
     if (!(ctx.getMessage() instanceof HttpContent content)
         || !(content.getHttpHeader() instanceof HttpRequestPacket request)
-        || !request.isUpgrade()
-        || Boolean.TRUE.equals(VETTED.get(ctx.getConnection()))) {
+        || !request.isUpgrade()) {
+      return ctx.getInvokeAction();
+    }
+    if (Boolean.TRUE.equals(VETTED.get(ctx.getConnection()))) {
+      if (!Boolean.TRUE.equals(SLIMMED.get(ctx.getConnection())) && request.getResponse().getStatus() == 101) {
+        // Tyrus copied what it needs at the handshake; the parsed headers would otherwise stay
+        // referenced for the connection's whole life.
+        SLIMMED.set(ctx.getConnection(), Boolean.TRUE);
+        request.getHeaders().recycle();
+        request.getResponse().getHeaders().recycle();
+      }
       return ctx.getInvokeAction();
     }
     VETTED.set(ctx.getConnection(), Boolean.TRUE);
