@@ -19,6 +19,9 @@ import org.HdrHistogram.Histogram;
  * subscriber got every publication once and in order. Either as fast as a window of undelivered
  * publications allows, or at a fixed rate whose intended send times are what latency is measured
  * from (no coordinated omission).
+ *
+ * <p>Longer than most classes: subscribers and publishers share the window ledger (deliveries per
+ * in-flight publication) and the counters, which splitting them apart would have to expose.
  */
 final class FanoutBench {
   /**
