@@ -26,19 +26,53 @@ public record ServerConfig(
     Optional<Path> tlsKeystore,
     String tlsKeystorePassword,
     String engine,
-    int maxMessageSize,
-    Duration idleTimeout,
+    Ws ws,
+    Limits limits,
+    Auth auth,
     int echoMaxMessageSize,
     long outboxMaxBytes,
     int maxSubscriptions,
     int fanOutThreads,
     List<String> allowedOrigins,
-    Optional<ApiKey> apiKey,
+    List<ApiKey> apiKeys,
     int maxBodySize,
     Duration shutdownTimeout,
     Optional<Path> staticDir,
     Namespaces namespaces,
     Duration historyMetaTtl) {
+
+  /**
+   * Per-connection WebSocket limits.
+   *
+   * @param rateMessages messages per second a connection may send, 0 for no limit
+   * @param rateBytes bytes per second a connection may send, 0 for no limit
+   */
+  public record Ws(
+      int maxMessageSize,
+      int maxFragments,
+      Duration pingInterval,
+      Duration pongTimeout,
+      Duration handshakeTimeout,
+      int rateMessages,
+      long rateBytes) {}
+
+  /** Node-wide connection limits of the standalone server. */
+  public record Limits(int maxConnections, int maxConnectionsPerIp, int connectRate) {}
+
+  /**
+   * Token authentication.
+   *
+   * @param hmacSecret the HS256 secret, empty when none
+   * @param keysFile PEM or JWKS public keys for RS256/ES256, if any
+   * @param issuer the required issuer, empty for any
+   * @param audience the required audience, empty for any
+   */
+  public record Auth(boolean required, String hmacSecret, Optional<Path> keysFile, String issuer, String audience) {
+    /** Whether any key is configured, so tokens can be verified at all. */
+    public boolean hasKeys() {
+      return !hmacSecret.isEmpty() || keysFile.isPresent();
+    }
+  }
 
   /** Every key this record reads; the defaults file must list exactly these. */
   public static final Set<String> KEYS =
@@ -49,13 +83,26 @@ public record ServerConfig(
           "tls.keystore-password",
           "engine",
           "ws.max-message-size",
-          "ws.idle-timeout",
+          "ws.max-fragments",
+          "ws.ping-interval",
+          "ws.pong-timeout",
+          "ws.handshake-timeout",
+          "ws.rate.messages",
+          "ws.rate.bytes",
+          "limits.max-connections",
+          "limits.max-connections-per-ip",
+          "limits.connect-rate",
+          "auth.required",
+          "auth.hmac-secret",
+          "auth.keys-file",
+          "auth.issuer",
+          "auth.audience",
           "echo.max-message-size",
           "outbox.max-bytes",
           "hub.max-subscriptions",
           "hub.fanout-threads",
           "origins.allowed",
-          "api.key",
+          "api.keys",
           "http.max-body-size",
           "shutdown.timeout",
           "static.dir",
@@ -104,31 +151,61 @@ public record ServerConfig(
           "comma-separated origins like https://app.example.com, http://localhost:*,"
               + " https://*.example.com or * (" + e.getMessage() + ")");
     }
-    Optional<ApiKey> apiKey;
+    List<ApiKey> apiKeys;
     try {
-      apiKey = ApiKey.parse(v.string("api.key"));
+      apiKeys = ApiKey.parseList(v.string("api.keys"));
     } catch (IllegalArgumentException e) {
-      throw v.invalid("api.key", "a key, or sha256: followed by 64 hex digits (" + e.getMessage() + ")");
+      throw v.invalid("api.keys", "comma-separated name:sha256:<64 hex digits>:scope+scope (" + e.getMessage() + ")");
     }
+    Auth auth = auth(v);
     return new ServerConfig(
         host,
         port,
         keystore,
         v.string("tls.keystore-password"),
         v.oneOf("engine", "memory"),
-        maxMessage,
-        v.duration("ws.idle-timeout", Duration.ofSeconds(1), Duration.ofDays(1)),
+        new Ws(
+            maxMessage,
+            v.integer("ws.max-fragments", 1, 1_000_000),
+            v.duration("ws.ping-interval", Duration.ofSeconds(1), Duration.ofHours(1)),
+            v.duration("ws.pong-timeout", Duration.ofMillis(100), Duration.ofHours(1)),
+            v.duration("ws.handshake-timeout", Duration.ofMillis(100), Duration.ofHours(1)),
+            v.integer("ws.rate.messages", 0, 10_000_000),
+            v.bytes("ws.rate.bytes", 0, 1L << 40)),
+        new Limits(
+            v.integer("limits.max-connections", 1, 10_000_000),
+            v.integer("limits.max-connections-per-ip", 1, 10_000_000),
+            v.integer("limits.connect-rate", 1, 10_000_000)),
+        auth,
         (int) v.bytes("echo.max-message-size", 16, MAX_MESSAGE),
         outbox,
         v.integer("hub.max-subscriptions", 1, 1_000_000),
         fanOutThreads(v),
         origins,
-        apiKey,
+        apiKeys,
         (int) v.bytes("http.max-body-size", 64, MAX_MESSAGE),
         v.duration("shutdown.timeout", Duration.ZERO, Duration.ofMinutes(10)),
         optionalPath(v, "static.dir", false),
         namespaces(settings, v),
         v.duration("history.meta-ttl", Duration.ofSeconds(1), Duration.ofDays(365)));
+  }
+
+  private static Auth auth(Values v) {
+    String secret = v.string("auth.hmac-secret");
+    if (!secret.isEmpty() && secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
+      throw v.invalid("auth.hmac-secret", "at least 32 bytes (HS256 needs a 256-bit key)");
+    }
+    Auth auth =
+        new Auth(
+            v.bool("auth.required"),
+            secret,
+            optionalPath(v, "auth.keys-file", true),
+            v.string("auth.issuer"),
+            v.string("auth.audience"));
+    if (auth.required() && !auth.hasKeys()) {
+      throw v.invalid("auth.required", "false, or true together with auth.hmac-secret or auth.keys-file");
+    }
+    return auth;
   }
 
   /** {@code auto}: half the processors, at least one; else 0 to 64. */
@@ -180,6 +257,11 @@ public record ServerConfig(
   /** Defaults with {@code overrides}; for tests and embedding. */
   public static ServerConfig defaults(java.util.Map<String, String> overrides) {
     return from(Settings.defaultsOnly().with(overrides));
+  }
+
+  /** Largest message on {@code /ws}. */
+  public int maxMessageSize() {
+    return ws.maxMessageSize();
   }
 
   /** Whether the standalone server speaks TLS. */

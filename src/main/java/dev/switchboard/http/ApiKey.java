@@ -3,36 +3,60 @@ package dev.switchboard.http;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HexFormat;
-import java.util.Optional;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /**
- * An HTTP API key, held only as its SHA-256 digest. Comparison hashes the candidate and compares
- * digests in constant time, so neither the key's length nor its prefix leaks through timing.
+ * An HTTP API key: a name, the SHA-256 digest of the key (the key itself is never stored) and its
+ * scopes. Comparison hashes the candidate and compares digests in constant time, so neither the
+ * key's length nor its prefix leaks through timing.
  *
+ * @param name a label for logs and metrics
  * @param sha256 digest of the key
+ * @param scopes what the key may do
  */
-public record ApiKey(byte[] sha256) {
-  private static final String PREFIX = "sha256:";
+public record ApiKey(String name, byte[] sha256, Set<Scope> scopes) {
+
+  /** What an API key may do. */
+  public enum Scope {
+    PUBLISH,
+    HISTORY,
+    PRESENCE,
+    /** Everything, and the statistics. */
+    ADMIN
+  }
 
   /**
-   * Parses the configured value: empty for none, {@code sha256:<64 hex digits>} for a digest, or
-   * the key itself.
+   * Parses {@code api.keys}: comma-separated {@code name:sha256:<64 hex>:scope+scope}.
    *
-   * @throws IllegalArgumentException for a malformed digest
+   * @throws IllegalArgumentException naming the entry that is malformed
    */
-  public static Optional<ApiKey> parse(String configured) {
-    if (configured.isEmpty()) {
-      return Optional.empty();
-    }
-    if (configured.startsWith(PREFIX)) {
-      String hex = configured.substring(PREFIX.length());
-      if (!hex.matches("[0-9a-fA-F]{64}")) {
-        throw new IllegalArgumentException("a sha256 digest is 64 hex digits");
+  public static List<ApiKey> parseList(String configured) {
+    List<ApiKey> keys = new ArrayList<>();
+    for (String raw : configured.split(",")) {
+      String entry = raw.trim();
+      if (entry.isEmpty()) {
+        continue;
       }
-      return Optional.of(new ApiKey(HexFormat.of().parseHex(hex)));
+      String[] parts = entry.split(":");
+      if (parts.length != 4 || !parts[1].equals("sha256") || !parts[2].matches("[0-9a-fA-F]{64}") || parts[0].isBlank()) {
+        throw new IllegalArgumentException("'" + abbreviate(entry) + "' is not name:sha256:<64 hex digits>:scopes");
+      }
+      Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+      for (String s : parts[3].split("\\+")) {
+        try {
+          scopes.add(Scope.valueOf(s.trim().toUpperCase(Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("unknown scope '" + s + "' (publish, history, presence, admin)");
+        }
+      }
+      keys.add(new ApiKey(parts[0], HexFormat.of().parseHex(parts[2]), Set.copyOf(scopes)));
     }
-    return Optional.of(new ApiKey(digest(configured)));
+    return List.copyOf(keys);
   }
 
   /** Whether {@code candidate} is this key. */
@@ -40,9 +64,18 @@ public record ApiKey(byte[] sha256) {
     return candidate != null && MessageDigest.isEqual(sha256, digest(candidate));
   }
 
-  /** The configuration form of a key: {@code sha256:<hex>}. */
-  public static String hashForConfig(String key) {
-    return PREFIX + HexFormat.of().formatHex(digest(key));
+  /** Whether the key may do {@code scope} (admin may do everything). */
+  public boolean allows(Scope scope) {
+    return scopes.contains(scope) || scopes.contains(Scope.ADMIN);
+  }
+
+  /** The configuration form of a key: {@code name:sha256:<hex>:scopes}. */
+  public static String forConfig(String name, String key, Scope... scopes) {
+    StringBuilder b = new StringBuilder(name).append(":sha256:").append(HexFormat.of().formatHex(digest(key))).append(':');
+    for (int i = 0; i < scopes.length; i++) {
+      b.append(i == 0 ? "" : "+").append(scopes[i].name().toLowerCase(Locale.ROOT));
+    }
+    return b.toString();
   }
 
   private static byte[] digest(String s) {
@@ -53,18 +86,22 @@ public record ApiKey(byte[] sha256) {
     }
   }
 
+  private static String abbreviate(String s) {
+    return s.length() > 24 ? s.substring(0, 24) + "..." : s;
+  }
+
   @Override
   public boolean equals(Object o) {
-    return o instanceof ApiKey k && MessageDigest.isEqual(sha256, k.sha256);
+    return o instanceof ApiKey k && name.equals(k.name) && MessageDigest.isEqual(sha256, k.sha256) && scopes.equals(k.scopes);
   }
 
   @Override
   public int hashCode() {
-    return java.util.Arrays.hashCode(sha256);
+    return name.hashCode();
   }
 
   @Override
   public String toString() {
-    return "ApiKey[sha256]";
+    return "ApiKey[" + name + " " + scopes + "]";
   }
 }

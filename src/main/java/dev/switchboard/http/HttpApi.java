@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.concurrent.CompletionStage;
@@ -40,16 +41,16 @@ public final class HttpApi {
   private static final Duration ENGINE_TIMEOUT = Duration.ofSeconds(5);
 
   private final Hub hub;
-  private final Optional<ApiKey> apiKey;
+  private final List<ApiKey> apiKeys;
   private final int maxBodySize;
   private final String version;
   private final long startedAt = System.currentTimeMillis();
   private final ObjectMapper json = new ObjectMapper();
   private final CommandDecoder decoder = new CommandDecoder();
 
-  public HttpApi(Hub hub, Optional<ApiKey> apiKey, int maxBodySize, String version) {
+  public HttpApi(Hub hub, List<ApiKey> apiKeys, int maxBodySize, String version) {
     this.hub = hub;
-    this.apiKey = apiKey;
+    this.apiKeys = List.copyOf(apiKeys);
     this.maxBodySize = maxBodySize;
     this.version = version;
   }
@@ -60,10 +61,10 @@ public final class HttpApi {
       return switch (request.path()) {
         case "/health" -> onlyGet(request, this::health);
         case "/ready" -> onlyGet(request, this::ready);
-        case "/api/stats" -> onlyGet(request, () -> authorized(request).orElseGet(this::stats));
+        case "/api/stats" -> onlyGet(request, () -> authorized(request, ApiKey.Scope.ADMIN).orElseGet(this::stats));
         case "/api/publish" -> publish(request);
-        case "/api/history" -> onlyGet(request, () -> authorized(request).orElseGet(() -> history(request)));
-        case "/api/presence" -> onlyGet(request, () -> authorized(request).orElseGet(() -> presence(request)));
+        case "/api/history" -> onlyGet(request, () -> authorized(request, ApiKey.Scope.HISTORY).orElseGet(() -> history(request)));
+        case "/api/presence" -> onlyGet(request, () -> authorized(request, ApiKey.Scope.PRESENCE).orElseGet(() -> presence(request)));
         default -> refuse(404, ErrorCode.UNKNOWN_OP, "no such API resource: " + request.path());
       };
     } catch (RuntimeException e) {
@@ -105,7 +106,7 @@ public final class HttpApi {
     if (!request.method().equals("POST")) {
       return refuse(405, ErrorCode.UNKNOWN_OP, "use POST").withHeader("Allow", "POST");
     }
-    Optional<ApiResponse> denied = authorized(request);
+    Optional<ApiResponse> denied = authorized(request, ApiKey.Scope.PUBLISH);
     if (denied.isPresent()) {
       return denied.get();
     }
@@ -252,19 +253,30 @@ public final class HttpApi {
   }
 
   /**
-   * Empty when the caller may use the API: with a key configured, the right bearer token; without
-   * one, a loopback caller.
+   * Empty when the caller may do {@code scope}: with keys configured, a bearer key that has the
+   * scope (401 for a missing or unknown key, 403 for a key without the scope); without keys, a
+   * loopback caller. Every key is compared (in constant time) so the time taken does not tell
+   * which one matched.
    */
-  private Optional<ApiResponse> authorized(ApiRequest request) {
-    if (apiKey.isPresent()) {
+  private Optional<ApiResponse> authorized(ApiRequest request, ApiKey.Scope scope) {
+    if (!apiKeys.isEmpty()) {
       String auth = request.header().apply("Authorization");
       String token = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim() : null;
-      if (apiKey.get().matches(token)) {
-        return Optional.empty();
+      ApiKey matched = null;
+      for (ApiKey k : apiKeys) {
+        if (k.matches(token) && matched == null) {
+          matched = k;
+        }
       }
-      return Optional.of(
-          refuse(401, ErrorCode.UNAUTHORIZED, "missing or wrong API key")
-              .withHeader("WWW-Authenticate", "Bearer"));
+      if (matched == null) {
+        return Optional.of(
+            refuse(401, ErrorCode.UNAUTHORIZED, "missing or wrong API key").withHeader("WWW-Authenticate", "Bearer"));
+      }
+      if (!matched.allows(scope)) {
+        return Optional.of(
+            refuse(403, ErrorCode.FORBIDDEN, "API key '" + matched.name() + "' lacks the " + scope.name().toLowerCase(Locale.ROOT) + " scope"));
+      }
+      return Optional.empty();
     }
     if (request.remote() != null && request.remote().isLoopbackAddress()) {
       return Optional.empty();

@@ -1,9 +1,12 @@
 package dev.switchboard.hub;
 
+import dev.switchboard.auth.Capability;
+import dev.switchboard.auth.Identity;
 import dev.switchboard.engine.ClientInfo;
 import dev.switchboard.engine.HistoryQuery;
 import dev.switchboard.engine.HistoryResult;
 import dev.switchboard.engine.StreamPosition;
+import dev.switchboard.protocol.ChannelName;
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.Command;
 import dev.switchboard.protocol.ErrorCode;
@@ -34,8 +37,9 @@ public final class ClientConnection {
   private final Hub hub;
   private final Transport transport;
   private final Outbox outbox;
-  /** The user id from authentication, or null while anonymous. */
-  private final String user;
+  private final Liveness liveness;
+  /** Null when the policy sets no rate; only the reader thread uses it. */
+  private final RateLimiter rate;
   /** Subscriptions by channel; written by the reader, read by close and engine threads. */
   private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -45,7 +49,19 @@ public final class ClientConnection {
     this.hub = hub;
     this.transport = transport;
     this.outbox = new Outbox(transport, outboxMaxBytes, this::onSendFailed);
-    this.user = null;
+    ConnectionPolicy policy = hub.options().policy();
+    long now = System.nanoTime();
+    this.liveness = new Liveness(now, policy.authRequired() ? null : Identity.ANONYMOUS);
+    this.rate =
+        policy.rateMessages() > 0 || policy.rateBytes() > 0
+            ? new RateLimiter(policy.rateMessages(), policy.rateBytes(), now)
+            : null;
+  }
+
+  /** The user id of the connection's token, or null while anonymous. */
+  public String user() {
+    Identity who = liveness.identity();
+    return who == null ? null : who.user();
   }
 
   /** The connection's id, unique across nodes. */
@@ -69,6 +85,9 @@ public final class ClientConnection {
 
   /** A JSON text frame arrived. */
   public void onText(String text) {
+    if (!admit(text.length())) {
+      return;
+    }
     Command command;
     try {
       command = hub.decoder().decode(text);
@@ -81,6 +100,9 @@ public final class ClientConnection {
 
   /** A binary frame arrived: a binary publish envelope. */
   public void onBinary(ByteBuffer frame) {
+    if (!admit(frame.remaining())) {
+      return;
+    }
     Command command;
     try {
       command = hub.decoder().decodeBinary(frame);
@@ -89,6 +111,80 @@ public final class ClientConnection {
       return;
     }
     execute(command);
+  }
+
+  /** A pong arrived: the client is alive. */
+  public void onPong() {
+    liveness.received(System.nanoTime());
+  }
+
+  /**
+   * A token came with the handshake (an {@code Authorization: Bearer} header). An invalid one
+   * closes the connection (4500, or 4003 when it expired).
+   */
+  public void authenticateAtOpen(String token) {
+    Identity who = verify(token, Command.NO_ID);
+    if (who != null) {
+      liveness.identity(who);
+    }
+  }
+
+  /** Records activity and applies the rate limit; false when the message is refused. */
+  private boolean admit(int size) {
+    long now = System.nanoTime();
+    liveness.received(now);
+    if (rate == null) {
+      return true;
+    }
+    switch (rate.onMessage(size, now)) {
+      case ALLOWED:
+        return true;
+      case REFUSED:
+        replyError(Command.NO_ID, ErrorCode.RATE_LIMITED, "over the rate limit; message dropped");
+        return false;
+      default:
+        hub.metrics().error(ErrorCode.RATE_LIMITED);
+        close(CloseCode.RATE_LIMITED, "kept sending over the rate limit");
+        return false;
+    }
+  }
+
+  /** Periodic check by the hub: pings quiet clients, closes dead, expired or anonymous ones. */
+  void sweep(long nowNanos, java.time.Instant now) {
+    Liveness.Action action = liveness.check(nowNanos, now, hub.options().policy());
+    switch (action) {
+      case NOTHING -> {}
+      case PING -> transport.ping();
+      default -> {
+        CloseCode code = Liveness.closeCode(action);
+        close(code, switch (action) {
+          case CLOSE_IDLE -> "no pong within " + hub.options().policy().pongTimeout().toSeconds() + " s";
+          case CLOSE_EXPIRED -> "token expired: refresh it and reconnect";
+          default -> "no token within " + hub.options().policy().authTimeout().toSeconds() + " s";
+        });
+      }
+    }
+  }
+
+  /**
+   * Verifies a token; on failure closes the connection (connect) or answers an error (refresh).
+   *
+   * @return the identity, or null when refused (the connection is then being closed)
+   */
+  private Identity verify(String token, long commandId) {
+    ConnectionPolicy policy = hub.options().policy();
+    if (policy.tokens() == null) {
+      replyError(commandId, ErrorCode.BAD_TOKEN, "this server has no keys to verify tokens");
+      close(CloseCode.UNAUTHORIZED, "tokens are not accepted here");
+      return null;
+    }
+    try {
+      return policy.tokens().verify(token);
+    } catch (dev.switchboard.auth.TokenException e) {
+      replyError(commandId, ErrorCode.BAD_TOKEN, e.getMessage());
+      close(e.expired() ? CloseCode.TOKEN_EXPIRED : CloseCode.UNAUTHORIZED, e.getMessage());
+      return null;
+    }
   }
 
   /** The transport is gone (closed by either side or failed). Called once by the adapter. */
@@ -163,7 +259,15 @@ public final class ClientConnection {
   private void execute(Command command) {
     hub.metrics().commands.increment();
     try {
-      if (command instanceof Command.Subscribe s) {
+      if (liveness.identity() == null && !(command instanceof Command.Connect) && !(command instanceof Command.Ping)) {
+        replyError(command.id(), ErrorCode.UNAUTHORIZED, "connect with a token first");
+        return;
+      }
+      if (command instanceof Command.Connect c) {
+        connect(c);
+      } else if (command instanceof Command.Refresh r) {
+        refresh(r);
+      } else if (command instanceof Command.Subscribe s) {
         subscribe(s);
       } else if (command instanceof Command.Unsubscribe u) {
         unsubscribe(u);
@@ -182,8 +286,58 @@ public final class ClientConnection {
     }
   }
 
+  private void connect(Command.Connect c) {
+    Identity current = liveness.identity();
+    if (current != null && current != Identity.ANONYMOUS) {
+      replyError(c.id(), ErrorCode.BAD_FIELD, "already connected; use refresh to renew the token");
+      return;
+    }
+    Identity who = verify(c.token(), c.id());
+    if (who != null) {
+      liveness.identity(who);
+      reply(c.id(), Frames.ok(c.id(), connected(who)));
+    }
+  }
+
+  private void refresh(Command.Refresh r) {
+    Identity current = liveness.identity();
+    if (current == null || current == Identity.ANONYMOUS) {
+      replyError(r.id(), ErrorCode.BAD_FIELD, "not connected with a token; use connect");
+      return;
+    }
+    ConnectionPolicy policy = hub.options().policy();
+    try {
+      Identity who = policy.tokens().verify(r.token());
+      if (!java.util.Objects.equals(who.user(), current.user())) {
+        replyError(r.id(), ErrorCode.BAD_TOKEN, "the new token is for another user");
+        return;
+      }
+      liveness.identity(who);
+      reply(r.id(), Frames.ok(r.id(), connected(who)));
+    } catch (dev.switchboard.auth.TokenException e) {
+      replyError(r.id(), ErrorCode.BAD_TOKEN, e.getMessage()); // the current token still holds
+    }
+  }
+
+  private String connected(Identity who) {
+    return "\"client\":" + Frames.quote(id) + ",\"user\":" + (who.user() == null ? "null" : Frames.quote(who.user()))
+        + ",\"expires\":" + who.expiresAt().getEpochSecond();
+  }
+
+  /** Whether the connection may do {@code capability} on {@code target}; answers 111 if not. */
+  private boolean permitted(long commandId, String target, Capability capability) {
+    if (liveness.identity().permissions().allows(target, capability)) {
+      return true;
+    }
+    replyError(commandId, ErrorCode.FORBIDDEN, "no " + capability.name().toLowerCase(java.util.Locale.ROOT) + " permission for " + target);
+    return false;
+  }
+
   private void subscribe(Command.Subscribe s) {
     String channel = s.channel();
+    if (!permitted(s.id(), channel, Capability.SUBSCRIBE)) {
+      return;
+    }
     if (subscriptions.containsKey(channel)) {
       replyError(s.id(), ErrorCode.ALREADY_SUBSCRIBED, "already subscribed to " + channel);
       return;
@@ -195,8 +349,11 @@ public final class ClientConnection {
           "at most " + hub.options().maxSubscriptions() + " subscriptions per connection");
       return;
     }
-    NamespaceOptions ns = hub.namespaces().of(channel);
-    Subscription sub = new Subscription(channel, ns, this, new ClientInfo(id, user, s.info()));
+    boolean pattern = ChannelName.isPattern(channel);
+    NamespaceOptions ns = pattern ? NamespaceOptions.plain() : hub.namespaces().of(channel);
+    Identity who = liveness.identity();
+    Subscription sub =
+        new Subscription(channel, pattern, ns, this, new ClientInfo(id, who.user(), s.info() != null ? s.info() : who.info()));
     subscriptions.put(channel, sub);
     // Live delivery first (buffered while pending), history second: nothing falls between.
     CompletionStage<Void> live = hub.addSubscriber(sub);
@@ -295,6 +452,9 @@ public final class ClientConnection {
   }
 
   private void publish(Command.Publish p) {
+    if (!permitted(p.id(), p.channel(), Capability.PUBLISH)) {
+      return;
+    }
     NamespaceOptions ns = hub.namespaces().of(p.channel());
     if (!ns.publish()) {
       replyError(p.id(), ErrorCode.FORBIDDEN, "clients may not publish to " + p.channel());
@@ -316,6 +476,9 @@ public final class ClientConnection {
   }
 
   private void history(Command.History h) {
+    if (!permitted(h.id(), h.channel(), Capability.HISTORY)) {
+      return;
+    }
     hub.history(h.channel(), h.since(), h.limit(), h.reverse())
         .whenComplete(
             (result, failure) -> {
@@ -331,6 +494,9 @@ public final class ClientConnection {
   }
 
   private void presence(Command.Presence p) {
+    if (!permitted(p.id(), p.channel(), Capability.PRESENCE)) {
+      return;
+    }
     if (!hub.namespaces().of(p.channel()).presence()) {
       replyError(p.id(), ErrorCode.NOT_ENABLED, "presence is not enabled for " + p.channel());
       return;

@@ -10,6 +10,7 @@ import dev.switchboard.engine.Publication;
 import dev.switchboard.engine.PublishOptions;
 import dev.switchboard.engine.PublishResult;
 import dev.switchboard.protocol.BinaryEnvelope;
+import dev.switchboard.protocol.ChannelName;
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.Command;
 import dev.switchboard.protocol.CommandDecoder;
@@ -52,6 +53,8 @@ public final class Hub implements AutoCloseable {
   private final Map<String, ClientConnection> connections = new ConcurrentHashMap<>();
   /** Channel to its local subscriptions; a channel is present only while it has some. */
   private final Map<String, Set<Subscription>> channels = new ConcurrentHashMap<>();
+  /** Pattern prefix ({@code orders:} for {@code orders:*}) to its local pattern subscriptions. */
+  private final Map<String, Set<Subscription>> patterns = new ConcurrentHashMap<>();
   /** Connection ids are this node's random prefix and a counter: unique across nodes. */
   private final String idPrefix = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
   private final AtomicLong nextId = new AtomicLong();
@@ -155,15 +158,27 @@ public final class Hub implements AutoCloseable {
     @Override
     public void onPublication(Publication publication) {
       String channel = publication.channel();
-      if (!channels.containsKey(channel)) {
+      if (!channels.containsKey(channel) && (patterns.isEmpty() || !matchesPattern(channel))) {
         return;
       }
       fanOut.submit(
           channel,
           touched -> {
+            OutFrame frame = null;
             Set<Subscription> subs = channels.get(channel);
             if (subs != null && !subs.isEmpty()) {
-              deliver(subs, publication.offset(), encode(publication), null, touched);
+              frame = encode(publication);
+              deliver(subs, publication.offset(), frame, null, touched);
+            }
+            if (!patterns.isEmpty()) {
+              for (String prefix : prefixes(channel)) {
+                Set<Subscription> matching = patterns.get(prefix);
+                if (matching != null && !matching.isEmpty()) {
+                  frame = frame != null ? frame : encode(publication);
+                  // Offsets of different channels are unrelated: patterns do not deduplicate.
+                  deliver(matching, 0, frame, null, touched);
+                }
+              }
             }
           });
     }
@@ -213,6 +228,25 @@ public final class Hub implements AutoCloseable {
     }
   }
 
+  private boolean matchesPattern(String channel) {
+    for (String prefix : prefixes(channel)) {
+      if (patterns.containsKey(prefix)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The pattern prefixes a channel matches: "" (for *) and every prefix ending in ':'. */
+  private static List<String> prefixes(String channel) {
+    List<String> out = new ArrayList<>(4);
+    out.add("");
+    for (int i = channel.indexOf(':'); i >= 0; i = channel.indexOf(':', i + 1)) {
+      out.add(channel.substring(0, i + 1));
+    }
+    return out;
+  }
+
   /** The frame of a publication: encoded once, shared by every subscriber. */
   OutFrame encode(Publication p) {
     if (p.payload() instanceof Payload.Json json) {
@@ -224,13 +258,14 @@ public final class Hub implements AutoCloseable {
 
   CompletionStage<Void> addSubscriber(Subscription sub) {
     CompletionStage<Void>[] brokerCall = newStageHolder();
-    channels.compute(
-        sub.channel,
+    Map<String, Set<Subscription>> registry = sub.pattern ? patterns : channels;
+    registry.compute(
+        key(sub),
         (name, set) -> {
           if (set == null) {
             set = ConcurrentHashMap.newKeySet();
             // Inside compute so that broker subscribe/unsubscribe calls for a channel are ordered.
-            brokerCall[0] = broker.subscribe(name);
+            brokerCall[0] = broker.subscribe(sub.channel);
           }
           set.add(sub);
           return set;
@@ -239,21 +274,40 @@ public final class Hub implements AutoCloseable {
   }
 
   void removeSubscriber(Subscription sub) {
-    channels.computeIfPresent(
-        sub.channel,
+    Map<String, Set<Subscription>> registry = sub.pattern ? patterns : channels;
+    registry.computeIfPresent(
+        key(sub),
         (name, set) -> {
           set.remove(sub);
           if (!set.isEmpty()) {
             return set;
           }
-          broker.unsubscribe(name)
+          broker.unsubscribe(sub.channel)
               .exceptionally(
                   failure -> {
-                    LOG.log(Level.WARNING, "broker unsubscribe of " + name + " failed", failure);
+                    LOG.log(Level.WARNING, "broker unsubscribe of " + sub.channel + " failed", failure);
                     return null;
                   });
           return null;
         });
+  }
+
+  private static String key(Subscription sub) {
+    return sub.pattern ? ChannelName.patternPrefix(sub.channel) : sub.channel;
+  }
+
+  /**
+   * Pings quiet connections and closes dead, expired or unauthenticated ones. Called about once a
+   * second by the server (and directly by tests with their own clock).
+   */
+  public void sweep(long nowNanos, java.time.Instant now) {
+    for (ClientConnection c : connections.values()) {
+      try {
+        c.sweep(nowNanos, now);
+      } catch (RuntimeException e) {
+        LOG.log(Level.ERROR, "sweep of " + c.id() + " failed", e);
+      }
+    }
   }
 
   void unregister(ClientConnection connection) {

@@ -8,8 +8,10 @@ package dev.switchboard.hub;
  * @param maxSubscriptions channels one connection may be subscribed to at once
  * @param namespaces what each namespace's channels offer
  * @param fanOutThreads threads that fan publications out; 0 fans out on the publishing thread
+ * @param policy authentication, rate limits and liveness of connections
  */
-public record HubOptions(long outboxMaxBytes, int maxSubscriptions, Namespaces namespaces, int fanOutThreads) {
+public record HubOptions(
+    long outboxMaxBytes, int maxSubscriptions, Namespaces namespaces, int fanOutThreads, ConnectionPolicy policy) {
   /** 1 MiB of outbox: 16,000 small messages or a few large ones, per client. */
   public static final long DEFAULT_OUTBOX_MAX_BYTES = 1 << 20;
   /** Enough for a dashboard subscribing to a few hundred feeds; the set is per connection. */
@@ -27,9 +29,9 @@ public record HubOptions(long outboxMaxBytes, int maxSubscriptions, Namespaces n
     }
   }
 
-  /** Without fan-out threads: everything happens on the calling thread (tests). */
+  /** Without fan-out threads and with an open policy: all on the calling thread (tests). */
   public HubOptions(long outboxMaxBytes, int maxSubscriptions, Namespaces namespaces) {
-    this(outboxMaxBytes, maxSubscriptions, namespaces, 0);
+    this(outboxMaxBytes, maxSubscriptions, namespaces, 0, ConnectionPolicy.open());
   }
 
   /** Default limits, every channel plain (no history, no presence). */

@@ -28,7 +28,10 @@ final class Subscription {
   /** A frame that arrived while pending, with its offset (0 for none). */
   private record Buffered(long offset, OutFrame frame) {}
 
+  /** The channel, or the pattern ({@code orders:*}) of a pattern subscription. */
   final String channel;
+  /** A pattern subscription: live only, fed by every matching channel, no offsets kept. */
+  final boolean pattern;
   final NamespaceOptions options;
   /** How this subscriber appears in presence and join/leave. */
   final ClientInfo client;
@@ -46,8 +49,9 @@ final class Subscription {
   /** Whether presence and join were announced. Guarded by {@code lock}. */
   private boolean announced;
 
-  Subscription(String channel, NamespaceOptions options, ClientConnection connection, ClientInfo client) {
+  Subscription(String channel, boolean pattern, NamespaceOptions options, ClientConnection connection, ClientInfo client) {
     this.channel = channel;
+    this.pattern = pattern;
     this.options = options;
     this.connection = connection;
     this.client = client;

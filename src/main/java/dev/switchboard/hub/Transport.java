@@ -33,6 +33,9 @@ public interface Transport {
     throw new UnsupportedOperationException("this transport sends one frame at a time");
   }
 
+  /** Sends a ping frame; the pong (or any message) proves the client alive. Never blocks. */
+  void ping();
+
   /** Starts the closing handshake with {@code code}. Idempotent; never blocks. */
   void close(CloseCode code, String reason);
 

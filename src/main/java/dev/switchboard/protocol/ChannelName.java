@@ -15,6 +15,27 @@ public final class ChannelName {
 
   private ChannelName() {}
 
+  /**
+   * Whether {@code target} is a subscription pattern: {@code *} or a valid channel prefix that ends
+   * with {@code :} followed by {@code *} ({@code orders:*}, {@code orders:eu:*}).
+   */
+  public static boolean isPattern(String target) {
+    if (target == null || !target.endsWith("*")) {
+      return false;
+    }
+    if (target.equals("*")) {
+      return true;
+    }
+    String prefix = target.substring(0, target.length() - 1);
+    return prefix.endsWith(":") && prefix.length() > 1 && problem(prefix.substring(0, prefix.length() - 1)) == null
+        && prefix.length() <= MAX_LENGTH;
+  }
+
+  /** The prefix a pattern matches ({@code orders:} for {@code orders:*}, empty for {@code *}). */
+  public static String patternPrefix(String pattern) {
+    return pattern.substring(0, pattern.length() - 1);
+  }
+
   /** Whether {@code name} is a valid channel name. */
   public static boolean isValid(String name) {
     return problem(name) == null;

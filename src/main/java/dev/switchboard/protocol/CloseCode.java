@@ -21,6 +21,9 @@ public record CloseCode(int code, String name, boolean reconnect) {
   /** The server is shutting down or the application is being undeployed. */
   public static final CloseCode GOING_AWAY = new CloseCode(1001, "going_away", true);
 
+  /** The client broke RFC 6455 (unmasked frame, bad opcode, reserved bits, ...). */
+  public static final CloseCode PROTOCOL_ERROR = new CloseCode(1002, "protocol_error", false);
+
   /** A message exceeded the configured maximum size. */
   public static final CloseCode MESSAGE_TOO_BIG = new CloseCode(1009, "message_too_big", true);
 
@@ -33,8 +36,32 @@ public record CloseCode(int code, String name, boolean reconnect) {
    */
   public static final CloseCode SLOW_CONSUMER = new CloseCode(4000, "slow_consumer", true);
 
+  /** Neither a pong nor anything else arrived within the pong timeout after a server ping. */
+  public static final CloseCode IDLE_TIMEOUT = new CloseCode(4001, "idle_timeout", true);
+
+  /** The connection kept sending faster than its rate limit. Reconnect with backoff. */
+  public static final CloseCode RATE_LIMITED = new CloseCode(4002, "rate_limited", true);
+
+  /** The connection's token expired without a refresh: get a new token, then reconnect. */
+  public static final CloseCode TOKEN_EXPIRED = new CloseCode(4003, "token_expired", true);
+
+  /**
+   * No valid token: none was presented in time where one is required, or the token was invalid.
+   * Reconnecting with the same token fails again.
+   */
+  public static final CloseCode UNAUTHORIZED = new CloseCode(4500, "unauthorized", false);
+
   private static final List<CloseCode> KNOWN =
-      List.of(GOING_AWAY, MESSAGE_TOO_BIG, INTERNAL_ERROR, SLOW_CONSUMER);
+      List.of(
+          GOING_AWAY,
+          PROTOCOL_ERROR,
+          MESSAGE_TOO_BIG,
+          INTERNAL_ERROR,
+          SLOW_CONSUMER,
+          IDLE_TIMEOUT,
+          RATE_LIMITED,
+          TOKEN_EXPIRED,
+          UNAUTHORIZED);
 
   public CloseCode {
     if (!isSendable(code)) {

@@ -24,7 +24,7 @@ public sealed interface Command {
 
   /**
    * {@code {"id":1,"op":"subscribe","channel":"news","since":{"offset":41,"epoch":"..."},
-   * "info":{...}}}
+   * "info":{...}}}; the channel may be a pattern ({@code orders:*}), live only.
    *
    * @param since where to recover from, or null for live delivery only
    * @param info JSON text shown in presence, or null
@@ -63,6 +63,24 @@ public sealed interface Command {
 
   /** {@code {"id":6,"op":"presence","channel":"news"}} */
   record Presence(long id, String channel) implements Command {}
+
+  /**
+   * {@code {"id":1,"op":"connect","token":"<JWT>"}}: authenticates the connection (first message).
+   */
+  record Connect(long id, String token) implements Command {
+    @Override
+    public String channel() {
+      return null;
+    }
+  }
+
+  /** {@code {"id":9,"op":"refresh","token":"<JWT>"}}: replaces the token before it expires. */
+  record Refresh(long id, String token) implements Command {
+    @Override
+    public String channel() {
+      return null;
+    }
+  }
 
   /** {@code {"id":4,"op":"ping"}} */
   record Ping(long id) implements Command {

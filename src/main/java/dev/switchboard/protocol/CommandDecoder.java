@@ -89,6 +89,7 @@ public final class CommandDecoder {
       case "info" -> f.info = readRawValue(p, text);
       case "since" -> readSince(value, p, f);
       case "idempotency_key" -> f.idempotencyKey = readString(name, value, p, f);
+      case "token" -> f.token = readString(name, value, p, f);
       case "limit" -> f.limit = readLimit(value, p, f);
       case "reverse" -> f.reverse = readBoolean(name, value, p, f);
       default -> p.skipChildren(); // unknown fields are ignored, for forward compatibility
@@ -181,8 +182,11 @@ public final class CommandDecoder {
       throw new ProtocolException(ErrorCode.BAD_FIELD, "op is required", f.id);
     }
     return switch (f.op) {
-      case "subscribe" -> new Command.Subscribe(f.id, requireChannel(f), f.since, checkedInfo(f));
-      case "unsubscribe" -> new Command.Unsubscribe(f.id, requireChannel(f));
+      case "subscribe" -> subscribe(f);
+      case "connect" -> new Command.Connect(f.id, requireToken(f));
+      case "refresh" -> new Command.Refresh(f.id, requireToken(f));
+      case "unsubscribe" -> new Command.Unsubscribe(
+          f.id, f.channel != null && ChannelName.isPattern(f.channel) ? f.channel : requireChannel(f));
       case "publish" -> new Command.Publish(f.id, requireChannel(f), requireData(f), checkedKey(f));
       case "history" -> new Command.History(f.id, requireChannel(f), f.since, f.limit, f.reverse);
       case "presence" -> new Command.Presence(f.id, requireChannel(f));
@@ -201,6 +205,23 @@ public final class CommandDecoder {
       throw new ProtocolException(ErrorCode.BAD_CHANNEL, problem, f.id);
     }
     return f.channel;
+  }
+
+  private static Command.Subscribe subscribe(Fields f) throws ProtocolException {
+    if (f.channel != null && ChannelName.isPattern(f.channel)) {
+      if (f.since != null) {
+        throw new ProtocolException(ErrorCode.BAD_FIELD, "pattern subscriptions are live only: no since", f.id);
+      }
+      return new Command.Subscribe(f.id, f.channel, null, checkedInfo(f));
+    }
+    return new Command.Subscribe(f.id, requireChannel(f), f.since, checkedInfo(f));
+  }
+
+  private static String requireToken(Fields f) throws ProtocolException {
+    if (f.token == null || f.token.isEmpty()) {
+      throw new ProtocolException(ErrorCode.BAD_FIELD, "token is required", f.id);
+    }
+    return f.token;
   }
 
   private static String checkedInfo(Fields f) throws ProtocolException {
@@ -244,6 +265,7 @@ public final class CommandDecoder {
     String info;
     Command.Since since;
     String idempotencyKey;
+    String token;
     int limit = Command.History.ALL;
     boolean reverse;
     String badField;

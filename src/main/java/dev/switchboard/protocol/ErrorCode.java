@@ -26,14 +26,24 @@ public enum ErrorCode {
   NOT_SUBSCRIBED(108, "not_subscribed"),
   /** The engine could not perform the operation now; retry later. Never reported as success. */
   UNAVAILABLE(109, "unavailable"),
-  /** The HTTP API key is missing or wrong, or the caller is not allowed. */
+  /**
+   * Not authenticated: a command before a required {@code connect}, or an HTTP API key that is
+   * missing or wrong.
+   */
   UNAUTHORIZED(110, "unauthorized"),
-  /** The operation is not allowed on this channel (e.g. clients may not publish in its namespace). */
+  /**
+   * Not allowed: the token lacks the capability for this channel, the namespace does not let
+   * clients publish, or the API key lacks the scope.
+   */
   FORBIDDEN(111, "forbidden"),
   /** The feature (history, presence) is not enabled for this channel's namespace. */
   NOT_ENABLED(112, "not_enabled"),
   /** A {@code since} position does not belong to the channel's current history. */
-  BAD_POSITION(113, "bad_position");
+  BAD_POSITION(113, "bad_position"),
+  /** The connection sends faster than its rate limit; the message was dropped. */
+  RATE_LIMITED(114, "rate_limited"),
+  /** The token is invalid (signature, algorithm, claims) or does not belong to this connection. */
+  BAD_TOKEN(116, "bad_token");
 
   private final int code;
   private final String label;

@@ -43,7 +43,7 @@ public final class Frames {
   public static String errorBody(ErrorCode code, String message) {
     StringBuilder b = new StringBuilder(32 + message.length());
     b.append("{\"code\":").append(code.code()).append(",\"message\":\"");
-    JsonStringEncoder.getInstance().quoteAsString(message, b);
+    JsonStringEncoder.getInstance().quoteAsString(sanitize(message), b);
     return b.append("\"}").toString();
   }
 
@@ -100,10 +100,43 @@ public final class Frames {
     return b.append('}').toString();
   }
 
+  /**
+   * {@code text} with every lone surrogate replaced by U+FFFD: a string from a client (an unknown
+   * op, say) may hold one, and some containers' UTF-8 encoders fail the whole send on it.
+   */
+  public static String sanitize(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isSurrogate(c)) {
+        boolean paired = Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1));
+        if (!paired) {
+          return replaceLoneSurrogates(text);
+        }
+        i++;
+      }
+    }
+    return text;
+  }
+
+  private static String replaceLoneSurrogates(String text) {
+    StringBuilder b = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        b.append(c).append(text.charAt(++i));
+      } else if (Character.isSurrogate(c)) {
+        b.append('\uFFFD');
+      } else {
+        b.append(c);
+      }
+    }
+    return b.toString();
+  }
+
   /** Quotes {@code text} as a JSON string literal. */
   public static String quote(String text) {
     StringBuilder b = new StringBuilder(text.length() + 2).append('"');
-    JsonStringEncoder.getInstance().quoteAsString(text, b);
+    JsonStringEncoder.getInstance().quoteAsString(sanitize(text), b);
     return b.append('"').toString();
   }
 }

@@ -8,7 +8,8 @@ import java.time.Duration;
  *
  * @param maxMessageSize largest message on {@code /ws}, in bytes; larger ones close with 1009
  * @param echoMaxMessageSize largest message on {@code /echo}, in bytes
- * @param idleTimeout a session that receives nothing for this long is closed
+ * @param idleTimeout the container's own idle timeout, a backstop behind the hub's pings (a
+ *     session that receives nothing, not even a pong, for this long is closed by the container)
  * @param origins which browser origins may connect
  */
 public record EndpointOptions(

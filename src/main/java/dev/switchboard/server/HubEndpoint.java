@@ -7,6 +7,7 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.MessageHandler;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -61,8 +62,14 @@ public final class HubEndpoint extends Endpoint {
                 c.onBinary(data);
               }
             });
+    session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> c.onPong());
     if (!hub.isAccepting()) {
       c.close(CloseCode.GOING_AWAY, "server shutting down");
+      return;
+    }
+    Object token = session.getUserProperties().get(SwitchboardConfigurator.TOKEN_PROPERTY);
+    if (token instanceof String t) {
+      c.authenticateAtOpen(t);
     }
   }
 

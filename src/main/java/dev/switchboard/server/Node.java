@@ -1,15 +1,24 @@
 package dev.switchboard.server;
 
+import dev.switchboard.auth.TokenVerifier;
+import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ServerConfig;
 import dev.switchboard.engine.Broker;
 import dev.switchboard.engine.memory.MemoryBroker;
 import dev.switchboard.engine.memory.MemoryPresenceStore;
 import dev.switchboard.http.HttpApi;
 import dev.switchboard.hub.Hub;
+import dev.switchboard.hub.ConnectionPolicy;
 import dev.switchboard.hub.HubOptions;
 import dev.switchboard.protocol.CloseCode;
 import java.lang.System.Logger.Level;
+import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 
 /**
@@ -23,6 +32,8 @@ public final class Node implements AutoCloseable {
   private final Hub hub;
   private final Endpoints endpoints;
   private final HttpApi api;
+  /** Runs the hub's periodic sweep: pings, liveness, token expiry. */
+  private final ScheduledExecutorService sweeper;
 
   /**
    * @param extraOrigins origins allowed next to the configured ones, e.g. the standalone server's
@@ -40,9 +51,21 @@ public final class Node implements AutoCloseable {
     this.hub =
         Hub.start(
             new HubOptions(
-                config.outboxMaxBytes(), config.maxSubscriptions(), config.namespaces(), config.fanOutThreads()),
+                config.outboxMaxBytes(),
+                config.maxSubscriptions(),
+                config.namespaces(),
+                config.fanOutThreads(),
+                policy(config)),
             broker(config),
             new MemoryPresenceStore());
+    this.sweeper =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "switchboard-sweeper");
+              t.setDaemon(true);
+              return t;
+            });
+    sweeper.scheduleWithFixedDelay(() -> hub.sweep(System.nanoTime(), Instant.now()), 1, 1, TimeUnit.SECONDS);
     List<String> origins = new java.util.ArrayList<>(config.allowedOrigins());
     if (origins.isEmpty()) {
       origins.addAll(OriginPolicy.LOCALHOST);
@@ -54,10 +77,34 @@ public final class Node implements AutoCloseable {
             new EndpointOptions(
                 config.maxMessageSize(),
                 config.echoMaxMessageSize(),
-                config.idleTimeout(),
+                // The container's idle timeout only backs up the hub's pings.
+                config.ws().pingInterval().plus(config.ws().pongTimeout()).plusSeconds(5),
                 OriginPolicy.of(origins)),
             transports);
-    this.api = new HttpApi(hub, config.apiKey(), config.maxBodySize(), version());
+    this.api = new HttpApi(hub, config.apiKeys(), config.maxBodySize(), version());
+  }
+
+  private static ConnectionPolicy policy(ServerConfig config) {
+    ServerConfig.Auth auth = config.auth();
+    TokenVerifier tokens = null;
+    if (auth.hasKeys()) {
+      try {
+        tokens =
+            TokenVerifier.create(
+                auth.hmacSecret(), auth.keysFile().orElse(null), auth.issuer(), auth.audience(), InstantSource.system());
+      } catch (IOException e) {
+        throw new ConfigException("cannot use auth.keys-file: " + e.getMessage());
+      }
+    }
+    ServerConfig.Ws ws = config.ws();
+    return new ConnectionPolicy(
+        auth.required(),
+        tokens,
+        ws.handshakeTimeout(),
+        ws.rateMessages(),
+        ws.rateBytes(),
+        ws.pingInterval(),
+        ws.pongTimeout());
   }
 
   private static Broker broker(ServerConfig config) {
@@ -105,6 +152,7 @@ public final class Node implements AutoCloseable {
 
   @Override
   public void close() {
+    sweeper.shutdownNow();
     hub.close();
     endpoints.close();
   }

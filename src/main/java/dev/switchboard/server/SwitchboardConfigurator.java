@@ -1,6 +1,8 @@
 package dev.switchboard.server;
 
 import dev.switchboard.hub.HubMetrics;
+import jakarta.websocket.HandshakeResponse;
+import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.util.List;
 import java.util.function.Supplier;
@@ -12,6 +14,9 @@ import java.util.function.Supplier;
 final class SwitchboardConfigurator extends ServerEndpointConfig.Configurator {
   /** The hub protocol's subprotocol name. */
   static final String SUBPROTOCOL = "switchboard.v1";
+
+  /** Session user property carrying a bearer token from the handshake's Authorization header. */
+  static final String TOKEN_PROPERTY = "dev.switchboard.token";
 
   private final Supplier<Object> endpoints;
   private final OriginPolicy origins;
@@ -26,6 +31,23 @@ final class SwitchboardConfigurator extends ServerEndpointConfig.Configurator {
   @Override
   public <T> T getEndpointInstance(Class<T> endpointClass) {
     return endpointClass.cast(endpoints.get());
+  }
+
+  /**
+   * Keeps a bearer token from the {@code Authorization} header (non-browser clients) for the
+   * endpoint's onOpen. The user properties of the config passed here are this session's copy.
+   */
+  @Override
+  public void modifyHandshake(ServerEndpointConfig sec, HandshakeRequest request, HandshakeResponse response) {
+    List<String> auth = request.getHeaders().get("Authorization");
+    if (auth == null) {
+      auth = request.getHeaders().get("authorization");
+    }
+    if (auth != null && auth.size() == 1 && auth.get(0).regionMatches(true, 0, "Bearer ", 0, 7)) {
+      sec.getUserProperties().put(TOKEN_PROPERTY, auth.get(0).substring(7).trim());
+    } else {
+      sec.getUserProperties().remove(TOKEN_PROPERTY);
+    }
   }
 
   @Override

@@ -1,10 +1,14 @@
 package dev.switchboard.standalone;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.glassfish.grizzly.Connection;
@@ -17,12 +21,52 @@ import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.server.NetworkListener;
 
 /**
- * Knows every open TCP connection of the listener, so a stop can let each one flush what is
- * queued (the 1001 close frames above all) before the server goes down: Grizzly's graceful {@code
- * close()} writes out the pending queue first, {@code shutdownNow} does not.
+ * Knows every open TCP connection of the listener and its {@link State}:
+ *
+ * <ul>
+ *   <li>closes connections that do not complete an HTTP request within the handshake timeout
+ *       (slowloris; also the keep-alive timeout of plain HTTP connections);
+ *   <li>releases a WebSocket connection's admission when it closes;
+ *   <li>at stop, lets each connection flush what is queued (the 1001 close frames above all):
+ *       Grizzly's graceful {@code close()} writes out the pending queue first, {@code shutdownNow}
+ *       does not.
+ * </ul>
  */
-final class ConnectionTracker extends BaseFilter implements AddOn {
-  private final Set<Connection<?>> open = ConcurrentHashMap.newKeySet();
+final class ConnectionTracker extends BaseFilter implements AddOn, AutoCloseable {
+  /** What the guards know of one connection. */
+  static final class State {
+    final String ip;
+    /** Until when the connection may take to send a complete request; ignored once upgraded. */
+    volatile long deadlineNanos;
+    /** Set once the WebSocket handshake was admitted; then frames are guarded, not the clock. */
+    volatile FrameGuard frames;
+    /** The handshake's parsed headers were released; touched by the read thread only. */
+    boolean slimmed;
+
+    State(String ip, long deadlineNanos) {
+      this.ip = ip;
+      this.deadlineNanos = deadlineNanos;
+    }
+  }
+
+  private final Map<Connection<?>, State> open = new ConcurrentHashMap<>();
+  private final long handshakeTimeoutNanos;
+  private final Admission admission;
+  private final ScheduledExecutorService timer;
+
+  ConnectionTracker(Duration handshakeTimeout, Admission admission) {
+    this.handshakeTimeoutNanos = handshakeTimeout.toNanos();
+    this.admission = admission;
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "switchboard-handshake-timer");
+              t.setDaemon(true);
+              return t;
+            });
+    long period = Math.max(50, Math.min(1000, handshakeTimeout.toMillis() / 4));
+    timer.scheduleWithFixedDelay(this::expire, period, period, TimeUnit.MILLISECONDS);
+  }
 
   @Override
   public void setup(NetworkListener listener, FilterChainBuilder builder) {
@@ -31,19 +75,47 @@ final class ConnectionTracker extends BaseFilter implements AddOn {
 
   @Override
   public NextAction handleAccept(FilterChainContext ctx) throws IOException {
-    open.add(ctx.getConnection());
+    Connection<?> c = ctx.getConnection();
+    String ip = c.getPeerAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "?";
+    open.put(c, new State(ip, System.nanoTime() + handshakeTimeoutNanos));
     return ctx.getInvokeAction();
   }
 
   @Override
   public NextAction handleClose(FilterChainContext ctx) throws IOException {
-    open.remove(ctx.getConnection());
+    State s = open.remove(ctx.getConnection());
+    if (s != null && s.frames != null) {
+      admission.release(s.ip);
+    }
     return ctx.getInvokeAction();
+  }
+
+  /** The state of {@code c}, or null for a connection this tracker did not see accepted. */
+  State state(Connection<?> c) {
+    return open.get(c);
+  }
+
+  /** A complete HTTP request arrived: the connection gets a fresh timeout for the next one. */
+  void requestCompleted(Connection<?> c) {
+    State s = open.get(c);
+    if (s != null) {
+      s.deadlineNanos = System.nanoTime() + handshakeTimeoutNanos;
+    }
+  }
+
+  private void expire() {
+    long now = System.nanoTime();
+    for (Map.Entry<Connection<?>, State> e : open.entrySet()) {
+      State s = e.getValue();
+      if (s.frames == null && now - s.deadlineNanos > 0) {
+        e.getKey().closeSilently();
+      }
+    }
   }
 
   /** Closes every connection after its queued writes, waiting until {@code deadlineNanos}. */
   void closeGracefully(long deadlineNanos) {
-    List<Connection<?>> connections = List.copyOf(open);
+    List<Connection<?>> connections = List.copyOf(open.keySet());
     connections.forEach(Connection::close);
     for (Connection<?> c : connections) {
       long left = deadlineNanos - System.nanoTime();
@@ -59,5 +131,10 @@ final class ConnectionTracker extends BaseFilter implements AddOn {
         return; // shutdownNow follows and ends what is left
       }
     }
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
   }
 }

@@ -3,11 +3,16 @@ package dev.switchboard.standalone;
 import dev.switchboard.hub.HubMetrics;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.Frames;
+import dev.switchboard.server.Endpoints;
 import dev.switchboard.server.OriginPolicy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
 import org.glassfish.grizzly.Buffer;
-import org.glassfish.grizzly.attributes.Attribute;
+import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.filterchain.BaseFilter;
 import org.glassfish.grizzly.filterchain.FilterChainBuilder;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
@@ -15,43 +20,57 @@ import org.glassfish.grizzly.filterchain.NextAction;
 import org.glassfish.grizzly.http.HttpContent;
 import org.glassfish.grizzly.http.HttpRequestPacket;
 import org.glassfish.grizzly.http.HttpResponsePacket;
+import org.glassfish.grizzly.http.Method;
+import org.glassfish.grizzly.http.Protocol;
 import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.server.HttpServerFilter;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.http.util.Header;
 import org.glassfish.grizzly.memory.Buffers;
-import org.glassfish.grizzly.Grizzly;
 
 /**
- * Vets WebSocket handshakes before Tyrus sees them. A refused handshake gets a complete HTTP
- * response (status, JSON body, Content-Length, Connection: close) and the connection is closed;
- * Tyrus's own refusal has no body length, which leaves HTTP/1.1 clients waiting.
+ * The standalone server's gate in front of Tyrus, which accepts far too much by itself.
  *
- * <p>Checks now: the Origin allow-list (403). Each upgrade request is vetted once; frames of an
- * accepted connection pass straight through.
+ * <p>Handshakes on the WebSocket paths must be a GET over HTTP/1.1 with {@code Upgrade: websocket},
+ * a {@code Connection} that includes {@code upgrade}, exactly one {@code Sec-WebSocket-Key} of 16
+ * base64 bytes and {@code Sec-WebSocket-Version: 13} (else 400, or 426 for the version), an
+ * allowed origin (403) and room under the connection limits (503, 429). A refusal is a complete
+ * HTTP response with a JSON body, then the connection closes. Tyrus's own refusals lack a body
+ * length (leaving HTTP/1.1 clients waiting) and a missing key gets 500 there.
+ *
+ * <p>After the upgrade every frame header passes the connection's {@link FrameGuard} before Tyrus
+ * sees the bytes; a violation is answered with a close frame (1002 or 1009) and the connection
+ * closes.
  */
 final class HandshakeFilter extends BaseFilter {
-  private static final Attribute<Boolean> VETTED =
-      Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(HandshakeFilter.class.getName() + ".vetted");
-
-  private static final Attribute<Boolean> SLIMMED =
-      Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(HandshakeFilter.class.getName() + ".slimmed");
-
   private final OriginPolicy origins;
   private final HubMetrics metrics;
+  private final ConnectionTracker tracker;
+  private final Admission admission;
+  private final long hubMaxMessage;
+  private final long echoMaxMessage;
+  private final int maxFragments;
 
-  HandshakeFilter(OriginPolicy origins, HubMetrics metrics) {
+  /** The limits the gate enforces. */
+  record Limits(long hubMaxMessage, long echoMaxMessage, int maxFragments) {}
+
+  private HandshakeFilter(OriginPolicy origins, HubMetrics metrics, ConnectionTracker tracker, Admission admission, Limits limits) {
     this.origins = origins;
     this.metrics = metrics;
+    this.tracker = tracker;
+    this.admission = admission;
+    this.hubMaxMessage = limits.hubMaxMessage();
+    this.echoMaxMessage = limits.echoMaxMessage();
+    this.maxFragments = limits.maxFragments();
   }
 
-  /** Installs the filter in front of whatever handles HTTP, so it must be registered first. */
-  static AddOn addOn(OriginPolicy origins, HubMetrics metrics) {
+  /** Installs the gate in front of whatever handles HTTP, so it must be registered before Tyrus. */
+  static AddOn addOn(OriginPolicy origins, HubMetrics metrics, ConnectionTracker tracker, Admission admission, Limits limits) {
     return new AddOn() {
       @Override
       public void setup(NetworkListener listener, FilterChainBuilder builder) {
         int http = builder.indexOfType(HttpServerFilter.class);
-        builder.add(http, new HandshakeFilter(origins, metrics));
+        builder.add(http, new HandshakeFilter(origins, metrics, tracker, admission, limits));
       }
     };
   }
@@ -59,43 +78,158 @@ final class HandshakeFilter extends BaseFilter {
   @Override
   public NextAction handleRead(FilterChainContext ctx) throws IOException {
     if (!(ctx.getMessage() instanceof HttpContent content)
-        || !(content.getHttpHeader() instanceof HttpRequestPacket request)
-        || !request.isUpgrade()) {
+        || !(content.getHttpHeader() instanceof HttpRequestPacket request)) {
       return ctx.getInvokeAction();
     }
-    if (Boolean.TRUE.equals(VETTED.get(ctx.getConnection()))) {
-      if (!Boolean.TRUE.equals(SLIMMED.get(ctx.getConnection())) && request.getResponse().getStatus() == 101) {
-        // Tyrus copied what it needs at the handshake; the parsed headers would otherwise stay
-        // referenced for the connection's whole life.
-        SLIMMED.set(ctx.getConnection(), Boolean.TRUE);
+    ConnectionTracker.State state = tracker.state(ctx.getConnection());
+    if (state != null && state.frames != null) {
+      if (!state.slimmed && request.getResponse().getStatus() == 101) {
+        // Tyrus copied what it needs at the handshake; the parsed header values would otherwise
+        // stay referenced for the connection's whole life.
+        state.slimmed = true;
         request.getHeaders().recycle();
         request.getResponse().getHeaders().recycle();
       }
+      return guard(ctx, state.frames, content);
+    }
+    if (!isWebSocketPath(request)) {
+      if (content.isLast()) {
+        tracker.requestCompleted(ctx.getConnection());
+      }
       return ctx.getInvokeAction();
     }
-    VETTED.set(ctx.getConnection(), Boolean.TRUE);
+    String problem = handshakeProblem(request);
+    if (problem != null) {
+      int status = problem.startsWith("426") ? 426 : 400;
+      return refuse(ctx, request, status, ErrorCode.MALFORMED, problem.substring(4));
+    }
     String origin = request.getHeader("Origin");
     if (!origins.allows(origin)) {
-      metrics.handshakeRefused();
-      metrics.error(ErrorCode.UNAUTHORIZED);
-      return refuse(ctx, request, 403, "origin " + origin + " is not allowed");
+      return refuse(ctx, request, 403, ErrorCode.UNAUTHORIZED, "origin " + origin + " is not allowed");
     }
-    return ctx.getInvokeAction();
+    String ip = state == null ? "?" : state.ip;
+    Admission.Refusal full = admission.admit(ip);
+    if (full != null) {
+      return refuse(ctx, request, full.status, ErrorCode.UNAVAILABLE, full.message);
+    }
+    FrameGuard frames =
+        new FrameGuard(request.getRequestURI().endsWith(Endpoints.ECHO_PATH) ? echoMaxMessage : hubMaxMessage, maxFragments);
+    if (state != null) {
+      state.frames = frames; // admitted: released again when the connection closes
+    } else {
+      admission.release(ip);
+    }
+    // Frames that arrived in the same read as the handshake are checked too.
+    return content.getContent().hasRemaining() ? guard(ctx, frames, content) : ctx.getInvokeAction();
   }
 
-  private static NextAction refuse(FilterChainContext ctx, HttpRequestPacket request, int status, String message) {
-    byte[] body =
-        ("{\"error\":" + Frames.errorBody(ErrorCode.UNAUTHORIZED, message) + "}")
-            .getBytes(StandardCharsets.UTF_8);
+  private NextAction guard(FilterChainContext ctx, FrameGuard frames, HttpContent content) {
+    FrameGuard.Violation v = frames.inspect(content.getContent());
+    if (v == null) {
+      return ctx.getInvokeAction();
+    }
+    metrics.close(v.code().code());
+    Connection<?> c = ctx.getConnection();
+    c.write(Buffers.wrap(ctx.getMemoryManager(), closeFrame(v.code().code(), v.reason())));
+    c.close(); // after the close frame is written
+    return ctx.getStopAction();
+  }
+
+  private static boolean isWebSocketPath(HttpRequestPacket request) {
+    String uri = request.getRequestURI();
+    return uri.equals(Endpoints.HUB_PATH) || uri.equals(Endpoints.ECHO_PATH);
+  }
+
+  /** Why the handshake is not a strict RFC 6455 one ("400 ..." or "426 ..."), or null. */
+  static String handshakeProblem(HttpRequestPacket request) {
+    if (!Method.GET.equals(request.getMethod())) {
+      return "400 a WebSocket handshake must be a GET";
+    }
+    if (request.getProtocol() != Protocol.HTTP_1_1) {
+      return "400 a WebSocket handshake must use HTTP/1.1";
+    }
+    String upgrade = request.getHeader(Header.Upgrade);
+    if (upgrade == null || !upgrade.trim().equalsIgnoreCase("websocket")) {
+      return "426 this path speaks WebSocket only (Upgrade: websocket)";
+    }
+    String connection = request.getHeader(Header.Connection);
+    if (connection == null || !tokens(connection).contains("upgrade")) {
+      return "400 Connection must include upgrade";
+    }
+    List<String> keys = values(request, "Sec-WebSocket-Key");
+    if (keys.size() != 1) {
+      return "400 exactly one Sec-WebSocket-Key is required";
+    }
+    if (!isValidKey(keys.get(0))) {
+      return "400 Sec-WebSocket-Key must be 16 bytes in base64";
+    }
+    List<String> versions = values(request, "Sec-WebSocket-Version");
+    if (versions.size() != 1 || !versions.get(0).trim().equals("13")) {
+      return "426 only Sec-WebSocket-Version 13 is supported";
+    }
+    return null;
+  }
+
+  static boolean isValidKey(String key) {
+    String k = key.trim();
+    if (k.length() != 24) {
+      return false;
+    }
+    try {
+      return Base64.getDecoder().decode(k).length == 16;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private static List<String> values(HttpRequestPacket request, String name) {
+    List<String> out = new ArrayList<>();
+    for (String v : request.getHeaders().values(name)) {
+      out.add(v);
+    }
+    return out;
+  }
+
+  private static List<String> tokens(String header) {
+    List<String> out = new ArrayList<>();
+    for (String t : header.split(",")) {
+      out.add(t.trim().toLowerCase(Locale.ROOT));
+    }
+    return out;
+  }
+
+  private NextAction refuse(FilterChainContext ctx, HttpRequestPacket request, int status, ErrorCode code, String message) {
+    metrics.handshakeRefused();
+    metrics.error(code);
+    byte[] body = ("{\"error\":" + Frames.errorBody(code, message) + "}").getBytes(StandardCharsets.UTF_8);
     HttpResponsePacket response = request.getResponse();
     response.setStatus(status);
     response.setContentType("application/json;charset=UTF-8");
     response.setContentLength(body.length);
     response.setHeader(Header.Connection, "close");
+    if (status == 426) {
+      response.setHeader("Sec-WebSocket-Version", "13");
+      response.setHeader(Header.Upgrade, "websocket");
+    }
+    if (status == 429 || status == 503) {
+      response.setHeader(Header.RetryAfter, "1");
+    }
     Buffer buffer = Buffers.wrap(ctx.getMemoryManager(), body);
-    HttpContent out = HttpContent.builder(response).content(buffer).last(true).build();
-    ctx.write(out);
-    ctx.getConnection().closeWithReason(new IOException("handshake refused: " + message));
+    ctx.write(HttpContent.builder(response).content(buffer).last(true).build());
+    ctx.getConnection().close(); // after the response is written
     return ctx.getStopAction();
+  }
+
+  /** An unmasked server close frame with {@code code} and a reason of at most 123 bytes. */
+  static byte[] closeFrame(int code, String reason) {
+    byte[] r = reason.getBytes(StandardCharsets.UTF_8);
+    int n = Math.min(r.length, 123);
+    byte[] f = new byte[4 + n];
+    f[0] = (byte) 0x88;
+    f[1] = (byte) (2 + n);
+    f[2] = (byte) (code >>> 8);
+    f[3] = (byte) code;
+    System.arraycopy(r, 0, f, 4, n);
+    return f;
   }
 }

@@ -67,8 +67,8 @@ public final class StandaloneServer implements AutoCloseable {
     Node node = new Node(config, ownOrigins(config), TyrusRawTransports.create());
     try {
       NetworkListener listener = new NetworkListener("switchboard", config.host(), config.port());
-      // Grizzly's keep-alive timeout would also close idle upgraded WebSockets; sessions have
-      // their own idle timeout instead.
+      // Grizzly's keep-alive timeout would also close idle upgraded WebSockets; the tracker's
+      // handshake timeout bounds plain HTTP connections and the hub's pings WebSocket ones.
       listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
       if (config.tls()) {
         listener.setSecure(true);
@@ -79,10 +79,19 @@ public final class StandaloneServer implements AutoCloseable {
       for (ServerEndpointConfig endpoint : node.endpoints().configs()) {
         container.register(endpoint);
       }
-      ConnectionTracker connections = new ConnectionTracker();
+      Admission admission =
+          new Admission(
+              config.limits().maxConnections(), config.limits().maxConnectionsPerIp(), config.limits().connectRate());
+      ConnectionTracker connections = new ConnectionTracker(config.ws().handshakeTimeout(), admission);
       listener.registerAddOn(connections);
-      // The guard must be registered before Tyrus so it sits in front of Tyrus's filter.
-      listener.registerAddOn(HandshakeFilter.addOn(node.endpoints().origins(), node.hub().metrics()));
+      // The gate must be registered before Tyrus, so it sits in front of Tyrus's filter.
+      listener.registerAddOn(
+          HandshakeFilter.addOn(
+              node.endpoints().origins(),
+              node.hub().metrics(),
+              connections,
+              admission,
+              new HandshakeFilter.Limits(config.maxMessageSize(), config.echoMaxMessageSize(), config.ws().maxFragments())));
       listener.registerAddOn(new WebSocketAddOn(container, "/"));
 
       HttpServer http = new HttpServer();
@@ -153,6 +162,7 @@ public final class StandaloneServer implements AutoCloseable {
     node.drain(grace);
     // Let the close frames out before the sockets go.
     connections.closeGracefully(Math.max(deadline, System.nanoTime() + FLUSH_MIN.toNanos()));
+    connections.close();
     http.shutdownNow();
     node.close();
   }

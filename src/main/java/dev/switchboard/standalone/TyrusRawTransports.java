@@ -132,6 +132,14 @@ final class TyrusRawTransports implements TransportFactory {
           });
     }
 
+    /** An empty ping: FIN + opcode 9, length 0. */
+    private static final byte[] PING = {(byte) 0x89, 0};
+
+    @Override
+    public void ping() {
+      write(ByteBuffer.wrap(PING), failure -> {});
+    }
+
     @Override
     public void close(CloseCode code, String reason) {
       portable.close(code, reason);

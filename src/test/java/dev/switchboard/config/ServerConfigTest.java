@@ -59,28 +59,30 @@ class ServerConfigTest {
     assertThat(c.port()).isEqualTo(8080);
     assertThat(c.engine()).isEqualTo("memory");
     assertThat(c.maxMessageSize()).isEqualTo(64 * 1024);
+    assertThat(c.ws().maxFragments()).isEqualTo(128);
+    assertThat(c.ws().pingInterval()).isEqualTo(Duration.ofSeconds(25));
+    assertThat(c.auth().required()).isFalse();
     assertThat(c.echoMaxMessageSize()).isEqualTo(16 * 1024 * 1024);
     assertThat(c.outboxMaxBytes()).isEqualTo(1024 * 1024);
-    assertThat(c.idleTimeout()).isEqualTo(Duration.ofSeconds(120));
     assertThat(c.shutdownTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.tls()).isFalse();
-    assertThat(c.apiKey()).isEmpty();
+    assertThat(c.apiKeys()).isEmpty();
     assertThat(c.allowedOrigins()).isEmpty();
   }
 
   @Test
   void laterSourcesWinFileThenEnvironmentThenSystemPropertyThenFlag() throws IOException {
     Path file = dir.resolve("sb.properties");
-    Files.writeString(file, "server.port=1001\nserver.host=0.0.0.0\nhub.max-subscriptions=7\nws.idle-timeout=5s\n");
+    Files.writeString(file, "server.port=1001\nserver.host=0.0.0.0\nhub.max-subscriptions=7\nws.ping-interval=5s\n");
     Settings s =
         Settings.load(
             file,
-            Map.of("SWITCHBOARD_SERVER_PORT", "1002", "SWITCHBOARD_HUB_MAX_SUBSCRIPTIONS", "8", "SWITCHBOARD_WS_IDLE_TIMEOUT", "6s"),
+            Map.of("SWITCHBOARD_SERVER_PORT", "1002", "SWITCHBOARD_HUB_MAX_SUBSCRIPTIONS", "8", "SWITCHBOARD_WS_PING_INTERVAL", "6s"),
             props("switchboard.server.port", "1003", "switchboard.hub.max-subscriptions", "9"),
             Map.of("server.port", "1004"));
     ServerConfig c = ServerConfig.from(s);
     assertThat(c.host()).isEqualTo("0.0.0.0");
-    assertThat(c.idleTimeout()).isEqualTo(Duration.ofSeconds(6));
+    assertThat(c.ws().pingInterval()).isEqualTo(Duration.ofSeconds(6));
     assertThat(c.maxSubscriptions()).isEqualTo(9);
     assertThat(c.port()).isEqualTo(1004);
   }
@@ -103,16 +105,21 @@ class ServerConfigTest {
         .hasMessageContaining("engine")
         .hasMessageContaining("environment variable SWITCHBOARD_ENGINE")
         .hasMessageContaining("one of memory");
-    assertThatThrownBy(() -> ServerConfig.defaults(Map.of("ws.idle-timeout", "forever")))
-        .hasMessageContaining("ws.idle-timeout")
+    assertThatThrownBy(() -> ServerConfig.defaults(Map.of("ws.ping-interval", "forever")))
+        .hasMessageContaining("ws.ping-interval")
         .hasMessageContaining("like 500ms, 30s, 5m or 1h");
     assertThatThrownBy(() -> ServerConfig.defaults(Map.of("outbox.max-bytes", "2k")))
         .hasMessageContaining("outbox.max-bytes")
         .hasMessageContaining("at least ws.max-message-size");
     assertThatThrownBy(() -> ServerConfig.defaults(Map.of("origins.allowed", "ftp://x")))
         .hasMessageContaining("origins.allowed");
-    assertThatThrownBy(() -> ServerConfig.defaults(Map.of("api.key", "sha256:abc")))
-        .hasMessageContaining("api.key");
+    assertThatThrownBy(() -> ServerConfig.defaults(Map.of("api.keys", "ci:sha256:abc:publish")))
+        .hasMessageContaining("api.keys");
+    assertThatThrownBy(() -> ServerConfig.defaults(Map.of("auth.required", "true")))
+        .hasMessageContaining("auth.required")
+        .hasMessageContaining("auth.hmac-secret");
+    assertThatThrownBy(() -> ServerConfig.defaults(Map.of("auth.hmac-secret", "short")))
+        .hasMessageContaining("at least 32 bytes");
     assertThatThrownBy(() -> ServerConfig.defaults(Map.of("tls.keystore", "/no/such/file.p12")))
         .hasMessageContaining("tls.keystore")
         .hasMessageContaining("an existing file");

@@ -12,7 +12,7 @@ import java.io.ByteArrayInputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.Optional;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** What the real-server tests cannot reach from loopback: remote callers and a failing engine. */
@@ -28,7 +28,7 @@ class HttpApiTest {
   @Test
   void withoutAnApiKeyOnlyLoopbackCallersMayPublish() throws Exception {
     Hub hub = Hub.start(HubOptions.defaults(), new MemoryBroker(java.time.Duration.ofHours(1)), new MemoryPresenceStore());
-    HttpApi api = new HttpApi(hub, Optional.empty(), 1024, "test");
+    HttpApi api = new HttpApi(hub, List.of(), 1024, "test");
 
     ApiResponse remote = api.handle(publish("10.1.2.3", "{\"channel\":\"a\",\"data\":1}"));
     assertThat(remote.status()).isEqualTo(403);
@@ -41,7 +41,7 @@ class HttpApiTest {
   @Test
   void anEngineFailureIsReportedAs503AndNeverAsSuccess() throws Exception {
     Hub hub = Hub.start(HubOptions.defaults(), new DownBroker(), new MemoryPresenceStore());
-    HttpApi api = new HttpApi(hub, Optional.empty(), 1024, "test");
+    HttpApi api = new HttpApi(hub, List.of(), 1024, "test");
 
     ApiResponse r = api.handle(publish("127.0.0.1", "{\"channel\":\"a\",\"data\":1}"));
     assertThat(r.status()).isEqualTo(503);

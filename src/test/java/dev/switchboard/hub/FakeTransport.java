@@ -39,6 +39,17 @@ final class FakeTransport implements Transport {
     }
   }
 
+  private int pings;
+
+  @Override
+  public synchronized void ping() {
+    pings++;
+  }
+
+  synchronized int pings() {
+    return pings;
+  }
+
   @Override
   public synchronized void close(CloseCode code, String reason) {
     if (closedWith == null) {

@@ -45,7 +45,7 @@ public class FanOutBenchmark {
   public void setUp(Blackhole hole) {
     hub =
         Hub.start(
-            new HubOptions(1 << 20, 16, Namespaces.only(NamespaceOptions.plain()), 0),
+            new HubOptions(1 << 20, 16, Namespaces.only(NamespaceOptions.plain())),
             new MemoryBroker(Duration.ofHours(1)),
             new MemoryPresenceStore());
     for (int i = 0; i < subscribers; i++) {

@@ -36,5 +36,8 @@ final class NullTransport implements Transport {
   }
 
   @Override
+  public void ping() {}
+
+  @Override
   public void close(CloseCode code, String reason) {}
 }

@@ -16,6 +16,9 @@ public final class TestServers {
     settings.put("server.host", "127.0.0.1");
     settings.put("server.port", "0");
     settings.put("shutdown.timeout", "2s");
+    // Tests publish in bursts; the rate limit has its own tests, which switch it on.
+    settings.put("ws.rate.messages", "0");
+    settings.put("ws.rate.bytes", "0");
     settings.putAll(overrides);
     try {
       return StandaloneServer.start(ServerConfig.defaults(settings));

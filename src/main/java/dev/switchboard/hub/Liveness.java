@@ -1,0 +1,77 @@
+package dev.switchboard.hub;
+
+import dev.switchboard.auth.Identity;
+import dev.switchboard.protocol.CloseCode;
+import java.time.Instant;
+
+/**
+ * The time-driven part of a connection: when it last sent anything, whether a ping is out, who it
+ * is and until when. {@link #check} decides, once per sweep, whether to ping or close it.
+ *
+ * <p>Thread-safe through volatile fields: the reader thread records activity, the sweeper reads.
+ */
+final class Liveness {
+  /** What a sweep should do with the connection. */
+  enum Action {
+    NOTHING,
+    PING,
+    CLOSE_IDLE,
+    CLOSE_EXPIRED,
+    CLOSE_UNAUTHENTICATED
+  }
+
+  private final long openedNanos;
+  private volatile long lastReceivedNanos;
+  /** When the outstanding ping was sent; 0 when none is out. */
+  private volatile long pingSentNanos;
+  /** Who the connection is; null until a required token arrived. */
+  private volatile Identity identity;
+
+  Liveness(long nowNanos, Identity initial) {
+    this.openedNanos = nowNanos;
+    this.lastReceivedNanos = nowNanos;
+    this.identity = initial;
+  }
+
+  /** Anything (a message or a pong) arrived. */
+  void received(long nowNanos) {
+    lastReceivedNanos = nowNanos;
+    pingSentNanos = 0;
+  }
+
+  Identity identity() {
+    return identity;
+  }
+
+  void identity(Identity identity) {
+    this.identity = identity;
+  }
+
+  Action check(long nowNanos, Instant now, ConnectionPolicy policy) {
+    Identity who = identity;
+    if (who == null) {
+      return nowNanos - openedNanos > policy.authTimeout().toNanos() ? Action.CLOSE_UNAUTHENTICATED : Action.NOTHING;
+    }
+    if (who.expiredAt(now)) {
+      return Action.CLOSE_EXPIRED;
+    }
+    long ping = pingSentNanos;
+    if (ping != 0) {
+      return nowNanos - ping > policy.pongTimeout().toNanos() ? Action.CLOSE_IDLE : Action.NOTHING;
+    }
+    if (nowNanos - lastReceivedNanos > policy.pingInterval().toNanos()) {
+      pingSentNanos = nowNanos;
+      return Action.PING;
+    }
+    return Action.NOTHING;
+  }
+
+  static CloseCode closeCode(Action a) {
+    return switch (a) {
+      case CLOSE_IDLE -> CloseCode.IDLE_TIMEOUT;
+      case CLOSE_EXPIRED -> CloseCode.TOKEN_EXPIRED;
+      case CLOSE_UNAUTHENTICATED -> CloseCode.UNAUTHORIZED;
+      default -> throw new IllegalArgumentException(a + " closes nothing");
+    };
+  }
+}

@@ -1,0 +1,73 @@
+package dev.switchboard.standalone;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Which WebSocket handshakes the node accepts: at most a number of connections in total and per
+ * remote address, and new connections at a bounded rate (token bucket, bursts of twice the
+ * rate). Thread-safe; handshakes are rare enough for one lock.
+ */
+final class Admission {
+  /** Why a handshake is refused, with the HTTP status it gets. */
+  enum Refusal {
+    FULL(503, "the server is at its connection limit"),
+    PER_IP(429, "too many connections from this address"),
+    RATE(429, "too many new connections; retry shortly");
+
+    final int status;
+    final String message;
+
+    Refusal(int status, String message) {
+      this.status = status;
+      this.message = message;
+    }
+  }
+
+  private final int maxTotal;
+  private final int maxPerIp;
+  private final double perNano;
+  private final double burst;
+  private final Map<String, Integer> perIp = new HashMap<>();
+  private int total;
+  private double tokens;
+  private long last = System.nanoTime();
+
+  Admission(int maxTotal, int maxPerIp, int connectRatePerSecond) {
+    this.maxTotal = maxTotal;
+    this.maxPerIp = maxPerIp;
+    this.perNano = connectRatePerSecond / 1e9;
+    this.burst = 2.0 * connectRatePerSecond;
+    this.tokens = burst;
+  }
+
+  /** Admits a connection from {@code ip}, or says why not. Admitted ones must be released. */
+  synchronized Refusal admit(String ip) {
+    long now = System.nanoTime();
+    tokens = Math.min(burst, tokens + (now - last) * perNano);
+    last = now;
+    if (total >= maxTotal) {
+      return Refusal.FULL;
+    }
+    int fromIp = perIp.getOrDefault(ip, 0);
+    if (fromIp >= maxPerIp) {
+      return Refusal.PER_IP;
+    }
+    if (tokens < 1) {
+      return Refusal.RATE;
+    }
+    tokens -= 1;
+    total++;
+    perIp.put(ip, fromIp + 1);
+    return null;
+  }
+
+  synchronized void release(String ip) {
+    total--;
+    perIp.computeIfPresent(ip, (k, n) -> n <= 1 ? null : n - 1);
+  }
+
+  synchronized int total() {
+    return total;
+  }
+}
