@@ -75,6 +75,89 @@ public final class RawWsClient implements AutoCloseable {
     return new RawWsClient(s, in, response);
   }
 
+  /**
+   * Sends {@code request} as is on a new connection and returns everything the server answers
+   * until it closes the connection or {@code timeoutMillis} pass.
+   */
+  public static String exchange(String host, int port, String request, int timeoutMillis) throws IOException {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(host, port), 10_000);
+      s.setSoTimeout(timeoutMillis);
+      s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      ByteArrayOutputStream got = new ByteArrayOutputStream();
+      byte[] buf = new byte[4096];
+      try {
+        int n;
+        while ((n = s.getInputStream().read(buf)) >= 0) {
+          got.write(buf, 0, n);
+        }
+      } catch (SocketTimeoutException e) {
+        // the server kept the connection: return what came
+      }
+      return got.toString(StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  /** A handshake request for {@code path} with {@code extraHeaders} ("Name: value\r\n" lines). */
+  public static String handshake(String host, int port, String path, String extraHeaders) {
+    return "GET " + path + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\n"
+        + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+        + extraHeaders + "\r\n";
+  }
+
+  /** Connects from a chosen local address (127.0.0.x), with optional extra handshake headers. */
+  public static RawWsClient connectFrom(String localAddress, String host, int port, String path, String extraHeaders)
+      throws IOException {
+    Socket s = new Socket();
+    s.bind(new InetSocketAddress(localAddress, 0));
+    s.connect(new InetSocketAddress(host, port), 10_000);
+    s.setSoTimeout(10_000);
+    String request = handshake(host, port, path, extraHeaders);
+    s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+    DataInputStream in = new DataInputStream(s.getInputStream());
+    String response = readHead(in);
+    if (!response.startsWith("HTTP/1.1 101")) {
+      s.close();
+      throw new IOException("handshake refused: " + response);
+    }
+    return new RawWsClient(s, in, response);
+  }
+
+  /** Writes bytes as they are. */
+  public void sendRaw(byte[] bytes) throws IOException {
+    out.write(bytes);
+    out.flush();
+  }
+
+  /** Sends an unmasked frame, which RFC 6455 forbids clients to send. */
+  public void sendUnmasked(int opcode, byte[] payload) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(10 + payload.length);
+    b.put((byte) (0x80 | opcode));
+    if (payload.length < 126) {
+      b.put((byte) payload.length);
+    } else {
+      b.put((byte) 126).putShort((short) payload.length);
+    }
+    b.put(payload);
+    sendRaw(java.util.Arrays.copyOf(b.array(), b.position()));
+  }
+
+  /** Sends only a masked frame header announcing {@code length} payload bytes. */
+  public void sendHeaderOnly(int firstByte, long length) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(14);
+    b.put((byte) firstByte);
+    if (length < 126) {
+      b.put((byte) (0x80 | length));
+    } else if (length <= 0xFFFF) {
+      b.put((byte) (0x80 | 126)).putShort((short) length);
+    } else {
+      b.put((byte) (0x80 | 127)).putLong(length);
+    }
+    b.putInt(0x01020304);
+    sendRaw(java.util.Arrays.copyOf(b.array(), b.position()));
+  }
+
   public String handshakeResponse() {
     return handshakeResponse;
   }
@@ -85,8 +168,13 @@ public final class RawWsClient implements AutoCloseable {
 
   /** Sends one masked frame. */
   public void sendFrame(int opcode, boolean fin, byte[] payload) throws IOException {
+    sendFrame((fin ? 0x80 : 0) | opcode, payload);
+  }
+
+  /** Sends one masked frame with {@code firstByte} (FIN, RSV bits and opcode) as given. */
+  public void sendFrame(int firstByte, byte[] payload) throws IOException {
     ByteBuffer b = ByteBuffer.allocate(14 + payload.length);
-    b.put((byte) ((fin ? 0x80 : 0) | opcode));
+    b.put((byte) firstByte);
     if (payload.length < 126) {
       b.put((byte) (0x80 | payload.length));
     } else if (payload.length <= 0xffff) {
@@ -154,6 +242,15 @@ public final class RawWsClient implements AutoCloseable {
   @Override
   public void close() throws IOException {
     socket.close();
+  }
+
+  /** Closes, ignoring errors (for cleanup in loops). */
+  public void closeQuietly() {
+    try {
+      socket.close();
+    } catch (IOException e) {
+      // already gone
+    }
   }
 
   private static String readHead(InputStream in) throws IOException {

@@ -1,0 +1,189 @@
+package dev.switchboard.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.auth.TokenVerifier;
+import dev.switchboard.engine.memory.MemoryBroker;
+import dev.switchboard.engine.memory.MemoryPresenceStore;
+import dev.switchboard.protocol.CloseCode;
+import dev.switchboard.protocol.ErrorCode;
+import dev.switchboard.protocol.Payload;
+import dev.switchboard.testing.ManualClock;
+import dev.switchboard.testing.Tokens;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Tokens, permissions, pattern subscriptions and the periodic sweep, on the hub core. */
+class AuthorizationTest {
+  private final ManualClock clock = new ManualClock();
+  private final Hub hub;
+
+  AuthorizationTest() throws Exception {
+    TokenVerifier tokens = TokenVerifier.create(Tokens.SECRET, null, "", "", clock);
+    ConnectionPolicy policy =
+        new ConnectionPolicy(true, tokens, Duration.ofSeconds(5), 0, 0, Duration.ofSeconds(25), Duration.ofSeconds(10));
+    hub =
+        Hub.start(
+            new HubOptions(1 << 20, 16,
+                new Namespaces(NamespaceOptions.plain(), Map.of("room", HubHarness.HISTORY)), 0, policy),
+            new MemoryBroker(clock, Duration.ofHours(1), false),
+            new MemoryPresenceStore());
+  }
+
+  @AfterEach
+  void close() {
+    hub.close();
+  }
+
+  private HubHarness.Client connect() {
+    FakeTransport t = FakeTransport.auto();
+    return new HubHarness.Client(hub.open(t), t);
+  }
+
+  private String token(String user, Duration ttl, Map<String, List<String>> channels) {
+    return Tokens.hs256(Tokens.claims(user, clock.instant().plus(ttl), channels));
+  }
+
+  private static int code(JsonNode reply) {
+    return reply.path("error").path("code").asInt();
+  }
+
+  private void sweep(Duration later) {
+    hub.sweep(System.nanoTime() + later.toNanos(), clock.instant());
+  }
+
+  @Test
+  void nothingButConnectAndPingBeforeATokenWhenAuthIsRequired() {
+    HubHarness.Client c = connect();
+    c.command("\"op\":\"subscribe\",\"channel\":\"room:1\"");
+    assertThat(code(c.takeOne())).isEqualTo(ErrorCode.UNAUTHORIZED.code());
+    c.command("\"op\":\"ping\"");
+    assertThat(c.takeOne().path("ok").asBoolean()).isTrue();
+
+    c.command("\"op\":\"connect\",\"token\":\"" + token("alice", Duration.ofMinutes(5), Map.of("room:*", List.of("subscribe", "presence"))) + "\"");
+    JsonNode connected = c.takeOne();
+    assertThat(connected.path("user").asText()).isEqualTo("alice");
+    assertThat(connected.path("client").asText()).isEqualTo(c.connection.id());
+    assertThat(connected.path("expires").asLong()).isEqualTo(clock.instant().plusSeconds(300).getEpochSecond());
+    c.command("\"op\":\"subscribe\",\"channel\":\"room:1\"");
+    assertThat(c.takeOne().path("ok").asBoolean()).isTrue();
+  }
+
+  @Test
+  void capabilitiesAreCheckedPerChannelAndRefusalsCounted() {
+    HubHarness.Client c = connect();
+    c.command("\"op\":\"connect\",\"token\":\"" + token("bob", Duration.ofMinutes(5), Map.of("room:*", List.of("subscribe"), "news", List.of("publish"))) + "\"");
+    c.take();
+    c.command("\"op\":\"subscribe\",\"channel\":\"other\"");
+    assertThat(code(c.takeOne())).isEqualTo(ErrorCode.FORBIDDEN.code());
+    c.command("\"op\":\"publish\",\"channel\":\"room:1\",\"data\":1");
+    assertThat(code(c.takeOne())).isEqualTo(ErrorCode.FORBIDDEN.code());
+    c.command("\"op\":\"history\",\"channel\":\"room:1\"");
+    assertThat(code(c.takeOne())).isEqualTo(ErrorCode.FORBIDDEN.code());
+    c.command("\"op\":\"presence\",\"channel\":\"room:1\"");
+    assertThat(code(c.takeOne())).isEqualTo(ErrorCode.FORBIDDEN.code());
+    c.command("\"op\":\"publish\",\"channel\":\"news\",\"data\":1");
+    assertThat(c.takeOne().path("ok").asBoolean()).isTrue();
+    assertThat(hub.metrics().errors(ErrorCode.FORBIDDEN)).isEqualTo(4);
+  }
+
+  @Test
+  void theTokensUserAppearsInPresence() {
+    HubHarness.Client c = connect();
+    c.command("\"op\":\"connect\",\"token\":\"" + token("carol", Duration.ofMinutes(5), Map.of("room:*", List.of("subscribe", "presence"))) + "\"");
+    c.command("\"op\":\"subscribe\",\"channel\":\"room:p\"");
+    c.command("\"op\":\"presence\",\"channel\":\"room:p\"");
+    List<JsonNode> frames = c.take();
+    assertThat(frames.get(2).path("clients").get(0).path("user").asText()).isEqualTo("carol");
+  }
+
+  @Test
+  void aBadTokenIsAnsweredAndClosesFinallyAnExpiredOneAsksForAFreshToken() {
+    HubHarness.Client bad = connect();
+    bad.command("\"op\":\"connect\",\"token\":\"" + Tokens.hs256(Tokens.claims("x", clock.instant().plusSeconds(60), null), "a-different-secret-that-is-32-bytes!!") + "\"");
+    assertThat(code(bad.takeOne())).isEqualTo(ErrorCode.BAD_TOKEN.code());
+    assertThat(bad.transport.closedWith()).isEqualTo(CloseCode.UNAUTHORIZED);
+
+    String shortLived = token("dave", Duration.ofSeconds(1), Map.of());
+    clock.advance(Duration.ofSeconds(2));
+    HubHarness.Client late = connect();
+    late.command("\"op\":\"connect\",\"token\":\"" + shortLived + "\"");
+    assertThat(late.transport.closedWith()).isEqualTo(CloseCode.TOKEN_EXPIRED);
+  }
+
+  @Test
+  void refreshExtendsTheTokenAndExpiryClosesWith4003() {
+    HubHarness.Client c = connect();
+    c.command("\"op\":\"connect\",\"token\":\"" + token("erin", Duration.ofSeconds(30), Map.of()) + "\"");
+    c.take();
+    clock.advance(Duration.ofSeconds(20));
+    c.command("\"op\":\"refresh\",\"token\":\"" + token("erin", Duration.ofSeconds(60), Map.of()) + "\"");
+    assertThat(c.takeOne().path("expires").asLong()).isEqualTo(clock.instant().plusSeconds(60).getEpochSecond());
+    c.command("\"op\":\"refresh\",\"token\":\"" + token("mallory", Duration.ofSeconds(600), Map.of()) + "\"");
+    assertThat(code(c.takeOne())).isEqualTo(ErrorCode.BAD_TOKEN.code());
+
+    clock.advance(Duration.ofSeconds(30));
+    sweep(Duration.ZERO);
+    assertThat(c.transport.closedWith()).isNull(); // refreshed: still valid
+    clock.advance(Duration.ofSeconds(31));
+    sweep(Duration.ZERO);
+    assertThat(c.transport.closedWith()).isEqualTo(CloseCode.TOKEN_EXPIRED);
+    assertThat(hub.metrics().closes(4003)).isEqualTo(1);
+  }
+
+  @Test
+  void aConnectionThatNeverPresentsATokenIsClosedAfterTheAuthTimeout() {
+    HubHarness.Client c = connect();
+    sweep(Duration.ofSeconds(4));
+    assertThat(c.transport.closedWith()).isNull();
+    sweep(Duration.ofSeconds(6));
+    assertThat(c.transport.closedWith()).isEqualTo(CloseCode.UNAUTHORIZED);
+  }
+
+  @Test
+  void aQuietConnectionIsPingedAndClosedWhenNoPongComes() {
+    HubHarness.Client c = connect();
+    c.command("\"op\":\"connect\",\"token\":\"" + token("f", Duration.ofHours(1), Map.of()) + "\"");
+    sweep(Duration.ofSeconds(26));
+    assertThat(c.transport.pings()).isEqualTo(1);
+    c.connection.onPong(); // alive
+    sweep(Duration.ofSeconds(30));
+    assertThat(c.transport.closedWith()).isNull();
+    sweep(Duration.ofSeconds(60)); // pings again...
+    sweep(Duration.ofSeconds(71)); // ...and nothing came back within the pong timeout
+    assertThat(c.transport.closedWith()).isEqualTo(CloseCode.IDLE_TIMEOUT);
+  }
+
+  @Test
+  void aPatternSubscriptionReceivesEveryMatchingChannelLiveOnly() {
+    HubHarness.Client c = connect();
+    c.command("\"op\":\"connect\",\"token\":\"" + token("g", Duration.ofHours(1), Map.of("orders:*", List.of("subscribe"), "orders:eu:*", List.of("subscribe"))) + "\"");
+    c.command("\"op\":\"subscribe\",\"channel\":\"orders:*\"");
+    c.command("\"op\":\"subscribe\",\"channel\":\"orders:*\",\"since\":{\"offset\":1,\"epoch\":\"e\"}");
+    List<JsonNode> replies = c.take();
+    assertThat(replies.get(1).path("ok").asBoolean()).isTrue();
+    assertThat(code(replies.get(2))).isEqualTo(ErrorCode.BAD_FIELD.code());
+
+    hub.publish("orders:eu:1", new Payload.Json("1"), null);
+    hub.publish("orders:us:2", new Payload.Json("2"), null);
+    hub.publish("news", new Payload.Json("3"), null);
+    assertThat(c.take()).extracting(f -> f.path("channel").asText()).containsExactly("orders:eu:1", "orders:us:2");
+
+    c.command("\"op\":\"unsubscribe\",\"channel\":\"orders:*\"");
+    c.take();
+    hub.publish("orders:eu:1", new Payload.Json("4"), null);
+    assertThat(c.take()).isEmpty();
+
+    HubHarness.Client narrow = connect();
+    narrow.command("\"op\":\"connect\",\"token\":\"" + token("h", Duration.ofHours(1), Map.of("orders:eu:*", List.of("subscribe"))) + "\"");
+    narrow.command("\"op\":\"subscribe\",\"channel\":\"orders:*\"");
+    assertThat(code(narrow.take().get(1))).isEqualTo(ErrorCode.FORBIDDEN.code());
+    narrow.command("\"op\":\"subscribe\",\"channel\":\"orders:eu:*\"");
+    assertThat(narrow.take().get(0).path("ok").asBoolean()).isTrue();
+  }
+}
