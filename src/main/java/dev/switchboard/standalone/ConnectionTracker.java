@@ -95,6 +95,11 @@ final class ConnectionTracker extends BaseFilter implements AddOn, AutoCloseable
     return open.get(c);
   }
 
+  /** TCP connections open now. */
+  int openCount() {
+    return open.size();
+  }
+
   /** A complete HTTP request arrived: the connection gets a fresh timeout for the next one. */
   void requestCompleted(Connection<?> c) {
     State s = open.get(c);

@@ -119,6 +119,11 @@ public final class StandaloneServer implements AutoCloseable {
     }
   }
 
+  /** TCP connections open now (WebSocket and plain HTTP). */
+  public int openConnections() {
+    return connections.openCount();
+  }
+
   /** The port bound (the real one when 0 was configured). */
   public int port() {
     return listener.getPort();

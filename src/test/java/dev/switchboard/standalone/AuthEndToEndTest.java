@@ -1,0 +1,198 @@
+package dev.switchboard.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.http.ApiKey;
+import dev.switchboard.testing.Http;
+import dev.switchboard.testing.RawWsClient;
+import dev.switchboard.testing.TestServers;
+import dev.switchboard.testing.Tokens;
+import dev.switchboard.testing.WsClient;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Tokens, API key scopes and rate limits on the real standalone server. */
+class AuthEndToEndTest {
+  private static StandaloneServer server;
+
+  @BeforeAll
+  static void start() {
+    server =
+        TestServers.start(
+            Map.of(
+                "auth.required", "true",
+                "auth.hmac-secret", Tokens.SECRET,
+                "ws.handshake-timeout", "1s",
+                "ws.rate.messages", "20",
+                "namespace.room.presence", "true",
+                "api.keys", ApiKey.forConfig("pub", "pub-key", ApiKey.Scope.PUBLISH) + ","
+                    + ApiKey.forConfig("ops", "ops-key", ApiKey.Scope.ADMIN)));
+  }
+
+  @AfterAll
+  static void stop() {
+    server.stop(Duration.ofSeconds(2));
+  }
+
+  private static String token(String user) {
+    return Tokens.hs256(Tokens.claims(user, Instant.now().plusSeconds(600), Map.of("room:*", List.of("subscribe", "publish", "presence"))));
+  }
+
+  private static URI ws() {
+    return server.wsUri().resolve("/ws");
+  }
+
+  @Test
+  void aBrowserConnectsWithAConnectCommandFirst() {
+    try (WsClient c = WsClient.connect(ws())) {
+      assertThat(c.request("\"op\":\"subscribe\",\"channel\":\"room:a\"").path("error").path("code").asInt()).isEqualTo(110);
+      JsonNode ok = c.request("\"op\":\"connect\",\"token\":\"" + token("alice") + "\"");
+      assertThat(ok.path("user").asText()).isEqualTo("alice");
+      assertThat(c.request("\"op\":\"subscribe\",\"channel\":\"room:a\"").path("ok").asBoolean()).isTrue();
+      assertThat(c.request("\"op\":\"subscribe\",\"channel\":\"secret\"").path("error").path("code").asInt()).isEqualTo(111);
+    }
+  }
+
+  @Test
+  void aServiceSendsItsTokenInTheAuthorizationHeaderAndEachSessionKeepsItsOwn() throws Exception {
+    List<HeaderClient> clients = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      clients.add(HeaderClient.open(ws(), "Bearer " + token("svc-" + i)));
+    }
+    for (int i = 0; i < clients.size(); i++) {
+      HeaderClient c = clients.get(i);
+      c.send("{\"id\":1,\"op\":\"subscribe\",\"channel\":\"room:svc\"}");
+      assertThat(c.next()).isEqualTo("{\"id\":1,\"ok\":true}");
+      c.send("{\"id\":2,\"op\":\"presence\",\"channel\":\"room:svc\"}");
+      String presence = c.nextWithId(2);
+      assertThat(presence).contains("\"user\":\"svc-" + i + "\"");
+    }
+    clients.forEach(HeaderClient::close);
+  }
+
+  @Test
+  void aBadTokenInTheHeaderClosesWith4500AndNoTokenAtAllAfterTheTimeout() throws IOException {
+    try (RawWsClient bad = RawWsClient.connectFrom("127.0.0.1", "127.0.0.1", server.port(), "/ws", "Authorization: Bearer nope\r\n")) {
+      assertThat(bad.readUntilClose().closeCode()).isEqualTo(4500);
+    }
+    try (RawWsClient silent = RawWsClient.connect("127.0.0.1", server.port(), "/ws", 0)) {
+      RawWsClient.Frame close = silent.readUntilClose();
+      assertThat(close.closeCode()).isEqualTo(4500);
+      assertThat(close.text()).contains("no token");
+    }
+  }
+
+  @Test
+  void apiKeysAreCheckedForTheirScope() {
+    String body = "{\"channel\":\"room:h\",\"data\":1}";
+    assertThat(Http.postJson(server.httpUri().resolve("/api/publish"), body, "Authorization", "Bearer pub-key").status()).isEqualTo(200);
+    assertThat(Http.get(server.httpUri().resolve("/api/stats"), "Authorization", "Bearer pub-key").status()).isEqualTo(403);
+    assertThat(Http.get(server.httpUri().resolve("/api/stats"), "Authorization", "Bearer ops-key").status()).isEqualTo(200);
+    assertThat(Http.postJson(server.httpUri().resolve("/api/publish"), body, "Authorization", "Bearer ops-key").status()).isEqualTo(200);
+    assertThat(Http.postJson(server.httpUri().resolve("/api/publish"), body).status()).isEqualTo(401);
+  }
+
+  @Test
+  void aFloodIsAnsweredWith114AndClosedWith4002WhenItPersists() throws IOException {
+    try (RawWsClient c = RawWsClient.connect("127.0.0.1", server.port(), "/ws", 0)) {
+      c.sendText("{\"id\":1,\"op\":\"connect\",\"token\":\"" + token("flood") + "\"}");
+      assertThat(c.readFrame().text()).contains("\"ok\":true");
+      boolean sawRefusal = false;
+      int code = 0;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
+      // Keep sending (bounded in time) until the server closes the connection.
+      while (System.nanoTime() < deadline && code == 0) {
+        for (int i = 0; i < 50; i++) {
+          c.sendText("{\"op\":\"ping\"}");
+        }
+        c.setReadTimeout(50);
+        try {
+          while (true) {
+            RawWsClient.Frame f = c.readFrame();
+            if (f.opcode() == 0x8) {
+              code = f.closeCode();
+              break;
+            }
+            sawRefusal |= f.text().contains("\"code\":114");
+          }
+        } catch (java.net.SocketTimeoutException e) {
+          // nothing more right now: flood on
+        }
+      }
+      assertThat(sawRefusal).isTrue();
+      assertThat(code).isEqualTo(4002);
+    } catch (java.net.SocketException e) {
+      // the server closed while we were still writing: that is the point
+    }
+  }
+
+  /** A JDK WebSocket with an Authorization header and a queue of received texts. */
+  private static final class HeaderClient implements WebSocket.Listener {
+    private final java.util.concurrent.LinkedBlockingQueue<String> texts = new java.util.concurrent.LinkedBlockingQueue<>();
+    private WebSocket socket;
+    private final StringBuilder partial = new StringBuilder();
+
+    static HeaderClient open(URI uri, String authorization) {
+      HeaderClient c = new HeaderClient();
+      c.socket =
+          HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().newWebSocketBuilder()
+              .header("Authorization", authorization)
+              .buildAsync(uri, c)
+              .orTimeout(10, TimeUnit.SECONDS)
+              .join();
+      return c;
+    }
+
+    @Override
+    public void onOpen(WebSocket webSocket) {
+      webSocket.request(Long.MAX_VALUE);
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+      partial.append(data);
+      if (last) {
+        texts.add(partial.toString());
+        partial.setLength(0);
+      }
+      return CompletableFuture.completedFuture(null);
+    }
+
+    void send(String text) {
+      socket.sendText(text, true).orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
+    String next() throws InterruptedException {
+      String t = texts.poll(10, TimeUnit.SECONDS);
+      assertThat(t).as("a message within 10 s").isNotNull();
+      return t;
+    }
+
+    String nextWithId(int id) throws InterruptedException {
+      while (true) {
+        String t = next();
+        if (t.startsWith("{\"id\":" + id + ",")) {
+          return t;
+        }
+      }
+    }
+
+    void close() {
+      socket.abort();
+    }
+  }
+}
