@@ -28,6 +28,10 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
 fi
 : > "$RESULTS"
 
+# One publisher sends thousands of messages per second: no per-connection rate limits for the
+# load generator's connections, and a connect rate that lets it open its subscribers at once.
+export SWITCHBOARD_WS_RATE_MESSAGES=0 SWITCHBOARD_WS_RATE_BYTES=0 SWITCHBOARD_LIMITS_CONNECT_RATE=100000
+
 # label | dialect | command (PORT is substituted)
 SERVERS=(
   "switchboard|hub|java -jar $JAR --host 127.0.0.1 --port PORT"

@@ -15,6 +15,8 @@ OUT=target/bench/idle-many
 JAR=target/switchboard.jar
 mkdir -p "$OUT"
 per=$(( (TOTAL + NODES - 1) / NODES ))
+# Each node holds its share from 4 source addresses; let it accept them as fast as they come.
+export SWITCHBOARD_LIMITS_CONNECT_RATE=100000 SWITCHBOARD_LIMITS_MAX_CONNECTIONS=19500
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
 for n in $(seq 1 "$NODES"); do
