@@ -54,10 +54,10 @@ class ArchitectureTest {
   }
 
   @Test
-  void onlyTheStandaloneServerUsesTyrusOrGrizzly() {
+  void onlyTheStandaloneServerAndTheClientUseTyrusOrGrizzly() {
     noClasses()
         .that()
-        .resideOutsideOfPackages("dev.switchboard.standalone..")
+        .resideOutsideOfPackages("dev.switchboard.standalone..", "dev.switchboard.client..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("org.glassfish..")
@@ -73,5 +73,31 @@ class ArchitectureTest {
         .dependOnClassesThat()
         .resideInAnyPackage("jakarta..", "org.glassfish..")
         .check(MAIN);
+  }
+
+  @Test
+  void theClientKnowsOnlyTheProtocol() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.switchboard.client..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.switchboard.hub..",
+            "dev.switchboard.engine..",
+            "dev.switchboard.server..",
+            "dev.switchboard.standalone..",
+            "dev.switchboard.web..",
+            "dev.switchboard.http..",
+            "dev.switchboard.config..",
+            "dev.switchboard.auth..",
+            "dev.switchboard.cli..",
+            "dev.switchboard.bench..")
+        .check(MAIN);
+  }
+
+  @Test
+  void authImportsNoJakarta() {
+    noClasses().that().resideInAPackage("dev.switchboard.auth..").should().dependOnClassesThat().resideInAnyPackage("jakarta..").check(MAIN);
   }
 }

@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Real-time channels over Jakarta WebSocket.",
-    subcommands = {ServeCommand.class, BenchCommand.class})
+    subcommands = {ServeCommand.class, SubCommand.class, PubCommand.class, EchoCommand.class, BenchCommand.class})
 public final class Main implements Callable<Integer> {
   @Mixin ServeOptions options = new ServeOptions();
 

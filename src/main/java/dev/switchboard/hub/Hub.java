@@ -171,13 +171,31 @@ public final class Hub implements AutoCloseable {
               deliver(subs, publication.offset(), frame, null, touched);
             }
             if (!patterns.isEmpty()) {
+              // A connection gets each publication once, however many of its subscriptions
+              // match it: connections already served are skipped.
+              Set<ClientConnection> served = null;
               for (String prefix : prefixes(channel)) {
                 Set<Subscription> matching = patterns.get(prefix);
-                if (matching != null && !matching.isEmpty()) {
-                  frame = frame != null ? frame : encode(publication);
-                  // Offsets of different channels are unrelated: patterns do not deduplicate.
-                  deliver(matching, 0, frame, null, touched);
+                if (matching == null || matching.isEmpty()) {
+                  continue;
                 }
+                if (served == null) {
+                  served = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+                  if (subs != null) {
+                    for (Subscription s : subs) {
+                      served.add(s.connection());
+                    }
+                  }
+                }
+                List<Subscription> fresh = new ArrayList<>(matching.size());
+                for (Subscription s : matching) {
+                  if (served.add(s.connection())) {
+                    fresh.add(s);
+                  }
+                }
+                frame = frame != null ? frame : encode(publication);
+                // Offsets of different channels are unrelated: pattern deliveries skip dedup by offset.
+                deliver(fresh, 0, frame, null, touched);
               }
             }
           });
@@ -209,7 +227,7 @@ public final class Hub implements AutoCloseable {
     }
 
     private void deliver(
-        Set<Subscription> subs, long offset, OutFrame frame, String skipClient, List<ClientConnection> touched) {
+        java.util.Collection<Subscription> subs, long offset, OutFrame frame, String skipClient, List<ClientConnection> touched) {
       for (Subscription s : subs) {
         if (skipClient != null && skipClient.equals(s.connection().id())) {
           continue;

@@ -113,6 +113,50 @@ public final class BinaryEnvelope {
     return b.flip().asReadOnlyBuffer();
   }
 
+  /**
+   * A publication as a client decodes it.
+   *
+   * @param offset 0 when the channel keeps no history
+   * @param epoch empty when the channel keeps no history
+   */
+  public record DecodedPublication(String channel, long offset, String epoch, byte[] payload) {}
+
+  /** Decodes a server publication envelope (for clients); the payload is copied. */
+  public static DecodedPublication decodePublication(ByteBuffer frame) throws ProtocolException {
+    ByteBuffer b = frame.duplicate();
+    if (b.remaining() < 3 || b.get() != KIND_PUBLICATION) {
+      throw malformed("not a publication envelope", Command.NO_ID);
+    }
+    int flags = b.get() & 0xff;
+    long offset = 0;
+    String epoch = "";
+    if ((flags & FLAG_POSITION) != 0) {
+      if (b.remaining() < 9) {
+        throw malformed("publication envelope too short for its position", Command.NO_ID);
+      }
+      offset = b.getLong();
+      int e = b.get() & 0xff;
+      if (b.remaining() < e) {
+        throw malformed("publication envelope too short for its epoch", Command.NO_ID);
+      }
+      byte[] eb = new byte[e];
+      b.get(eb);
+      epoch = new String(eb, StandardCharsets.US_ASCII);
+    }
+    if (!b.hasRemaining()) {
+      throw malformed("publication envelope has no channel", Command.NO_ID);
+    }
+    int n = b.get() & 0xff;
+    if (b.remaining() < n) {
+      throw malformed("publication envelope too short for its channel", Command.NO_ID);
+    }
+    byte[] name = new byte[n];
+    b.get(name);
+    byte[] payload = new byte[b.remaining()];
+    b.get(payload);
+    return new DecodedPublication(new String(name, StandardCharsets.US_ASCII), offset, epoch, payload);
+  }
+
   private static ProtocolException malformed(String message, long id) {
     return new ProtocolException(ErrorCode.MALFORMED, message, id);
   }

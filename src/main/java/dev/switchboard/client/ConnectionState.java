@@ -1,0 +1,13 @@
+package dev.switchboard.client;
+
+/** Where a client's connection stands. */
+public enum ConnectionState {
+  /** Opening the WebSocket (first time or again). */
+  CONNECTING,
+  /** Open and, when a token is configured, authenticated. */
+  CONNECTED,
+  /** Lost; a reconnect is scheduled. */
+  RECONNECTING,
+  /** Closed for good: by {@link SwitchboardClient#close()} or by a final close code. */
+  CLOSED
+}

@@ -1,0 +1,24 @@
+package dev.switchboard.client;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A publication as a subscriber receives it.
+ *
+ * @param channel the channel it was published to (for pattern subscriptions, the real channel)
+ * @param offset its offset in the channel's history; 0 when the channel keeps none
+ * @param epoch the history's epoch; empty when none
+ * @param json the published JSON value as text, or null for a binary publication
+ * @param bytes the binary payload, or null for a JSON publication
+ */
+public record Message(String channel, long offset, String epoch, String json, byte[] bytes) {
+  public boolean isBinary() {
+    return bytes != null;
+  }
+
+  @Override
+  public String toString() {
+    return "Message[" + channel + (offset > 0 ? " @" + offset : "") + " "
+        + (json != null ? json : new String(bytes, StandardCharsets.ISO_8859_1).length() + " bytes") + "]";
+  }
+}

@@ -1,0 +1,25 @@
+package dev.switchboard.client;
+
+/**
+ * Receives a subscription's publications and events, in order, on the client's callback thread
+ * (never on the socket reader: a slow listener delays only its own callbacks).
+ */
+@FunctionalInterface
+public interface SubscriptionListener {
+  void onMessage(Message message);
+
+  /**
+   * The subscription is (again) in place. After a reconnect, {@code recovered} says whether every
+   * publication missed meanwhile follows; when false, {@code reason} says why and the application
+   * should reload its state (e.g. from history): live delivery continues from now.
+   */
+  default void onSubscribed(boolean recovered, String reason) {}
+
+  /** Someone joined the channel (namespaces with join/leave); JSON of the client object. */
+  default void onJoin(String clientJson) {}
+
+  default void onLeave(String clientJson) {}
+
+  /** The server refused the subscription (e.g. error 111); it will not be retried. */
+  default void onError(SwitchboardException error) {}
+}

@@ -1,0 +1,138 @@
+package dev.switchboard.client;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+
+/**
+ * A client of a Switchboard hub: connects, subscribes, publishes, and keeps it so across broken
+ * connections.
+ *
+ * <p>Lifecycle: {@link #connect()} opens the connection; after a connection was established, any
+ * loss is followed by reconnects with exponential backoff and full jitter (up to {@link
+ * Builder#backoff}), every subscription is renewed and recovers from the last position it saw
+ * (its listener hears {@code recovered:false} when that was impossible). A final close code
+ * (4500–4999, or 1002) ends it: state {@link ConnectionState#CLOSED}. {@link #close()} ends it
+ * too.
+ *
+ * <p>Publishes made while disconnected wait (at most {@link Builder#maxPendingPublishes}) and fail
+ * with a {@link SwitchboardException} after {@link Builder#requestTimeout}; a publish whose
+ * connection broke before its reply fails too (it may or may not have been delivered; use an
+ * idempotency key to retry safely). Nothing is dropped silently.
+ *
+ * <p>Threading: all methods are thread-safe and never block. Listeners and the futures' results
+ * run on one callback thread per client, in order, never on the socket reader: a slow listener
+ * delays only later callbacks. Do not block in callbacks for long; their queue is unbounded.
+ */
+public interface SwitchboardClient extends AutoCloseable {
+
+  static Builder builder(URI uri) {
+    return new Builder(uri);
+  }
+
+  /** Opens the connection; fails when the first attempt fails (refused, bad token, TLS, ...). */
+  CompletableFuture<Void> connect();
+
+  /** Subscribes {@code channel} (or a pattern {@code orders:*}) now or when connected. */
+  Subscription subscribe(String channel, SubscriptionListener listener);
+
+  /**
+   * Subscribes {@code channel} starting after a known position: the first subscribe already
+   * recovers everything after {@code offset} in {@code epoch} (e.g. a position kept on disk).
+   */
+  Subscription subscribe(String channel, long offset, String epoch, SubscriptionListener listener);
+
+  /** Publishes a JSON value given as its text; completes with the server's reply. */
+  CompletableFuture<Reply> publish(String channel, String json);
+
+  /** Publishes bytes; subscribers get a binary publication. */
+  CompletableFuture<Reply> publishBinary(String channel, byte[] data);
+
+  /** The history reply ({@code {"ok":true,"publications":[...],...}}) as JSON text. */
+  CompletableFuture<String> history(String channel, int limit);
+
+  /** The presence reply ({@code {"ok":true,"clients":[...],"count":N}}) as JSON text. */
+  CompletableFuture<String> presence(String channel);
+
+  ConnectionState state();
+
+  /** Closes the connection (1000) and stops reconnecting; pending requests fail. */
+  @Override
+  void close();
+
+  /** Options of a client; {@link #build()} makes it (not yet connected). */
+  final class Builder {
+    final URI uri;
+    Supplier<String> token;
+    SSLContext ssl;
+    Duration connectTimeout = Duration.ofSeconds(10);
+    Duration requestTimeout = Duration.ofSeconds(10);
+    Duration backoffInitial = Duration.ofMillis(200);
+    Duration backoffMax = Duration.ofSeconds(30);
+    int maxPendingPublishes = 1000;
+    ConnectionListener listener = new ConnectionListener() {};
+
+    private Builder(URI uri) {
+      String scheme = Objects.requireNonNull(uri, "uri").getScheme();
+      if (!"ws".equals(scheme) && !"wss".equals(scheme)) {
+        throw new IllegalArgumentException("a Switchboard URL starts with ws:// or wss://, not " + uri);
+      }
+      if (uri.getHost() == null) {
+        throw new IllegalArgumentException("no host in " + uri);
+      }
+      this.uri = uri;
+    }
+
+    /** A token sent with {@code connect} on every (re)connect. */
+    public Builder token(String token) {
+      return token(() -> token);
+    }
+
+    /** Asked for a token on every (re)connect, so it can be renewed. */
+    public Builder token(Supplier<String> token) {
+      this.token = token;
+      return this;
+    }
+
+    /** Trust for wss:// (e.g. a private CA). */
+    public Builder ssl(SSLContext ssl) {
+      this.ssl = ssl;
+      return this;
+    }
+
+    public Builder connectTimeout(Duration d) {
+      this.connectTimeout = d;
+      return this;
+    }
+
+    /** How long a request (and a publish waiting for a connection) may take before it fails. */
+    public Builder requestTimeout(Duration d) {
+      this.requestTimeout = d;
+      return this;
+    }
+
+    /** Reconnect delays: the n-th is random in [0, min(max, initial * 2^(n-1))]. */
+    public Builder backoff(Duration initial, Duration max) {
+      this.backoffInitial = initial;
+      this.backoffMax = max;
+      return this;
+    }
+
+    public Builder maxPendingPublishes(int n) {
+      this.maxPendingPublishes = n;
+      return this;
+    }
+
+    public Builder listener(ConnectionListener listener) {
+      this.listener = listener;
+      return this;
+    }
+
+    public SwitchboardClient build() {
+      return new RealSwitchboardClient(this);
+    }
+  }
+}

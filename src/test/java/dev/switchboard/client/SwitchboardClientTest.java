@@ -1,0 +1,244 @@
+package dev.switchboard.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.switchboard.standalone.StandaloneServer;
+import dev.switchboard.testing.Http;
+import dev.switchboard.testing.TcpProxy;
+import dev.switchboard.testing.TestServers;
+import dev.switchboard.testing.Tokens;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The Java client against a real standalone server, through a proxy that can cut connections. */
+class SwitchboardClientTest {
+  private static final Map<String, String> HISTORY =
+      Map.of("namespace.e2e.history.size", "5000", "namespace.e2e.history.ttl", "10m");
+
+  /** Records what a subscription hears. */
+  static final class Recorder implements SubscriptionListener {
+    final List<Message> messages = new CopyOnWriteArrayList<>();
+    final LinkedBlockingQueue<String> subscribed = new LinkedBlockingQueue<>();
+
+    @Override
+    public void onMessage(Message m) {
+      messages.add(m);
+    }
+
+    @Override
+    public void onSubscribed(boolean recovered, String reason) {
+      subscribed.add(recovered ? "recovered" : "lost: " + reason);
+    }
+
+    String nextSubscribed() throws InterruptedException {
+      String s = subscribed.poll(20, TimeUnit.SECONDS);
+      assertThat(s).as("a subscribe outcome within 20 s").isNotNull();
+      return s;
+    }
+  }
+
+  /** Records connection events. */
+  static final class Events implements ConnectionListener {
+    final List<String> seen = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void onConnected() {
+      seen.add("connected");
+    }
+
+    @Override
+    public void onDisconnected(int code, String reason) {
+      seen.add("disconnected " + code);
+    }
+
+    @Override
+    public void onReconnecting(int attempt, Duration delay) {
+      seen.add("reconnecting " + attempt);
+    }
+
+    @Override
+    public void onClosed(int code, String reason) {
+      seen.add("closed " + code);
+    }
+  }
+
+  private static void publishOverHttp(StandaloneServer server, String channel, int n) {
+    assertThat(Http.postJson(server.httpUri().resolve("/api/publish"), "{\"channel\":\"" + channel + "\",\"data\":{\"n\":" + n + "}}").status())
+        .isEqualTo(200);
+  }
+
+  @Test
+  void aCutConnectionIsReconnectedAndEveryMissedPublicationArrivesOnceInOrder() throws Exception {
+    StandaloneServer server = TestServers.start(HISTORY);
+    try (TcpProxy proxy = new TcpProxy(server.port())) {
+      Events events = new Events();
+      Recorder recorder = new Recorder();
+      try (SwitchboardClient client =
+          SwitchboardClient.builder(URI.create("ws://127.0.0.1:" + proxy.port() + "/ws"))
+              .backoff(Duration.ofMillis(50), Duration.ofMillis(300))
+              .listener(events)
+              .build()) {
+        client.connect().get(10, TimeUnit.SECONDS);
+        client.subscribe("e2e:feed", recorder);
+        assertThat(recorder.nextSubscribed()).isEqualTo("recovered");
+
+        int total = 800;
+        Thread publisher = new Thread(() -> {
+          for (int n = 1; n <= total; n++) {
+            publishOverHttp(server, "e2e:feed", n);
+          }
+        });
+        publisher.start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> recorder.messages.size() >= 100);
+        proxy.cutAll(); // the network fails while publishing goes on
+        assertThat(recorder.nextSubscribed()).isEqualTo("recovered");
+        publisher.join(60_000);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> recorder.messages.size() >= total);
+        List<Message> got = List.copyOf(recorder.messages);
+        assertThat(got).hasSize(total);
+        for (int i = 0; i < total; i++) {
+          assertThat(got.get(i).offset()).as("in order, no gap, no duplicate").isEqualTo(i + 1);
+          assertThat(got.get(i).json()).isEqualTo("{\"n\":" + (i + 1) + "}");
+        }
+        assertThat(events.seen).contains("connected", "disconnected 1006", "reconnecting 1");
+      }
+    } finally {
+      server.stop(Duration.ofSeconds(1));
+    }
+  }
+
+  @Test
+  void afterAServerRestartTheSubscriptionIsToldItCouldNotRecover() throws Exception {
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    Map<String, String> config = new java.util.HashMap<>(HISTORY);
+    config.put("server.port", String.valueOf(port));
+    StandaloneServer first = TestServers.start(config);
+    Recorder recorder = new Recorder();
+    try (SwitchboardClient client =
+        SwitchboardClient.builder(URI.create("ws://127.0.0.1:" + port + "/ws")).backoff(Duration.ofMillis(50), Duration.ofMillis(200)).build()) {
+      client.connect().get(10, TimeUnit.SECONDS);
+      client.subscribe("e2e:restart", recorder);
+      assertThat(recorder.nextSubscribed()).isEqualTo("recovered");
+      publishOverHttp(first, "e2e:restart", 1);
+      await().until(() -> recorder.messages.size() == 1);
+
+      first.stop(Duration.ofSeconds(1));
+      StandaloneServer second = TestServers.start(config);
+      try {
+        assertThat(recorder.nextSubscribed()).startsWith("lost: epoch changed");
+        publishOverHttp(second, "e2e:restart", 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> recorder.messages.size() == 2);
+        assertThat(recorder.messages.get(1).offset()).isEqualTo(1); // a new history
+        assertThat(client.state()).isEqualTo(ConnectionState.CONNECTED);
+      } finally {
+        second.stop(Duration.ofSeconds(1));
+      }
+    }
+  }
+
+  @Test
+  void aFinalCloseCodeStopsTheClientAndRefusedOrBadTargetsFailClearly() throws Exception {
+    StandaloneServer server = TestServers.start(Map.of("auth.required", "true", "auth.hmac-secret", Tokens.SECRET));
+    try {
+      Events events = new Events();
+      SwitchboardClient client =
+          SwitchboardClient.builder(server.wsUri().resolve("/ws")).token("not-a-jwt").listener(events).build();
+      assertThatThrownBy(() -> client.connect().get(10, TimeUnit.SECONDS)).hasMessageContaining("4500");
+      assertThat(client.state()).isEqualTo(ConnectionState.CLOSED);
+      assertThat(events.seen).noneMatch(e -> e.startsWith("reconnecting"));
+      client.close();
+
+      String token = Tokens.hs256(Tokens.claims("u", Instant.now().plusSeconds(600), Map.of("*", List.of("subscribe", "publish"))));
+      try (SwitchboardClient ok = SwitchboardClient.builder(server.wsUri().resolve("/ws")).token(token).build()) {
+        ok.connect().get(10, TimeUnit.SECONDS);
+        assertThat(ok.publish("news", "{\"a\":1}").get(10, TimeUnit.SECONDS).json()).contains("\"ok\":true");
+      }
+    } finally {
+      server.stop(Duration.ofSeconds(1));
+    }
+    int closedPort;
+    try (ServerSocket free = new ServerSocket(0)) {
+      closedPort = free.getLocalPort();
+    }
+    SwitchboardClient refused = SwitchboardClient.builder(URI.create("ws://127.0.0.1:" + closedPort + "/ws")).build();
+    assertThatThrownBy(() -> refused.connect().get(15, TimeUnit.SECONDS)).hasMessageContaining("cannot connect to ws://127.0.0.1:" + closedPort);
+    refused.close();
+    assertThatThrownBy(() -> SwitchboardClient.builder(URI.create("http://example.com/ws"))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ws://");
+  }
+
+  @Test
+  void publishesWhileDisconnectedWaitThenFailAfterTheirTimeout() throws Exception {
+    StandaloneServer server = TestServers.start(HISTORY);
+    try (TcpProxy proxy = new TcpProxy(server.port())) {
+      Recorder recorder = new Recorder();
+      try (SwitchboardClient client =
+          SwitchboardClient.builder(URI.create("ws://127.0.0.1:" + proxy.port() + "/ws"))
+              .backoff(Duration.ofMillis(50), Duration.ofMillis(100))
+              .requestTimeout(Duration.ofMillis(800))
+              .connectTimeout(Duration.ofSeconds(1))
+              .maxPendingPublishes(2)
+              .build()) {
+        client.connect().get(10, TimeUnit.SECONDS);
+        client.subscribe("e2e:queued", recorder);
+        recorder.nextSubscribed();
+
+        proxy.refuse(true);
+        proxy.cutAll();
+        await().until(() -> client.state() != ConnectionState.CONNECTED);
+        var first = client.publish("e2e:queued", "1");
+        var second = client.publish("e2e:queued", "2");
+        var third = client.publish("e2e:queued", "3");
+        assertThatThrownBy(() -> third.get(5, TimeUnit.SECONDS)).hasMessageContaining("2 publishes already wait");
+        assertThatThrownBy(() -> first.get(5, TimeUnit.SECONDS)).hasMessageContaining("publish timed out after 800 ms");
+        assertThatThrownBy(() -> second.get(5, TimeUnit.SECONDS)).isInstanceOf(java.util.concurrent.ExecutionException.class);
+
+        proxy.refuse(false);
+        await().atMost(Duration.ofSeconds(20)).until(() -> client.state() == ConnectionState.CONNECTED);
+        var later = client.publish("e2e:queued", "4");
+        assertThat(later.get(10, TimeUnit.SECONDS).offset()).isEqualTo(1);
+        await().until(() -> recorder.messages.size() == 1);
+      }
+    } finally {
+      server.stop(Duration.ofSeconds(1));
+    }
+  }
+
+  @Test
+  void binaryPublicationsAndPatternSubscriptionsReachTheListener() throws Exception {
+    StandaloneServer server = TestServers.start(HISTORY);
+    try (SwitchboardClient client = SwitchboardClient.builder(server.wsUri().resolve("/ws")).build()) {
+      client.connect().get(10, TimeUnit.SECONDS);
+      Recorder all = new Recorder();
+      Recorder one = new Recorder();
+      client.subscribe("e2e:*", all);
+      client.subscribe("e2e:bin", one);
+      all.nextSubscribed();
+      one.nextSubscribed();
+      client.publishBinary("e2e:bin", new byte[] {1, 2, 3}).get(10, TimeUnit.SECONDS);
+      client.publish("e2e:other", "\"x\"").get(10, TimeUnit.SECONDS);
+      await().until(() -> all.messages.size() == 2 && one.messages.size() == 1);
+      assertThat(one.messages.get(0).bytes()).containsExactly(1, 2, 3);
+      assertThat(one.messages.get(0).offset()).isEqualTo(1);
+      assertThat(all.messages).extracting(Message::channel).containsExactly("e2e:bin", "e2e:other");
+      assertThat(client.history("e2e:other", 10).get(10, TimeUnit.SECONDS)).contains("\"data\":\"x\"");
+    } finally {
+      server.stop(Duration.ofSeconds(1));
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package dev.switchboard.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A TCP proxy on loopback for tests: forwards to a target and can cut every connection at once
+ * (like a network failure) or refuse new ones for a while.
+ */
+public final class TcpProxy implements AutoCloseable {
+  private final ServerSocket server;
+  private final InetSocketAddress target;
+  private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+  private volatile boolean refusing;
+  private volatile boolean closed;
+
+  public TcpProxy(int targetPort) throws IOException {
+    this.target = new InetSocketAddress("127.0.0.1", targetPort);
+    this.server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+    Thread t = new Thread(this::accept, "tcp-proxy");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  public int port() {
+    return server.getLocalPort();
+  }
+
+  /** Closes every proxied connection now. */
+  public void cutAll() {
+    for (Socket s : sockets) {
+      try {
+        s.close();
+      } catch (IOException e) {
+        // closing anyway
+      }
+    }
+    sockets.clear();
+  }
+
+  /** While refusing, new connections are accepted and closed at once. */
+  public void refuse(boolean refusing) {
+    this.refusing = refusing;
+  }
+
+  private void accept() {
+    while (!closed) {
+      try {
+        Socket client = server.accept();
+        if (refusing) {
+          client.close();
+          continue;
+        }
+        Socket upstream = new Socket();
+        upstream.connect(target, 5000);
+        sockets.add(client);
+        sockets.add(upstream);
+        pump(client, upstream);
+        pump(upstream, client);
+      } catch (IOException e) {
+        if (closed) {
+          return;
+        }
+      }
+    }
+  }
+
+  private void pump(Socket from, Socket to) {
+    Thread t =
+        new Thread(
+            () -> {
+              byte[] buf = new byte[16 * 1024];
+              try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+                int n;
+                while ((n = in.read(buf)) >= 0) {
+                  out.write(buf, 0, n);
+                }
+              } catch (IOException e) {
+                // cut
+              } finally {
+                try {
+                  from.close();
+                  to.close();
+                } catch (IOException e) {
+                  // closing anyway
+                }
+              }
+            },
+            "tcp-proxy-pump");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  @Override
+  public void close() throws IOException {
+    closed = true;
+    server.close();
+    cutAll();
+  }
+}
