@@ -161,4 +161,59 @@ class StandaloneJarIT {
   private static String javaBin() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
+
+  @Test
+  void linesPublishedFromStdinReachARunningSubscriber() throws Exception {
+    Process server = launch(Map.of(), "--port", "0");
+    BlockingQueue<String> serverOut = lines(server);
+    Matcher m = LISTENING.matcher(awaitLine(serverOut, "listening on"));
+    assertThat(m.find()).isTrue();
+    String ws = m.group(1).replace("http:", "ws:") + "/ws";
+
+    Process sub = launch(Map.of(), "sub", "demo:cli", "--url", ws);
+    BlockingQueue<String> subOut = lines(sub);
+    // The subscriber is in place once a probe published from outside arrives.
+    String probe = "";
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < deadline && !probe.contains("probe")) {
+      Http.postJson(URI.create(m.group(1) + "/api/publish"), "{\"channel\":\"demo:cli\",\"data\":\"probe\"}");
+      String line = subOut.poll(300, TimeUnit.MILLISECONDS);
+      probe = line == null ? "" : line;
+    }
+    assertThat(probe).contains("probe");
+
+    Process pub = launch(Map.of(), "pub", "demo:cli", "-", "--url", ws);
+    pub.getOutputStream().write("hello from stdin\n{\"n\":2}\n".getBytes(StandardCharsets.UTF_8));
+    pub.getOutputStream().close();
+    assertThat(pub.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String replies = new String(pub.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(pub.exitValue()).as(replies).isZero();
+    assertThat(replies).contains("\"ok\":true");
+    assertThat(awaitLine(subOut, "hello from stdin")).startsWith("demo:cli #");
+    assertThat(awaitLine(subOut, "{\"n\":2}")).contains("demo:cli");
+    sub.destroy();
+    server.destroy();
+  }
+
+  @Test
+  void theClientCommandsExitWithMeaningfulCodes() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      closedPort = free.getLocalPort();
+    }
+    Process refused = launch(Map.of(), "pub", "news", "1", "--url", "ws://127.0.0.1:" + closedPort + "/ws");
+    assertThat(refused.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String out = new String(refused.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(refused.exitValue()).isEqualTo(69);
+    assertThat(out).contains("cannot connect").doesNotContain("at dev.switchboard");
+    assertThat(out.strip().lines().count()).isEqualTo(1);
+
+    Process bad = launch(Map.of(), "pub", "--no-such-option", "news");
+    assertThat(bad.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(bad.exitValue()).isEqualTo(64);
+
+    Process help = launch(Map.of(), "sub", "--help");
+    assertThat(help.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).contains("--since").contains("--json");
+  }
 }
