@@ -1,0 +1,186 @@
+// Unit tests of webapp/js/switchboard.js's reconnect and recovery logic, on a fake WebSocket and
+// mocked timers: no network, no sleeps. Run by SwitchboardJsTest (mvn verify) with `node --test`.
+import { test, mock } from 'node:test';
+import assert from 'node:assert/strict';
+import { Switchboard, encodePublish, decodePublication } from '../../../webapp/js/switchboard.js';
+
+/** A WebSocket double: records what the client sends, lets the test play the server. */
+class FakeSocket {
+  static all = [];
+  constructor(url, protocol) {
+    this.url = url;
+    this.protocol = protocol;
+    this.readyState = 0;
+    this.sent = [];
+    this.bufferedAmount = 0;
+    FakeSocket.all.push(this);
+  }
+  send(data) {
+    this.sent.push(typeof data === 'string' ? JSON.parse(data) : data);
+  }
+  close(code = 1000, reason = '') {
+    this.readyState = 3;
+    this.onclose({ code, reason });
+  }
+  // the "server":
+  open() {
+    this.readyState = 1;
+    this.onopen({});
+  }
+  push(obj) {
+    this.onmessage({ data: JSON.stringify(obj) });
+  }
+  reply(id, fields = {}) {
+    this.push({ id, ok: true, ...fields });
+  }
+  drop(code = 1006, reason = '') {
+    this.readyState = 3;
+    this.onclose({ code, reason });
+  }
+  last(op) {
+    return [...this.sent].reverse().find((m) => m.op === op);
+  }
+}
+
+const flush = () => new Promise((r) => setImmediate(r));
+
+function client(extra = {}) {
+  FakeSocket.all = [];
+  return new Switchboard('ws://test/ws', { WebSocket: FakeSocket, random: () => 0.5, ...extra });
+}
+
+test('reconnects with exponential backoff and full jitter, then resubscribes from the last position', async () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    const sb = client({ backoffInitial: 100, backoffMax: 1000 });
+    const got = [];
+    const outcomes = [];
+    sb.subscribe('demo:a', { onMessage: (m) => got.push(m.offset), onSubscribed: (r, why) => outcomes.push([r, why]) });
+    const ws1 = FakeSocket.all[0];
+    ws1.open();
+    await flush();
+    const sub1 = ws1.last('subscribe');
+    assert.equal(sub1.since, undefined);
+    ws1.reply(sub1.id, { offset: 0, epoch: 'E1' });
+    ws1.push({ channel: 'demo:a', offset: 1, epoch: 'E1', data: 'x' });
+    ws1.push({ channel: 'demo:a', offset: 2, epoch: 'E1', data: 'y' });
+
+    const delays = [];
+    sb.onreconnecting = (e) => delays.push(e.delay);
+    ws1.drop(1006);
+    assert.equal(sb.readyState, Switchboard.CONNECTING);
+    assert.deepEqual(delays, [50]); // random 0.5 of min(1000, 100 * 2^0) = 100 -> 50
+    mock.timers.tick(50);
+    const ws2 = FakeSocket.all[1];
+    ws2.drop(1006); // the second attempt fails too
+    assert.deepEqual(delays, [50, 100]); // cap doubled to 200
+    mock.timers.tick(100);
+    const ws3 = FakeSocket.all[2];
+    ws3.open();
+    await flush();
+    const sub3 = ws3.last('subscribe');
+    assert.deepEqual(sub3.since, { offset: 2, epoch: 'E1' });
+    ws3.reply(sub3.id, { recovered: true, offset: 3, epoch: 'E1' });
+    ws3.push({ channel: 'demo:a', offset: 3, epoch: 'E1', data: 'z' });
+    await flush();
+    assert.deepEqual(got, [1, 2, 3]);
+    assert.deepEqual(outcomes, [[true, null], [true, null]]);
+  } finally {
+    mock.timers.reset();
+  }
+});
+
+test('a failed recovery is reported and live delivery continues from the new position', async () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    const sb = client();
+    const outcomes = [];
+    const sub = sb.subscribe('demo:a', { onMessage: () => {}, onSubscribed: (r, why) => outcomes.push([r, why]) });
+    FakeSocket.all[0].open();
+    await flush();
+    FakeSocket.all[0].reply(FakeSocket.all[0].last('subscribe').id, { offset: 5, epoch: 'OLD' });
+    FakeSocket.all[0].drop(1006);
+    mock.timers.tick(1000);
+    const ws = FakeSocket.all[1];
+    ws.open();
+    await flush();
+    ws.reply(ws.last('subscribe').id, { recovered: false, reason: 'epoch changed', offset: 0, epoch: 'NEW' });
+    await flush();
+    assert.deepEqual(outcomes[1], [false, 'epoch changed']);
+    assert.equal(sub.epoch, 'NEW');
+    assert.equal(sub.offset, 0);
+  } finally {
+    mock.timers.reset();
+  }
+});
+
+test('a final close code stops reconnecting and fires onclose', async () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    const sb = client({ token: 'bad' });
+    let closed = null;
+    let reconnecting = false;
+    sb.onclose = (e) => (closed = e);
+    sb.onreconnecting = () => (reconnecting = true);
+    FakeSocket.all[0].open();
+    await flush();
+    assert.equal(FakeSocket.all[0].sent[0].op, 'connect');
+    FakeSocket.all[0].drop(4500, 'invalid token');
+    mock.timers.tick(60000);
+    assert.equal(FakeSocket.all.length, 1);
+    assert.equal(reconnecting, false);
+    assert.deepEqual(closed, { code: 4500, reason: 'invalid token' });
+    assert.equal(sb.readyState, Switchboard.CLOSED);
+    await assert.rejects(sb.publish('demo:a', 1), /closed/);
+  } finally {
+    mock.timers.reset();
+  }
+});
+
+test('publishes wait while disconnected, go out on reconnect, and reject after their timeout', async () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    const sb = client({ requestTimeout: 500, maxPending: 2 });
+    FakeSocket.all[0].open();
+    await flush();
+    FakeSocket.all[0].drop(1006);
+    const early = assert.rejects(sb.publish('demo:a', { n: 1 }), /publish timed out after 500 ms/);
+    const second = assert.rejects(sb.publish('demo:a', { n: 2 }), /publish timed out/);
+    await flush();
+    await assert.rejects(sb.publish('demo:a', { n: 3 }), /2 publishes already wait/);
+    mock.timers.tick(500);
+    await early;
+    await second;
+    // The reconnect (after 125 ms) happened during that tick; the new socket is not open yet.
+    assert.equal(FakeSocket.all.length, 2);
+    const late = sb.publish('demo:a', { n: 4 });
+    const ws = FakeSocket.all[1];
+    ws.open();
+    await flush();
+    const sent = ws.last('publish');
+    assert.deepEqual(sent.data, { n: 4 });
+    ws.reply(sent.id, { offset: 9, epoch: 'E' });
+    assert.equal((await late).offset, 9);
+  } finally {
+    mock.timers.reset();
+  }
+});
+
+test('a publish whose connection breaks before the reply rejects', async () => {
+  const sb = client();
+  FakeSocket.all[0].open();
+  await flush();
+  const p = sb.publish('demo:a', 1);
+  FakeSocket.all[0].drop(1006);
+  await assert.rejects(p, /connection closed \(1006/);
+  sb.close();
+});
+
+test('the binary envelopes round-trip', () => {
+  const env = encodePublish(7, 'img:1', new Uint8Array([1, 2, 3]));
+  assert.deepEqual([...env.slice(0, 7)], [1, 1, 0, 0, 0, 7, 5]);
+  const push = new Uint8Array([2, 1, 0, 0, 0, 0, 0, 0, 0, 42, 2, 69, 49, 3, 97, 58, 98, 9, 8]);
+  const p = decodePublication(push.buffer);
+  assert.deepEqual({ ...p, payload: [...p.payload] }, { channel: 'a:b', offset: 42, epoch: 'E1', payload: [9, 8] });
+  assert.equal(decodePublication(new Uint8Array([1, 0, 0]).buffer), null);
+});

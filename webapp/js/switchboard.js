@@ -1,0 +1,405 @@
+/**
+ * switchboard.js — a browser client for the Switchboard hub protocol (docs/PROTOCOL.md).
+ *
+ * A plain ES module with no build step and no dependency. It mirrors the browser's WebSocket:
+ * the same readyState constants and onopen / onclose / onerror handlers, plus channels.
+ *
+ *   import { Switchboard } from './js/switchboard.js';
+ *   const sb = new Switchboard('ws://127.0.0.1:8080/ws', { token: () => fetchToken() });
+ *   const sub = sb.subscribe('demo:lobby', {
+ *     onMessage: (m) => console.log(m.channel, m.offset, m.data),      // m.bytes for binary
+ *     onSubscribed: (recovered, reason) => { if (!recovered) reload(); },
+ *     onJoin: (client) => {}, onLeave: (client) => {},
+ *   });
+ *   await sb.publish('demo:lobby', { text: 'hi' });                    // resolves with the reply
+ *   await sb.publish('demo:files', someArrayBufferOrBlob);            // binary publication
+ *   sub.unsubscribe();
+ *
+ * Reconnects: when the connection breaks, the client waits a random delay in
+ * [0, min(max, initial * 2^(attempt-1))] (exponential backoff, full jitter), reconnects, sends
+ * `connect` with the token (asked again each time when a function), renews every subscription
+ * from the last offset and epoch it saw, and sends what was published meanwhile. A subscription
+ * hears `onSubscribed(false, reason)` when the missed publications could not be recovered.
+ * Close codes 1002, 1008 and 4500-4999 are final: no reconnect, `onclose` fires and readyState
+ * becomes CLOSED. While reconnecting, readyState is CONNECTING and `onreconnecting` fires.
+ *
+ * Publishes made while disconnected wait (at most `maxPending`) and reject after
+ * `requestTimeout`; a publish whose connection broke before its reply rejects too. Nothing is
+ * dropped silently.
+ *
+ * @module switchboard
+ */
+
+const FINAL_CODES = new Set([1002, 1008]);
+const isFinal = (code) => FINAL_CODES.has(code) || (code >= 4500 && code <= 4999);
+
+/** Error of a refused or failed request: `code` is the protocol error code, `closeCode` a close. */
+export class SwitchboardError extends Error {
+  constructor(message, code = 0, closeCode = 0) {
+    super(message);
+    this.name = 'SwitchboardError';
+    this.code = code;
+    this.closeCode = closeCode;
+  }
+}
+
+export class Switchboard {
+  static CONNECTING = 0;
+  static OPEN = 1;
+  static CLOSING = 2;
+  static CLOSED = 3;
+
+  /**
+   * @param {string} url ws:// or wss:// URL of the hub (…/ws)
+   * @param {object} [options]
+   * @param {string|function():(string|Promise<string>)} [options.token] JWT, or a function giving one
+   * @param {number} [options.backoffInitial=250] first reconnect delay cap, ms
+   * @param {number} [options.backoffMax=30000] largest reconnect delay, ms
+   * @param {number} [options.requestTimeout=10000] ms before a request (or a waiting publish) rejects
+   * @param {number} [options.maxPending=1000] publishes that may wait for a connection
+   * @param {boolean} [options.autoConnect=true] connect at once
+   * @param {function} [options.WebSocket] WebSocket constructor (tests); default the browser's
+   * @param {function} [options.random] Math.random replacement (tests)
+   */
+  constructor(url, options = {}) {
+    this.url = url;
+    this.options = {
+      backoffInitial: 250,
+      backoffMax: 30000,
+      requestTimeout: 10000,
+      maxPending: 1000,
+      autoConnect: true,
+      random: Math.random,
+      ...options,
+    };
+    this.WebSocket = this.options.WebSocket || globalThis.WebSocket;
+    /** @type {?function(Event)} */ this.onopen = null;
+    /** @type {?function({code:number,reason:string})} */ this.onclose = null;
+    /** @type {?function(Event)} */ this.onerror = null;
+    /** @type {?function({attempt:number,delay:number,code:number,reason:string})} */ this.onreconnecting = null;
+    this._ws = null;
+    this._state = Switchboard.CLOSED;
+    this._closing = false;
+    this._attempt = 0;
+    this._nextId = 1;
+    this._pending = new Map(); // id -> {resolve, reject, timer}
+    this._waiting = []; // publishes made while disconnected
+    this._subs = new Map(); // channel -> subscription
+    this._timer = null;
+    if (this.options.autoConnect) this.connect();
+  }
+
+  /** CONNECTING (also while reconnecting), OPEN, CLOSING or CLOSED, like a WebSocket. */
+  get readyState() {
+    return this._state;
+  }
+
+  /** Bytes queued by the browser on the current socket and not yet sent. */
+  get bufferedAmount() {
+    return this._ws ? this._ws.bufferedAmount : 0;
+  }
+
+  /** Opens the connection (called by the constructor unless autoConnect is false). */
+  connect() {
+    if (this._ws || this._closing) return;
+    this._state = Switchboard.CONNECTING;
+    let ws;
+    try {
+      ws = new this.WebSocket(this.url, 'switchboard.v1');
+    } catch (e) {
+      this._fail(new SwitchboardError(`cannot open ${this.url}: ${e.message}`));
+      return;
+    }
+    ws.binaryType = 'arraybuffer';
+    this._ws = ws;
+    ws.onopen = (event) => this._opened(ws, event);
+    ws.onmessage = (event) => this._received(ws, event.data);
+    ws.onerror = (event) => { if (this.onerror) this.onerror(event); };
+    ws.onclose = (event) => this._closed(ws, event.code, event.reason);
+  }
+
+  /**
+   * Subscribes to a channel (or a pattern like `orders:*`, live only).
+   * @param {string} channel
+   * @param {function(object)|{onMessage?:function, onSubscribed?:function, onJoin?:function, onLeave?:function, onError?:function}} handler
+   * @param {{offset:number, epoch:string}} [since] start after this position
+   * @returns {{channel:string, offset:number, epoch:string, unsubscribe:function():Promise}}
+   */
+  subscribe(channel, handler, since) {
+    const h = typeof handler === 'function' ? { onMessage: handler } : handler;
+    const sub = {
+      channel,
+      offset: since ? since.offset : 0,
+      epoch: since ? since.epoch : '',
+      pattern: channel.endsWith('*'),
+      handler: h,
+      unsubscribe: () => this._unsubscribe(sub),
+    };
+    this._subs.set(channel, sub);
+    if (this._state === Switchboard.OPEN) this._sendSubscribe(sub);
+    return sub;
+  }
+
+  /**
+   * Publishes a JSON value, or binary data (ArrayBuffer, typed array or Blob).
+   * @returns {Promise<object>} the server's reply, e.g. {id, ok:true, offset, epoch}
+   */
+  async publish(channel, data) {
+    let binary = null;
+    if (typeof Blob !== 'undefined' && data instanceof Blob) {
+      binary = new Uint8Array(await data.arrayBuffer());
+    } else if (data instanceof ArrayBuffer) {
+      binary = new Uint8Array(data);
+    } else if (ArrayBuffer.isView(data)) {
+      binary = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    }
+    const id = this._nextId++;
+    const frame = binary
+      ? encodePublish(id, channel, binary)
+      : JSON.stringify({ id, op: 'publish', channel, data });
+    if (this._state === Switchboard.OPEN) return this._request(id, frame);
+    if (this._closing || this._state === Switchboard.CLOSED && this._final) {
+      throw new SwitchboardError('the client is closed');
+    }
+    if (this._waiting.length >= this.options.maxPending) {
+      throw new SwitchboardError(`not connected and ${this.options.maxPending} publishes already wait`);
+    }
+    return new Promise((resolve, reject) => {
+      const entry = { id, frame, resolve, reject };
+      entry.timer = setTimeout(() => {
+        const i = this._waiting.indexOf(entry);
+        if (i >= 0) {
+          this._waiting.splice(i, 1);
+          reject(new SwitchboardError(`not connected: publish timed out after ${this.options.requestTimeout} ms`));
+        }
+      }, this.options.requestTimeout);
+      this._waiting.push(entry);
+    });
+  }
+
+  /** The history reply {publications:[{offset,data}], offset, epoch}. */
+  history(channel, { limit, since, reverse } = {}) {
+    return this._command({ op: 'history', channel, limit, since, reverse });
+  }
+
+  /** The presence reply {clients:[{client,user,info}], count}. */
+  presence(channel) {
+    return this._command({ op: 'presence', channel });
+  }
+
+  /** Closes for good (no reconnect). */
+  close(code = 1000, reason = 'bye') {
+    this._closing = true;
+    clearTimeout(this._timer);
+    const ws = this._ws;
+    if (ws && ws.readyState <= 1) {
+      this._state = Switchboard.CLOSING;
+      ws.close(code, reason);
+    } else {
+      this._finish(code, reason);
+    }
+  }
+
+  // ---- internals --------------------------------------------------------------------------------
+
+  async _opened(ws, event) {
+    if (ws !== this._ws) return;
+    try {
+      const token = typeof this.options.token === 'function' ? await this.options.token() : this.options.token;
+      if (token) {
+        const id = this._nextId++;
+        this._request(id, JSON.stringify({ id, op: 'connect', token })).catch(() => {
+          /* a refused token closes the socket: _closed handles it */
+        });
+      }
+    } catch (e) {
+      ws.close(4500, 'no token');
+      return;
+    }
+    this._state = Switchboard.OPEN;
+    this._attempt = 0;
+    this._everOpen = true;
+    for (const sub of this._subs.values()) this._sendSubscribe(sub);
+    for (const entry of this._waiting.splice(0)) {
+      clearTimeout(entry.timer);
+      this._request(entry.id, entry.frame).then(entry.resolve, entry.reject);
+    }
+    if (this.onopen) this.onopen(event);
+  }
+
+  _closed(ws, code, reason) {
+    if (ws !== this._ws) return;
+    this._ws = null;
+    for (const [, p] of this._pending) {
+      clearTimeout(p.timer);
+      p.reject(new SwitchboardError(`connection closed (${code} ${reason}) before the reply`, 0, code));
+    }
+    this._pending.clear();
+    if (this._closing || isFinal(code) || !this._everOpen) {
+      this._finish(code, reason);
+      return;
+    }
+    this._state = Switchboard.CONNECTING;
+    this._attempt++;
+    const cap = Math.min(this.options.backoffMax, this.options.backoffInitial * 2 ** Math.min(20, this._attempt - 1));
+    const delay = Math.floor(this.options.random() * (cap + 1));
+    if (this.onreconnecting) this.onreconnecting({ attempt: this._attempt, delay, code, reason });
+    this._timer = setTimeout(() => this.connect(), delay);
+  }
+
+  _finish(code, reason) {
+    this._state = Switchboard.CLOSED;
+    this._final = true;
+    for (const entry of this._waiting.splice(0)) {
+      clearTimeout(entry.timer);
+      entry.reject(new SwitchboardError(`client closed (${code} ${reason})`, 0, code));
+    }
+    if (this.onclose) this.onclose({ code, reason });
+  }
+
+  _fail(error) {
+    if (this.onerror) this.onerror(error);
+    this._finish(1006, error.message);
+  }
+
+  _command(fields) {
+    if (this._state !== Switchboard.OPEN) return Promise.reject(new SwitchboardError('not connected'));
+    const id = this._nextId++;
+    const clean = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+    return this._request(id, JSON.stringify({ id, ...clean }));
+  }
+
+  _request(id, frame) {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        if (this._pending.delete(id)) reject(new SwitchboardError(`no reply within ${this.options.requestTimeout} ms`));
+      }, this.options.requestTimeout);
+      this._pending.set(id, { resolve, reject, timer });
+      if (!this._ws || this._ws.readyState !== 1) {
+        this._pending.delete(id);
+        clearTimeout(timer);
+        reject(new SwitchboardError('not connected'));
+        return;
+      }
+      this._ws.send(frame);
+    });
+  }
+
+  _sendSubscribe(sub) {
+    const id = this._nextId++;
+    const msg = { id, op: 'subscribe', channel: sub.channel };
+    if (!sub.pattern && (sub.offset > 0 || sub.epoch)) msg.since = { offset: sub.offset, epoch: sub.epoch };
+    this._request(id, JSON.stringify(msg)).then(
+      (reply) => {
+        const recovered = reply.recovered !== false;
+        if (reply.epoch !== undefined && (!recovered || !sub.epoch)) {
+          sub.offset = reply.offset;
+          sub.epoch = reply.epoch;
+        }
+        if (sub.handler.onSubscribed) sub.handler.onSubscribed(recovered, reply.reason || null);
+      },
+      (error) => {
+        if (error.code) {
+          this._subs.delete(sub.channel);
+          if (sub.handler.onError) sub.handler.onError(error);
+        }
+      },
+    );
+  }
+
+  _unsubscribe(sub) {
+    this._subs.delete(sub.channel);
+    if (this._state !== Switchboard.OPEN) return Promise.resolve();
+    return this._command({ op: 'unsubscribe', channel: sub.channel });
+  }
+
+  _received(ws, data) {
+    if (ws !== this._ws) return;
+    if (typeof data !== 'string') {
+      const p = decodePublication(data);
+      if (p) this._deliver(p.channel, { channel: p.channel, offset: p.offset, epoch: p.epoch, bytes: p.payload });
+      return;
+    }
+    let m;
+    try {
+      m = JSON.parse(data);
+    } catch {
+      return;
+    }
+    if (m.id !== undefined) {
+      const p = this._pending.get(m.id);
+      if (!p) return;
+      this._pending.delete(m.id);
+      clearTimeout(p.timer);
+      if (m.ok) p.resolve(m);
+      else p.reject(new SwitchboardError(m.error ? m.error.message : 'error', m.error ? m.error.code : 0));
+      return;
+    }
+    if (!m.channel) return;
+    if ('data' in m) {
+      this._deliver(m.channel, { channel: m.channel, offset: m.offset || 0, epoch: m.epoch || '', data: m.data });
+    } else if (m.join) {
+      this._event(m.channel, 'onJoin', m.join);
+    } else if (m.leave) {
+      this._event(m.channel, 'onLeave', m.leave);
+    }
+  }
+
+  _matching(channel) {
+    const out = [];
+    const exact = this._subs.get(channel);
+    if (exact) out.push(exact);
+    for (const sub of this._subs.values()) {
+      if (sub.pattern && channel.startsWith(sub.channel.slice(0, -1))) out.push(sub);
+    }
+    return out;
+  }
+
+  _deliver(channel, message) {
+    for (const sub of this._matching(channel)) {
+      if (!sub.pattern && message.offset > 0) {
+        sub.offset = message.offset;
+        sub.epoch = message.epoch;
+      }
+      if (sub.handler.onMessage) sub.handler.onMessage(message);
+    }
+  }
+
+  _event(channel, name, client) {
+    for (const sub of this._matching(channel)) if (sub.handler[name]) sub.handler[name](client);
+  }
+}
+
+/** The binary publish envelope: kind 1, flags (bit 0: id), [uint32 id], channel, payload. */
+export function encodePublish(id, channel, payload) {
+  const name = new TextEncoder().encode(channel);
+  const out = new Uint8Array(7 + name.length + payload.length);
+  const view = new DataView(out.buffer);
+  out[0] = 1;
+  out[1] = 1;
+  view.setUint32(2, id);
+  out[6] = name.length;
+  out.set(name, 7);
+  out.set(payload, 7 + name.length);
+  return out;
+}
+
+/** Decodes a binary publication push (kind 2); null when it is not one. */
+export function decodePublication(buffer) {
+  const bytes = new Uint8Array(buffer);
+  if (bytes.length < 3 || bytes[0] !== 2) return null;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let at = 2;
+  let offset = 0;
+  let epoch = '';
+  if (bytes[1] & 1) {
+    offset = Number(view.getBigUint64(at));
+    at += 8;
+    const e = bytes[at++];
+    epoch = new TextDecoder().decode(bytes.subarray(at, at + e));
+    at += e;
+  }
+  const n = bytes[at++];
+  const channel = new TextDecoder().decode(bytes.subarray(at, at + n));
+  return { channel, offset, epoch, payload: bytes.slice(at + n) };
+}
