@@ -122,13 +122,16 @@ export class Switchboard {
    * Subscribes to a channel (or a pattern like `orders:*`, live only).
    * @param {string} channel
    * @param {function(object)|{onMessage?:function, onSubscribed?:function, onJoin?:function, onLeave?:function, onError?:function}} handler
-   * @param {{offset:number, epoch:string}} [since] start after this position
+   * @param {{since?:{offset:number, epoch:string}, info?:any}} [options] start after a position;
+   *     info shown in presence
    * @returns {{channel:string, offset:number, epoch:string, unsubscribe:function():Promise}}
    */
-  subscribe(channel, handler, since) {
+  subscribe(channel, handler, options = {}) {
     const h = typeof handler === 'function' ? { onMessage: handler } : handler;
+    const since = options.since;
     const sub = {
       channel,
+      info: options.info,
       offset: since ? since.offset : 0,
       epoch: since ? since.epoch : '',
       pattern: channel.endsWith('*'),
@@ -288,6 +291,7 @@ export class Switchboard {
   _sendSubscribe(sub) {
     const id = this._nextId++;
     const msg = { id, op: 'subscribe', channel: sub.channel };
+    if (sub.info !== undefined) msg.info = sub.info;
     if (!sub.pattern && (sub.offset > 0 || sub.epoch)) msg.since = { offset: sub.offset, epoch: sub.epoch };
     this._request(id, JSON.stringify(msg)).then(
       (reply) => {
