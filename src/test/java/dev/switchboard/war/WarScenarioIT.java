@@ -2,11 +2,16 @@ package dev.switchboard.war;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.awaitility.Awaitility.await;
+
+import dev.switchboard.testing.Chromium;
 import dev.switchboard.testing.ProtocolScenario;
 import java.io.File;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.time.Duration;
+import java.util.List;
 import java.util.zip.ZipFile;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -16,6 +21,9 @@ import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
  * The built {@code target/switchboard.war}, deployed unchanged into the container failsafe selected
@@ -25,6 +33,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class WarScenarioIT extends ProtocolScenario {
+
+  private static final Duration WAIT = Duration.ofSeconds(30);
 
   @ArquillianResource private URL base;
 
@@ -63,5 +73,29 @@ class WarScenarioIT extends ProtocolScenario {
     dev.switchboard.testing.Http.Response index = dev.switchboard.testing.Http.get(http("/"));
     assertThat(index.status()).isEqualTo(200);
     assertThat(index.body()).contains("Switchboard");
+    assertThat(dev.switchboard.testing.Http.get(http("/docs/PROTOCOL.md")).body()).contains("switchboard.v1");
+  }
+
+  @Test
+  void theChatPageWorksInChromiumOnTheContainersWebSocket() {
+    try (Chromium chromium = new Chromium()) {
+      ChromeDriver browser = chromium.open();
+      browser.get(http("/chat.html").toString());
+      browser.findElement(By.id("name")).clear();
+      browser.findElement(By.id("name")).sendKeys("erin");
+      browser.findElement(By.id("room")).clear();
+      browser.findElement(By.id("room")).sendKeys("war-room");
+      browser.findElement(By.id("join-button")).click();
+      await().atMost(WAIT).until(() -> browser.findElement(By.id("text")).isEnabled());
+      await().atMost(WAIT).until(() -> texts(browser, "#people li").equals(List.of("erin")));
+      browser.findElement(By.id("text")).sendKeys("hello from the container");
+      browser.findElement(By.id("send-button")).click();
+      await().atMost(WAIT).until(() -> texts(browser, "#messages li").contains("erin: hello from the container"));
+      Chromium.screenshot(browser, "war-chat-" + System.getProperty("arquillian.launch", "container"));
+    }
+  }
+
+  private static List<String> texts(ChromeDriver browser, String css) {
+    return browser.findElements(By.cssSelector(css)).stream().map(WebElement::getText).toList();
   }
 }

@@ -1,0 +1,110 @@
+package dev.switchboard.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * Debian's headless Chromium driven through Debian's chromedriver: any number of browsers, each
+ * with its own driver process and fresh profile. No Selenium Manager, nothing downloaded.
+ */
+public final class Chromium implements AutoCloseable {
+  public static final Path BROWSER = Path.of(System.getProperty("chromium.binary", "/usr/bin/chromium"));
+  public static final Path DRIVER =
+      Path.of(System.getProperty("chromium.driver", "/usr/bin/chromedriver"));
+  public static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+  private final List<ChromeDriver> browsers = new ArrayList<>();
+  private final List<Path> profiles = new ArrayList<>();
+
+  public Chromium() {
+    if (!Files.isExecutable(BROWSER) || !Files.isExecutable(DRIVER)) {
+      throw new IllegalStateException(
+          "Chromium tests need Debian's chromium and chromium-driver (apt-get install -y chromium"
+              + " chromium-driver); looked for " + BROWSER + " and " + DRIVER);
+    }
+  }
+
+  /**
+   * A new browser with a fresh profile. Each has its own chromedriver, since {@code quit()} stops
+   * the driver service along with the browser.
+   */
+  public synchronized ChromeDriver open() {
+    Path profile;
+    try {
+      profile = Files.createTempDirectory("switchboard-chromium-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(BROWSER.toFile());
+    options.addArguments(
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-quic",
+        "--no-first-run",
+        "--window-size=1280,900",
+        "--user-data-dir=" + profile);
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(DRIVER.toFile())
+            .usingAnyFreePort()
+            .withSilent(true)
+            .build();
+    ChromeDriver browser = new ChromeDriver(service, options);
+    browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
+    browsers.add(browser);
+    profiles.add(profile);
+    return browser;
+  }
+
+  /** Saves what {@code browser} shows to {@code target/screenshots/<name>.png}. */
+  public static Path screenshot(ChromeDriver browser, String name) {
+    try {
+      Files.createDirectories(SCREENSHOTS);
+      Path to = SCREENSHOTS.resolve(name + ".png");
+      Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), to, StandardCopyOption.REPLACE_EXISTING);
+      return to;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    for (ChromeDriver b : browsers) {
+      try {
+        b.quit();
+      } catch (RuntimeException e) {
+        // already gone; the service stop below ends what is left
+      }
+    }
+    for (Path p : profiles) {
+      delete(p);
+    }
+  }
+
+  private static void delete(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException e) {
+      // a leftover temp profile is harmless
+    }
+  }
+}
