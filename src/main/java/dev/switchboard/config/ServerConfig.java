@@ -26,6 +26,7 @@ public record ServerConfig(
     Optional<Path> tlsKeystore,
     String tlsKeystorePassword,
     String engine,
+    Redis redis,
     Ws ws,
     Limits limits,
     Auth auth,
@@ -56,6 +57,17 @@ public record ServerConfig(
       int rateMessages,
       long rateBytes) {}
 
+  /**
+   * The Redis engine's settings (used when {@code engine=redis}).
+   *
+   * @param uri Lettuce URI of the Redis server
+   * @param prefix put before every key and channel
+   * @param timeout longest wait for a Redis command
+   * @param presenceTtl how long a presence entry outlives its node
+   * @param canaryInterval how often the Pub/Sub link is checked
+   */
+  public record Redis(String uri, String prefix, Duration timeout, Duration presenceTtl, Duration canaryInterval) {}
+
   /** Node-wide connection limits of the standalone server. */
   public record Limits(int maxConnections, int maxConnectionsPerIp, int connectRate) {}
 
@@ -82,6 +94,11 @@ public record ServerConfig(
           "tls.keystore",
           "tls.keystore-password",
           "engine",
+          "redis.uri",
+          "redis.prefix",
+          "redis.timeout",
+          "redis.presence-ttl",
+          "redis.canary-interval",
           "ws.max-message-size",
           "ws.max-fragments",
           "ws.ping-interval",
@@ -163,7 +180,8 @@ public record ServerConfig(
         port,
         keystore,
         v.string("tls.keystore-password"),
-        v.oneOf("engine", "memory"),
+        v.oneOf("engine", "memory", "redis"),
+        redis(v),
         new Ws(
             maxMessage,
             v.integer("ws.max-fragments", 1, 1_000_000),
@@ -188,6 +206,23 @@ public record ServerConfig(
         optionalPath(v, "static.dir", false),
         namespaces(settings, v),
         v.duration("history.meta-ttl", Duration.ofSeconds(1), Duration.ofDays(365)));
+  }
+
+  private static Redis redis(Values v) {
+    String uri = v.string("redis.uri");
+    if (!uri.startsWith("redis://") && !uri.startsWith("rediss://") && !uri.startsWith("redis-socket://")) {
+      throw v.invalid("redis.uri", "a redis://, rediss:// or redis-socket:// URI, e.g. redis://127.0.0.1:6379/0");
+    }
+    String prefix = v.string("redis.prefix");
+    if (!dev.switchboard.engine.redis.RedisOptions.PREFIX.matcher(prefix).matches()) {
+      throw v.invalid("redis.prefix", "up to 64 letters, digits and _ : . -");
+    }
+    return new Redis(
+        uri,
+        prefix,
+        v.duration("redis.timeout", Duration.ofMillis(100), Duration.ofMinutes(5)),
+        v.duration("redis.presence-ttl", Duration.ofSeconds(1), Duration.ofHours(1)),
+        v.duration("redis.canary-interval", Duration.ofMillis(100), Duration.ofMinutes(1)));
   }
 
   private static Auth auth(Values v) {

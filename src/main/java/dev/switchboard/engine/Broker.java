@@ -60,6 +60,11 @@ public interface Broker extends AutoCloseable {
   /** A short name for health output and logs, e.g. {@code memory}. */
   String name();
 
+  /** The engine's own numbers for {@code GET /api/stats} (under {@code engine}). */
+  default java.util.Map<String, Object> stats() {
+    return java.util.Map.of("name", name(), "ready", isReady());
+  }
+
   /** Stops delivering and releases resources. Idempotent. */
   @Override
   void close();

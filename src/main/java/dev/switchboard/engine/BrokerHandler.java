@@ -16,4 +16,11 @@ public interface BrokerHandler {
 
   /** Someone left {@code channel} (on any node). */
   void onLeave(String channel, ClientInfo client);
+
+  /**
+   * Publications may have been missed on this node: its link to the other nodes broke and was
+   * restored (or the engine lost its state). Every local subscription must be told, so its client
+   * can recover from history. Never called by a single-node engine.
+   */
+  void onInterrupted(String reason);
 }

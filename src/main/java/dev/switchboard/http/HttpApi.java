@@ -99,6 +99,7 @@ public final class HttpApi {
     m.put("channels", hub.channelCount());
     m.put("queued_bytes", hub.queuedBytes());
     m.putAll(hub.metrics().snapshot());
+    m.put("engine", hub.engineStats());
     return ApiResponse.ok(write(m));
   }
 

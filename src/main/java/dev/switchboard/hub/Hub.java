@@ -211,6 +211,18 @@ public final class Hub implements AutoCloseable {
       presenceEvent(channel, "leave", client);
     }
 
+    @Override
+    public void onInterrupted(String reason) {
+      // Publications may be missing: every subscribed client reconnects and recovers from its
+      // last offset (or learns that it cannot). Connections without subscriptions lost nothing.
+      LOG.log(Level.WARNING, "engine delivery interrupted (" + reason + "): closing subscribed connections with 4004");
+      for (ClientConnection c : connections.values()) {
+        if (!c.subscriptions().isEmpty()) {
+          c.close(CloseCode.ENGINE_INTERRUPTED, "engine interrupted, reconnect and recover");
+        }
+      }
+    }
+
     private void presenceEvent(String channel, String event, ClientInfo client) {
       if (!channels.containsKey(channel)) {
         return;
@@ -387,6 +399,10 @@ public final class Hub implements AutoCloseable {
       total += c.queuedBytes();
     }
     return total;
+  }
+
+  public java.util.Map<String, Object> engineStats() {
+    return broker.stats();
   }
 
   public boolean isReady() {

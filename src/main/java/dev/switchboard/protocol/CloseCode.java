@@ -46,6 +46,12 @@ public record CloseCode(int code, String name, boolean reconnect) {
   public static final CloseCode TOKEN_EXPIRED = new CloseCode(4003, "token_expired", true);
 
   /**
+   * The node's link to the cluster engine broke, so publications of its subscriptions may have
+   * been missed. Reconnect (to any node) and recover from the last offset.
+   */
+  public static final CloseCode ENGINE_INTERRUPTED = new CloseCode(4004, "engine_interrupted", true);
+
+  /**
    * No valid token: none was presented in time where one is required, or the token was invalid.
    * Reconnecting with the same token fails again.
    */
@@ -61,6 +67,7 @@ public record CloseCode(int code, String name, boolean reconnect) {
           IDLE_TIMEOUT,
           RATE_LIMITED,
           TOKEN_EXPIRED,
+          ENGINE_INTERRUPTED,
           UNAUTHORIZED);
 
   public CloseCode {

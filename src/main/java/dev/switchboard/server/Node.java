@@ -6,6 +6,10 @@ import dev.switchboard.config.ServerConfig;
 import dev.switchboard.engine.Broker;
 import dev.switchboard.engine.memory.MemoryBroker;
 import dev.switchboard.engine.memory.MemoryPresenceStore;
+import dev.switchboard.engine.PresenceStore;
+import dev.switchboard.engine.redis.RedisBroker;
+import dev.switchboard.engine.redis.RedisOptions;
+import dev.switchboard.engine.redis.RedisPresenceStore;
 import dev.switchboard.http.HttpApi;
 import dev.switchboard.hub.Hub;
 import dev.switchboard.hub.ConnectionPolicy;
@@ -48,6 +52,7 @@ public final class Node implements AutoCloseable {
    */
   public Node(ServerConfig config, List<String> extraOrigins, TransportFactory transports) {
     this.config = config;
+    Engine engine = engine(config);
     this.hub =
         Hub.start(
             new HubOptions(
@@ -56,8 +61,8 @@ public final class Node implements AutoCloseable {
                 config.namespaces(),
                 config.fanOutThreads(),
                 policy(config)),
-            broker(config),
-            new MemoryPresenceStore());
+            engine.broker(),
+            engine.presence());
     this.sweeper =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -107,9 +112,19 @@ public final class Node implements AutoCloseable {
         ws.pongTimeout());
   }
 
-  private static Broker broker(ServerConfig config) {
-    // ServerConfig accepts only engines built here.
-    return new MemoryBroker(config.historyMetaTtl());
+  private record Engine(Broker broker, PresenceStore presence) {}
+
+  private static Engine engine(ServerConfig config) {
+    if (config.engine().equals("redis")) {
+      ServerConfig.Redis r = config.redis();
+      RedisBroker broker =
+          RedisBroker.open(
+              new RedisOptions(
+                  r.uri(), r.prefix(), r.timeout(), config.historyMetaTtl(), r.presenceTtl(), r.canaryInterval(),
+                  InstantSource.system()));
+      return new Engine(broker, new RedisPresenceStore(broker));
+    }
+    return new Engine(new MemoryBroker(config.historyMetaTtl()), new MemoryPresenceStore());
   }
 
   /** The running version, from the jar manifest ("dev" when run from classes). */

@@ -36,6 +36,13 @@ public class RecordingHandler implements BrokerHandler {
     }
   }
 
+  @Override
+  public void onInterrupted(String reason) {
+    synchronized (this) {
+      events.add("interrupted " + reason);
+    }
+  }
+
   private void enter(String channel) {
     if (!inside.add(channel)) {
       overlap = channel;

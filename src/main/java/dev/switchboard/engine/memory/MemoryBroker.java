@@ -195,6 +195,11 @@ public final class MemoryBroker implements Broker {
   }
 
   @Override
+  public Map<String, Object> stats() {
+    return Map.of("name", name(), "ready", isReady(), "streams", streamCount(), "history_entries", entryCount());
+  }
+
+  @Override
   public synchronized void close() {
     closed = true;
     if (sweeper != null) {

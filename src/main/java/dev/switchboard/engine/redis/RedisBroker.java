@@ -1,0 +1,401 @@
+package dev.switchboard.engine.redis;
+
+import dev.switchboard.engine.Broker;
+import dev.switchboard.engine.BrokerHandler;
+import dev.switchboard.engine.ClientInfo;
+import dev.switchboard.engine.HistoryQuery;
+import dev.switchboard.engine.HistoryResult;
+import dev.switchboard.engine.Publication;
+import dev.switchboard.engine.PublishOptions;
+import dev.switchboard.engine.PublishResult;
+import dev.switchboard.engine.StreamPosition;
+import dev.switchboard.protocol.ChannelName;
+import dev.switchboard.protocol.Payload;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import java.lang.System.Logger.Level;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The cluster engine: publications travel between nodes through Redis Pub/Sub, histories live in
+ * Redis Streams, positions and idempotency keys in Redis keys (see {@link Scripts}).
+ *
+ * <p>Each node subscribes on Redis only to the channels (and patterns) it has local subscribers
+ * for. Redis delivers a node's Pub/Sub messages in publish order on one connection, and the
+ * script assigns offsets in that same order, so the handler sees a channel's publications in
+ * offset order, one at a time. A publication that matches both a channel subscription and
+ * patterns reaches Redis' subscriber once per match; the node hands it to the hub once: from the
+ * channel subscription when there is one, else from the first matching pattern.
+ *
+ * <p>Losses are never silent: when the Pub/Sub link breaks, whatever was published meanwhile did
+ * not reach this node, so when it is back every local subscription is interrupted ({@link
+ * BrokerHandler#onInterrupted}) and its client recovers from history. A canary published to this
+ * node's own channel every {@code canaryInterval} proves the link end to end; while canaries do
+ * not come back, or either connection is down, the node is not ready.
+ */
+public final class RedisBroker implements Broker {
+  private static final System.Logger LOG = System.getLogger(RedisBroker.class.getName());
+
+  private final RedisLink link;
+  private final RedisOptions options;
+  private final String nodeId = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
+  private final byte[] canaryChannel;
+  private final String publishSha;
+  private final String historySha;
+
+  /** Channels and patterns the hub asked for; live once Redis confirmed the subscription. */
+  private final Set<String> wanted = ConcurrentHashMap.newKeySet();
+  private final Set<String> channelsLive = ConcurrentHashMap.newKeySet();
+  private final NavigableSet<String> patternsLive = new ConcurrentSkipListSet<>();
+
+  private final ConcurrentSkipListMap<Long, Long> canariesInFlight = new ConcurrentSkipListMap<>();
+  private final AtomicLong canarySeq = new AtomicLong();
+  private volatile long lastCanaryBack = System.nanoTime();
+  private volatile long lastCanaryMissed;
+  private volatile boolean pubsubLost;
+  private volatile BrokerHandler handler;
+  private volatile boolean closed;
+
+  private final LongAdder canariesMissed = new LongAdder();
+  private final LongAdder interruptions = new LongAdder();
+  private final LongAdder failures = new LongAdder();
+  private final LongAdder received = new LongAdder();
+
+  /** A broker on its own link; the link closes with it. */
+  public static RedisBroker open(RedisOptions options) {
+    return new RedisBroker(RedisLink.open(options));
+  }
+
+  RedisBroker(RedisLink link) {
+    this.link = link;
+    this.options = link.options;
+    this.canaryChannel = link.key("k:", nodeId);
+    this.publishSha = link.async.digest(Scripts.PUBLISH);
+    this.historySha = link.async.digest(Scripts.HISTORY);
+  }
+
+  /** The link, for a presence store on the same connections. */
+  RedisLink link() {
+    return link;
+  }
+
+  @Override
+  public synchronized void start(BrokerHandler handler) {
+    this.handler = Objects.requireNonNull(handler);
+    link.pubsub.addListener(new Deliveries());
+    link.pubsub.addListener(
+        new RedisConnectionStateListener() {
+          @Override
+          public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+            if (!closed) {
+              pubsubLost = true;
+              LOG.log(Level.WARNING, "lost the Pub/Sub link to Redis; reconnecting");
+            }
+          }
+
+          @Override
+          public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+            if (pubsubLost && !closed) {
+              pubsubLost = false;
+              interruptions.increment();
+              LOG.log(Level.WARNING, "Pub/Sub link to Redis is back: interrupting local subscriptions");
+              link.timer.execute(() -> handler.onInterrupted("the link to Redis broke; publications may have been missed"));
+            }
+          }
+        });
+    link.pubsub.async().subscribe(canaryChannel).toCompletableFuture().orTimeout(options.timeout().toMillis(), TimeUnit.MILLISECONDS).join();
+    long every = options.canaryInterval().toMillis();
+    link.timer.scheduleWithFixedDelay(this::canary, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public CompletionStage<PublishResult> publish(String channel, Payload payload, PublishOptions o) {
+    if (closed || handler == null) {
+      return CompletableFuture.failedFuture(new IllegalStateException("redis engine is not running"));
+    }
+    if (!o.keepsHistory() && o.idempotencyKey() == null) {
+      return counted(link.async.publish(link.key("c:", channel), Wire.plainPublication(payload)), "publish")
+          .thenApply(receivers -> PublishResult.ACCEPTED);
+    }
+    byte[][] keys = {
+      link.key("m:", channel),
+      link.key("s:", channel),
+      link.key("c:", channel),
+      o.idempotencyKey() == null ? new byte[0] : link.key("i:", channel + "|" + o.idempotencyKey())
+    };
+    byte[][] args = {
+      {Wire.kind(payload)},
+      Wire.body(payload),
+      ascii(o.historySize()),
+      ascii(o.keepsHistory() ? o.historyTtl().toMillis() : 0),
+      ascii(options.metaTtl().toMillis()),
+      ascii(options.clock().millis()),
+      newEpoch(),
+      ascii(PublishOptions.IDEMPOTENCY_WINDOW.toMillis())
+    };
+    return counted(this.<List<Object>>script(publishSha, Scripts.PUBLISH, keys, args), "publish")
+        .thenApply(
+            r -> {
+              PublishResult result = new PublishResult((Long) r.get(1), string(r.get(2)), false);
+              return ((Long) r.get(0)) == 1 ? result.asRepeat() : result;
+            });
+  }
+
+  @Override
+  public CompletionStage<HistoryResult> history(String channel, HistoryQuery query) {
+    if (closed) {
+      return CompletableFuture.failedFuture(new IllegalStateException("redis engine is not running"));
+    }
+    byte[][] keys = {link.key("m:", channel), link.key("s:", channel)};
+    byte[][] args = {
+      ascii(options.clock().millis()),
+      newEpoch(),
+      ascii(options.metaTtl().toMillis()),
+      ascii(query.since() == null ? -1 : query.since().offset()),
+      ascii(query.limit()),
+      ascii(query.reverse() ? 1 : 0)
+    };
+    return counted(this.<List<Object>>script(historySha, Scripts.HISTORY, keys, args), "history")
+        .thenApply(
+            r -> {
+              List<Publication> publications = new ArrayList<>((r.size() - 2) / 2);
+              String epoch = string(r.get(0));
+              for (int i = 2; i + 1 < r.size(); i += 2) {
+                byte[] d = (byte[]) r.get(i + 1);
+                publications.add(new Publication(channel, Wire.payload(d[0], d, 1), (Long) r.get(i), epoch));
+              }
+              return new HistoryResult(publications, new StreamPosition((Long) r.get(1), epoch));
+            });
+  }
+
+  @Override
+  public CompletionStage<Void> publishJoin(String channel, ClientInfo client) {
+    return counted(link.async.publish(link.key("c:", channel), Wire.presence(Wire.JOIN, client)), "join")
+        .thenApply(n -> null);
+  }
+
+  @Override
+  public CompletionStage<Void> publishLeave(String channel, ClientInfo client) {
+    return counted(link.async.publish(link.key("c:", channel), Wire.presence(Wire.LEAVE, client)), "leave")
+        .thenApply(n -> null);
+  }
+
+  @Override
+  public CompletionStage<Void> subscribe(String channel) {
+    wanted.add(channel);
+    boolean pattern = ChannelName.isPattern(channel);
+    byte[] key = link.key("c:", channel);
+    CompletionStage<Void> sent =
+        pattern ? link.pubsub.async().psubscribe(key) : link.pubsub.async().subscribe(key);
+    // Runs on the Pub/Sub connection's thread as the confirmation is read, before any message
+    // that follows it: from then on this subscription is the one that delivers.
+    return RedisLink.plain(
+        sent.thenRun(
+            () -> {
+              if (wanted.contains(channel)) {
+                (pattern ? patternsLive : channelsLive).add(channel);
+              }
+            }),
+        "subscribe");
+  }
+
+  @Override
+  public CompletionStage<Void> unsubscribe(String channel) {
+    wanted.remove(channel);
+    boolean pattern = ChannelName.isPattern(channel);
+    (pattern ? patternsLive : channelsLive).remove(channel);
+    byte[] key = link.key("c:", channel);
+    return RedisLink.plain(
+        pattern ? link.pubsub.async().punsubscribe(key) : link.pubsub.async().unsubscribe(key), "unsubscribe");
+  }
+
+  @Override
+  public boolean isReady() {
+    return !closed && handler != null && link.isOpen() && !pubsubLost && lastCanaryBack >= lastCanaryMissed;
+  }
+
+  @Override
+  public String name() {
+    return "redis";
+  }
+
+  @Override
+  public Map<String, Object> stats() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", name());
+    m.put("ready", isReady());
+    m.put("node", nodeId);
+    m.put("channels_subscribed", channelsLive.size());
+    m.put("patterns_subscribed", patternsLive.size());
+    m.put("messages_received", received.sum());
+    m.put("failures", failures.sum());
+    m.put("interruptions", interruptions.sum());
+    m.put("canaries_missed", canariesMissed.sum());
+    return m;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    link.release();
+  }
+
+  // --- canary -----------------------------------------------------------------------------------
+
+  /** Sends the next canary and counts those that did not come back in time. */
+  private void canary() {
+    if (closed) {
+      return;
+    }
+    long now = System.nanoTime();
+    long deadline = now - Math.max(TimeUnit.SECONDS.toNanos(2), 3 * options.canaryInterval().toNanos());
+    for (Map.Entry<Long, Long> e = canariesInFlight.firstEntry(); e != null && e.getValue() < deadline; e = canariesInFlight.firstEntry()) {
+      canariesInFlight.remove(e.getKey());
+      canariesMissed.increment();
+      lastCanaryMissed = now;
+      LOG.log(Level.WARNING, "canary " + e.getKey() + " did not come back through Redis Pub/Sub: node not ready");
+    }
+    long seq = canarySeq.incrementAndGet();
+    canariesInFlight.put(seq, now);
+    link.async.publish(canaryChannel, ascii(seq)); // a failure shows as a missed canary
+  }
+
+  private void canaryBack(byte[] message) {
+    long seq = Long.parseLong(new String(message, StandardCharsets.US_ASCII));
+    if (canariesInFlight.remove(seq) != null) {
+      lastCanaryBack = System.nanoTime();
+    }
+  }
+
+  // --- Pub/Sub ----------------------------------------------------------------------------------
+
+  private final class Deliveries extends RedisPubSubAdapter<byte[], byte[]> {
+    private final int prefixLength = link.key("c:", "").length;
+
+    @Override
+    public void message(byte[] redisChannel, byte[] message) {
+      if (java.util.Arrays.equals(redisChannel, canaryChannel)) {
+        canaryBack(message);
+        return;
+      }
+      String channel = channelOf(redisChannel);
+      if (channelsLive.contains(channel)) {
+        dispatch(channel, message);
+      }
+    }
+
+    @Override
+    public void message(byte[] pattern, byte[] redisChannel, byte[] message) {
+      String channel = channelOf(redisChannel);
+      if (channelsLive.contains(channel)) {
+        return; // the channel subscription delivers it
+      }
+      String p = channelOf(pattern);
+      for (String live : patternsLive) {
+        if (channel.startsWith(ChannelName.patternPrefix(live))) {
+          if (live.equals(p)) {
+            dispatch(channel, message);
+          }
+          return; // only the first matching pattern delivers
+        }
+      }
+    }
+
+    private String channelOf(byte[] redisChannel) {
+      return new String(redisChannel, prefixLength, redisChannel.length - prefixLength, StandardCharsets.UTF_8);
+    }
+
+    private void dispatch(String channel, byte[] message) {
+      received.increment();
+      try {
+        switch (message[0]) {
+          case Wire.JOIN -> handler.onJoin(channel, Wire.presence(message));
+          case Wire.LEAVE -> handler.onLeave(channel, Wire.presence(message));
+          default -> {
+            Publication p = Wire.publication(channel, message);
+            if (p == null) {
+              LOG.log(Level.WARNING, "ignored a malformed message on " + channel);
+            } else {
+              handler.onPublication(p);
+            }
+          }
+        }
+      } catch (RuntimeException e) {
+        LOG.log(Level.ERROR, "delivery of a message on " + channel + " failed", e);
+      }
+    }
+  }
+
+  // --- helpers ----------------------------------------------------------------------------------
+
+  /** Runs a script by its digest, loading it first when Redis does not know it (e.g. restarted). */
+  private <T> CompletionStage<T> script(String sha, String source, byte[][] keys, byte[][] args) {
+    CompletableFuture<T> out = new CompletableFuture<>();
+    link.async.<T>evalsha(sha, ScriptOutputType.MULTI, keys, args)
+        .whenComplete(
+            (r, failure) -> {
+              if (failure == null) {
+                out.complete(r);
+              } else if (RedisLink.rootMessage(failure).startsWith("NOSCRIPT") || failure instanceof RedisNoScriptException) {
+                link.async.<T>eval(source, ScriptOutputType.MULTI, keys, args)
+                    .whenComplete((again, f2) -> {
+                      if (f2 == null) {
+                        out.complete(again);
+                      } else {
+                        out.completeExceptionally(f2);
+                      }
+                    });
+              } else {
+                out.completeExceptionally(failure);
+              }
+            });
+    return out;
+  }
+
+  private <T> CompletionStage<T> counted(CompletionStage<T> stage, String what) {
+    return RedisLink.plain(stage, what).whenComplete((r, failure) -> {
+      if (failure != null) {
+        failures.increment();
+      }
+    });
+  }
+
+  private static byte[] newEpoch() {
+    return ascii(Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36));
+  }
+
+  private static byte[] ascii(long n) {
+    return ascii(Long.toString(n));
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static String string(Object bulk) {
+    return new String((byte[]) bulk, StandardCharsets.UTF_8);
+  }
+}

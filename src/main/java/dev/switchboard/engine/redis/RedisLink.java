@@ -1,0 +1,132 @@
+package dev.switchboard.engine.redis;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One node's connections to Redis, shared by its broker and presence store: a command connection
+ * (scripts, reads, PUBLISH) and a Pub/Sub connection, both reconnecting by themselves, plus a
+ * timer for canaries and presence refreshes. Closed when its last user releases it.
+ *
+ * <p>Reliability choices: while disconnected, commands are refused at once instead of queued,
+ * and a command whose connection broke before its answer is never sent again. A publish whose
+ * outcome is unknown therefore fails (the client may retry with an idempotency key) instead of
+ * perhaps being delivered twice, and nothing waits on a dead link for longer than the timeout.
+ */
+final class RedisLink {
+  final RedisOptions options;
+  final RedisClient client;
+  final StatefulRedisConnection<byte[], byte[]> commands;
+  final RedisAsyncCommands<byte[], byte[]> async;
+  final StatefulRedisPubSubConnection<byte[], byte[]> pubsub;
+  final ScheduledExecutorService timer;
+  private final AtomicInteger users = new AtomicInteger(1);
+
+  private RedisLink(
+      RedisOptions options,
+      RedisClient client,
+      StatefulRedisConnection<byte[], byte[]> commands,
+      StatefulRedisPubSubConnection<byte[], byte[]> pubsub) {
+    this.options = options;
+    this.client = client;
+    this.commands = commands;
+    this.async = commands.async();
+    this.pubsub = pubsub;
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "switchboard-redis");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** Connects, or fails with a {@link RedisUnavailableException} naming the URI. */
+  static RedisLink open(RedisOptions options) {
+    RedisURI uri;
+    try {
+      uri = RedisURI.create(options.uri());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("not a Redis URI: " + options.uri() + " (" + e.getMessage() + ")", e);
+    }
+    uri.setTimeout(options.timeout());
+    RedisClient client = RedisClient.create(uri);
+    client.setOptions(
+        ClientOptions.builder()
+            .autoReconnect(true)
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+            .replayFilter(command -> true)
+            .timeoutOptions(TimeoutOptions.enabled(options.timeout()))
+            .build());
+    try {
+      StatefulRedisConnection<byte[], byte[]> commands = client.connect(ByteArrayCodec.INSTANCE);
+      StatefulRedisPubSubConnection<byte[], byte[]> pubsub = client.connectPubSub(ByteArrayCodec.INSTANCE);
+      return new RedisLink(options, client, commands, pubsub);
+    } catch (RuntimeException e) {
+      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+      throw new RedisUnavailableException("cannot reach Redis at " + redacted(options.uri()) + ": " + rootMessage(e));
+    }
+  }
+
+  /** One more user; each calls {@link #release} once. */
+  RedisLink retain() {
+    users.incrementAndGet();
+    return this;
+  }
+
+  void release() {
+    if (users.decrementAndGet() == 0) {
+      timer.shutdownNow();
+      commands.close();
+      pubsub.close();
+      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+  }
+
+  boolean isOpen() {
+    return commands.isOpen() && pubsub.isOpen();
+  }
+
+  byte[] key(String kind, String name) {
+    return (options.prefix() + kind + name).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** A stage that fails with a plain message saying Redis failed, whatever Lettuce threw. */
+  static <T> CompletionStage<T> plain(CompletionStage<T> stage, String what) {
+    CompletableFuture<T> out = new CompletableFuture<>();
+    stage.whenComplete(
+        (value, failure) -> {
+          if (failure == null) {
+            out.complete(value);
+          } else {
+            out.completeExceptionally(new RedisUnavailableException(what + " on Redis failed: " + rootMessage(failure)));
+          }
+        });
+    return out;
+  }
+
+  static String rootMessage(Throwable t) {
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+  }
+
+  /** The URI without its password, for messages and logs. */
+  static String redacted(String uri) {
+    return uri.replaceAll("//[^@/]*@", "//***@");
+  }
+}

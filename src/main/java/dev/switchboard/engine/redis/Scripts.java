@@ -1,0 +1,126 @@
+package dev.switchboard.engine.redis;
+
+/**
+ * The Lua scripts that make each step on Redis atomic. Redis runs a script alone, so assigning
+ * an offset, appending to the stream and publishing happen as one step: offsets have no gaps
+ * across nodes, and a publication is in the history before any node can receive it.
+ *
+ * <p>Keys per channel {@code c}, under the configured prefix {@code P}: {@code P m:c} the
+ * position (hash: {@code e} epoch, {@code o} last offset, {@code t} history TTL in ms), {@code
+ * P s:c} the history (a stream whose entry ids are {@code <offset>-0}, fields {@code d} the kind
+ * byte and payload, {@code t} the publish time in ms), {@code P c:c} the Pub/Sub channel, {@code
+ * P i:c|key} an idempotency key.
+ *
+ * <p>Time comes from the publishing node ({@code now}), so entries expire by the nodes' clocks;
+ * keys also carry Redis expiries so that abandoned channels free themselves.
+ */
+final class Scripts {
+  private Scripts() {}
+
+  /**
+   * Frees history entries older than the cutoff. Entries are contiguous by offset (the stream is
+   * only ever trimmed from its head) and ordered by time, so a binary search over offsets finds
+   * the first one to keep in O(log n) reads.
+   */
+  private static final String TRIM =
+      """
+      local function entry_time(e) return tonumber(e[2][4]) end
+      local function entry_offset(e) return tonumber(string.match(e[1], '^(%d+)')) end
+      local function trim(stream, cutoff)
+        local head = redis.call('XRANGE', stream, '-', '+', 'COUNT', 1)
+        if #head == 0 or entry_time(head[1]) >= cutoff then return end
+        local tail = redis.call('XREVRANGE', stream, '+', '-', 'COUNT', 1)
+        if entry_time(tail[1]) < cutoff then
+          redis.call('DEL', stream)
+          return
+        end
+        local lo, hi = entry_offset(head[1]), entry_offset(tail[1])
+        while hi - lo > 1 do
+          local mid = math.floor((lo + hi) / 2)
+          local e = redis.call('XRANGE', stream, mid .. '-0', mid .. '-0')
+          if entry_time(e[1]) < cutoff then lo = mid else hi = mid end
+        end
+        redis.call('XTRIM', stream, 'MINID', hi .. '-0')
+      end
+      local function position(meta, stream, new_epoch, meta_ttl)
+        local epoch = redis.call('HGET', meta, 'e')
+        if not epoch then
+          -- No position: never published, forgotten, or lost with Redis. A new epoch tells
+          -- recovering clients that what they saw before is gone.
+          epoch = new_epoch
+          redis.call('DEL', stream)
+          redis.call('HSET', meta, 'e', epoch, 'o', 0)
+          redis.call('PEXPIRE', meta, meta_ttl)
+        end
+        return epoch
+      end
+      """;
+
+  /**
+   * Publish. KEYS: meta, stream, pubsub channel, idempotency key (or an empty string). ARGV: kind
+   * byte, payload, history size, history ttl ms, meta ttl ms, now ms, a fresh epoch, idempotency
+   * window ms. Returns {repeated (0/1), offset, epoch}.
+   */
+  static final String PUBLISH =
+      TRIM
+          + """
+          local meta, stream, chan, idem = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+          local kind, body = ARGV[1], ARGV[2]
+          local size, ttl, meta_ttl = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+          local now, new_epoch, window = tonumber(ARGV[6]), ARGV[7], tonumber(ARGV[8])
+          if idem ~= '' then
+            local prev = redis.call('GET', idem)
+            if prev then
+              local off, ep, expires = string.match(prev, '^(%d+) (%S*) (%d+)$')
+              if tonumber(expires) > now then return {1, tonumber(off), ep} end
+            end
+          end
+          local offset, epoch = 0, ''
+          if size > 0 then
+            epoch = position(meta, stream, new_epoch, meta_ttl)
+            offset = redis.call('HINCRBY', meta, 'o', 1)
+            redis.call('HSET', meta, 't', ttl)
+            redis.call('PEXPIRE', meta, meta_ttl)
+            redis.call('XADD', stream, 'MAXLEN', size, offset .. '-0', 'd', kind .. body, 't', now)
+            trim(stream, now - ttl)
+            redis.call('PEXPIRE', stream, ttl)
+          end
+          redis.call('PUBLISH', chan, kind .. offset .. ' ' .. epoch .. ' ' .. body)
+          if idem ~= '' then
+            redis.call('SET', idem, offset .. ' ' .. epoch .. ' ' .. (now + window), 'PX', window)
+          end
+          return {0, offset, epoch}
+          """;
+
+  /**
+   * History. KEYS: meta, stream. ARGV: now ms, a fresh epoch, meta ttl ms, since offset (-1 for
+   * the oldest kept), limit, reverse (0/1). Returns {epoch, offset, off1, data1, off2, data2...}.
+   */
+  static final String HISTORY =
+      TRIM
+          + """
+          local meta, stream = KEYS[1], KEYS[2]
+          local now, new_epoch, meta_ttl = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3])
+          local since, limit, reverse = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6] == '1'
+          local epoch = position(meta, stream, new_epoch, meta_ttl)
+          local offset = tonumber(redis.call('HGET', meta, 'o'))
+          local ttl = tonumber(redis.call('HGET', meta, 't') or '0')
+          if ttl > 0 then trim(stream, now - ttl) end
+          local out = {epoch, offset}
+          if limit > 0 then
+            local from = '-'
+            if since >= 0 then from = (since + 1) .. '-0' end
+            local entries
+            if reverse then
+              entries = redis.call('XREVRANGE', stream, '+', from, 'COUNT', limit)
+            else
+              entries = redis.call('XRANGE', stream, from, '+', 'COUNT', limit)
+            end
+            for _, e in ipairs(entries) do
+              out[#out + 1] = entry_offset(e)
+              out[#out + 1] = e[2][2]
+            end
+          end
+          return out
+          """;
+}

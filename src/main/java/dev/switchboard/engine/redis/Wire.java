@@ -1,0 +1,138 @@
+package dev.switchboard.engine.redis;
+
+import dev.switchboard.engine.ClientInfo;
+import dev.switchboard.engine.Publication;
+import dev.switchboard.protocol.Payload;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * What travels through Redis Pub/Sub between nodes, and how payloads sit in the history.
+ *
+ * <p>A publication: kind byte ({@code p} JSON, {@code b} binary), the offset in decimal, a space,
+ * the epoch, a space, the payload bytes. The Lua publish script writes exactly this, so a node
+ * reads publications from any node alike. A join or leave: kind byte ({@code j} / {@code l}),
+ * then the client id, user and info as length-prefixed UTF-8 strings (length -1 for none).
+ * History entries hold the kind byte and the payload.
+ */
+final class Wire {
+  static final byte JSON = 'p';
+  static final byte BINARY = 'b';
+  static final byte JOIN = 'j';
+  static final byte LEAVE = 'l';
+
+  private Wire() {}
+
+  static byte kind(Payload payload) {
+    return payload instanceof Payload.Json ? JSON : BINARY;
+  }
+
+  static byte[] body(Payload payload) {
+    return payload instanceof Payload.Json json
+        ? json.json().getBytes(StandardCharsets.UTF_8)
+        : ((Payload.Binary) payload).bytes();
+  }
+
+  /** A publication without history, as the Lua script would have written it. */
+  static byte[] plainPublication(Payload payload) {
+    byte[] body = body(payload);
+    byte[] out = new byte[body.length + 4];
+    out[0] = kind(payload);
+    out[1] = '0';
+    out[2] = ' ';
+    out[3] = ' ';
+    System.arraycopy(body, 0, out, 4, body.length);
+    return out;
+  }
+
+  /** A publication message as a node receives it, or null when it is not one. */
+  static Publication publication(String channel, byte[] m) {
+    if (m.length < 3 || (m[0] != JSON && m[0] != BINARY)) {
+      return null;
+    }
+    int first = indexOf(m, (byte) ' ', 1);
+    int second = first < 0 ? -1 : indexOf(m, (byte) ' ', first + 1);
+    if (second < 0) {
+      return null;
+    }
+    long offset = 0;
+    for (int i = 1; i < first; i++) {
+      offset = offset * 10 + (m[i] - '0');
+    }
+    String epoch = new String(m, first + 1, second - first - 1, StandardCharsets.US_ASCII);
+    return new Publication(channel, payload(m[0], m, second + 1), offset, epoch);
+  }
+
+  /** A payload from its kind byte and the bytes from {@code from} on. */
+  static Payload payload(byte kind, byte[] bytes, int from) {
+    return kind == JSON
+        ? new Payload.Json(new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8))
+        : new Payload.Binary(Arrays.copyOfRange(bytes, from, bytes.length));
+  }
+
+  static byte[] presence(byte kind, ClientInfo client) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+    out.write(kind);
+    string(out, client.client());
+    string(out, client.user());
+    string(out, client.info());
+    return out.toByteArray();
+  }
+
+  /** A join or leave message's client, or null when the message is not one. */
+  static ClientInfo presence(byte[] m) {
+    ByteBuffer in = ByteBuffer.wrap(m, 1, m.length - 1);
+    String client = string(in);
+    return new ClientInfo(client, string(in), string(in));
+  }
+
+  static byte[] clientInfo(ClientInfo client, long expiresAt) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+    out.writeBytes(ByteBuffer.allocate(8).putLong(expiresAt).array());
+    string(out, client.client());
+    string(out, client.user());
+    string(out, client.info());
+    return out.toByteArray();
+  }
+
+  static long expiresAt(byte[] entry) {
+    return ByteBuffer.wrap(entry).getLong();
+  }
+
+  static ClientInfo clientInfo(byte[] entry) {
+    ByteBuffer in = ByteBuffer.wrap(entry, 8, entry.length - 8);
+    String client = string(in);
+    return new ClientInfo(client, string(in), string(in));
+  }
+
+  private static void string(ByteArrayOutputStream out, String s) {
+    if (s == null) {
+      out.writeBytes(ByteBuffer.allocate(4).putInt(-1).array());
+      return;
+    }
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    out.writeBytes(ByteBuffer.allocate(4).putInt(b.length).array());
+    out.writeBytes(b);
+  }
+
+  private static String string(ByteBuffer in) {
+    int n = in.getInt();
+    if (n < 0) {
+      return null;
+    }
+    String s = new String(in.array(), in.position(), n, StandardCharsets.UTF_8);
+    in.position(in.position() + n);
+    return s;
+  }
+
+  private static int indexOf(byte[] a, byte b, int from) {
+    for (int i = from; i < a.length; i++) {
+      if (a[i] == b) {
+        return i;
+      }
+    }
+    return -1;
+  }
+}
