@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.standalone.StandaloneServer;
 import dev.switchboard.testing.Http;
+import dev.switchboard.testing.ClientEvents;
+import dev.switchboard.testing.ClientRecorder;
 import dev.switchboard.testing.TcpProxy;
 import dev.switchboard.testing.TestServers;
 import dev.switchboard.testing.Tokens;
@@ -26,53 +28,6 @@ class SwitchboardClientTest {
   private static final Map<String, String> HISTORY =
       Map.of("namespace.e2e.history.size", "5000", "namespace.e2e.history.ttl", "10m");
 
-  /** Records what a subscription hears. */
-  static final class Recorder implements SubscriptionListener {
-    final List<Message> messages = new CopyOnWriteArrayList<>();
-    final LinkedBlockingQueue<String> subscribed = new LinkedBlockingQueue<>();
-
-    @Override
-    public void onMessage(Message m) {
-      messages.add(m);
-    }
-
-    @Override
-    public void onSubscribed(boolean recovered, String reason) {
-      subscribed.add(recovered ? "recovered" : "lost: " + reason);
-    }
-
-    String nextSubscribed() throws InterruptedException {
-      String s = subscribed.poll(20, TimeUnit.SECONDS);
-      assertThat(s).as("a subscribe outcome within 20 s").isNotNull();
-      return s;
-    }
-  }
-
-  /** Records connection events. */
-  static final class Events implements ConnectionListener {
-    final List<String> seen = new CopyOnWriteArrayList<>();
-
-    @Override
-    public void onConnected() {
-      seen.add("connected");
-    }
-
-    @Override
-    public void onDisconnected(int code, String reason) {
-      seen.add("disconnected " + code);
-    }
-
-    @Override
-    public void onReconnecting(int attempt, Duration delay) {
-      seen.add("reconnecting " + attempt);
-    }
-
-    @Override
-    public void onClosed(int code, String reason) {
-      seen.add("closed " + code);
-    }
-  }
-
   private static void publishOverHttp(StandaloneServer server, String channel, int n) {
     assertThat(Http.postJson(server.httpUri().resolve("/api/publish"), "{\"channel\":\"" + channel + "\",\"data\":{\"n\":" + n + "}}").status())
         .isEqualTo(200);
@@ -82,8 +37,8 @@ class SwitchboardClientTest {
   void aCutConnectionIsReconnectedAndEveryMissedPublicationArrivesOnceInOrder() throws Exception {
     StandaloneServer server = TestServers.start(HISTORY);
     try (TcpProxy proxy = new TcpProxy(server.port())) {
-      Events events = new Events();
-      Recorder recorder = new Recorder();
+      ClientEvents events = new ClientEvents();
+      ClientRecorder recorder = new ClientRecorder();
       try (SwitchboardClient client =
           SwitchboardClient.builder(URI.create("ws://127.0.0.1:" + proxy.port() + "/ws"))
               .backoff(Duration.ofMillis(50), Duration.ofMillis(300))
@@ -128,7 +83,7 @@ class SwitchboardClientTest {
     Map<String, String> config = new java.util.HashMap<>(HISTORY);
     config.put("server.port", String.valueOf(port));
     StandaloneServer first = TestServers.start(config);
-    Recorder recorder = new Recorder();
+    ClientRecorder recorder = new ClientRecorder();
     try (SwitchboardClient client =
         SwitchboardClient.builder(URI.create("ws://127.0.0.1:" + port + "/ws")).backoff(Duration.ofMillis(50), Duration.ofMillis(200)).build()) {
       client.connect().get(10, TimeUnit.SECONDS);
@@ -155,7 +110,7 @@ class SwitchboardClientTest {
   void aFinalCloseCodeStopsTheClientAndRefusedOrBadTargetsFailClearly() throws Exception {
     StandaloneServer server = TestServers.start(Map.of("auth.required", "true", "auth.hmac-secret", Tokens.SECRET));
     try {
-      Events events = new Events();
+      ClientEvents events = new ClientEvents();
       SwitchboardClient client =
           SwitchboardClient.builder(server.wsUri().resolve("/ws")).token("not-a-jwt").listener(events).build();
       assertThatThrownBy(() -> client.connect().get(10, TimeUnit.SECONDS)).hasMessageContaining("4500");
@@ -186,7 +141,7 @@ class SwitchboardClientTest {
   void publishesWhileDisconnectedWaitThenFailAfterTheirTimeout() throws Exception {
     StandaloneServer server = TestServers.start(HISTORY);
     try (TcpProxy proxy = new TcpProxy(server.port())) {
-      Recorder recorder = new Recorder();
+      ClientRecorder recorder = new ClientRecorder();
       try (SwitchboardClient client =
           SwitchboardClient.builder(URI.create("ws://127.0.0.1:" + proxy.port() + "/ws"))
               .backoff(Duration.ofMillis(50), Duration.ofMillis(100))
@@ -224,8 +179,8 @@ class SwitchboardClientTest {
     StandaloneServer server = TestServers.start(HISTORY);
     try (SwitchboardClient client = SwitchboardClient.builder(server.wsUri().resolve("/ws")).build()) {
       client.connect().get(10, TimeUnit.SECONDS);
-      Recorder all = new Recorder();
-      Recorder one = new Recorder();
+      ClientRecorder all = new ClientRecorder();
+      ClientRecorder one = new ClientRecorder();
       client.subscribe("e2e:*", all);
       client.subscribe("e2e:bin", one);
       all.nextSubscribed();

@@ -16,13 +16,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class TcpProxy implements AutoCloseable {
   private final ServerSocket server;
-  private final InetSocketAddress target;
+  private final List<InetSocketAddress> targets;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile boolean refusing;
+  private volatile boolean frozen;
   private volatile boolean closed;
 
-  public TcpProxy(int targetPort) throws IOException {
-    this.target = new InetSocketAddress("127.0.0.1", targetPort);
+  /**
+   * @param targetPorts loopback ports to forward to: each connection goes to the first that
+   *     accepts it, like a load balancer failing over
+   */
+  public TcpProxy(int... targetPorts) throws IOException {
+    this.targets = java.util.Arrays.stream(targetPorts).mapToObj(p -> new InetSocketAddress("127.0.0.1", p)).toList();
     this.server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
     Thread t = new Thread(this::accept, "tcp-proxy");
     t.setDaemon(true);
@@ -45,6 +50,14 @@ public final class TcpProxy implements AutoCloseable {
     sockets.clear();
   }
 
+  /**
+   * While frozen, nothing is forwarded in either direction but every connection stays open: a
+   * network that silently stops delivering.
+   */
+  public void freeze(boolean frozen) {
+    this.frozen = frozen;
+  }
+
   /** While refusing, new connections are accepted and closed at once. */
   public void refuse(boolean refusing) {
     this.refusing = refusing;
@@ -58,8 +71,11 @@ public final class TcpProxy implements AutoCloseable {
           client.close();
           continue;
         }
-        Socket upstream = new Socket();
-        upstream.connect(target, 5000);
+        Socket upstream = connectUpstream();
+        if (upstream == null) {
+          client.close();
+          continue;
+        }
         sockets.add(client);
         sockets.add(upstream);
         pump(client, upstream);
@@ -72,6 +88,23 @@ public final class TcpProxy implements AutoCloseable {
     }
   }
 
+  private Socket connectUpstream() {
+    for (InetSocketAddress target : targets) {
+      Socket upstream = new Socket();
+      try {
+        upstream.connect(target, 5000);
+        return upstream;
+      } catch (IOException e) {
+        try {
+          upstream.close();
+        } catch (IOException ignored) {
+          // not connected
+        }
+      }
+    }
+    return null;
+  }
+
   private void pump(Socket from, Socket to) {
     Thread t =
         new Thread(
@@ -80,6 +113,9 @@ public final class TcpProxy implements AutoCloseable {
               try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buf)) >= 0) {
+                  while (frozen && !closed) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+                  }
                   out.write(buf, 0, n);
                 }
               } catch (IOException e) {

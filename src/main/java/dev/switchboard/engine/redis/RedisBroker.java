@@ -275,8 +275,10 @@ public final class RedisBroker implements Broker {
     for (Map.Entry<Long, Long> e = canariesInFlight.firstEntry(); e != null && e.getValue() < deadline; e = canariesInFlight.firstEntry()) {
       canariesInFlight.remove(e.getKey());
       canariesMissed.increment();
+      if (lastCanaryBack >= lastCanaryMissed) { // log the change, not every miss
+        LOG.log(Level.WARNING, "canary " + e.getKey() + " did not come back through Redis Pub/Sub: node not ready");
+      }
       lastCanaryMissed = now;
-      LOG.log(Level.WARNING, "canary " + e.getKey() + " did not come back through Redis Pub/Sub: node not ready");
     }
     long seq = canarySeq.incrementAndGet();
     canariesInFlight.put(seq, now);
@@ -286,6 +288,9 @@ public final class RedisBroker implements Broker {
   private void canaryBack(byte[] message) {
     long seq = Long.parseLong(new String(message, StandardCharsets.US_ASCII));
     if (canariesInFlight.remove(seq) != null) {
+      if (lastCanaryBack < lastCanaryMissed) {
+        LOG.log(Level.INFO, "canaries come back through Redis Pub/Sub again");
+      }
       lastCanaryBack = System.nanoTime();
     }
   }

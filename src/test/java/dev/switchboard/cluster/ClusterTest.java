@@ -1,0 +1,143 @@
+package dev.switchboard.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.client.Message;
+import dev.switchboard.client.SwitchboardClient;
+import dev.switchboard.standalone.StandaloneServer;
+import dev.switchboard.testing.ClientEvents;
+import dev.switchboard.testing.ClientRecorder;
+import dev.switchboard.testing.Http;
+import dev.switchboard.testing.Redis;
+import dev.switchboard.testing.TcpProxy;
+import dev.switchboard.testing.TestServers;
+import dev.switchboard.testing.WsClient;
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Two standalone nodes on the machine's Redis share channels, history and presence. */
+class ClusterTest {
+  private final String prefix = Redis.freshPrefix();
+  private StandaloneServer a;
+  private StandaloneServer b;
+
+  static Map<String, String> clusterSettings(String uri, String prefix) {
+    Map<String, String> s = new HashMap<>();
+    s.put("engine", "redis");
+    s.put("redis.uri", uri);
+    s.put("redis.prefix", prefix);
+    s.put("namespace.feed.history.size", "20000");
+    s.put("namespace.feed.history.ttl", "10m");
+    s.put("namespace.feed.presence", "true");
+    s.put("namespace.feed.join-leave", "true");
+    return s;
+  }
+
+  @BeforeEach
+  void startNodes() {
+    a = TestServers.start(clusterSettings(Redis.URI, prefix));
+    b = TestServers.start(clusterSettings(Redis.URI, prefix));
+  }
+
+  @AfterEach
+  void stopNodes() {
+    a.close();
+    b.close();
+    Redis.deleteAll(Redis.URI, prefix);
+  }
+
+  private static URI ws(StandaloneServer s) {
+    return s.wsUri().resolve("/ws");
+  }
+
+  @Test
+  void publicationsPresenceAndHistoryAreTheSameOnEveryNode() {
+    try (WsClient onA = WsClient.connect(ws(a));
+        WsClient onB = WsClient.connect(ws(b))) {
+      assertThat(onB.request("\"op\":\"subscribe\",\"channel\":\"feed:x\",\"info\":{\"name\":\"bea\"}").path("ok").asBoolean()).isTrue();
+      assertThat(onA.request("\"op\":\"subscribe\",\"channel\":\"feed:x\",\"info\":{\"name\":\"al\"}").path("ok").asBoolean()).isTrue();
+      JsonNode join = onB.nextJson(); // al joined, on the other node
+      assertThat(join.path("join").path("info").path("name").asText()).isEqualTo("al");
+
+      JsonNode published = onA.request("\"op\":\"publish\",\"channel\":\"feed:x\",\"data\":{\"from\":\"a\"}");
+      assertThat(published.path("offset").asLong()).isEqualTo(1);
+      JsonNode got = onB.nextJson();
+      assertThat(got.path("offset").asLong()).isEqualTo(1);
+      assertThat(got.path("epoch").asText()).isEqualTo(published.path("epoch").asText());
+      assertThat(got.path("data").path("from").asText()).isEqualTo("a");
+      assertThat(onA.nextJson().path("offset").asLong()).isEqualTo(1);
+
+      assertThat(Http.postJson(b.httpUri().resolve("/api/publish"), "{\"channel\":\"feed:x\",\"data\":{\"from\":\"b\"}}").status())
+          .isEqualTo(200);
+      assertThat(onA.nextJson().path("offset").asLong()).isEqualTo(2);
+      assertThat(onB.nextJson().path("offset").asLong()).isEqualTo(2);
+
+      JsonNode presenceA = Http.get(a.httpUri().resolve("/api/presence?channel=feed:x")).json();
+      JsonNode presenceB = Http.get(b.httpUri().resolve("/api/presence?channel=feed:x")).json();
+      assertThat(presenceA.path("count").asInt()).isEqualTo(2);
+      assertThat(names(presenceA)).containsExactlyInAnyOrderElementsOf(names(presenceB)).containsExactlyInAnyOrder("al", "bea");
+
+      JsonNode historyA = Http.get(a.httpUri().resolve("/api/history?channel=feed:x&limit=10")).json();
+      JsonNode historyB = Http.get(b.httpUri().resolve("/api/history?channel=feed:x&limit=10")).json();
+      assertThat(historyA).isEqualTo(historyB);
+      assertThat(historyA.path("publications")).hasSize(2);
+
+      JsonNode stats = Http.get(a.httpUri().resolve("/api/stats")).json();
+      assertThat(stats.path("engine").path("name").asText()).isEqualTo("redis");
+      assertThat(stats.path("engine").path("ready").asBoolean()).isTrue();
+      assertThat(Http.get(b.httpUri().resolve("/ready")).status()).isEqualTo(200);
+    }
+  }
+
+  private static List<String> names(JsonNode presence) {
+    return java.util.stream.StreamSupport.stream(presence.path("clients").spliterator(), false)
+        .map(c -> c.path("info").path("name").asText())
+        .toList();
+  }
+
+  @Test
+  void aClientThatLosesItsNodeRecoversOnTheOtherWithNothingLostOrRepeated() throws Exception {
+    try (TcpProxy balancer = new TcpProxy(a.port(), b.port())) {
+      ClientRecorder recorder = new ClientRecorder();
+      ClientEvents events = new ClientEvents();
+      try (SwitchboardClient client =
+          SwitchboardClient.builder(URI.create("ws://127.0.0.1:" + balancer.port() + "/ws"))
+              .backoff(Duration.ofMillis(50), Duration.ofMillis(300))
+              .listener(events)
+              .build()) {
+        client.connect().get(10, TimeUnit.SECONDS);
+        client.subscribe("feed:y", recorder);
+        assertThat(recorder.nextSubscribed()).isEqualTo("recovered");
+        assertThat(a.openConnections()).as("the balancer sent the client to node A").isEqualTo(1);
+
+        int total = 1_000;
+        Thread publisher = new Thread(() -> {
+          for (int n = 1; n <= total; n++) {
+            assertThat(Http.postJson(b.httpUri().resolve("/api/publish"), "{\"channel\":\"feed:y\",\"data\":" + n + "}").status())
+                .isEqualTo(200);
+          }
+        });
+        publisher.start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> recorder.messages.size() >= 200);
+        a.close(); // node A goes away; the balancer sends the reconnect to B
+        assertThat(recorder.nextSubscribed()).isEqualTo("recovered");
+        publisher.join(60_000);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> recorder.messages.size() >= total);
+        List<Long> offsets = recorder.messages.stream().map(Message::offset).toList();
+        assertThat(offsets).isEqualTo(LongStream.rangeClosed(1, total).boxed().toList());
+        assertThat(events.seen).contains("disconnected 1001");
+      }
+    }
+  }
+}
