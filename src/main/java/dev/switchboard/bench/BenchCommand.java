@@ -92,10 +92,12 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--drain", defaultValue = "5", description = "Seconds to wait for late deliveries.") int drain;
     @Option(names = "--channel", defaultValue = "bench") String channel;
     @Option(names = "--coalesce-us", defaultValue = "0", description = "Pause (µs) after a busy reactor turn so reads gather more frames; adds up to that much latency.") int coalesceUs;
+    @Option(names = "--pub-url", description = "Publishers connect here instead (another node of a cluster). Default: --url") String pubUrl;
 
     @Override
     public Integer call() {
-      return emit(common, () -> new FanoutBench(new FanoutBench.Options(common.target(), channel, subs, pubs, payload,
+      Target pubTarget = pubUrl == null ? common.target() : Target.of(pubUrl, common.srcAddrs, Dialect.parse(common.dialect), common.origin);
+      return emit(common, () -> new FanoutBench(new FanoutBench.Options(common.target(), pubTarget, channel, subs, pubs, payload,
           window, rate, warmup, duration, drain, common.threads, common.serverPid, common.label, common.quiet, coalesceUs), System.err).run());
     }
   }

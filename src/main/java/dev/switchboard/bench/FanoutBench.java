@@ -25,10 +25,13 @@ import org.HdrHistogram.Histogram;
  */
 final class FanoutBench {
   /**
+   * @param pubTarget where publishers connect: the subscribers' server, or another node of the
+   *     same cluster (fan-out through the cluster engine)
    * @param rate publications per second over all publishers; 0 means as fast as the window allows
    */
   record Options(
       Target target,
+      Target pubTarget,
       String channel,
       int subs,
       int pubs,
@@ -125,7 +128,7 @@ final class FanoutBench {
       Subscriber s = new Subscriber(i, r, latency[i % reactors.length]);
       subscribers.add(s);
       int index = i;
-      r.execute(() -> open(r, index, o.target().dialect().subPath, s));
+      r.execute(() -> open(r, o.target(), index, o.target().dialect().subPath, s));
       if (i % 256 == 255) {
         awaitAtLeast(readySubs, i + 1 - 512, progress, "connect");
       }
@@ -138,14 +141,14 @@ final class FanoutBench {
       Reactor r = reactors[p % reactors.length];
       Publisher pub = new Publisher(p, r);
       publishers.add(pub);
-      r.execute(() -> open(r, o.subs() + pub.index, o.target().dialect().pubPath, pub));
+      r.execute(() -> open(r, o.pubTarget(), o.subs() + pub.index, o.target().dialect().pubPath, pub));
     }
     long deadline = System.nanoTime() + 20_000_000_000L;
     while (publishers.stream().anyMatch(p -> !p.ready) && System.nanoTime() < deadline) {
       Thread.sleep(10); // waiting for other threads' sockets; no test, a tool's poll
     }
     if (publishers.stream().anyMatch(p -> !p.ready)) {
-      throw new IllegalStateException("publishers could not connect to " + o.target().server());
+      throw new IllegalStateException("publishers could not connect to " + o.pubTarget().server());
     }
   }
 
@@ -163,9 +166,9 @@ final class FanoutBench {
     }
   }
 
-  private void open(Reactor r, int index, String path, WsConn.Listener l) {
+  private void open(Reactor r, Target target, int index, String path, WsConn.Listener l) {
     try {
-      r.connect(o.target().server(), o.target().local(index), path, o.target().origin(), l);
+      r.connect(target.server(), target.local(index), path, target.origin(), l);
     } catch (IOException e) {
       closedSubs.increment();
       err.printf("%nconnect failed: %s%n", e);

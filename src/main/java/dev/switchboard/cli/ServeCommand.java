@@ -1,6 +1,7 @@
 package dev.switchboard.cli;
 
 import dev.switchboard.config.ConfigException;
+import dev.switchboard.engine.redis.RedisUnavailableException;
 import dev.switchboard.config.ServerConfig;
 import dev.switchboard.config.Settings;
 import dev.switchboard.server.Node;
@@ -53,6 +54,9 @@ final class ServeCommand implements Callable<Integer> {
       return ExitCodes.UNAVAILABLE;
     } catch (IOException e) {
       err.println("switchboard: cannot start: " + e.getMessage());
+      return ExitCodes.UNAVAILABLE;
+    } catch (RedisUnavailableException e) {
+      err.println("switchboard: " + e.getMessage());
       return ExitCodes.UNAVAILABLE;
     } catch (ConfigException e) {
       err.println("switchboard: " + e.getMessage());
