@@ -8,7 +8,6 @@ import dev.switchboard.testing.Http;
 import dev.switchboard.testing.Redis;
 import dev.switchboard.testing.TestServers;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -23,6 +22,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -71,12 +72,8 @@ class ClusterNodeKillTest {
     Redis.deleteAll(Redis.URI, prefix);
   }
 
-  /** Node A in its own JVM, so that it can really be killed. */
+  /** Node A in its own JVM, so that it can really be killed; on a port it picks itself. */
   private URI startNodeA(Path log) throws IOException {
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx512m");
@@ -87,9 +84,19 @@ class ClusterNodeKillTest {
     command.add("-Dswitchboard.ws.rate.bytes=0");
     command.add("dev.switchboard.cli.Main");
     command.add("--host=127.0.0.1");
-    command.add("--port=" + port);
+    command.add("--port=0");
     nodeA = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    URI http = URI.create("http://127.0.0.1:" + port);
+    Pattern listening = Pattern.compile("listening on (http://127\\.0\\.0\\.1:\\d+)");
+    String[] found = new String[1];
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      Matcher m = listening.matcher(Files.readString(log));
+      if (m.find()) {
+        found[0] = m.group(1);
+      }
+      return found[0] != null || !nodeA.isAlive();
+    });
+    assertThat(found[0]).as("node A started: " + Files.readString(log)).isNotNull();
+    URI http = URI.create(found[0]);
     await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
         .until(() -> Http.get(http.resolve("/ready")).status() == 200);
     return http;
