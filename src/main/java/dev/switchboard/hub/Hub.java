@@ -47,6 +47,8 @@ public final class Hub implements AutoCloseable {
   private final HubOptions options;
   private final Broker broker;
   private final PresenceStore presence;
+  /** The broker subscription of each channel and pattern key with local subscribers. */
+  private final Map<String, CompletionStage<Void>> brokerSubscriptions = new ConcurrentHashMap<>();
   private final FanOut fanOut;
   private final HubMetrics metrics = new HubMetrics();
   private final CommandDecoder decoder = new CommandDecoder();
@@ -289,6 +291,7 @@ public final class Hub implements AutoCloseable {
   CompletionStage<Void> addSubscriber(Subscription sub) {
     CompletionStage<Void>[] brokerCall = newStageHolder();
     Map<String, Set<Subscription>> registry = sub.pattern ? patterns : channels;
+    String stageKey = (sub.pattern ? "pattern " : "channel ") + key(sub);
     registry.compute(
         key(sub),
         (name, set) -> {
@@ -296,6 +299,11 @@ public final class Hub implements AutoCloseable {
             set = ConcurrentHashMap.newKeySet();
             // Inside compute so that broker subscribe/unsubscribe calls for a channel are ordered.
             brokerCall[0] = broker.subscribe(sub.channel);
+            brokerSubscriptions.put(stageKey, brokerCall[0]);
+          } else {
+            // Whoever joins while the broker subscription is still pending waits for it too, and
+            // fails with it: nobody is told "subscribed" for a channel the broker refused.
+            brokerCall[0] = brokerSubscriptions.get(stageKey);
           }
           set.add(sub);
           return set;
@@ -312,6 +320,7 @@ public final class Hub implements AutoCloseable {
           if (!set.isEmpty()) {
             return set;
           }
+          brokerSubscriptions.remove((sub.pattern ? "pattern " : "channel ") + name);
           broker.unsubscribe(sub.channel)
               .exceptionally(
                   failure -> {

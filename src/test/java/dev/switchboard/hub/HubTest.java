@@ -261,4 +261,30 @@ class HubTest {
     assertThat(hub.channelCount()).isZero();
     assertThat(hub.metrics().errors(ErrorCode.UNAVAILABLE)).isEqualTo(2);
   }
+
+  @Test
+  void whoeverSubscribesWhileTheBrokerSubscriptionIsPendingSharesItsOutcome() {
+    java.util.concurrent.CompletableFuture<Void> pending = new java.util.concurrent.CompletableFuture<>();
+    MemoryBroker memory = new MemoryBroker(new ManualClock(), Duration.ofHours(1), false);
+    dev.switchboard.engine.Broker slow =
+        new dev.switchboard.testing.ForwardingBroker(memory) {
+          @Override
+          public java.util.concurrent.CompletionStage<Void> subscribe(String channel) {
+            return pending;
+          }
+        };
+    hub.close();
+    hub = Hub.start(HubOptions.defaults(), slow, new MemoryPresenceStore());
+    Client first = connect();
+    Client second = connect();
+    first.send("{\"id\":1,\"op\":\"subscribe\",\"channel\":\"a\"}");
+    second.send("{\"id\":2,\"op\":\"subscribe\",\"channel\":\"a\"}");
+    assertThat(first.texts()).isEmpty();
+    assertThat(second.texts()).as("not told subscribed before the broker is").isEmpty();
+
+    pending.completeExceptionally(new IllegalStateException("Redis refused"));
+    assertThat(first.last()).startsWith("{\"id\":1,\"error\":{\"code\":109,");
+    assertThat(second.last()).startsWith("{\"id\":2,\"error\":{\"code\":109,");
+    assertThat(hub.channelCount()).isZero();
+  }
 }
