@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.engine.Broker;
-import dev.switchboard.engine.BrokerHandler;
-import dev.switchboard.engine.ClientInfo;
 import dev.switchboard.engine.HistoryQuery;
 import dev.switchboard.engine.HistoryResult;
-import dev.switchboard.engine.PublishOptions;
-import dev.switchboard.engine.PublishResult;
 import dev.switchboard.engine.memory.MemoryBroker;
 import dev.switchboard.protocol.Payload;
+import dev.switchboard.testing.ForwardingBroker;
 import dev.switchboard.testing.ManualClock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -188,12 +185,13 @@ class RecoveryTest {
   }
 
   /** A broker whose history reads can be held back, to stage the race with live deliveries. */
-  static final class HeldHistoryBroker implements Broker {
+  static final class HeldHistoryBroker extends ForwardingBroker {
     private final Broker delegate;
     private final List<Runnable> held = new ArrayList<>();
     private boolean holding;
 
     HeldHistoryBroker(Broker delegate) {
+      super(delegate);
       this.delegate = delegate;
     }
 
@@ -225,48 +223,8 @@ class RecoveryTest {
     }
 
     @Override
-    public void start(BrokerHandler handler) {
-      delegate.start(handler);
-    }
-
-    @Override
-    public CompletionStage<PublishResult> publish(String channel, Payload payload, PublishOptions options) {
-      return delegate.publish(channel, payload, options);
-    }
-
-    @Override
-    public CompletionStage<Void> publishJoin(String channel, ClientInfo client) {
-      return delegate.publishJoin(channel, client);
-    }
-
-    @Override
-    public CompletionStage<Void> publishLeave(String channel, ClientInfo client) {
-      return delegate.publishLeave(channel, client);
-    }
-
-    @Override
-    public CompletionStage<Void> subscribe(String channel) {
-      return delegate.subscribe(channel);
-    }
-
-    @Override
-    public CompletionStage<Void> unsubscribe(String channel) {
-      return delegate.unsubscribe(channel);
-    }
-
-    @Override
-    public boolean isReady() {
-      return delegate.isReady();
-    }
-
-    @Override
     public String name() {
       return "held-" + delegate.name();
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
     }
   }
 }
