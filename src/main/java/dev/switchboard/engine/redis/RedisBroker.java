@@ -13,7 +13,6 @@ import dev.switchboard.protocol.ChannelName;
 import dev.switchboard.protocol.Payload;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisConnectionStateListener;
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import java.lang.System.Logger.Level;
@@ -29,11 +28,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -59,7 +55,7 @@ public final class RedisBroker implements Broker {
   private final RedisLink link;
   private final RedisOptions options;
   private final String nodeId = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
-  private final byte[] canaryChannel;
+  private final Canary canary;
   private final String publishSha;
   private final String historySha;
 
@@ -68,15 +64,10 @@ public final class RedisBroker implements Broker {
   private final Set<String> channelsLive = ConcurrentHashMap.newKeySet();
   private final NavigableSet<String> patternsLive = new ConcurrentSkipListSet<>();
 
-  private final ConcurrentSkipListMap<Long, Long> canariesInFlight = new ConcurrentSkipListMap<>();
-  private final AtomicLong canarySeq = new AtomicLong();
-  private volatile long lastCanaryBack = System.nanoTime();
-  private volatile long lastCanaryMissed;
   private volatile boolean pubsubLost;
   private volatile BrokerHandler handler;
   private volatile boolean closed;
 
-  private final LongAdder canariesMissed = new LongAdder();
   private final LongAdder interruptions = new LongAdder();
   private final LongAdder failures = new LongAdder();
   private final LongAdder received = new LongAdder();
@@ -89,7 +80,7 @@ public final class RedisBroker implements Broker {
   RedisBroker(RedisLink link) {
     this.link = link;
     this.options = link.options;
-    this.canaryChannel = link.key("k:", nodeId);
+    this.canary = new Canary(link, link.key("k:", nodeId));
     this.publishSha = link.async.digest(Scripts.PUBLISH);
     this.historySha = link.async.digest(Scripts.HISTORY);
   }
@@ -123,9 +114,7 @@ public final class RedisBroker implements Broker {
             }
           }
         });
-    link.pubsub.async().subscribe(canaryChannel).toCompletableFuture().orTimeout(options.timeout().toMillis(), TimeUnit.MILLISECONDS).join();
-    long every = options.canaryInterval().toMillis();
-    link.timer.scheduleWithFixedDelay(this::canary, every, every, TimeUnit.MILLISECONDS);
+    canary.start();
   }
 
   @Override
@@ -231,7 +220,7 @@ public final class RedisBroker implements Broker {
 
   @Override
   public boolean isReady() {
-    return !closed && handler != null && link.isOpen() && !pubsubLost && lastCanaryBack >= lastCanaryMissed;
+    return !closed && handler != null && link.isOpen() && !pubsubLost && canary.healthy();
   }
 
   @Override
@@ -250,7 +239,7 @@ public final class RedisBroker implements Broker {
     m.put("messages_received", received.sum());
     m.put("failures", failures.sum());
     m.put("interruptions", interruptions.sum());
-    m.put("canaries_missed", canariesMissed.sum());
+    m.put("canaries_missed", canary.missed());
     return m;
   }
 
@@ -263,38 +252,6 @@ public final class RedisBroker implements Broker {
     link.release();
   }
 
-  // --- canary -----------------------------------------------------------------------------------
-
-  /** Sends the next canary and counts those that did not come back in time. */
-  private void canary() {
-    if (closed) {
-      return;
-    }
-    long now = System.nanoTime();
-    long deadline = now - Math.max(TimeUnit.SECONDS.toNanos(2), 3 * options.canaryInterval().toNanos());
-    for (Map.Entry<Long, Long> e = canariesInFlight.firstEntry(); e != null && e.getValue() < deadline; e = canariesInFlight.firstEntry()) {
-      canariesInFlight.remove(e.getKey());
-      canariesMissed.increment();
-      if (lastCanaryBack >= lastCanaryMissed) { // log the change, not every miss
-        LOG.log(Level.WARNING, "canary " + e.getKey() + " did not come back through Redis Pub/Sub: node not ready");
-      }
-      lastCanaryMissed = now;
-    }
-    long seq = canarySeq.incrementAndGet();
-    canariesInFlight.put(seq, now);
-    link.async.publish(canaryChannel, ascii(seq)); // a failure shows as a missed canary
-  }
-
-  private void canaryBack(byte[] message) {
-    long seq = Long.parseLong(new String(message, StandardCharsets.US_ASCII));
-    if (canariesInFlight.remove(seq) != null) {
-      if (lastCanaryBack < lastCanaryMissed) {
-        LOG.log(Level.INFO, "canaries come back through Redis Pub/Sub again");
-      }
-      lastCanaryBack = System.nanoTime();
-    }
-  }
-
   // --- Pub/Sub ----------------------------------------------------------------------------------
 
   private final class Deliveries extends RedisPubSubAdapter<byte[], byte[]> {
@@ -302,8 +259,7 @@ public final class RedisBroker implements Broker {
 
     @Override
     public void message(byte[] redisChannel, byte[] message) {
-      if (java.util.Arrays.equals(redisChannel, canaryChannel)) {
-        canaryBack(message);
+      if (canary.take(redisChannel, message)) {
         return;
       }
       String channel = channelOf(redisChannel);
@@ -364,7 +320,7 @@ public final class RedisBroker implements Broker {
             (r, failure) -> {
               if (failure == null) {
                 out.complete(r);
-              } else if (RedisLink.rootMessage(failure).startsWith("NOSCRIPT") || failure instanceof RedisNoScriptException) {
+              } else if (RedisLink.rootMessage(failure).startsWith("NOSCRIPT")) {
                 link.async.<T>eval(source, ScriptOutputType.MULTI, keys, args)
                     .whenComplete((again, f2) -> {
                       if (f2 == null) {
