@@ -1,18 +1,41 @@
 package dev.switchboard;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** The package list is the architecture; these rules keep it true. */
+/**
+ * The package list is the architecture; these rules keep it true. Each ArchUnit {@code check}
+ * fails the test with the list of offending dependencies.
+ */
 class ArchitectureTest {
   private static final JavaClasses MAIN =
       new ClassFileImporter()
           .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
           .importPackages("dev.switchboard");
+
+  @Test
+  void theRulesSeeTheWholeCodeBase() {
+    // A rule over an empty import passes vacuously: make sure every layer was imported.
+    for (String pkg : java.util.List.of("protocol", "hub", "engine.memory", "engine.redis", "server", "standalone", "client", "http")) {
+      assertThat(MAIN.containPackage("dev.switchboard." + pkg)).as(pkg).isTrue();
+    }
+  }
+
+  @Test
+  void onlyTheRedisEngineUsesLettuce() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.switchboard.engine.redis..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.lettuce..", "io.netty..", "reactor..")
+        .check(MAIN);
+  }
 
   @Test
   void theCoreImportsNoJakarta() {

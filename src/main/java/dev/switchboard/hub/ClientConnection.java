@@ -29,6 +29,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * for a connection (Jakarta WebSocket guarantees that per session) and {@link #onClosed} once.
  * Deliveries from publishers on other threads go through the thread-safe {@link Subscription} and
  * {@link Outbox}; engine results complete on engine threads.
+ *
+ * <p>Over 400 lines because it is the one place each protocol command meets the connection's
+ * state (identity, subscriptions, rate, liveness); each command is a short method, and moving
+ * them out would hand that state to several classes that all mutate it.
  */
 public final class ClientConnection {
   private static final System.Logger LOG = System.getLogger(ClientConnection.class.getName());

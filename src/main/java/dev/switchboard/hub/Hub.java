@@ -40,6 +40,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * keep up is closed by its own outbox, never waited for.
  *
  * <p>Thread-safe. Built once at start-up and handed to the transport adapter; no static state.
+ *
+ * <p>Over 400 lines because the registries and the broker handler that fans out of them belong
+ * together: the handler reads the registries under the same ordering rules that {@link
+ * #addSubscriber} and {@link #removeSubscriber} keep, and splitting them would expose both.
  */
 public final class Hub implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Hub.class.getName());
