@@ -49,12 +49,9 @@ class ClusterNodeKillTest {
   private StandaloneServer nodeB;
 
   private Map<String, String> settings() {
-    Map<String, String> s = new java.util.HashMap<>();
-    s.put("engine", "redis");
-    s.put("redis.uri", Redis.URI);
-    s.put("redis.prefix", prefix);
-    s.put("namespace.feed.history.size", "20000");
-    s.put("namespace.feed.history.ttl", "10m");
+    Map<String, String> s = Redis.clusterSettings(Redis.URI, prefix);
+    s.put("namespace.feed.presence", "false"); // publications only: a thousand joins are not the point
+    s.put("namespace.feed.join-leave", "false");
     s.put("limits.connect-rate", "100000");
     s.put("outbox.max-bytes", "64MiB");
     return s;

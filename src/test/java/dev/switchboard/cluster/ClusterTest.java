@@ -16,7 +16,6 @@ import dev.switchboard.testing.TestServers;
 import dev.switchboard.testing.WsClient;
 import java.net.URI;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -31,22 +30,10 @@ class ClusterTest {
   private StandaloneServer a;
   private StandaloneServer b;
 
-  static Map<String, String> clusterSettings(String uri, String prefix) {
-    Map<String, String> s = new HashMap<>();
-    s.put("engine", "redis");
-    s.put("redis.uri", uri);
-    s.put("redis.prefix", prefix);
-    s.put("namespace.feed.history.size", "20000");
-    s.put("namespace.feed.history.ttl", "10m");
-    s.put("namespace.feed.presence", "true");
-    s.put("namespace.feed.join-leave", "true");
-    return s;
-  }
-
   @BeforeEach
   void startNodes() {
-    a = TestServers.start(clusterSettings(Redis.URI, prefix));
-    b = TestServers.start(clusterSettings(Redis.URI, prefix));
+    a = TestServers.start(Redis.clusterSettings(Redis.URI, prefix));
+    b = TestServers.start(Redis.clusterSettings(Redis.URI, prefix));
   }
 
   @AfterEach

@@ -41,7 +41,7 @@ class RedisFailureTest {
   }
 
   private static StandaloneServer node(String uri) {
-    Map<String, String> settings = ClusterTest.clusterSettings(uri, "fail:");
+    Map<String, String> settings = Redis.clusterSettings(uri, "fail:");
     settings.put("redis.timeout", "1s");
     settings.put("redis.canary-interval", "200ms");
     return TestServers.start(settings);

@@ -9,6 +9,8 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -29,6 +31,22 @@ public final class Redis {
   public static RedisOptions options(String uri, String prefix, InstantSource clock) {
     return new RedisOptions(
         uri, prefix, Duration.ofSeconds(5), Duration.ofHours(1), Duration.ofSeconds(30), Duration.ofMillis(500), clock);
+  }
+
+  /**
+   * Settings for a node of a test cluster: the Redis engine under {@code prefix}, and a {@code
+   * feed} namespace with history, presence and join/leave.
+   */
+  public static Map<String, String> clusterSettings(String uri, String prefix) {
+    Map<String, String> s = new HashMap<>();
+    s.put("engine", "redis");
+    s.put("redis.uri", uri);
+    s.put("redis.prefix", prefix);
+    s.put("namespace.feed.history.size", "20000");
+    s.put("namespace.feed.history.ttl", "10m");
+    s.put("namespace.feed.presence", "true");
+    s.put("namespace.feed.join-leave", "true");
+    return s;
   }
 
   /** Runs {@code f} with plain synchronous commands on {@code uri}. */

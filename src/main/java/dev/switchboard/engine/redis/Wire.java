@@ -75,25 +75,20 @@ final class Wire {
   static byte[] presence(byte kind, ClientInfo client) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(64);
     out.write(kind);
-    string(out, client.client());
-    string(out, client.user());
-    string(out, client.info());
+    write(out, client);
     return out.toByteArray();
   }
 
-  /** A join or leave message's client, or null when the message is not one. */
+  /** A join or leave message's client. */
   static ClientInfo presence(byte[] m) {
-    ByteBuffer in = ByteBuffer.wrap(m, 1, m.length - 1);
-    String client = string(in);
-    return new ClientInfo(client, string(in), string(in));
+    return read(ByteBuffer.wrap(m, 1, m.length - 1));
   }
 
+  /** A presence entry: the time it expires (epoch ms), then the client. */
   static byte[] clientInfo(ClientInfo client, long expiresAt) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(64);
     out.writeBytes(ByteBuffer.allocate(8).putLong(expiresAt).array());
-    string(out, client.client());
-    string(out, client.user());
-    string(out, client.info());
+    write(out, client);
     return out.toByteArray();
   }
 
@@ -102,9 +97,19 @@ final class Wire {
   }
 
   static ClientInfo clientInfo(byte[] entry) {
-    ByteBuffer in = ByteBuffer.wrap(entry, 8, entry.length - 8);
+    return read(ByteBuffer.wrap(entry, 8, entry.length - 8));
+  }
+
+  private static void write(ByteArrayOutputStream out, ClientInfo client) {
+    string(out, client.client());
+    string(out, client.user());
+    string(out, client.info());
+  }
+
+  private static ClientInfo read(ByteBuffer in) {
     String client = string(in);
-    return new ClientInfo(client, string(in), string(in));
+    String user = string(in);
+    return new ClientInfo(client, user, string(in));
   }
 
   private static void string(ByteArrayOutputStream out, String s) {
