@@ -22,10 +22,18 @@ final class FanOut implements AutoCloseable {
    */
   static final int MAX_TASKS_PER_ROUND = 256;
 
+  /**
+   * Bytes (per subscriber) a lane queues before flushing even if more tasks are queued: a lane
+   * that fell behind must not pile megabytes into each outbox before offering any of it to the
+   * sockets. Four maximum batches of the standalone transport; small publications never reach it.
+   */
+  static final int MAX_BYTES_PER_ROUND = 256 * 1024;
+
   /** Work for a lane: delivers into outboxes and reports the connections it queued frames for. */
   @FunctionalInterface
   interface Task {
-    void run(List<ClientConnection> touched);
+    /** @return the bytes queued for each subscriber (the frame's size), 0 if nothing was */
+    int run(List<ClientConnection> touched);
   }
 
   private final Lane[] lanes;
@@ -94,10 +102,11 @@ final class FanOut implements AutoCloseable {
     public void run() {
       while (running) {
         int done = 0;
+        long bytes = 0;
         Task t;
-        while (done < MAX_TASKS_PER_ROUND && (t = queue.poll()) != null) {
+        while (done < MAX_TASKS_PER_ROUND && bytes < MAX_BYTES_PER_ROUND && (t = queue.poll()) != null) {
           try {
-            t.run(touched);
+            bytes += t.run(touched);
           } catch (RuntimeException e) {
             System.getLogger(FanOut.class.getName())
                 .log(System.Logger.Level.ERROR, "fan-out task failed", e);

@@ -204,6 +204,7 @@ public final class Hub implements AutoCloseable {
                 deliver(fresh, 0, frame, null, touched);
               }
             }
+            return frame == null ? 0 : frame.size();
           });
     }
 
@@ -240,7 +241,9 @@ public final class Hub implements AutoCloseable {
             if (subs != null && !subs.isEmpty()) {
               OutFrame frame = new OutFrame.Text(Frames.presenceEvent(channel, event, Replies.client(client)));
               deliver(subs, 0, frame, client.client(), touched); // nobody is told of their own join
+              return frame.size();
             }
+            return 0;
           });
     }
 

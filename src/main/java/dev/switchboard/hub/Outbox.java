@@ -6,8 +6,19 @@ import java.util.function.Consumer;
 /**
  * A connection's bounded queue of outgoing frames with at most one send in flight.
  *
- * <p>{@link #offer} never blocks: when the queued bytes would pass the limit it returns
- * {@link Offer#OVERFLOW} and the caller closes the connection as a slow consumer. The next frame is
+ * <p>{@link #offer} never blocks. A connection is slow when its socket does not drain, not when
+ * the server is behind: {@link #offer} returns {@link Offer#OVERFLOW} (and the caller closes the
+ * connection as a slow consumer) only while a send waits at the transport (the kernel or the
+ * container has not taken it), and only when either
+ *
+ * <ul>
+ *   <li>more than the limit was queued since the socket last took a send: it stopped reading; or
+ *   <li>more than {@link #BACKLOG_FACTOR} times the limit waits in all: it reads, but for a long
+ *       time more slowly than its channels publish.
+ * </ul>
+ *
+ * Bytes that wait only because the server has not flushed yet (a fan-out lane behind on a busy
+ * machine, the burst that follows) never make a client whose socket drains slow. The next frame is
  * sent from the previous send's completion. A completion that runs inline (inside {@link
  * Transport#send}) does not recurse: it only marks itself done and the sending loop goes on, so a
  * fast socket cannot grow the stack.
@@ -34,11 +45,20 @@ public final class Outbox {
   private final java.util.concurrent.atomic.AtomicBoolean flushScheduled =
       new java.util.concurrent.atomic.AtomicBoolean();
 
+  /**
+   * How many times the limit may wait in all while the socket keeps taking sends. Large enough
+   * that a healthy reader absorbs the burst after a server-side stall of several seconds at full
+   * rate; small enough that a reader slower than its channels is still cut long before memory is.
+   */
+  static final int BACKLOG_FACTOR = 4;
+
   /** Marks an exempt frame in the queue; plain frames are queued as themselves. */
   private record Exempt(OutFrame frame) {}
 
   private final Transport transport;
   private final long maxBytes;
+  /** {@link #BACKLOG_FACTOR} times {@code maxBytes}, saturated. */
+  private final long maxBacklog;
   private final Consumer<Throwable> onSendFailure;
 
   private final Object lock = new Object();
@@ -60,6 +80,13 @@ public final class Outbox {
   private boolean inSend;
   /** The current send completed while {@code inSend}. Guarded by {@code lock}. */
   private boolean completedInline;
+  /**
+   * A send was handed to the transport, returned without completing and has not completed since:
+   * the socket is not draining. Only then can the outbox overflow. Guarded by {@code lock}.
+   */
+  private boolean awaitingTransport;
+  /** Non-exempt bytes queued since a send last completed. Guarded by {@code lock}. */
+  private long sinceProgress;
   /** Guarded by {@code lock}. */
   private boolean closed;
 
@@ -72,6 +99,7 @@ public final class Outbox {
   public Outbox(Transport transport, long maxBytes, Consumer<Throwable> onSendFailure) {
     this.transport = transport;
     this.maxBytes = maxBytes;
+    this.maxBacklog = maxBytes > Long.MAX_VALUE / BACKLOG_FACTOR ? Long.MAX_VALUE : maxBytes * BACKLOG_FACTOR;
     this.onSendFailure = onSendFailure;
   }
 
@@ -94,17 +122,27 @@ public final class Outbox {
       if (closed) {
         return Offer.CLOSED;
       }
-      long counted = bytes - exemptBytes;
-      if (!exempt && counted > 0 && counted + frame.size() > maxBytes) {
+      if (!exempt && awaitingTransport && stalledPast(frame.size())) {
         return Offer.OVERFLOW;
       }
       queue.add(exempt ? new Exempt(frame) : frame);
       bytes += frame.size();
       if (exempt) {
         exemptBytes += frame.size();
+      } else {
+        sinceProgress += frame.size();
       }
       return Offer.QUEUED;
     }
+  }
+
+  /**
+   * Whether one more frame of {@code size} would pass a limit; see the class comment. A lone frame
+   * larger than the limit is still accepted into an empty outbox. Guarded by {@code lock}.
+   */
+  private boolean stalledPast(int size) {
+    long counted = bytes - exemptBytes;
+    return counted > 0 && (sinceProgress + size > maxBytes || counted + size > maxBacklog);
   }
 
   /**
@@ -145,6 +183,13 @@ public final class Outbox {
       }
       closed = true;
       return dropQueued();
+    }
+  }
+
+  /** Whether a send is waiting at the transport: the socket is not draining right now. */
+  public boolean awaitingTransport() {
+    synchronized (lock) {
+      return awaitingTransport;
     }
   }
 
@@ -213,6 +258,7 @@ public final class Outbox {
       synchronized (lock) {
         inSend = false;
         if (!completedInline) {
+          awaitingTransport = true;
           return; // the completion will continue the loop
         }
       }
@@ -235,6 +281,8 @@ public final class Outbox {
       exemptBytes -= inFlightExempt;
       inFlightBytes = 0;
       inFlightExempt = 0;
+      awaitingTransport = false;
+      sinceProgress = 0;
       if (failure != null && !closed) {
         closed = true;
         dropQueued();

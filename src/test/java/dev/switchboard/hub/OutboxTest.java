@@ -103,4 +103,56 @@ class OutboxTest {
     assertThat(outbox.queuedBytes()).isZero();
     assertThat(t.sent()).hasSize(1);
   }
+
+  @Test
+  void bytesWaitingForTheServersOwnFlushNeverMakeAClientWhoseSocketDrainsSlow() {
+    FakeTransport t = FakeTransport.auto();
+    Outbox outbox = new Outbox(t, 100, f -> {});
+
+    // A lane that fell behind queues far past the limit before it flushes: nothing is refused,
+    // because no send is waiting at the socket.
+    for (int i = 0; i < 10; i++) {
+      assertThat(outbox.enqueue(frame(60), false)).isEqualTo(Outbox.Offer.QUEUED);
+    }
+    assertThat(outbox.awaitingTransport()).isFalse();
+    outbox.flush();
+
+    assertThat(t.sent()).hasSize(10);
+    assertThat(outbox.queuedBytes()).isZero();
+  }
+
+  @Test
+  void aSocketThatStopsTakingSendsOverflowsOnceTheLimitIsQueuedBehindIt() {
+    FakeTransport t = FakeTransport.held();
+    Outbox outbox = new Outbox(t, 100, f -> {});
+    assertThat(outbox.enqueue(frame(60), false)).isEqualTo(Outbox.Offer.QUEUED);
+    assertThat(outbox.enqueue(frame(60), false)).isEqualTo(Outbox.Offer.QUEUED); // not flushed yet
+    outbox.flush(); // the first frame goes to a socket that does not drain
+
+    assertThat(outbox.awaitingTransport()).isTrue();
+    assertThat(outbox.enqueue(frame(1), false)).isEqualTo(Outbox.Offer.OVERFLOW);
+  }
+
+  @Test
+  void aReaderThatKeepsDrainingSurvivesABurstButNotABacklogOfFourTimesTheLimit() {
+    FakeTransport t = FakeTransport.held();
+    Outbox outbox = new Outbox(t, 100, f -> {});
+    assertThat(outbox.offer(frame(50))).isEqualTo(Outbox.Offer.QUEUED);
+
+    // Each round the socket takes one 50-byte frame while 100 bytes arrive: never more than the
+    // limit since the last send it took, but the backlog grows by 50 a round.
+    Outbox.Offer last = Outbox.Offer.QUEUED;
+    int rounds = 0;
+    while (last == Outbox.Offer.QUEUED && rounds++ < 100) {
+      t.completeNext();
+      last = outbox.offer(frame(50));
+      if (last == Outbox.Offer.QUEUED) {
+        last = outbox.offer(frame(50));
+      }
+    }
+
+    assertThat(last).isEqualTo(Outbox.Offer.OVERFLOW);
+    assertThat(rounds).isGreaterThan(3); // a burst of twice the limit was absorbed
+    assertThat(outbox.queuedBytes()).isBetween(300L, (long) Outbox.BACKLOG_FACTOR * 100);
+  }
 }
