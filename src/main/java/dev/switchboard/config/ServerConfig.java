@@ -47,6 +47,8 @@ public record ServerConfig(
    *
    * @param rateMessages messages per second a connection may send, 0 for no limit
    * @param rateBytes bytes per second a connection may send, 0 for no limit
+   * @param sendBuffer the kernel send buffer of each standalone connection in bytes, 0 for the
+   *     operating system's automatic sizing
    */
   public record Ws(
       int maxMessageSize,
@@ -55,7 +57,8 @@ public record ServerConfig(
       Duration pongTimeout,
       Duration handshakeTimeout,
       int rateMessages,
-      long rateBytes) {}
+      long rateBytes,
+      int sendBuffer) {}
 
   /**
    * The Redis engine's settings (used when {@code engine=redis}).
@@ -106,6 +109,7 @@ public record ServerConfig(
           "ws.handshake-timeout",
           "ws.rate.messages",
           "ws.rate.bytes",
+          "ws.send-buffer",
           "limits.max-connections",
           "limits.max-connections-per-ip",
           "limits.connect-rate",
@@ -189,7 +193,8 @@ public record ServerConfig(
             v.duration("ws.pong-timeout", Duration.ofMillis(100), Duration.ofHours(1)),
             v.duration("ws.handshake-timeout", Duration.ofMillis(100), Duration.ofHours(1)),
             v.integer("ws.rate.messages", 0, 10_000_000),
-            v.bytes("ws.rate.bytes", 0, 1L << 40)),
+            v.bytes("ws.rate.bytes", 0, 1L << 40),
+            (int) v.bytes("ws.send-buffer", 0, 64L << 20)),
         new Limits(
             v.integer("limits.max-connections", 1, 10_000_000),
             v.integer("limits.max-connections-per-ip", 1, 10_000_000),

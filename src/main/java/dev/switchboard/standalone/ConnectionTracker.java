@@ -51,11 +51,14 @@ final class ConnectionTracker extends BaseFilter implements AddOn, AutoCloseable
 
   private final Map<Connection<?>, State> open = new ConcurrentHashMap<>();
   private final long handshakeTimeoutNanos;
+  /** SO_SNDBUF for accepted connections, 0 to leave the kernel's automatic sizing. */
+  private final int sendBuffer;
   private final Admission admission;
   private final ScheduledExecutorService timer;
 
-  ConnectionTracker(Duration handshakeTimeout, Admission admission) {
+  ConnectionTracker(Duration handshakeTimeout, int sendBuffer, Admission admission) {
     this.handshakeTimeoutNanos = handshakeTimeout.toNanos();
+    this.sendBuffer = sendBuffer;
     this.admission = admission;
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
@@ -78,6 +81,7 @@ final class ConnectionTracker extends BaseFilter implements AddOn, AutoCloseable
     Connection<?> c = ctx.getConnection();
     String ip = c.getPeerAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "?";
     open.put(c, new State(ip, System.nanoTime() + handshakeTimeoutNanos));
+    limitSendBuffer(c);
     return ctx.getInvokeAction();
   }
 
@@ -141,5 +145,23 @@ final class ConnectionTracker extends BaseFilter implements AddOn, AutoCloseable
   @Override
   public void close() {
     timer.shutdownNow();
+  }
+
+  /**
+   * Fixes the connection's kernel send buffer. Left to itself, Linux grows the buffer of a
+   * connection whose peer stops reading up to {@code net.ipv4.tcp_wmem}'s maximum (4 MiB): a
+   * couple of thousand stalled readers then pin gigabytes of the kernel's TCP memory, the kernel
+   * enters memory pressure for every socket, and copying into those buffers costs the fan-out
+   * seconds of CPU before the outbox can tell that they are stalled.
+   */
+  private void limitSendBuffer(Connection<?> c) {
+    if (sendBuffer > 0 && c instanceof org.glassfish.grizzly.nio.transport.TCPNIOConnection tcp
+        && tcp.getChannel() instanceof java.nio.channels.SocketChannel channel) {
+      try {
+        channel.setOption(java.net.StandardSocketOptions.SO_SNDBUF, sendBuffer);
+      } catch (IOException e) {
+        // The connection is going away; nothing to size.
+      }
+    }
   }
 }

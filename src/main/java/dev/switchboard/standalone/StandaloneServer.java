@@ -82,7 +82,7 @@ public final class StandaloneServer implements AutoCloseable {
       Admission admission =
           new Admission(
               config.limits().maxConnections(), config.limits().maxConnectionsPerIp(), config.limits().connectRate());
-      ConnectionTracker connections = new ConnectionTracker(config.ws().handshakeTimeout(), admission);
+      ConnectionTracker connections = new ConnectionTracker(config.ws().handshakeTimeout(), config.ws().sendBuffer(), admission);
       listener.registerAddOn(connections);
       // The gate must be registered before Tyrus, so it sits in front of Tyrus's filter.
       listener.registerAddOn(
