@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
       BenchCommand.Echo.class,
       BenchCommand.Idle.class,
       BenchCommand.Connect.class,
+      BenchCommand.Stall.class,
       ReportCommand.class
     })
 public final class BenchCommand implements Runnable {
@@ -149,6 +150,22 @@ public final class BenchCommand implements Runnable {
     public Integer call() {
       return emit(common, () -> new ConnectBench(new ConnectBench.Options(common.target(), path, conns, concurrency,
           common.serverPid, common.label, common.quiet), System.err).run());
+    }
+  }
+
+  @Command(name = "stall", mixinStandardHelpOptions = true, description = "Clients that subscribe and never read again (run beside fanout).")
+  static final class Stall implements Callable<Integer> {
+    @Mixin Common common = new Common();
+
+    @Option(names = {"-c", "--conns"}, defaultValue = "2000") int conns;
+    @Option(names = "--channel", defaultValue = "bench") String channel;
+    @Option(names = "--rcvbuf", defaultValue = "4096", description = "Receive buffer of each connection in bytes. Default: ${DEFAULT-VALUE}") int rcvbuf;
+    @Option(names = "--hold", defaultValue = "30", description = "Seconds to hold the stalled connections. Default: ${DEFAULT-VALUE}") int hold;
+
+    @Override
+    public Integer call() {
+      return emit(common, () -> new StallBench(new StallBench.Options(common.target(), channel, conns, rcvbuf, hold,
+          common.label), System.err).run());
     }
   }
 }

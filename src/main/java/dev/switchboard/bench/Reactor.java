@@ -73,9 +73,24 @@ final class Reactor implements Runnable, AutoCloseable {
    */
   WsConn connect(InetSocketAddress server, InetSocketAddress local, String path, String origin, WsConn.Listener l)
       throws IOException {
+    return connect(server, local, path, origin, l, 0);
+  }
+
+  /**
+   * Opens a connection with a given socket receive buffer (on the reactor thread).
+   *
+   * @param receiveBuffer SO_RCVBUF in bytes, set before connecting so the window is announced
+   *     small; 0 for the default
+   */
+  WsConn connect(
+      InetSocketAddress server, InetSocketAddress local, String path, String origin, WsConn.Listener l, int receiveBuffer)
+      throws IOException {
     SocketChannel ch = SocketChannel.open();
     ch.configureBlocking(false);
     ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+    if (receiveBuffer > 0) {
+      ch.setOption(StandardSocketOptions.SO_RCVBUF, receiveBuffer);
+    }
     if (local != null) {
       ch.bind(local);
     }

@@ -78,6 +78,14 @@ final class WsConn {
     this.key = key;
   }
 
+  /**
+   * Stops reading for good, like a client whose application hung: the socket's receive window
+   * fills and the server's writes back up. Nothing more is sent either.
+   */
+  void stopReading() {
+    key.interestOps(0);
+  }
+
   /** The socket connected: send the upgrade request. */
   void onConnectable() throws IOException {
     if (!channel.finishConnect()) {
