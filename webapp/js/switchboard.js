@@ -10,6 +10,7 @@
  *     onMessage: (m) => console.log(m.channel, m.offset, m.data),      // m.bytes for binary
  *     onSubscribed: (recovered, reason) => { if (!recovered) reload(); },
  *     onJoin: (client) => {}, onLeave: (client) => {},
+ *     onUnsubscribed: (error) => {},     // the server ended it (error.code, e.g. 111); not renewed
  *   });
  *   await sb.publish('demo:lobby', { text: 'hi' });                    // resolves with the reply
  *   await sb.publish('demo:files', someArrayBufferOrBlob);            // binary publication
@@ -20,6 +21,8 @@
  * `connect` with the token (asked again each time when a function), renews every subscription
  * from the last offset and epoch it saw, and sends what was published meanwhile. A subscription
  * hears `onSubscribed(false, reason)` when the missed publications could not be recovered.
+ * A subscription the server ends (an `unsubscribe` push, e.g. after a refresh to a token that no
+ * longer allows it) gets `ended = true`, hears `onUnsubscribed(error)` and is not renewed.
  * Close codes 1002, 1008 and 4500-4999 are final: no reconnect, `onclose` fires and readyState
  * becomes CLOSED. While reconnecting, readyState is CONNECTING and `onreconnecting` fires.
  *
@@ -121,10 +124,11 @@ export class Switchboard {
   /**
    * Subscribes to a channel (or a pattern like `orders:*`, live only).
    * @param {string} channel
-   * @param {function(object)|{onMessage?:function, onSubscribed?:function, onJoin?:function, onLeave?:function, onError?:function}} handler
+   * @param {function(object)|{onMessage?:function, onSubscribed?:function, onJoin?:function, onLeave?:function, onError?:function, onUnsubscribed?:function}} handler
    * @param {{since?:{offset:number, epoch:string}, info?:any}} [options] start after a position;
    *     info shown in presence
-   * @returns {{channel:string, offset:number, epoch:string, unsubscribe:function():Promise}}
+   * @returns {{channel:string, offset:number, epoch:string, ended:boolean, unsubscribe:function():Promise}}
+   *     ended: true once unsubscribed by the application, refused or ended by the server
    */
   subscribe(channel, handler, options = {}) {
     const h = typeof handler === 'function' ? { onMessage: handler } : handler;
@@ -135,6 +139,7 @@ export class Switchboard {
       offset: since ? since.offset : 0,
       epoch: since ? since.epoch : '',
       pattern: channel.endsWith('*'),
+      ended: false,
       handler: h,
       unsubscribe: () => this._unsubscribe(sub),
     };
@@ -295,6 +300,7 @@ export class Switchboard {
     if (!sub.pattern && (sub.offset > 0 || sub.epoch)) msg.since = { offset: sub.offset, epoch: sub.epoch };
     this._request(id, JSON.stringify(msg)).then(
       (reply) => {
+        if (sub.ended) return; // ended by a push that overtook this reply's callback
         const recovered = reply.recovered !== false;
         if (reply.epoch !== undefined && (!recovered || !sub.epoch)) {
           sub.offset = reply.offset;
@@ -304,6 +310,7 @@ export class Switchboard {
       },
       (error) => {
         if (error.code) {
+          sub.ended = true;
           this._subs.delete(sub.channel);
           if (sub.handler.onError) sub.handler.onError(error);
         }
@@ -312,6 +319,8 @@ export class Switchboard {
   }
 
   _unsubscribe(sub) {
+    if (sub.ended) return Promise.resolve(); // the server already ended it
+    sub.ended = true;
     this._subs.delete(sub.channel);
     if (this._state !== Switchboard.OPEN) return Promise.resolve();
     return this._command({ op: 'unsubscribe', channel: sub.channel });
@@ -346,7 +355,18 @@ export class Switchboard {
       this._event(m.channel, 'onJoin', m.join);
     } else if (m.leave) {
       this._event(m.channel, 'onLeave', m.leave);
+    } else if (m.unsubscribe) {
+      this._ended(m.channel, m.unsubscribe);
     }
+  }
+
+  /** The server ended the subscription to `channel` (a channel or a pattern, never matched). */
+  _ended(channel, reason) {
+    const sub = this._subs.get(channel);
+    if (!sub) return;
+    this._subs.delete(channel);
+    sub.ended = true;
+    if (sub.handler.onUnsubscribed) sub.handler.onUnsubscribed(new SwitchboardError(reason.message, reason.code));
   }
 
   _matching(channel) {

@@ -176,6 +176,66 @@ test('a publish whose connection breaks before the reply rejects', async () => {
   sb.close();
 });
 
+test('an unsubscribe push ends the subscription, tells its handler, and it is not renewed on reconnect', async () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    const sb = client();
+    const got = [];
+    const ended = [];
+    const subscribed = [];
+    const handler = (name) => ({
+      onMessage: (m) => got.push(`${name} ${m.data}`),
+      onSubscribed: () => subscribed.push(name),
+      onUnsubscribed: (e) => ended.push(`${name} ${e.code} ${e.message}`),
+    });
+    const news = sb.subscribe('news', handler('news'));
+    const pattern = sb.subscribe('news:*', handler('news:*'));
+    const lobby = sb.subscribe('room:lobby', handler('lobby'));
+    const ws1 = FakeSocket.all[0];
+    ws1.open();
+    await flush();
+    for (const m of ws1.sent.filter((f) => f.op === 'subscribe')) ws1.reply(m.id);
+    await flush();
+    ws1.push({ channel: 'news', unsubscribe: { code: 111, message: 'no longer allowed' } });
+    ws1.push({ channel: 'news:*', unsubscribe: { code: 111, message: 'no longer allowed' } });
+    ws1.push({ channel: 'news', data: 'late' });
+    ws1.push({ channel: 'news:flash', data: 'late' });
+    ws1.push({ channel: 'room:lobby', data: 'marker' });
+    await flush();
+    assert.deepEqual(ended, ['news 111 no longer allowed', 'news:* 111 no longer allowed']);
+    assert.deepEqual(got, ['lobby marker']);
+    assert.deepEqual(subscribed, ['news', 'news:*', 'lobby']);
+    assert.equal(news.ended, true);
+    assert.equal(pattern.ended, true);
+    assert.equal(lobby.ended, false);
+    await news.unsubscribe(); // already ended: nothing to send
+    assert.equal(ws1.last('unsubscribe'), undefined);
+
+    ws1.drop(1006);
+    mock.timers.tick(1000);
+    const ws2 = FakeSocket.all[1];
+    ws2.open();
+    await flush();
+    assert.deepEqual(ws2.sent.filter((f) => f.op === 'subscribe').map((f) => f.channel), ['room:lobby']);
+  } finally {
+    mock.timers.reset();
+  }
+});
+
+test('a push that ends a subscription before its reply is handled is not followed by onSubscribed', async () => {
+  const sb = client();
+  const events = [];
+  sb.subscribe('news', { onSubscribed: () => events.push('subscribed'), onUnsubscribed: (e) => events.push(`ended ${e.code}`) });
+  const ws = FakeSocket.all[0];
+  ws.open();
+  await flush();
+  ws.reply(ws.last('subscribe').id); // the reply and the push arrive back to back
+  ws.push({ channel: 'news', unsubscribe: { code: 111, message: 'no longer allowed' } });
+  await flush();
+  assert.deepEqual(events, ['ended 111']);
+  sb.close();
+});
+
 test('the binary envelopes round-trip', () => {
   const env = encodePublish(7, 'img:1', new Uint8Array([1, 2, 3]));
   assert.deepEqual([...env.slice(0, 7)], [1, 1, 0, 0, 0, 7, 5]);

@@ -428,8 +428,12 @@ final class RealSwitchboardClient implements SwitchboardClient {
   }
 
   private void subscribed(Sub sub, JsonNode reply, Throwable e) {
+    if (sub.ended) {
+      return; // ended by a push handled before this reply's continuation ran
+    }
     if (e != null) {
       if (e instanceof SwitchboardException se && se.errorCode() != 0) {
+        sub.ended = true;
         subs.remove(sub.channel, sub);
         callback(() -> sub.listener.onError(se));
       }
@@ -477,6 +481,10 @@ final class RealSwitchboardClient implements SwitchboardClient {
       }
       return;
     }
+    if (n.has("unsubscribe")) {
+      ended(channel, n.get("unsubscribe"));
+      return;
+    }
     for (Sub sub : subsFor(channel)) {
       if (n.has("data")) {
         long offset = n.path("offset").asLong();
@@ -492,6 +500,17 @@ final class RealSwitchboardClient implements SwitchboardClient {
         callback(() -> sub.listener.onLeave(who));
       }
     }
+  }
+
+  /** The server ended the subscription to {@code channel}: a channel or a pattern, never matched. */
+  private void ended(String channel, JsonNode reason) {
+    Sub sub = subs.remove(channel);
+    if (sub == null) {
+      return;
+    }
+    sub.ended = true;
+    SwitchboardException e = new SwitchboardException(reason.path("message").asText("unsubscribed"), reason.path("code").asInt(), 0);
+    callback(() -> sub.listener.onUnsubscribed(e));
   }
 
   private void onBinary(Session s, ByteBuffer data) {
@@ -594,6 +613,8 @@ final class RealSwitchboardClient implements SwitchboardClient {
     final SubscriptionListener listener;
     volatile long offset;
     volatile String epoch = "";
+    /** Set on the state thread once unsubscribed, refused or ended by the server. */
+    volatile boolean ended;
 
     Sub(String channel, SubscriptionListener listener) {
       this.channel = channel;
@@ -624,11 +645,18 @@ final class RealSwitchboardClient implements SwitchboardClient {
     }
 
     @Override
+    public boolean ended() {
+      return ended;
+    }
+
+    @Override
     public CompletableFuture<Void> unsubscribe() {
       CompletableFuture<Void> f = new CompletableFuture<>();
       state.execute(() -> {
+        boolean alreadyEnded = ended; // by the server or a refusal: nothing to tell it
+        ended = true;
         subs.remove(channel, this);
-        if (current != ConnectionState.CONNECTED) {
+        if (current != ConnectionState.CONNECTED || alreadyEnded) {
           f.complete(null);
           return;
         }

@@ -14,4 +14,10 @@ public interface Subscription {
 
   /** Ends the subscription; the client stops resubscribing it after reconnects. */
   CompletableFuture<Void> unsubscribe();
+
+  /**
+   * Whether the subscription ended: unsubscribed, refused or ended by the server. An ended
+   * subscription receives nothing more and is not renewed on reconnect.
+   */
+  boolean ended();
 }

@@ -22,4 +22,11 @@ public interface SubscriptionListener {
 
   /** The server refused the subscription (e.g. error 111); it will not be retried. */
   default void onError(SwitchboardException error) {}
+
+  /**
+   * The server ended the subscription: {@code reason} carries the code, e.g. 111 after a token
+   * refresh that no longer allows it. Nothing more arrives for it, and it is not renewed on
+   * reconnect, since the server would refuse it again.
+   */
+  default void onUnsubscribed(SwitchboardException reason) {}
 }

@@ -317,9 +317,23 @@ public final class ClientConnection {
         return;
       }
       liveness.identity(who);
+      endRevoked(who);
       reply(r.id(), Frames.ok(r.id(), connected(who)));
     } catch (dev.switchboard.auth.TokenException e) {
       replyError(r.id(), ErrorCode.BAD_TOKEN, e.getMessage()); // the current token still holds
+    }
+  }
+
+  /**
+   * Ends, each with an {@code unsubscribe} push, the subscriptions {@code who} may no longer hold.
+   * Runs before the refresh reply, so a client reading that reply has already heard of every
+   * subscription that ended (one still being set up ends right after its own subscribe reply).
+   */
+  private void endRevoked(Identity who) {
+    for (Subscription sub : Revocations.disallowed(subscriptions.values(), who.permissions())) {
+      if (subscriptions.remove(sub.channel, sub)) {
+        end(sub, Revocations.notice(sub));
+      }
     }
   }
 
@@ -443,12 +457,18 @@ public final class ClientConnection {
       replyError(u.id(), ErrorCode.NOT_SUBSCRIBED, "not subscribed to " + u.channel());
       return;
     }
-    end(sub);
+    end(sub, null);
     reply(u.id(), Frames.ok(u.id()));
   }
 
-  private void end(Subscription sub) {
-    boolean announced = sub.cancel();
+  /**
+   * Stops deliveries to {@code sub}, removes it from the hub and takes back its presence.
+   *
+   * @param notice the push telling the client it ended, or null when none is due (the client
+   *     unsubscribed, or the connection is going away)
+   */
+  private void end(Subscription sub, OutFrame notice) {
+    boolean announced = notice == null ? sub.cancel() : sub.revoke(notice);
     hub.removeSubscriber(sub);
     if (announced) {
       retract(sub);
@@ -545,7 +565,7 @@ public final class ClientConnection {
     List<Subscription> subs = new ArrayList<>(subscriptions.values());
     subscriptions.clear();
     for (Subscription sub : subs) {
-      end(sub);
+      end(sub, null);
     }
     hub.unregister(this);
     return true;

@@ -48,6 +48,12 @@ final class Subscription {
   private long lastOffset;
   /** Whether presence and join were announced. Guarded by {@code lock}. */
   private boolean announced;
+  /**
+   * The push that ends a subscription revoked while pending, queued by {@link #activate} right
+   * after the subscribe reply (the client must not hear of the end before the start). Guarded by
+   * {@code lock}.
+   */
+  private OutFrame endNotice;
 
   Subscription(String channel, boolean pattern, NamespaceOptions options, ClientConnection connection, ClientInfo client) {
     this.channel = channel;
@@ -106,6 +112,10 @@ final class Subscription {
       if (reply != null) {
         result = worst(result, connection.enqueue(reply, true));
       }
+      if (endNotice != null) {
+        result = worst(result, connection.enqueue(endNotice, true));
+        endNotice = null;
+      }
       live = state == State.PENDING;
       if (live) {
         lastOffset = startAfter;
@@ -156,6 +166,33 @@ final class Subscription {
       buffer = null;
       return announced;
     }
+  }
+
+  /**
+   * Ends the subscription because the connection may no longer hold it, and tells the client with
+   * {@code notice}: queued now when live, right after the subscribe reply when still pending. The
+   * notice is queued under the lock that also stops deliveries, so nothing for this subscription
+   * can follow it.
+   *
+   * @return whether presence and join had been announced, so the caller takes them back
+   */
+  boolean revoke(OutFrame notice) {
+    Outbox.Offer result = null;
+    boolean wasAnnounced;
+    synchronized (lock) {
+      switch (state) {
+        case ACTIVE -> result = connection.enqueue(notice, false);
+        case PENDING -> endNotice = notice;
+        case CANCELLED -> {} // already ended: the client heard of it some other way
+      }
+      state = State.CANCELLED;
+      buffer = null;
+      wasAnnounced = announced;
+    }
+    if (result != null) {
+      connection.afterEnqueue(result);
+    }
+    return wasAnnounced;
   }
 
   private static Outbox.Offer worst(Outbox.Offer a, Outbox.Offer b) {

@@ -33,7 +33,8 @@ public enum ErrorCode {
   UNAUTHORIZED(110, "unauthorized"),
   /**
    * Not allowed: the token lacks the capability for this channel, the namespace does not let
-   * clients publish, or the API key lacks the scope.
+   * clients publish, or the API key lacks the scope. Also the reason of an {@code unsubscribe}
+   * push when a refreshed token no longer allows a subscription.
    */
   FORBIDDEN(111, "forbidden"),
   /** The feature (history, presence) is not enabled for this channel's namespace. */

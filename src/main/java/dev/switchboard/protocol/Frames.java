@@ -87,6 +87,15 @@ public final class Frames {
   }
 
   /**
+   * {@code {"channel":"news","unsubscribe":{"code":111,"message":"..."}}}: the server ended the
+   * subscription to {@code channel} (a channel or a pattern), shaped like a join or leave push with
+   * an error body saying why. Nothing more arrives for that subscription after it.
+   */
+  public static String unsubscribe(String channel, ErrorCode code, String message) {
+    return "{\"channel\":\"" + channel + "\",\"unsubscribe\":" + errorBody(code, message) + "}";
+  }
+
+  /**
    * {@code {"client":"id","user":"u" or null,"info":<json> (omitted when null)}}.
    *
    * @param info JSON text or null

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.standalone.StandaloneServer;
 import dev.switchboard.testing.Http;
 import dev.switchboard.testing.ClientEvents;
 import dev.switchboard.testing.ClientRecorder;
+import dev.switchboard.testing.ScriptedWsServer;
 import dev.switchboard.testing.TcpProxy;
 import dev.switchboard.testing.TestServers;
 import dev.switchboard.testing.Tokens;
@@ -194,6 +196,56 @@ class SwitchboardClientTest {
       assertThat(client.history("e2e:other", 10).get(10, TimeUnit.SECONDS)).contains("\"data\":\"x\"");
     } finally {
       server.stop(Duration.ofSeconds(1));
+    }
+  }
+
+  @Test
+  void anUnsubscribePushEndsTheSubscriptionTellsItsListenerAndItIsNotRenewedOnReconnect() throws Exception {
+    try (ScriptedWsServer server = new ScriptedWsServer();
+        SwitchboardClient client = SwitchboardClient.builder(server.uri()).backoff(Duration.ofMillis(20), Duration.ofMillis(50)).build()) {
+      var connected = client.connect();
+      server.accept();
+      connected.get(10, TimeUnit.SECONDS);
+      ClientRecorder news = new ClientRecorder();
+      ClientRecorder pattern = new ClientRecorder();
+      ClientRecorder lobby = new ClientRecorder();
+      Subscription newsSub = client.subscribe("news", news);
+      Subscription patternSub = client.subscribe("news:*", pattern);
+      Subscription lobbySub = client.subscribe("room:lobby", lobby);
+      for (int i = 0; i < 3; i++) {
+        server.send("{\"id\":" + server.nextJson().path("id").asLong() + ",\"ok\":true}");
+      }
+      for (ClientRecorder r : List.of(news, pattern, lobby)) {
+        assertThat(r.nextSubscribed()).isEqualTo("recovered");
+      }
+
+      server.send("{\"channel\":\"news\",\"unsubscribe\":{\"code\":111,\"message\":\"no longer allowed\"}}");
+      server.send("{\"channel\":\"news:*\",\"unsubscribe\":{\"code\":111,\"message\":\"no longer allowed\"}}");
+      server.send("{\"channel\":\"news\",\"data\":\"late\"}");
+      server.send("{\"channel\":\"news:flash\",\"data\":\"late\"}");
+      server.send("{\"channel\":\"room:lobby\",\"data\":\"marker\"}");
+      await().until(() -> lobby.messages.size() == 1); // callbacks run in order: the others came first
+      for (ClientRecorder r : List.of(news, pattern)) {
+        SwitchboardException reason = r.unsubscribed.poll(10, TimeUnit.SECONDS);
+        assertThat(reason).isNotNull();
+        assertThat(reason.errorCode()).isEqualTo(111);
+        assertThat(reason.getMessage()).isEqualTo("no longer allowed");
+        assertThat(r.messages).isEmpty();
+      }
+      assertThat(newsSub.ended()).isTrue();
+      assertThat(patternSub.ended()).isTrue();
+      assertThat(lobbySub.ended()).isFalse();
+      // Already ended: completes at once; a sent unsubscribe would wait for a reply the script never gives.
+      newsSub.unsubscribe().get(10, TimeUnit.SECONDS);
+
+      server.closeWith(1011);
+      server.accept();
+      // Subscriptions are renewed in the order they were made, so news would have come first.
+      JsonNode renewed = server.nextJson();
+      assertThat(renewed.path("op").asText()).isEqualTo("subscribe");
+      assertThat(renewed.path("channel").asText()).isEqualTo("room:lobby");
+      server.send("{\"id\":" + renewed.path("id").asLong() + ",\"ok\":true}");
+      assertThat(lobby.nextSubscribed()).isEqualTo("recovered");
     }
   }
 }

@@ -21,6 +21,9 @@ import org.junit.jupiter.api.Test;
 /** Tokens, permissions, pattern subscriptions and the periodic sweep, on the hub core. */
 class AuthorizationTest {
   private final ManualClock clock = new ManualClock();
+  /** Holds history reads on request, so a subscription can be caught while it is set up. */
+  private final RecoveryTest.HeldHistoryBroker broker =
+      new RecoveryTest.HeldHistoryBroker(new MemoryBroker(clock, Duration.ofHours(1), false));
   private final Hub hub;
 
   AuthorizationTest() throws Exception {
@@ -31,7 +34,7 @@ class AuthorizationTest {
         Hub.start(
             new HubOptions(1 << 20, 16,
                 new Namespaces(NamespaceOptions.plain(), Map.of("room", HubHarness.HISTORY)), 0, policy),
-            new MemoryBroker(clock, Duration.ofHours(1), false),
+            broker,
             new MemoryPresenceStore());
   }
 
@@ -185,5 +188,117 @@ class AuthorizationTest {
     assertThat(code(narrow.take().get(1))).isEqualTo(ErrorCode.FORBIDDEN.code());
     narrow.command("\"op\":\"subscribe\",\"channel\":\"orders:eu:*\"");
     assertThat(narrow.take().get(0).path("ok").asBoolean()).isTrue();
+  }
+
+  /** A token for news, a news pattern and every room; {@link #NARROW} keeps only room:lobby. */
+  private static final Map<String, List<String>> BROAD =
+      Map.of(
+          "news", List.of("subscribe", "publish", "history"),
+          "news:*", List.of("subscribe"),
+          "room:*", List.of("subscribe", "publish", "history", "presence"));
+
+  private static final Map<String, List<String>> NARROW = Map.of("room:lobby", List.of("subscribe", "publish"));
+
+  private static List<String> unsubscribed(List<JsonNode> frames) {
+    return frames.stream()
+        .filter(f -> f.has("unsubscribe"))
+        .map(f -> f.path("channel").asText() + " " + f.path("unsubscribe").path("code").asInt())
+        .toList();
+  }
+
+  @Test
+  void aRefreshToANarrowerTokenEndsTheSubscriptionsItNoLongerAllowsAndChecksLaterCommandsAgainstIt() {
+    HubHarness.Client watcher = connect();
+    watcher.command("\"op\":\"connect\",\"token\":\"" + token("watcher", Duration.ofHours(1), BROAD) + "\"");
+    watcher.command("\"op\":\"subscribe\",\"channel\":\"room:vip\"");
+    HubHarness.Client c = connect();
+    c.command("\"op\":\"connect\",\"token\":\"" + token("ivy", Duration.ofHours(1), BROAD) + "\"");
+    for (String channel : List.of("news", "news:*", "room:vip", "room:lobby")) {
+      c.command("\"op\":\"subscribe\",\"channel\":\"" + channel + "\"");
+    }
+    assertThat(c.take()).allMatch(f -> f.path("ok").asBoolean());
+    watcher.take();
+
+    long refresh = c.command("\"op\":\"refresh\",\"token\":\"" + token("ivy", Duration.ofHours(2), NARROW) + "\"");
+    List<JsonNode> frames = c.take();
+    assertThat(unsubscribed(frames)).containsExactlyInAnyOrder("news 111", "news:* 111", "room:vip 111");
+    assertThat(frames.get(frames.size() - 1).path("id").asLong()).as("the reply comes after the pushes").isEqualTo(refresh);
+    assertThat(frames.get(frames.size() - 1).path("ok").asBoolean()).isTrue();
+    assertThat(frames.get(0).path("unsubscribe").path("message").asText()).contains("subscribe");
+    assertThat(c.connection.subscriptions()).containsExactly("room:lobby");
+    assertThat(watcher.take()).extracting(f -> f.path("leave").path("user").asText()).containsExactly("ivy");
+
+    hub.publish("news", new Payload.Json("1"), null);
+    hub.publish("news:flash", new Payload.Json("2"), null);
+    hub.publish("room:vip", new Payload.Json("3"), null);
+    hub.publish("room:lobby", new Payload.Json("4"), null);
+    assertThat(c.take()).extracting(f -> f.path("channel").asText()).containsExactly("room:lobby");
+    assertThat(hub.subscriberCount("news")).isZero();
+
+    for (String command :
+        List.of(
+            "\"op\":\"publish\",\"channel\":\"news\",\"data\":1",
+            "\"op\":\"history\",\"channel\":\"news\"",
+            "\"op\":\"history\",\"channel\":\"room:lobby\"",
+            "\"op\":\"presence\",\"channel\":\"room:vip\"",
+            "\"op\":\"subscribe\",\"channel\":\"news\"")) {
+      c.command(command);
+      assertThat(code(c.takeOne())).as(command).isEqualTo(ErrorCode.FORBIDDEN.code());
+    }
+    c.command("\"op\":\"unsubscribe\",\"channel\":\"news\"");
+    assertThat(code(c.takeOne())).isEqualTo(ErrorCode.NOT_SUBSCRIBED.code());
+    c.command("\"op\":\"publish\",\"channel\":\"room:lobby\",\"data\":5");
+    assertThat(c.take()).anyMatch(f -> f.path("ok").asBoolean());
+  }
+
+  @Test
+  void aRefreshThatAllowsEverySubscriptionEndsNone() {
+    HubHarness.Client c = connect();
+    c.command("\"op\":\"connect\",\"token\":\"" + token("jo", Duration.ofHours(1), BROAD) + "\"");
+    c.command("\"op\":\"subscribe\",\"channel\":\"room:lobby\"");
+    c.take();
+    c.command("\"op\":\"refresh\",\"token\":\"" + token("jo", Duration.ofHours(2), NARROW) + "\"");
+    assertThat(c.takeOne().path("ok").asBoolean()).isTrue();
+    hub.publish("room:lobby", new Payload.Json("1"), null);
+    assertThat(c.takeOne().path("data").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void aRefusedRefreshKeepsTheOldTokensSubscriptionsAndGrants() {
+    HubHarness.Client c = connect();
+    c.command("\"op\":\"connect\",\"token\":\"" + token("kim", Duration.ofHours(1), BROAD) + "\"");
+    c.command("\"op\":\"subscribe\",\"channel\":\"news\"");
+    c.take();
+    c.command("\"op\":\"refresh\",\"token\":\"" + token("mallory", Duration.ofHours(2), NARROW) + "\"");
+    assertThat(code(c.takeOne())).isEqualTo(ErrorCode.BAD_TOKEN.code());
+    c.command("\"op\":\"refresh\",\"token\":\"" + Tokens.hs256(Tokens.claims("kim", clock.instant().plusSeconds(60), NARROW), "a-different-secret-that-is-32-bytes!!") + "\"");
+    assertThat(code(c.takeOne())).isEqualTo(ErrorCode.BAD_TOKEN.code());
+
+    hub.publish("news", new Payload.Json("1"), null);
+    assertThat(c.takeOne().path("channel").asText()).isEqualTo("news");
+    c.command("\"op\":\"history\",\"channel\":\"news\"");
+    assertThat(code(c.takeOne())).as("still allowed, but news keeps no history").isEqualTo(ErrorCode.NOT_ENABLED.code());
+    assertThat(c.transport.closedWith()).isNull();
+  }
+
+  @Test
+  void aSubscriptionStillBeingSetUpWhenTheTokenNarrowsIsEndedRightAfterItsReply() {
+    HubHarness.Client c = connect();
+    c.command("\"op\":\"connect\",\"token\":\"" + token("lee", Duration.ofHours(1), BROAD) + "\"");
+    c.take();
+    broker.hold();
+    long subscribe = c.command("\"op\":\"subscribe\",\"channel\":\"room:vip\"");
+    long refresh = c.command("\"op\":\"refresh\",\"token\":\"" + token("lee", Duration.ofHours(2), NARROW) + "\"");
+    assertThat(c.takeOne().path("id").asLong()).isEqualTo(refresh);
+    hub.publish("room:vip", new Payload.Json("1"), null); // buffered by the pending subscription
+
+    broker.releaseWithExtra();
+    List<JsonNode> frames = c.take();
+    assertThat(frames).hasSize(2);
+    assertThat(frames.get(0).path("id").asLong()).isEqualTo(subscribe);
+    assertThat(unsubscribed(frames.subList(1, 2))).containsExactly("room:vip 111");
+    hub.publish("room:vip", new Payload.Json("2"), null);
+    assertThat(c.take()).isEmpty();
+    assertThat(hub.subscriberCount("room:vip")).isZero();
   }
 }

@@ -39,6 +39,9 @@ class AuthEndToEndTest {
                 "ws.handshake-timeout", "1s",
                 "ws.rate.messages", "20",
                 "namespace.room.presence", "true",
+                // One fan-out lane: a client then gets publications in publish order across
+                // channels too, so a later one on another channel proves an earlier one was not sent.
+                "hub.fanout-threads", "1",
                 "api.keys", ApiKey.forConfig("pub", "pub-key", ApiKey.Scope.PUBLISH) + ","
                     + ApiKey.forConfig("ops", "ops-key", ApiKey.Scope.ADMIN)));
   }
@@ -138,6 +141,51 @@ class AuthEndToEndTest {
     } catch (java.net.SocketException e) {
       // the server closed while we were still writing: that is the point
     }
+  }
+
+  @Test
+  void aRefreshToANarrowerTokenEndsItsSubscriptionsWithAPushAndNothingMoreArrivesForThem() {
+    String broad =
+        Tokens.hs256(
+            Tokens.claims(
+                "nina",
+                Instant.now().plusSeconds(600),
+                Map.of(
+                    "news", List.of("subscribe", "publish", "history"),
+                    "news:*", List.of("subscribe"),
+                    "room:*", List.of("subscribe", "publish"))));
+    String narrow = Tokens.hs256(Tokens.claims("nina", Instant.now().plusSeconds(900), Map.of("room:*", List.of("subscribe", "publish"))));
+    try (WsClient c = WsClient.connect(ws())) {
+      assertThat(c.request("\"op\":\"connect\",\"token\":\"" + broad + "\"").path("ok").asBoolean()).isTrue();
+      for (String channel : List.of("news", "news:*", "room:marker")) {
+        assertThat(c.request("\"op\":\"subscribe\",\"channel\":\"" + channel + "\"").path("ok").asBoolean()).as(channel).isTrue();
+      }
+      // Allowed by the token; refused only because news keeps no history.
+      assertThat(c.request("\"op\":\"history\",\"channel\":\"news\"").path("error").path("code").asInt()).isEqualTo(112);
+
+      assertThat(c.request("\"op\":\"refresh\",\"token\":\"" + narrow + "\"").path("ok").asBoolean()).isTrue();
+      List<JsonNode> pushes = List.of(c.nextJson(), c.nextJson()); // they came before the reply
+      assertThat(pushes)
+          .extracting(p -> p.path("channel").asText() + " " + p.path("unsubscribe").path("code").asInt())
+          .containsExactlyInAnyOrder("news 111", "news:* 111");
+
+      publishOverHttp("news", "\"late\"");
+      publishOverHttp("news:flash", "\"late\"");
+      publishOverHttp("room:marker", "\"marker\"");
+      JsonNode next = c.nextJson();
+      assertThat(next.path("channel").asText()).as("nothing for news before the marker: " + next).isEqualTo("room:marker");
+      assertThat(next.path("data").asText()).isEqualTo("marker");
+
+      assertThat(c.request("\"op\":\"publish\",\"channel\":\"news\",\"data\":1").path("error").path("code").asInt()).isEqualTo(111);
+      assertThat(c.request("\"op\":\"history\",\"channel\":\"news\"").path("error").path("code").asInt()).isEqualTo(111);
+      assertThat(c.request("\"op\":\"subscribe\",\"channel\":\"news\"").path("error").path("code").asInt()).isEqualTo(111);
+      assertThat(c.request("\"op\":\"publish\",\"channel\":\"room:marker\",\"data\":2").path("ok").asBoolean()).isTrue();
+    }
+  }
+
+  private static void publishOverHttp(String channel, String json) {
+    String body = "{\"channel\":\"" + channel + "\",\"data\":" + json + "}";
+    assertThat(Http.postJson(server.httpUri().resolve("/api/publish"), body, "Authorization", "Bearer pub-key").status()).isEqualTo(200);
   }
 
   /** A JDK WebSocket with an Authorization header and a queue of received texts. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.client.Message;
 import dev.switchboard.client.SubscriptionListener;
+import dev.switchboard.client.SwitchboardException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -13,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 public final class ClientRecorder implements SubscriptionListener {
   public final List<Message> messages = new CopyOnWriteArrayList<>();
   public final LinkedBlockingQueue<String> subscribed = new LinkedBlockingQueue<>();
+  /** The server's reasons for ending the subscription (onUnsubscribed). */
+  public final LinkedBlockingQueue<SwitchboardException> unsubscribed = new LinkedBlockingQueue<>();
 
   @Override
   public void onMessage(Message m) {
@@ -22,6 +25,11 @@ public final class ClientRecorder implements SubscriptionListener {
   @Override
   public void onSubscribed(boolean recovered, String reason) {
     subscribed.add(recovered ? "recovered" : "lost: " + reason);
+  }
+
+  @Override
+  public void onUnsubscribed(SwitchboardException reason) {
+    unsubscribed.add(reason);
   }
 
   /** The next subscribe outcome: "recovered" or "lost: reason"; fails after 20 s. */

@@ -1,0 +1,145 @@
+package dev.switchboard.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+
+/**
+ * A WebSocket server on a plain socket whose every frame the test writes: for client tests that
+ * need pushes the real server sends only in a state the client under test cannot bring about
+ * (the Java client cannot refresh its token, so it cannot make the hub send an unsubscribe push).
+ * One connection at a time, loopback only; every read times out after 10 s, nothing sleeps.
+ */
+public final class ScriptedWsServer implements AutoCloseable {
+  private static final String ACCEPT_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+  private static final int TIMEOUT_MS = 10_000;
+
+  private final ServerSocket server;
+  private Socket socket;
+  private DataInputStream in;
+  private OutputStream out;
+
+  public ScriptedWsServer() throws IOException {
+    server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    server.setSoTimeout(TIMEOUT_MS);
+  }
+
+  public URI uri() {
+    return URI.create("ws://127.0.0.1:" + server.getLocalPort() + "/ws");
+  }
+
+  /** Waits for the next connection and accepts its handshake with subprotocol switchboard.v1. */
+  public void accept() throws IOException {
+    socket = server.accept();
+    socket.setSoTimeout(TIMEOUT_MS);
+    in = new DataInputStream(socket.getInputStream());
+    out = socket.getOutputStream();
+    String key = null;
+    for (String line = readLine(); !line.isEmpty(); line = readLine()) {
+      if (line.regionMatches(true, 0, "Sec-WebSocket-Key:", 0, 18)) {
+        key = line.substring(18).trim();
+      }
+    }
+    if (key == null) {
+      throw new IOException("no Sec-WebSocket-Key in the handshake");
+    }
+    String response = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        + "Sec-WebSocket-Accept: " + accept(key) + "\r\nSec-WebSocket-Protocol: switchboard.v1\r\n\r\n";
+    out.write(response.getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+  }
+
+  /** The client's next text frame as JSON; pings and pongs are skipped, a close fails. */
+  public JsonNode nextJson() throws IOException {
+    while (true) {
+      int b0 = in.readUnsignedByte();
+      int b1 = in.readUnsignedByte();
+      long length = b1 & 0x7f;
+      if (length == 126) {
+        length = in.readUnsignedShort();
+      } else if (length == 127) {
+        length = in.readLong();
+      }
+      byte[] mask = new byte[4];
+      if ((b1 & 0x80) != 0) {
+        in.readFully(mask);
+      }
+      byte[] payload = new byte[Math.toIntExact(length)];
+      in.readFully(payload);
+      for (int i = 0; i < payload.length; i++) {
+        payload[i] ^= mask[i & 3];
+      }
+      int opcode = b0 & 0x0f;
+      if (opcode == 0x1) {
+        return WsClient.parse(new String(payload, StandardCharsets.UTF_8));
+      }
+      if (opcode == 0x8) {
+        throw new IOException("the client closed the connection");
+      }
+    }
+  }
+
+  /** Sends one unmasked text frame. */
+  public void send(String text) throws IOException {
+    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 4);
+    frame.write(0x81);
+    if (payload.length < 126) {
+      frame.write(payload.length);
+    } else {
+      frame.write(126);
+      frame.write(payload.length >>> 8);
+      frame.write(payload.length & 0xff);
+    }
+    frame.writeBytes(payload);
+    out.write(frame.toByteArray());
+    out.flush();
+  }
+
+  /** Sends a close frame with {@code code} and drops the connection, as the hub closes one. */
+  public void closeWith(int code) throws IOException {
+    out.write(new byte[] {(byte) 0x88, 2, (byte) (code >>> 8), (byte) code});
+    out.flush();
+    socket.close();
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (socket != null) {
+      socket.close();
+    }
+    server.close();
+  }
+
+  private String readLine() throws IOException {
+    StringBuilder b = new StringBuilder();
+    for (int c = in.read(); c != '\n'; c = in.read()) {
+      if (c < 0) {
+        throw new IOException("the handshake ended early");
+      }
+      if (c != '\r') {
+        b.append((char) c);
+      }
+    }
+    return b.toString();
+  }
+
+  private static String accept(String key) {
+    try {
+      byte[] sha1 = MessageDigest.getInstance("SHA-1").digest((key + ACCEPT_GUID).getBytes(StandardCharsets.US_ASCII));
+      return Base64.getEncoder().encodeToString(sha1);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
