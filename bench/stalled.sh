@@ -17,12 +17,13 @@ PAYLOAD=${PAYLOAD:-10000}
 RATE=${RATE:-150}
 DURATION=${DURATION:-10}
 REPS=${REPS:-3}
-PORT=${PORT:-19300}
+BASE_PORT=${PORT:-19300}
 JAR=target/switchboard.jar
 [ "${SKIP_BUILD:-0}" = 1 ] || mvn -B -q package -DskipTests
 
 export SWITCHBOARD_WS_RATE_MESSAGES=0 SWITCHBOARD_WS_RATE_BYTES=0 SWITCHBOARD_LIMITS_CONNECT_RATE=100000
 for rep in $(seq 1 "$REPS"); do
+  PORT=$((BASE_PORT + rep))  # a fresh port each run: the last server may still be draining
   java -jar "$JAR" --host 127.0.0.1 --port "$PORT" > "target/stalled-server-$rep.log" 2>&1 &
   server=$!
   trap 'kill $server 2>/dev/null || true' EXIT

@@ -36,6 +36,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class ClientConnection {
   private static final System.Logger LOG = System.getLogger(ClientConnection.class.getName());
+  /** The close reason of a slow consumer: what happened and what to do. */
+  private static final String SLOW_REASON = "not reading: outbox over its limit; reconnect and recover";
 
   private final String id;
   private final Hub hub;
@@ -155,6 +157,10 @@ public final class ClientConnection {
 
   /** Periodic check by the hub: pings quiet clients, closes dead, expired or anonymous ones. */
   void sweep(long nowNanos, java.time.Instant now) {
+    if (outbox.stalled(nowNanos)) {
+      close(CloseCode.SLOW_CONSUMER, SLOW_REASON);
+      return;
+    }
     Liveness.Action action = liveness.check(nowNanos, now, hub.options().policy());
     switch (action) {
       case NOTHING -> {}
@@ -224,7 +230,7 @@ public final class ClientConnection {
       }
       case OVERFLOW -> {
         hub.metrics().droppedFrames.increment();
-        close(CloseCode.SLOW_CONSUMER, "outbox over " + outboxLimit() + " bytes; reconnect and recover");
+        close(CloseCode.SLOW_CONSUMER, SLOW_REASON);
       }
       case CLOSED -> hub.metrics().droppedFrames.increment();
     }
@@ -244,7 +250,7 @@ public final class ClientConnection {
       }
       case OVERFLOW -> {
         hub.metrics().droppedFrames.increment();
-        close(CloseCode.SLOW_CONSUMER, "outbox over " + outboxLimit() + " bytes; reconnect and recover");
+        close(CloseCode.SLOW_CONSUMER, SLOW_REASON);
       }
       case CLOSED -> hub.metrics().droppedFrames.increment();
     }

@@ -8,8 +8,8 @@ import java.util.function.Consumer;
  *
  * <p>{@link #offer} never blocks. A connection is slow when its socket does not drain, not when
  * the server is behind: {@link #offer} returns {@link Offer#OVERFLOW} (and the caller closes the
- * connection as a slow consumer) only while a send waits at the transport (the kernel or the
- * container has not taken it), and only when either
+ * connection as a slow consumer) only while a send has waited at the transport (the kernel or the
+ * container has not taken it) for at least {@link #STALL_GRACE_NANOS}, and only when either
  *
  * <ul>
  *   <li>more than the limit was queued since the socket last took a send: it stopped reading; or
@@ -17,8 +17,10 @@ import java.util.function.Consumer;
  *       time more slowly than its channels publish.
  * </ul>
  *
- * Bytes that wait only because the server has not flushed yet (a fan-out lane behind on a busy
- * machine, the burst that follows) never make a client whose socket drains slow. The next frame is
+ * Past {@link #HARD_FACTOR} times the limit a waiting send overflows at once, whatever the time,
+ * so memory stays bounded. Bytes that wait only because the server has not flushed yet (a fan-out
+ * lane behind on a busy machine, and the burst that follows it into a socket that needs a moment
+ * to take it) never make a client whose socket drains slow. The next frame is
  * sent from the previous send's completion. A completion that runs inline (inside {@link
  * Transport#send}) does not recurse: it only marks itself done and the sending loop goes on, so a
  * fast socket cannot grow the stack.
@@ -52,6 +54,17 @@ public final class Outbox {
    */
   static final int BACKLOG_FACTOR = 4;
 
+  /**
+   * How long a send must have waited at the transport before the limits apply. After a
+   * server-side stall (a lane filling the socket buffers of thousands of stalled readers on a busy
+   * machine) the backlog reaches every outbox in one burst, faster than any socket takes it; a
+   * healthy reader takes its next send within milliseconds to a few hundred, a stalled one never.
+   */
+  static final long STALL_GRACE_NANOS = 2_000_000_000L;
+
+  /** Times the limit past which a waiting send overflows without grace: the memory bound. */
+  static final int HARD_FACTOR = 16;
+
   /** Marks an exempt frame in the queue; plain frames are queued as themselves. */
   private record Exempt(OutFrame frame) {}
 
@@ -59,6 +72,9 @@ public final class Outbox {
   private final long maxBytes;
   /** {@link #BACKLOG_FACTOR} times {@code maxBytes}, saturated. */
   private final long maxBacklog;
+  /** {@link #HARD_FACTOR} times {@code maxBytes}, saturated. */
+  private final long hardMax;
+  private final java.util.function.LongSupplier nanoClock;
   private final Consumer<Throwable> onSendFailure;
 
   private final Object lock = new Object();
@@ -87,6 +103,8 @@ public final class Outbox {
   private boolean awaitingTransport;
   /** Non-exempt bytes queued since a send last completed. Guarded by {@code lock}. */
   private long sinceProgress;
+  /** When the send in flight was handed to the transport. Guarded by {@code lock}. */
+  private long sendStartedNanos;
   /** Guarded by {@code lock}. */
   private boolean closed;
 
@@ -97,10 +115,21 @@ public final class Outbox {
    * @param onSendFailure told once when a send fails; the outbox is closed by then
    */
   public Outbox(Transport transport, long maxBytes, Consumer<Throwable> onSendFailure) {
+    this(transport, maxBytes, onSendFailure, System::nanoTime);
+  }
+
+  /** As above, with the clock that times waiting sends (tests pass a manual one). */
+  Outbox(Transport transport, long maxBytes, Consumer<Throwable> onSendFailure, java.util.function.LongSupplier nanoClock) {
     this.transport = transport;
     this.maxBytes = maxBytes;
-    this.maxBacklog = maxBytes > Long.MAX_VALUE / BACKLOG_FACTOR ? Long.MAX_VALUE : maxBytes * BACKLOG_FACTOR;
+    this.maxBacklog = times(maxBytes, BACKLOG_FACTOR);
+    this.hardMax = times(maxBytes, HARD_FACTOR);
     this.onSendFailure = onSendFailure;
+    this.nanoClock = nanoClock;
+  }
+
+  private static long times(long bytes, int factor) {
+    return bytes > Long.MAX_VALUE / factor ? Long.MAX_VALUE : bytes * factor;
   }
 
   /** Queues a frame and starts sending if nothing is in flight. */
@@ -122,7 +151,7 @@ public final class Outbox {
       if (closed) {
         return Offer.CLOSED;
       }
-      if (!exempt && awaitingTransport && stalledPast(frame.size())) {
+      if (!exempt && awaitingTransport && stalledPast(frame.size(), nanoClock.getAsLong())) {
         return Offer.OVERFLOW;
       }
       queue.add(exempt ? new Exempt(frame) : frame);
@@ -140,9 +169,16 @@ public final class Outbox {
    * Whether one more frame of {@code size} would pass a limit; see the class comment. A lone frame
    * larger than the limit is still accepted into an empty outbox. Guarded by {@code lock}.
    */
-  private boolean stalledPast(int size) {
+  private boolean stalledPast(int size, long nowNanos) {
     long counted = bytes - exemptBytes;
-    return counted > 0 && (sinceProgress + size > maxBytes || counted + size > maxBacklog);
+    if (counted == 0) {
+      return false;
+    }
+    if (counted + size > hardMax) {
+      return true;
+    }
+    boolean waitedLong = nowNanos - sendStartedNanos >= STALL_GRACE_NANOS;
+    return waitedLong && (sinceProgress + size > maxBytes || counted + size > maxBacklog);
   }
 
   /**
@@ -183,6 +219,17 @@ public final class Outbox {
       }
       closed = true;
       return dropQueued();
+    }
+  }
+
+  /**
+   * Whether the connection is already past its limits without another frame: a send has waited
+   * past the grace with more than the limit queued behind it. Checked by the hub's periodic sweep,
+   * so a stalled reader is cut even when nothing more is published to it.
+   */
+  public boolean stalled(long nowNanos) {
+    synchronized (lock) {
+      return !closed && awaitingTransport && stalledPast(0, nowNanos);
     }
   }
 
@@ -243,6 +290,7 @@ public final class Outbox {
         }
         inSend = true;
         completedInline = false;
+        sendStartedNanos = nanoClock.getAsLong();
       }
       try {
         if (single != null) {

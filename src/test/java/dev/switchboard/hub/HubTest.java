@@ -163,7 +163,7 @@ class HubTest {
   }
 
   @Test
-  void slowSubscriberIsClosedWithTheSlowConsumerCodeAndOthersKeepReceiving() {
+  void aSubscriberWhoseSendWaitsPastTheGraceIsClosedAsSlowAndOthersKeepReceiving() {
     hub.close();
     hub = newHub(new HubOptions(1000, 8, Namespaces.only(NamespaceOptions.plain())));
     FakeTransport stalled = FakeTransport.held(); // never completes a send: a client not reading
@@ -176,10 +176,15 @@ class HubTest {
     for (int i = 0; i < 100; i++) {
       hub.publish("feed", new Payload.Json(data), null);
     }
+    // Ten times the limit waits, but the send in flight is younger than the grace: a healthy
+    // socket may just need a moment for a burst.
+    assertThat(stalled.closedWith()).isNull();
+
+    hub.sweep(System.nanoTime() + Outbox.STALL_GRACE_NANOS, java.time.Instant.now());
 
     assertThat(stalled.closedWith()).isEqualTo(CloseCode.SLOW_CONSUMER);
     assertThat(slow.connection().isOpen()).isFalse();
-    assertThat(slow.connection().queuedBytes()).isLessThanOrEqualTo(1000);
+    assertThat(slow.connection().queuedBytes()).isLessThanOrEqualTo(Outbox.HARD_FACTOR * 1000L);
     assertThat(fast.texts()).hasSize(100);
     assertThat(hub.subscriberCount("feed")).isEqualTo(1);
     assertThat(hub.metrics().closes(CloseCode.SLOW_CONSUMER.code())).isEqualTo(1);

@@ -6,6 +6,17 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class OutboxTest {
+  /** The clock that times waiting sends; tests move it on explicitly. */
+  private final java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+
+  private Outbox outbox(Transport t, long maxBytes) {
+    return new Outbox(t, maxBytes, f -> {}, now::get);
+  }
+
+  /** Lets the send now in flight wait past the grace the limits allow. */
+  private void waitPastGrace() {
+    now.addAndGet(Outbox.STALL_GRACE_NANOS);
+  }
 
   private static OutFrame.Text frame(int size) {
     return new OutFrame.Text("x".repeat(size));
@@ -32,12 +43,13 @@ class OutboxTest {
   }
 
   @Test
-  void refusesAFrameThatWouldPassTheByteLimit() {
+  void refusesAFrameThatWouldPassTheByteLimitOnceTheSendInFlightWaitedPastTheGrace() {
     FakeTransport t = FakeTransport.held();
-    Outbox outbox = new Outbox(t, 100, f -> {});
+    Outbox outbox = outbox(t, 100);
 
     assertThat(outbox.offer(frame(60))).isEqualTo(Outbox.Offer.QUEUED);
     assertThat(outbox.offer(frame(40))).isEqualTo(Outbox.Offer.QUEUED);
+    waitPastGrace();
     assertThat(outbox.offer(frame(1))).isEqualTo(Outbox.Offer.OVERFLOW);
     assertThat(outbox.queuedBytes()).isEqualTo(100);
 
@@ -48,9 +60,10 @@ class OutboxTest {
   @Test
   void acceptsOneOversizedFrameWhenEmptySoALargeMessageNeverWedgesTheConnection() {
     FakeTransport t = FakeTransport.held();
-    Outbox outbox = new Outbox(t, 100, f -> {});
+    Outbox outbox = outbox(t, 100);
 
     assertThat(outbox.offer(frame(500))).isEqualTo(Outbox.Offer.QUEUED);
+    waitPastGrace();
     assertThat(outbox.offer(frame(1))).isEqualTo(Outbox.Offer.OVERFLOW);
   }
 
@@ -124,19 +137,21 @@ class OutboxTest {
   @Test
   void aSocketThatStopsTakingSendsOverflowsOnceTheLimitIsQueuedBehindIt() {
     FakeTransport t = FakeTransport.held();
-    Outbox outbox = new Outbox(t, 100, f -> {});
+    Outbox outbox = outbox(t, 100);
     assertThat(outbox.enqueue(frame(60), false)).isEqualTo(Outbox.Offer.QUEUED);
     assertThat(outbox.enqueue(frame(60), false)).isEqualTo(Outbox.Offer.QUEUED); // not flushed yet
     outbox.flush(); // the first frame goes to a socket that does not drain
 
     assertThat(outbox.awaitingTransport()).isTrue();
+    assertThat(outbox.enqueue(frame(1), false)).isEqualTo(Outbox.Offer.QUEUED); // within the grace
+    waitPastGrace();
     assertThat(outbox.enqueue(frame(1), false)).isEqualTo(Outbox.Offer.OVERFLOW);
   }
 
   @Test
   void aReaderThatKeepsDrainingSurvivesABurstButNotABacklogOfFourTimesTheLimit() {
     FakeTransport t = FakeTransport.held();
-    Outbox outbox = new Outbox(t, 100, f -> {});
+    Outbox outbox = outbox(t, 100);
     assertThat(outbox.offer(frame(50))).isEqualTo(Outbox.Offer.QUEUED);
 
     // Each round the socket takes one 50-byte frame while 100 bytes arrive: never more than the
@@ -145,6 +160,7 @@ class OutboxTest {
     int rounds = 0;
     while (last == Outbox.Offer.QUEUED && rounds++ < 100) {
       t.completeNext();
+      waitPastGrace();
       last = outbox.offer(frame(50));
       if (last == Outbox.Offer.QUEUED) {
         last = outbox.offer(frame(50));
@@ -154,5 +170,34 @@ class OutboxTest {
     assertThat(last).isEqualTo(Outbox.Offer.OVERFLOW);
     assertThat(rounds).isGreaterThan(3); // a burst of twice the limit was absorbed
     assertThat(outbox.queuedBytes()).isBetween(300L, (long) Outbox.BACKLOG_FACTOR * 100);
+  }
+
+  @Test
+  void aBurstIntoASocketThatTakesItsNextSendWithinTheGraceOverflowsNothing() {
+    FakeTransport t = FakeTransport.held();
+    Outbox outbox = outbox(t, 100);
+    outbox.offer(frame(50));
+    for (int i = 0; i < 10; i++) { // a lane catching up: ten times the limit at once
+      assertThat(outbox.offer(frame(100))).isEqualTo(Outbox.Offer.QUEUED);
+    }
+    now.addAndGet(Outbox.STALL_GRACE_NANOS - 1);
+    assertThat(outbox.offer(frame(100))).isEqualTo(Outbox.Offer.QUEUED);
+
+    for (int i = 0; i < 12; i++) {
+      t.completeNext();
+    }
+    assertThat(outbox.queuedBytes()).isZero();
+    assertThat(t.sent()).hasSize(12);
+  }
+
+  @Test
+  void pastSixteenTimesTheLimitAWaitingSendOverflowsWithoutGraceSoMemoryStaysBounded() {
+    FakeTransport t = FakeTransport.held();
+    Outbox outbox = outbox(t, 100);
+    outbox.offer(frame(100));
+    for (int i = 1; i < Outbox.HARD_FACTOR; i++) {
+      assertThat(outbox.offer(frame(100))).isEqualTo(Outbox.Offer.QUEUED);
+    }
+    assertThat(outbox.offer(frame(1))).isEqualTo(Outbox.Offer.OVERFLOW);
   }
 }
