@@ -65,6 +65,13 @@ public final class Outbox {
   /** Times the limit past which a waiting send overflows without grace: the memory bound. */
   static final int HARD_FACTOR = 16;
 
+  /**
+   * Frames at least this large leave in a write of their own, straight from their shared bytes:
+   * copying them into a batch would cost more than the system call it saves. Smaller frames are
+   * gathered into one write of up to {@link Transport#maxBatchBytes}.
+   */
+  static final int OWN_WRITE_BYTES = 8 * 1024;
+
   /** Marks an exempt frame in the queue; plain frames are queued as themselves. */
   private record Exempt(OutFrame frame) {}
 
@@ -278,15 +285,20 @@ public final class Outbox {
         inFlightBytes = 0;
         inFlightExempt = 0;
         take(o);
-        if (maxBatch > 0 && !queue.isEmpty()) {
-          batch.add(frameOf(o));
-          while (!queue.isEmpty() && inFlightBytes + frameOf(queue.peek()).size() <= maxBatch) {
-            Object next = queue.poll();
-            take(next);
-            batch.add(frameOf(next));
+        single = frameOf(o);
+        if (maxBatch > 0 && single.size() < OWN_WRITE_BYTES) {
+          while (!queue.isEmpty()) {
+            OutFrame next = frameOf(queue.peek());
+            if (next.size() >= OWN_WRITE_BYTES || inFlightBytes + next.size() > maxBatch) {
+              break;
+            }
+            if (batch.isEmpty()) {
+              batch.add(single);
+              single = null;
+            }
+            take(queue.poll());
+            batch.add(next);
           }
-        } else {
-          single = frameOf(o);
         }
         inSend = true;
         completedInline = false;
