@@ -84,6 +84,34 @@ class InterruptedLinkRecoveryTest {
   }
 
   @Test
+  void aPublicationThatArrivesAfterTheLinkIsBackButBeforeTheInterruptionReachesTheSubscriberIsNotTakenAsItsPosition() {
+    HubHarness.Client c = subscribe(0, null);
+    String epoch = c.takeOne().get("epoch").asText();
+    publish(1);
+    publish(2);
+    assertThat(offsets(c.take())).containsExactly(1L, 2L);
+
+    // The link breaks, 3..8 are published meanwhile, the link comes back and 9 arrives live, and
+    // only then are the node's subscribers closed with 4004 (one by one, under a fan-out that
+    // keeps running). Delivering 9 made the client take 9 as its position: it recovered from 9
+    // and never got 3..8.
+    broker.cut();
+    for (int n = 3; n <= 8; n++) {
+      publish(n);
+    }
+    broker.restore();
+    publish(9);
+    broker.reportInterruption();
+
+    assertThat(offsets(c.take())).as("9 is not delivered after 2").isEmpty();
+    assertThat(c.transport.closedWith()).isEqualTo(CloseCode.ENGINE_INTERRUPTED);
+    HubHarness.Client again = subscribe(2, epoch); // the last offset the client really received
+    List<JsonNode> frames = again.take();
+    assertThat(frames.get(0).get("recovered").asBoolean()).isTrue();
+    assertThat(offsets(frames)).containsExactly(3L, 4L, 5L, 6L, 7L, 8L, 9L);
+  }
+
+  @Test
   void aLivePublicationOfANewEpochClosesTheSubscriberInsteadOfBeingDroppedAsAlreadySeen() {
     HubHarness.Client c = subscribe(0, null);
     String epoch = c.takeOne().get("epoch").asText();
