@@ -213,6 +213,17 @@ public final class ClientConnection {
     }
   }
 
+  /**
+   * A subscription of this connection would have had a gap: the node missed publications of
+   * {@code channel} (or the channel's history started a new epoch). The client is told the way it
+   * is told of an interrupted engine: closed with 4004, it reconnects and recovers from the last
+   * offset it received, or learns {@code recovered:false}. Called without any lock held.
+   */
+  void missed(String channel, String why) {
+    LOG.log(Level.WARNING, "connection " + id + ": " + channel + ": " + why + "; closing with 4004 to recover");
+    close(CloseCode.ENGINE_INTERRUPTED, "publications of " + channel + " were missed, reconnect and recover");
+  }
+
   long outboxLimit() {
     return hub.options().outboxMaxBytes();
   }
@@ -423,8 +434,9 @@ public final class ClientConnection {
     if (s.id() == Command.NO_ID && (recovery == null || recovery.recovered())) {
       replyFrame = null; // no id, nothing to tell: a failed recovery is still reported
     }
+    String epoch = history != null ? history.position().epoch() : null;
     boolean live =
-        sub.activate(replyFrame, recovery == null ? List.of() : recovery.backlog(), startAfter, hub);
+        sub.activate(replyFrame, recovery == null ? List.of() : recovery.backlog(), startAfter, epoch, hub);
     if (live) {
       announce(sub);
     }

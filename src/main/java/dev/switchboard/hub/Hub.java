@@ -174,7 +174,7 @@ public final class Hub implements AutoCloseable {
             Set<Subscription> subs = channels.get(channel);
             if (subs != null && !subs.isEmpty()) {
               frame = encode(publication);
-              deliver(subs, publication.offset(), frame, null, touched);
+              deliver(subs, publication.offset(), publication.epoch(), frame, null, touched);
             }
             if (!patterns.isEmpty()) {
               // A connection gets each publication once, however many of its subscriptions
@@ -201,7 +201,7 @@ public final class Hub implements AutoCloseable {
                 }
                 frame = frame != null ? frame : encode(publication);
                 // Offsets of different channels are unrelated: pattern deliveries skip dedup by offset.
-                deliver(fresh, 0, frame, null, touched);
+                deliver(fresh, 0, null, frame, null, touched);
               }
             }
             return frame == null ? 0 : frame.size();
@@ -240,7 +240,7 @@ public final class Hub implements AutoCloseable {
             Set<Subscription> subs = channels.get(channel);
             if (subs != null && !subs.isEmpty()) {
               OutFrame frame = new OutFrame.Text(Frames.presenceEvent(channel, event, Replies.client(client)));
-              deliver(subs, 0, frame, client.client(), touched); // nobody is told of their own join
+              deliver(subs, 0, null, frame, client.client(), touched); // nobody is told of their own join
               return frame.size();
             }
             return 0;
@@ -248,13 +248,18 @@ public final class Hub implements AutoCloseable {
     }
 
     private void deliver(
-        java.util.Collection<Subscription> subs, long offset, OutFrame frame, String skipClient, List<ClientConnection> touched) {
+        java.util.Collection<Subscription> subs,
+        long offset,
+        String epoch,
+        OutFrame frame,
+        String skipClient,
+        List<ClientConnection> touched) {
       for (Subscription s : subs) {
         if (skipClient != null && skipClient.equals(s.connection().id())) {
           continue;
         }
         try {
-          Outbox.Offer result = s.deliver(offset, frame);
+          Outbox.Offer result = s.deliver(offset, epoch, frame);
           if (result != null) {
             s.connection().afterFanOut(result, touched);
           }

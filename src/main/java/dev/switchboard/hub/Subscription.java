@@ -14,6 +14,14 @@ import java.util.List;
  * publication whose offset was already queued. So a recovering client gets each publication
  * after its position once, in order, before the live ones, also while publishers keep publishing.
  *
+ * <p>Gap-free or told: in a channel with history the next frame queued must carry the next
+ * offset of the same epoch. A publication that skips offsets (the node missed some, e.g. while
+ * its Redis Pub/Sub link was down) or carries another epoch (the history was lost and offsets
+ * started again) is never queued: the connection is closed with 4004 instead, so the client
+ * reconnects and recovers from the last offset it really received, or learns
+ * {@code recovered:false}. Queuing it would be a silent gap; dropping a new epoch's low offsets as
+ * "already queued" would be a silent loss.
+ *
  * <p>Thread-safe: deliveries come from broker threads, activation from whichever thread completed
  * the history read, cancellation from the connection's reader. Frames are only queued under
  * {@code lock}; sending starts after it is released.
@@ -25,8 +33,8 @@ final class Subscription {
     CANCELLED
   }
 
-  /** A frame that arrived while pending, with its offset (0 for none). */
-  private record Buffered(long offset, OutFrame frame) {}
+  /** A frame that arrived while pending, with its offset (0 for none) and epoch (null for none). */
+  private record Buffered(long offset, String epoch, OutFrame frame) {}
 
   /** The channel, or the pattern ({@code orders:*}) of a pattern subscription. */
   final String channel;
@@ -44,8 +52,17 @@ final class Subscription {
   private List<Buffered> buffer = new ArrayList<>();
   /** Bytes in {@code buffer}, bounded like the outbox. Guarded by {@code lock}. */
   private long bufferedBytes;
-  /** The highest offset queued for the client; later deliveries at or below it are dropped. */
+  /**
+   * The highest offset queued for the client; later deliveries at or below it are dropped, and
+   * the next one must be exactly one more. Guarded by {@code lock}.
+   */
   private long lastOffset;
+  /**
+   * The epoch of {@code lastOffset}: the channel's epoch when the history was read at activation;
+   * null while pending and in channels without history (no offsets to check). Guarded by {@code
+   * lock}.
+   */
+  private String epoch;
   /** Whether presence and join were announced. Guarded by {@code lock}. */
   private boolean announced;
   /**
@@ -69,12 +86,16 @@ final class Subscription {
 
   /**
    * Queues a live publication (or a join/leave event when {@code offset} is 0) for this
-   * subscriber without starting a write.
+   * subscriber without starting a write. A publication that would leave a gap closes the
+   * connection with 4004 instead (see the class comment); the close happens after the lock is
+   * released.
    *
+   * @param epoch the publication's epoch; null for events and channels without history
    * @return the outbox's answer, or null when the frame was buffered (pending) or dropped as
-   *     already queued or cancelled: nothing for the caller to do
+   *     already queued, cancelled or after a gap: nothing for the caller to do
    */
-  Outbox.Offer deliver(long offset, OutFrame frame) {
+  Outbox.Offer deliver(long offset, String epoch, OutFrame frame) {
+    String gap;
     synchronized (lock) {
       switch (state) {
         case CANCELLED:
@@ -84,30 +105,56 @@ final class Subscription {
           if (bufferedBytes > connection.outboxLimit()) {
             return Outbox.Offer.OVERFLOW;
           }
-          buffer.add(new Buffered(offset, frame));
+          buffer.add(new Buffered(offset, epoch, frame));
           return null;
         default:
-          if (offset > 0) {
-            if (offset <= lastOffset) {
+          gap = gap(offset, epoch);
+          if (gap == null) {
+            if (offset > 0 && offset <= lastOffset) {
               return null; // already queued from the recovered backlog
             }
-            lastOffset = offset;
+            lastOffset = Math.max(lastOffset, offset);
+            return connection.enqueue(frame, false);
           }
-          return connection.enqueue(frame, false);
+          state = State.CANCELLED; // nothing more is queued for a subscriber about to recover
+          buffer = null;
       }
     }
+    connection.missed(channel, gap);
+    return null;
+  }
+
+  /**
+   * Why queuing a publication at {@code offset} of {@code epoch} next would leave a gap, or null
+   * when it would not (the next offset, an offset already queued, or no offsets at all).
+   */
+  private String gap(long offset, String epoch) {
+    if (offset <= 0 || this.epoch == null || epoch == null) {
+      return null;
+    }
+    if (!epoch.equals(this.epoch)) {
+      return "epoch changed from " + this.epoch + " to " + epoch + " at offset " + offset;
+    }
+    if (offset > lastOffset + 1) {
+      return "offset " + offset + " arrived after " + lastOffset;
+    }
+    return null;
   }
 
   /**
    * Goes live: queues {@code reply}, then {@code backlog} (exempt from the outbox limit: it is
    * bounded by the history size), then what was buffered, skipping offsets at or below
-   * {@code startAfter} or the backlog's last.
+   * {@code startAfter} or the backlog's last. A buffered publication that would leave a gap
+   * closes the connection with 4004 instead.
    *
-   * @return false when the subscription was cancelled meanwhile (only the reply was queued)
+   * @param epoch the channel's epoch when {@code startAfter} was read; null without history
+   * @return false when the subscription was cancelled meanwhile (only the reply was queued) or
+   *     closed for a gap
    */
-  boolean activate(OutFrame reply, List<Publication> backlog, long startAfter, Hub hub) {
+  boolean activate(OutFrame reply, List<Publication> backlog, long startAfter, String epoch, Hub hub) {
     Outbox.Offer result = Outbox.Offer.QUEUED;
     boolean live;
+    String gap = null;
     synchronized (lock) {
       if (reply != null) {
         result = worst(result, connection.enqueue(reply, true));
@@ -119,6 +166,7 @@ final class Subscription {
       live = state == State.PENDING;
       if (live) {
         lastOffset = startAfter;
+        this.epoch = epoch;
         for (Publication p : backlog) {
           if (p.offset() > lastOffset) {
             result = worst(result, connection.enqueue(hub.encode(p), true));
@@ -126,6 +174,10 @@ final class Subscription {
           }
         }
         for (Buffered b : buffer) {
+          gap = gap(b.offset(), b.epoch());
+          if (gap != null) {
+            break;
+          }
           if (b.offset() > 0) {
             if (b.offset() <= lastOffset) {
               continue;
@@ -134,10 +186,14 @@ final class Subscription {
           }
           result = worst(result, connection.enqueue(b.frame(), false));
         }
-        state = State.ACTIVE;
+        state = gap == null ? State.ACTIVE : State.CANCELLED;
       }
       buffer = null;
       bufferedBytes = 0;
+    }
+    if (gap != null) {
+      connection.missed(channel, gap);
+      return false;
     }
     connection.afterEnqueue(result);
     return live;

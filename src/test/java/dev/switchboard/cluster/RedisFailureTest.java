@@ -14,10 +14,15 @@ import dev.switchboard.testing.Redis;
 import dev.switchboard.testing.RedisServer;
 import dev.switchboard.testing.TcpProxy;
 import dev.switchboard.testing.TestServers;
+import io.lettuce.core.KillArgs;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -93,6 +98,65 @@ class RedisFailureTest {
         JsonNode engine = Http.get(node.httpUri().resolve("/api/stats")).json().path("engine");
         assertThat(engine.path("interruptions").asLong()).isGreaterThanOrEqualTo(1);
         assertThat(engine.path("failures").asLong()).isGreaterThanOrEqualTo(2);
+      }
+    }
+  }
+
+  @Test
+  void repeatedBreaksOfThePubSubLinkUnderPublishLoadLeaveEverySubscriberGapFreeOrTold() throws Exception {
+    int subscribers = 8;
+    int breaks = 5;
+    try (StandaloneServer node = node(redis.uri())) {
+      List<ClientRecorder> recorders = new ArrayList<>();
+      List<SwitchboardClient> clients = new ArrayList<>();
+      try {
+        for (int i = 0; i < subscribers; i++) {
+          ClientRecorder recorder = new ClientRecorder();
+          SwitchboardClient client =
+              SwitchboardClient.builder(node.wsUri().resolve("/ws")).backoff(Duration.ofMillis(10), Duration.ofMillis(100)).build();
+          client.connect().get(10, TimeUnit.SECONDS);
+          client.subscribe("feed:k", recorder);
+          assertThat(recorder.nextSubscribed()).isEqualTo("recovered");
+          recorders.add(recorder);
+          clients.add(client);
+        }
+        AtomicLong top = new AtomicLong();
+        AtomicBoolean publishing = new AtomicBoolean(true);
+        Thread publisher =
+            new Thread(
+                () -> {
+                  for (int n = 1; publishing.get(); n++) {
+                    Http.Response r = Http.postJson(node.httpUri().resolve("/api/publish"), "{\"channel\":\"feed:k\",\"data\":" + n + "}");
+                    if (r.status() == 200) {
+                      top.set(r.json().path("offset").asLong());
+                    }
+                  }
+                },
+                "publisher");
+        publisher.start();
+        for (int i = 1; i <= breaks; i++) {
+          long before = top.get();
+          await().atMost(Duration.ofSeconds(20)).until(() -> top.get() > before + 20); // publications around each break
+          Redis.with(redis.uri(), r -> r.clientKill(KillArgs.Builder.typePubsub()));
+          int expected = i;
+          await("interruption " + i).atMost(Duration.ofSeconds(20))
+              .until(() -> Http.get(node.httpUri().resolve("/api/stats")).json().path("engine").path("interruptions").asLong() == expected);
+        }
+        publishing.set(false);
+        publisher.join(20_000);
+        long last = top.get();
+        for (ClientRecorder r : recorders) {
+          await().atMost(Duration.ofSeconds(30))
+              .until(() -> !r.messages.isEmpty() && r.messages.get(r.messages.size() - 1).offset() == last);
+          long seen = 0;
+          for (var m : r.messages) {
+            assertThat(m.offset()).as("after %d: no gap (a repeat is dropped by offset)", seen).isLessThanOrEqualTo(seen + 1);
+            seen = Math.max(seen, m.offset());
+          }
+          assertThat(r.subscribed).as("never told the history was lost: none was").allMatch("recovered"::equals);
+        }
+      } finally {
+        clients.forEach(SwitchboardClient::close);
       }
     }
   }

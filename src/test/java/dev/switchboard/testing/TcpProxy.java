@@ -21,6 +21,8 @@ public final class TcpProxy implements AutoCloseable {
   private volatile boolean refusing;
   private volatile boolean frozen;
   private volatile boolean closed;
+  /** Connections accepted and forwarded so far, for tests that wait for a reconnect. */
+  private final java.util.concurrent.atomic.AtomicInteger forwarded = new java.util.concurrent.atomic.AtomicInteger();
 
   /**
    * @param targetPorts loopback ports to forward to: each connection goes to the first that
@@ -36,6 +38,11 @@ public final class TcpProxy implements AutoCloseable {
 
   public int port() {
     return server.getLocalPort();
+  }
+
+  /** How many connections were accepted and forwarded so far. */
+  public int forwarded() {
+    return forwarded.get();
   }
 
   /** Closes every proxied connection now. */
@@ -80,6 +87,7 @@ public final class TcpProxy implements AutoCloseable {
         sockets.add(upstream);
         pump(client, upstream);
         pump(upstream, client);
+        forwarded.incrementAndGet();
       } catch (IOException e) {
         if (closed) {
           return;

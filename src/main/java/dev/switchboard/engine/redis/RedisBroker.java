@@ -48,6 +48,15 @@ import java.util.concurrent.atomic.LongAdder;
  * BrokerHandler#onInterrupted}) and its client recovers from history. A canary published to this
  * node's own channel every {@code canaryInterval} proves the link end to end; while canaries do
  * not come back, or either connection is down, the node is not ready.
+ *
+ * <p>The interruption is reported only once the node is subscribed again on Redis to everything
+ * it wants, confirmed by Redis. Lettuce announces a reconnect as soon as the TCP connection is
+ * up, before its own handshake and re-subscription; a report at that moment closed subscribers
+ * with 4004 while the node still missed publications, so a client that reconnected at once and
+ * recovered on this node was told {@code recovered:true} and then silently missed what was
+ * published until the re-subscription took effect. Reporting after the confirmation means a
+ * client that reads history after the report misses nothing, and one that read it before is
+ * closed by the report.
  */
 public final class RedisBroker implements Broker {
   private static final System.Logger LOG = System.getLogger(RedisBroker.class.getName());
@@ -64,13 +73,26 @@ public final class RedisBroker implements Broker {
   private final Set<String> channelsLive = ConcurrentHashMap.newKeySet();
   private final NavigableSet<String> patternsLive = new ConcurrentSkipListSet<>();
 
+  /**
+   * Between a break of the Pub/Sub link and the confirmed re-subscription that follows it: the
+   * node misses publications and is not ready.
+   */
   private volatile boolean pubsubLost;
+  /** Breaks of the Pub/Sub link so far; a re-subscription for an earlier break is abandoned. */
+  private final java.util.concurrent.atomic.AtomicLong breaks = new java.util.concurrent.atomic.AtomicLong();
   private volatile BrokerHandler handler;
   private volatile boolean closed;
 
   private final LongAdder interruptions = new LongAdder();
   private final LongAdder failures = new LongAdder();
   private final LongAdder received = new LongAdder();
+
+  /**
+   * How long to wait before subscribing again when the re-subscription after a reconnect failed
+   * (typically: sent before Lettuce finished its handshake and refused). Short, because the
+   * node's subscribers wait for it; a break meanwhile abandons the retries.
+   */
+  static final long RESUBSCRIBE_RETRY_MILLIS = 50;
 
   /** A broker on its own link; the link closes with it. */
   public static RedisBroker open(RedisOptions options) {
@@ -100,6 +122,7 @@ public final class RedisBroker implements Broker {
           public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
             if (!closed) {
               pubsubLost = true;
+              breaks.incrementAndGet();
               LOG.log(Level.WARNING, "lost the Pub/Sub link to Redis; reconnecting");
             }
           }
@@ -107,14 +130,60 @@ public final class RedisBroker implements Broker {
           @Override
           public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
             if (pubsubLost && !closed) {
-              pubsubLost = false;
-              interruptions.increment();
-              LOG.log(Level.WARNING, "Pub/Sub link to Redis is back: interrupting local subscriptions");
-              link.timer.execute(() -> handler.onInterrupted("the link to Redis broke; publications may have been missed"));
+              long brk = breaks.get();
+              LOG.log(Level.WARNING, "Pub/Sub link to Redis is back: subscribing again before interrupting local subscriptions");
+              link.timer.execute(() -> resubscribeThenInterrupt(brk));
             }
           }
         });
     canary.start();
+  }
+
+  /**
+   * Subscribes again to every wanted channel and pattern and, once Redis confirmed all of them,
+   * reports the interruption (see the class comment). SUBSCRIBE is idempotent on Redis, so this
+   * is safe beside Lettuce's own re-subscription; waiting for our confirmation also covers
+   * Lettuce's, which was sent earlier on the same connection, or failed. Runs on the timer.
+   *
+   * @param brk the break this follows; abandoned when the link broke again meanwhile (the next
+   *     reconnect starts over)
+   */
+  private void resubscribeThenInterrupt(long brk) {
+    if (closed || breaks.get() != brk) {
+      return;
+    }
+    List<byte[]> channels = new ArrayList<>();
+    List<byte[]> patterns = new ArrayList<>();
+    for (String c : wanted) {
+      (ChannelName.isPattern(c) ? patterns : channels).add(link.key("c:", c));
+    }
+    List<CompletableFuture<Void>> confirmations = new ArrayList<>(2);
+    try {
+      if (!channels.isEmpty()) {
+        confirmations.add(link.pubsub.async().subscribe(channels.toArray(byte[][]::new)).toCompletableFuture());
+      }
+      if (!patterns.isEmpty()) {
+        confirmations.add(link.pubsub.async().psubscribe(patterns.toArray(byte[][]::new)).toCompletableFuture());
+      }
+    } catch (RuntimeException e) {
+      confirmations.add(CompletableFuture.failedFuture(e));
+    }
+    CompletableFuture.allOf(confirmations.toArray(CompletableFuture[]::new))
+        .whenComplete(
+            (v, failure) -> {
+              if (closed || breaks.get() != brk) {
+                return;
+              }
+              if (failure != null) {
+                LOG.log(Level.DEBUG, () -> "subscribing again failed, retrying: " + RedisLink.rootMessage(failure));
+                link.timer.schedule(() -> resubscribeThenInterrupt(brk), RESUBSCRIBE_RETRY_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+                return;
+              }
+              pubsubLost = false;
+              interruptions.increment();
+              LOG.log(Level.WARNING, "subscribed again on Redis: interrupting local subscriptions");
+              link.timer.execute(() -> handler.onInterrupted("the link to Redis broke; publications may have been missed"));
+            });
   }
 
   @Override
