@@ -100,6 +100,11 @@ final class ConnectionTracker extends BaseFilter implements AddOn, AutoCloseable
     return open.size();
   }
 
+  /** The open connections that were admitted as WebSockets, for tests that look inside them. */
+  List<Connection<?>> webSockets() {
+    return open.entrySet().stream().filter(e -> e.getValue().frames != null).<Connection<?>>map(Map.Entry::getKey).toList();
+  }
+
   /** A complete HTTP request arrived: the connection gets a fresh timeout for the next one. */
   void requestCompleted(Connection<?> c) {
     State s = open.get(c);

@@ -124,6 +124,11 @@ public final class StandaloneServer implements AutoCloseable {
     return connections.openCount();
   }
 
+  /** The tracker of this server's TCP connections, for tests that look inside them. */
+  ConnectionTracker connectionTracker() {
+    return connections;
+  }
+
   /** The port bound (the real one when 0 was configured). */
   public int port() {
     return listener.getPort();
