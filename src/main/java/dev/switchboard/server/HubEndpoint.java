@@ -35,7 +35,6 @@ public final class HubEndpoint extends Endpoint {
   public void onOpen(Session session, EndpointConfig config) {
     session.setMaxTextMessageBufferSize(options.maxMessageSize());
     session.setMaxBinaryMessageBufferSize(options.maxMessageSize());
-    Endpoints.applyIdleTimeout(session, options.idleTimeout());
     endpoints.opened(session);
     ClientConnection c = hub.open(endpoints.transport(session));
     connection = c;

@@ -45,15 +45,19 @@ public final class StandaloneServer implements AutoCloseable {
   private final HttpServer http;
   private final NetworkListener listener;
   private final ConnectionTracker connections;
+  private final TyrusContainer container;
   private final boolean tls;
   private boolean stopped;
 
-  private StandaloneServer(
-      Node node, HttpServer http, NetworkListener listener, ConnectionTracker connections, boolean tls) {
+  /** What {@link #start} built around the node's endpoints. */
+  private record Parts(HttpServer http, NetworkListener listener, ConnectionTracker connections, TyrusContainer container) {}
+
+  private StandaloneServer(Node node, Parts parts, boolean tls) {
     this.node = node;
-    this.http = http;
-    this.listener = listener;
-    this.connections = connections;
+    this.http = parts.http();
+    this.listener = parts.listener();
+    this.connections = parts.connections();
+    this.container = parts.container();
     this.tls = tls;
   }
 
@@ -109,7 +113,7 @@ public final class StandaloneServer implements AutoCloseable {
           HttpHandlerRegistration.fromString("/api/*"));
       sc.addHttpHandler(staticPages(config), HttpHandlerRegistration.ROOT);
       http.start();
-      return new StandaloneServer(node, http, listener, connections, config.tls());
+      return new StandaloneServer(node, new Parts(http, listener, connections, container), config.tls());
     } catch (DeploymentException e) {
       node.close();
       throw new IllegalStateException("endpoint registration failed", e);
@@ -127,6 +131,11 @@ public final class StandaloneServer implements AutoCloseable {
   /** The tracker of this server's TCP connections, for tests that look inside them. */
   ConnectionTracker connectionTracker() {
     return connections;
+  }
+
+  /** The Tyrus container serving the endpoints, for tests that look inside it. */
+  TyrusContainer tyrusContainer() {
+    return container;
   }
 
   /** The port bound (the real one when 0 was configured). */
