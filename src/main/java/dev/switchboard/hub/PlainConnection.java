@@ -2,14 +2,16 @@ package dev.switchboard.hub;
 
 import dev.switchboard.auth.Identity;
 import dev.switchboard.protocol.CloseCode;
+import dev.switchboard.protocol.ErrorCode;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A connection that speaks no hub protocol (the echo endpoint), held to the same {@link
- * ConnectionPolicy} as a {@link ClientConnection} minus authentication: the same liveness (a
- * silent one is pinged and closed with 4001 when nothing answers), swept with the hub's
- * connections and closed with them at shutdown. Its closes are counted like theirs, once each.
+ * ConnectionPolicy} as a {@link ClientConnection} minus authentication: the same rate limit (a
+ * connection that keeps flooding is closed with 4002), the same liveness (a silent one is pinged
+ * and closed with 4001 when nothing answers), swept with the hub's connections and closed with
+ * them at shutdown. Its closes are counted like theirs, once each.
  *
  * <p>Threading: {@link #admit} is called by the connection's reader, one message at a time; the
  * hub's sweeper calls {@link #sweep}; {@link #close} and {@link #onClosed} may come from any
@@ -19,23 +21,46 @@ public final class PlainConnection {
   private final Hub hub;
   private final Transport transport;
   private final Liveness liveness;
+  /** Null when the policy sets no rate; only the reader thread uses it. */
+  private final RateLimiter rate;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   PlainConnection(Hub hub, Transport transport) {
     this.hub = hub;
     this.transport = transport;
+    ConnectionPolicy policy = hub.options().policy();
+    long now = System.nanoTime();
     // No token to wait for and none to expire: only the ping and pong deadlines apply.
-    this.liveness = new Liveness(System.nanoTime(), Identity.ANONYMOUS);
+    this.liveness = new Liveness(now, Identity.ANONYMOUS);
+    this.rate =
+        policy.rateMessages() > 0 || policy.rateBytes() > 0
+            ? new RateLimiter(policy.rateMessages(), policy.rateBytes(), now)
+            : null;
   }
 
   /**
-   * A message of {@code size} arrived: the peer is alive.
+   * A message of {@code size} arrived. Records activity and applies the rate limit.
    *
-   * @return whether to serve it
+   * @return whether to serve it; false when it is over the rate (dropped and counted as error
+   *     114; there is no reply to carry an error) or the connection is being closed for flooding
    */
   public boolean admit(int size) {
-    liveness.received(System.nanoTime());
-    return true;
+    long now = System.nanoTime();
+    liveness.received(now);
+    if (rate == null) {
+      return true;
+    }
+    switch (rate.onMessage(size, now)) {
+      case ALLOWED:
+        return true;
+      case REFUSED:
+        hub.metrics().error(ErrorCode.RATE_LIMITED);
+        return false;
+      default:
+        hub.metrics().error(ErrorCode.RATE_LIMITED);
+        close(CloseCode.RATE_LIMITED, "kept sending over the rate limit");
+        return false;
+    }
   }
 
   /** A pong arrived: the peer is alive. */
