@@ -4,6 +4,7 @@ import dev.switchboard.hub.Hub;
 import dev.switchboard.hub.OutFrame;
 import dev.switchboard.hub.Outbox;
 import dev.switchboard.hub.PlainConnection;
+import dev.switchboard.hub.Transport;
 import dev.switchboard.protocol.CloseCode;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
@@ -28,6 +29,8 @@ public final class EchoEndpoint extends Endpoint {
   private final Endpoints endpoints;
   /** Set in onOpen, read by later callbacks of the same session. */
   private volatile PlainConnection connection;
+  /** Set in onOpen with {@link #connection}. */
+  private volatile Transport transport;
 
   EchoEndpoint(Hub hub, EndpointOptions options, Endpoints endpoints) {
     this.hub = hub;
@@ -42,11 +45,12 @@ public final class EchoEndpoint extends Endpoint {
     // For partial messages this bounds one frame; the whole message is bounded below.
     session.setMaxBinaryMessageBufferSize(max);
     endpoints.opened(session);
-    dev.switchboard.hub.Transport transport = endpoints.transport(session);
-    PlainConnection c = hub.openPlain(transport);
+    Transport t = endpoints.transport(session);
+    transport = t;
+    PlainConnection c = hub.openPlain(t);
     connection = c;
     // Two messages of the maximum size may wait: one echoing, one just gathered.
-    Outbox outbox = new Outbox(transport, 2L * max, failure -> c.onClosed());
+    Outbox outbox = new Outbox(t, 2L * max, failure -> c.onClosed());
     session.addMessageHandler(
         String.class,
         (MessageHandler.Whole<String>)
@@ -70,8 +74,9 @@ public final class EchoEndpoint extends Endpoint {
     // The outbox and gatherer die with the session.
     endpoints.closed(session);
     PlainConnection c = connection;
-    if (c != null) {
-      c.onClosed();
+    // Still open: the hub did not close it (and count it); the container or the peer did.
+    if (c != null && c.onClosed()) {
+      endpoints.countContainerClose(closeReason.getCloseCode().getCode(), transport);
     }
   }
 

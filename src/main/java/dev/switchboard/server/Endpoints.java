@@ -1,6 +1,8 @@
 package dev.switchboard.server;
 
 import dev.switchboard.hub.Hub;
+import dev.switchboard.hub.Transport;
+import dev.switchboard.protocol.CloseCode;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.time.Duration;
@@ -34,8 +36,34 @@ public final class Endpoints implements AutoCloseable {
   }
 
   /** The transport for a new session: the factory's, over the portable one. */
-  dev.switchboard.hub.Transport transport(Session session) {
+  Transport transport(Session session) {
     return transports.create(session, new JakartaTransport(session, closer));
+  }
+
+  /**
+   * Counts a close the container reported in onClose that Switchboard did not make (its own
+   * closes are counted where they are made), if the container made it: invalid UTF-8 (1007), a
+   * protocol error it caught (1002), a message over one of its limits (1009), its own failure
+   * (1011). A close the peer began and the container only answered is no server close, nor is a
+   * code that never goes on the wire (1005, 1006, 1015: the connection just went away).
+   *
+   * <p>The standalone server's transport sees the peer's close frames and tells exactly. The
+   * portable API does not show them, so there the codes implementations send on their own are
+   * counted, and a client that closes with one of those codes is counted too.
+   */
+  void countContainerClose(int code, Transport transport) {
+    if (!CloseCode.isSendable(code)) {
+      return;
+    }
+    boolean byContainer =
+        switch (transport.closeOrigin(code)) {
+          case CONTAINER -> true;
+          case PEER -> false;
+          case UNKNOWN -> CloseCode.isImplementationCode(code);
+        };
+    if (byContainer) {
+      hub.metrics().close(code);
+    }
   }
 
   /** The endpoint configurations to register with a {@code ServerContainer}. */

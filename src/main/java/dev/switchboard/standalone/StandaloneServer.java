@@ -68,7 +68,17 @@ public final class StandaloneServer implements AutoCloseable {
    * @throws ConfigException when the TLS keystore cannot be used
    */
   public static StandaloneServer start(ServerConfig config) throws IOException {
-    Node node = new Node(config, ownOrigins(config), TyrusRawTransports.create());
+    Admission admission =
+        new Admission(
+            config.limits().maxConnections(), config.limits().maxConnectionsPerIp(), config.limits().connectRate());
+    ConnectionTracker connections = new ConnectionTracker(config.ws().handshakeTimeout(), admission);
+    Node node;
+    try {
+      node = new Node(config, ownOrigins(config), TyrusRawTransports.create(connections));
+    } catch (RuntimeException e) {
+      connections.close();
+      throw e;
+    }
     try {
       NetworkListener listener = new NetworkListener("switchboard", config.host(), config.port());
       // Grizzly's keep-alive timeout would also close idle upgraded WebSockets; the tracker's
@@ -83,10 +93,6 @@ public final class StandaloneServer implements AutoCloseable {
       for (ServerEndpointConfig endpoint : node.endpoints().configs()) {
         container.register(endpoint);
       }
-      Admission admission =
-          new Admission(
-              config.limits().maxConnections(), config.limits().maxConnectionsPerIp(), config.limits().connectRate());
-      ConnectionTracker connections = new ConnectionTracker(config.ws().handshakeTimeout(), admission);
       listener.registerAddOn(connections);
       // The gate must be registered before Tyrus, so it sits in front of Tyrus's filter.
       listener.registerAddOn(
@@ -116,9 +122,11 @@ public final class StandaloneServer implements AutoCloseable {
       return new StandaloneServer(node, new Parts(http, listener, connections, container), config.tls());
     } catch (DeploymentException e) {
       node.close();
+      connections.close();
       throw new IllegalStateException("endpoint registration failed", e);
     } catch (IOException | RuntimeException e) {
       node.close();
+      connections.close();
       throw e;
     }
   }
