@@ -92,6 +92,9 @@ final class HandshakeFilter extends BaseFilter {
     }
     ConnectionTracker.State state = tracker.state(ctx.getConnection());
     if (state != null && state.frames != null) {
+      if (!state.upgraded()) {
+        state.upgradeFinished(); // a read after the upgrade's: Tyrus is done with it
+      }
       if (!state.slimmed && request.getResponse().getStatus() == 101) {
         // Tyrus copied what it needs at the handshake; the parsed header values would otherwise
         // stay referenced for the connection's whole life.
@@ -125,6 +128,8 @@ final class HandshakeFilter extends BaseFilter {
         new FrameGuard(request.getRequestURI().endsWith(Endpoints.ECHO_PATH) ? echoMaxMessage : hubMaxMessage, maxFragments);
     if (state != null) {
       state.frames = frames; // admitted: released again when the connection closes
+      // Completed once the whole chain, Tyrus's upgrade included, is done with this request.
+      ctx.addCompletionListener(done -> state.upgradeFinished());
     } else {
       admission.release(ip);
     }
@@ -138,11 +143,15 @@ final class HandshakeFilter extends BaseFilter {
    * <p>Tyrus 2.2's {@code GrizzlyServerFilter} finishes an upgrade, after the endpoint's onOpen, by
    * setting its connection attribute, then its task processor attribute, then a close listener.
    * A close on another thread in between reaches its {@code handleClose} with the first and not
-   * the second, which fails with a NullPointerException that Grizzly logs. Switchboard closes from
-   * onOpen, on the {@code Closer}'s thread, whenever a handshake carries an invalid token, so under
-   * many bad-token connects that race came up. Skipping Tyrus's close handling there loses
-   * nothing: the close listener Tyrus registers right after runs at once on a closed connection
-   * (Grizzly calls listeners added after the close immediately) and closes the session.
+   * the second, which fails with a NullPointerException that Grizzly logs. Switchboard closed
+   * sessions from onOpen, on the {@code Closer}'s thread, whenever a handshake carried an invalid
+   * token, so under many bad-token connects that race came up. Closes Switchboard starts now
+   * wait until the upgrade is done ({@link ConnectionTracker.State#whenUpgraded}); what is left
+   * is a TCP close in the middle of an upgrade (the handshake deadline passing just then, a stop),
+   * and this check narrows that window further (it cannot close it: Tyrus may set its first
+   * attribute right after the check). Skipping Tyrus's close handling there loses nothing: the
+   * close listener Tyrus registers right after runs at once on a closed connection (Grizzly calls
+   * listeners added after the close immediately) and closes the session.
    */
   @Override
   public NextAction handleClose(FilterChainContext ctx) throws IOException {

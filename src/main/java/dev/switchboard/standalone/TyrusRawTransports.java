@@ -118,15 +118,16 @@ final class TyrusRawTransports implements TransportFactory {
   private final class RawTransport implements Transport {
     private final Writer writer;
     private final Transport portable;
-    /** The Grizzly connection and its frame guard; null when they cannot be reached. */
+    /** The Grizzly connection, its state and frame guard; null when they cannot be reached. */
     private final Connection<?> connection;
+    private final ConnectionTracker.State state;
     private final FrameGuard frames;
 
     RawTransport(Writer writer, Transport portable, Connection<?> connection) {
       this.writer = writer;
       this.portable = portable;
       this.connection = connection;
-      ConnectionTracker.State state = connection == null ? null : connections.state(connection);
+      this.state = connection == null ? null : connections.state(connection);
       // Set when the handshake was admitted, before Tyrus opened the session.
       this.frames = state == null ? null : state.frames;
     }
@@ -183,9 +184,14 @@ final class TyrusRawTransports implements TransportFactory {
       write(ByteBuffer.wrap(PING), failure -> {});
     }
 
+    /** Closes through Tyrus, but not before Tyrus has finished upgrading the connection. */
     @Override
     public void close(CloseCode code, String reason) {
-      portable.close(code, reason);
+      if (state == null) {
+        portable.close(code, reason);
+      } else {
+        state.whenUpgraded(() -> portable.close(code, reason));
+      }
     }
 
     /**
