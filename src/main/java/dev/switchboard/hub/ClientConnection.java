@@ -197,9 +197,14 @@ public final class ClientConnection {
     }
   }
 
-  /** The transport is gone (closed by either side or failed). Called once by the adapter. */
-  public void onClosed() {
-    release();
+  /**
+   * The transport is gone (closed by either side or failed). Called once by the adapter.
+   *
+   * @return whether the connection was still open: the close was not one {@link #close} made (and
+   *     counted), so the adapter counts it if the server's container made it
+   */
+  public boolean onClosed() {
+    return release();
   }
 
   /**

@@ -57,6 +57,8 @@ public final class Hub implements AutoCloseable {
   private final HubMetrics metrics = new HubMetrics();
   private final CommandDecoder decoder = new CommandDecoder();
   private final Map<String, ClientConnection> connections = new ConcurrentHashMap<>();
+  /** Connections that speak no hub protocol (echo) but are held to the hub's policy. */
+  private final Set<PlainConnection> plainConnections = ConcurrentHashMap.newKeySet();
   /** Channel to its local subscriptions; a channel is present only while it has some. */
   private final Map<String, Set<Subscription>> channels = new ConcurrentHashMap<>();
   /** Pattern prefix ({@code orders:} for {@code orders:*}) to its local pattern subscriptions. */
@@ -86,6 +88,16 @@ public final class Hub implements AutoCloseable {
     ClientConnection connection = new ClientConnection(id, this, transport, options.outboxMaxBytes());
     connections.put(id, connection);
     metrics.connectionsOpened.increment();
+    return connection;
+  }
+
+  /**
+   * Registers a newly opened transport that speaks no hub protocol (the echo endpoint): it gets
+   * the hub's rate limit and liveness and is closed with the hub's connections.
+   */
+  public PlainConnection openPlain(Transport transport) {
+    PlainConnection connection = new PlainConnection(this, transport);
+    plainConnections.add(connection);
     return connection;
   }
 
@@ -359,6 +371,17 @@ public final class Hub implements AutoCloseable {
         LOG.log(Level.ERROR, "sweep of " + c.id() + " failed", e);
       }
     }
+    for (PlainConnection c : plainConnections) {
+      try {
+        c.sweep(nowNanos, now);
+      } catch (RuntimeException e) {
+        LOG.log(Level.ERROR, "sweep of a plain connection failed", e);
+      }
+    }
+  }
+
+  void unregister(PlainConnection connection) {
+    plainConnections.remove(connection);
   }
 
   void unregister(ClientConnection connection) {
@@ -382,9 +405,12 @@ public final class Hub implements AutoCloseable {
     accepting = false;
   }
 
-  /** Closes every connection with {@code code}; used at shutdown and undeploy. */
+  /** Closes every connection, plain ones too, with {@code code}; used at shutdown and undeploy. */
   public void closeAll(CloseCode code, String reason) {
     for (ClientConnection c : List.copyOf(connections.values())) {
+      c.close(code, reason);
+    }
+    for (PlainConnection c : List.copyOf(plainConnections)) {
       c.close(code, reason);
     }
   }

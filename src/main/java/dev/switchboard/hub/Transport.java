@@ -39,6 +39,26 @@ public interface Transport {
   /** Starts the closing handshake with {@code code}. Idempotent; never blocks. */
   void close(CloseCode code, String reason);
 
+  /**
+   * Who began a close the WebSocket container reported with {@code code}, when Switchboard did not
+   * ask for it: the container itself or the peer. Lets the adapter count the container's own
+   * closes as server closes, and not the client's. Only the adapter's thread that reports the
+   * close calls this.
+   */
+  default CloseOrigin closeOrigin(int code) {
+    return CloseOrigin.UNKNOWN;
+  }
+
+  /** See {@link #closeOrigin}. */
+  enum CloseOrigin {
+    /** The container made the close and sends its close frame (invalid UTF-8, a protocol error...). */
+    CONTAINER,
+    /** The close answers the peer's own close frame, or the peer's connection was already gone. */
+    PEER,
+    /** This transport does not see the connection's frames (the portable Jakarta API). */
+    UNKNOWN
+  }
+
   /** Called once when a send completes. */
   @FunctionalInterface
   interface SendCallback {

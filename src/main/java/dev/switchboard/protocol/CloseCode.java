@@ -24,6 +24,12 @@ public record CloseCode(int code, String name, boolean reconnect) {
   /** The client broke RFC 6455 (unmasked frame, bad opcode, reserved bits, ...). */
   public static final CloseCode PROTOCOL_ERROR = new CloseCode(1002, "protocol_error", false);
 
+  /**
+   * A text message, or a close frame's reason, that is not valid UTF-8 (RFC 6455 §8.1). Sent by
+   * the WebSocket implementation itself (Tyrus, the container), which decodes text.
+   */
+  public static final CloseCode INVALID_PAYLOAD = new CloseCode(1007, "invalid_payload", false);
+
   /** A message exceeded the configured maximum size. */
   public static final CloseCode MESSAGE_TOO_BIG = new CloseCode(1009, "message_too_big", true);
 
@@ -61,6 +67,7 @@ public record CloseCode(int code, String name, boolean reconnect) {
       List.of(
           GOING_AWAY,
           PROTOCOL_ERROR,
+          INVALID_PAYLOAD,
           MESSAGE_TOO_BIG,
           INTERNAL_ERROR,
           SLOW_CONSUMER,
@@ -80,7 +87,14 @@ public record CloseCode(int code, String name, boolean reconnect) {
     }
   }
 
-  /** Every close code Switchboard itself sends, for documentation and tests. */
+  /**
+   * The codes a WebSocket implementation (Tyrus, Tomcat, Jetty...) sends on its own, without
+   * Switchboard asking: protocol errors it catches, invalid UTF-8, messages over its limits, its
+   * own failures.
+   */
+  private static final List<CloseCode> IMPLEMENTATION = List.of(PROTOCOL_ERROR, INVALID_PAYLOAD, MESSAGE_TOO_BIG, INTERNAL_ERROR);
+
+  /** Every close code the server sends, its own and its WebSocket implementation's, for documentation and tests. */
   public static List<CloseCode> known() {
     return KNOWN;
   }
@@ -88,6 +102,15 @@ public record CloseCode(int code, String name, boolean reconnect) {
   /** Looks up a code Switchboard sends. */
   public static Optional<CloseCode> of(int code) {
     return KNOWN.stream().filter(c -> c.code == code).findFirst();
+  }
+
+  /**
+   * Whether {@code code} is one a WebSocket implementation sends on its own. Used to count the
+   * implementation's closes where the connection's frames cannot be seen to tell them from a
+   * close the client began with the same code.
+   */
+  public static boolean isImplementationCode(int code) {
+    return IMPLEMENTATION.stream().anyMatch(c -> c.code == code);
   }
 
   /**

@@ -1,12 +1,16 @@
 package dev.switchboard.server;
 
+import dev.switchboard.hub.Hub;
 import dev.switchboard.hub.OutFrame;
 import dev.switchboard.hub.Outbox;
+import dev.switchboard.hub.PlainConnection;
+import dev.switchboard.hub.Transport;
 import dev.switchboard.protocol.CloseCode;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.MessageHandler;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import java.nio.ByteBuffer;
 
@@ -15,13 +19,21 @@ import java.nio.ByteBuffer;
  * partial messages and are gathered into one buffer of the message's size, so a 16 MiB message
  * is held once, not once by the container and again here. Replies go through a bounded {@link
  * Outbox}, so a client that sends without reading is closed as a slow consumer instead of
- * growing the server's memory.
+ * growing the server's memory. The session is a {@link PlainConnection} of the hub: pinged when
+ * silent and closed when it does not answer, like a hub connection, since the container's own
+ * idle timeout is off (see {@link Endpoints#prepare}).
  */
 public final class EchoEndpoint extends Endpoint {
+  private final Hub hub;
   private final EndpointOptions options;
   private final Endpoints endpoints;
+  /** Set in onOpen, read by later callbacks of the same session. */
+  private volatile PlainConnection connection;
+  /** Set in onOpen with {@link #connection}. */
+  private volatile Transport transport;
 
-  EchoEndpoint(EndpointOptions options, Endpoints endpoints) {
+  EchoEndpoint(Hub hub, EndpointOptions options, Endpoints endpoints) {
+    this.hub = hub;
     this.options = options;
     this.endpoints = endpoints;
   }
@@ -32,36 +44,46 @@ public final class EchoEndpoint extends Endpoint {
     session.setMaxTextMessageBufferSize(max);
     // For partial messages this bounds one frame; the whole message is bounded below.
     session.setMaxBinaryMessageBufferSize(max);
-    Endpoints.applyIdleTimeout(session, options.idleTimeout());
     endpoints.opened(session);
-    dev.switchboard.hub.Transport transport = endpoints.transport(session);
+    Transport t = endpoints.transport(session);
+    transport = t;
+    PlainConnection c = hub.openPlain(t);
+    connection = c;
     // Two messages of the maximum size may wait: one echoing, one just gathered.
-    Outbox outbox = new Outbox(transport, 2L * max, failure -> {});
+    Outbox outbox = new Outbox(t, 2L * max, failure -> c.onClosed());
     session.addMessageHandler(
         String.class,
         (MessageHandler.Whole<String>)
             text -> {
               if (MessageSize.exceeds(text, max)) {
                 outbox.close();
-                transport.close(CloseCode.MESSAGE_TOO_BIG, "echo message over " + max + " bytes");
-              } else {
-                offer(outbox, transport, new OutFrame.Text(text));
+                c.close(CloseCode.MESSAGE_TOO_BIG, "echo message over " + max + " bytes");
+              } else if (c.admit(text.length())) {
+                offer(outbox, c, new OutFrame.Text(text));
               }
             });
-    session.addMessageHandler(
-        ByteBuffer.class, new Gatherer(max, outbox, transport));
+    session.addMessageHandler(ByteBuffer.class, new Gatherer(max, outbox, c));
+    session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> c.onPong());
+    if (!hub.isAccepting()) {
+      c.close(CloseCode.GOING_AWAY, "server shutting down");
+    }
   }
 
   @Override
   public void onClose(Session session, CloseReason closeReason) {
     // The outbox and gatherer die with the session.
     endpoints.closed(session);
+    PlainConnection c = connection;
+    // Still open: the hub did not close it (and count it); the container or the peer did.
+    if (c != null && c.onClosed()) {
+      endpoints.countContainerClose(closeReason.getCloseCode().getCode(), transport);
+    }
   }
 
-  private static void offer(Outbox outbox, dev.switchboard.hub.Transport transport, OutFrame frame) {
+  private static void offer(Outbox outbox, PlainConnection connection, OutFrame frame) {
     if (outbox.offer(frame) == Outbox.Offer.OVERFLOW) {
       outbox.close();
-      transport.close(CloseCode.SLOW_CONSUMER, "echo replies are not being read");
+      connection.close(CloseCode.SLOW_CONSUMER, "echo replies are not being read");
     }
   }
 
@@ -69,27 +91,30 @@ public final class EchoEndpoint extends Endpoint {
   private static final class Gatherer implements MessageHandler.Partial<ByteBuffer> {
     private final int max;
     private final Outbox outbox;
-    private final dev.switchboard.hub.Transport transport;
+    private final PlainConnection connection;
     private ByteBuffer message;
 
-    Gatherer(int max, Outbox outbox, dev.switchboard.hub.Transport transport) {
+    Gatherer(int max, Outbox outbox, PlainConnection connection) {
       this.max = max;
       this.outbox = outbox;
-      this.transport = transport;
+      this.connection = connection;
     }
 
     @Override
     public void onMessage(ByteBuffer part, boolean last) {
       if (message == null && last) {
-        ByteBuffer copy = ByteBuffer.allocate(part.remaining()).put(part).flip();
-        offer(outbox, transport, new OutFrame.Binary(copy));
+        int size = part.remaining();
+        if (connection.admit(size)) {
+          ByteBuffer copy = ByteBuffer.allocate(size).put(part).flip();
+          offer(outbox, connection, new OutFrame.Binary(copy));
+        }
         return;
       }
       int needed = (message == null ? 0 : message.position()) + part.remaining();
       if (needed > max) {
         message = null;
         outbox.close();
-        transport.close(CloseCode.MESSAGE_TOO_BIG, "echo message over " + max + " bytes");
+        connection.close(CloseCode.MESSAGE_TOO_BIG, "echo message over " + max + " bytes");
         return;
       }
       if (message == null || message.remaining() < part.remaining()) {
@@ -99,7 +124,10 @@ public final class EchoEndpoint extends Endpoint {
       if (last) {
         ByteBuffer whole = message.flip();
         message = null;
-        offer(outbox, transport, new OutFrame.Binary(whole));
+        // Admitted whole: the rate counts messages, and a refused one is dropped once gathered.
+        if (connection.admit(whole.remaining())) {
+          offer(outbox, connection, new OutFrame.Binary(whole));
+        }
       }
     }
 

@@ -1,8 +1,8 @@
 package dev.switchboard.server;
 
 import dev.switchboard.hub.Hub;
+import dev.switchboard.hub.Transport;
 import dev.switchboard.protocol.CloseCode;
-import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.time.Duration;
@@ -25,7 +25,7 @@ public final class Endpoints implements AutoCloseable {
   private final EndpointOptions options;
   private final TransportFactory transports;
   private final Closer closer = new Closer();
-  /** Open sessions of both endpoints, so shutdown can close them all and wait for them. */
+  /** Open sessions of both endpoints, so shutdown can wait for them. */
   private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
   private final Object allClosed = new Object();
 
@@ -36,8 +36,34 @@ public final class Endpoints implements AutoCloseable {
   }
 
   /** The transport for a new session: the factory's, over the portable one. */
-  dev.switchboard.hub.Transport transport(Session session) {
+  Transport transport(Session session) {
     return transports.create(session, new JakartaTransport(session, closer));
+  }
+
+  /**
+   * Counts a close the container reported in onClose that Switchboard did not make (its own
+   * closes are counted where they are made), if the container made it: invalid UTF-8 (1007), a
+   * protocol error it caught (1002), a message over one of its limits (1009), its own failure
+   * (1011). A close the peer began and the container only answered is no server close, nor is a
+   * code that never goes on the wire (1005, 1006, 1015: the connection just went away).
+   *
+   * <p>The standalone server's transport sees the peer's close frames and tells exactly. The
+   * portable API does not show them, so there the codes implementations send on their own are
+   * counted, and a client that closes with one of those codes is counted too.
+   */
+  void countContainerClose(int code, Transport transport) {
+    if (!CloseCode.isSendable(code)) {
+      return;
+    }
+    boolean byContainer =
+        switch (transport.closeOrigin(code)) {
+          case CONTAINER -> true;
+          case PEER -> false;
+          case UNKNOWN -> CloseCode.isImplementationCode(code);
+        };
+    if (byContainer) {
+      hub.metrics().close(code);
+    }
   }
 
   /** The endpoint configurations to register with a {@code ServerContainer}. */
@@ -53,30 +79,24 @@ public final class Endpoints implements AutoCloseable {
         ServerEndpointConfig.Builder.create(EchoEndpoint.class, ECHO_PATH)
             .configurator(
                 new SwitchboardConfigurator(
-                    () -> new EchoEndpoint(options, this), options.origins(), hub.metrics()))
+                    () -> new EchoEndpoint(hub, options, this), options.origins(), hub.metrics()))
             .build();
     return List.of(ws, echo);
   }
 
   /**
-   * Prepares a container before the endpoints are registered: the default idle timeout is set to
-   * the configured one (see {@link #applyIdleTimeout}).
+   * No session idle timeout: a negative value means never (Jakarta WebSocket), and Tyrus then
+   * schedules nothing. With any other value Tyrus 2.2 schedules a task on every message received
+   * or sent (with 0, one that runs at once; with a timeout, one that stays queued after it is
+   * cancelled until its time comes: 300,000 pings on 100 connections held 299,687 tasks for a
+   * 40 s timeout). The hub's sweep pings silent sessions of both endpoints and closes those that
+   * do not answer (4001), which bounds a dead peer's life in every container.
    */
-  public void prepare(jakarta.websocket.WebSocketContainer container) {
-    container.setDefaultMaxSessionIdleTimeout(options.idleTimeout().toMillis());
-  }
+  static final long NO_IDLE_TIMEOUT = -1;
 
-  /**
-   * Sets a session's idle timeout unless the container already applied it. Tyrus schedules the
-   * idle check when a session is created with the container default; with a default of 0 the
-   * check runs at once, and if a new timeout was set in onOpen meanwhile it closes the fresh
-   * session as idle. Setting the default first (see {@link #prepare}) and not touching the
-   * session here avoids that race.
-   */
-  static void applyIdleTimeout(Session session, Duration idleTimeout) {
-    if (session.getMaxIdleTimeout() != idleTimeout.toMillis()) {
-      session.setMaxIdleTimeout(idleTimeout.toMillis());
-    }
+  /** Prepares a container before the endpoints are registered: sessions get no idle timeout. */
+  public void prepare(jakarta.websocket.WebSocketContainer container) {
+    container.setDefaultMaxSessionIdleTimeout(NO_IDLE_TIMEOUT);
   }
 
   /** The origin policy the endpoints enforce, for servers that check it before the upgrade. */
@@ -112,19 +132,12 @@ public final class Endpoints implements AutoCloseable {
   }
 
   /**
-   * Closes the echo sessions with 1001 (hub connections are closed by the hub, which counts them)
-   * and waits up to {@code grace} until every session has closed.
+   * Waits up to {@code grace} until every session has closed. The hub closes them (with 1001 at
+   * shutdown), echo sessions too: they are its plain connections.
    *
    * @return whether all sessions closed in time
    */
-  public boolean closeAndAwait(Duration grace) throws InterruptedException {
-    CloseReason goingAway =
-        new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "server shutting down");
-    for (Session s : sessions) {
-      if (s.getRequestURI() != null && s.getRequestURI().getPath().endsWith(ECHO_PATH)) {
-        closer.run("close of echo session " + s.getId(), () -> s.close(goingAway));
-      }
-    }
+  public boolean awaitAllClosed(Duration grace) throws InterruptedException {
     long deadline = System.nanoTime() + grace.toNanos();
     synchronized (allClosed) {
       while (!sessions.isEmpty()) {

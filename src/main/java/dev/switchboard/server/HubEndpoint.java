@@ -2,6 +2,7 @@ package dev.switchboard.server;
 
 import dev.switchboard.hub.ClientConnection;
 import dev.switchboard.hub.Hub;
+import dev.switchboard.hub.Transport;
 import dev.switchboard.protocol.CloseCode;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
@@ -24,6 +25,8 @@ public final class HubEndpoint extends Endpoint {
   private final Endpoints endpoints;
   /** Set in onOpen, read by later callbacks of the same session. */
   private volatile ClientConnection connection;
+  /** Set in onOpen with {@link #connection}. */
+  private volatile Transport transport;
 
   HubEndpoint(Hub hub, EndpointOptions options, Endpoints endpoints) {
     this.hub = hub;
@@ -35,9 +38,10 @@ public final class HubEndpoint extends Endpoint {
   public void onOpen(Session session, EndpointConfig config) {
     session.setMaxTextMessageBufferSize(options.maxMessageSize());
     session.setMaxBinaryMessageBufferSize(options.maxMessageSize());
-    Endpoints.applyIdleTimeout(session, options.idleTimeout());
     endpoints.opened(session);
-    ClientConnection c = hub.open(endpoints.transport(session));
+    Transport sessionTransport = endpoints.transport(session);
+    transport = sessionTransport;
+    ClientConnection c = hub.open(sessionTransport);
     connection = c;
     int max = options.maxMessageSize();
     // The session limits above bind fragmented messages everywhere, but Tyrus does not apply them
@@ -77,13 +81,10 @@ public final class HubEndpoint extends Endpoint {
   public void onClose(Session session, CloseReason closeReason) {
     endpoints.closed(session);
     ClientConnection c = connection;
-    if (c != null) {
-      // A 1009 the container sent on its own (a fragmented message over the limit) is counted
-      // here; one this endpoint sent was counted when it closed the connection.
-      if (c.isOpen() && closeReason.getCloseCode().getCode() == CloseCode.MESSAGE_TOO_BIG.code()) {
-        hub.metrics().close(CloseCode.MESSAGE_TOO_BIG.code());
-      }
-      c.onClosed();
+    // Still open: the hub did not close it (the hub counts its own closes); the container or the
+    // peer did.
+    if (c != null && c.onClosed()) {
+      endpoints.countContainerClose(closeReason.getCloseCode().getCode(), transport);
     }
   }
 

@@ -36,7 +36,10 @@ public final class Node implements AutoCloseable {
   private final Hub hub;
   private final Endpoints endpoints;
   private final HttpApi api;
-  /** Runs the hub's periodic sweep: pings, liveness, token expiry. */
+  /**
+   * Runs the hub's periodic sweep: pings, liveness, token expiry. The only idle timer of every
+   * session: the containers' own are off (see {@link Endpoints#prepare}).
+   */
   private final ScheduledExecutorService sweeper;
 
   /**
@@ -82,8 +85,6 @@ public final class Node implements AutoCloseable {
             new EndpointOptions(
                 config.maxMessageSize(),
                 config.echoMaxMessageSize(),
-                // The container's idle timeout only backs up the hub's pings.
-                config.ws().pingInterval().plus(config.ws().pongTimeout()).plusSeconds(5),
                 OriginPolicy.of(origins)),
             transports);
     this.api = new HttpApi(hub, config.apiKeys(), config.maxBodySize(), version());
@@ -157,7 +158,7 @@ public final class Node implements AutoCloseable {
     hub.stopAccepting();
     hub.closeAll(CloseCode.GOING_AWAY, "server shutting down");
     try {
-      if (!endpoints.closeAndAwait(grace)) {
+      if (!endpoints.awaitAllClosed(grace)) {
         LOG.log(Level.WARNING, endpoints.openSessions() + " sessions still open after " + grace);
       }
     } catch (InterruptedException e) {

@@ -27,6 +27,8 @@ import org.glassfish.grizzly.http.server.NetworkListener;
  *   <li>closes connections that do not complete an HTTP request within the handshake timeout
  *       (slowloris; also the keep-alive timeout of plain HTTP connections);
  *   <li>releases a WebSocket connection's admission when it closes;
+ *   <li>holds a close Switchboard asks for while Tyrus is still upgrading the connection until
+ *       the upgrade is done ({@link State#whenUpgraded});
  *   <li>at stop, lets each connection flush what is queued (the 1001 close frames above all):
  *       Grizzly's graceful {@code close()} writes out the pending queue first, {@code shutdownNow}
  *       does not.
@@ -42,10 +44,54 @@ final class ConnectionTracker extends BaseFilter implements AddOn, AutoCloseable
     volatile FrameGuard frames;
     /** The handshake's parsed headers were released; touched by the read thread only. */
     boolean slimmed;
+    /** Tyrus has finished upgrading the connection; written under this, read without. */
+    private volatile boolean upgraded;
+    /** A close asked for before {@link #upgraded}; guarded by this. */
+    private Runnable closeAfterUpgrade;
 
     State(String ip, long deadlineNanos) {
       this.ip = ip;
       this.deadlineNanos = deadlineNanos;
+    }
+
+    /**
+     * Runs {@code close} now, or as soon as Tyrus has finished upgrading the connection if it has
+     * not yet. Tyrus opens the session (onOpen) before it has set up its own state for the
+     * connection; a close on another thread in between makes its close handling fail (see {@link
+     * HandshakeFilter#handleClose}). Only the first close waiting is kept: closes are idempotent.
+     */
+    void whenUpgraded(Runnable close) {
+      if (!upgraded) {
+        synchronized (this) {
+          if (!upgraded) {
+            if (closeAfterUpgrade == null) {
+              closeAfterUpgrade = close;
+            }
+            return;
+          }
+        }
+      }
+      close.run();
+    }
+
+    /** Tyrus has finished upgrading the connection: runs a close that waited for that. */
+    void upgradeFinished() {
+      Runnable close;
+      synchronized (this) {
+        if (upgraded) {
+          return;
+        }
+        upgraded = true;
+        close = closeAfterUpgrade;
+        closeAfterUpgrade = null;
+      }
+      if (close != null) {
+        close.run();
+      }
+    }
+
+    boolean upgraded() {
+      return upgraded;
     }
   }
 
@@ -102,6 +148,11 @@ final class ConnectionTracker extends BaseFilter implements AddOn, AutoCloseable
   /** TCP connections open now. */
   int openCount() {
     return open.size();
+  }
+
+  /** The open connections that were admitted as WebSockets, for tests that look inside them. */
+  List<Connection<?>> webSockets() {
+    return open.entrySet().stream().filter(e -> e.getValue().frames != null).<Connection<?>>map(Map.Entry::getKey).toList();
   }
 
   /** A complete HTTP request arrived: the connection gets a fresh timeout for the next one. */

@@ -8,14 +8,22 @@ import org.glassfish.grizzly.Buffer;
  * Tyrus buffers anything: masking, reserved bits, opcodes, control-frame rules, fragment order,
  * the frame length against the message limit (right after the header, so a header announcing a
  * gigabyte costs nothing), the total size of a fragmented message and its number of fragments.
- * Payload bytes are skipped by count, never copied.
+ * Payload bytes are skipped by count, never copied, but for the status code of the peer's close
+ * frame, which it records so the server can tell the peer's closes from Tyrus's own.
  *
  * <p>Confined to the connection's read processing (Grizzly reads a connection on one thread at a
- * time).
+ * time), but for {@link #peerCloseStatus}, which any thread may read.
  */
 final class FrameGuard {
   /** A broken rule: the close code and its reason. */
   record Violation(CloseCode code, String reason) {}
+
+  /** {@link #peerCloseStatus} before the peer sent a close frame. */
+  static final int NO_CLOSE = 0;
+  /** {@link #peerCloseStatus} of a close frame without payload (RFC 6455 §7.1.5). */
+  static final int NO_STATUS = 1005;
+  /** {@link #peerCloseStatus} of a close frame with one payload byte, too short for a status. */
+  static final int MALFORMED = -1;
 
   private final long maxMessage;
   private final int maxFragments;
@@ -26,6 +34,13 @@ final class FrameGuard {
   private boolean inMessage;
   private long messageBytes;
   private int fragments;
+  /** Status bytes of a close frame still to read (0 outside a close frame's first two bytes). */
+  private int statusLeft;
+  private int statusRead;
+  private int status;
+  private final byte[] mask = new byte[4];
+  /** The status of the first close frame the peer sent, read by the thread that reports the close. */
+  private volatile int peerCloseStatus = NO_CLOSE;
 
   FrameGuard(long maxMessage, int maxFragments) {
     this.maxMessage = maxMessage;
@@ -37,6 +52,14 @@ final class FrameGuard {
     int i = buffer.position();
     int limit = buffer.limit();
     while (i < limit) {
+      if (statusLeft > 0) {
+        status = (status << 8) | ((buffer.get(i++) ^ mask[statusRead++]) & 0xff);
+        payloadLeft--;
+        if (--statusLeft == 0) {
+          closeStatus(statusRead == 2 ? status : MALFORMED);
+        }
+        continue;
+      }
       if (payloadLeft > 0) {
         long skip = Math.min(payloadLeft, limit - i);
         i += (int) skip;
@@ -91,7 +114,23 @@ final class FrameGuard {
     return null;
   }
 
+  /**
+   * The status code of the first close frame the peer sent: {@link #NO_CLOSE} if none arrived,
+   * {@link #NO_STATUS} if it had no payload, {@link #MALFORMED} if one byte. Recorded before the
+   * frame goes on to Tyrus, so it is set when Tyrus reports that close.
+   */
+  int peerCloseStatus() {
+    return peerCloseStatus;
+  }
+
+  private void closeStatus(int value) {
+    if (peerCloseStatus == NO_CLOSE) {
+      peerCloseStatus = value;
+    }
+  }
+
   private Violation completeHeader() {
+    int maskAt = headerNeeded - 4;
     int b0 = header[0] & 0xff;
     int len7 = header[1] & 0x7f;
     long length;
@@ -124,6 +163,16 @@ final class FrameGuard {
       if (fin) {
         messageBytes = 0;
         fragments = 0;
+      }
+    }
+    if (opcode == 0x8) {
+      if (length == 0) {
+        closeStatus(NO_STATUS);
+      } else {
+        System.arraycopy(header, maskAt, mask, 0, 4);
+        statusLeft = (int) Math.min(2, length); // a control frame is at most 125 bytes
+        statusRead = 0;
+        status = 0;
       }
     }
     payloadLeft = length;

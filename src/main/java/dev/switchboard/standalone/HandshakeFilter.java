@@ -6,6 +6,7 @@ import dev.switchboard.protocol.Frames;
 import dev.switchboard.server.Endpoints;
 import dev.switchboard.server.OriginPolicy;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.Connection;
+import org.glassfish.grizzly.attributes.Attribute;
 import org.glassfish.grizzly.filterchain.BaseFilter;
 import org.glassfish.grizzly.filterchain.FilterChainBuilder;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
@@ -41,8 +43,13 @@ import org.glassfish.grizzly.memory.Buffers;
  * <p>After the upgrade every frame header passes the connection's {@link FrameGuard} before Tyrus
  * sees the bytes; a violation is answered with a close frame (1002 or 1009) and the connection
  * closes.
+ *
+ * <p>It also keeps a close away from Tyrus while Tyrus is half-way through an upgrade (see {@link
+ * #handleClose}).
  */
 final class HandshakeFilter extends BaseFilter {
+  private static final System.Logger LOG = System.getLogger(HandshakeFilter.class.getName());
+
   private final OriginPolicy origins;
   private final HubMetrics metrics;
   private final ConnectionTracker tracker;
@@ -50,6 +57,8 @@ final class HandshakeFilter extends BaseFilter {
   private final long hubMaxMessage;
   private final long echoMaxMessage;
   private final int maxFragments;
+  /** Tyrus's own per-connection attributes; null when this Tyrus does not have them. */
+  private final TyrusAttributes tyrus = TyrusAttributes.find();
 
   /** The limits the gate enforces. */
   record Limits(long hubMaxMessage, long echoMaxMessage, int maxFragments) {}
@@ -83,6 +92,9 @@ final class HandshakeFilter extends BaseFilter {
     }
     ConnectionTracker.State state = tracker.state(ctx.getConnection());
     if (state != null && state.frames != null) {
+      if (!state.upgraded()) {
+        state.upgradeFinished(); // a read after the upgrade's: Tyrus is done with it
+      }
       if (!state.slimmed && request.getResponse().getStatus() == 101) {
         // Tyrus copied what it needs at the handshake; the parsed header values would otherwise
         // stay referenced for the connection's whole life.
@@ -116,11 +128,61 @@ final class HandshakeFilter extends BaseFilter {
         new FrameGuard(request.getRequestURI().endsWith(Endpoints.ECHO_PATH) ? echoMaxMessage : hubMaxMessage, maxFragments);
     if (state != null) {
       state.frames = frames; // admitted: released again when the connection closes
+      // Completed once the whole chain, Tyrus's upgrade included, is done with this request.
+      ctx.addCompletionListener(done -> state.upgradeFinished());
     } else {
       admission.release(ip);
     }
     // Frames that arrived in the same read as the handshake are checked too.
     return content.getContent().hasRemaining() ? guard(ctx, frames, content) : ctx.getInvokeAction();
+  }
+
+  /**
+   * Passes a connection's close on to Tyrus unless Tyrus is half-way through upgrading it.
+   *
+   * <p>Tyrus 2.2's {@code GrizzlyServerFilter} finishes an upgrade, after the endpoint's onOpen, by
+   * setting its connection attribute, then its task processor attribute, then a close listener.
+   * A close on another thread in between reaches its {@code handleClose} with the first and not
+   * the second, which fails with a NullPointerException that Grizzly logs. Switchboard closed
+   * sessions from onOpen, on the {@code Closer}'s thread, whenever a handshake carried an invalid
+   * token, so under many bad-token connects that race came up. Closes Switchboard starts now
+   * wait until the upgrade is done ({@link ConnectionTracker.State#whenUpgraded}); what is left
+   * is a TCP close in the middle of an upgrade (the handshake deadline passing just then, a stop),
+   * and this check narrows that window further (it cannot close it: Tyrus may set its first
+   * attribute right after the check). Skipping Tyrus's close handling there loses nothing: the
+   * close listener Tyrus registers right after runs at once on a closed connection (Grizzly calls
+   * listeners added after the close immediately) and closes the session.
+   */
+  @Override
+  public NextAction handleClose(FilterChainContext ctx) throws IOException {
+    if (tyrus != null && tyrus.halfUpgraded(ctx.getConnection())) {
+      return ctx.getStopAction();
+    }
+    return ctx.getInvokeAction();
+  }
+
+  /** Tyrus's attributes on a Grizzly connection, reached by reflection into Tyrus 2.2. */
+  record TyrusAttributes(Attribute<?> connection, Attribute<?> taskProcessor) {
+    static TyrusAttributes find() {
+      try {
+        Class<?> filter = Class.forName("org.glassfish.tyrus.container.grizzly.server.GrizzlyServerFilter");
+        return new TyrusAttributes(attribute(filter, "TYRUS_CONNECTION"), attribute(filter, "TASK_PROCESSOR"));
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        LOG.log(Level.WARNING, "Tyrus's connection attributes not found; closes during an upgrade may log errors: " + e);
+        return null;
+      }
+    }
+
+    private static Attribute<?> attribute(Class<?> owner, String name) throws ReflectiveOperationException {
+      java.lang.reflect.Field f = owner.getDeclaredField(name);
+      f.setAccessible(true);
+      return (Attribute<?>) f.get(null);
+    }
+
+    /** Whether Tyrus has set its connection on {@code c} but not yet its task processor. */
+    boolean halfUpgraded(Connection<?> c) {
+      return connection.isSet(c) && !taskProcessor.isSet(c);
+    }
   }
 
   private NextAction guard(FilterChainContext ctx, FrameGuard frames, HttpContent content) {

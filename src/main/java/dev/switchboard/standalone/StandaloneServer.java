@@ -45,15 +45,19 @@ public final class StandaloneServer implements AutoCloseable {
   private final HttpServer http;
   private final NetworkListener listener;
   private final ConnectionTracker connections;
+  private final TyrusContainer container;
   private final boolean tls;
   private boolean stopped;
 
-  private StandaloneServer(
-      Node node, HttpServer http, NetworkListener listener, ConnectionTracker connections, boolean tls) {
+  /** What {@link #start} built around the node's endpoints. */
+  private record Parts(HttpServer http, NetworkListener listener, ConnectionTracker connections, TyrusContainer container) {}
+
+  private StandaloneServer(Node node, Parts parts, boolean tls) {
     this.node = node;
-    this.http = http;
-    this.listener = listener;
-    this.connections = connections;
+    this.http = parts.http();
+    this.listener = parts.listener();
+    this.connections = parts.connections();
+    this.container = parts.container();
     this.tls = tls;
   }
 
@@ -64,7 +68,17 @@ public final class StandaloneServer implements AutoCloseable {
    * @throws ConfigException when the TLS keystore cannot be used
    */
   public static StandaloneServer start(ServerConfig config) throws IOException {
-    Node node = new Node(config, ownOrigins(config), TyrusRawTransports.create());
+    Admission admission =
+        new Admission(
+            config.limits().maxConnections(), config.limits().maxConnectionsPerIp(), config.limits().connectRate());
+    ConnectionTracker connections = new ConnectionTracker(config.ws().handshakeTimeout(), config.ws().sendBuffer(), admission);
+    Node node;
+    try {
+      node = new Node(config, ownOrigins(config), TyrusRawTransports.create(connections));
+    } catch (RuntimeException e) {
+      connections.close();
+      throw e;
+    }
     try {
       NetworkListener listener = new NetworkListener("switchboard", config.host(), config.port());
       // Grizzly's keep-alive timeout would also close idle upgraded WebSockets; the tracker's
@@ -79,10 +93,6 @@ public final class StandaloneServer implements AutoCloseable {
       for (ServerEndpointConfig endpoint : node.endpoints().configs()) {
         container.register(endpoint);
       }
-      Admission admission =
-          new Admission(
-              config.limits().maxConnections(), config.limits().maxConnectionsPerIp(), config.limits().connectRate());
-      ConnectionTracker connections = new ConnectionTracker(config.ws().handshakeTimeout(), config.ws().sendBuffer(), admission);
       listener.registerAddOn(connections);
       // The gate must be registered before Tyrus, so it sits in front of Tyrus's filter.
       listener.registerAddOn(
@@ -109,12 +119,14 @@ public final class StandaloneServer implements AutoCloseable {
           HttpHandlerRegistration.fromString("/api/*"));
       sc.addHttpHandler(staticPages(config), HttpHandlerRegistration.ROOT);
       http.start();
-      return new StandaloneServer(node, http, listener, connections, config.tls());
+      return new StandaloneServer(node, new Parts(http, listener, connections, container), config.tls());
     } catch (DeploymentException e) {
       node.close();
+      connections.close();
       throw new IllegalStateException("endpoint registration failed", e);
     } catch (IOException | RuntimeException e) {
       node.close();
+      connections.close();
       throw e;
     }
   }
@@ -122,6 +134,16 @@ public final class StandaloneServer implements AutoCloseable {
   /** TCP connections open now (WebSocket and plain HTTP). */
   public int openConnections() {
     return connections.openCount();
+  }
+
+  /** The tracker of this server's TCP connections, for tests that look inside them. */
+  ConnectionTracker connectionTracker() {
+    return connections;
+  }
+
+  /** The Tyrus container serving the endpoints, for tests that look inside it. */
+  TyrusContainer tyrusContainer() {
+    return container;
   }
 
   /** The port bound (the real one when 0 was configured). */

@@ -9,6 +9,8 @@ import java.lang.System.Logger.Level;
 import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import java.util.List;
+import org.glassfish.grizzly.Connection;
+import org.glassfish.tyrus.container.grizzly.client.GrizzlyWriter;
 import org.glassfish.tyrus.core.ProtocolHandler;
 import org.glassfish.tyrus.core.TyrusRemoteEndpoint;
 import org.glassfish.tyrus.core.TyrusWebSocket;
@@ -27,6 +29,10 @@ import org.glassfish.tyrus.spi.Writer;
  * ProtocolHandler.writer}). When that fails (another Tyrus
  * version) or the session negotiated an extension (which would have to transform frames), the
  * portable transport is used and the reason logged once.
+ *
+ * <p>Through the writer's Grizzly connection ({@code GrizzlyWriter.connection}) the transport also
+ * finds the connection's {@link FrameGuard}, which saw the peer's close frame if there was one:
+ * that tells a close Tyrus made on its own from one the peer began ({@link Transport#closeOrigin}).
  */
 final class TyrusRawTransports implements TransportFactory {
   private static final System.Logger LOG = System.getLogger(TyrusRawTransports.class.getName());
@@ -37,18 +43,30 @@ final class TyrusRawTransports implements TransportFactory {
    */
   static final int MAX_BATCH_BYTES = 64 * 1024;
 
-  private final Field webSocketField;
-  private final Field protocolHandlerField;
-  private final Field writerField;
+  /** Tyrus answers a close frame without a status code with this one. */
+  private static final int NORMAL_CLOSURE = 1000;
 
-  private TyrusRawTransports(Field webSocketField, Field protocolHandlerField, Field writerField) {
-    this.webSocketField = webSocketField;
-    this.protocolHandlerField = protocolHandlerField;
-    this.writerField = writerField;
+  /**
+   * The Tyrus fields on the way from a session to its writer and Grizzly connection.
+   *
+   * @param connection {@code GrizzlyWriter.connection}; null when this Tyrus does not have it
+   */
+  private record Fields(Field webSocket, Field protocolHandler, Field writer, Field connection) {}
+
+  private final Fields fields;
+  private final ConnectionTracker connections;
+
+  private TyrusRawTransports(Fields fields, ConnectionTracker connections) {
+    this.fields = fields;
+    this.connections = connections;
   }
 
-  /** The fast path, or the portable one when this Tyrus does not have the expected internals. */
-  static TransportFactory create() {
+  /**
+   * The fast path, or the portable one when this Tyrus does not have the expected internals.
+   *
+   * @param connections where each session's Grizzly connection finds its frame guard
+   */
+  static TransportFactory create(ConnectionTracker connections) {
     try {
       Field ws = TyrusRemoteEndpoint.class.getDeclaredField("webSocket");
       ws.setAccessible(true);
@@ -56,10 +74,21 @@ final class TyrusRawTransports implements TransportFactory {
       handler.setAccessible(true);
       Field writer = ProtocolHandler.class.getDeclaredField("writer");
       writer.setAccessible(true);
-      return new TyrusRawTransports(ws, handler, writer);
+      return new TyrusRawTransports(new Fields(ws, handler, writer, grizzlyConnectionField()), connections);
     } catch (ReflectiveOperationException | RuntimeException e) {
       LOG.log(Level.WARNING, "Tyrus internals not found, sending through the portable API: " + e);
       return TransportFactory.PORTABLE;
+    }
+  }
+
+  private static Field grizzlyConnectionField() {
+    try {
+      Field f = GrizzlyWriter.class.getDeclaredField("connection");
+      f.setAccessible(true);
+      return f;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      LOG.log(Level.WARNING, "Tyrus's Grizzly connection not found; its own closes are counted by code only: " + e);
+      return null;
     }
   }
 
@@ -69,23 +98,38 @@ final class TyrusRawTransports implements TransportFactory {
       return portable;
     }
     try {
-      Object socket = webSocketField.get(session.getAsyncRemote());
-      Object handler = protocolHandlerField.get(socket);
-      Writer writer = (Writer) writerField.get(handler);
-      return writer == null ? portable : new RawTransport(writer, portable);
+      Object socket = fields.webSocket().get(session.getAsyncRemote());
+      Object handler = fields.protocolHandler().get(socket);
+      Writer writer = (Writer) fields.writer().get(handler);
+      return writer == null ? portable : new RawTransport(writer, portable, connectionOf(writer));
     } catch (ReflectiveOperationException | ClassCastException e) {
       return portable;
     }
   }
 
+  /** The Grizzly connection under {@code writer}, or null when it cannot be reached. */
+  private Connection<?> connectionOf(Writer writer) throws IllegalAccessException {
+    return fields.connection() != null && writer instanceof GrizzlyWriter
+        ? (Connection<?>) fields.connection().get(writer)
+        : null;
+  }
+
   /** Writes frames as bytes; closes through the portable transport (Tyrus owns the close). */
-  private static final class RawTransport implements Transport {
+  private final class RawTransport implements Transport {
     private final Writer writer;
     private final Transport portable;
+    /** The Grizzly connection, its state and frame guard; null when they cannot be reached. */
+    private final Connection<?> connection;
+    private final ConnectionTracker.State state;
+    private final FrameGuard frames;
 
-    RawTransport(Writer writer, Transport portable) {
+    RawTransport(Writer writer, Transport portable, Connection<?> connection) {
       this.writer = writer;
       this.portable = portable;
+      this.connection = connection;
+      this.state = connection == null ? null : connections.state(connection);
+      // Set when the handshake was admitted, before Tyrus opened the session.
+      this.frames = state == null ? null : state.frames;
     }
 
     @Override
@@ -140,9 +184,33 @@ final class TyrusRawTransports implements TransportFactory {
       write(ByteBuffer.wrap(PING), failure -> {});
     }
 
+    /** Closes through Tyrus, but not before Tyrus has finished upgrading the connection. */
     @Override
     public void close(CloseCode code, String reason) {
-      portable.close(code, reason);
+      if (state == null) {
+        portable.close(code, reason);
+      } else {
+        state.whenUpgraded(() -> portable.close(code, reason));
+      }
+    }
+
+    /**
+     * A close Tyrus reported without Switchboard asking: the peer's if the peer's close frame
+     * carried that code (Tyrus answers with the same code, and with 1000 a close frame without
+     * status) or the connection is already gone (nothing can be sent any more); Tyrus's own
+     * otherwise (invalid UTF-8, a malformed close frame...).
+     */
+    @Override
+    public CloseOrigin closeOrigin(int code) {
+      if (frames == null) {
+        return CloseOrigin.UNKNOWN;
+      }
+      if (!connection.isOpen()) {
+        return CloseOrigin.PEER;
+      }
+      int peer = frames.peerCloseStatus();
+      boolean answer = peer == code || (peer == FrameGuard.NO_STATUS && code == NORMAL_CLOSURE);
+      return answer ? CloseOrigin.PEER : CloseOrigin.CONTAINER;
     }
   }
 }

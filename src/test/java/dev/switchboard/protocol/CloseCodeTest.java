@@ -3,8 +3,15 @@ package dev.switchboard.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class CloseCodeTest {
@@ -34,6 +41,33 @@ class CloseCodeTest {
       assertThat(CloseCode.of(c.code())).contains(c);
     }
     assertThat(CloseCode.SLOW_CONSUMER.code()).isEqualTo(4000);
+  }
+
+  @Test
+  void theProtocolDocsListEveryCodeTheServerSendsWithItsNameAndWhetherToReconnect() throws IOException {
+    Pattern row = Pattern.compile("(?m)^\\| (\\d{4}) \\| `([a-z_]+)` \\| \\**(yes|no)");
+    Matcher m = row.matcher(Files.readString(Path.of("docs/PROTOCOL.md")));
+    Map<Integer, String> documented = new LinkedHashMap<>();
+    while (m.find()) {
+      documented.put(Integer.parseInt(m.group(1)), m.group(2) + " " + m.group(3));
+    }
+    Map<Integer, String> known = new LinkedHashMap<>();
+    for (CloseCode c : CloseCode.known()) {
+      known.put(c.code(), c.name() + " " + (c.reconnect() ? "yes" : "no"));
+    }
+    assertThat(documented).isEqualTo(known);
+  }
+
+  @Test
+  void theCodesImplementationsSendOnTheirOwnAreKnown() {
+    for (int code = 1000; code <= 4999; code++) {
+      if (CloseCode.isImplementationCode(code)) {
+        assertThat(CloseCode.of(code)).as("code %d", code).isPresent();
+      }
+    }
+    assertThat(CloseCode.isImplementationCode(1007)).isTrue();
+    assertThat(CloseCode.isImplementationCode(1000)).isFalse();
+    assertThat(CloseCode.isImplementationCode(1001)).isFalse();
   }
 
   @Test

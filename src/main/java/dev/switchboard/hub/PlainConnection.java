@@ -1,0 +1,110 @@
+package dev.switchboard.hub;
+
+import dev.switchboard.auth.Identity;
+import dev.switchboard.protocol.CloseCode;
+import dev.switchboard.protocol.ErrorCode;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A connection that speaks no hub protocol (the echo endpoint), held to the same {@link
+ * ConnectionPolicy} as a {@link ClientConnection} minus authentication: the same rate limit (a
+ * connection that keeps flooding is closed with 4002), the same liveness (a silent one is pinged
+ * and closed with 4001 when nothing answers), swept with the hub's connections and closed with
+ * them at shutdown. Its closes are counted like theirs, once each.
+ *
+ * <p>Threading: {@link #admit} is called by the connection's reader, one message at a time; the
+ * hub's sweeper calls {@link #sweep}; {@link #close} and {@link #onClosed} may come from any
+ * thread and only the first of them acts.
+ */
+public final class PlainConnection {
+  private final Hub hub;
+  private final Transport transport;
+  private final Liveness liveness;
+  /** Null when the policy sets no rate; only the reader thread uses it. */
+  private final RateLimiter rate;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  PlainConnection(Hub hub, Transport transport) {
+    this.hub = hub;
+    this.transport = transport;
+    ConnectionPolicy policy = hub.options().policy();
+    long now = System.nanoTime();
+    // No token to wait for and none to expire: only the ping and pong deadlines apply.
+    this.liveness = new Liveness(now, Identity.ANONYMOUS);
+    this.rate =
+        policy.rateMessages() > 0 || policy.rateBytes() > 0
+            ? new RateLimiter(policy.rateMessages(), policy.rateBytes(), now)
+            : null;
+  }
+
+  /**
+   * A message of {@code size} arrived. Records activity and applies the rate limit.
+   *
+   * @return whether to serve it; false when it is over the rate (dropped and counted as error
+   *     114; there is no reply to carry an error) or the connection is being closed for flooding
+   */
+  public boolean admit(int size) {
+    long now = System.nanoTime();
+    liveness.received(now);
+    if (rate == null) {
+      return true;
+    }
+    switch (rate.onMessage(size, now)) {
+      case ALLOWED:
+        return true;
+      case REFUSED:
+        hub.metrics().error(ErrorCode.RATE_LIMITED);
+        return false;
+      default:
+        hub.metrics().error(ErrorCode.RATE_LIMITED);
+        close(CloseCode.RATE_LIMITED, "kept sending over the rate limit");
+        return false;
+    }
+  }
+
+  /** A pong arrived: the peer is alive. */
+  public void onPong() {
+    liveness.received(System.nanoTime());
+  }
+
+  /** Periodic check by the hub: pings a quiet peer, closes one that did not answer. */
+  void sweep(long nowNanos, Instant now) {
+    ConnectionPolicy policy = hub.options().policy();
+    switch (liveness.check(nowNanos, now, policy)) {
+      case NOTHING -> {}
+      case PING -> transport.ping();
+      default -> close(CloseCode.IDLE_TIMEOUT, "no pong within " + policy.pongTimeout().toSeconds() + " s");
+    }
+  }
+
+  /** Closes the connection with {@code code} and counts it, unless it is already closed. */
+  public void close(CloseCode code, String reason) {
+    if (release()) {
+      hub.metrics().close(code.code());
+      transport.close(code, reason);
+    }
+  }
+
+  /**
+   * The transport is gone (closed by either side or failed).
+   *
+   * @return whether the connection was still open, that is whether this close was not one {@link
+   *     #close} made (and counted)
+   */
+  public boolean onClosed() {
+    return release();
+  }
+
+  public boolean isOpen() {
+    return !closed.get();
+  }
+
+  private boolean release() {
+    if (!closed.compareAndSet(false, true)) {
+      return false;
+    }
+    hub.unregister(this);
+    return true;
+  }
+}

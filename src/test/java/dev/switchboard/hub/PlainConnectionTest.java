@@ -1,0 +1,88 @@
+package dev.switchboard.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.engine.memory.MemoryBroker;
+import dev.switchboard.engine.memory.MemoryPresenceStore;
+import dev.switchboard.protocol.CloseCode;
+import dev.switchboard.protocol.ErrorCode;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** A connection without the hub protocol under the hub's policy: liveness, rate, closes counted once. */
+class PlainConnectionTest {
+  private static final long SECOND = 1_000_000_000L;
+
+  private final Hub hub =
+      Hub.start(
+          new HubOptions(1 << 20, 16, Namespaces.only(NamespaceOptions.plain()), 0,
+              new ConnectionPolicy(false, null, Duration.ofSeconds(5), 2, 0, Duration.ofSeconds(25), Duration.ofSeconds(10))),
+          new MemoryBroker(Duration.ofHours(1)),
+          new MemoryPresenceStore());
+  private final long start = System.nanoTime();
+
+  @AfterEach
+  void close() {
+    hub.close();
+  }
+
+  private void sweepAt(long secondsLater) {
+    hub.sweep(start + secondsLater * SECOND, Instant.now());
+  }
+
+  @Test
+  void aSilentPeerIsPingedThenClosedWith4001AndCountedOnce() {
+    FakeTransport t = FakeTransport.auto();
+    PlainConnection c = hub.openPlain(t);
+    sweepAt(20);
+    assertThat(t.pings()).isZero();
+    sweepAt(26);
+    assertThat(t.pings()).isEqualTo(1);
+    sweepAt(30);
+    assertThat(t.closedWith()).isNull();
+    sweepAt(37);
+    assertThat(t.closedWith()).isEqualTo(CloseCode.IDLE_TIMEOUT);
+    assertThat(c.onClosed()).as("the container's report of that close").isFalse();
+    assertThat(hub.metrics().closes(4001)).isEqualTo(1);
+  }
+
+  @Test
+  void aPongKeepsThePeerAlive() {
+    FakeTransport t = FakeTransport.auto();
+    PlainConnection c = hub.openPlain(t);
+    sweepAt(26);
+    c.onPong();
+    sweepAt(37);
+    assertThat(t.closedWith()).isNull();
+    assertThat(c.isOpen()).isTrue();
+  }
+
+  @Test
+  void messagesOverTheRateAreDroppedAndCounted() {
+    PlainConnection c = hub.openPlain(FakeTransport.auto());
+    int served = 0;
+    for (int i = 0; i < 10; i++) {
+      served += c.admit(1) ? 1 : 0;
+    }
+    assertThat(served).isEqualTo(4); // a burst of twice the rate of 2
+    assertThat(hub.metrics().errors(ErrorCode.RATE_LIMITED)).isEqualTo(6);
+    assertThat(c.isOpen()).isTrue(); // closing takes refusals in three consecutive seconds
+  }
+
+  @Test
+  void closeAllClosesPlainConnectionsAndAClosedPeerLeavesTheSweep() {
+    FakeTransport gone = FakeTransport.auto();
+    PlainConnection left = hub.openPlain(gone);
+    assertThat(left.onClosed()).as("closed by the peer, not by the hub").isTrue();
+    FakeTransport t = FakeTransport.auto();
+    hub.openPlain(t);
+    hub.closeAll(CloseCode.GOING_AWAY, "bye");
+    sweepAt(60);
+    assertThat(t.closedWith()).isEqualTo(CloseCode.GOING_AWAY);
+    assertThat(gone.pings()).isZero();
+    assertThat(gone.closedWith()).isNull();
+    assertThat(hub.metrics().closes(1001)).isEqualTo(1);
+  }
+}

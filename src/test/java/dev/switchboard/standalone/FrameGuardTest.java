@@ -1,0 +1,76 @@
+package dev.switchboard.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import org.glassfish.grizzly.Buffer;
+import org.glassfish.grizzly.memory.Buffers;
+import org.glassfish.grizzly.memory.MemoryManager;
+import org.junit.jupiter.api.Test;
+
+/** The guard's record of the peer's close frame, however the bytes are split across reads. */
+class FrameGuardTest {
+  private static final byte[] MASK = {0x11, 0x22, 0x33, 0x44};
+
+  private static FrameGuard guard() {
+    return new FrameGuard(64 * 1024, 16);
+  }
+
+  /** A masked client frame. */
+  private static byte[] frame(int firstByte, byte[] payload) {
+    ByteBuffer b = ByteBuffer.allocate(6 + payload.length);
+    b.put((byte) firstByte).put((byte) (0x80 | payload.length)).put(MASK);
+    for (int i = 0; i < payload.length; i++) {
+      b.put((byte) (payload[i] ^ MASK[i & 3]));
+    }
+    return b.array();
+  }
+
+  private static Buffer buffer(byte[] bytes, int from, int to) {
+    return Buffers.wrap(MemoryManager.DEFAULT_MEMORY_MANAGER, java.util.Arrays.copyOfRange(bytes, from, to));
+  }
+
+  /** Feeds {@code bytes} one byte per read, the worst split there is. */
+  private static void feedByteByByte(FrameGuard g, byte[] bytes) {
+    for (int i = 0; i < bytes.length; i++) {
+      Buffer b = buffer(bytes, i, i + 1);
+      assertThat(g.inspect(b)).isNull();
+      assertThat(b.position()).isZero(); // inspected, not consumed
+    }
+  }
+
+  @Test
+  void thePeersCloseStatusIsRecordedEvenWhenEveryByteArrivesAlone() {
+    FrameGuard g = guard();
+    byte[] text = frame(0x81, "hi".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    byte[] close = frame(0x88, new byte[] {0x0F, (byte) 0xA1, 'b', 'y', 'e'}); // 4001
+    feedByteByByte(g, text);
+    assertThat(g.peerCloseStatus()).isEqualTo(FrameGuard.NO_CLOSE);
+    feedByteByByte(g, close);
+    assertThat(g.peerCloseStatus()).isEqualTo(4001);
+  }
+
+  @Test
+  void aCloseWithoutPayloadHasNoStatusAndOneWithOneByteIsMalformed() {
+    FrameGuard empty = guard();
+    assertThat(empty.inspect(buffer(frame(0x88, new byte[0]), 0, 6))).isNull();
+    assertThat(empty.peerCloseStatus()).isEqualTo(FrameGuard.NO_STATUS);
+
+    FrameGuard oneByte = guard();
+    byte[] f = frame(0x88, new byte[] {0x03});
+    assertThat(oneByte.inspect(buffer(f, 0, f.length))).isNull();
+    assertThat(oneByte.peerCloseStatus()).isEqualTo(FrameGuard.MALFORMED);
+  }
+
+  @Test
+  void theFirstCloseFrameCountsAndFramesAfterItAreStillGuarded() {
+    FrameGuard g = guard();
+    byte[] first = frame(0x88, new byte[] {0x03, (byte) 0xE8}); // 1000
+    byte[] second = frame(0x88, new byte[] {0x03, (byte) 0xE9}); // 1001
+    byte[] both = ByteBuffer.allocate(first.length + second.length).put(first).put(second).array();
+    assertThat(g.inspect(buffer(both, 0, both.length))).isNull();
+    assertThat(g.peerCloseStatus()).isEqualTo(1000);
+    byte[] unmasked = {(byte) 0x81, 0x01, 'x'};
+    assertThat(g.inspect(buffer(unmasked, 0, unmasked.length)).code().code()).isEqualTo(1002);
+  }
+}
