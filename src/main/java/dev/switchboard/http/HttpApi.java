@@ -256,8 +256,9 @@ public final class HttpApi {
   /**
    * Empty when the caller may do {@code scope}: with keys configured, a bearer key that has the
    * scope (401 for a missing or unknown key, 403 for a key without the scope); without keys, a
-   * loopback caller. Every key is compared (in constant time) so the time taken does not tell
-   * which one matched.
+   * direct loopback caller: one on loopback whose request carries no forwarding header, since a
+   * proxy on this machine makes every caller look like loopback ({@link ProxyHeaders}). Every key
+   * is compared (in constant time) so the time taken does not tell which one matched.
    */
   private Optional<ApiResponse> authorized(ApiRequest request, ApiKey.Scope scope) {
     if (!apiKeys.isEmpty()) {
@@ -279,11 +280,20 @@ public final class HttpApi {
       }
       return Optional.empty();
     }
-    if (request.remote() != null && request.remote().isLoopbackAddress()) {
-      return Optional.empty();
+    if (request.remote() == null || !request.remote().isLoopbackAddress()) {
+      return Optional.of(
+          refuse(403, ErrorCode.UNAUTHORIZED, "no API key is configured: only loopback callers are allowed"));
     }
-    return Optional.of(
-        refuse(403, ErrorCode.UNAUTHORIZED, "no API key is configured: only loopback callers are allowed"));
+    String proxy = ProxyHeaders.firstPresent(request.header());
+    if (proxy != null) {
+      return Optional.of(
+          refuse(
+              403,
+              ErrorCode.UNAUTHORIZED,
+              "no API key is configured: only direct loopback callers are allowed, and this request came through a proxy ("
+                  + proxy + " header); configure api.keys to use the API through a proxy"));
+    }
+    return Optional.empty();
   }
 
   private ApiResponse onlyGet(ApiRequest request, java.util.function.Supplier<ApiResponse> get) {

@@ -1,0 +1,106 @@
+package dev.switchboard.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.testing.Http;
+import dev.switchboard.testing.RawWsClient;
+import dev.switchboard.testing.TestServers;
+import dev.switchboard.testing.WsClient;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The HTTP side of the standalone server under hostile requests, sent as raw bytes: each gets its
+ * exact status and a JSON error body, never a 500, and nothing is served or published that should
+ * not be. The server has no API keys, so the API trusts only direct loopback callers.
+ */
+class HttpHardeningTest {
+  private static StandaloneServer server;
+  private static int port;
+
+  @BeforeAll
+  static void start() {
+    server = TestServers.start(Map.of());
+    port = server.port();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.stop(Duration.ofSeconds(2));
+  }
+
+  /** One raw request on its own connection, which the server closes after answering. */
+  static Answer send(String method, String target, String headers, byte[] body) throws IOException {
+    String head =
+        method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n" + headers
+            + (body.length > 0 ? "Content-Length: " + body.length + "\r\n" : "") + "\r\n";
+    return Answer.of(RawWsClient.exchange("127.0.0.1", port, head + new String(body, java.nio.charset.StandardCharsets.ISO_8859_1), 5000));
+  }
+
+  static Answer get(String target, String headers) throws IOException {
+    return send("GET", target, headers, new byte[0]);
+  }
+
+  /** A raw HTTP response split into status line, headers and body. */
+  record Answer(String statusLine, String headers, String body) {
+    static Answer of(String raw) {
+      int end = raw.indexOf("\r\n\r\n");
+      String head = end < 0 ? raw : raw.substring(0, end);
+      int eol = head.indexOf("\r\n");
+      return new Answer(
+          eol < 0 ? head : head.substring(0, eol), eol < 0 ? "" : head.substring(eol + 2), end < 0 ? "" : raw.substring(end + 4));
+    }
+
+    int status() {
+      String[] parts = statusLine.split(" ");
+      return parts.length > 1 ? Integer.parseInt(parts[1]) : -1;
+    }
+
+    JsonNode json() {
+      return WsClient.parse(body);
+    }
+
+    int errorCode() {
+      return json().path("error").path("code").asInt();
+    }
+  }
+
+  private static long publishes() {
+    return Http.get(server.httpUri().resolve("/api/stats")).json().path("publishes").asLong();
+  }
+
+  @Test
+  void withoutApiKeysARequestThatCameThroughAProxyIsNotLocalAndIsRefused() throws IOException {
+    long before = publishes();
+    byte[] publish = "{\"channel\":\"a\",\"data\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    String json = "Content-Type: application/json\r\n";
+    for (String forwarded :
+        new String[] {
+          "X-Forwarded-For: 203.0.113.9\r\n", "Forwarded: for=203.0.113.9\r\n", "X-Real-IP: 203.0.113.9\r\n", "x-forwarded-proto: https\r\n"
+        }) {
+      Answer published = send("POST", "/api/publish", json + forwarded, publish);
+      assertThat(published.status()).as(forwarded).isEqualTo(403);
+      assertThat(published.headers()).contains("Content-Type: application/json");
+      assertThat(published.errorCode()).as(forwarded).isEqualTo(110);
+      assertThat(published.json().path("error").path("message").asText()).contains("proxy").contains("api.keys");
+      Answer stats = get("/api/stats", forwarded);
+      assertThat(stats.status()).as(forwarded).isEqualTo(403);
+      assertThat(stats.errorCode()).isEqualTo(110);
+      assertThat(stats.body()).doesNotContain("connections");
+      assertThat(get("/api/history?channel=a", forwarded).status()).isEqualTo(403);
+      assertThat(get("/api/presence?channel=a", forwarded).status()).isEqualTo(403);
+    }
+    assertThat(publishes()).isEqualTo(before);
+
+    // A direct request from loopback is still local.
+    assertThat(send("POST", "/api/publish", json, publish).status()).isEqualTo(200);
+    assertThat(publishes()).isEqualTo(before + 1);
+    // Liveness and readiness are for probes and stay open.
+    assertThat(get("/health", "X-Forwarded-For: 203.0.113.9\r\n").status()).isEqualTo(200);
+  }
+}
