@@ -2,7 +2,6 @@ package dev.switchboard.standalone;
 
 import dev.switchboard.hub.HubMetrics;
 import dev.switchboard.protocol.ErrorCode;
-import dev.switchboard.protocol.Frames;
 import dev.switchboard.server.Endpoints;
 import dev.switchboard.server.OriginPolicy;
 import java.io.IOException;
@@ -11,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.filterchain.BaseFilter;
 import org.glassfish.grizzly.filterchain.FilterChainBuilder;
@@ -201,12 +199,7 @@ final class HandshakeFilter extends BaseFilter {
   private NextAction refuse(FilterChainContext ctx, HttpRequestPacket request, int status, ErrorCode code, String message) {
     metrics.handshakeRefused();
     metrics.error(code);
-    byte[] body = ("{\"error\":" + Frames.errorBody(code, message) + "}").getBytes(StandardCharsets.UTF_8);
     HttpResponsePacket response = request.getResponse();
-    response.setStatus(status);
-    response.setContentType("application/json;charset=UTF-8");
-    response.setContentLength(body.length);
-    response.setHeader(Header.Connection, "close");
     if (status == 426) {
       response.setHeader("Sec-WebSocket-Version", "13");
       response.setHeader(Header.Upgrade, "websocket");
@@ -214,10 +207,7 @@ final class HandshakeFilter extends BaseFilter {
     if (status == 429 || status == 503) {
       response.setHeader(Header.RetryAfter, "1");
     }
-    Buffer buffer = Buffers.wrap(ctx.getMemoryManager(), body);
-    ctx.write(HttpContent.builder(response).content(buffer).last(true).build());
-    ctx.getConnection().close(); // after the response is written
-    return ctx.getStopAction();
+    return JsonRefusal.send(ctx, response, status, code, message);
   }
 
   /** An unmasked server close frame with {@code code} and a reason of at most 123 bytes. */

@@ -8,11 +8,14 @@ import dev.switchboard.testing.RawWsClient;
 import dev.switchboard.testing.TestServers;
 import dev.switchboard.testing.WsClient;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The HTTP side of the standalone server under hostile requests, sent as raw bytes: each gets its
@@ -102,5 +105,68 @@ class HttpHardeningTest {
     assertThat(publishes()).isEqualTo(before + 1);
     // Liveness and readiness are for probes and stay open.
     assertThat(get("/health", "X-Forwarded-For: 203.0.113.9\r\n").status()).isEqualTo(200);
+  }
+
+  /** Targets that climb out of the root, hide a dot segment, or do not decode. */
+  private static final String[] TRAVERSALS = {
+    "/../../etc/passwd",
+    "/../switchboard.properties",
+    "/%2e%2e/%2e%2e/etc/passwd",
+    "/%2E%2E/switchboard.properties",
+    "/.%2e/switchboard.properties",
+    "/..%2fswitchboard.properties",
+    "/..%5cswitchboard.properties",
+    "/..\\switchboard.properties",
+    "/css/../../switchboard.properties",
+    "/api/../../switchboard.properties",
+    "/..;/switchboard.properties",
+    "/css/..;/..;/switchboard.properties",
+    "/%c0%ae%c0%ae/switchboard.properties",
+    "/index.html%00",
+    "/index.html%00.css",
+    "/%00",
+    "/index.html%0a",
+    "/%ff",
+    "/%zz",
+    "/%",
+  };
+
+  @Test
+  void pathTraversalAndUndecodableTargetsGet400WithAJsonErrorNeverA500() throws IOException {
+    long before = Http.get(server.httpUri().resolve("/api/stats")).json().path("errors").path("malformed").asLong();
+    for (String target : TRAVERSALS) {
+      Answer a = get(target, "");
+      assertThat(a.status()).as(target).isEqualTo(400);
+      assertThat(a.headers()).as(target).contains("Content-Type: application/json");
+      assertThat(a.errorCode()).as(target).isEqualTo(101);
+      assertThat(a.body()).as(target).doesNotContain("# Switchboard configuration").doesNotContain("root:");
+    }
+    long after = Http.get(server.httpUri().resolve("/api/stats")).json().path("errors").path("malformed").asLong();
+    assertThat(after - before).isEqualTo(TRAVERSALS.length);
+    // Encoded once more, a traversal is only an odd file name: not found, not served.
+    assertThat(get("/%252e%252e/switchboard.properties", "").status()).isEqualTo(404);
+    // Dot segments that stay inside the root are normalized and served as before.
+    assertThat(get("/css/../index.html", "").status()).isEqualTo(200);
+    assertThat(get("/index.html", "").body()).contains("<title>Switchboard</title>");
+  }
+
+  @Test
+  void aStaticDirectoryServesNothingOutsideItself(@TempDir Path dir) throws IOException {
+    Path www = Files.createDirectories(dir.resolve("www"));
+    Files.writeString(www.resolve("index.html"), "<p>inside</p>");
+    Files.writeString(dir.resolve("secret.txt"), "outside the web root");
+    StandaloneServer files = TestServers.start(Map.of("static.dir", www.toString()));
+    try {
+      int p = files.port();
+      for (String target : new String[] {"/../secret.txt", "/%2e%2e/secret.txt", "/..%2fsecret.txt", "/..;/secret.txt", "/..%5csecret.txt", "/secret.txt%00"}) {
+        String raw = RawWsClient.exchange("127.0.0.1", p, "GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 5000);
+        Answer a = Answer.of(raw);
+        assertThat(a.status()).as(target).isEqualTo(400);
+        assertThat(a.body()).as(target).doesNotContain("outside the web root");
+      }
+      assertThat(Http.get(files.httpUri().resolve("/index.html")).body()).isEqualTo("<p>inside</p>");
+    } finally {
+      files.stop(Duration.ofSeconds(1));
+    }
   }
 }
