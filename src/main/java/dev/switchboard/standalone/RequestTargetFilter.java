@@ -2,6 +2,7 @@ package dev.switchboard.standalone;
 
 import dev.switchboard.hub.HubMetrics;
 import dev.switchboard.protocol.ErrorCode;
+import dev.switchboard.server.Endpoints;
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -25,6 +26,10 @@ import org.glassfish.grizzly.http.server.NetworkListener;
  * log nothing. This filter decodes the same way first and answers such targets itself. It also
  * refuses decoded control characters and dot segments hidden behind path parameters
  * ({@code /..;/}), which Grizzly's normalization does not see.
+ *
+ * <p>WebSocket paths must be named exactly ({@code /ws}, {@code /echo}): Tyrus matches the decoded
+ * path and ignores path parameters, so {@code /%77s} or {@code /ws;x} would reach it while the
+ * {@link HandshakeFilter}, which compares the path as sent, let them pass unchecked.
  */
 final class RequestTargetFilter extends BaseFilter {
   private static final System.Logger LOG = System.getLogger(RequestTargetFilter.class.getName());
@@ -78,11 +83,14 @@ final class RequestTargetFilter extends BaseFilter {
       // The decoder reports a bad %-escape with the runtime exceptions, the rest with the checked one.
       return "the request target is not a valid path (bad %-escape, encoded '/' or '\\', invalid UTF-8, or '..' above the root)";
     }
-    return problem(decoded);
+    return problem(request.getRequestURI(), decoded);
   }
 
-  /** Why a target is refused, given the path as Grizzly decoded and normalized it, or null. */
-  static String problem(String decoded) {
+  /**
+   * Why a target is refused, given the path as sent and as Grizzly decoded and normalized it, or
+   * null.
+   */
+  static String problem(String raw, String decoded) {
     for (int i = 0; i < decoded.length(); i++) {
       char c = decoded.charAt(i);
       if (c < 0x20 || c == 0x7f) {
@@ -94,6 +102,9 @@ final class RequestTargetFilter extends BaseFilter {
       if (segment.equals(".") || segment.equals("..")) {
         return "the request target contains a '.' or '..' segment";
       }
+    }
+    if ((bare.equals(Endpoints.HUB_PATH) || bare.equals(Endpoints.ECHO_PATH)) && !raw.equals(bare)) {
+      return "name the WebSocket endpoint exactly: " + bare;
     }
     return null;
   }

@@ -169,4 +169,24 @@ class HttpHardeningTest {
       files.stop(Duration.ofSeconds(1));
     }
   }
+
+  @Test
+  void aWebSocketPathSpelledAnotherWayCannotSlipPastTheHandshakeGate() throws IOException {
+    // HTTP/1.0 handshakes are refused by the gate on /ws; Tyrus alone would accept them. Tyrus
+    // matches /%77s and /ws;x as /ws, so these spellings must meet the gate too, or be refused.
+    for (String target : new String[] {"/%77s", "/%77%73", "/ws;x=1", "/%65cho", "/echo;a", "/./ws", "//ws", "/x/../ws"}) {
+      String request = RawWsClient.handshake("127.0.0.1", port, target, "").replace(" HTTP/1.1\r\n", " HTTP/1.0\r\n");
+      Answer a = Answer.of(RawWsClient.exchange("127.0.0.1", port, request, 5000));
+      assertThat(a.status()).as(target).isIn(400, 404);
+      assertThat(a.statusLine()).as(target).doesNotContain("101");
+    }
+    Answer encoded = Answer.of(RawWsClient.exchange("127.0.0.1", port, RawWsClient.handshake("127.0.0.1", port, "/%77s", ""), 5000));
+    assertThat(encoded.status()).isEqualTo(400);
+    assertThat(encoded.errorCode()).isEqualTo(101);
+    assertThat(encoded.json().path("error").path("message").asText()).contains("/ws");
+    // The exact path still upgrades.
+    try (RawWsClient ok = RawWsClient.connect("127.0.0.1", port, "/ws", 0)) {
+      assertThat(ok.handshakeResponse()).startsWith("HTTP/1.1 101");
+    }
+  }
 }
