@@ -151,6 +151,18 @@ class HttpHardeningTest {
   }
 
   @Test
+  void everyRequestOnAKeepAliveConnectionHasItsTargetChecked() throws IOException {
+    String twoRequests =
+        "GET /index.html HTTP/1.1\r\nHost: x\r\n\r\n" + "GET /../switchboard.properties HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    String raw = RawWsClient.exchange("127.0.0.1", port, twoRequests, 5000);
+    assertThat(raw).startsWith("HTTP/1.1 200");
+    Answer second = Answer.of(raw.substring(raw.indexOf("HTTP/1.1 ", 1)));
+    assertThat(second.status()).isEqualTo(400);
+    assertThat(second.errorCode()).isEqualTo(101);
+    assertThat(raw).doesNotContain("# Switchboard configuration");
+  }
+
+  @Test
   void aStaticDirectoryServesNothingOutsideItself(@TempDir Path dir) throws IOException {
     Path www = Files.createDirectories(dir.resolve("www"));
     Files.writeString(www.resolve("index.html"), "<p>inside</p>");
