@@ -14,6 +14,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -130,7 +133,7 @@ public final class HttpApi {
     }
     Command.Publish command;
     try {
-      command = binary ? binaryPublish(request.query(), body) : decoder.decodePublish(new String(body, StandardCharsets.UTF_8));
+      command = binary ? binaryPublish(request.query(), body) : decoder.decodePublish(strictUtf8(body));
     } catch (ProtocolException e) {
       return refuse(400, e.code(), e.getMessage());
     }
@@ -306,6 +309,24 @@ public final class HttpApi {
   private ApiResponse refuse(int status, ErrorCode code, String message) {
     hub.metrics().error(code);
     return ApiResponse.error(status, code, message);
+  }
+
+  /**
+   * The body as text, refused (101) unless it is valid UTF-8. JSON text must be UTF-8 (RFC 8259)
+   * and a WebSocket text frame that is not is closed with 1007; decoding leniently would replace
+   * the bad bytes with U+FFFD and publish something other than what was sent.
+   */
+  private static String strictUtf8(byte[] body) throws ProtocolException {
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(body))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new ProtocolException(ErrorCode.MALFORMED, "the body is not valid UTF-8", Command.NO_ID);
+    }
   }
 
   /** Reads the body, or returns null when it is longer than the limit. */

@@ -8,6 +8,7 @@ import dev.switchboard.testing.RawWsClient;
 import dev.switchboard.testing.TestServers;
 import dev.switchboard.testing.WsClient;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,7 +43,7 @@ class HttpHardeningTest {
     String head =
         method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n" + headers
             + (body.length > 0 ? "Content-Length: " + body.length + "\r\n" : "") + "\r\n";
-    return Answer.of(RawWsClient.exchange("127.0.0.1", port, head + new String(body, java.nio.charset.StandardCharsets.ISO_8859_1), 5000));
+    return Answer.of(RawWsClient.exchange("127.0.0.1", port, head + new String(body, StandardCharsets.ISO_8859_1), 5000));
   }
 
   static Answer get(String target, String headers) throws IOException {
@@ -80,7 +81,7 @@ class HttpHardeningTest {
   @Test
   void withoutApiKeysARequestThatCameThroughAProxyIsNotLocalAndIsRefused() throws IOException {
     long before = publishes();
-    byte[] publish = "{\"channel\":\"a\",\"data\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] publish = "{\"channel\":\"a\",\"data\":1}".getBytes(StandardCharsets.UTF_8);
     String json = "Content-Type: application/json\r\n";
     for (String forwarded :
         new String[] {
@@ -200,5 +201,41 @@ class HttpHardeningTest {
     try (RawWsClient ok = RawWsClient.connect("127.0.0.1", port, "/ws", 0)) {
       assertThat(ok.handshakeResponse()).startsWith("HTTP/1.1 101");
     }
+  }
+
+  @Test
+  void aJsonPublishWhoseBodyIsNotUtf8IsRefusedWith400AndNotPublished() throws IOException {
+    byte[][] invalid = {
+      {(byte) 0xff}, // never valid in UTF-8
+      {(byte) 0xc0, (byte) 0xae}, // overlong '.'
+      {(byte) 0xed, (byte) 0xa0, (byte) 0x80}, // an encoded UTF-16 surrogate
+      {(byte) 0xe2, (byte) 0x82}, // a sequence cut short
+    };
+    try (WsClient sub = WsClient.connect(server.wsUri().resolve("/ws"))) {
+      assertThat(sub.request("\"op\":\"subscribe\",\"channel\":\"utf\"").path("ok").asBoolean()).isTrue();
+      long before = publishes();
+      for (byte[] bad : invalid) {
+        byte[] body = concat("{\"channel\":\"utf\",\"data\":\"a", bad, "b\"}");
+        Answer a = send("POST", "/api/publish", "Content-Type: application/json\r\n", body);
+        assertThat(a.status()).isEqualTo(400);
+        assertThat(a.errorCode()).isEqualTo(101);
+        assertThat(a.json().path("error").path("message").asText()).contains("UTF-8");
+      }
+      assertThat(publishes()).isEqualTo(before);
+      byte[] good = "{\"channel\":\"utf\",\"data\":\"\u00e9t\u00e9\"}".getBytes(StandardCharsets.UTF_8);
+      assertThat(send("POST", "/api/publish", "Content-Type: application/json\r\n", good).status()).isEqualTo(200);
+      // Publications arrive in order: had a refused one been published, it would come first.
+      assertThat(sub.nextJson().path("data").asText()).isEqualTo("\u00e9t\u00e9");
+    }
+  }
+
+  private static byte[] concat(String head, byte[] middle, String tail) {
+    byte[] h = head.getBytes(StandardCharsets.UTF_8);
+    byte[] t = tail.getBytes(StandardCharsets.UTF_8);
+    byte[] all = new byte[h.length + middle.length + t.length];
+    System.arraycopy(h, 0, all, 0, h.length);
+    System.arraycopy(middle, 0, all, h.length, middle.length);
+    System.arraycopy(t, 0, all, h.length + middle.length, t.length);
+    return all;
   }
 }
