@@ -31,7 +31,7 @@ final class JsonRefusal {
    */
   static NextAction send(FilterChainContext ctx, HttpResponsePacket response, int status, ErrorCode code, String message) {
     byte[] body = body(code, message);
-    response.setStatus(status);
+    response.setStatus(HttpStatuses.of(status));
     response.setContentType("application/json;charset=UTF-8");
     response.setContentLength(body.length);
     response.setHeader(Header.Connection, "close");
