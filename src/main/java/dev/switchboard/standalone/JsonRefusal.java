@@ -32,7 +32,9 @@ final class JsonRefusal {
   static NextAction send(FilterChainContext ctx, HttpResponsePacket response, int status, ErrorCode code, String message) {
     byte[] body = body(code, message);
     response.setStatus(HttpStatuses.of(status));
-    response.setContentType("application/json;charset=UTF-8");
+    // Straight into the header list: Grizzly turns setContentType and setHeader("Content-Type")
+    // into a header only for requests that are not upgrades, and a refused handshake is one.
+    response.getHeaders().setValue(Header.ContentType).setString("application/json;charset=UTF-8");
     response.setContentLength(body.length);
     response.setHeader(Header.Connection, "close");
     ctx.write(HttpContent.builder(response).content(Buffers.wrap(ctx.getMemoryManager(), body)).last(true).build());

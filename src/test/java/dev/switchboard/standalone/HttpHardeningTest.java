@@ -244,6 +244,7 @@ class HttpHardeningTest {
     String plainGet = "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
     Answer upgradeRequired = Answer.of(RawWsClient.exchange("127.0.0.1", port, plainGet, 5000));
     assertThat(upgradeRequired.statusLine()).isEqualTo("HTTP/1.1 426 Upgrade Required");
+    assertThat(upgradeRequired.headers().split("Content-Type: application/json", -1)).hasSize(2); // exactly once
     assertThat(upgradeRequired.errorCode()).isEqualTo(101);
 
     StandaloneServer limited = TestServers.start(Map.of("limits.max-connections-per-ip", "1"));
@@ -251,7 +252,7 @@ class HttpHardeningTest {
       String second = RawWsClient.handshake("127.0.0.1", limited.port(), "/ws", "");
       Answer tooMany = Answer.of(RawWsClient.exchange("127.0.0.1", limited.port(), second, 5000));
       assertThat(tooMany.statusLine()).isEqualTo("HTTP/1.1 429 Too Many Requests");
-      assertThat(tooMany.headers()).contains("Retry-After: 1");
+      assertThat(tooMany.headers()).contains("Retry-After: 1").contains("Content-Type: application/json");
       assertThat(tooMany.errorCode()).isEqualTo(109);
     } finally {
       limited.stop(Duration.ofSeconds(1));
