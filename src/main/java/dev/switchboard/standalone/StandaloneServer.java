@@ -84,6 +84,7 @@ public final class StandaloneServer implements AutoCloseable {
               config.limits().maxConnections(), config.limits().maxConnectionsPerIp(), config.limits().connectRate());
       ConnectionTracker connections = new ConnectionTracker(config.ws().handshakeTimeout(), admission);
       listener.registerAddOn(connections);
+      listener.registerAddOn(JsonErrorCodec.addOn(node.hub().metrics()));
       // Each add-on below inserts itself in front of the handlers, so they run in the order
       // registered: targets first (the gate relies on WebSocket paths being named exactly), then
       // the gate, then Tyrus, which the gate must precede.

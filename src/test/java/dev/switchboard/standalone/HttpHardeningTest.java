@@ -258,4 +258,26 @@ class HttpHardeningTest {
       limited.stop(Duration.ofSeconds(1));
     }
   }
+
+  @Test
+  void requestsTheHttpParserRefusesGetAJsonBodyToo() throws IOException {
+    long before = Http.get(server.httpUri().resolve("/api/stats")).json().path("errors").path("malformed").asLong();
+    Answer oversized = get("/api/stats", "X-Big: " + "a".repeat(20_000) + "\r\n");
+    assertThat(oversized.status()).isEqualTo(400);
+    assertThat(oversized.headers()).contains("Content-Type: application/json");
+    assertThat(oversized.errorCode()).isEqualTo(101);
+    assertThat(oversized.json().path("error").path("message").asText()).contains("8192 bytes");
+
+    Answer noHost = Answer.of(RawWsClient.exchange("127.0.0.1", port, "GET / HTTP/1.1\r\nConnection: close\r\n\r\n", 5000));
+    assertThat(noHost.status()).isEqualTo(400);
+    assertThat(noHost.errorCode()).isEqualTo(101);
+
+    Answer version = Answer.of(RawWsClient.exchange("127.0.0.1", port, "GET / HTTP/3.7\r\nHost: x\r\n\r\n", 5000));
+    assertThat(version.status()).isEqualTo(505);
+    assertThat(version.errorCode()).isEqualTo(101);
+
+    long after = Http.get(server.httpUri().resolve("/api/stats")).json().path("errors").path("malformed").asLong();
+    assertThat(after - before).isEqualTo(3);
+    assertThat(Http.get(server.httpUri().resolve("/health")).status()).isEqualTo(200);
+  }
 }
