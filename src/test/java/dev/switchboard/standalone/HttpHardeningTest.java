@@ -280,4 +280,21 @@ class HttpHardeningTest {
     assertThat(after - before).isEqualTo(3);
     assertThat(Http.get(server.httpUri().resolve("/health")).status()).isEqualTo(200);
   }
+
+  @Test
+  void tooDeeplyNestedJsonIsRefusedWithAPlainMessageOverHttpAndWebSocket() throws IOException {
+    String deep = "[".repeat(1001) + "]".repeat(1001);
+    byte[] body = ("{\"channel\":\"deep\",\"data\":" + deep + "}").getBytes(StandardCharsets.UTF_8);
+    Answer http = send("POST", "/api/publish", "Content-Type: application/json\r\n", body);
+    assertThat(http.status()).isEqualTo(400);
+    assertThat(http.errorCode()).isEqualTo(101);
+    assertThat(http.json().path("error").path("message").asText()).isEqualTo("invalid JSON: JSON nested deeper than 1000 levels");
+
+    try (WsClient ws = WsClient.connect(server.wsUri().resolve("/ws"))) {
+      ws.send("{\"id\":7,\"op\":\"publish\",\"channel\":\"deep\",\"data\":" + deep + "}");
+      JsonNode reply = ws.nextJson();
+      assertThat(reply.path("error").path("code").asInt()).isEqualTo(101);
+      assertThat(reply.path("error").path("message").asText()).isEqualTo("invalid JSON: JSON nested deeper than 1000 levels");
+    }
+  }
 }
