@@ -133,6 +133,10 @@ final class HandshakeFilter extends BaseFilter {
     return ctx.getStopAction();
   }
 
+  /**
+   * The path as sent is enough: the {@link RequestTargetFilter} in front refuses every other
+   * spelling that Tyrus would still match ({@code /%77s}, {@code /ws;x}).
+   */
   private static boolean isWebSocketPath(HttpRequestPacket request) {
     String uri = request.getRequestURI();
     return uri.equals(Endpoints.HUB_PATH) || uri.equals(Endpoints.ECHO_PATH);
