@@ -14,6 +14,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -130,7 +133,7 @@ public final class HttpApi {
     }
     Command.Publish command;
     try {
-      command = binary ? binaryPublish(request.query(), body) : decoder.decodePublish(new String(body, StandardCharsets.UTF_8));
+      command = binary ? binaryPublish(request.query(), body) : decoder.decodePublish(strictUtf8(body));
     } catch (ProtocolException e) {
       return refuse(400, e.code(), e.getMessage());
     }
@@ -256,8 +259,9 @@ public final class HttpApi {
   /**
    * Empty when the caller may do {@code scope}: with keys configured, a bearer key that has the
    * scope (401 for a missing or unknown key, 403 for a key without the scope); without keys, a
-   * loopback caller. Every key is compared (in constant time) so the time taken does not tell
-   * which one matched.
+   * direct loopback caller: one on loopback whose request carries no forwarding header, since a
+   * proxy on this machine makes every caller look like loopback ({@link ProxyHeaders}). Every key
+   * is compared (in constant time) so the time taken does not tell which one matched.
    */
   private Optional<ApiResponse> authorized(ApiRequest request, ApiKey.Scope scope) {
     if (!apiKeys.isEmpty()) {
@@ -279,11 +283,20 @@ public final class HttpApi {
       }
       return Optional.empty();
     }
-    if (request.remote() != null && request.remote().isLoopbackAddress()) {
-      return Optional.empty();
+    if (request.remote() == null || !request.remote().isLoopbackAddress()) {
+      return Optional.of(
+          refuse(403, ErrorCode.UNAUTHORIZED, "no API key is configured: only loopback callers are allowed"));
     }
-    return Optional.of(
-        refuse(403, ErrorCode.UNAUTHORIZED, "no API key is configured: only loopback callers are allowed"));
+    String proxy = ProxyHeaders.firstPresent(request.header());
+    if (proxy != null) {
+      return Optional.of(
+          refuse(
+              403,
+              ErrorCode.UNAUTHORIZED,
+              "no API key is configured: only direct loopback callers are allowed, and this request came through a proxy ("
+                  + proxy + " header); configure api.keys to use the API through a proxy"));
+    }
+    return Optional.empty();
   }
 
   private ApiResponse onlyGet(ApiRequest request, java.util.function.Supplier<ApiResponse> get) {
@@ -296,6 +309,24 @@ public final class HttpApi {
   private ApiResponse refuse(int status, ErrorCode code, String message) {
     hub.metrics().error(code);
     return ApiResponse.error(status, code, message);
+  }
+
+  /**
+   * The body as text, refused (101) unless it is valid UTF-8. JSON text must be UTF-8 (RFC 8259)
+   * and a WebSocket text frame that is not is closed with 1007; decoding leniently would replace
+   * the bad bytes with U+FFFD and publish something other than what was sent.
+   */
+  private static String strictUtf8(byte[] body) throws ProtocolException {
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(body))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new ProtocolException(ErrorCode.MALFORMED, "the body is not valid UTF-8", Command.NO_ID);
+    }
   }
 
   /** Reads the body, or returns null when it is longer than the limit. */

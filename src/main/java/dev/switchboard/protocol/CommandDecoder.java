@@ -27,7 +27,7 @@ public final class CommandDecoder {
   /** Longest presence info, in characters: a name and an avatar URL, not a profile. */
   public static final int MAX_INFO = 1024;
 
-  private final JsonFactory json = new JsonFactory();
+  private final JsonFactory json = JsonFactory.builder().streamReadConstraints(JsonErrors.CONSTRAINTS).build();
 
   /** Decodes one JSON text frame. */
   public Command decode(String text) throws ProtocolException {
@@ -63,7 +63,7 @@ public final class CommandDecoder {
         throw new ProtocolException(ErrorCode.MALFORMED, "unexpected content after the command", f.id);
       }
     } catch (JsonProcessingException e) {
-      throw new ProtocolException(ErrorCode.MALFORMED, "invalid JSON: " + e.getOriginalMessage(), f.id);
+      throw new ProtocolException(ErrorCode.MALFORMED, "invalid JSON: " + JsonErrors.describe(e), f.id);
     } catch (IOException e) {
       // A String source cannot fail with plain I/O errors; treat it as a parse failure anyway.
       throw new ProtocolException(ErrorCode.MALFORMED, "unreadable command", f.id);

@@ -29,7 +29,7 @@ final class ApiHandler extends HttpHandler {
                 ApiRequest.address(request.getRemoteAddr()),
                 request.getContentLengthLong(),
                 request.getInputStream()));
-    response.setStatus(r.status());
+    response.setStatus(HttpStatuses.of(r.status()));
     for (Map.Entry<String, String> h : r.headers().entrySet()) {
       response.setHeader(h.getKey(), h.getValue());
     }

@@ -2,7 +2,6 @@ package dev.switchboard.standalone;
 
 import dev.switchboard.hub.HubMetrics;
 import dev.switchboard.protocol.ErrorCode;
-import dev.switchboard.protocol.Frames;
 import dev.switchboard.server.Endpoints;
 import dev.switchboard.server.OriginPolicy;
 import java.io.IOException;
@@ -12,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.attributes.Attribute;
 import org.glassfish.grizzly.filterchain.BaseFilter;
@@ -197,6 +195,10 @@ final class HandshakeFilter extends BaseFilter {
     return ctx.getStopAction();
   }
 
+  /**
+   * The path as sent is enough: the {@link RequestTargetFilter} in front refuses every other
+   * spelling that Tyrus would still match ({@code /%77s}, {@code /ws;x}).
+   */
   private static boolean isWebSocketPath(HttpRequestPacket request) {
     String uri = request.getRequestURI();
     return uri.equals(Endpoints.HUB_PATH) || uri.equals(Endpoints.ECHO_PATH);
@@ -263,12 +265,7 @@ final class HandshakeFilter extends BaseFilter {
   private NextAction refuse(FilterChainContext ctx, HttpRequestPacket request, int status, ErrorCode code, String message) {
     metrics.handshakeRefused();
     metrics.error(code);
-    byte[] body = ("{\"error\":" + Frames.errorBody(code, message) + "}").getBytes(StandardCharsets.UTF_8);
     HttpResponsePacket response = request.getResponse();
-    response.setStatus(status);
-    response.setContentType("application/json;charset=UTF-8");
-    response.setContentLength(body.length);
-    response.setHeader(Header.Connection, "close");
     if (status == 426) {
       response.setHeader("Sec-WebSocket-Version", "13");
       response.setHeader(Header.Upgrade, "websocket");
@@ -276,10 +273,7 @@ final class HandshakeFilter extends BaseFilter {
     if (status == 429 || status == 503) {
       response.setHeader(Header.RetryAfter, "1");
     }
-    Buffer buffer = Buffers.wrap(ctx.getMemoryManager(), body);
-    ctx.write(HttpContent.builder(response).content(buffer).last(true).build());
-    ctx.getConnection().close(); // after the response is written
-    return ctx.getStopAction();
+    return JsonRefusal.send(ctx, response, status, code, message);
   }
 
   /** An unmasked server close frame with {@code code} and a reason of at most 123 bytes. */

@@ -94,7 +94,11 @@ public final class StandaloneServer implements AutoCloseable {
         container.register(endpoint);
       }
       listener.registerAddOn(connections);
-      // The gate must be registered before Tyrus, so it sits in front of Tyrus's filter.
+      listener.registerAddOn(JsonErrorCodec.addOn(node.hub().metrics()));
+      // Each add-on below inserts itself in front of the handlers, so they run in the order
+      // registered: targets first (the gate relies on WebSocket paths being named exactly), then
+      // the gate, then Tyrus, which the gate must precede.
+      listener.registerAddOn(RequestTargetFilter.addOn(node.hub().metrics()));
       listener.registerAddOn(
           HandshakeFilter.addOn(
               node.endpoints().origins(),

@@ -12,6 +12,7 @@ import java.io.ByteArrayInputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -19,8 +20,15 @@ import org.junit.jupiter.api.Test;
 class HttpApiTest {
 
   private static ApiRequest publish(String remote, String json) throws Exception {
+    return publish(remote, json, Map.of());
+  }
+
+  /** A publish with {@code extra} headers; header lookup ignores case, as servers' does. */
+  private static ApiRequest publish(String remote, String json, Map<String, String> extra) throws Exception {
     byte[] body = json.getBytes(StandardCharsets.UTF_8);
-    Map<String, String> headers = Map.of("Content-Type", "application/json");
+    Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    headers.put("Content-Type", "application/json");
+    headers.putAll(extra);
     return new ApiRequest(
         "POST", "/api/publish", null, headers::get, InetAddress.getByName(remote), body.length, new ByteArrayInputStream(body));
   }
@@ -36,6 +44,37 @@ class HttpApiTest {
     assertThat(api.handle(publish("127.0.0.1", "{\"channel\":\"a\",\"data\":1}")).status()).isEqualTo(200);
     assertThat(api.handle(publish("::1", "{\"channel\":\"a\",\"data\":1}")).status()).isEqualTo(200);
     assertThat(hub.metrics().errors(ErrorCode.UNAUTHORIZED)).isEqualTo(1);
+  }
+
+  @Test
+  void withoutAnApiKeyALoopbackRequestThatNamesAProxyIsRefused() throws Exception {
+    Hub hub = Hub.start(HubOptions.defaults(), new MemoryBroker(java.time.Duration.ofHours(1)), new MemoryPresenceStore());
+    HttpApi api = new HttpApi(hub, List.of(), 1024, "test");
+
+    for (String header : ProxyHeaders.NAMES) {
+      ApiResponse r = api.handle(publish("127.0.0.1", "{\"channel\":\"a\",\"data\":1}", Map.of(header.toLowerCase(java.util.Locale.ROOT), "")));
+      assertThat(r.status()).as(header).isEqualTo(403);
+      assertThat(r.json()).as(header).contains("\"code\":110").contains(header).contains("api.keys");
+    }
+    assertThat(hub.metrics().errors(ErrorCode.UNAUTHORIZED)).isEqualTo(ProxyHeaders.NAMES.size());
+    assertThat(hub.metrics().publishes()).isZero();
+  }
+
+  @Test
+  void aForwardedRequestWithAValidApiKeyIsServed() throws Exception {
+    Hub hub = Hub.start(HubOptions.defaults(), new MemoryBroker(java.time.Duration.ofHours(1)), new MemoryPresenceStore());
+    HttpApi api =
+        new HttpApi(hub, ApiKey.parseList(ApiKey.forConfig("backend", "k3y", ApiKey.Scope.PUBLISH)), 1024, "test");
+
+    ApiResponse withKey =
+        api.handle(
+            publish(
+                "127.0.0.1",
+                "{\"channel\":\"a\",\"data\":1}",
+                Map.of("X-Forwarded-For", "203.0.113.9", "Authorization", "Bearer k3y")));
+    assertThat(withKey.status()).isEqualTo(200);
+    assertThat(api.handle(publish("127.0.0.1", "{\"channel\":\"a\",\"data\":1}", Map.of("X-Forwarded-For", "203.0.113.9"))).status())
+        .isEqualTo(401);
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.switchboard.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
@@ -103,5 +104,57 @@ class CommandDecoderTest {
     assertThatThrownBy(() -> decoder.decodePublish("{\"op\":\"subscribe\",\"channel\":\"n\"}"))
         .isInstanceOfSatisfying(
             ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_FIELD));
+  }
+
+  @Test
+  void tooDeepNestingIsRefusedWithAPlainMessageThatNamesTheLimit() {
+    String deep = "[".repeat(JsonErrors.MAX_NESTING_DEPTH + 1) + "]".repeat(JsonErrors.MAX_NESTING_DEPTH + 1);
+    assertThatThrownBy(() -> decoder.decodePublish("{\"channel\":\"n\",\"data\":" + deep + "}"))
+        .isInstanceOfSatisfying(
+            ProtocolException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ErrorCode.MALFORMED);
+              assertThat(e.getMessage()).isEqualTo("invalid JSON: JSON nested deeper than 1000 levels");
+            });
+    String allowed = "[".repeat(JsonErrors.MAX_NESTING_DEPTH - 1) + "]".repeat(JsonErrors.MAX_NESTING_DEPTH - 1);
+    assertThatCode(() -> decoder.decodePublish("{\"channel\":\"n\",\"data\":" + allowed + "}")).doesNotThrowAnyException();
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{\"op\":\"publish\",\"channel\":\"a\",\"data\":[1,2",
+        "{\"op\":\"publish\",\"channel\":\"a\",\"data\":{\"x\":1",
+        "{\"op\":\"publish\",\"channel\":\"a\",\"data\":NaN}",
+        "{\"op\":\"publish\",\"channel\":\"a\",\"data\":'x'}",
+        "{\"op\":\"publish\",\"channel\":\"a\",\"data\":01}",
+        "{\"op\":\"publish\",\"channel\":\"a\",\"data\":\"\\q\"}",
+        "{\"op\":\"publish\",\"channel\":\"a\",\"data\":\"",
+        "{'op':1}",
+        "{\"op\":\"publish\",\"channel\":\"a\",\"data\":1}x",
+      })
+  void malformedJsonMessagesNameNeitherTheParserNorItsSwitches(String text) {
+    assertThatThrownBy(() -> decoder.decode(text))
+        .isInstanceOfSatisfying(
+            ProtocolException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ErrorCode.MALFORMED);
+              assertThat(e.getMessage())
+                  .startsWith("invalid JSON: ")
+                  .doesNotContain("`")
+                  .doesNotContain("Source")
+                  .doesNotContainIgnoringCase("jackson")
+                  .doesNotContain("Feature")
+                  .doesNotContain("Constraints");
+            });
+  }
+
+  @Test
+  void aNumberWithTooManyDigitsIsRefusedWithAPlainMessage() {
+    String digits = "1".repeat(JsonErrors.MAX_NUMBER_LENGTH + 1);
+    assertThatThrownBy(() -> decoder.decodePublish("{\"channel\":\"n\",\"data\":" + digits + "}"))
+        .isInstanceOfSatisfying(
+            ProtocolException.class,
+            e -> assertThat(e.getMessage()).isEqualTo("invalid JSON: a JSON number longer than 1000 characters"));
   }
 }
