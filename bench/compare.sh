@@ -5,6 +5,7 @@
 #
 #   bench/compare.sh                 # everything, 3 repetitions
 #   REPS=1 DURATION=5 bench/compare.sh
+#   ONLY="switchboard uws" SKIP_BUILD=1 bench/compare.sh   # just those two
 #
 # Workloads: fan-out 1 publisher -> SUBS subscribers, 64 B, window 64 (as fast as possible);
 # echo 100 connections x 32 B; and, for Switchboard and uWS, fan-out at a fixed 100,000
@@ -41,6 +42,15 @@ SERVERS=(
   "socketio|socketio|node bench/peers/socketio-server.js PORT"
   "websocket-node|raw|node bench/peers/websocket-node-server.js PORT"
 )
+
+# ONLY="switchboard uws" limits the run to those servers (a quick check after a change).
+if [ -n "${ONLY:-}" ]; then
+  kept=()
+  for entry in "${SERVERS[@]}"; do
+    [[ " $ONLY " == *" ${entry%%|*} "* ]] && kept+=("$entry")
+  done
+  SERVERS=("${kept[@]}")
+fi
 
 server_pid=
 start_server() { # label command

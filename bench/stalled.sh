@@ -6,12 +6,13 @@
 #   STALLED=200 RATE=200 REPS=1 bench/stalled.sh
 #
 # Each run starts a fresh server, opens STALLED connections that subscribe and never read again
-# (4 KB receive buffers), then runs `bench fanout` with HEALTHY subscribers at a steady RATE.
+# (RCVBUF, 4 KB by default), then runs `bench fanout` with HEALTHY subscribers at a steady RATE.
 # Prints one RESULT line per run and the server's close counts. Loopback only; every run is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 STALLED=${STALLED:-2000}
+RCVBUF=${RCVBUF:-4096}  # receive buffer of each stalled connection; 0 = the OS default
 HEALTHY=${HEALTHY:-5}
 PAYLOAD=${PAYLOAD:-10000}
 RATE=${RATE:-150}
@@ -28,7 +29,7 @@ for rep in $(seq 1 "$REPS"); do
   server=$!
   trap 'kill $server 2>/dev/null || true' EXIT
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/health" > /dev/null && break; sleep 0.1; done
-  java -jar "$JAR" bench stall --url "ws://127.0.0.1:$PORT" -c "$STALLED" --hold $((DURATION + 40)) -q \
+  java -jar "$JAR" bench stall --url "ws://127.0.0.1:$PORT" -c "$STALLED" --rcvbuf "$RCVBUF" --hold $((DURATION + 40)) -q \
     > "target/stalled-stall-$rep.log" 2>&1 &
   stall=$!
   until grep -q '^stalled' "target/stalled-stall-$rep.log" 2>/dev/null; do

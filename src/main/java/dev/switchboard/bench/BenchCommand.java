@@ -159,7 +159,7 @@ public final class BenchCommand implements Runnable {
 
     @Option(names = {"-c", "--conns"}, defaultValue = "2000") int conns;
     @Option(names = "--channel", defaultValue = "bench") String channel;
-    @Option(names = "--rcvbuf", defaultValue = "4096", description = "Receive buffer of each connection in bytes. Default: ${DEFAULT-VALUE}") int rcvbuf;
+    @Option(names = "--rcvbuf", defaultValue = "4096", description = "Receive buffer of each connection in bytes, 0 for the OS default. Default: ${DEFAULT-VALUE}") int rcvbuf;
     @Option(names = "--hold", defaultValue = "30", description = "Seconds to hold the stalled connections. Default: ${DEFAULT-VALUE}") int hold;
 
     @Override
