@@ -102,7 +102,9 @@ final class RealSwitchboardClient implements SwitchboardClient {
           // A backstop whatever the WebSocket implementation honours: the handshake gets
           // connectTimeout and the connect reply requestTimeout, so connect() never waits longer.
           long bound = o.connectTimeout.toMillis() + o.requestTimeout.toMillis();
-          state.schedule(() -> giveUp(f, bound), bound, TimeUnit.MILLISECONDS);
+          ScheduledFuture<?> guard = state.schedule(() -> giveUp(f, bound), bound, TimeUnit.MILLISECONDS);
+          // Cancelled once answered, so a closed client's thread does not linger until it fires.
+          f.whenComplete((v, e) -> guard.cancel(false));
         });
     return f.thenApplyAsync(v -> v, callbacks);
   }
