@@ -33,6 +33,8 @@ final class EchoBench {
   private final LongAdder inWindow = new LongAdder();
   private final LongAdder ready = new LongAdder();
   private final LongAdder closed = new LongAdder();
+  /** /echo drops a refused message without a reply, so here only the 4002 close shows. */
+  private final RateLimitWatch rateLimits = new RateLimitWatch();
   private volatile long windowStart = Long.MAX_VALUE;
   private volatile long windowEnd = Long.MAX_VALUE;
   private volatile boolean running = true;
@@ -94,6 +96,7 @@ final class EchoBench {
     double seconds = (System.nanoTime() - windowStart) / 1e9;
     running = false;
     progress.done();
+    rateLimits.report(err);
     Histogram all = new Histogram(3_600_000_000L, 3);
     for (Reactor r : reactors) {
       r.close();
@@ -160,6 +163,7 @@ final class EchoBench {
         return;
       }
       if (!marker.parse(payload)) {
+        rateLimits.message(payload);
         return;
       }
       long now = System.nanoTime();
@@ -176,6 +180,7 @@ final class EchoBench {
     @Override
     public void onClose(WsConn c, int code, String why) {
       closed.increment();
+      rateLimits.close(code);
       if (running && !o.quiet()) {
         err.printf("%necho connection closed: %d %s%n", code, why);
       }

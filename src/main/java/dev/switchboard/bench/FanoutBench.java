@@ -59,6 +59,7 @@ final class FanoutBench {
   private final LongAdder closedSubs = new LongAdder();
   private final LongAdder readySubs = new LongAdder();
   private final LongAdder syncedSubs = new LongAdder();
+  private final RateLimitWatch rateLimits = new RateLimitWatch();
   private final List<Subscriber> subscribers = new ArrayList<>();
   private final List<Publisher> publishers = new ArrayList<>();
   /** Deliveries per in-flight publication, to keep the window: slot = sequence & ringMask. */
@@ -114,6 +115,7 @@ final class FanoutBench {
     publishing = false;
     long measuredNanos = System.nanoTime() - windowStart;
     progress.done();
+    rateLimits.report(err);
     long drained = drain();
     Map<String, Object> result = summarize(reading, measuredNanos, drained);
     for (Reactor r : reactors) {
@@ -307,6 +309,7 @@ final class FanoutBench {
         return;
       }
       if (!marker.parse(payload)) {
+        rateLimits.message(payload);
         return; // replies and other traffic
       }
       long now = System.nanoTime();
@@ -359,6 +362,7 @@ final class FanoutBench {
     @Override
     public void onClose(WsConn c, int code, String why) {
       closedSubs.increment();
+      rateLimits.close(code);
       if (!o.quiet()) {
         err.printf("%nsubscriber %d closed: %d %s%n", index, code, why);
       }
@@ -443,7 +447,9 @@ final class FanoutBench {
     @Override
     public void onMessage(WsConn c, boolean text, ByteBuffer payload) {
       try {
-        o.target().dialect().control(c, payload, () -> ready = true);
+        if (!o.target().dialect().control(c, payload, () -> ready = true)) {
+          rateLimits.message(payload); // a publisher's traffic is replies: refusals show here
+        }
       } catch (IOException e) {
         c.close(1006, e.toString());
       }
@@ -451,6 +457,7 @@ final class FanoutBench {
 
     @Override
     public void onClose(WsConn c, int code, String why) {
+      rateLimits.close(code);
       err.printf("%npublisher %d closed: %d %s%n", index, code, why);
     }
   }

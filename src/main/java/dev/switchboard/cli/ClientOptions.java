@@ -5,8 +5,8 @@ import picocli.CommandLine.Option;
 
 /** Options of the client commands. */
 final class ClientOptions {
-  @Option(names = "--url", defaultValue = "ws://127.0.0.1:8080/ws", description = "Hub URL. Default: ${DEFAULT-VALUE}")
-  String url;
+  @Option(names = "--url", defaultValue = "ws://127.0.0.1:8080/ws", converter = WsUrl.class, description = "Hub URL. Default: ${DEFAULT-VALUE}")
+  URI url;
 
   @Option(names = "--token", description = "A JWT for servers that require one (or SWITCHBOARD_TOKEN).")
   String token;
@@ -15,7 +15,7 @@ final class ClientOptions {
   boolean verbose;
 
   URI uri() {
-    return URI.create(url);
+    return url;
   }
 
   String token() {

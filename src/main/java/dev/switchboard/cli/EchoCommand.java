@@ -10,6 +10,7 @@ import jakarta.websocket.Session;
 import jakarta.websocket.WebSocketContainer;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -18,7 +19,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,29 +38,40 @@ final class EchoCommand implements Callable<Integer> {
   /** Part size for a file: small enough for a smooth progress bar, large enough to be cheap. */
   private static final int PART = 64 * 1024;
 
-  @Parameters(index = "0", paramLabel = "URL", defaultValue = "ws://127.0.0.1:8080/echo", description = "Default: ${DEFAULT-VALUE}")
+  // arity 0..1: the URL has a default, so usage must not show it as required.
+  @Parameters(index = "0", arity = "0..1", paramLabel = "URL", converter = WsUrl.class, defaultValue = "ws://127.0.0.1:8080/echo", description = "Default: ${DEFAULT-VALUE}")
   URI url;
+
+  @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "5",
+      description = "At end of input or :quit, wait at most this long for replies still on their way. Default: ${DEFAULT-VALUE}")
+  int waitSeconds;
 
   @Option(names = "--verbose", description = "Stack traces on errors.")
   boolean verbose;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
+  private final InputStream stdin;
+
+  EchoCommand() {
+    this(System.in);
+  }
+
+  EchoCommand(InputStream stdin) {
+    this.stdin = stdin;
+  }
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (!"ws".equals(url.getScheme()) && !"wss".equals(url.getScheme())) {
-      err.println("switchboard echo: a WebSocket URL starts with ws:// or wss://, not " + url);
-      return ExitCodes.USAGE;
-    }
     WebSocketContainer container = ContainerProvider.getWebSocketContainer();
     container.setDefaultMaxBinaryMessageBufferSize(64 << 20);
     container.setDefaultMaxTextMessageBufferSize(16 << 20);
-    CountDownLatch closed = new CountDownLatch(1);
+    Printer printer = new Printer(out);
     Session session;
     try {
-      session = container.connectToServer(new Printer(out, closed), ClientEndpointConfig.Builder.create().build(), url);
+      session = container.connectToServer(printer, ClientEndpointConfig.Builder.create().build(), url);
     } catch (Exception e) {
       err.println("switchboard echo: cannot connect to " + url + ": " + root(e));
       if (verbose) {
@@ -67,17 +81,18 @@ final class EchoCommand implements Callable<Integer> {
     }
     out.println("connected to " + url + " (type a line to send it, :file PATH to send a file, :quit to end)");
     out.flush();
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8))) {
+      int sent = 0;
       String line;
-      while (closed.getCount() > 0 && (line = in.readLine()) != null) {
-        if (line.equals(":quit")) {
-          break;
-        } else if (line.startsWith(":file ")) {
-          sendFile(session, Path.of(line.substring(6).trim()), err);
+      while (!printer.closed() && (line = in.readLine()) != null && !line.equals(":quit")) {
+        if (line.startsWith(":file ")) {
+          sent += sendFile(session, Path.of(line.substring(6).trim()), err);
         } else {
           session.getBasicRemote().sendText(line);
+          sent++;
         }
       }
+      awaitReplies(printer, sent, err);
       if (session.isOpen()) {
         session.close(new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, "bye"));
       }
@@ -85,11 +100,35 @@ final class EchoCommand implements Callable<Integer> {
     } catch (IOException e) {
       err.println("switchboard echo: " + root(e));
       return ExitCodes.UNAVAILABLE;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return ExitCodes.FAILED;
     }
   }
 
-  private static void sendFile(Session session, Path file, PrintWriter err) throws IOException {
-    byte[] bytes = Files.readAllBytes(file);
+  /**
+   * Piped input ends long before an echo server has answered it all; closing at once would drop
+   * the replies still on their way. An echo answers each message once, so wait for as many
+   * messages as were sent, but no longer than {@code --wait}: a server that does not echo must
+   * not keep the command open for ever.
+   */
+  private void awaitReplies(Printer printer, int sent, PrintWriter err) throws InterruptedException {
+    if (!printer.awaitMessages(sent, waitSeconds, TimeUnit.SECONDS) && !printer.closed()) {
+      err.println("switchboard echo: " + (sent - printer.received()) + " of " + sent + " replies had not arrived after " + waitSeconds + " s");
+      err.flush();
+    }
+  }
+
+  /** Sends a file as one binary message; an unreadable file is reported and the session goes on. */
+  private static int sendFile(Session session, Path file, PrintWriter err) throws IOException {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (IOException e) {
+      err.println("switchboard echo: cannot read " + file + ": " + describe(e));
+      err.flush();
+      return 0;
+    }
     for (int at = 0; at < bytes.length || at == 0; at += PART) {
       int n = Math.min(PART, bytes.length - at);
       boolean last = at + n >= bytes.length;
@@ -102,6 +141,18 @@ final class EchoCommand implements Callable<Integer> {
       }
     }
     err.println();
+    return 1;
+  }
+
+  /** NIO's exceptions carry only the path as their message: say what went wrong in words. */
+  private static String describe(IOException e) {
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "no such file";
+    }
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    return e.getMessage() == null ? e.toString() : e.getMessage();
   }
 
   private static String root(Throwable e) {
@@ -112,14 +163,19 @@ final class EchoCommand implements Callable<Integer> {
     return c.getMessage() == null ? c.toString() : c.getMessage();
   }
 
-  /** Prints what arrives. */
+  /** Prints what arrives and counts it, so the end of input can wait for replies. */
   public static final class Printer extends Endpoint {
-    private final PrintWriter out;
-    private final CountDownLatch closed;
+    /** Released on close so that a waiter wakes whatever it waits for. */
+    private static final int EVERYTHING = Integer.MAX_VALUE / 2;
 
-    Printer(PrintWriter out, CountDownLatch closed) {
+    private final PrintWriter out;
+    /** One permit per message received. */
+    private final Semaphore messages = new Semaphore(0);
+    private final AtomicInteger received = new AtomicInteger();
+    private volatile boolean closed;
+
+    Printer(PrintWriter out) {
       this.out = out;
-      this.closed = closed;
     }
 
     @Override
@@ -127,18 +183,39 @@ final class EchoCommand implements Callable<Integer> {
       session.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> {
         out.println("< " + text);
         out.flush();
+        arrived();
       });
       session.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) data -> {
         out.println("< binary " + data.remaining() + " bytes");
         out.flush();
+        arrived();
       });
+    }
+
+    private void arrived() {
+      received.incrementAndGet();
+      messages.release();
     }
 
     @Override
     public void onClose(Session session, CloseReason reason) {
       out.println("closed: " + reason.getCloseCode().getCode() + " " + reason.getReasonPhrase());
       out.flush();
-      closed.countDown();
+      closed = true;
+      messages.release(EVERYTHING);
+    }
+
+    boolean closed() {
+      return closed;
+    }
+
+    int received() {
+      return received.get();
+    }
+
+    /** True once {@code n} messages arrived (or the session closed) within the time given. */
+    boolean awaitMessages(int n, long timeout, TimeUnit unit) throws InterruptedException {
+      return messages.tryAcquire(n, timeout, unit);
     }
   }
 }

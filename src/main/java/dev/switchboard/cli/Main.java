@@ -2,6 +2,7 @@ package dev.switchboard.cli;
 
 import dev.switchboard.bench.BenchCommand;
 import dev.switchboard.server.Node;
+import java.io.InputStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,14 +28,29 @@ public final class Main implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    CommandLine cli = new CommandLine(new Main());
+    System.exit(commandLine(System.in).execute(args));
+  }
+
+  /**
+   * The command line as {@link #main} runs it, reading {@code stdin} where a command reads input
+   * (tests pass their own). Bad arguments print one line and exit 64, as the README promises.
+   */
+  static CommandLine commandLine(InputStream stdin) {
+    CommandLine.IFactory defaults = CommandLine.defaultFactory();
+    CommandLine.IFactory factory = new CommandLine.IFactory() {
+      @Override
+      public <K> K create(Class<K> cls) throws Exception {
+        return cls == EchoCommand.class ? cls.cast(new EchoCommand(stdin)) : defaults.create(cls);
+      }
+    };
+    CommandLine cli = new CommandLine(new Main(), factory);
     cli.setParameterExceptionHandler(
         (ex, a) -> {
-          ex.getCommandLine().getErr().println("switchboard: " + ex.getMessage());
-          ex.getCommandLine().getErr().println("Try --help.");
+          ex.getCommandLine().getErr().println("switchboard: " + ex.getMessage() + " (try --help)");
+          ex.getCommandLine().getErr().flush();
           return ExitCodes.USAGE;
         });
-    System.exit(cli.execute(args));
+    return cli;
   }
 
   /** Reports the jar's version. */

@@ -99,6 +99,12 @@ final class RealSwitchboardClient implements SwitchboardClient {
           }
           firstConnect = f;
           open();
+          // A backstop whatever the WebSocket implementation honours: the handshake gets
+          // connectTimeout and the connect reply requestTimeout, so connect() never waits longer.
+          long bound = o.connectTimeout.toMillis() + o.requestTimeout.toMillis();
+          ScheduledFuture<?> guard = state.schedule(() -> giveUp(f, bound), bound, TimeUnit.MILLISECONDS);
+          // Cancelled once answered, so a closed client's thread does not linger until it fires.
+          f.whenComplete((v, e) -> guard.cancel(false));
         });
     return f.thenApplyAsync(v -> v, callbacks);
   }
@@ -179,6 +185,21 @@ final class RealSwitchboardClient implements SwitchboardClient {
     }
   }
 
+  /** The first connect is still unanswered after its bound: it fails and the client ends. */
+  private void giveUp(CompletableFuture<Void> f, long bound) {
+    if (firstConnect != f) {
+      return;
+    }
+    closing = true; // a handshake that still succeeds later is closed in opened()
+    Session s = session;
+    session = null;
+    if (s != null) {
+      closeQuietly(s, new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, "connect timed out"));
+    }
+    failFirst(SwitchboardException.of("cannot connect to " + o.uri + ": no answer within " + bound + " ms"));
+    finish(1006, "connect timed out");
+  }
+
   // ---- connection lifecycle (state thread) ------------------------------------------------------
 
   private void open() {
@@ -235,19 +256,54 @@ final class RealSwitchboardClient implements SwitchboardClient {
       return;
     }
     session = s;
-    if (o.token != null) {
-      String token = o.token.get();
-      long id = nextId++;
-      send("{\"id\":" + id + ",\"op\":\"connect\",\"token\":" + Frames.quote(token) + "}");
-      track(id, null).whenComplete((r, e) -> state.execute(() -> {
-        if (e == null) {
-          connected();
-        }
-        // a refused token closes the connection (4500 / 4003): onClosed handles it
-      }));
-    } else {
+    if (o.token == null) {
       connected();
+      return;
     }
+    String token;
+    try {
+      token = o.token.get();
+    } catch (RuntimeException e) {
+      refused(s, SwitchboardException.of("the token supplier failed: " + rootMessage(e)));
+      return;
+    }
+    long id = nextId++;
+    // A null token is sent as JSON null, so the server's own answer (error 103) explains it.
+    send("{\"id\":" + id + ",\"op\":\"connect\",\"token\":" + (token == null ? "null" : Frames.quote(token)) + "}");
+    // Replies, timeouts and closes all complete this on the state thread, so no hop is needed;
+    // a hop would let the close that follows a refusal overtake the refusal's own message.
+    track(id, null).whenComplete((r, e) -> {
+      if (s != session) {
+        return; // the connection closed first: onClosed has dealt with it
+      }
+      if (e == null) {
+        connected();
+      } else if (e instanceof SwitchboardException se && se.errorCode() != 0) {
+        refused(s, se);
+      } else {
+        // No reply in time: the server may still accept later; do not wait on it.
+        session = null;
+        closeQuietly(s, new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, "no reply to connect"));
+        if (!everConnected) {
+          failFirst(SwitchboardException.of("no reply to connect within " + o.requestTimeout.toMillis() + " ms"));
+          finish(1006, "no reply to connect");
+        } else {
+          scheduleReconnect(1006, "no reply to connect");
+        }
+      }
+    });
+  }
+
+  /**
+   * The server answered {@code connect} with an error (or the token could not be had). Some
+   * refusals leave the socket open (a malformed token field), so the client closes it; a refused
+   * token will not get better by retrying, so this ends the client like a final close code.
+   */
+  private void refused(Session s, SwitchboardException e) {
+    session = null;
+    closeQuietly(s, new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, "connect refused"));
+    failFirst(e);
+    finish(1000, "connect refused: " + e.getMessage());
   }
 
   private void connected() {

@@ -33,7 +33,12 @@ public interface SwitchboardClient extends AutoCloseable {
     return new Builder(uri);
   }
 
-  /** Opens the connection; fails when the first attempt fails (refused, bad token, TLS, ...). */
+  /**
+   * Opens the connection; fails when the first attempt fails (refused, bad token, TLS, ...).
+   * An error reply to the token's {@code connect} fails it with a {@link SwitchboardException}
+   * carrying the server's error code and message, and ends the client. It completes within
+   * {@link Builder#connectTimeout} plus {@link Builder#requestTimeout} whatever happens.
+   */
   CompletableFuture<Void> connect();
 
   /** Subscribes {@code channel} (or a pattern {@code orders:*}) now or when connected. */
@@ -103,12 +108,16 @@ public interface SwitchboardClient extends AutoCloseable {
       return this;
     }
 
+    /** How long the WebSocket handshake may take (default 10 s). */
     public Builder connectTimeout(Duration d) {
       this.connectTimeout = d;
       return this;
     }
 
-    /** How long a request (and a publish waiting for a connection) may take before it fails. */
+    /**
+     * How long a request (the token's {@code connect} too, and a publish waiting for a
+     * connection) may take before it fails (default 10 s).
+     */
     public Builder requestTimeout(Duration d) {
       this.requestTimeout = d;
       return this;

@@ -115,7 +115,8 @@ class SwitchboardClientTest {
       ClientEvents events = new ClientEvents();
       SwitchboardClient client =
           SwitchboardClient.builder(server.wsUri().resolve("/ws")).token("not-a-jwt").listener(events).build();
-      assertThatThrownBy(() -> client.connect().get(10, TimeUnit.SECONDS)).hasMessageContaining("4500");
+      assertThatThrownBy(() -> client.connect().get(10, TimeUnit.SECONDS))
+          .cause().isInstanceOfSatisfying(SwitchboardException.class, e -> assertThat(e.errorCode()).isEqualTo(116));
       assertThat(client.state()).isEqualTo(ConnectionState.CLOSED);
       assertThat(events.seen).noneMatch(e -> e.startsWith("reconnecting"));
       client.close();
@@ -246,6 +247,43 @@ class SwitchboardClientTest {
       assertThat(renewed.path("channel").asText()).isEqualTo("room:lobby");
       server.send("{\"id\":" + renewed.path("id").asLong() + ",\"ok\":true}");
       assertThat(lobby.nextSubscribed()).isEqualTo("recovered");
+    }
+  }
+
+  @Test
+  void anErrorReplyToConnectFailsTheConnectFutureWithThatErrorInsteadOfHanging() throws Exception {
+    StandaloneServer server = TestServers.start(Map.of("auth.required", "true", "auth.hmac-secret", Tokens.SECRET));
+    try {
+      // The README's token(() -> service.fetch()) with a service that has nothing: the server
+      // answers error 103 and keeps the socket open.
+      try (SwitchboardClient client = SwitchboardClient.builder(server.wsUri().resolve("/ws")).token(() -> null).build()) {
+        assertThatThrownBy(() -> client.connect().get(10, TimeUnit.SECONDS))
+            .cause()
+            .isInstanceOfSatisfying(SwitchboardException.class, e -> {
+              assertThat(e.errorCode()).isEqualTo(103);
+              assertThat(e.getMessage()).isEqualTo("token must be a string");
+            });
+        assertThat(client.state()).isEqualTo(ConnectionState.CLOSED);
+      }
+      try (SwitchboardClient client = SwitchboardClient.builder(server.wsUri().resolve("/ws")).token(() -> {
+        throw new IllegalStateException("token service down");
+      }).build()) {
+        assertThatThrownBy(() -> client.connect().get(10, TimeUnit.SECONDS)).hasMessageContaining("token service down");
+      }
+    } finally {
+      server.stop(Duration.ofSeconds(1));
+    }
+  }
+
+  @Test
+  void aConnectThatIsNeverAnsweredFailsAfterTheRequestTimeout() throws Exception {
+    try (ScriptedWsServer server = new ScriptedWsServer();
+        SwitchboardClient client = SwitchboardClient.builder(server.uri()).token("t").requestTimeout(Duration.ofMillis(300)).build()) {
+      var connected = client.connect();
+      server.accept();
+      assertThat(server.nextJson().path("op").asText()).isEqualTo("connect");
+      assertThatThrownBy(() -> connected.get(10, TimeUnit.SECONDS)).hasMessageContaining("no reply to connect within 300 ms");
+      assertThat(client.state()).isEqualTo(ConnectionState.CLOSED);
     }
   }
 }
