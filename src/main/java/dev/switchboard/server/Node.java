@@ -17,6 +17,8 @@ import dev.switchboard.hub.HubOptions;
 import dev.switchboard.protocol.CloseCode;
 import java.lang.System.Logger.Level;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -24,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.List;
+import java.util.Properties;
 
 /**
  * One Switchboard node: engine, hub, WebSocket endpoints and HTTP API built from a configuration.
@@ -31,6 +34,7 @@ import java.util.List;
  */
 public final class Node implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Node.class.getName());
+  private static final String VERSION = readVersion();
 
   private final ServerConfig config;
   private final Hub hub;
@@ -128,10 +132,26 @@ public final class Node implements AutoCloseable {
     return new Engine(new MemoryBroker(config.historyMetaTtl()), new MemoryPresenceStore());
   }
 
-  /** The running version, from the jar manifest ("dev" when run from classes). */
+  /**
+   * The POM's version, which the build filters into {@code version.properties} beside this class.
+   * Not the jar manifest: a WAR's classes sit in {@code WEB-INF/classes} with no manifest of their
+   * own, so the WAR, the runnable jar and a run from classes would not agree.
+   */
   public static String version() {
-    String v = Node.class.getPackage().getImplementationVersion();
-    return v == null ? "dev" : v;
+    return VERSION;
+  }
+
+  private static String readVersion() {
+    try (InputStream in = Node.class.getResourceAsStream("version.properties")) {
+      if (in == null) {
+        throw new IllegalStateException("version.properties is missing: classes built without their resources");
+      }
+      Properties p = new Properties();
+      p.load(in);
+      return p.getProperty("version");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public ServerConfig config() {

@@ -124,6 +124,7 @@ public abstract class ProtocolScenario {
     Http.Response health = Http.get(http("/health"));
     assertThat(health.status()).isEqualTo(200);
     assertThat(health.json().path("status").asText()).isEqualTo("up");
+    assertThat(health.json().path("version").asText()).as("the POM's version").isEqualTo(ProjectVersion.fromPom());
     assertThat(health.header("Content-Type")).startsWith("application/json");
     Http.Response ready = Http.get(http("/ready"));
     assertThat(ready.status()).isEqualTo(200);
