@@ -23,7 +23,7 @@ public final class Main implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return ServeCommand.serve(options, spec.commandLine().getErr());
+    return ServeCommand.serve(options, spec.commandLine().getErr(), System.getenv());
   }
 
   public static void main(String[] args) {
