@@ -2,6 +2,7 @@ package dev.switchboard.cli;
 
 import dev.switchboard.bench.BenchCommand;
 import dev.switchboard.server.Node;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,14 +10,26 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code java -jar switchboard.jar}: with no command, starts the server like {@code serve}. */
+/**
+ * {@code java -jar switchboard.jar}: with no command, starts the server like {@code serve}.
+ *
+ * <p>The subcommands are added only when the arguments need them. Picocli builds every
+ * subcommand's model up front, instantiating each command (and the bench and client classes, and
+ * a Jackson {@code ObjectMapper} per command) by reflection: about 1,200 classes, a third of what
+ * the server loads, and the largest single share of start-up on a busy machine (docs/PERFORMANCE.md,
+ * "Start-up"). Plain {@code java -jar switchboard.jar [--host H] [--port N] [--config F]} parses
+ * without them.
+ */
 @Command(
     name = "switchboard",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "Real-time channels over Jakarta WebSocket.",
-    subcommands = {ServeCommand.class, SubCommand.class, PubCommand.class, EchoCommand.class, BenchCommand.class})
+    description = "Real-time channels over Jakarta WebSocket.")
 public final class Main implements Callable<Integer> {
+  /** Added to the command line only when the arguments are not just the server's options. */
+  private static final List<Class<?>> SUBCOMMANDS =
+      List.of(ServeCommand.class, SubCommand.class, PubCommand.class, EchoCommand.class, BenchCommand.class);
+
   @Mixin ServeOptions options = new ServeOptions();
 
   @Spec CommandSpec spec;
@@ -27,6 +40,33 @@ public final class Main implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    System.exit(commandLine(args).execute(args));
+  }
+
+  /**
+   * The command line for {@code args}: the server's options alone when they parse and ask for no
+   * help, otherwise every subcommand as well (a subcommand name, a typo to suggest a fix for,
+   * {@code --help} that lists them).
+   */
+  static CommandLine commandLine(String... args) {
+    if (!serverOptionsOnly(args)) {
+      CommandLine full = build();
+      SUBCOMMANDS.forEach(full::addSubcommand);
+      return full;
+    }
+    return build();
+  }
+
+  private static boolean serverOptionsOnly(String[] args) {
+    try {
+      CommandLine.ParseResult parsed = new CommandLine(new Main()).parseArgs(args);
+      return !parsed.isUsageHelpRequested() && !parsed.isVersionHelpRequested();
+    } catch (CommandLine.ParameterException e) {
+      return false;
+    }
+  }
+
+  private static CommandLine build() {
     CommandLine cli = new CommandLine(new Main());
     cli.setParameterExceptionHandler(
         (ex, a) -> {
@@ -34,7 +74,7 @@ public final class Main implements Callable<Integer> {
           ex.getCommandLine().getErr().println("Try --help.");
           return ExitCodes.USAGE;
         });
-    System.exit(cli.execute(args));
+    return cli;
   }
 
   /** Reports the jar's version. */
