@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.net.BindException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -33,15 +34,24 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return serve(options, spec.commandLine().getErr());
+    return serve(options, spec.commandLine().getErr(), System.getenv());
   }
 
-  static int serve(ServeOptions options, PrintWriter err) {
+  /**
+   * Starts the server and waits for it to stop.
+   *
+   * @param env the environment (System.getenv() in production; a map in tests)
+   */
+  static int serve(ServeOptions options, PrintWriter err, Map<String, String> env) {
     Logging.configure();
     ServerConfig config;
     try {
-      Path file = options.config != null ? options.config : configFromEnvironment();
-      config = ServerConfig.from(Settings.load(file, System.getenv(), System.getProperties(), options.asSettings()));
+      Path file = options.config != null ? options.config : configFromEnvironment(env);
+      Settings settings = Settings.load(file, env, System.getProperties(), options.asSettings());
+      // Before validation, so a typo is named even when another value stops start-up.
+      settings.warnings().forEach(w -> err.println("switchboard: warning: " + w));
+      err.flush();
+      config = ServerConfig.from(settings);
     } catch (ConfigException e) {
       err.println("switchboard: " + e.getMessage());
       return ExitCodes.CONFIG;
@@ -98,8 +108,8 @@ final class ServeCommand implements Callable<Integer> {
     stopped.countDown();
   }
 
-  private static Path configFromEnvironment() {
-    String p = System.getProperty("switchboard.config", System.getenv("SWITCHBOARD_CONFIG"));
+  private static Path configFromEnvironment(Map<String, String> env) {
+    String p = System.getProperty("switchboard.config", env.get("SWITCHBOARD_CONFIG"));
     return p == null || p.isBlank() ? null : Path.of(p);
   }
 }

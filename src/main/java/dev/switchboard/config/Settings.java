@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -29,10 +30,12 @@ public final class Settings {
 
   private final Map<String, String> values;
   private final Map<String, String> sources;
+  private final List<String> warnings;
 
-  private Settings(Map<String, String> values, Map<String, String> sources) {
+  private Settings(Map<String, String> values, Map<String, String> sources, List<String> warnings) {
     this.values = Collections.unmodifiableMap(values);
     this.sources = Collections.unmodifiableMap(sources);
+    this.warnings = List.copyOf(warnings);
   }
 
   /**
@@ -57,15 +60,19 @@ public final class Settings {
         put(values, sources, known, key, file.getProperty(key), "file " + configFile);
       }
     }
+    Set<String> usedEnv = new HashSet<>();
     for (String key : known) {
       String name = envName(key);
       if (env.containsKey(name)) {
         put(values, sources, known, key, env.get(name), "environment variable " + name);
+        usedEnv.add(name);
       }
     }
     for (Map.Entry<String, String> e : namespaceEnv(env, known).entrySet()) {
       put(values, sources, known, e.getKey(), env.get(e.getValue()), "environment variable " + e.getValue());
+      usedEnv.add(e.getValue());
     }
+    List<String> warnings = UnknownVariables.warnings(env.keySet(), known, usedEnv);
     for (String name : systemProperties.stringPropertyNames()) {
       if (name.startsWith(PROPERTY_PREFIX) && !name.equals("switchboard.config")) {
         String key = name.substring(PROPERTY_PREFIX.length());
@@ -75,7 +82,7 @@ public final class Settings {
     for (Map.Entry<String, String> flag : flags.entrySet()) {
       put(values, sources, known, flag.getKey(), flag.getValue(), "command-line flag");
     }
-    return new Settings(values, sources);
+    return new Settings(values, sources, warnings);
   }
 
   /** Only the bundled defaults, for tests and tools. */
@@ -91,7 +98,16 @@ public final class Settings {
     for (Map.Entry<String, String> e : overrides.entrySet()) {
       put(v, s, known, e.getKey(), e.getValue(), "override");
     }
-    return new Settings(v, s);
+    return new Settings(v, s, warnings);
+  }
+
+  /**
+   * What start-up should tell the operator without refusing to start: one line per {@code
+   * SWITCHBOARD_*} environment variable that sets no key, naming the closest one that does. The
+   * caller prints them once; loading has no side effects so tests and tools stay quiet.
+   */
+  public List<String> warnings() {
+    return warnings;
   }
 
   /** {@code server.port} becomes {@code SWITCHBOARD_SERVER_PORT}. */

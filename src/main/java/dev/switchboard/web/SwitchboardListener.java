@@ -81,12 +81,10 @@ public final class SwitchboardListener implements ServletContextListener {
       file = System.getProperty("switchboard.config", System.getenv("SWITCHBOARD_CONFIG"));
     }
     try {
-      return ServerConfig.from(
-          Settings.load(
-              file == null || file.isBlank() ? null : Path.of(file),
-              System.getenv(),
-              System.getProperties(),
-              Map.of()));
+      Settings settings =
+          Settings.load(file == null || file.isBlank() ? null : Path.of(file), System.getenv(), System.getProperties(), Map.of());
+      settings.warnings().forEach(w -> LOG.log(Level.WARNING, "Switchboard: " + w));
+      return ServerConfig.from(settings);
     } catch (ConfigException e) {
       LOG.log(Level.ERROR, "Switchboard configuration is invalid: " + e.getMessage());
       throw e;

@@ -28,12 +28,30 @@ public final class Chromium implements AutoCloseable {
   private final List<ChromeDriver> browsers = new ArrayList<>();
   private final List<Path> profiles = new ArrayList<>();
 
+  /**
+   * The one command that installs everything the tests drive besides the JVM (the browser, its
+   * driver, Node.js, Redis). README.md's "Start here" gives the same line before the test command,
+   * and a test keeps the two the same, so the failure message and the README never disagree.
+   */
+  public static final String INSTALL_COMMAND = "sudo apt-get install chromium chromium-driver nodejs redis-server";
+
+  private final Path browser;
+  private final Path driver;
+
   public Chromium() {
-    if (!Files.isExecutable(BROWSER) || !Files.isExecutable(DRIVER)) {
+    this(BROWSER, DRIVER);
+  }
+
+  /** With other paths to the browser and driver; for the missing-browser test. */
+  Chromium(Path browser, Path driver) {
+    List<Path> missing = Stream.of(browser, driver).filter(p -> !Files.isExecutable(p)).toList();
+    if (!missing.isEmpty()) {
       throw new IllegalStateException(
-          "Chromium tests need Debian's chromium and chromium-driver (apt-get install -y chromium"
-              + " chromium-driver); looked for " + BROWSER + " and " + DRIVER);
+          "the browser tests need Debian's chromium and chromium-driver, and " + missing
+              + " is missing; install them with: " + INSTALL_COMMAND);
     }
+    this.browser = browser;
+    this.driver = driver;
   }
 
   /**
@@ -48,7 +66,7 @@ public final class Chromium implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     ChromeOptions options = new ChromeOptions();
-    options.setBinary(BROWSER.toFile());
+    options.setBinary(browser.toFile());
     options.addArguments(
         "--headless",
         "--no-sandbox",
@@ -63,7 +81,7 @@ public final class Chromium implements AutoCloseable {
         "--user-data-dir=" + profile);
     ChromeDriverService service =
         new ChromeDriverService.Builder()
-            .usingDriverExecutable(DRIVER.toFile())
+            .usingDriverExecutable(driver.toFile())
             .usingAnyFreePort()
             .withSilent(true)
             .build();

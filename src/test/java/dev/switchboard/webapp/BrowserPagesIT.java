@@ -33,8 +33,13 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * browsers with presence, reconnect with recovery and with recovery failure, the raw WebSocket
  * console sending 10 MB to {@code /echo}, the dashboard while load runs. Every page is
  * photographed into {@code target/screenshots/}.
+ *
+ * <p>An integration test (failsafe, after the WAR and jar tests) rather than a unit test: it needs
+ * Debian's chromium and chromium-driver, and a surefire failure on a machine without them would
+ * stop the build before the WAR and jar tests ever ran. Under failsafe every suite runs and
+ * {@code verify} reports all failures together.
  */
-class BrowserPagesTest {
+class BrowserPagesIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   private static Chromium chromium;
