@@ -61,7 +61,7 @@ final class MarkdownPage {
         + "<link rel=\"icon\" href=\"" + up + "favicon.svg\" type=\"image/svg+xml\">\n"
         + "</head>\n<body>\n<header class=\"top\">\n<span class=\"brand\">Switchboard</span>\n"
         + "<a href=\"" + up + "\">Home</a>\n"
-        + "<a href=\"" + "../".repeat(depth(path)) + "./\">Documentation</a>\n"
+        + "<a href=\"" + (depth(path) == 0 ? "./" : "../".repeat(depth(path))) + "\">Documentation</a>\n"
         + "</header>\n<main class=\"doc\">\n" + body + "</main>\n</body>\n</html>\n";
   }
 
