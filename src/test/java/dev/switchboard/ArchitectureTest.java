@@ -21,7 +21,7 @@ class ArchitectureTest {
   @Test
   void theRulesSeeTheWholeCodeBase() {
     // A rule over an empty import passes vacuously: make sure every layer was imported.
-    for (String pkg : java.util.List.of("protocol", "hub", "engine.memory", "engine.redis", "server", "standalone", "client", "http")) {
+    for (String pkg : java.util.List.of("protocol", "hub", "engine.memory", "engine.redis", "server", "standalone", "client", "http", "docs")) {
       assertThat(MAIN.containPackage("dev.switchboard." + pkg)).as(pkg).isTrue();
     }
   }
@@ -88,10 +88,11 @@ class ArchitectureTest {
   }
 
   @Test
-  void theHttpApiUsesNoServletOrWebSocketTypes() {
+  void theHttpApiAndTheDocsUseNoServletOrWebSocketTypes() {
+    // Each is shared by the Grizzly handler of the standalone server and a servlet in the WAR.
     noClasses()
         .that()
-        .resideInAPackage("dev.switchboard.http..")
+        .resideInAnyPackage("dev.switchboard.http..", "dev.switchboard.docs..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("jakarta..", "org.glassfish..")

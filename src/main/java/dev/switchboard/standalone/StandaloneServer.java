@@ -17,13 +17,11 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import org.glassfish.grizzly.http.server.CLStaticHttpHandler;
 import org.glassfish.grizzly.http.server.HttpHandler;
 import org.glassfish.grizzly.http.server.HttpHandlerRegistration;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.http.server.ServerConfiguration;
-import org.glassfish.grizzly.http.server.StaticHttpHandler;
 import org.glassfish.grizzly.ssl.SSLEngineConfigurator;
 import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
 
@@ -116,11 +114,14 @@ public final class StandaloneServer implements AutoCloseable {
       sc.setJmxEnabled(false);
       sc.setPassTraceRequest(false);
       sc.setDefaultQueryEncoding(StandardCharsets.UTF_8);
+      sc.setDefaultErrorPageGenerator(new ErrorPages());
       sc.addHttpHandler(
           new ApiHandler(node.api()),
           HttpHandlerRegistration.fromString("/health"),
           HttpHandlerRegistration.fromString("/ready"),
           HttpHandlerRegistration.fromString("/api/*"));
+      sc.addHttpHandler(
+          new DocsHandler(), HttpHandlerRegistration.fromString("/docs/*"));
       sc.addHttpHandler(staticPages(config), HttpHandlerRegistration.ROOT);
       http.start();
       return new StandaloneServer(node, new Parts(http, listener, connections, container), config.tls());
@@ -217,12 +218,7 @@ public final class StandaloneServer implements AutoCloseable {
   }
 
   private static HttpHandler staticPages(ServerConfig config) {
-    if (config.staticDir().isPresent()) {
-      StaticHttpHandler h = new StaticHttpHandler(config.staticDir().get().toString());
-      h.setFileCacheEnabled(false);
-      return h;
-    }
-    return new CLStaticHttpHandler(StandaloneServer.class.getClassLoader(), "/webapp/");
+    return config.staticDir().map(StaticPages::folder).orElseGet(StaticPages::classpath);
   }
 
   private static SSLContext sslContext(ServerConfig config) {

@@ -55,6 +55,7 @@ public final class SwitchboardListener implements ServletContextListener {
     ServletRegistration.Dynamic api = ctx.addServlet("switchboard-api", new ApiServlet(node.api()));
     api.addMapping("/health", "/ready", "/api/*");
     api.setLoadOnStartup(1);
+    ctx.addServlet("switchboard-docs", new DocsServlet(ctx)).addMapping("/docs/*");
     ctx.setAttribute(NODE_ATTRIBUTE, node);
     LOG.log(
         Level.INFO,

@@ -77,6 +77,21 @@ class WarScenarioIT extends ProtocolScenario {
   }
 
   @Test
+  void theDocsArePagesInUtf8WithAnIndexAndWorkingLinks() {
+    dev.switchboard.testing.Http.Response protocol = dev.switchboard.testing.Http.get(http("/docs/PROTOCOL.md"));
+    assertThat(protocol.status()).isEqualTo(200);
+    assertThat(protocol.header("Content-Type")).isEqualToIgnoringCase("text/html;charset=UTF-8");
+    assertThat(protocol.body()).contains("<h2 id=\"limits\">Limits</h2>", "≤", "href=\"SECURITY.md#authentication-and-authorization\"");
+    dev.switchboard.testing.Http.Response index = dev.switchboard.testing.Http.get(http("/docs/"));
+    assertThat(index.status()).isEqualTo(200);
+    assertThat(index.body()).contains("href=\"CLUSTER.md\"");
+    dev.switchboard.testing.Http.Response guide = dev.switchboard.testing.Http.get(http("/docs/server-config/README.md"));
+    assertThat(guide.status()).isEqualTo(200);
+    assertThat(guide.body()).contains("href=\"../SECURITY.md#the-http-api-behind-a-proxy\"");
+    assertThat(dev.switchboard.testing.Http.get(http("/docs/performance-compare.png")).status()).isEqualTo(200);
+  }
+
+  @Test
   void theChatPageWorksInChromiumOnTheContainersWebSocket() {
     try (Chromium chromium = new Chromium()) {
       ChromeDriver browser = chromium.open();

@@ -81,9 +81,58 @@ class BrowserPagesIT {
     await().atMost(WAIT).until(() -> text(home, "hub").equals("connected"));
     Chromium.screenshot(home, "index");
 
+    assertThat(home.findElement(By.linkText("Cluster mode on Redis")).getAttribute("href")).endsWith("/docs/CLUSTER.md");
+    assertThat(iconStatus(home)).as("favicon").isEqualTo(200);
+    assertThat(Chromium.consoleErrors(home)).isEmpty();
+
     home.findElement(By.linkText("The hub protocol")).click();
     await().atMost(WAIT).until(() -> home.getCurrentUrl().endsWith("/docs/PROTOCOL.md"));
-    assertThat(home.findElement(By.tagName("body")).getText()).contains("switchboard.v1");
+    assertThat(home.getTitle()).isEqualTo("Switchboard hub protocol v1 · Switchboard");
+    String page = home.findElement(By.tagName("body")).getText();
+    assertThat(page).contains("switchboard.v1", "≤", "·").doesNotContain("Â", "â");
+    assertThat(home.findElement(By.cssSelector("h2#limits")).getText()).isEqualTo("Limits");
+    Chromium.screenshot(home, "docs-protocol");
+
+    // A relative link between documents lands on the heading it names.
+    home.findElement(By.cssSelector("a[href='SECURITY.md#authentication-and-authorization']")).click();
+    await().atMost(WAIT).until(() -> home.getCurrentUrl().endsWith("/docs/SECURITY.md#authentication-and-authorization"));
+    assertThat(home.findElement(By.id("authentication-and-authorization")).getText()).isEqualTo("Authentication and authorization");
+    home.findElement(By.linkText("Documentation")).click();
+    await().atMost(WAIT).until(() -> home.getCurrentUrl().endsWith("/docs/"));
+    home.findElement(By.partialLinkText("Cluster mode")).click();
+    await().atMost(WAIT).until(() -> home.getCurrentUrl().endsWith("/docs/CLUSTER.md"));
+    assertThat(home.findElement(By.tagName("h1")).getText()).isEqualTo("Cluster mode on Redis");
+    assertThat(iconStatus(home)).as("favicon").isEqualTo(200);
+    assertThat(Chromium.consoleErrors(home)).isEmpty();
+  }
+
+  @Test
+  void theChatRoomFieldValidatesWithoutConsoleErrors() {
+    ChromeDriver page = chromium.open();
+    page.get(server.httpUri().resolve("/chat.html").toString());
+    WebElement roomField = page.findElement(By.id("room"));
+    for (String good : List.of("lobby", "a.b@c/d=e_f-g")) {
+      roomField.clear();
+      roomField.sendKeys(good);
+      assertThat(page.executeScript("return document.getElementById('room').checkValidity()")).as(good).isEqualTo(true);
+    }
+    for (String bad : List.of("two words", "a:b", "x".repeat(61))) {
+      roomField.clear();
+      roomField.sendKeys(bad);
+      assertThat(page.executeScript("return document.getElementById('room').validity.patternMismatch")).as(bad).isEqualTo(true);
+    }
+    assertThat(iconStatus(page)).as("favicon").isEqualTo(200);
+    assertThat(Chromium.consoleErrors(page)).isEmpty();
+  }
+
+  @Test
+  void aMessagePublishedOverHttpWithoutANameShowsAsFromTheHttpApi() {
+    ChromeDriver erin = chromium.open();
+    join(erin, "erin");
+    Http.Response r =
+        Http.postJson(server.httpUri().resolve("/api/publish"), "{\"channel\":\"demo:" + room + "\",\"data\":{\"text\":\"hello from curl\"}}");
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    await().atMost(WAIT).until(() -> messages(erin).contains("HTTP API: hello from curl"));
   }
 
   @Test
@@ -265,6 +314,15 @@ class BrowserPagesIT {
 
   private static List<String> log(ChromeDriver browser) {
     return browser.findElements(By.cssSelector("#log li")).stream().map(WebElement::getText).toList();
+  }
+
+  /** The status the page's own icon link answers with (headless Chromium does not fetch icons). */
+  private static long iconStatus(ChromeDriver browser) {
+    return (Long) browser.executeAsyncScript(
+        "const done = arguments[arguments.length - 1];"
+            + "const link = document.querySelector('link[rel=icon]');"
+            + "if (!link) { done(-1); return; }"
+            + "fetch(link.href).then(r => done(r.status), () => done(-2));");
   }
 
   private static String text(ChromeDriver browser, String id) {
