@@ -158,7 +158,7 @@ public final class Outbox {
       if (closed) {
         return Offer.CLOSED;
       }
-      if (!exempt && awaitingTransport && stalledPast(frame.size(), nanoClock.getAsLong())) {
+      if (!exempt && awaitingTransport && stalledPast(frame.size(), nanoClock)) {
         return Offer.OVERFLOW;
       }
       queue.add(exempt ? new Exempt(frame) : frame);
@@ -176,7 +176,7 @@ public final class Outbox {
    * Whether one more frame of {@code size} would pass a limit; see the class comment. A lone frame
    * larger than the limit is still accepted into an empty outbox. Guarded by {@code lock}.
    */
-  private boolean stalledPast(int size, long nowNanos) {
+  private boolean stalledPast(int size, java.util.function.LongSupplier nowNanos) {
     long counted = bytes - exemptBytes;
     if (counted == 0) {
       return false;
@@ -184,8 +184,9 @@ public final class Outbox {
     if (counted + size > hardMax) {
       return true;
     }
-    boolean waitedLong = nowNanos - sendStartedNanos >= STALL_GRACE_NANOS;
-    return waitedLong && (sinceProgress + size > maxBytes || counted + size > maxBacklog);
+    // The clock is read only past a byte limit: most offers to a busy socket are below them.
+    boolean overLimit = sinceProgress + size > maxBytes || counted + size > maxBacklog;
+    return overLimit && nowNanos.getAsLong() - sendStartedNanos >= STALL_GRACE_NANOS;
   }
 
   /**
@@ -236,7 +237,7 @@ public final class Outbox {
    */
   public boolean stalled(long nowNanos) {
     synchronized (lock) {
-      return !closed && awaitingTransport && stalledPast(0, nowNanos);
+      return !closed && awaitingTransport && stalledPast(0, () -> nowNanos);
     }
   }
 
