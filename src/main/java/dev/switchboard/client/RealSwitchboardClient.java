@@ -301,8 +301,8 @@ final class RealSwitchboardClient implements SwitchboardClient {
    */
   private void refused(Session s, SwitchboardException e) {
     session = null;
+    failFirst(e); // before any I/O: the caller learns why whatever the close does
     closeQuietly(s, new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, "connect refused"));
-    failFirst(e);
     finish(1000, "connect refused: " + e.getMessage());
   }
 
@@ -636,11 +636,16 @@ final class RealSwitchboardClient implements SwitchboardClient {
     }
   }
 
+  /**
+   * Closes {@code s}, whatever state it is in. Tyrus throws IllegalStateException when the peer's
+   * close already arrived; escaping from a completion callback, that exception was swallowed and
+   * the rest of the callback (failing connect()) never ran.
+   */
   private static void closeQuietly(Session s, CloseReason reason) {
     try {
       s.close(reason);
-    } catch (IOException e) {
-      // already gone
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.DEBUG, () -> "close of a session that is already closing: " + e);
     }
   }
 
