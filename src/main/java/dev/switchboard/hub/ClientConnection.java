@@ -58,10 +58,7 @@ public final class ClientConnection {
     ConnectionPolicy policy = hub.options().policy();
     long now = System.nanoTime();
     this.liveness = new Liveness(now, policy.authRequired() ? null : Identity.ANONYMOUS);
-    this.rate =
-        policy.rateMessages() > 0 || policy.rateBytes() > 0
-            ? new RateLimiter(policy.rateMessages(), policy.rateBytes(), now)
-            : null;
+    this.rate = RateLimiter.of(policy, now);
   }
 
   /** The user id of the connection's token, or null while anonymous. */
@@ -137,12 +134,7 @@ public final class ClientConnection {
 
   /** Records activity and applies the rate limit; false when the message is refused. */
   private boolean admit(int size) {
-    long now = System.nanoTime();
-    liveness.received(now);
-    if (rate == null) {
-      return true;
-    }
-    switch (rate.onMessage(size, now)) {
+    switch (RateLimiter.admit(rate, liveness, size)) {
       case ALLOWED:
         return true;
       case REFUSED:

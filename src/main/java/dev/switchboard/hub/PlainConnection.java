@@ -32,10 +32,7 @@ public final class PlainConnection {
     long now = System.nanoTime();
     // No token to wait for and none to expire: only the ping and pong deadlines apply.
     this.liveness = new Liveness(now, Identity.ANONYMOUS);
-    this.rate =
-        policy.rateMessages() > 0 || policy.rateBytes() > 0
-            ? new RateLimiter(policy.rateMessages(), policy.rateBytes(), now)
-            : null;
+    this.rate = RateLimiter.of(policy, now);
   }
 
   /**
@@ -45,12 +42,7 @@ public final class PlainConnection {
    *     114; there is no reply to carry an error) or the connection is being closed for flooding
    */
   public boolean admit(int size) {
-    long now = System.nanoTime();
-    liveness.received(now);
-    if (rate == null) {
-      return true;
-    }
-    switch (rate.onMessage(size, now)) {
+    switch (RateLimiter.admit(rate, liveness, size)) {
       case ALLOWED:
         return true;
       case REFUSED:

@@ -29,6 +29,24 @@ final class RateLimiter {
     this.last = nowNanos;
   }
 
+  /** The limiter {@code policy} asks for, or null when it sets no rate. */
+  static RateLimiter of(ConnectionPolicy policy, long nowNanos) {
+    return policy.rateMessages() > 0 || policy.rateBytes() > 0
+        ? new RateLimiter(policy.rateMessages(), policy.rateBytes(), nowNanos)
+        : null;
+  }
+
+  /**
+   * A message of {@code size} arrived on a connection: records it as activity on {@code
+   * liveness} and judges it against {@code rate} (null: no limit, always allowed). What a refusal
+   * means is the connection's to decide; one shared judgement for the hub and /echo.
+   */
+  static Verdict admit(RateLimiter rate, Liveness liveness, int size) {
+    long now = System.nanoTime();
+    liveness.received(now);
+    return rate == null ? Verdict.ALLOWED : rate.onMessage(size, now);
+  }
+
   /** Outcome of one message. */
   enum Verdict {
     ALLOWED,
