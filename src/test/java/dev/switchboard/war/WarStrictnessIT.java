@@ -81,6 +81,25 @@ class WarStrictnessIT {
   }
 
   @Test
+  void whatTheContainerAnswersToAnOfferOfCompression() throws IOException {
+    String path = ws().getPath();
+    String response =
+        RawWsClient.exchange(
+            base.getHost(),
+            base.getPort(),
+            RawWsClient.handshake(base.getHost(), base.getPort(), path, "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"),
+            3000);
+    assertThat(response).startsWith("HTTP/1.1 101");
+    String accepted =
+        response.lines()
+            .filter(l -> l.regionMatches(true, 0, "Sec-WebSocket-Extensions:", 0, 25))
+            .map(l -> l.substring(25).trim())
+            .findFirst()
+            .orElse("none");
+    record("permessage-deflate offered", "accepted: " + accepted);
+  }
+
+  @Test
   void badFramesCloseTheConnectionAndOthersAreServed() throws IOException {
     String path = ws().getPath();
     record("unmasked frame", closeOf(path, c -> c.sendUnmasked(0x1, "{\"op\":\"ping\"}".getBytes(StandardCharsets.UTF_8))));
