@@ -78,6 +78,10 @@ final class EndpointPathsServlet extends HttpServlet {
     byte[] body = ("{\"error\":" + Frames.errorBody(code, message) + "}").getBytes(StandardCharsets.UTF_8);
     resp.setStatus(status);
     resp.setHeader("Cache-Control", "no-store");
+    // Grizzly (GlassFish, Payara) takes any response with an Upgrade header for a protocol switch,
+    // drops its length and keeps the connection open: the client would read until the keep-alive
+    // timeout. A refusal ends the connection, as on the standalone server.
+    resp.setHeader("Connection", "close");
     resp.setContentType("application/json;charset=UTF-8");
     resp.setContentLength(body.length);
     if (!req.getMethod().equals("HEAD")) {
