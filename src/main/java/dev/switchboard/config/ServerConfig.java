@@ -49,6 +49,7 @@ public record ServerConfig(
    * @param rateBytes bytes per second a connection may send, 0 for no limit
    * @param sendBuffer the kernel send buffer of each standalone connection in bytes, 0 for the
    *     operating system's automatic sizing
+   * @param sendTimeout longest a send may stay uncompleted before its connection is closed (4005)
    */
   public record Ws(
       int maxMessageSize,
@@ -58,7 +59,8 @@ public record ServerConfig(
       Duration handshakeTimeout,
       int rateMessages,
       long rateBytes,
-      int sendBuffer) {}
+      int sendBuffer,
+      Duration sendTimeout) {}
 
   /**
    * The Redis engine's settings (used when {@code engine=redis}).
@@ -110,6 +112,7 @@ public record ServerConfig(
           "ws.rate.messages",
           "ws.rate.bytes",
           "ws.send-buffer",
+          "ws.send-timeout",
           "limits.max-connections",
           "limits.max-connections-per-ip",
           "limits.connect-rate",
@@ -194,7 +197,8 @@ public record ServerConfig(
             v.duration("ws.handshake-timeout", Duration.ofMillis(100), Duration.ofHours(1)),
             v.integer("ws.rate.messages", 0, 10_000_000),
             v.bytes("ws.rate.bytes", 0, 1L << 40),
-            (int) v.bytes("ws.send-buffer", 0, 64L << 20)),
+            (int) v.bytes("ws.send-buffer", 0, 64L << 20),
+            v.duration("ws.send-timeout", Duration.ofSeconds(1), Duration.ofHours(1))),
         new Limits(
             v.integer("limits.max-connections", 1, 10_000_000),
             v.integer("limits.max-connections-per-ip", 1, 10_000_000),

@@ -153,6 +153,12 @@ public final class ClientConnection {
       close(CloseCode.SLOW_CONSUMER, SLOW_REASON);
       return;
     }
+    java.time.Duration sendTimeout = hub.options().policy().sendTimeout();
+    if (outbox.sendOverdue(nowNanos, sendTimeout.toNanos())) {
+      hub.sendTimedOut("connection " + id, sendTimeout);
+      close(CloseCode.SEND_TIMEOUT, "a send was not completed within " + sendTimeout.toSeconds() + " s");
+      return;
+    }
     Liveness.Action action = liveness.check(nowNanos, now, hub.options().policy());
     switch (action) {
       case NOTHING -> {}

@@ -13,6 +13,7 @@ import java.time.Duration;
  * @param rateBytes bytes per second a connection may send; 0 for no limit
  * @param pingInterval ping a connection that sent nothing for this long
  * @param pongTimeout close it (4001) when nothing arrives this long after the ping
+ * @param sendTimeout close it (4005) when a send stays uncompleted this long
  */
 public record ConnectionPolicy(
     boolean authRequired,
@@ -21,10 +22,11 @@ public record ConnectionPolicy(
     int rateMessages,
     long rateBytes,
     Duration pingInterval,
-    Duration pongTimeout) {
+    Duration pongTimeout,
+    Duration sendTimeout) {
 
   /** No authentication, no rate limits, generous liveness: for tests and embedding. */
   public static ConnectionPolicy open() {
-    return new ConnectionPolicy(false, null, Duration.ofSeconds(10), 0, 0, Duration.ofSeconds(25), Duration.ofSeconds(10));
+    return new ConnectionPolicy(false, null, Duration.ofSeconds(10), 0, 0, Duration.ofSeconds(25), Duration.ofSeconds(10), Duration.ofSeconds(30));
   }
 }

@@ -59,6 +59,8 @@ public final class Hub implements AutoCloseable {
   private final Map<String, ClientConnection> connections = new ConcurrentHashMap<>();
   /** Connections that speak no hub protocol (echo) but are held to the hub's policy. */
   private final Set<PlainConnection> plainConnections = ConcurrentHashMap.newKeySet();
+  /** Whether {@link #sendTimedOut} has logged at WARNING yet. */
+  private final java.util.concurrent.atomic.AtomicBoolean sendTimeoutLogged = new java.util.concurrent.atomic.AtomicBoolean();
   /** Channel to its local subscriptions; a channel is present only while it has some. */
   private final Map<String, Set<Subscription>> channels = new ConcurrentHashMap<>();
   /** Pattern prefix ({@code orders:} for {@code orders:*}) to its local pattern subscriptions. */
@@ -95,8 +97,8 @@ public final class Hub implements AutoCloseable {
    * Registers a newly opened transport that speaks no hub protocol (the echo endpoint): it gets
    * the hub's rate limit and liveness and is closed with the hub's connections.
    */
-  public PlainConnection openPlain(Transport transport) {
-    PlainConnection connection = new PlainConnection(this, transport);
+  public PlainConnection openPlain(Transport transport, long outboxMaxBytes) {
+    PlainConnection connection = new PlainConnection(this, transport, outboxMaxBytes);
     plainConnections.add(connection);
     return connection;
   }
@@ -357,6 +359,21 @@ public final class Hub implements AutoCloseable {
 
   private static String key(Subscription sub) {
     return sub.pattern ? ChannelName.patternPrefix(sub.channel) : sub.channel;
+  }
+
+  /**
+   * Says once per hub, at WARNING, that a connection's send was not completed within {@code
+   * ws.send-timeout}; later ones go to DEBUG. Every one is counted by its close (4005): a container
+   * that loses send callbacks would otherwise fill the log with one line per connection.
+   */
+  void sendTimedOut(String connection, java.time.Duration timeout) {
+    boolean first = sendTimeoutLogged.compareAndSet(false, true);
+    LOG.log(
+        first ? Level.WARNING : Level.DEBUG,
+        connection + ": a send was not completed within " + timeout.toSeconds() + " s (ws.send-timeout):"
+            + " closing it with 4005. The client's socket took nothing for that long, or the WebSocket"
+            + " container never reported the send as done"
+            + (first ? "; further ones are logged at DEBUG and counted in stats as closes.send_timeout" : ""));
   }
 
   /**

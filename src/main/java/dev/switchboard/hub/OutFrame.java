@@ -54,14 +54,23 @@ public sealed interface OutFrame {
     }
   }
 
-  /** A binary frame. */
+  /**
+   * A binary frame. Its bytes are held in a writable buffer and handed to each send as a
+   * duplicate: some containers cannot send a read-only buffer (Open Liberty's TCP channel calls
+   * {@code arrayOffset()}, throws {@link java.nio.ReadOnlyBufferException} and never completes the
+   * send), and a duplicate of a writable buffer is writable without copying the bytes. Nothing
+   * writes into them: the frame is shared by every subscriber of a publication.
+   */
   final class Binary implements OutFrame {
     private final ByteBuffer data;
     private volatile byte[] wire;
 
-    /** @param data the frame's bytes from position to limit; never consumed in place */
+    /**
+     * @param data the frame's bytes from position to limit; never consumed in place. A read-only
+     *     buffer is copied once, here, so that no send gets a read-only one.
+     */
     public Binary(ByteBuffer data) {
-      this.data = data.asReadOnlyBuffer();
+      this.data = data.isReadOnly() ? ByteBuffer.allocate(data.remaining()).put(data.duplicate()).flip() : data.duplicate();
     }
 
     @Override
@@ -69,7 +78,7 @@ public sealed interface OutFrame {
       return data.remaining();
     }
 
-    /** A private view of the payload for one send. */
+    /** A private, writable view of the payload for one send; the bytes are shared. */
     public ByteBuffer view() {
       return data.duplicate();
     }

@@ -241,6 +241,18 @@ public final class Outbox {
     }
   }
 
+  /**
+   * Whether the send in flight was handed to the transport at least {@code timeoutNanos} ago and
+   * has not completed: the socket took nothing for that long, or the transport lost the send's
+   * callback. Nothing queued behind it can leave, so the caller closes the connection; checked by
+   * the hub's periodic sweep, so a send that never completes cannot hold a connection for good.
+   */
+  public boolean sendOverdue(long nowNanos, long timeoutNanos) {
+    synchronized (lock) {
+      return !closed && (inSend || awaitingTransport) && nowNanos - sendStartedNanos >= timeoutNanos;
+    }
+  }
+
   /** Whether a send is waiting at the transport: the socket is not draining right now. */
   public boolean awaitingTransport() {
     synchronized (lock) {

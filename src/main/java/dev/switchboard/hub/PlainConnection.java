@@ -10,8 +10,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A connection that speaks no hub protocol (the echo endpoint), held to the same {@link
  * ConnectionPolicy} as a {@link ClientConnection} minus authentication: the same rate limit (a
  * connection that keeps flooding is closed with 4002), the same liveness (a silent one is pinged
- * and closed with 4001 when nothing answers), swept with the hub's connections and closed with
- * them at shutdown. Its closes are counted like theirs, once each.
+ * and closed with 4001 when nothing answers), the same bounded {@link Outbox} (a peer whose socket
+ * stops taking replies is closed with 4000, a send that never completes with 4005), swept with
+ * the hub's connections and closed with them at shutdown. Its closes are counted like theirs,
+ * once each.
  *
  * <p>Threading: {@link #admit} is called by the connection's reader, one message at a time; the
  * hub's sweeper calls {@link #sweep}; {@link #close} and {@link #onClosed} may come from any
@@ -20,14 +22,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class PlainConnection {
   private final Hub hub;
   private final Transport transport;
+  private final Outbox outbox;
   private final Liveness liveness;
   /** Null when the policy sets no rate; only the reader thread uses it. */
   private final RateLimiter rate;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  PlainConnection(Hub hub, Transport transport) {
+  PlainConnection(Hub hub, Transport transport, long outboxMaxBytes) {
     this.hub = hub;
     this.transport = transport;
+    this.outbox = new Outbox(transport, outboxMaxBytes, failure -> onClosed());
     ConnectionPolicy policy = hub.options().policy();
     long now = System.nanoTime();
     // No token to wait for and none to expire: only the ping and pong deadlines apply.
@@ -55,14 +59,42 @@ public final class PlainConnection {
     }
   }
 
+  /**
+   * Sends {@code frame} through the outbox. A peer that stopped taking what is sent while more than
+   * the outbox holds waits behind it is closed as a slow consumer; the frame is then dropped and
+   * counted.
+   */
+  public void send(OutFrame frame) {
+    switch (outbox.offer(frame)) {
+      case QUEUED -> {}
+      case OVERFLOW -> {
+        hub.metrics().droppedFrames.increment();
+        close(CloseCode.SLOW_CONSUMER, "replies are not being read");
+      }
+      case CLOSED -> hub.metrics().droppedFrames.increment();
+    }
+  }
+
   /** A pong arrived: the peer is alive. */
   public void onPong() {
     liveness.received(System.nanoTime());
   }
 
-  /** Periodic check by the hub: pings a quiet peer, closes one that did not answer. */
+  /**
+   * Periodic check by the hub: closes a peer whose socket stopped taking replies or whose send
+   * never completed, pings a quiet one, closes one that did not answer.
+   */
   void sweep(long nowNanos, Instant now) {
     ConnectionPolicy policy = hub.options().policy();
+    if (outbox.stalled(nowNanos)) {
+      close(CloseCode.SLOW_CONSUMER, "replies are not being read");
+      return;
+    }
+    if (outbox.sendOverdue(nowNanos, policy.sendTimeout().toNanos())) {
+      hub.sendTimedOut("a plain connection", policy.sendTimeout());
+      close(CloseCode.SEND_TIMEOUT, "a send was not completed within " + policy.sendTimeout().toSeconds() + " s");
+      return;
+    }
     switch (liveness.check(nowNanos, now, policy)) {
       case NOTHING -> {}
       case PING -> transport.ping();
@@ -96,6 +128,7 @@ public final class PlainConnection {
     if (!closed.compareAndSet(false, true)) {
       return false;
     }
+    hub.metrics().droppedFrames.add(outbox.close());
     hub.unregister(this);
     return true;
   }

@@ -110,7 +110,7 @@ public final class BinaryEnvelope {
       b.putLong(offset).put((byte) epochBytes.length).put(epochBytes);
     }
     b.put((byte) name.length).put(name).put(payload);
-    return b.flip().asReadOnlyBuffer();
+    return b.flip();
   }
 
   /**

@@ -58,6 +58,13 @@ public record CloseCode(int code, String name, boolean reconnect) {
   public static final CloseCode ENGINE_INTERRUPTED = new CloseCode(4004, "engine_interrupted", true);
 
   /**
+   * A send to the client was not completed within {@code ws.send-timeout}: its socket took nothing
+   * for that long, or the WebSocket container never reported the send as done. Either way nothing
+   * more could reach the client; it should reconnect and recover.
+   */
+  public static final CloseCode SEND_TIMEOUT = new CloseCode(4005, "send_timeout", true);
+
+  /**
    * No valid token: none was presented in time where one is required, or the token was invalid.
    * Reconnecting with the same token fails again.
    */
@@ -75,6 +82,7 @@ public record CloseCode(int code, String name, boolean reconnect) {
           RATE_LIMITED,
           TOKEN_EXPIRED,
           ENGINE_INTERRUPTED,
+          SEND_TIMEOUT,
           UNAUTHORIZED);
 
   public CloseCode {

@@ -2,7 +2,6 @@ package dev.switchboard.server;
 
 import dev.switchboard.hub.Hub;
 import dev.switchboard.hub.OutFrame;
-import dev.switchboard.hub.Outbox;
 import dev.switchboard.hub.PlainConnection;
 import dev.switchboard.hub.Transport;
 import dev.switchboard.protocol.CloseCode;
@@ -47,22 +46,20 @@ public final class EchoEndpoint extends Endpoint {
     endpoints.opened(session);
     Transport t = endpoints.transport(session);
     transport = t;
-    PlainConnection c = hub.openPlain(t);
-    connection = c;
     // Two messages of the maximum size may wait: one echoing, one just gathered.
-    Outbox outbox = new Outbox(t, 2L * max, failure -> c.onClosed());
+    PlainConnection c = hub.openPlain(t, 2L * max);
+    connection = c;
     session.addMessageHandler(
         String.class,
         (MessageHandler.Whole<String>)
             text -> {
               if (MessageSize.exceeds(text, max)) {
-                outbox.close();
                 c.close(CloseCode.MESSAGE_TOO_BIG, "echo message over " + max + " bytes");
               } else if (c.admit(text.length())) {
-                offer(outbox, c, new OutFrame.Text(text));
+                c.send(new OutFrame.Text(text));
               }
             });
-    session.addMessageHandler(ByteBuffer.class, new Gatherer(max, outbox, c));
+    session.addMessageHandler(ByteBuffer.class, new Gatherer(max, c));
     session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> c.onPong());
     if (!hub.isAccepting()) {
       c.close(CloseCode.GOING_AWAY, "server shutting down");
@@ -71,7 +68,7 @@ public final class EchoEndpoint extends Endpoint {
 
   @Override
   public void onClose(Session session, CloseReason closeReason) {
-    // The outbox and gatherer die with the session.
+    // The gatherer dies with the session; the connection's outbox with the connection.
     endpoints.closed(session);
     PlainConnection c = connection;
     // Still open: the hub did not close it (and count it); the container or the peer did.
@@ -80,23 +77,14 @@ public final class EchoEndpoint extends Endpoint {
     }
   }
 
-  private static void offer(Outbox outbox, PlainConnection connection, OutFrame frame) {
-    if (outbox.offer(frame) == Outbox.Offer.OVERFLOW) {
-      outbox.close();
-      connection.close(CloseCode.SLOW_CONSUMER, "echo replies are not being read");
-    }
-  }
-
   /** Collects the parts of one binary message. Called by the container one part at a time. */
   private static final class Gatherer implements MessageHandler.Partial<ByteBuffer> {
     private final int max;
-    private final Outbox outbox;
     private final PlainConnection connection;
     private ByteBuffer message;
 
-    Gatherer(int max, Outbox outbox, PlainConnection connection) {
+    Gatherer(int max, PlainConnection connection) {
       this.max = max;
-      this.outbox = outbox;
       this.connection = connection;
     }
 
@@ -106,14 +94,13 @@ public final class EchoEndpoint extends Endpoint {
         int size = part.remaining();
         if (connection.admit(size)) {
           ByteBuffer copy = ByteBuffer.allocate(size).put(part).flip();
-          offer(outbox, connection, new OutFrame.Binary(copy));
+          connection.send(new OutFrame.Binary(copy));
         }
         return;
       }
       int needed = (message == null ? 0 : message.position()) + part.remaining();
       if (needed > max) {
         message = null;
-        outbox.close();
         connection.close(CloseCode.MESSAGE_TOO_BIG, "echo message over " + max + " bytes");
         return;
       }
@@ -126,7 +113,7 @@ public final class EchoEndpoint extends Endpoint {
         message = null;
         // Admitted whole: the rate counts messages, and a refused one is dropped once gathered.
         if (connection.admit(whole.remaining())) {
-          offer(outbox, connection, new OutFrame.Binary(whole));
+          connection.send(new OutFrame.Binary(whole));
         }
       }
     }

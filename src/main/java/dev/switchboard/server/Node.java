@@ -114,7 +114,8 @@ public final class Node implements AutoCloseable {
         ws.rateMessages(),
         ws.rateBytes(),
         ws.pingInterval(),
-        ws.pongTimeout());
+        ws.pongTimeout(),
+        ws.sendTimeout());
   }
 
   private record Engine(Broker broker, PresenceStore presence) {}

@@ -2,15 +2,14 @@ package dev.switchboard.standalone;
 
 import dev.switchboard.hub.HubMetrics;
 import dev.switchboard.protocol.ErrorCode;
+import dev.switchboard.protocol.Handshake;
 import dev.switchboard.server.Endpoints;
 import dev.switchboard.server.OriginPolicy;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.attributes.Attribute;
 import org.glassfish.grizzly.filterchain.BaseFilter;
@@ -20,8 +19,6 @@ import org.glassfish.grizzly.filterchain.NextAction;
 import org.glassfish.grizzly.http.HttpContent;
 import org.glassfish.grizzly.http.HttpRequestPacket;
 import org.glassfish.grizzly.http.HttpResponsePacket;
-import org.glassfish.grizzly.http.Method;
-import org.glassfish.grizzly.http.Protocol;
 import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.server.HttpServerFilter;
 import org.glassfish.grizzly.http.server.NetworkListener;
@@ -108,10 +105,9 @@ final class HandshakeFilter extends BaseFilter {
       }
       return ctx.getInvokeAction();
     }
-    String problem = handshakeProblem(request);
+    Handshake.Problem problem = handshakeProblem(request);
     if (problem != null) {
-      int status = problem.startsWith("426") ? 426 : 400;
-      return refuse(ctx, request, status, ErrorCode.MALFORMED, problem.substring(4));
+      return refuse(ctx, request, problem.status(), ErrorCode.MALFORMED, problem.message());
     }
     String origin = request.getHeader("Origin");
     if (!origins.allows(origin)) {
@@ -204,46 +200,9 @@ final class HandshakeFilter extends BaseFilter {
     return uri.equals(Endpoints.HUB_PATH) || uri.equals(Endpoints.ECHO_PATH);
   }
 
-  /** Why the handshake is not a strict RFC 6455 one ("400 ..." or "426 ..."), or null. */
-  static String handshakeProblem(HttpRequestPacket request) {
-    if (!Method.GET.equals(request.getMethod())) {
-      return "400 a WebSocket handshake must be a GET";
-    }
-    if (request.getProtocol() != Protocol.HTTP_1_1) {
-      return "400 a WebSocket handshake must use HTTP/1.1";
-    }
-    String upgrade = request.getHeader(Header.Upgrade);
-    if (upgrade == null || !upgrade.trim().equalsIgnoreCase("websocket")) {
-      return "426 this path speaks WebSocket only (Upgrade: websocket)";
-    }
-    String connection = request.getHeader(Header.Connection);
-    if (connection == null || !tokens(connection).contains("upgrade")) {
-      return "400 Connection must include upgrade";
-    }
-    List<String> keys = values(request, "Sec-WebSocket-Key");
-    if (keys.size() != 1) {
-      return "400 exactly one Sec-WebSocket-Key is required";
-    }
-    if (!isValidKey(keys.get(0))) {
-      return "400 Sec-WebSocket-Key must be 16 bytes in base64";
-    }
-    List<String> versions = values(request, "Sec-WebSocket-Version");
-    if (versions.size() != 1 || !versions.get(0).trim().equals("13")) {
-      return "426 only Sec-WebSocket-Version 13 is supported";
-    }
-    return null;
-  }
-
-  static boolean isValidKey(String key) {
-    String k = key.trim();
-    if (k.length() != 24) {
-      return false;
-    }
-    try {
-      return Base64.getDecoder().decode(k).length == 16;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
+  /** Why the handshake is not a strict RFC 6455 one, or null. */
+  static Handshake.Problem handshakeProblem(HttpRequestPacket request) {
+    return Handshake.problem(request.getMethod().getMethodString(), request.getProtocolString(), name -> values(request, name));
   }
 
   private static List<String> values(HttpRequestPacket request, String name) {
@@ -254,21 +213,12 @@ final class HandshakeFilter extends BaseFilter {
     return out;
   }
 
-  private static List<String> tokens(String header) {
-    List<String> out = new ArrayList<>();
-    for (String t : header.split(",")) {
-      out.add(t.trim().toLowerCase(Locale.ROOT));
-    }
-    return out;
-  }
-
   private NextAction refuse(FilterChainContext ctx, HttpRequestPacket request, int status, ErrorCode code, String message) {
     metrics.handshakeRefused();
     metrics.error(code);
     HttpResponsePacket response = request.getResponse();
     if (status == 426) {
-      response.setHeader("Sec-WebSocket-Version", "13");
-      response.setHeader(Header.Upgrade, "websocket");
+      Handshake.upgradeRequiredHeaders().forEach(h -> response.setHeader(h[0], h[1]));
     }
     if (status == 429 || status == 503) {
       response.setHeader(Header.RetryAfter, "1");

@@ -3,6 +3,7 @@ package dev.switchboard.web;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ServerConfig;
 import dev.switchboard.config.Settings;
+import dev.switchboard.server.Endpoints;
 import dev.switchboard.server.Node;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
@@ -56,6 +57,12 @@ public final class SwitchboardListener implements ServletContextListener {
     api.addMapping("/health", "/ready", "/api/*");
     api.setLoadOnStartup(1);
     ctx.addServlet("switchboard-docs", new DocsServlet(ctx)).addMapping("/docs/*");
+    ServletRegistration.Dynamic paths =
+        ctx.addServlet(
+            "switchboard-endpoint-paths",
+            new EndpointPathsServlet(node.endpoints().origins(), node.hub().metrics(), () -> stop(ctx)));
+    paths.addMapping(Endpoints.HUB_PATH, Endpoints.ECHO_PATH);
+    paths.setLoadOnStartup(1); // in service from the start, so that its destroy() runs at undeploy
     ctx.setAttribute(NODE_ATTRIBUTE, node);
     LOG.log(
         Level.INFO,
@@ -65,12 +72,24 @@ public final class SwitchboardListener implements ServletContextListener {
 
   @Override
   public void contextDestroyed(ServletContextEvent event) {
-    ServletContext ctx = event.getServletContext();
-    Node node = (Node) ctx.getAttribute(NODE_ATTRIBUTE);
-    if (node == null) {
-      return;
+    stop(event.getServletContext());
+  }
+
+  /**
+   * Closes every client with 1001 "server shutting down", waits up to {@code shutdown.timeout} for
+   * them, and stops the node; the first caller does it. Called when the endpoint-paths servlet is
+   * taken out of service (before the container closes sessions on its own, where it does) and
+   * again, as a no-op, when the context is destroyed.
+   */
+  private static void stop(ServletContext ctx) {
+    Node node;
+    synchronized (SwitchboardListener.class) {
+      node = (Node) ctx.getAttribute(NODE_ATTRIBUTE);
+      if (node == null) {
+        return;
+      }
+      ctx.removeAttribute(NODE_ATTRIBUTE);
     }
-    ctx.removeAttribute(NODE_ATTRIBUTE);
     node.drain(node.config().shutdownTimeout());
     node.close();
     LOG.log(Level.INFO, "Switchboard stopped at context path '" + ctx.getContextPath() + "'");

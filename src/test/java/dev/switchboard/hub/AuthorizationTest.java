@@ -29,7 +29,7 @@ class AuthorizationTest {
   AuthorizationTest() throws Exception {
     TokenVerifier tokens = TokenVerifier.create(Tokens.SECRET, null, "", "", clock);
     ConnectionPolicy policy =
-        new ConnectionPolicy(true, tokens, Duration.ofSeconds(5), 0, 0, Duration.ofSeconds(25), Duration.ofSeconds(10));
+        new ConnectionPolicy(true, tokens, Duration.ofSeconds(5), 0, 0, Duration.ofSeconds(25), Duration.ofSeconds(10), Duration.ofSeconds(30));
     hub =
         Hub.start(
             new HubOptions(1 << 20, 16,

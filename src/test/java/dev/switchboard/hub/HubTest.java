@@ -192,6 +192,35 @@ class HubTest {
   }
 
   @Test
+  void aSendTheContainerNeverCompletesClosesThatConnectionWith4005AndOthersKeepReceiving() {
+    // Below every byte limit: only the send timeout can free this connection.
+    FakeTransport lost = FakeTransport.held(); // takes sends and never calls back, like Liberty did
+    Client wedged = connect(lost);
+    Client fine = connect();
+    wedged.send("{\"op\":\"subscribe\",\"channel\":\"feed\"}");
+    fine.send("{\"op\":\"subscribe\",\"channel\":\"feed\"}");
+    long start = System.nanoTime();
+    hub.publish("feed", new Payload.Json("1"), null);
+    hub.publish("feed", new Payload.Json("2"), null);
+    assertThat(lost.inFlight()).isEqualTo(1);
+
+    long timeout = hub.options().policy().sendTimeout().toNanos();
+    hub.sweep(start + timeout - Outbox.STALL_GRACE_NANOS, java.time.Instant.now());
+    assertThat(lost.closedWith()).as("a send may take a while").isNull();
+
+    hub.sweep(System.nanoTime() + timeout, java.time.Instant.now());
+    assertThat(lost.closedWith()).isEqualTo(CloseCode.SEND_TIMEOUT);
+    assertThat(lost.closeReason()).contains("not completed within 30 s");
+    assertThat(wedged.connection().isOpen()).isFalse();
+    assertThat(hub.subscriberCount("feed")).isEqualTo(1);
+    assertThat(hub.metrics().closes(4005)).isEqualTo(1);
+    assertThat(hub.metrics().droppedFrames()).as("the frames queued behind the lost send").isPositive();
+
+    hub.publish("feed", new Payload.Json("3"), null);
+    assertThat(fine.texts()).hasSize(3);
+  }
+
+  @Test
   void closingAConnectionReleasesItsSubscriptions() {
     Client c = connect();
     c.send("{\"op\":\"subscribe\",\"channel\":\"a\"}");

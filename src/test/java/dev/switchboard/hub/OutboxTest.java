@@ -200,4 +200,61 @@ class OutboxTest {
     }
     assertThat(outbox.offer(frame(1))).isEqualTo(Outbox.Offer.OVERFLOW);
   }
+
+  @Test
+  void aSendIsOverdueOnlyWhileItStaysUncompletedPastTheTimeout() {
+    FakeTransport t = FakeTransport.held();
+    Outbox outbox = outbox(t, 1000);
+    long timeout = 30_000_000_000L;
+    assertThat(outbox.sendOverdue(now.get() + timeout, timeout)).as("nothing in flight").isFalse();
+
+    outbox.offer(frame(10));
+    outbox.offer(frame(10));
+    assertThat(outbox.sendOverdue(now.get() + timeout - 1, timeout)).isFalse();
+    assertThat(outbox.sendOverdue(now.get() + timeout, timeout)).isTrue();
+
+    now.addAndGet(timeout / 2);
+    t.completeNext(); // the next send starts now: its own clock
+    assertThat(outbox.sendOverdue(now.get() + timeout - 1, timeout)).isFalse();
+    assertThat(outbox.sendOverdue(now.get() + timeout, timeout)).isTrue();
+
+    t.completeNext();
+    assertThat(outbox.sendOverdue(now.get() + 10 * timeout, timeout)).as("drained").isFalse();
+    outbox.offer(frame(10));
+    outbox.close();
+    assertThat(outbox.sendOverdue(now.get() + timeout, timeout)).as("closed").isFalse();
+  }
+
+  @Test
+  void aSendThatBlocksInsideTheTransportIsOverdueToo() throws Exception {
+    java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch leave = new java.util.concurrent.CountDownLatch(1);
+    Transport blocking =
+        new Transport() {
+          @Override
+          public void send(OutFrame frame, SendCallback done) {
+            entered.countDown();
+            try {
+              leave.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            done.completed(null);
+          }
+
+          @Override
+          public void ping() {}
+
+          @Override
+          public void close(dev.switchboard.protocol.CloseCode code, String reason) {}
+        };
+    Outbox outbox = outbox(blocking, 1000);
+    Thread sender = new Thread(() -> outbox.offer(frame(10)));
+    sender.start();
+    assertThat(entered.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(outbox.sendOverdue(now.get() + 5, 5)).isTrue();
+    leave.countDown();
+    sender.join(10_000);
+    assertThat(outbox.sendOverdue(now.get() + 5, 5)).isFalse();
+  }
 }

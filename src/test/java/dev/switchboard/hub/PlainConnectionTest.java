@@ -18,7 +18,7 @@ class PlainConnectionTest {
   private final Hub hub =
       Hub.start(
           new HubOptions(1 << 20, 16, Namespaces.only(NamespaceOptions.plain()), 0,
-              new ConnectionPolicy(false, null, Duration.ofSeconds(5), 2, 0, Duration.ofSeconds(25), Duration.ofSeconds(10))),
+              new ConnectionPolicy(false, null, Duration.ofSeconds(5), 2, 0, Duration.ofSeconds(25), Duration.ofSeconds(10), Duration.ofSeconds(30))),
           new MemoryBroker(Duration.ofHours(1)),
           new MemoryPresenceStore());
   private final long start = System.nanoTime();
@@ -35,7 +35,7 @@ class PlainConnectionTest {
   @Test
   void aSilentPeerIsPingedThenClosedWith4001AndCountedOnce() {
     FakeTransport t = FakeTransport.auto();
-    PlainConnection c = hub.openPlain(t);
+    PlainConnection c = hub.openPlain(t, 1 << 20);
     sweepAt(20);
     assertThat(t.pings()).isZero();
     sweepAt(26);
@@ -51,7 +51,7 @@ class PlainConnectionTest {
   @Test
   void aPongKeepsThePeerAlive() {
     FakeTransport t = FakeTransport.auto();
-    PlainConnection c = hub.openPlain(t);
+    PlainConnection c = hub.openPlain(t, 1 << 20);
     sweepAt(26);
     c.onPong();
     sweepAt(37);
@@ -61,7 +61,7 @@ class PlainConnectionTest {
 
   @Test
   void messagesOverTheRateAreDroppedAndCounted() {
-    PlainConnection c = hub.openPlain(FakeTransport.auto());
+    PlainConnection c = hub.openPlain(FakeTransport.auto(), 1 << 20);
     int served = 0;
     for (int i = 0; i < 10; i++) {
       served += c.admit(1) ? 1 : 0;
@@ -74,15 +74,43 @@ class PlainConnectionTest {
   @Test
   void closeAllClosesPlainConnectionsAndAClosedPeerLeavesTheSweep() {
     FakeTransport gone = FakeTransport.auto();
-    PlainConnection left = hub.openPlain(gone);
+    PlainConnection left = hub.openPlain(gone, 1 << 20);
     assertThat(left.onClosed()).as("closed by the peer, not by the hub").isTrue();
     FakeTransport t = FakeTransport.auto();
-    hub.openPlain(t);
+    hub.openPlain(t, 1 << 20);
     hub.closeAll(CloseCode.GOING_AWAY, "bye");
     sweepAt(60);
     assertThat(t.closedWith()).isEqualTo(CloseCode.GOING_AWAY);
     assertThat(gone.pings()).isZero();
     assertThat(gone.closedWith()).isNull();
     assertThat(hub.metrics().closes(1001)).isEqualTo(1);
+  }
+
+  @Test
+  void aReplyTheContainerNeverCompletesClosesThePeerWith4005() {
+    FakeTransport lost = FakeTransport.held();
+    PlainConnection c = hub.openPlain(lost, 1 << 20);
+    c.send(new OutFrame.Text("echo"));
+    c.send(new OutFrame.Text("echo again"));
+    sweepAt(29);
+    assertThat(lost.closedWith()).isNull();
+    sweepAt(31);
+    assertThat(lost.closedWith()).isEqualTo(CloseCode.SEND_TIMEOUT);
+    assertThat(c.isOpen()).isFalse();
+    assertThat(hub.metrics().closes(4005)).isEqualTo(1);
+    assertThat(hub.metrics().droppedFrames()).isEqualTo(1);
+  }
+
+  @Test
+  void aPeerWhoseSocketStopsTakingRepliesIsClosedAsSlowByTheSweep() {
+    FakeTransport stalled = FakeTransport.held();
+    PlainConnection c = hub.openPlain(stalled, 100);
+    c.send(new OutFrame.Text("x".repeat(60)));
+    c.send(new OutFrame.Text("x".repeat(60))); // more than the limit behind a send that waits
+    sweepAt(1);
+    assertThat(stalled.closedWith()).isNull();
+    sweepAt(3);
+    assertThat(stalled.closedWith()).isEqualTo(CloseCode.SLOW_CONSUMER);
+    assertThat(hub.metrics().closes(4000)).isEqualTo(1);
   }
 }

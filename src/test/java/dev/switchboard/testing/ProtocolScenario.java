@@ -120,6 +120,16 @@ public abstract class ProtocolScenario {
   }
 
   @Test
+  void aRequestToAWebSocketPathThatIsNoHandshakeIsToldToUpgrade() {
+    for (String path : new String[] {"/ws", "/echo"}) {
+      Http.Response plain = Http.get(http(path));
+      assertThat(plain.status()).as(path).isEqualTo(426);
+      assertThat(plain.header("Upgrade")).as(path).isEqualToIgnoringCase("websocket");
+      assertThat(WsClient.parse(plain.body()).path("error").path("message").asText()).as(path).contains("WebSocket only");
+    }
+  }
+
+  @Test
   void healthAndReadinessAnswerJson() {
     Http.Response health = Http.get(http("/health"));
     assertThat(health.status()).isEqualTo(200);

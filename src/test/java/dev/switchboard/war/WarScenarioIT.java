@@ -6,12 +6,16 @@ import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.testing.Chromium;
 import dev.switchboard.testing.ProtocolScenario;
+import dev.switchboard.testing.Redis;
+import io.lettuce.core.Range;
+import io.lettuce.core.StreamMessage;
 import java.io.File;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.zip.ZipFile;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -65,6 +69,37 @@ class WarScenarioIT extends ProtocolScenario {
           .noneMatch(n -> n.startsWith("WEB-INF/classes/dev/switchboard/standalone/"))
           .anyMatch(n -> n.equals("index.html"))
           .anyMatch(n -> n.equals("WEB-INF/classes/dev/switchboard/web/SwitchboardListener.class"));
+    }
+  }
+
+  /**
+   * The engine is the one the container was started with ({@code -Dtest.engine}, memory unless
+   * set): /health names it, and with redis a publication to a channel with history must be in the
+   * Redis stream under the prefix the container's JVM got ({@code -Dtest.redis.prefix}). A memory
+   * engine fails both.
+   */
+  @Test
+  void theEngineIsTheOneTheContainerWasStartedWith() {
+    String engine = System.getProperty("test.engine", "memory");
+    assertThat(dev.switchboard.testing.Http.get(http("/health")).json().path("engine").asText()).isEqualTo(engine);
+    if (!engine.equals("redis")) {
+      return;
+    }
+    String uri = System.getProperty("test.redis.uri", Redis.URI);
+    String prefix = System.getProperty("test.redis.prefix");
+    assertThat(prefix).as("test.redis.prefix, the switchboard.redis.prefix of the container").isNotBlank();
+    String ch = "demo:" + UUID.randomUUID().toString().substring(0, 8);
+    String marker = "kept-in-redis-" + UUID.randomUUID();
+    dev.switchboard.testing.Http.Response r =
+        dev.switchboard.testing.Http.postJson(http("/api/publish"), "{\"channel\":\"" + ch + "\",\"data\":\"" + marker + "\"}");
+    assertThat(r.status()).isEqualTo(200);
+    try {
+      List<StreamMessage<String, String>> history =
+          Redis.with(uri, c -> c.xrange(prefix + "s:" + ch, Range.create("-", "+")));
+      assertThat(history).hasSize(1);
+      assertThat(history.get(0).getBody().get("d")).contains(marker);
+    } finally {
+      Redis.with(uri, c -> c.del(prefix + "s:" + ch, prefix + "m:" + ch));
     }
   }
 

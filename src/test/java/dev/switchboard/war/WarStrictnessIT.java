@@ -81,6 +81,73 @@ class WarStrictnessIT {
   }
 
   @Test
+  void whatTheContainerAnswersToAnOfferOfCompression() throws IOException {
+    String path = ws().getPath();
+    String response =
+        RawWsClient.exchange(
+            base.getHost(),
+            base.getPort(),
+            RawWsClient.handshake(base.getHost(), base.getPort(), path, "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"),
+            3000);
+    assertThat(response).startsWith("HTTP/1.1 101");
+    String accepted =
+        response.lines()
+            .filter(l -> l.regionMatches(true, 0, "Sec-WebSocket-Extensions:", 0, 25))
+            .map(l -> l.substring(25).trim())
+            .findFirst()
+            .orElse("none");
+    record("permessage-deflate offered", "accepted: " + accepted);
+  }
+
+  /**
+   * Where the container negotiates permessage-deflate on its own, a message of about 1 KiB that
+   * inflates to 1 MiB must still be held to the endpoint's 64 KiB limit: no decompression bomb.
+   */
+  @Test
+  void aCompressedMessageThatInflatesPastTheLimitIsNeverServed() throws IOException {
+    String probe = "1 KiB deflated to 1 MiB of text";
+    try (RawWsClient c =
+        RawWsClient.connectFrom("127.0.0.1", base.getHost(), base.getPort(), ws().getPath(),
+            "Sec-WebSocket-Extensions: permessage-deflate\r\n")) {
+      boolean negotiated =
+          c.handshakeResponse().lines().anyMatch(l -> l.toLowerCase(java.util.Locale.ROOT).startsWith("sec-websocket-extensions:")
+              && l.toLowerCase(java.util.Locale.ROOT).contains("permessage-deflate"));
+      if (!negotiated) {
+        record(probe, "not applicable: no compression negotiated");
+        return;
+      }
+      byte[] bomb = deflated(new byte[1 << 20]);
+      c.sendFrame(0xC1, bomb); // FIN, RSV1 (compressed), text
+      c.setReadTimeout(10_000);
+      String outcome;
+      try {
+        RawWsClient.Frame f = c.readFrame();
+        outcome = f.opcode() == 0x8 ? "close " + f.closeCode() : "accepted: answered " + f.text();
+      } catch (IOException e) {
+        outcome = "TCP closed without close frame";
+      }
+      record(probe + " (" + bomb.length + " bytes on the wire)", outcome);
+      assertThat(outcome).doesNotStartWith("accepted");
+    }
+    stillServing();
+  }
+
+  /** Raw DEFLATE with the sync-flush tail removed, as permessage-deflate sends a message. */
+  private static byte[] deflated(byte[] data) {
+    java.util.zip.Deflater d = new java.util.zip.Deflater(java.util.zip.Deflater.BEST_COMPRESSION, true);
+    d.setInput(data);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    byte[] buf = new byte[8192];
+    int n;
+    while ((n = d.deflate(buf, 0, buf.length, java.util.zip.Deflater.SYNC_FLUSH)) > 0) {
+      out.write(buf, 0, n);
+    }
+    d.end();
+    byte[] all = out.toByteArray();
+    return java.util.Arrays.copyOf(all, all.length - 4); // drop 00 00 ff ff
+  }
+
+  @Test
   void badFramesCloseTheConnectionAndOthersAreServed() throws IOException {
     String path = ws().getPath();
     record("unmasked frame", closeOf(path, c -> c.sendUnmasked(0x1, "{\"op\":\"ping\"}".getBytes(StandardCharsets.UTF_8))));

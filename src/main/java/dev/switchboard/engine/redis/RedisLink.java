@@ -8,6 +8,9 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.netty.resolver.DefaultAddressResolverGroup;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -63,7 +66,11 @@ final class RedisLink {
       throw new IllegalArgumentException("not a Redis URI: " + options.uri() + " (" + e.getMessage() + ")", e);
     }
     uri.setTimeout(options.timeout());
-    RedisClient client = RedisClient.create(uri);
+    // The JDK's resolver, not Netty's DNS client: that one keeps UDP sockets open on 0.0.0.0 for
+    // the client's life, and a node (or a WAR in an application server) should bind nothing but
+    // what it is configured to.
+    ClientResources resources = DefaultClientResources.builder().addressResolverGroup(DefaultAddressResolverGroup.INSTANCE).build();
+    RedisClient client = RedisClient.create(resources, uri);
     client.setOptions(
         ClientOptions.builder()
             .autoReconnect(true)
@@ -76,7 +83,7 @@ final class RedisLink {
       StatefulRedisPubSubConnection<byte[], byte[]> pubsub = client.connectPubSub(ByteArrayCodec.INSTANCE);
       return new RedisLink(options, client, commands, pubsub);
     } catch (RuntimeException e) {
-      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+      shutdown(client);
       throw new RedisUnavailableException("cannot reach Redis at " + redacted(options.uri()) + ": " + rootMessage(e));
     }
   }
@@ -92,8 +99,15 @@ final class RedisLink {
       timer.shutdownNow();
       commands.close();
       pubsub.close();
-      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+      shutdown(client);
     }
+  }
+
+  /** Stops the client and the resources it was given (a client does not stop resources it did not create). */
+  private static void shutdown(RedisClient client) {
+    ClientResources resources = client.getResources();
+    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    resources.shutdown(0, 2, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly(3000);
   }
 
   boolean isOpen() {
