@@ -84,10 +84,6 @@ final class EndpointPathsServlet extends HttpServlet {
     resp.setHeader("Connection", "close");
     resp.setContentType("application/json;charset=UTF-8");
     resp.setContentLength(body.length);
-    // With Upgrade: websocket on the answer (426), Grizzly (GlassFish, Payara) treats it as an
-    // upgrade: no Content-Length goes out and the connection stays open until its idle timeout,
-    // so the client never sees the body end. Closing the connection ends it.
-    resp.setHeader("Connection", "close");
     if (!req.getMethod().equals("HEAD")) {
       resp.getOutputStream().write(body);
     }
