@@ -35,6 +35,7 @@ public final class DocsSite {
       List.of(
           new Entry("PROTOCOL.md", "The hub protocol: commands, replies, close codes, recovery and limits."),
           new Entry("SECURITY.md", "Threat model, tokens, the standalone server's gate, limits, WARs, proxies and TLS."),
+          new Entry("CONTAINERS.md", "The WAR on Tomcat, Jetty, WildFly, Open Liberty, GlassFish and Payara: deploy, configure, differences."),
           new Entry("CLUSTER.md", "Several nodes on Redis: set-up, behind nginx, failures and guarantees."),
           new Entry("PERFORMANCE.md", "What was measured, how, and what it means for sizing."),
           new Entry("server-config/README.md", "The configuration file, TLS and the nginx examples."));

@@ -31,8 +31,9 @@ import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
  * The built {@code target/switchboard.war}, deployed unchanged into the container failsafe selected
- * (embedded Tomcat 10.1 or Jetty 12 ee10), passes the same protocol scenario as the standalone
- * server, on the container's own WebSocket implementation.
+ * (Tomcat, Jetty, WildFly, Open Liberty, GlassFish or Payara; see docs/CONTAINERS.md), passes the
+ * same protocol scenario as the standalone server, on the container's own WebSocket
+ * implementation.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
