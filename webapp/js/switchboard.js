@@ -1,8 +1,10 @@
 /**
  * switchboard.js — a browser client for the Switchboard hub protocol (docs/PROTOCOL.md).
  *
- * A plain ES module with no build step and no dependency. It mirrors the browser's WebSocket:
- * the same readyState constants and onopen / onclose / onerror handlers, plus channels.
+ * A plain ES module with no build step and no dependency. It is built like the browser's
+ * WebSocket: an EventTarget with the same readyState constants and events (`open`, `message`,
+ * `error`, `close`), heard through addEventListener or the `onxxx` properties; plus channels,
+ * recovery and reconnects.
  *
  *   import { Switchboard } from './js/switchboard.js';
  *   const sb = new Switchboard('ws://127.0.0.1:8080/ws', { token: () => fetchToken() });
@@ -15,6 +17,23 @@
  *   await sb.publish('demo:lobby', { text: 'hi' });                    // resolves with the reply
  *   await sb.publish('demo:files', someArrayBufferOrBlob);            // binary publication
  *   sub.unsubscribe();
+ *   sb.addEventListener('close', (e) => console.log(e.code, e.reason, e.wasClean)); // or sb.onclose
+ *
+ * Events (each also an `on<type>` property, called among the listeners like WebSocket's):
+ *   open         an Event: the hub accepted the connection; readyState is OPEN
+ *   message      every publication delivered to a subscription: an Event with channel, offset,
+ *                epoch and data (JSON) or bytes (Uint8Array, binary), like the handler's onMessage
+ *   error        an Event; `error` (a SwitchboardError) says what failed when the library knows
+ *                (a refused `connect`, a failing token function, a socket that cannot be made)
+ *   close        the client ended for good: a CloseEvent (code, reason, wasClean: the closing
+ *                handshake completed, or close() was called while no socket was open)
+ *   reconnecting an Event with attempt, delay (ms), code and reason of the close that broke it
+ *   statechange  an Event with readyState, each time readyState changes (before open or close)
+ *
+ * OPEN means the hub accepted the connection: with a token, when the reply to `connect` arrives
+ * (the socket's own open is not enough); without one, when the socket opens. A refused `connect`
+ * fires error, ends the client (like a final close code) and fires close; a `connect` with no
+ * reply within `requestTimeout` closes the socket and is treated like any broken connection.
  *
  * Reconnects: when the connection breaks, the client waits a random delay in
  * [0, min(max, initial * 2^(attempt-1))] (exponential backoff, full jitter), reconnects, sends
@@ -23,8 +42,8 @@
  * hears `onSubscribed(false, reason)` when the missed publications could not be recovered.
  * A subscription the server ends (an `unsubscribe` push, e.g. after a refresh to a token that no
  * longer allows it) gets `ended = true`, hears `onUnsubscribed(error)` and is not renewed.
- * Close codes 1002, 1008 and 4500-4999 are final: no reconnect, `onclose` fires and readyState
- * becomes CLOSED. While reconnecting, readyState is CONNECTING and `onreconnecting` fires.
+ * Close codes 1002, 1008 and 4500-4999 are final: no reconnect, `close` fires and readyState
+ * becomes CLOSED. While reconnecting, readyState is CONNECTING and `reconnecting` fires.
  *
  * Publishes made while disconnected wait (at most `maxPending`) and reject after
  * `requestTimeout`; a publish whose connection broke before its reply rejects too. Nothing is
@@ -46,7 +65,25 @@ export class SwitchboardError extends Error {
   }
 }
 
-export class Switchboard {
+/** The event types that also have an `on<type>` property. */
+const EVENT_TYPES = ['open', 'message', 'error', 'close', 'reconnecting', 'statechange'];
+
+/** An Event carrying `fields` as properties. */
+function eventOf(type, fields = {}) {
+  return Object.assign(new Event(type), fields);
+}
+
+/** The browser's CloseEvent; where there is none (Node), an Event with the same three fields. */
+const CloseEventType = globalThis.CloseEvent || class CloseEvent extends Event {
+  constructor(type, { code = 0, reason = '', wasClean = false } = {}) {
+    super(type);
+    this.code = code;
+    this.reason = reason;
+    this.wasClean = wasClean;
+  }
+};
+
+export class Switchboard extends EventTarget {
   static CONNECTING = 0;
   static OPEN = 1;
   static CLOSING = 2;
@@ -65,6 +102,7 @@ export class Switchboard {
    * @param {function} [options.random] Math.random replacement (tests)
    */
   constructor(url, options = {}) {
+    super();
     this.url = url;
     this.options = {
       backoffInitial: 250,
@@ -76,13 +114,10 @@ export class Switchboard {
       ...options,
     };
     this.WebSocket = this.options.WebSocket || globalThis.WebSocket;
-    /** @type {?function(Event)} */ this.onopen = null;
-    /** @type {?function({code:number,reason:string})} */ this.onclose = null;
-    /** @type {?function(Event)} */ this.onerror = null;
-    /** @type {?function({attempt:number,delay:number,code:number,reason:string})} */ this.onreconnecting = null;
+    this._handlers = new Map(); // type -> {handler, listener} of the on<type> properties
     this._ws = null;
     this._state = Switchboard.CLOSED;
-    this._closing = false;
+    this._closing = false; // close() was called or the hub refused `connect`: no reconnect
     this._attempt = 0;
     this._nextId = 1;
     this._pending = new Map(); // id -> {resolve, reject, timer}
@@ -92,7 +127,10 @@ export class Switchboard {
     if (this.options.autoConnect) this.connect();
   }
 
-  /** CONNECTING (also while reconnecting), OPEN, CLOSING or CLOSED, like a WebSocket. */
+  /**
+   * CONNECTING (also while reconnecting, and until the hub answers `connect`), OPEN, CLOSING or
+   * CLOSED, like a WebSocket.
+   */
   get readyState() {
     return this._state;
   }
@@ -105,7 +143,7 @@ export class Switchboard {
   /** Opens the connection (called by the constructor unless autoConnect is false). */
   connect() {
     if (this._ws || this._closing) return;
-    this._state = Switchboard.CONNECTING;
+    this._setState(Switchboard.CONNECTING);
     let ws;
     try {
       ws = new this.WebSocket(this.url, 'switchboard.v1');
@@ -117,8 +155,8 @@ export class Switchboard {
     this._ws = ws;
     ws.onopen = (event) => this._opened(ws, event);
     ws.onmessage = (event) => this._received(ws, event.data);
-    ws.onerror = (event) => { if (this.onerror) this.onerror(event); };
-    ws.onclose = (event) => this._closed(ws, event.code, event.reason);
+    ws.onerror = () => { if (ws === this._ws) this.dispatchEvent(new Event('error')); };
+    ws.onclose = (event) => this._closed(ws, event.code, event.reason, Boolean(event.wasClean));
   }
 
   /**
@@ -201,41 +239,63 @@ export class Switchboard {
     clearTimeout(this._timer);
     const ws = this._ws;
     if (ws && ws.readyState <= 1) {
-      this._state = Switchboard.CLOSING;
+      this._setState(Switchboard.CLOSING);
       ws.close(code, reason);
     } else {
-      this._finish(code, reason);
+      this._finish(code, reason, true); // no socket to close: nothing was torn down
     }
   }
 
   // ---- internals --------------------------------------------------------------------------------
 
-  async _opened(ws, event) {
+  /** The socket opened: OPEN now without a token, else once the hub answers `connect`. */
+  async _opened(ws) {
     if (ws !== this._ws) return;
+    let token;
     try {
-      const token = typeof this.options.token === 'function' ? await this.options.token() : this.options.token;
-      if (token) {
-        const id = this._nextId++;
-        this._request(id, JSON.stringify({ id, op: 'connect', token })).catch(() => {
-          /* a refused token closes the socket: _closed handles it */
-        });
-      }
+      token = typeof this.options.token === 'function' ? await this.options.token() : this.options.token;
     } catch (e) {
+      if (ws !== this._ws) return;
+      this._error(new SwitchboardError(`the token function failed: ${e && e.message}`));
       ws.close(4500, 'no token');
       return;
     }
-    this._state = Switchboard.OPEN;
+    if (ws !== this._ws) return; // closed while the token was fetched
+    if (!token) {
+      this._connected();
+      return;
+    }
+    const id = this._nextId++;
+    this._request(id, JSON.stringify({ id, op: 'connect', token })).then(
+      () => { if (ws === this._ws) this._connected(); },
+      (error) => {
+        if (ws !== this._ws || error.closeCode) return; // the socket closed first: _closed handles it
+        if (error.code) {
+          // A refused token will not get better by retrying: end like a final close code.
+          this._closing = true;
+          this._error(error);
+          ws.close(1000, 'connect refused');
+        } else {
+          // No reply in time: do not wait on it; this connection counts as broken.
+          ws.close(1000, 'no reply to connect');
+        }
+      },
+    );
+  }
+
+  _connected() {
     this._attempt = 0;
     this._everOpen = true;
+    this._setState(Switchboard.OPEN);
     for (const sub of this._subs.values()) this._sendSubscribe(sub);
     for (const entry of this._waiting.splice(0)) {
       clearTimeout(entry.timer);
       this._request(entry.id, entry.frame).then(entry.resolve, entry.reject);
     }
-    if (this.onopen) this.onopen(event);
+    this.dispatchEvent(new Event('open'));
   }
 
-  _closed(ws, code, reason) {
+  _closed(ws, code, reason, wasClean) {
     if (ws !== this._ws) return;
     this._ws = null;
     for (const [, p] of this._pending) {
@@ -244,30 +304,41 @@ export class Switchboard {
     }
     this._pending.clear();
     if (this._closing || isFinal(code) || !this._everOpen) {
-      this._finish(code, reason);
+      this._finish(code, reason, wasClean);
       return;
     }
-    this._state = Switchboard.CONNECTING;
+    this._setState(Switchboard.CONNECTING);
     this._attempt++;
     const cap = Math.min(this.options.backoffMax, this.options.backoffInitial * 2 ** Math.min(20, this._attempt - 1));
     const delay = Math.floor(this.options.random() * (cap + 1));
-    if (this.onreconnecting) this.onreconnecting({ attempt: this._attempt, delay, code, reason });
+    this.dispatchEvent(eventOf('reconnecting', { attempt: this._attempt, delay, code, reason }));
     this._timer = setTimeout(() => this.connect(), delay);
   }
 
-  _finish(code, reason) {
-    this._state = Switchboard.CLOSED;
+  _finish(code, reason, wasClean) {
+    this._setState(Switchboard.CLOSED);
     this._final = true;
     for (const entry of this._waiting.splice(0)) {
       clearTimeout(entry.timer);
       entry.reject(new SwitchboardError(`client closed (${code} ${reason})`, 0, code));
     }
-    if (this.onclose) this.onclose({ code, reason });
+    this.dispatchEvent(new CloseEventType('close', { code, reason, wasClean }));
   }
 
   _fail(error) {
-    if (this.onerror) this.onerror(error);
-    this._finish(1006, error.message);
+    this._error(error);
+    this._finish(1006, error.message, false);
+  }
+
+  /** Fires `error`: an Event whose `error` says what failed. */
+  _error(error) {
+    this.dispatchEvent(eventOf('error', { error }));
+  }
+
+  _setState(state) {
+    if (this._state === state) return;
+    this._state = state;
+    this.dispatchEvent(eventOf('statechange', { readyState: state }));
   }
 
   _command(fields) {
@@ -380,18 +451,46 @@ export class Switchboard {
   }
 
   _deliver(channel, message) {
-    for (const sub of this._matching(channel)) {
+    const subs = this._matching(channel);
+    for (const sub of subs) {
       if (!sub.pattern && message.offset > 0) {
         sub.offset = message.offset;
         sub.epoch = message.epoch;
       }
       if (sub.handler.onMessage) sub.handler.onMessage(message);
     }
+    if (subs.length > 0) this.dispatchEvent(eventOf('message', message));
   }
 
   _event(channel, name, client) {
     for (const sub of this._matching(channel)) if (sub.handler[name]) sub.handler[name](client);
   }
+}
+
+// The on<type> properties behave like WebSocket's: setting one adds a listener (once, keeping its
+// place among the others when replaced), setting null removes it.
+for (const type of EVENT_TYPES) {
+  Object.defineProperty(Switchboard.prototype, `on${type}`, {
+    get() {
+      const entry = this._handlers.get(type);
+      return entry ? entry.handler : null;
+    },
+    set(handler) {
+      const entry = this._handlers.get(type);
+      if (typeof handler !== 'function') {
+        if (entry) this.removeEventListener(type, entry.listener);
+        this._handlers.delete(type);
+      } else if (entry) {
+        entry.handler = handler;
+      } else {
+        const added = { handler, listener: (event) => added.handler.call(this, event) };
+        this._handlers.set(type, added);
+        this.addEventListener(type, added.listener);
+      }
+    },
+    configurable: true,
+    enumerable: true,
+  });
 }
 
 /** The binary publish envelope: kind 1, flags (bit 0: id), [uint32 id], channel, payload. */

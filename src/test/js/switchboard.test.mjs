@@ -20,7 +20,7 @@ class FakeSocket {
   }
   close(code = 1000, reason = '') {
     this.readyState = 3;
-    this.onclose({ code, reason });
+    this.onclose({ code, reason, wasClean: true });
   }
   // the "server":
   open() {
@@ -35,7 +35,13 @@ class FakeSocket {
   }
   drop(code = 1006, reason = '') {
     this.readyState = 3;
-    this.onclose({ code, reason });
+    this.onclose({ code, reason, wasClean: code !== 1006 }); // 1006: no close frame came
+  }
+  fail() {
+    this.onerror({ type: 'error' });
+  }
+  refuse(id, code, message) {
+    this.push({ id, error: { code, message } });
   }
   last(op) {
     return [...this.sent].reverse().find((m) => m.op === op);
@@ -129,7 +135,11 @@ test('a final close code stops reconnecting and fires onclose', async () => {
     mock.timers.tick(60000);
     assert.equal(FakeSocket.all.length, 1);
     assert.equal(reconnecting, false);
-    assert.deepEqual(closed, { code: 4500, reason: 'invalid token' });
+    assert.ok(closed instanceof Event);
+    assert.deepEqual(
+      { type: closed.type, code: closed.code, reason: closed.reason, wasClean: closed.wasClean },
+      { type: 'close', code: 4500, reason: 'invalid token', wasClean: true },
+    );
     assert.equal(sb.readyState, Switchboard.CLOSED);
     await assert.rejects(sb.publish('demo:a', 1), /closed/);
   } finally {
@@ -243,4 +253,201 @@ test('the binary envelopes round-trip', () => {
   const p = decodePublication(push.buffer);
   assert.deepEqual({ ...p, payload: [...p.payload] }, { channel: 'a:b', offset: 42, epoch: 'E1', payload: [9, 8] });
   assert.equal(decodePublication(new Uint8Array([1, 0, 0]).buffer), null);
+});
+
+/** Records every event the client fires, as short strings, through addEventListener. */
+function recorder(sb, types = ['open', 'message', 'error', 'close', 'reconnecting', 'statechange']) {
+  const seen = [];
+  const describe = {
+    open: () => 'open',
+    message: (e) => `message ${e.channel} ${e.offset} ${JSON.stringify(e.data)}`,
+    error: (e) => `error${e.error ? ` ${e.error.code} ${e.error.message}` : ''}`,
+    close: (e) => `close ${e.code} ${e.reason} ${e.wasClean}`,
+    reconnecting: (e) => `reconnecting ${e.attempt} ${e.code}`,
+    statechange: (e) => `state ${e.readyState}`,
+  };
+  for (const type of types) {
+    sb.addEventListener(type, (e) => {
+      assert.ok(e instanceof Event);
+      assert.equal(e.type, type);
+      seen.push(describe[type](e));
+    });
+  }
+  return seen;
+}
+
+test('with a token, the client is OPEN only once the hub answers connect; only then do subscribes and waiting publishes go out', async () => {
+  const sb = client({ token: () => Promise.resolve('T') });
+  const seen = recorder(sb);
+  sb.subscribe('demo:a', () => {});
+  const published = sb.publish('demo:a', { n: 1 });
+  const ws = FakeSocket.all[0];
+  ws.open();
+  await flush();
+  assert.equal(sb.readyState, Switchboard.CONNECTING);
+  assert.deepEqual(ws.sent.map((m) => m.op), ['connect']);
+  assert.equal(ws.sent[0].token, 'T');
+  assert.deepEqual(seen, []); // CONNECTING since the constructor
+  await assert.rejects(sb.history('demo:a'), /not connected/);
+
+  ws.reply(ws.sent[0].id);
+  await flush();
+  assert.equal(sb.readyState, Switchboard.OPEN);
+  assert.deepEqual(seen, ['state 1', 'open']);
+  assert.deepEqual(ws.sent.map((m) => m.op), ['connect', 'subscribe', 'publish']);
+  ws.reply(ws.last('publish').id, { offset: 1, epoch: 'E' });
+  assert.equal((await published).offset, 1);
+  sb.close();
+  assert.deepEqual(seen.slice(2), ['state 2', 'state 3', 'close 1000 bye true']);
+});
+
+test('without a token, the client is OPEN when the socket opens (there is no connect to answer)', async () => {
+  const sb = client();
+  const seen = recorder(sb, ['open', 'statechange']);
+  FakeSocket.all[0].open();
+  await flush();
+  assert.equal(sb.readyState, Switchboard.OPEN);
+  assert.deepEqual(FakeSocket.all[0].sent, []);
+  assert.deepEqual(seen, ['state 1', 'open']);
+  sb.close();
+});
+
+test('a refused connect fires error with the reason, closes the socket, fires close and does not reconnect', async () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    const sb = client({ token: 'bad' });
+    const seen = recorder(sb);
+    const ws = FakeSocket.all[0];
+    ws.open();
+    await flush();
+    ws.refuse(ws.sent[0].id, 116, 'invalid token');
+    await flush();
+    assert.equal(ws.readyState, 3);
+    assert.deepEqual(seen, ['error 116 invalid token', 'state 3', 'close 1000 connect refused true']);
+    mock.timers.tick(60000);
+    assert.equal(FakeSocket.all.length, 1);
+    await assert.rejects(sb.publish('demo:a', 1), /closed/);
+  } finally {
+    mock.timers.reset();
+  }
+});
+
+test('a connect left unanswered closes the socket: reconnect after an earlier success, the end before any', async () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    const sb = client({ token: 'T', requestTimeout: 500 });
+    const seen = recorder(sb, ['open', 'reconnecting', 'close']);
+    const ws1 = FakeSocket.all[0];
+    ws1.open();
+    await flush();
+    ws1.reply(ws1.sent[0].id);
+    await flush();
+    ws1.drop(1006);
+    mock.timers.tick(1000);
+    const ws2 = FakeSocket.all[1];
+    ws2.open();
+    await flush();
+    mock.timers.tick(500); // no reply to this connect
+    await flush();
+    assert.equal(ws2.readyState, 3);
+    assert.equal(sb.readyState, Switchboard.CONNECTING);
+    assert.deepEqual(seen, ['open', 'reconnecting 1 1006', 'reconnecting 2 1000']);
+
+    const never = client({ token: 'T', requestTimeout: 500 });
+    const ended = recorder(never, ['open', 'reconnecting', 'close']);
+    FakeSocket.all[0].open();
+    await flush();
+    mock.timers.tick(500);
+    await flush();
+    assert.deepEqual(ended, ['close 1000 no reply to connect true']);
+    assert.equal(never.readyState, Switchboard.CLOSED);
+    sb.close();
+  } finally {
+    mock.timers.reset();
+  }
+});
+
+test('a token function that fails fires error and ends the client', async () => {
+  const sb = client({ token: () => Promise.reject(new Error('no session')) });
+  const seen = recorder(sb, ['open', 'error', 'close']);
+  FakeSocket.all[0].open();
+  await flush();
+  assert.deepEqual(seen, ['error 0 the token function failed: no session', 'close 4500 no token true']);
+  assert.equal(sb.readyState, Switchboard.CLOSED);
+});
+
+test('a socket closed while the token is fetched never makes the client OPEN', async () => {
+  let give;
+  const sb = client({ token: () => new Promise((resolve) => (give = resolve)) });
+  const seen = recorder(sb, ['open', 'close']);
+  FakeSocket.all[0].open();
+  sb.close();
+  give('T');
+  await flush();
+  assert.deepEqual(seen, ['close 1000 bye true']);
+  assert.equal(sb.readyState, Switchboard.CLOSED);
+  assert.deepEqual(FakeSocket.all[0].sent, []);
+});
+
+test('a socket error fires a plain error Event; a socket that cannot be made fires error, then a close 1006', async () => {
+  const sb = client();
+  const seen = recorder(sb, ['error', 'close']);
+  FakeSocket.all[0].fail();
+  assert.deepEqual(seen, ['error']);
+  sb.close();
+
+  class Refusing {
+    constructor() {
+      throw new Error('bad url');
+    }
+  }
+  const broken = new Switchboard('nonsense', { WebSocket: Refusing, autoConnect: false });
+  const events = recorder(broken, ['error', 'close']);
+  broken.connect();
+  assert.deepEqual(events, ['error 0 cannot open nonsense: bad url', 'close 1006 cannot open nonsense: bad url false']);
+});
+
+test('on<type> properties are listeners like WebSocket ones: in order with the others, replaced in place, removed by null', async () => {
+  const sb = client();
+  const calls = [];
+  sb.addEventListener('open', () => calls.push('first listener'));
+  sb.onopen = () => calls.push('old property');
+  sb.addEventListener('open', () => calls.push('last listener'));
+  const replaced = function (e) {
+    calls.push(`property (this is the client: ${this === sb}, ${e.type})`);
+  };
+  sb.onopen = replaced;
+  assert.equal(sb.onopen, replaced);
+  sb.onmessage = (e) => calls.push(`onmessage ${e.channel} ${e.data}`);
+  sb.subscribe('demo:a', () => {});
+  const ws = FakeSocket.all[0];
+  ws.open();
+  await flush();
+  ws.push({ channel: 'demo:a', offset: 1, epoch: 'E', data: 'x' });
+  ws.push({ channel: 'demo:other', offset: 1, epoch: 'E', data: 'not subscribed' });
+  sb.onmessage = null;
+  assert.equal(sb.onmessage, null);
+  ws.push({ channel: 'demo:a', offset: 2, epoch: 'E', data: 'y' });
+  assert.deepEqual(calls, [
+    'first listener',
+    'property (this is the client: true, open)',
+    'last listener',
+    'onmessage demo:a x',
+  ]);
+  sb.close();
+});
+
+test('a message event carries each publication once, however many subscriptions it reaches', async () => {
+  const sb = client();
+  const seen = recorder(sb, ['message']);
+  const handled = [];
+  sb.subscribe('news:flash', (m) => handled.push(`exact ${m.data}`));
+  sb.subscribe('news:*', (m) => handled.push(`pattern ${m.data}`));
+  const ws = FakeSocket.all[0];
+  ws.open();
+  await flush();
+  ws.push({ channel: 'news:flash', offset: 4, epoch: 'E', data: 'hi' });
+  assert.deepEqual(handled, ['exact hi', 'pattern hi']);
+  assert.deepEqual(seen, ['message news:flash 4 "hi"']);
+  sb.close();
 });
