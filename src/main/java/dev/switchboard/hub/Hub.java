@@ -1,7 +1,6 @@
 package dev.switchboard.hub;
 
 import dev.switchboard.engine.Broker;
-import dev.switchboard.engine.BrokerHandler;
 import dev.switchboard.engine.ClientInfo;
 import dev.switchboard.engine.HistoryQuery;
 import dev.switchboard.engine.HistoryResult;
@@ -9,13 +8,10 @@ import dev.switchboard.engine.PresenceStore;
 import dev.switchboard.engine.Publication;
 import dev.switchboard.engine.PublishOptions;
 import dev.switchboard.engine.PublishResult;
-import dev.switchboard.protocol.BinaryEnvelope;
-import dev.switchboard.protocol.ChannelName;
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.Command;
 import dev.switchboard.protocol.CommandDecoder;
 import dev.switchboard.protocol.ErrorCode;
-import dev.switchboard.protocol.Frames;
 import dev.switchboard.protocol.Payload;
 import dev.switchboard.protocol.ProtocolException;
 import java.lang.System.Logger.Level;
@@ -40,10 +36,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * keep up is closed by its own outbox, never waited for.
  *
  * <p>Thread-safe. Built once at start-up and handed to the transport adapter; no static state.
- *
- * <p>Over 400 lines because the registries and the broker handler that fans out of them belong
- * together: the handler reads the registries under the same ordering rules that {@link
- * #addSubscriber} and {@link #removeSubscriber} keep, and splitting them would expose both.
+ * The subscriptions live in a {@link SubscriptionRegistry}; {@link Deliveries} fans out of it.
  */
 public final class Hub implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Hub.class.getName());
@@ -51,8 +44,6 @@ public final class Hub implements AutoCloseable {
   private final HubOptions options;
   private final Broker broker;
   private final PresenceStore presence;
-  /** The broker subscription of each channel and pattern key with local subscribers. */
-  private final Map<String, CompletionStage<Void>> brokerSubscriptions = new ConcurrentHashMap<>();
   private final FanOut fanOut;
   private final HubMetrics metrics = new HubMetrics();
   private final CommandDecoder decoder = new CommandDecoder();
@@ -61,10 +52,8 @@ public final class Hub implements AutoCloseable {
   private final Set<PlainConnection> plainConnections = ConcurrentHashMap.newKeySet();
   /** Whether {@link #sendTimedOut} has logged at WARNING yet. */
   private final java.util.concurrent.atomic.AtomicBoolean sendTimeoutLogged = new java.util.concurrent.atomic.AtomicBoolean();
-  /** Channel to its local subscriptions; a channel is present only while it has some. */
-  private final Map<String, Set<Subscription>> channels = new ConcurrentHashMap<>();
-  /** Pattern prefix ({@code orders:} for {@code orders:*}) to its local pattern subscriptions. */
-  private final Map<String, Set<Subscription>> patterns = new ConcurrentHashMap<>();
+  /** This node's subscriptions by channel and pattern, with their broker subscriptions. */
+  private final SubscriptionRegistry registry;
   /** Connection ids are this node's random prefix and a counter: unique across nodes. */
   private final String idPrefix = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
   private final AtomicLong nextId = new AtomicLong();
@@ -75,12 +64,13 @@ public final class Hub implements AutoCloseable {
     this.broker = broker;
     this.presence = presence;
     this.fanOut = new FanOut(options.fanOutThreads());
+    this.registry = new SubscriptionRegistry(broker);
   }
 
   /** Builds a hub and starts the broker's delivery to it. */
   public static Hub start(HubOptions options, Broker broker, PresenceStore presence) {
     Hub hub = new Hub(options, broker, presence);
-    broker.start(hub.new Deliveries());
+    broker.start(new Deliveries(hub.registry, hub.fanOut, hub.connections::values));
     return hub;
   }
 
@@ -171,194 +161,17 @@ public final class Hub implements AutoCloseable {
     return presence.presence(channel);
   }
 
-  /**
-   * Delivers what the broker carries to this node's subscriptions, on the channel's fan-out lane.
-   */
-  private final class Deliveries implements BrokerHandler {
-    @Override
-    public void onPublication(Publication publication) {
-      String channel = publication.channel();
-      if (!channels.containsKey(channel) && (patterns.isEmpty() || !matchesPattern(channel))) {
-        return;
-      }
-      fanOut.submit(
-          channel,
-          touched -> {
-            OutFrame frame = null;
-            Set<Subscription> subs = channels.get(channel);
-            if (subs != null && !subs.isEmpty()) {
-              frame = encode(publication);
-              deliver(subs, publication.offset(), publication.epoch(), frame, null, touched);
-            }
-            if (!patterns.isEmpty()) {
-              // A connection gets each publication once, however many of its subscriptions
-              // match it: connections already served are skipped.
-              Set<ClientConnection> served = null;
-              for (String prefix : prefixes(channel)) {
-                Set<Subscription> matching = patterns.get(prefix);
-                if (matching == null || matching.isEmpty()) {
-                  continue;
-                }
-                if (served == null) {
-                  served = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-                  if (subs != null) {
-                    for (Subscription s : subs) {
-                      served.add(s.connection());
-                    }
-                  }
-                }
-                List<Subscription> fresh = new ArrayList<>(matching.size());
-                for (Subscription s : matching) {
-                  if (served.add(s.connection())) {
-                    fresh.add(s);
-                  }
-                }
-                frame = frame != null ? frame : encode(publication);
-                // Offsets of different channels are unrelated: pattern deliveries skip dedup by offset.
-                deliver(fresh, 0, null, frame, null, touched);
-              }
-            }
-            return frame == null ? 0 : frame.size();
-          });
-    }
-
-    @Override
-    public void onJoin(String channel, ClientInfo client) {
-      presenceEvent(channel, "join", client);
-    }
-
-    @Override
-    public void onLeave(String channel, ClientInfo client) {
-      presenceEvent(channel, "leave", client);
-    }
-
-    @Override
-    public void onInterrupted(String reason) {
-      // Publications may be missing: every subscribed client reconnects and recovers from its
-      // last offset (or learns that it cannot). Connections without subscriptions lost nothing.
-      LOG.log(Level.WARNING, "engine delivery interrupted (" + reason + "): closing subscribed connections with 4004");
-      for (ClientConnection c : connections.values()) {
-        if (!c.subscriptions().isEmpty()) {
-          c.close(CloseCode.ENGINE_INTERRUPTED, "engine interrupted, reconnect and recover");
-        }
-      }
-    }
-
-    private void presenceEvent(String channel, String event, ClientInfo client) {
-      if (!channels.containsKey(channel)) {
-        return;
-      }
-      fanOut.submit(
-          channel,
-          touched -> {
-            Set<Subscription> subs = channels.get(channel);
-            if (subs != null && !subs.isEmpty()) {
-              OutFrame frame = new OutFrame.Text(Frames.presenceEvent(channel, event, Replies.client(client)));
-              deliver(subs, 0, null, frame, client.client(), touched); // nobody is told of their own join
-              return frame.size();
-            }
-            return 0;
-          });
-    }
-
-    private void deliver(
-        java.util.Collection<Subscription> subs,
-        long offset,
-        String epoch,
-        OutFrame frame,
-        String skipClient,
-        List<ClientConnection> touched) {
-      for (Subscription s : subs) {
-        if (skipClient != null && skipClient.equals(s.connection().id())) {
-          continue;
-        }
-        try {
-          Outbox.Offer result = s.deliver(offset, epoch, frame);
-          if (result != null) {
-            s.connection().afterFanOut(result, touched);
-          }
-        } catch (RuntimeException e) {
-          // One broken connection must not cost the others their delivery.
-          LOG.log(Level.ERROR, "delivery to " + s.connection().id() + " failed", e);
-          s.connection().close(CloseCode.INTERNAL_ERROR, "internal error");
-        }
-      }
-    }
-  }
-
-  private boolean matchesPattern(String channel) {
-    for (String prefix : prefixes(channel)) {
-      if (patterns.containsKey(prefix)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** The pattern prefixes a channel matches: "" (for *) and every prefix ending in ':'. */
-  private static List<String> prefixes(String channel) {
-    List<String> out = new ArrayList<>(4);
-    out.add("");
-    for (int i = channel.indexOf(':'); i >= 0; i = channel.indexOf(':', i + 1)) {
-      out.add(channel.substring(0, i + 1));
-    }
-    return out;
-  }
-
   /** The frame of a publication: encoded once, shared by every subscriber. */
   OutFrame encode(Publication p) {
-    if (p.payload() instanceof Payload.Json json) {
-      return new OutFrame.Text(Frames.publication(p.channel(), p.offset(), p.epoch(), json.json()));
-    }
-    Payload.Binary binary = (Payload.Binary) p.payload();
-    return new OutFrame.Binary(BinaryEnvelope.encodePublication(p.channel(), binary.bytes(), p.offset(), p.epoch()));
+    return Deliveries.encode(p);
   }
 
   CompletionStage<Void> addSubscriber(Subscription sub) {
-    CompletionStage<Void>[] brokerCall = newStageHolder();
-    Map<String, Set<Subscription>> registry = sub.pattern ? patterns : channels;
-    String stageKey = (sub.pattern ? "pattern " : "channel ") + key(sub);
-    registry.compute(
-        key(sub),
-        (name, set) -> {
-          if (set == null) {
-            set = ConcurrentHashMap.newKeySet();
-            // Inside compute so that broker subscribe/unsubscribe calls for a channel are ordered.
-            brokerCall[0] = broker.subscribe(sub.channel);
-            brokerSubscriptions.put(stageKey, brokerCall[0]);
-          } else {
-            // Whoever joins while the broker subscription is still pending waits for it too, and
-            // fails with it: nobody is told "subscribed" for a channel the broker refused.
-            brokerCall[0] = brokerSubscriptions.get(stageKey);
-          }
-          set.add(sub);
-          return set;
-        });
-    return brokerCall[0] != null ? brokerCall[0] : CompletableFuture.completedFuture(null);
+    return registry.add(sub);
   }
 
   void removeSubscriber(Subscription sub) {
-    Map<String, Set<Subscription>> registry = sub.pattern ? patterns : channels;
-    registry.computeIfPresent(
-        key(sub),
-        (name, set) -> {
-          set.remove(sub);
-          if (!set.isEmpty()) {
-            return set;
-          }
-          brokerSubscriptions.remove((sub.pattern ? "pattern " : "channel ") + name);
-          broker.unsubscribe(sub.channel)
-              .exceptionally(
-                  failure -> {
-                    LOG.log(Level.WARNING, "broker unsubscribe of " + sub.channel + " failed", failure);
-                    return null;
-                  });
-          return null;
-        });
-  }
-
-  private static String key(Subscription sub) {
-    return sub.pattern ? ChannelName.patternPrefix(sub.channel) : sub.channel;
+    registry.remove(sub);
   }
 
   /**
@@ -407,11 +220,6 @@ public final class Hub implements AutoCloseable {
     }
   }
 
-  @SuppressWarnings("unchecked")
-  private static CompletionStage<Void>[] newStageHolder() {
-    return new CompletionStage[1];
-  }
-
   /** Whether new connections are welcome; false once shutdown has begun. */
   public boolean isAccepting() {
     return accepting;
@@ -447,13 +255,12 @@ public final class Hub implements AutoCloseable {
   }
 
   public int channelCount() {
-    return channels.size();
+    return registry.channelCount();
   }
 
   /** Subscribers of {@code channel} on this node. */
   public int subscriberCount(String channel) {
-    Set<Subscription> s = channels.get(channel);
-    return s == null ? 0 : s.size();
+    return registry.subscriberCount(channel);
   }
 
   /** Bytes waiting in all outboxes together. */

@@ -1,0 +1,154 @@
+package dev.switchboard.hub;
+
+import dev.switchboard.engine.BrokerHandler;
+import dev.switchboard.engine.ClientInfo;
+import dev.switchboard.engine.Publication;
+import dev.switchboard.protocol.BinaryEnvelope;
+import dev.switchboard.protocol.CloseCode;
+import dev.switchboard.protocol.Frames;
+import dev.switchboard.protocol.Payload;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Delivers what the broker carries to this node's subscriptions, on the channel's fan-out lane: a
+ * publication is encoded to its frame once and the same frame is queued for every local
+ * subscriber, by channel and by pattern (a connection gets each publication once); presence
+ * events likewise; an interrupted engine closes every subscribed connection with 4004.
+ */
+final class Deliveries implements BrokerHandler {
+  private static final System.Logger LOG = System.getLogger(Deliveries.class.getName());
+
+  private final SubscriptionRegistry registry;
+  private final FanOut fanOut;
+  /** The node's hub connections, for an interruption. */
+  private final java.util.function.Supplier<Collection<ClientConnection>> connections;
+
+  Deliveries(SubscriptionRegistry registry, FanOut fanOut, java.util.function.Supplier<Collection<ClientConnection>> connections) {
+  this.registry = registry;
+  this.fanOut = fanOut;
+  this.connections = connections;
+  }
+
+  @Override
+  public void onPublication(Publication publication) {
+    String channel = publication.channel();
+    if (!registry.wants(channel)) {
+      return;
+    }
+    fanOut.submit(
+        channel,
+        touched -> {
+          OutFrame frame = null;
+          Set<Subscription> subs = registry.channelSubscribers(channel);
+          if (subs != null && !subs.isEmpty()) {
+            frame = encode(publication);
+            deliver(subs, publication.offset(), publication.epoch(), frame, null, touched);
+          }
+          if (registry.hasPatterns()) {
+            // A connection gets each publication once, however many of its subscriptions
+            // match it: connections already served are skipped.
+            Set<ClientConnection> served = null;
+            for (String prefix : SubscriptionRegistry.prefixes(channel)) {
+              Set<Subscription> matching = registry.patternSubscribers(prefix);
+              if (matching == null || matching.isEmpty()) {
+                continue;
+              }
+              if (served == null) {
+                served = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+                if (subs != null) {
+                  for (Subscription s : subs) {
+                    served.add(s.connection());
+                  }
+                }
+              }
+              List<Subscription> fresh = new ArrayList<>(matching.size());
+              for (Subscription s : matching) {
+                if (served.add(s.connection())) {
+                  fresh.add(s);
+                }
+              }
+              frame = frame != null ? frame : encode(publication);
+              // Offsets of different channels are unrelated: pattern deliveries skip dedup by offset.
+              deliver(fresh, 0, null, frame, null, touched);
+            }
+          }
+          return frame == null ? 0 : frame.size();
+        });
+  }
+
+  @Override
+  public void onJoin(String channel, ClientInfo client) {
+    presenceEvent(channel, "join", client);
+  }
+
+  @Override
+  public void onLeave(String channel, ClientInfo client) {
+    presenceEvent(channel, "leave", client);
+  }
+
+  @Override
+  public void onInterrupted(String reason) {
+    // Publications may be missing: every subscribed client reconnects and recovers from its
+    // last offset (or learns that it cannot). Connections without subscriptions lost nothing.
+    LOG.log(Level.WARNING, "engine delivery interrupted (" + reason + "): closing subscribed connections with 4004");
+    for (ClientConnection c : connections.get()) {
+      if (!c.subscriptions().isEmpty()) {
+        c.close(CloseCode.ENGINE_INTERRUPTED, "engine interrupted, reconnect and recover");
+      }
+    }
+  }
+
+  private void presenceEvent(String channel, String event, ClientInfo client) {
+    if (!registry.hasChannel(channel)) {
+      return;
+    }
+    fanOut.submit(
+        channel,
+        touched -> {
+          Set<Subscription> subs = registry.channelSubscribers(channel);
+          if (subs != null && !subs.isEmpty()) {
+            OutFrame frame = new OutFrame.Text(Frames.presenceEvent(channel, event, Replies.client(client)));
+            deliver(subs, 0, null, frame, client.client(), touched); // nobody is told of their own join
+            return frame.size();
+          }
+          return 0;
+        });
+  }
+
+  private void deliver(
+      java.util.Collection<Subscription> subs,
+      long offset,
+      String epoch,
+      OutFrame frame,
+      String skipClient,
+      List<ClientConnection> touched) {
+    for (Subscription s : subs) {
+      if (skipClient != null && skipClient.equals(s.connection().id())) {
+        continue;
+      }
+      try {
+        Outbox.Offer result = s.deliver(offset, epoch, frame);
+        if (result != null) {
+          s.connection().afterFanOut(result, touched);
+        }
+      } catch (RuntimeException e) {
+        // One broken connection must not cost the others their delivery.
+        LOG.log(Level.ERROR, "delivery to " + s.connection().id() + " failed", e);
+        s.connection().close(CloseCode.INTERNAL_ERROR, "internal error");
+      }
+    }
+  }
+
+  /** The frame of a publication: encoded once, shared by every subscriber. */
+  static OutFrame encode(Publication p) {
+    if (p.payload() instanceof Payload.Json json) {
+      return new OutFrame.Text(Frames.publication(p.channel(), p.offset(), p.epoch(), json.json()));
+    }
+    Payload.Binary binary = (Payload.Binary) p.payload();
+    return new OutFrame.Binary(BinaryEnvelope.encodePublication(p.channel(), binary.bytes(), p.offset(), p.epoch()));
+  }
+}

@@ -1,0 +1,146 @@
+package dev.switchboard.hub;
+
+import dev.switchboard.engine.Broker;
+import dev.switchboard.protocol.ChannelName;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * This node's subscriptions, by channel and by pattern prefix, and the broker subscription each
+ * key holds while it has local subscribers.
+ *
+ * <p>Ordering rule: a key's broker subscribe and unsubscribe calls are made inside the map's
+ * {@code compute} for that key, so they reach the broker in the order the key gains its first
+ * subscriber and loses its last. Readers ({@link Deliveries}) see a key only while it has
+ * subscribers.
+ *
+ * <p>Thread-safe.
+ */
+final class SubscriptionRegistry {
+  private static final System.Logger LOG = System.getLogger(SubscriptionRegistry.class.getName());
+
+  private final Broker broker;
+  /** Channel to its local subscriptions; a channel is present only while it has some. */
+  private final Map<String, Set<Subscription>> channels = new ConcurrentHashMap<>();
+  /** Pattern prefix ({@code orders:} for {@code orders:*}) to its local pattern subscriptions. */
+  private final Map<String, Set<Subscription>> patterns = new ConcurrentHashMap<>();
+  /** The broker subscription of each channel and pattern key with local subscribers. */
+  private final Map<String, CompletionStage<Void>> brokerSubscriptions = new ConcurrentHashMap<>();
+
+  SubscriptionRegistry(Broker broker) {
+    this.broker = broker;
+  }
+
+  /**
+   * Adds a subscription. The stage completes when the broker subscription of its key does: the
+   * first subscriber of a key starts it, later ones wait for the same one and fail with it, so
+   * nobody is told "subscribed" for a channel the broker refused.
+   */
+  CompletionStage<Void> add(Subscription sub) {
+    @SuppressWarnings("unchecked")
+    CompletionStage<Void>[] brokerCall = new CompletionStage[1];
+    Map<String, Set<Subscription>> registry = sub.pattern ? patterns : channels;
+    String stageKey = stageKey(sub, key(sub));
+    registry.compute(
+        key(sub),
+        (name, set) -> {
+          if (set == null) {
+            set = ConcurrentHashMap.newKeySet();
+            brokerCall[0] = broker.subscribe(sub.channel);
+            brokerSubscriptions.put(stageKey, brokerCall[0]);
+          } else {
+            brokerCall[0] = brokerSubscriptions.get(stageKey);
+          }
+          set.add(sub);
+          return set;
+        });
+    return brokerCall[0] != null ? brokerCall[0] : CompletableFuture.completedFuture(null);
+  }
+
+  /** Removes a subscription; the last one of a key ends the key's broker subscription. */
+  void remove(Subscription sub) {
+    Map<String, Set<Subscription>> registry = sub.pattern ? patterns : channels;
+    registry.computeIfPresent(
+        key(sub),
+        (name, set) -> {
+          set.remove(sub);
+          if (!set.isEmpty()) {
+            return set;
+          }
+          brokerSubscriptions.remove(stageKey(sub, name));
+          broker.unsubscribe(sub.channel)
+              .exceptionally(
+                  failure -> {
+                    LOG.log(Level.WARNING, "broker unsubscribe of " + sub.channel + " failed", failure);
+                    return null;
+                  });
+          return null;
+        });
+  }
+
+  /** Whether any local subscription, by channel or by pattern, wants {@code channel}. */
+  boolean wants(String channel) {
+    return channels.containsKey(channel) || (!patterns.isEmpty() && matchesPattern(channel));
+  }
+
+  /** Whether {@code channel} itself (not a pattern) has local subscribers. */
+  boolean hasChannel(String channel) {
+    return channels.containsKey(channel);
+  }
+
+  /** The channel's own subscriptions, or null. */
+  Set<Subscription> channelSubscribers(String channel) {
+    return channels.get(channel);
+  }
+
+  boolean hasPatterns() {
+    return !patterns.isEmpty();
+  }
+
+  /** The pattern subscriptions under {@code prefix}, or null. */
+  Set<Subscription> patternSubscribers(String prefix) {
+    return patterns.get(prefix);
+  }
+
+  int channelCount() {
+    return channels.size();
+  }
+
+  int subscriberCount(String channel) {
+    Set<Subscription> s = channels.get(channel);
+    return s == null ? 0 : s.size();
+  }
+
+  private boolean matchesPattern(String channel) {
+    for (String prefix : prefixes(channel)) {
+      if (patterns.containsKey(prefix)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The pattern prefixes a channel matches: "" (for *) and every prefix ending in ':'. */
+  static List<String> prefixes(String channel) {
+    List<String> out = new ArrayList<>(4);
+    out.add("");
+    for (int i = channel.indexOf(':'); i >= 0; i = channel.indexOf(':', i + 1)) {
+      out.add(channel.substring(0, i + 1));
+    }
+    return out;
+  }
+
+  private static String key(Subscription sub) {
+    return sub.pattern ? ChannelName.patternPrefix(sub.channel) : sub.channel;
+  }
+
+  private static String stageKey(Subscription sub, String key) {
+    return (sub.pattern ? "pattern " : "channel ") + key;
+  }
+}
