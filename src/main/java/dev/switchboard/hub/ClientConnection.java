@@ -2,11 +2,6 @@ package dev.switchboard.hub;
 
 import dev.switchboard.auth.Capability;
 import dev.switchboard.auth.Identity;
-import dev.switchboard.engine.ClientInfo;
-import dev.switchboard.engine.HistoryQuery;
-import dev.switchboard.engine.HistoryResult;
-import dev.switchboard.engine.StreamPosition;
-import dev.switchboard.protocol.ChannelName;
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.Command;
 import dev.switchboard.protocol.ErrorCode;
@@ -14,12 +9,8 @@ import dev.switchboard.protocol.Frames;
 import dev.switchboard.protocol.ProtocolException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -30,9 +21,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Deliveries from publishers on other threads go through the thread-safe {@link Subscription} and
  * {@link Outbox}; engine results complete on engine threads.
  *
- * <p>Over 400 lines because it is the one place each protocol command meets the connection's
- * state (identity, subscriptions, rate, liveness); each command is a short method, and moving
- * them out would hand that state to several classes that all mutate it.
+ * <p>It keeps the transport, the outbox, the rate and the liveness (with the identity), and runs
+ * connect and refresh; its subscriptions live in {@link ConnectionSubscriptions}, and the
+ * stateless channel commands (publish, history, presence) in {@link ChannelCommands}.
  */
 public final class ClientConnection {
   private static final System.Logger LOG = System.getLogger(ClientConnection.class.getName());
@@ -47,13 +38,17 @@ public final class ClientConnection {
   /** Null when the policy sets no rate; only the reader thread uses it. */
   private final RateLimiter rate;
   /** Subscriptions by channel; written by the reader, read by close and engine threads. */
-  private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
+  private final ConnectionSubscriptions subscriptions;
+  /** publish, history and presence: commands on a channel that keep no state here. */
+  private final ChannelCommands channelCommands;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   ClientConnection(String id, Hub hub, Transport transport, long outboxMaxBytes) {
     this.id = id;
     this.hub = hub;
     this.transport = transport;
+    this.subscriptions = new ConnectionSubscriptions(this);
+    this.channelCommands = new ChannelCommands(this);
     this.outbox = new Outbox(transport, outboxMaxBytes, this::onSendFailed);
     ConnectionPolicy policy = hub.options().policy();
     long now = System.nanoTime();
@@ -67,6 +62,15 @@ public final class ClientConnection {
     return who == null ? null : who.user();
   }
 
+  Hub hub() {
+    return hub;
+  }
+
+  /** The identity of the connection's token; null until connected where a token is required. */
+  Identity identity() {
+    return liveness.identity();
+  }
+
   /** The connection's id, unique across nodes. */
   public String id() {
     return id;
@@ -74,7 +78,7 @@ public final class ClientConnection {
 
   /** Channels this connection is subscribed to now. */
   public Set<String> subscriptions() {
-    return Set.copyOf(subscriptions.keySet());
+    return subscriptions.channels();
   }
 
   /** Bytes waiting in this connection's outbox. */
@@ -292,15 +296,15 @@ public final class ClientConnection {
       } else if (command instanceof Command.Refresh r) {
         refresh(r);
       } else if (command instanceof Command.Subscribe s) {
-        subscribe(s);
+        subscriptions.subscribe(s);
       } else if (command instanceof Command.Unsubscribe u) {
-        unsubscribe(u);
+        subscriptions.unsubscribe(u);
       } else if (command instanceof Command.Publish p) {
-        publish(p);
+        channelCommands.publish(p);
       } else if (command instanceof Command.History h) {
-        history(h);
+        channelCommands.history(h);
       } else if (command instanceof Command.Presence p) {
-        presence(p);
+        channelCommands.presence(p);
       } else if (command instanceof Command.Ping p) {
         reply(p.id(), Frames.ok(p.id()));
       }
@@ -337,23 +341,10 @@ public final class ClientConnection {
         return;
       }
       liveness.identity(who);
-      endRevoked(who);
+      subscriptions.endRevoked(who);
       reply(r.id(), Frames.ok(r.id(), connected(who)));
     } catch (dev.switchboard.auth.TokenException e) {
       replyError(r.id(), ErrorCode.BAD_TOKEN, e.getMessage()); // the current token still holds
-    }
-  }
-
-  /**
-   * Ends, each with an {@code unsubscribe} push, the subscriptions {@code who} may no longer hold.
-   * Runs before the refresh reply, so a client reading that reply has already heard of every
-   * subscription that ended (one still being set up ends right after its own subscribe reply).
-   */
-  private void endRevoked(Identity who) {
-    for (Subscription sub : Revocations.disallowed(subscriptions.values(), who.permissions())) {
-      if (subscriptions.remove(sub.channel, sub)) {
-        end(sub, Revocations.notice(sub));
-      }
     }
   }
 
@@ -363,7 +354,7 @@ public final class ClientConnection {
   }
 
   /** Whether the connection may do {@code capability} on {@code target}; answers 111 if not. */
-  private boolean permitted(long commandId, String target, Capability capability) {
+  boolean permitted(long commandId, String target, Capability capability) {
     if (liveness.identity().permissions().allows(target, capability)) {
       return true;
     }
@@ -371,200 +362,13 @@ public final class ClientConnection {
     return false;
   }
 
-  private void subscribe(Command.Subscribe s) {
-    String channel = s.channel();
-    if (!permitted(s.id(), channel, Capability.SUBSCRIBE)) {
-      return;
-    }
-    if (subscriptions.containsKey(channel)) {
-      replyError(s.id(), ErrorCode.ALREADY_SUBSCRIBED, "already subscribed to " + channel);
-      return;
-    }
-    if (subscriptions.size() >= hub.options().maxSubscriptions()) {
-      replyError(
-          s.id(),
-          ErrorCode.SUBSCRIPTION_LIMIT,
-          "at most " + hub.options().maxSubscriptions() + " subscriptions per connection");
-      return;
-    }
-    boolean pattern = ChannelName.isPattern(channel);
-    NamespaceOptions ns = pattern ? NamespaceOptions.plain() : hub.namespaces().of(channel);
-    Identity who = liveness.identity();
-    Subscription sub =
-        new Subscription(channel, pattern, ns, this, new ClientInfo(id, who.user(), s.info() != null ? s.info() : who.info()));
-    subscriptions.put(channel, sub);
-    // Live delivery first (buffered while pending), history second: nothing falls between.
-    CompletionStage<Void> live = hub.addSubscriber(sub);
-    if (closed.get()) {
-      hub.removeSubscriber(sub); // closed while subscribing: release() may have missed it
-      return;
-    }
-    CompletionStage<HistoryResult> read =
-        !ns.keepsHistory()
-            ? live.thenApply(v -> null)
-            : live.thenCompose(
-                v -> hub.broker().history(channel, s.since() == null ? HistoryQuery.POSITION : HistoryQuery.after(toPosition(s.since()))));
-    read.whenComplete(
-        (history, failure) -> {
-          if (failure != null) {
-            if (subscriptions.remove(channel, sub)) {
-              sub.cancel();
-              hub.removeSubscriber(sub);
-            }
-            replyError(s.id(), ErrorCode.UNAVAILABLE, "subscribe failed: " + rootMessage(failure));
-            return;
-          }
-          activate(s, sub, history);
-        });
-  }
-
-  private void activate(Command.Subscribe s, Subscription sub, HistoryResult history) {
-    String reply;
-    Recovery recovery;
-    if (history == null) {
-      recovery = null;
-      reply = Replies.subscribed(s.id(), null, s.since() == null ? null : false, s.since() == null ? null : "the channel keeps no history");
-    } else if (s.since() == null) {
-      recovery = null;
-      reply = Replies.subscribed(s.id(), history.position(), null, null);
-    } else {
-      recovery = Recovery.decide(s.since(), history);
-      reply = Replies.subscribed(s.id(), recovery.position(), recovery.recovered(), recovery.reason());
-      hub.metrics().recovery(recovery.recovered());
-    }
-    long startAfter = recovery != null ? recovery.startAfter() : history != null ? history.position().offset() : 0;
-    OutFrame replyFrame = new OutFrame.Text(reply);
-    if (s.id() == Command.NO_ID && (recovery == null || recovery.recovered())) {
-      replyFrame = null; // no id, nothing to tell: a failed recovery is still reported
-    }
-    String epoch = history != null ? history.position().epoch() : null;
-    boolean live =
-        sub.activate(replyFrame, recovery == null ? List.of() : recovery.backlog(), startAfter, epoch, hub);
-    if (live) {
-      announce(sub);
-    }
-  }
-
-  /** Presence and join, then the race with a concurrent cancel resolved (see Subscription). */
-  private void announce(Subscription sub) {
-    NamespaceOptions ns = sub.options;
-    if (!ns.presence() && !ns.joinLeave()) {
-      return;
-    }
-    if (ns.presence()) {
-      hub.presence().add(sub.channel, sub.client);
-    }
-    if (ns.joinLeave()) {
-      hub.broker().publishJoin(sub.channel, sub.client);
-    }
-    if (!sub.markAnnounced()) {
-      retract(sub);
-    }
-  }
-
-  /** Takes back presence and join: presence entry removed, leave published. */
-  private void retract(Subscription sub) {
-    if (sub.options.presence()) {
-      hub.presence().remove(sub.channel, id);
-    }
-    if (sub.options.joinLeave()) {
-      hub.broker().publishLeave(sub.channel, sub.client);
-    }
-  }
-
-  private void unsubscribe(Command.Unsubscribe u) {
-    Subscription sub = subscriptions.remove(u.channel());
-    if (sub == null) {
-      replyError(u.id(), ErrorCode.NOT_SUBSCRIBED, "not subscribed to " + u.channel());
-      return;
-    }
-    end(sub, null);
-    reply(u.id(), Frames.ok(u.id()));
-  }
-
-  /**
-   * Stops deliveries to {@code sub}, removes it from the hub and takes back its presence.
-   *
-   * @param notice the push telling the client it ended, or null when none is due (the client
-   *     unsubscribed, or the connection is going away)
-   */
-  private void end(Subscription sub, OutFrame notice) {
-    boolean announced = notice == null ? sub.cancel() : sub.revoke(notice);
-    hub.removeSubscriber(sub);
-    if (announced) {
-      retract(sub);
-    }
-  }
-
-  private void publish(Command.Publish p) {
-    if (!permitted(p.id(), p.channel(), Capability.PUBLISH)) {
-      return;
-    }
-    NamespaceOptions ns = hub.namespaces().of(p.channel());
-    if (!ns.publish()) {
-      replyError(p.id(), ErrorCode.FORBIDDEN, "clients may not publish to " + p.channel());
-      return;
-    }
-    if (p.payload().size() > ns.maxMessageSize()) {
-      replyError(p.id(), ErrorCode.TOO_LARGE, "payload over " + ns.maxMessageSize() + " bytes for " + p.channel());
-      return;
-    }
-    hub.publish(p.channel(), p.payload(), p.idempotencyKey())
-        .whenComplete(
-            (result, failure) -> {
-              if (failure == null) {
-                reply(p.id(), Replies.published(p.id(), result));
-              } else {
-                replyError(p.id(), ErrorCode.UNAVAILABLE, "publish failed: " + rootMessage(failure));
-              }
-            });
-  }
-
-  private void history(Command.History h) {
-    if (!permitted(h.id(), h.channel(), Capability.HISTORY)) {
-      return;
-    }
-    hub.history(h.channel(), h.since(), h.limit(), h.reverse())
-        .whenComplete(
-            (result, failure) -> {
-              ProtocolException refused = protocolCause(failure);
-              if (failure == null) {
-                reply(h.id(), Replies.history(h.id(), result.publications(), result.position()));
-              } else if (refused != null) {
-                replyError(h.id(), refused.code(), refused.getMessage());
-              } else {
-                replyError(h.id(), ErrorCode.UNAVAILABLE, "history failed: " + rootMessage(failure));
-              }
-            });
-  }
-
-  private void presence(Command.Presence p) {
-    if (!permitted(p.id(), p.channel(), Capability.PRESENCE)) {
-      return;
-    }
-    if (!hub.namespaces().of(p.channel()).presence()) {
-      replyError(p.id(), ErrorCode.NOT_ENABLED, "presence is not enabled for " + p.channel());
-      return;
-    }
-    hub.presence()
-        .presence(p.channel())
-        .whenComplete(
-            (clients, failure) -> {
-              if (failure == null) {
-                reply(p.id(), Replies.presence(p.id(), clients));
-              } else {
-                replyError(p.id(), ErrorCode.UNAVAILABLE, "presence failed: " + rootMessage(failure));
-              }
-            });
-  }
-
-  private void reply(long commandId, String frame) {
+  void reply(long commandId, String frame) {
     if (commandId != Command.NO_ID) {
       send(new OutFrame.Text(frame));
     }
   }
 
-  private void replyError(long commandId, ErrorCode code, String message) {
+  void replyError(long commandId, ErrorCode code, String message) {
     hub.metrics().error(code);
     // An error for a command without id is still sent: the client must learn its frame was
     // refused, and without an id it cannot be matched, so it carries none.
@@ -583,35 +387,9 @@ public final class ClientConnection {
     }
     int dropped = outbox.close();
     hub.metrics().droppedFrames.add(dropped);
-    List<Subscription> subs = new ArrayList<>(subscriptions.values());
-    subscriptions.clear();
-    for (Subscription sub : subs) {
-      end(sub, null);
-    }
+    subscriptions.endAll();
     hub.unregister(this);
     return true;
-  }
-
-  static StreamPosition toPosition(Command.Since since) {
-    return new StreamPosition(since.offset(), since.epoch());
-  }
-
-  /** The ProtocolException a failed stage carries, or null when it failed otherwise. */
-  static ProtocolException protocolCause(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof ProtocolException p) {
-        return p;
-      }
-    }
-    return null;
-  }
-
-  static String rootMessage(Throwable t) {
-    Throwable root = t;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    return String.valueOf(root.getMessage());
   }
 
   @Override

@@ -137,7 +137,7 @@ public final class Hub implements AutoCloseable {
       return broker.history(channel, new HistoryQuery(null, cap, reverse));
     }
     return broker
-        .history(channel, HistoryQuery.after(ClientConnection.toPosition(since)))
+        .history(channel, HistoryQuery.after(Stages.toPosition(since)))
         .thenApply(
             read -> {
               String problem = Recovery.problem(since, read);

@@ -1,0 +1,83 @@
+package dev.switchboard.hub;
+
+import dev.switchboard.auth.Capability;
+import dev.switchboard.protocol.Command;
+import dev.switchboard.protocol.ErrorCode;
+import dev.switchboard.protocol.ProtocolException;
+
+/**
+ * The commands of one {@link ClientConnection} that act on a channel and keep no state of the
+ * connection's: publish, history and presence. Each checks the connection's permission, calls the
+ * hub and answers when the engine does.
+ */
+final class ChannelCommands {
+  private final ClientConnection connection;
+  private final Hub hub;
+
+  ChannelCommands(ClientConnection connection) {
+    this.connection = connection;
+    this.hub = connection.hub();
+  }
+
+  void publish(Command.Publish p) {
+    if (!connection.permitted(p.id(), p.channel(), Capability.PUBLISH)) {
+      return;
+    }
+    NamespaceOptions ns = hub.namespaces().of(p.channel());
+    if (!ns.publish()) {
+      connection.replyError(p.id(), ErrorCode.FORBIDDEN, "clients may not publish to " + p.channel());
+      return;
+    }
+    if (p.payload().size() > ns.maxMessageSize()) {
+      connection.replyError(p.id(), ErrorCode.TOO_LARGE, "payload over " + ns.maxMessageSize() + " bytes for " + p.channel());
+      return;
+    }
+    hub.publish(p.channel(), p.payload(), p.idempotencyKey())
+        .whenComplete(
+            (result, failure) -> {
+              if (failure == null) {
+                connection.reply(p.id(), Replies.published(p.id(), result));
+              } else {
+                connection.replyError(p.id(), ErrorCode.UNAVAILABLE, "publish failed: " + Stages.rootMessage(failure));
+              }
+            });
+  }
+
+  void history(Command.History h) {
+    if (!connection.permitted(h.id(), h.channel(), Capability.HISTORY)) {
+      return;
+    }
+    hub.history(h.channel(), h.since(), h.limit(), h.reverse())
+        .whenComplete(
+            (result, failure) -> {
+              ProtocolException refused = Stages.protocolCause(failure);
+              if (failure == null) {
+                connection.reply(h.id(), Replies.history(h.id(), result.publications(), result.position()));
+              } else if (refused != null) {
+                connection.replyError(h.id(), refused.code(), refused.getMessage());
+              } else {
+                connection.replyError(h.id(), ErrorCode.UNAVAILABLE, "history failed: " + Stages.rootMessage(failure));
+              }
+            });
+  }
+
+  void presence(Command.Presence p) {
+    if (!connection.permitted(p.id(), p.channel(), Capability.PRESENCE)) {
+      return;
+    }
+    if (!hub.namespaces().of(p.channel()).presence()) {
+      connection.replyError(p.id(), ErrorCode.NOT_ENABLED, "presence is not enabled for " + p.channel());
+      return;
+    }
+    hub.presence()
+        .presence(p.channel())
+        .whenComplete(
+            (clients, failure) -> {
+              if (failure == null) {
+                connection.reply(p.id(), Replies.presence(p.id(), clients));
+              } else {
+                connection.replyError(p.id(), ErrorCode.UNAVAILABLE, "presence failed: " + Stages.rootMessage(failure));
+              }
+            });
+  }
+}

@@ -1,0 +1,195 @@
+package dev.switchboard.hub;
+
+import dev.switchboard.auth.Capability;
+import dev.switchboard.auth.Identity;
+import dev.switchboard.engine.ClientInfo;
+import dev.switchboard.engine.HistoryQuery;
+import dev.switchboard.engine.HistoryResult;
+import dev.switchboard.protocol.ChannelName;
+import dev.switchboard.protocol.Command;
+import dev.switchboard.protocol.ErrorCode;
+import dev.switchboard.protocol.Frames;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The subscriptions of one {@link ClientConnection} and their lifecycle: subscribe (live delivery
+ * first, then history and recovery, then presence and join), unsubscribe, the end of those a
+ * refreshed token no longer allows, and the end of all of them when the connection goes.
+ *
+ * <p>Threading: subscribe and unsubscribe run on the connection's reader; engine results complete
+ * on engine threads; {@link #endAll} runs once, from whichever thread closes the connection. The
+ * map is concurrent; a {@link Subscription} guards its own state.
+ */
+final class ConnectionSubscriptions {
+  private final ClientConnection connection;
+  private final Hub hub;
+  /** Subscriptions by channel; written by the reader, read by close and engine threads. */
+  private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
+
+  ConnectionSubscriptions(ClientConnection connection) {
+    this.connection = connection;
+    this.hub = connection.hub();
+  }
+
+  /** Channels subscribed now. */
+  Set<String> channels() {
+    return Set.copyOf(subscriptions.keySet());
+  }
+
+  boolean isEmpty() {
+    return subscriptions.isEmpty();
+  }
+
+  void subscribe(Command.Subscribe s) {
+    String channel = s.channel();
+    if (!connection.permitted(s.id(), channel, Capability.SUBSCRIBE)) {
+      return;
+    }
+    if (subscriptions.containsKey(channel)) {
+      connection.replyError(s.id(), ErrorCode.ALREADY_SUBSCRIBED, "already subscribed to " + channel);
+      return;
+    }
+    if (subscriptions.size() >= hub.options().maxSubscriptions()) {
+      connection.replyError(
+          s.id(),
+          ErrorCode.SUBSCRIPTION_LIMIT,
+          "at most " + hub.options().maxSubscriptions() + " subscriptions per connection");
+      return;
+    }
+    boolean pattern = ChannelName.isPattern(channel);
+    NamespaceOptions ns = pattern ? NamespaceOptions.plain() : hub.namespaces().of(channel);
+    Identity who = connection.identity();
+    Subscription sub =
+        new Subscription(channel, pattern, ns, connection, new ClientInfo(connection.id(), who.user(), s.info() != null ? s.info() : who.info()));
+    subscriptions.put(channel, sub);
+    // Live delivery first (buffered while pending), history second: nothing falls between.
+    CompletionStage<Void> live = hub.addSubscriber(sub);
+    if (!connection.isOpen()) {
+      hub.removeSubscriber(sub); // closed while subscribing: release() may have missed it
+      return;
+    }
+    CompletionStage<HistoryResult> read =
+        !ns.keepsHistory()
+            ? live.thenApply(v -> null)
+            : live.thenCompose(
+                v -> hub.broker().history(channel, s.since() == null ? HistoryQuery.POSITION : HistoryQuery.after(Stages.toPosition(s.since()))));
+    read.whenComplete(
+        (history, failure) -> {
+          if (failure != null) {
+            if (subscriptions.remove(channel, sub)) {
+              sub.cancel();
+              hub.removeSubscriber(sub);
+            }
+            connection.replyError(s.id(), ErrorCode.UNAVAILABLE, "subscribe failed: " + Stages.rootMessage(failure));
+            return;
+          }
+          activate(s, sub, history);
+        });
+  }
+
+  private void activate(Command.Subscribe s, Subscription sub, HistoryResult history) {
+    String reply;
+    Recovery recovery;
+    if (history == null) {
+      recovery = null;
+      reply = Replies.subscribed(s.id(), null, s.since() == null ? null : false, s.since() == null ? null : "the channel keeps no history");
+    } else if (s.since() == null) {
+      recovery = null;
+      reply = Replies.subscribed(s.id(), history.position(), null, null);
+    } else {
+      recovery = Recovery.decide(s.since(), history);
+      reply = Replies.subscribed(s.id(), recovery.position(), recovery.recovered(), recovery.reason());
+      hub.metrics().recovery(recovery.recovered());
+    }
+    long startAfter = recovery != null ? recovery.startAfter() : history != null ? history.position().offset() : 0;
+    OutFrame replyFrame = new OutFrame.Text(reply);
+    if (s.id() == Command.NO_ID && (recovery == null || recovery.recovered())) {
+      replyFrame = null; // no id, nothing to tell: a failed recovery is still reported
+    }
+    String epoch = history != null ? history.position().epoch() : null;
+    boolean live =
+        sub.activate(replyFrame, recovery == null ? List.of() : recovery.backlog(), startAfter, epoch, hub);
+    if (live) {
+      announce(sub);
+    }
+  }
+
+  /** Presence and join, then the race with a concurrent cancel resolved (see Subscription). */
+  private void announce(Subscription sub) {
+    NamespaceOptions ns = sub.options;
+    if (!ns.presence() && !ns.joinLeave()) {
+      return;
+    }
+    if (ns.presence()) {
+      hub.presence().add(sub.channel, sub.client);
+    }
+    if (ns.joinLeave()) {
+      hub.broker().publishJoin(sub.channel, sub.client);
+    }
+    if (!sub.markAnnounced()) {
+      retract(sub);
+    }
+  }
+
+  /** Takes back presence and join: presence entry removed, leave published. */
+  private void retract(Subscription sub) {
+    if (sub.options.presence()) {
+      hub.presence().remove(sub.channel, connection.id());
+    }
+    if (sub.options.joinLeave()) {
+      hub.broker().publishLeave(sub.channel, sub.client);
+    }
+  }
+
+  void unsubscribe(Command.Unsubscribe u) {
+    Subscription sub = subscriptions.remove(u.channel());
+    if (sub == null) {
+      connection.replyError(u.id(), ErrorCode.NOT_SUBSCRIBED, "not subscribed to " + u.channel());
+      return;
+    }
+    end(sub, null);
+    connection.reply(u.id(), Frames.ok(u.id()));
+  }
+
+  /**
+   * Stops deliveries to {@code sub}, removes it from the hub and takes back its presence.
+   *
+   * @param notice the push telling the client it ended, or null when none is due (the client
+   *     unsubscribed, or the connection is going away)
+   */
+  private void end(Subscription sub, OutFrame notice) {
+    boolean announced = notice == null ? sub.cancel() : sub.revoke(notice);
+    hub.removeSubscriber(sub);
+    if (announced) {
+      retract(sub);
+    }
+  }
+
+  /**
+   * Ends, each with an {@code unsubscribe} push, the subscriptions {@code who} may no longer hold.
+   * Runs before the refresh reply, so a client reading that reply has already heard of every
+   * subscription that ended (one still being set up ends right after its own subscribe reply).
+   */
+  void endRevoked(Identity who) {
+    for (Subscription sub : Revocations.disallowed(subscriptions.values(), who.permissions())) {
+      if (subscriptions.remove(sub.channel, sub)) {
+        end(sub, Revocations.notice(sub));
+      }
+    }
+  }
+
+
+  /** Ends every subscription, without notices: the connection is going away. */
+  void endAll() {
+    List<Subscription> subs = new ArrayList<>(subscriptions.values());
+    subscriptions.clear();
+    for (Subscription sub : subs) {
+      end(sub, null);
+    }
+  }
+}

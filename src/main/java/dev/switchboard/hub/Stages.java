@@ -1,0 +1,33 @@
+package dev.switchboard.hub;
+
+import dev.switchboard.engine.StreamPosition;
+import dev.switchboard.protocol.Command;
+import dev.switchboard.protocol.ProtocolException;
+
+/** What the hub's command handlers make of a command's fields and of the engine's failures. */
+final class Stages {
+  private Stages() {}
+
+  static StreamPosition toPosition(Command.Since since) {
+    return new StreamPosition(since.offset(), since.epoch());
+  }
+
+  /** The ProtocolException a failed stage carries, or null when it failed otherwise. */
+  static ProtocolException protocolCause(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof ProtocolException p) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  /** The message of a failure's root cause, for an error reply. */
+  static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return String.valueOf(root.getMessage());
+  }
+}
