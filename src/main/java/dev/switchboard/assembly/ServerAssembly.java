@@ -1,4 +1,4 @@
-package dev.switchboard.server;
+package dev.switchboard.assembly;
 
 import dev.switchboard.auth.TokenVerifier;
 import dev.switchboard.config.ConfigException;
@@ -15,6 +15,10 @@ import dev.switchboard.hub.Hub;
 import dev.switchboard.hub.ConnectionPolicy;
 import dev.switchboard.hub.HubOptions;
 import dev.switchboard.protocol.CloseCode;
+import dev.switchboard.server.EndpointOptions;
+import dev.switchboard.server.Endpoints;
+import dev.switchboard.server.OriginPolicy;
+import dev.switchboard.server.TransportFactory;
 import java.lang.System.Logger.Level;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,11 +33,13 @@ import java.util.List;
 import java.util.Properties;
 
 /**
- * One Switchboard node: engine, hub, WebSocket endpoints and HTTP API built from a configuration.
- * The standalone server and the WAR each build one and host its parts on their own server.
+ * The composition root: builds a server's parts (engine, hub, WebSocket endpoints and HTTP API)
+ * from a configuration and owns their lifecycle. The standalone server and the WAR each build one
+ * and host its parts on their own server. The only class that knows every area, so no area needs
+ * to know another's wiring.
  */
-public final class Node implements AutoCloseable {
-  private static final System.Logger LOG = System.getLogger(Node.class.getName());
+public final class ServerAssembly implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(ServerAssembly.class.getName());
   private static final String VERSION = readVersion();
 
   private final ServerConfig config;
@@ -50,14 +56,14 @@ public final class Node implements AutoCloseable {
    * @param extraOrigins origins allowed next to the configured ones, e.g. the standalone server's
    *     own origin when none are configured
    */
-  public Node(ServerConfig config, List<String> extraOrigins) {
+  public ServerAssembly(ServerConfig config, List<String> extraOrigins) {
     this(config, extraOrigins, TransportFactory.PORTABLE);
   }
 
   /**
    * @param transports how sessions send; the standalone server passes its Tyrus fast path
    */
-  public Node(ServerConfig config, List<String> extraOrigins, TransportFactory transports) {
+  public ServerAssembly(ServerConfig config, List<String> extraOrigins, TransportFactory transports) {
     this.config = config;
     Engine engine = engine(config);
     this.hub =
@@ -143,7 +149,7 @@ public final class Node implements AutoCloseable {
   }
 
   private static String readVersion() {
-    try (InputStream in = Node.class.getResourceAsStream("version.properties")) {
+    try (InputStream in = ServerAssembly.class.getResourceAsStream("version.properties")) {
       if (in == null) {
         throw new IllegalStateException("version.properties is missing: classes built without their resources");
       }
