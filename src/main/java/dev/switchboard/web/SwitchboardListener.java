@@ -43,7 +43,14 @@ public final class SwitchboardListener implements ServletContextListener {
       throw new IllegalStateException(
           "this container offers no Jakarta WebSocket ServerContainer; Switchboard cannot run here");
     }
-    ServerAssembly assembly = new ServerAssembly(config, List.of());
+    ServerAssembly assembly;
+    try {
+      assembly = new ServerAssembly(config, List.of());
+    } catch (ConfigException e) {
+      // A value another area parses (origins, API keys, Redis prefix) is checked here.
+      LOG.log(Level.ERROR, "Switchboard configuration is invalid: " + e.getMessage());
+      throw e;
+    }
     assembly.endpoints().prepare(container);
     try {
       for (ServerEndpointConfig endpoint : assembly.endpoints().configs()) {
