@@ -63,7 +63,8 @@ public final class StandaloneServer implements AutoCloseable {
    * Builds and starts a server.
    *
    * @throws IOException when the port cannot be bound
-   * @throws ConfigException when the TLS keystore cannot be used
+   * @throws ConfigException when the TLS keystore cannot be used, or a value the assembly parses
+   *     (origins, API keys, Redis prefix) is invalid
    */
   public static StandaloneServer start(ServerConfig config) throws IOException {
     Admission admission =
