@@ -60,11 +60,13 @@ public final class ServerAssembly implements AutoCloseable {
 
   /** {@code api.keys}: the HTTP API's keys. */
   static final Key<List<ApiKey>> API_KEYS =
-      new Key<>("api.keys", ApiKey::parseList, "comma-separated name:sha256:<64 hex digits>:scope+scope");
+      new Key<>(
+          "api.keys", ApiKey::parseList, "comma-separated name:sha256:<64 hex digits>:scope+scope");
 
   /** {@code redis.prefix}: put before every Redis key and channel. */
   static final Key<String> REDIS_PREFIX =
-      new Key<>("redis.prefix", ServerAssembly::redisPrefix, "up to 64 letters, digits and _ : . -");
+      new Key<>(
+          "redis.prefix", ServerAssembly::redisPrefix, "up to 64 letters, digits and _ : . -");
 
   private final ServerConfig config;
   private final Hub hub;
@@ -87,7 +89,8 @@ public final class ServerAssembly implements AutoCloseable {
   /**
    * @param transports how sessions send; the standalone server passes its Tyrus fast path
    */
-  public ServerAssembly(ServerConfig config, List<String> extraOrigins, TransportFactory transports) {
+  public ServerAssembly(
+      ServerConfig config, List<String> extraOrigins, TransportFactory transports) {
     this.config = config;
     // Every value read before anything starts, so a bad one stops start-up with nothing to undo.
     List<String> origins = new ArrayList<>(config.get(ORIGINS));
@@ -137,7 +140,8 @@ public final class ServerAssembly implements AutoCloseable {
 
   private static String redisPrefix(String configured) {
     if (!RedisOptions.PREFIX.matcher(configured).matches()) {
-      throw new IllegalArgumentException("'" + configured + "' has other characters or is too long");
+      throw new IllegalArgumentException(
+          "'" + configured + "' has other characters or is too long");
     }
     return configured;
   }
@@ -151,7 +155,12 @@ public final class ServerAssembly implements AutoCloseable {
 
   private static NamespaceOptions namespace(ServerConfig.Namespace n) {
     return new NamespaceOptions(
-        n.historySize(), n.historyTtl(), n.presence(), n.joinLeave(), n.publish(), n.maxMessageSize());
+        n.historySize(),
+        n.historyTtl(),
+        n.presence(),
+        n.joinLeave(),
+        n.publish(),
+        n.maxMessageSize());
   }
 
   private static ConnectionPolicy policy(ServerConfig config) {
