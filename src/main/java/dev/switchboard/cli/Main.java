@@ -1,7 +1,7 @@
 package dev.switchboard.cli;
 
 import dev.switchboard.bench.BenchCommand;
-import dev.switchboard.server.Node;
+import dev.switchboard.assembly.ServerAssembly;
 import java.io.InputStream;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -104,7 +104,7 @@ public final class Main implements Callable<Integer> {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {"switchboard " + Node.version()};
+      return new String[] {"switchboard " + ServerAssembly.version()};
     }
   }
 }

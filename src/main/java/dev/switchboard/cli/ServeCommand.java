@@ -4,7 +4,7 @@ import dev.switchboard.config.ConfigException;
 import dev.switchboard.engine.redis.RedisUnavailableException;
 import dev.switchboard.config.ServerConfig;
 import dev.switchboard.config.Settings;
-import dev.switchboard.server.Node;
+import dev.switchboard.assembly.ServerAssembly;
 import dev.switchboard.standalone.StandaloneServer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -76,7 +76,7 @@ final class ServeCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(server, config, stopped), "switchboard-shutdown"));
     System.out.printf(
         "Switchboard %s listening on %s (engine %s); WebSocket at %s/ws, demo page at %s/%n",
-        Node.version(), server.httpUri(), config.engine(), server.wsUri(), server.httpUri());
+        ServerAssembly.version(), server.httpUri(), config.engine(), server.wsUri(), server.httpUri());
     System.out.flush();
     try {
       stopped.await();

@@ -1,13 +1,9 @@
 package dev.switchboard.config;
 
-import dev.switchboard.http.ApiKey;
-import dev.switchboard.hub.NamespaceOptions;
-import dev.switchboard.hub.Namespaces;
-import dev.switchboard.server.OriginPolicy;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +12,14 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The validated configuration of a node. Built by {@link #from}, which fails with a {@link
+ * The validated configuration of a server. Built by {@link #from}, which fails with a {@link
  * ConfigException} naming the first bad key. Each field is documented next to its key in {@code
- * server-config/switchboard.properties}.
+ * server-config/switchboard.properties}. Holds plain values only: a key whose value is one of
+ * another area's types (API keys, origin patterns, the Redis key prefix) is read with {@link
+ * #get} and a {@link Key} that area's parser, so this package imports no other area.
+ *
+ * @param namespaces the default namespace's options and those of each named namespace
+ * @param settings the raw values this was read from, for {@link #get}
  */
 public record ServerConfig(
     String host,
@@ -34,13 +35,12 @@ public record ServerConfig(
     long outboxMaxBytes,
     int maxSubscriptions,
     int fanOutThreads,
-    List<String> allowedOrigins,
-    List<ApiKey> apiKeys,
     int maxBodySize,
     Duration shutdownTimeout,
     Optional<Path> staticDir,
-    Namespaces namespaces,
-    Duration historyMetaTtl) {
+    NamespaceTable namespaces,
+    Duration historyMetaTtl,
+    Settings settings) {
 
   /**
    * Per-connection WebSocket limits.
@@ -65,13 +65,14 @@ public record ServerConfig(
   /**
    * The Redis engine's settings (used when {@code engine=redis}).
    *
+   * <p>The key prefix ({@code redis.prefix}) is read through a {@link Key} of the Redis engine's.
+   *
    * @param uri Lettuce URI of the Redis server
-   * @param prefix put before every key and channel
    * @param timeout longest wait for a Redis command
    * @param presenceTtl how long a presence entry outlives its node
    * @param canaryInterval how often the Pub/Sub link is checked
    */
-  public record Redis(String uri, String prefix, Duration timeout, Duration presenceTtl, Duration canaryInterval) {}
+  public record Redis(String uri, Duration timeout, Duration presenceTtl, Duration canaryInterval) {}
 
   /** Node-wide connection limits of the standalone server. */
   public record Limits(int maxConnections, int maxConnectionsPerIp, int connectRate) {}
@@ -91,7 +92,33 @@ public record ServerConfig(
     }
   }
 
-  /** Every key this record reads; the defaults file must list exactly these. */
+  /**
+   * What a namespace's channels offer, as configured; the hub's {@code NamespaceOptions} is built
+   * from it. Each value was checked against the bounds of its key.
+   */
+  public record Namespace(
+      int historySize, Duration historyTtl, boolean presence, boolean joinLeave, boolean publish, int maxMessageSize) {}
+
+  /**
+   * The configured namespaces.
+   *
+   * @param defaults the options of channels whose namespace has none of its own
+   * @param named each configured namespace by name; an option a namespace leaves out was taken
+   *     from {@code defaults}
+   */
+  public record NamespaceTable(Namespace defaults, Map<String, Namespace> named) {
+    public NamespaceTable {
+      named = Map.copyOf(named);
+    }
+  }
+
+  /** The name of the namespace whose options the others fall back to. */
+  public static final String DEFAULT_NAMESPACE = "default";
+
+  /**
+   * Every key this record reads, itself or through a {@link Key}; the defaults file must list
+   * exactly these.
+   */
   public static final Set<String> KEYS =
       Set.of(
           "server.host",
@@ -162,25 +189,6 @@ public record ServerConfig(
     if (outbox < maxMessage) {
       throw v.invalid("outbox.max-bytes", "at least ws.max-message-size (" + maxMessage + " bytes)");
     }
-    List<String> origins =
-        Arrays.stream(v.string("origins.allowed").split(","))
-            .map(String::trim)
-            .filter(s -> !s.isEmpty())
-            .toList();
-    try {
-      OriginPolicy.of(origins);
-    } catch (IllegalArgumentException e) {
-      throw v.invalid(
-          "origins.allowed",
-          "comma-separated origins like https://app.example.com, http://localhost:*,"
-              + " https://*.example.com or * (" + e.getMessage() + ")");
-    }
-    List<ApiKey> apiKeys;
-    try {
-      apiKeys = ApiKey.parseList(v.string("api.keys"));
-    } catch (IllegalArgumentException e) {
-      throw v.invalid("api.keys", "comma-separated name:sha256:<64 hex digits>:scope+scope (" + e.getMessage() + ")");
-    }
     Auth auth = auth(v);
     return new ServerConfig(
         host,
@@ -208,13 +216,21 @@ public record ServerConfig(
         outbox,
         v.integer("hub.max-subscriptions", 1, 1_000_000),
         fanOutThreads(v),
-        origins,
-        apiKeys,
         (int) v.bytes("http.max-body-size", 64, MAX_MESSAGE),
         v.duration("shutdown.timeout", Duration.ZERO, Duration.ofMinutes(10)),
         optionalPath(v, "static.dir", false),
         namespaces(settings, v),
-        v.duration("history.meta-ttl", Duration.ofSeconds(1), Duration.ofDays(365)));
+        v.duration("history.meta-ttl", Duration.ofSeconds(1), Duration.ofDays(365)),
+        settings);
+  }
+
+  /**
+   * The value of a key parsed by the area that owns its type.
+   *
+   * @throws ConfigException naming the key, its value, its source and what it accepts
+   */
+  public <T> T get(Key<T> key) {
+    return new Values(settings).parsed(key);
   }
 
   private static Redis redis(Values v) {
@@ -222,13 +238,8 @@ public record ServerConfig(
     if (!uri.startsWith("redis://") && !uri.startsWith("rediss://") && !uri.startsWith("redis-socket://")) {
       throw v.invalid("redis.uri", "a redis://, rediss:// or redis-socket:// URI, e.g. redis://127.0.0.1:6379/0");
     }
-    String prefix = v.string("redis.prefix");
-    if (!dev.switchboard.engine.redis.RedisOptions.PREFIX.matcher(prefix).matches()) {
-      throw v.invalid("redis.prefix", "up to 64 letters, digits and _ : . -");
-    }
     return new Redis(
         uri,
-        prefix,
         v.duration("redis.timeout", Duration.ofMillis(100), Duration.ofMinutes(5)),
         v.duration("redis.presence-ttl", Duration.ofSeconds(1), Duration.ofHours(1)),
         v.duration("redis.canary-interval", Duration.ofMillis(100), Duration.ofMinutes(1)));
@@ -236,7 +247,7 @@ public record ServerConfig(
 
   private static Auth auth(Values v) {
     String secret = v.string("auth.hmac-secret");
-    if (!secret.isEmpty() && secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
+    if (!secret.isEmpty() && secret.getBytes(StandardCharsets.UTF_8).length < 32) {
       throw v.invalid("auth.hmac-secret", "at least 32 bytes (HS256 needs a 256-bit key)");
     }
     Auth auth =
@@ -264,8 +275,8 @@ public record ServerConfig(
     }
   }
 
-  private static Namespaces namespaces(Settings settings, Values v) {
-    NamespaceOptions defaults = namespace(settings, v, Namespaces.DEFAULT);
+  private static NamespaceTable namespaces(Settings settings, Values v) {
+    Namespace defaults = namespace(settings, v, DEFAULT_NAMESPACE);
     Set<String> names = new TreeSet<>();
     for (String key : settings.keys()) {
       if (key.startsWith(Settings.NAMESPACE_PREFIX)) {
@@ -273,23 +284,23 @@ public record ServerConfig(
         names.add(rest.substring(0, rest.indexOf('.')));
       }
     }
-    names.remove(Namespaces.DEFAULT);
-    Map<String, NamespaceOptions> named = new LinkedHashMap<>();
+    names.remove(DEFAULT_NAMESPACE);
+    Map<String, Namespace> named = new LinkedHashMap<>();
     for (String name : names) {
       named.put(name, namespace(settings, v, name));
     }
-    return new Namespaces(defaults, named);
+    return new NamespaceTable(defaults, named);
   }
 
   /** One namespace's options; an option it does not set comes from the default namespace. */
-  private static NamespaceOptions namespace(Settings settings, Values v, String name) {
+  private static Namespace namespace(Settings settings, Values v, String name) {
     java.util.function.UnaryOperator<String> key =
         option -> {
           String own = Settings.NAMESPACE_PREFIX + name + "." + option;
-          return settings.has(own) ? own : Settings.NAMESPACE_PREFIX + Namespaces.DEFAULT + "." + option;
+          return settings.has(own) ? own : Settings.NAMESPACE_PREFIX + DEFAULT_NAMESPACE + "." + option;
         };
     int size = v.integer(key.apply("history.size"), 0, MAX_HISTORY_SIZE);
-    return new NamespaceOptions(
+    return new Namespace(
         size,
         v.duration(key.apply("history.ttl"), Duration.ofSeconds(1), Duration.ofDays(365)),
         v.bool(key.apply("presence")),

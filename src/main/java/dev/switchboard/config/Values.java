@@ -102,6 +102,15 @@ final class Values {
     throw invalid(key, "one of " + String.join(", ", accepted));
   }
 
+  /** Parses {@code key} with the parser of the area that owns its type. */
+  <T> T parsed(Key<T> key) {
+    try {
+      return key.parser().apply(settings.get(key.name()));
+    } catch (IllegalArgumentException e) {
+      throw invalid(key.name(), key.expected() + " (" + e.getMessage() + ")");
+    }
+  }
+
   ConfigException invalid(String key, String accepted) {
     return new ConfigException(
         "invalid value '"

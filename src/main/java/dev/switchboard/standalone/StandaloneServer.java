@@ -2,7 +2,7 @@ package dev.switchboard.standalone;
 
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ServerConfig;
-import dev.switchboard.server.Node;
+import dev.switchboard.assembly.ServerAssembly;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
@@ -39,7 +39,7 @@ public final class StandaloneServer implements AutoCloseable {
   /** Time granted to flush close frames even when the drain used up the grace period. */
   private static final Duration FLUSH_MIN = Duration.ofMillis(200);
 
-  private final Node node;
+  private final ServerAssembly assembly;
   private final HttpServer http;
   private final NetworkListener listener;
   private final ConnectionTracker connections;
@@ -47,11 +47,11 @@ public final class StandaloneServer implements AutoCloseable {
   private final boolean tls;
   private boolean stopped;
 
-  /** What {@link #start} built around the node's endpoints. */
+  /** What {@link #start} built around the assembly's endpoints. */
   private record Parts(HttpServer http, NetworkListener listener, ConnectionTracker connections, TyrusContainer container) {}
 
-  private StandaloneServer(Node node, Parts parts, boolean tls) {
-    this.node = node;
+  private StandaloneServer(ServerAssembly assembly, Parts parts, boolean tls) {
+    this.assembly = assembly;
     this.http = parts.http();
     this.listener = parts.listener();
     this.connections = parts.connections();
@@ -63,16 +63,17 @@ public final class StandaloneServer implements AutoCloseable {
    * Builds and starts a server.
    *
    * @throws IOException when the port cannot be bound
-   * @throws ConfigException when the TLS keystore cannot be used
+   * @throws ConfigException when the TLS keystore cannot be used, or a value the assembly parses
+   *     (origins, API keys, Redis prefix) is invalid
    */
   public static StandaloneServer start(ServerConfig config) throws IOException {
     Admission admission =
         new Admission(
             config.limits().maxConnections(), config.limits().maxConnectionsPerIp(), config.limits().connectRate());
     ConnectionTracker connections = new ConnectionTracker(config.ws().handshakeTimeout(), config.ws().sendBuffer(), admission);
-    Node node;
+    ServerAssembly assembly;
     try {
-      node = new Node(config, ownOrigins(config), TyrusRawTransports.create(connections));
+      assembly = new ServerAssembly(config, ownOrigins(config), TyrusRawTransports.create(connections));
     } catch (RuntimeException e) {
       connections.close();
       throw e;
@@ -86,21 +87,21 @@ public final class StandaloneServer implements AutoCloseable {
         listener.setSecure(true);
         listener.setSSLEngineConfig(new SSLEngineConfigurator(sslContext(config), false, false, false));
       }
-      TyrusContainer container = new TyrusContainer(node.endpoints().largestMessageSize() + FRAME_OVERHEAD);
-      node.endpoints().prepare(container);
-      for (ServerEndpointConfig endpoint : node.endpoints().configs()) {
+      TyrusContainer container = new TyrusContainer(assembly.endpoints().largestMessageSize() + FRAME_OVERHEAD);
+      assembly.endpoints().prepare(container);
+      for (ServerEndpointConfig endpoint : assembly.endpoints().configs()) {
         container.register(endpoint);
       }
       listener.registerAddOn(connections);
-      listener.registerAddOn(JsonErrorCodec.addOn(node.hub().metrics()));
+      listener.registerAddOn(JsonErrorCodec.addOn(assembly.hub().metrics()));
       // Each add-on below inserts itself in front of the handlers, so they run in the order
       // registered: targets first (the gate relies on WebSocket paths being named exactly), then
       // the gate, then Tyrus, which the gate must precede.
-      listener.registerAddOn(RequestTargetFilter.addOn(node.hub().metrics()));
+      listener.registerAddOn(RequestTargetFilter.addOn(assembly.hub().metrics()));
       listener.registerAddOn(
           HandshakeFilter.addOn(
-              node.endpoints().origins(),
-              node.hub().metrics(),
+              assembly.endpoints().origins(),
+              assembly.hub().metrics(),
               connections,
               admission,
               new HandshakeFilter.Limits(config.maxMessageSize(), config.echoMaxMessageSize(), config.ws().maxFragments())));
@@ -110,13 +111,13 @@ public final class StandaloneServer implements AutoCloseable {
       http.addListener(listener);
       ServerConfiguration sc = http.getServerConfiguration();
       sc.setHttpServerName("Switchboard");
-      sc.setHttpServerVersion(Node.version());
+      sc.setHttpServerVersion(ServerAssembly.version());
       sc.setJmxEnabled(false);
       sc.setPassTraceRequest(false);
       sc.setDefaultQueryEncoding(StandardCharsets.UTF_8);
       sc.setDefaultErrorPageGenerator(new ErrorPages());
       sc.addHttpHandler(
-          new ApiHandler(node.api()),
+          new ApiHandler(assembly.api()),
           HttpHandlerRegistration.fromString("/health"),
           HttpHandlerRegistration.fromString("/ready"),
           HttpHandlerRegistration.fromString("/api/*"));
@@ -124,13 +125,13 @@ public final class StandaloneServer implements AutoCloseable {
           new DocsHandler(), HttpHandlerRegistration.fromString("/docs/*"));
       sc.addHttpHandler(staticPages(config), HttpHandlerRegistration.ROOT);
       http.start();
-      return new StandaloneServer(node, new Parts(http, listener, connections, container), config.tls());
+      return new StandaloneServer(assembly, new Parts(http, listener, connections, container), config.tls());
     } catch (DeploymentException e) {
-      node.close();
+      assembly.close();
       connections.close();
       throw new IllegalStateException("endpoint registration failed", e);
     } catch (IOException | RuntimeException e) {
-      node.close();
+      assembly.close();
       connections.close();
       throw e;
     }
@@ -166,14 +167,14 @@ public final class StandaloneServer implements AutoCloseable {
     return URI.create((tls ? "wss" : "ws") + "://" + hostForUri() + ":" + port());
   }
 
-  public Node node() {
-    return node;
+  public ServerAssembly assembly() {
+    return assembly;
   }
 
   /** Drains within the configured shutdown timeout, then stops. */
   @Override
   public void close() {
-    stop(node.config().shutdownTimeout());
+    stop(assembly.config().shutdownTimeout());
   }
 
   /**
@@ -191,12 +192,12 @@ public final class StandaloneServer implements AutoCloseable {
       // Unbinding is best effort; shutdownNow below releases the port anyway.
     }
     long deadline = System.nanoTime() + grace.toNanos();
-    node.drain(grace);
+    assembly.drain(grace);
     // Let the close frames out before the sockets go.
     connections.closeGracefully(Math.max(deadline, System.nanoTime() + FLUSH_MIN.toNanos()));
     connections.close();
     http.shutdownNow();
-    node.close();
+    assembly.close();
   }
 
   private String hostForUri() {

@@ -4,7 +4,7 @@ import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ServerConfig;
 import dev.switchboard.config.Settings;
 import dev.switchboard.server.Endpoints;
-import dev.switchboard.server.Node;
+import dev.switchboard.assembly.ServerAssembly;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Starts Switchboard inside a Jakarta EE web container. The node lives as long as the web
+ * Starts Switchboard inside a Jakarta EE web container. The assembly lives as long as the web
  * application; nothing is static, so two deployments in one container are independent.
  *
  * <p>Configuration: the bundled defaults, then the file named by the context parameter, system
@@ -31,7 +31,7 @@ import java.util.Map;
 @WebListener
 public final class SwitchboardListener implements ServletContextListener {
   private static final System.Logger LOG = System.getLogger(SwitchboardListener.class.getName());
-  private static final String NODE_ATTRIBUTE = Node.class.getName();
+  private static final String ASSEMBLY_ATTRIBUTE = ServerAssembly.class.getName();
 
   @Override
   public void contextInitialized(ServletContextEvent event) {
@@ -43,30 +43,37 @@ public final class SwitchboardListener implements ServletContextListener {
       throw new IllegalStateException(
           "this container offers no Jakarta WebSocket ServerContainer; Switchboard cannot run here");
     }
-    Node node = new Node(config, List.of());
-    node.endpoints().prepare(container);
+    ServerAssembly assembly;
     try {
-      for (ServerEndpointConfig endpoint : node.endpoints().configs()) {
+      assembly = new ServerAssembly(config, List.of());
+    } catch (ConfigException e) {
+      // A value another area parses (origins, API keys, Redis prefix) is checked here.
+      LOG.log(Level.ERROR, "Switchboard configuration is invalid: " + e.getMessage());
+      throw e;
+    }
+    assembly.endpoints().prepare(container);
+    try {
+      for (ServerEndpointConfig endpoint : assembly.endpoints().configs()) {
         container.addEndpoint(endpoint);
       }
     } catch (DeploymentException e) {
-      node.close();
+      assembly.close();
       throw new IllegalStateException("WebSocket endpoint registration failed", e);
     }
-    ServletRegistration.Dynamic api = ctx.addServlet("switchboard-api", new ApiServlet(node.api()));
+    ServletRegistration.Dynamic api = ctx.addServlet("switchboard-api", new ApiServlet(assembly.api()));
     api.addMapping("/health", "/ready", "/api/*");
     api.setLoadOnStartup(1);
     ctx.addServlet("switchboard-docs", new DocsServlet(ctx)).addMapping("/docs/*");
     ServletRegistration.Dynamic paths =
         ctx.addServlet(
             "switchboard-endpoint-paths",
-            new EndpointPathsServlet(node.endpoints().origins(), node.hub().metrics(), () -> stop(ctx)));
+            new EndpointPathsServlet(assembly.endpoints().origins(), assembly.hub().metrics(), () -> stop(ctx)));
     paths.addMapping(Endpoints.HUB_PATH, Endpoints.ECHO_PATH);
     paths.setLoadOnStartup(1); // in service from the start, so that its destroy() runs at undeploy
-    ctx.setAttribute(NODE_ATTRIBUTE, node);
+    ctx.setAttribute(ASSEMBLY_ATTRIBUTE, assembly);
     LOG.log(
         Level.INFO,
-        "Switchboard " + Node.version() + " started in " + ctx.getServerInfo()
+        "Switchboard " + ServerAssembly.version() + " started in " + ctx.getServerInfo()
             + " at context path '" + ctx.getContextPath() + "' (engine " + config.engine() + ")");
   }
 
@@ -77,21 +84,21 @@ public final class SwitchboardListener implements ServletContextListener {
 
   /**
    * Closes every client with 1001 "server shutting down", waits up to {@code shutdown.timeout} for
-   * them, and stops the node; the first caller does it. Called when the endpoint-paths servlet is
+   * them, and stops the assembly; the first caller does it. Called when the endpoint-paths servlet is
    * taken out of service (before the container closes sessions on its own, where it does) and
    * again, as a no-op, when the context is destroyed.
    */
   private static void stop(ServletContext ctx) {
-    Node node;
+    ServerAssembly assembly;
     synchronized (SwitchboardListener.class) {
-      node = (Node) ctx.getAttribute(NODE_ATTRIBUTE);
-      if (node == null) {
+      assembly = (ServerAssembly) ctx.getAttribute(ASSEMBLY_ATTRIBUTE);
+      if (assembly == null) {
         return;
       }
-      ctx.removeAttribute(NODE_ATTRIBUTE);
+      ctx.removeAttribute(ASSEMBLY_ATTRIBUTE);
     }
-    node.drain(node.config().shutdownTimeout());
-    node.close();
+    assembly.drain(assembly.config().shutdownTimeout());
+    assembly.close();
     LOG.log(Level.INFO, "Switchboard stopped at context path '" + ctx.getContextPath() + "'");
   }
 

@@ -66,8 +66,8 @@ class ServerConfigTest {
     assertThat(c.outboxMaxBytes()).isEqualTo(1024 * 1024);
     assertThat(c.shutdownTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.tls()).isFalse();
-    assertThat(c.apiKeys()).isEmpty();
-    assertThat(c.allowedOrigins()).isEmpty();
+    assertThat(c.settings().get("api.keys")).isEmpty();
+    assertThat(c.settings().get("origins.allowed")).isEmpty();
   }
 
   @Test
@@ -111,10 +111,6 @@ class ServerConfigTest {
     assertThatThrownBy(() -> ServerConfig.defaults(Map.of("outbox.max-bytes", "2k")))
         .hasMessageContaining("outbox.max-bytes")
         .hasMessageContaining("at least ws.max-message-size");
-    assertThatThrownBy(() -> ServerConfig.defaults(Map.of("origins.allowed", "ftp://x")))
-        .hasMessageContaining("origins.allowed");
-    assertThatThrownBy(() -> ServerConfig.defaults(Map.of("api.keys", "ci:sha256:abc:publish")))
-        .hasMessageContaining("api.keys");
     assertThatThrownBy(() -> ServerConfig.defaults(Map.of("auth.required", "true")))
         .hasMessageContaining("auth.required")
         .hasMessageContaining("auth.hmac-secret");
@@ -146,23 +142,6 @@ class ServerConfigTest {
   }
 
   @Test
-  void namespacesTakeTheDefaultNamespacesValueForWhatTheyLeaveOut() {
-    ServerConfig c =
-        ServerConfig.defaults(
-            Map.of("namespace.default.publish", "false", "namespace.chat.history.size", "50", "namespace.chat.presence", "true"));
-    var chat = c.namespaces().of("chat:lobby");
-    assertThat(chat.historySize()).isEqualTo(50);
-    assertThat(chat.presence()).isTrue();
-    assertThat(chat.publish()).isFalse(); // from namespace.default.publish
-    assertThat(chat.historyTtl()).isEqualTo(Duration.ofMinutes(5));
-    assertThat(c.namespaces().of("lobby").publish()).isFalse();
-    assertThat(c.namespaces().of("unconfigured:x")).isEqualTo(c.namespaces().of("lobby"));
-    var demo = c.namespaces().of("demo:room");
-    assertThat(demo.historySize()).isEqualTo(100);
-    assertThat(demo.joinLeave()).isTrue();
-  }
-
-  @Test
   void anUnknownNamespaceOptionOrBadValueStopsStartUpNamingTheKey() {
     assertThatThrownBy(() -> ServerConfig.defaults(Map.of("namespace.chat.histroy.size", "5")))
         .isInstanceOf(ConfigException.class)
@@ -177,15 +156,30 @@ class ServerConfigTest {
   }
 
   @Test
-  void namespacesCanBeConfiguredFromTheEnvironment() {
-    ServerConfig c =
-        ServerConfig.from(
-            Settings.load(
-                null,
-                Map.of("SWITCHBOARD_NAMESPACE_ORDERS_HISTORY_SIZE", "7", "SWITCHBOARD_NAMESPACE_ORDERS_MAX_MESSAGE_SIZE", "2KiB"),
-                new Properties(),
-                Map.of()));
-    assertThat(c.namespaces().of("orders:eu").historySize()).isEqualTo(7);
-    assertThat(c.namespaces().of("orders:eu").maxMessageSize()).isEqualTo(2048);
+  void aKeyParsedByAnotherAreaNamesTheKeyItsValueItsSourceAndWhatItAccepts() {
+    Key<Integer> even =
+        new Key<>(
+            "hub.max-subscriptions",
+            s -> {
+              int n = Integer.parseInt(s);
+              if (n % 2 != 0) {
+                throw new IllegalArgumentException(n + " is odd");
+              }
+              return n;
+            },
+            "an even number");
+    assertThat(ServerConfig.defaults(Map.of("hub.max-subscriptions", "8")).get(even)).isEqualTo(8);
+    assertThatThrownBy(() -> ServerConfig.defaults(Map.of("hub.max-subscriptions", "7")).get(even))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'7' for hub.max-subscriptions")
+        .hasMessageContaining("(from override)")
+        .hasMessageContaining("expected an even number (7 is odd)");
+  }
+
+  @Test
+  void aKeyMustBeADocumentedOne() {
+    assertThatThrownBy(() -> new Key<>("server.prot", s -> s, "anything"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("server.prot");
   }
 }

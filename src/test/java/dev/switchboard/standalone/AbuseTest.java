@@ -57,7 +57,7 @@ class AbuseTest {
       // A backend publishes over HTTP (clients are rate limited in this run) until every stalled
       // reader has been closed as slow.
       String pad = "x".repeat(8000);
-      for (int i = 0; i < 2000 && server.node().hub().metrics().closes(4000) < EACH; i++) {
+      for (int i = 0; i < 2000 && server.assembly().hub().metrics().closes(4000) < EACH; i++) {
         assertThat(Http.postJson(server.httpUri().resolve("/api/publish"), "{\"channel\":\"abuse:feed\",\"data\":\"" + pad + "\"}").status())
             .isEqualTo(200);
       }
@@ -66,7 +66,7 @@ class AbuseTest {
       }
       stalled.forEach(RawWsClient::closeQuietly);
 
-      var hub = server.node().hub();
+      var hub = server.assembly().hub();
       await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
         assertThat(hub.connectionCount()).isZero();
         assertThat(hub.channelCount()).isZero();

@@ -97,10 +97,10 @@ class BadTokenConnectsTest {
     }
     await().atMost(WAIT).untilAsserted(() -> {
       assertThat(server.openConnections()).isZero();
-      assertThat(server.node().endpoints().openSessions()).isZero();
-      assertThat(server.node().hub().connectionCount()).isZero();
+      assertThat(server.assembly().endpoints().openSessions()).isZero();
+      assertThat(server.assembly().hub().connectionCount()).isZero();
     });
-    assertThat(server.node().hub().metrics().closes(4500)).isEqualTo(CONNECTS);
+    assertThat(server.assembly().hub().metrics().closes(4500)).isEqualTo(CONNECTS);
     assertThat(problems).extracting(LogRecord::getMessage).isEmpty();
   }
 
@@ -114,7 +114,7 @@ class BadTokenConnectsTest {
     HandshakeFilter.TyrusAttributes tyrus = HandshakeFilter.TyrusAttributes.find();
     assertThat(tyrus).as("Tyrus 2.2's attributes").isNotNull();
     RawWsClient client = RawWsClient.connect("127.0.0.1", server.port(), "/ws", 0);
-    await().atMost(WAIT).until(() -> server.node().endpoints().openSessions() == 1);
+    await().atMost(WAIT).until(() -> server.assembly().endpoints().openSessions() == 1);
     List<Connection<?>> upgraded = server.connectionTracker().webSockets();
     assertThat(upgraded).hasSize(1);
     Connection<?> connection = upgraded.get(0);
@@ -127,8 +127,8 @@ class BadTokenConnectsTest {
 
     await().atMost(WAIT).untilAsserted(() -> {
       assertThat(server.openConnections()).isZero();
-      assertThat(server.node().endpoints().openSessions()).isZero();
-      assertThat(server.node().hub().connectionCount()).isZero();
+      assertThat(server.assembly().endpoints().openSessions()).isZero();
+      assertThat(server.assembly().hub().connectionCount()).isZero();
     });
     assertThat(problems).extracting(LogRecord::getMessage).isEmpty();
   }

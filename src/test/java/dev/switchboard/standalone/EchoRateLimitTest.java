@@ -32,7 +32,7 @@ class EchoRateLimitTest {
 
   @Test
   void aFloodOnEchoIsDroppedOverTheRateAndClosedWith4002WhenItPersists() throws IOException {
-    HubMetrics metrics = server.node().hub().metrics();
+    HubMetrics metrics = server.assembly().hub().metrics();
     long refusedBefore = metrics.errors(ErrorCode.RATE_LIMITED);
     int sent = 0;
     int echoed = 0;

@@ -51,7 +51,7 @@ class IdleTimeoutTest {
 
   @Test
   void aSilentEchoClientIsPingedThenClosedWith4001AndCountedWhileOneThatAnswersStays() throws IOException {
-    long before = server.node().hub().metrics().closes(4001);
+    long before = server.assembly().hub().metrics().closes(4001);
     try (RawWsClient deaf = RawWsClient.connect("127.0.0.1", server.port(), "/echo", 0);
         WsClient polite = WsClient.connect(server.wsUri().resolve("/echo"), null, null, null)) {
       assertThat(deaf.readFrame().opcode()).isEqualTo(0x9);
@@ -60,6 +60,6 @@ class IdleTimeoutTest {
       polite.send("still here");
       assertThat(polite.nextText()).isEqualTo("still here");
     }
-    assertThat(server.node().hub().metrics().closes(4001) - before).isEqualTo(1);
+    assertThat(server.assembly().hub().metrics().closes(4001) - before).isEqualTo(1);
   }
 }

@@ -1,4 +1,4 @@
-package dev.switchboard.server;
+package dev.switchboard.assembly;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,10 +10,10 @@ import org.junit.jupiter.api.Test;
 
 class VersionTest {
   @Test
-  void theNodeReportsThePomsVersionEvenWithoutAJarManifest() {
+  void theAssemblyReportsThePomsVersionEvenWithoutAJarManifest() {
     // Surefire runs from target/classes, which has no manifest, just as a WAR's WEB-INF/classes.
-    assertThat(Node.class.getPackage().getImplementationVersion()).isNull();
-    assertThat(Node.version()).isEqualTo(ProjectVersion.fromPom());
+    assertThat(ServerAssembly.class.getPackage().getImplementationVersion()).isNull();
+    assertThat(ServerAssembly.version()).isEqualTo(ProjectVersion.fromPom());
   }
 
   @Test

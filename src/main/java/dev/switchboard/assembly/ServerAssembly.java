@@ -1,7 +1,8 @@
-package dev.switchboard.server;
+package dev.switchboard.assembly;
 
 import dev.switchboard.auth.TokenVerifier;
 import dev.switchboard.config.ConfigException;
+import dev.switchboard.config.Key;
 import dev.switchboard.config.ServerConfig;
 import dev.switchboard.engine.Broker;
 import dev.switchboard.engine.memory.MemoryBroker;
@@ -10,11 +11,18 @@ import dev.switchboard.engine.PresenceStore;
 import dev.switchboard.engine.redis.RedisBroker;
 import dev.switchboard.engine.redis.RedisOptions;
 import dev.switchboard.engine.redis.RedisPresenceStore;
+import dev.switchboard.http.ApiKey;
 import dev.switchboard.http.HttpApi;
 import dev.switchboard.hub.Hub;
 import dev.switchboard.hub.ConnectionPolicy;
 import dev.switchboard.hub.HubOptions;
+import dev.switchboard.hub.NamespaceOptions;
+import dev.switchboard.hub.Namespaces;
 import dev.switchboard.protocol.CloseCode;
+import dev.switchboard.server.EndpointOptions;
+import dev.switchboard.server.Endpoints;
+import dev.switchboard.server.OriginPolicy;
+import dev.switchboard.server.TransportFactory;
 import java.lang.System.Logger.Level;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +30,10 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -29,12 +41,32 @@ import java.util.List;
 import java.util.Properties;
 
 /**
- * One Switchboard node: engine, hub, WebSocket endpoints and HTTP API built from a configuration.
- * The standalone server and the WAR each build one and host its parts on their own server.
+ * The composition root: builds a server's parts (engine, hub, WebSocket endpoints and HTTP API)
+ * from a configuration and owns their lifecycle. The standalone server and the WAR each build one
+ * and host its parts on their own server. The only class that knows every area, so no area needs
+ * to know another's wiring.
  */
-public final class Node implements AutoCloseable {
-  private static final System.Logger LOG = System.getLogger(Node.class.getName());
+public final class ServerAssembly implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(ServerAssembly.class.getName());
   private static final String VERSION = readVersion();
+
+  /** {@code origins.allowed}: the origin patterns, each one checked by {@link OriginPolicy}. */
+  static final Key<List<String>> ORIGINS =
+      new Key<>(
+          "origins.allowed",
+          ServerAssembly::origins,
+          "comma-separated origins like https://app.example.com, http://localhost:*,"
+              + " https://*.example.com or *");
+
+  /** {@code api.keys}: the HTTP API's keys. */
+  static final Key<List<ApiKey>> API_KEYS =
+      new Key<>(
+          "api.keys", ApiKey::parseList, "comma-separated name:sha256:<64 hex digits>:scope+scope");
+
+  /** {@code redis.prefix}: put before every Redis key and channel. */
+  static final Key<String> REDIS_PREFIX =
+      new Key<>(
+          "redis.prefix", ServerAssembly::redisPrefix, "up to 64 letters, digits and _ : . -");
 
   private final ServerConfig config;
   private final Hub hub;
@@ -50,24 +82,30 @@ public final class Node implements AutoCloseable {
    * @param extraOrigins origins allowed next to the configured ones, e.g. the standalone server's
    *     own origin when none are configured
    */
-  public Node(ServerConfig config, List<String> extraOrigins) {
+  public ServerAssembly(ServerConfig config, List<String> extraOrigins) {
     this(config, extraOrigins, TransportFactory.PORTABLE);
   }
 
   /**
    * @param transports how sessions send; the standalone server passes its Tyrus fast path
    */
-  public Node(ServerConfig config, List<String> extraOrigins, TransportFactory transports) {
+  public ServerAssembly(
+      ServerConfig config, List<String> extraOrigins, TransportFactory transports) {
     this.config = config;
-    Engine engine = engine(config);
+    // Every value read before anything starts, so a bad one stops start-up with nothing to undo.
+    List<String> origins = new ArrayList<>(config.get(ORIGINS));
+    List<ApiKey> apiKeys = config.get(API_KEYS);
+    String redisPrefix = config.get(REDIS_PREFIX);
+    ConnectionPolicy policy = policy(config);
+    Engine engine = engine(config, redisPrefix);
     this.hub =
         Hub.start(
             new HubOptions(
                 config.outboxMaxBytes(),
                 config.maxSubscriptions(),
-                config.namespaces(),
+                namespaces(config),
                 config.fanOutThreads(),
-                policy(config)),
+                policy),
             engine.broker(),
             engine.presence());
     this.sweeper =
@@ -78,7 +116,6 @@ public final class Node implements AutoCloseable {
               return t;
             });
     sweeper.scheduleWithFixedDelay(() -> hub.sweep(System.nanoTime(), Instant.now()), 1, 1, TimeUnit.SECONDS);
-    List<String> origins = new java.util.ArrayList<>(config.allowedOrigins());
     if (origins.isEmpty()) {
       origins.addAll(OriginPolicy.LOCALHOST);
       origins.addAll(extraOrigins);
@@ -91,7 +128,39 @@ public final class Node implements AutoCloseable {
                 config.echoMaxMessageSize(),
                 OriginPolicy.of(origins)),
             transports);
-    this.api = new HttpApi(hub, config.apiKeys(), config.maxBodySize(), version());
+    this.api = new HttpApi(hub, apiKeys, config.maxBodySize(), version());
+  }
+
+  private static List<String> origins(String configured) {
+    List<String> origins =
+        Arrays.stream(configured.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    OriginPolicy.of(origins); // throws IllegalArgumentException naming a bad pattern
+    return origins;
+  }
+
+  private static String redisPrefix(String configured) {
+    if (!RedisOptions.PREFIX.matcher(configured).matches()) {
+      throw new IllegalArgumentException(
+          "'" + configured + "' has other characters or is too long");
+    }
+    return configured;
+  }
+
+  /** The hub's namespaces from the configured ones. */
+  static Namespaces namespaces(ServerConfig config) {
+    Map<String, NamespaceOptions> named = new LinkedHashMap<>();
+    config.namespaces().named().forEach((name, n) -> named.put(name, namespace(n)));
+    return new Namespaces(namespace(config.namespaces().defaults()), named);
+  }
+
+  private static NamespaceOptions namespace(ServerConfig.Namespace n) {
+    return new NamespaceOptions(
+        n.historySize(),
+        n.historyTtl(),
+        n.presence(),
+        n.joinLeave(),
+        n.publish(),
+        n.maxMessageSize());
   }
 
   private static ConnectionPolicy policy(ServerConfig config) {
@@ -120,13 +189,13 @@ public final class Node implements AutoCloseable {
 
   private record Engine(Broker broker, PresenceStore presence) {}
 
-  private static Engine engine(ServerConfig config) {
+  private static Engine engine(ServerConfig config, String redisPrefix) {
     if (config.engine().equals("redis")) {
       ServerConfig.Redis r = config.redis();
       RedisBroker broker =
           RedisBroker.open(
               new RedisOptions(
-                  r.uri(), r.prefix(), r.timeout(), config.historyMetaTtl(), r.presenceTtl(), r.canaryInterval(),
+                  r.uri(), redisPrefix, r.timeout(), config.historyMetaTtl(), r.presenceTtl(), r.canaryInterval(),
                   InstantSource.system()));
       return new Engine(broker, new RedisPresenceStore(broker));
     }
@@ -143,7 +212,7 @@ public final class Node implements AutoCloseable {
   }
 
   private static String readVersion() {
-    try (InputStream in = Node.class.getResourceAsStream("version.properties")) {
+    try (InputStream in = ServerAssembly.class.getResourceAsStream("version.properties")) {
       if (in == null) {
         throw new IllegalStateException("version.properties is missing: classes built without their resources");
       }

@@ -1,0 +1,77 @@
+package dev.switchboard.assembly;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.switchboard.config.ConfigException;
+import dev.switchboard.config.ServerConfig;
+import dev.switchboard.config.Settings;
+import dev.switchboard.hub.Namespaces;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+/** The values the composition root turns into other areas' types. */
+class ServerAssemblyConfigTest {
+  @Test
+  void byDefaultThereAreNoApiKeysAndNoOriginsBeyondTheHostsOwn() {
+    ServerConfig c = ServerConfig.from(Settings.defaultsOnly());
+    assertThat(c.get(ServerAssembly.API_KEYS)).isEmpty();
+    assertThat(c.get(ServerAssembly.ORIGINS)).isEmpty();
+  }
+
+  @Test
+  void aBadOriginApiKeyOrRedisPrefixStopsStartUpNamingTheKey() {
+    assertThatThrownBy(() -> new ServerAssembly(ServerConfig.defaults(Map.of("origins.allowed", "ftp://x")), List.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("origins.allowed")
+        .hasMessageContaining("ftp://x");
+    assertThatThrownBy(() -> new ServerAssembly(ServerConfig.defaults(Map.of("api.keys", "ci:sha256:abc:publish")), List.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("api.keys")
+        .hasMessageContaining("name:sha256:<64 hex digits>");
+    assertThatThrownBy(() -> new ServerAssembly(ServerConfig.defaults(Map.of("redis.prefix", "sb*")), List.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("redis.prefix")
+        .hasMessageContaining("up to 64 letters, digits and _ : . -");
+  }
+
+  @Test
+  void theConfigsDefaultNamespaceIsTheHubs() {
+    assertThat(ServerConfig.DEFAULT_NAMESPACE).isEqualTo(Namespaces.DEFAULT);
+  }
+
+  @Test
+  void namespacesTakeTheDefaultNamespacesValueForWhatTheyLeaveOut() {
+    Namespaces namespaces =
+        ServerAssembly.namespaces(
+            ServerConfig.defaults(
+                Map.of("namespace.default.publish", "false", "namespace.chat.history.size", "50", "namespace.chat.presence", "true")));
+    var chat = namespaces.of("chat:lobby");
+    assertThat(chat.historySize()).isEqualTo(50);
+    assertThat(chat.presence()).isTrue();
+    assertThat(chat.publish()).isFalse(); // from namespace.default.publish
+    assertThat(chat.historyTtl()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(namespaces.of("lobby").publish()).isFalse();
+    assertThat(namespaces.of("unconfigured:x")).isEqualTo(namespaces.of("lobby"));
+    var demo = namespaces.of("demo:room");
+    assertThat(demo.historySize()).isEqualTo(100);
+    assertThat(demo.joinLeave()).isTrue();
+  }
+
+  @Test
+  void namespacesCanBeConfiguredFromTheEnvironment() {
+    Namespaces namespaces =
+        ServerAssembly.namespaces(
+            ServerConfig.from(
+                Settings.load(
+                    null,
+                    Map.of("SWITCHBOARD_NAMESPACE_ORDERS_HISTORY_SIZE", "7", "SWITCHBOARD_NAMESPACE_ORDERS_MAX_MESSAGE_SIZE", "2KiB"),
+                    new Properties(),
+                    Map.of())));
+    assertThat(namespaces.of("orders:eu").historySize()).isEqualTo(7);
+    assertThat(namespaces.of("orders:eu").maxMessageSize()).isEqualTo(2048);
+  }
+}
