@@ -159,9 +159,9 @@ class HardeningTest {
       slow.connect(new InetSocketAddress("127.0.0.1", port));
       slow.setSoTimeout(5000);
       slow.getOutputStream().write("GET /ws HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII)); // never finished
-      long t0 = System.nanoTime();
+      // Cut (end of stream, not a read timeout); exactly when is ConnectionTrackerTest's, on a
+      // manual clock.
       assertThat(slow.getInputStream().read()).isEqualTo(-1);
-      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
     }
     try (Socket silent = new Socket()) {
       silent.connect(new InetSocketAddress("127.0.0.1", port));
