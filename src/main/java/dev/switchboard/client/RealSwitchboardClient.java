@@ -347,8 +347,7 @@ final class RealSwitchboardClient implements SwitchboardClient {
     if (closing) {
       return;
     }
-    boolean isFinal = code == 1002 || code == 1008 || CloseCode.of(code).map(c -> !c.reconnect()).orElse(code >= 4500 && code <= 4999);
-    if (isFinal || !everConnected) {
+    if (CloseCode.isFinal(code) || !everConnected) {
       if (!everConnected) {
         failFirst(new SwitchboardException("connection refused by the server: " + code + " " + reason, 0, code));
       }

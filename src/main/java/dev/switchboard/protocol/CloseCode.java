@@ -70,6 +70,14 @@ public record CloseCode(int code, String name, boolean reconnect) {
    */
   public static final CloseCode UNAUTHORIZED = new CloseCode(4500, "unauthorized", false);
 
+  /** RFC 6455's "policy violation": Switchboard never sends it, but what is between may. */
+  private static final int POLICY_VIOLATION = 1008;
+
+  /** The first and last code of the final application range (RFC 6455 leaves 4000–4999 to us). */
+  private static final int FIRST_FINAL = 4500;
+
+  private static final int LAST_FINAL = 4999;
+
   private static final List<CloseCode> KNOWN =
       List.of(
           GOING_AWAY,
@@ -110,6 +118,22 @@ public record CloseCode(int code, String name, boolean reconnect) {
   /** Looks up a code Switchboard sends. */
   public static Optional<CloseCode> of(int code) {
     return KNOWN.stream().filter(c -> c.code == code).findFirst();
+  }
+
+  /**
+   * Whether a client should stop after a close with {@code code} instead of reconnecting: the
+   * codes above whose {@link #reconnect()} is false, 1008 (policy violation: RFC 6455 §7.4.1, a
+   * WebSocket implementation or a proxy may send it, and the same attempt would violate the same
+   * policy again) and, for codes this version does not know, the whole final range 4500–4999.
+   * Every other code, including one never sent (1006, a dropped connection), means "reconnect".
+   *
+   * <p>The one table of final codes: the Java client asks it, and a test keeps the browser
+   * library's ({@code webapp/js/switchboard.js}) in step with it.
+   */
+  public static boolean isFinal(int code) {
+    return of(code)
+        .map(c -> !c.reconnect())
+        .orElse(code == POLICY_VIOLATION || (code >= FIRST_FINAL && code <= LAST_FINAL));
   }
 
   /**

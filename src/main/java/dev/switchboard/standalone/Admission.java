@@ -2,6 +2,7 @@ package dev.switchboard.standalone;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * Which WebSocket handshakes the node accepts: at most a number of connections in total and per
@@ -29,21 +30,29 @@ final class Admission {
   private final double perNano;
   private final double burst;
   private final Map<String, Integer> perIp = new HashMap<>();
+  private final LongSupplier nanoTime;
   private int total;
   private double tokens;
-  private long last = System.nanoTime();
+  private long last;
 
   Admission(int maxTotal, int maxPerIp, int connectRatePerSecond) {
+    this(maxTotal, maxPerIp, connectRatePerSecond, System::nanoTime);
+  }
+
+  /** As above, with the clock the bucket refills by ({@code System::nanoTime}, or a test's). */
+  Admission(int maxTotal, int maxPerIp, int connectRatePerSecond, LongSupplier nanoTime) {
     this.maxTotal = maxTotal;
     this.maxPerIp = maxPerIp;
     this.perNano = connectRatePerSecond / 1e9;
     this.burst = 2.0 * connectRatePerSecond;
     this.tokens = burst;
+    this.nanoTime = nanoTime;
+    this.last = nanoTime.getAsLong();
   }
 
   /** Admits a connection from {@code ip}, or says why not. Admitted ones must be released. */
   synchronized Refusal admit(String ip) {
-    long now = System.nanoTime();
+    long now = nanoTime.getAsLong();
     tokens = Math.min(burst, tokens + (now - last) * perNano);
     last = now;
     if (total >= maxTotal) {

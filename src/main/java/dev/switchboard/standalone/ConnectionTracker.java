@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.filterchain.BaseFilter;
 import org.glassfish.grizzly.filterchain.FilterChainBuilder;
@@ -101,11 +102,18 @@ final class ConnectionTracker extends BaseFilter implements AddOn, AutoCloseable
   private final int sendBuffer;
   private final Admission admission;
   private final ScheduledExecutorService timer;
+  private final LongSupplier nanoTime;
 
   ConnectionTracker(Duration handshakeTimeout, int sendBuffer, Admission admission) {
+    this(handshakeTimeout, sendBuffer, admission, System::nanoTime);
+  }
+
+  /** As above, with the clock deadlines are read from ({@code System::nanoTime}, or a test's). */
+  ConnectionTracker(Duration handshakeTimeout, int sendBuffer, Admission admission, LongSupplier nanoTime) {
     this.handshakeTimeoutNanos = handshakeTimeout.toNanos();
     this.sendBuffer = sendBuffer;
     this.admission = admission;
+    this.nanoTime = nanoTime;
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -126,7 +134,7 @@ final class ConnectionTracker extends BaseFilter implements AddOn, AutoCloseable
   public NextAction handleAccept(FilterChainContext ctx) throws IOException {
     Connection<?> c = ctx.getConnection();
     String ip = c.getPeerAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "?";
-    open.put(c, new State(ip, System.nanoTime() + handshakeTimeoutNanos));
+    open.put(c, new State(ip, nanoTime.getAsLong() + handshakeTimeoutNanos));
     limitSendBuffer(c);
     return ctx.getInvokeAction();
   }
@@ -159,12 +167,13 @@ final class ConnectionTracker extends BaseFilter implements AddOn, AutoCloseable
   void requestCompleted(Connection<?> c) {
     State s = open.get(c);
     if (s != null) {
-      s.deadlineNanos = System.nanoTime() + handshakeTimeoutNanos;
+      s.deadlineNanos = nanoTime.getAsLong() + handshakeTimeoutNanos;
     }
   }
 
-  private void expire() {
-    long now = System.nanoTime();
+  /** Closes the connections past their deadline; run by the timer, and by tests. */
+  void expire() {
+    long now = nanoTime.getAsLong();
     for (Map.Entry<Connection<?>, State> e : open.entrySet()) {
       State s = e.getValue();
       if (s.frames == null && now - s.deadlineNanos > 0) {

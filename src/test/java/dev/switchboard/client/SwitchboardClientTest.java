@@ -13,7 +13,8 @@ import dev.switchboard.testing.ScriptedWsServer;
 import dev.switchboard.testing.TcpProxy;
 import dev.switchboard.testing.TestServers;
 import dev.switchboard.testing.Tokens;
-import java.net.ServerSocket;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,16 +79,16 @@ class SwitchboardClientTest {
 
   @Test
   void afterAServerRestartTheSubscriptionIsToldItCouldNotRecover() throws Exception {
-    int port;
-    try (ServerSocket free = new ServerSocket(0)) {
-      port = free.getLocalPort();
-    }
-    Map<String, String> config = new java.util.HashMap<>(HISTORY);
-    config.put("server.port", String.valueOf(port));
-    StandaloneServer first = TestServers.start(config);
+    StandaloneServer first = TestServers.start(HISTORY);
+    ClientEvents events = new ClientEvents();
     ClientRecorder recorder = new ClientRecorder();
-    try (SwitchboardClient client =
-        SwitchboardClient.builder(URI.create("ws://127.0.0.1:" + port + "/ws")).backoff(Duration.ofMillis(50), Duration.ofMillis(200)).build()) {
+    // The proxy is the address that stays while the server behind it restarts on a new port.
+    try (TcpProxy proxy = new TcpProxy(first.port());
+        SwitchboardClient client =
+            SwitchboardClient.builder(URI.create("ws://127.0.0.1:" + proxy.port() + "/ws"))
+                .backoff(Duration.ofMillis(50), Duration.ofMillis(200))
+                .listener(events)
+                .build()) {
       client.connect().get(10, TimeUnit.SECONDS);
       client.subscribe("e2e:restart", recorder);
       assertThat(recorder.nextSubscribed()).isEqualTo("recovered");
@@ -95,13 +96,16 @@ class SwitchboardClientTest {
       await().until(() -> recorder.messages.size() == 1);
 
       first.stop(Duration.ofSeconds(1));
-      StandaloneServer second = TestServers.start(config);
+      StandaloneServer second = TestServers.start(HISTORY);
+      proxy.retarget(second.port());
       try {
         assertThat(recorder.nextSubscribed()).startsWith("lost: epoch changed");
         publishOverHttp(second, "e2e:restart", 2);
         await().atMost(Duration.ofSeconds(10)).until(() -> recorder.messages.size() == 2);
         assertThat(recorder.messages.get(1).offset()).isEqualTo(1); // a new history
+        assertThat(recorder.messages).extracting(Message::json).containsExactly("{\"n\":1}", "{\"n\":2}");
         assertThat(client.state()).isEqualTo(ConnectionState.CONNECTED);
+        assertThat(events.seen).startsWith("connected", "disconnected 1001", "reconnecting 1");
       } finally {
         second.stop(Duration.ofSeconds(1));
       }
@@ -129,13 +133,16 @@ class SwitchboardClientTest {
     } finally {
       server.stop(Duration.ofSeconds(1));
     }
-    int closedPort;
-    try (ServerSocket free = new ServerSocket(0)) {
-      closedPort = free.getLocalPort();
+    // A port bound but not listening refuses every connection, and stays ours while it is held.
+    try (Socket notListening = new Socket()) {
+      notListening.bind(new InetSocketAddress("127.0.0.1", 0));
+      int closedPort = notListening.getLocalPort();
+      SwitchboardClient refused = SwitchboardClient.builder(URI.create("ws://127.0.0.1:" + closedPort + "/ws")).build();
+      assertThatThrownBy(() -> refused.connect().get(15, TimeUnit.SECONDS))
+          .hasMessageContaining("cannot connect to ws://127.0.0.1:" + closedPort);
+      assertThat(refused.state()).isEqualTo(ConnectionState.CLOSED);
+      refused.close();
     }
-    SwitchboardClient refused = SwitchboardClient.builder(URI.create("ws://127.0.0.1:" + closedPort + "/ws")).build();
-    assertThatThrownBy(() -> refused.connect().get(15, TimeUnit.SECONDS)).hasMessageContaining("cannot connect to ws://127.0.0.1:" + closedPort);
-    refused.close();
     assertThatThrownBy(() -> SwitchboardClient.builder(URI.create("http://example.com/ws"))).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("ws://");
   }

@@ -59,6 +59,45 @@ class CloseCodeTest {
   }
 
   @Test
+  void finalCodesAreTheKnownOnesThatDoNotReconnectPolicyViolationAndTheFinalRange() {
+    for (CloseCode c : CloseCode.known()) {
+      assertThat(CloseCode.isFinal(c.code())).as("code %d", c.code()).isEqualTo(!c.reconnect());
+    }
+    assertThat(CloseCode.isFinal(1008)).isTrue();
+    assertThat(CloseCode.isFinal(4499)).isFalse();
+    assertThat(CloseCode.isFinal(4500)).isTrue();
+    assertThat(CloseCode.isFinal(4501)).isTrue();
+    assertThat(CloseCode.isFinal(4999)).isTrue();
+    for (int notFinal : new int[] {1000, 1006, 1010, 3000, 4006, 4499, 5000}) {
+      assertThat(CloseCode.isFinal(notFinal)).as("code %d", notFinal).isFalse();
+    }
+  }
+
+  @Test
+  void theBrowserLibraryTreatsExactlyTheSameCodesAsFinal() throws IOException {
+    String js = Files.readString(Path.of("webapp/js/switchboard.js"));
+    Matcher set = Pattern.compile("const FINAL_CODES = new Set\\(\\[([\\d,\\s]*)]\\);").matcher(js);
+    assertThat(set.find()).as("FINAL_CODES in switchboard.js").isTrue();
+    Set<Integer> finalCodes = new HashSet<>();
+    for (String code : set.group(1).split(",")) {
+      finalCodes.add(Integer.parseInt(code.strip()));
+    }
+    Matcher range =
+        Pattern.compile(
+                "const isFinal = \\(code\\) => FINAL_CODES\\.has\\(code\\)"
+                    + " \\|\\| \\(code >= (\\d+) && code <= (\\d+)\\);")
+            .matcher(js);
+    assertThat(range.find()).as("isFinal in switchboard.js").isTrue();
+    int first = Integer.parseInt(range.group(1));
+    int last = Integer.parseInt(range.group(2));
+
+    for (int code = 0; code <= 5000; code++) {
+      boolean jsFinal = finalCodes.contains(code) || (code >= first && code <= last);
+      assertThat(jsFinal).as("switchboard.js on code %d", code).isEqualTo(CloseCode.isFinal(code));
+    }
+  }
+
+  @Test
   void theCodesImplementationsSendOnTheirOwnAreKnown() {
     for (int code = 1000; code <= 4999; code++) {
       if (CloseCode.isImplementationCode(code)) {

@@ -16,7 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class TcpProxy implements AutoCloseable {
   private final ServerSocket server;
-  private final List<InetSocketAddress> targets;
+  private volatile List<InetSocketAddress> targets;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile boolean refusing;
   private volatile boolean frozen;
@@ -29,7 +29,7 @@ public final class TcpProxy implements AutoCloseable {
    *     accepts it, like a load balancer failing over
    */
   public TcpProxy(int... targetPorts) throws IOException {
-    this.targets = java.util.Arrays.stream(targetPorts).mapToObj(p -> new InetSocketAddress("127.0.0.1", p)).toList();
+    this.targets = loopback(targetPorts);
     this.server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
     Thread t = new Thread(this::accept, "tcp-proxy");
     t.setDaemon(true);
@@ -38,6 +38,18 @@ public final class TcpProxy implements AutoCloseable {
 
   public int port() {
     return server.getLocalPort();
+  }
+
+  /**
+   * Forwards new connections to {@code targetPorts} from now on (connections already made stay
+   * where they are): a server restarted on another port behind the same address.
+   */
+  public void retarget(int... targetPorts) {
+    this.targets = loopback(targetPorts);
+  }
+
+  private static List<InetSocketAddress> loopback(int... ports) {
+    return java.util.Arrays.stream(ports).mapToObj(p -> new InetSocketAddress("127.0.0.1", p)).toList();
   }
 
   /** How many connections were accepted and forwarded so far. */
