@@ -19,6 +19,11 @@ import org.junit.jupiter.api.Test;
 /** What the real-server tests cannot reach from loopback: remote callers and a failing engine. */
 class HttpApiTest {
 
+  /** The answer to {@code request}; the memory engine and a down broker both answer at once. */
+  private static ApiResponse answer(HttpApi api, ApiRequest request) {
+    return api.handle(request).toCompletableFuture().join();
+  }
+
   private static ApiRequest publish(String remote, String json) throws Exception {
     return publish(remote, json, Map.of());
   }
@@ -38,11 +43,11 @@ class HttpApiTest {
     Hub hub = Hub.start(HubOptions.defaults(), new MemoryBroker(java.time.Duration.ofHours(1)), new MemoryPresenceStore());
     HttpApi api = new HttpApi(hub, List.of(), 1024, "test");
 
-    ApiResponse remote = api.handle(publish("10.1.2.3", "{\"channel\":\"a\",\"data\":1}"));
+    ApiResponse remote = answer(api, publish("10.1.2.3", "{\"channel\":\"a\",\"data\":1}"));
     assertThat(remote.status()).isEqualTo(403);
     assertThat(remote.json()).contains("\"code\":110");
-    assertThat(api.handle(publish("127.0.0.1", "{\"channel\":\"a\",\"data\":1}")).status()).isEqualTo(200);
-    assertThat(api.handle(publish("::1", "{\"channel\":\"a\",\"data\":1}")).status()).isEqualTo(200);
+    assertThat(answer(api, publish("127.0.0.1", "{\"channel\":\"a\",\"data\":1}")).status()).isEqualTo(200);
+    assertThat(answer(api, publish("::1", "{\"channel\":\"a\",\"data\":1}")).status()).isEqualTo(200);
     assertThat(hub.metrics().errors(ErrorCode.UNAUTHORIZED)).isEqualTo(1);
   }
 
@@ -52,7 +57,7 @@ class HttpApiTest {
     HttpApi api = new HttpApi(hub, List.of(), 1024, "test");
 
     for (String header : ProxyHeaders.NAMES) {
-      ApiResponse r = api.handle(publish("127.0.0.1", "{\"channel\":\"a\",\"data\":1}", Map.of(header.toLowerCase(java.util.Locale.ROOT), "")));
+      ApiResponse r = answer(api, publish("127.0.0.1", "{\"channel\":\"a\",\"data\":1}", Map.of(header.toLowerCase(java.util.Locale.ROOT), "")));
       assertThat(r.status()).as(header).isEqualTo(403);
       assertThat(r.json()).as(header).contains("\"code\":110").contains(header).contains("api.keys");
     }
@@ -67,13 +72,13 @@ class HttpApiTest {
         new HttpApi(hub, ApiKey.parseList(ApiKey.forConfig("backend", "k3y", ApiKey.Scope.PUBLISH)), 1024, "test");
 
     ApiResponse withKey =
-        api.handle(
+        answer(api, 
             publish(
                 "127.0.0.1",
                 "{\"channel\":\"a\",\"data\":1}",
                 Map.of("X-Forwarded-For", "203.0.113.9", "Authorization", "Bearer k3y")));
     assertThat(withKey.status()).isEqualTo(200);
-    assertThat(api.handle(publish("127.0.0.1", "{\"channel\":\"a\",\"data\":1}", Map.of("X-Forwarded-For", "203.0.113.9"))).status())
+    assertThat(answer(api, publish("127.0.0.1", "{\"channel\":\"a\",\"data\":1}", Map.of("X-Forwarded-For", "203.0.113.9"))).status())
         .isEqualTo(401);
   }
 
@@ -82,13 +87,13 @@ class HttpApiTest {
     Hub hub = Hub.start(HubOptions.defaults(), new DownBroker(), new MemoryPresenceStore());
     HttpApi api = new HttpApi(hub, List.of(), 1024, "test");
 
-    ApiResponse r = api.handle(publish("127.0.0.1", "{\"channel\":\"a\",\"data\":1}"));
+    ApiResponse r = answer(api, publish("127.0.0.1", "{\"channel\":\"a\",\"data\":1}"));
     assertThat(r.status()).isEqualTo(503);
     assertThat(r.json()).contains("\"code\":109").contains("engine down");
     assertThat(hub.metrics().errors(ErrorCode.UNAVAILABLE)).isEqualTo(1);
     assertThat(hub.metrics().publishes()).isZero();
 
-    ApiResponse ready = api.handle(new ApiRequest("GET", "/ready", null, h -> null, null, 0, java.io.InputStream.nullInputStream()));
+    ApiResponse ready = answer(api, new ApiRequest("GET", "/ready", null, h -> null, null, 0, java.io.InputStream.nullInputStream()));
     assertThat(ready.status()).isEqualTo(503);
     assertThat(ready.json()).contains("\"ready\":false");
   }
