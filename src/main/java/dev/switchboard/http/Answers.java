@@ -26,10 +26,17 @@ final class Answers {
   static final Duration ENGINE_TIMEOUT = Duration.ofSeconds(5);
 
   private final HubMetrics metrics;
+  private final Duration engineTimeout;
   private final ObjectMapper json = new ObjectMapper();
 
   Answers(HubMetrics metrics) {
+    this(metrics, ENGINE_TIMEOUT);
+  }
+
+  /** With another engine timeout than {@link #ENGINE_TIMEOUT}, for tests. */
+  Answers(HubMetrics metrics, Duration engineTimeout) {
     this.metrics = metrics;
+    this.engineTimeout = engineTimeout;
   }
 
   /** A JSON error response with {@code status}, counted as an error of {@code code}. */
@@ -55,8 +62,9 @@ final class Answers {
 
   /**
    * 200 with {@code body} of the engine's result once {@code stage} completes; a refusal
-   * (ProtocolException) becomes its HTTP status, any other failure or no result within {@link
-   * #ENGINE_TIMEOUT} becomes 503. Never reports a failure as success, and never blocks.
+   * (ProtocolException) becomes its HTTP status, any other failure or no result within the engine
+   * timeout ({@link #ENGINE_TIMEOUT} unless a test set another) becomes 503. Never reports a failure
+   * as success, and never blocks.
    */
   <T> CompletionStage<ApiResponse> fromEngine(CompletionStage<T> stage, Function<T, String> body) {
     // A private future, so the timeout never completes one the engine shares with others.
@@ -70,7 +78,7 @@ final class Answers {
           }
         });
     return bounded
-        .orTimeout(ENGINE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        .orTimeout(engineTimeout.toMillis(), TimeUnit.MILLISECONDS)
         .handle((result, failure) -> failure == null ? ApiResponse.ok(body.apply(result)) : engineFailure(failure));
   }
 
@@ -80,7 +88,7 @@ final class Answers {
       cause = cause.getCause();
     }
     if (cause instanceof TimeoutException) {
-      return refuse(503, ErrorCode.UNAVAILABLE, "engine did not answer within " + ENGINE_TIMEOUT.toSeconds() + " s");
+      return refuse(503, ErrorCode.UNAVAILABLE, "engine did not answer within " + engineTimeout.toSeconds() + " s");
     }
     ProtocolException refused = protocolCause(cause);
     if (refused != null) {

@@ -8,7 +8,16 @@ import dev.switchboard.hub.Hub;
 import dev.switchboard.hub.HubOptions;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.testing.DownBroker;
+import dev.switchboard.engine.Broker;
+import dev.switchboard.engine.PublishOptions;
+import dev.switchboard.engine.PublishResult;
+import dev.switchboard.protocol.Payload;
+import dev.switchboard.testing.ForwardingBroker;
 import java.io.ByteArrayInputStream;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -18,6 +27,30 @@ import org.junit.jupiter.api.Test;
 
 /** What the real-server tests cannot reach from loopback: remote callers and a failing engine. */
 class HttpApiTest {
+
+  /** Records what the API sends back through the exchange. */
+  private static final class RecordingExchange implements HttpExchange {
+    private final ApiRequest request;
+    final List<Reply> replies = new CopyOnWriteArrayList<>();
+
+    RecordingExchange(ApiRequest request) {
+      this.request = request;
+    }
+
+    @Override
+    public ApiRequest request() {
+      return request;
+    }
+
+    @Override
+    public void respond(Reply reply) {
+      replies.add(reply);
+    }
+  }
+
+  private static ApiRequest get(String method, String path) {
+    return new ApiRequest(method, path, null, h -> null, null, 0, java.io.InputStream.nullInputStream());
+  }
 
   /** The answer to {@code request}; the memory engine and a down broker both answer at once. */
   private static ApiResponse answer(HttpApi api, ApiRequest request) {
@@ -72,7 +105,8 @@ class HttpApiTest {
         new HttpApi(hub, ApiKey.parseList(ApiKey.forConfig("backend", "k3y", ApiKey.Scope.PUBLISH)), 1024, "test");
 
     ApiResponse withKey =
-        answer(api, 
+        answer(
+            api,
             publish(
                 "127.0.0.1",
                 "{\"channel\":\"a\",\"data\":1}",
@@ -96,5 +130,64 @@ class HttpApiTest {
     ApiResponse ready = answer(api, new ApiRequest("GET", "/ready", null, h -> null, null, 0, java.io.InputStream.nullInputStream()));
     assertThat(ready.status()).isEqualTo(503);
     assertThat(ready.json()).contains("\"ready\":false");
+  }
+
+  @Test
+  void aPublishWaitingForTheEngineIsAnsweredWhenTheEngineAnswersAndNotBefore() throws Exception {
+    CompletableFuture<Void> engineAnswers = new CompletableFuture<>();
+    Broker slow =
+        new ForwardingBroker(new MemoryBroker(Duration.ofHours(1))) {
+          @Override
+          public CompletionStage<PublishResult> publish(String channel, Payload payload, PublishOptions options) {
+            return engineAnswers.thenCompose(ignored -> super.publish(channel, payload, options));
+          }
+        };
+    Hub hub = Hub.start(HubOptions.defaults(), slow, new MemoryPresenceStore());
+    HttpApi api = new HttpApi(hub, List.of(), 1024, "test");
+    RecordingExchange exchange = new RecordingExchange(publish("127.0.0.1", "{\"channel\":\"a\",\"data\":1}"));
+
+    api.serve(exchange);
+    assertThat(exchange.replies).isEmpty();
+
+    engineAnswers.complete(null);
+    assertThat(exchange.replies).singleElement().satisfies(r -> assertThat(r.status()).isEqualTo(200));
+    assertThat(hub.metrics().publishes()).isEqualTo(1);
+  }
+
+  @Test
+  void everyResponseIsUncacheableJsonAndAHeadRequestGetsTheLengthOfTheGetButNoBody() {
+    Hub hub = Hub.start(HubOptions.defaults(), new MemoryBroker(Duration.ofHours(1)), new MemoryPresenceStore());
+    HttpApi api = new HttpApi(hub, List.of(), 1024, "test");
+    RecordingExchange get = new RecordingExchange(get("GET", "/ready"));
+    RecordingExchange head = new RecordingExchange(get("HEAD", "/ready"));
+
+    api.serve(get);
+    api.serve(head);
+
+    HttpExchange.Reply got = get.replies.get(0);
+    HttpExchange.Reply headed = head.replies.get(0);
+    assertThat(got.status()).isEqualTo(200);
+    assertThat(got.contentType()).isEqualTo("application/json;charset=UTF-8");
+    assertThat(got.headers()).containsEntry("Cache-Control", "no-store");
+    assertThat(got.contentLength()).isPositive().isEqualTo(got.body().length);
+    assertThat(new String(got.body(), StandardCharsets.UTF_8)).contains("\"ready\":true");
+    assertThat(headed.status()).isEqualTo(200);
+    assertThat(headed.headers()).isEqualTo(got.headers());
+    assertThat(headed.contentLength()).isEqualTo(got.contentLength());
+    assertThat(headed.body()).isEmpty();
+  }
+
+  @Test
+  void aRefusalKeepsItsOwnHeadersBesideCacheControl() {
+    Hub hub = Hub.start(HubOptions.defaults(), new MemoryBroker(Duration.ofHours(1)), new MemoryPresenceStore());
+    HttpApi api = new HttpApi(hub, List.of(), 1024, "test");
+    RecordingExchange exchange = new RecordingExchange(get("GET", "/api/publish"));
+
+    api.serve(exchange);
+
+    assertThat(exchange.replies).singleElement().satisfies(r -> {
+      assertThat(r.status()).isEqualTo(405);
+      assertThat(r.headers()).containsExactly(Map.entry("Allow", "POST"), Map.entry("Cache-Control", "no-store"));
+    });
   }
 }
