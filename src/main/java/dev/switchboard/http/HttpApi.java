@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 
 /**
  * The HTTP API: {@code POST /api/publish}, {@code GET /api/history}, {@code GET /api/presence},
@@ -72,7 +73,31 @@ public final class HttpApi {
    */
   public void serve(HttpExchange exchange) {
     ApiRequest request = exchange.request();
-    handle(request).whenComplete((response, failure) -> respond(exchange, request, response, failure));
+    CompletableFuture<ApiResponse> answer = handle(request).toCompletableFuture();
+    if (answer.isDone()) {
+      answer.whenComplete((response, failure) -> respond(exchange, request, response, failure));
+    } else {
+      answer.whenCompleteAsync(
+          (response, failure) -> respond(exchange, request, response, failure), orInline(exchange.executor()));
+    }
+  }
+
+  /**
+   * {@code host}, or the calling thread when there is none or it refuses the task (a pool shutting
+   * down, a servlet exchange the container already ended): every exchange gets its response.
+   */
+  private static Executor orInline(Executor host) {
+    return task -> {
+      if (host == null) {
+        task.run();
+        return;
+      }
+      try {
+        host.execute(task);
+      } catch (RuntimeException e) {
+        task.run();
+      }
+    };
   }
 
   /**

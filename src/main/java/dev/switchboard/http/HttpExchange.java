@@ -2,6 +2,7 @@ package dev.switchboard.http;
 
 import java.io.IOException;
 import java.util.Map;
+import java.util.concurrent.Executor;
 
 /**
  * One HTTP request and its response as a host server hands them to {@link HttpApi#serve}: the
@@ -10,13 +11,20 @@ import java.util.Map;
  *
  * <p>The host keeps the exchange open after handing it over (Grizzly {@code suspend()}, servlet
  * {@code startAsync()}) and ends it in {@link #respond}, which the API calls exactly once: on the
- * host's thread when the answer is known at once, otherwise on the thread that completed the
- * engine's result.
+ * host's thread when the answer is known at once, otherwise through the host's {@link #executor},
+ * never on the thread that completed the engine's result (an I/O thread of the Redis client,
+ * which must not write to HTTP callers or run the host's request processing).
  */
 public interface HttpExchange {
 
   /** The request; its body is read on the host's thread, before {@link HttpApi#serve} returns. */
   ApiRequest request();
+
+  /**
+   * Where to respond when the answer arrives after {@link HttpApi#serve} returned: a thread of the
+   * host's. The API responds on the calling thread if it refuses the task.
+   */
+  Executor executor();
 
   /**
    * Writes {@code reply} (status, each header, Content-Type, Content-Length, body) and ends the

@@ -4,6 +4,7 @@ import dev.switchboard.http.ApiRequest;
 import dev.switchboard.http.HttpApi;
 import dev.switchboard.http.HttpExchange;
 import java.io.IOException;
+import java.util.concurrent.Executor;
 import org.glassfish.grizzly.http.server.HttpHandler;
 import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.Response;
@@ -36,6 +37,11 @@ final class ApiHandler extends HttpHandler {
           @Override
           public ApiRequest request() {
             return apiRequest;
+          }
+
+          @Override
+          public Executor executor() {
+            return request.getRequestExecutor();
           }
 
           @Override

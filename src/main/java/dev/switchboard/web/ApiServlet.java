@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.concurrent.Executor;
 
 /**
  * Serves the {@link HttpApi} in a servlet container: adapts the request and response to an {@link
@@ -40,6 +41,11 @@ final class ApiServlet extends HttpServlet {
           @Override
           public ApiRequest request() {
             return request;
+          }
+
+          @Override
+          public Executor executor() {
+            return async::start;
           }
 
           @Override

@@ -17,7 +17,10 @@ import java.io.ByteArrayInputStream;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -32,6 +35,8 @@ class HttpApiTest {
   private static final class RecordingExchange implements HttpExchange {
     private final ApiRequest request;
     final List<Reply> replies = new CopyOnWriteArrayList<>();
+    /** What the API handed to the host's executor, run only when the test says so. */
+    final Queue<Runnable> hostTasks = new ConcurrentLinkedQueue<>();
 
     RecordingExchange(ApiRequest request) {
       this.request = request;
@@ -40,6 +45,17 @@ class HttpApiTest {
     @Override
     public ApiRequest request() {
       return request;
+    }
+
+    @Override
+    public Executor executor() {
+      return hostTasks::add;
+    }
+
+    void runHostTasks() {
+      for (Runnable task; (task = hostTasks.poll()) != null; ) {
+        task.run();
+      }
     }
 
     @Override
@@ -133,7 +149,7 @@ class HttpApiTest {
   }
 
   @Test
-  void aPublishWaitingForTheEngineIsAnsweredWhenTheEngineAnswersAndNotBefore() throws Exception {
+  void aPublishWaitingForTheEngineIsAnsweredOnAHostThreadOnceTheEngineAnswers() throws Exception {
     CompletableFuture<Void> engineAnswers = new CompletableFuture<>();
     Broker slow =
         new ForwardingBroker(new MemoryBroker(Duration.ofHours(1))) {
@@ -150,6 +166,10 @@ class HttpApiTest {
     assertThat(exchange.replies).isEmpty();
 
     engineAnswers.complete(null);
+    assertThat(exchange.replies).as("not on the engine's thread").isEmpty();
+    assertThat(exchange.hostTasks).hasSize(1);
+
+    exchange.runHostTasks();
     assertThat(exchange.replies).singleElement().satisfies(r -> assertThat(r.status()).isEqualTo(200));
     assertThat(hub.metrics().publishes()).isEqualTo(1);
   }
@@ -164,6 +184,7 @@ class HttpApiTest {
     api.serve(get);
     api.serve(head);
 
+    assertThat(get.hostTasks).as("answered at once, on the caller's thread").isEmpty();
     HttpExchange.Reply got = get.replies.get(0);
     HttpExchange.Reply headed = head.replies.get(0);
     assertThat(got.status()).isEqualTo(200);
