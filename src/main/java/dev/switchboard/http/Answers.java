@@ -67,6 +67,12 @@ final class Answers {
    * as success, and never blocks.
    */
   <T> CompletionStage<ApiResponse> fromEngine(CompletionStage<T> stage, Function<T, String> body) {
+    if (stage instanceof CompletableFuture<T> done && done.isDone()) {
+      // No timer for an engine that answered at once (the memory engine always does): the JDK's
+      // timer thread would otherwise start from a request thread and, in a WAR, keep the web
+      // application's class loader alive after undeploy.
+      return done.handle((result, failure) -> failure == null ? ApiResponse.ok(body.apply(result)) : engineFailure(failure));
+    }
     // A private future, so the timeout never completes one the engine shares with others.
     CompletableFuture<T> bounded = new CompletableFuture<>();
     stage.whenComplete(
