@@ -33,6 +33,8 @@ import org.junit.jupiter.api.Test;
  * every container.
  */
 class ApiServletTest {
+  private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
   private final CompletableFuture<Void> engineAnswers = new CompletableFuture<>();
   private Tomcat tomcat;
   private URI base;
@@ -72,7 +74,7 @@ class ApiServletTest {
   void anAnswerKnownAtOnceIsUncacheableJsonAndHeadGetsItsHeadersOnly() throws Exception {
     Http.Response get = Http.get(base.resolve("/ready"));
     HttpResponse<String> head =
-        HttpClient.newHttpClient()
+        CLIENT
             .send(
                 HttpRequest.newBuilder(base.resolve("/ready")).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -90,7 +92,7 @@ class ApiServletTest {
   @Test
   void aPublishIsAnsweredWhenTheEngineAnswersAfterTheServletReturned() throws Exception {
     CompletableFuture<HttpResponse<String>> published =
-        HttpClient.newHttpClient()
+        CLIENT
             .sendAsync(
                 HttpRequest.newBuilder(base.resolve("/api/publish"))
                     .header("Content-Type", "application/json")
