@@ -11,9 +11,9 @@ import java.util.concurrent.Executor;
  *
  * <p>The host keeps the exchange open after handing it over (Grizzly {@code suspend()}, servlet
  * {@code startAsync()}) and ends it in {@link #respond}, which the API calls exactly once: on the
- * host's thread when the answer is known at once, otherwise through the host's {@link #executor},
- * never on the thread that completed the engine's result (an I/O thread of the Redis client,
- * which must not write to HTTP callers or run the host's request processing).
+ * host's thread when the answer is known at once, otherwise through the host's {@link #executor}
+ * rather than on the thread that completed the engine's result (an I/O thread of the Redis client,
+ * which should neither write to HTTP callers nor run the host's request processing).
  */
 public interface HttpExchange {
 
@@ -22,7 +22,8 @@ public interface HttpExchange {
 
   /**
    * Where to respond when the answer arrives after {@link HttpApi#serve} returned: a thread of the
-   * host's. The API responds on the calling thread if it refuses the task.
+   * host's. If there is none or it refuses the task, the API responds on the thread that completed
+   * the answer, so that the exchange still ends.
    */
   Executor executor();
 
