@@ -1,15 +1,18 @@
 package dev.switchboard.standalone;
 
 import dev.switchboard.http.ApiRequest;
-import dev.switchboard.http.ApiResponse;
 import dev.switchboard.http.HttpApi;
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
+import dev.switchboard.http.HttpExchange;
+import java.io.IOException;
+import java.util.concurrent.Executor;
 import org.glassfish.grizzly.http.server.HttpHandler;
 import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.Response;
 
-/** Serves the {@link HttpApi} on Grizzly. */
+/**
+ * Serves the {@link HttpApi} on Grizzly: adapts the request and response to an {@link
+ * HttpExchange}, suspended until the API responds.
+ */
 final class ApiHandler extends HttpHandler {
   private final HttpApi api;
 
@@ -18,27 +21,41 @@ final class ApiHandler extends HttpHandler {
   }
 
   @Override
-  public void service(Request request, Response response) throws Exception {
-    ApiResponse r =
-        api.handle(
-            new ApiRequest(
-                request.getMethod().getMethodString(),
-                request.getRequestURI(),
-                request.getQueryString(),
-                request::getHeader,
-                ApiRequest.address(request.getRemoteAddr()),
-                request.getContentLengthLong(),
-                request.getInputStream()));
-    response.setStatus(HttpStatuses.of(r.status()));
-    for (Map.Entry<String, String> h : r.headers().entrySet()) {
-      response.setHeader(h.getKey(), h.getValue());
-    }
-    response.setHeader("Cache-Control", "no-store");
-    byte[] body = r.json().getBytes(StandardCharsets.UTF_8);
-    response.setContentType("application/json;charset=UTF-8");
-    response.setContentLength(body.length);
-    if (!request.getMethod().getMethodString().equals("HEAD")) {
-      response.getOutputStream().write(body);
-    }
+  public void service(Request request, Response response) {
+    ApiRequest apiRequest =
+        new ApiRequest(
+            request.getMethod().getMethodString(),
+            request.getRequestURI(),
+            request.getQueryString(),
+            request::getHeader,
+            ApiRequest.address(request.getRemoteAddr()),
+            request.getContentLengthLong(),
+            request.getInputStream());
+    response.suspend();
+    api.serve(
+        new HttpExchange() {
+          @Override
+          public ApiRequest request() {
+            return apiRequest;
+          }
+
+          @Override
+          public Executor executor() {
+            return request.getRequestExecutor();
+          }
+
+          @Override
+          public void respond(Reply reply) throws IOException {
+            try {
+              response.setStatus(HttpStatuses.of(reply.status()));
+              reply.headers().forEach(response::setHeader);
+              response.setContentType(reply.contentType());
+              response.setContentLength(reply.contentLength());
+              response.getOutputStream().write(reply.body());
+            } finally {
+              response.resume();
+            }
+          }
+        });
   }
 }

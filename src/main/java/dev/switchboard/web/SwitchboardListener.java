@@ -63,6 +63,7 @@ public final class SwitchboardListener implements ServletContextListener {
     ServletRegistration.Dynamic api = ctx.addServlet("switchboard-api", new ApiServlet(assembly.api()));
     api.addMapping("/health", "/ready", "/api/*");
     api.setLoadOnStartup(1);
+    api.setAsyncSupported(true); // ApiServlet answers after the engine does, in async mode
     ctx.addServlet("switchboard-docs", new DocsServlet(ctx)).addMapping("/docs/*");
     ServletRegistration.Dynamic paths =
         ctx.addServlet(

@@ -8,7 +8,19 @@ import dev.switchboard.hub.Hub;
 import dev.switchboard.hub.HubOptions;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.testing.DownBroker;
+import dev.switchboard.engine.Broker;
+import dev.switchboard.engine.PublishOptions;
+import dev.switchboard.engine.PublishResult;
+import dev.switchboard.protocol.Payload;
+import dev.switchboard.testing.ForwardingBroker;
 import java.io.ByteArrayInputStream;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -18,6 +30,48 @@ import org.junit.jupiter.api.Test;
 
 /** What the real-server tests cannot reach from loopback: remote callers and a failing engine. */
 class HttpApiTest {
+
+  /** Records what the API sends back through the exchange. */
+  private static final class RecordingExchange implements HttpExchange {
+    private final ApiRequest request;
+    final List<Reply> replies = new CopyOnWriteArrayList<>();
+    /** What the API handed to the host's executor, run only when the test says so. */
+    final Queue<Runnable> hostTasks = new ConcurrentLinkedQueue<>();
+
+    RecordingExchange(ApiRequest request) {
+      this.request = request;
+    }
+
+    @Override
+    public ApiRequest request() {
+      return request;
+    }
+
+    @Override
+    public Executor executor() {
+      return hostTasks::add;
+    }
+
+    void runHostTasks() {
+      for (Runnable task; (task = hostTasks.poll()) != null; ) {
+        task.run();
+      }
+    }
+
+    @Override
+    public void respond(Reply reply) {
+      replies.add(reply);
+    }
+  }
+
+  private static ApiRequest get(String method, String path) {
+    return new ApiRequest(method, path, null, h -> null, null, 0, java.io.InputStream.nullInputStream());
+  }
+
+  /** The answer to {@code request}; the memory engine and a down broker both answer at once. */
+  private static ApiResponse answer(HttpApi api, ApiRequest request) {
+    return api.handle(request).toCompletableFuture().join();
+  }
 
   private static ApiRequest publish(String remote, String json) throws Exception {
     return publish(remote, json, Map.of());
@@ -38,11 +92,11 @@ class HttpApiTest {
     Hub hub = Hub.start(HubOptions.defaults(), new MemoryBroker(java.time.Duration.ofHours(1)), new MemoryPresenceStore());
     HttpApi api = new HttpApi(hub, List.of(), 1024, "test");
 
-    ApiResponse remote = api.handle(publish("10.1.2.3", "{\"channel\":\"a\",\"data\":1}"));
+    ApiResponse remote = answer(api, publish("10.1.2.3", "{\"channel\":\"a\",\"data\":1}"));
     assertThat(remote.status()).isEqualTo(403);
     assertThat(remote.json()).contains("\"code\":110");
-    assertThat(api.handle(publish("127.0.0.1", "{\"channel\":\"a\",\"data\":1}")).status()).isEqualTo(200);
-    assertThat(api.handle(publish("::1", "{\"channel\":\"a\",\"data\":1}")).status()).isEqualTo(200);
+    assertThat(answer(api, publish("127.0.0.1", "{\"channel\":\"a\",\"data\":1}")).status()).isEqualTo(200);
+    assertThat(answer(api, publish("::1", "{\"channel\":\"a\",\"data\":1}")).status()).isEqualTo(200);
     assertThat(hub.metrics().errors(ErrorCode.UNAUTHORIZED)).isEqualTo(1);
   }
 
@@ -52,7 +106,7 @@ class HttpApiTest {
     HttpApi api = new HttpApi(hub, List.of(), 1024, "test");
 
     for (String header : ProxyHeaders.NAMES) {
-      ApiResponse r = api.handle(publish("127.0.0.1", "{\"channel\":\"a\",\"data\":1}", Map.of(header.toLowerCase(java.util.Locale.ROOT), "")));
+      ApiResponse r = answer(api, publish("127.0.0.1", "{\"channel\":\"a\",\"data\":1}", Map.of(header.toLowerCase(java.util.Locale.ROOT), "")));
       assertThat(r.status()).as(header).isEqualTo(403);
       assertThat(r.json()).as(header).contains("\"code\":110").contains(header).contains("api.keys");
     }
@@ -67,13 +121,14 @@ class HttpApiTest {
         new HttpApi(hub, ApiKey.parseList(ApiKey.forConfig("backend", "k3y", ApiKey.Scope.PUBLISH)), 1024, "test");
 
     ApiResponse withKey =
-        api.handle(
+        answer(
+            api,
             publish(
                 "127.0.0.1",
                 "{\"channel\":\"a\",\"data\":1}",
                 Map.of("X-Forwarded-For", "203.0.113.9", "Authorization", "Bearer k3y")));
     assertThat(withKey.status()).isEqualTo(200);
-    assertThat(api.handle(publish("127.0.0.1", "{\"channel\":\"a\",\"data\":1}", Map.of("X-Forwarded-For", "203.0.113.9"))).status())
+    assertThat(answer(api, publish("127.0.0.1", "{\"channel\":\"a\",\"data\":1}", Map.of("X-Forwarded-For", "203.0.113.9"))).status())
         .isEqualTo(401);
   }
 
@@ -82,14 +137,78 @@ class HttpApiTest {
     Hub hub = Hub.start(HubOptions.defaults(), new DownBroker(), new MemoryPresenceStore());
     HttpApi api = new HttpApi(hub, List.of(), 1024, "test");
 
-    ApiResponse r = api.handle(publish("127.0.0.1", "{\"channel\":\"a\",\"data\":1}"));
+    ApiResponse r = answer(api, publish("127.0.0.1", "{\"channel\":\"a\",\"data\":1}"));
     assertThat(r.status()).isEqualTo(503);
     assertThat(r.json()).contains("\"code\":109").contains("engine down");
     assertThat(hub.metrics().errors(ErrorCode.UNAVAILABLE)).isEqualTo(1);
     assertThat(hub.metrics().publishes()).isZero();
 
-    ApiResponse ready = api.handle(new ApiRequest("GET", "/ready", null, h -> null, null, 0, java.io.InputStream.nullInputStream()));
+    ApiResponse ready = answer(api, new ApiRequest("GET", "/ready", null, h -> null, null, 0, java.io.InputStream.nullInputStream()));
     assertThat(ready.status()).isEqualTo(503);
     assertThat(ready.json()).contains("\"ready\":false");
+  }
+
+  @Test
+  void aPublishWaitingForTheEngineIsAnsweredOnAHostThreadOnceTheEngineAnswers() throws Exception {
+    CompletableFuture<Void> engineAnswers = new CompletableFuture<>();
+    Broker slow =
+        new ForwardingBroker(new MemoryBroker(Duration.ofHours(1))) {
+          @Override
+          public CompletionStage<PublishResult> publish(String channel, Payload payload, PublishOptions options) {
+            return engineAnswers.thenCompose(ignored -> super.publish(channel, payload, options));
+          }
+        };
+    Hub hub = Hub.start(HubOptions.defaults(), slow, new MemoryPresenceStore());
+    HttpApi api = new HttpApi(hub, List.of(), 1024, "test");
+    RecordingExchange exchange = new RecordingExchange(publish("127.0.0.1", "{\"channel\":\"a\",\"data\":1}"));
+
+    api.serve(exchange);
+    assertThat(exchange.replies).isEmpty();
+
+    engineAnswers.complete(null);
+    assertThat(exchange.replies).as("not on the engine's thread").isEmpty();
+    assertThat(exchange.hostTasks).hasSize(1);
+
+    exchange.runHostTasks();
+    assertThat(exchange.replies).singleElement().satisfies(r -> assertThat(r.status()).isEqualTo(200));
+    assertThat(hub.metrics().publishes()).isEqualTo(1);
+  }
+
+  @Test
+  void everyResponseIsUncacheableJsonAndAHeadRequestGetsTheLengthOfTheGetButNoBody() {
+    Hub hub = Hub.start(HubOptions.defaults(), new MemoryBroker(Duration.ofHours(1)), new MemoryPresenceStore());
+    HttpApi api = new HttpApi(hub, List.of(), 1024, "test");
+    RecordingExchange get = new RecordingExchange(get("GET", "/ready"));
+    RecordingExchange head = new RecordingExchange(get("HEAD", "/ready"));
+
+    api.serve(get);
+    api.serve(head);
+
+    assertThat(get.hostTasks).as("answered at once, on the caller's thread").isEmpty();
+    HttpExchange.Reply got = get.replies.get(0);
+    HttpExchange.Reply headed = head.replies.get(0);
+    assertThat(got.status()).isEqualTo(200);
+    assertThat(got.contentType()).isEqualTo("application/json;charset=UTF-8");
+    assertThat(got.headers()).containsEntry("Cache-Control", "no-store");
+    assertThat(got.contentLength()).isPositive().isEqualTo(got.body().length);
+    assertThat(new String(got.body(), StandardCharsets.UTF_8)).contains("\"ready\":true");
+    assertThat(headed.status()).isEqualTo(200);
+    assertThat(headed.headers()).isEqualTo(got.headers());
+    assertThat(headed.contentLength()).isEqualTo(got.contentLength());
+    assertThat(headed.body()).isEmpty();
+  }
+
+  @Test
+  void aRefusalKeepsItsOwnHeadersBesideCacheControl() {
+    Hub hub = Hub.start(HubOptions.defaults(), new MemoryBroker(Duration.ofHours(1)), new MemoryPresenceStore());
+    HttpApi api = new HttpApi(hub, List.of(), 1024, "test");
+    RecordingExchange exchange = new RecordingExchange(get("GET", "/api/publish"));
+
+    api.serve(exchange);
+
+    assertThat(exchange.replies).singleElement().satisfies(r -> {
+      assertThat(r.status()).isEqualTo(405);
+      assertThat(r.headers()).containsExactly(Map.entry("Allow", "POST"), Map.entry("Cache-Control", "no-store"));
+    });
   }
 }

@@ -1,0 +1,29 @@
+package dev.switchboard.http;
+
+import dev.switchboard.hub.Hub;
+import dev.switchboard.hub.Replies;
+import dev.switchboard.protocol.Command;
+import dev.switchboard.protocol.ProtocolException;
+import java.util.concurrent.CompletionStage;
+
+/** {@code GET /api/presence?channel=c}: who is in a channel. Thread-safe. */
+final class PresenceResource implements Resource {
+  private final Hub hub;
+  private final Answers answers;
+
+  PresenceResource(Hub hub, Answers answers) {
+    this.hub = hub;
+    this.answers = answers;
+  }
+
+  @Override
+  public CompletionStage<ApiResponse> answer(ApiRequest request) {
+    String channel = QueryParams.parse(request.query()).get("channel");
+    try {
+      QueryParams.checkChannel(channel);
+    } catch (ProtocolException e) {
+      return answers.refused(e);
+    }
+    return answers.fromEngine(hub.presenceOf(channel), clients -> Replies.presence(Command.NO_ID, clients));
+  }
+}

@@ -1,0 +1,110 @@
+package dev.switchboard.http;
+
+import dev.switchboard.hub.Hub;
+import dev.switchboard.hub.Replies;
+import dev.switchboard.protocol.Command;
+import dev.switchboard.protocol.CommandDecoder;
+import dev.switchboard.protocol.ErrorCode;
+import dev.switchboard.protocol.Payload;
+import dev.switchboard.protocol.ProtocolException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * {@code POST /api/publish}: a JSON publish command, or with an octet-stream body {@code
+ * ?channel=news[&idempotency_key=k]} and binary data. Thread-safe.
+ */
+final class PublishResource implements Resource {
+  private final Hub hub;
+  private final Answers answers;
+  private final int maxBodySize;
+  private final CommandDecoder decoder = new CommandDecoder();
+
+  PublishResource(Hub hub, Answers answers, int maxBodySize) {
+    this.hub = hub;
+    this.answers = answers;
+    this.maxBodySize = maxBodySize;
+  }
+
+  @Override
+  public CompletionStage<ApiResponse> answer(ApiRequest request) {
+    String type = mediaType(request.header().apply("Content-Type"));
+    boolean binary = type.equals("application/octet-stream");
+    if (!binary && !type.equals("application/json")) {
+      return answers.refused(415, ErrorCode.MALFORMED, "Content-Type must be application/json or application/octet-stream");
+    }
+    if (request.contentLength() > maxBodySize) {
+      return answers.refused(413, ErrorCode.TOO_LARGE, "body over " + maxBodySize + " bytes");
+    }
+    byte[] body;
+    try {
+      body = readBody(request.body());
+    } catch (IOException e) {
+      return answers.refused(400, ErrorCode.MALFORMED, "could not read the body: " + e.getMessage());
+    }
+    if (body == null) {
+      return answers.refused(413, ErrorCode.TOO_LARGE, "body over " + maxBodySize + " bytes");
+    }
+    Command.Publish command;
+    try {
+      command = binary ? binaryPublish(request.query(), body) : decoder.decodePublish(strictUtf8(body));
+    } catch (ProtocolException e) {
+      return answers.refused(e);
+    }
+    int max = hub.namespaces().of(command.channel()).maxMessageSize();
+    if (command.payload().size() > max) {
+      return answers.refused(413, ErrorCode.TOO_LARGE, "payload over " + max + " bytes for " + command.channel());
+    }
+    return answers.fromEngine(
+        hub.publish(command.channel(), command.payload(), command.idempotencyKey()),
+        r -> Replies.published(Command.NO_ID, r));
+  }
+
+  private static Command.Publish binaryPublish(String query, byte[] body) throws ProtocolException {
+    Map<String, String> q = QueryParams.parse(query);
+    String channel = q.get("channel");
+    QueryParams.checkChannel(channel);
+    String key = CommandDecoder.checkKey(q.get("idempotency_key"), Command.NO_ID);
+    return new Command.Publish(Command.NO_ID, channel, new Payload.Binary(body), key);
+  }
+
+  /**
+   * The body as text, refused (101) unless it is valid UTF-8. JSON text must be UTF-8 (RFC 8259)
+   * and a WebSocket text frame that is not is closed with 1007; decoding leniently would replace
+   * the bad bytes with U+FFFD and publish something other than what was sent.
+   */
+  private static String strictUtf8(byte[] body) throws ProtocolException {
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(body))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new ProtocolException(ErrorCode.MALFORMED, "the body is not valid UTF-8", Command.NO_ID);
+    }
+  }
+
+  /** Reads the body, or returns null when it is longer than the limit. */
+  private byte[] readBody(InputStream in) throws IOException {
+    byte[] body = in.readNBytes(maxBodySize + 1);
+    return body.length > maxBodySize ? null : body;
+  }
+
+  private static String mediaType(String contentType) {
+    if (contentType == null) {
+      return "";
+    }
+    int semicolon = contentType.indexOf(';');
+    String t = semicolon < 0 ? contentType : contentType.substring(0, semicolon);
+    return t.trim().toLowerCase(Locale.ROOT);
+  }
+}
