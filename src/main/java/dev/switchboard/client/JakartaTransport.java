@@ -19,6 +19,11 @@ import java.util.concurrent.CompletableFuture;
  * A {@link Transport} on a Jakarta WebSocket client session: the endpoint of one connection. It
  * uses only the portable client API, so it runs on Tyrus standalone and on an application
  * server's own client.
+ *
+ * <p>A programmatic {@link Endpoint} rather than a {@code @ClientEndpoint} class: the container
+ * calls an annotated endpoint's methods by reflection, so that class would have to be public
+ * (tried: on Tyrus a package-private one never receives a message or a close), and this one is
+ * no part of the client's API.
  */
 final class JakartaTransport extends Endpoint implements Transport {
   private static final System.Logger LOG = System.getLogger(JakartaTransport.class.getName());
