@@ -36,7 +36,7 @@ final class Connection {
   /** The collaborators, all confined to (or posting from) the state thread. */
   record Parts(Scheduler state, Transport.Connector connector, Backoff backoff, Requests requests, Callbacks callbacks) {}
 
-  private final SwitchboardClient.Builder o;
+  private final Options o;
   private final Scheduler state;
   private final Transport.Connector connector;
   private final Backoff backoff;
@@ -75,7 +75,7 @@ final class Connection {
   private boolean closing;
   private CompletableFuture<Void> firstConnect;
 
-  Connection(SwitchboardClient.Builder options, Parts parts, Handler handler) {
+  Connection(Options options, Parts parts, Handler handler) {
     this.o = options;
     this.state = parts.state();
     this.connector = parts.connector();
@@ -108,20 +108,23 @@ final class Connection {
     open();
     // A backstop whatever the WebSocket implementation honours: the handshake gets
     // connectTimeout and the connect reply requestTimeout, so connect() never waits longer.
-    long bound = o.connectTimeout.toMillis() + o.requestTimeout.toMillis();
+    long bound = o.connectTimeout().toMillis() + o.requestTimeout().toMillis();
     Scheduler.Cancellable guard = state.schedule(() -> giveUp(f, bound), Duration.ofMillis(bound));
     // Cancelled once answered, so a closed client's thread does not linger until it fires.
     f.whenComplete((v, e) -> guard.cancel());
   }
 
-  /** The application closes the client: 1000, no more reconnects. */
-  void close() {
+  /**
+   * The application closes the client: no more reconnects. The server gets {@code code} and
+   * {@code sent}; the listener hears {@code code} and {@code told}.
+   */
+  void close(int code, String sent, String told) {
     closing = true;
     Transport s = session;
     session = null;
-    finish(1000, "closed by the client");
+    finish(code, told);
     if (s != null) {
-      s.close("bye");
+      s.close(code, sent);
     }
   }
 
@@ -155,22 +158,22 @@ final class Connection {
     Transport s = session;
     session = null;
     if (s != null) {
-      s.close("connect timed out");
+      s.close(1000, "connect timed out");
     }
-    failFirst(SwitchboardException.of("cannot connect to " + o.uri + ": no answer within " + bound + " ms"));
+    failFirst(SwitchboardException.of("cannot connect to " + o.uri() + ": no answer within " + bound + " ms"));
     finish(1006, "connect timed out");
   }
 
   private void open() {
     current = ConnectionState.CONNECTING;
-    callbacks.post(() -> o.listener.onConnecting());
+    callbacks.post(() -> o.listener().onConnecting());
     connector.open(events).whenComplete((s, failure) -> state.execute(() -> opened(s, failure)));
   }
 
   private void opened(Transport s, Throwable failure) {
     if (closing) {
       if (s != null) {
-        s.close("bye");
+        s.close(1000, "bye");
       }
       return;
     }
@@ -179,20 +182,20 @@ final class Connection {
       String message = JakartaTransport.rootMessage(cause);
       if (!everConnected) {
         current = ConnectionState.CLOSED;
-        failFirst(SwitchboardException.of(message.startsWith("cannot connect") ? message : "cannot connect to " + o.uri + ": " + message));
+        failFirst(SwitchboardException.of(message.startsWith("cannot connect") ? message : "cannot connect to " + o.uri() + ": " + message));
         return;
       }
       scheduleReconnect(1006, message);
       return;
     }
     session = s;
-    if (o.token == null) {
+    if (o.token() == null) {
       becameConnected();
       return;
     }
     String token;
     try {
-      token = o.token.get();
+      token = o.token().get();
     } catch (RuntimeException e) {
       refused(s, SwitchboardException.of("the token supplier failed: " + JakartaTransport.rootMessage(e)));
       return;
@@ -215,9 +218,9 @@ final class Connection {
     } else {
       // No reply in time: the server may still accept later; do not wait on it.
       session = null;
-      s.close("no reply to connect");
+      s.close(1000, "no reply to connect");
       if (!everConnected) {
-        failFirst(SwitchboardException.of("no reply to connect within " + o.requestTimeout.toMillis() + " ms"));
+        failFirst(SwitchboardException.of("no reply to connect within " + o.requestTimeout().toMillis() + " ms"));
         finish(1006, "no reply to connect");
       } else {
         scheduleReconnect(1006, "no reply to connect");
@@ -233,7 +236,7 @@ final class Connection {
   private void refused(Transport s, SwitchboardException e) {
     session = null;
     failFirst(e); // before any I/O: the caller learns why whatever the close does
-    s.close("connect refused");
+    s.close(1000, "connect refused");
     finish(1000, "connect refused: " + e.getMessage());
   }
 
@@ -241,7 +244,7 @@ final class Connection {
     current = ConnectionState.CONNECTED;
     backoff.reset();
     everConnected = true;
-    callbacks.post(() -> o.listener.onConnected());
+    callbacks.post(() -> o.listener().onConnected());
     if (firstConnect != null) {
       CompletableFuture<Void> f = firstConnect;
       firstConnect = null;
@@ -256,7 +259,7 @@ final class Connection {
     }
     session = null;
     requests.failSent(new SwitchboardException("connection closed (" + code + " " + reason + ") before the reply", 0, code));
-    callbacks.post(() -> o.listener.onDisconnected(code, reason));
+    callbacks.post(() -> o.listener().onDisconnected(code, reason));
     if (closing) {
       return;
     }
@@ -274,7 +277,7 @@ final class Connection {
     current = ConnectionState.RECONNECTING;
     Duration delay = backoff.next();
     int n = backoff.attempt();
-    callbacks.post(() -> o.listener.onReconnecting(n, delay));
+    callbacks.post(() -> o.listener().onReconnecting(n, delay));
     state.schedule(() -> {
       if (!closing) {
         open();
@@ -291,7 +294,7 @@ final class Connection {
     handler.ended(e);
     failFirst(e);
     if (!wasClosed) {
-      callbacks.post(() -> o.listener.onClosed(code, reason));
+      callbacks.post(() -> o.listener().onClosed(code, reason));
     }
   }
 

@@ -38,8 +38,9 @@ final class JakartaTransport extends Endpoint implements Transport {
     this.listener = listener;
   }
 
-  /** A connector to {@code uri} on the container {@link ContainerProvider} finds. */
-  static Transport.Connector connector(URI uri, SwitchboardClient.Builder options) {
+  /** A connector to the options' URI on the container {@link ContainerProvider} finds. */
+  static Transport.Connector connector(Options options) {
+    URI uri = options.uri();
     WebSocketContainer container = ContainerProvider.getWebSocketContainer();
     container.setDefaultMaxTextMessageBufferSize(MAX_MESSAGE);
     container.setDefaultMaxBinaryMessageBufferSize(MAX_MESSAGE);
@@ -96,9 +97,9 @@ final class JakartaTransport extends Endpoint implements Transport {
    * connect()) never ran.
    */
   @Override
-  public void close(String reason) {
+  public void close(int code, String reason) {
     try {
-      session.close(new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, reason));
+      session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
     } catch (IOException | RuntimeException e) {
       LOG.log(Level.DEBUG, () -> "close of a session that is already closing: " + e);
     }

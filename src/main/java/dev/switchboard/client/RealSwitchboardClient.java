@@ -10,6 +10,7 @@ import dev.switchboard.protocol.ProtocolException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,6 +28,8 @@ final class RealSwitchboardClient implements SwitchboardClient, Connection.Handl
   private static final System.Logger LOG = System.getLogger(RealSwitchboardClient.class.getName());
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final AtomicInteger CLIENTS = new AtomicInteger();
+  /** A close frame's payload is at most 125 bytes, two of which hold the code (RFC 6455 5.5). */
+  private static final int MAX_REASON_BYTES = 123;
 
   private final ThreadScheduler state;
   private final ExecutorService callbackThread;
@@ -35,14 +38,14 @@ final class RealSwitchboardClient implements SwitchboardClient, Connection.Handl
   private final Connection connection;
   private final Subscriptions subscriptions;
 
-  RealSwitchboardClient(SwitchboardClient.Builder o) {
+  RealSwitchboardClient(Options o) {
     int n = CLIENTS.incrementAndGet();
     this.state = new ThreadScheduler("switchboard-client-" + n);
     this.callbackThread = Executors.newSingleThreadExecutor(r -> ThreadScheduler.daemon(r, "switchboard-client-" + n + "-callbacks"));
     this.callbacks = new Callbacks(callbackThread);
-    this.requests = new Requests(state, o.requestTimeout, o.maxPendingPublishes);
-    Transport.Connector connector = JakartaTransport.connector(o.uri, o);
-    Backoff backoff = Backoff.jittered(o.backoffInitial, o.backoffMax);
+    this.requests = new Requests(state, o.requestTimeout(), o.maxPendingPublishes());
+    Transport.Connector connector = JakartaTransport.connector(o);
+    Backoff backoff = Backoff.jittered(o.backoffInitial(), o.backoffMax());
     this.connection = new Connection(o, new Connection.Parts(state, connector, backoff, requests, callbacks), this);
     this.subscriptions = new Subscriptions(state, callbacks, new Subscriptions.Link() {
       @Override
@@ -118,10 +121,25 @@ final class RealSwitchboardClient implements SwitchboardClient, Connection.Handl
 
   @Override
   public void close() {
+    close(1000, "bye", "closed by the client");
+  }
+
+  @Override
+  public void close(int code, String reason) {
+    if (code != 1000 && code != 1001 && (code < 3000 || code > 4999)) {
+      throw new IllegalArgumentException("a client closes with 1000, 1001 or 3000-4999, not " + code);
+    }
+    if (reason.getBytes(StandardCharsets.UTF_8).length > MAX_REASON_BYTES) {
+      throw new IllegalArgumentException("a close reason has at most " + MAX_REASON_BYTES + " bytes in UTF-8: " + reason);
+    }
+    close(code, reason, reason);
+  }
+
+  private void close(int code, String sent, String told) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     try {
       state.execute(() -> {
-        connection.close();
+        connection.close(code, sent, told);
         done.complete(null);
       });
       done.get(5, TimeUnit.SECONDS);

@@ -68,6 +68,16 @@ public interface SwitchboardClient extends AutoCloseable {
   @Override
   void close();
 
+  /**
+   * Closes the connection with {@code code} and {@code reason} and stops reconnecting; pending
+   * requests fail, and the listener's {@code onClosed} hears the same code and reason.
+   *
+   * @param code 1000, 1001, or 3000–4999 (the codes RFC 6455 lets an application send)
+   * @param reason at most 123 bytes in UTF-8, what a close frame has room for
+   * @throws IllegalArgumentException for another code or a longer reason
+   */
+  void close(int code, String reason);
+
   /** Options of a client; {@link #build()} makes it (not yet connected). */
   final class Builder {
     final URI uri;
@@ -140,8 +150,13 @@ public interface SwitchboardClient extends AutoCloseable {
       return this;
     }
 
+    /** A client with the options set so far; changing the builder afterwards does not affect it. */
     public SwitchboardClient build() {
-      return new RealSwitchboardClient(this);
+      return new RealSwitchboardClient(options());
+    }
+
+    Options options() {
+      return new Options(uri, token, ssl, connectTimeout, requestTimeout, backoffInitial, backoffMax, maxPendingPublishes, listener);
     }
   }
 }

@@ -13,8 +13,8 @@ interface Transport {
 
   void sendBinary(byte[] bytes);
 
-  /** Closes with 1000 and {@code reason}, whatever state the connection is in; never throws. */
-  void close(String reason);
+  /** Closes with {@code code} and {@code reason}, whatever state the connection is in; never throws. */
+  void close(int code, String reason);
 
   /**
    * What a transport reports, on its own threads; {@code data} is the listener's to keep. Events

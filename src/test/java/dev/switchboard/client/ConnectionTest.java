@@ -90,7 +90,7 @@ class ConnectionTest {
     options.backoff(BACKOFF, Duration.ofSeconds(1)).connectTimeout(CONNECT_TIMEOUT).requestTimeout(REQUEST_TIMEOUT).listener(listener);
     Backoff atCap = new Backoff(BACKOFF, Duration.ofSeconds(1), bound -> bound);
     Callbacks inline = new Callbacks(Runnable::run);
-    return new Connection(options, new Connection.Parts(scheduler, connector, atCap, requests, inline), handler);
+    return new Connection(options.options(), new Connection.Parts(scheduler, connector, atCap, requests, inline), handler);
   }
 
   private Connection connection() {
@@ -134,6 +134,17 @@ class ConnectionTest {
     assertThat(first).isCompleted();
     assertThat(events).containsExactly("connecting", "connected", "handler connected");
     assertThat(scheduler.nextDelay()).as("the connect guard is cancelled").isEqualTo(-1);
+  }
+
+  @Test
+  void theOptionsAreACopyThatLaterBuilderChangesDoNotReach() {
+    SwitchboardClient.Builder builder = SwitchboardClient.builder(URL).requestTimeout(REQUEST_TIMEOUT).token("first");
+    Options options = builder.options();
+    builder.requestTimeout(Duration.ofMinutes(1)).token("second").maxPendingPublishes(1);
+
+    assertThat(options.requestTimeout()).isEqualTo(REQUEST_TIMEOUT);
+    assertThat(options.token().get()).isEqualTo("first");
+    assertThat(options.maxPendingPublishes()).isEqualTo(1000);
   }
 
   @Test
@@ -205,7 +216,7 @@ class ConnectionTest {
     Connection c = connected();
     connector.last().closeFromServer(1006, "gone");
     scheduler.runDue();
-    c.close();
+    c.close(1000, "bye", "closed by the client");
 
     assertThat(c.state()).isEqualTo(ConnectionState.CLOSED);
     assertThat(events).containsExactly("disconnected 1006", "reconnecting 1 in 100 ms", "handler ended 1000", "closed 1000");
@@ -217,13 +228,24 @@ class ConnectionTest {
   void closeClosesTheOpenConnectionAndItsLateCloseIsNotReportedAgain() {
     Connection c = connected();
     FakeConnector.FakeSocket socket = (FakeConnector.FakeSocket) connector.last().handshake.join();
-    c.close();
-    assertThat(socket.closedWith).isEqualTo("bye");
+    c.close(1000, "bye", "closed by the client");
+    assertThat(socket.closedWith).isEqualTo("1000 bye");
     assertThat(events).containsExactly("handler ended 1000", "closed 1000");
 
     connector.last().closeFromServer(1000, "bye");
     scheduler.runDue();
     assertThat(events).containsExactly("handler ended 1000", "closed 1000");
+  }
+
+  @Test
+  void anApplicationCloseCodeGoesToTheServerAndTheListener() {
+    Connection c = connected();
+    FakeConnector.FakeSocket socket = (FakeConnector.FakeSocket) connector.last().handshake.join();
+    c.close(4100, "shift over", "shift over");
+
+    assertThat(socket.closedWith).isEqualTo("4100 shift over");
+    assertThat(events).containsExactly("handler ended 4100", "closed 4100");
+    assertThat(c.state()).isEqualTo(ConnectionState.CLOSED);
   }
 
   @Test
@@ -286,7 +308,7 @@ class ConnectionTest {
     Throwable e = failure(first);
     assertThat(e).isInstanceOf(SwitchboardException.class).hasMessage("token expired");
     assertThat(((SwitchboardException) e).errorCode()).isEqualTo(101);
-    assertThat(socket.closedWith).isEqualTo("connect refused");
+    assertThat(socket.closedWith).isEqualTo("1000 connect refused");
     assertThat(c.state()).isEqualTo(ConnectionState.CLOSED);
     assertThat(events).endsWith("handler ended 1000", "closed 1000");
   }
@@ -302,7 +324,7 @@ class ConnectionTest {
 
     scheduler.advance(Duration.ofMillis(1));
     assertThat(failure(first)).hasMessage("no reply to connect within 2000 ms");
-    assertThat(socket.closedWith).isEqualTo("no reply to connect");
+    assertThat(socket.closedWith).isEqualTo("1000 no reply to connect");
     assertThat(c.state()).isEqualTo(ConnectionState.CLOSED);
   }
 
@@ -319,7 +341,7 @@ class ConnectionTest {
 
     FakeConnector.FakeSocket late = connector.last().open();
     scheduler.runDue();
-    assertThat(late.closedWith).isEqualTo("bye");
+    assertThat(late.closedWith).isEqualTo("1000 bye");
     assertThat(c.state()).isEqualTo(ConnectionState.CLOSED);
   }
 
