@@ -12,7 +12,7 @@ import java.util.function.LongFunction;
  * The connection's state machine: CONNECTING, then CONNECTED once the handshake and the token's
  * {@code connect} are answered; a lost connection is RECONNECTING after a {@link Backoff} delay,
  * unless its close code is final; CLOSED is the end (closed, refused, or a final close code).
- * Before the first connect it is CLOSED too.
+ * Before the first connect, and after a first handshake that failed, it is IDLE.
  *
  * <p>Threading: every method runs on the client's state thread ({@link Scheduler}); the
  * transport's events are moved onto it here. Listener calls go through {@link Callbacks}.
@@ -69,7 +69,7 @@ final class Connection {
   };
 
   // Everything below is confined to the state thread.
-  private ConnectionState current = ConnectionState.CLOSED;
+  private ConnectionState current = ConnectionState.IDLE;
   private Transport session;
   private boolean everConnected;
   private boolean closing;
@@ -100,7 +100,7 @@ final class Connection {
 
   /** Starts the first connect; {@code f} completes when it is answered, within a bound. */
   void connect(CompletableFuture<Void> f) {
-    if (current != ConnectionState.CLOSED || closing) {
+    if (!notOpened() || closing) {
       f.completeExceptionally(SwitchboardException.of("connect() was already called"));
       return;
     }
@@ -181,7 +181,7 @@ final class Connection {
       Throwable cause = failure instanceof CompletionException c ? c.getCause() : failure;
       String message = JakartaTransport.rootMessage(cause);
       if (!everConnected) {
-        current = ConnectionState.CLOSED;
+        current = ConnectionState.IDLE;
         failFirst(SwitchboardException.of(message.startsWith("cannot connect") ? message : "cannot connect to " + o.uri() + ": " + message));
         return;
       }
@@ -287,7 +287,7 @@ final class Connection {
 
   /** The end: no more reconnects; everything waiting fails. */
   private void finish(int code, String reason) {
-    boolean wasClosed = current == ConnectionState.CLOSED && !everConnected && firstConnect == null;
+    boolean wasClosed = notOpened() && !everConnected && firstConnect == null;
     current = ConnectionState.CLOSED;
     SwitchboardException e = new SwitchboardException("client closed (" + code + " " + reason + ")", 0, code);
     requests.failSent(e);
@@ -296,6 +296,11 @@ final class Connection {
     if (!wasClosed) {
       callbacks.post(() -> o.listener().onClosed(code, reason));
     }
+  }
+
+  /** IDLE, or CLOSED: no connection, none being made, none scheduled. */
+  private boolean notOpened() {
+    return current == ConnectionState.IDLE || current == ConnectionState.CLOSED;
   }
 
   private void failFirst(SwitchboardException e) {

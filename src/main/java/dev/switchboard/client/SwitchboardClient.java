@@ -11,7 +11,8 @@ import javax.net.ssl.SSLContext;
  * A client of a Switchboard hub: connects, subscribes, publishes, and keeps it so across broken
  * connections.
  *
- * <p>Lifecycle: {@link #connect()} opens the connection; after a connection was established, any
+ * <p>Lifecycle: a client is built {@link ConnectionState#IDLE}; {@link #connect()} opens the
+ * connection (a failed handshake leaves it IDLE); after a connection was established, any
  * loss is followed by reconnects with exponential backoff and full jitter (up to {@link
  * Builder#backoff}), every subscription is renewed and recovers from the last position it saw
  * (its listener hears {@code recovered:false} when that was impossible). A final close code

@@ -122,7 +122,7 @@ class ConnectionTest {
   @Test
   void withoutATokenTheConnectionIsConnectedOnceTheHandshakeIsDone() {
     Connection c = connection();
-    assertThat(c.state()).isEqualTo(ConnectionState.CLOSED);
+    assertThat(c.state()).isEqualTo(ConnectionState.IDLE);
     c.connect(first);
     assertThat(c.state()).isEqualTo(ConnectionState.CONNECTING);
     assertThat(first).isNotDone();
@@ -249,18 +249,37 @@ class ConnectionTest {
   }
 
   @Test
-  void aFailedFirstHandshakeFailsConnectAndTheClientStaysClosedWithoutAClosedEvent() {
+  void aFailedFirstHandshakeFailsConnectAndTheClientIsIdleAgainWithoutAClosedEvent() {
     Connection c = connection();
     c.connect(first);
     connector.last().fail("cannot connect to " + URL + ": Connection refused");
     scheduler.runDue();
 
     assertThat(failure(first)).hasMessage("cannot connect to ws://hub.test/ws: Connection refused");
-    assertThat(c.state()).isEqualTo(ConnectionState.CLOSED);
+    assertThat(c.state()).isEqualTo(ConnectionState.IDLE);
     assertThat(c.over()).isFalse();
     assertThat(events).containsExactly("connecting");
     scheduler.advance(Duration.ofMinutes(1));
     assertThat(connector.attempts).hasSize(1);
+
+    CompletableFuture<Void> again = new CompletableFuture<>();
+    c.connect(again);
+    connector.last().open();
+    scheduler.runDue();
+    assertThat(again).isCompleted();
+    assertThat(c.state()).isEqualTo(ConnectionState.CONNECTED);
+  }
+
+  @Test
+  void closingAnIdleClientEndsItWithoutAClosedEvent() {
+    Connection c = connection();
+    c.close(1000, "bye", "closed by the client");
+
+    assertThat(c.state()).isEqualTo(ConnectionState.CLOSED);
+    assertThat(c.over()).isTrue();
+    assertThat(events).containsExactly("handler ended 1000");
+    c.connect(first);
+    assertThat(failure(first)).hasMessage("connect() was already called");
   }
 
   @Test
