@@ -263,7 +263,7 @@ final class Connection {
     if (closing) {
       return;
     }
-    if (RealSwitchboardClient.isFinal(code) || !everConnected) {
+    if (JakartaSwitchboardClient.isFinal(code) || !everConnected) {
       if (!everConnected) {
         failFirst(new SwitchboardException("connection refused by the server: " + code + " " + reason, 0, code));
       }

@@ -153,7 +153,7 @@ public interface SwitchboardClient extends AutoCloseable {
 
     /** A client with the options set so far; changing the builder afterwards does not affect it. */
     public SwitchboardClient build() {
-      return new RealSwitchboardClient(options());
+      return new JakartaSwitchboardClient(options());
     }
 
     Options options() {

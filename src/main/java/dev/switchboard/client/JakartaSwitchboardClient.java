@@ -18,14 +18,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The client: the public API over its parts. All state lives on one "state" thread ({@link
+ * The client on the Jakarta WebSocket client API (named by that backend, like the brokers): the
+ * public API over its parts. All state lives on one "state" thread ({@link
  * Scheduler}): public methods and transport events hand their work to it, so nothing needs a
  * lock. The {@link Connection} runs the lifecycle, {@link Requests} tracks replies and held
  * publishes, {@link Subscriptions} renews and feeds subscriptions, a {@link Transport} carries the
  * frames. User callbacks run on a second, "callback" thread, in order ({@link Callbacks}).
  */
-final class RealSwitchboardClient implements SwitchboardClient, Connection.Handler {
-  private static final System.Logger LOG = System.getLogger(RealSwitchboardClient.class.getName());
+final class JakartaSwitchboardClient implements SwitchboardClient, Connection.Handler {
+  private static final System.Logger LOG = System.getLogger(JakartaSwitchboardClient.class.getName());
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final AtomicInteger CLIENTS = new AtomicInteger();
   /** A close frame's payload is at most 125 bytes, two of which hold the code (RFC 6455 5.5). */
@@ -38,7 +39,7 @@ final class RealSwitchboardClient implements SwitchboardClient, Connection.Handl
   private final Connection connection;
   private final Subscriptions subscriptions;
 
-  RealSwitchboardClient(Options o) {
+  JakartaSwitchboardClient(Options o) {
     int n = CLIENTS.incrementAndGet();
     this.state = new ThreadScheduler("switchboard-client-" + n);
     this.callbackThread = Executors.newSingleThreadExecutor(r -> ThreadScheduler.daemon(r, "switchboard-client-" + n + "-callbacks"));
@@ -90,12 +91,12 @@ final class RealSwitchboardClient implements SwitchboardClient, Connection.Handl
 
   @Override
   public CompletableFuture<Reply> publish(String channel, String json) {
-    return publishFrame(channel, json, null).thenApply(RealSwitchboardClient::reply);
+    return publishFrame(channel, json, null).thenApply(JakartaSwitchboardClient::reply);
   }
 
   @Override
   public CompletableFuture<Reply> publishBinary(String channel, byte[] data) {
-    return publishFrame(channel, null, data.clone()).thenApply(RealSwitchboardClient::reply);
+    return publishFrame(channel, null, data.clone()).thenApply(JakartaSwitchboardClient::reply);
   }
 
   @Override
