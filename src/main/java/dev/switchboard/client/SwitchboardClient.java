@@ -11,7 +11,8 @@ import javax.net.ssl.SSLContext;
  * A client of a Switchboard hub: connects, subscribes, publishes, and keeps it so across broken
  * connections.
  *
- * <p>Lifecycle: {@link #connect()} opens the connection; after a connection was established, any
+ * <p>Lifecycle: a client is built {@link ConnectionState#IDLE}; {@link #connect()} opens the
+ * connection (a failed handshake leaves it IDLE); after a connection was established, any
  * loss is followed by reconnects with exponential backoff and full jitter (up to {@link
  * Builder#backoff}), every subscription is renewed and recovers from the last position it saw
  * (its listener hears {@code recovered:false} when that was impossible). A final close code
@@ -67,6 +68,16 @@ public interface SwitchboardClient extends AutoCloseable {
   /** Closes the connection (1000) and stops reconnecting; pending requests fail. */
   @Override
   void close();
+
+  /**
+   * Closes the connection with {@code code} and {@code reason} and stops reconnecting; pending
+   * requests fail, and the listener's {@code onClosed} hears the same code and reason.
+   *
+   * @param code 1000, 1001, or 3000–4999 (the codes RFC 6455 lets an application send)
+   * @param reason at most 123 bytes in UTF-8, what a close frame has room for
+   * @throws IllegalArgumentException for another code or a longer reason
+   */
+  void close(int code, String reason);
 
   /** Options of a client; {@link #build()} makes it (not yet connected). */
   final class Builder {
@@ -140,8 +151,13 @@ public interface SwitchboardClient extends AutoCloseable {
       return this;
     }
 
+    /** A client with the options set so far; changing the builder afterwards does not affect it. */
     public SwitchboardClient build() {
-      return new RealSwitchboardClient(this);
+      return new JakartaSwitchboardClient(options());
+    }
+
+    Options options() {
+      return new Options(uri, token, ssl, connectTimeout, requestTimeout, backoffInitial, backoffMax, maxPendingPublishes, listener);
     }
   }
 }

@@ -12,13 +12,13 @@ import org.glassfish.tyrus.client.SslEngineConfigurator;
 final class TyrusClientSupport {
   private TyrusClientSupport() {}
 
-  static void configure(WebSocketContainer container, SwitchboardClient.Builder o) {
+  static void configure(WebSocketContainer container, Options o) {
     if (!(container instanceof ClientManager tyrus)) {
       return;
     }
-    tyrus.getProperties().put(ClientProperties.HANDSHAKE_TIMEOUT, (int) o.connectTimeout.toMillis());
-    if (o.ssl != null) {
-      tyrus.getProperties().put(ClientProperties.SSL_ENGINE_CONFIGURATOR, new SslEngineConfigurator(o.ssl));
+    tyrus.getProperties().put(ClientProperties.HANDSHAKE_TIMEOUT, (int) o.connectTimeout().toMillis());
+    if (o.ssl() != null) {
+      tyrus.getProperties().put(ClientProperties.SSL_ENGINE_CONFIGURATOR, new SslEngineConfigurator(o.ssl()));
     }
   }
 }

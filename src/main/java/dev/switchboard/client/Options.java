@@ -1,0 +1,21 @@
+package dev.switchboard.client;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+
+/**
+ * A client's options, copied from its {@link SwitchboardClient.Builder} by {@code build()}: later
+ * changes to the builder do not reach a client already built, and a builder can build several.
+ */
+record Options(
+    URI uri,
+    Supplier<String> token,
+    SSLContext ssl,
+    Duration connectTimeout,
+    Duration requestTimeout,
+    Duration backoffInitial,
+    Duration backoffMax,
+    int maxPendingPublishes,
+    ConnectionListener listener) {}

@@ -1,0 +1,40 @@
+package dev.switchboard.client;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One WebSocket connection, as narrow as the client needs it. {@link JakartaTransport} puts it on
+ * the Jakarta WebSocket client API; unit tests use an in-memory one. Sends are asynchronous and
+ * never block; a failed send shows up as the connection's close.
+ */
+interface Transport {
+  void sendText(String text);
+
+  void sendBinary(byte[] bytes);
+
+  /** Closes with {@code code} and {@code reason}, whatever state the connection is in; never throws. */
+  void close(int code, String reason);
+
+  /**
+   * What a transport reports, on its own threads; {@code data} is the listener's to keep. Events
+   * of a transport that is no longer the current one can arrive late: listeners compare {@code t}.
+   */
+  interface Listener {
+    void onText(Transport t, String text);
+
+    void onBinary(Transport t, ByteBuffer data);
+
+    void onClose(Transport t, int code, String reason);
+  }
+
+  /** Opens connections to one server. */
+  @FunctionalInterface
+  interface Connector {
+    /**
+     * Starts a connection whose events go to {@code listener}; completes with it once the
+     * handshake is done, or fails with a {@link SwitchboardException} saying why it could not.
+     */
+    CompletableFuture<Transport> open(Listener listener);
+  }
+}
