@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The package list is the architecture; these rules keep it true: the layers and which may use
- * which, no cycle between packages, and which packages may use Jakarta, Tyrus, Grizzly and
- * Lettuce. Each ArchUnit {@code check} fails the test with the list of offending dependencies.
+ * which, no cycle between packages, and which packages may use Jakarta, Tyrus, Grizzly and Lettuce.
+ * Each ArchUnit {@code check} fails the test with the list of offending dependencies.
  */
 class ArchitectureTest {
   private static final JavaClasses MAIN =
@@ -26,8 +26,22 @@ class ArchitectureTest {
     // A rule over an empty import passes vacuously: make sure every layer was imported.
     for (String pkg :
         java.util.List.of(
-            "protocol", "auth", "config", "hub", "engine", "engine.memory", "engine.redis", "server", "http", "docs",
-            "assembly", "standalone", "web", "client", "bench", "cli")) {
+            "protocol",
+            "auth",
+            "config",
+            "hub",
+            "engine",
+            "engine.memory",
+            "engine.redis",
+            "server",
+            "http",
+            "docs",
+            "assembly",
+            "standalone",
+            "web",
+            "client",
+            "bench",
+            "cli")) {
       assertThat(MAIN.containPackage("dev.switchboard." + pkg)).as(pkg).isTrue();
     }
   }
@@ -55,38 +69,66 @@ class ArchitectureTest {
     layeredArchitecture()
         .consideringOnlyDependenciesInAnyPackage("dev.switchboard..")
         .ensureAllClassesAreContainedInArchitecture()
-        .layer("Protocol").definedBy("dev.switchboard.protocol..")
-        .layer("Auth").definedBy("dev.switchboard.auth..")
-        .layer("Config").definedBy("dev.switchboard.config..")
-        .layer("Docs").definedBy("dev.switchboard.docs..")
-        .layer("Engine").definedBy("dev.switchboard.engine..")
-        .layer("Hub").definedBy("dev.switchboard.hub..")
-        .layer("Http").definedBy("dev.switchboard.http..")
-        .layer("JakartaAdapter").definedBy("dev.switchboard.server..")
-        .layer("Assembly").definedBy("dev.switchboard.assembly..")
-        .layer("Standalone").definedBy("dev.switchboard.standalone..")
-        .layer("Web").definedBy("dev.switchboard.web..")
-        .layer("Client").definedBy("dev.switchboard.client..")
-        .layer("Bench").definedBy("dev.switchboard.bench..")
-        .layer("Cli").definedBy("dev.switchboard.cli..")
-        .whereLayer("Protocol").mayNotAccessAnyLayer()
-        .whereLayer("Auth").mayNotAccessAnyLayer()
-        .whereLayer("Config").mayNotAccessAnyLayer()
-        .whereLayer("Docs").mayNotAccessAnyLayer()
-        .whereLayer("Engine").mayOnlyAccessLayers("Protocol")
-        .whereLayer("Hub").mayOnlyAccessLayers("Protocol", "Auth", "Engine")
-        .whereLayer("Http").mayOnlyAccessLayers("Protocol", "Engine", "Hub")
-        .whereLayer("JakartaAdapter").mayOnlyAccessLayers("Protocol", "Hub")
+        .layer("Protocol")
+        .definedBy("dev.switchboard.protocol..")
+        .layer("Auth")
+        .definedBy("dev.switchboard.auth..")
+        .layer("Config")
+        .definedBy("dev.switchboard.config..")
+        .layer("Docs")
+        .definedBy("dev.switchboard.docs..")
+        .layer("Engine")
+        .definedBy("dev.switchboard.engine..")
+        .layer("Hub")
+        .definedBy("dev.switchboard.hub..")
+        .layer("Http")
+        .definedBy("dev.switchboard.http..")
+        .layer("JakartaAdapter")
+        .definedBy("dev.switchboard.server..")
+        .layer("Assembly")
+        .definedBy("dev.switchboard.assembly..")
+        .layer("Standalone")
+        .definedBy("dev.switchboard.standalone..")
+        .layer("Web")
+        .definedBy("dev.switchboard.web..")
+        .layer("Client")
+        .definedBy("dev.switchboard.client..")
+        .layer("Bench")
+        .definedBy("dev.switchboard.bench..")
+        .layer("Cli")
+        .definedBy("dev.switchboard.cli..")
+        .whereLayer("Protocol")
+        .mayNotAccessAnyLayer()
+        .whereLayer("Auth")
+        .mayNotAccessAnyLayer()
+        .whereLayer("Config")
+        .mayNotAccessAnyLayer()
+        .whereLayer("Docs")
+        .mayNotAccessAnyLayer()
+        .whereLayer("Engine")
+        .mayOnlyAccessLayers("Protocol")
+        .whereLayer("Hub")
+        .mayOnlyAccessLayers("Protocol", "Auth", "Engine")
+        .whereLayer("Http")
+        .mayOnlyAccessLayers("Protocol", "Engine", "Hub")
+        .whereLayer("JakartaAdapter")
+        .mayOnlyAccessLayers("Protocol", "Hub")
         .whereLayer("Assembly")
-        .mayOnlyAccessLayers("Protocol", "Auth", "Config", "Engine", "Hub", "Http", "JakartaAdapter")
+        .mayOnlyAccessLayers(
+            "Protocol", "Auth", "Config", "Engine", "Hub", "Http", "JakartaAdapter")
         .whereLayer("Standalone")
-        .mayOnlyAccessLayers("Protocol", "Config", "Docs", "Hub", "Http", "JakartaAdapter", "Assembly")
+        .mayOnlyAccessLayers(
+            "Protocol", "Config", "Docs", "Hub", "Http", "JakartaAdapter", "Assembly")
         .whereLayer("Web")
-        .mayOnlyAccessLayers("Protocol", "Config", "Docs", "Hub", "Http", "JakartaAdapter", "Assembly")
-        .whereLayer("Client").mayOnlyAccessLayers("Protocol")
-        .whereLayer("Bench").mayOnlyAccessLayers("Protocol")
+        .mayOnlyAccessLayers(
+            "Protocol", "Config", "Docs", "Hub", "Http", "JakartaAdapter", "Assembly")
+        .whereLayer("Client")
+        .mayOnlyAccessLayers("Protocol")
+        .whereLayer("Bench")
+        .mayOnlyAccessLayers("Protocol")
         .whereLayer("Cli")
-        .mayOnlyAccessLayers("Protocol", "Config", "Engine", "Assembly", "Standalone", "Client", "Bench")
+        .mayOnlyAccessLayers(
+            "Protocol", "Config", "Engine", "Assembly", "Standalone", "Client", "Bench")
         .check(MAIN);
   }
 
@@ -116,7 +158,8 @@ class ArchitectureTest {
   void theCoreImportsNoJakarta() {
     noClasses()
         .that()
-        .resideInAnyPackage("dev.switchboard.protocol..", "dev.switchboard.hub..", "dev.switchboard.engine..")
+        .resideInAnyPackage(
+            "dev.switchboard.protocol..", "dev.switchboard.hub..", "dev.switchboard.engine..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("jakarta..")
@@ -148,6 +191,12 @@ class ArchitectureTest {
 
   @Test
   void authImportsNoJakarta() {
-    noClasses().that().resideInAPackage("dev.switchboard.auth..").should().dependOnClassesThat().resideInAnyPackage("jakarta..").check(MAIN);
+    noClasses()
+        .that()
+        .resideInAPackage("dev.switchboard.auth..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("jakarta..")
+        .check(MAIN);
   }
 }

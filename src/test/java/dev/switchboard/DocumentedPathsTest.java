@@ -16,10 +16,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Every file the documentation names must be in the repository, so a reader who follows a path
  * finds the file (a new user once followed {@code shared/tools/wsload.c}, which lives outside it).
- * Checked: the targets of relative Markdown links, and every path-like word (in prose, inline
- * code and code blocks) that starts with {@code ../}, at a top-level entry of the repository or
- * ends in a file extension. Build output under {@code target/} is exempt: it exists only after a build, and the
- * {@code target/} prefix itself says so.
+ * Checked: the targets of relative Markdown links, and every path-like word (in prose, inline code
+ * and code blocks) that starts with {@code ../}, at a top-level entry of the repository or ends in
+ * a file extension. Build output under {@code target/} is exempt: it exists only after a build, and
+ * the {@code target/} prefix itself says so.
  */
 class DocumentedPathsTest {
   private static final Path ROOT = Path.of("").toAbsolutePath();
@@ -28,15 +28,17 @@ class DocumentedPathsTest {
   private static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s#]+)");
 
   /**
-   * A relative path of at least two segments, not part of a URL, an absolute path or a longer
-   * word ({@code .../cli} is an elision, not a path).
+   * A relative path of at least two segments, not part of a URL, an absolute path or a longer word
+   * ({@code .../cli} is an elision, not a path).
    */
   private static final Pattern PATH =
-      Pattern.compile("(?<![\\w/.:@~$-])((?:\\.\\./)*\\.?[A-Za-z0-9_][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_.-]+)+)");
+      Pattern.compile(
+          "(?<![\\w/.:@~$-])((?:\\.\\./)*\\.?[A-Za-z0-9_][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_.-]+)+)");
 
   /** Extensions that mark a word as a file name even outside the repository's top-level folders. */
   private static final Pattern FILE_NAME =
-      Pattern.compile(".*\\.(md|java|c|h|sh|js|mjs|json|properties|conf|html|css|png|xml|txt|py|p12|pem|yml|yaml)");
+      Pattern.compile(
+          ".*\\.(md|java|c|h|sh|js|mjs|json|properties|conf|html|css|png|xml|txt|py|p12|pem|yml|yaml)");
 
   @Test
   void everyPathInTheDocsExistsInTheRepository() throws IOException {
@@ -64,13 +66,15 @@ class DocumentedPathsTest {
 
   private static boolean isRepositoryPath(String p) {
     if (p.startsWith("../")) {
-      return true; // explicitly relative to the document: it must resolve, and inside the repository
+      return true; // explicitly relative to the document: it must resolve, and inside the
+      // repository
     }
     String first = p.substring(0, p.indexOf('/'));
     if (first.equals("target")) {
       return false;
     }
-    return Files.exists(ROOT.resolve(first)) && !first.equals(".") || FILE_NAME.matcher(p).matches();
+    return Files.exists(ROOT.resolve(first)) && !first.equals(".")
+        || FILE_NAME.matcher(p).matches();
   }
 
   private static boolean exists(Path doc, String p) {

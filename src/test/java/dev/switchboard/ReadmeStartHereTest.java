@@ -11,18 +11,22 @@ import org.junit.jupiter.api.Test;
 
 /**
  * README's "Start here" is what a new user follows on a fresh machine: the prerequisites must come
- * before the first command that needs them, the install line must be the one the tests' own
- * failure message gives, and the two top commands must be the ones that work (CI runs the test
- * command verbatim).
+ * before the first command that needs them, the install line must be the one the tests' own failure
+ * message gives, and the two top commands must be the ones that work (CI runs the test command
+ * verbatim).
  */
 class ReadmeStartHereTest {
-  private static final String RUN = "mvn -B -q package -DskipTests && java -jar target/switchboard.jar";
+  private static final String RUN =
+      "mvn -B -q package -DskipTests && java -jar target/switchboard.jar";
   private static final String TEST = "mvn -B verify";
 
   @Test
   void prerequisitesComeBeforeTheCommandsThatNeedThem() throws IOException {
     String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
-    String start = readme.substring(readme.indexOf("## Start here"), readme.indexOf("\n## ", readme.indexOf("## Start here") + 1));
+    String start =
+        readme.substring(
+            readme.indexOf("## Start here"),
+            readme.indexOf("\n## ", readme.indexOf("## Start here") + 1));
 
     int jdk = start.indexOf("JDK 17");
     int maven = start.indexOf("Maven");
@@ -31,7 +35,10 @@ class ReadmeStartHereTest {
     int test = start.indexOf(TEST);
     assertThat(jdk).as("JDK 17 named").isNotNegative().isLessThan(run);
     assertThat(maven).as("Maven named").isNotNegative().isLessThan(run);
-    assertThat(install).as("the install command of Chromium's failure message").isNotNegative().isLessThan(run);
+    assertThat(install)
+        .as("the install command of Chromium's failure message")
+        .isNotNegative()
+        .isLessThan(run);
     assertThat(test).as("the test command").isGreaterThan(run);
   }
 

@@ -5,16 +5,16 @@ import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.Key;
 import dev.switchboard.config.ServerConfig;
 import dev.switchboard.engine.Broker;
+import dev.switchboard.engine.PresenceStore;
 import dev.switchboard.engine.memory.MemoryBroker;
 import dev.switchboard.engine.memory.MemoryPresenceStore;
-import dev.switchboard.engine.PresenceStore;
 import dev.switchboard.engine.redis.RedisBroker;
 import dev.switchboard.engine.redis.RedisOptions;
 import dev.switchboard.engine.redis.RedisPresenceStore;
 import dev.switchboard.http.ApiKey;
 import dev.switchboard.http.HttpApi;
-import dev.switchboard.hub.Hub;
 import dev.switchboard.hub.ConnectionPolicy;
+import dev.switchboard.hub.Hub;
 import dev.switchboard.hub.HubOptions;
 import dev.switchboard.hub.NamespaceOptions;
 import dev.switchboard.hub.Namespaces;
@@ -23,28 +23,28 @@ import dev.switchboard.server.EndpointOptions;
 import dev.switchboard.server.Endpoints;
 import dev.switchboard.server.OriginPolicy;
 import dev.switchboard.server.TransportFactory;
-import java.lang.System.Logger.Level;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.List;
-import java.util.Properties;
 
 /**
  * The composition root: builds a server's parts (engine, hub, WebSocket endpoints and HTTP API)
  * from a configuration and owns their lifecycle. The standalone server and the WAR each build one
- * and host its parts on their own server. The only class that knows every area, so no area needs
- * to know another's wiring.
+ * and host its parts on their own server. The only class that knows every area, so no area needs to
+ * know another's wiring.
  */
 public final class ServerAssembly implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(ServerAssembly.class.getName());
@@ -72,6 +72,7 @@ public final class ServerAssembly implements AutoCloseable {
   private final Hub hub;
   private final Endpoints endpoints;
   private final HttpApi api;
+
   /**
    * Runs the hub's periodic sweep: pings, liveness, token expiry. The only idle timer of every
    * session: the containers' own are off (see {@link Endpoints#prepare}).
@@ -115,7 +116,8 @@ public final class ServerAssembly implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    sweeper.scheduleWithFixedDelay(() -> hub.sweep(System.nanoTime(), Instant.now()), 1, 1, TimeUnit.SECONDS);
+    sweeper.scheduleWithFixedDelay(
+        () -> hub.sweep(System.nanoTime(), Instant.now()), 1, 1, TimeUnit.SECONDS);
     if (origins.isEmpty()) {
       origins.addAll(OriginPolicy.LOCALHOST);
       origins.addAll(extraOrigins);
@@ -124,9 +126,7 @@ public final class ServerAssembly implements AutoCloseable {
         new Endpoints(
             hub,
             new EndpointOptions(
-                config.maxMessageSize(),
-                config.echoMaxMessageSize(),
-                OriginPolicy.of(origins)),
+                config.maxMessageSize(), config.echoMaxMessageSize(), OriginPolicy.of(origins)),
             transports);
     this.api = new HttpApi(hub, apiKeys, config.maxBodySize(), version());
   }
@@ -170,7 +170,11 @@ public final class ServerAssembly implements AutoCloseable {
       try {
         tokens =
             TokenVerifier.create(
-                auth.hmacSecret(), auth.keysFile().orElse(null), auth.issuer(), auth.audience(), InstantSource.system());
+                auth.hmacSecret(),
+                auth.keysFile().orElse(null),
+                auth.issuer(),
+                auth.audience(),
+                InstantSource.system());
       } catch (IOException e) {
         throw new ConfigException("cannot use auth.keys-file: " + e.getMessage());
       }
@@ -195,7 +199,12 @@ public final class ServerAssembly implements AutoCloseable {
       RedisBroker broker =
           RedisBroker.open(
               new RedisOptions(
-                  r.uri(), redisPrefix, r.timeout(), config.historyMetaTtl(), r.presenceTtl(), r.canaryInterval(),
+                  r.uri(),
+                  redisPrefix,
+                  r.timeout(),
+                  config.historyMetaTtl(),
+                  r.presenceTtl(),
+                  r.canaryInterval(),
                   InstantSource.system()));
       return new Engine(broker, new RedisPresenceStore(broker));
     }
@@ -214,7 +223,8 @@ public final class ServerAssembly implements AutoCloseable {
   private static String readVersion() {
     try (InputStream in = ServerAssembly.class.getResourceAsStream("version.properties")) {
       if (in == null) {
-        throw new IllegalStateException("version.properties is missing: classes built without their resources");
+        throw new IllegalStateException(
+            "version.properties is missing: classes built without their resources");
       }
       Properties p = new Properties();
       p.load(in);

@@ -12,7 +12,9 @@ import java.util.Set;
  */
 public final class Permissions {
   /** Everything on every channel: anonymous connections when authentication is not required. */
-  public static final Permissions ALL = new Permissions(Map.of("*", EnumSet.allOf(Capability.class)));
+  public static final Permissions ALL =
+      new Permissions(Map.of("*", EnumSet.allOf(Capability.class)));
+
   /** Nothing. */
   public static final Permissions NONE = new Permissions(Map.of());
 
@@ -25,8 +27,8 @@ public final class Permissions {
   }
 
   /**
-   * Whether {@code capability} is granted on {@code target}: a channel, or a subscription
-   * pattern (then every channel it matches must be covered by one granting pattern).
+   * Whether {@code capability} is granted on {@code target}: a channel, or a subscription pattern
+   * (then every channel it matches must be covered by one granting pattern).
    */
   public boolean allows(String target, Capability capability) {
     for (Map.Entry<String, Set<Capability>> g : grants.entrySet()) {

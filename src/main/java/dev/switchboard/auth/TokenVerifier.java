@@ -47,13 +47,14 @@ import java.util.regex.Pattern;
  * only checked against the secret and an RS256 token only against RSA keys, so a public key can
  * never be abused as an HMAC secret, and unsigned ({@code "alg":"none"}) tokens never verify.
  *
- * <p>Claims: {@code exp} (required), {@code sub} (the user id), {@code nbf}, {@code iss} and
- * {@code aud} (checked when configured), {@code info} (any JSON, shown in presence) and {@code
- * channels}: an object from channel pattern to capabilities, e.g. {@code {"chat:*":["subscribe",
- * "publish"]}}. A token without {@code channels} may do nothing on any channel.
+ * <p>Claims: {@code exp} (required), {@code sub} (the user id), {@code nbf}, {@code iss} and {@code
+ * aud} (checked when configured), {@code info} (any JSON, shown in presence) and {@code channels}:
+ * an object from channel pattern to capabilities, e.g. {@code {"chat:*":["subscribe", "publish"]}}.
+ * A token without {@code channels} may do nothing on any channel.
  */
 public final class TokenVerifier {
-  private static final Pattern PEM = Pattern.compile("-----BEGIN PUBLIC KEY-----([A-Za-z0-9+/=\\s]+)-----END PUBLIC KEY-----");
+  private static final Pattern PEM =
+      Pattern.compile("-----BEGIN PUBLIC KEY-----([A-Za-z0-9+/=\\s]+)-----END PUBLIC KEY-----");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final byte[] hmacSecret;
@@ -62,7 +63,12 @@ public final class TokenVerifier {
   private final String audience;
   private final InstantSource clock;
 
-  private TokenVerifier(byte[] hmacSecret, List<JWK> publicKeys, String issuer, String audience, InstantSource clock) {
+  private TokenVerifier(
+      byte[] hmacSecret,
+      List<JWK> publicKeys,
+      String issuer,
+      String audience,
+      InstantSource clock) {
     this.hmacSecret = hmacSecret;
     this.publicKeys = List.copyOf(publicKeys);
     this.issuer = issuer;
@@ -77,11 +83,16 @@ public final class TokenVerifier {
    * @param audience the required {@code aud}, empty for any
    * @throws IOException when the keys file cannot be read or holds no usable key
    */
-  public static TokenVerifier create(String hmacSecret, Path keysFile, String issuer, String audience, InstantSource clock)
+  public static TokenVerifier create(
+      String hmacSecret, Path keysFile, String issuer, String audience, InstantSource clock)
       throws IOException {
     List<JWK> keys = keysFile == null ? List.of() : loadKeys(keysFile);
     return new TokenVerifier(
-        hmacSecret.isEmpty() ? null : hmacSecret.getBytes(StandardCharsets.UTF_8), keys, issuer, audience, clock);
+        hmacSecret.isEmpty() ? null : hmacSecret.getBytes(StandardCharsets.UTF_8),
+        keys,
+        issuer,
+        audience,
+        clock);
   }
 
   /** Verifies {@code token} and returns who it names. */
@@ -121,7 +132,9 @@ public final class TokenVerifier {
         boolean rsa = JWSAlgorithm.RS256.equals(alg);
         boolean candidates = false;
         for (JWK key : publicKeys) {
-          if (header.getKeyID() != null && key.getKeyID() != null && !header.getKeyID().equals(key.getKeyID())) {
+          if (header.getKeyID() != null
+              && key.getKeyID() != null
+              && !header.getKeyID().equals(key.getKeyID())) {
             continue;
           }
           JWSVerifier verifier = null;
@@ -161,13 +174,18 @@ public final class TokenVerifier {
     if (!issuer.isEmpty() && !issuer.equals(claims.getIssuer())) {
       throw new TokenException("wrong issuer", false);
     }
-    if (!audience.isEmpty() && (claims.getAudience() == null || !claims.getAudience().contains(audience))) {
+    if (!audience.isEmpty()
+        && (claims.getAudience() == null || !claims.getAudience().contains(audience))) {
       throw new TokenException("wrong audience", false);
     }
     if (now.isAfter(exp.toInstant())) {
       throw new TokenException("the token expired at " + exp.toInstant(), true);
     }
-    return new Identity(claims.getSubject(), info(claims.getClaim("info")), permissions(claims.getClaim("channels")), exp.toInstant());
+    return new Identity(
+        claims.getSubject(),
+        info(claims.getClaim("info")),
+        permissions(claims.getClaim("channels")),
+        exp.toInstant());
   }
 
   private static String info(Object info) throws TokenException {
@@ -186,7 +204,8 @@ public final class TokenVerifier {
       return Permissions.NONE;
     }
     if (!(claim instanceof Map<?, ?> map)) {
-      throw new TokenException("channels claim must be an object of pattern to capabilities", false);
+      throw new TokenException(
+          "channels claim must be an object of pattern to capabilities", false);
     }
     Map<String, Set<Capability>> grants = new LinkedHashMap<>();
     for (Map.Entry<?, ?> e : map.entrySet()) {
@@ -233,12 +252,15 @@ public final class TokenVerifier {
   private static JWK fromPem(byte[] der) throws IOException {
     for (String algorithm : new String[] {"RSA", "EC"}) {
       try {
-        PublicKey key = KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(der));
+        PublicKey key =
+            KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(der));
         if (key instanceof RSAPublicKey rsa) {
           return new RSAKey.Builder(rsa).build();
         }
         if (key instanceof ECPublicKey ec) {
-          return new ECKey.Builder(com.nimbusds.jose.jwk.Curve.forECParameterSpec(ec.getParams()), ec).build();
+          return new ECKey.Builder(
+                  com.nimbusds.jose.jwk.Curve.forECParameterSpec(ec.getParams()), ec)
+              .build();
         }
       } catch (GeneralSecurityException e) {
         // try the next algorithm

@@ -9,7 +9,14 @@ import org.HdrHistogram.Histogram;
 
 /** Opens connections as fast as a concurrency limit allows: handshakes per second and latency. */
 final class ConnectBench {
-  record Options(Target target, String path, int conns, int concurrency, long serverPid, String label, boolean quiet) {}
+  record Options(
+      Target target,
+      String path,
+      int conns,
+      int concurrency,
+      long serverPid,
+      String label,
+      boolean quiet) {}
 
   private final Options o;
   private final PrintStream err;
@@ -50,7 +57,12 @@ final class ConnectBench {
         () -> {
           while (started < o.conns() && started - opened.sum() - failed.sum() < o.concurrency()) {
             try {
-              reactor.connect(o.target().server(), o.target().local(started), path, o.target().origin(), listener);
+              reactor.connect(
+                  o.target().server(),
+                  o.target().local(started),
+                  path,
+                  o.target().origin(),
+                  listener);
             } catch (IOException e) {
               failed.increment();
             }

@@ -7,8 +7,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * How application messages travel for each kind of server: Switchboard's hub protocol, plain
  * WebSocket rooms ({@code /sub}, {@code /pub}, {@code /echo}) and Socket.IO (Engine.IO v4). The
- * conventions match the independent C load generator in shared/tools, so both can be pointed at
- * the same peers.
+ * conventions match the independent C load generator in shared/tools, so both can be pointed at the
+ * same peers.
  */
 enum Dialect {
   HUB("/ws", "/ws", "/echo"),
@@ -28,7 +28,9 @@ enum Dialect {
   /** The message a subscriber sends once ready, or null. */
   byte[] subscribeMessage(String channel) {
     return switch (this) {
-      case HUB -> ("{\"op\":\"subscribe\",\"channel\":\"" + channel + "\"}").getBytes(StandardCharsets.UTF_8);
+      case HUB ->
+          ("{\"op\":\"subscribe\",\"channel\":\"" + channel + "\"}")
+              .getBytes(StandardCharsets.UTF_8);
       case RAW -> null;
       case SOCKETIO -> "42[\"join\",\"room1\"]".getBytes(StandardCharsets.UTF_8);
     };
@@ -37,8 +39,9 @@ enum Dialect {
   /** A publish carrying {@code payload} (ASCII, no quotes or backslashes). */
   byte[] publish(String channel, String payload) {
     return switch (this) {
-      case HUB -> ("{\"op\":\"publish\",\"channel\":\"" + channel + "\",\"data\":\"" + payload + "\"}")
-          .getBytes(StandardCharsets.UTF_8);
+      case HUB ->
+          ("{\"op\":\"publish\",\"channel\":\"" + channel + "\",\"data\":\"" + payload + "\"}")
+              .getBytes(StandardCharsets.UTF_8);
       case RAW -> payload.getBytes(StandardCharsets.UTF_8);
       case SOCKETIO -> ("42[\"pub\",\"" + payload + "\"]").getBytes(StandardCharsets.UTF_8);
     };

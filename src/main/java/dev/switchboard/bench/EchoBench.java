@@ -33,8 +33,10 @@ final class EchoBench {
   private final LongAdder inWindow = new LongAdder();
   private final LongAdder ready = new LongAdder();
   private final LongAdder closed = new LongAdder();
+
   /** /echo drops a refused message without a reply, so here only the 4002 close shows. */
   private final RateLimitWatch rateLimits = new RateLimitWatch();
+
   private volatile long windowStart = Long.MAX_VALUE;
   private volatile long windowEnd = Long.MAX_VALUE;
   private volatile boolean running = true;
@@ -82,14 +84,22 @@ final class EchoBench {
     long end = warmupEnd + o.durationSeconds() * 1_000_000_000L;
     Sampler sampler = new Sampler(o.serverPid());
     while (System.nanoTime() < warmupEnd) {
-      progress.show("warm-up", (double) (System.nanoTime() - start) / (warmupEnd - start), echoed::sum, "msgs");
+      progress.show(
+          "warm-up",
+          (double) (System.nanoTime() - start) / (warmupEnd - start),
+          echoed::sum,
+          "msgs");
       Thread.sleep(100);
     }
     windowStart = System.nanoTime();
     windowEnd = end;
     sampler.start();
     while (System.nanoTime() < end) {
-      progress.show("measuring", (double) (System.nanoTime() - windowStart) / (end - windowStart), echoed::sum, "msgs");
+      progress.show(
+          "measuring",
+          (double) (System.nanoTime() - windowStart) / (end - windowStart),
+          echoed::sum,
+          "msgs");
       Thread.sleep(100);
     }
     Sampler.Reading reading = sampler.stop();
@@ -146,7 +156,8 @@ final class EchoBench {
 
     private void send(WsConn c) {
       try {
-        c.sendText(o.target().dialect().echo(Marker.payload(0, sent++, System.nanoTime(), o.payload())));
+        c.sendText(
+            o.target().dialect().echo(Marker.payload(0, sent++, System.nanoTime(), o.payload())));
       } catch (IOException e) {
         c.close(1006, e.toString());
       }

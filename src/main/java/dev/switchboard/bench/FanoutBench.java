@@ -25,8 +25,8 @@ import org.HdrHistogram.Histogram;
  */
 final class FanoutBench {
   /**
-   * @param pubTarget where publishers connect: the subscribers' server, or another node of the
-   *     same cluster (fan-out through the cluster engine)
+   * @param pubTarget where publishers connect: the subscribers' server, or another node of the same
+   *     cluster (fan-out through the cluster engine)
    * @param rate publications per second over all publishers; 0 means as fast as the window allows
    */
   record Options(
@@ -62,8 +62,10 @@ final class FanoutBench {
   private final RateLimitWatch rateLimits = new RateLimitWatch();
   private final List<Subscriber> subscribers = new ArrayList<>();
   private final List<Publisher> publishers = new ArrayList<>();
+
   /** Deliveries per in-flight publication, to keep the window: slot = sequence & ringMask. */
   private final AtomicIntegerArray[] ring;
+
   private final int ringMask;
   private final AtomicLong[] completed;
   private volatile long windowStart = Long.MAX_VALUE;
@@ -79,7 +81,8 @@ final class FanoutBench {
       reactors[i] = new Reactor("bench-reactor-" + i, o.coalesceMicros() * 1000L);
       latency[i] = new Histogram(3_600_000_000L, 3);
     }
-    int ringSize = Integer.highestOneBit(Math.max(64, o.window() * 4 + (o.rate() > 0 ? 65536 : 0)) * 2 - 1);
+    int ringSize =
+        Integer.highestOneBit(Math.max(64, o.window() * 4 + (o.rate() > 0 ? 65536 : 0)) * 2 - 1);
     ringMask = ringSize - 1;
     ring = new AtomicIntegerArray[o.pubs()];
     completed = new AtomicLong[o.pubs()];
@@ -143,7 +146,8 @@ final class FanoutBench {
       Reactor r = reactors[p % reactors.length];
       Publisher pub = new Publisher(p, r);
       publishers.add(pub);
-      r.execute(() -> open(r, o.pubTarget(), o.subs() + pub.index, o.target().dialect().pubPath, pub));
+      r.execute(
+          () -> open(r, o.pubTarget(), o.subs() + pub.index, o.target().dialect().pubPath, pub));
     }
     long deadline = System.nanoTime() + 20_000_000_000L;
     while (publishers.stream().anyMatch(p -> !p.ready) && System.nanoTime() < deadline) {
@@ -177,7 +181,8 @@ final class FanoutBench {
     }
   }
 
-  private void waitUntil(long deadline, Progress progress, String phase, long from, long to) throws InterruptedException {
+  private void waitUntil(long deadline, Progress progress, String phase, long from, long to)
+      throws InterruptedException {
     while (true) {
       long now = System.nanoTime();
       if (now >= deadline) {
@@ -188,11 +193,13 @@ final class FanoutBench {
     }
   }
 
-  private void awaitAtLeast(LongAdder counter, long target, Progress progress, String phase) throws InterruptedException {
+  private void awaitAtLeast(LongAdder counter, long target, Progress progress, String phase)
+      throws InterruptedException {
     long deadline = System.nanoTime() + 120_000_000_000L;
     while (counter.sum() + closedSubs.sum() < target) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(phase + ": only " + counter.sum() + " of " + target + " connections");
+        throw new IllegalStateException(
+            phase + ": only " + counter.sum() + " of " + target + " connections");
       }
       progress.show(phase, (double) counter.sum() / o.subs(), counter::sum, "conns");
       Thread.sleep(20);
@@ -263,8 +270,10 @@ final class FanoutBench {
     final Reactor reactor;
     final Histogram latency;
     final Marker marker = new Marker();
+
     /** Per publisher: the next sequence expected, and sequences skipped but maybe still coming. */
     final long[] next = new long[o.pubs()];
+
     final List<Set<Long>> gaps = new ArrayList<>();
     boolean synced;
     WsConn conn;
@@ -369,7 +378,9 @@ final class FanoutBench {
     }
   }
 
-  /** One publisher; its state is touched only by its reactor thread (published is read at the end). */
+  /**
+   * One publisher; its state is touched only by its reactor thread (published is read at the end).
+   */
   private final class Publisher implements WsConn.Listener {
     final int index;
     final Reactor reactor;
@@ -438,7 +449,10 @@ final class FanoutBench {
 
     private void send(long seq, long sentNanos) {
       try {
-        conn.sendText(o.target().dialect().publish(o.channel(), Marker.payload(index, seq, sentNanos, o.payload())));
+        conn.sendText(
+            o.target()
+                .dialect()
+                .publish(o.channel(), Marker.payload(index, seq, sentNanos, o.payload())));
       } catch (IOException e) {
         conn.close(1006, e.toString());
       }

@@ -12,9 +12,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Opens many connections (spread over 127.0.0.x source addresses past the ephemeral-port
- * limit), subscribes each, holds them with heartbeats, and reports what each costs the server:
- * RSS and, after a full GC, heap (through jcmd, for a JVM server given by PID).
+ * Opens many connections (spread over 127.0.0.x source addresses past the ephemeral-port limit),
+ * subscribes each, holds them with heartbeats, and reports what each costs the server: RSS and,
+ * after a full GC, heap (through jcmd, for a JVM server given by PID).
  */
 final class IdleBench {
   record Options(
@@ -54,8 +54,13 @@ final class IdleBench {
         () -> {
           while (started < o.conns() && started - opened.sum() - failed.sum() < o.concurrency()) {
             try {
-              conns.add(reactor.connect(o.target().server(), o.target().local(started),
-                  o.target().dialect().subPath, o.target().origin(), listener));
+              conns.add(
+                  reactor.connect(
+                      o.target().server(),
+                      o.target().local(started),
+                      o.target().dialect().subPath,
+                      o.target().origin(),
+                      listener));
             } catch (IOException e) {
               failed.increment();
               if (!o.quiet()) {
@@ -77,8 +82,11 @@ final class IdleBench {
     long rssAfter = Sampler.rssKb(o.serverPid());
     long holdEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(o.holdSeconds());
     while (System.nanoTime() < holdEnd) {
-      progress.show("holding", 1 - (double) (holdEnd - System.nanoTime()) / TimeUnit.SECONDS.toNanos(o.holdSeconds()),
-          pongs::sum, "heartbeats");
+      progress.show(
+          "holding",
+          1 - (double) (holdEnd - System.nanoTime()) / TimeUnit.SECONDS.toNanos(o.holdSeconds()),
+          pongs::sum,
+          "heartbeats");
       Thread.sleep(250);
     }
     progress.done();
@@ -96,10 +104,16 @@ final class IdleBench {
     r.put("heartbeats", pongs.sum());
     r.put("server_rss_kb_before", rssBefore);
     r.put("server_rss_kb_after", rssAfter);
-    r.put("rss_per_conn_kb", rssBefore < 0 ? -1 : Results.round((rssAfter - rssBefore) / (double) n, 2));
+    r.put(
+        "rss_per_conn_kb",
+        rssBefore < 0 ? -1 : Results.round((rssAfter - rssBefore) / (double) n, 2));
     r.put("server_heap_kb_before", heapBefore);
     r.put("server_heap_kb_after", heapAfter);
-    r.put("heap_per_conn_kb", heapBefore < 0 || heapAfter < 0 ? -1 : Results.round((heapAfter - heapBefore) / (double) n, 2));
+    r.put(
+        "heap_per_conn_kb",
+        heapBefore < 0 || heapAfter < 0
+            ? -1
+            : Results.round((heapAfter - heapBefore) / (double) n, 2));
     return r;
   }
 
@@ -110,9 +124,13 @@ final class IdleBench {
       public void onOpen(WsConn c) {
         c.attachment = Boolean.TRUE;
         opened.increment();
-        byte[] msg = o.target().dialect() == Dialect.HUB
-            ? ("{\"op\":\"subscribe\",\"channel\":\"idle:" + (opened.sum() % o.channels()) + "\"}").getBytes(StandardCharsets.UTF_8)
-            : subscribe;
+        byte[] msg =
+            o.target().dialect() == Dialect.HUB
+                ? ("{\"op\":\"subscribe\",\"channel\":\"idle:"
+                        + (opened.sum() % o.channels())
+                        + "\"}")
+                    .getBytes(StandardCharsets.UTF_8)
+                : subscribe;
         try {
           if (msg != null && o.target().dialect().readyOnOpen()) {
             c.sendText(msg);

@@ -3,21 +3,29 @@ package dev.switchboard.bench;
 import java.nio.ByteBuffer;
 
 /**
- * The marker every benchmark message carries, so any server's envelope can wrap it:
- * {@code #<publisher>:<sequence>:<send time ns>#} padded with {@code x} to the payload size.
- * Parsed in place, without allocating.
+ * The marker every benchmark message carries, so any server's envelope can wrap it: {@code
+ * #<publisher>:<sequence>:<send time ns>#} padded with {@code x} to the payload size. Parsed in
+ * place, without allocating.
  */
 final class Marker {
   /** Parsed fields of the last {@link #parse}; reused by one reactor thread. */
   int publisher;
+
   long sequence;
   long sentNanos;
+
   /** The number read by the last {@link #number} call. */
   private long value;
 
   static String payload(int publisher, long sequence, long sentNanos, int size) {
     StringBuilder b = new StringBuilder(Math.max(size, 40));
-    b.append('#').append(publisher).append(':').append(sequence).append(':').append(sentNanos).append('#');
+    b.append('#')
+        .append(publisher)
+        .append(':')
+        .append(sequence)
+        .append(':')
+        .append(sentNanos)
+        .append('#');
     while (b.length() < size) {
       b.append('x');
     }

@@ -9,12 +9,14 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Notices when the server under test rate-limits the load generator. A server started with its
- * default per-connection limit (200 messages/s) refuses almost every publication with error 114
- * and then closes with 4002, and the run reports zero deliveries and thousands lost; without a
- * word on why, that reads as a broken server. Called from reactor threads; counts only.
+ * default per-connection limit (200 messages/s) refuses almost every publication with error 114 and
+ * then closes with 4002, and the run reports zero deliveries and thousands lost; without a word on
+ * why, that reads as a broken server. Called from reactor threads; counts only.
  */
 final class RateLimitWatch {
-  /** How the hub writes error 114 in a reply; matched as bytes so that watching allocates nothing. */
+  /**
+   * How the hub writes error 114 in a reply; matched as bytes so that watching allocates nothing.
+   */
   private static final byte[] RATE_LIMITED_ERROR =
       ("{\"code\":" + ErrorCode.RATE_LIMITED.code() + ",").getBytes(StandardCharsets.US_ASCII);
 
@@ -41,9 +43,11 @@ final class RateLimitWatch {
     if (r == 0 && c == 0) {
       return;
     }
-    err.printf("bench: the server rate-limited this run (%,d messages refused with error %d, %,d connections closed with %d),"
-            + " so the numbers below measure its limit, not its speed: start it with"
-            + " SWITCHBOARD_WS_RATE_MESSAGES=0 SWITCHBOARD_WS_RATE_BYTES=0 (README, Performance)%n",
+    err.printf(
+        "bench: the server rate-limited this run (%,d messages refused with error %d, %,d"
+            + " connections closed with %d), so the numbers below measure its limit, not its speed:"
+            + " start it with SWITCHBOARD_WS_RATE_MESSAGES=0 SWITCHBOARD_WS_RATE_BYTES=0 (README,"
+            + " Performance)%n",
         r, ErrorCode.RATE_LIMITED.code(), c, CloseCode.RATE_LIMITED.code());
     err.flush();
   }

@@ -3,10 +3,10 @@ package dev.switchboard.bench;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.net.StandardSocketOptions;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -22,12 +22,14 @@ final class Reactor implements Runnable, AutoCloseable {
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final List<Timer> timers = new ArrayList<>();
   private volatile boolean running = true;
+
   /**
-   * Pause after a busy turn so more frames gather in each socket before the next read: fewer
-   * reads per frame, like interrupt coalescing. 0 disables it; it adds at most this much to the
-   * measured latency.
+   * Pause after a busy turn so more frames gather in each socket before the next read: fewer reads
+   * per frame, like interrupt coalescing. 0 disables it; it adds at most this much to the measured
+   * latency.
    */
   private final long coalesceNanos;
+
   /** Work the benchmark wants done whenever the loop turns (e.g. publishing within a window). */
   private final List<Runnable> onTurn = new ArrayList<>();
 
@@ -71,7 +73,12 @@ final class Reactor implements Runnable, AutoCloseable {
    *
    * @param local the source address to bind, or null
    */
-  WsConn connect(InetSocketAddress server, InetSocketAddress local, String path, String origin, WsConn.Listener l)
+  WsConn connect(
+      InetSocketAddress server,
+      InetSocketAddress local,
+      String path,
+      String origin,
+      WsConn.Listener l)
       throws IOException {
     return connect(server, local, path, origin, l, 0);
   }
@@ -83,7 +90,12 @@ final class Reactor implements Runnable, AutoCloseable {
    *     small; 0 for the default
    */
   WsConn connect(
-      InetSocketAddress server, InetSocketAddress local, String path, String origin, WsConn.Listener l, int receiveBuffer)
+      InetSocketAddress server,
+      InetSocketAddress local,
+      String path,
+      String origin,
+      WsConn.Listener l,
+      int receiveBuffer)
       throws IOException {
     SocketChannel ch = SocketChannel.open();
     ch.configureBlocking(false);
@@ -98,7 +110,8 @@ final class Reactor implements Runnable, AutoCloseable {
     WsConn c = new WsConn(this, ch, host, path, origin, l);
     c.connectStartNanos = System.nanoTime();
     boolean now = ch.connect(server);
-    SelectionKey key = ch.register(selector, now ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, c);
+    SelectionKey key =
+        ch.register(selector, now ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, c);
     c.register(key);
     if (now) {
       c.onConnectable();

@@ -21,21 +21,36 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code bench report}: turns RESULT lines from several runs into a Markdown table of medians and
- * a PNG chart of ratios (to a reference server and to a baseline).
+ * {@code bench report}: turns RESULT lines from several runs into a Markdown table of medians and a
+ * PNG chart of ratios (to a reference server and to a baseline).
  */
-@Command(name = "report", mixinStandardHelpOptions = true, description = "Median table (Markdown) and ratio chart (PNG) from RESULT lines.")
+@Command(
+    name = "report",
+    mixinStandardHelpOptions = true,
+    description = "Median table (Markdown) and ratio chart (PNG) from RESULT lines.")
 final class ReportCommand implements Callable<Integer> {
-  @Option(names = "--input", required = true, description = "File with RESULT lines (bench --result-file).")
+  @Option(
+      names = "--input",
+      required = true,
+      description = "File with RESULT lines (bench --result-file).")
   Path input;
 
-  @Option(names = "--out", defaultValue = "target/bench", description = "Directory for compare.md and compare.png.")
+  @Option(
+      names = "--out",
+      defaultValue = "target/bench",
+      description = "Directory for compare.md and compare.png.")
   Path out;
 
-  @Option(names = "--reference", defaultValue = "uws", description = "Label of the reference server. Default: ${DEFAULT-VALUE}")
+  @Option(
+      names = "--reference",
+      defaultValue = "uws",
+      description = "Label of the reference server. Default: ${DEFAULT-VALUE}")
   String reference;
 
-  @Option(names = "--baseline", defaultValue = "naive-tyrus", description = "Label of the baseline server. Default: ${DEFAULT-VALUE}")
+  @Option(
+      names = "--baseline",
+      defaultValue = "naive-tyrus",
+      description = "Label of the baseline server. Default: ${DEFAULT-VALUE}")
   String baseline;
 
   /** Workloads in table order: RESULT mode (and rate) to a column title and its metric. */
@@ -88,15 +103,27 @@ final class ReportCommand implements Callable<Integer> {
     if (rs == null || rs.isEmpty()) {
       return Double.NaN;
     }
-    double[] v = rs.stream().mapToDouble(r -> Double.parseDouble(r.getOrDefault(metric, "NaN"))).sorted().toArray();
+    double[] v =
+        rs.stream()
+            .mapToDouble(r -> Double.parseDouble(r.getOrDefault(metric, "NaN")))
+            .sorted()
+            .toArray();
     return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
   private String markdown(Map<String, Map<String, List<Map<String, String>>>> runs) {
     StringBuilder b = new StringBuilder();
-    b.append("| server | fan-out deliveries/s | × ").append(reference).append(" | × ").append(baseline)
-        .append(" | fan-out p99 ms | echo msgs/s | × ").append(reference).append(" | × ").append(baseline)
-        .append(" | echo p99 ms | fixed-rate p99 ms (lost) | server CPU % (fan-out) | load generator CPU % (fan-out) | runs |\n");
+    b.append("| server | fan-out deliveries/s | × ")
+        .append(reference)
+        .append(" | × ")
+        .append(baseline)
+        .append(" | fan-out p99 ms | echo msgs/s | × ")
+        .append(reference)
+        .append(" | × ")
+        .append(baseline)
+        .append(
+            " | echo p99 ms | fixed-rate p99 ms (lost) | server CPU % (fan-out) | load generator"
+                + " CPU % (fan-out) | runs |\n");
     b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     double refFan = median(mode(runs, reference, "fanout"), "deliveries_per_s");
     double baseFan = median(mode(runs, baseline, "fanout"), "deliveries_per_s");
@@ -108,25 +135,44 @@ final class ReportCommand implements Callable<Integer> {
       List<Map<String, String>> rate = mode(runs, label, "fanout-rate");
       double f = median(fan, "deliveries_per_s");
       double e = median(echo, "msgs_per_s");
-      b.append("| ").append(label)
-          .append(" | ").append(num(f))
-          .append(" | ").append(ratio(f, refFan))
-          .append(" | ").append(ratio(f, baseFan))
-          .append(" | ").append(ms(median(fan, "p99_us")))
-          .append(" | ").append(num(e))
-          .append(" | ").append(ratio(e, refEcho))
-          .append(" | ").append(ratio(e, baseEcho))
-          .append(" | ").append(ms(median(echo, "p99_us")))
-          .append(" | ").append(rate == null ? "–" : ms(median(rate, "p99_us")) + " (" + num(median(rate, "lost")) + ")")
-          .append(" | ").append(num(median(fan, "server_cpu_pct")))
-          .append(" | ").append(num(median(fan, "loadgen_cpu_pct")))
-          .append(" | ").append(fan == null ? 0 : fan.size()).append('/').append(echo == null ? 0 : echo.size())
+      b.append("| ")
+          .append(label)
+          .append(" | ")
+          .append(num(f))
+          .append(" | ")
+          .append(ratio(f, refFan))
+          .append(" | ")
+          .append(ratio(f, baseFan))
+          .append(" | ")
+          .append(ms(median(fan, "p99_us")))
+          .append(" | ")
+          .append(num(e))
+          .append(" | ")
+          .append(ratio(e, refEcho))
+          .append(" | ")
+          .append(ratio(e, baseEcho))
+          .append(" | ")
+          .append(ms(median(echo, "p99_us")))
+          .append(" | ")
+          .append(
+              rate == null
+                  ? "–"
+                  : ms(median(rate, "p99_us")) + " (" + num(median(rate, "lost")) + ")")
+          .append(" | ")
+          .append(num(median(fan, "server_cpu_pct")))
+          .append(" | ")
+          .append(num(median(fan, "loadgen_cpu_pct")))
+          .append(" | ")
+          .append(fan == null ? 0 : fan.size())
+          .append('/')
+          .append(echo == null ? 0 : echo.size())
           .append(" |\n");
     }
     return b.toString();
   }
 
-  private static List<Map<String, String>> mode(Map<String, Map<String, List<Map<String, String>>>> runs, String label, String mode) {
+  private static List<Map<String, String>> mode(
+      Map<String, Map<String, List<Map<String, String>>>> runs, String label, String mode) {
     Map<String, List<Map<String, String>>> m = runs.get(label);
     return m == null ? null : m.get(mode);
   }
@@ -144,7 +190,8 @@ final class ReportCommand implements Callable<Integer> {
   }
 
   /** Two panels of horizontal bars: ratios to the reference (left) and to the baseline (right). */
-  private void chart(Map<String, Map<String, List<Map<String, String>>>> runs, Path file) throws IOException {
+  private void chart(Map<String, Map<String, List<Map<String, String>>>> runs, Path file)
+      throws IOException {
     List<String> labels = new ArrayList<>(runs.keySet());
     int rowH = 44;
     int top = 70;
@@ -153,7 +200,8 @@ final class ReportCommand implements Callable<Integer> {
     BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setRenderingHint(
+        RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, w, h);
     g.setColor(new Color(0x1d2330));
@@ -174,8 +222,15 @@ final class ReportCommand implements Callable<Integer> {
     ImageIO.write(img, "png", file.toFile());
   }
 
-  private void panel(Graphics2D g, Map<String, Map<String, List<Map<String, String>>>> runs, List<String> labels,
-      String ref, int x0, int x1, int top, int rowH) {
+  private void panel(
+      Graphics2D g,
+      Map<String, Map<String, List<Map<String, String>>>> runs,
+      List<String> labels,
+      String ref,
+      int x0,
+      int x1,
+      int top,
+      int rowH) {
     double refFan = median(mode(runs, ref, "fanout"), "deliveries_per_s");
     double refEcho = median(mode(runs, ref, "echo"), "msgs_per_s");
     double max = 1;
@@ -194,11 +249,25 @@ final class ReportCommand implements Callable<Integer> {
       int y = top + i * rowH;
       g.setColor(new Color(0x1d2330));
       g.drawString(l, x0 - 150 < 0 ? 5 : x0 - 150, y + 22);
-      bar(g, x0, y + 6, median(mode(runs, l, "fanout"), "deliveries_per_s") / refFan, scale, new Color(0x2457c5));
-      bar(g, x0, y + 22, median(mode(runs, l, "echo"), "msgs_per_s") / refEcho, scale, new Color(0xe08a1e));
+      bar(
+          g,
+          x0,
+          y + 6,
+          median(mode(runs, l, "fanout"), "deliveries_per_s") / refFan,
+          scale,
+          new Color(0x2457c5));
+      bar(
+          g,
+          x0,
+          y + 22,
+          median(mode(runs, l, "echo"), "msgs_per_s") / refEcho,
+          scale,
+          new Color(0xe08a1e));
     }
     g.setColor(new Color(0x9aa3b5));
-    g.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {4f, 4f}, 0f));
+    g.setStroke(
+        new BasicStroke(
+            1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {4f, 4f}, 0f));
     int one = x0 + (int) scale;
     g.drawLine(one, top, one, top + labels.size() * rowH);
     g.setStroke(new BasicStroke());

@@ -11,8 +11,8 @@ import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /**
- * A benchmark's outcome: one {@code RESULT key=value ...} line on standard output (the same keys
- * as shared/tools/wsload where they mean the same), a readable summary on standard error, and
+ * A benchmark's outcome: one {@code RESULT key=value ...} line on standard output (the same keys as
+ * shared/tools/wsload where they mean the same), a readable summary on standard error, and
  * optionally the RESULT line appended to a file for {@code bench report}.
  */
 final class Results {
@@ -46,22 +46,29 @@ final class Results {
 
   static String line(Map<String, Object> r) {
     StringBuilder b = new StringBuilder("RESULT");
-    r.forEach((k, v) -> b.append(' ').append(k).append('=').append(String.valueOf(v).replace(' ', '_')));
+    r.forEach(
+        (k, v) -> b.append(' ').append(k).append('=').append(String.valueOf(v).replace(' ', '_')));
     return b.toString();
   }
 
   /** Prints the summary and the RESULT line; appends the line to {@code file} when given. */
-  static void emit(Map<String, Object> r, PrintStream out, PrintStream err, Path file) throws IOException {
+  static void emit(Map<String, Object> r, PrintStream out, PrintStream err, Path file)
+      throws IOException {
     err.println();
-    r.forEach((k, v) -> err.printf("  %-18s %s%n", k, v instanceof Long l ? String.format("%,d", l) : v));
+    r.forEach(
+        (k, v) -> err.printf("  %-18s %s%n", k, v instanceof Long l ? String.format("%,d", l) : v));
     String line = line(r);
     out.println(line);
     if (file != null) {
       if (file.getParent() != null) {
         Files.createDirectories(file.getParent());
       }
-      Files.writeString(file, line + System.lineSeparator(), StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      Files.writeString(
+          file,
+          line + System.lineSeparator(),
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
     }
   }
 }

@@ -20,7 +20,8 @@ final class Sampler {
   private long[] machine0;
 
   /** Readings over one window. */
-  record Reading(double loadgenCpuPct, double serverCpuPct, double machineBusyPct, long serverRssKb) {}
+  record Reading(
+      double loadgenCpuPct, double serverCpuPct, double machineBusyPct, long serverRssKb) {}
 
   Sampler(long serverPid) {
     this.serverPid = serverPid;
@@ -36,13 +37,17 @@ final class Sampler {
   Reading stop() {
     double seconds = (System.nanoTime() - t0) / 1e9;
     double self = (selfCpuNanos() - selfCpu0) / 1e9 / seconds * 100;
-    double server = serverPid > 0 ? (serverTicks() - serverTicks0) / TICKS_PER_SECOND / seconds * 100 : -1;
+    double server =
+        serverPid > 0 ? (serverTicks() - serverTicks0) / TICKS_PER_SECOND / seconds * 100 : -1;
     long[] m1 = machine();
     double busy = -1;
     if (machine0 != null && m1 != null) {
       long total = m1[0] - machine0[0];
       long idle = m1[1] - machine0[1];
-      busy = total > 0 ? 100.0 * (total - idle) / total * Runtime.getRuntime().availableProcessors() : -1;
+      busy =
+          total > 0
+              ? 100.0 * (total - idle) / total * Runtime.getRuntime().availableProcessors()
+              : -1;
     }
     return new Reading(self, server, busy, rssKb(serverPid));
   }

@@ -16,13 +16,15 @@ record Target(InetSocketAddress server, int srcAddrs, Dialect dialect, String or
   static Target of(String url, int srcAddrs, Dialect dialect, String origin) {
     URI u = URI.create(url);
     if (!"ws".equals(u.getScheme())) {
-      throw new IllegalArgumentException("the load generator speaks ws:// only (loopback benchmarks)");
+      throw new IllegalArgumentException(
+          "the load generator speaks ws:// only (loopback benchmarks)");
     }
     String host = u.getHost();
     if (!host.startsWith("127.") && !host.equals("localhost")) {
       throw new IllegalArgumentException("load is only sent to loopback, not to " + host);
     }
-    return new Target(new InetSocketAddress(host, u.getPort() < 0 ? 80 : u.getPort()), srcAddrs, dialect, origin);
+    return new Target(
+        new InetSocketAddress(host, u.getPort() < 0 ? 80 : u.getPort()), srcAddrs, dialect, origin);
   }
 
   /** The source address of the {@code i}-th connection, or null for the default. */

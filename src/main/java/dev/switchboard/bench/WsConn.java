@@ -33,36 +33,52 @@ final class WsConn {
     CLOSED
   }
 
-  /** Largest message accepted; the benchmarks use small ones, the limit only stops runaway reads. */
+  /**
+   * Largest message accepted; the benchmarks use small ones, the limit only stops runaway reads.
+   */
   private static final int MAX_MESSAGE = 32 * 1024 * 1024;
 
   final Reactor reactor;
   final SocketChannel channel;
   final Listener listener;
+
   /** Free for the benchmark: which subscriber, publisher or echo client this is. */
   Object attachment;
+
   private final String request;
   private SelectionKey key;
   private State state = State.CONNECTING;
   private ByteBuffer in = ByteBuffer.allocate(16 * 1024);
   private final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
   private boolean writeInterest;
+
   /** While corked, sends are queued and leave together at {@link #uncork}: one write, not many. */
   private boolean corked;
+
   /** A fragmented message being assembled, or null. */
   private ByteBuffer fragments;
+
   private boolean fragmentsText;
   private final int mask = ThreadLocalRandom.current().nextInt() | 1;
   long connectStartNanos;
 
-  WsConn(Reactor reactor, SocketChannel channel, String hostHeader, String path, String origin, Listener listener) {
+  WsConn(
+      Reactor reactor,
+      SocketChannel channel,
+      String hostHeader,
+      String path,
+      String origin,
+      Listener listener) {
     this.reactor = reactor;
     this.channel = channel;
     this.listener = listener;
     byte[] key = new byte[16];
     ThreadLocalRandom.current().nextBytes(key);
     this.request =
-        "GET " + path + " HTTP/1.1\r\nHost: " + hostHeader
+        "GET "
+            + path
+            + " HTTP/1.1\r\nHost: "
+            + hostHeader
             + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
             + Base64.getEncoder().encodeToString(key)
             + "\r\nSec-WebSocket-Version: 13\r\n"
@@ -79,8 +95,8 @@ final class WsConn {
   }
 
   /**
-   * Stops reading for good, like a client whose application hung: the socket's receive window
-   * fills and the server's writes back up. Nothing more is sent either.
+   * Stops reading for good, like a client whose application hung: the socket's receive window fills
+   * and the server's writes back up. Nothing more is sent either.
    */
   void stopReading() {
     key.interestOps(0);
@@ -139,7 +155,10 @@ final class WsConn {
 
   private int indexOfHeaderEnd() {
     for (int i = in.position(); i + 3 < in.limit(); i++) {
-      if (in.get(i) == '\r' && in.get(i + 1) == '\n' && in.get(i + 2) == '\r' && in.get(i + 3) == '\n') {
+      if (in.get(i) == '\r'
+          && in.get(i + 1) == '\n'
+          && in.get(i + 2) == '\r'
+          && in.get(i + 3) == '\n') {
         return i + 4 - in.position();
       }
     }
@@ -243,7 +262,8 @@ final class WsConn {
 
   private static ByteBuffer append(ByteBuffer acc, ByteBuffer more) {
     if (acc.remaining() < more.remaining()) {
-      ByteBuffer bigger = ByteBuffer.allocate(Math.max(acc.capacity() * 2, acc.position() + more.remaining()));
+      ByteBuffer bigger =
+          ByteBuffer.allocate(Math.max(acc.capacity() * 2, acc.position() + more.remaining()));
       acc.flip();
       bigger.put(acc);
       acc = bigger;
@@ -294,12 +314,13 @@ final class WsConn {
     byte m3 = (byte) mask;
     int p = payload.position();
     for (int i = 0; i < n; i++) {
-      byte m = switch (i & 3) {
-        case 0 -> m0;
-        case 1 -> m1;
-        case 2 -> m2;
-        default -> m3;
-      };
+      byte m =
+          switch (i & 3) {
+            case 0 -> m0;
+            case 1 -> m1;
+            case 2 -> m2;
+            default -> m3;
+          };
       f.put((byte) (payload.get(p + i) ^ m));
     }
     queue(f.flip());

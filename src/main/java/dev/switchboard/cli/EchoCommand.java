@@ -30,20 +30,35 @@ import picocli.CommandLine.Spec;
 /**
  * {@code switchboard echo URL}: an interactive WebSocket session (like wscat). Each line of input
  * is sent as a text message; {@code :file PATH} sends a file as one binary message, in parts, with
- * a progress bar; {@code :quit} or end of input closes. Received messages are printed with
- * {@code <}.
+ * a progress bar; {@code :quit} or end of input closes. Received messages are printed with {@code
+ * <}.
  */
-@Command(name = "echo", mixinStandardHelpOptions = true, description = "Interactive WebSocket session: lines as text, ':file PATH' as binary, ':quit' to end.")
+@Command(
+    name = "echo",
+    mixinStandardHelpOptions = true,
+    description =
+        "Interactive WebSocket session: lines as text, ':file PATH' as binary, ':quit' to end.")
 final class EchoCommand implements Callable<Integer> {
   /** Part size for a file: small enough for a smooth progress bar, large enough to be cheap. */
   private static final int PART = 64 * 1024;
 
   // arity 0..1: the URL has a default, so usage must not show it as required.
-  @Parameters(index = "0", arity = "0..1", paramLabel = "URL", converter = WsUrl.class, defaultValue = "ws://127.0.0.1:8080/echo", description = "Default: ${DEFAULT-VALUE}")
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "URL",
+      converter = WsUrl.class,
+      defaultValue = "ws://127.0.0.1:8080/echo",
+      description = "Default: ${DEFAULT-VALUE}")
   URI url;
 
-  @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "5",
-      description = "At end of input or :quit, wait at most this long for replies still on their way. Default: ${DEFAULT-VALUE}")
+  @Option(
+      names = "--wait",
+      paramLabel = "SECONDS",
+      defaultValue = "5",
+      description =
+          "At end of input or :quit, wait at most this long for replies still on their way."
+              + " Default: ${DEFAULT-VALUE}")
   int waitSeconds;
 
   @Option(names = "--verbose", description = "Stack traces on errors.")
@@ -71,7 +86,8 @@ final class EchoCommand implements Callable<Integer> {
     Printer printer = new Printer(out);
     Session session;
     try {
-      session = container.connectToServer(printer, ClientEndpointConfig.Builder.create().build(), url);
+      session =
+          container.connectToServer(printer, ClientEndpointConfig.Builder.create().build(), url);
     } catch (Exception e) {
       err.println("switchboard echo: cannot connect to " + url + ": " + root(e));
       if (verbose) {
@@ -79,9 +95,13 @@ final class EchoCommand implements Callable<Integer> {
       }
       return ExitCodes.UNAVAILABLE;
     }
-    out.println("connected to " + url + " (type a line to send it, :file PATH to send a file, :quit to end)");
+    out.println(
+        "connected to "
+            + url
+            + " (type a line to send it, :file PATH to send a file, :quit to end)");
     out.flush();
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8))) {
+    try (BufferedReader in =
+        new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8))) {
       int sent = 0;
       String line;
       while (!printer.closed() && (line = in.readLine()) != null && !line.equals(":quit")) {
@@ -107,14 +127,22 @@ final class EchoCommand implements Callable<Integer> {
   }
 
   /**
-   * Piped input ends long before an echo server has answered it all; closing at once would drop
-   * the replies still on their way. An echo answers each message once, so wait for as many
-   * messages as were sent, but no longer than {@code --wait}: a server that does not echo must
-   * not keep the command open for ever.
+   * Piped input ends long before an echo server has answered it all; closing at once would drop the
+   * replies still on their way. An echo answers each message once, so wait for as many messages as
+   * were sent, but no longer than {@code --wait}: a server that does not echo must not keep the
+   * command open for ever.
    */
-  private void awaitReplies(Printer printer, int sent, PrintWriter err) throws InterruptedException {
+  private void awaitReplies(Printer printer, int sent, PrintWriter err)
+      throws InterruptedException {
     if (!printer.awaitMessages(sent, waitSeconds, TimeUnit.SECONDS) && !printer.closed()) {
-      err.println("switchboard echo: " + (sent - printer.received()) + " of " + sent + " replies had not arrived after " + waitSeconds + " s");
+      err.println(
+          "switchboard echo: "
+              + (sent - printer.received())
+              + " of "
+              + sent
+              + " replies had not arrived after "
+              + waitSeconds
+              + " s");
       err.flush();
     }
   }
@@ -134,7 +162,9 @@ final class EchoCommand implements Callable<Integer> {
       boolean last = at + n >= bytes.length;
       session.getBasicRemote().sendBinary(ByteBuffer.wrap(bytes, at, n), last);
       int pct = bytes.length == 0 ? 100 : (int) (100L * (at + n) / bytes.length);
-      err.printf("\rsending %s [%-30s] %3d%% of %,d bytes", file.getFileName(), "=".repeat(pct * 30 / 100), pct, bytes.length);
+      err.printf(
+          "\rsending %s [%-30s] %3d%% of %,d bytes",
+          file.getFileName(), "=".repeat(pct * 30 / 100), pct, bytes.length);
       err.flush();
       if (last) {
         break;
@@ -169,8 +199,10 @@ final class EchoCommand implements Callable<Integer> {
     private static final int EVERYTHING = Integer.MAX_VALUE / 2;
 
     private final PrintWriter out;
+
     /** One permit per message received. */
     private final Semaphore messages = new Semaphore(0);
+
     private final AtomicInteger received = new AtomicInteger();
     private volatile boolean closed;
 
@@ -180,16 +212,22 @@ final class EchoCommand implements Callable<Integer> {
 
     @Override
     public void onOpen(Session session, EndpointConfig config) {
-      session.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> {
-        out.println("< " + text);
-        out.flush();
-        arrived();
-      });
-      session.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) data -> {
-        out.println("< binary " + data.remaining() + " bytes");
-        out.flush();
-        arrived();
-      });
+      session.addMessageHandler(
+          String.class,
+          (MessageHandler.Whole<String>)
+              text -> {
+                out.println("< " + text);
+                out.flush();
+                arrived();
+              });
+      session.addMessageHandler(
+          ByteBuffer.class,
+          (MessageHandler.Whole<ByteBuffer>)
+              data -> {
+                out.println("< binary " + data.remaining() + " bytes");
+                out.flush();
+                arrived();
+              });
     }
 
     private void arrived() {

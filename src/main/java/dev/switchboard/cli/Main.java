@@ -1,7 +1,7 @@
 package dev.switchboard.cli;
 
-import dev.switchboard.bench.BenchCommand;
 import dev.switchboard.assembly.ServerAssembly;
+import dev.switchboard.bench.BenchCommand;
 import java.io.InputStream;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -14,10 +14,10 @@ import picocli.CommandLine.Spec;
 /**
  * {@code java -jar switchboard.jar}: with no command, starts the server like {@code serve}.
  *
- * <p>The subcommands are added only when the arguments need them. Picocli builds every
- * subcommand's model up front, instantiating each command (and the bench and client classes, and
- * a Jackson {@code ObjectMapper} per command) by reflection: about 1,200 classes, a third of what
- * the server loads, and the largest single share of start-up on a busy machine (docs/PERFORMANCE.md,
+ * <p>The subcommands are added only when the arguments need them. Picocli builds every subcommand's
+ * model up front, instantiating each command (and the bench and client classes, and a Jackson
+ * {@code ObjectMapper} per command) by reflection: about 1,200 classes, a third of what the server
+ * loads, and the largest single share of start-up on a busy machine (docs/PERFORMANCE.md,
  * "Start-up"). Plain {@code java -jar switchboard.jar [--host H] [--port N] [--config F]} parses
  * without them.
  */
@@ -29,7 +29,12 @@ import picocli.CommandLine.Spec;
 public final class Main implements Callable<Integer> {
   /** Added to the command line only when the arguments are not just the server's options. */
   private static final List<Class<?>> SUBCOMMANDS =
-      List.of(ServeCommand.class, SubCommand.class, PubCommand.class, EchoCommand.class, BenchCommand.class);
+      List.of(
+          ServeCommand.class,
+          SubCommand.class,
+          PubCommand.class,
+          EchoCommand.class,
+          BenchCommand.class);
 
   @Mixin ServeOptions options = new ServeOptions();
 
@@ -84,12 +89,15 @@ public final class Main implements Callable<Integer> {
 
   private static CommandLine build(InputStream stdin) {
     CommandLine.IFactory defaults = CommandLine.defaultFactory();
-    CommandLine.IFactory factory = new CommandLine.IFactory() {
-      @Override
-      public <K> K create(Class<K> cls) throws Exception {
-        return cls == EchoCommand.class ? cls.cast(new EchoCommand(stdin)) : defaults.create(cls);
-      }
-    };
+    CommandLine.IFactory factory =
+        new CommandLine.IFactory() {
+          @Override
+          public <K> K create(Class<K> cls) throws Exception {
+            return cls == EchoCommand.class
+                ? cls.cast(new EchoCommand(stdin))
+                : defaults.create(cls);
+          }
+        };
     CommandLine cli = new CommandLine(new Main(), factory);
     cli.setParameterExceptionHandler(
         (ex, a) -> {

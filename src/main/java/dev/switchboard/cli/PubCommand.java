@@ -19,17 +19,26 @@ import picocli.CommandLine.Spec;
  * {@code switchboard pub CHANNEL [DATA | -]}: publishes DATA (JSON, or else a string), or each line
  * of standard input, and prints each reply.
  */
-@Command(name = "pub", mixinStandardHelpOptions = true, description = "Publish DATA, or each line of stdin with '-', and print the replies.")
+@Command(
+    name = "pub",
+    mixinStandardHelpOptions = true,
+    description = "Publish DATA, or each line of stdin with '-', and print the replies.")
 final class PubCommand implements Callable<Integer> {
   private static final ObjectMapper JSON =
-      new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+      new ObjectMapper()
+          .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   @Mixin ClientOptions client = new ClientOptions();
 
   @Parameters(index = "0", paramLabel = "CHANNEL")
   String channel;
 
-  @Parameters(index = "1", arity = "0..1", paramLabel = "DATA", defaultValue = "-", description = "JSON value or text; '-' (default) reads lines from stdin.")
+  @Parameters(
+      index = "1",
+      arity = "0..1",
+      paramLabel = "DATA",
+      defaultValue = "-",
+      description = "JSON value or text; '-' (default) reads lines from stdin.")
   String data;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -48,7 +57,8 @@ final class PubCommand implements Callable<Integer> {
       if (!data.equals("-")) {
         failures += publish(c, data, out, err);
       } else {
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        BufferedReader in =
+            new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
         while ((line = in.readLine()) != null) {
           if (!line.isBlank()) {

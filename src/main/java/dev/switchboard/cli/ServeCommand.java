@@ -1,10 +1,10 @@
 package dev.switchboard.cli;
 
+import dev.switchboard.assembly.ServerAssembly;
 import dev.switchboard.config.ConfigException;
-import dev.switchboard.engine.redis.RedisUnavailableException;
 import dev.switchboard.config.ServerConfig;
 import dev.switchboard.config.Settings;
-import dev.switchboard.assembly.ServerAssembly;
+import dev.switchboard.engine.redis.RedisUnavailableException;
 import dev.switchboard.standalone.StandaloneServer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -60,7 +60,13 @@ final class ServeCommand implements Callable<Integer> {
     try {
       server = StandaloneServer.start(config);
     } catch (BindException e) {
-      err.println("switchboard: cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage());
+      err.println(
+          "switchboard: cannot listen on "
+              + config.host()
+              + ":"
+              + config.port()
+              + ": "
+              + e.getMessage());
       return ExitCodes.UNAVAILABLE;
     } catch (IOException e) {
       err.println("switchboard: cannot start: " + e.getMessage());
@@ -73,10 +79,16 @@ final class ServeCommand implements Callable<Integer> {
       return ExitCodes.CONFIG;
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(server, config, stopped), "switchboard-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> shutdown(server, config, stopped), "switchboard-shutdown"));
     System.out.printf(
         "Switchboard %s listening on %s (engine %s); WebSocket at %s/ws, demo page at %s/%n",
-        ServerAssembly.version(), server.httpUri(), config.engine(), server.wsUri(), server.httpUri());
+        ServerAssembly.version(),
+        server.httpUri(),
+        config.engine(),
+        server.wsUri(),
+        server.httpUri());
     System.out.flush();
     try {
       stopped.await();
@@ -86,7 +98,8 @@ final class ServeCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  private static void shutdown(StandaloneServer server, ServerConfig config, CountDownLatch stopped) {
+  private static void shutdown(
+      StandaloneServer server, ServerConfig config, CountDownLatch stopped) {
     Duration grace = config.shutdownTimeout();
     Thread watchdog =
         new Thread(
@@ -101,7 +114,8 @@ final class ServeCommand implements Callable<Integer> {
             "switchboard-exit-watchdog");
     watchdog.setDaemon(true);
     watchdog.start();
-    System.out.println("Switchboard shutting down: closing clients (up to " + grace.toMillis() + " ms)");
+    System.out.println(
+        "Switchboard shutting down: closing clients (up to " + grace.toMillis() + " ms)");
     server.stop(grace);
     System.out.println("Switchboard stopped");
     watchdog.interrupt();

@@ -10,7 +10,10 @@ final class ServeOptions {
   @Option(names = "--host", paramLabel = "HOST", description = "Address to bind (server.host).")
   String host;
 
-  @Option(names = "--port", paramLabel = "N", description = "Port to listen on (server.port); 0 picks a free one.")
+  @Option(
+      names = "--port",
+      paramLabel = "N",
+      description = "Port to listen on (server.port); 0 picks a free one.")
   String port;
 
   @Option(

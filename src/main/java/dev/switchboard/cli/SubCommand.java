@@ -16,14 +16,23 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code switchboard sub CHANNEL...}: prints publications as they arrive, until interrupted. */
-@Command(name = "sub", mixinStandardHelpOptions = true, description = "Subscribe and print each publication as it arrives.")
+@Command(
+    name = "sub",
+    mixinStandardHelpOptions = true,
+    description = "Subscribe and print each publication as it arrives.")
 final class SubCommand implements Callable<Integer> {
   @Mixin ClientOptions client = new ClientOptions();
 
-  @Parameters(arity = "1..*", paramLabel = "CHANNEL", description = "Channels or patterns (orders:*).")
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "CHANNEL",
+      description = "Channels or patterns (orders:*).")
   List<String> channels;
 
-  @Option(names = "--since", paramLabel = "OFFSET", description = "Start after this offset of the current epoch (channels with history).")
+  @Option(
+      names = "--since",
+      paramLabel = "OFFSET",
+      description = "Start after this offset of the current epoch (channels with history).")
   Long since;
 
   @Option(names = "--json", description = "Print each push as the server's JSON line.")
@@ -38,20 +47,21 @@ final class SubCommand implements Callable<Integer> {
     CountDownLatch ended = new CountDownLatch(1);
     SwitchboardClient.Builder b =
         SwitchboardClient.builder(client.uri())
-            .listener(new dev.switchboard.client.ConnectionListener() {
-              @Override
-              public void onReconnecting(int attempt, java.time.Duration delay) {
-                err.printf("reconnecting (attempt %d in %d ms)%n", attempt, delay.toMillis());
-                err.flush();
-              }
+            .listener(
+                new dev.switchboard.client.ConnectionListener() {
+                  @Override
+                  public void onReconnecting(int attempt, java.time.Duration delay) {
+                    err.printf("reconnecting (attempt %d in %d ms)%n", attempt, delay.toMillis());
+                    err.flush();
+                  }
 
-              @Override
-              public void onClosed(int code, String reason) {
-                err.println("closed: " + code + " " + reason);
-                err.flush();
-                ended.countDown();
-              }
-            });
+                  @Override
+                  public void onClosed(int code, String reason) {
+                    err.println("closed: " + code + " " + reason);
+                    err.flush();
+                    ended.countDown();
+                  }
+                });
     if (client.token() != null) {
       b.token(client.token());
     }
@@ -82,13 +92,24 @@ final class SubCommand implements Callable<Integer> {
   }
 
   /** Prints publications: channel, offset and data, or the JSON line. */
-  private record Printer(PrintWriter out, PrintWriter err, boolean json) implements SubscriptionListener {
+  private record Printer(PrintWriter out, PrintWriter err, boolean json)
+      implements SubscriptionListener {
     @Override
     public void onMessage(Message m) {
-      String data = m.isBinary() ? "base64:" + Base64.getEncoder().encodeToString(m.bytes()) : m.json();
+      String data =
+          m.isBinary() ? "base64:" + Base64.getEncoder().encodeToString(m.bytes()) : m.json();
       if (json) {
-        out.println("{\"channel\":\"" + m.channel() + "\"" + (m.offset() > 0 ? ",\"offset\":" + m.offset() + ",\"epoch\":\"" + m.epoch() + "\"" : "")
-            + (m.isBinary() ? ",\"binary\":\"" + Base64.getEncoder().encodeToString(m.bytes()) + "\"" : ",\"data\":" + m.json()) + "}");
+        out.println(
+            "{\"channel\":\""
+                + m.channel()
+                + "\""
+                + (m.offset() > 0
+                    ? ",\"offset\":" + m.offset() + ",\"epoch\":\"" + m.epoch() + "\""
+                    : "")
+                + (m.isBinary()
+                    ? ",\"binary\":\"" + Base64.getEncoder().encodeToString(m.bytes()) + "\""
+                    : ",\"data\":" + m.json())
+                + "}");
       } else {
         out.println(m.channel() + (m.offset() > 0 ? " #" + m.offset() : "") + " " + data);
       }

@@ -10,7 +10,9 @@ import java.util.function.LongUnaryOperator;
  * not all come back at once. Confined to the client's state thread.
  */
 final class Backoff {
-  /** 2^20 times the initial delay exceeds any sensible maximum; the cap keeps the shift in range. */
+  /**
+   * 2^20 times the initial delay exceeds any sensible maximum; the cap keeps the shift in range.
+   */
   private static final int MAX_DOUBLINGS = 20;
 
   private final long initialMillis;

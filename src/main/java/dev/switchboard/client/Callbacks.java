@@ -21,13 +21,14 @@ final class Callbacks {
   /** Runs a listener call; what it throws is logged, not propagated. Dropped once closed. */
   void post(Runnable r) {
     try {
-      executor.execute(() -> {
-        try {
-          r.run();
-        } catch (RuntimeException e) {
-          LOG.log(Level.WARNING, "a Switchboard client listener threw", e);
-        }
-      });
+      executor.execute(
+          () -> {
+            try {
+              r.run();
+            } catch (RuntimeException e) {
+              LOG.log(Level.WARNING, "a Switchboard client listener threw", e);
+            }
+          });
     } catch (RejectedExecutionException e) {
       // closed
     }

@@ -14,8 +14,8 @@ import java.util.function.LongFunction;
  * unless its close code is final; CLOSED is the end (closed, refused, or a final close code).
  * Before the first connect, and after a first handshake that failed, it is IDLE.
  *
- * <p>Threading: every method runs on the client's state thread ({@link Scheduler}); the
- * transport's events are moved onto it here. Listener calls go through {@link Callbacks}.
+ * <p>Threading: every method runs on the client's state thread ({@link Scheduler}); the transport's
+ * events are moved onto it here. Listener calls go through {@link Callbacks}.
  */
 final class Connection {
   /** What the rest of the client does at the machine's turns; called on the state thread. */
@@ -34,7 +34,12 @@ final class Connection {
   }
 
   /** The collaborators, all confined to (or posting from) the state thread. */
-  record Parts(Scheduler state, Transport.Connector connector, Backoff backoff, Requests requests, Callbacks callbacks) {}
+  record Parts(
+      Scheduler state,
+      Transport.Connector connector,
+      Backoff backoff,
+      Requests requests,
+      Callbacks callbacks) {}
 
   private final Options o;
   private final Scheduler state;
@@ -43,30 +48,33 @@ final class Connection {
   private final Requests requests;
   private final Callbacks callbacks;
   private final Handler handler;
-  private final Transport.Listener events = new Transport.Listener() {
-    @Override
-    public void onText(Transport t, String text) {
-      state.execute(() -> {
-        if (t == session) {
-          handler.text(text);
+  private final Transport.Listener events =
+      new Transport.Listener() {
+        @Override
+        public void onText(Transport t, String text) {
+          state.execute(
+              () -> {
+                if (t == session) {
+                  handler.text(text);
+                }
+              });
         }
-      });
-    }
 
-    @Override
-    public void onBinary(Transport t, ByteBuffer data) {
-      state.execute(() -> {
-        if (t == session) {
-          handler.binary(data);
+        @Override
+        public void onBinary(Transport t, ByteBuffer data) {
+          state.execute(
+              () -> {
+                if (t == session) {
+                  handler.binary(data);
+                }
+              });
         }
-      });
-    }
 
-    @Override
-    public void onClose(Transport t, int code, String reason) {
-      state.execute(() -> closed(t, code, reason));
-    }
-  };
+        @Override
+        public void onClose(Transport t, int code, String reason) {
+          state.execute(() -> closed(t, code, reason));
+        }
+      };
 
   // Everything below is confined to the state thread.
   private ConnectionState current = ConnectionState.IDLE;
@@ -115,8 +123,8 @@ final class Connection {
   }
 
   /**
-   * The application closes the client: no more reconnects. The server gets {@code code} and
-   * {@code sent}; the listener hears {@code code} and {@code told}.
+   * The application closes the client: no more reconnects. The server gets {@code code} and {@code
+   * sent}; the listener hears {@code code} and {@code told}.
    */
   void close(int code, String sent, String told) {
     closing = true;
@@ -160,7 +168,9 @@ final class Connection {
     if (s != null) {
       s.close(1000, "connect timed out");
     }
-    failFirst(SwitchboardException.of("cannot connect to " + o.uri() + ": no answer within " + bound + " ms"));
+    failFirst(
+        SwitchboardException.of(
+            "cannot connect to " + o.uri() + ": no answer within " + bound + " ms"));
     finish(1006, "connect timed out");
   }
 
@@ -182,7 +192,11 @@ final class Connection {
       String message = JakartaTransport.rootMessage(cause);
       if (!everConnected) {
         current = ConnectionState.IDLE;
-        failFirst(SwitchboardException.of(message.startsWith("cannot connect") ? message : "cannot connect to " + o.uri() + ": " + message));
+        failFirst(
+            SwitchboardException.of(
+                message.startsWith("cannot connect")
+                    ? message
+                    : "cannot connect to " + o.uri() + ": " + message));
         return;
       }
       scheduleReconnect(1006, message);
@@ -197,13 +211,21 @@ final class Connection {
     try {
       token = o.token().get();
     } catch (RuntimeException e) {
-      refused(s, SwitchboardException.of("the token supplier failed: " + JakartaTransport.rootMessage(e)));
+      refused(
+          s,
+          SwitchboardException.of("the token supplier failed: " + JakartaTransport.rootMessage(e)));
       return;
     }
     // A null token is sent as JSON null, so the server's own answer (error 103) explains it.
     // Replies, timeouts and closes all complete this on the state thread, so no hop is needed;
     // a hop would let the close that follows a refusal overtake the refusal's own message.
-    request(id -> "{\"id\":" + id + ",\"op\":\"connect\",\"token\":" + (token == null ? "null" : Frames.quote(token)) + "}")
+    request(
+            id ->
+                "{\"id\":"
+                    + id
+                    + ",\"op\":\"connect\",\"token\":"
+                    + (token == null ? "null" : Frames.quote(token))
+                    + "}")
         .whenComplete((r, e) -> authenticated(s, e));
   }
 
@@ -220,7 +242,9 @@ final class Connection {
       session = null;
       s.close(1000, "no reply to connect");
       if (!everConnected) {
-        failFirst(SwitchboardException.of("no reply to connect within " + o.requestTimeout().toMillis() + " ms"));
+        failFirst(
+            SwitchboardException.of(
+                "no reply to connect within " + o.requestTimeout().toMillis() + " ms"));
         finish(1006, "no reply to connect");
       } else {
         scheduleReconnect(1006, "no reply to connect");
@@ -258,14 +282,18 @@ final class Connection {
       return; // an old session's late event
     }
     session = null;
-    requests.failSent(new SwitchboardException("connection closed (" + code + " " + reason + ") before the reply", 0, code));
+    requests.failSent(
+        new SwitchboardException(
+            "connection closed (" + code + " " + reason + ") before the reply", 0, code));
     callbacks.post(() -> o.listener().onDisconnected(code, reason));
     if (closing) {
       return;
     }
     if (JakartaSwitchboardClient.isFinal(code) || !everConnected) {
       if (!everConnected) {
-        failFirst(new SwitchboardException("connection refused by the server: " + code + " " + reason, 0, code));
+        failFirst(
+            new SwitchboardException(
+                "connection refused by the server: " + code + " " + reason, 0, code));
       }
       finish(code, reason);
       return;
@@ -278,18 +306,21 @@ final class Connection {
     Duration delay = backoff.next();
     int n = backoff.attempt();
     callbacks.post(() -> o.listener().onReconnecting(n, delay));
-    state.schedule(() -> {
-      if (!closing) {
-        open();
-      }
-    }, delay);
+    state.schedule(
+        () -> {
+          if (!closing) {
+            open();
+          }
+        },
+        delay);
   }
 
   /** The end: no more reconnects; everything waiting fails. */
   private void finish(int code, String reason) {
     boolean wasClosed = notOpened() && !everConnected && firstConnect == null;
     current = ConnectionState.CLOSED;
-    SwitchboardException e = new SwitchboardException("client closed (" + code + " " + reason + ")", 0, code);
+    SwitchboardException e =
+        new SwitchboardException("client closed (" + code + " " + reason + ")", 0, code);
     requests.failSent(e);
     handler.ended(e);
     failFirst(e);

@@ -19,16 +19,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The client on the Jakarta WebSocket client API (named by that backend, like the brokers): the
- * public API over its parts. All state lives on one "state" thread ({@link
- * Scheduler}): public methods and transport events hand their work to it, so nothing needs a
- * lock. The {@link Connection} runs the lifecycle, {@link Requests} tracks replies and held
- * publishes, {@link Subscriptions} renews and feeds subscriptions, a {@link Transport} carries the
- * frames. User callbacks run on a second, "callback" thread, in order ({@link Callbacks}).
+ * public API over its parts. All state lives on one "state" thread ({@link Scheduler}): public
+ * methods and transport events hand their work to it, so nothing needs a lock. The {@link
+ * Connection} runs the lifecycle, {@link Requests} tracks replies and held publishes, {@link
+ * Subscriptions} renews and feeds subscriptions, a {@link Transport} carries the frames. User
+ * callbacks run on a second, "callback" thread, in order ({@link Callbacks}).
  */
 final class JakartaSwitchboardClient implements SwitchboardClient, Connection.Handler {
-  private static final System.Logger LOG = System.getLogger(JakartaSwitchboardClient.class.getName());
+  private static final System.Logger LOG =
+      System.getLogger(JakartaSwitchboardClient.class.getName());
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final AtomicInteger CLIENTS = new AtomicInteger();
+
   /** A close frame's payload is at most 125 bytes, two of which hold the code (RFC 6455 5.5). */
   private static final int MAX_REASON_BYTES = 123;
 
@@ -42,23 +44,32 @@ final class JakartaSwitchboardClient implements SwitchboardClient, Connection.Ha
   JakartaSwitchboardClient(Options o) {
     int n = CLIENTS.incrementAndGet();
     this.state = new ThreadScheduler("switchboard-client-" + n);
-    this.callbackThread = Executors.newSingleThreadExecutor(r -> ThreadScheduler.daemon(r, "switchboard-client-" + n + "-callbacks"));
+    this.callbackThread =
+        Executors.newSingleThreadExecutor(
+            r -> ThreadScheduler.daemon(r, "switchboard-client-" + n + "-callbacks"));
     this.callbacks = new Callbacks(callbackThread);
     this.requests = new Requests(state, o.requestTimeout(), o.maxPendingPublishes());
     Transport.Connector connector = JakartaTransport.connector(o);
     Backoff backoff = Backoff.jittered(o.backoffInitial(), o.backoffMax());
-    this.connection = new Connection(o, new Connection.Parts(state, connector, backoff, requests, callbacks), this);
-    this.subscriptions = new Subscriptions(state, callbacks, new Subscriptions.Link() {
-      @Override
-      public boolean connected() {
-        return connection.connected();
-      }
+    this.connection =
+        new Connection(
+            o, new Connection.Parts(state, connector, backoff, requests, callbacks), this);
+    this.subscriptions =
+        new Subscriptions(
+            state,
+            callbacks,
+            new Subscriptions.Link() {
+              @Override
+              public boolean connected() {
+                return connection.connected();
+              }
 
-      @Override
-      public CompletableFuture<JsonNode> request(java.util.function.LongFunction<String> frame) {
-        return connection.request(frame);
-      }
-    });
+              @Override
+              public CompletableFuture<JsonNode> request(
+                  java.util.function.LongFunction<String> frame) {
+                return connection.request(frame);
+              }
+            });
   }
 
   /** Whether a close with {@code code} ends the client instead of being followed by a reconnect. */
@@ -81,7 +92,8 @@ final class JakartaSwitchboardClient implements SwitchboardClient, Connection.Ha
   }
 
   @Override
-  public Subscription subscribe(String channel, long offset, String epoch, SubscriptionListener listener) {
+  public Subscription subscribe(
+      String channel, long offset, String epoch, SubscriptionListener listener) {
     if (!ChannelName.isValid(channel) && !ChannelName.isPattern(channel)) {
       throw new IllegalArgumentException(ChannelName.problem(channel));
     }
@@ -100,12 +112,15 @@ final class JakartaSwitchboardClient implements SwitchboardClient, Connection.Ha
 
   @Override
   public CompletableFuture<String> history(String channel, int limit) {
-    return request("\"op\":\"history\",\"channel\":" + Frames.quote(channel) + ",\"limit\":" + limit).thenApply(JsonNode::toString);
+    return request(
+            "\"op\":\"history\",\"channel\":" + Frames.quote(channel) + ",\"limit\":" + limit)
+        .thenApply(JsonNode::toString);
   }
 
   @Override
   public CompletableFuture<String> presence(String channel) {
-    return request("\"op\":\"presence\",\"channel\":" + Frames.quote(channel)).thenApply(JsonNode::toString);
+    return request("\"op\":\"presence\",\"channel\":" + Frames.quote(channel))
+        .thenApply(JsonNode::toString);
   }
 
   @Override
@@ -127,10 +142,12 @@ final class JakartaSwitchboardClient implements SwitchboardClient, Connection.Ha
   @Override
   public void close(int code, String reason) {
     if (code != 1000 && code != 1001 && (code < 3000 || code > 4999)) {
-      throw new IllegalArgumentException("a client closes with 1000, 1001 or 3000-4999, not " + code);
+      throw new IllegalArgumentException(
+          "a client closes with 1000, 1001 or 3000-4999, not " + code);
     }
     if (reason.getBytes(StandardCharsets.UTF_8).length > MAX_REASON_BYTES) {
-      throw new IllegalArgumentException("a close reason has at most " + MAX_REASON_BYTES + " bytes in UTF-8: " + reason);
+      throw new IllegalArgumentException(
+          "a close reason has at most " + MAX_REASON_BYTES + " bytes in UTF-8: " + reason);
     }
     close(code, reason, reason);
   }
@@ -138,10 +155,11 @@ final class JakartaSwitchboardClient implements SwitchboardClient, Connection.Ha
   private void close(int code, String sent, String told) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     try {
-      state.execute(() -> {
-        connection.close(code, sent, told);
-        done.complete(null);
-      });
+      state.execute(
+          () -> {
+            connection.close(code, sent, told);
+            done.complete(null);
+          });
       done.get(5, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOG.log(Level.DEBUG, () -> "close: " + e);
@@ -155,18 +173,29 @@ final class JakartaSwitchboardClient implements SwitchboardClient, Connection.Ha
 
   private CompletableFuture<JsonNode> publishFrame(String channel, String json, byte[] binary) {
     CompletableFuture<JsonNode> f = new CompletableFuture<>();
-    state.execute(() -> {
-      long id = requests.nextId();
-      String text = json == null ? null : "{\"id\":" + id + ",\"op\":\"publish\",\"channel\":" + Frames.quote(channel) + ",\"data\":" + json + "}";
-      byte[] envelope = binary == null ? null : toArray(BinaryEnvelope.encodePublish(id, channel, binary));
-      if (connection.connected()) {
-        sendTracked(id, text, envelope, f);
-      } else if (connection.over()) {
-        f.completeExceptionally(SwitchboardException.of("the client is closed"));
-      } else {
-        requests.hold(id, text, envelope, f);
-      }
-    });
+    state.execute(
+        () -> {
+          long id = requests.nextId();
+          String text =
+              json == null
+                  ? null
+                  : "{\"id\":"
+                      + id
+                      + ",\"op\":\"publish\",\"channel\":"
+                      + Frames.quote(channel)
+                      + ",\"data\":"
+                      + json
+                      + "}";
+          byte[] envelope =
+              binary == null ? null : toArray(BinaryEnvelope.encodePublish(id, channel, binary));
+          if (connection.connected()) {
+            sendTracked(id, text, envelope, f);
+          } else if (connection.over()) {
+            f.completeExceptionally(SwitchboardException.of("the client is closed"));
+          } else {
+            requests.hold(id, text, envelope, f);
+          }
+        });
     return callbacks.deliver(f);
   }
 
@@ -181,13 +210,16 @@ final class JakartaSwitchboardClient implements SwitchboardClient, Connection.Ha
 
   private CompletableFuture<JsonNode> request(String fields) {
     CompletableFuture<JsonNode> f = new CompletableFuture<>();
-    state.execute(() -> {
-      if (!connection.connected()) {
-        f.completeExceptionally(SwitchboardException.of("not connected"));
-        return;
-      }
-      connection.request(id -> "{\"id\":" + id + "," + fields + "}").whenComplete((r, e) -> complete(f, r, e));
-    });
+    state.execute(
+        () -> {
+          if (!connection.connected()) {
+            f.completeExceptionally(SwitchboardException.of("not connected"));
+            return;
+          }
+          connection
+              .request(id -> "{\"id\":" + id + "," + fields + "}")
+              .whenComplete((r, e) -> complete(f, r, e));
+        });
     return callbacks.deliver(f);
   }
 
@@ -199,7 +231,8 @@ final class JakartaSwitchboardClient implements SwitchboardClient, Connection.Ha
     }
   }
 
-  // ---- the connection's turns (state thread) -----------------------------------------------------
+  // ---- the connection's turns (state thread)
+  // -----------------------------------------------------
 
   @Override
   public void connected() {

@@ -17,20 +17,22 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A {@link Transport} on a Jakarta WebSocket client session: the endpoint of one connection. It
- * uses only the portable client API, so it runs on Tyrus standalone and on an application
- * server's own client.
+ * uses only the portable client API, so it runs on Tyrus standalone and on an application server's
+ * own client.
  *
  * <p>A programmatic {@link Endpoint} rather than a {@code @ClientEndpoint} class: the container
  * calls an annotated endpoint's methods by reflection, so that class would have to be public
- * (tried: on Tyrus a package-private one never receives a message or a close), and this one is
- * no part of the client's API.
+ * (tried: on Tyrus a package-private one never receives a message or a close), and this one is no
+ * part of the client's API.
  */
 final class JakartaTransport extends Endpoint implements Transport {
   private static final System.Logger LOG = System.getLogger(JakartaTransport.class.getName());
+
   /** Publications can be large; the server's own limit decides, not the client's default 8 KB. */
   private static final int MAX_MESSAGE = 16 << 20;
 
   private final Transport.Listener listener;
+
   /** Set once the handshake completed; read by senders on the state thread. */
   private volatile Session session;
 
@@ -45,26 +47,36 @@ final class JakartaTransport extends Endpoint implements Transport {
     container.setDefaultMaxTextMessageBufferSize(MAX_MESSAGE);
     container.setDefaultMaxBinaryMessageBufferSize(MAX_MESSAGE);
     TyrusClientSupport.configure(container, options);
-    ClientEndpointConfig config = ClientEndpointConfig.Builder.create().preferredSubprotocols(List.of("switchboard.v1")).build();
+    ClientEndpointConfig config =
+        ClientEndpointConfig.Builder.create()
+            .preferredSubprotocols(List.of("switchboard.v1"))
+            .build();
     // The Jakarta connect blocks until the handshake is done: not on the caller's thread.
-    return listener -> CompletableFuture.supplyAsync(() -> {
-      JakartaTransport t = new JakartaTransport(listener);
-      try {
-        t.session = container.connectToServer(t, config, uri);
-      } catch (Exception e) {
-        throw new SwitchboardException("cannot connect to " + uri + ": " + rootMessage(e), 0, 0);
-      }
-      return t;
-    });
+    return listener ->
+        CompletableFuture.supplyAsync(
+            () -> {
+              JakartaTransport t = new JakartaTransport(listener);
+              try {
+                t.session = container.connectToServer(t, config, uri);
+              } catch (Exception e) {
+                throw new SwitchboardException(
+                    "cannot connect to " + uri + ": " + rootMessage(e), 0, 0);
+              }
+              return t;
+            });
   }
 
   @Override
   public void onOpen(Session s, EndpointConfig c) {
-    s.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> listener.onText(this, text));
-    s.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) data -> {
-      ByteBuffer copy = ByteBuffer.allocate(data.remaining()).put(data).flip();
-      listener.onBinary(this, copy);
-    });
+    s.addMessageHandler(
+        String.class, (MessageHandler.Whole<String>) text -> listener.onText(this, text));
+    s.addMessageHandler(
+        ByteBuffer.class,
+        (MessageHandler.Whole<ByteBuffer>)
+            data -> {
+              ByteBuffer copy = ByteBuffer.allocate(data.remaining()).put(data).flip();
+              listener.onBinary(this, copy);
+            });
   }
 
   @Override
@@ -79,11 +91,15 @@ final class JakartaTransport extends Endpoint implements Transport {
 
   @Override
   public void sendText(String text) {
-    session.getAsyncRemote().sendText(text, r -> {
-      if (!r.isOK()) {
-        LOG.log(Level.DEBUG, () -> "send failed: " + r.getException());
-      }
-    });
+    session
+        .getAsyncRemote()
+        .sendText(
+            text,
+            r -> {
+              if (!r.isOK()) {
+                LOG.log(Level.DEBUG, () -> "send failed: " + r.getException());
+              }
+            });
   }
 
   @Override

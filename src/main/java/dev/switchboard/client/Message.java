@@ -18,7 +18,11 @@ public record Message(String channel, long offset, String epoch, String json, by
 
   @Override
   public String toString() {
-    return "Message[" + channel + (offset > 0 ? " @" + offset : "") + " "
-        + (json != null ? json : new String(bytes, StandardCharsets.ISO_8859_1).length() + " bytes") + "]";
+    return "Message["
+        + channel
+        + (offset > 0 ? " @" + offset : "")
+        + " "
+        + (json != null ? json : new String(bytes, StandardCharsets.ISO_8859_1).length() + " bytes")
+        + "]";
   }
 }

@@ -25,7 +25,12 @@ final class Requests {
   private record Pending(CompletableFuture<JsonNode> future, Scheduler.Cancellable timeout) {}
 
   /** A publish waiting for a connection: its frame (text or binary) is ready, id included. */
-  record Held(long id, String text, byte[] binary, CompletableFuture<JsonNode> future, Scheduler.Cancellable timeout) {}
+  record Held(
+      long id,
+      String text,
+      byte[] binary,
+      CompletableFuture<JsonNode> future,
+      Scheduler.Cancellable timeout) {}
 
   Requests(Scheduler scheduler, Duration timeout, int maxHeld) {
     this.scheduler = scheduler;
@@ -40,17 +45,23 @@ final class Requests {
   /** Registers a request sent with {@code id}; it fails after the request timeout. */
   CompletableFuture<JsonNode> track(long id) {
     CompletableFuture<JsonNode> f = new CompletableFuture<>();
-    Scheduler.Cancellable t = scheduler.schedule(() -> {
-      Pending p = pending.remove(id);
-      if (p != null) {
-        p.future.completeExceptionally(SwitchboardException.of("no reply within " + timeout.toMillis() + " ms"));
-      }
-    }, timeout);
+    Scheduler.Cancellable t =
+        scheduler.schedule(
+            () -> {
+              Pending p = pending.remove(id);
+              if (p != null) {
+                p.future.completeExceptionally(
+                    SwitchboardException.of("no reply within " + timeout.toMillis() + " ms"));
+              }
+            },
+            timeout);
     pending.put(id, new Pending(f, t));
     return f;
   }
 
-  /** A reply arrived: completes the request with that id (an error reply fails it); else ignored. */
+  /**
+   * A reply arrived: completes the request with that id (an error reply fails it); else ignored.
+   */
   void answer(long id, JsonNode reply) {
     Pending p = pending.remove(id);
     if (p == null) {
@@ -61,7 +72,9 @@ final class Requests {
       p.future.complete(reply);
     } else {
       JsonNode err = reply.path("error");
-      p.future.completeExceptionally(new SwitchboardException(err.path("message").asText("error"), err.path("code").asInt(), 0));
+      p.future.completeExceptionally(
+          new SwitchboardException(
+              err.path("message").asText("error"), err.path("code").asInt(), 0));
     }
   }
 
@@ -80,15 +93,21 @@ final class Requests {
    */
   void hold(long id, String text, byte[] binary, CompletableFuture<JsonNode> future) {
     if (held.size() >= maxHeld) {
-      future.completeExceptionally(SwitchboardException.of("not connected and " + maxHeld + " publishes already wait"));
+      future.completeExceptionally(
+          SwitchboardException.of("not connected and " + maxHeld + " publishes already wait"));
       return;
     }
     Held[] self = new Held[1];
-    Scheduler.Cancellable t = scheduler.schedule(() -> {
-      if (held.remove(self[0])) {
-        future.completeExceptionally(SwitchboardException.of("not connected: publish timed out after " + timeout.toMillis() + " ms"));
-      }
-    }, timeout);
+    Scheduler.Cancellable t =
+        scheduler.schedule(
+            () -> {
+              if (held.remove(self[0])) {
+                future.completeExceptionally(
+                    SwitchboardException.of(
+                        "not connected: publish timed out after " + timeout.toMillis() + " ms"));
+              }
+            },
+            timeout);
     self[0] = new Held(id, text, binary, future, t);
     held.add(self[0]);
   }

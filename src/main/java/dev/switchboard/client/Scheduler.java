@@ -3,9 +3,9 @@ package dev.switchboard.client;
 import java.time.Duration;
 
 /**
- * Runs the client's state tasks one at a time, in order: now, or after a delay. The client's
- * state is confined to it, so nothing that runs here needs a lock. Production runs it on one
- * daemon thread ({@link ThreadScheduler}); unit tests drive a manual one with a fake clock.
+ * Runs the client's state tasks one at a time, in order: now, or after a delay. The client's state
+ * is confined to it, so nothing that runs here needs a lock. Production runs it on one daemon
+ * thread ({@link ThreadScheduler}); unit tests drive a manual one with a fake clock.
  */
 interface Scheduler {
   /** Runs {@code task} after the tasks already queued. */

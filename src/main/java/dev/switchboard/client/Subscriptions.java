@@ -11,9 +11,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.LongFunction;
 
 /**
- * The client's subscriptions: subscribed on every (re)connect from the last position each saw,
- * and the server's pushes (publications, joins, leaves, ends) delivered to their listeners.
- * Confined to the client's state thread, except what {@link Subscription} offers to any thread.
+ * The client's subscriptions: subscribed on every (re)connect from the last position each saw, and
+ * the server's pushes (publications, joins, leaves, ends) delivered to their listeners. Confined to
+ * the client's state thread, except what {@link Subscription} offers to any thread.
  */
 final class Subscriptions {
   /** What the subscriptions need of the connection; called on the state thread. */
@@ -35,17 +35,21 @@ final class Subscriptions {
     this.link = link;
   }
 
-  /** Any thread: a subscription from {@code offset} in {@code epoch}, subscribed now or when connected. */
+  /**
+   * Any thread: a subscription from {@code offset} in {@code epoch}, subscribed now or when
+   * connected.
+   */
   Subscription add(String channel, long offset, String epoch, SubscriptionListener listener) {
     Sub sub = new Sub(channel, listener);
     sub.offset = offset;
     sub.epoch = epoch == null ? "" : epoch;
-    state.execute(() -> {
-      subs.put(channel, sub);
-      if (link.connected()) {
-        subscribe(sub);
-      }
-    });
+    state.execute(
+        () -> {
+          subs.put(channel, sub);
+          if (link.connected()) {
+            subscribe(sub);
+          }
+        });
     return sub;
   }
 
@@ -57,10 +61,18 @@ final class Subscriptions {
   }
 
   private void subscribe(Sub sub) {
-    String since = sub.offset > 0 || !sub.epoch.isEmpty()
-        ? ",\"since\":{\"offset\":" + sub.offset + ",\"epoch\":" + Frames.quote(sub.epoch) + "}"
-        : "";
-    link.request(id -> "{\"id\":" + id + ",\"op\":\"subscribe\",\"channel\":" + Frames.quote(sub.channel) + (sub.pattern ? "" : since) + "}")
+    String since =
+        sub.offset > 0 || !sub.epoch.isEmpty()
+            ? ",\"since\":{\"offset\":" + sub.offset + ",\"epoch\":" + Frames.quote(sub.epoch) + "}"
+            : "";
+    link.request(
+            id ->
+                "{\"id\":"
+                    + id
+                    + ",\"op\":\"subscribe\",\"channel\":"
+                    + Frames.quote(sub.channel)
+                    + (sub.pattern ? "" : since)
+                    + "}")
         .whenComplete((r, e) -> state.execute(() -> subscribed(sub, r, e)));
   }
 
@@ -117,14 +129,18 @@ final class Subscriptions {
     }
   }
 
-  /** The server ended the subscription to {@code channel}: a channel or a pattern, never matched. */
+  /**
+   * The server ended the subscription to {@code channel}: a channel or a pattern, never matched.
+   */
   private void ended(String channel, JsonNode reason) {
     Sub sub = subs.remove(channel);
     if (sub == null) {
       return;
     }
     sub.ended = true;
-    SwitchboardException e = new SwitchboardException(reason.path("message").asText("unsubscribed"), reason.path("code").asInt(), 0);
+    SwitchboardException e =
+        new SwitchboardException(
+            reason.path("message").asText("unsubscribed"), reason.path("code").asInt(), 0);
     callbacks.post(() -> sub.listener.onUnsubscribed(e));
   }
 
@@ -150,6 +166,7 @@ final class Subscriptions {
     final SubscriptionListener listener;
     volatile long offset;
     volatile String epoch = "";
+
     /** Set on the state thread once unsubscribed, refused or ended by the server. */
     volatile boolean ended;
 
@@ -189,23 +206,31 @@ final class Subscriptions {
     @Override
     public CompletableFuture<Void> unsubscribe() {
       CompletableFuture<Void> f = new CompletableFuture<>();
-      state.execute(() -> {
-        boolean alreadyEnded = ended; // by the server or a refusal: nothing to tell it
-        ended = true;
-        subs.remove(channel, this);
-        if (!link.connected() || alreadyEnded) {
-          f.complete(null);
-          return;
-        }
-        link.request(id -> "{\"id\":" + id + ",\"op\":\"unsubscribe\",\"channel\":" + Frames.quote(channel) + "}")
-            .whenComplete((r, e) -> {
-              if (e == null) {
-                f.complete(null);
-              } else {
-                f.completeExceptionally(e);
-              }
-            });
-      });
+      state.execute(
+          () -> {
+            boolean alreadyEnded = ended; // by the server or a refusal: nothing to tell it
+            ended = true;
+            subs.remove(channel, this);
+            if (!link.connected() || alreadyEnded) {
+              f.complete(null);
+              return;
+            }
+            link.request(
+                    id ->
+                        "{\"id\":"
+                            + id
+                            + ",\"op\":\"unsubscribe\",\"channel\":"
+                            + Frames.quote(channel)
+                            + "}")
+                .whenComplete(
+                    (r, e) -> {
+                      if (e == null) {
+                        f.complete(null);
+                      } else {
+                        f.completeExceptionally(e);
+                      }
+                    });
+          });
       return callbacks.deliver(f);
     }
   }

@@ -12,21 +12,20 @@ import javax.net.ssl.SSLContext;
  * connections.
  *
  * <p>Lifecycle: a client is built {@link ConnectionState#IDLE}; {@link #connect()} opens the
- * connection (a failed handshake leaves it IDLE); after a connection was established, any
- * loss is followed by reconnects with exponential backoff and full jitter (up to {@link
- * Builder#backoff}), every subscription is renewed and recovers from the last position it saw
- * (its listener hears {@code recovered:false} when that was impossible). A final close code
- * (4500–4999, or 1002) ends it: state {@link ConnectionState#CLOSED}. {@link #close()} ends it
- * too.
+ * connection (a failed handshake leaves it IDLE); after a connection was established, any loss is
+ * followed by reconnects with exponential backoff and full jitter (up to {@link Builder#backoff}),
+ * every subscription is renewed and recovers from the last position it saw (its listener hears
+ * {@code recovered:false} when that was impossible). A final close code (4500–4999, or 1002) ends
+ * it: state {@link ConnectionState#CLOSED}. {@link #close()} ends it too.
  *
  * <p>Publishes made while disconnected wait (at most {@link Builder#maxPendingPublishes}) and fail
  * with a {@link SwitchboardException} after {@link Builder#requestTimeout}; a publish whose
  * connection broke before its reply fails too (it may or may not have been delivered; use an
  * idempotency key to retry safely). Nothing is dropped silently.
  *
- * <p>Threading: all methods are thread-safe and never block. Listeners and the futures' results
- * run on one callback thread per client, in order, never on the socket reader: a slow listener
- * delays only later callbacks. Do not block in callbacks for long; their queue is unbounded.
+ * <p>Threading: all methods are thread-safe and never block. Listeners and the futures' results run
+ * on one callback thread per client, in order, never on the socket reader: a slow listener delays
+ * only later callbacks. Do not block in callbacks for long; their queue is unbounded.
  */
 public interface SwitchboardClient extends AutoCloseable {
 
@@ -35,10 +34,10 @@ public interface SwitchboardClient extends AutoCloseable {
   }
 
   /**
-   * Opens the connection; fails when the first attempt fails (refused, bad token, TLS, ...).
-   * An error reply to the token's {@code connect} fails it with a {@link SwitchboardException}
-   * carrying the server's error code and message, and ends the client. It completes within
-   * {@link Builder#connectTimeout} plus {@link Builder#requestTimeout} whatever happens.
+   * Opens the connection; fails when the first attempt fails (refused, bad token, TLS, ...). An
+   * error reply to the token's {@code connect} fails it with a {@link SwitchboardException}
+   * carrying the server's error code and message, and ends the client. It completes within {@link
+   * Builder#connectTimeout} plus {@link Builder#requestTimeout} whatever happens.
    */
   CompletableFuture<Void> connect();
 
@@ -94,7 +93,8 @@ public interface SwitchboardClient extends AutoCloseable {
     private Builder(URI uri) {
       String scheme = Objects.requireNonNull(uri, "uri").getScheme();
       if (!"ws".equals(scheme) && !"wss".equals(scheme)) {
-        throw new IllegalArgumentException("a Switchboard URL starts with ws:// or wss://, not " + uri);
+        throw new IllegalArgumentException(
+            "a Switchboard URL starts with ws:// or wss://, not " + uri);
       }
       if (uri.getHost() == null) {
         throw new IllegalArgumentException("no host in " + uri);
@@ -126,8 +126,8 @@ public interface SwitchboardClient extends AutoCloseable {
     }
 
     /**
-     * How long a request (the token's {@code connect} too, and a publish waiting for a
-     * connection) may take before it fails (default 10 s).
+     * How long a request (the token's {@code connect} too, and a publish waiting for a connection)
+     * may take before it fails (default 10 s).
      */
     public Builder requestTimeout(Duration d) {
       this.requestTimeout = d;
@@ -157,7 +157,16 @@ public interface SwitchboardClient extends AutoCloseable {
     }
 
     Options options() {
-      return new Options(uri, token, ssl, connectTimeout, requestTimeout, backoffInitial, backoffMax, maxPendingPublishes, listener);
+      return new Options(
+          uri,
+          token,
+          ssl,
+          connectTimeout,
+          requestTimeout,
+          backoffInitial,
+          backoffMax,
+          maxPendingPublishes,
+          listener);
     }
   }
 }

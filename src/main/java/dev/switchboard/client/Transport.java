@@ -13,12 +13,14 @@ interface Transport {
 
   void sendBinary(byte[] bytes);
 
-  /** Closes with {@code code} and {@code reason}, whatever state the connection is in; never throws. */
+  /**
+   * Closes with {@code code} and {@code reason}, whatever state the connection is in; never throws.
+   */
   void close(int code, String reason);
 
   /**
-   * What a transport reports, on its own threads; {@code data} is the listener's to keep. Events
-   * of a transport that is no longer the current one can arrive late: listeners compare {@code t}.
+   * What a transport reports, on its own threads; {@code data} is the listener's to keep. Events of
+   * a transport that is no longer the current one can arrive late: listeners compare {@code t}.
    */
   interface Listener {
     void onText(Transport t, String text);
@@ -32,8 +34,8 @@ interface Transport {
   @FunctionalInterface
   interface Connector {
     /**
-     * Starts a connection whose events go to {@code listener}; completes with it once the
-     * handshake is done, or fails with a {@link SwitchboardException} saying why it could not.
+     * Starts a connection whose events go to {@code listener}; completes with it once the handshake
+     * is done, or fails with a {@link SwitchboardException} saying why it could not.
      */
     CompletableFuture<Transport> open(Listener listener);
   }

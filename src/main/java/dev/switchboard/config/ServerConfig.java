@@ -15,8 +15,8 @@ import java.util.TreeSet;
  * The validated configuration of a server. Built by {@link #from}, which fails with a {@link
  * ConfigException} naming the first bad key. Each field is documented next to its key in {@code
  * server-config/switchboard.properties}. Holds plain values only: a key whose value is one of
- * another area's types (API keys, origin patterns, the Redis key prefix) is read with {@link
- * #get} and a {@link Key} that area's parser, so this package imports no other area.
+ * another area's types (API keys, origin patterns, the Redis key prefix) is read with {@link #get}
+ * and a {@link Key} that area's parser, so this package imports no other area.
  *
  * @param namespaces the default namespace's options and those of each named namespace
  * @param settings the raw values this was read from, for {@link #get}
@@ -72,7 +72,8 @@ public record ServerConfig(
    * @param presenceTtl how long a presence entry outlives its node
    * @param canaryInterval how often the Pub/Sub link is checked
    */
-  public record Redis(String uri, Duration timeout, Duration presenceTtl, Duration canaryInterval) {}
+  public record Redis(
+      String uri, Duration timeout, Duration presenceTtl, Duration canaryInterval) {}
 
   /** Node-wide connection limits of the standalone server. */
   public record Limits(int maxConnections, int maxConnectionsPerIp, int connectRate) {}
@@ -85,7 +86,12 @@ public record ServerConfig(
    * @param issuer the required issuer, empty for any
    * @param audience the required audience, empty for any
    */
-  public record Auth(boolean required, String hmacSecret, Optional<Path> keysFile, String issuer, String audience) {
+  public record Auth(
+      boolean required,
+      String hmacSecret,
+      Optional<Path> keysFile,
+      String issuer,
+      String audience) {
     /** Whether any key is configured, so tokens can be verified at all. */
     public boolean hasKeys() {
       return !hmacSecret.isEmpty() || keysFile.isPresent();
@@ -97,14 +103,19 @@ public record ServerConfig(
    * from it. Each value was checked against the bounds of its key.
    */
   public record Namespace(
-      int historySize, Duration historyTtl, boolean presence, boolean joinLeave, boolean publish, int maxMessageSize) {}
+      int historySize,
+      Duration historyTtl,
+      boolean presence,
+      boolean joinLeave,
+      boolean publish,
+      int maxMessageSize) {}
 
   /**
    * The configured namespaces.
    *
    * @param defaults the options of channels whose namespace has none of its own
-   * @param named each configured namespace by name; an option a namespace leaves out was taken
-   *     from {@code defaults}
+   * @param named each configured namespace by name; an option a namespace leaves out was taken from
+   *     {@code defaults}
    */
   public record NamespaceTable(Namespace defaults, Map<String, Namespace> named) {
     public NamespaceTable {
@@ -167,7 +178,8 @@ public record ServerConfig(
 
   /** The options every namespace has, after {@code namespace.<name>.}. */
   public static final List<String> NAMESPACE_OPTIONS =
-      List.of("history.size", "history.ttl", "presence", "join-leave", "publish", "max-message-size");
+      List.of(
+          "history.size", "history.ttl", "presence", "join-leave", "publish", "max-message-size");
 
   /** A bigger history is a database, not a recovery buffer. */
   private static final int MAX_HISTORY_SIZE = 1_000_000;
@@ -187,7 +199,8 @@ public record ServerConfig(
     int maxMessage = (int) v.bytes("ws.max-message-size", 16, MAX_MESSAGE);
     long outbox = v.bytes("outbox.max-bytes", 1024, 1L << 40);
     if (outbox < maxMessage) {
-      throw v.invalid("outbox.max-bytes", "at least ws.max-message-size (" + maxMessage + " bytes)");
+      throw v.invalid(
+          "outbox.max-bytes", "at least ws.max-message-size (" + maxMessage + " bytes)");
     }
     Auth auth = auth(v);
     return new ServerConfig(
@@ -235,8 +248,12 @@ public record ServerConfig(
 
   private static Redis redis(Values v) {
     String uri = v.string("redis.uri");
-    if (!uri.startsWith("redis://") && !uri.startsWith("rediss://") && !uri.startsWith("redis-socket://")) {
-      throw v.invalid("redis.uri", "a redis://, rediss:// or redis-socket:// URI, e.g. redis://127.0.0.1:6379/0");
+    if (!uri.startsWith("redis://")
+        && !uri.startsWith("rediss://")
+        && !uri.startsWith("redis-socket://")) {
+      throw v.invalid(
+          "redis.uri",
+          "a redis://, rediss:// or redis-socket:// URI, e.g. redis://127.0.0.1:6379/0");
     }
     return new Redis(
         uri,
@@ -258,7 +275,8 @@ public record ServerConfig(
             v.string("auth.issuer"),
             v.string("auth.audience"));
     if (auth.required() && !auth.hasKeys()) {
-      throw v.invalid("auth.required", "false, or true together with auth.hmac-secret or auth.keys-file");
+      throw v.invalid(
+          "auth.required", "false, or true together with auth.hmac-secret or auth.keys-file");
     }
     return auth;
   }
@@ -297,7 +315,9 @@ public record ServerConfig(
     java.util.function.UnaryOperator<String> key =
         option -> {
           String own = Settings.NAMESPACE_PREFIX + name + "." + option;
-          return settings.has(own) ? own : Settings.NAMESPACE_PREFIX + DEFAULT_NAMESPACE + "." + option;
+          return settings.has(own)
+              ? own
+              : Settings.NAMESPACE_PREFIX + DEFAULT_NAMESPACE + "." + option;
         };
     int size = v.integer(key.apply("history.size"), 0, MAX_HISTORY_SIZE);
     return new Namespace(

@@ -8,23 +8,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.HashSet;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 
 /**
- * Raw configuration values merged from all sources, each remembering where it came from so an
- * error can say which source to fix. Sources, later winning: bundled defaults, configuration file,
+ * Raw configuration values merged from all sources, each remembering where it came from so an error
+ * can say which source to fix. Sources, later winning: bundled defaults, configuration file,
  * environment, system properties, flags. Immutable.
  */
 public final class Settings {
   /** The bundled defaults: {@code server-config/switchboard.properties} on the classpath. */
   public static final String DEFAULTS_RESOURCE = "/switchboard.properties";
+
   /** Prefix of system properties that set a key. */
   public static final String PROPERTY_PREFIX = "switchboard.";
+
   /** Prefix of environment variables that set a key. */
   public static final String ENV_PREFIX = "SWITCHBOARD_";
 
@@ -48,7 +50,10 @@ public final class Settings {
    * @throws ConfigException for an unknown key or an unreadable file
    */
   public static Settings load(
-      Path configFile, Map<String, String> env, Properties systemProperties, Map<String, String> flags) {
+      Path configFile,
+      Map<String, String> env,
+      Properties systemProperties,
+      Map<String, String> flags) {
     Map<String, String> values = new LinkedHashMap<>(defaults());
     Map<String, String> sources = new LinkedHashMap<>();
     values.keySet().forEach(k -> sources.put(k, "default"));
@@ -69,14 +74,26 @@ public final class Settings {
       }
     }
     for (Map.Entry<String, String> e : namespaceEnv(env, known).entrySet()) {
-      put(values, sources, known, e.getKey(), env.get(e.getValue()), "environment variable " + e.getValue());
+      put(
+          values,
+          sources,
+          known,
+          e.getKey(),
+          env.get(e.getValue()),
+          "environment variable " + e.getValue());
       usedEnv.add(e.getValue());
     }
     List<String> warnings = UnknownVariables.warnings(env.keySet(), known, usedEnv);
     for (String name : systemProperties.stringPropertyNames()) {
       if (name.startsWith(PROPERTY_PREFIX) && !name.equals("switchboard.config")) {
         String key = name.substring(PROPERTY_PREFIX.length());
-        put(values, sources, known, key, systemProperties.getProperty(name), "system property " + name);
+        put(
+            values,
+            sources,
+            known,
+            key,
+            systemProperties.getProperty(name),
+            "system property " + name);
       }
     }
     for (Map.Entry<String, String> flag : flags.entrySet()) {
@@ -143,7 +160,8 @@ public final class Settings {
   public static final String NAMESPACE_PREFIX = "namespace.";
 
   /** Names of namespaces that may be configured: no dots, so the key splits unambiguously. */
-  private static final java.util.regex.Pattern NAMESPACE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_-]+");
+  private static final java.util.regex.Pattern NAMESPACE_NAME =
+      java.util.regex.Pattern.compile("[A-Za-z0-9_-]+");
 
   /**
    * Whether {@code key} may be set: a key of the defaults file, or an option of the default
@@ -182,9 +200,10 @@ public final class Settings {
       }
       for (String option : options) {
         String suffix = envName(option).substring(ENV_PREFIX.length());
-        String middle = name.length() > prefix.length() + suffix.length() + 1 && name.endsWith("_" + suffix)
-            ? name.substring(prefix.length(), name.length() - suffix.length() - 1)
-            : null;
+        String middle =
+            name.length() > prefix.length() + suffix.length() + 1 && name.endsWith("_" + suffix)
+                ? name.substring(prefix.length(), name.length() - suffix.length() - 1)
+                : null;
         if (middle != null) {
           String key = NAMESPACE_PREFIX + middle.toLowerCase(Locale.ROOT) + "." + option;
           if (!known.contains(key)) {
@@ -206,7 +225,11 @@ public final class Settings {
       String source) {
     if (!isKnown(known, key)) {
       throw new ConfigException(
-          "unknown configuration key '" + key + "' (from " + source + "); see server-config/switchboard.properties");
+          "unknown configuration key '"
+              + key
+              + "' (from "
+              + source
+              + "); see server-config/switchboard.properties");
     }
     values.put(key, value);
     sources.put(key, source);

@@ -10,13 +10,13 @@ import java.util.TreeSet;
 /**
  * Finds {@code SWITCHBOARD_*} environment variables that set nothing, and names the closest
  * variable that would have. Unknown keys in files and system properties stop start-up, but the
- * environment is shared with everything else on the machine, so an unknown variable is only
- * warned about: refusing it would let an unrelated variable break a deployment.
+ * environment is shared with everything else on the machine, so an unknown variable is only warned
+ * about: refusing it would let an unrelated variable break a deployment.
  */
 final class UnknownVariables {
   /**
-   * Variables with the prefix that are read elsewhere, not as configuration keys: the
-   * configuration file (server and WAR) and the CLI's token.
+   * Variables with the prefix that are read elsewhere, not as configuration keys: the configuration
+   * file (server and WAR) and the CLI's token.
    */
   static final Set<String> NOT_KEYS = Set.of("SWITCHBOARD_CONFIG", "SWITCHBOARD_TOKEN");
 
@@ -32,18 +32,24 @@ final class UnknownVariables {
   static List<String> warnings(Collection<String> env, Set<String> known, Set<String> used) {
     List<String> warnings = new ArrayList<>();
     for (String name : new TreeSet<>(env)) {
-      if (name.startsWith(Settings.ENV_PREFIX) && !used.contains(name) && !NOT_KEYS.contains(name)) {
+      if (name.startsWith(Settings.ENV_PREFIX)
+          && !used.contains(name)
+          && !NOT_KEYS.contains(name)) {
         warnings.add(
-            "unknown environment variable " + name + " is ignored; did you mean " + closest(name, known) + "?");
+            "unknown environment variable "
+                + name
+                + " is ignored; did you mean "
+                + closest(name, known)
+                + "?");
       }
     }
     return warnings;
   }
 
   /**
-   * The known variable with the fewest edits from {@code name}, with its key. A namespace
-   * variable is also compared option by option under its own namespace name, so
-   * {@code SWITCHBOARD_NAMESPACE_CHAT_PRESENSE} suggests {@code SWITCHBOARD_NAMESPACE_CHAT_PRESENCE}
+   * The known variable with the fewest edits from {@code name}, with its key. A namespace variable
+   * is also compared option by option under its own namespace name, so {@code
+   * SWITCHBOARD_NAMESPACE_CHAT_PRESENSE} suggests {@code SWITCHBOARD_NAMESPACE_CHAT_PRESENCE}
    * rather than the default namespace's variable.
    */
   static String closest(String name, Set<String> known) {
@@ -65,8 +71,8 @@ final class UnknownVariables {
   }
 
   /**
-   * The key itself, and for a default-namespace option the same option under every namespace
-   * name that {@code name} could hold (each split of its middle at an underscore).
+   * The key itself, and for a default-namespace option the same option under every namespace name
+   * that {@code name} could hold (each split of its middle at an underscore).
    */
   private static List<String> candidates(String name, String key) {
     String defaults = Settings.NAMESPACE_PREFIX + "default.";
@@ -78,7 +84,8 @@ final class UnknownVariables {
     List<String> keys = new ArrayList<>(List.of(key));
     String rest = name.substring(prefix.length());
     for (int i = rest.indexOf('_'); i > 0; i = rest.indexOf('_', i + 1)) {
-      keys.add(Settings.NAMESPACE_PREFIX + rest.substring(0, i).toLowerCase(Locale.ROOT) + "." + option);
+      keys.add(
+          Settings.NAMESPACE_PREFIX + rest.substring(0, i).toLowerCase(Locale.ROOT) + "." + option);
     }
     return keys;
   }

@@ -14,9 +14,9 @@ import java.util.function.Function;
 /**
  * The pages under {@code /docs/}: each {@code .md} file is answered as an HTML page rendered from
  * it ({@link MarkdownPage}), so {@code /docs/PROTOCOL.md} — the address the home page, the README
- * and the docs' own links already use — reads as a page in a browser, with
- * {@code text/html;charset=UTF-8} on every server. {@code /docs/} is an index of the documents;
- * pictures and the configuration examples are passed through with their own types.
+ * and the docs' own links already use — reads as a page in a browser, with {@code
+ * text/html;charset=UTF-8} on every server. {@code /docs/} is an index of the documents; pictures
+ * and the configuration examples are passed through with their own types.
  *
  * <p>The files come from {@code source}, which opens a path relative to the docs folder (the
  * classpath for the standalone server, the web application's resources in a WAR) or returns null
@@ -28,17 +28,27 @@ public final class DocsSite {
   public record Page(String contentType, byte[] body) {}
 
   /**
-   * What the index lists, in reading order, with the line under each title. A test keeps it in
-   * step with {@code docs/*.md}, so a new document cannot be left off.
+   * What the index lists, in reading order, with the line under each title. A test keeps it in step
+   * with {@code docs/*.md}, so a new document cannot be left off.
    */
   static final List<Entry> INDEX =
       List.of(
-          new Entry("PROTOCOL.md", "The hub protocol: commands, replies, close codes, recovery and limits."),
-          new Entry("SECURITY.md", "Threat model, tokens, the standalone server's gate, limits, WARs, proxies and TLS."),
-          new Entry("CONTAINERS.md", "The WAR on Tomcat, Jetty, WildFly, Open Liberty, GlassFish and Payara: deploy, configure, differences."),
-          new Entry("CLUSTER.md", "Several nodes on Redis: set-up, behind nginx, failures and guarantees."),
+          new Entry(
+              "PROTOCOL.md",
+              "The hub protocol: commands, replies, close codes, recovery and limits."),
+          new Entry(
+              "SECURITY.md",
+              "Threat model, tokens, the standalone server's gate, limits, WARs, proxies and TLS."),
+          new Entry(
+              "CONTAINERS.md",
+              "The WAR on Tomcat, Jetty, WildFly, Open Liberty, GlassFish and Payara: deploy,"
+                  + " configure, differences."),
+          new Entry(
+              "CLUSTER.md",
+              "Several nodes on Redis: set-up, behind nginx, failures and guarantees."),
           new Entry("PERFORMANCE.md", "What was measured, how, and what it means for sizing."),
-          new Entry("server-config/README.md", "The configuration file, TLS and the nginx examples."));
+          new Entry(
+              "server-config/README.md", "The configuration file, TLS and the nginx examples."));
 
   /** One document on the index page. */
   record Entry(String path, String summary) {}
@@ -62,8 +72,8 @@ public final class DocsSite {
   }
 
   /**
-   * The page at {@code path}, relative to {@code /docs/} and already percent-decoded ({@code ""}
-   * is the index); empty when there is none, and for any path that tries to leave the folder.
+   * The page at {@code path}, relative to {@code /docs/} and already percent-decoded ({@code ""} is
+   * the index); empty when there is none, and for any path that tries to leave the folder.
    */
   public Optional<Page> get(String path) {
     if (!safe(path)) {
@@ -92,14 +102,24 @@ public final class DocsSite {
   private Page index() {
     StringBuilder list = new StringBuilder("<h1>Documentation</h1>\n<ul class=\"docs\">\n");
     for (Entry e : INDEX) {
-      String title = read(e.path()).map(md -> MarkdownPage.title(new String(md, StandardCharsets.UTF_8))).orElse(null);
+      String title =
+          read(e.path())
+              .map(md -> MarkdownPage.title(new String(md, StandardCharsets.UTF_8)))
+              .orElse(null);
       if (title != null) {
-        list.append("<li><a href=\"").append(e.path()).append("\">").append(MarkdownPage.escape(title))
-            .append("</a> — ").append(MarkdownPage.escape(e.summary())).append("</li>\n");
+        list.append("<li><a href=\"")
+            .append(e.path())
+            .append("\">")
+            .append(MarkdownPage.escape(title))
+            .append("</a> — ")
+            .append(MarkdownPage.escape(e.summary()))
+            .append("</li>\n");
       }
     }
     list.append("</ul>\n");
-    return new Page(HTML, MarkdownPage.wrap("", "Documentation", list.toString()).getBytes(StandardCharsets.UTF_8));
+    return new Page(
+        HTML,
+        MarkdownPage.wrap("", "Documentation", list.toString()).getBytes(StandardCharsets.UTF_8));
   }
 
   private Optional<byte[]> read(String path) {
@@ -110,12 +130,17 @@ public final class DocsSite {
     }
   }
 
-  /** Plain relative names only: no {@code ..}, no absolute or backslash paths, no empty segments. */
+  /**
+   * Plain relative names only: no {@code ..}, no absolute or backslash paths, no empty segments.
+   */
   private static boolean safe(String path) {
     if (path.isEmpty()) {
       return true;
     }
-    if (path.startsWith("/") || path.contains("\\") || path.indexOf('\0') >= 0 || path.endsWith("/")) {
+    if (path.startsWith("/")
+        || path.contains("\\")
+        || path.indexOf('\0') >= 0
+        || path.endsWith("/")) {
       return false;
     }
     for (String segment : path.split("/", -1)) {

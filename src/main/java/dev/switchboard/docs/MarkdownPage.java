@@ -16,15 +16,16 @@ import org.commonmark.renderer.html.AttributeProvider;
 import org.commonmark.renderer.html.HtmlRenderer;
 
 /**
- * One Markdown document as a small HTML page in the site's style. Links are written for reading
- * the repository ({@code SECURITY.md#limits}, {@code ../server-config/README.md}); on the server
- * the docs folder is {@code /docs/} and the configuration guide sits under it, so each relative
- * link is resolved as a repository path and written again relative to where the page is served.
- * Heading ids follow GitHub's rule, so the fragments in those links land on their headings.
+ * One Markdown document as a small HTML page in the site's style. Links are written for reading the
+ * repository ({@code SECURITY.md#limits}, {@code ../server-config/README.md}); on the server the
+ * docs folder is {@code /docs/} and the configuration guide sits under it, so each relative link is
+ * resolved as a repository path and written again relative to where the page is served. Heading ids
+ * follow GitHub's rule, so the fragments in those links land on their headings.
  */
 final class MarkdownPage {
   /** Where repository folders are served, relative to {@code /docs/}. */
-  private static final Map<String, String> SERVED = Map.of("docs/", "", "server-config/", "server-config/");
+  private static final Map<String, String> SERVED =
+      Map.of("docs/", "", "server-config/", "server-config/");
 
   private static final List<Extension> EXTENSIONS =
       List.of(TablesExtension.create(), HeadingAnchorExtension.create());
@@ -56,17 +57,32 @@ final class MarkdownPage {
     String up = "../".repeat(depth(path) + 1);
     return "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        + "<title>" + escape(title) + " · Switchboard</title>\n"
-        + "<link rel=\"stylesheet\" href=\"" + up + "css/switchboard.css\">\n"
-        + "<link rel=\"icon\" href=\"" + up + "favicon.svg\" type=\"image/svg+xml\">\n"
+        + "<title>"
+        + escape(title)
+        + " · Switchboard</title>\n"
+        + "<link rel=\"stylesheet\" href=\""
+        + up
+        + "css/switchboard.css\">\n"
+        + "<link rel=\"icon\" href=\""
+        + up
+        + "favicon.svg\" type=\"image/svg+xml\">\n"
         + "</head>\n<body>\n<header class=\"top\">\n<span class=\"brand\">Switchboard</span>\n"
-        + "<a href=\"" + up + "\">Home</a>\n"
-        + "<a href=\"" + (depth(path) == 0 ? "./" : "../".repeat(depth(path))) + "\">Documentation</a>\n"
-        + "</header>\n<main class=\"doc\">\n" + body + "</main>\n</body>\n</html>\n";
+        + "<a href=\""
+        + up
+        + "\">Home</a>\n"
+        + "<a href=\""
+        + (depth(path) == 0 ? "./" : "../".repeat(depth(path)))
+        + "\">Documentation</a>\n"
+        + "</header>\n<main class=\"doc\">\n"
+        + body
+        + "</main>\n</body>\n</html>\n";
   }
 
   static String escape(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    return s.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;");
   }
 
   private static String titleOf(Node doc, String fallback) {
@@ -105,13 +121,20 @@ final class MarkdownPage {
    * served copy. Absolute links, fragments and links to files that are not served stay as written.
    */
   static String served(String path, String href) {
-    if (href.isEmpty() || href.startsWith("#") || href.startsWith("/") || URI.create(href.replace(" ", "%20")).isAbsolute()) {
+    if (href.isEmpty()
+        || href.startsWith("#")
+        || href.startsWith("/")
+        || URI.create(href.replace(" ", "%20")).isAbsolute()) {
       return href;
     }
     int hash = href.indexOf('#');
     String target = hash < 0 ? href : href.substring(0, hash);
     String fragment = hash < 0 ? "" : href.substring(hash);
-    String resolved = URI.create("/" + repositoryPath(path)).resolve(target.replace(" ", "%20")).getPath().substring(1);
+    String resolved =
+        URI.create("/" + repositoryPath(path))
+            .resolve(target.replace(" ", "%20"))
+            .getPath()
+            .substring(1);
     for (Map.Entry<String, String> folder : SERVED.entrySet()) {
       if (resolved.startsWith(folder.getKey())) {
         String site = folder.getValue() + resolved.substring(folder.getKey().length());

@@ -14,8 +14,8 @@ import java.util.concurrent.CompletionStage;
  *       channel's epoch; the epoch changes whenever the history may have been lost, and then
  *       offsets start again at 1.
  *   <li>The handler receives a channel's publications in offset order, never in parallel.
- *   <li>A publication appears in the history no later than it reaches the handler, so a reader
- *       that registers for live delivery first and reads history second misses nothing.
+ *   <li>A publication appears in the history no later than it reaches the handler, so a reader that
+ *       registers for live delivery first and reads history second misses nothing.
  *   <li>History keeps at most {@code historySize} publications, each for at most {@code
  *       historyTtl}; expired entries are freed.
  *   <li>A repeated idempotency key on a channel within {@link PublishOptions#IDEMPOTENCY_WINDOW}

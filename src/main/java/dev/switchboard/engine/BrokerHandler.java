@@ -23,9 +23,9 @@ public interface BrokerHandler {
    * can recover from history. Never called by a single-node engine.
    *
    * <p>Called only once live delivery of every channel this node wants is in place again, so a
-   * subscriber that reads history after this call misses nothing; publications that arrived on
-   * the mended link before it may still reach subscribers that missed earlier ones (the hub
-   * refuses to queue such a gap, see {@code Subscription}).
+   * subscriber that reads history after this call misses nothing; publications that arrived on the
+   * mended link before it may still reach subscribers that missed earlier ones (the hub refuses to
+   * queue such a gap, see {@code Subscription}).
    */
   void onInterrupted(String reason);
 }

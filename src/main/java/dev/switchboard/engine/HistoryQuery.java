@@ -3,8 +3,8 @@ package dev.switchboard.engine;
 /**
  * Which part of a channel's history to read.
  *
- * @param since read publications after this offset (its epoch is the caller's to check); null
- *     reads from the oldest kept
+ * @param since read publications after this offset (its epoch is the caller's to check); null reads
+ *     from the oldest kept
  * @param limit at most this many publications; 0 reads only the current position
  * @param reverse newest first; with {@code since}, the newest ones after it
  */

@@ -8,8 +8,8 @@ import java.time.Duration;
  * @param historySize publications to keep in the channel's history; 0 keeps none and assigns no
  *     offset
  * @param historyTtl how long a kept publication stays
- * @param idempotencyKey when not null, a repeat with the same key on the same channel within
- *     {@link #IDEMPOTENCY_WINDOW} returns the first result and is not delivered again
+ * @param idempotencyKey when not null, a repeat with the same key on the same channel within {@link
+ *     #IDEMPOTENCY_WINDOW} returns the first result and is not delivered again
  */
 public record PublishOptions(int historySize, Duration historyTtl, String idempotencyKey) {
   /** How long an idempotency key is remembered. */

@@ -6,8 +6,8 @@ package dev.switchboard.engine;
  *
  * @param offset the publication's offset, 0 when the channel keeps no history
  * @param epoch the history's epoch, empty when the channel keeps no history
- * @param repeated true when an idempotency key matched an earlier publish: this is that
- *     publish's result and nothing was delivered again
+ * @param repeated true when an idempotency key matched an earlier publish: this is that publish's
+ *     result and nothing was delivered again
  */
 public record PublishResult(long offset, String epoch, boolean repeated) {
   /** The result of an accepted publish to a channel without history. */

@@ -31,7 +31,10 @@ final class Access {
 
   private Optional<ApiResponse> checkKey(ApiRequest request, ApiKey.Scope scope) {
     String auth = request.header().apply("Authorization");
-    String token = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim() : null;
+    String token =
+        auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
+            ? auth.substring(7).trim()
+            : null;
     ApiKey matched = null;
     for (ApiKey k : apiKeys) {
       if (k.matches(token) && matched == null) {
@@ -49,7 +52,11 @@ final class Access {
           answers.refuse(
               403,
               ErrorCode.FORBIDDEN,
-              "API key '" + matched.name() + "' lacks the " + scope.name().toLowerCase(Locale.ROOT) + " scope"));
+              "API key '"
+                  + matched.name()
+                  + "' lacks the "
+                  + scope.name().toLowerCase(Locale.ROOT)
+                  + " scope"));
     }
     return Optional.empty();
   }
@@ -57,7 +64,10 @@ final class Access {
   private Optional<ApiResponse> checkLoopback(ApiRequest request) {
     if (request.remote() == null || !request.remote().isLoopbackAddress()) {
       return Optional.of(
-          answers.refuse(403, ErrorCode.UNAUTHORIZED, "no API key is configured: only loopback callers are allowed"));
+          answers.refuse(
+              403,
+              ErrorCode.UNAUTHORIZED,
+              "no API key is configured: only loopback callers are allowed"));
     }
     String proxy = ProxyHeaders.firstPresent(request.header());
     if (proxy != null) {
@@ -65,8 +75,10 @@ final class Access {
           answers.refuse(
               403,
               ErrorCode.UNAUTHORIZED,
-              "no API key is configured: only direct loopback callers are allowed, and this request came through a proxy ("
-                  + proxy + " header); configure api.keys to use the API through a proxy"));
+              "no API key is configured: only direct loopback callers are allowed, and this request"
+                  + " came through a proxy ("
+                  + proxy
+                  + " header); configure api.keys to use the API through a proxy"));
     }
     return Optional.empty();
   }

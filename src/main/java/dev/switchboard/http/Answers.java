@@ -14,14 +14,13 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
- * Builds the API's responses: refusals, each counted in the hub's metrics; JSON bodies; and
- * answers from engine results, which arrive asynchronously and are bounded by a timeout.
- * Thread-safe.
+ * Builds the API's responses: refusals, each counted in the hub's metrics; JSON bodies; and answers
+ * from engine results, which arrive asynchronously and are bounded by a timeout. Thread-safe.
  */
 final class Answers {
   /**
-   * How long a request may wait for the engine before the caller gets 503. Long enough for a
-   * Redis round trip under load, short enough that callers' own timeouts do not fire first.
+   * How long a request may wait for the engine before the caller gets 503. Long enough for a Redis
+   * round trip under load, short enough that callers' own timeouts do not fire first.
    */
   static final Duration ENGINE_TIMEOUT = Duration.ofSeconds(5);
 
@@ -63,15 +62,17 @@ final class Answers {
   /**
    * 200 with {@code body} of the engine's result once {@code stage} completes; a refusal
    * (ProtocolException) becomes its HTTP status, any other failure or no result within the engine
-   * timeout ({@link #ENGINE_TIMEOUT} unless a test set another) becomes 503. Never reports a failure
-   * as success, and never blocks.
+   * timeout ({@link #ENGINE_TIMEOUT} unless a test set another) becomes 503. Never reports a
+   * failure as success, and never blocks.
    */
   <T> CompletionStage<ApiResponse> fromEngine(CompletionStage<T> stage, Function<T, String> body) {
     if (stage instanceof CompletableFuture<T> done && done.isDone()) {
       // No timer for an engine that answered at once (the memory engine always does): the JDK's
       // timer thread would otherwise start from a request thread and, in a WAR, keep the web
       // application's class loader alive after undeploy.
-      return done.handle((result, failure) -> failure == null ? ApiResponse.ok(body.apply(result)) : engineFailure(failure));
+      return done.handle(
+          (result, failure) ->
+              failure == null ? ApiResponse.ok(body.apply(result)) : engineFailure(failure));
     }
     // A private future, so the timeout never completes one the engine shares with others.
     CompletableFuture<T> bounded = new CompletableFuture<>();
@@ -85,7 +86,9 @@ final class Answers {
         });
     return bounded
         .orTimeout(engineTimeout.toMillis(), TimeUnit.MILLISECONDS)
-        .handle((result, failure) -> failure == null ? ApiResponse.ok(body.apply(result)) : engineFailure(failure));
+        .handle(
+            (result, failure) ->
+                failure == null ? ApiResponse.ok(body.apply(result)) : engineFailure(failure));
   }
 
   private ApiResponse engineFailure(Throwable failure) {
@@ -94,7 +97,10 @@ final class Answers {
       cause = cause.getCause();
     }
     if (cause instanceof TimeoutException) {
-      return refuse(503, ErrorCode.UNAVAILABLE, "engine did not answer within " + engineTimeout.toSeconds() + " s");
+      return refuse(
+          503,
+          ErrorCode.UNAVAILABLE,
+          "engine did not answer within " + engineTimeout.toSeconds() + " s");
     }
     ProtocolException refused = protocolCause(cause);
     if (refused != null) {

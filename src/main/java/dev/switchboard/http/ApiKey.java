@@ -43,15 +43,20 @@ public record ApiKey(String name, byte[] sha256, Set<Scope> scopes) {
         continue;
       }
       String[] parts = entry.split(":");
-      if (parts.length != 4 || !parts[1].equals("sha256") || !parts[2].matches("[0-9a-fA-F]{64}") || parts[0].isBlank()) {
-        throw new IllegalArgumentException("'" + abbreviate(entry) + "' is not name:sha256:<64 hex digits>:scopes");
+      if (parts.length != 4
+          || !parts[1].equals("sha256")
+          || !parts[2].matches("[0-9a-fA-F]{64}")
+          || parts[0].isBlank()) {
+        throw new IllegalArgumentException(
+            "'" + abbreviate(entry) + "' is not name:sha256:<64 hex digits>:scopes");
       }
       Set<Scope> scopes = EnumSet.noneOf(Scope.class);
       for (String s : parts[3].split("\\+")) {
         try {
           scopes.add(Scope.valueOf(s.trim().toUpperCase(Locale.ROOT)));
         } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException("unknown scope '" + s + "' (publish, history, presence, admin)");
+          throw new IllegalArgumentException(
+              "unknown scope '" + s + "' (publish, history, presence, admin)");
         }
       }
       keys.add(new ApiKey(parts[0], HexFormat.of().parseHex(parts[2]), Set.copyOf(scopes)));
@@ -71,7 +76,11 @@ public record ApiKey(String name, byte[] sha256, Set<Scope> scopes) {
 
   /** The configuration form of a key: {@code name:sha256:<hex>:scopes}. */
   public static String forConfig(String name, String key, Scope... scopes) {
-    StringBuilder b = new StringBuilder(name).append(":sha256:").append(HexFormat.of().formatHex(digest(key))).append(':');
+    StringBuilder b =
+        new StringBuilder(name)
+            .append(":sha256:")
+            .append(HexFormat.of().formatHex(digest(key)))
+            .append(':');
     for (int i = 0; i < scopes.length; i++) {
       b.append(i == 0 ? "" : "+").append(scopes[i].name().toLowerCase(Locale.ROOT));
     }
@@ -92,7 +101,10 @@ public record ApiKey(String name, byte[] sha256, Set<Scope> scopes) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ApiKey k && name.equals(k.name) && MessageDigest.isEqual(sha256, k.sha256) && scopes.equals(k.scopes);
+    return o instanceof ApiKey k
+        && name.equals(k.name)
+        && MessageDigest.isEqual(sha256, k.sha256)
+        && scopes.equals(k.scopes);
   }
 
   @Override

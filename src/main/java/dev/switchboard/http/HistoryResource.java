@@ -27,13 +27,17 @@ final class HistoryResource implements Resource {
     String channel = q.get("channel");
     try {
       QueryParams.checkChannel(channel);
-      int limit = q.containsKey("limit") ? QueryParams.nonNegativeInt("limit", q.get("limit")) : Command.History.ALL;
+      int limit =
+          q.containsKey("limit")
+              ? QueryParams.nonNegativeInt("limit", q.get("limit"))
+              : Command.History.ALL;
       Command.Since since = null;
       if (q.containsKey("since_offset") || q.containsKey("since_epoch")) {
         long offset = QueryParams.nonNegativeInt("since_offset", q.get("since_offset"));
         String epoch = q.get("since_epoch");
         if (epoch == null) {
-          throw new ProtocolException(ErrorCode.BAD_FIELD, "since_epoch is required with since_offset", Command.NO_ID);
+          throw new ProtocolException(
+              ErrorCode.BAD_FIELD, "since_epoch is required with since_offset", Command.NO_ID);
         }
         since = new Command.Since(offset, epoch);
       }

@@ -62,9 +62,15 @@ public final class HttpApi {
             "/health", new Route(Methods.GET, null, status::health),
             "/ready", new Route(Methods.GET, null, status::ready),
             "/api/stats", new Route(Methods.GET, ApiKey.Scope.ADMIN, status::stats),
-            "/api/publish", new Route(Methods.POST, ApiKey.Scope.PUBLISH, new PublishResource(hub, answers, maxBodySize)),
-            "/api/history", new Route(Methods.GET, ApiKey.Scope.HISTORY, new HistoryResource(hub, answers)),
-            "/api/presence", new Route(Methods.GET, ApiKey.Scope.PRESENCE, new PresenceResource(hub, answers)));
+            "/api/publish",
+                new Route(
+                    Methods.POST,
+                    ApiKey.Scope.PUBLISH,
+                    new PublishResource(hub, answers, maxBodySize)),
+            "/api/history",
+                new Route(Methods.GET, ApiKey.Scope.HISTORY, new HistoryResource(hub, answers)),
+            "/api/presence",
+                new Route(Methods.GET, ApiKey.Scope.PRESENCE, new PresenceResource(hub, answers)));
   }
 
   /**
@@ -78,7 +84,8 @@ public final class HttpApi {
       answer.whenComplete((response, failure) -> respond(exchange, request, response, failure));
     } else {
       answer.whenCompleteAsync(
-          (response, failure) -> respond(exchange, request, response, failure), orInline(exchange.executor()));
+          (response, failure) -> respond(exchange, request, response, failure),
+          orInline(exchange.executor()));
     }
   }
 
@@ -119,9 +126,12 @@ public final class HttpApi {
     }
     if (!route.methods().accept(request.method())) {
       return CompletableFuture.completedStage(
-          answers.refuse(405, ErrorCode.UNKNOWN_OP, route.methods().hint).withHeader("Allow", route.methods().allow));
+          answers
+              .refuse(405, ErrorCode.UNKNOWN_OP, route.methods().hint)
+              .withHeader("Allow", route.methods().allow));
     }
-    Optional<ApiResponse> denied = route.scope() == null ? Optional.empty() : access.check(request, route.scope());
+    Optional<ApiResponse> denied =
+        route.scope() == null ? Optional.empty() : access.check(request, route.scope());
     if (denied.isPresent()) {
       return CompletableFuture.completedStage(denied.get());
     }
@@ -129,21 +139,27 @@ public final class HttpApi {
   }
 
   private ApiResponse internalError(ApiRequest request, Throwable failure) {
-    LOG.log(Level.ERROR, "HTTP API " + request.method() + " " + request.path() + " failed", failure);
+    LOG.log(
+        Level.ERROR, "HTTP API " + request.method() + " " + request.path() + " failed", failure);
     return answers.refuse(500, ErrorCode.INTERNAL, "internal error");
   }
 
-  private void respond(HttpExchange exchange, ApiRequest request, ApiResponse response, Throwable failure) {
+  private void respond(
+      HttpExchange exchange, ApiRequest request, ApiResponse response, Throwable failure) {
     ApiResponse r = failure == null ? response : internalError(request, failure);
     Map<String, String> headers = new LinkedHashMap<>(r.headers());
     headers.put("Cache-Control", "no-store");
     byte[] body = r.json().getBytes(StandardCharsets.UTF_8);
     byte[] written = request.method().equals("HEAD") ? new byte[0] : body;
     try {
-      exchange.respond(new HttpExchange.Reply(r.status(), headers, CONTENT_TYPE, body.length, written));
+      exchange.respond(
+          new HttpExchange.Reply(r.status(), headers, CONTENT_TYPE, body.length, written));
     } catch (IOException | RuntimeException e) {
       // The caller went away or the host gave up on the exchange; nobody is left to tell.
-      LOG.log(Level.DEBUG, "HTTP API " + request.method() + " " + request.path() + ": response not sent", e);
+      LOG.log(
+          Level.DEBUG,
+          "HTTP API " + request.method() + " " + request.path() + ": response not sent",
+          e);
     }
   }
 }

@@ -44,5 +44,10 @@ public interface HttpExchange {
    * @param contentLength the Content-Length: the length of the body a GET would get, also for HEAD
    * @param body the bytes to write: empty for HEAD
    */
-  record Reply(int status, Map<String, String> headers, String contentType, int contentLength, byte[] body) {}
+  record Reply(
+      int status,
+      Map<String, String> headers,
+      String contentType,
+      int contentLength,
+      byte[] body) {}
 }

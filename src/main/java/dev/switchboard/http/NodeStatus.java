@@ -7,9 +7,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The resources that report on the node from what it holds in memory, without asking the
- * engine: {@code GET /health} (liveness), {@code GET /ready} (readiness, 503 until the engine is
- * ready and the node accepts connections) and {@code GET /api/stats}. Thread-safe.
+ * The resources that report on the node from what it holds in memory, without asking the engine:
+ * {@code GET /health} (liveness), {@code GET /ready} (readiness, 503 until the engine is ready and
+ * the node accepts connections) and {@code GET /api/stats}. Thread-safe.
  */
 final class NodeStatus {
   private final Hub hub;
@@ -41,7 +41,8 @@ final class NodeStatus {
     m.put("engine", Map.of("name", hub.engineName(), "ready", engineReady));
     m.put("accepting", accepting);
     ApiResponse ok = answers.ok(m);
-    return CompletableFuture.completedStage(engineReady && accepting ? ok : new ApiResponse(503, ok.json(), Map.of()));
+    return CompletableFuture.completedStage(
+        engineReady && accepting ? ok : new ApiResponse(503, ok.json(), Map.of()));
   }
 
   CompletionStage<ApiResponse> stats(ApiRequest request) {

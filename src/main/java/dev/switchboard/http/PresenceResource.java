@@ -24,6 +24,7 @@ final class PresenceResource implements Resource {
     } catch (ProtocolException e) {
       return answers.refused(e);
     }
-    return answers.fromEngine(hub.presenceOf(channel), clients -> Replies.presence(Command.NO_ID, clients));
+    return answers.fromEngine(
+        hub.presenceOf(channel), clients -> Replies.presence(Command.NO_ID, clients));
   }
 }

@@ -5,10 +5,10 @@ import java.util.function.Function;
 
 /**
  * The request headers by which a reverse proxy, load balancer or CDN says that it forwarded a
- * request. The API uses them for one decision only: without {@code api.keys}, a loopback caller
- * is trusted, but a proxy on the same machine makes every caller look like loopback (the shipped
- * nginx configuration did exactly that). So a request carrying any of these headers is never
- * treated as local, whatever its remote address.
+ * request. The API uses them for one decision only: without {@code api.keys}, a loopback caller is
+ * trusted, but a proxy on the same machine makes every caller look like loopback (the shipped nginx
+ * configuration did exactly that). So a request carrying any of these headers is never treated as
+ * local, whatever its remote address.
  *
  * <p>The header values are never believed: they only tell that a proxy may be involved. A client
  * can add such a header itself, which only takes away its own loopback exemption. Fail safe: a

@@ -38,7 +38,10 @@ final class PublishResource implements Resource {
     String type = mediaType(request.header().apply("Content-Type"));
     boolean binary = type.equals("application/octet-stream");
     if (!binary && !type.equals("application/json")) {
-      return answers.refused(415, ErrorCode.MALFORMED, "Content-Type must be application/json or application/octet-stream");
+      return answers.refused(
+          415,
+          ErrorCode.MALFORMED,
+          "Content-Type must be application/json or application/octet-stream");
     }
     if (request.contentLength() > maxBodySize) {
       return answers.refused(413, ErrorCode.TOO_LARGE, "body over " + maxBodySize + " bytes");
@@ -47,20 +50,23 @@ final class PublishResource implements Resource {
     try {
       body = readBody(request.body());
     } catch (IOException e) {
-      return answers.refused(400, ErrorCode.MALFORMED, "could not read the body: " + e.getMessage());
+      return answers.refused(
+          400, ErrorCode.MALFORMED, "could not read the body: " + e.getMessage());
     }
     if (body == null) {
       return answers.refused(413, ErrorCode.TOO_LARGE, "body over " + maxBodySize + " bytes");
     }
     Command.Publish command;
     try {
-      command = binary ? binaryPublish(request.query(), body) : decoder.decodePublish(strictUtf8(body));
+      command =
+          binary ? binaryPublish(request.query(), body) : decoder.decodePublish(strictUtf8(body));
     } catch (ProtocolException e) {
       return answers.refused(e);
     }
     int max = hub.namespaces().of(command.channel()).maxMessageSize();
     if (command.payload().size() > max) {
-      return answers.refused(413, ErrorCode.TOO_LARGE, "payload over " + max + " bytes for " + command.channel());
+      return answers.refused(
+          413, ErrorCode.TOO_LARGE, "payload over " + max + " bytes for " + command.channel());
     }
     return answers.fromEngine(
         hub.publish(command.channel(), command.payload(), command.idempotencyKey()),
@@ -89,7 +95,8 @@ final class PublishResource implements Resource {
           .decode(ByteBuffer.wrap(body))
           .toString();
     } catch (CharacterCodingException e) {
-      throw new ProtocolException(ErrorCode.MALFORMED, "the body is not valid UTF-8", Command.NO_ID);
+      throw new ProtocolException(
+          ErrorCode.MALFORMED, "the body is not valid UTF-8", Command.NO_ID);
     }
   }
 

@@ -22,7 +22,8 @@ final class QueryParams {
     for (String pair : query.split("&")) {
       int eq = pair.indexOf('=');
       String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      params.putIfAbsent(key, eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+      params.putIfAbsent(
+          key, eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
     }
     return params;
   }
@@ -30,7 +31,8 @@ final class QueryParams {
   /** Refuses a missing channel parameter or an invalid channel name. */
   static void checkChannel(String channel) throws ProtocolException {
     if (channel == null) {
-      throw new ProtocolException(ErrorCode.BAD_FIELD, "channel query parameter is required", Command.NO_ID);
+      throw new ProtocolException(
+          ErrorCode.BAD_FIELD, "channel query parameter is required", Command.NO_ID);
     }
     String problem = ChannelName.problem(channel);
     if (problem != null) {
@@ -48,6 +50,7 @@ final class QueryParams {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new ProtocolException(ErrorCode.BAD_FIELD, name + " must be a non-negative integer", Command.NO_ID);
+    throw new ProtocolException(
+        ErrorCode.BAD_FIELD, name + " must be a non-negative integer", Command.NO_ID);
   }
 }

@@ -25,11 +25,15 @@ final class ChannelCommands {
     }
     NamespaceOptions ns = hub.namespaces().of(p.channel());
     if (!ns.publish()) {
-      connection.replyError(p.id(), ErrorCode.FORBIDDEN, "clients may not publish to " + p.channel());
+      connection.replyError(
+          p.id(), ErrorCode.FORBIDDEN, "clients may not publish to " + p.channel());
       return;
     }
     if (p.payload().size() > ns.maxMessageSize()) {
-      connection.replyError(p.id(), ErrorCode.TOO_LARGE, "payload over " + ns.maxMessageSize() + " bytes for " + p.channel());
+      connection.replyError(
+          p.id(),
+          ErrorCode.TOO_LARGE,
+          "payload over " + ns.maxMessageSize() + " bytes for " + p.channel());
       return;
     }
     hub.publish(p.channel(), p.payload(), p.idempotencyKey())
@@ -38,7 +42,10 @@ final class ChannelCommands {
               if (failure == null) {
                 connection.reply(p.id(), Replies.published(p.id(), result));
               } else {
-                connection.replyError(p.id(), ErrorCode.UNAVAILABLE, "publish failed: " + Stages.rootMessage(failure));
+                connection.replyError(
+                    p.id(),
+                    ErrorCode.UNAVAILABLE,
+                    "publish failed: " + Stages.rootMessage(failure));
               }
             });
   }
@@ -52,11 +59,15 @@ final class ChannelCommands {
             (result, failure) -> {
               ProtocolException refused = Stages.protocolCause(failure);
               if (failure == null) {
-                connection.reply(h.id(), Replies.history(h.id(), result.publications(), result.position()));
+                connection.reply(
+                    h.id(), Replies.history(h.id(), result.publications(), result.position()));
               } else if (refused != null) {
                 connection.replyError(h.id(), refused.code(), refused.getMessage());
               } else {
-                connection.replyError(h.id(), ErrorCode.UNAVAILABLE, "history failed: " + Stages.rootMessage(failure));
+                connection.replyError(
+                    h.id(),
+                    ErrorCode.UNAVAILABLE,
+                    "history failed: " + Stages.rootMessage(failure));
               }
             });
   }
@@ -66,7 +77,8 @@ final class ChannelCommands {
       return;
     }
     if (!hub.namespaces().of(p.channel()).presence()) {
-      connection.replyError(p.id(), ErrorCode.NOT_ENABLED, "presence is not enabled for " + p.channel());
+      connection.replyError(
+          p.id(), ErrorCode.NOT_ENABLED, "presence is not enabled for " + p.channel());
       return;
     }
     hub.presence()
@@ -76,7 +88,10 @@ final class ChannelCommands {
               if (failure == null) {
                 connection.reply(p.id(), Replies.presence(p.id(), clients));
               } else {
-                connection.replyError(p.id(), ErrorCode.UNAVAILABLE, "presence failed: " + Stages.rootMessage(failure));
+                connection.replyError(
+                    p.id(),
+                    ErrorCode.UNAVAILABLE,
+                    "presence failed: " + Stages.rootMessage(failure));
               }
             });
   }

@@ -9,38 +9,43 @@ import dev.switchboard.protocol.Frames;
 import dev.switchboard.protocol.ProtocolException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One client connected to the hub: its commands, subscriptions and outbox.
  *
- * <p>Threading: the transport adapter calls {@link #onText} and {@link #onBinary} one at a time
- * for a connection (Jakarta WebSocket guarantees that per session) and {@link #onClosed} once.
+ * <p>Threading: the transport adapter calls {@link #onText} and {@link #onBinary} one at a time for
+ * a connection (Jakarta WebSocket guarantees that per session) and {@link #onClosed} once.
  * Deliveries from publishers on other threads go through the thread-safe {@link Subscription} and
  * {@link Outbox}; engine results complete on engine threads.
  *
  * <p>It keeps the transport, the outbox, the rate and the liveness (with the identity), and runs
- * connect and refresh; its subscriptions live in {@link ConnectionSubscriptions}, and the
- * stateless channel commands (publish, history, presence) in {@link ChannelCommands}.
+ * connect and refresh; its subscriptions live in {@link ConnectionSubscriptions}, and the stateless
+ * channel commands (publish, history, presence) in {@link ChannelCommands}.
  */
 public final class ClientConnection {
   private static final System.Logger LOG = System.getLogger(ClientConnection.class.getName());
+
   /** The close reason of a slow consumer: what happened and what to do. */
-  private static final String SLOW_REASON = "not reading: outbox over its limit; reconnect and recover";
+  private static final String SLOW_REASON =
+      "not reading: outbox over its limit; reconnect and recover";
 
   private final String id;
   private final Hub hub;
   private final Transport transport;
   private final Outbox outbox;
   private final Liveness liveness;
+
   /** Null when the policy sets no rate; only the reader thread uses it. */
   private final RateLimiter rate;
+
   /** Subscriptions by channel; written by the reader, read by close and engine threads. */
   private final ConnectionSubscriptions subscriptions;
+
   /** publish, history and presence: commands on a channel that keep no state here. */
   private final ChannelCommands channelCommands;
+
   private final AtomicBoolean closed = new AtomicBoolean();
 
   ClientConnection(String id, Hub hub, Transport transport, long outboxMaxBytes) {
@@ -160,7 +165,9 @@ public final class ClientConnection {
     java.time.Duration sendTimeout = hub.options().policy().sendTimeout();
     if (outbox.sendOverdue(nowNanos, sendTimeout.toNanos())) {
       hub.sendTimedOut("connection " + id, sendTimeout);
-      close(CloseCode.SEND_TIMEOUT, "a send was not completed within " + sendTimeout.toSeconds() + " s");
+      close(
+          CloseCode.SEND_TIMEOUT,
+          "a send was not completed within " + sendTimeout.toSeconds() + " s");
       return;
     }
     Liveness.Action action = liveness.check(nowNanos, now, hub.options().policy());
@@ -169,11 +176,15 @@ public final class ClientConnection {
       case PING -> transport.ping();
       default -> {
         CloseCode code = Liveness.closeCode(action);
-        close(code, switch (action) {
-          case CLOSE_IDLE -> "no pong within " + hub.options().policy().pongTimeout().toSeconds() + " s";
-          case CLOSE_EXPIRED -> "token expired: refresh it and reconnect";
-          default -> "no token within " + hub.options().policy().authTimeout().toSeconds() + " s";
-        });
+        close(
+            code,
+            switch (action) {
+              case CLOSE_IDLE ->
+                  "no pong within " + hub.options().policy().pongTimeout().toSeconds() + " s";
+              case CLOSE_EXPIRED -> "token expired: refresh it and reconnect";
+              default ->
+                  "no token within " + hub.options().policy().authTimeout().toSeconds() + " s";
+            });
       }
     }
   }
@@ -221,14 +232,18 @@ public final class ClientConnection {
   }
 
   /**
-   * A subscription of this connection would have had a gap: the node missed publications of
-   * {@code channel} (or the channel's history started a new epoch). The client is told the way it
-   * is told of an interrupted engine: closed with 4004, it reconnects and recovers from the last
-   * offset it received, or learns {@code recovered:false}. Called without any lock held.
+   * A subscription of this connection would have had a gap: the node missed publications of {@code
+   * channel} (or the channel's history started a new epoch). The client is told the way it is told
+   * of an interrupted engine: closed with 4004, it reconnects and recovers from the last offset it
+   * received, or learns {@code recovered:false}. Called without any lock held.
    */
   void missed(String channel, String why) {
-    LOG.log(Level.WARNING, "connection " + id + ": " + channel + ": " + why + "; closing with 4004 to recover");
-    close(CloseCode.ENGINE_INTERRUPTED, "publications of " + channel + " were missed, reconnect and recover");
+    LOG.log(
+        Level.WARNING,
+        "connection " + id + ": " + channel + ": " + why + "; closing with 4004 to recover");
+    close(
+        CloseCode.ENGINE_INTERRUPTED,
+        "publications of " + channel + " were missed, reconnect and recover");
   }
 
   long outboxLimit() {
@@ -287,7 +302,9 @@ public final class ClientConnection {
   private void execute(Command command) {
     hub.metrics().commands.increment();
     try {
-      if (liveness.identity() == null && !(command instanceof Command.Connect) && !(command instanceof Command.Ping)) {
+      if (liveness.identity() == null
+          && !(command instanceof Command.Connect)
+          && !(command instanceof Command.Ping)) {
         replyError(command.id(), ErrorCode.UNAUTHORIZED, "connect with a token first");
         return;
       }
@@ -349,8 +366,12 @@ public final class ClientConnection {
   }
 
   private String connected(Identity who) {
-    return "\"client\":" + Frames.quote(id) + ",\"user\":" + (who.user() == null ? "null" : Frames.quote(who.user()))
-        + ",\"expires\":" + who.expiresAt().getEpochSecond();
+    return "\"client\":"
+        + Frames.quote(id)
+        + ",\"user\":"
+        + (who.user() == null ? "null" : Frames.quote(who.user()))
+        + ",\"expires\":"
+        + who.expiresAt().getEpochSecond();
   }
 
   /** Whether the connection may do {@code capability} on {@code target}; answers 111 if not. */
@@ -358,7 +379,10 @@ public final class ClientConnection {
     if (liveness.identity().permissions().allows(target, capability)) {
       return true;
     }
-    replyError(commandId, ErrorCode.FORBIDDEN, "no " + capability.name().toLowerCase(java.util.Locale.ROOT) + " permission for " + target);
+    replyError(
+        commandId,
+        ErrorCode.FORBIDDEN,
+        "no " + capability.name().toLowerCase(java.util.Locale.ROOT) + " permission for " + target);
     return false;
   }
 

@@ -27,6 +27,14 @@ public record ConnectionPolicy(
 
   /** No authentication, no rate limits, generous liveness: for tests and embedding. */
   public static ConnectionPolicy open() {
-    return new ConnectionPolicy(false, null, Duration.ofSeconds(10), 0, 0, Duration.ofSeconds(25), Duration.ofSeconds(10), Duration.ofSeconds(30));
+    return new ConnectionPolicy(
+        false,
+        null,
+        Duration.ofSeconds(10),
+        0,
+        0,
+        Duration.ofSeconds(25),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(30));
   }
 }

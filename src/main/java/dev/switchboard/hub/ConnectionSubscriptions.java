@@ -28,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ConnectionSubscriptions {
   private final ClientConnection connection;
   private final Hub hub;
+
   /** Subscriptions by channel; written by the reader, read by close and engine threads. */
   private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
 
@@ -51,7 +52,8 @@ final class ConnectionSubscriptions {
       return;
     }
     if (subscriptions.containsKey(channel)) {
-      connection.replyError(s.id(), ErrorCode.ALREADY_SUBSCRIBED, "already subscribed to " + channel);
+      connection.replyError(
+          s.id(), ErrorCode.ALREADY_SUBSCRIBED, "already subscribed to " + channel);
       return;
     }
     if (subscriptions.size() >= hub.options().maxSubscriptions()) {
@@ -65,7 +67,12 @@ final class ConnectionSubscriptions {
     NamespaceOptions ns = pattern ? NamespaceOptions.plain() : hub.namespaces().of(channel);
     Identity who = connection.identity();
     Subscription sub =
-        new Subscription(channel, pattern, ns, connection, new ClientInfo(connection.id(), who.user(), s.info() != null ? s.info() : who.info()));
+        new Subscription(
+            channel,
+            pattern,
+            ns,
+            connection,
+            new ClientInfo(connection.id(), who.user(), s.info() != null ? s.info() : who.info()));
     subscriptions.put(channel, sub);
     // Live delivery first (buffered while pending), history second: nothing falls between.
     CompletionStage<Void> live = hub.addSubscriber(sub);
@@ -77,7 +84,13 @@ final class ConnectionSubscriptions {
         !ns.keepsHistory()
             ? live.thenApply(v -> null)
             : live.thenCompose(
-                v -> hub.broker().history(channel, s.since() == null ? HistoryQuery.POSITION : HistoryQuery.after(Stages.toPosition(s.since()))));
+                v ->
+                    hub.broker()
+                        .history(
+                            channel,
+                            s.since() == null
+                                ? HistoryQuery.POSITION
+                                : HistoryQuery.after(Stages.toPosition(s.since()))));
     read.whenComplete(
         (history, failure) -> {
           if (failure != null) {
@@ -85,7 +98,8 @@ final class ConnectionSubscriptions {
               sub.cancel();
               hub.removeSubscriber(sub);
             }
-            connection.replyError(s.id(), ErrorCode.UNAVAILABLE, "subscribe failed: " + Stages.rootMessage(failure));
+            connection.replyError(
+                s.id(), ErrorCode.UNAVAILABLE, "subscribe failed: " + Stages.rootMessage(failure));
             return;
           }
           activate(s, sub, history);
@@ -97,23 +111,33 @@ final class ConnectionSubscriptions {
     Recovery recovery;
     if (history == null) {
       recovery = null;
-      reply = Replies.subscribed(s.id(), null, s.since() == null ? null : false, s.since() == null ? null : "the channel keeps no history");
+      reply =
+          Replies.subscribed(
+              s.id(),
+              null,
+              s.since() == null ? null : false,
+              s.since() == null ? null : "the channel keeps no history");
     } else if (s.since() == null) {
       recovery = null;
       reply = Replies.subscribed(s.id(), history.position(), null, null);
     } else {
       recovery = Recovery.decide(s.since(), history);
-      reply = Replies.subscribed(s.id(), recovery.position(), recovery.recovered(), recovery.reason());
+      reply =
+          Replies.subscribed(s.id(), recovery.position(), recovery.recovered(), recovery.reason());
       hub.metrics().recovery(recovery.recovered());
     }
-    long startAfter = recovery != null ? recovery.startAfter() : history != null ? history.position().offset() : 0;
+    long startAfter =
+        recovery != null
+            ? recovery.startAfter()
+            : history != null ? history.position().offset() : 0;
     OutFrame replyFrame = new OutFrame.Text(reply);
     if (s.id() == Command.NO_ID && (recovery == null || recovery.recovered())) {
       replyFrame = null; // no id, nothing to tell: a failed recovery is still reported
     }
     String epoch = history != null ? history.position().epoch() : null;
     boolean live =
-        sub.activate(replyFrame, recovery == null ? List.of() : recovery.backlog(), startAfter, epoch, hub);
+        sub.activate(
+            replyFrame, recovery == null ? List.of() : recovery.backlog(), startAfter, epoch, hub);
     if (live) {
       announce(sub);
     }
@@ -182,7 +206,6 @@ final class ConnectionSubscriptions {
       }
     }
   }
-
 
   /** Ends every subscription, without notices: the connection is going away. */
   void endAll() {

@@ -15,22 +15,26 @@ import java.util.Set;
 
 /**
  * Delivers what the broker carries to this node's subscriptions, on the channel's fan-out lane: a
- * publication is encoded to its frame once and the same frame is queued for every local
- * subscriber, by channel and by pattern (a connection gets each publication once); presence
- * events likewise; an interrupted engine closes every subscribed connection with 4004.
+ * publication is encoded to its frame once and the same frame is queued for every local subscriber,
+ * by channel and by pattern (a connection gets each publication once); presence events likewise; an
+ * interrupted engine closes every subscribed connection with 4004.
  */
 final class Deliveries implements BrokerHandler {
   private static final System.Logger LOG = System.getLogger(Deliveries.class.getName());
 
   private final SubscriptionRegistry registry;
   private final FanOut fanOut;
+
   /** The node's hub connections, for an interruption. */
   private final java.util.function.Supplier<Collection<ClientConnection>> connections;
 
-  Deliveries(SubscriptionRegistry registry, FanOut fanOut, java.util.function.Supplier<Collection<ClientConnection>> connections) {
-  this.registry = registry;
-  this.fanOut = fanOut;
-  this.connections = connections;
+  Deliveries(
+      SubscriptionRegistry registry,
+      FanOut fanOut,
+      java.util.function.Supplier<Collection<ClientConnection>> connections) {
+    this.registry = registry;
+    this.fanOut = fanOut;
+    this.connections = connections;
   }
 
   @Override
@@ -72,7 +76,8 @@ final class Deliveries implements BrokerHandler {
                 }
               }
               frame = frame != null ? frame : encode(publication);
-              // Offsets of different channels are unrelated: pattern deliveries skip dedup by offset.
+              // Offsets of different channels are unrelated: pattern deliveries skip dedup by
+              // offset.
               deliver(fresh, 0, null, frame, null, touched);
             }
           }
@@ -94,7 +99,9 @@ final class Deliveries implements BrokerHandler {
   public void onInterrupted(String reason) {
     // Publications may be missing: every subscribed client reconnects and recovers from its
     // last offset (or learns that it cannot). Connections without subscriptions lost nothing.
-    LOG.log(Level.WARNING, "engine delivery interrupted (" + reason + "): closing subscribed connections with 4004");
+    LOG.log(
+        Level.WARNING,
+        "engine delivery interrupted (" + reason + "): closing subscribed connections with 4004");
     for (ClientConnection c : connections.get()) {
       if (!c.subscriptions().isEmpty()) {
         c.close(CloseCode.ENGINE_INTERRUPTED, "engine interrupted, reconnect and recover");
@@ -111,8 +118,10 @@ final class Deliveries implements BrokerHandler {
         touched -> {
           Set<Subscription> subs = registry.channelSubscribers(channel);
           if (subs != null && !subs.isEmpty()) {
-            OutFrame frame = new OutFrame.Text(Frames.presenceEvent(channel, event, Replies.client(client)));
-            deliver(subs, 0, null, frame, client.client(), touched); // nobody is told of their own join
+            OutFrame frame =
+                new OutFrame.Text(Frames.presenceEvent(channel, event, Replies.client(client)));
+            deliver(
+                subs, 0, null, frame, client.client(), touched); // nobody is told of their own join
             return frame.size();
           }
           return 0;
@@ -149,6 +158,7 @@ final class Deliveries implements BrokerHandler {
       return new OutFrame.Text(Frames.publication(p.channel(), p.offset(), p.epoch(), json.json()));
     }
     Payload.Binary binary = (Payload.Binary) p.payload();
-    return new OutFrame.Binary(BinaryEnvelope.encodePublication(p.channel(), binary.bytes(), p.offset(), p.epoch()));
+    return new OutFrame.Binary(
+        BinaryEnvelope.encodePublication(p.channel(), binary.bytes(), p.offset(), p.epoch()));
   }
 }

@@ -23,16 +23,18 @@ final class FanOut implements AutoCloseable {
   static final int MAX_TASKS_PER_ROUND = 256;
 
   /**
-   * Bytes (per subscriber) a lane queues before flushing even if more tasks are queued: a lane
-   * that fell behind must not pile megabytes into each outbox before offering any of it to the
-   * sockets. Four maximum batches of the standalone transport; small publications never reach it.
+   * Bytes (per subscriber) a lane queues before flushing even if more tasks are queued: a lane that
+   * fell behind must not pile megabytes into each outbox before offering any of it to the sockets.
+   * Four maximum batches of the standalone transport; small publications never reach it.
    */
   static final int MAX_BYTES_PER_ROUND = 256 * 1024;
 
   /** Work for a lane: delivers into outboxes and reports the connections it queued frames for. */
   @FunctionalInterface
   interface Task {
-    /** @return the bytes queued for each subscriber (the frame's size), 0 if nothing was */
+    /**
+     * @return the bytes queued for each subscriber (the frame's size), 0 if nothing was
+     */
     int run(List<ClientConnection> touched);
   }
 
@@ -75,9 +77,12 @@ final class FanOut implements AutoCloseable {
   private static final class Lane implements Runnable {
     final Thread thread;
     private final ConcurrentLinkedQueue<Task> queue = new ConcurrentLinkedQueue<>();
+
     /** The lane is parked or about to park; a submitter that sees true wakes it. */
     private final AtomicBoolean sleeping = new AtomicBoolean();
+
     private volatile boolean running = true;
+
     /** Connections with frames queued this round; only the lane's thread touches it. */
     private final List<ClientConnection> touched = new ArrayList<>();
 
@@ -104,7 +109,9 @@ final class FanOut implements AutoCloseable {
         int done = 0;
         long bytes = 0;
         Task t;
-        while (done < MAX_TASKS_PER_ROUND && bytes < MAX_BYTES_PER_ROUND && (t = queue.poll()) != null) {
+        while (done < MAX_TASKS_PER_ROUND
+            && bytes < MAX_BYTES_PER_ROUND
+            && (t = queue.poll()) != null) {
           try {
             bytes += t.run(touched);
           } catch (RuntimeException e) {

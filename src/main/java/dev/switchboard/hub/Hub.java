@@ -32,11 +32,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * Broker} carries to them.
  *
  * <p>Every publish goes through the broker, also on a single node. A publication is encoded to its
- * frame once and the same frame is queued for every local subscriber; a subscriber that cannot
- * keep up is closed by its own outbox, never waited for.
+ * frame once and the same frame is queued for every local subscriber; a subscriber that cannot keep
+ * up is closed by its own outbox, never waited for.
  *
- * <p>Thread-safe. Built once at start-up and handed to the transport adapter; no static state.
- * The subscriptions live in a {@link SubscriptionRegistry}; {@link Deliveries} fans out of it.
+ * <p>Thread-safe. Built once at start-up and handed to the transport adapter; no static state. The
+ * subscriptions live in a {@link SubscriptionRegistry}; {@link Deliveries} fans out of it.
  */
 public final class Hub implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Hub.class.getName());
@@ -48,14 +48,20 @@ public final class Hub implements AutoCloseable {
   private final HubMetrics metrics = new HubMetrics();
   private final CommandDecoder decoder = new CommandDecoder();
   private final Map<String, ClientConnection> connections = new ConcurrentHashMap<>();
+
   /** Connections that speak no hub protocol (echo) but are held to the hub's policy. */
   private final Set<PlainConnection> plainConnections = ConcurrentHashMap.newKeySet();
+
   /** Whether {@link #sendTimedOut} has logged at WARNING yet. */
-  private final java.util.concurrent.atomic.AtomicBoolean sendTimeoutLogged = new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicBoolean sendTimeoutLogged =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
   /** This node's subscriptions by channel and pattern, with their broker subscriptions. */
   private final SubscriptionRegistry registry;
+
   /** Connection ids are this node's random prefix and a counter: unique across nodes. */
   private final String idPrefix = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
+
   private final AtomicLong nextId = new AtomicLong();
   private volatile boolean accepting = true;
 
@@ -77,15 +83,16 @@ public final class Hub implements AutoCloseable {
   /** Registers a newly opened transport and returns its connection. */
   public ClientConnection open(Transport transport) {
     String id = idPrefix + "." + Long.toString(nextId.incrementAndGet(), 36);
-    ClientConnection connection = new ClientConnection(id, this, transport, options.outboxMaxBytes());
+    ClientConnection connection =
+        new ClientConnection(id, this, transport, options.outboxMaxBytes());
     connections.put(id, connection);
     metrics.connectionsOpened.increment();
     return connection;
   }
 
   /**
-   * Registers a newly opened transport that speaks no hub protocol (the echo endpoint): it gets
-   * the hub's rate limit and liveness and is closed with the hub's connections.
+   * Registers a newly opened transport that speaks no hub protocol (the echo endpoint): it gets the
+   * hub's rate limit and liveness and is closed with the hub's connections.
    */
   public PlainConnection openPlain(Transport transport, long outboxMaxBytes) {
     PlainConnection connection = new PlainConnection(this, transport, outboxMaxBytes);
@@ -94,12 +101,13 @@ public final class Hub implements AutoCloseable {
   }
 
   /**
-   * Publishes to {@code channel} through the broker with its namespace's history options: the
-   * same path for client and HTTP publishes. The stage fails when the broker did not accept it.
+   * Publishes to {@code channel} through the broker with its namespace's history options: the same
+   * path for client and HTTP publishes. The stage fails when the broker did not accept it.
    *
    * @param idempotencyKey null, or a key that makes a repeat within 5 minutes a no-op
    */
-  public CompletionStage<PublishResult> publish(String channel, Payload payload, String idempotencyKey) {
+  public CompletionStage<PublishResult> publish(
+      String channel, Payload payload, String idempotencyKey) {
     NamespaceOptions ns = options.namespaces().of(channel);
     PublishOptions po = new PublishOptions(ns.historySize(), ns.historyTtl(), idempotencyKey);
     CompletionStage<PublishResult> result;
@@ -126,11 +134,13 @@ public final class Hub implements AutoCloseable {
    *
    * @param limit at most this many, {@link Command.History#ALL} for everything kept
    */
-  public CompletionStage<HistoryResult> history(String channel, Command.Since since, int limit, boolean reverse) {
+  public CompletionStage<HistoryResult> history(
+      String channel, Command.Since since, int limit, boolean reverse) {
     NamespaceOptions ns = options.namespaces().of(channel);
     if (!ns.keepsHistory()) {
       return CompletableFuture.failedFuture(
-          new ProtocolException(ErrorCode.NOT_ENABLED, "history is not enabled for " + channel, Command.NO_ID));
+          new ProtocolException(
+              ErrorCode.NOT_ENABLED, "history is not enabled for " + channel, Command.NO_ID));
     }
     int cap = limit == Command.History.ALL ? ns.historySize() : Math.min(limit, ns.historySize());
     if (since == null) {
@@ -142,13 +152,15 @@ public final class Hub implements AutoCloseable {
             read -> {
               String problem = Recovery.problem(since, read);
               if (problem != null) {
-                throw new CompletionException(new ProtocolException(ErrorCode.BAD_POSITION, problem, Command.NO_ID));
+                throw new CompletionException(
+                    new ProtocolException(ErrorCode.BAD_POSITION, problem, Command.NO_ID));
               }
               List<Publication> list = new ArrayList<>(read.publications());
               if (reverse) {
                 Collections.reverse(list);
               }
-              return new HistoryResult(list.subList(0, Math.min(cap, list.size())), read.position());
+              return new HistoryResult(
+                  list.subList(0, Math.min(cap, list.size())), read.position());
             });
   }
 
@@ -156,7 +168,8 @@ public final class Hub implements AutoCloseable {
   public CompletionStage<List<ClientInfo>> presenceOf(String channel) {
     if (!options.namespaces().of(channel).presence()) {
       return CompletableFuture.failedFuture(
-          new ProtocolException(ErrorCode.NOT_ENABLED, "presence is not enabled for " + channel, Command.NO_ID));
+          new ProtocolException(
+              ErrorCode.NOT_ENABLED, "presence is not enabled for " + channel, Command.NO_ID));
     }
     return presence.presence(channel);
   }
@@ -183,10 +196,14 @@ public final class Hub implements AutoCloseable {
     boolean first = sendTimeoutLogged.compareAndSet(false, true);
     LOG.log(
         first ? Level.WARNING : Level.DEBUG,
-        connection + ": a send was not completed within " + timeout.toSeconds() + " s (ws.send-timeout):"
-            + " closing it with 4005. The client's socket took nothing for that long, or the WebSocket"
-            + " container never reported the send as done"
-            + (first ? "; further ones are logged at DEBUG and counted in stats as closes.send_timeout" : ""));
+        connection
+            + ": a send was not completed within "
+            + timeout.toSeconds()
+            + " s (ws.send-timeout): closing it with 4005. The client's socket took nothing for"
+            + " that long, or the WebSocket container never reported the send as done"
+            + (first
+                ? "; further ones are logged at DEBUG and counted in stats as closes.send_timeout"
+                : ""));
   }
 
   /**

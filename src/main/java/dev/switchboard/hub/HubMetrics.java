@@ -8,8 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Counters of everything the hub accepts, delivers, refuses or drops. Nothing is refused or
- * dropped without being counted here. Thread-safe; counting never blocks.
+ * Counters of everything the hub accepts, delivers, refuses or drops. Nothing is refused or dropped
+ * without being counted here. Thread-safe; counting never blocks.
  */
 public final class HubMetrics {
   final LongAdder connectionsOpened = new LongAdder();

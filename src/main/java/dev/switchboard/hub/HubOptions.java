@@ -11,9 +11,14 @@ package dev.switchboard.hub;
  * @param policy authentication, rate limits and liveness of connections
  */
 public record HubOptions(
-    long outboxMaxBytes, int maxSubscriptions, Namespaces namespaces, int fanOutThreads, ConnectionPolicy policy) {
+    long outboxMaxBytes,
+    int maxSubscriptions,
+    Namespaces namespaces,
+    int fanOutThreads,
+    ConnectionPolicy policy) {
   /** 1 MiB of outbox: 16,000 small messages or a few large ones, per client. */
   public static final long DEFAULT_OUTBOX_MAX_BYTES = 1 << 20;
+
   /** Enough for a dashboard subscribing to a few hundred feeds; the set is per connection. */
   public static final int DEFAULT_MAX_SUBSCRIPTIONS = 512;
 
@@ -36,6 +41,9 @@ public record HubOptions(
 
   /** Default limits, every channel plain (no history, no presence). */
   public static HubOptions defaults() {
-    return new HubOptions(DEFAULT_OUTBOX_MAX_BYTES, DEFAULT_MAX_SUBSCRIPTIONS, Namespaces.only(NamespaceOptions.plain()));
+    return new HubOptions(
+        DEFAULT_OUTBOX_MAX_BYTES,
+        DEFAULT_MAX_SUBSCRIPTIONS,
+        Namespaces.only(NamespaceOptions.plain()));
   }
 }

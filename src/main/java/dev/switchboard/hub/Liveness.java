@@ -22,8 +22,10 @@ final class Liveness {
 
   private final long openedNanos;
   private volatile long lastReceivedNanos;
+
   /** When the outstanding ping was sent; 0 when none is out. */
   private volatile long pingSentNanos;
+
   /** Who the connection is; null until a required token arrived. */
   private volatile Identity identity;
 
@@ -50,7 +52,9 @@ final class Liveness {
   Action check(long nowNanos, Instant now, ConnectionPolicy policy) {
     Identity who = identity;
     if (who == null) {
-      return nowNanos - openedNanos > policy.authTimeout().toNanos() ? Action.CLOSE_UNAUTHENTICATED : Action.NOTHING;
+      return nowNanos - openedNanos > policy.authTimeout().toNanos()
+          ? Action.CLOSE_UNAUTHENTICATED
+          : Action.NOTHING;
     }
     if (who.expiredAt(now)) {
       return Action.CLOSE_EXPIRED;

@@ -17,11 +17,12 @@ public sealed interface OutFrame {
   byte[] wire();
 
   /**
-   * A text frame. Its size is counted in characters: exact for ASCII, and an undercount of at
-   * most 3x for other text, which the outbox limit tolerates.
+   * A text frame. Its size is counted in characters: exact for ASCII, and an undercount of at most
+   * 3x for other text, which the outbox limit tolerates.
    */
   final class Text implements OutFrame {
     private final String text;
+
     /** Lazily framed UTF-8; a benign race may frame it twice, never differently. */
     private volatile byte[] wire;
 
@@ -55,11 +56,11 @@ public sealed interface OutFrame {
   }
 
   /**
-   * A binary frame. Its bytes are held in a writable buffer and handed to each send as a
-   * duplicate: some containers cannot send a read-only buffer (Open Liberty's TCP channel calls
-   * {@code arrayOffset()}, throws {@link java.nio.ReadOnlyBufferException} and never completes the
-   * send), and a duplicate of a writable buffer is writable without copying the bytes. Nothing
-   * writes into them: the frame is shared by every subscriber of a publication.
+   * A binary frame. Its bytes are held in a writable buffer and handed to each send as a duplicate:
+   * some containers cannot send a read-only buffer (Open Liberty's TCP channel calls {@code
+   * arrayOffset()}, throws {@link java.nio.ReadOnlyBufferException} and never completes the send),
+   * and a duplicate of a writable buffer is writable without copying the bytes. Nothing writes into
+   * them: the frame is shared by every subscriber of a publication.
    */
   final class Binary implements OutFrame {
     private final ByteBuffer data;
@@ -70,7 +71,10 @@ public sealed interface OutFrame {
      *     buffer is copied once, here, so that no send gets a read-only one.
      */
     public Binary(ByteBuffer data) {
-      this.data = data.isReadOnly() ? ByteBuffer.allocate(data.remaining()).put(data.duplicate()).flip() : data.duplicate();
+      this.data =
+          data.isReadOnly()
+              ? ByteBuffer.allocate(data.remaining()).put(data.duplicate()).flip()
+              : data.duplicate();
     }
 
     @Override

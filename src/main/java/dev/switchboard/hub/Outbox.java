@@ -6,8 +6,8 @@ import java.util.function.Consumer;
 /**
  * A connection's bounded queue of outgoing frames with at most one send in flight.
  *
- * <p>{@link #offer} never blocks. A connection is slow when its socket does not drain, not when
- * the server is behind: {@link #offer} returns {@link Offer#OVERFLOW} (and the caller closes the
+ * <p>{@link #offer} never blocks. A connection is slow when its socket does not drain, not when the
+ * server is behind: {@link #offer} returns {@link Offer#OVERFLOW} (and the caller closes the
  * connection as a slow consumer) only while a send has waited at the transport (the kernel or the
  * container has not taken it) for at least {@link #STALL_GRACE_NANOS}, and only when either
  *
@@ -17,13 +17,12 @@ import java.util.function.Consumer;
  *       time more slowly than its channels publish.
  * </ul>
  *
- * Past {@link #HARD_FACTOR} times the limit a waiting send overflows at once, whatever the time,
- * so memory stays bounded. Bytes that wait only because the server has not flushed yet (a fan-out
- * lane behind on a busy machine, and the burst that follows it into a socket that needs a moment
- * to take it) never make a client whose socket drains slow. The next frame is
- * sent from the previous send's completion. A completion that runs inline (inside {@link
- * Transport#send}) does not recurse: it only marks itself done and the sending loop goes on, so a
- * fast socket cannot grow the stack.
+ * Past {@link #HARD_FACTOR} times the limit a waiting send overflows at once, whatever the time, so
+ * memory stays bounded. Bytes that wait only because the server has not flushed yet (a fan-out lane
+ * behind on a busy machine, and the burst that follows it into a socket that needs a moment to take
+ * it) never make a client whose socket drains slow. The next frame is sent from the previous send's
+ * completion. A completion that runs inline (inside {@link Transport#send}) does not recurse: it
+ * only marks itself done and the sending loop goes on, so a fast socket cannot grow the stack.
  *
  * <p>{@link #enqueue} queues without starting a send, so a caller may queue several frames in an
  * order it guards with its own lock and {@link #flush} after releasing it: no I/O under that lock.
@@ -48,17 +47,17 @@ public final class Outbox {
       new java.util.concurrent.atomic.AtomicBoolean();
 
   /**
-   * How many times the limit may wait in all while the socket keeps taking sends. Large enough
-   * that a healthy reader absorbs the burst after a server-side stall of several seconds at full
-   * rate; small enough that a reader slower than its channels is still cut long before memory is.
+   * How many times the limit may wait in all while the socket keeps taking sends. Large enough that
+   * a healthy reader absorbs the burst after a server-side stall of several seconds at full rate;
+   * small enough that a reader slower than its channels is still cut long before memory is.
    */
   static final int BACKLOG_FACTOR = 4;
 
   /**
-   * How long a send must have waited at the transport before the limits apply. After a
-   * server-side stall (a lane filling the socket buffers of thousands of stalled readers on a busy
-   * machine) the backlog reaches every outbox in one burst, faster than any socket takes it; a
-   * healthy reader takes its next send within milliseconds to a few hundred, a stalled one never.
+   * How long a send must have waited at the transport before the limits apply. After a server-side
+   * stall (a lane filling the socket buffers of thousands of stalled readers on a busy machine) the
+   * backlog reaches every outbox in one burst, faster than any socket takes it; a healthy reader
+   * takes its next send within milliseconds to a few hundred, a stalled one never.
    */
   static final long STALL_GRACE_NANOS = 2_000_000_000L;
 
@@ -77,41 +76,57 @@ public final class Outbox {
 
   private final Transport transport;
   private final long maxBytes;
+
   /** {@link #BACKLOG_FACTOR} times {@code maxBytes}, saturated. */
   private final long maxBacklog;
+
   /** {@link #HARD_FACTOR} times {@code maxBytes}, saturated. */
   private final long hardMax;
+
   private final java.util.function.LongSupplier nanoClock;
   private final Consumer<Throwable> onSendFailure;
 
   private final Object lock = new Object();
+
   /** OutFrames and Exempt wrappers not yet handed to the transport. Guarded by {@code lock}. */
   private final ArrayDeque<Object> queue = new ArrayDeque<>();
+
   /** Bytes queued plus the frame in flight. Guarded by {@code lock}. */
   private long bytes;
+
   /** The part of {@code bytes} in exempt frames. Guarded by {@code lock}. */
   private long exemptBytes;
+
   /** Bytes of the frame or batch in flight. Guarded by {@code lock}. */
   private long inFlightBytes;
+
   /** The exempt part of {@code inFlightBytes}. Guarded by {@code lock}. */
   private long inFlightExempt;
+
   /** The frames of the batch being handed over; only touched by the send loop's owner. */
   private final java.util.ArrayList<OutFrame> batch = new java.util.ArrayList<>();
+
   /** Some thread owns the send loop or a send is in flight. Guarded by {@code lock}. */
   private boolean pumping;
+
   /** The loop's thread is inside {@link Transport#send}. Guarded by {@code lock}. */
   private boolean inSend;
+
   /** The current send completed while {@code inSend}. Guarded by {@code lock}. */
   private boolean completedInline;
+
   /**
    * A send was handed to the transport, returned without completing and has not completed since:
    * the socket is not draining. Only then can the outbox overflow. Guarded by {@code lock}.
    */
   private boolean awaitingTransport;
+
   /** Non-exempt bytes queued since a send last completed. Guarded by {@code lock}. */
   private long sinceProgress;
+
   /** When the send in flight was handed to the transport. Guarded by {@code lock}. */
   private long sendStartedNanos;
+
   /** Guarded by {@code lock}. */
   private boolean closed;
 
@@ -126,7 +141,11 @@ public final class Outbox {
   }
 
   /** As above, with the clock that times waiting sends (tests pass a manual one). */
-  Outbox(Transport transport, long maxBytes, Consumer<Throwable> onSendFailure, java.util.function.LongSupplier nanoClock) {
+  Outbox(
+      Transport transport,
+      long maxBytes,
+      Consumer<Throwable> onSendFailure,
+      java.util.function.LongSupplier nanoClock) {
     this.transport = transport;
     this.maxBytes = maxBytes;
     this.maxBacklog = times(maxBytes, BACKLOG_FACTOR);
@@ -231,9 +250,9 @@ public final class Outbox {
   }
 
   /**
-   * Whether the connection is already past its limits without another frame: a send has waited
-   * past the grace with more than the limit queued behind it. Checked by the hub's periodic sweep,
-   * so a stalled reader is cut even when nothing more is published to it.
+   * Whether the connection is already past its limits without another frame: a send has waited past
+   * the grace with more than the limit queued behind it. Checked by the hub's periodic sweep, so a
+   * stalled reader is cut even when nothing more is published to it.
    */
   public boolean stalled(long nowNanos) {
     synchronized (lock) {
@@ -249,7 +268,9 @@ public final class Outbox {
    */
   public boolean sendOverdue(long nowNanos, long timeoutNanos) {
     synchronized (lock) {
-      return !closed && (inSend || awaitingTransport) && nowNanos - sendStartedNanos >= timeoutNanos;
+      return !closed
+          && (inSend || awaitingTransport)
+          && nowNanos - sendStartedNanos >= timeoutNanos;
     }
   }
 

@@ -11,21 +11,23 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * ConnectionPolicy} as a {@link ClientConnection} minus authentication: the same rate limit (a
  * connection that keeps flooding is closed with 4002), the same liveness (a silent one is pinged
  * and closed with 4001 when nothing answers), the same bounded {@link Outbox} (a peer whose socket
- * stops taking replies is closed with 4000, a send that never completes with 4005), swept with
- * the hub's connections and closed with them at shutdown. Its closes are counted like theirs,
- * once each.
+ * stops taking replies is closed with 4000, a send that never completes with 4005), swept with the
+ * hub's connections and closed with them at shutdown. Its closes are counted like theirs, once
+ * each.
  *
  * <p>Threading: {@link #admit} is called by the connection's reader, one message at a time; the
- * hub's sweeper calls {@link #sweep}; {@link #close} and {@link #onClosed} may come from any
- * thread and only the first of them acts.
+ * hub's sweeper calls {@link #sweep}; {@link #close} and {@link #onClosed} may come from any thread
+ * and only the first of them acts.
  */
 public final class PlainConnection {
   private final Hub hub;
   private final Transport transport;
   private final Outbox outbox;
   private final Liveness liveness;
+
   /** Null when the policy sets no rate; only the reader thread uses it. */
   private final RateLimiter rate;
+
   private final AtomicBoolean closed = new AtomicBoolean();
 
   PlainConnection(Hub hub, Transport transport, long outboxMaxBytes) {
@@ -42,8 +44,8 @@ public final class PlainConnection {
   /**
    * A message of {@code size} arrived. Records activity and applies the rate limit.
    *
-   * @return whether to serve it; false when it is over the rate (dropped and counted as error
-   *     114; there is no reply to carry an error) or the connection is being closed for flooding
+   * @return whether to serve it; false when it is over the rate (dropped and counted as error 114;
+   *     there is no reply to carry an error) or the connection is being closed for flooding
    */
   public boolean admit(int size) {
     switch (RateLimiter.admit(rate, liveness, size)) {
@@ -92,13 +94,17 @@ public final class PlainConnection {
     }
     if (outbox.sendOverdue(nowNanos, policy.sendTimeout().toNanos())) {
       hub.sendTimedOut("a plain connection", policy.sendTimeout());
-      close(CloseCode.SEND_TIMEOUT, "a send was not completed within " + policy.sendTimeout().toSeconds() + " s");
+      close(
+          CloseCode.SEND_TIMEOUT,
+          "a send was not completed within " + policy.sendTimeout().toSeconds() + " s");
       return;
     }
     switch (liveness.check(nowNanos, now, policy)) {
       case NOTHING -> {}
       case PING -> transport.ping();
-      default -> close(CloseCode.IDLE_TIMEOUT, "no pong within " + policy.pongTimeout().toSeconds() + " s");
+      default ->
+          close(
+              CloseCode.IDLE_TIMEOUT, "no pong within " + policy.pongTimeout().toSeconds() + " s");
     }
   }
 

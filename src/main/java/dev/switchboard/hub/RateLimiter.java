@@ -15,8 +15,10 @@ final class RateLimiter {
   private double messages;
   private double bytes;
   private long last;
+
   /** The second (nanoTime / 1e9) of the last refusal, and how many seconds in a row had one. */
   private long refusedSecond = Long.MIN_VALUE;
+
   private int strikes;
 
   RateLimiter(int messagesPerSecond, long bytesPerSecond, long nowNanos) {
@@ -37,9 +39,9 @@ final class RateLimiter {
   }
 
   /**
-   * A message of {@code size} arrived on a connection: records it as activity on {@code
-   * liveness} and judges it against {@code rate} (null: no limit, always allowed). What a refusal
-   * means is the connection's to decide; one shared judgement for the hub and /echo.
+   * A message of {@code size} arrived on a connection: records it as activity on {@code liveness}
+   * and judges it against {@code rate} (null: no limit, always allowed). What a refusal means is
+   * the connection's to decide; one shared judgement for the hub and /echo.
    */
   static Verdict admit(RateLimiter rate, Liveness liveness, int size) {
     long now = System.nanoTime();

@@ -15,7 +15,12 @@ import java.util.List;
  * @param startAfter live publications at or below this offset are not sent
  * @param position the channel's position when the history was read
  */
-record Recovery(boolean recovered, String reason, List<Publication> backlog, long startAfter, StreamPosition position) {
+record Recovery(
+    boolean recovered,
+    String reason,
+    List<Publication> backlog,
+    long startAfter,
+    StreamPosition position) {
 
   /**
    * @param since the client's position
@@ -27,7 +32,8 @@ record Recovery(boolean recovered, String reason, List<Publication> backlog, lon
       return lost("epoch changed: the channel's history was lost (e.g. a restart)", now);
     }
     if (since.offset() > now.offset()) {
-      return lost("position " + since.offset() + " is ahead of the channel (" + now.offset() + ")", now);
+      return lost(
+          "position " + since.offset() + " is ahead of the channel (" + now.offset() + ")", now);
     }
     List<Publication> after = read.publications();
     boolean gap =

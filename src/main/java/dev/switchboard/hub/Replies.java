@@ -61,7 +61,10 @@ public final class Replies {
     return Frames.ok(id, b.toString());
   }
 
-  /** One history entry: {@code {"offset":41,"data":...}} or {@code {"offset":41,"binary":"<base64>"}}. */
+  /**
+   * One history entry: {@code {"offset":41,"data":...}} or {@code
+   * {"offset":41,"binary":"<base64>"}}.
+   */
   static void publication(StringBuilder b, Publication p) {
     b.append("{\"offset\":").append(p.offset());
     if (p.payload() instanceof Payload.Json json) {

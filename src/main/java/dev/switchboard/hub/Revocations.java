@@ -13,8 +13,8 @@ import java.util.List;
  * push that tells the client each one ended.
  *
  * <p>A subscription is kept exactly when a {@code subscribe} for it would be allowed now, with the
- * same check (so a pattern needs a grant covering the whole pattern). Without this, a refresh to
- * a narrower token would leave the old grants in force for every channel already subscribed.
+ * same check (so a pattern needs a grant covering the whole pattern). Without this, a refresh to a
+ * narrower token would leave the old grants in force for every channel already subscribed.
  *
  * <p>Stateless.
  */
@@ -22,7 +22,8 @@ final class Revocations {
   private Revocations() {}
 
   /** The subscriptions among {@code subscriptions} that {@code permissions} no longer allow. */
-  static List<Subscription> disallowed(Collection<Subscription> subscriptions, Permissions permissions) {
+  static List<Subscription> disallowed(
+      Collection<Subscription> subscriptions, Permissions permissions) {
     List<Subscription> out = new ArrayList<>();
     for (Subscription sub : subscriptions) {
       if (!permissions.allows(sub.channel, Capability.SUBSCRIBE)) {
@@ -38,6 +39,9 @@ final class Revocations {
    */
   static OutFrame notice(Subscription sub) {
     return new OutFrame.Text(
-        Frames.unsubscribe(sub.channel, ErrorCode.FORBIDDEN, "the refreshed token does not allow subscribe on " + sub.channel));
+        Frames.unsubscribe(
+            sub.channel,
+            ErrorCode.FORBIDDEN,
+            "the refreshed token does not allow subscribe on " + sub.channel));
   }
 }

@@ -8,23 +8,23 @@ import java.util.List;
 /**
  * One connection's subscription to one channel, and the ordering rules of its delivery.
  *
- * <p>A subscription starts <em>pending</em>: it is registered for live delivery at once, but
- * what arrives is buffered until the subscribe reply is out. {@link #activate} then queues, in
- * this order, the reply, the recovered backlog and the buffered frames, dropping every
- * publication whose offset was already queued. So a recovering client gets each publication
- * after its position once, in order, before the live ones, also while publishers keep publishing.
+ * <p>A subscription starts <em>pending</em>: it is registered for live delivery at once, but what
+ * arrives is buffered until the subscribe reply is out. {@link #activate} then queues, in this
+ * order, the reply, the recovered backlog and the buffered frames, dropping every publication whose
+ * offset was already queued. So a recovering client gets each publication after its position once,
+ * in order, before the live ones, also while publishers keep publishing.
  *
- * <p>Gap-free or told: in a channel with history the next frame queued must carry the next
- * offset of the same epoch. A publication that skips offsets (the node missed some, e.g. while
- * its Redis Pub/Sub link was down) or carries another epoch (the history was lost and offsets
- * started again) is never queued: the connection is closed with 4004 instead, so the client
- * reconnects and recovers from the last offset it really received, or learns
- * {@code recovered:false}. Queuing it would be a silent gap; dropping a new epoch's low offsets as
- * "already queued" would be a silent loss.
+ * <p>Gap-free or told: in a channel with history the next frame queued must carry the next offset
+ * of the same epoch. A publication that skips offsets (the node missed some, e.g. while its Redis
+ * Pub/Sub link was down) or carries another epoch (the history was lost and offsets started again)
+ * is never queued: the connection is closed with 4004 instead, so the client reconnects and
+ * recovers from the last offset it really received, or learns {@code recovered:false}. Queuing it
+ * would be a silent gap; dropping a new epoch's low offsets as "already queued" would be a silent
+ * loss.
  *
  * <p>Thread-safe: deliveries come from broker threads, activation from whichever thread completed
- * the history read, cancellation from the connection's reader. Frames are only queued under
- * {@code lock}; sending starts after it is released.
+ * the history read, cancellation from the connection's reader. Frames are only queued under {@code
+ * lock}; sending starts after it is released.
  */
 final class Subscription {
   private enum State {
@@ -38,33 +38,44 @@ final class Subscription {
 
   /** The channel, or the pattern ({@code orders:*}) of a pattern subscription. */
   final String channel;
+
   /** A pattern subscription: live only, fed by every matching channel, no offsets kept. */
   final boolean pattern;
+
   final NamespaceOptions options;
+
   /** How this subscriber appears in presence and join/leave. */
   final ClientInfo client;
+
   private final ClientConnection connection;
 
   private final Object lock = new Object();
+
   /** Guarded by {@code lock}. */
   private State state = State.PENDING;
+
   /** Frames delivered while pending. Guarded by {@code lock}. */
   private List<Buffered> buffer = new ArrayList<>();
+
   /** Bytes in {@code buffer}, bounded like the outbox. Guarded by {@code lock}. */
   private long bufferedBytes;
+
   /**
-   * The highest offset queued for the client; later deliveries at or below it are dropped, and
-   * the next one must be exactly one more. Guarded by {@code lock}.
+   * The highest offset queued for the client; later deliveries at or below it are dropped, and the
+   * next one must be exactly one more. Guarded by {@code lock}.
    */
   private long lastOffset;
+
   /**
    * The epoch of {@code lastOffset}: the channel's epoch when the history was read at activation;
    * null while pending and in channels without history (no offsets to check). Guarded by {@code
    * lock}.
    */
   private String epoch;
+
   /** Whether presence and join were announced. Guarded by {@code lock}. */
   private boolean announced;
+
   /**
    * The push that ends a subscription revoked while pending, queued by {@link #activate} right
    * after the subscribe reply (the client must not hear of the end before the start). Guarded by
@@ -72,7 +83,12 @@ final class Subscription {
    */
   private OutFrame endNotice;
 
-  Subscription(String channel, boolean pattern, NamespaceOptions options, ClientConnection connection, ClientInfo client) {
+  Subscription(
+      String channel,
+      boolean pattern,
+      NamespaceOptions options,
+      ClientConnection connection,
+      ClientInfo client) {
     this.channel = channel;
     this.pattern = pattern;
     this.options = options;
@@ -85,10 +101,9 @@ final class Subscription {
   }
 
   /**
-   * Queues a live publication (or a join/leave event when {@code offset} is 0) for this
-   * subscriber without starting a write. A publication that would leave a gap closes the
-   * connection with 4004 instead (see the class comment); the close happens after the lock is
-   * released.
+   * Queues a live publication (or a join/leave event when {@code offset} is 0) for this subscriber
+   * without starting a write. A publication that would leave a gap closes the connection with 4004
+   * instead (see the class comment); the close happens after the lock is released.
    *
    * @param epoch the publication's epoch; null for events and channels without history
    * @return the outbox's answer, or null when the frame was buffered (pending) or dropped as
@@ -143,15 +158,16 @@ final class Subscription {
 
   /**
    * Goes live: queues {@code reply}, then {@code backlog} (exempt from the outbox limit: it is
-   * bounded by the history size), then what was buffered, skipping offsets at or below
-   * {@code startAfter} or the backlog's last. A buffered publication that would leave a gap
-   * closes the connection with 4004 instead.
+   * bounded by the history size), then what was buffered, skipping offsets at or below {@code
+   * startAfter} or the backlog's last. A buffered publication that would leave a gap closes the
+   * connection with 4004 instead.
    *
    * @param epoch the channel's epoch when {@code startAfter} was read; null without history
    * @return false when the subscription was cancelled meanwhile (only the reply was queued) or
    *     closed for a gap
    */
-  boolean activate(OutFrame reply, List<Publication> backlog, long startAfter, String epoch, Hub hub) {
+  boolean activate(
+      OutFrame reply, List<Publication> backlog, long startAfter, String epoch, Hub hub) {
     Outbox.Offer result = Outbox.Offer.QUEUED;
     boolean live;
     String gap = null;

@@ -12,13 +12,12 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * This node's subscriptions, by channel and by pattern prefix, and the broker subscription each
- * key holds while it has local subscribers.
+ * This node's subscriptions, by channel and by pattern prefix, and the broker subscription each key
+ * holds while it has local subscribers.
  *
- * <p>Ordering rule: a key's broker subscribe and unsubscribe calls are made inside the map's
- * {@code compute} for that key, so they reach the broker in the order the key gains its first
- * subscriber and loses its last. Readers ({@link Deliveries}) see a key only while it has
- * subscribers.
+ * <p>Ordering rule: a key's broker subscribe and unsubscribe calls are made inside the map's {@code
+ * compute} for that key, so they reach the broker in the order the key gains its first subscriber
+ * and loses its last. Readers ({@link Deliveries}) see a key only while it has subscribers.
  *
  * <p>Thread-safe.
  */
@@ -26,10 +25,13 @@ final class SubscriptionRegistry {
   private static final System.Logger LOG = System.getLogger(SubscriptionRegistry.class.getName());
 
   private final Broker broker;
+
   /** Channel to its local subscriptions; a channel is present only while it has some. */
   private final Map<String, Set<Subscription>> channels = new ConcurrentHashMap<>();
+
   /** Pattern prefix ({@code orders:} for {@code orders:*}) to its local pattern subscriptions. */
   private final Map<String, Set<Subscription>> patterns = new ConcurrentHashMap<>();
+
   /** The broker subscription of each channel and pattern key with local subscribers. */
   private final Map<String, CompletionStage<Void>> brokerSubscriptions = new ConcurrentHashMap<>();
 
@@ -74,10 +76,12 @@ final class SubscriptionRegistry {
             return set;
           }
           brokerSubscriptions.remove(stageKey(sub, name));
-          broker.unsubscribe(sub.channel)
+          broker
+              .unsubscribe(sub.channel)
               .exceptionally(
                   failure -> {
-                    LOG.log(Level.WARNING, "broker unsubscribe of " + sub.channel + " failed", failure);
+                    LOG.log(
+                        Level.WARNING, "broker unsubscribe of " + sub.channel + " failed", failure);
                     return null;
                   });
           return null;

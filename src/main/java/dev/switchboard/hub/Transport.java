@@ -18,16 +18,16 @@ public interface Transport {
   void send(OutFrame frame, SendCallback done);
 
   /**
-   * How many bytes of queued frames this transport takes in one {@link #sendBatch}; 0 when it
-   * sends one frame at a time (the portable Jakarta API has no way to write several at once).
+   * How many bytes of queued frames this transport takes in one {@link #sendBatch}; 0 when it sends
+   * one frame at a time (the portable Jakarta API has no way to write several at once).
    */
   default int maxBatchBytes() {
     return 0;
   }
 
   /**
-   * Starts sending several frames as one write. The transport copies what it needs before
-   * returning and does not keep {@code frames}. Same callback rules as {@link #send}.
+   * Starts sending several frames as one write. The transport copies what it needs before returning
+   * and does not keep {@code frames}. Same callback rules as {@link #send}.
    */
   default void sendBatch(List<OutFrame> frames, SendCallback done) {
     throw new UnsupportedOperationException("this transport sends one frame at a time");
@@ -41,9 +41,9 @@ public interface Transport {
 
   /**
    * Who began a close the WebSocket container reported with {@code code}, when Switchboard did not
-   * ask for it: the container itself or the peer. Lets the adapter count the container's own
-   * closes as server closes, and not the client's. Only the adapter's thread that reports the
-   * close calls this.
+   * ask for it: the container itself or the peer. Lets the adapter count the container's own closes
+   * as server closes, and not the client's. Only the adapter's thread that reports the close calls
+   * this.
    */
   default CloseOrigin closeOrigin(int code) {
     return CloseOrigin.UNKNOWN;
@@ -51,7 +51,9 @@ public interface Transport {
 
   /** See {@link #closeOrigin}. */
   enum CloseOrigin {
-    /** The container made the close and sends its close frame (invalid UTF-8, a protocol error...). */
+    /**
+     * The container made the close and sends its close frame (invalid UTF-8, a protocol error...).
+     */
     CONTAINER,
     /** The close answers the peer's own close frame, or the peer's connection was already gone. */
     PEER,

@@ -30,8 +30,10 @@ import java.nio.charset.StandardCharsets;
 public final class BinaryEnvelope {
   /** Kind byte of a client publish. */
   public static final byte KIND_PUBLISH = 0x01;
+
   /** Kind byte of a server publication push. */
   public static final byte KIND_PUBLICATION = 0x02;
+
   /** Flags bit of a client publish: a 4-byte id follows. */
   public static final int FLAG_ID = 0x01;
 
@@ -99,7 +101,8 @@ public final class BinaryEnvelope {
    * Encodes a publication push; with {@code offset > 0} it carries offset and epoch. Once per
    * publication, shared by every subscriber.
    */
-  public static ByteBuffer encodePublication(String channel, byte[] payload, long offset, String epoch) {
+  public static ByteBuffer encodePublication(
+      String channel, byte[] payload, long offset, String epoch) {
     byte[] name = channel.getBytes(StandardCharsets.US_ASCII);
     byte[] epochBytes = epoch.getBytes(StandardCharsets.US_ASCII);
     boolean positioned = offset > 0;
@@ -154,7 +157,8 @@ public final class BinaryEnvelope {
     b.get(name);
     byte[] payload = new byte[b.remaining()];
     b.get(payload);
-    return new DecodedPublication(new String(name, StandardCharsets.US_ASCII), offset, epoch, payload);
+    return new DecodedPublication(
+        new String(name, StandardCharsets.US_ASCII), offset, epoch, payload);
   }
 
   private static ProtocolException malformed(String message, long id) {

@@ -1,13 +1,13 @@
 package dev.switchboard.protocol;
 
 /**
- * The channel name syntax: 1 to {@value #MAX_LENGTH} characters from {@code A-Z a-z 0-9} and
- * {@code _ - . : @ / =}. A {@code :} separates the namespace from the rest ({@code chat:lobby} is
- * in namespace {@code chat}).
+ * The channel name syntax: 1 to {@value #MAX_LENGTH} characters from {@code A-Z a-z 0-9} and {@code
+ * _ - . : @ / =}. A {@code :} separates the namespace from the rest ({@code chat:lobby} is in
+ * namespace {@code chat}).
  *
  * <p>Why so strict: names are written into JSON pushes and Redis keys without escaping, appear in
- * logs and metrics, and {@code *} is reserved for patterns. Why 128: long enough for
- * {@code tenant:resource:uuid} shapes, short enough to fit the binary envelope's one-byte length.
+ * logs and metrics, and {@code *} is reserved for patterns. Why 128: long enough for {@code
+ * tenant:resource:uuid} shapes, short enough to fit the binary envelope's one-byte length.
  */
 public final class ChannelName {
   /** The longest allowed channel name, in characters (all of them ASCII). */
@@ -27,7 +27,9 @@ public final class ChannelName {
       return true;
     }
     String prefix = target.substring(0, target.length() - 1);
-    return prefix.endsWith(":") && prefix.length() > 1 && problem(prefix.substring(0, prefix.length() - 1)) == null
+    return prefix.endsWith(":")
+        && prefix.length() > 1
+        && problem(prefix.substring(0, prefix.length() - 1)) == null
         && prefix.length() <= MAX_LENGTH;
   }
 

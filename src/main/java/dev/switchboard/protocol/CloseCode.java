@@ -9,8 +9,8 @@ import java.util.Optional;
  *
  * <p>Switchboard's own codes live in 4000–4999 (RFC 6455 §7.4.2 reserves that range for
  * applications): 4000–4499 mean "reconnect" (the problem was this connection, not the client),
- * 4500–4999 mean "final" (reconnecting with the same credentials or behaviour will fail again).
- * A few standard codes from RFC 6455 are used with their standard meaning.
+ * 4500–4999 mean "final" (reconnecting with the same credentials or behaviour will fail again). A
+ * few standard codes from RFC 6455 are used with their standard meaning.
  *
  * @param code the status code sent in the close frame
  * @param name a stable, lower-case identifier used in metrics and documentation
@@ -25,8 +25,8 @@ public record CloseCode(int code, String name, boolean reconnect) {
   public static final CloseCode PROTOCOL_ERROR = new CloseCode(1002, "protocol_error", false);
 
   /**
-   * A text message, or a close frame's reason, that is not valid UTF-8 (RFC 6455 §8.1). Sent by
-   * the WebSocket implementation itself (Tyrus, the container), which decodes text.
+   * A text message, or a close frame's reason, that is not valid UTF-8 (RFC 6455 §8.1). Sent by the
+   * WebSocket implementation itself (Tyrus, the container), which decodes text.
    */
   public static final CloseCode INVALID_PAYLOAD = new CloseCode(1007, "invalid_payload", false);
 
@@ -37,8 +37,8 @@ public record CloseCode(int code, String name, boolean reconnect) {
   public static final CloseCode INTERNAL_ERROR = new CloseCode(1011, "internal_error", true);
 
   /**
-   * The connection's outbox overflowed because the client did not read fast enough. Messages
-   * queued for it were dropped; the client should reconnect and recover.
+   * The connection's outbox overflowed because the client did not read fast enough. Messages queued
+   * for it were dropped; the client should reconnect and recover.
    */
   public static final CloseCode SLOW_CONSUMER = new CloseCode(4000, "slow_consumer", true);
 
@@ -52,10 +52,11 @@ public record CloseCode(int code, String name, boolean reconnect) {
   public static final CloseCode TOKEN_EXPIRED = new CloseCode(4003, "token_expired", true);
 
   /**
-   * The node's link to the cluster engine broke, so publications of its subscriptions may have
-   * been missed. Reconnect (to any node) and recover from the last offset.
+   * The node's link to the cluster engine broke, so publications of its subscriptions may have been
+   * missed. Reconnect (to any node) and recover from the last offset.
    */
-  public static final CloseCode ENGINE_INTERRUPTED = new CloseCode(4004, "engine_interrupted", true);
+  public static final CloseCode ENGINE_INTERRUPTED =
+      new CloseCode(4004, "engine_interrupted", true);
 
   /**
    * A send to the client was not completed within {@code ws.send-timeout}: its socket took nothing
@@ -108,9 +109,13 @@ public record CloseCode(int code, String name, boolean reconnect) {
    * Switchboard asking: protocol errors it catches, invalid UTF-8, messages over its limits, its
    * own failures.
    */
-  private static final List<CloseCode> IMPLEMENTATION = List.of(PROTOCOL_ERROR, INVALID_PAYLOAD, MESSAGE_TOO_BIG, INTERNAL_ERROR);
+  private static final List<CloseCode> IMPLEMENTATION =
+      List.of(PROTOCOL_ERROR, INVALID_PAYLOAD, MESSAGE_TOO_BIG, INTERNAL_ERROR);
 
-  /** Every close code the server sends, its own and its WebSocket implementation's, for documentation and tests. */
+  /**
+   * Every close code the server sends, its own and its WebSocket implementation's, for
+   * documentation and tests.
+   */
   public static List<CloseCode> known() {
     return KNOWN;
   }
@@ -121,11 +126,11 @@ public record CloseCode(int code, String name, boolean reconnect) {
   }
 
   /**
-   * Whether a client should stop after a close with {@code code} instead of reconnecting: the
-   * codes above whose {@link #reconnect()} is false, 1008 (policy violation: RFC 6455 §7.4.1, a
-   * WebSocket implementation or a proxy may send it, and the same attempt would violate the same
-   * policy again) and, for codes this version does not know, the whole final range 4500–4999.
-   * Every other code, including one never sent (1006, a dropped connection), means "reconnect".
+   * Whether a client should stop after a close with {@code code} instead of reconnecting: the codes
+   * above whose {@link #reconnect()} is false, 1008 (policy violation: RFC 6455 §7.4.1, a WebSocket
+   * implementation or a proxy may send it, and the same attempt would violate the same policy
+   * again) and, for codes this version does not know, the whole final range 4500–4999. Every other
+   * code, including one never sent (1006, a dropped connection), means "reconnect".
    *
    * <p>The one table of final codes: the Java client asks it, and a test keeps the browser
    * library's ({@code webapp/js/switchboard.js}) in step with it.
@@ -138,8 +143,8 @@ public record CloseCode(int code, String name, boolean reconnect) {
 
   /**
    * Whether {@code code} is one a WebSocket implementation sends on its own. Used to count the
-   * implementation's closes where the connection's frames cannot be seen to tell them from a
-   * close the client began with the same code.
+   * implementation's closes where the connection's frames cannot be seen to tell them from a close
+   * the client began with the same code.
    */
   public static boolean isImplementationCode(int code) {
     return IMPLEMENTATION.stream().anyMatch(c -> c.code == code);

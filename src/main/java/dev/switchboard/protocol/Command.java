@@ -44,7 +44,8 @@ public sealed interface Command {
    *
    * @param idempotencyKey null when absent
    */
-  record Publish(long id, String channel, Payload payload, String idempotencyKey) implements Command {
+  record Publish(long id, String channel, Payload payload, String idempotencyKey)
+      implements Command {
     public Publish(long id, String channel, Payload payload) {
       this(id, channel, payload, null);
     }
@@ -56,7 +57,8 @@ public sealed interface Command {
    * @param since read after this position, or null
    * @param limit at most this many, or {@link #ALL}
    */
-  record History(long id, String channel, Since since, int limit, boolean reverse) implements Command {
+  record History(long id, String channel, Since since, int limit, boolean reverse)
+      implements Command {
     /** No limit given: everything kept. */
     public static final int ALL = -1;
   }

@@ -27,7 +27,8 @@ public final class CommandDecoder {
   /** Longest presence info, in characters: a name and an avatar URL, not a profile. */
   public static final int MAX_INFO = 1024;
 
-  private final JsonFactory json = JsonFactory.builder().streamReadConstraints(JsonErrors.CONSTRAINTS).build();
+  private final JsonFactory json =
+      JsonFactory.builder().streamReadConstraints(JsonErrors.CONSTRAINTS).build();
 
   /** Decodes one JSON text frame. */
   public Command decode(String text) throws ProtocolException {
@@ -60,10 +61,12 @@ public final class CommandDecoder {
         readField(name, value, p, text, f);
       }
       if (p.nextToken() != null) {
-        throw new ProtocolException(ErrorCode.MALFORMED, "unexpected content after the command", f.id);
+        throw new ProtocolException(
+            ErrorCode.MALFORMED, "unexpected content after the command", f.id);
       }
     } catch (JsonProcessingException e) {
-      throw new ProtocolException(ErrorCode.MALFORMED, "invalid JSON: " + JsonErrors.describe(e), f.id);
+      throw new ProtocolException(
+          ErrorCode.MALFORMED, "invalid JSON: " + JsonErrors.describe(e), f.id);
     } catch (IOException e) {
       // A String source cannot fail with plain I/O errors; treat it as a parse failure anyway.
       throw new ProtocolException(ErrorCode.MALFORMED, "unreadable command", f.id);
@@ -72,8 +75,8 @@ public final class CommandDecoder {
   }
 
   /**
-   * Decodes a binary frame: the publish envelope described in docs/PROTOCOL.md. The buffer is
-   * read from its position to its limit; the payload is copied.
+   * Decodes a binary frame: the publish envelope described in docs/PROTOCOL.md. The buffer is read
+   * from its position to its limit; the payload is copied.
    */
   public Command decodeBinary(ByteBuffer frame) throws ProtocolException {
     return BinaryEnvelope.decodePublish(frame);
@@ -129,7 +132,9 @@ public final class CommandDecoder {
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       JsonToken t = p.nextToken();
-      if (name.equals("offset") && t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+      if (name.equals("offset")
+          && t == JsonToken.VALUE_NUMBER_INT
+          && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
         offset = p.getLongValue();
       } else if (name.equals("epoch") && t == JsonToken.VALUE_STRING) {
         epoch = p.getText();
@@ -145,8 +150,10 @@ public final class CommandDecoder {
   }
 
   private static int readLimit(JsonToken value, JsonParser p, Fields f) throws IOException {
-    if (value != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
-        || p.getLongValue() < 0 || p.getLongValue() > Integer.MAX_VALUE) {
+    if (value != JsonToken.VALUE_NUMBER_INT
+        || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+        || p.getLongValue() < 0
+        || p.getLongValue() > Integer.MAX_VALUE) {
       p.skipChildren();
       f.fail("limit must be a non-negative integer");
       return Command.History.ALL;
@@ -154,7 +161,8 @@ public final class CommandDecoder {
     return p.getIntValue();
   }
 
-  private static boolean readBoolean(String name, JsonToken value, JsonParser p, Fields f) throws IOException {
+  private static boolean readBoolean(String name, JsonToken value, JsonParser p, Fields f)
+      throws IOException {
     if (value != JsonToken.VALUE_TRUE && value != JsonToken.VALUE_FALSE) {
       p.skipChildren();
       f.fail(name + " must be true or false");
@@ -185,14 +193,19 @@ public final class CommandDecoder {
       case "subscribe" -> subscribe(f);
       case "connect" -> new Command.Connect(f.id, requireToken(f));
       case "refresh" -> new Command.Refresh(f.id, requireToken(f));
-      case "unsubscribe" -> new Command.Unsubscribe(
-          f.id, f.channel != null && ChannelName.isPattern(f.channel) ? f.channel : requireChannel(f));
+      case "unsubscribe" ->
+          new Command.Unsubscribe(
+              f.id,
+              f.channel != null && ChannelName.isPattern(f.channel)
+                  ? f.channel
+                  : requireChannel(f));
       case "publish" -> new Command.Publish(f.id, requireChannel(f), requireData(f), checkedKey(f));
       case "history" -> new Command.History(f.id, requireChannel(f), f.since, f.limit, f.reverse);
       case "presence" -> new Command.Presence(f.id, requireChannel(f));
       case "ping" -> new Command.Ping(f.id);
-      default -> throw new ProtocolException(
-          ErrorCode.UNKNOWN_OP, "unknown op '" + abbreviate(f.op) + "'", f.id);
+      default ->
+          throw new ProtocolException(
+              ErrorCode.UNKNOWN_OP, "unknown op '" + abbreviate(f.op) + "'", f.id);
     };
   }
 
@@ -210,7 +223,8 @@ public final class CommandDecoder {
   private static Command.Subscribe subscribe(Fields f) throws ProtocolException {
     if (f.channel != null && ChannelName.isPattern(f.channel)) {
       if (f.since != null) {
-        throw new ProtocolException(ErrorCode.BAD_FIELD, "pattern subscriptions are live only: no since", f.id);
+        throw new ProtocolException(
+            ErrorCode.BAD_FIELD, "pattern subscriptions are live only: no since", f.id);
       }
       return new Command.Subscribe(f.id, f.channel, null, checkedInfo(f));
     }
@@ -226,7 +240,8 @@ public final class CommandDecoder {
 
   private static String checkedInfo(Fields f) throws ProtocolException {
     if (f.info != null && f.info.length() > MAX_INFO) {
-      throw new ProtocolException(ErrorCode.BAD_FIELD, "info is longer than " + MAX_INFO + " characters", f.id);
+      throw new ProtocolException(
+          ErrorCode.BAD_FIELD, "info is longer than " + MAX_INFO + " characters", f.id);
     }
     return f.info;
   }
@@ -235,7 +250,9 @@ public final class CommandDecoder {
   public static String checkKey(String key, long id) throws ProtocolException {
     if (key != null && (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY)) {
       throw new ProtocolException(
-          ErrorCode.BAD_FIELD, "idempotency_key must have 1 to " + MAX_IDEMPOTENCY_KEY + " characters", id);
+          ErrorCode.BAD_FIELD,
+          "idempotency_key must have 1 to " + MAX_IDEMPOTENCY_KEY + " characters",
+          id);
     }
     return key;
   }

@@ -1,9 +1,9 @@
 package dev.switchboard.protocol;
 
 /**
- * Error codes carried by a reply {@code {"id":..,"error":{"code":..,"message":..}}}. The
- * connection stays open after any of them. The HTTP API uses the same codes in its JSON error
- * bodies. Codes are stable: never renumber, only add.
+ * Error codes carried by a reply {@code {"id":..,"error":{"code":..,"message":..}}}. The connection
+ * stays open after any of them. The HTTP API uses the same codes in its JSON error bodies. Codes
+ * are stable: never renumber, only add.
  */
 public enum ErrorCode {
   /** An unexpected server error; details are in the server log. */
@@ -33,8 +33,8 @@ public enum ErrorCode {
   UNAUTHORIZED(110, "unauthorized"),
   /**
    * Not allowed: the token lacks the capability for this channel, the namespace does not let
-   * clients publish, or the API key lacks the scope. Also the reason of an {@code unsubscribe}
-   * push when a refreshed token no longer allows a subscription.
+   * clients publish, or the API key lacks the scope. Also the reason of an {@code unsubscribe} push
+   * when a refreshed token no longer allows a subscription.
    */
   FORBIDDEN(111, "forbidden"),
   /** The feature (history, presence) is not enabled for this channel's namespace. */

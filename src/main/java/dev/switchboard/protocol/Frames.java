@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 
 /**
  * Encodes server-to-client text frames. Channel names need no escaping (see {@link ChannelName});
- * published data is inserted as the exact JSON text it arrived as; only error messages are
- * escaped. Stateless and thread-safe.
+ * published data is inserted as the exact JSON text it arrived as; only error messages are escaped.
+ * Stateless and thread-safe.
  */
 public final class Frames {
   private Frames() {}
@@ -101,7 +101,8 @@ public final class Frames {
    * @param info JSON text or null
    */
   public static String client(String clientId, String user, String info) {
-    StringBuilder b = new StringBuilder(64).append("{\"client\":").append(quote(clientId)).append(",\"user\":");
+    StringBuilder b =
+        new StringBuilder(64).append("{\"client\":").append(quote(clientId)).append(",\"user\":");
     b.append(user == null ? "null" : quote(user));
     if (info != null) {
       b.append(",\"info\":").append(info);
@@ -117,7 +118,10 @@ public final class Frames {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if (Character.isSurrogate(c)) {
-        boolean paired = Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1));
+        boolean paired =
+            Character.isHighSurrogate(c)
+                && i + 1 < text.length()
+                && Character.isLowSurrogate(text.charAt(i + 1));
         if (!paired) {
           return replaceLoneSurrogates(text);
         }
@@ -131,7 +135,9 @@ public final class Frames {
     StringBuilder b = new StringBuilder(text.length());
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+      if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
         b.append(c).append(text.charAt(++i));
       } else if (Character.isSurrogate(c)) {
         b.append('\uFFFD');

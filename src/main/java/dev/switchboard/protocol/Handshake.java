@@ -23,15 +23,16 @@ public final class Handshake {
   public record Problem(int status, String message) {}
 
   /**
-   * Checks a request against the handshake rules: GET, HTTP/1.1, {@code Upgrade: websocket},
-   * {@code Connection} with {@code upgrade}, one 16-byte base64 key, version 13.
+   * Checks a request against the handshake rules: GET, HTTP/1.1, {@code Upgrade: websocket}, {@code
+   * Connection} with {@code upgrade}, one 16-byte base64 key, version 13.
    *
    * @param method the request method
    * @param protocol the request's protocol, like {@code HTTP/1.1}
    * @param headers every value of a header, by case-insensitive name; empty when absent
    * @return the problem, or null for a valid handshake
    */
-  public static Problem problem(String method, String protocol, Function<String, List<String>> headers) {
+  public static Problem problem(
+      String method, String protocol, Function<String, List<String>> headers) {
     if (!"GET".equals(method)) {
       return new Problem(400, "a WebSocket handshake must be a GET");
     }
@@ -61,7 +62,8 @@ public final class Handshake {
 
   /** The headers a 426 answer carries: what the client should send instead. */
   public static List<String[]> upgradeRequiredHeaders() {
-    return List.of(new String[] {"Upgrade", "websocket"}, new String[] {"Sec-WebSocket-Version", "13"});
+    return List.of(
+        new String[] {"Upgrade", "websocket"}, new String[] {"Sec-WebSocket-Version", "13"});
   }
 
   static boolean isValidKey(String key) {

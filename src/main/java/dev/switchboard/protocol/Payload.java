@@ -6,8 +6,8 @@ import java.util.Arrays;
 public sealed interface Payload {
 
   /**
-   * Size used for limits and outbox accounting: bytes for binary, characters for JSON (equal to
-   * the UTF-8 size for ASCII text, which JSON mostly is).
+   * Size used for limits and outbox accounting: bytes for binary, characters for JSON (equal to the
+   * UTF-8 size for ASCII text, which JSON mostly is).
    */
   int size();
 

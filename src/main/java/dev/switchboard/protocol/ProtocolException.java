@@ -1,8 +1,8 @@
 package dev.switchboard.protocol;
 
 /**
- * A client sent something the protocol does not accept. Carries the reply error code and the id
- * of the offending command when it could be read, so the edge can answer it.
+ * A client sent something the protocol does not accept. Carries the reply error code and the id of
+ * the offending command when it could be read, so the edge can answer it.
  */
 public final class ProtocolException extends Exception {
   private static final long serialVersionUID = 1L;

@@ -8,15 +8,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs session closes off the caller's thread. Some containers block in {@code Session.close()}
- * until the close frame is written (Tomcat waits for a pending async send, up to its blocking
- * send timeout); a publisher that closes a slow consumer must never wait for that.
+ * until the close frame is written (Tomcat waits for a pending async send, up to its blocking send
+ * timeout); a publisher that closes a slow consumer must never wait for that.
  */
 final class Closer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Closer.class.getName());
 
   /**
-   * Threads that may be blocked in a close at once. Closes are rare and each blocks at most for
-   * the container's send timeout; four keep a burst of slow-consumer closes moving.
+   * Threads that may be blocked in a close at once. Closes are rare and each blocks at most for the
+   * container's send timeout; four keep a burst of slow-consumer closes moving.
    */
   private static final int THREADS = 4;
 

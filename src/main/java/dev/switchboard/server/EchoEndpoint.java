@@ -15,19 +15,21 @@ import java.nio.ByteBuffer;
 
 /**
  * {@code /echo}: sends every text and binary message back as it came. Binary messages arrive as
- * partial messages and are gathered into one buffer of the message's size, so a 16 MiB message
- * is held once, not once by the container and again here. Replies go through a bounded {@link
- * Outbox}, so a client that sends without reading is closed as a slow consumer instead of
- * growing the server's memory. The session is a {@link PlainConnection} of the hub: pinged when
- * silent and closed when it does not answer, like a hub connection, since the container's own
- * idle timeout is off (see {@link Endpoints#prepare}).
+ * partial messages and are gathered into one buffer of the message's size, so a 16 MiB message is
+ * held once, not once by the container and again here. Replies go through a bounded {@link Outbox},
+ * so a client that sends without reading is closed as a slow consumer instead of growing the
+ * server's memory. The session is a {@link PlainConnection} of the hub: pinged when silent and
+ * closed when it does not answer, like a hub connection, since the container's own idle timeout is
+ * off (see {@link Endpoints#prepare}).
  */
 public final class EchoEndpoint extends Endpoint {
   private final Hub hub;
   private final EndpointOptions options;
   private final Endpoints endpoints;
+
   /** Set in onOpen, read by later callbacks of the same session. */
   private volatile PlainConnection connection;
+
   /** Set in onOpen with {@link #connection}. */
   private volatile Transport transport;
 
@@ -60,7 +62,8 @@ public final class EchoEndpoint extends Endpoint {
               }
             });
     session.addMessageHandler(ByteBuffer.class, new Gatherer(max, c));
-    session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> c.onPong());
+    session.addMessageHandler(
+        PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> c.onPong());
     if (!hub.isAccepting()) {
       c.close(CloseCode.GOING_AWAY, "server shutting down");
     }

@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Endpoints implements AutoCloseable {
   /** Path of the hub protocol endpoint. */
   public static final String HUB_PATH = "/ws";
+
   /** Path of the echo endpoint. */
   public static final String ECHO_PATH = "/echo";
 
@@ -25,8 +26,10 @@ public final class Endpoints implements AutoCloseable {
   private final EndpointOptions options;
   private final TransportFactory transports;
   private final Closer closer = new Closer();
+
   /** Open sessions of both endpoints, so shutdown can wait for them. */
   private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+
   private final Object allClosed = new Object();
 
   public Endpoints(Hub hub, EndpointOptions options, TransportFactory transports) {
@@ -41,11 +44,11 @@ public final class Endpoints implements AutoCloseable {
   }
 
   /**
-   * Counts a close the container reported in onClose that Switchboard did not make (its own
-   * closes are counted where they are made), if the container made it: invalid UTF-8 (1007), a
-   * protocol error it caught (1002), a message over one of its limits (1009), its own failure
-   * (1011). A close the peer began and the container only answered is no server close, nor is a
-   * code that never goes on the wire (1005, 1006, 1015: the connection just went away).
+   * Counts a close the container reported in onClose that Switchboard did not make (its own closes
+   * are counted where they are made), if the container made it: invalid UTF-8 (1007), a protocol
+   * error it caught (1002), a message over one of its limits (1009), its own failure (1011). A
+   * close the peer began and the container only answered is no server close, nor is a code that
+   * never goes on the wire (1005, 1006, 1015: the connection just went away).
    *
    * <p>The standalone server's transport sees the peer's close frames and tells exactly. The
    * portable API does not show them, so there the codes implementations send on their own are
@@ -86,11 +89,11 @@ public final class Endpoints implements AutoCloseable {
 
   /**
    * No session idle timeout: a negative value means never (Jakarta WebSocket), and Tyrus then
-   * schedules nothing. With any other value Tyrus 2.2 schedules a task on every message received
-   * or sent (with 0, one that runs at once; with a timeout, one that stays queued after it is
-   * cancelled until its time comes: 300,000 pings on 100 connections held 299,687 tasks for a
-   * 40 s timeout). The hub's sweep pings silent sessions of both endpoints and closes those that
-   * do not answer (4001), which bounds a dead peer's life in every container.
+   * schedules nothing. With any other value Tyrus 2.2 schedules a task on every message received or
+   * sent (with 0, one that runs at once; with a timeout, one that stays queued after it is
+   * cancelled until its time comes: 300,000 pings on 100 connections held 299,687 tasks for a 40 s
+   * timeout). The hub's sweep pings silent sessions of both endpoints and closes those that do not
+   * answer (4001), which bounds a dead peer's life in every container.
    */
   static final long NO_IDLE_TIMEOUT = -1;
 

@@ -23,8 +23,10 @@ public final class HubEndpoint extends Endpoint {
   private final Hub hub;
   private final EndpointOptions options;
   private final Endpoints endpoints;
+
   /** Set in onOpen, read by later callbacks of the same session. */
   private volatile ClientConnection connection;
+
   /** Set in onOpen with {@link #connection}. */
   private volatile Transport transport;
 
@@ -66,7 +68,8 @@ public final class HubEndpoint extends Endpoint {
                 c.onBinary(data);
               }
             });
-    session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> c.onPong());
+    session.addMessageHandler(
+        PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> c.onPong());
     if (!hub.isAccepting()) {
       c.close(CloseCode.GOING_AWAY, "server shutting down");
       return;

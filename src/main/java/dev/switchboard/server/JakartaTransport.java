@@ -36,7 +36,9 @@ final class JakartaTransport implements Transport {
   @Override
   public void ping() {
     // Some containers block in sendPing while a data frame is being written: not on the caller.
-    closer.run("ping of session " + session.getId(), () -> session.getAsyncRemote().sendPing(java.nio.ByteBuffer.allocate(0)));
+    closer.run(
+        "ping of session " + session.getId(),
+        () -> session.getAsyncRemote().sendPing(java.nio.ByteBuffer.allocate(0)));
   }
 
   @Override

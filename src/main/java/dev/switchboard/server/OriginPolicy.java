@@ -77,7 +77,8 @@ public final class OriginPolicy {
 
     /** scheme://host[:port], host a name, an IPv4 address or a bracketed IPv6 address. */
     static final Pattern ORIGIN =
-        Pattern.compile("(?i)(https?)://(\\[[0-9a-f:.]+]|(?:\\*\\.)?[a-z0-9.-]+)(?::(\\d{1,5}|\\*))?");
+        Pattern.compile(
+            "(?i)(https?)://(\\[[0-9a-f:.]+]|(?:\\*\\.)?[a-z0-9.-]+)(?::(\\d{1,5}|\\*))?");
 
     static Entry parse(String text) {
       Matcher m = ORIGIN.matcher(text);

@@ -38,7 +38,8 @@ final class SwitchboardConfigurator extends ServerEndpointConfig.Configurator {
    * endpoint's onOpen. The user properties of the config passed here are this session's copy.
    */
   @Override
-  public void modifyHandshake(ServerEndpointConfig sec, HandshakeRequest request, HandshakeResponse response) {
+  public void modifyHandshake(
+      ServerEndpointConfig sec, HandshakeRequest request, HandshakeResponse response) {
     List<String> auth = request.getHeaders().get("Authorization");
     if (auth == null) {
       auth = request.getHeaders().get("authorization");

@@ -6,8 +6,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Which WebSocket handshakes the node accepts: at most a number of connections in total and per
- * remote address, and new connections at a bounded rate (token bucket, bursts of twice the
- * rate). Thread-safe; handshakes are rare enough for one lock.
+ * remote address, and new connections at a bounded rate (token bucket, bursts of twice the rate).
+ * Thread-safe; handshakes are rare enough for one lock.
  */
 final class Admission {
   /** Why a handshake is refused, with the HTTP status it gets. */

@@ -28,8 +28,8 @@ import org.glassfish.grizzly.http.server.NetworkListener;
  *   <li>closes connections that do not complete an HTTP request within the handshake timeout
  *       (slowloris; also the keep-alive timeout of plain HTTP connections);
  *   <li>releases a WebSocket connection's admission when it closes;
- *   <li>holds a close Switchboard asks for while Tyrus is still upgrading the connection until
- *       the upgrade is done ({@link State#whenUpgraded});
+ *   <li>holds a close Switchboard asks for while Tyrus is still upgrading the connection until the
+ *       upgrade is done ({@link State#whenUpgraded});
  *   <li>at stop, lets each connection flush what is queued (the 1001 close frames above all):
  *       Grizzly's graceful {@code close()} writes out the pending queue first, {@code shutdownNow}
  *       does not.
@@ -39,14 +39,19 @@ final class ConnectionTracker extends BaseFilter implements AddOn, AutoCloseable
   /** What the guards know of one connection. */
   static final class State {
     final String ip;
+
     /** Until when the connection may take to send a complete request; ignored once upgraded. */
     volatile long deadlineNanos;
+
     /** Set once the WebSocket handshake was admitted; then frames are guarded, not the clock. */
     volatile FrameGuard frames;
+
     /** The handshake's parsed headers were released; touched by the read thread only. */
     boolean slimmed;
+
     /** Tyrus has finished upgrading the connection; written under this, read without. */
     private volatile boolean upgraded;
+
     /** A close asked for before {@link #upgraded}; guarded by this. */
     private Runnable closeAfterUpgrade;
 
@@ -98,8 +103,10 @@ final class ConnectionTracker extends BaseFilter implements AddOn, AutoCloseable
 
   private final Map<Connection<?>, State> open = new ConcurrentHashMap<>();
   private final long handshakeTimeoutNanos;
+
   /** SO_SNDBUF for accepted connections, 0 to leave the kernel's automatic sizing. */
   private final int sendBuffer;
+
   private final Admission admission;
   private final ScheduledExecutorService timer;
   private final LongSupplier nanoTime;
@@ -109,7 +116,8 @@ final class ConnectionTracker extends BaseFilter implements AddOn, AutoCloseable
   }
 
   /** As above, with the clock deadlines are read from ({@code System::nanoTime}, or a test's). */
-  ConnectionTracker(Duration handshakeTimeout, int sendBuffer, Admission admission, LongSupplier nanoTime) {
+  ConnectionTracker(
+      Duration handshakeTimeout, int sendBuffer, Admission admission, LongSupplier nanoTime) {
     this.handshakeTimeoutNanos = handshakeTimeout.toNanos();
     this.sendBuffer = sendBuffer;
     this.admission = admission;
@@ -133,7 +141,8 @@ final class ConnectionTracker extends BaseFilter implements AddOn, AutoCloseable
   @Override
   public NextAction handleAccept(FilterChainContext ctx) throws IOException {
     Connection<?> c = ctx.getConnection();
-    String ip = c.getPeerAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "?";
+    String ip =
+        c.getPeerAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "?";
     open.put(c, new State(ip, nanoTime.getAsLong() + handshakeTimeoutNanos));
     limitSendBuffer(c);
     return ctx.getInvokeAction();
@@ -160,7 +169,10 @@ final class ConnectionTracker extends BaseFilter implements AddOn, AutoCloseable
 
   /** The open connections that were admitted as WebSockets, for tests that look inside them. */
   List<Connection<?>> webSockets() {
-    return open.entrySet().stream().filter(e -> e.getValue().frames != null).<Connection<?>>map(Map.Entry::getKey).toList();
+    return open.entrySet().stream()
+        .filter(e -> e.getValue().frames != null)
+        .<Connection<?>>map(Map.Entry::getKey)
+        .toList();
   }
 
   /** A complete HTTP request arrived: the connection gets a fresh timeout for the next one. */
@@ -209,13 +221,14 @@ final class ConnectionTracker extends BaseFilter implements AddOn, AutoCloseable
 
   /**
    * Fixes the connection's kernel send buffer. Left to itself, Linux grows the buffer of a
-   * connection whose peer stops reading up to {@code net.ipv4.tcp_wmem}'s maximum (4 MiB): a
-   * couple of thousand stalled readers then pin gigabytes of the kernel's TCP memory, the kernel
-   * enters memory pressure for every socket, and copying into those buffers costs the fan-out
-   * seconds of CPU before the outbox can tell that they are stalled.
+   * connection whose peer stops reading up to {@code net.ipv4.tcp_wmem}'s maximum (4 MiB): a couple
+   * of thousand stalled readers then pin gigabytes of the kernel's TCP memory, the kernel enters
+   * memory pressure for every socket, and copying into those buffers costs the fan-out seconds of
+   * CPU before the outbox can tell that they are stalled.
    */
   private void limitSendBuffer(Connection<?> c) {
-    if (sendBuffer > 0 && c instanceof org.glassfish.grizzly.nio.transport.TCPNIOConnection tcp
+    if (sendBuffer > 0
+        && c instanceof org.glassfish.grizzly.nio.transport.TCPNIOConnection tcp
         && tcp.getChannel() instanceof java.nio.channels.SocketChannel channel) {
       try {
         channel.setOption(java.net.StandardSocketOptions.SO_SNDBUF, sendBuffer);

@@ -7,10 +7,13 @@ import org.glassfish.grizzly.http.server.HttpHandler;
 import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.Response;
 
-/** Serves the {@link DocsSite} at {@code /docs/} from the docs packaged under {@code webapp/docs/}. */
+/**
+ * Serves the {@link DocsSite} at {@code /docs/} from the docs packaged under {@code webapp/docs/}.
+ */
 final class DocsHandler extends HttpHandler {
   private final DocsSite site =
-      new DocsSite(path -> DocsHandler.class.getClassLoader().getResourceAsStream("webapp/docs/" + path));
+      new DocsSite(
+          path -> DocsHandler.class.getClassLoader().getResourceAsStream("webapp/docs/" + path));
 
   @Override
   public void service(Request request, Response response) throws Exception {

@@ -14,11 +14,18 @@ import org.glassfish.grizzly.http.server.Request;
  */
 final class ErrorPages implements ErrorPageGenerator {
   @Override
-  public String generate(Request request, int status, String reasonPhrase, String description, Throwable exception) {
+  public String generate(
+      Request request, int status, String reasonPhrase, String description, Throwable exception) {
     request.getResponse().setContentType("text/html;charset=UTF-8");
     String title = status + " " + plain(reasonPhrase == null ? "Error" : reasonPhrase);
-    return "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + title + "</title></head>\n"
-        + "<body><h1>" + title + "</h1>\n<p>" + sentence(status) + " <a href=\"/\">Home</a></p></body></html>\n";
+    return "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>"
+        + title
+        + "</title></head>\n"
+        + "<body><h1>"
+        + title
+        + "</h1>\n<p>"
+        + sentence(status)
+        + " <a href=\"/\">Home</a></p></body></html>\n";
   }
 
   private static String sentence(int status) {
@@ -27,7 +34,10 @@ final class ErrorPages implements ErrorPageGenerator {
       case 405 -> "This address does not answer that method.";
       case 413 -> "The request is larger than this server accepts.";
       case 503 -> "The server is busy or shutting down; try again shortly.";
-      default -> status >= 500 ? "The server failed to answer; the error is in its log." : "The request was refused.";
+      default ->
+          status >= 500
+              ? "The server failed to answer; the error is in its log."
+              : "The request was refused.";
     };
   }
 

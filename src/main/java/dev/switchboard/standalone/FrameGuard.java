@@ -4,12 +4,12 @@ import dev.switchboard.protocol.CloseCode;
 import org.glassfish.grizzly.Buffer;
 
 /**
- * Checks every client frame header of one WebSocket connection as the bytes stream in, before
- * Tyrus buffers anything: masking, reserved bits, opcodes, control-frame rules, fragment order,
- * the frame length against the message limit (right after the header, so a header announcing a
- * gigabyte costs nothing), the total size of a fragmented message and its number of fragments.
- * Payload bytes are skipped by count, never copied, but for the status code of the peer's close
- * frame, which it records so the server can tell the peer's closes from Tyrus's own.
+ * Checks every client frame header of one WebSocket connection as the bytes stream in, before Tyrus
+ * buffers anything: masking, reserved bits, opcodes, control-frame rules, fragment order, the frame
+ * length against the message limit (right after the header, so a header announcing a gigabyte costs
+ * nothing), the total size of a fragmented message and its number of fragments. Payload bytes are
+ * skipped by count, never copied, but for the status code of the peer's close frame, which it
+ * records so the server can tell the peer's closes from Tyrus's own.
  *
  * <p>Confined to the connection's read processing (Grizzly reads a connection on one thread at a
  * time), but for {@link #peerCloseStatus}, which any thread may read.
@@ -20,8 +20,10 @@ final class FrameGuard {
 
   /** {@link #peerCloseStatus} before the peer sent a close frame. */
   static final int NO_CLOSE = 0;
+
   /** {@link #peerCloseStatus} of a close frame without payload (RFC 6455 §7.1.5). */
   static final int NO_STATUS = 1005;
+
   /** {@link #peerCloseStatus} of a close frame with one payload byte, too short for a status. */
   static final int MALFORMED = -1;
 
@@ -34,12 +36,17 @@ final class FrameGuard {
   private boolean inMessage;
   private long messageBytes;
   private int fragments;
+
   /** Status bytes of a close frame still to read (0 outside a close frame's first two bytes). */
   private int statusLeft;
+
   private int statusRead;
   private int status;
   private final byte[] mask = new byte[4];
-  /** The status of the first close frame the peer sent, read by the thread that reports the close. */
+
+  /**
+   * The status of the first close frame the peer sent, read by the thread that reports the close.
+   */
   private volatile int peerCloseStatus = NO_CLOSE;
 
   FrameGuard(long maxMessage, int maxFragments) {
@@ -96,7 +103,12 @@ final class FrameGuard {
       return protocol("reserved bits set without a negotiated extension");
     }
     boolean control = opcode >= 0x8;
-    if (opcode != 0x0 && opcode != 0x1 && opcode != 0x2 && opcode != 0x8 && opcode != 0x9 && opcode != 0xA) {
+    if (opcode != 0x0
+        && opcode != 0x1
+        && opcode != 0x2
+        && opcode != 0x8
+        && opcode != 0x9
+        && opcode != 0xA) {
       return protocol("unknown opcode " + opcode);
     }
     if (control && (!fin || len7 > 125)) {
@@ -156,7 +168,8 @@ final class FrameGuard {
         return new Violation(CloseCode.MESSAGE_TOO_BIG, "message over " + maxMessage + " bytes");
       }
       if (++fragments > maxFragments) {
-        return new Violation(CloseCode.MESSAGE_TOO_BIG, "message in more than " + maxFragments + " fragments");
+        return new Violation(
+            CloseCode.MESSAGE_TOO_BIG, "message in more than " + maxFragments + " fragments");
       }
       messageBytes += length;
       inMessage = !fin;

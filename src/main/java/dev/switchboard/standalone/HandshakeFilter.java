@@ -30,10 +30,10 @@ import org.glassfish.grizzly.memory.Buffers;
  *
  * <p>Handshakes on the WebSocket paths must be a GET over HTTP/1.1 with {@code Upgrade: websocket},
  * a {@code Connection} that includes {@code upgrade}, exactly one {@code Sec-WebSocket-Key} of 16
- * base64 bytes and {@code Sec-WebSocket-Version: 13} (else 400, or 426 for the version), an
- * allowed origin (403) and room under the connection limits (503, 429). A refusal is a complete
- * HTTP response with a JSON body, then the connection closes. Tyrus's own refusals lack a body
- * length (leaving HTTP/1.1 clients waiting) and a missing key gets 500 there.
+ * base64 bytes and {@code Sec-WebSocket-Version: 13} (else 400, or 426 for the version), an allowed
+ * origin (403) and room under the connection limits (503, 429). A refusal is a complete HTTP
+ * response with a JSON body, then the connection closes. Tyrus's own refusals lack a body length
+ * (leaving HTTP/1.1 clients waiting) and a missing key gets 500 there.
  *
  * <p>After the upgrade every frame header passes the connection's {@link FrameGuard} before Tyrus
  * sees the bytes; a violation is answered with a close frame (1002 or 1009) and the connection
@@ -52,13 +52,19 @@ final class HandshakeFilter extends BaseFilter {
   private final long hubMaxMessage;
   private final long echoMaxMessage;
   private final int maxFragments;
+
   /** Tyrus's own per-connection attributes; null when this Tyrus does not have them. */
   private final TyrusAttributes tyrus = TyrusAttributes.find();
 
   /** The limits the gate enforces. */
   record Limits(long hubMaxMessage, long echoMaxMessage, int maxFragments) {}
 
-  private HandshakeFilter(OriginPolicy origins, HubMetrics metrics, ConnectionTracker tracker, Admission admission, Limits limits) {
+  private HandshakeFilter(
+      OriginPolicy origins,
+      HubMetrics metrics,
+      ConnectionTracker tracker,
+      Admission admission,
+      Limits limits) {
     this.origins = origins;
     this.metrics = metrics;
     this.tracker = tracker;
@@ -69,7 +75,12 @@ final class HandshakeFilter extends BaseFilter {
   }
 
   /** Installs the gate in front of whatever handles HTTP, so it must be registered before Tyrus. */
-  static AddOn addOn(OriginPolicy origins, HubMetrics metrics, ConnectionTracker tracker, Admission admission, Limits limits) {
+  static AddOn addOn(
+      OriginPolicy origins,
+      HubMetrics metrics,
+      ConnectionTracker tracker,
+      Admission admission,
+      Limits limits) {
     return new AddOn() {
       @Override
       public void setup(NetworkListener listener, FilterChainBuilder builder) {
@@ -111,7 +122,8 @@ final class HandshakeFilter extends BaseFilter {
     }
     String origin = request.getHeader("Origin");
     if (!origins.allows(origin)) {
-      return refuse(ctx, request, 403, ErrorCode.UNAUTHORIZED, "origin " + origin + " is not allowed");
+      return refuse(
+          ctx, request, 403, ErrorCode.UNAUTHORIZED, "origin " + origin + " is not allowed");
     }
     String ip = state == null ? "?" : state.ip;
     Admission.Refusal full = admission.admit(ip);
@@ -119,7 +131,9 @@ final class HandshakeFilter extends BaseFilter {
       return refuse(ctx, request, full.status, ErrorCode.UNAVAILABLE, full.message);
     }
     FrameGuard frames =
-        new FrameGuard(request.getRequestURI().endsWith(Endpoints.ECHO_PATH) ? echoMaxMessage : hubMaxMessage, maxFragments);
+        new FrameGuard(
+            request.getRequestURI().endsWith(Endpoints.ECHO_PATH) ? echoMaxMessage : hubMaxMessage,
+            maxFragments);
     if (state != null) {
       state.frames = frames; // admitted: released again when the connection closes
       // Completed once the whole chain, Tyrus's upgrade included, is done with this request.
@@ -128,24 +142,26 @@ final class HandshakeFilter extends BaseFilter {
       admission.release(ip);
     }
     // Frames that arrived in the same read as the handshake are checked too.
-    return content.getContent().hasRemaining() ? guard(ctx, frames, content) : ctx.getInvokeAction();
+    return content.getContent().hasRemaining()
+        ? guard(ctx, frames, content)
+        : ctx.getInvokeAction();
   }
 
   /**
    * Passes a connection's close on to Tyrus unless Tyrus is half-way through upgrading it.
    *
    * <p>Tyrus 2.2's {@code GrizzlyServerFilter} finishes an upgrade, after the endpoint's onOpen, by
-   * setting its connection attribute, then its task processor attribute, then a close listener.
-   * A close on another thread in between reaches its {@code handleClose} with the first and not
-   * the second, which fails with a NullPointerException that Grizzly logs. Switchboard closed
-   * sessions from onOpen, on the {@code Closer}'s thread, whenever a handshake carried an invalid
-   * token, so under many bad-token connects that race came up. Closes Switchboard starts now
-   * wait until the upgrade is done ({@link ConnectionTracker.State#whenUpgraded}); what is left
-   * is a TCP close in the middle of an upgrade (the handshake deadline passing just then, a stop),
-   * and this check narrows that window further (it cannot close it: Tyrus may set its first
-   * attribute right after the check). Skipping Tyrus's close handling there loses nothing: the
-   * close listener Tyrus registers right after runs at once on a closed connection (Grizzly calls
-   * listeners added after the close immediately) and closes the session.
+   * setting its connection attribute, then its task processor attribute, then a close listener. A
+   * close on another thread in between reaches its {@code handleClose} with the first and not the
+   * second, which fails with a NullPointerException that Grizzly logs. Switchboard closed sessions
+   * from onOpen, on the {@code Closer}'s thread, whenever a handshake carried an invalid token, so
+   * under many bad-token connects that race came up. Closes Switchboard starts now wait until the
+   * upgrade is done ({@link ConnectionTracker.State#whenUpgraded}); what is left is a TCP close in
+   * the middle of an upgrade (the handshake deadline passing just then, a stop), and this check
+   * narrows that window further (it cannot close it: Tyrus may set its first attribute right after
+   * the check). Skipping Tyrus's close handling there loses nothing: the close listener Tyrus
+   * registers right after runs at once on a closed connection (Grizzly calls listeners added after
+   * the close immediately) and closes the session.
    */
   @Override
   public NextAction handleClose(FilterChainContext ctx) throws IOException {
@@ -159,15 +175,21 @@ final class HandshakeFilter extends BaseFilter {
   record TyrusAttributes(Attribute<?> connection, Attribute<?> taskProcessor) {
     static TyrusAttributes find() {
       try {
-        Class<?> filter = Class.forName("org.glassfish.tyrus.container.grizzly.server.GrizzlyServerFilter");
-        return new TyrusAttributes(attribute(filter, "TYRUS_CONNECTION"), attribute(filter, "TASK_PROCESSOR"));
+        Class<?> filter =
+            Class.forName("org.glassfish.tyrus.container.grizzly.server.GrizzlyServerFilter");
+        return new TyrusAttributes(
+            attribute(filter, "TYRUS_CONNECTION"), attribute(filter, "TASK_PROCESSOR"));
       } catch (ReflectiveOperationException | RuntimeException e) {
-        LOG.log(Level.WARNING, "Tyrus's connection attributes not found; closes during an upgrade may log errors: " + e);
+        LOG.log(
+            Level.WARNING,
+            "Tyrus's connection attributes not found; closes during an upgrade may log errors: "
+                + e);
         return null;
       }
     }
 
-    private static Attribute<?> attribute(Class<?> owner, String name) throws ReflectiveOperationException {
+    private static Attribute<?> attribute(Class<?> owner, String name)
+        throws ReflectiveOperationException {
       java.lang.reflect.Field f = owner.getDeclaredField(name);
       f.setAccessible(true);
       return (Attribute<?>) f.get(null);
@@ -202,7 +224,10 @@ final class HandshakeFilter extends BaseFilter {
 
   /** Why the handshake is not a strict RFC 6455 one, or null. */
   static Handshake.Problem handshakeProblem(HttpRequestPacket request) {
-    return Handshake.problem(request.getMethod().getMethodString(), request.getProtocolString(), name -> values(request, name));
+    return Handshake.problem(
+        request.getMethod().getMethodString(),
+        request.getProtocolString(),
+        name -> values(request, name));
   }
 
   private static List<String> values(HttpRequestPacket request, String name) {
@@ -213,7 +238,12 @@ final class HandshakeFilter extends BaseFilter {
     return out;
   }
 
-  private NextAction refuse(FilterChainContext ctx, HttpRequestPacket request, int status, ErrorCode code, String message) {
+  private NextAction refuse(
+      FilterChainContext ctx,
+      HttpRequestPacket request,
+      int status,
+      ErrorCode code,
+      String message) {
     metrics.handshakeRefused();
     metrics.error(code);
     HttpResponsePacket response = request.getResponse();

@@ -17,8 +17,8 @@ import org.glassfish.grizzly.memory.Buffers;
  * <p>The codec answers a request it cannot parse (request line or headers malformed or over the
  * header size limit, an unsupported HTTP version, a broken chunked body) before any filter or
  * handler sees it, with an empty body. Its {@code customizeErrorResponse} hook is the one place
- * those answers pass through, so this subclass fills in the body there, and counts the refusal.
- * The add-on swaps it in for the codec {@code HttpServer} built, with the same settings.
+ * those answers pass through, so this subclass fills in the body there, and counts the refusal. The
+ * add-on swaps it in for the codec {@code HttpServer} built, with the same settings.
  */
 final class JsonErrorCodec extends HttpServerFilter {
   private final HubMetrics metrics;
@@ -46,16 +46,20 @@ final class JsonErrorCodec extends HttpServerFilter {
         int i = builder.indexOfType(HttpServerFilter.class);
         HttpServerFilter original = (HttpServerFilter) builder.get(i);
         int maxHeaderSize =
-            listener.getMaxHttpHeaderSize() == -1 ? DEFAULT_MAX_HTTP_PACKET_HEADER_SIZE : listener.getMaxHttpHeaderSize();
+            listener.getMaxHttpHeaderSize() == -1
+                ? DEFAULT_MAX_HTTP_PACKET_HEADER_SIZE
+                : listener.getMaxHttpHeaderSize();
         JsonErrorCodec codec = new JsonErrorCodec(listener, maxHeaderSize, metrics);
         // What HttpServer configured on its codec after construction.
         for (var encoding : original.getContentEncodings()) {
           codec.addContentEncoding(encoding);
         }
-        codec.setAllowPayloadForUndefinedHttpMethods(original.isAllowPayloadForUndefinedHttpMethods());
+        codec.setAllowPayloadForUndefinedHttpMethods(
+            original.isAllowPayloadForUndefinedHttpMethods());
         codec.setMaxPayloadRemainderToSkip(original.getMaxPayloadRemainderToSkip());
         codec.setPreserveHeaderCase(original.isPreserveHeaderCase());
-        codec.setRemoveHandledContentEncodingHeaders(original.isRemoveHandledContentEncodingHeaders());
+        codec.setRemoveHandledContentEncodingHeaders(
+            original.isRemoveHandledContentEncodingHeaders());
         codec.getMonitoringConfig().addProbes(original.getMonitoringConfig().getProbes());
         builder.set(i, codec);
       }
@@ -73,7 +77,10 @@ final class JsonErrorCodec extends HttpServerFilter {
 
   private String message(int status) {
     return switch (status) {
-      case 400 -> "malformed HTTP request: bad request line or headers, or headers over " + maxHeaderSize + " bytes";
+      case 400 ->
+          "malformed HTTP request: bad request line or headers, or headers over "
+              + maxHeaderSize
+              + " bytes";
       case 505 -> "HTTP version not supported: use HTTP/1.1";
       default -> "malformed HTTP request";
     };

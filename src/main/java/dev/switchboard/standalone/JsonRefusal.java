@@ -11,9 +11,9 @@ import org.glassfish.grizzly.http.util.Header;
 import org.glassfish.grizzly.memory.Buffers;
 
 /**
- * Answers a request from inside a Grizzly filter, before any handler, with a complete HTTP
- * response carrying the API's JSON error body, then closes the connection. Closing keeps it
- * simple: the rest of a refused request (a body, pipelined requests) is never parsed.
+ * Answers a request from inside a Grizzly filter, before any handler, with a complete HTTP response
+ * carrying the API's JSON error body, then closes the connection. Closing keeps it simple: the rest
+ * of a refused request (a body, pipelined requests) is never parsed.
  */
 final class JsonRefusal {
   private JsonRefusal() {}
@@ -29,7 +29,12 @@ final class JsonRefusal {
    *
    * @return the action that stops the request here
    */
-  static NextAction send(FilterChainContext ctx, HttpResponsePacket response, int status, ErrorCode code, String message) {
+  static NextAction send(
+      FilterChainContext ctx,
+      HttpResponsePacket response,
+      int status,
+      ErrorCode code,
+      String message) {
     byte[] body = body(code, message);
     response.setStatus(HttpStatuses.of(status));
     // Straight into the header list: Grizzly turns setContentType and setHeader("Content-Type")
@@ -37,7 +42,11 @@ final class JsonRefusal {
     response.getHeaders().setValue(Header.ContentType).setString("application/json;charset=UTF-8");
     response.setContentLength(body.length);
     response.setHeader(Header.Connection, "close");
-    ctx.write(HttpContent.builder(response).content(Buffers.wrap(ctx.getMemoryManager(), body)).last(true).build());
+    ctx.write(
+        HttpContent.builder(response)
+            .content(Buffers.wrap(ctx.getMemoryManager(), body))
+            .last(true)
+            .build());
     ctx.getConnection().close(); // after the response is written
     return ctx.getStopAction();
   }

@@ -21,11 +21,11 @@ import org.glassfish.grizzly.http.server.NetworkListener;
  * before Grizzly's handlers or Tyrus see them.
  *
  * <p>Grizzly decodes and normalizes the path only when it maps the request to a handler; a target
- * it cannot decode ({@code %ff}, {@code %zz}, {@code %00}) or that climbs above the root
- * ({@code /../}, {@code /%2e%2e/}, {@code /..%5c}) makes it answer 500 with an empty body and
- * log nothing. This filter decodes the same way first and answers such targets itself. It also
- * refuses decoded control characters and dot segments hidden behind path parameters
- * ({@code /..;/}), which Grizzly's normalization does not see.
+ * it cannot decode ({@code %ff}, {@code %zz}, {@code %00}) or that climbs above the root ({@code
+ * /../}, {@code /%2e%2e/}, {@code /..%5c}) makes it answer 500 with an empty body and log nothing.
+ * This filter decodes the same way first and answers such targets itself. It also refuses decoded
+ * control characters and dot segments hidden behind path parameters ({@code /..;/}), which
+ * Grizzly's normalization does not see.
  *
  * <p>WebSocket paths must be named exactly ({@code /ws}, {@code /echo}): Tyrus matches the decoded
  * path and ignores path parameters, so {@code /%77s} or {@code /ws;x} would reach it while the
@@ -33,8 +33,10 @@ import org.glassfish.grizzly.http.server.NetworkListener;
  */
 final class RequestTargetFilter extends BaseFilter {
   private static final System.Logger LOG = System.getLogger(RequestTargetFilter.class.getName());
+
   /** Marks a request whose target was checked, so its later body chunks are not checked again. */
   private static final String CHECKED = RequestTargetFilter.class.getName() + ".checked";
+
   /** Longest target quoted in a log line: enough to recognise a probe, not enough to flood. */
   private static final int MAX_LOGGED = 120;
 
@@ -44,7 +46,9 @@ final class RequestTargetFilter extends BaseFilter {
     this.metrics = metrics;
   }
 
-  /** Installs the filter in front of the handlers; register it before the {@link HandshakeFilter}. */
+  /**
+   * Installs the filter in front of the handlers; register it before the {@link HandshakeFilter}.
+   */
   static AddOn addOn(HubMetrics metrics) {
     return new AddOn() {
       @Override
@@ -80,8 +84,10 @@ final class RequestTargetFilter extends BaseFilter {
       // Decoded and normalized exactly as Grizzly's handler chain does (UTF-8, no encoded '/').
       decoded = request.getRequestURIRef().getDecodedURI(false);
     } catch (CharConversionException | IllegalArgumentException | IllegalStateException e) {
-      // The decoder reports a bad %-escape with the runtime exceptions, the rest with the checked one.
-      return "the request target is not a valid path (bad %-escape, encoded '/' or '\\', invalid UTF-8, or '..' above the root)";
+      // The decoder reports a bad %-escape with the runtime exceptions, the rest with the checked
+      // one.
+      return "the request target is not a valid path (bad %-escape, encoded '/' or '\\', invalid"
+          + " UTF-8, or '..' above the root)";
     }
     return problem(request.getRequestURI(), decoded);
   }
@@ -97,13 +103,15 @@ final class RequestTargetFilter extends BaseFilter {
         return "the request target contains a control character";
       }
     }
-    String bare = decoded.replaceAll(";[^/]*", ""); // path parameters, as the handler mapping drops them
+    String bare =
+        decoded.replaceAll(";[^/]*", ""); // path parameters, as the handler mapping drops them
     for (String segment : bare.split("/", -1)) {
       if (segment.equals(".") || segment.equals("..")) {
         return "the request target contains a '.' or '..' segment";
       }
     }
-    if ((bare.equals(Endpoints.HUB_PATH) || bare.equals(Endpoints.ECHO_PATH)) && !raw.equals(bare)) {
+    if ((bare.equals(Endpoints.HUB_PATH) || bare.equals(Endpoints.ECHO_PATH))
+        && !raw.equals(bare)) {
       return "name the WebSocket endpoint exactly: " + bare;
     }
     return null;

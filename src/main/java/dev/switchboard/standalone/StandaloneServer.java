@@ -1,8 +1,8 @@
 package dev.switchboard.standalone;
 
+import dev.switchboard.assembly.ServerAssembly;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ServerConfig;
-import dev.switchboard.assembly.ServerAssembly;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
@@ -26,9 +26,9 @@ import org.glassfish.grizzly.ssl.SSLEngineConfigurator;
 import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
 
 /**
- * The standalone server: one Grizzly listener on the configured host and port serving the
- * WebSocket endpoints (Tyrus), the web pages, the HTTP API and, when a keystore is configured,
- * TLS for all of them.
+ * The standalone server: one Grizzly listener on the configured host and port serving the WebSocket
+ * endpoints (Tyrus), the web pages, the HTTP API and, when a keystore is configured, TLS for all of
+ * them.
  *
  * <p>Lifecycle: {@link #start} binds and returns a running server; {@link #stop} drains clients
  * (1001) within the configured shutdown timeout and releases the port. Thread-safe.
@@ -36,6 +36,7 @@ import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
 public final class StandaloneServer implements AutoCloseable {
   /** Frame header room on top of the largest message: 2 + 8 length + 4 mask bytes, rounded up. */
   private static final int FRAME_OVERHEAD = 16;
+
   /** Time granted to flush close frames even when the drain used up the grace period. */
   private static final Duration FLUSH_MIN = Duration.ofMillis(200);
 
@@ -48,7 +49,11 @@ public final class StandaloneServer implements AutoCloseable {
   private boolean stopped;
 
   /** What {@link #start} built around the assembly's endpoints. */
-  private record Parts(HttpServer http, NetworkListener listener, ConnectionTracker connections, TyrusContainer container) {}
+  private record Parts(
+      HttpServer http,
+      NetworkListener listener,
+      ConnectionTracker connections,
+      TyrusContainer container) {}
 
   private StandaloneServer(ServerAssembly assembly, Parts parts, boolean tls) {
     this.assembly = assembly;
@@ -69,11 +74,15 @@ public final class StandaloneServer implements AutoCloseable {
   public static StandaloneServer start(ServerConfig config) throws IOException {
     Admission admission =
         new Admission(
-            config.limits().maxConnections(), config.limits().maxConnectionsPerIp(), config.limits().connectRate());
-    ConnectionTracker connections = new ConnectionTracker(config.ws().handshakeTimeout(), config.ws().sendBuffer(), admission);
+            config.limits().maxConnections(),
+            config.limits().maxConnectionsPerIp(),
+            config.limits().connectRate());
+    ConnectionTracker connections =
+        new ConnectionTracker(config.ws().handshakeTimeout(), config.ws().sendBuffer(), admission);
     ServerAssembly assembly;
     try {
-      assembly = new ServerAssembly(config, ownOrigins(config), TyrusRawTransports.create(connections));
+      assembly =
+          new ServerAssembly(config, ownOrigins(config), TyrusRawTransports.create(connections));
     } catch (RuntimeException e) {
       connections.close();
       throw e;
@@ -85,9 +94,11 @@ public final class StandaloneServer implements AutoCloseable {
       listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
       if (config.tls()) {
         listener.setSecure(true);
-        listener.setSSLEngineConfig(new SSLEngineConfigurator(sslContext(config), false, false, false));
+        listener.setSSLEngineConfig(
+            new SSLEngineConfigurator(sslContext(config), false, false, false));
       }
-      TyrusContainer container = new TyrusContainer(assembly.endpoints().largestMessageSize() + FRAME_OVERHEAD);
+      TyrusContainer container =
+          new TyrusContainer(assembly.endpoints().largestMessageSize() + FRAME_OVERHEAD);
       assembly.endpoints().prepare(container);
       for (ServerEndpointConfig endpoint : assembly.endpoints().configs()) {
         container.register(endpoint);
@@ -104,7 +115,10 @@ public final class StandaloneServer implements AutoCloseable {
               assembly.hub().metrics(),
               connections,
               admission,
-              new HandshakeFilter.Limits(config.maxMessageSize(), config.echoMaxMessageSize(), config.ws().maxFragments())));
+              new HandshakeFilter.Limits(
+                  config.maxMessageSize(),
+                  config.echoMaxMessageSize(),
+                  config.ws().maxFragments())));
       listener.registerAddOn(new WebSocketAddOn(container, "/"));
 
       HttpServer http = new HttpServer();
@@ -121,11 +135,11 @@ public final class StandaloneServer implements AutoCloseable {
           HttpHandlerRegistration.fromString("/health"),
           HttpHandlerRegistration.fromString("/ready"),
           HttpHandlerRegistration.fromString("/api/*"));
-      sc.addHttpHandler(
-          new DocsHandler(), HttpHandlerRegistration.fromString("/docs/*"));
+      sc.addHttpHandler(new DocsHandler(), HttpHandlerRegistration.fromString("/docs/*"));
       sc.addHttpHandler(staticPages(config), HttpHandlerRegistration.ROOT);
       http.start();
-      return new StandaloneServer(assembly, new Parts(http, listener, connections, container), config.tls());
+      return new StandaloneServer(
+          assembly, new Parts(http, listener, connections, container), config.tls());
     } catch (DeploymentException e) {
       assembly.close();
       connections.close();
@@ -178,8 +192,8 @@ public final class StandaloneServer implements AutoCloseable {
   }
 
   /**
-   * Stops accepting connections, closes every client with 1001, waits up to {@code grace} for
-   * them, then stops the server. Idempotent.
+   * Stops accepting connections, closes every client with 1001, waits up to {@code grace} for them,
+   * then stops the server. Idempotent.
    */
   public synchronized void stop(Duration grace) {
     if (stopped) {
@@ -227,7 +241,8 @@ public final class StandaloneServer implements AutoCloseable {
     try (InputStream in = Files.newInputStream(config.tlsKeystore().orElseThrow())) {
       KeyStore ks = KeyStore.getInstance("PKCS12");
       ks.load(in, password);
-      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      KeyManagerFactory kmf =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(ks, password);
       SSLContext ctx = SSLContext.getInstance("TLS");
       ctx.init(kmf.getKeyManagers(), null, null);

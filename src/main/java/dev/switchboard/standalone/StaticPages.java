@@ -46,6 +46,7 @@ final class StaticPages extends HttpHandler {
           Map.entry("ico", "image/x-icon"),
           Map.entry("woff2", "font/woff2"),
           Map.entry("wasm", "application/wasm"));
+
   private static final String BYTES = "application/octet-stream";
 
   /** The folder served, or null to serve {@code webapp/} from the classpath. */
@@ -72,7 +73,10 @@ final class StaticPages extends HttpHandler {
       return;
     }
     String path = request.getDecodedRequestURI();
-    if (!path.startsWith("/") || path.contains("\\") || path.indexOf('\0') >= 0 || hasDotSegment(path)) {
+    if (!path.startsWith("/")
+        || path.contains("\\")
+        || path.indexOf('\0') >= 0
+        || hasDotSegment(path)) {
       response.sendError(404);
       return;
     }
@@ -90,7 +94,8 @@ final class StaticPages extends HttpHandler {
   }
 
   /** Sends {@code body} with its type and length; for HEAD, the same head and no body. */
-  static void send(Request request, Response response, String contentType, byte[] body) throws IOException {
+  static void send(Request request, Response response, String contentType, byte[] body)
+      throws IOException {
     response.setContentType(contentType);
     response.setContentLength(body.length);
     if (request.getMethod() != Method.HEAD) {
@@ -108,7 +113,9 @@ final class StaticPages extends HttpHandler {
   private Optional<byte[]> read(String name) throws IOException {
     if (dir != null) {
       Path file = dir.resolve(name).normalize();
-      return file.startsWith(dir) && Files.isRegularFile(file) ? Optional.of(Files.readAllBytes(file)) : Optional.empty();
+      return file.startsWith(dir) && Files.isRegularFile(file)
+          ? Optional.of(Files.readAllBytes(file))
+          : Optional.empty();
     }
     URL url = StaticPages.class.getClassLoader().getResource("webapp/" + name);
     if (url == null || isFolder(url)) {
@@ -119,7 +126,9 @@ final class StaticPages extends HttpHandler {
     }
   }
 
-  /** Class loaders also answer for folders (a listing, or an empty jar entry): those are no page. */
+  /**
+   * Class loaders also answer for folders (a listing, or an empty jar entry): those are no page.
+   */
   private static boolean isFolder(URL url) throws IOException {
     if (url.getProtocol().equals("file")) {
       try {
@@ -129,7 +138,8 @@ final class StaticPages extends HttpHandler {
       }
     }
     URLConnection c = url.openConnection();
-    return c instanceof JarURLConnection jar && (jar.getJarEntry() == null || jar.getJarEntry().isDirectory());
+    return c instanceof JarURLConnection jar
+        && (jar.getJarEntry() == null || jar.getJarEntry().isDirectory());
   }
 
   private static boolean hasDotSegment(String path) {

@@ -18,17 +18,17 @@ import org.glassfish.tyrus.spi.CompletionHandler;
 import org.glassfish.tyrus.spi.Writer;
 
 /**
- * The standalone server's fast path: frames leave through the Tyrus connection's {@link Writer}
- * as ready-made bytes, so a publication is framed once for all subscribers (not once each, as
- * {@code RemoteEndpoint.Async.sendText} does), and everything queued for a subscriber leaves in
- * one write. Tyrus's own frames (pongs, close) use the same writer, whole frames at a time, so
- * frames never interleave.
+ * The standalone server's fast path: frames leave through the Tyrus connection's {@link Writer} as
+ * ready-made bytes, so a publication is framed once for all subscribers (not once each, as {@code
+ * RemoteEndpoint.Async.sendText} does), and everything queued for a subscriber leaves in one write.
+ * Tyrus's own frames (pongs, close) use the same writer, whole frames at a time, so frames never
+ * interleave.
  *
  * <p>The writer is not public API: it is reached by reflection into Tyrus 2.2 ({@code
  * TyrusRemoteEndpoint.webSocket}, {@code TyrusWebSocket.protocolHandler}, {@code
- * ProtocolHandler.writer}). When that fails (another Tyrus
- * version) or the session negotiated an extension (which would have to transform frames), the
- * portable transport is used and the reason logged once.
+ * ProtocolHandler.writer}). When that fails (another Tyrus version) or the session negotiated an
+ * extension (which would have to transform frames), the portable transport is used and the reason
+ * logged once.
  *
  * <p>Through the writer's Grizzly connection ({@code GrizzlyWriter.connection}) the transport also
  * finds the connection's {@link FrameGuard}, which saw the peer's close frame if there was one:
@@ -74,7 +74,8 @@ final class TyrusRawTransports implements TransportFactory {
       handler.setAccessible(true);
       Field writer = ProtocolHandler.class.getDeclaredField("writer");
       writer.setAccessible(true);
-      return new TyrusRawTransports(new Fields(ws, handler, writer, grizzlyConnectionField()), connections);
+      return new TyrusRawTransports(
+          new Fields(ws, handler, writer, grizzlyConnectionField()), connections);
     } catch (ReflectiveOperationException | RuntimeException e) {
       LOG.log(Level.WARNING, "Tyrus internals not found, sending through the portable API: " + e);
       return TransportFactory.PORTABLE;
@@ -87,7 +88,9 @@ final class TyrusRawTransports implements TransportFactory {
       f.setAccessible(true);
       return f;
     } catch (ReflectiveOperationException | RuntimeException e) {
-      LOG.log(Level.WARNING, "Tyrus's Grizzly connection not found; its own closes are counted by code only: " + e);
+      LOG.log(
+          Level.WARNING,
+          "Tyrus's Grizzly connection not found; its own closes are counted by code only: " + e);
       return null;
     }
   }
@@ -118,8 +121,10 @@ final class TyrusRawTransports implements TransportFactory {
   private final class RawTransport implements Transport {
     private final Writer writer;
     private final Transport portable;
+
     /** The Grizzly connection, its state and frame guard; null when they cannot be reached. */
     private final Connection<?> connection;
+
     private final ConnectionTracker.State state;
     private final FrameGuard frames;
 

@@ -9,9 +9,9 @@ import java.io.IOException;
 import java.util.Optional;
 
 /**
- * Serves the {@link DocsSite} at {@code /docs/} from the docs the WAR carries there. Without it
- * the container's default servlet sends {@code .md} files with no Content-Type (Tomcat) or as
- * text without a charset, and browsers show the UTF-8 as mojibake. HEAD is answered by {@link
+ * Serves the {@link DocsSite} at {@code /docs/} from the docs the WAR carries there. Without it the
+ * container's default servlet sends {@code .md} files with no Content-Type (Tomcat) or as text
+ * without a charset, and browsers show the UTF-8 as mojibake. HEAD is answered by {@link
  * HttpServlet}'s own {@code doHead}: GET's head without the body.
  */
 final class DocsServlet extends HttpServlet {
@@ -24,7 +24,8 @@ final class DocsServlet extends HttpServlet {
   }
 
   @Override
-  protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  protected void doGet(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
     String path = request.getPathInfo();
     if (path == null) {
       response.setStatus(HttpServletResponse.SC_MOVED_PERMANENTLY);

@@ -35,7 +35,9 @@ final class EndpointPathsServlet extends HttpServlet {
   private final transient HubMetrics metrics;
   private final transient Runnable onDestroy;
 
-  /** @param onDestroy run when the container takes the servlet out of service (see {@link #destroy}) */
+  /**
+   * @param onDestroy run when the container takes the servlet out of service (see {@link #destroy})
+   */
   EndpointPathsServlet(OriginPolicy origins, HubMetrics metrics, Runnable onDestroy) {
     this.origins = origins;
     this.metrics = metrics;
@@ -45,7 +47,8 @@ final class EndpointPathsServlet extends HttpServlet {
   @Override
   protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
     Handshake.Problem problem =
-        Handshake.problem(req.getMethod(), req.getProtocol(), name -> Collections.list(req.getHeaders(name)));
+        Handshake.problem(
+            req.getMethod(), req.getProtocol(), name -> Collections.list(req.getHeaders(name)));
     if (problem != null) {
       metrics.handshakeRefused();
       metrics.error(ErrorCode.MALFORMED);
@@ -55,11 +58,21 @@ final class EndpointPathsServlet extends HttpServlet {
       refuse(req, resp, problem.status(), ErrorCode.MALFORMED, problem.message());
     } else if (!origins.allows(req.getHeader("Origin"))) {
       metrics.error(ErrorCode.UNAUTHORIZED);
-      refuse(req, resp, 403, ErrorCode.UNAUTHORIZED, "origin " + req.getHeader("Origin") + " is not allowed");
+      refuse(
+          req,
+          resp,
+          403,
+          ErrorCode.UNAUTHORIZED,
+          "origin " + req.getHeader("Origin") + " is not allowed");
     } else {
       metrics.handshakeRefused();
       metrics.error(ErrorCode.MALFORMED);
-      refuse(req, resp, 400, ErrorCode.MALFORMED, "the server's WebSocket container refused this handshake");
+      refuse(
+          req,
+          resp,
+          400,
+          ErrorCode.MALFORMED,
+          "the server's WebSocket container refused this handshake");
     }
   }
 
@@ -73,9 +86,11 @@ final class EndpointPathsServlet extends HttpServlet {
     onDestroy.run();
   }
 
-  private static void refuse(HttpServletRequest req, HttpServletResponse resp, int status, ErrorCode code, String message)
+  private static void refuse(
+      HttpServletRequest req, HttpServletResponse resp, int status, ErrorCode code, String message)
       throws IOException {
-    byte[] body = ("{\"error\":" + Frames.errorBody(code, message) + "}").getBytes(StandardCharsets.UTF_8);
+    byte[] body =
+        ("{\"error\":" + Frames.errorBody(code, message) + "}").getBytes(StandardCharsets.UTF_8);
     resp.setStatus(status);
     resp.setHeader("Cache-Control", "no-store");
     // Grizzly (GlassFish, Payara) takes any response with an Upgrade header for a protocol switch,

@@ -1,10 +1,10 @@
 package dev.switchboard.web;
 
+import dev.switchboard.assembly.ServerAssembly;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ServerConfig;
 import dev.switchboard.config.Settings;
 import dev.switchboard.server.Endpoints;
-import dev.switchboard.assembly.ServerAssembly;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -37,11 +37,11 @@ public final class SwitchboardListener implements ServletContextListener {
   public void contextInitialized(ServletContextEvent event) {
     ServletContext ctx = event.getServletContext();
     ServerConfig config = loadConfig(ctx);
-    ServerContainer container =
-        (ServerContainer) ctx.getAttribute(ServerContainer.class.getName());
+    ServerContainer container = (ServerContainer) ctx.getAttribute(ServerContainer.class.getName());
     if (container == null) {
       throw new IllegalStateException(
-          "this container offers no Jakarta WebSocket ServerContainer; Switchboard cannot run here");
+          "this container offers no Jakarta WebSocket ServerContainer; Switchboard cannot run"
+              + " here");
     }
     ServerAssembly assembly;
     try {
@@ -60,7 +60,8 @@ public final class SwitchboardListener implements ServletContextListener {
       assembly.close();
       throw new IllegalStateException("WebSocket endpoint registration failed", e);
     }
-    ServletRegistration.Dynamic api = ctx.addServlet("switchboard-api", new ApiServlet(assembly.api()));
+    ServletRegistration.Dynamic api =
+        ctx.addServlet("switchboard-api", new ApiServlet(assembly.api()));
     api.addMapping("/health", "/ready", "/api/*");
     api.setLoadOnStartup(1);
     api.setAsyncSupported(true); // ApiServlet answers after the engine does, in async mode
@@ -68,14 +69,22 @@ public final class SwitchboardListener implements ServletContextListener {
     ServletRegistration.Dynamic paths =
         ctx.addServlet(
             "switchboard-endpoint-paths",
-            new EndpointPathsServlet(assembly.endpoints().origins(), assembly.hub().metrics(), () -> stop(ctx)));
+            new EndpointPathsServlet(
+                assembly.endpoints().origins(), assembly.hub().metrics(), () -> stop(ctx)));
     paths.addMapping(Endpoints.HUB_PATH, Endpoints.ECHO_PATH);
     paths.setLoadOnStartup(1); // in service from the start, so that its destroy() runs at undeploy
     ctx.setAttribute(ASSEMBLY_ATTRIBUTE, assembly);
     LOG.log(
         Level.INFO,
-        "Switchboard " + ServerAssembly.version() + " started in " + ctx.getServerInfo()
-            + " at context path '" + ctx.getContextPath() + "' (engine " + config.engine() + ")");
+        "Switchboard "
+            + ServerAssembly.version()
+            + " started in "
+            + ctx.getServerInfo()
+            + " at context path '"
+            + ctx.getContextPath()
+            + "' (engine "
+            + config.engine()
+            + ")");
   }
 
   @Override
@@ -85,8 +94,8 @@ public final class SwitchboardListener implements ServletContextListener {
 
   /**
    * Closes every client with 1001 "server shutting down", waits up to {@code shutdown.timeout} for
-   * them, and stops the assembly; the first caller does it. Called when the endpoint-paths servlet is
-   * taken out of service (before the container closes sessions on its own, where it does) and
+   * them, and stops the assembly; the first caller does it. Called when the endpoint-paths servlet
+   * is taken out of service (before the container closes sessions on its own, where it does) and
    * again, as a no-op, when the context is destroyed.
    */
   private static void stop(ServletContext ctx) {
@@ -110,7 +119,11 @@ public final class SwitchboardListener implements ServletContextListener {
     }
     try {
       Settings settings =
-          Settings.load(file == null || file.isBlank() ? null : Path.of(file), System.getenv(), System.getProperties(), Map.of());
+          Settings.load(
+              file == null || file.isBlank() ? null : Path.of(file),
+              System.getenv(),
+              System.getProperties(),
+              Map.of());
       settings.warnings().forEach(w -> LOG.log(Level.WARNING, "Switchboard: " + w));
       return ServerConfig.from(settings);
     } catch (ConfigException e) {

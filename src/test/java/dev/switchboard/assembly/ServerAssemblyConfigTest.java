@@ -24,15 +24,23 @@ class ServerAssemblyConfigTest {
 
   @Test
   void aBadOriginApiKeyOrRedisPrefixStopsStartUpNamingTheKey() {
-    assertThatThrownBy(() -> new ServerAssembly(ServerConfig.defaults(Map.of("origins.allowed", "ftp://x")), List.of()))
+    assertThatThrownBy(
+            () ->
+                new ServerAssembly(
+                    ServerConfig.defaults(Map.of("origins.allowed", "ftp://x")), List.of()))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("origins.allowed")
         .hasMessageContaining("ftp://x");
-    assertThatThrownBy(() -> new ServerAssembly(ServerConfig.defaults(Map.of("api.keys", "ci:sha256:abc:publish")), List.of()))
+    assertThatThrownBy(
+            () ->
+                new ServerAssembly(
+                    ServerConfig.defaults(Map.of("api.keys", "ci:sha256:abc:publish")), List.of()))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("api.keys")
         .hasMessageContaining("name:sha256:<64 hex digits>");
-    assertThatThrownBy(() -> new ServerAssembly(ServerConfig.defaults(Map.of("redis.prefix", "sb*")), List.of()))
+    assertThatThrownBy(
+            () ->
+                new ServerAssembly(ServerConfig.defaults(Map.of("redis.prefix", "sb*")), List.of()))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("redis.prefix")
         .hasMessageContaining("up to 64 letters, digits and _ : . -");
@@ -48,7 +56,13 @@ class ServerAssemblyConfigTest {
     Namespaces namespaces =
         ServerAssembly.namespaces(
             ServerConfig.defaults(
-                Map.of("namespace.default.publish", "false", "namespace.chat.history.size", "50", "namespace.chat.presence", "true")));
+                Map.of(
+                    "namespace.default.publish",
+                    "false",
+                    "namespace.chat.history.size",
+                    "50",
+                    "namespace.chat.presence",
+                    "true")));
     var chat = namespaces.of("chat:lobby");
     assertThat(chat.historySize()).isEqualTo(50);
     assertThat(chat.presence()).isTrue();
@@ -68,7 +82,11 @@ class ServerAssemblyConfigTest {
             ServerConfig.from(
                 Settings.load(
                     null,
-                    Map.of("SWITCHBOARD_NAMESPACE_ORDERS_HISTORY_SIZE", "7", "SWITCHBOARD_NAMESPACE_ORDERS_MAX_MESSAGE_SIZE", "2KiB"),
+                    Map.of(
+                        "SWITCHBOARD_NAMESPACE_ORDERS_HISTORY_SIZE",
+                        "7",
+                        "SWITCHBOARD_NAMESPACE_ORDERS_MAX_MESSAGE_SIZE",
+                        "2KiB"),
                     new Properties(),
                     Map.of())));
     assertThat(namespaces.of("orders:eu").historySize()).isEqualTo(7);

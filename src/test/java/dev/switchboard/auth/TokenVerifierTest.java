@@ -42,7 +42,8 @@ class TokenVerifierTest {
   @Test
   void aValidTokenGivesUserInfoPermissionsAndExpiry() throws Exception {
     var claims =
-        new com.nimbusds.jwt.JWTClaimsSet.Builder(Tokens.claims("alice", exp, Map.of("chat:*", List.of("subscribe", "publish"))))
+        new com.nimbusds.jwt.JWTClaimsSet.Builder(
+                Tokens.claims("alice", exp, Map.of("chat:*", List.of("subscribe", "publish"))))
             .claim("info", Map.of("name", "Alice"))
             .build();
     Identity who = hmacOnly.verify(Tokens.hs256(claims));
@@ -53,8 +54,10 @@ class TokenVerifierTest {
     assertThat(who.permissions().allows("chat:lobby", Capability.HISTORY)).isFalse();
     assertThat(who.permissions().allows("news", Capability.SUBSCRIBE)).isFalse();
 
-    assertThat(keysOnly.verify(TOKENS.rs256(Tokens.claims("bob", exp, null))).user()).isEqualTo("bob");
-    assertThat(keysOnly.verify(TOKENS.es256(Tokens.claims("carol", exp, null))).user()).isEqualTo("carol");
+    assertThat(keysOnly.verify(TOKENS.rs256(Tokens.claims("bob", exp, null))).user())
+        .isEqualTo("bob");
+    assertThat(keysOnly.verify(TOKENS.es256(Tokens.claims("carol", exp, null))).user())
+        .isEqualTo("carol");
   }
 
   @Test
@@ -66,11 +69,19 @@ class TokenVerifierTest {
 
   @Test
   void wrongSignaturesAndAlgorithmsAreRefused() {
-    refused(hmacOnly, Tokens.hs256(Tokens.claims("a", exp, null), "another-secret-of-32-bytes-or-more!!"), "signature", false);
+    refused(
+        hmacOnly,
+        Tokens.hs256(Tokens.claims("a", exp, null), "another-secret-of-32-bytes-or-more!!"),
+        "signature",
+        false);
     refused(hmacOnly, Tokens.unsigned(Tokens.claims("a", exp, null)), "not a signed JWT", false);
     refused(hmacOnly, TOKENS.rs256(Tokens.claims("a", exp, null)), "not accepted", false);
     // HS/RS confusion: an HS256 token "signed" with the RSA public key is not checked against it.
-    refused(keysOnly, TOKENS.confused(Tokens.claims("a", exp, null)), "HS256 tokens are not accepted", false);
+    refused(
+        keysOnly,
+        TOKENS.confused(Tokens.claims("a", exp, null)),
+        "HS256 tokens are not accepted",
+        false);
     refused(hmacOnly, "not.a.jwt", "not a signed JWT", false);
     refused(hmacOnly, "", "no token", false);
   }
@@ -84,12 +95,19 @@ class TokenVerifierTest {
             .notBeforeTime(java.util.Date.from(clock.instant().plusSeconds(60)))
             .build();
     refused(hmacOnly, Tokens.hs256(notYet), "not valid yet", false);
-    TokenVerifier strict = TokenVerifier.create(Tokens.SECRET, null, "https://issuer", "switchboard", clock);
+    TokenVerifier strict =
+        TokenVerifier.create(Tokens.SECRET, null, "https://issuer", "switchboard", clock);
     refused(strict, Tokens.hs256(Tokens.claims("a", exp, null)), "wrong issuer", false);
     var right =
-        new com.nimbusds.jwt.JWTClaimsSet.Builder(Tokens.claims("a", exp, null)).issuer("https://issuer").audience("switchboard").build();
+        new com.nimbusds.jwt.JWTClaimsSet.Builder(Tokens.claims("a", exp, null))
+            .issuer("https://issuer")
+            .audience("switchboard")
+            .build();
     assertThat(strict.verify(Tokens.hs256(right)).user()).isEqualTo("a");
-    var badChannels = new com.nimbusds.jwt.JWTClaimsSet.Builder(Tokens.claims("a", exp, null)).claim("channels", Map.of("x", List.of("fly"))).build();
+    var badChannels =
+        new com.nimbusds.jwt.JWTClaimsSet.Builder(Tokens.claims("a", exp, null))
+            .claim("channels", Map.of("x", List.of("fly")))
+            .build();
     refused(hmacOnly, Tokens.hs256(badChannels), "unknown capability", false);
   }
 }

@@ -8,8 +8,8 @@ import dev.switchboard.testing.Http;
 import dev.switchboard.testing.Redis;
 import dev.switchboard.testing.TestServers;
 import java.io.IOException;
-import java.net.URI;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,7 +50,9 @@ class ClusterNodeKillTest {
 
   private Map<String, String> settings() {
     Map<String, String> s = Redis.clusterSettings(Redis.URI, prefix);
-    s.put("namespace.feed.presence", "false"); // publications only: a thousand joins are not the point
+    s.put(
+        "namespace.feed.presence",
+        "false"); // publications only: a thousand joins are not the point
     s.put("namespace.feed.join-leave", "false");
     s.put("limits.connect-rate", "100000");
     s.put("outbox.max-bytes", "64MiB");
@@ -82,19 +84,25 @@ class ClusterNodeKillTest {
     command.add("dev.switchboard.cli.Main");
     command.add("--host=127.0.0.1");
     command.add("--port=0");
-    nodeA = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    nodeA =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     Pattern listening = Pattern.compile("listening on (http://127\\.0\\.0\\.1:\\d+)");
     String[] found = new String[1];
-    await().atMost(Duration.ofSeconds(30)).until(() -> {
-      Matcher m = listening.matcher(Files.readString(log));
-      if (m.find()) {
-        found[0] = m.group(1);
-      }
-      return found[0] != null || !nodeA.isAlive();
-    });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              Matcher m = listening.matcher(Files.readString(log));
+              if (m.find()) {
+                found[0] = m.group(1);
+              }
+              return found[0] != null || !nodeA.isAlive();
+            });
     assertThat(found[0]).as("node A started: " + Files.readString(log)).isNotNull();
     URI http = URI.create(found[0]);
-    await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
         .until(() -> Http.get(http.resolve("/ready")).status() == 200);
     return http;
   }
@@ -114,7 +122,9 @@ class ClusterNodeKillTest {
       subscribers.add(s);
       reactor.execute(() -> s.connect(addressA));
     }
-    await().atMost(Duration.ofSeconds(60)).until(() -> subscribers.stream().allMatch(s -> s.subscriptions.get() == 1));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> subscribers.stream().allMatch(s -> s.subscriptions.get() == 1));
 
     AtomicInteger published = new AtomicInteger();
     Thread publisher =
@@ -122,14 +132,17 @@ class ClusterNodeKillTest {
             () -> {
               long start = System.nanoTime();
               for (int n = 1; n <= PUBLICATIONS; n++) {
-                // A steady rate (load pacing, not waiting for anything): the failure falls in the middle.
+                // A steady rate (load pacing, not waiting for anything): the failure falls in the
+                // middle.
                 long due = start + n * (1_000_000_000L / PER_SECOND);
                 long wait = due - System.nanoTime();
                 if (wait > 0) {
                   LockSupport.parkNanos(wait);
                 }
                 Http.Response r =
-                    Http.postJson(nodeB.httpUri().resolve("/api/publish"), "{\"channel\":\"" + CHANNEL + "\",\"data\":" + n + "}");
+                    Http.postJson(
+                        nodeB.httpUri().resolve("/api/publish"),
+                        "{\"channel\":\"" + CHANNEL + "\",\"data\":" + n + "}");
                 assertThat(r.status()).as(r.body()).isEqualTo(200);
                 published.set(n);
               }
@@ -144,7 +157,8 @@ class ClusterNodeKillTest {
 
     publisher.join(120_000);
     assertThat(published.get()).isEqualTo(PUBLICATIONS);
-    await().atMost(Duration.ofSeconds(120))
+    await()
+        .atMost(Duration.ofSeconds(120))
         .until(() -> subscribers.stream().allMatch(s -> s.distinct() == PUBLICATIONS));
 
     long duplicates = 0;
@@ -156,15 +170,15 @@ class ClusterNodeKillTest {
       duplicates += s.duplicates;
     }
     System.out.printf(
-        "node kill: %d subscribers, %d publications (%d before the kill), every one received once after dedupe;"
-            + " %d deliveries repeated across the failover and dropped by offset%n",
+        "node kill: %d subscribers, %d publications (%d before the kill), every one received once"
+            + " after dedupe; %d deliveries repeated across the failover and dropped by offset%n",
         SUBSCRIBERS, PUBLICATIONS, atKill, duplicates);
   }
 
   /**
-   * A subscriber that, when its connection dies, reconnects to the other node and resubscribes
-   * from the last offset it saw, as the Java and browser clients do. Runs on the reactor thread
-   * only; the test thread reads it under its lock.
+   * A subscriber that, when its connection dies, reconnects to the other node and resubscribes from
+   * the last offset it saw, as the Java and browser clients do. Runs on the reactor thread only;
+   * the test thread reads it under its lock.
    */
   private final class FailoverSubscriber implements WsConn.Listener {
     private final InetSocketAddress other;
@@ -193,10 +207,15 @@ class ClusterNodeKillTest {
     public void onOpen(WsConn c) {
       String since;
       synchronized (this) {
-        since = epoch.isEmpty() ? "" : ",\"since\":{\"offset\":" + last + ",\"epoch\":\"" + epoch + "\"}";
+        since =
+            epoch.isEmpty()
+                ? ""
+                : ",\"since\":{\"offset\":" + last + ",\"epoch\":\"" + epoch + "\"}";
       }
       try {
-        c.sendText(("{\"id\":1,\"op\":\"subscribe\",\"channel\":\"" + CHANNEL + "\"" + since + "}").getBytes(StandardCharsets.UTF_8));
+        c.sendText(
+            ("{\"id\":1,\"op\":\"subscribe\",\"channel\":\"" + CHANNEL + "\"" + since + "}")
+                .getBytes(StandardCharsets.UTF_8));
       } catch (IOException e) {
         errors.add("subscribe: " + e);
       }

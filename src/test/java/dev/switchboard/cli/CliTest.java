@@ -20,7 +20,8 @@ class CliTest {
   private record Run(int exit, String out, String err) {}
 
   private static Run run(String stdin, String... args) {
-    CommandLine cli = Main.commandLine(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+    CommandLine cli =
+        Main.commandLine(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     cli.setOut(new PrintWriter(out, true));
@@ -54,7 +55,8 @@ class CliTest {
     try {
       Run r = run("hello\n:file /nope\nbye\n", "echo", server.wsUri().resolve("/echo").toString());
       assertThat(r.exit()).isEqualTo(0);
-      assertThat(r.err().lines()).containsExactly("switchboard echo: cannot read /nope: no such file");
+      assertThat(r.err().lines())
+          .containsExactly("switchboard echo: cannot read /nope: no such file");
       assertThat(r.out()).contains("< hello", "< bye");
     } finally {
       server.stop(Duration.ofSeconds(1));
@@ -62,7 +64,8 @@ class CliTest {
   }
 
   @Test
-  void echoWithPipedInputPrintsEveryReplyStillOnItsWayAtEndOfInputOrQuit(@TempDir Path dir) throws Exception {
+  void echoWithPipedInputPrintsEveryReplyStillOnItsWayAtEndOfInputOrQuit(@TempDir Path dir)
+      throws Exception {
     Path file = dir.resolve("data.bin");
     Files.write(file, new byte[100_000]); // two parts
     StandaloneServer server = TestServers.start();

@@ -16,8 +16,17 @@ class MainTest {
   @Test
   void aSubcommandHelpOrAnUnknownArgumentGetsEverySubcommand() {
     for (String[] args :
-        new String[][] {{"pub", "demo:x", "hi"}, {"--port", "0", "serve"}, {"--help"}, {"--version"}, {"bench", "fanout"}, {"pbu"}}) {
-      assertThat(Main.commandLine(args).getSubcommands()).as(String.join(" ", args)).containsKeys("serve", "sub", "pub", "echo", "bench");
+        new String[][] {
+          {"pub", "demo:x", "hi"},
+          {"--port", "0", "serve"},
+          {"--help"},
+          {"--version"},
+          {"bench", "fanout"},
+          {"pbu"}
+        }) {
+      assertThat(Main.commandLine(args).getSubcommands())
+          .as(String.join(" ", args))
+          .containsKeys("serve", "sub", "pub", "echo", "bench");
     }
   }
 
@@ -27,7 +36,12 @@ class MainTest {
     var cli = Main.commandLine("--help");
     cli.setOut(new PrintWriter(out, true));
     assertThat(cli.execute("--help")).isZero();
-    assertThat(out.toString()).contains("serve").contains("pub").contains("sub").contains("echo").contains("bench");
+    assertThat(out.toString())
+        .contains("serve")
+        .contains("pub")
+        .contains("sub")
+        .contains("echo")
+        .contains("bench");
   }
 
   @Test
@@ -36,6 +50,8 @@ class MainTest {
     var cli = Main.commandLine("pbu");
     cli.setErr(new PrintWriter(err, true));
     assertThat(cli.execute("pbu")).isEqualTo(ExitCodes.USAGE);
-    assertThat(err.toString()).startsWith("switchboard: Unmatched argument at index 0: 'pbu'").contains("(try --help)");
+    assertThat(err.toString())
+        .startsWith("switchboard: Unmatched argument at index 0: 'pbu'")
+        .contains("(try --help)");
   }
 }

@@ -12,7 +12,8 @@ class ServeCommandTest {
   void startUpWarnsAboutAMistypedVariableBeforeAnyConfigurationError() {
     StringWriter err = new StringWriter();
     ServeOptions options = new ServeOptions();
-    options.port = "eighty"; // stops start-up after the settings are loaded, so no server is started
+    options.port =
+        "eighty"; // stops start-up after the settings are loaded, so no server is started
 
     int code =
         ServeCommand.serve(
@@ -21,8 +22,9 @@ class ServeCommandTest {
     assertThat(code).isEqualTo(ExitCodes.CONFIG);
     assertThat(err.toString().lines())
         .containsExactly(
-            "switchboard: warning: unknown environment variable SWITCHBOARD_WS_RATE_MESAGES is ignored;"
-                + " did you mean SWITCHBOARD_WS_RATE_MESSAGES (ws.rate.messages)?",
-            "switchboard: invalid value 'eighty' for server.port (from command-line flag): expected an integer from 0 to 65535");
+            "switchboard: warning: unknown environment variable SWITCHBOARD_WS_RATE_MESAGES is"
+                + " ignored; did you mean SWITCHBOARD_WS_RATE_MESSAGES (ws.rate.messages)?",
+            "switchboard: invalid value 'eighty' for server.port (from command-line flag): expected"
+                + " an integer from 0 to 65535");
   }
 }

@@ -30,10 +30,14 @@ class BackoffTest {
   @Test
   void eachDelayIsDrawnBetweenZeroAndTheCap() {
     List<Long> bounds = new ArrayList<>();
-    Backoff b = new Backoff(INITIAL, MAX, bound -> {
-      bounds.add(bound);
-      return 0;
-    });
+    Backoff b =
+        new Backoff(
+            INITIAL,
+            MAX,
+            bound -> {
+              bounds.add(bound);
+              return 0;
+            });
     assertThat(b.next()).isEqualTo(Duration.ZERO);
     assertThat(b.next()).isEqualTo(Duration.ZERO);
     assertThat(bounds).containsExactly(100L, 200L);

@@ -15,11 +15,19 @@ class ClientCloseTest {
   @Test
   void closeRefusesCodesAnApplicationMayNotSendAndReasonsTooLongForACloseFrame() {
     try (SwitchboardClient client = client()) {
-      assertThatThrownBy(() -> client.close(1006, "abnormal")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1006");
-      assertThatThrownBy(() -> client.close(2999, "reserved")).isInstanceOf(IllegalArgumentException.class);
-      assertThatThrownBy(() -> client.close(5000, "out of range")).isInstanceOf(IllegalArgumentException.class);
-      assertThatThrownBy(() -> client.close(4000, "é".repeat(62))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("123 bytes");
-      assertThat(client.state()).as("refused closes leave it as it was").isEqualTo(ConnectionState.IDLE);
+      assertThatThrownBy(() -> client.close(1006, "abnormal"))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("1006");
+      assertThatThrownBy(() -> client.close(2999, "reserved"))
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> client.close(5000, "out of range"))
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> client.close(4000, "é".repeat(62)))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("123 bytes");
+      assertThat(client.state())
+          .as("refused closes leave it as it was")
+          .isEqualTo(ConnectionState.IDLE);
     }
   }
 

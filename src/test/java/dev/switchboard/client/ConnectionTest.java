@@ -29,68 +29,77 @@ class ConnectionTest {
   private final Requests requests = new Requests(scheduler, REQUEST_TIMEOUT, 10);
   private final CompletableFuture<Void> first = new CompletableFuture<>();
 
-  private final Connection.Handler handler = new Connection.Handler() {
-    @Override
-    public void connected() {
-      events.add("handler connected");
-    }
-
-    @Override
-    public void text(String text) {
-      events.add("text " + text);
-      try {
-        var n = new ObjectMapper().readTree(text);
-        if (n.has("id")) {
-          requests.answer(n.get("id").asLong(), n);
+  private final Connection.Handler handler =
+      new Connection.Handler() {
+        @Override
+        public void connected() {
+          events.add("handler connected");
         }
-      } catch (Exception e) {
-        throw new AssertionError(e);
-      }
-    }
 
-    @Override
-    public void binary(ByteBuffer data) {
-      events.add("binary " + data.remaining());
-    }
+        @Override
+        public void text(String text) {
+          events.add("text " + text);
+          try {
+            var n = new ObjectMapper().readTree(text);
+            if (n.has("id")) {
+              requests.answer(n.get("id").asLong(), n);
+            }
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+        }
 
-    @Override
-    public void ended(SwitchboardException e) {
-      events.add("handler ended " + e.closeCode());
-    }
-  };
+        @Override
+        public void binary(ByteBuffer data) {
+          events.add("binary " + data.remaining());
+        }
 
-  private final ConnectionListener listener = new ConnectionListener() {
-    @Override
-    public void onConnecting() {
-      events.add("connecting");
-    }
+        @Override
+        public void ended(SwitchboardException e) {
+          events.add("handler ended " + e.closeCode());
+        }
+      };
 
-    @Override
-    public void onConnected() {
-      events.add("connected");
-    }
+  private final ConnectionListener listener =
+      new ConnectionListener() {
+        @Override
+        public void onConnecting() {
+          events.add("connecting");
+        }
 
-    @Override
-    public void onDisconnected(int code, String reason) {
-      events.add("disconnected " + code);
-    }
+        @Override
+        public void onConnected() {
+          events.add("connected");
+        }
 
-    @Override
-    public void onReconnecting(int attempt, Duration delay) {
-      events.add("reconnecting " + attempt + " in " + delay.toMillis() + " ms");
-    }
+        @Override
+        public void onDisconnected(int code, String reason) {
+          events.add("disconnected " + code);
+        }
 
-    @Override
-    public void onClosed(int code, String reason) {
-      events.add("closed " + code);
-    }
-  };
+        @Override
+        public void onReconnecting(int attempt, Duration delay) {
+          events.add("reconnecting " + attempt + " in " + delay.toMillis() + " ms");
+        }
+
+        @Override
+        public void onClosed(int code, String reason) {
+          events.add("closed " + code);
+        }
+      };
 
   private Connection connection(SwitchboardClient.Builder options) {
-    options.backoff(BACKOFF, Duration.ofSeconds(1)).connectTimeout(CONNECT_TIMEOUT).requestTimeout(REQUEST_TIMEOUT).listener(listener);
+    options
+        .backoff(BACKOFF, Duration.ofSeconds(1))
+        .connectTimeout(CONNECT_TIMEOUT)
+        .requestTimeout(REQUEST_TIMEOUT)
+        .listener(listener);
     Backoff atCap = new Backoff(BACKOFF, Duration.ofSeconds(1), bound -> bound);
     Callbacks inline = new Callbacks(Runnable::run);
-    return new Connection(options.options(), new Connection.Parts(scheduler, connector, atCap, requests, inline), handler);
+    return new Connection(
+        options.options(),
+        new Connection.Parts(scheduler, connector, atCap, requests, inline),
+        handler);
   }
 
   private Connection connection() {
@@ -138,7 +147,8 @@ class ConnectionTest {
 
   @Test
   void theOptionsAreACopyThatLaterBuilderChangesDoNotReach() {
-    SwitchboardClient.Builder builder = SwitchboardClient.builder(URL).requestTimeout(REQUEST_TIMEOUT).token("first");
+    SwitchboardClient.Builder builder =
+        SwitchboardClient.builder(URL).requestTimeout(REQUEST_TIMEOUT).token("first");
     Options options = builder.options();
     builder.requestTimeout(Duration.ofMinutes(1)).token("second").maxPendingPublishes(1);
 
@@ -174,7 +184,13 @@ class ConnectionTest {
     connector.last().open();
     scheduler.runDue();
     assertThat(c.state()).isEqualTo(ConnectionState.CONNECTED);
-    assertThat(events).containsExactly("disconnected 1006", "reconnecting 1 in 100 ms", "connecting", "connected", "handler connected");
+    assertThat(events)
+        .containsExactly(
+            "disconnected 1006",
+            "reconnecting 1 in 100 ms",
+            "connecting",
+            "connected",
+            "handler connected");
   }
 
   @Test
@@ -187,7 +203,9 @@ class ConnectionTest {
     scheduler.advance(Duration.ofMillis(200));
     connector.last().fail("refused");
     scheduler.runDue();
-    assertThat(events).containsSubsequence("reconnecting 1 in 100 ms", "reconnecting 2 in 200 ms", "reconnecting 3 in 400 ms");
+    assertThat(events)
+        .containsSubsequence(
+            "reconnecting 1 in 100 ms", "reconnecting 2 in 200 ms", "reconnecting 3 in 400 ms");
     assertThat(c.state()).isEqualTo(ConnectionState.RECONNECTING);
 
     scheduler.advance(Duration.ofMillis(400));
@@ -219,7 +237,9 @@ class ConnectionTest {
     c.close(1000, "bye", "closed by the client");
 
     assertThat(c.state()).isEqualTo(ConnectionState.CLOSED);
-    assertThat(events).containsExactly("disconnected 1006", "reconnecting 1 in 100 ms", "handler ended 1000", "closed 1000");
+    assertThat(events)
+        .containsExactly(
+            "disconnected 1006", "reconnecting 1 in 100 ms", "handler ended 1000", "closed 1000");
     scheduler.advance(Duration.ofMinutes(1));
     assertThat(connector.attempts).hasSize(1);
   }
@@ -295,7 +315,8 @@ class ConnectionTest {
     assertThat(e).hasMessage("connection refused by the server: 1011 oops");
     assertThat(((SwitchboardException) e).closeCode()).isEqualTo(1011);
     assertThat(c.state()).isEqualTo(ConnectionState.CLOSED);
-    assertThat(events).containsExactly("connecting", "disconnected 1011", "handler ended 1011", "closed 1011");
+    assertThat(events)
+        .containsExactly("connecting", "disconnected 1011", "handler ended 1011", "closed 1011");
     scheduler.advance(Duration.ofMinutes(1));
     assertThat(connector.attempts).hasSize(1);
   }
@@ -321,7 +342,9 @@ class ConnectionTest {
     c.connect(first);
     FakeConnector.FakeSocket socket = connector.last().open();
     scheduler.runDue();
-    connector.last().receive("{\"id\":1,\"ok\":false,\"error\":{\"code\":101,\"message\":\"token expired\"}}");
+    connector
+        .last()
+        .receive("{\"id\":1,\"ok\":false,\"error\":{\"code\":101,\"message\":\"token expired\"}}");
     scheduler.runDue();
 
     Throwable e = failure(first);
@@ -355,7 +378,8 @@ class ConnectionTest {
     assertThat(first).isNotDone();
 
     scheduler.advance(Duration.ofMillis(1));
-    assertThat(failure(first)).hasMessage("cannot connect to ws://hub.test/ws: no answer within 5000 ms");
+    assertThat(failure(first))
+        .hasMessage("cannot connect to ws://hub.test/ws: no answer within 5000 ms");
     assertThat(c.state()).isEqualTo(ConnectionState.CLOSED);
 
     FakeConnector.FakeSocket late = connector.last().open();
@@ -389,7 +413,8 @@ class ConnectionTest {
   @Test
   void requestsWaitingForAReplyFailWhenTheConnectionCloses() {
     Connection c = connected();
-    CompletableFuture<?> reply = c.request(id -> "{\"id\":" + id + ",\"op\":\"presence\",\"channel\":\"a\"}");
+    CompletableFuture<?> reply =
+        c.request(id -> "{\"id\":" + id + ",\"op\":\"presence\",\"channel\":\"a\"}");
     connector.last().closeFromServer(1006, "gone");
     scheduler.runDue();
 
@@ -400,14 +425,20 @@ class ConnectionTest {
 
   @Test
   void aFailingTokenSupplierFailsConnect() {
-    Connection c = connection(SwitchboardClient.builder(URL).token(() -> {
-      throw new IllegalStateException("vault down");
-    }));
+    Connection c =
+        connection(
+            SwitchboardClient.builder(URL)
+                .token(
+                    () -> {
+                      throw new IllegalStateException("vault down");
+                    }));
     c.connect(first);
     connector.last().open();
     scheduler.runDue();
 
-    assertThatThrownBy(first::join).hasCauseInstanceOf(SwitchboardException.class).hasMessageContaining("the token supplier failed: vault down");
+    assertThatThrownBy(first::join)
+        .hasCauseInstanceOf(SwitchboardException.class)
+        .hasMessageContaining("the token supplier failed: vault down");
     assertThat(c.state()).isEqualTo(ConnectionState.CLOSED);
   }
 }

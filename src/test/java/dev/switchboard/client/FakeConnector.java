@@ -59,7 +59,9 @@ final class FakeConnector implements Transport.Connector {
     }
   }
 
-  /** A connection: what was sent on it and the code and reason the client closed it with, if it did. */
+  /**
+   * A connection: what was sent on it and the code and reason the client closed it with, if it did.
+   */
   static final class FakeSocket implements Transport {
     final List<String> sent = new ArrayList<>();
     final List<byte[]> sentBinary = new ArrayList<>();

@@ -24,42 +24,47 @@ class SubscriptionsTest {
   private boolean connected;
   private long nextId = 1;
 
-  private final Subscriptions subscriptions = new Subscriptions(scheduler, new Callbacks(Runnable::run), new Subscriptions.Link() {
-    @Override
-    public boolean connected() {
-      return connected;
-    }
+  private final Subscriptions subscriptions =
+      new Subscriptions(
+          scheduler,
+          new Callbacks(Runnable::run),
+          new Subscriptions.Link() {
+            @Override
+            public boolean connected() {
+              return connected;
+            }
 
-    @Override
-    public CompletableFuture<JsonNode> request(LongFunction<String> frame) {
-      sent.add(frame.apply(nextId++));
-      CompletableFuture<JsonNode> f = new CompletableFuture<>();
-      replies.add(f);
-      return f;
-    }
-  });
+            @Override
+            public CompletableFuture<JsonNode> request(LongFunction<String> frame) {
+              sent.add(frame.apply(nextId++));
+              CompletableFuture<JsonNode> f = new CompletableFuture<>();
+              replies.add(f);
+              return f;
+            }
+          });
 
-  private final SubscriptionListener listener = new SubscriptionListener() {
-    @Override
-    public void onMessage(Message m) {
-      heard.add("message " + m.channel() + " " + m.offset() + " " + m.json());
-    }
+  private final SubscriptionListener listener =
+      new SubscriptionListener() {
+        @Override
+        public void onMessage(Message m) {
+          heard.add("message " + m.channel() + " " + m.offset() + " " + m.json());
+        }
 
-    @Override
-    public void onSubscribed(boolean recovered, String reason) {
-      heard.add("subscribed " + recovered + " " + reason);
-    }
+        @Override
+        public void onSubscribed(boolean recovered, String reason) {
+          heard.add("subscribed " + recovered + " " + reason);
+        }
 
-    @Override
-    public void onError(SwitchboardException error) {
-      heard.add("error " + error.errorCode());
-    }
+        @Override
+        public void onError(SwitchboardException error) {
+          heard.add("error " + error.errorCode());
+        }
 
-    @Override
-    public void onUnsubscribed(SwitchboardException reason) {
-      heard.add("unsubscribed " + reason.errorCode() + " " + reason.getMessage());
-    }
-  };
+        @Override
+        public void onUnsubscribed(SwitchboardException reason) {
+          heard.add("unsubscribed " + reason.errorCode() + " " + reason.getMessage());
+        }
+      };
 
   private static JsonNode json(String text) {
     try {
@@ -95,10 +100,17 @@ class SubscriptionsTest {
     assertThat(sub.epoch()).isEqualTo("e1");
 
     subscriptions.renewAll(); // after a reconnect
-    assertThat(sent).last().isEqualTo("{\"id\":2,\"op\":\"subscribe\",\"channel\":\"news\",\"since\":{\"offset\":2,\"epoch\":\"e1\"}}");
+    assertThat(sent)
+        .last()
+        .isEqualTo(
+            "{\"id\":2,\"op\":\"subscribe\",\"channel\":\"news\",\"since\":{\"offset\":2,\"epoch\":\"e1\"}}");
     reply(1, "{\"id\":2,\"ok\":true,\"recovered\":true,\"offset\":2,\"epoch\":\"e1\"}");
-    assertThat(heard).containsExactly(
-        "subscribed true null", "message news 1 {\"n\":1}", "message news 2 {\"n\":2}", "subscribed true null");
+    assertThat(heard)
+        .containsExactly(
+            "subscribed true null",
+            "message news 1 {\"n\":1}",
+            "message news 2 {\"n\":2}",
+            "subscribed true null");
   }
 
   @Test
@@ -107,9 +119,14 @@ class SubscriptionsTest {
     scheduler.runDue();
     connected = true;
     subscriptions.renewAll();
-    assertThat(sent).containsExactly("{\"id\":1,\"op\":\"subscribe\",\"channel\":\"news\",\"since\":{\"offset\":7,\"epoch\":\"old\"}}");
+    assertThat(sent)
+        .containsExactly(
+            "{\"id\":1,\"op\":\"subscribe\",\"channel\":\"news\",\"since\":{\"offset\":7,\"epoch\":\"old\"}}");
 
-    reply(0, "{\"id\":1,\"ok\":true,\"recovered\":false,\"reason\":\"epoch changed\",\"offset\":40,\"epoch\":\"new\"}");
+    reply(
+        0,
+        "{\"id\":1,\"ok\":true,\"recovered\":false,\"reason\":\"epoch"
+            + " changed\",\"offset\":40,\"epoch\":\"new\"}");
     assertThat(heard).containsExactly("subscribed false epoch changed");
     assertThat(sub.offset()).isEqualTo(40);
     assertThat(sub.epoch()).isEqualTo("new");
@@ -126,8 +143,10 @@ class SubscriptionsTest {
     push("{\"channel\":\"news\",\"offset\":4,\"epoch\":\"e\",\"data\":2}");
     subscriptions.renewAll();
 
-    assertThat(sent).containsExactly(
-        "{\"id\":1,\"op\":\"subscribe\",\"channel\":\"orders:*\"}", "{\"id\":2,\"op\":\"subscribe\",\"channel\":\"orders:*\"}");
+    assertThat(sent)
+        .containsExactly(
+            "{\"id\":1,\"op\":\"subscribe\",\"channel\":\"orders:*\"}",
+            "{\"id\":2,\"op\":\"subscribe\",\"channel\":\"orders:*\"}");
     assertThat(heard).containsExactly("subscribed true null", "message orders:1 3 1");
     assertThat(pattern.offset()).isZero();
   }
@@ -189,7 +208,10 @@ class SubscriptionsTest {
     subscriptions.renewAll();
     CompletableFuture<Void> told = online.unsubscribe();
     scheduler.runDue();
-    assertThat(sent).containsExactly("{\"id\":1,\"op\":\"subscribe\",\"channel\":\"a\"}", "{\"id\":2,\"op\":\"unsubscribe\",\"channel\":\"a\"}");
+    assertThat(sent)
+        .containsExactly(
+            "{\"id\":1,\"op\":\"subscribe\",\"channel\":\"a\"}",
+            "{\"id\":2,\"op\":\"unsubscribe\",\"channel\":\"a\"}");
     reply(1, "{\"id\":2,\"ok\":true}");
     assertThat(told).isCompleted();
     assertThat(online.ended()).isTrue();

@@ -6,9 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.standalone.StandaloneServer;
-import dev.switchboard.testing.Http;
 import dev.switchboard.testing.ClientEvents;
 import dev.switchboard.testing.ClientRecorder;
+import dev.switchboard.testing.Http;
 import dev.switchboard.testing.ScriptedWsServer;
 import dev.switchboard.testing.TcpProxy;
 import dev.switchboard.testing.TestServers;
@@ -20,9 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +29,11 @@ class SwitchboardClientTest {
       Map.of("namespace.e2e.history.size", "5000", "namespace.e2e.history.ttl", "10m");
 
   private static void publishOverHttp(StandaloneServer server, String channel, int n) {
-    assertThat(Http.postJson(server.httpUri().resolve("/api/publish"), "{\"channel\":\"" + channel + "\",\"data\":{\"n\":" + n + "}}").status())
+    assertThat(
+            Http.postJson(
+                    server.httpUri().resolve("/api/publish"),
+                    "{\"channel\":\"" + channel + "\",\"data\":{\"n\":" + n + "}}")
+                .status())
         .isEqualTo(200);
   }
 
@@ -52,11 +53,13 @@ class SwitchboardClientTest {
         assertThat(recorder.nextSubscribed()).isEqualTo("recovered");
 
         int total = 800;
-        Thread publisher = new Thread(() -> {
-          for (int n = 1; n <= total; n++) {
-            publishOverHttp(server, "e2e:feed", n);
-          }
-        });
+        Thread publisher =
+            new Thread(
+                () -> {
+                  for (int n = 1; n <= total; n++) {
+                    publishOverHttp(server, "e2e:feed", n);
+                  }
+                });
         publisher.start();
         await().atMost(Duration.ofSeconds(20)).until(() -> recorder.messages.size() >= 100);
         proxy.cutAll(); // the network fails while publishing goes on
@@ -103,7 +106,9 @@ class SwitchboardClientTest {
         publishOverHttp(second, "e2e:restart", 2);
         await().atMost(Duration.ofSeconds(10)).until(() -> recorder.messages.size() == 2);
         assertThat(recorder.messages.get(1).offset()).isEqualTo(1); // a new history
-        assertThat(recorder.messages).extracting(Message::json).containsExactly("{\"n\":1}", "{\"n\":2}");
+        assertThat(recorder.messages)
+            .extracting(Message::json)
+            .containsExactly("{\"n\":1}", "{\"n\":2}");
         assertThat(client.state()).isEqualTo(ConnectionState.CONNECTED);
         assertThat(events.seen).startsWith("connected", "disconnected 1001", "reconnecting 1");
       } finally {
@@ -114,21 +119,34 @@ class SwitchboardClientTest {
 
   @Test
   void aFinalCloseCodeStopsTheClientAndRefusedOrBadTargetsFailClearly() throws Exception {
-    StandaloneServer server = TestServers.start(Map.of("auth.required", "true", "auth.hmac-secret", Tokens.SECRET));
+    StandaloneServer server =
+        TestServers.start(Map.of("auth.required", "true", "auth.hmac-secret", Tokens.SECRET));
     try {
       ClientEvents events = new ClientEvents();
       SwitchboardClient client =
-          SwitchboardClient.builder(server.wsUri().resolve("/ws")).token("not-a-jwt").listener(events).build();
+          SwitchboardClient.builder(server.wsUri().resolve("/ws"))
+              .token("not-a-jwt")
+              .listener(events)
+              .build();
       assertThatThrownBy(() -> client.connect().get(10, TimeUnit.SECONDS))
-          .cause().isInstanceOfSatisfying(SwitchboardException.class, e -> assertThat(e.errorCode()).isEqualTo(116));
+          .cause()
+          .isInstanceOfSatisfying(
+              SwitchboardException.class, e -> assertThat(e.errorCode()).isEqualTo(116));
       assertThat(client.state()).isEqualTo(ConnectionState.CLOSED);
       assertThat(events.seen).noneMatch(e -> e.startsWith("reconnecting"));
       client.close();
 
-      String token = Tokens.hs256(Tokens.claims("u", Instant.now().plusSeconds(600), Map.of("*", List.of("subscribe", "publish"))));
-      try (SwitchboardClient ok = SwitchboardClient.builder(server.wsUri().resolve("/ws")).token(token).build()) {
+      String token =
+          Tokens.hs256(
+              Tokens.claims(
+                  "u",
+                  Instant.now().plusSeconds(600),
+                  Map.of("*", List.of("subscribe", "publish"))));
+      try (SwitchboardClient ok =
+          SwitchboardClient.builder(server.wsUri().resolve("/ws")).token(token).build()) {
         ok.connect().get(10, TimeUnit.SECONDS);
-        assertThat(ok.publish("news", "{\"a\":1}").get(10, TimeUnit.SECONDS).json()).contains("\"ok\":true");
+        assertThat(ok.publish("news", "{\"a\":1}").get(10, TimeUnit.SECONDS).json())
+            .contains("\"ok\":true");
       }
     } finally {
       server.stop(Duration.ofSeconds(1));
@@ -137,14 +155,17 @@ class SwitchboardClientTest {
     try (Socket notListening = new Socket()) {
       notListening.bind(new InetSocketAddress("127.0.0.1", 0));
       int closedPort = notListening.getLocalPort();
-      SwitchboardClient refused = SwitchboardClient.builder(URI.create("ws://127.0.0.1:" + closedPort + "/ws")).build();
+      SwitchboardClient refused =
+          SwitchboardClient.builder(URI.create("ws://127.0.0.1:" + closedPort + "/ws")).build();
       assertThatThrownBy(() -> refused.connect().get(15, TimeUnit.SECONDS))
           .hasMessageContaining("cannot connect to ws://127.0.0.1:" + closedPort);
-      // A first handshake that failed leaves the client where it started: connect() may be tried again.
+      // A first handshake that failed leaves the client where it started: connect() may be tried
+      // again.
       assertThat(refused.state()).isEqualTo(ConnectionState.IDLE);
       refused.close();
     }
-    assertThatThrownBy(() -> SwitchboardClient.builder(URI.create("http://example.com/ws"))).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> SwitchboardClient.builder(URI.create("http://example.com/ws")))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("ws://");
   }
 
@@ -170,12 +191,17 @@ class SwitchboardClientTest {
         var first = client.publish("e2e:queued", "1");
         var second = client.publish("e2e:queued", "2");
         var third = client.publish("e2e:queued", "3");
-        assertThatThrownBy(() -> third.get(5, TimeUnit.SECONDS)).hasMessageContaining("2 publishes already wait");
-        assertThatThrownBy(() -> first.get(5, TimeUnit.SECONDS)).hasMessageContaining("publish timed out after 800 ms");
-        assertThatThrownBy(() -> second.get(5, TimeUnit.SECONDS)).isInstanceOf(java.util.concurrent.ExecutionException.class);
+        assertThatThrownBy(() -> third.get(5, TimeUnit.SECONDS))
+            .hasMessageContaining("2 publishes already wait");
+        assertThatThrownBy(() -> first.get(5, TimeUnit.SECONDS))
+            .hasMessageContaining("publish timed out after 800 ms");
+        assertThatThrownBy(() -> second.get(5, TimeUnit.SECONDS))
+            .isInstanceOf(java.util.concurrent.ExecutionException.class);
 
         proxy.refuse(false);
-        await().atMost(Duration.ofSeconds(20)).until(() -> client.state() == ConnectionState.CONNECTED);
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(() -> client.state() == ConnectionState.CONNECTED);
         var later = client.publish("e2e:queued", "4");
         assertThat(later.get(10, TimeUnit.SECONDS).offset()).isEqualTo(1);
         await().until(() -> recorder.messages.size() == 1);
@@ -188,7 +214,8 @@ class SwitchboardClientTest {
   @Test
   void binaryPublicationsAndPatternSubscriptionsReachTheListener() throws Exception {
     StandaloneServer server = TestServers.start(HISTORY);
-    try (SwitchboardClient client = SwitchboardClient.builder(server.wsUri().resolve("/ws")).build()) {
+    try (SwitchboardClient client =
+        SwitchboardClient.builder(server.wsUri().resolve("/ws")).build()) {
       client.connect().get(10, TimeUnit.SECONDS);
       ClientRecorder all = new ClientRecorder();
       ClientRecorder one = new ClientRecorder();
@@ -202,16 +229,21 @@ class SwitchboardClientTest {
       assertThat(one.messages.get(0).bytes()).containsExactly(1, 2, 3);
       assertThat(one.messages.get(0).offset()).isEqualTo(1);
       assertThat(all.messages).extracting(Message::channel).containsExactly("e2e:bin", "e2e:other");
-      assertThat(client.history("e2e:other", 10).get(10, TimeUnit.SECONDS)).contains("\"data\":\"x\"");
+      assertThat(client.history("e2e:other", 10).get(10, TimeUnit.SECONDS))
+          .contains("\"data\":\"x\"");
     } finally {
       server.stop(Duration.ofSeconds(1));
     }
   }
 
   @Test
-  void anUnsubscribePushEndsTheSubscriptionTellsItsListenerAndItIsNotRenewedOnReconnect() throws Exception {
+  void anUnsubscribePushEndsTheSubscriptionTellsItsListenerAndItIsNotRenewedOnReconnect()
+      throws Exception {
     try (ScriptedWsServer server = new ScriptedWsServer();
-        SwitchboardClient client = SwitchboardClient.builder(server.uri()).backoff(Duration.ofMillis(20), Duration.ofMillis(50)).build()) {
+        SwitchboardClient client =
+            SwitchboardClient.builder(server.uri())
+                .backoff(Duration.ofMillis(20), Duration.ofMillis(50))
+                .build()) {
       var connected = client.connect();
       server.accept();
       connected.get(10, TimeUnit.SECONDS);
@@ -228,12 +260,17 @@ class SwitchboardClientTest {
         assertThat(r.nextSubscribed()).isEqualTo("recovered");
       }
 
-      server.send("{\"channel\":\"news\",\"unsubscribe\":{\"code\":111,\"message\":\"no longer allowed\"}}");
-      server.send("{\"channel\":\"news:*\",\"unsubscribe\":{\"code\":111,\"message\":\"no longer allowed\"}}");
+      server.send(
+          "{\"channel\":\"news\",\"unsubscribe\":{\"code\":111,\"message\":\"no longer"
+              + " allowed\"}}");
+      server.send(
+          "{\"channel\":\"news:*\",\"unsubscribe\":{\"code\":111,\"message\":\"no longer"
+              + " allowed\"}}");
       server.send("{\"channel\":\"news\",\"data\":\"late\"}");
       server.send("{\"channel\":\"news:flash\",\"data\":\"late\"}");
       server.send("{\"channel\":\"room:lobby\",\"data\":\"marker\"}");
-      await().until(() -> lobby.messages.size() == 1); // callbacks run in order: the others came first
+      await()
+          .until(() -> lobby.messages.size() == 1); // callbacks run in order: the others came first
       for (ClientRecorder r : List.of(news, pattern)) {
         SwitchboardException reason = r.unsubscribed.poll(10, TimeUnit.SECONDS);
         assertThat(reason).isNotNull();
@@ -244,7 +281,8 @@ class SwitchboardClientTest {
       assertThat(newsSub.ended()).isTrue();
       assertThat(patternSub.ended()).isTrue();
       assertThat(lobbySub.ended()).isFalse();
-      // Already ended: completes at once; a sent unsubscribe would wait for a reply the script never gives.
+      // Already ended: completes at once; a sent unsubscribe would wait for a reply the script
+      // never gives.
       newsSub.unsubscribe().get(10, TimeUnit.SECONDS);
 
       server.closeWith(1011);
@@ -260,23 +298,32 @@ class SwitchboardClientTest {
 
   @Test
   void anErrorReplyToConnectFailsTheConnectFutureWithThatErrorInsteadOfHanging() throws Exception {
-    StandaloneServer server = TestServers.start(Map.of("auth.required", "true", "auth.hmac-secret", Tokens.SECRET));
+    StandaloneServer server =
+        TestServers.start(Map.of("auth.required", "true", "auth.hmac-secret", Tokens.SECRET));
     try {
       // The README's token(() -> service.fetch()) with a service that has nothing: the server
       // answers error 103 and keeps the socket open.
-      try (SwitchboardClient client = SwitchboardClient.builder(server.wsUri().resolve("/ws")).token(() -> null).build()) {
+      try (SwitchboardClient client =
+          SwitchboardClient.builder(server.wsUri().resolve("/ws")).token(() -> null).build()) {
         assertThatThrownBy(() -> client.connect().get(10, TimeUnit.SECONDS))
             .cause()
-            .isInstanceOfSatisfying(SwitchboardException.class, e -> {
-              assertThat(e.errorCode()).isEqualTo(103);
-              assertThat(e.getMessage()).isEqualTo("token must be a string");
-            });
+            .isInstanceOfSatisfying(
+                SwitchboardException.class,
+                e -> {
+                  assertThat(e.errorCode()).isEqualTo(103);
+                  assertThat(e.getMessage()).isEqualTo("token must be a string");
+                });
         assertThat(client.state()).isEqualTo(ConnectionState.CLOSED);
       }
-      try (SwitchboardClient client = SwitchboardClient.builder(server.wsUri().resolve("/ws")).token(() -> {
-        throw new IllegalStateException("token service down");
-      }).build()) {
-        assertThatThrownBy(() -> client.connect().get(10, TimeUnit.SECONDS)).hasMessageContaining("token service down");
+      try (SwitchboardClient client =
+          SwitchboardClient.builder(server.wsUri().resolve("/ws"))
+              .token(
+                  () -> {
+                    throw new IllegalStateException("token service down");
+                  })
+              .build()) {
+        assertThatThrownBy(() -> client.connect().get(10, TimeUnit.SECONDS))
+            .hasMessageContaining("token service down");
       }
     } finally {
       server.stop(Duration.ofSeconds(1));
@@ -286,11 +333,16 @@ class SwitchboardClientTest {
   @Test
   void aConnectThatIsNeverAnsweredFailsAfterTheRequestTimeout() throws Exception {
     try (ScriptedWsServer server = new ScriptedWsServer();
-        SwitchboardClient client = SwitchboardClient.builder(server.uri()).token("t").requestTimeout(Duration.ofMillis(300)).build()) {
+        SwitchboardClient client =
+            SwitchboardClient.builder(server.uri())
+                .token("t")
+                .requestTimeout(Duration.ofMillis(300))
+                .build()) {
       var connected = client.connect();
       server.accept();
       assertThat(server.nextJson().path("op").asText()).isEqualTo("connect");
-      assertThatThrownBy(() -> connected.get(10, TimeUnit.SECONDS)).hasMessageContaining("no reply to connect within 300 ms");
+      assertThatThrownBy(() -> connected.get(10, TimeUnit.SECONDS))
+          .hasMessageContaining("no reply to connect within 300 ms");
       assertThat(client.state()).isEqualTo(ConnectionState.CLOSED);
     }
   }

@@ -17,7 +17,6 @@ import dev.switchboard.testing.WsClient;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
@@ -51,12 +50,21 @@ class ClusterTest {
   void publicationsPresenceAndHistoryAreTheSameOnEveryNode() {
     try (WsClient onA = WsClient.connect(ws(a));
         WsClient onB = WsClient.connect(ws(b))) {
-      assertThat(onB.request("\"op\":\"subscribe\",\"channel\":\"feed:x\",\"info\":{\"name\":\"bea\"}").path("ok").asBoolean()).isTrue();
-      assertThat(onA.request("\"op\":\"subscribe\",\"channel\":\"feed:x\",\"info\":{\"name\":\"al\"}").path("ok").asBoolean()).isTrue();
+      assertThat(
+              onB.request("\"op\":\"subscribe\",\"channel\":\"feed:x\",\"info\":{\"name\":\"bea\"}")
+                  .path("ok")
+                  .asBoolean())
+          .isTrue();
+      assertThat(
+              onA.request("\"op\":\"subscribe\",\"channel\":\"feed:x\",\"info\":{\"name\":\"al\"}")
+                  .path("ok")
+                  .asBoolean())
+          .isTrue();
       JsonNode join = onB.nextJson(); // al joined, on the other node
       assertThat(join.path("join").path("info").path("name").asText()).isEqualTo("al");
 
-      JsonNode published = onA.request("\"op\":\"publish\",\"channel\":\"feed:x\",\"data\":{\"from\":\"a\"}");
+      JsonNode published =
+          onA.request("\"op\":\"publish\",\"channel\":\"feed:x\",\"data\":{\"from\":\"a\"}");
       assertThat(published.path("offset").asLong()).isEqualTo(1);
       JsonNode got = onB.nextJson();
       assertThat(got.path("offset").asLong()).isEqualTo(1);
@@ -64,7 +72,11 @@ class ClusterTest {
       assertThat(got.path("data").path("from").asText()).isEqualTo("a");
       assertThat(onA.nextJson().path("offset").asLong()).isEqualTo(1);
 
-      assertThat(Http.postJson(b.httpUri().resolve("/api/publish"), "{\"channel\":\"feed:x\",\"data\":{\"from\":\"b\"}}").status())
+      assertThat(
+              Http.postJson(
+                      b.httpUri().resolve("/api/publish"),
+                      "{\"channel\":\"feed:x\",\"data\":{\"from\":\"b\"}}")
+                  .status())
           .isEqualTo(200);
       assertThat(onA.nextJson().path("offset").asLong()).isEqualTo(2);
       assertThat(onB.nextJson().path("offset").asLong()).isEqualTo(2);
@@ -72,10 +84,14 @@ class ClusterTest {
       JsonNode presenceA = Http.get(a.httpUri().resolve("/api/presence?channel=feed:x")).json();
       JsonNode presenceB = Http.get(b.httpUri().resolve("/api/presence?channel=feed:x")).json();
       assertThat(presenceA.path("count").asInt()).isEqualTo(2);
-      assertThat(names(presenceA)).containsExactlyInAnyOrderElementsOf(names(presenceB)).containsExactlyInAnyOrder("al", "bea");
+      assertThat(names(presenceA))
+          .containsExactlyInAnyOrderElementsOf(names(presenceB))
+          .containsExactlyInAnyOrder("al", "bea");
 
-      JsonNode historyA = Http.get(a.httpUri().resolve("/api/history?channel=feed:x&limit=10")).json();
-      JsonNode historyB = Http.get(b.httpUri().resolve("/api/history?channel=feed:x&limit=10")).json();
+      JsonNode historyA =
+          Http.get(a.httpUri().resolve("/api/history?channel=feed:x&limit=10")).json();
+      JsonNode historyB =
+          Http.get(b.httpUri().resolve("/api/history?channel=feed:x&limit=10")).json();
       assertThat(historyA).isEqualTo(historyB);
       assertThat(historyA.path("publications")).hasSize(2);
 
@@ -108,12 +124,18 @@ class ClusterTest {
         assertThat(a.openConnections()).as("the balancer sent the client to node A").isEqualTo(1);
 
         int total = 1_000;
-        Thread publisher = new Thread(() -> {
-          for (int n = 1; n <= total; n++) {
-            assertThat(Http.postJson(b.httpUri().resolve("/api/publish"), "{\"channel\":\"feed:y\",\"data\":" + n + "}").status())
-                .isEqualTo(200);
-          }
-        });
+        Thread publisher =
+            new Thread(
+                () -> {
+                  for (int n = 1; n <= total; n++) {
+                    assertThat(
+                            Http.postJson(
+                                    b.httpUri().resolve("/api/publish"),
+                                    "{\"channel\":\"feed:y\",\"data\":" + n + "}")
+                                .status())
+                        .isEqualTo(200);
+                  }
+                });
         publisher.start();
         await().atMost(Duration.ofSeconds(20)).until(() -> recorder.messages.size() >= 200);
         a.close(); // node A goes away; the balancer sends the reconnect to B

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A node on a Redis of the test's own that fails: restarts losing its data, or a network that
- * silently stops delivering. Nothing is reported as success that did not happen, readiness
- * follows Redis, and clients learn what was lost.
+ * silently stops delivering. Nothing is reported as success that did not happen, readiness follows
+ * Redis, and clients learn what was lost.
  */
 class RedisFailureTest {
   private RedisServer redis;
@@ -57,8 +57,9 @@ class RedisFailureTest {
   }
 
   @Test
-  void whileRedisIsDownTheNodeIsNotReadyAndPublishesFailAndAfterItsRestartClientsLearnTheHistoryWasLost()
-      throws Exception {
+  void
+      whileRedisIsDownTheNodeIsNotReadyAndPublishesFailAndAfterItsRestartClientsLearnTheHistoryWasLost()
+          throws Exception {
     try (StandaloneServer node = node(redis.uri())) {
       ClientRecorder recorder = new ClientRecorder();
       ClientEvents events = new ClientEvents();
@@ -76,8 +77,12 @@ class RedisFailureTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> recorder.messages.size() == 5);
 
         redis.stop();
-        await().atMost(Duration.ofSeconds(10)).until(() -> Http.get(node.httpUri().resolve("/ready")).status() == 503);
-        Http.Response refused = Http.postJson(node.httpUri().resolve("/api/publish"), "{\"channel\":\"feed:z\",\"data\":6}");
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> Http.get(node.httpUri().resolve("/ready")).status() == 503);
+        Http.Response refused =
+            Http.postJson(
+                node.httpUri().resolve("/api/publish"), "{\"channel\":\"feed:z\",\"data\":6}");
         assertThat(refused.status()).isEqualTo(503);
         assertThat(refused.json().path("error").path("code").asInt()).isEqualTo(109);
         assertThat(refused.json().path("error").path("message").asText()).contains("Redis");
@@ -86,7 +91,9 @@ class RedisFailureTest {
             .hasMessageContaining("Redis");
 
         redis.startAgain(); // empty: the history and positions are gone
-        await().atMost(Duration.ofSeconds(20)).until(() -> Http.get(node.httpUri().resolve("/ready")).status() == 200);
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(() -> Http.get(node.httpUri().resolve("/ready")).status() == 200);
         // The node reconnected and resubscribed by itself, and told its subscribers to recover.
         assertThat(recorder.nextSubscribed()).startsWith("lost: epoch changed");
         assertThat(events.seen).contains("disconnected 4004");
@@ -103,7 +110,8 @@ class RedisFailureTest {
   }
 
   @Test
-  void repeatedBreaksOfThePubSubLinkUnderPublishLoadLeaveEverySubscriberGapFreeOrTold() throws Exception {
+  void repeatedBreaksOfThePubSubLinkUnderPublishLoadLeaveEverySubscriberGapFreeOrTold()
+      throws Exception {
     int subscribers = 8;
     int breaks = 5;
     try (StandaloneServer node = node(redis.uri())) {
@@ -113,7 +121,9 @@ class RedisFailureTest {
         for (int i = 0; i < subscribers; i++) {
           ClientRecorder recorder = new ClientRecorder();
           SwitchboardClient client =
-              SwitchboardClient.builder(node.wsUri().resolve("/ws")).backoff(Duration.ofMillis(10), Duration.ofMillis(100)).build();
+              SwitchboardClient.builder(node.wsUri().resolve("/ws"))
+                  .backoff(Duration.ofMillis(10), Duration.ofMillis(100))
+                  .build();
           client.connect().get(10, TimeUnit.SECONDS);
           client.subscribe("feed:k", recorder);
           assertThat(recorder.nextSubscribed()).isEqualTo("recovered");
@@ -126,7 +136,10 @@ class RedisFailureTest {
             new Thread(
                 () -> {
                   for (int n = 1; publishing.get(); n++) {
-                    Http.Response r = Http.postJson(node.httpUri().resolve("/api/publish"), "{\"channel\":\"feed:k\",\"data\":" + n + "}");
+                    Http.Response r =
+                        Http.postJson(
+                            node.httpUri().resolve("/api/publish"),
+                            "{\"channel\":\"feed:k\",\"data\":" + n + "}");
                     if (r.status() == 200) {
                       top.set(r.json().path("offset").asLong());
                     }
@@ -136,24 +149,42 @@ class RedisFailureTest {
         publisher.start();
         for (int i = 1; i <= breaks; i++) {
           long before = top.get();
-          await().atMost(Duration.ofSeconds(20)).until(() -> top.get() > before + 20); // publications around each break
+          await()
+              .atMost(Duration.ofSeconds(20))
+              .until(() -> top.get() > before + 20); // publications around each break
           Redis.with(redis.uri(), r -> r.clientKill(KillArgs.Builder.typePubsub()));
           int expected = i;
-          await("interruption " + i).atMost(Duration.ofSeconds(20))
-              .until(() -> Http.get(node.httpUri().resolve("/api/stats")).json().path("engine").path("interruptions").asLong() == expected);
+          await("interruption " + i)
+              .atMost(Duration.ofSeconds(20))
+              .until(
+                  () ->
+                      Http.get(node.httpUri().resolve("/api/stats"))
+                              .json()
+                              .path("engine")
+                              .path("interruptions")
+                              .asLong()
+                          == expected);
         }
         publishing.set(false);
         publisher.join(20_000);
         long last = top.get();
         for (ClientRecorder r : recorders) {
-          await().atMost(Duration.ofSeconds(30))
-              .until(() -> !r.messages.isEmpty() && r.messages.get(r.messages.size() - 1).offset() == last);
+          await()
+              .atMost(Duration.ofSeconds(30))
+              .until(
+                  () ->
+                      !r.messages.isEmpty()
+                          && r.messages.get(r.messages.size() - 1).offset() == last);
           long seen = 0;
           for (var m : r.messages) {
-            assertThat(m.offset()).as("after %d: no gap (a repeat is dropped by offset)", seen).isLessThanOrEqualTo(seen + 1);
+            assertThat(m.offset())
+                .as("after %d: no gap (a repeat is dropped by offset)", seen)
+                .isLessThanOrEqualTo(seen + 1);
             seen = Math.max(seen, m.offset());
           }
-          assertThat(r.subscribed).as("never told the history was lost: none was").allMatch("recovered"::equals);
+          assertThat(r.subscribed)
+              .as("never told the history was lost: none was")
+              .allMatch("recovered"::equals);
         }
       } finally {
         clients.forEach(SwitchboardClient::close);
@@ -165,15 +196,23 @@ class RedisFailureTest {
   void aLinkThatSilentlyStopsDeliveringIsCaughtByTheCanary() throws Exception {
     try (TcpProxy network = new TcpProxy(redis.port());
         StandaloneServer node = node("redis://127.0.0.1:" + network.port() + "/0")) {
-      await().atMost(Duration.ofSeconds(10)).until(() -> Http.get(node.httpUri().resolve("/ready")).status() == 200);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> Http.get(node.httpUri().resolve("/ready")).status() == 200);
       network.freeze(true); // connections stay open; nothing arrives
-      await().atMost(Duration.ofSeconds(15)).until(() -> Http.get(node.httpUri().resolve("/ready")).status() == 503);
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(() -> Http.get(node.httpUri().resolve("/ready")).status() == 503);
       JsonNode engine = Http.get(node.httpUri().resolve("/api/stats")).json().path("engine");
       assertThat(engine.path("canaries_missed").asLong()).isGreaterThanOrEqualTo(1);
-      assertThat(publish(node, "{\"channel\":\"feed:q\",\"data\":1}")).as("a publish cannot succeed silently").isEqualTo(503);
+      assertThat(publish(node, "{\"channel\":\"feed:q\",\"data\":1}"))
+          .as("a publish cannot succeed silently")
+          .isEqualTo(503);
 
       network.freeze(false);
-      await().atMost(Duration.ofSeconds(15)).until(() -> Http.get(node.httpUri().resolve("/ready")).status() == 200);
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(() -> Http.get(node.httpUri().resolve("/ready")).status() == 200);
       assertThat(Redis.<String>with(redis.uri(), r -> r.ping())).isEqualTo("PONG");
     }
   }

@@ -42,7 +42,9 @@ class ServerConfigTest {
     // Keys of namespaces other than default are configuration, not new keys: they must be
     // options of the default namespace.
     List<String> fixed =
-        keys.stream().filter(k -> !k.startsWith("namespace.") || k.startsWith("namespace.default.")).toList();
+        keys.stream()
+            .filter(k -> !k.startsWith("namespace.") || k.startsWith("namespace.default."))
+            .toList();
     assertThat(fixed).containsExactlyInAnyOrderElementsOf(ServerConfig.KEYS);
     for (String k : keys) {
       if (k.startsWith("namespace.")) {
@@ -73,11 +75,19 @@ class ServerConfigTest {
   @Test
   void laterSourcesWinFileThenEnvironmentThenSystemPropertyThenFlag() throws IOException {
     Path file = dir.resolve("sb.properties");
-    Files.writeString(file, "server.port=1001\nserver.host=0.0.0.0\nhub.max-subscriptions=7\nws.ping-interval=5s\n");
+    Files.writeString(
+        file,
+        "server.port=1001\nserver.host=0.0.0.0\nhub.max-subscriptions=7\nws.ping-interval=5s\n");
     Settings s =
         Settings.load(
             file,
-            Map.of("SWITCHBOARD_SERVER_PORT", "1002", "SWITCHBOARD_HUB_MAX_SUBSCRIPTIONS", "8", "SWITCHBOARD_WS_PING_INTERVAL", "6s"),
+            Map.of(
+                "SWITCHBOARD_SERVER_PORT",
+                "1002",
+                "SWITCHBOARD_HUB_MAX_SUBSCRIPTIONS",
+                "8",
+                "SWITCHBOARD_WS_PING_INTERVAL",
+                "6s"),
             props("switchboard.server.port", "1003", "switchboard.hub.max-subscriptions", "9"),
             Map.of("server.port", "1004"));
     ServerConfig c = ServerConfig.from(s);
@@ -90,7 +100,8 @@ class ServerConfigTest {
   @Test
   void environmentNamesUpperCaseAndTurnDotsAndDashesIntoUnderscores() {
     assertThat(Settings.envName("server.port")).isEqualTo("SWITCHBOARD_SERVER_PORT");
-    assertThat(Settings.envName("tls.keystore-password")).isEqualTo("SWITCHBOARD_TLS_KEYSTORE_PASSWORD");
+    assertThat(Settings.envName("tls.keystore-password"))
+        .isEqualTo("SWITCHBOARD_TLS_KEYSTORE_PASSWORD");
   }
 
   @Test
@@ -101,7 +112,13 @@ class ServerConfigTest {
         .hasMessageContaining("eighty")
         .hasMessageContaining("an integer from 0 to 65535");
     assertThatThrownBy(
-            () -> ServerConfig.from(Settings.load(null, Map.of("SWITCHBOARD_ENGINE", "cassandra"), new Properties(), Map.of())))
+            () ->
+                ServerConfig.from(
+                    Settings.load(
+                        null,
+                        Map.of("SWITCHBOARD_ENGINE", "cassandra"),
+                        new Properties(),
+                        Map.of())))
         .hasMessageContaining("engine")
         .hasMessageContaining("environment variable SWITCHBOARD_ENGINE")
         .hasMessageContaining("one of memory");
@@ -129,16 +146,21 @@ class ServerConfigTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("server.prot")
         .hasMessageContaining(file.toString());
-    assertThatThrownBy(() -> Settings.load(null, Map.of(), props("switchboard.sever.port", "1"), Map.of()))
+    assertThatThrownBy(
+            () -> Settings.load(null, Map.of(), props("switchboard.sever.port", "1"), Map.of()))
         .hasMessageContaining("sever.port");
   }
 
   @Test
   void sizesAcceptUnits() {
-    assertThat(ServerConfig.defaults(Map.of("ws.max-message-size", "128KiB")).maxMessageSize()).isEqualTo(131072);
-    assertThat(ServerConfig.defaults(Map.of("ws.max-message-size", "2k")).maxMessageSize()).isEqualTo(2048);
-    assertThat(ServerConfig.defaults(Map.of("outbox.max-bytes", "3MiB")).outboxMaxBytes()).isEqualTo(3 << 20);
-    assertThat(ServerConfig.defaults(Map.of("ws.max-message-size", "1000")).maxMessageSize()).isEqualTo(1000);
+    assertThat(ServerConfig.defaults(Map.of("ws.max-message-size", "128KiB")).maxMessageSize())
+        .isEqualTo(131072);
+    assertThat(ServerConfig.defaults(Map.of("ws.max-message-size", "2k")).maxMessageSize())
+        .isEqualTo(2048);
+    assertThat(ServerConfig.defaults(Map.of("outbox.max-bytes", "3MiB")).outboxMaxBytes())
+        .isEqualTo(3 << 20);
+    assertThat(ServerConfig.defaults(Map.of("ws.max-message-size", "1000")).maxMessageSize())
+        .isEqualTo(1000);
   }
 
   @Test

@@ -13,12 +13,14 @@ class UnknownVariablesTest {
 
   @Test
   void aMistypedVariableIsNamedOnceWithTheClosestKnownOne() {
-    Settings s = load(Map.of("SWITCHBOARD_WS_RATE_MESAGES", "0", "SWITCHBOARD_SERVER_PORT", "9000"));
+    Settings s =
+        load(Map.of("SWITCHBOARD_WS_RATE_MESAGES", "0", "SWITCHBOARD_SERVER_PORT", "9000"));
     assertThat(s.warnings())
         .containsExactly(
             "unknown environment variable SWITCHBOARD_WS_RATE_MESAGES is ignored;"
                 + " did you mean SWITCHBOARD_WS_RATE_MESSAGES (ws.rate.messages)?");
-    assertThat(s.get("ws.rate.messages")).isEqualTo(Settings.defaultsOnly().get("ws.rate.messages"));
+    assertThat(s.get("ws.rate.messages"))
+        .isEqualTo(Settings.defaultsOnly().get("ws.rate.messages"));
   }
 
   @Test
@@ -47,10 +49,16 @@ class UnknownVariablesTest {
 
   @Test
   void warningsSurviveOverridesAndComeInNameOrder() {
-    Settings s = load(Map.of("SWITCHBOARD_SERVR_PORT", "1", "SWITCHBOARD_ENGNE", "memory")).with(Map.of("server.port", "0"));
+    Settings s =
+        load(Map.of("SWITCHBOARD_SERVR_PORT", "1", "SWITCHBOARD_ENGNE", "memory"))
+            .with(Map.of("server.port", "0"));
     assertThat(s.warnings()).hasSize(2);
-    assertThat(s.warnings().get(0)).contains("SWITCHBOARD_ENGNE").contains("SWITCHBOARD_ENGINE (engine)");
-    assertThat(s.warnings().get(1)).contains("SWITCHBOARD_SERVR_PORT").contains("SWITCHBOARD_SERVER_PORT (server.port)");
+    assertThat(s.warnings().get(0))
+        .contains("SWITCHBOARD_ENGNE")
+        .contains("SWITCHBOARD_ENGINE (engine)");
+    assertThat(s.warnings().get(1))
+        .contains("SWITCHBOARD_SERVR_PORT")
+        .contains("SWITCHBOARD_SERVER_PORT (server.port)");
   }
 
   @Test

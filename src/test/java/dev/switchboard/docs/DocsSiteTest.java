@@ -25,7 +25,9 @@ class DocsSiteTest {
   void everyDocumentIsOnTheIndex() throws IOException {
     List<String> listed = DocsSite.INDEX.stream().map(DocsSite.Entry::path).toList();
     try (Stream<Path> files = Files.list(Path.of("docs"))) {
-      assertThat(listed).containsAll(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".md")).toList());
+      assertThat(listed)
+          .containsAll(
+              files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".md")).toList());
     }
     String index = html("");
     for (String path : listed) {
@@ -38,7 +40,10 @@ class DocsSiteTest {
     DocsSite.Page page = site.get("PROTOCOL.md").orElseThrow();
     assertThat(page.contentType()).isEqualTo("text/html;charset=UTF-8");
     String html = new String(page.body(), StandardCharsets.UTF_8);
-    assertThat(html).startsWith("<!doctype html>").contains("<meta charset=\"utf-8\">", "<title>Switchboard hub protocol v1 · Switchboard</title>");
+    assertThat(html)
+        .startsWith("<!doctype html>")
+        .contains(
+            "<meta charset=\"utf-8\">", "<title>Switchboard hub protocol v1 · Switchboard</title>");
     assertThat(html).contains("<table>", "≤", "·").doesNotContain("Â", "â€", "â‰");
   }
 
@@ -50,24 +55,28 @@ class DocsSiteTest {
     for (String page : pages) {
       Matcher m = LINK.matcher(html(page));
       while (m.find()) {
-        URI target = URI.create("http://host/docs/" + page).resolve(m.group(1).replace("&amp;", "&"));
+        URI target =
+            URI.create("http://host/docs/" + page).resolve(m.group(1).replace("&amp;", "&"));
         if (!target.getHost().equals("host") || !target.getPath().startsWith("/docs/")) {
           continue; // another site, or the pages, stylesheet and icon above /docs/
         }
         String path = target.getPath().substring("/docs/".length());
         assertThat(site.get(path)).as(page + " links " + m.group(1)).isPresent();
         if (target.getFragment() != null && path.endsWith(".md")) {
-          assertThat(html(path)).as(page + " links " + m.group(1)).contains("id=\"" + target.getFragment() + "\"");
+          assertThat(html(path))
+              .as(page + " links " + m.group(1))
+              .contains("id=\"" + target.getFragment() + "\"");
         }
         checked.add(page + " -> " + m.group(1));
       }
     }
-    assertThat(checked).contains(
-        "PROTOCOL.md -> SECURITY.md#authentication-and-authorization",
-        "PROTOCOL.md -> server-config/README.md#namespaces",
-        "CLUSTER.md -> SECURITY.md#the-http-api-behind-a-proxy",
-        "server-config/README.md -> ../SECURITY.md#the-http-api-behind-a-proxy",
-        "PERFORMANCE.md -> performance-compare.png");
+    assertThat(checked)
+        .contains(
+            "PROTOCOL.md -> SECURITY.md#authentication-and-authorization",
+            "PROTOCOL.md -> server-config/README.md#namespaces",
+            "CLUSTER.md -> SECURITY.md#the-http-api-behind-a-proxy",
+            "server-config/README.md -> ../SECURITY.md#the-http-api-behind-a-proxy",
+            "PERFORMANCE.md -> performance-compare.png");
   }
 
   @Test

@@ -39,7 +39,8 @@ public abstract class BrokerContractTest {
   }
 
   /** Channels the cases use; a node receives only channels it subscribed to. */
-  private static final List<String> CHANNELS = List.of("plain", "h", "x", "y", "fresh", "other", "room", "hot");
+  private static final List<String> CHANNELS =
+      List.of("plain", "h", "x", "y", "fresh", "other", "room", "hot");
 
   /** Waits until {@code count} publications of {@code channel} reached the handler. */
   /**
@@ -51,7 +52,9 @@ public abstract class BrokerContractTest {
     int seen;
     while ((seen = handler.publications(channel).size()) < count) {
       int before = seen;
-      await().atMost(Duration.ofSeconds(30)).until(() -> handler.publications(channel).size() > before);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> handler.publications(channel).size() > before);
     }
     assertThat(handler.publications(channel)).hasSize(count);
   }
@@ -96,11 +99,16 @@ public abstract class BrokerContractTest {
     PublishResult second = publish("h", "\"b\"", HISTORY);
     PublishResult third = publish("h", "\"c\"", HISTORY);
 
-    assertThat(List.of(first.offset(), second.offset(), third.offset())).containsExactly(1L, 2L, 3L);
+    assertThat(List.of(first.offset(), second.offset(), third.offset()))
+        .containsExactly(1L, 2L, 3L);
     assertThat(first.epoch()).isNotEmpty().isEqualTo(second.epoch()).isEqualTo(third.epoch());
     awaitDeliveries("h", 3);
-    assertThat(handler.publications("h")).extracting(Publication::offset).containsExactly(1L, 2L, 3L);
-    assertThat(handler.publications("h")).extracting(Publication::epoch).containsOnly(first.epoch());
+    assertThat(handler.publications("h"))
+        .extracting(Publication::offset)
+        .containsExactly(1L, 2L, 3L);
+    assertThat(handler.publications("h"))
+        .extracting(Publication::epoch)
+        .containsOnly(first.epoch());
   }
 
   @Test
@@ -120,7 +128,9 @@ public abstract class BrokerContractTest {
     String epoch = history("h", HistoryQuery.POSITION).position().epoch();
 
     HistoryResult all = history("h", new HistoryQuery(null, 100, false));
-    assertThat(all.publications()).extracting(Publication::offset).containsExactly(1L, 2L, 3L, 4L, 5L);
+    assertThat(all.publications())
+        .extracting(Publication::offset)
+        .containsExactly(1L, 2L, 3L, 4L, 5L);
     assertThat(all.position()).isEqualTo(new StreamPosition(5, epoch));
 
     assertThat(history("h", HistoryQuery.after(new StreamPosition(3, epoch))).publications())
@@ -152,7 +162,9 @@ public abstract class BrokerContractTest {
       publish("h", String.valueOf(i), HISTORY);
     }
     HistoryResult r = history("h", new HistoryQuery(null, 100, false));
-    assertThat(r.publications()).extracting(Publication::offset).containsExactly(16L, 17L, 18L, 19L, 20L, 21L, 22L, 23L, 24L, 25L);
+    assertThat(r.publications())
+        .extracting(Publication::offset)
+        .containsExactly(16L, 17L, 18L, 19L, 20L, 21L, 22L, 23L, 24L, 25L);
     assertThat(r.position().offset()).isEqualTo(25);
   }
 
@@ -247,7 +259,11 @@ public abstract class BrokerContractTest {
     assertThat(handler.overlap()).isNull();
     for (int t = 0; t < threads; t++) {
       String prefix = "\"" + t + ".";
-      List<String> mine = got.stream().map(p -> ((Payload.Json) p.payload()).json()).filter(s -> s.startsWith(prefix)).toList();
+      List<String> mine =
+          got.stream()
+              .map(p -> ((Payload.Json) p.payload()).json())
+              .filter(s -> s.startsWith(prefix))
+              .toList();
       for (int i = 0; i < each; i++) {
         assertThat(mine.get(i)).isEqualTo(prefix + i + "\"");
       }
@@ -263,7 +279,8 @@ public abstract class BrokerContractTest {
           public void onPublication(Publication p) {
             // Handlers must not block: read the position now, compare it later.
             checks.add(
-                broker.history(p.channel(), HistoryQuery.POSITION)
+                broker
+                    .history(p.channel(), HistoryQuery.POSITION)
                     .thenApply(h -> new long[] {p.offset(), h.position().offset()})
                     .toCompletableFuture());
             super.onPublication(p);

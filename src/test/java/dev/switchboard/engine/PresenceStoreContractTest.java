@@ -32,7 +32,8 @@ public abstract class PresenceStoreContractTest {
     store.add("room", new ClientInfo("c1", "alice", "{\"n\":1}")).toCompletableFuture().join();
     store.add("room", new ClientInfo("c2", null, null)).toCompletableFuture().join();
     assertThat(presence("room"))
-        .containsExactlyInAnyOrder(new ClientInfo("c1", "alice", "{\"n\":1}"), new ClientInfo("c2", null, null));
+        .containsExactlyInAnyOrder(
+            new ClientInfo("c1", "alice", "{\"n\":1}"), new ClientInfo("c2", null, null));
 
     store.remove("room", "c1").toCompletableFuture().join();
     assertThat(presence("room")).containsExactly(new ClientInfo("c2", null, null));

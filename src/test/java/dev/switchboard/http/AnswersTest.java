@@ -16,13 +16,15 @@ import org.junit.jupiter.api.Test;
 /** How answers from the engine become HTTP responses. */
 class AnswersTest {
   private final Hub hub =
-      Hub.start(HubOptions.defaults(), new MemoryBroker(Duration.ofHours(1)), new MemoryPresenceStore());
+      Hub.start(
+          HubOptions.defaults(), new MemoryBroker(Duration.ofHours(1)), new MemoryPresenceStore());
 
   @Test
   void anEngineThatNeverAnswersGets503OnceTheTimeoutPasses() {
     Answers answers = new Answers(hub.metrics(), Duration.ofMillis(1));
 
-    ApiResponse r = answers.fromEngine(new CompletableFuture<String>(), s -> s).toCompletableFuture().join();
+    ApiResponse r =
+        answers.fromEngine(new CompletableFuture<String>(), s -> s).toCompletableFuture().join();
 
     assertThat(r.status()).isEqualTo(503);
     assertThat(r.json()).contains("\"code\":109").contains("engine did not answer within");

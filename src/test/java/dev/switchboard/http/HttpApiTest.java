@@ -2,30 +2,30 @@ package dev.switchboard.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.engine.Broker;
+import dev.switchboard.engine.PublishOptions;
+import dev.switchboard.engine.PublishResult;
 import dev.switchboard.engine.memory.MemoryBroker;
 import dev.switchboard.engine.memory.MemoryPresenceStore;
 import dev.switchboard.hub.Hub;
 import dev.switchboard.hub.HubOptions;
 import dev.switchboard.protocol.ErrorCode;
-import dev.switchboard.testing.DownBroker;
-import dev.switchboard.engine.Broker;
-import dev.switchboard.engine.PublishOptions;
-import dev.switchboard.engine.PublishResult;
 import dev.switchboard.protocol.Payload;
+import dev.switchboard.testing.DownBroker;
 import dev.switchboard.testing.ForwardingBroker;
 import java.io.ByteArrayInputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
-import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** What the real-server tests cannot reach from loopback: remote callers and a failing engine. */
@@ -35,6 +35,7 @@ class HttpApiTest {
   private static final class RecordingExchange implements HttpExchange {
     private final ApiRequest request;
     final List<Reply> replies = new CopyOnWriteArrayList<>();
+
     /** What the API handed to the host's executor, run only when the test says so. */
     final Queue<Runnable> hostTasks = new ConcurrentLinkedQueue<>();
 
@@ -65,7 +66,8 @@ class HttpApiTest {
   }
 
   private static ApiRequest get(String method, String path) {
-    return new ApiRequest(method, path, null, h -> null, null, 0, java.io.InputStream.nullInputStream());
+    return new ApiRequest(
+        method, path, null, h -> null, null, 0, java.io.InputStream.nullInputStream());
   }
 
   /** The answer to {@code request}; the memory engine and a down broker both answer at once. */
@@ -78,37 +80,64 @@ class HttpApiTest {
   }
 
   /** A publish with {@code extra} headers; header lookup ignores case, as servers' does. */
-  private static ApiRequest publish(String remote, String json, Map<String, String> extra) throws Exception {
+  private static ApiRequest publish(String remote, String json, Map<String, String> extra)
+      throws Exception {
     byte[] body = json.getBytes(StandardCharsets.UTF_8);
     Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     headers.put("Content-Type", "application/json");
     headers.putAll(extra);
     return new ApiRequest(
-        "POST", "/api/publish", null, headers::get, InetAddress.getByName(remote), body.length, new ByteArrayInputStream(body));
+        "POST",
+        "/api/publish",
+        null,
+        headers::get,
+        InetAddress.getByName(remote),
+        body.length,
+        new ByteArrayInputStream(body));
   }
 
   @Test
   void withoutAnApiKeyOnlyLoopbackCallersMayPublish() throws Exception {
-    Hub hub = Hub.start(HubOptions.defaults(), new MemoryBroker(java.time.Duration.ofHours(1)), new MemoryPresenceStore());
+    Hub hub =
+        Hub.start(
+            HubOptions.defaults(),
+            new MemoryBroker(java.time.Duration.ofHours(1)),
+            new MemoryPresenceStore());
     HttpApi api = new HttpApi(hub, List.of(), 1024, "test");
 
     ApiResponse remote = answer(api, publish("10.1.2.3", "{\"channel\":\"a\",\"data\":1}"));
     assertThat(remote.status()).isEqualTo(403);
     assertThat(remote.json()).contains("\"code\":110");
-    assertThat(answer(api, publish("127.0.0.1", "{\"channel\":\"a\",\"data\":1}")).status()).isEqualTo(200);
-    assertThat(answer(api, publish("::1", "{\"channel\":\"a\",\"data\":1}")).status()).isEqualTo(200);
+    assertThat(answer(api, publish("127.0.0.1", "{\"channel\":\"a\",\"data\":1}")).status())
+        .isEqualTo(200);
+    assertThat(answer(api, publish("::1", "{\"channel\":\"a\",\"data\":1}")).status())
+        .isEqualTo(200);
     assertThat(hub.metrics().errors(ErrorCode.UNAUTHORIZED)).isEqualTo(1);
   }
 
   @Test
   void withoutAnApiKeyALoopbackRequestThatNamesAProxyIsRefused() throws Exception {
-    Hub hub = Hub.start(HubOptions.defaults(), new MemoryBroker(java.time.Duration.ofHours(1)), new MemoryPresenceStore());
+    Hub hub =
+        Hub.start(
+            HubOptions.defaults(),
+            new MemoryBroker(java.time.Duration.ofHours(1)),
+            new MemoryPresenceStore());
     HttpApi api = new HttpApi(hub, List.of(), 1024, "test");
 
     for (String header : ProxyHeaders.NAMES) {
-      ApiResponse r = answer(api, publish("127.0.0.1", "{\"channel\":\"a\",\"data\":1}", Map.of(header.toLowerCase(java.util.Locale.ROOT), "")));
+      ApiResponse r =
+          answer(
+              api,
+              publish(
+                  "127.0.0.1",
+                  "{\"channel\":\"a\",\"data\":1}",
+                  Map.of(header.toLowerCase(java.util.Locale.ROOT), "")));
       assertThat(r.status()).as(header).isEqualTo(403);
-      assertThat(r.json()).as(header).contains("\"code\":110").contains(header).contains("api.keys");
+      assertThat(r.json())
+          .as(header)
+          .contains("\"code\":110")
+          .contains(header)
+          .contains("api.keys");
     }
     assertThat(hub.metrics().errors(ErrorCode.UNAUTHORIZED)).isEqualTo(ProxyHeaders.NAMES.size());
     assertThat(hub.metrics().publishes()).isZero();
@@ -116,9 +145,17 @@ class HttpApiTest {
 
   @Test
   void aForwardedRequestWithAValidApiKeyIsServed() throws Exception {
-    Hub hub = Hub.start(HubOptions.defaults(), new MemoryBroker(java.time.Duration.ofHours(1)), new MemoryPresenceStore());
+    Hub hub =
+        Hub.start(
+            HubOptions.defaults(),
+            new MemoryBroker(java.time.Duration.ofHours(1)),
+            new MemoryPresenceStore());
     HttpApi api =
-        new HttpApi(hub, ApiKey.parseList(ApiKey.forConfig("backend", "k3y", ApiKey.Scope.PUBLISH)), 1024, "test");
+        new HttpApi(
+            hub,
+            ApiKey.parseList(ApiKey.forConfig("backend", "k3y", ApiKey.Scope.PUBLISH)),
+            1024,
+            "test");
 
     ApiResponse withKey =
         answer(
@@ -128,7 +165,14 @@ class HttpApiTest {
                 "{\"channel\":\"a\",\"data\":1}",
                 Map.of("X-Forwarded-For", "203.0.113.9", "Authorization", "Bearer k3y")));
     assertThat(withKey.status()).isEqualTo(200);
-    assertThat(answer(api, publish("127.0.0.1", "{\"channel\":\"a\",\"data\":1}", Map.of("X-Forwarded-For", "203.0.113.9"))).status())
+    assertThat(
+            answer(
+                    api,
+                    publish(
+                        "127.0.0.1",
+                        "{\"channel\":\"a\",\"data\":1}",
+                        Map.of("X-Forwarded-For", "203.0.113.9")))
+                .status())
         .isEqualTo(401);
   }
 
@@ -143,7 +187,11 @@ class HttpApiTest {
     assertThat(hub.metrics().errors(ErrorCode.UNAVAILABLE)).isEqualTo(1);
     assertThat(hub.metrics().publishes()).isZero();
 
-    ApiResponse ready = answer(api, new ApiRequest("GET", "/ready", null, h -> null, null, 0, java.io.InputStream.nullInputStream()));
+    ApiResponse ready =
+        answer(
+            api,
+            new ApiRequest(
+                "GET", "/ready", null, h -> null, null, 0, java.io.InputStream.nullInputStream()));
     assertThat(ready.status()).isEqualTo(503);
     assertThat(ready.json()).contains("\"ready\":false");
   }
@@ -154,13 +202,15 @@ class HttpApiTest {
     Broker slow =
         new ForwardingBroker(new MemoryBroker(Duration.ofHours(1))) {
           @Override
-          public CompletionStage<PublishResult> publish(String channel, Payload payload, PublishOptions options) {
+          public CompletionStage<PublishResult> publish(
+              String channel, Payload payload, PublishOptions options) {
             return engineAnswers.thenCompose(ignored -> super.publish(channel, payload, options));
           }
         };
     Hub hub = Hub.start(HubOptions.defaults(), slow, new MemoryPresenceStore());
     HttpApi api = new HttpApi(hub, List.of(), 1024, "test");
-    RecordingExchange exchange = new RecordingExchange(publish("127.0.0.1", "{\"channel\":\"a\",\"data\":1}"));
+    RecordingExchange exchange =
+        new RecordingExchange(publish("127.0.0.1", "{\"channel\":\"a\",\"data\":1}"));
 
     api.serve(exchange);
     assertThat(exchange.replies).isEmpty();
@@ -170,13 +220,19 @@ class HttpApiTest {
     assertThat(exchange.hostTasks).hasSize(1);
 
     exchange.runHostTasks();
-    assertThat(exchange.replies).singleElement().satisfies(r -> assertThat(r.status()).isEqualTo(200));
+    assertThat(exchange.replies)
+        .singleElement()
+        .satisfies(r -> assertThat(r.status()).isEqualTo(200));
     assertThat(hub.metrics().publishes()).isEqualTo(1);
   }
 
   @Test
   void everyResponseIsUncacheableJsonAndAHeadRequestGetsTheLengthOfTheGetButNoBody() {
-    Hub hub = Hub.start(HubOptions.defaults(), new MemoryBroker(Duration.ofHours(1)), new MemoryPresenceStore());
+    Hub hub =
+        Hub.start(
+            HubOptions.defaults(),
+            new MemoryBroker(Duration.ofHours(1)),
+            new MemoryPresenceStore());
     HttpApi api = new HttpApi(hub, List.of(), 1024, "test");
     RecordingExchange get = new RecordingExchange(get("GET", "/ready"));
     RecordingExchange head = new RecordingExchange(get("HEAD", "/ready"));
@@ -200,15 +256,24 @@ class HttpApiTest {
 
   @Test
   void aRefusalKeepsItsOwnHeadersBesideCacheControl() {
-    Hub hub = Hub.start(HubOptions.defaults(), new MemoryBroker(Duration.ofHours(1)), new MemoryPresenceStore());
+    Hub hub =
+        Hub.start(
+            HubOptions.defaults(),
+            new MemoryBroker(Duration.ofHours(1)),
+            new MemoryPresenceStore());
     HttpApi api = new HttpApi(hub, List.of(), 1024, "test");
     RecordingExchange exchange = new RecordingExchange(get("GET", "/api/publish"));
 
     api.serve(exchange);
 
-    assertThat(exchange.replies).singleElement().satisfies(r -> {
-      assertThat(r.status()).isEqualTo(405);
-      assertThat(r.headers()).containsExactly(Map.entry("Allow", "POST"), Map.entry("Cache-Control", "no-store"));
-    });
+    assertThat(exchange.replies)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.status()).isEqualTo(405);
+              assertThat(r.headers())
+                  .containsExactly(
+                      Map.entry("Allow", "POST"), Map.entry("Cache-Control", "no-store"));
+            });
   }
 }

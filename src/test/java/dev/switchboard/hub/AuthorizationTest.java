@@ -12,7 +12,6 @@ import dev.switchboard.protocol.Payload;
 import dev.switchboard.testing.ManualClock;
 import dev.switchboard.testing.Tokens;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -21,19 +20,33 @@ import org.junit.jupiter.api.Test;
 /** Tokens, permissions, pattern subscriptions and the periodic sweep, on the hub core. */
 class AuthorizationTest {
   private final ManualClock clock = new ManualClock();
+
   /** Holds history reads on request, so a subscription can be caught while it is set up. */
   private final RecoveryTest.HeldHistoryBroker broker =
       new RecoveryTest.HeldHistoryBroker(new MemoryBroker(clock, Duration.ofHours(1), false));
+
   private final Hub hub;
 
   AuthorizationTest() throws Exception {
     TokenVerifier tokens = TokenVerifier.create(Tokens.SECRET, null, "", "", clock);
     ConnectionPolicy policy =
-        new ConnectionPolicy(true, tokens, Duration.ofSeconds(5), 0, 0, Duration.ofSeconds(25), Duration.ofSeconds(10), Duration.ofSeconds(30));
+        new ConnectionPolicy(
+            true,
+            tokens,
+            Duration.ofSeconds(5),
+            0,
+            0,
+            Duration.ofSeconds(25),
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(30));
     hub =
         Hub.start(
-            new HubOptions(1 << 20, 16,
-                new Namespaces(NamespaceOptions.plain(), Map.of("room", HubHarness.HISTORY)), 0, policy),
+            new HubOptions(
+                1 << 20,
+                16,
+                new Namespaces(NamespaceOptions.plain(), Map.of("room", HubHarness.HISTORY)),
+                0,
+                policy),
             broker,
             new MemoryPresenceStore());
   }
@@ -68,11 +81,16 @@ class AuthorizationTest {
     c.command("\"op\":\"ping\"");
     assertThat(c.takeOne().path("ok").asBoolean()).isTrue();
 
-    c.command("\"op\":\"connect\",\"token\":\"" + token("alice", Duration.ofMinutes(5), Map.of("room:*", List.of("subscribe", "presence"))) + "\"");
+    c.command(
+        "\"op\":\"connect\",\"token\":\""
+            + token(
+                "alice", Duration.ofMinutes(5), Map.of("room:*", List.of("subscribe", "presence")))
+            + "\"");
     JsonNode connected = c.takeOne();
     assertThat(connected.path("user").asText()).isEqualTo("alice");
     assertThat(connected.path("client").asText()).isEqualTo(c.connection.id());
-    assertThat(connected.path("expires").asLong()).isEqualTo(clock.instant().plusSeconds(300).getEpochSecond());
+    assertThat(connected.path("expires").asLong())
+        .isEqualTo(clock.instant().plusSeconds(300).getEpochSecond());
     c.command("\"op\":\"subscribe\",\"channel\":\"room:1\"");
     assertThat(c.takeOne().path("ok").asBoolean()).isTrue();
   }
@@ -80,7 +98,13 @@ class AuthorizationTest {
   @Test
   void capabilitiesAreCheckedPerChannelAndRefusalsCounted() {
     HubHarness.Client c = connect();
-    c.command("\"op\":\"connect\",\"token\":\"" + token("bob", Duration.ofMinutes(5), Map.of("room:*", List.of("subscribe"), "news", List.of("publish"))) + "\"");
+    c.command(
+        "\"op\":\"connect\",\"token\":\""
+            + token(
+                "bob",
+                Duration.ofMinutes(5),
+                Map.of("room:*", List.of("subscribe"), "news", List.of("publish")))
+            + "\"");
     c.take();
     c.command("\"op\":\"subscribe\",\"channel\":\"other\"");
     assertThat(code(c.takeOne())).isEqualTo(ErrorCode.FORBIDDEN.code());
@@ -98,7 +122,11 @@ class AuthorizationTest {
   @Test
   void theTokensUserAppearsInPresence() {
     HubHarness.Client c = connect();
-    c.command("\"op\":\"connect\",\"token\":\"" + token("carol", Duration.ofMinutes(5), Map.of("room:*", List.of("subscribe", "presence"))) + "\"");
+    c.command(
+        "\"op\":\"connect\",\"token\":\""
+            + token(
+                "carol", Duration.ofMinutes(5), Map.of("room:*", List.of("subscribe", "presence")))
+            + "\"");
     c.command("\"op\":\"subscribe\",\"channel\":\"room:p\"");
     c.command("\"op\":\"presence\",\"channel\":\"room:p\"");
     List<JsonNode> frames = c.take();
@@ -108,7 +136,12 @@ class AuthorizationTest {
   @Test
   void aBadTokenIsAnsweredAndClosesFinallyAnExpiredOneAsksForAFreshToken() {
     HubHarness.Client bad = connect();
-    bad.command("\"op\":\"connect\",\"token\":\"" + Tokens.hs256(Tokens.claims("x", clock.instant().plusSeconds(60), null), "a-different-secret-that-is-32-bytes!!") + "\"");
+    bad.command(
+        "\"op\":\"connect\",\"token\":\""
+            + Tokens.hs256(
+                Tokens.claims("x", clock.instant().plusSeconds(60), null),
+                "a-different-secret-that-is-32-bytes!!")
+            + "\"");
     assertThat(code(bad.takeOne())).isEqualTo(ErrorCode.BAD_TOKEN.code());
     assertThat(bad.transport.closedWith()).isEqualTo(CloseCode.UNAUTHORIZED);
 
@@ -122,12 +155,18 @@ class AuthorizationTest {
   @Test
   void refreshExtendsTheTokenAndExpiryClosesWith4003() {
     HubHarness.Client c = connect();
-    c.command("\"op\":\"connect\",\"token\":\"" + token("erin", Duration.ofSeconds(30), Map.of()) + "\"");
+    c.command(
+        "\"op\":\"connect\",\"token\":\"" + token("erin", Duration.ofSeconds(30), Map.of()) + "\"");
     c.take();
     clock.advance(Duration.ofSeconds(20));
-    c.command("\"op\":\"refresh\",\"token\":\"" + token("erin", Duration.ofSeconds(60), Map.of()) + "\"");
-    assertThat(c.takeOne().path("expires").asLong()).isEqualTo(clock.instant().plusSeconds(60).getEpochSecond());
-    c.command("\"op\":\"refresh\",\"token\":\"" + token("mallory", Duration.ofSeconds(600), Map.of()) + "\"");
+    c.command(
+        "\"op\":\"refresh\",\"token\":\"" + token("erin", Duration.ofSeconds(60), Map.of()) + "\"");
+    assertThat(c.takeOne().path("expires").asLong())
+        .isEqualTo(clock.instant().plusSeconds(60).getEpochSecond());
+    c.command(
+        "\"op\":\"refresh\",\"token\":\""
+            + token("mallory", Duration.ofSeconds(600), Map.of())
+            + "\"");
     assertThat(code(c.takeOne())).isEqualTo(ErrorCode.BAD_TOKEN.code());
 
     clock.advance(Duration.ofSeconds(30));
@@ -165,9 +204,16 @@ class AuthorizationTest {
   @Test
   void aPatternSubscriptionReceivesEveryMatchingChannelLiveOnly() {
     HubHarness.Client c = connect();
-    c.command("\"op\":\"connect\",\"token\":\"" + token("g", Duration.ofHours(1), Map.of("orders:*", List.of("subscribe"), "orders:eu:*", List.of("subscribe"))) + "\"");
+    c.command(
+        "\"op\":\"connect\",\"token\":\""
+            + token(
+                "g",
+                Duration.ofHours(1),
+                Map.of("orders:*", List.of("subscribe"), "orders:eu:*", List.of("subscribe")))
+            + "\"");
     c.command("\"op\":\"subscribe\",\"channel\":\"orders:*\"");
-    c.command("\"op\":\"subscribe\",\"channel\":\"orders:*\",\"since\":{\"offset\":1,\"epoch\":\"e\"}");
+    c.command(
+        "\"op\":\"subscribe\",\"channel\":\"orders:*\",\"since\":{\"offset\":1,\"epoch\":\"e\"}");
     List<JsonNode> replies = c.take();
     assertThat(replies.get(1).path("ok").asBoolean()).isTrue();
     assertThat(code(replies.get(2))).isEqualTo(ErrorCode.BAD_FIELD.code());
@@ -175,7 +221,9 @@ class AuthorizationTest {
     hub.publish("orders:eu:1", new Payload.Json("1"), null);
     hub.publish("orders:us:2", new Payload.Json("2"), null);
     hub.publish("news", new Payload.Json("3"), null);
-    assertThat(c.take()).extracting(f -> f.path("channel").asText()).containsExactly("orders:eu:1", "orders:us:2");
+    assertThat(c.take())
+        .extracting(f -> f.path("channel").asText())
+        .containsExactly("orders:eu:1", "orders:us:2");
 
     c.command("\"op\":\"unsubscribe\",\"channel\":\"orders:*\"");
     c.take();
@@ -183,7 +231,10 @@ class AuthorizationTest {
     assertThat(c.take()).isEmpty();
 
     HubHarness.Client narrow = connect();
-    narrow.command("\"op\":\"connect\",\"token\":\"" + token("h", Duration.ofHours(1), Map.of("orders:eu:*", List.of("subscribe"))) + "\"");
+    narrow.command(
+        "\"op\":\"connect\",\"token\":\""
+            + token("h", Duration.ofHours(1), Map.of("orders:eu:*", List.of("subscribe")))
+            + "\"");
     narrow.command("\"op\":\"subscribe\",\"channel\":\"orders:*\"");
     assertThat(code(narrow.take().get(1))).isEqualTo(ErrorCode.FORBIDDEN.code());
     narrow.command("\"op\":\"subscribe\",\"channel\":\"orders:eu:*\"");
@@ -197,7 +248,8 @@ class AuthorizationTest {
           "news:*", List.of("subscribe"),
           "room:*", List.of("subscribe", "publish", "history", "presence"));
 
-  private static final Map<String, List<String>> NARROW = Map.of("room:lobby", List.of("subscribe", "publish"));
+  private static final Map<String, List<String>> NARROW =
+      Map.of("room:lobby", List.of("subscribe", "publish"));
 
   private static List<String> unsubscribed(List<JsonNode> frames) {
     return frames.stream()
@@ -207,9 +259,11 @@ class AuthorizationTest {
   }
 
   @Test
-  void aRefreshToANarrowerTokenEndsTheSubscriptionsItNoLongerAllowsAndChecksLaterCommandsAgainstIt() {
+  void
+      aRefreshToANarrowerTokenEndsTheSubscriptionsItNoLongerAllowsAndChecksLaterCommandsAgainstIt() {
     HubHarness.Client watcher = connect();
-    watcher.command("\"op\":\"connect\",\"token\":\"" + token("watcher", Duration.ofHours(1), BROAD) + "\"");
+    watcher.command(
+        "\"op\":\"connect\",\"token\":\"" + token("watcher", Duration.ofHours(1), BROAD) + "\"");
     watcher.command("\"op\":\"subscribe\",\"channel\":\"room:vip\"");
     HubHarness.Client c = connect();
     c.command("\"op\":\"connect\",\"token\":\"" + token("ivy", Duration.ofHours(1), BROAD) + "\"");
@@ -219,14 +273,21 @@ class AuthorizationTest {
     assertThat(c.take()).allMatch(f -> f.path("ok").asBoolean());
     watcher.take();
 
-    long refresh = c.command("\"op\":\"refresh\",\"token\":\"" + token("ivy", Duration.ofHours(2), NARROW) + "\"");
+    long refresh =
+        c.command(
+            "\"op\":\"refresh\",\"token\":\"" + token("ivy", Duration.ofHours(2), NARROW) + "\"");
     List<JsonNode> frames = c.take();
-    assertThat(unsubscribed(frames)).containsExactlyInAnyOrder("news 111", "news:* 111", "room:vip 111");
-    assertThat(frames.get(frames.size() - 1).path("id").asLong()).as("the reply comes after the pushes").isEqualTo(refresh);
+    assertThat(unsubscribed(frames))
+        .containsExactlyInAnyOrder("news 111", "news:* 111", "room:vip 111");
+    assertThat(frames.get(frames.size() - 1).path("id").asLong())
+        .as("the reply comes after the pushes")
+        .isEqualTo(refresh);
     assertThat(frames.get(frames.size() - 1).path("ok").asBoolean()).isTrue();
     assertThat(frames.get(0).path("unsubscribe").path("message").asText()).contains("subscribe");
     assertThat(c.connection.subscriptions()).containsExactly("room:lobby");
-    assertThat(watcher.take()).extracting(f -> f.path("leave").path("user").asText()).containsExactly("ivy");
+    assertThat(watcher.take())
+        .extracting(f -> f.path("leave").path("user").asText())
+        .containsExactly("ivy");
 
     hub.publish("news", new Payload.Json("1"), null);
     hub.publish("news:flash", new Payload.Json("2"), null);
@@ -269,15 +330,23 @@ class AuthorizationTest {
     c.command("\"op\":\"connect\",\"token\":\"" + token("kim", Duration.ofHours(1), BROAD) + "\"");
     c.command("\"op\":\"subscribe\",\"channel\":\"news\"");
     c.take();
-    c.command("\"op\":\"refresh\",\"token\":\"" + token("mallory", Duration.ofHours(2), NARROW) + "\"");
+    c.command(
+        "\"op\":\"refresh\",\"token\":\"" + token("mallory", Duration.ofHours(2), NARROW) + "\"");
     assertThat(code(c.takeOne())).isEqualTo(ErrorCode.BAD_TOKEN.code());
-    c.command("\"op\":\"refresh\",\"token\":\"" + Tokens.hs256(Tokens.claims("kim", clock.instant().plusSeconds(60), NARROW), "a-different-secret-that-is-32-bytes!!") + "\"");
+    c.command(
+        "\"op\":\"refresh\",\"token\":\""
+            + Tokens.hs256(
+                Tokens.claims("kim", clock.instant().plusSeconds(60), NARROW),
+                "a-different-secret-that-is-32-bytes!!")
+            + "\"");
     assertThat(code(c.takeOne())).isEqualTo(ErrorCode.BAD_TOKEN.code());
 
     hub.publish("news", new Payload.Json("1"), null);
     assertThat(c.takeOne().path("channel").asText()).isEqualTo("news");
     c.command("\"op\":\"history\",\"channel\":\"news\"");
-    assertThat(code(c.takeOne())).as("still allowed, but news keeps no history").isEqualTo(ErrorCode.NOT_ENABLED.code());
+    assertThat(code(c.takeOne()))
+        .as("still allowed, but news keeps no history")
+        .isEqualTo(ErrorCode.NOT_ENABLED.code());
     assertThat(c.transport.closedWith()).isNull();
   }
 
@@ -288,7 +357,9 @@ class AuthorizationTest {
     c.take();
     broker.hold();
     long subscribe = c.command("\"op\":\"subscribe\",\"channel\":\"room:vip\"");
-    long refresh = c.command("\"op\":\"refresh\",\"token\":\"" + token("lee", Duration.ofHours(2), NARROW) + "\"");
+    long refresh =
+        c.command(
+            "\"op\":\"refresh\",\"token\":\"" + token("lee", Duration.ofHours(2), NARROW) + "\"");
     assertThat(c.takeOne().path("id").asLong()).isEqualTo(refresh);
     hub.publish("room:vip", new Payload.Json("1"), null); // buffered by the pending subscription
 

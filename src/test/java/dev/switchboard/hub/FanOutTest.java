@@ -10,7 +10,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class FanOutTest {
-  private final Hub hub = HubTest.newHub(new HubOptions(64 * 1024, 4, Namespaces.only(NamespaceOptions.plain())));
+  private final Hub hub =
+      HubTest.newHub(new HubOptions(64 * 1024, 4, Namespaces.only(NamespaceOptions.plain())));
   private final FanOut fanOut = new FanOut(1);
 
   @AfterEach
@@ -25,11 +26,13 @@ class FanOutTest {
     ClientConnection subscriber = hub.open(FakeTransport.auto());
     CountDownLatch blocked = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    fanOut.submit("feed", touched -> {
-      blocked.countDown();
-      await(release);
-      return 0;
-    });
+    fanOut.submit(
+        "feed",
+        touched -> {
+          blocked.countDown();
+          await(release);
+          return 0;
+        });
     assertThat(blocked.await(10, TimeUnit.SECONDS)).isTrue();
 
     // While the lane is busy, twelve 100 KB publications queue up behind it.
@@ -37,12 +40,14 @@ class FanOutTest {
     List<Integer> pendingAtStart = new ArrayList<>();
     CountDownLatch done = new CountDownLatch(12);
     for (int i = 0; i < 12; i++) {
-      fanOut.submit("feed", touched -> {
-        pendingAtStart.add(touched.size()); // connections queued for but not flushed yet
-        touched.add(subscriber);
-        done.countDown();
-        return size;
-      });
+      fanOut.submit(
+          "feed",
+          touched -> {
+            pendingAtStart.add(touched.size()); // connections queued for but not flushed yet
+            touched.add(subscriber);
+            done.countDown();
+            return size;
+          });
     }
     release.countDown();
     assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();

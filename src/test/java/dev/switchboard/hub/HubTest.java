@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.engine.memory.MemoryBroker;
 import dev.switchboard.engine.memory.MemoryPresenceStore;
-import dev.switchboard.testing.ManualClock;
-import java.time.Duration;
 import dev.switchboard.protocol.BinaryEnvelope;
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.Payload;
+import dev.switchboard.testing.ManualClock;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -25,7 +25,10 @@ class HubTest {
   private Hub hub = newHub(new HubOptions(64 * 1024, 4, Namespaces.only(NamespaceOptions.plain())));
 
   static Hub newHub(HubOptions options) {
-    return Hub.start(options, new MemoryBroker(new ManualClock(), Duration.ofHours(1), false), new MemoryPresenceStore());
+    return Hub.start(
+        options,
+        new MemoryBroker(new ManualClock(), Duration.ofHours(1), false),
+        new MemoryPresenceStore());
   }
 
   @AfterEach
@@ -61,7 +64,9 @@ class HubTest {
     Client sub = connect();
     Client pub = connect();
     sub.send("{\"id\":1,\"op\":\"subscribe\",\"channel\":\"news\"}");
-    pub.send("{\"id\":7,\"op\":\"publish\",\"channel\":\"news\",\"data\":{\"headline\":\"hi\", \"n\":[1,2]}}");
+    pub.send(
+        "{\"id\":7,\"op\":\"publish\",\"channel\":\"news\",\"data\":{\"headline\":\"hi\","
+            + " \"n\":[1,2]}}");
 
     assertThat(sub.texts())
         .containsExactly(
@@ -214,7 +219,9 @@ class HubTest {
     assertThat(wedged.connection().isOpen()).isFalse();
     assertThat(hub.subscriberCount("feed")).isEqualTo(1);
     assertThat(hub.metrics().closes(4005)).isEqualTo(1);
-    assertThat(hub.metrics().droppedFrames()).as("the frames queued behind the lost send").isPositive();
+    assertThat(hub.metrics().droppedFrames())
+        .as("the frames queued behind the lost send")
+        .isPositive();
 
     hub.publish("feed", new Payload.Json("3"), null);
     assertThat(fine.texts()).hasSize(3);
@@ -285,7 +292,11 @@ class HubTest {
   @Test
   void anEngineThatRefusesIsReportedAsUnavailableNeverAsSuccess() {
     hub.close();
-    hub = Hub.start(HubOptions.defaults(), new dev.switchboard.testing.DownBroker(), new MemoryPresenceStore());
+    hub =
+        Hub.start(
+            HubOptions.defaults(),
+            new dev.switchboard.testing.DownBroker(),
+            new MemoryPresenceStore());
     Client c = connect();
     c.send("{\"id\":1,\"op\":\"publish\",\"channel\":\"a\",\"data\":1}");
     assertThat(c.last()).startsWith("{\"id\":1,\"error\":{\"code\":109,");
@@ -298,7 +309,8 @@ class HubTest {
 
   @Test
   void whoeverSubscribesWhileTheBrokerSubscriptionIsPendingSharesItsOutcome() {
-    java.util.concurrent.CompletableFuture<Void> pending = new java.util.concurrent.CompletableFuture<>();
+    java.util.concurrent.CompletableFuture<Void> pending =
+        new java.util.concurrent.CompletableFuture<>();
     MemoryBroker memory = new MemoryBroker(new ManualClock(), Duration.ofHours(1), false);
     dev.switchboard.engine.Broker slow =
         new dev.switchboard.testing.ForwardingBroker(memory) {

@@ -14,9 +14,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Recovery across breaks of the node's live link (Redis Pub/Sub), staged deterministically with
- * an {@link InterruptibleBroker}: a subscriber either receives every offset once in order, or is
- * told ({@code recovered:false}, or a 4004 close after which it recovers) — never a silent gap.
+ * Recovery across breaks of the node's live link (Redis Pub/Sub), staged deterministically with an
+ * {@link InterruptibleBroker}: a subscriber either receives every offset once in order, or is told
+ * ({@code recovered:false}, or a 4004 close after which it recovers) — never a silent gap.
  */
 class InterruptedLinkRecoveryTest {
   private static final Duration META_TTL = Duration.ofHours(1);
@@ -43,12 +43,15 @@ class InterruptedLinkRecoveryTest {
     HubHarness.Client c = h.connect();
     c.command(
         "\"op\":\"subscribe\",\"channel\":\"h:a\""
-            + (epoch == null ? "" : ",\"since\":{\"offset\":" + since + ",\"epoch\":\"" + epoch + "\"}"));
+            + (epoch == null
+                ? ""
+                : ",\"since\":{\"offset\":" + since + ",\"epoch\":\"" + epoch + "\"}"));
     return c;
   }
 
   @Test
-  void aSubscriberThatRecoveredWhileTheLinkWasStillDownIsClosedToRecoverAgainInsteadOfSkippingWhatTheNodeMissed() {
+  void
+      aSubscriberThatRecoveredWhileTheLinkWasStillDownIsClosedToRecoverAgainInsteadOfSkippingWhatTheNodeMissed() {
     HubHarness.Client first = subscribe(0, null);
     String epoch = first.takeOne().get("epoch").asText();
     publish(1);
@@ -84,7 +87,8 @@ class InterruptedLinkRecoveryTest {
   }
 
   @Test
-  void aPublicationThatArrivesAfterTheLinkIsBackButBeforeTheInterruptionReachesTheSubscriberIsNotTakenAsItsPosition() {
+  void
+      aPublicationThatArrivesAfterTheLinkIsBackButBeforeTheInterruptionReachesTheSubscriberIsNotTakenAsItsPosition() {
     HubHarness.Client c = subscribe(0, null);
     String epoch = c.takeOne().get("epoch").asText();
     publish(1);

@@ -7,14 +7,14 @@ import dev.switchboard.engine.Publication;
 import dev.switchboard.testing.ForwardingBroker;
 
 /**
- * A broker whose live link can break the way a node's Redis Pub/Sub link does: while {@link
- * #cut}, publications still get offsets and enter the history but do not reach this node's hub.
- * The test decides when the interruption is reported ({@link #reportInterruption}) relative to
- * the link coming back ({@link #restore}), so every ordering a real engine might produce can be
- * staged without timing.
+ * A broker whose live link can break the way a node's Redis Pub/Sub link does: while {@link #cut},
+ * publications still get offsets and enter the history but do not reach this node's hub. The test
+ * decides when the interruption is reported ({@link #reportInterruption}) relative to the link
+ * coming back ({@link #restore}), so every ordering a real engine might produce can be staged
+ * without timing.
  *
- * <p>Deliveries from the wrapped broker arrive on the publishing thread (the memory engine), so
- * a publish made while cut is lost for the hub by the time it returns.
+ * <p>Deliveries from the wrapped broker arrive on the publishing thread (the memory engine), so a
+ * publish made while cut is lost for the hub by the time it returns.
  */
 final class InterruptibleBroker extends ForwardingBroker {
   private volatile BrokerHandler hub;

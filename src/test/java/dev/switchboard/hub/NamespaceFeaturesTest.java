@@ -20,8 +20,10 @@ class NamespaceFeaturesTest {
       new HubHarness(
           new MemoryBroker(clock, Duration.ofHours(1), false),
           Map.of(
-              "room", HubHarness.HISTORY,
-              "feed", new NamespaceOptions(5, Duration.ofMinutes(1), false, false, false, 16)));
+              "room",
+              HubHarness.HISTORY,
+              "feed",
+              new NamespaceOptions(5, Duration.ofMinutes(1), false, false, false, 16)));
 
   @AfterEach
   void close() {
@@ -54,13 +56,15 @@ class NamespaceFeaturesTest {
     assertThat(presence.toString()).contains("{\"name\":\"Alice\"}");
 
     bob.command("\"op\":\"unsubscribe\",\"channel\":\"room:1\"");
-    assertThat(alice.takeOne().path("leave").path("client").asText()).isEqualTo(bob.connection.id());
+    assertThat(alice.takeOne().path("leave").path("client").asText())
+        .isEqualTo(bob.connection.id());
 
     HubHarness.Client carol = h.connect();
     carol.command("\"op\":\"subscribe\",\"channel\":\"room:1\"");
     alice.take();
     carol.connection.onClosed(); // a dropped connection leaves too
-    assertThat(alice.takeOne().path("leave").path("client").asText()).isEqualTo(carol.connection.id());
+    assertThat(alice.takeOne().path("leave").path("client").asText())
+        .isEqualTo(carol.connection.id());
     assertThat(h.hub.presenceOf("room:1").toCompletableFuture().join()).hasSize(1);
   }
 
@@ -76,7 +80,10 @@ class NamespaceFeaturesTest {
   @Test
   void theHistoryCommandReadsWithLimitReverseAndSince() {
     for (int i = 1; i <= 7; i++) {
-      h.hub.publish("room:h", new Payload.Json("{\"n\":" + i + "}"), null).toCompletableFuture().join();
+      h.hub
+          .publish("room:h", new Payload.Json("{\"n\":" + i + "}"), null)
+          .toCompletableFuture()
+          .join();
     }
     HubHarness.Client c = h.connect();
     c.command("\"op\":\"history\",\"channel\":\"room:h\",\"limit\":3");
@@ -87,12 +94,20 @@ class NamespaceFeaturesTest {
     String epoch = r.path("epoch").asText();
 
     c.command("\"op\":\"history\",\"channel\":\"room:h\",\"limit\":2,\"reverse\":true");
-    assertThat(c.takeOne().path("publications").findValuesAsText("offset")).containsExactly("7", "6");
+    assertThat(c.takeOne().path("publications").findValuesAsText("offset"))
+        .containsExactly("7", "6");
 
-    c.command("\"op\":\"history\",\"channel\":\"room:h\",\"since\":{\"offset\":5,\"epoch\":\"" + epoch + "\"}");
-    assertThat(c.takeOne().path("publications").findValuesAsText("offset")).containsExactly("6", "7");
+    c.command(
+        "\"op\":\"history\",\"channel\":\"room:h\",\"since\":{\"offset\":5,\"epoch\":\""
+            + epoch
+            + "\"}");
+    assertThat(c.takeOne().path("publications").findValuesAsText("offset"))
+        .containsExactly("6", "7");
 
-    c.command("\"op\":\"history\",\"channel\":\"room:h\",\"since\":{\"offset\":4,\"epoch\":\"" + epoch + "\"},\"limit\":1,\"reverse\":true");
+    c.command(
+        "\"op\":\"history\",\"channel\":\"room:h\",\"since\":{\"offset\":4,\"epoch\":\""
+            + epoch
+            + "\"},\"limit\":1,\"reverse\":true");
     assertThat(c.takeOne().path("publications").findValuesAsText("offset")).containsExactly("7");
 
     c.command("\"op\":\"history\",\"channel\":\"room:h\",\"limit\":0");
@@ -105,9 +120,11 @@ class NamespaceFeaturesTest {
   void badSinceAndLimitAreRefusedWithTheirCodes() {
     h.hub.publish("room:h", new Payload.Json("1"), null).toCompletableFuture().join();
     HubHarness.Client c = h.connect();
-    c.command("\"op\":\"history\",\"channel\":\"room:h\",\"since\":{\"offset\":0,\"epoch\":\"old\"}");
+    c.command(
+        "\"op\":\"history\",\"channel\":\"room:h\",\"since\":{\"offset\":0,\"epoch\":\"old\"}");
     assertThat(errorCode(c.takeOne())).isEqualTo(ErrorCode.BAD_POSITION.code());
-    c.command("\"op\":\"history\",\"channel\":\"room:h\",\"since\":{\"offset\":-1,\"epoch\":\"e\"}");
+    c.command(
+        "\"op\":\"history\",\"channel\":\"room:h\",\"since\":{\"offset\":-1,\"epoch\":\"e\"}");
     assertThat(errorCode(c.takeOne())).isEqualTo(ErrorCode.BAD_FIELD.code());
     c.command("\"op\":\"history\",\"channel\":\"room:h\",\"since\":\"yesterday\"");
     assertThat(errorCode(c.takeOne())).isEqualTo(ErrorCode.BAD_FIELD.code());
@@ -125,8 +142,10 @@ class NamespaceFeaturesTest {
     sub.command("\"op\":\"subscribe\",\"channel\":\"room:pay\"");
     sub.take();
     HubHarness.Client pub = h.connect();
-    pub.command("\"op\":\"publish\",\"channel\":\"room:pay\",\"data\":\"paid\",\"idempotency_key\":\"inv-9\"");
-    pub.command("\"op\":\"publish\",\"channel\":\"room:pay\",\"data\":\"paid\",\"idempotency_key\":\"inv-9\"");
+    pub.command(
+        "\"op\":\"publish\",\"channel\":\"room:pay\",\"data\":\"paid\",\"idempotency_key\":\"inv-9\"");
+    pub.command(
+        "\"op\":\"publish\",\"channel\":\"room:pay\",\"data\":\"paid\",\"idempotency_key\":\"inv-9\"");
     List<JsonNode> replies = pub.take();
     assertThat(replies.get(0).path("offset").asLong()).isEqualTo(1);
     assertThat(replies.get(1).path("offset").asLong()).isEqualTo(1);
@@ -143,7 +162,8 @@ class NamespaceFeaturesTest {
     HubHarness.Client c = h.connect();
     c.command("\"op\":\"publish\",\"channel\":\"feed:x\",\"data\":1");
     assertThat(errorCode(c.takeOne())).isEqualTo(ErrorCode.FORBIDDEN.code());
-    c.command("\"op\":\"publish\",\"channel\":\"room:x\",\"data\":\"" + "x".repeat(70 * 1024) + "\"");
+    c.command(
+        "\"op\":\"publish\",\"channel\":\"room:x\",\"data\":\"" + "x".repeat(70 * 1024) + "\"");
     assertThat(errorCode(c.takeOne())).isEqualTo(ErrorCode.TOO_LARGE.code());
     assertThat(c.connection.isOpen()).isTrue();
   }

@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 
 class OutboxTest {
   /** The clock that times waiting sends; tests move it on explicitly. */
-  private final java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong now =
+      new java.util.concurrent.atomic.AtomicLong();
 
   private Outbox outbox(Transport t, long maxBytes) {
     return new Outbox(t, maxBytes, f -> {}, now::get);

@@ -11,14 +11,29 @@ import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** A connection without the hub protocol under the hub's policy: liveness, rate, closes counted once. */
+/**
+ * A connection without the hub protocol under the hub's policy: liveness, rate, closes counted
+ * once.
+ */
 class PlainConnectionTest {
   private static final long SECOND = 1_000_000_000L;
 
   private final Hub hub =
       Hub.start(
-          new HubOptions(1 << 20, 16, Namespaces.only(NamespaceOptions.plain()), 0,
-              new ConnectionPolicy(false, null, Duration.ofSeconds(5), 2, 0, Duration.ofSeconds(25), Duration.ofSeconds(10), Duration.ofSeconds(30))),
+          new HubOptions(
+              1 << 20,
+              16,
+              Namespaces.only(NamespaceOptions.plain()),
+              0,
+              new ConnectionPolicy(
+                  false,
+                  null,
+                  Duration.ofSeconds(5),
+                  2,
+                  0,
+                  Duration.ofSeconds(25),
+                  Duration.ofSeconds(10),
+                  Duration.ofSeconds(30))),
           new MemoryBroker(Duration.ofHours(1)),
           new MemoryPresenceStore());
   private final long start = System.nanoTime();

@@ -14,7 +14,8 @@ class RateLimiterTest {
       assertThat(r.onMessage(10, 0)).isEqualTo(RateLimiter.Verdict.ALLOWED);
     }
     assertThat(r.onMessage(10, 0)).isEqualTo(RateLimiter.Verdict.REFUSED);
-    assertThat(r.onMessage(10, SECOND / 10)).isEqualTo(RateLimiter.Verdict.ALLOWED); // one token back
+    assertThat(r.onMessage(10, SECOND / 10))
+        .isEqualTo(RateLimiter.Verdict.ALLOWED); // one token back
   }
 
   @Test

@@ -21,14 +21,14 @@ import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 
 /**
- * Random interleavings of publishing, dropping and reconnecting with a position, some of them
- * with publishes landing while the history read is in flight, and of breaks of the node's live
- * link (publications it misses) mended in either order: the interruption reported before the link
- * is back, or after publications already arrived on the mended link. Every subscriber's
- * publications follow the channel's sequence without gap or duplicate, except right after a
- * reply that said {@code "recovered":false}, and that reply comes only when the position really
- * fell out of the history; a subscriber may instead be closed with 4004, and then recovers from
- * the last offset it received.
+ * Random interleavings of publishing, dropping and reconnecting with a position, some of them with
+ * publishes landing while the history read is in flight, and of breaks of the node's live link
+ * (publications it misses) mended in either order: the interruption reported before the link is
+ * back, or after publications already arrived on the mended link. Every subscriber's publications
+ * follow the channel's sequence without gap or duplicate, except right after a reply that said
+ * {@code "recovered":false}, and that reply comes only when the position really fell out of the
+ * history; a subscriber may instead be closed with 4004, and then recovers from the last offset it
+ * received.
  */
 class RecoveryPropertiesTest {
   private static final int SUBSCRIBERS = 4;
@@ -46,8 +46,8 @@ class RecoveryPropertiesTest {
   record Break() implements Action {}
 
   /**
-   * The link is mended: {@code reportFirst}, the interruption (4004) is reported before the link
-   * is back; otherwise {@code liveBeforeReport} publications arrive on the mended link first.
+   * The link is mended: {@code reportFirst}, the interruption (4004) is reported before the link is
+   * back; otherwise {@code liveBeforeReport} publications arrive on the mended link first.
    */
   record Mend(boolean reportFirst, int liveBeforeReport) implements Action {}
 
@@ -56,10 +56,13 @@ class RecoveryPropertiesTest {
     Arbitrary<Action> publish = Arbitraries.just(new Publish());
     Arbitrary<Action> drop = Arbitraries.integers().between(0, SUBSCRIBERS - 1).map(Drop::new);
     Arbitrary<Action> reconnect =
-        Combinators.combine(Arbitraries.integers().between(0, SUBSCRIBERS - 1), Arbitraries.integers().between(0, 3))
+        Combinators.combine(
+                Arbitraries.integers().between(0, SUBSCRIBERS - 1),
+                Arbitraries.integers().between(0, 3))
             .as(Reconnect::new);
     Arbitrary<Action> mend =
-        Combinators.combine(Arbitraries.of(true, false), Arbitraries.integers().between(0, 3)).as(Mend::new);
+        Combinators.combine(Arbitraries.of(true, false), Arbitraries.integers().between(0, 3))
+            .as(Mend::new);
     return Arbitraries.frequencyOf(
             Tuple.of(6, publish),
             Tuple.of(1, drop),
@@ -72,10 +75,13 @@ class RecoveryPropertiesTest {
 
   @Property(tries = 500)
   void everySubscriberSeesTheChannelSequenceOrIsToldItCannot(
-      @ForAll("actions") List<Action> actions, @ForAll @IntRange(min = 2, max = 40) int historySize) {
-    InterruptibleBroker link = new InterruptibleBroker(new MemoryBroker(new ManualClock(), Duration.ofHours(1), false));
+      @ForAll("actions") List<Action> actions,
+      @ForAll @IntRange(min = 2, max = 40) int historySize) {
+    InterruptibleBroker link =
+        new InterruptibleBroker(new MemoryBroker(new ManualClock(), Duration.ofHours(1), false));
     RecoveryTest.HeldHistoryBroker broker = new RecoveryTest.HeldHistoryBroker(link);
-    NamespaceOptions ns = new NamespaceOptions(historySize, Duration.ofHours(1), false, false, true, 1024);
+    NamespaceOptions ns =
+        new NamespaceOptions(historySize, Duration.ofHours(1), false, false, true, 1024);
     try (HubHarness h = new HubHarness(broker, Map.of("p", ns))) {
       Model[] subs = new Model[SUBSCRIBERS];
       for (int i = 0; i < SUBSCRIBERS; i++) {
@@ -138,10 +144,13 @@ class RecoveryPropertiesTest {
     private final HubHarness h;
     private HubHarness.Client client;
     private String epoch;
+
     /** The offset the next publication must have. */
     private long next = 1;
+
     /** The position sent with the pending reconnect, to judge its reply. */
     private long since = -1;
+
     private long topAtReconnect;
     private final List<JsonNode> pendingReplies = new ArrayList<>();
 
@@ -155,7 +164,9 @@ class RecoveryPropertiesTest {
 
     void subscribe(String sinceJson, long top) {
       client = h.connect();
-      client.command("\"op\":\"subscribe\",\"channel\":\"p:c\"" + (sinceJson == null ? "" : ",\"since\":" + sinceJson));
+      client.command(
+          "\"op\":\"subscribe\",\"channel\":\"p:c\""
+              + (sinceJson == null ? "" : ",\"since\":" + sinceJson));
       drain();
     }
 
@@ -171,7 +182,12 @@ class RecoveryPropertiesTest {
       topAtReconnect = top;
       pendingReplies.clear();
       client = h.connect();
-      client.command("\"op\":\"subscribe\",\"channel\":\"p:c\",\"since\":{\"offset\":" + since + ",\"epoch\":\"" + epoch + "\"}");
+      client.command(
+          "\"op\":\"subscribe\",\"channel\":\"p:c\",\"since\":{\"offset\":"
+              + since
+              + ",\"epoch\":\""
+              + epoch
+              + "\"}");
     }
 
     /**
@@ -188,7 +204,9 @@ class RecoveryPropertiesTest {
       JsonNode reply = pendingReplies.remove(pendingReplies.size() - 1);
       boolean inHistory = since >= topAtRead - historySize;
       assertThat(reply.path("recovered").asBoolean())
-          .as("position %d (top %d at reconnect, %d at read, size %d)", since, topAtReconnect, topAtRead, historySize)
+          .as(
+              "position %d (top %d at reconnect, %d at read, size %d)",
+              since, topAtReconnect, topAtRead, historySize)
           .isEqualTo(inHistory);
       since = -1;
     }
@@ -231,7 +249,12 @@ class RecoveryPropertiesTest {
       }
 
       void publish() {
-        top = h.hub.publish("p:c", new Payload.Json(String.valueOf(top + 1)), null).toCompletableFuture().join().offset();
+        top =
+            h.hub
+                .publish("p:c", new Payload.Json(String.valueOf(top + 1)), null)
+                .toCompletableFuture()
+                .join()
+                .offset();
       }
     }
   }

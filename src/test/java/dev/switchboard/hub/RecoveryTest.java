@@ -21,13 +21,16 @@ import org.junit.jupiter.api.Test;
 
 class RecoveryTest {
   private final ManualClock clock = new ManualClock();
-  private final HeldHistoryBroker broker = new HeldHistoryBroker(new MemoryBroker(clock, Duration.ofHours(1), false));
+  private final HeldHistoryBroker broker =
+      new HeldHistoryBroker(new MemoryBroker(clock, Duration.ofHours(1), false));
   private final HubHarness h =
       new HubHarness(
           broker,
           Map.of(
-              "h", HubHarness.HISTORY,
-              "tiny", new NamespaceOptions(3, Duration.ofMinutes(5), false, false, true, 1024)));
+              "h",
+              HubHarness.HISTORY,
+              "tiny",
+              new NamespaceOptions(3, Duration.ofMinutes(5), false, false, true, 1024)));
 
   @AfterEach
   void close() {
@@ -39,7 +42,10 @@ class RecoveryTest {
   }
 
   private static List<Long> offsets(List<JsonNode> frames) {
-    return frames.stream().filter(f -> f.has("offset") && f.has("data")).map(f -> f.get("offset").asLong()).toList();
+    return frames.stream()
+        .filter(f -> f.has("offset") && f.has("data"))
+        .map(f -> f.get("offset").asLong())
+        .toList();
   }
 
   @Test
@@ -56,7 +62,8 @@ class RecoveryTest {
 
     publish("h:a", 2);
     JsonNode push = c.takeOne();
-    assertThat(push.toString()).isEqualTo("{\"channel\":\"h:a\",\"offset\":2,\"epoch\":\"" + epoch + "\",\"data\":2}");
+    assertThat(push.toString())
+        .isEqualTo("{\"channel\":\"h:a\",\"offset\":2,\"epoch\":\"" + epoch + "\",\"data\":2}");
   }
 
   @Test
@@ -73,7 +80,10 @@ class RecoveryTest {
       publish("h:a", i);
     }
     HubHarness.Client again = h.connect();
-    again.command("\"op\":\"subscribe\",\"channel\":\"h:a\",\"since\":{\"offset\":2,\"epoch\":\"" + epoch + "\"}");
+    again.command(
+        "\"op\":\"subscribe\",\"channel\":\"h:a\",\"since\":{\"offset\":2,\"epoch\":\""
+            + epoch
+            + "\"}");
     publish("h:a", 8);
 
     List<JsonNode> frames = again.take();
@@ -97,7 +107,10 @@ class RecoveryTest {
 
     broker.hold();
     HubHarness.Client again = h.connect();
-    again.command("\"op\":\"subscribe\",\"channel\":\"h:a\",\"since\":{\"offset\":0,\"epoch\":\"" + epoch + "\"}");
+    again.command(
+        "\"op\":\"subscribe\",\"channel\":\"h:a\",\"since\":{\"offset\":0,\"epoch\":\""
+            + epoch
+            + "\"}");
     // The history read is in flight; these are live and overlap with what the read will return.
     publish("h:a", 4);
     publish("h:a", 5);
@@ -114,7 +127,8 @@ class RecoveryTest {
   void aChangedEpochIsReportedAsNotRecoveredAndLiveDeliveryStarts() {
     publish("h:a", 1);
     HubHarness.Client c = h.connect();
-    c.command("\"op\":\"subscribe\",\"channel\":\"h:a\",\"since\":{\"offset\":5,\"epoch\":\"gone\"}");
+    c.command(
+        "\"op\":\"subscribe\",\"channel\":\"h:a\",\"since\":{\"offset\":5,\"epoch\":\"gone\"}");
     JsonNode reply = c.takeOne();
     assertThat(reply.get("recovered").asBoolean()).isFalse();
     assertThat(reply.get("reason").asText()).contains("epoch");
@@ -134,13 +148,19 @@ class RecoveryTest {
       publish("tiny:a", i); // history keeps 3..5
     }
     HubHarness.Client again = h.connect();
-    again.command("\"op\":\"subscribe\",\"channel\":\"tiny:a\",\"since\":{\"offset\":1,\"epoch\":\"" + epoch + "\"}");
+    again.command(
+        "\"op\":\"subscribe\",\"channel\":\"tiny:a\",\"since\":{\"offset\":1,\"epoch\":\""
+            + epoch
+            + "\"}");
     JsonNode reply = again.takeOne();
     assertThat(reply.get("recovered").asBoolean()).isFalse();
     assertThat(reply.get("reason").asText()).contains("fell out");
 
     HubHarness.Client edge = h.connect();
-    edge.command("\"op\":\"subscribe\",\"channel\":\"tiny:a\",\"since\":{\"offset\":2,\"epoch\":\"" + epoch + "\"}");
+    edge.command(
+        "\"op\":\"subscribe\",\"channel\":\"tiny:a\",\"since\":{\"offset\":2,\"epoch\":\""
+            + epoch
+            + "\"}");
     List<JsonNode> frames = edge.take();
     assertThat(frames.get(0).get("recovered").asBoolean()).isTrue();
     assertThat(offsets(frames)).containsExactly(3L, 4L, 5L);
@@ -149,9 +169,13 @@ class RecoveryTest {
   @Test
   void aPositionAheadOfTheChannelIsNotRecovered() {
     publish("h:a", 1);
-    String epoch = h.hub.history("h:a", null, 0, false).toCompletableFuture().join().position().epoch();
+    String epoch =
+        h.hub.history("h:a", null, 0, false).toCompletableFuture().join().position().epoch();
     HubHarness.Client c = h.connect();
-    c.command("\"op\":\"subscribe\",\"channel\":\"h:a\",\"since\":{\"offset\":9,\"epoch\":\"" + epoch + "\"}");
+    c.command(
+        "\"op\":\"subscribe\",\"channel\":\"h:a\",\"since\":{\"offset\":9,\"epoch\":\""
+            + epoch
+            + "\"}");
     JsonNode reply = c.takeOne();
     assertThat(reply.get("recovered").asBoolean()).isFalse();
     assertThat(reply.get("reason").asText()).contains("ahead");
@@ -160,7 +184,8 @@ class RecoveryTest {
   @Test
   void sinceOnAChannelWithoutHistoryIsAnsweredNotRecovered() {
     HubHarness.Client c = h.connect();
-    c.command("\"op\":\"subscribe\",\"channel\":\"plain\",\"since\":{\"offset\":1,\"epoch\":\"x\"}");
+    c.command(
+        "\"op\":\"subscribe\",\"channel\":\"plain\",\"since\":{\"offset\":1,\"epoch\":\"x\"}");
     JsonNode reply = c.takeOne();
     assertThat(reply.get("ok").asBoolean()).isTrue();
     assertThat(reply.get("recovered").asBoolean()).isFalse();

@@ -29,17 +29,37 @@ class ClientJarIT {
   /** Jars of the server side; none belongs on a client's classpath. */
   private static final List<String> SERVER_JARS =
       List.of(
-          "tyrus-server-", "tyrus-container-grizzly-server-", "grizzly-http-server-", "lettuce-core-",
-          "netty-", "reactor-core-", "picocli-", "nimbus-jose-jwt-", "jakarta.servlet-api-", "HdrHistogram-",
+          "tyrus-server-",
+          "tyrus-container-grizzly-server-",
+          "grizzly-http-server-",
+          "lettuce-core-",
+          "netty-",
+          "reactor-core-",
+          "picocli-",
+          "nimbus-jose-jwt-",
+          "jakarta.servlet-api-",
+          "HdrHistogram-",
           "slf4j-");
+
   /** What the client declares (src/client/pom.xml). */
   private static final List<String> CLIENT_JARS =
       List.of(
-          "jakarta.websocket-client-api-", "tyrus-client-", "tyrus-container-grizzly-client-", "grizzly-http-",
-          "jackson-core-", "jackson-databind-");
+          "jakarta.websocket-client-api-",
+          "tyrus-client-",
+          "tyrus-container-grizzly-client-",
+          "grizzly-http-",
+          "jackson-core-",
+          "jackson-databind-");
+
   /** What those bring in turn. */
   private static final List<String> TRANSITIVE_JARS =
-      List.of("jakarta.websocket-api-", "tyrus-core-", "tyrus-spi-", "grizzly-framework-", "jackson-annotations-");
+      List.of(
+          "jakarta.websocket-api-",
+          "tyrus-core-",
+          "tyrus-spi-",
+          "grizzly-framework-",
+          "jackson-annotations-");
+
   /**
    * Each Maven run is bounded so a hung resolution fails the test instead of the build; generous
    * because a busy 2-core machine starts Maven slowly.
@@ -64,13 +84,22 @@ class ClientJarIT {
     Path consumerJar = consumer.resolve("target/consumer-1.jar");
     List<String> dependencies;
     try (JarFile jar = new JarFile(consumerJar.toFile())) {
-      dependencies = List.of(jar.getManifest().getMainAttributes().getValue("Class-Path").trim().split(" +"));
+      dependencies =
+          List.of(jar.getManifest().getMainAttributes().getValue("Class-Path").trim().split(" +"));
     }
-    List<String> jars = dependencies.stream().map(p -> p.substring(p.lastIndexOf('/') + 1)).toList();
+    List<String> jars =
+        dependencies.stream().map(p -> p.substring(p.lastIndexOf('/') + 1)).toList();
 
-    assertThat(jars).as("server jars on a client's classpath").noneMatch(j -> SERVER_JARS.stream().anyMatch(j::startsWith));
-    assertThat(jars).as("only the client and what it runs on").allMatch(j -> j.startsWith("switchboard-client-")
-        || CLIENT_JARS.stream().anyMatch(j::startsWith) || TRANSITIVE_JARS.stream().anyMatch(j::startsWith));
+    assertThat(jars)
+        .as("server jars on a client's classpath")
+        .noneMatch(j -> SERVER_JARS.stream().anyMatch(j::startsWith));
+    assertThat(jars)
+        .as("only the client and what it runs on")
+        .allMatch(
+            j ->
+                j.startsWith("switchboard-client-")
+                    || CLIENT_JARS.stream().anyMatch(j::startsWith)
+                    || TRANSITIVE_JARS.stream().anyMatch(j::startsWith));
     for (String needed : CLIENT_JARS) {
       assertThat(jars).as("resolves " + needed).anyMatch(j -> j.startsWith(needed));
     }
@@ -80,55 +109,62 @@ class ClientJarIT {
     List<String> classpath = new ArrayList<>(List.of(consumerJar.toString()));
     dependencies.forEach(d -> classpath.add(repo.resolve(d).toString()));
     try (StandaloneServer server = TestServers.start()) {
-      List<String> cmd = List.of(javaBin(), "-cp", String.join(File.pathSeparator, classpath), "Probe", server.wsUri().resolve("/ws").toString());
+      List<String> cmd =
+          List.of(
+              javaBin(),
+              "-cp",
+              String.join(File.pathSeparator, classpath),
+              "Probe",
+              server.wsUri().resolve("/ws").toString());
       assertThat(run(consumer, cmd)).contains("received {\"text\":\"hi\"}");
     }
   }
 
   /**
-   * Only plugins this project's own build uses, at its versions (pom.xml, pluginManagement), so
-   * the local repository already holds them and Maven can stay offline.
+   * Only plugins this project's own build uses, at its versions (pom.xml, pluginManagement), so the
+   * local repository already holds them and Maven can stay offline.
    */
   private static String consumerPom(String version) {
     return """
-        <project xmlns="http://maven.apache.org/POM/4.0.0">
-          <modelVersion>4.0.0</modelVersion>
-          <groupId>example</groupId>
-          <artifactId>consumer</artifactId>
-          <version>1</version>
-          <properties>
-            <maven.compiler.release>17</maven.compiler.release>
-            <project.build.sourceEncoding>UTF-8</project.build.sourceEncoding>
-          </properties>
-          <dependencies>
-            <dependency>
-              <groupId>dev.switchboard</groupId>
-              <artifactId>switchboard-client</artifactId>
-              <version>%s</version>
-            </dependency>
-          </dependencies>
-          <build>
-            <plugins>
-              <plugin><artifactId>maven-resources-plugin</artifactId><version>3.3.1</version></plugin>
-              <plugin><artifactId>maven-compiler-plugin</artifactId><version>3.14.0</version></plugin>
-              <plugin><artifactId>maven-surefire-plugin</artifactId><version>3.5.4</version></plugin>
-              <plugin>
-                <artifactId>maven-jar-plugin</artifactId>
-                <version>3.4.2</version>
-                <configuration>
-                  <archive>
-                    <manifest>
-                      <addClasspath>true</addClasspath>
-                      <classpathLayoutType>repository</classpathLayoutType>
-                      <useUniqueVersions>false</useUniqueVersions>
-                    </manifest>
-                  </archive>
-                </configuration>
-              </plugin>
-            </plugins>
-          </build>
-        </project>
-        """.formatted(version);
+    <project xmlns="http://maven.apache.org/POM/4.0.0">
+      <modelVersion>4.0.0</modelVersion>
+      <groupId>example</groupId>
+      <artifactId>consumer</artifactId>
+      <version>1</version>
+      <properties>
+        <maven.compiler.release>17</maven.compiler.release>
+        <project.build.sourceEncoding>UTF-8</project.build.sourceEncoding>
+      </properties>
+      <dependencies>
+        <dependency>
+          <groupId>dev.switchboard</groupId>
+          <artifactId>switchboard-client</artifactId>
+          <version>%s</version>
+        </dependency>
+      </dependencies>
+      <build>
+        <plugins>
+          <plugin><artifactId>maven-resources-plugin</artifactId><version>3.3.1</version></plugin>
+          <plugin><artifactId>maven-compiler-plugin</artifactId><version>3.14.0</version></plugin>
+          <plugin><artifactId>maven-surefire-plugin</artifactId><version>3.5.4</version></plugin>
+          <plugin>
+            <artifactId>maven-jar-plugin</artifactId>
+            <version>3.4.2</version>
+            <configuration>
+              <archive>
+                <manifest>
+                  <addClasspath>true</addClasspath>
+                  <classpathLayoutType>repository</classpathLayoutType>
+                  <useUniqueVersions>false</useUniqueVersions>
+                </manifest>
+              </archive>
+            </configuration>
+          </plugin>
+        </plugins>
+      </build>
+    </project>
+    """
+        .formatted(version);
   }
 
   /** Subscribes, publishes once it is subscribed, prints what it receives; gives up after 60 s. */
@@ -168,28 +204,41 @@ class ClientJarIT {
     return cmd;
   }
 
-  /** Runs {@code cmd} in {@code workDir}, bounded; returns its output, failing on a non-zero exit. */
+  /**
+   * Runs {@code cmd} in {@code workDir}, bounded; returns its output, failing on a non-zero exit.
+   */
   private String run(Path workDir, List<String> cmd) throws IOException, InterruptedException {
     Path log = Files.createTempFile(dir, "run", ".log");
-    Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
+    Process p =
+        new ProcessBuilder(cmd)
+            .directory(workDir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     boolean exited = p.waitFor(MAVEN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     if (!exited) {
       p.destroyForcibly().waitFor();
     }
     String output = Files.readString(log, StandardCharsets.UTF_8);
-    assertThat(exited).as("%s finished within %d s; output:%n%s", cmd, MAVEN_TIMEOUT_SECONDS, output).isTrue();
+    assertThat(exited)
+        .as("%s finished within %d s; output:%n%s", cmd, MAVEN_TIMEOUT_SECONDS, output)
+        .isTrue();
     assertThat(p.exitValue()).as("exit of %s; output:%n%s", cmd, output).isZero();
     return output;
   }
 
   private static Path localRepository() {
     String repo = System.getProperty("test.maven.repo.local");
-    return repo != null ? Path.of(repo) : Path.of(System.getProperty("user.home"), ".m2", "repository");
+    return repo != null
+        ? Path.of(repo)
+        : Path.of(System.getProperty("user.home"), ".m2", "repository");
   }
 
   private static String clientJar() {
-    return Path.of(System.getProperty("test.switchboard.client.jar", "target/switchboard-client.jar")).toAbsolutePath().toString();
+    return Path.of(
+            System.getProperty("test.switchboard.client.jar", "target/switchboard-client.jar"))
+        .toAbsolutePath()
+        .toString();
   }
 
   private static String javaBin() {

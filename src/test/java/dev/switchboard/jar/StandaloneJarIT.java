@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The runnable jar as a newcomer uses it: {@code java -jar target/switchboard.jar}. */
 class StandaloneJarIT {
-  private static final Pattern LISTENING = Pattern.compile("listening on (http://127\\.0\\.0\\.1:\\d+)");
+  private static final Pattern LISTENING =
+      Pattern.compile("listening on (http://127\\.0\\.0\\.1:\\d+)");
   private final List<Process> processes = new ArrayList<>();
   @TempDir Path dir;
 
@@ -50,7 +51,9 @@ class StandaloneJarIT {
     Thread reader =
         new Thread(
             () -> {
-              try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
                   lines.add(line);
@@ -64,7 +67,8 @@ class StandaloneJarIT {
     return lines;
   }
 
-  private static String awaitLine(BlockingQueue<String> lines, String containing) throws InterruptedException {
+  private static String awaitLine(BlockingQueue<String> lines, String containing)
+      throws InterruptedException {
     StringBuilder seen = new StringBuilder();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < deadline) {
@@ -88,23 +92,31 @@ class StandaloneJarIT {
     assertThat(m.find()).isTrue();
     URI base = URI.create(m.group(1) + "/");
     assertThat(Http.get(base.resolve("health")).status()).isEqualTo(200);
-    System.out.printf("start to first /health 200: %d ms%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    System.out.printf(
+        "start to first /health 200: %d ms%n",
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
 
     Http.Response index = Http.get(base);
     assertThat(index.status()).isEqualTo(200);
     assertThat(index.body()).contains("<title>Switchboard</title>");
     assertThat(Http.get(base.resolve("css/switchboard.css")).status()).isEqualTo(200);
 
-    WsClient client = WsClient.connect(URI.create(base.toString().replace("http:", "ws:")).resolve("ws"));
+    WsClient client =
+        WsClient.connect(URI.create(base.toString().replace("http:", "ws:")).resolve("ws"));
     client.request("\"op\":\"subscribe\",\"channel\":\"jar\"");
-    assertThat(Http.postJson(base.resolve("api/publish"), "{\"channel\":\"jar\",\"data\":\"hi\"}").status()).isEqualTo(200);
+    assertThat(
+            Http.postJson(base.resolve("api/publish"), "{\"channel\":\"jar\",\"data\":\"hi\"}")
+                .status())
+        .isEqualTo(200);
     assertThat(client.nextJson().path("data").asText()).isEqualTo("hi");
 
     sigterm(server); // as a service manager would; Process.destroy would also close our pipes
     WsClient.Close close = client.awaitClose();
     assertThat(close.code()).isEqualTo(1001);
     assertThat(close.reason()).contains("shutting down");
-    assertThat(server.waitFor(20, TimeUnit.SECONDS)).as("exited within the shutdown timeout").isTrue();
+    assertThat(server.waitFor(20, TimeUnit.SECONDS))
+        .as("exited within the shutdown timeout")
+        .isTrue();
     awaitLine(out, "Switchboard stopped");
   }
 
@@ -114,7 +126,10 @@ class StandaloneJarIT {
     assertThat(flag.waitFor(30, TimeUnit.SECONDS)).isTrue();
     String output = new String(flag.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(flag.exitValue()).isEqualTo(78);
-    assertThat(output).contains("server.port").contains("an integer from 0 to 65535").doesNotContain("Exception");
+    assertThat(output)
+        .contains("server.port")
+        .contains("an integer from 0 to 65535")
+        .doesNotContain("Exception");
 
     Process env = launch(Map.of("SWITCHBOARD_OUTBOX_MAX_BYTES", "lots"), "--port", "0");
     assertThat(env.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -176,7 +191,8 @@ class StandaloneJarIT {
     String probe = "";
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (System.nanoTime() < deadline && !probe.contains("probe")) {
-      Http.postJson(URI.create(m.group(1) + "/api/publish"), "{\"channel\":\"demo:cli\",\"data\":\"probe\"}");
+      Http.postJson(
+          URI.create(m.group(1) + "/api/publish"), "{\"channel\":\"demo:cli\",\"data\":\"probe\"}");
       String line = subOut.poll(300, TimeUnit.MILLISECONDS);
       probe = line == null ? "" : line;
     }
@@ -201,7 +217,8 @@ class StandaloneJarIT {
     try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
       closedPort = free.getLocalPort();
     }
-    Process refused = launch(Map.of(), "pub", "news", "1", "--url", "ws://127.0.0.1:" + closedPort + "/ws");
+    Process refused =
+        launch(Map.of(), "pub", "news", "1", "--url", "ws://127.0.0.1:" + closedPort + "/ws");
     assertThat(refused.waitFor(30, TimeUnit.SECONDS)).isTrue();
     String out = new String(refused.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(refused.exitValue()).isEqualTo(69);
@@ -214,6 +231,8 @@ class StandaloneJarIT {
 
     Process help = launch(Map.of(), "sub", "--help");
     assertThat(help.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).contains("--since").contains("--json");
+    assertThat(new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+        .contains("--since")
+        .contains("--json");
   }
 }

@@ -26,7 +26,9 @@ import org.openjdk.jmh.annotations.Warmup;
 public class CodecBenchmark {
   private final CommandDecoder decoder = new CommandDecoder();
   private final String publish64 =
-      "{\"id\":17,\"op\":\"publish\",\"channel\":\"demo:lobby\",\"data\":\"" + "x".repeat(64) + "\"}";
+      "{\"id\":17,\"op\":\"publish\",\"channel\":\"demo:lobby\",\"data\":\""
+          + "x".repeat(64)
+          + "\"}";
   private final String publishObject =
       "{\"id\":18,\"op\":\"publish\",\"channel\":\"orders:eu\",\"data\":{\"order\":123,\"items\":[{\"sku\":\"A-1\",\"qty\":2},{\"sku\":\"B-7\",\"qty\":1}],\"total\":49.9}}";
 
@@ -42,6 +44,8 @@ public class CodecBenchmark {
 
   @Benchmark
   public byte[] encodeAndFramePublication_64B() {
-    return new OutFrame.Text(Frames.publication("demo:lobby", 42, "k2j1x9", "\"" + "x".repeat(64) + "\"")).wire();
+    return new OutFrame.Text(
+            Frames.publication("demo:lobby", 42, "k2j1x9", "\"" + "x".repeat(64) + "\""))
+        .wire();
   }
 }

@@ -49,7 +49,8 @@ public class FanOutBenchmark {
             new MemoryBroker(Duration.ofHours(1)),
             new MemoryPresenceStore());
     for (int i = 0; i < subscribers; i++) {
-      hub.open(new NullTransport(hole, true)).onText("{\"op\":\"subscribe\",\"channel\":\"bench\"}");
+      hub.open(new NullTransport(hole, true))
+          .onText("{\"op\":\"subscribe\",\"channel\":\"bench\"}");
     }
   }
 

@@ -24,7 +24,8 @@ import org.openjdk.jmh.infra.Blackhole;
 @Measurement(iterations = 3, time = 2)
 @Fork(1)
 public class OutboxBenchmark {
-  private final OutFrame frame = new OutFrame.Text("{\"channel\":\"demo:lobby\",\"data\":\"" + "x".repeat(64) + "\"}");
+  private final OutFrame frame =
+      new OutFrame.Text("{\"channel\":\"demo:lobby\",\"data\":\"" + "x".repeat(64) + "\"}");
   private Outbox single;
   private Outbox batched;
 

@@ -40,7 +40,9 @@ class BinaryEnvelopeTest {
   @Test
   void aPublicationCarriesKindFlagsChannelAndPayload() {
     ByteBuffer b = BinaryEnvelope.encodePublication("ch", new byte[] {9, 8});
-    assertThat(b.isReadOnly()).as("containers such as Open Liberty cannot send read-only buffers").isFalse();
+    assertThat(b.isReadOnly())
+        .as("containers such as Open Liberty cannot send read-only buffers")
+        .isFalse();
     byte[] all = new byte[b.remaining()];
     b.get(all);
     assertThat(all).containsExactly(2, 0, 2, 'c', 'h', 9, 8);

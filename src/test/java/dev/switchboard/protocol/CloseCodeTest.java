@@ -20,8 +20,10 @@ class CloseCodeTest {
   void applicationCodesBelow4500ReconnectAndAboveAreFinal() {
     assertThat(new CloseCode(4100, "x", true).reconnect()).isTrue();
     assertThat(new CloseCode(4600, "x", false).reconnect()).isFalse();
-    assertThatThrownBy(() -> new CloseCode(4100, "x", false)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new CloseCode(4600, "x", true)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new CloseCode(4100, "x", false))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new CloseCode(4600, "x", true))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -44,7 +46,8 @@ class CloseCodeTest {
   }
 
   @Test
-  void theProtocolDocsListEveryCodeTheServerSendsWithItsNameAndWhetherToReconnect() throws IOException {
+  void theProtocolDocsListEveryCodeTheServerSendsWithItsNameAndWhetherToReconnect()
+      throws IOException {
     Pattern row = Pattern.compile("(?m)^\\| (\\d{4}) \\| `([a-z_]+)` \\| \\**(yes|no)");
     Matcher m = row.matcher(Files.readString(Path.of("docs/PROTOCOL.md")));
     Map<Integer, String> documented = new LinkedHashMap<>();

@@ -39,7 +39,11 @@ class CommandDecoderTest {
         "\"emoji \uD83D\uDE00\""
       })
   void keepsThePublishedDataExactlyAsSent(String data) throws Exception {
-    Command c = decoder.decode("{\"id\":3,\"op\":\"publish\",\"channel\":\"news\",\"data\":" + data + " , \"extra\":true}");
+    Command c =
+        decoder.decode(
+            "{\"id\":3,\"op\":\"publish\",\"channel\":\"news\",\"data\":"
+                + data
+                + " , \"extra\":true}");
     assertThat(((Command.Publish) c).payload()).isEqualTo(new Payload.Json(data));
   }
 
@@ -88,9 +92,12 @@ class CommandDecoderTest {
   @Test
   void acceptsTheLargestSafeIdAndChannelNamesUpToTheLimit() throws Exception {
     String longest = "c".repeat(ChannelName.MAX_LENGTH);
-    assertThat(decoder.decode("{\"id\":9007199254740991,\"op\":\"subscribe\",\"channel\":\"" + longest + "\"}"))
+    assertThat(
+            decoder.decode(
+                "{\"id\":9007199254740991,\"op\":\"subscribe\",\"channel\":\"" + longest + "\"}"))
         .isEqualTo(new Command.Subscribe(CommandDecoder.MAX_ID, longest));
-    assertThatThrownBy(() -> decoder.decode("{\"op\":\"subscribe\",\"channel\":\"" + longest + "c\"}"))
+    assertThatThrownBy(
+            () -> decoder.decode("{\"op\":\"subscribe\",\"channel\":\"" + longest + "c\"}"))
         .isInstanceOfSatisfying(
             ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_CHANNEL));
   }
@@ -108,16 +115,20 @@ class CommandDecoderTest {
 
   @Test
   void tooDeepNestingIsRefusedWithAPlainMessageThatNamesTheLimit() {
-    String deep = "[".repeat(JsonErrors.MAX_NESTING_DEPTH + 1) + "]".repeat(JsonErrors.MAX_NESTING_DEPTH + 1);
+    String deep =
+        "[".repeat(JsonErrors.MAX_NESTING_DEPTH + 1) + "]".repeat(JsonErrors.MAX_NESTING_DEPTH + 1);
     assertThatThrownBy(() -> decoder.decodePublish("{\"channel\":\"n\",\"data\":" + deep + "}"))
         .isInstanceOfSatisfying(
             ProtocolException.class,
             e -> {
               assertThat(e.code()).isEqualTo(ErrorCode.MALFORMED);
-              assertThat(e.getMessage()).isEqualTo("invalid JSON: JSON nested deeper than 1000 levels");
+              assertThat(e.getMessage())
+                  .isEqualTo("invalid JSON: JSON nested deeper than 1000 levels");
             });
-    String allowed = "[".repeat(JsonErrors.MAX_NESTING_DEPTH - 1) + "]".repeat(JsonErrors.MAX_NESTING_DEPTH - 1);
-    assertThatCode(() -> decoder.decodePublish("{\"channel\":\"n\",\"data\":" + allowed + "}")).doesNotThrowAnyException();
+    String allowed =
+        "[".repeat(JsonErrors.MAX_NESTING_DEPTH - 1) + "]".repeat(JsonErrors.MAX_NESTING_DEPTH - 1);
+    assertThatCode(() -> decoder.decodePublish("{\"channel\":\"n\",\"data\":" + allowed + "}"))
+        .doesNotThrowAnyException();
   }
 
   @ParameterizedTest
@@ -155,6 +166,8 @@ class CommandDecoderTest {
     assertThatThrownBy(() -> decoder.decodePublish("{\"channel\":\"n\",\"data\":" + digits + "}"))
         .isInstanceOfSatisfying(
             ProtocolException.class,
-            e -> assertThat(e.getMessage()).isEqualTo("invalid JSON: a JSON number longer than 1000 characters"));
+            e ->
+                assertThat(e.getMessage())
+                    .isEqualTo("invalid JSON: a JSON number longer than 1000 characters"));
   }
 }

@@ -60,7 +60,8 @@ class JakartaTransportTest {
   @Test
   void aPublicationPushIsHandedOverWritableAndEverySubscriberGetsItsOwnPosition() throws Exception {
     OutFrame.Binary push =
-        new OutFrame.Binary(BinaryEnvelope.encodePublication("feed", new byte[] {1, 2, 3}, 7, "e1"));
+        new OutFrame.Binary(
+            BinaryEnvelope.encodePublication("feed", new byte[] {1, 2, 3}, 7, "e1"));
     ByteBuffer first = sendOne(push);
     assertThat(first.isReadOnly()).isFalse();
     first.position(first.limit()); // the container consumed it
@@ -72,7 +73,8 @@ class JakartaTransportTest {
 
   @Test
   void aReadOnlyBufferIsCopiedOnceIntoAWritableOne() {
-    ByteBuffer readOnly = ByteBuffer.wrap("echo".getBytes(StandardCharsets.US_ASCII)).asReadOnlyBuffer();
+    ByteBuffer readOnly =
+        ByteBuffer.wrap("echo".getBytes(StandardCharsets.US_ASCII)).asReadOnlyBuffer();
     OutFrame.Binary echo = new OutFrame.Binary(readOnly);
     ByteBuffer handedOver = sendOne(echo);
     assertThat(handedOver.isReadOnly()).isFalse();

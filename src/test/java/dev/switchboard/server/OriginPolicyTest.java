@@ -45,7 +45,9 @@ class OriginPolicyTest {
 
   @Test
   void malformedEntriesAreRefused() {
-    assertThatThrownBy(() -> OriginPolicy.of(List.of("app.example.com"))).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> OriginPolicy.of(List.of("https://x/path"))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> OriginPolicy.of(List.of("app.example.com")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> OriginPolicy.of(List.of("https://x/path")))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

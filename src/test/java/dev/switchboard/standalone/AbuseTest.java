@@ -58,7 +58,11 @@ class AbuseTest {
       // reader has been closed as slow.
       String pad = "x".repeat(8000);
       for (int i = 0; i < 2000 && server.assembly().hub().metrics().closes(4000) < EACH; i++) {
-        assertThat(Http.postJson(server.httpUri().resolve("/api/publish"), "{\"channel\":\"abuse:feed\",\"data\":\"" + pad + "\"}").status())
+        assertThat(
+                Http.postJson(
+                        server.httpUri().resolve("/api/publish"),
+                        "{\"channel\":\"abuse:feed\",\"data\":\"" + pad + "\"}")
+                    .status())
             .isEqualTo(200);
       }
       for (Future<?> f : runs) {
@@ -67,12 +71,15 @@ class AbuseTest {
       stalled.forEach(RawWsClient::closeQuietly);
 
       var hub = server.assembly().hub();
-      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-        assertThat(hub.connectionCount()).isZero();
-        assertThat(hub.channelCount()).isZero();
-        assertThat(hub.queuedBytes()).isZero();
-        assertThat(server.openConnections()).isZero();
-      });
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(
+              () -> {
+                assertThat(hub.connectionCount()).isZero();
+                assertThat(hub.channelCount()).isZero();
+                assertThat(hub.queuedBytes()).isZero();
+                assertThat(server.openConnections()).isZero();
+              });
       assertThat(hub.metrics().closes(4000)).isEqualTo(EACH); // every stalled reader, nobody else
       assertThat(hub.metrics().closes(4002)).isEqualTo(EACH);
       assertThat(hub.metrics().closes(1002)).isEqualTo(EACH);
@@ -124,7 +131,9 @@ class AbuseTest {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress("127.0.0.1", port));
       s.setSoTimeout(5000);
-      s.getOutputStream().write("GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: webs".getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream()
+          .write(
+              "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: webs".getBytes(StandardCharsets.US_ASCII));
       assertThat(s.getInputStream().read()).isEqualTo(-1);
     }
     return null;

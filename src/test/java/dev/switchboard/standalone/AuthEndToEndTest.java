@@ -40,10 +40,13 @@ class AuthEndToEndTest {
                 "ws.rate.messages", "20",
                 "namespace.room.presence", "true",
                 // One fan-out lane: a client then gets publications in publish order across
-                // channels too, so a later one on another channel proves an earlier one was not sent.
+                // channels too, so a later one on another channel proves an earlier one was not
+                // sent.
                 "hub.fanout-threads", "1",
-                "api.keys", ApiKey.forConfig("pub", "pub-key", ApiKey.Scope.PUBLISH) + ","
-                    + ApiKey.forConfig("ops", "ops-key", ApiKey.Scope.ADMIN)));
+                "api.keys",
+                    ApiKey.forConfig("pub", "pub-key", ApiKey.Scope.PUBLISH)
+                        + ","
+                        + ApiKey.forConfig("ops", "ops-key", ApiKey.Scope.ADMIN)));
   }
 
   @AfterAll
@@ -52,7 +55,11 @@ class AuthEndToEndTest {
   }
 
   private static String token(String user) {
-    return Tokens.hs256(Tokens.claims(user, Instant.now().plusSeconds(600), Map.of("room:*", List.of("subscribe", "publish", "presence"))));
+    return Tokens.hs256(
+        Tokens.claims(
+            user,
+            Instant.now().plusSeconds(600),
+            Map.of("room:*", List.of("subscribe", "publish", "presence"))));
   }
 
   private static URI ws() {
@@ -62,11 +69,22 @@ class AuthEndToEndTest {
   @Test
   void aBrowserConnectsWithAConnectCommandFirst() {
     try (WsClient c = WsClient.connect(ws())) {
-      assertThat(c.request("\"op\":\"subscribe\",\"channel\":\"room:a\"").path("error").path("code").asInt()).isEqualTo(110);
+      assertThat(
+              c.request("\"op\":\"subscribe\",\"channel\":\"room:a\"")
+                  .path("error")
+                  .path("code")
+                  .asInt())
+          .isEqualTo(110);
       JsonNode ok = c.request("\"op\":\"connect\",\"token\":\"" + token("alice") + "\"");
       assertThat(ok.path("user").asText()).isEqualTo("alice");
-      assertThat(c.request("\"op\":\"subscribe\",\"channel\":\"room:a\"").path("ok").asBoolean()).isTrue();
-      assertThat(c.request("\"op\":\"subscribe\",\"channel\":\"secret\"").path("error").path("code").asInt()).isEqualTo(111);
+      assertThat(c.request("\"op\":\"subscribe\",\"channel\":\"room:a\"").path("ok").asBoolean())
+          .isTrue();
+      assertThat(
+              c.request("\"op\":\"subscribe\",\"channel\":\"secret\"")
+                  .path("error")
+                  .path("code")
+                  .asInt())
+          .isEqualTo(111);
     }
   }
 
@@ -89,7 +107,9 @@ class AuthEndToEndTest {
 
   @Test
   void aBadTokenInTheHeaderClosesWith4500AndNoTokenAtAllAfterTheTimeout() throws IOException {
-    try (RawWsClient bad = RawWsClient.connectFrom("127.0.0.1", "127.0.0.1", server.port(), "/ws", "Authorization: Bearer nope\r\n")) {
+    try (RawWsClient bad =
+        RawWsClient.connectFrom(
+            "127.0.0.1", "127.0.0.1", server.port(), "/ws", "Authorization: Bearer nope\r\n")) {
       assertThat(bad.readUntilClose().closeCode()).isEqualTo(4500);
     }
     try (RawWsClient silent = RawWsClient.connect("127.0.0.1", server.port(), "/ws", 0)) {
@@ -102,11 +122,32 @@ class AuthEndToEndTest {
   @Test
   void apiKeysAreCheckedForTheirScope() {
     String body = "{\"channel\":\"room:h\",\"data\":1}";
-    assertThat(Http.postJson(server.httpUri().resolve("/api/publish"), body, "Authorization", "Bearer pub-key").status()).isEqualTo(200);
-    assertThat(Http.get(server.httpUri().resolve("/api/stats"), "Authorization", "Bearer pub-key").status()).isEqualTo(403);
-    assertThat(Http.get(server.httpUri().resolve("/api/stats"), "Authorization", "Bearer ops-key").status()).isEqualTo(200);
-    assertThat(Http.postJson(server.httpUri().resolve("/api/publish"), body, "Authorization", "Bearer ops-key").status()).isEqualTo(200);
-    assertThat(Http.postJson(server.httpUri().resolve("/api/publish"), body).status()).isEqualTo(401);
+    assertThat(
+            Http.postJson(
+                    server.httpUri().resolve("/api/publish"),
+                    body,
+                    "Authorization",
+                    "Bearer pub-key")
+                .status())
+        .isEqualTo(200);
+    assertThat(
+            Http.get(server.httpUri().resolve("/api/stats"), "Authorization", "Bearer pub-key")
+                .status())
+        .isEqualTo(403);
+    assertThat(
+            Http.get(server.httpUri().resolve("/api/stats"), "Authorization", "Bearer ops-key")
+                .status())
+        .isEqualTo(200);
+    assertThat(
+            Http.postJson(
+                    server.httpUri().resolve("/api/publish"),
+                    body,
+                    "Authorization",
+                    "Bearer ops-key")
+                .status())
+        .isEqualTo(200);
+    assertThat(Http.postJson(server.httpUri().resolve("/api/publish"), body).status())
+        .isEqualTo(401);
   }
 
   @Test
@@ -154,50 +195,101 @@ class AuthEndToEndTest {
                     "news", List.of("subscribe", "publish", "history"),
                     "news:*", List.of("subscribe"),
                     "room:*", List.of("subscribe", "publish"))));
-    String narrow = Tokens.hs256(Tokens.claims("nina", Instant.now().plusSeconds(900), Map.of("room:*", List.of("subscribe", "publish"))));
+    String narrow =
+        Tokens.hs256(
+            Tokens.claims(
+                "nina",
+                Instant.now().plusSeconds(900),
+                Map.of("room:*", List.of("subscribe", "publish"))));
     try (WsClient c = WsClient.connect(ws())) {
-      assertThat(c.request("\"op\":\"connect\",\"token\":\"" + broad + "\"").path("ok").asBoolean()).isTrue();
+      assertThat(c.request("\"op\":\"connect\",\"token\":\"" + broad + "\"").path("ok").asBoolean())
+          .isTrue();
       for (String channel : List.of("news", "news:*", "room:marker")) {
-        assertThat(c.request("\"op\":\"subscribe\",\"channel\":\"" + channel + "\"").path("ok").asBoolean()).as(channel).isTrue();
+        assertThat(
+                c.request("\"op\":\"subscribe\",\"channel\":\"" + channel + "\"")
+                    .path("ok")
+                    .asBoolean())
+            .as(channel)
+            .isTrue();
       }
       // Allowed by the token; refused only because news keeps no history.
-      assertThat(c.request("\"op\":\"history\",\"channel\":\"news\"").path("error").path("code").asInt()).isEqualTo(112);
+      assertThat(
+              c.request("\"op\":\"history\",\"channel\":\"news\"")
+                  .path("error")
+                  .path("code")
+                  .asInt())
+          .isEqualTo(112);
 
-      assertThat(c.request("\"op\":\"refresh\",\"token\":\"" + narrow + "\"").path("ok").asBoolean()).isTrue();
+      assertThat(
+              c.request("\"op\":\"refresh\",\"token\":\"" + narrow + "\"").path("ok").asBoolean())
+          .isTrue();
       List<JsonNode> pushes = List.of(c.nextJson(), c.nextJson()); // they came before the reply
       assertThat(pushes)
-          .extracting(p -> p.path("channel").asText() + " " + p.path("unsubscribe").path("code").asInt())
+          .extracting(
+              p -> p.path("channel").asText() + " " + p.path("unsubscribe").path("code").asInt())
           .containsExactlyInAnyOrder("news 111", "news:* 111");
 
       publishOverHttp("news", "\"late\"");
       publishOverHttp("news:flash", "\"late\"");
       publishOverHttp("room:marker", "\"marker\"");
       JsonNode next = c.nextJson();
-      assertThat(next.path("channel").asText()).as("nothing for news before the marker: " + next).isEqualTo("room:marker");
+      assertThat(next.path("channel").asText())
+          .as("nothing for news before the marker: " + next)
+          .isEqualTo("room:marker");
       assertThat(next.path("data").asText()).isEqualTo("marker");
 
-      assertThat(c.request("\"op\":\"publish\",\"channel\":\"news\",\"data\":1").path("error").path("code").asInt()).isEqualTo(111);
-      assertThat(c.request("\"op\":\"history\",\"channel\":\"news\"").path("error").path("code").asInt()).isEqualTo(111);
-      assertThat(c.request("\"op\":\"subscribe\",\"channel\":\"news\"").path("error").path("code").asInt()).isEqualTo(111);
-      assertThat(c.request("\"op\":\"publish\",\"channel\":\"room:marker\",\"data\":2").path("ok").asBoolean()).isTrue();
+      assertThat(
+              c.request("\"op\":\"publish\",\"channel\":\"news\",\"data\":1")
+                  .path("error")
+                  .path("code")
+                  .asInt())
+          .isEqualTo(111);
+      assertThat(
+              c.request("\"op\":\"history\",\"channel\":\"news\"")
+                  .path("error")
+                  .path("code")
+                  .asInt())
+          .isEqualTo(111);
+      assertThat(
+              c.request("\"op\":\"subscribe\",\"channel\":\"news\"")
+                  .path("error")
+                  .path("code")
+                  .asInt())
+          .isEqualTo(111);
+      assertThat(
+              c.request("\"op\":\"publish\",\"channel\":\"room:marker\",\"data\":2")
+                  .path("ok")
+                  .asBoolean())
+          .isTrue();
     }
   }
 
   private static void publishOverHttp(String channel, String json) {
     String body = "{\"channel\":\"" + channel + "\",\"data\":" + json + "}";
-    assertThat(Http.postJson(server.httpUri().resolve("/api/publish"), body, "Authorization", "Bearer pub-key").status()).isEqualTo(200);
+    assertThat(
+            Http.postJson(
+                    server.httpUri().resolve("/api/publish"),
+                    body,
+                    "Authorization",
+                    "Bearer pub-key")
+                .status())
+        .isEqualTo(200);
   }
 
   /** A JDK WebSocket with an Authorization header and a queue of received texts. */
   private static final class HeaderClient implements WebSocket.Listener {
-    private final java.util.concurrent.LinkedBlockingQueue<String> texts = new java.util.concurrent.LinkedBlockingQueue<>();
+    private final java.util.concurrent.LinkedBlockingQueue<String> texts =
+        new java.util.concurrent.LinkedBlockingQueue<>();
     private WebSocket socket;
     private final StringBuilder partial = new StringBuilder();
 
     static HeaderClient open(URI uri, String authorization) {
       HeaderClient c = new HeaderClient();
       c.socket =
-          HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().newWebSocketBuilder()
+          HttpClient.newBuilder()
+              .version(HttpClient.Version.HTTP_1_1)
+              .build()
+              .newWebSocketBuilder()
               .header("Authorization", authorization)
               .buildAsync(uri, c)
               .orTimeout(10, TimeUnit.SECONDS)

@@ -27,18 +27,22 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Connections refused for a bad token, many at once: each is closed with 4500 and counted, every
- * one of them is gone afterwards (TCP connection, session, hub connection), and neither Grizzly
- * nor Tyrus logs an error on the way.
+ * one of them is gone afterwards (TCP connection, session, hub connection), and neither Grizzly nor
+ * Tyrus logs an error on the way.
  */
 class BadTokenConnectsTest {
   /** Enough concurrent refusals to have made Tyrus's upgrade race show up in earlier runs. */
   private static final int CONNECTS = 300;
+
   private static final Duration WAIT = Duration.ofSeconds(20);
 
   private StandaloneServer server;
+
   /** Held strongly: java.util.logging keeps loggers only weakly. */
   private final Logger glassfish = Logger.getLogger("org.glassfish");
-  private final List<LogRecord> problems = java.util.Collections.synchronizedList(new ArrayList<>());
+
+  private final List<LogRecord> problems =
+      java.util.Collections.synchronizedList(new ArrayList<>());
   private final Handler recorder =
       new Handler() {
         @Override
@@ -78,7 +82,9 @@ class BadTokenConnectsTest {
         Callable<Integer> connect =
             () -> {
               if (inHeader) {
-                try (RawWsClient c = RawWsClient.connectFrom("127.0.0.1", "127.0.0.1", port, "/ws", "Authorization: Bearer nope\r\n")) {
+                try (RawWsClient c =
+                    RawWsClient.connectFrom(
+                        "127.0.0.1", "127.0.0.1", port, "/ws", "Authorization: Bearer nope\r\n")) {
                   return c.readUntilClose().closeCode();
                 }
               }
@@ -95,22 +101,26 @@ class BadTokenConnectsTest {
     } finally {
       pool.shutdownNow();
     }
-    await().atMost(WAIT).untilAsserted(() -> {
-      assertThat(server.openConnections()).isZero();
-      assertThat(server.assembly().endpoints().openSessions()).isZero();
-      assertThat(server.assembly().hub().connectionCount()).isZero();
-    });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(server.openConnections()).isZero();
+              assertThat(server.assembly().endpoints().openSessions()).isZero();
+              assertThat(server.assembly().hub().connectionCount()).isZero();
+            });
     assertThat(server.assembly().hub().metrics().closes(4500)).isEqualTo(CONNECTS);
     assertThat(problems).extracting(LogRecord::getMessage).isEmpty();
   }
 
   /**
-   * The race made deterministic: the connection is closed while Tyrus has its connection
-   * attribute set but not yet its task processor, the state it is in for a moment at the end of
-   * every upgrade.
+   * The race made deterministic: the connection is closed while Tyrus has its connection attribute
+   * set but not yet its task processor, the state it is in for a moment at the end of every
+   * upgrade.
    */
   @Test
-  void aCloseWhileTyrusIsHalfWayThroughAnUpgradeClosesTheSessionWithoutAnError() throws IOException {
+  void aCloseWhileTyrusIsHalfWayThroughAnUpgradeClosesTheSessionWithoutAnError()
+      throws IOException {
     HandshakeFilter.TyrusAttributes tyrus = HandshakeFilter.TyrusAttributes.find();
     assertThat(tyrus).as("Tyrus 2.2's attributes").isNotNull();
     RawWsClient client = RawWsClient.connect("127.0.0.1", server.port(), "/ws", 0);
@@ -125,11 +135,14 @@ class BadTokenConnectsTest {
 
     client.close();
 
-    await().atMost(WAIT).untilAsserted(() -> {
-      assertThat(server.openConnections()).isZero();
-      assertThat(server.assembly().endpoints().openSessions()).isZero();
-      assertThat(server.assembly().hub().connectionCount()).isZero();
-    });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(server.openConnections()).isZero();
+              assertThat(server.assembly().endpoints().openSessions()).isZero();
+              assertThat(server.assembly().hub().connectionCount()).isZero();
+            });
     assertThat(problems).extracting(LogRecord::getMessage).isEmpty();
   }
 }

@@ -58,14 +58,14 @@ class ConnectionTrackerTest {
 
   /** What a method of the fake returns when the tracker has no business asking it. */
   private static Object zero(Class<?> type) {
-    return type == boolean.class ? Boolean.FALSE
-        : type == int.class ? 0
-        : type == long.class ? 0L
-        : null;
+    return type == boolean.class
+        ? Boolean.FALSE
+        : type == int.class ? 0 : type == long.class ? 0L : null;
   }
 
   @Test
-  void aConnectionThatSendsNoCompleteRequestIsCutOnceTheHandshakeTimeoutHasPassed() throws IOException {
+  void aConnectionThatSendsNoCompleteRequestIsCutOnceTheHandshakeTimeoutHasPassed()
+      throws IOException {
     FakeConnection slow = accept();
     advance(TIMEOUT);
     tracker.expire();

@@ -38,7 +38,8 @@ class EchoRateLimitTest {
     int echoed = 0;
     int code = 0;
     try (RawWsClient c = RawWsClient.connect("127.0.0.1", server.port(), "/echo", 0)) {
-      // The close needs refusals in three consecutive seconds: keep flooding (bounded) until it comes.
+      // The close needs refusals in three consecutive seconds: keep flooding (bounded) until it
+      // comes.
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
       while (System.nanoTime() < deadline && code == 0) {
         try {

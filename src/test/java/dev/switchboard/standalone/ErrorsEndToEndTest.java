@@ -56,16 +56,28 @@ class ErrorsEndToEndTest {
       assertThat(code(c.nextJson())).isEqualTo(101);
       assertThat(code(c.request("\"op\":\"jump\""))).isEqualTo(102);
       assertThat(code(c.request("\"op\":\"subscribe\",\"channel\":false"))).isEqualTo(103);
-      assertThat(code(c.request("\"op\":\"subscribe\",\"channel\":\"" + "x".repeat(129) + "\""))).isEqualTo(104);
-      assertThat(c.request("\"op\":\"subscribe\",\"channel\":\"one\"").path("ok").asBoolean()).isTrue();
+      assertThat(code(c.request("\"op\":\"subscribe\",\"channel\":\"" + "x".repeat(129) + "\"")))
+          .isEqualTo(104);
+      assertThat(c.request("\"op\":\"subscribe\",\"channel\":\"one\"").path("ok").asBoolean())
+          .isTrue();
       assertThat(code(c.request("\"op\":\"subscribe\",\"channel\":\"one\""))).isEqualTo(107);
-      assertThat(c.request("\"op\":\"subscribe\",\"channel\":\"two\"").path("ok").asBoolean()).isTrue();
+      assertThat(c.request("\"op\":\"subscribe\",\"channel\":\"two\"").path("ok").asBoolean())
+          .isTrue();
       assertThat(code(c.request("\"op\":\"subscribe\",\"channel\":\"three\""))).isEqualTo(106);
       assertThat(code(c.request("\"op\":\"unsubscribe\",\"channel\":\"zero\""))).isEqualTo(108);
       assertThat(c.request("\"op\":\"ping\"").path("ok").asBoolean()).isTrue();
     }
     JsonNode after = stats().path("errors");
-    for (String label : new String[] {"malformed", "unknown_op", "bad_field", "bad_channel", "already_subscribed", "subscription_limit", "not_subscribed"}) {
+    for (String label :
+        new String[] {
+          "malformed",
+          "unknown_op",
+          "bad_field",
+          "bad_channel",
+          "already_subscribed",
+          "subscription_limit",
+          "not_subscribed"
+        }) {
       assertThat(after.path(label).asLong() - before.path(label).asLong()).as(label).isEqualTo(1);
     }
   }
@@ -77,27 +89,47 @@ class ErrorsEndToEndTest {
     assertThat(noKey.status()).isEqualTo(401);
     assertThat(noKey.header("WWW-Authenticate")).isEqualTo("Bearer");
     assertThat(code(noKey.json())).isEqualTo(110);
-    assertThat(Http.postJson(uri("/api/publish"), "{\"channel\":\"a\",\"data\":1}", "Authorization", "Bearer wrong").status())
+    assertThat(
+            Http.postJson(
+                    uri("/api/publish"),
+                    "{\"channel\":\"a\",\"data\":1}",
+                    "Authorization",
+                    "Bearer wrong")
+                .status())
         .isEqualTo(401);
 
-    Http.Response ok = Http.postJson(uri("/api/publish"), "{\"channel\":\"a\",\"data\":1}", "Authorization", auth);
+    Http.Response ok =
+        Http.postJson(uri("/api/publish"), "{\"channel\":\"a\",\"data\":1}", "Authorization", auth);
     assertThat(ok.status()).isEqualTo(200);
 
-    Http.Response badJson = Http.postJson(uri("/api/publish"), "{\"channel\":", "Authorization", auth);
+    Http.Response badJson =
+        Http.postJson(uri("/api/publish"), "{\"channel\":", "Authorization", auth);
     assertThat(badJson.status()).isEqualTo(400);
     assertThat(code(badJson.json())).isEqualTo(101);
-    Http.Response missing = Http.postJson(uri("/api/publish"), "{\"channel\":\"a\"}", "Authorization", auth);
+    Http.Response missing =
+        Http.postJson(uri("/api/publish"), "{\"channel\":\"a\"}", "Authorization", auth);
     assertThat(missing.status()).isEqualTo(400);
     assertThat(code(missing.json())).isEqualTo(103);
-    Http.Response badChannel = Http.postJson(uri("/api/publish"), "{\"channel\":\"a b\",\"data\":1}", "Authorization", auth);
+    Http.Response badChannel =
+        Http.postJson(
+            uri("/api/publish"), "{\"channel\":\"a b\",\"data\":1}", "Authorization", auth);
     assertThat(badChannel.status()).isEqualTo(400);
     assertThat(code(badChannel.json())).isEqualTo(104);
     Http.Response tooBig =
-        Http.postJson(uri("/api/publish"), "{\"channel\":\"a\",\"data\":\"" + "x".repeat(2000) + "\"}", "Authorization", auth);
+        Http.postJson(
+            uri("/api/publish"),
+            "{\"channel\":\"a\",\"data\":\"" + "x".repeat(2000) + "\"}",
+            "Authorization",
+            auth);
     assertThat(tooBig.status()).isEqualTo(413);
     assertThat(code(tooBig.json())).isEqualTo(105);
     Http.Response wrongType =
-        Http.post(uri("/api/publish"), "text/plain", "hi".getBytes(StandardCharsets.UTF_8), "Authorization", auth);
+        Http.post(
+            uri("/api/publish"),
+            "text/plain",
+            "hi".getBytes(StandardCharsets.UTF_8),
+            "Authorization",
+            auth);
     assertThat(wrongType.status()).isEqualTo(415);
     assertThat(Http.get(uri("/api/publish"), "Authorization", auth).status()).isEqualTo(405);
     assertThat(Http.get(uri("/api/nothing"), "Authorization", auth).status()).isEqualTo(404);
@@ -108,7 +140,12 @@ class ErrorsEndToEndTest {
     try (WsClient sub = WsClient.connect(server.wsUri().resolve("/ws"))) {
       sub.request("\"op\":\"subscribe\",\"channel\":\"raw\"");
       Http.Response r =
-          Http.post(uri("/api/publish?channel=raw"), "application/octet-stream", new byte[] {5, 6}, "Authorization", "Bearer " + KEY);
+          Http.post(
+              uri("/api/publish?channel=raw"),
+              "application/octet-stream",
+              new byte[] {5, 6},
+              "Authorization",
+              "Bearer " + KEY);
       assertThat(r.status()).isEqualTo(200);
       assertThat(sub.nextBinary()).containsExactly(2, 0, 3, 'r', 'a', 'w', 5, 6);
     }

@@ -27,7 +27,8 @@ class FrameGuardTest {
   }
 
   private static Buffer buffer(byte[] bytes, int from, int to) {
-    return Buffers.wrap(MemoryManager.DEFAULT_MEMORY_MANAGER, java.util.Arrays.copyOfRange(bytes, from, to));
+    return Buffers.wrap(
+        MemoryManager.DEFAULT_MEMORY_MANAGER, java.util.Arrays.copyOfRange(bytes, from, to));
   }
 
   /** Feeds {@code bytes} one byte per read, the worst split there is. */

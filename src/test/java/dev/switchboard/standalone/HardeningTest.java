@@ -18,8 +18,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Bad input on raw sockets, each answered with its exact status or close code, after which a
- * normal client is still served.
+ * Bad input on raw sockets, each answered with its exact status or close code, after which a normal
+ * client is still served.
  */
 class HardeningTest {
   private static StandaloneServer server;
@@ -45,8 +45,13 @@ class HardeningTest {
   /** A well-behaved client still gets through. */
   private static void stillServing() {
     try (WsClient c = WsClient.connect(server.wsUri().resolve("/ws"))) {
-      assertThat(c.request("\"op\":\"subscribe\",\"channel\":\"alive\"").path("ok").asBoolean()).isTrue();
-      assertThat(c.request("\"op\":\"publish\",\"channel\":\"alive\",\"data\":1").path("ok").asBoolean()).isTrue();
+      assertThat(c.request("\"op\":\"subscribe\",\"channel\":\"alive\"").path("ok").asBoolean())
+          .isTrue();
+      assertThat(
+              c.request("\"op\":\"publish\",\"channel\":\"alive\",\"data\":1")
+                  .path("ok")
+                  .asBoolean())
+          .isTrue();
       assertThat(c.nextJson().path("data").asInt()).isEqualTo(1);
     }
   }
@@ -65,17 +70,42 @@ class HardeningTest {
   @Test
   void handshakesThatAreNotStrictRfc6455GetFourHundredsNeverFiveHundred() throws IOException {
     String key = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
-    assertThat(exchange(handshake("POST", "HTTP/1.1", GOOD_HEADERS + key + "Content-Length: 0\r\n"))).startsWith("HTTP/1.1 400");
-    assertThat(exchange(handshake("GET", "HTTP/1.0", GOOD_HEADERS + key))).startsWith("HTTP/1.1 400");
-    assertThat(exchange(handshake("GET", "HTTP/1.1", GOOD_HEADERS))).startsWith("HTTP/1.1 400").contains("Sec-WebSocket-Key");
-    assertThat(exchange(handshake("GET", "HTTP/1.1", GOOD_HEADERS + "Sec-WebSocket-Key: short\r\n"))).startsWith("HTTP/1.1 400");
-    assertThat(exchange(handshake("GET", "HTTP/1.1", GOOD_HEADERS + "Sec-WebSocket-Key: !!!!!!!!!!!!!!!!!!!!!!==\r\n"))).startsWith("HTTP/1.1 400");
-    assertThat(exchange(handshake("GET", "HTTP/1.1", GOOD_HEADERS + key + key))).startsWith("HTTP/1.1 400");
-    String wrongVersion = exchange(handshake("GET", "HTTP/1.1",
-        "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 8\r\n" + key));
+    assertThat(
+            exchange(handshake("POST", "HTTP/1.1", GOOD_HEADERS + key + "Content-Length: 0\r\n")))
+        .startsWith("HTTP/1.1 400");
+    assertThat(exchange(handshake("GET", "HTTP/1.0", GOOD_HEADERS + key)))
+        .startsWith("HTTP/1.1 400");
+    assertThat(exchange(handshake("GET", "HTTP/1.1", GOOD_HEADERS)))
+        .startsWith("HTTP/1.1 400")
+        .contains("Sec-WebSocket-Key");
+    assertThat(
+            exchange(handshake("GET", "HTTP/1.1", GOOD_HEADERS + "Sec-WebSocket-Key: short\r\n")))
+        .startsWith("HTTP/1.1 400");
+    assertThat(
+            exchange(
+                handshake(
+                    "GET",
+                    "HTTP/1.1",
+                    GOOD_HEADERS + "Sec-WebSocket-Key: !!!!!!!!!!!!!!!!!!!!!!==\r\n")))
+        .startsWith("HTTP/1.1 400");
+    assertThat(exchange(handshake("GET", "HTTP/1.1", GOOD_HEADERS + key + key)))
+        .startsWith("HTTP/1.1 400");
+    String wrongVersion =
+        exchange(
+            handshake(
+                "GET",
+                "HTTP/1.1",
+                "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 8\r\n" + key));
     assertThat(wrongVersion).startsWith("HTTP/1.1 426").contains("Sec-WebSocket-Version: 13");
-    assertThat(exchange(handshake("GET", "HTTP/1.1", "Connection: keep-alive\r\n"))).startsWith("HTTP/1.1 426");
-    assertThat(exchange(handshake("GET", "HTTP/1.1", "Upgrade: websocket\r\nConnection: keep-alive\r\nSec-WebSocket-Version: 13\r\n" + key)))
+    assertThat(exchange(handshake("GET", "HTTP/1.1", "Connection: keep-alive\r\n")))
+        .startsWith("HTTP/1.1 426");
+    assertThat(
+            exchange(
+                handshake(
+                    "GET",
+                    "HTTP/1.1",
+                    "Upgrade: websocket\r\nConnection: keep-alive\r\nSec-WebSocket-Version: 13\r\n"
+                        + key)))
         .startsWith("HTTP/1.1 400");
     String refused = exchange(handshake("GET", "HTTP/1.1", GOOD_HEADERS));
     assertThat(refused).contains("Content-Length:").contains("\"code\":101");
@@ -138,7 +168,9 @@ class HardeningTest {
     for (int[] firstByte : cases) {
       try (RawWsClient c = RawWsClient.connect("127.0.0.1", port, "/ws", 0)) {
         c.sendFrame(firstByte[0], new byte[] {'x'});
-        assertThat(c.readUntilClose().closeCode()).as("first byte %x", firstByte[0]).isEqualTo(1002);
+        assertThat(c.readUntilClose().closeCode())
+            .as("first byte %x", firstByte[0])
+            .isEqualTo(1002);
       }
     }
     try (RawWsClient c = RawWsClient.connect("127.0.0.1", port, "/ws", 0)) {
@@ -158,7 +190,10 @@ class HardeningTest {
     try (Socket slow = new Socket()) {
       slow.connect(new InetSocketAddress("127.0.0.1", port));
       slow.setSoTimeout(5000);
-      slow.getOutputStream().write("GET /ws HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII)); // never finished
+      slow.getOutputStream()
+          .write(
+              "GET /ws HTTP/1.1\r\nHost: x\r\n"
+                  .getBytes(StandardCharsets.US_ASCII)); // never finished
       // Cut (end of stream, not a read timeout); exactly when is ConnectionTrackerTest's, on a
       // manual clock.
       assertThat(slow.getInputStream().read()).isEqualTo(-1);
@@ -178,7 +213,8 @@ class HardeningTest {
       RawWsClient.Frame ping = deaf.readFrame();
       assertThat(ping.opcode()).isEqualTo(0x9);
       assertThat(deaf.readUntilClose().closeCode()).isEqualTo(4001);
-      assertThat(polite.closed().toCompletableFuture().isDone()).isFalse(); // the JDK client answers pings
+      assertThat(polite.closed().toCompletableFuture().isDone())
+          .isFalse(); // the JDK client answers pings
       assertThat(polite.request("\"op\":\"ping\"").path("ok").asBoolean()).isTrue();
     }
   }
@@ -197,15 +233,25 @@ class HardeningTest {
   @Test
   void connectionLimitsPerAddressAndRateAreEnforcedAtTheHandshake() throws IOException {
     StandaloneServer limited =
-        TestServers.start(Map.of("limits.max-connections-per-ip", "3", "limits.max-connections", "5", "limits.connect-rate", "1000"));
+        TestServers.start(
+            Map.of(
+                "limits.max-connections-per-ip",
+                "3",
+                "limits.max-connections",
+                "5",
+                "limits.connect-rate",
+                "1000"));
     List<RawWsClient> held = new ArrayList<>();
     try {
       int p = limited.port();
       for (int i = 0; i < 3; i++) {
         held.add(RawWsClient.connectFrom("127.0.0.2", "127.0.0.1", p, "/ws", ""));
       }
-      assertThat(RawWsClient.exchange("127.0.0.1", p, RawWsClient.handshake("127.0.0.1", p, "/ws", ""), 3000)
-          .replaceAll("(?s)\r\n.*", "")).isEqualTo("HTTP/1.1 101 Switching Protocols");
+      assertThat(
+              RawWsClient.exchange(
+                      "127.0.0.1", p, RawWsClient.handshake("127.0.0.1", p, "/ws", ""), 3000)
+                  .replaceAll("(?s)\r\n.*", ""))
+          .isEqualTo("HTTP/1.1 101 Switching Protocols");
       String fourthFromSameAddress = exchangeFrom("127.0.0.2", p);
       assertThat(fourthFromSameAddress).startsWith("HTTP/1.1 429").contains("Retry-After");
       held.add(RawWsClient.connectFrom("127.0.0.3", "127.0.0.1", p, "/ws", ""));
@@ -231,7 +277,8 @@ class HardeningTest {
       }
       assertThat(statuses)
           .startsWith("HTTP/1.1 101 Switching Protocols", "HTTP/1.1 101 Switching Protocols")
-          .allMatch(st -> st.equals("HTTP/1.1 101 Switching Protocols") || st.startsWith("HTTP/1.1 429"));
+          .allMatch(
+              st -> st.equals("HTTP/1.1 101 Switching Protocols") || st.startsWith("HTTP/1.1 429"));
       assertThat(refusal).as("a refusal within ten handshakes").isNotNull().contains("Retry-After");
     } finally {
       slowGate.stop(Duration.ofSeconds(1));
@@ -244,7 +291,9 @@ class HardeningTest {
       s.bind(new InetSocketAddress(local, 0));
       s.connect(new InetSocketAddress("127.0.0.1", p));
       s.setSoTimeout(3000);
-      s.getOutputStream().write(RawWsClient.handshake("127.0.0.1", p, "/ws", "").getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream()
+          .write(
+              RawWsClient.handshake("127.0.0.1", p, "/ws", "").getBytes(StandardCharsets.US_ASCII));
       byte[] buf = new byte[2048];
       int n = s.getInputStream().read(buf);
       return n <= 0 ? "" : new String(buf, 0, n, StandardCharsets.ISO_8859_1);

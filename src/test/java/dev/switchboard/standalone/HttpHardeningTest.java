@@ -41,9 +41,18 @@ class HttpHardeningTest {
   /** One raw request on its own connection, which the server closes after answering. */
   static Answer send(String method, String target, String headers, byte[] body) throws IOException {
     String head =
-        method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n" + headers
-            + (body.length > 0 ? "Content-Length: " + body.length + "\r\n" : "") + "\r\n";
-    return Answer.of(RawWsClient.exchange("127.0.0.1", port, head + new String(body, StandardCharsets.ISO_8859_1), 5000));
+        method
+            + " "
+            + target
+            + " HTTP/1.1\r\nHost: 127.0.0.1:"
+            + port
+            + "\r\nConnection: close\r\n"
+            + headers
+            + (body.length > 0 ? "Content-Length: " + body.length + "\r\n" : "")
+            + "\r\n";
+    return Answer.of(
+        RawWsClient.exchange(
+            "127.0.0.1", port, head + new String(body, StandardCharsets.ISO_8859_1), 5000));
   }
 
   static Answer get(String target, String headers) throws IOException {
@@ -57,7 +66,9 @@ class HttpHardeningTest {
       String head = end < 0 ? raw : raw.substring(0, end);
       int eol = head.indexOf("\r\n");
       return new Answer(
-          eol < 0 ? head : head.substring(0, eol), eol < 0 ? "" : head.substring(eol + 2), end < 0 ? "" : raw.substring(end + 4));
+          eol < 0 ? head : head.substring(0, eol),
+          eol < 0 ? "" : head.substring(eol + 2),
+          end < 0 ? "" : raw.substring(end + 4));
     }
 
     int status() {
@@ -85,13 +96,18 @@ class HttpHardeningTest {
     String json = "Content-Type: application/json\r\n";
     for (String forwarded :
         new String[] {
-          "X-Forwarded-For: 203.0.113.9\r\n", "Forwarded: for=203.0.113.9\r\n", "X-Real-IP: 203.0.113.9\r\n", "x-forwarded-proto: https\r\n"
+          "X-Forwarded-For: 203.0.113.9\r\n",
+          "Forwarded: for=203.0.113.9\r\n",
+          "X-Real-IP: 203.0.113.9\r\n",
+          "x-forwarded-proto: https\r\n"
         }) {
       Answer published = send("POST", "/api/publish", json + forwarded, publish);
       assertThat(published.status()).as(forwarded).isEqualTo(403);
       assertThat(published.headers()).contains("Content-Type: application/json");
       assertThat(published.errorCode()).as(forwarded).isEqualTo(110);
-      assertThat(published.json().path("error").path("message").asText()).contains("proxy").contains("api.keys");
+      assertThat(published.json().path("error").path("message").asText())
+          .contains("proxy")
+          .contains("api.keys");
       Answer stats = get("/api/stats", forwarded);
       assertThat(stats.status()).as(forwarded).isEqualTo(403);
       assertThat(stats.errorCode()).isEqualTo(110);
@@ -134,15 +150,28 @@ class HttpHardeningTest {
 
   @Test
   void pathTraversalAndUndecodableTargetsGet400WithAJsonErrorNeverA500() throws IOException {
-    long before = Http.get(server.httpUri().resolve("/api/stats")).json().path("errors").path("malformed").asLong();
+    long before =
+        Http.get(server.httpUri().resolve("/api/stats"))
+            .json()
+            .path("errors")
+            .path("malformed")
+            .asLong();
     for (String target : TRAVERSALS) {
       Answer a = get(target, "");
       assertThat(a.status()).as(target).isEqualTo(400);
       assertThat(a.headers()).as(target).contains("Content-Type: application/json");
       assertThat(a.errorCode()).as(target).isEqualTo(101);
-      assertThat(a.body()).as(target).doesNotContain("# Switchboard configuration").doesNotContain("root:");
+      assertThat(a.body())
+          .as(target)
+          .doesNotContain("# Switchboard configuration")
+          .doesNotContain("root:");
     }
-    long after = Http.get(server.httpUri().resolve("/api/stats")).json().path("errors").path("malformed").asLong();
+    long after =
+        Http.get(server.httpUri().resolve("/api/stats"))
+            .json()
+            .path("errors")
+            .path("malformed")
+            .asLong();
     assertThat(after - before).isEqualTo(TRAVERSALS.length);
     // Encoded once more, a traversal is only an odd file name: not found, not served.
     assertThat(get("/%252e%252e/switchboard.properties", "").status()).isEqualTo(404);
@@ -154,7 +183,8 @@ class HttpHardeningTest {
   @Test
   void everyRequestOnAKeepAliveConnectionHasItsTargetChecked() throws IOException {
     String twoRequests =
-        "GET /index.html HTTP/1.1\r\nHost: x\r\n\r\n" + "GET /../switchboard.properties HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+        "GET /index.html HTTP/1.1\r\nHost: x\r\n\r\n"
+            + "GET /../switchboard.properties HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
     String raw = RawWsClient.exchange("127.0.0.1", port, twoRequests, 5000);
     assertThat(raw).startsWith("HTTP/1.1 200");
     Answer second = Answer.of(raw.substring(raw.indexOf("HTTP/1.1 ", 1)));
@@ -171,13 +201,27 @@ class HttpHardeningTest {
     StandaloneServer files = TestServers.start(Map.of("static.dir", www.toString()));
     try {
       int p = files.port();
-      for (String target : new String[] {"/../secret.txt", "/%2e%2e/secret.txt", "/..%2fsecret.txt", "/..;/secret.txt", "/..%5csecret.txt", "/secret.txt%00"}) {
-        String raw = RawWsClient.exchange("127.0.0.1", p, "GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 5000);
+      for (String target :
+          new String[] {
+            "/../secret.txt",
+            "/%2e%2e/secret.txt",
+            "/..%2fsecret.txt",
+            "/..;/secret.txt",
+            "/..%5csecret.txt",
+            "/secret.txt%00"
+          }) {
+        String raw =
+            RawWsClient.exchange(
+                "127.0.0.1",
+                p,
+                "GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                5000);
         Answer a = Answer.of(raw);
         assertThat(a.status()).as(target).isEqualTo(400);
         assertThat(a.body()).as(target).doesNotContain("outside the web root");
       }
-      assertThat(Http.get(files.httpUri().resolve("/index.html")).body()).isEqualTo("<p>inside</p>");
+      assertThat(Http.get(files.httpUri().resolve("/index.html")).body())
+          .isEqualTo("<p>inside</p>");
     } finally {
       files.stop(Duration.ofSeconds(1));
     }
@@ -187,13 +231,21 @@ class HttpHardeningTest {
   void aWebSocketPathSpelledAnotherWayCannotSlipPastTheHandshakeGate() throws IOException {
     // HTTP/1.0 handshakes are refused by the gate on /ws; Tyrus alone would accept them. Tyrus
     // matches /%77s and /ws;x as /ws, so these spellings must meet the gate too, or be refused.
-    for (String target : new String[] {"/%77s", "/%77%73", "/ws;x=1", "/%65cho", "/echo;a", "/./ws", "//ws", "/x/../ws"}) {
-      String request = RawWsClient.handshake("127.0.0.1", port, target, "").replace(" HTTP/1.1\r\n", " HTTP/1.0\r\n");
+    for (String target :
+        new String[] {
+          "/%77s", "/%77%73", "/ws;x=1", "/%65cho", "/echo;a", "/./ws", "//ws", "/x/../ws"
+        }) {
+      String request =
+          RawWsClient.handshake("127.0.0.1", port, target, "")
+              .replace(" HTTP/1.1\r\n", " HTTP/1.0\r\n");
       Answer a = Answer.of(RawWsClient.exchange("127.0.0.1", port, request, 5000));
       assertThat(a.status()).as(target).isIn(400, 404);
       assertThat(a.statusLine()).as(target).doesNotContain("101");
     }
-    Answer encoded = Answer.of(RawWsClient.exchange("127.0.0.1", port, RawWsClient.handshake("127.0.0.1", port, "/%77s", ""), 5000));
+    Answer encoded =
+        Answer.of(
+            RawWsClient.exchange(
+                "127.0.0.1", port, RawWsClient.handshake("127.0.0.1", port, "/%77s", ""), 5000));
     assertThat(encoded.status()).isEqualTo(400);
     assertThat(encoded.errorCode()).isEqualTo(101);
     assertThat(encoded.json().path("error").path("message").asText()).contains("/ws");
@@ -212,7 +264,8 @@ class HttpHardeningTest {
       {(byte) 0xe2, (byte) 0x82}, // a sequence cut short
     };
     try (WsClient sub = WsClient.connect(server.wsUri().resolve("/ws"))) {
-      assertThat(sub.request("\"op\":\"subscribe\",\"channel\":\"utf\"").path("ok").asBoolean()).isTrue();
+      assertThat(sub.request("\"op\":\"subscribe\",\"channel\":\"utf\"").path("ok").asBoolean())
+          .isTrue();
       long before = publishes();
       for (byte[] bad : invalid) {
         byte[] body = concat("{\"channel\":\"utf\",\"data\":\"a", bad, "b\"}");
@@ -222,8 +275,10 @@ class HttpHardeningTest {
         assertThat(a.json().path("error").path("message").asText()).contains("UTF-8");
       }
       assertThat(publishes()).isEqualTo(before);
-      byte[] good = "{\"channel\":\"utf\",\"data\":\"\u00e9t\u00e9\"}".getBytes(StandardCharsets.UTF_8);
-      assertThat(send("POST", "/api/publish", "Content-Type: application/json\r\n", good).status()).isEqualTo(200);
+      byte[] good =
+          "{\"channel\":\"utf\",\"data\":\"\u00e9t\u00e9\"}".getBytes(StandardCharsets.UTF_8);
+      assertThat(send("POST", "/api/publish", "Content-Type: application/json\r\n", good).status())
+          .isEqualTo(200);
       // Publications arrive in order: had a refused one been published, it would come first.
       assertThat(sub.nextJson().path("data").asText()).isEqualTo("\u00e9t\u00e9");
     }
@@ -244,7 +299,8 @@ class HttpHardeningTest {
     String plainGet = "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
     Answer upgradeRequired = Answer.of(RawWsClient.exchange("127.0.0.1", port, plainGet, 5000));
     assertThat(upgradeRequired.statusLine()).isEqualTo("HTTP/1.1 426 Upgrade Required");
-    assertThat(upgradeRequired.headers().split("Content-Type: application/json", -1)).hasSize(2); // exactly once
+    assertThat(upgradeRequired.headers().split("Content-Type: application/json", -1))
+        .hasSize(2); // exactly once
     assertThat(upgradeRequired.errorCode()).isEqualTo(101);
 
     StandaloneServer limited = TestServers.start(Map.of("limits.max-connections-per-ip", "1"));
@@ -252,7 +308,9 @@ class HttpHardeningTest {
       String second = RawWsClient.handshake("127.0.0.1", limited.port(), "/ws", "");
       Answer tooMany = Answer.of(RawWsClient.exchange("127.0.0.1", limited.port(), second, 5000));
       assertThat(tooMany.statusLine()).isEqualTo("HTTP/1.1 429 Too Many Requests");
-      assertThat(tooMany.headers()).contains("Retry-After: 1").contains("Content-Type: application/json");
+      assertThat(tooMany.headers())
+          .contains("Retry-After: 1")
+          .contains("Content-Type: application/json");
       assertThat(tooMany.errorCode()).isEqualTo(109);
     } finally {
       limited.stop(Duration.ofSeconds(1));
@@ -261,22 +319,37 @@ class HttpHardeningTest {
 
   @Test
   void requestsTheHttpParserRefusesGetAJsonBodyToo() throws IOException {
-    long before = Http.get(server.httpUri().resolve("/api/stats")).json().path("errors").path("malformed").asLong();
+    long before =
+        Http.get(server.httpUri().resolve("/api/stats"))
+            .json()
+            .path("errors")
+            .path("malformed")
+            .asLong();
     Answer oversized = get("/api/stats", "X-Big: " + "a".repeat(20_000) + "\r\n");
     assertThat(oversized.status()).isEqualTo(400);
     assertThat(oversized.headers()).contains("Content-Type: application/json");
     assertThat(oversized.errorCode()).isEqualTo(101);
     assertThat(oversized.json().path("error").path("message").asText()).contains("8192 bytes");
 
-    Answer noHost = Answer.of(RawWsClient.exchange("127.0.0.1", port, "GET / HTTP/1.1\r\nConnection: close\r\n\r\n", 5000));
+    Answer noHost =
+        Answer.of(
+            RawWsClient.exchange(
+                "127.0.0.1", port, "GET / HTTP/1.1\r\nConnection: close\r\n\r\n", 5000));
     assertThat(noHost.status()).isEqualTo(400);
     assertThat(noHost.errorCode()).isEqualTo(101);
 
-    Answer version = Answer.of(RawWsClient.exchange("127.0.0.1", port, "GET / HTTP/3.7\r\nHost: x\r\n\r\n", 5000));
+    Answer version =
+        Answer.of(
+            RawWsClient.exchange("127.0.0.1", port, "GET / HTTP/3.7\r\nHost: x\r\n\r\n", 5000));
     assertThat(version.status()).isEqualTo(505);
     assertThat(version.errorCode()).isEqualTo(101);
 
-    long after = Http.get(server.httpUri().resolve("/api/stats")).json().path("errors").path("malformed").asLong();
+    long after =
+        Http.get(server.httpUri().resolve("/api/stats"))
+            .json()
+            .path("errors")
+            .path("malformed")
+            .asLong();
     assertThat(after - before).isEqualTo(3);
     assertThat(Http.get(server.httpUri().resolve("/health")).status()).isEqualTo(200);
   }
@@ -288,13 +361,15 @@ class HttpHardeningTest {
     Answer http = send("POST", "/api/publish", "Content-Type: application/json\r\n", body);
     assertThat(http.status()).isEqualTo(400);
     assertThat(http.errorCode()).isEqualTo(101);
-    assertThat(http.json().path("error").path("message").asText()).isEqualTo("invalid JSON: JSON nested deeper than 1000 levels");
+    assertThat(http.json().path("error").path("message").asText())
+        .isEqualTo("invalid JSON: JSON nested deeper than 1000 levels");
 
     try (WsClient ws = WsClient.connect(server.wsUri().resolve("/ws"))) {
       ws.send("{\"id\":7,\"op\":\"publish\",\"channel\":\"deep\",\"data\":" + deep + "}");
       JsonNode reply = ws.nextJson();
       assertThat(reply.path("error").path("code").asInt()).isEqualTo(101);
-      assertThat(reply.path("error").path("message").asText()).isEqualTo("invalid JSON: JSON nested deeper than 1000 levels");
+      assertThat(reply.path("error").path("message").asText())
+          .isEqualTo("invalid JSON: JSON nested deeper than 1000 levels");
     }
   }
 }

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Silence is bounded by the hub's pings alone: Tyrus keeps no idle timer per session (which it
- * would reschedule on every message), and a peer that stops answering is closed with 4001 on
- * {@code /ws} and {@code /echo} alike.
+ * would reschedule on every message), and a peer that stops answering is closed with 4001 on {@code
+ * /ws} and {@code /echo} alike.
  */
 class IdleTimeoutTest {
   private static final int MESSAGES = 500;
@@ -50,13 +50,15 @@ class IdleTimeoutTest {
   }
 
   @Test
-  void aSilentEchoClientIsPingedThenClosedWith4001AndCountedWhileOneThatAnswersStays() throws IOException {
+  void aSilentEchoClientIsPingedThenClosedWith4001AndCountedWhileOneThatAnswersStays()
+      throws IOException {
     long before = server.assembly().hub().metrics().closes(4001);
     try (RawWsClient deaf = RawWsClient.connect("127.0.0.1", server.port(), "/echo", 0);
         WsClient polite = WsClient.connect(server.wsUri().resolve("/echo"), null, null, null)) {
       assertThat(deaf.readFrame().opcode()).isEqualTo(0x9);
       assertThat(deaf.readUntilClose().closeCode()).isEqualTo(4001);
-      assertThat(polite.closed().toCompletableFuture().isDone()).isFalse(); // the JDK client answers pings
+      assertThat(polite.closed().toCompletableFuture().isDone())
+          .isFalse(); // the JDK client answers pings
       polite.send("still here");
       assertThat(polite.nextText()).isEqualTo("still here");
     }

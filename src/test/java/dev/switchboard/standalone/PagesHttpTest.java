@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The pages, the docs and the error pages of the standalone server as a browser or curl meets
- * them, over raw HTTP/1.1 so the exact head and body bytes are seen.
+ * The pages, the docs and the error pages of the standalone server as a browser or curl meets them,
+ * over raw HTTP/1.1 so the exact head and body bytes are seen.
  */
 class PagesHttpTest {
   private static StandaloneServer server;
@@ -34,21 +34,29 @@ class PagesHttpTest {
 
   @Test
   void headOnAPageAnswersLikeGetWithoutTheBody() throws IOException {
-    for (String target : new String[] {"/", "/index.html", "/chat.html", "/css/switchboard.css", "/docs/", "/docs/PROTOCOL.md"}) {
+    for (String target :
+        new String[] {
+          "/", "/index.html", "/chat.html", "/css/switchboard.css", "/docs/", "/docs/PROTOCOL.md"
+        }) {
       Answer get = exchange(server, "GET", target);
       Answer head = exchange(server, "HEAD", target);
       assertThat(head.statusLine()).as(target).isEqualTo("HTTP/1.1 200 OK");
       assertThat(head.header("Content-Type")).as(target).isEqualTo(get.header("Content-Type"));
-      assertThat(head.header("Content-Length")).as(target).isEqualTo(Integer.toString(get.body().length));
+      assertThat(head.header("Content-Length"))
+          .as(target)
+          .isEqualTo(Integer.toString(get.body().length));
       assertThat(head.body()).as(target).isEmpty();
     }
   }
 
   @Test
   void textIsSentAsUtf8() throws IOException {
-    assertThat(exchange(server, "GET", "/chat.html").header("Content-Type")).isEqualTo("text/html;charset=UTF-8");
-    assertThat(exchange(server, "GET", "/js/switchboard.js").header("Content-Type")).isEqualTo("text/javascript;charset=UTF-8");
-    assertThat(exchange(server, "GET", "/favicon.svg").header("Content-Type")).isEqualTo("image/svg+xml");
+    assertThat(exchange(server, "GET", "/chat.html").header("Content-Type"))
+        .isEqualTo("text/html;charset=UTF-8");
+    assertThat(exchange(server, "GET", "/js/switchboard.js").header("Content-Type"))
+        .isEqualTo("text/javascript;charset=UTF-8");
+    assertThat(exchange(server, "GET", "/favicon.svg").header("Content-Type"))
+        .isEqualTo("image/svg+xml");
   }
 
   @Test
@@ -59,14 +67,18 @@ class PagesHttpTest {
 
     Answer index = exchange(server, "GET", "/docs/");
     assertThat(index.header("Content-Type")).isEqualTo("text/html;charset=UTF-8");
-    assertThat(index.text()).contains("href=\"CLUSTER.md\"", "href=\"PROTOCOL.md\"", "href=\"server-config/README.md\"");
+    assertThat(index.text())
+        .contains(
+            "href=\"CLUSTER.md\"", "href=\"PROTOCOL.md\"", "href=\"server-config/README.md\"");
 
     Answer bare = exchange(server, "GET", "/docs");
     assertThat(bare.statusLine()).isEqualTo("HTTP/1.1 301 Moved Permanently");
     assertThat(bare.header("Location")).isEqualTo("/docs/");
 
-    assertThat(exchange(server, "GET", "/docs/server-config/README.md").text()).contains("href=\"../SECURITY.md");
-    assertThat(exchange(server, "GET", "/docs/performance-compare.png").header("Content-Type")).isEqualTo("image/png");
+    assertThat(exchange(server, "GET", "/docs/server-config/README.md").text())
+        .contains("href=\"../SECURITY.md");
+    assertThat(exchange(server, "GET", "/docs/performance-compare.png").header("Content-Type"))
+        .isEqualTo("image/png");
   }
 
   @Test
@@ -91,7 +103,8 @@ class PagesHttpTest {
     try {
       Answer head = exchange(files, "HEAD", "/");
       assertThat(head.statusLine()).isEqualTo("HTTP/1.1 200 OK");
-      assertThat(head.header("Content-Length")).isEqualTo(Integer.toString("<p>inside · ≤</p>".getBytes(StandardCharsets.UTF_8).length));
+      assertThat(head.header("Content-Length"))
+          .isEqualTo(Integer.toString("<p>inside · ≤</p>".getBytes(StandardCharsets.UTF_8).length));
       assertThat(exchange(files, "GET", "/").text()).isEqualTo("<p>inside · ≤</p>");
       assertThat(exchange(files, "GET", "/sub").header("Location")).isEqualTo("/sub/");
       assertThat(exchange(files, "GET", "/sub/").text()).isEqualTo("<p>sub</p>");
@@ -103,15 +116,24 @@ class PagesHttpTest {
 
   private static void assertOwnPage(Answer a, String title) {
     assertThat(a.header("Content-Type")).isEqualTo("text/html;charset=UTF-8");
-    assertThat(a.text()).contains("<title>" + title + "</title>").doesNotContainIgnoringCase("grizzly");
+    assertThat(a.text())
+        .contains("<title>" + title + "</title>")
+        .doesNotContainIgnoringCase("grizzly");
     assertThat(a.body().length).as("small").isLessThan(400);
   }
 
   /** One raw request on its own connection, which the server closes after answering. */
-  private static Answer exchange(StandaloneServer s, String method, String target) throws IOException {
+  private static Answer exchange(StandaloneServer s, String method, String target)
+      throws IOException {
     String request =
-        method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + s.port() + "\r\nConnection: close\r\n"
-            + (method.equals("POST") ? "Content-Length: 0\r\n" : "") + "\r\n";
+        method
+            + " "
+            + target
+            + " HTTP/1.1\r\nHost: 127.0.0.1:"
+            + s.port()
+            + "\r\nConnection: close\r\n"
+            + (method.equals("POST") ? "Content-Length: 0\r\n" : "")
+            + "\r\n";
     return Answer.of(RawWsClient.exchange("127.0.0.1", s.port(), request, 5000));
   }
 

@@ -61,7 +61,11 @@ class RecoveryEndToEndTest {
       try (WsClient back = WsClient.connect(ws())) {
         JsonNode reply =
             back.request(
-                "\"op\":\"subscribe\",\"channel\":\"e2e:feed\",\"since\":{\"offset\":" + seen + ",\"epoch\":\"" + epoch + "\"}");
+                "\"op\":\"subscribe\",\"channel\":\"e2e:feed\",\"since\":{\"offset\":"
+                    + seen
+                    + ",\"epoch\":\""
+                    + epoch
+                    + "\"}");
         assertThat(reply.path("recovered").asBoolean()).isTrue();
         assertThat(reply.path("offset").asLong()).isEqualTo(seen + 1000);
         publisher.request("\"op\":\"publish\",\"channel\":\"e2e:feed\",\"data\":{\"n\":1001}");
@@ -71,7 +75,8 @@ class RecoveryEndToEndTest {
           assertThat(p.path("offset").asLong()).isEqualTo(seen + n);
           assertThat(p.path("data").path("n").asInt()).isEqualTo(n);
         }
-        assertThat(back.request("\"op\":\"ping\"").path("ok").asBoolean()).isTrue(); // nothing more came
+        assertThat(back.request("\"op\":\"ping\"").path("ok").asBoolean())
+            .isTrue(); // nothing more came
       }
     }
   }
@@ -107,8 +112,12 @@ class RecoveryEndToEndTest {
       assertThat(presence.toString()).contains("\"name\":\"Alice\"");
 
       assertThat(Http.get(http("/api/history?channel=plainchannel")).status()).isEqualTo(403);
-      assertThat(Http.get(http("/api/history?channel=e2e:room&since_offset=1&since_epoch=nope")).status()).isEqualTo(400);
-      assertThat(Http.get(http("/api/history?channel=e2e:room&limit=many")).status()).isEqualTo(400);
+      assertThat(
+              Http.get(http("/api/history?channel=e2e:room&since_offset=1&since_epoch=nope"))
+                  .status())
+          .isEqualTo(400);
+      assertThat(Http.get(http("/api/history?channel=e2e:room&limit=many")).status())
+          .isEqualTo(400);
       assertThat(Http.get(http("/api/presence?channel=plainchannel")).status()).isEqualTo(403);
     }
   }
@@ -118,7 +127,8 @@ class RecoveryEndToEndTest {
     try (WsClient c = WsClient.connect(ws())) {
       JsonNode reply = c.request("\"op\":\"subscribe\",\"channel\":\"demo:check\"");
       assertThat(reply.has("epoch")).isTrue();
-      assertThat(c.request("\"op\":\"presence\",\"channel\":\"demo:check\"").path("count").asInt()).isEqualTo(1);
+      assertThat(c.request("\"op\":\"presence\",\"channel\":\"demo:check\"").path("count").asInt())
+          .isEqualTo(1);
     }
   }
 }

@@ -44,7 +44,9 @@ class ServerClosesTest {
 
   /** The stats' closes once every session has gone, so nothing can still be counted. */
   private Map<String, Long> closes() {
-    await().atMost(Duration.ofSeconds(10)).until(() -> server.assembly().endpoints().openSessions() == 0);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> server.assembly().endpoints().openSessions() == 0);
     JsonNode json = Http.get(server.httpUri().resolve("/api/stats")).json().path("closes");
     Map<String, Long> m = new LinkedHashMap<>();
     json.properties().forEach(e -> m.put(e.getKey(), e.getValue().asLong()));

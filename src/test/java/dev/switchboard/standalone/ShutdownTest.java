@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Stopping the standalone server. Nothing here measures how long a stop took: each test orders
- * what happens (the stop returns, then the client looks) and the timeouts only guard against a
- * stop that never returns.
+ * Stopping the standalone server. Nothing here measures how long a stop took: each test orders what
+ * happens (the stop returns, then the client looks) and the timeouts only guard against a stop that
+ * never returns.
  */
 class ShutdownTest {
 
@@ -49,7 +49,8 @@ class ShutdownTest {
     StandaloneServer server = TestServers.start();
     try (RawWsClient stalled = RawWsClient.connect("127.0.0.1", server.port(), "/ws", 4096)) {
       stalled.sendText("{\"id\":1,\"op\":\"ping\"}");
-      assertThat(stalled.readFrame().text()).isEqualTo("{\"id\":1,\"ok\":true}"); // the session is open
+      assertThat(stalled.readFrame().text())
+          .isEqualTo("{\"id\":1,\"ok\":true}"); // the session is open
 
       // The client reads nothing and answers nothing until stop has returned: stop gave up on it.
       server.stop(Duration.ofMillis(500));

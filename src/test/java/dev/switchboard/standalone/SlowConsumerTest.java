@@ -20,10 +20,12 @@ class SlowConsumerTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long OUTBOX = 128 * 1024;
   private static final int FAST_SUBSCRIBERS = 100;
+
   /** Bounds the test: the stalled client must be closed long before this many messages. */
   private static final int MAX_MESSAGES = 20_000;
 
-  private final StandaloneServer server = TestServers.start(Map.of("outbox.max-bytes", String.valueOf(OUTBOX)));
+  private final StandaloneServer server =
+      TestServers.start(Map.of("outbox.max-bytes", String.valueOf(OUTBOX)));
   private final List<WsClient> clients = new ArrayList<>();
 
   @AfterEach
@@ -33,10 +35,12 @@ class SlowConsumerTest {
   }
 
   @Test
-  void aSubscriberThatStopsReadingIsClosedAsSlowWhileAHundredOthersReceiveEverythingInOrder() throws Exception {
+  void aSubscriberThatStopsReadingIsClosedAsSlowWhileAHundredOthersReceiveEverythingInOrder()
+      throws Exception {
     for (int i = 0; i < FAST_SUBSCRIBERS; i++) {
       WsClient c = WsClient.connect(server.wsUri().resolve("/ws"));
-      assertThat(c.request("\"op\":\"subscribe\",\"channel\":\"feed\"").path("ok").asBoolean()).isTrue();
+      assertThat(c.request("\"op\":\"subscribe\",\"channel\":\"feed\"").path("ok").asBoolean())
+          .isTrue();
       clients.add(c);
     }
     RawWsClient stalled = RawWsClient.connect("127.0.0.1", server.port(), "/ws", 4096);
@@ -50,7 +54,13 @@ class SlowConsumerTest {
     long maxQueued = 0;
     int sent = 0;
     while (sent < MAX_MESSAGES && slowConsumerCloses() == 0) {
-      JsonNode r = publisher.request("\"op\":\"publish\",\"channel\":\"feed\",\"data\":{\"seq\":" + sent + ",\"pad\":\"" + padding + "\"}");
+      JsonNode r =
+          publisher.request(
+              "\"op\":\"publish\",\"channel\":\"feed\",\"data\":{\"seq\":"
+                  + sent
+                  + ",\"pad\":\""
+                  + padding
+                  + "\"}");
       assertThat(r.path("ok").asBoolean()).isTrue();
       sent++;
       if (sent % 50 == 0) {
@@ -59,7 +69,12 @@ class SlowConsumerTest {
     }
     // A few more after the close: the others must not notice anything.
     for (int i = 0; i < 100; i++, sent++) {
-      publisher.request("\"op\":\"publish\",\"channel\":\"feed\",\"data\":{\"seq\":" + sent + ",\"pad\":\"" + padding + "\"}");
+      publisher.request(
+          "\"op\":\"publish\",\"channel\":\"feed\",\"data\":{\"seq\":"
+              + sent
+              + ",\"pad\":\""
+              + padding
+              + "\"}");
     }
 
     assertThat(slowConsumerCloses()).isEqualTo(1);
@@ -86,7 +101,8 @@ class SlowConsumerTest {
     RawWsClient.Frame frame;
     while ((frame = stalled.readFrame()).opcode() != 0x8) {
       assertThat(frame.opcode()).as("a whole text frame").isEqualTo(0x1);
-      assertThat(JSON.readTree(frame.text()).path("data").path("seq").asInt()).isEqualTo(received++);
+      assertThat(JSON.readTree(frame.text()).path("data").path("seq").asInt())
+          .isEqualTo(received++);
     }
     assertThat(frame.closeCode()).isEqualTo(4000);
     assertThat(received).as("publications the stalled client got").isLessThan(sent);

@@ -25,27 +25,30 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Deterministic on a busy machine: the publisher never runs more than {@link #WINDOW} messages
  * ahead of the slowest healthy reader, so a healthy reader's backlog stays far below the outbox
- * limit however slowly this machine runs it, while a stalled reader's backlog only grows. The
- * unit tests of {@code Outbox} and {@code FanOut} pin the two causes of the defect (bytes the
- * server had not flushed yet counted against the client; a lane that fell behind piling every
- * queued publication into the outboxes before flushing any); {@code bench/stalled.sh} measures
- * the open-loop case with latencies.
+ * limit however slowly this machine runs it, while a stalled reader's backlog only grows. The unit
+ * tests of {@code Outbox} and {@code FanOut} pin the two causes of the defect (bytes the server had
+ * not flushed yet counted against the client; a lane that fell behind piling every queued
+ * publication into the outboxes before flushing any); {@code bench/stalled.sh} measures the
+ * open-loop case with latencies.
  */
 class StalledReadersTest {
   private static final int STALLED = 2_000;
   private static final int HEALTHY = 5;
   private static final int PAYLOAD = 10_000;
+
   /** Messages a healthy reader may be behind: 20 × 10 KB, a fifth of the 1 MiB outbox. */
   private static final int WINDOW = 20;
+
   /**
    * Enough to overflow a stalled reader's outbox (1 MiB, ~100 messages) plus what the kernel holds
-   * for it: Linux grows a send buffer up to 4 MiB (~400 messages), and 2,000 of them put the
-   * kernel under TCP memory pressure long before that.
+   * for it: Linux grows a send buffer up to 4 MiB (~400 messages), and 2,000 of them put the kernel
+   * under TCP memory pressure long before that.
    */
   private static final int MESSAGES = 700;
 
   private final StandaloneServer server =
-      TestServers.start(Map.of("limits.connect-rate", "1000000", "limits.max-connections-per-ip", "10000"));
+      TestServers.start(
+          Map.of("limits.connect-rate", "1000000", "limits.max-connections-per-ip", "10000"));
   private final List<RawWsClient> stalled = new ArrayList<>();
   private final List<WsClient> healthy = new ArrayList<>();
   private final ExecutorService readers = Executors.newCachedThreadPool();
@@ -60,10 +63,12 @@ class StalledReadersTest {
   }
 
   @Test
-  void twoThousandStalledReadersAreClosedAsSlowWhileHealthyReadersGetEveryMessage() throws Exception {
+  void twoThousandStalledReadersAreClosedAsSlowWhileHealthyReadersGetEveryMessage()
+      throws Exception {
     for (int i = 0; i < HEALTHY; i++) {
       WsClient c = WsClient.connect(server.wsUri().resolve("/ws"));
-      assertThat(c.request("\"op\":\"subscribe\",\"channel\":\"feed\"").path("ok").asBoolean()).isTrue();
+      assertThat(c.request("\"op\":\"subscribe\",\"channel\":\"feed\"").path("ok").asBoolean())
+          .isTrue();
       healthy.add(c);
     }
     for (int i = 0; i < STALLED; i++) {
@@ -78,14 +83,18 @@ class StalledReadersTest {
     for (int r = 0; r < HEALTHY; r++) {
       int reader = r;
       WsClient client = healthy.get(r);
-      reading.add(readers.submit(() -> {
-        for (int seq = 0; seq < MESSAGES; seq++) {
-          JsonNode m = client.nextJson();
-          assertThat(m.path("data").path("seq").asInt()).as("reader %d, message %d", reader, seq).isEqualTo(seq);
-          progress.received(reader, seq + 1);
-        }
-        return null;
-      }));
+      reading.add(
+          readers.submit(
+              () -> {
+                for (int seq = 0; seq < MESSAGES; seq++) {
+                  JsonNode m = client.nextJson();
+                  assertThat(m.path("data").path("seq").asInt())
+                      .as("reader %d, message %d", reader, seq)
+                      .isEqualTo(seq);
+                  progress.received(reader, seq + 1);
+                }
+                return null;
+              }));
     }
 
     WsClient publisher = WsClient.connect(server.wsUri().resolve("/ws"));
@@ -93,15 +102,22 @@ class StalledReadersTest {
     String padding = "x".repeat(PAYLOAD);
     for (int seq = 0; seq < MESSAGES; seq++) {
       progress.awaitAtLeast(seq - WINDOW, Duration.ofSeconds(60));
-      JsonNode r = publisher.request(
-          "\"op\":\"publish\",\"channel\":\"feed\",\"data\":{\"seq\":" + seq + ",\"pad\":\"" + padding + "\"}");
+      JsonNode r =
+          publisher.request(
+              "\"op\":\"publish\",\"channel\":\"feed\",\"data\":{\"seq\":"
+                  + seq
+                  + ",\"pad\":\""
+                  + padding
+                  + "\"}");
       assertThat(r.path("ok").asBoolean()).as("publish %d: %s", seq, r).isTrue();
     }
     for (Future<?> f : reading) {
       f.get(60, TimeUnit.SECONDS); // every healthy reader got every message, in order
     }
 
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(slowConsumerCloses()).isEqualTo(STALLED));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(() -> assertThat(slowConsumerCloses()).isEqualTo(STALLED));
     JsonNode stats = stats();
     assertThat(stats.path("closes").path("4000").asLong()).isEqualTo(STALLED);
     assertThat(stats.path("connections").asInt()).isEqualTo(HEALTHY + 1);

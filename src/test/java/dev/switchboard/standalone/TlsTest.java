@@ -34,22 +34,44 @@ class TlsTest {
         new ProcessBuilder(
                 List.of(
                     Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                    "-genkeypair", "-alias", "switchboard", "-keyalg", "EC", "-groupname", "secp256r1",
-                    "-validity", "2", "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
-                    "-storetype", "PKCS12", "-keystore", keystore.toString(),
-                    "-storepass", PASSWORD, "-keypass", PASSWORD))
+                    "-genkeypair",
+                    "-alias",
+                    "switchboard",
+                    "-keyalg",
+                    "EC",
+                    "-groupname",
+                    "secp256r1",
+                    "-validity",
+                    "2",
+                    "-dname",
+                    "CN=localhost",
+                    "-ext",
+                    "SAN=dns:localhost,ip:127.0.0.1",
+                    "-storetype",
+                    "PKCS12",
+                    "-keystore",
+                    keystore.toString(),
+                    "-storepass",
+                    PASSWORD,
+                    "-keypass",
+                    PASSWORD))
             .redirectErrorStream(true)
             .start();
     assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(keytool.exitValue()).as(new String(keytool.getInputStream().readAllBytes())).isZero();
+    assertThat(keytool.exitValue())
+        .as(new String(keytool.getInputStream().readAllBytes()))
+        .isZero();
 
-    server = TestServers.start(Map.of("tls.keystore", keystore.toString(), "tls.keystore-password", PASSWORD));
+    server =
+        TestServers.start(
+            Map.of("tls.keystore", keystore.toString(), "tls.keystore-password", PASSWORD));
 
     KeyStore ks = KeyStore.getInstance("PKCS12");
     try (InputStream in = Files.newInputStream(keystore)) {
       ks.load(in, PASSWORD.toCharArray());
     }
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(ks);
     trust = SSLContext.getInstance("TLS");
     trust.init(null, tmf.getTrustManagers(), null);
@@ -68,7 +90,8 @@ class TlsTest {
     Http.Response health = Http.get(server.httpUri().resolve("/health"), trust);
     assertThat(health.status()).isEqualTo(200);
 
-    try (WsClient sub = WsClient.connect(server.wsUri().resolve("/ws"), null, trust, "switchboard.v1");
+    try (WsClient sub =
+            WsClient.connect(server.wsUri().resolve("/ws"), null, trust, "switchboard.v1");
         WsClient echo = WsClient.connect(server.wsUri().resolve("/echo"), null, trust, null)) {
       sub.request("\"op\":\"subscribe\",\"channel\":\"secure\"");
       sub.request("\"op\":\"publish\",\"channel\":\"secure\",\"data\":\"over tls\"");

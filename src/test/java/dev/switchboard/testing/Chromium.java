@@ -24,7 +24,8 @@ import org.openqa.selenium.logging.LoggingPreferences;
  * with its own driver process and fresh profile. No Selenium Manager, nothing downloaded.
  */
 public final class Chromium implements AutoCloseable {
-  public static final Path BROWSER = Path.of(System.getProperty("chromium.binary", "/usr/bin/chromium"));
+  public static final Path BROWSER =
+      Path.of(System.getProperty("chromium.binary", "/usr/bin/chromium"));
   public static final Path DRIVER =
       Path.of(System.getProperty("chromium.driver", "/usr/bin/chromedriver"));
   public static final Path SCREENSHOTS = Path.of("target", "screenshots");
@@ -37,7 +38,8 @@ public final class Chromium implements AutoCloseable {
    * driver, Node.js, Redis). README.md's "Start here" gives the same line before the test command,
    * and a test keeps the two the same, so the failure message and the README never disagree.
    */
-  public static final String INSTALL_COMMAND = "sudo apt-get install chromium chromium-driver nodejs redis-server";
+  public static final String INSTALL_COMMAND =
+      "sudo apt-get install chromium chromium-driver nodejs redis-server";
 
   private final Path browser;
   private final Path driver;
@@ -51,8 +53,10 @@ public final class Chromium implements AutoCloseable {
     List<Path> missing = Stream.of(browser, driver).filter(p -> !Files.isExecutable(p)).toList();
     if (!missing.isEmpty()) {
       throw new IllegalStateException(
-          "the browser tests need Debian's chromium and chromium-driver, and " + missing
-              + " is missing; install them with: " + INSTALL_COMMAND);
+          "the browser tests need Debian's chromium and chromium-driver, and "
+              + missing
+              + " is missing; install them with: "
+              + INSTALL_COMMAND);
     }
     this.browser = browser;
     this.driver = driver;
@@ -101,8 +105,8 @@ public final class Chromium implements AutoCloseable {
   }
 
   /**
-   * The console's errors since the last call (Chromium hands each entry out once): invalid
-   * {@code pattern} attributes, failed loads such as a missing favicon, uncaught exceptions.
+   * The console's errors since the last call (Chromium hands each entry out once): invalid {@code
+   * pattern} attributes, failed loads such as a missing favicon, uncaught exceptions.
    */
   public static List<String> consoleErrors(ChromeDriver browser) {
     return browser.manage().logs().get(LogType.BROWSER).getAll().stream()
@@ -116,7 +120,10 @@ public final class Chromium implements AutoCloseable {
     try {
       Files.createDirectories(SCREENSHOTS);
       Path to = SCREENSHOTS.resolve(name + ".png");
-      Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), to, StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(
+          browser.getScreenshotAs(OutputType.FILE).toPath(),
+          to,
+          StandardCopyOption.REPLACE_EXISTING);
       return to;
     } catch (IOException e) {
       throw new UncheckedIOException(e);

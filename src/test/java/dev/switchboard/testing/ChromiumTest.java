@@ -15,6 +15,7 @@ class ChromiumTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining(browser.toString())
         .hasMessageContaining(driver.toString())
-        .hasMessageEndingWith("install them with: sudo apt-get install chromium chromium-driver nodejs redis-server");
+        .hasMessageEndingWith(
+            "install them with: sudo apt-get install chromium chromium-driver nodejs redis-server");
   }
 }

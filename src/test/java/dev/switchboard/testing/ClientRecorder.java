@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 public final class ClientRecorder implements SubscriptionListener {
   public final List<Message> messages = new CopyOnWriteArrayList<>();
   public final LinkedBlockingQueue<String> subscribed = new LinkedBlockingQueue<>();
+
   /** The server's reasons for ending the subscription (onUnsubscribed). */
   public final LinkedBlockingQueue<SwitchboardException> unsubscribed = new LinkedBlockingQueue<>();
 

@@ -21,7 +21,8 @@ public final class DownBroker implements Broker {
   public void start(BrokerHandler handler) {}
 
   @Override
-  public CompletionStage<PublishResult> publish(String channel, Payload payload, PublishOptions options) {
+  public CompletionStage<PublishResult> publish(
+      String channel, Payload payload, PublishOptions options) {
     return down();
   }
 

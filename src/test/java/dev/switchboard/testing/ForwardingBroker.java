@@ -24,7 +24,8 @@ public class ForwardingBroker implements Broker {
   }
 
   @Override
-  public CompletionStage<PublishResult> publish(String channel, Payload payload, PublishOptions options) {
+  public CompletionStage<PublishResult> publish(
+      String channel, Payload payload, PublishOptions options) {
     return delegate.publish(channel, payload, options);
   }
 

@@ -13,7 +13,10 @@ import javax.net.ssl.SSLContext;
 /** A small HTTP/1.1 client for tests (HTTP/1.1: Grizzly hangs on the JDK's h2c upgrade). */
 public final class Http {
   private static final HttpClient CLIENT =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(10))
+          .build();
 
   /** A response with its body as text. */
   public record Response(int status, String body, HttpResponse<String> raw) {
@@ -38,13 +41,15 @@ public final class Http {
   }
 
   public static Response get(URI uri, SSLContext ssl) {
-    HttpClient c = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(ssl).build();
+    HttpClient c =
+        HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(ssl).build();
     return send(c, HttpRequest.newBuilder(uri).GET());
   }
 
   /** POSTs {@code body}; {@code headers} are name, value pairs. */
   public static Response post(URI uri, String contentType, byte[] body, String... headers) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofByteArray(body));
     if (contentType != null) {
       b.header("Content-Type", contentType);
     }
@@ -60,7 +65,9 @@ public final class Http {
 
   private static Response send(HttpClient client, HttpRequest.Builder b) {
     try {
-      HttpResponse<String> r = client.send(b.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          client.send(
+              b.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
       return new Response(r.statusCode(), r.body(), r);
     } catch (IOException e) {
       throw new AssertionError("HTTP request failed: " + e, e);

@@ -12,7 +12,10 @@ import java.util.regex.Pattern;
  * build produced, so a test comparing against it notices when a build output disagrees.
  */
 public final class ProjectVersion {
-  /** The project's own version: the first {@code <version>} after our artifactId, before any parent or dependency. */
+  /**
+   * The project's own version: the first {@code <version>} after our artifactId, before any parent
+   * or dependency.
+   */
   private static final Pattern VERSION =
       Pattern.compile("<artifactId>switchboard</artifactId>\\s*<version>([^<]+)</version>");
 
@@ -23,7 +26,8 @@ public final class ProjectVersion {
     try {
       Matcher m = VERSION.matcher(Files.readString(Path.of("pom.xml")));
       if (!m.find()) {
-        throw new IllegalStateException("no <version> after <artifactId>switchboard</artifactId> in pom.xml");
+        throw new IllegalStateException(
+            "no <version> after <artifactId>switchboard</artifactId> in pom.xml");
       }
       return m.group(1);
     } catch (IOException e) {

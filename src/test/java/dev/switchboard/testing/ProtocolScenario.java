@@ -35,8 +35,14 @@ public abstract class ProtocolScenario {
     String ch = channel("news");
     try (WsClient sub = WsClient.connect(ws("/ws"));
         WsClient pub = WsClient.connect(ws("/ws"))) {
-      assertThat(sub.request("\"op\":\"subscribe\",\"channel\":\"" + ch + "\"").path("ok").asBoolean()).isTrue();
-      JsonNode reply = pub.request("\"op\":\"publish\",\"channel\":\"" + ch + "\",\"data\":{\"text\":\"héllo\",\"n\":[1,2]}");
+      assertThat(
+              sub.request("\"op\":\"subscribe\",\"channel\":\"" + ch + "\"").path("ok").asBoolean())
+          .isTrue();
+      JsonNode reply =
+          pub.request(
+              "\"op\":\"publish\",\"channel\":\""
+                  + ch
+                  + "\",\"data\":{\"text\":\"héllo\",\"n\":[1,2]}");
       assertThat(reply.path("ok").asBoolean()).isTrue();
 
       JsonNode push = sub.nextJson();
@@ -44,7 +50,11 @@ public abstract class ProtocolScenario {
       assertThat(push.path("data").path("text").asText()).isEqualTo("héllo");
       assertThat(push.path("data").path("n").get(1).asInt()).isEqualTo(2);
 
-      assertThat(sub.request("\"op\":\"unsubscribe\",\"channel\":\"" + ch + "\"").path("ok").asBoolean()).isTrue();
+      assertThat(
+              sub.request("\"op\":\"unsubscribe\",\"channel\":\"" + ch + "\"")
+                  .path("ok")
+                  .asBoolean())
+          .isTrue();
       assertThat(pub.request("\"op\":\"ping\"").path("ok").asBoolean()).isTrue();
     }
   }
@@ -87,12 +97,15 @@ public abstract class ProtocolScenario {
     String ch = channel("http");
     try (WsClient sub = WsClient.connect(ws("/ws"))) {
       sub.request("\"op\":\"subscribe\",\"channel\":\"" + ch + "\"");
-      Http.Response r = Http.postJson(http("/api/publish"), "{\"channel\":\"" + ch + "\",\"data\":[true,null,3.5]}");
+      Http.Response r =
+          Http.postJson(
+              http("/api/publish"), "{\"channel\":\"" + ch + "\",\"data\":[true,null,3.5]}");
       assertThat(r.status()).isEqualTo(200);
       assertThat(r.json().path("ok").asBoolean()).isTrue();
       assertThat(sub.nextText()).isEqualTo("{\"channel\":\"" + ch + "\",\"data\":[true,null,3.5]}");
 
-      Http.Response bad = Http.postJson(http("/api/publish"), "{\"channel\":\"no spaces\",\"data\":1}");
+      Http.Response bad =
+          Http.postJson(http("/api/publish"), "{\"channel\":\"no spaces\",\"data\":1}");
       assertThat(bad.status()).isEqualTo(400);
       assertThat(bad.json().path("error").path("code").asInt()).isEqualTo(104);
     }
@@ -125,7 +138,9 @@ public abstract class ProtocolScenario {
       Http.Response plain = Http.get(http(path));
       assertThat(plain.status()).as(path).isEqualTo(426);
       assertThat(plain.header("Upgrade")).as(path).isEqualToIgnoringCase("websocket");
-      assertThat(WsClient.parse(plain.body()).path("error").path("message").asText()).as(path).contains("WebSocket only");
+      assertThat(WsClient.parse(plain.body()).path("error").path("message").asText())
+          .as(path)
+          .contains("WebSocket only");
     }
   }
 
@@ -134,7 +149,9 @@ public abstract class ProtocolScenario {
     Http.Response health = Http.get(http("/health"));
     assertThat(health.status()).isEqualTo(200);
     assertThat(health.json().path("status").asText()).isEqualTo("up");
-    assertThat(health.json().path("version").asText()).as("the POM's version").isEqualTo(ProjectVersion.fromPom());
+    assertThat(health.json().path("version").asText())
+        .as("the POM's version")
+        .isEqualTo(ProjectVersion.fromPom());
     assertThat(health.header("Content-Type")).startsWith("application/json");
     Http.Response ready = Http.get(http("/ready"));
     assertThat(ready.status()).isEqualTo(200);
@@ -146,9 +163,17 @@ public abstract class ProtocolScenario {
     try (WsClient c = WsClient.connect(ws("/ws"))) {
       c.send("{not json");
       assertThat(c.nextJson().path("error").path("code").asInt()).isEqualTo(101);
-      assertThat(c.request("\"op\":\"teleport\"").path("error").path("code").asInt()).isEqualTo(102);
-      assertThat(c.request("\"op\":\"publish\",\"channel\":\"a\"").path("error").path("code").asInt()).isEqualTo(103);
-      assertThat(c.request("\"op\":\"subscribe\",\"channel\":\"bad name\"").path("error").path("code").asInt()).isEqualTo(104);
+      assertThat(c.request("\"op\":\"teleport\"").path("error").path("code").asInt())
+          .isEqualTo(102);
+      assertThat(
+              c.request("\"op\":\"publish\",\"channel\":\"a\"").path("error").path("code").asInt())
+          .isEqualTo(103);
+      assertThat(
+              c.request("\"op\":\"subscribe\",\"channel\":\"bad name\"")
+                  .path("error")
+                  .path("code")
+                  .asInt())
+          .isEqualTo(104);
       assertThat(c.request("\"op\":\"ping\"").path("ok").asBoolean()).isTrue();
     }
   }

@@ -15,9 +15,8 @@ import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A WebSocket client on a plain socket, byte by byte under the test's control: it can stop
- * reading (a stalled client), and later tests use it to send what well-behaved clients never
- * send.
+ * A WebSocket client on a plain socket, byte by byte under the test's control: it can stop reading
+ * (a stalled client), and later tests use it to send what well-behaved clients never send.
  */
 public final class RawWsClient implements AutoCloseable {
   /** One frame as received. */
@@ -37,7 +36,8 @@ public final class RawWsClient implements AutoCloseable {
   private final OutputStream out;
   private final String handshakeResponse;
 
-  private RawWsClient(Socket socket, DataInputStream in, String handshakeResponse) throws IOException {
+  private RawWsClient(Socket socket, DataInputStream in, String handshakeResponse)
+      throws IOException {
     this.socket = socket;
     this.in = in;
     this.out = socket.getOutputStream();
@@ -49,7 +49,8 @@ public final class RawWsClient implements AutoCloseable {
    *
    * @param receiveBuffer the socket receive buffer in bytes (small makes a stall bite early), or 0
    */
-  public static RawWsClient connect(String host, int port, String path, int receiveBuffer) throws IOException {
+  public static RawWsClient connect(String host, int port, String path, int receiveBuffer)
+      throws IOException {
     Socket s = new Socket();
     if (receiveBuffer > 0) {
       s.setReceiveBufferSize(receiveBuffer); // before connect, so the window is announced small
@@ -59,11 +60,19 @@ public final class RawWsClient implements AutoCloseable {
     byte[] key = new byte[16];
     ThreadLocalRandom.current().nextBytes(key);
     String request =
-        "GET " + path + " HTTP/1.1\r\n"
-            + "Host: " + host + ":" + port + "\r\n"
+        "GET "
+            + path
+            + " HTTP/1.1\r\n"
+            + "Host: "
+            + host
+            + ":"
+            + port
+            + "\r\n"
             + "Upgrade: websocket\r\n"
             + "Connection: Upgrade\r\n"
-            + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\n"
+            + "Sec-WebSocket-Key: "
+            + Base64.getEncoder().encodeToString(key)
+            + "\r\n"
             + "Sec-WebSocket-Version: 13\r\n\r\n";
     s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
     DataInputStream in = new DataInputStream(s.getInputStream());
@@ -76,10 +85,11 @@ public final class RawWsClient implements AutoCloseable {
   }
 
   /**
-   * Sends {@code request} as is on a new connection and returns everything the server answers
-   * until it closes the connection or {@code timeoutMillis} pass.
+   * Sends {@code request} as is on a new connection and returns everything the server answers until
+   * it closes the connection or {@code timeoutMillis} pass.
    */
-  public static String exchange(String host, int port, String request, int timeoutMillis) throws IOException {
+  public static String exchange(String host, int port, String request, int timeoutMillis)
+      throws IOException {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress(host, port), 10_000);
       s.setSoTimeout(timeoutMillis);
@@ -100,14 +110,22 @@ public final class RawWsClient implements AutoCloseable {
 
   /** A handshake request for {@code path} with {@code extraHeaders} ("Name: value\r\n" lines). */
   public static String handshake(String host, int port, String path, String extraHeaders) {
-    return "GET " + path + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\n"
+    return "GET "
+        + path
+        + " HTTP/1.1\r\nHost: "
+        + host
+        + ":"
+        + port
+        + "\r\n"
         + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
         + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-        + extraHeaders + "\r\n";
+        + extraHeaders
+        + "\r\n";
   }
 
   /** Connects from a chosen local address (127.0.0.x), with optional extra handshake headers. */
-  public static RawWsClient connectFrom(String localAddress, String host, int port, String path, String extraHeaders)
+  public static RawWsClient connectFrom(
+      String localAddress, String host, int port, String path, String extraHeaders)
       throws IOException {
     Socket s = new Socket();
     s.bind(new InetSocketAddress(localAddress, 0));

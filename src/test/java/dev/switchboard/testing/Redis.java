@@ -30,7 +30,13 @@ public final class Redis {
 
   public static RedisOptions options(String uri, String prefix, InstantSource clock) {
     return new RedisOptions(
-        uri, prefix, Duration.ofSeconds(5), Duration.ofHours(1), Duration.ofSeconds(30), Duration.ofMillis(500), clock);
+        uri,
+        prefix,
+        Duration.ofSeconds(5),
+        Duration.ofHours(1),
+        Duration.ofSeconds(30),
+        Duration.ofMillis(500),
+        clock);
   }
 
   /**
@@ -66,7 +72,8 @@ public final class Redis {
         r -> {
           ScanCursor cursor = ScanCursor.INITIAL;
           do {
-            KeyScanCursor<String> page = r.scan(cursor, ScanArgs.Builder.matches(prefix + "*").limit(1000));
+            KeyScanCursor<String> page =
+                r.scan(cursor, ScanArgs.Builder.matches(prefix + "*").limit(1000));
             if (!page.getKeys().isEmpty()) {
               r.del(page.getKeys().toArray(String[]::new));
             }

@@ -39,15 +39,25 @@ public final class RedisServer implements AutoCloseable {
     try {
       process =
           new ProcessBuilder(
-                  List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
-                      "--appendonly", "no"))
+                  List.of(
+                      "redis-server",
+                      "--port",
+                      Integer.toString(port),
+                      "--bind",
+                      "127.0.0.1",
+                      "--save",
+                      "",
+                      "--appendonly",
+                      "no"))
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.DISCARD)
               .start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start redis-server (apt-get install redis-server)", e);
     }
-    Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .ignoreExceptions()
         .until(() -> "PONG".equals(Redis.with(uri(), r -> r.ping())));
   }
 

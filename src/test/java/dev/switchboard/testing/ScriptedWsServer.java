@@ -16,9 +16,9 @@ import java.util.Base64;
 
 /**
  * A WebSocket server on a plain socket whose every frame the test writes: for client tests that
- * need pushes the real server sends only in a state the client under test cannot bring about
- * (the Java client cannot refresh its token, so it cannot make the hub send an unsubscribe push).
- * One connection at a time, loopback only; every read times out after 10 s, nothing sleeps.
+ * need pushes the real server sends only in a state the client under test cannot bring about (the
+ * Java client cannot refresh its token, so it cannot make the hub send an unsubscribe push). One
+ * connection at a time, loopback only; every read times out after 10 s, nothing sleeps.
  */
 public final class ScriptedWsServer implements AutoCloseable {
   private static final String ACCEPT_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -53,8 +53,11 @@ public final class ScriptedWsServer implements AutoCloseable {
     if (key == null) {
       throw new IOException("no Sec-WebSocket-Key in the handshake");
     }
-    String response = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        + "Sec-WebSocket-Accept: " + accept(key) + "\r\nSec-WebSocket-Protocol: switchboard.v1\r\n\r\n";
+    String response =
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Accept: "
+            + accept(key)
+            + "\r\nSec-WebSocket-Protocol: switchboard.v1\r\n\r\n";
     out.write(response.getBytes(StandardCharsets.US_ASCII));
     out.flush();
   }
@@ -136,7 +139,9 @@ public final class ScriptedWsServer implements AutoCloseable {
 
   private static String accept(String key) {
     try {
-      byte[] sha1 = MessageDigest.getInstance("SHA-1").digest((key + ACCEPT_GUID).getBytes(StandardCharsets.US_ASCII));
+      byte[] sha1 =
+          MessageDigest.getInstance("SHA-1")
+              .digest((key + ACCEPT_GUID).getBytes(StandardCharsets.US_ASCII));
       return Base64.getEncoder().encodeToString(sha1);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

@@ -21,12 +21,14 @@ public final class TcpProxy implements AutoCloseable {
   private volatile boolean refusing;
   private volatile boolean frozen;
   private volatile boolean closed;
+
   /** Connections accepted and forwarded so far, for tests that wait for a reconnect. */
-  private final java.util.concurrent.atomic.AtomicInteger forwarded = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger forwarded =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   /**
-   * @param targetPorts loopback ports to forward to: each connection goes to the first that
-   *     accepts it, like a load balancer failing over
+   * @param targetPorts loopback ports to forward to: each connection goes to the first that accepts
+   *     it, like a load balancer failing over
    */
   public TcpProxy(int... targetPorts) throws IOException {
     this.targets = loopback(targetPorts);
@@ -49,7 +51,9 @@ public final class TcpProxy implements AutoCloseable {
   }
 
   private static List<InetSocketAddress> loopback(int... ports) {
-    return java.util.Arrays.stream(ports).mapToObj(p -> new InetSocketAddress("127.0.0.1", p)).toList();
+    return java.util.Arrays.stream(ports)
+        .mapToObj(p -> new InetSocketAddress("127.0.0.1", p))
+        .toList();
   }
 
   /** How many connections were accepted and forwarded so far. */
@@ -130,7 +134,8 @@ public final class TcpProxy implements AutoCloseable {
         new Thread(
             () -> {
               byte[] buf = new byte[16 * 1024];
-              try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+              try (InputStream in = from.getInputStream();
+                  OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buf)) >= 0) {
                   while (frozen && !closed) {

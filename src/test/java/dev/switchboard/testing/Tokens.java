@@ -43,7 +43,8 @@ public final class Tokens {
 
   /** Claims for {@code user} expiring at {@code exp} with channel grants. */
   public static JWTClaimsSet claims(String user, Instant exp, Map<String, List<String>> channels) {
-    JWTClaimsSet.Builder b = new JWTClaimsSet.Builder().subject(user).expirationTime(Date.from(exp));
+    JWTClaimsSet.Builder b =
+        new JWTClaimsSet.Builder().subject(user).expirationTime(Date.from(exp));
     if (channels != null) {
       b.claim("channels", channels);
     }
@@ -87,12 +88,15 @@ public final class Tokens {
   /** An unsigned token ({@code "alg":"none"}) with these claims. */
   public static String unsigned(JWTClaimsSet claims) {
     Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-    return b64.encodeToString("{\"alg\":\"none\"}".getBytes()) + "." + b64.encodeToString(claims.toString().getBytes()) + ".";
+    return b64.encodeToString("{\"alg\":\"none\"}".getBytes())
+        + "."
+        + b64.encodeToString(claims.toString().getBytes())
+        + ".";
   }
 
   /**
-   * An HS256 token whose HMAC key is the RSA public key's encoding: the classic algorithm
-   * confusion attack on verifiers that take the key from the token's header.
+   * An HS256 token whose HMAC key is the RSA public key's encoding: the classic algorithm confusion
+   * attack on verifiers that take the key from the token's header.
    */
   public String confused(JWTClaimsSet claims) {
     try {

@@ -29,7 +29,8 @@ import javax.net.ssl.SSLContext;
 public final class WsClient implements AutoCloseable {
   public static final Duration TIMEOUT = Duration.ofSeconds(10);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient SHARED = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private static final HttpClient SHARED =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   /** How the connection ended. */
   public record Close(int code, String reason) {}
@@ -56,7 +57,9 @@ public final class WsClient implements AutoCloseable {
   public static WsClient connect(URI uri, String origin, SSLContext ssl, String subprotocol) {
     WsClient client = new WsClient();
     HttpClient http =
-        ssl == null ? SHARED : HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(ssl).build();
+        ssl == null
+            ? SHARED
+            : HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(ssl).build();
     WebSocket.Builder b = http.newWebSocketBuilder().connectTimeout(TIMEOUT);
     if (origin != null) {
       b.header("Origin", origin);
@@ -64,7 +67,10 @@ public final class WsClient implements AutoCloseable {
     if (subprotocol != null) {
       b.subprotocols(subprotocol);
     }
-    client.socket = b.buildAsync(uri, client.new Listener()).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+    client.socket =
+        b.buildAsync(uri, client.new Listener())
+            .orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+            .join();
     return client;
   }
 
@@ -78,7 +84,10 @@ public final class WsClient implements AutoCloseable {
       b.header("Origin", origin);
     }
     try {
-      WebSocket ws = b.buildAsync(uri, new WebSocket.Listener() {}).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+      WebSocket ws =
+          b.buildAsync(uri, new WebSocket.Listener() {})
+              .orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+              .join();
       ws.abort();
       return 101;
     } catch (java.util.concurrent.CompletionException e) {
@@ -107,7 +116,11 @@ public final class WsClient implements AutoCloseable {
       send.orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
     } catch (java.util.concurrent.CompletionException e) {
       throw new AssertionError(
-          "send failed" + (closed.isDone() ? " after close " + closed.join() : "") + ": " + e.getCause(), e);
+          "send failed"
+              + (closed.isDone() ? " after close " + closed.join() : "")
+              + ": "
+              + e.getCause(),
+          e);
     }
   }
 

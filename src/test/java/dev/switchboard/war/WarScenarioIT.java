@@ -1,7 +1,6 @@
 package dev.switchboard.war;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.testing.Chromium;
@@ -32,8 +31,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 /**
  * The built {@code target/switchboard.war}, deployed unchanged into the container failsafe selected
  * (Tomcat, Jetty, WildFly, Open Liberty, GlassFish or Payara; see docs/CONTAINERS.md), passes the
- * same protocol scenario as the standalone server, on the container's own WebSocket
- * implementation.
+ * same protocol scenario as the standalone server, on the container's own WebSocket implementation.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -82,17 +80,21 @@ class WarScenarioIT extends ProtocolScenario {
   @Test
   void theEngineIsTheOneTheContainerWasStartedWith() {
     String engine = System.getProperty("test.engine", "memory");
-    assertThat(dev.switchboard.testing.Http.get(http("/health")).json().path("engine").asText()).isEqualTo(engine);
+    assertThat(dev.switchboard.testing.Http.get(http("/health")).json().path("engine").asText())
+        .isEqualTo(engine);
     if (!engine.equals("redis")) {
       return;
     }
     String uri = System.getProperty("test.redis.uri", Redis.URI);
     String prefix = System.getProperty("test.redis.prefix");
-    assertThat(prefix).as("test.redis.prefix, the switchboard.redis.prefix of the container").isNotBlank();
+    assertThat(prefix)
+        .as("test.redis.prefix, the switchboard.redis.prefix of the container")
+        .isNotBlank();
     String ch = "demo:" + UUID.randomUUID().toString().substring(0, 8);
     String marker = "kept-in-redis-" + UUID.randomUUID();
     dev.switchboard.testing.Http.Response r =
-        dev.switchboard.testing.Http.postJson(http("/api/publish"), "{\"channel\":\"" + ch + "\",\"data\":\"" + marker + "\"}");
+        dev.switchboard.testing.Http.postJson(
+            http("/api/publish"), "{\"channel\":\"" + ch + "\",\"data\":\"" + marker + "\"}");
     assertThat(r.status()).isEqualTo(200);
     try {
       List<StreamMessage<String, String>> history =
@@ -109,22 +111,30 @@ class WarScenarioIT extends ProtocolScenario {
     dev.switchboard.testing.Http.Response index = dev.switchboard.testing.Http.get(http("/"));
     assertThat(index.status()).isEqualTo(200);
     assertThat(index.body()).contains("Switchboard");
-    assertThat(dev.switchboard.testing.Http.get(http("/docs/PROTOCOL.md")).body()).contains("switchboard.v1");
+    assertThat(dev.switchboard.testing.Http.get(http("/docs/PROTOCOL.md")).body())
+        .contains("switchboard.v1");
   }
 
   @Test
   void theDocsArePagesInUtf8WithAnIndexAndWorkingLinks() {
-    dev.switchboard.testing.Http.Response protocol = dev.switchboard.testing.Http.get(http("/docs/PROTOCOL.md"));
+    dev.switchboard.testing.Http.Response protocol =
+        dev.switchboard.testing.Http.get(http("/docs/PROTOCOL.md"));
     assertThat(protocol.status()).isEqualTo(200);
     assertThat(protocol.header("Content-Type")).isEqualToIgnoringCase("text/html;charset=UTF-8");
-    assertThat(protocol.body()).contains("<h2 id=\"limits\">Limits</h2>", "≤", "href=\"SECURITY.md#authentication-and-authorization\"");
+    assertThat(protocol.body())
+        .contains(
+            "<h2 id=\"limits\">Limits</h2>",
+            "≤",
+            "href=\"SECURITY.md#authentication-and-authorization\"");
     dev.switchboard.testing.Http.Response index = dev.switchboard.testing.Http.get(http("/docs/"));
     assertThat(index.status()).isEqualTo(200);
     assertThat(index.body()).contains("href=\"CLUSTER.md\"");
-    dev.switchboard.testing.Http.Response guide = dev.switchboard.testing.Http.get(http("/docs/server-config/README.md"));
+    dev.switchboard.testing.Http.Response guide =
+        dev.switchboard.testing.Http.get(http("/docs/server-config/README.md"));
     assertThat(guide.status()).isEqualTo(200);
     assertThat(guide.body()).contains("href=\"../SECURITY.md#the-http-api-behind-a-proxy\"");
-    assertThat(dev.switchboard.testing.Http.get(http("/docs/performance-compare.png")).status()).isEqualTo(200);
+    assertThat(dev.switchboard.testing.Http.get(http("/docs/performance-compare.png")).status())
+        .isEqualTo(200);
   }
 
   @Test
@@ -141,8 +151,11 @@ class WarScenarioIT extends ProtocolScenario {
       await().atMost(WAIT).until(() -> texts(browser, "#people li").equals(List.of("erin")));
       browser.findElement(By.id("text")).sendKeys("hello from the container");
       browser.findElement(By.id("send-button")).click();
-      await().atMost(WAIT).until(() -> texts(browser, "#messages li").contains("erin: hello from the container"));
-      Chromium.screenshot(browser, "war-chat-" + System.getProperty("arquillian.launch", "container"));
+      await()
+          .atMost(WAIT)
+          .until(() -> texts(browser, "#messages li").contains("erin: hello from the container"));
+      Chromium.screenshot(
+          browser, "war-chat-" + System.getProperty("arquillian.launch", "container"));
     }
   }
 

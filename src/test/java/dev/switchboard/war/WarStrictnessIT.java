@@ -34,7 +34,9 @@ class WarStrictnessIT {
 
   @Deployment(testable = false)
   static WebArchive war() {
-    return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("test.switchboard.war", "target/switchboard.war")));
+    return ShrinkWrap.createFromZipFile(
+        WebArchive.class,
+        new File(System.getProperty("test.switchboard.war", "target/switchboard.war")));
   }
 
   private URI ws() {
@@ -42,9 +44,16 @@ class WarStrictnessIT {
   }
 
   private void record(String probe, String outcome) throws IOException {
-    Path f = Path.of("target", "war-strictness-" + System.getProperty("arquillian.launch", "container") + ".txt");
-    Files.writeString(f, probe + " | " + outcome + System.lineSeparator(), StandardCharsets.UTF_8,
-        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    Path f =
+        Path.of(
+            "target",
+            "war-strictness-" + System.getProperty("arquillian.launch", "container") + ".txt");
+    Files.writeString(
+        f,
+        probe + " | " + outcome + System.lineSeparator(),
+        StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
   }
 
   private String handshakeStatus(String requestLineAndHeaders) throws IOException {
@@ -66,11 +75,20 @@ class WarStrictnessIT {
     String key = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
     String v13 = "Sec-WebSocket-Version: 13\r\n";
     String[][] probes = {
-      {"POST handshake", "POST " + path + " HTTP/1.1\r\n" + host + up + key + v13 + "Content-Length: 0\r\n\r\n"},
+      {
+        "POST handshake",
+        "POST " + path + " HTTP/1.1\r\n" + host + up + key + v13 + "Content-Length: 0\r\n\r\n"
+      },
       {"HTTP/1.0 handshake", "GET " + path + " HTTP/1.0\r\n" + host + up + key + v13 + "\r\n"},
       {"missing Sec-WebSocket-Key", "GET " + path + " HTTP/1.1\r\n" + host + up + v13 + "\r\n"},
-      {"malformed Sec-WebSocket-Key", "GET " + path + " HTTP/1.1\r\n" + host + up + "Sec-WebSocket-Key: short\r\n" + v13 + "\r\n"},
-      {"Sec-WebSocket-Version 8", "GET " + path + " HTTP/1.1\r\n" + host + up + key + "Sec-WebSocket-Version: 8\r\n\r\n"},
+      {
+        "malformed Sec-WebSocket-Key",
+        "GET " + path + " HTTP/1.1\r\n" + host + up + "Sec-WebSocket-Key: short\r\n" + v13 + "\r\n"
+      },
+      {
+        "Sec-WebSocket-Version 8",
+        "GET " + path + " HTTP/1.1\r\n" + host + up + key + "Sec-WebSocket-Version: 8\r\n\r\n"
+      },
     };
     for (String[] p : probes) {
       String status = handshakeStatus(p[1]);
@@ -87,11 +105,16 @@ class WarStrictnessIT {
         RawWsClient.exchange(
             base.getHost(),
             base.getPort(),
-            RawWsClient.handshake(base.getHost(), base.getPort(), path, "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"),
+            RawWsClient.handshake(
+                base.getHost(),
+                base.getPort(),
+                path,
+                "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"),
             3000);
     assertThat(response).startsWith("HTTP/1.1 101");
     String accepted =
-        response.lines()
+        response
+            .lines()
             .filter(l -> l.regionMatches(true, 0, "Sec-WebSocket-Extensions:", 0, 25))
             .map(l -> l.substring(25).trim())
             .findFirst()
@@ -107,11 +130,19 @@ class WarStrictnessIT {
   void aCompressedMessageThatInflatesPastTheLimitIsNeverServed() throws IOException {
     String probe = "1 KiB deflated to 1 MiB of text";
     try (RawWsClient c =
-        RawWsClient.connectFrom("127.0.0.1", base.getHost(), base.getPort(), ws().getPath(),
+        RawWsClient.connectFrom(
+            "127.0.0.1",
+            base.getHost(),
+            base.getPort(),
+            ws().getPath(),
             "Sec-WebSocket-Extensions: permessage-deflate\r\n")) {
       boolean negotiated =
-          c.handshakeResponse().lines().anyMatch(l -> l.toLowerCase(java.util.Locale.ROOT).startsWith("sec-websocket-extensions:")
-              && l.toLowerCase(java.util.Locale.ROOT).contains("permessage-deflate"));
+          c.handshakeResponse()
+              .lines()
+              .anyMatch(
+                  l ->
+                      l.toLowerCase(java.util.Locale.ROOT).startsWith("sec-websocket-extensions:")
+                          && l.toLowerCase(java.util.Locale.ROOT).contains("permessage-deflate"));
       if (!negotiated) {
         record(probe, "not applicable: no compression negotiated");
         return;
@@ -134,7 +165,8 @@ class WarStrictnessIT {
 
   /** Raw DEFLATE with the sync-flush tail removed, as permessage-deflate sends a message. */
   private static byte[] deflated(byte[] data) {
-    java.util.zip.Deflater d = new java.util.zip.Deflater(java.util.zip.Deflater.BEST_COMPRESSION, true);
+    java.util.zip.Deflater d =
+        new java.util.zip.Deflater(java.util.zip.Deflater.BEST_COMPRESSION, true);
     d.setInput(data);
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     byte[] buf = new byte[8192];
@@ -150,17 +182,26 @@ class WarStrictnessIT {
   @Test
   void badFramesCloseTheConnectionAndOthersAreServed() throws IOException {
     String path = ws().getPath();
-    record("unmasked frame", closeOf(path, c -> c.sendUnmasked(0x1, "{\"op\":\"ping\"}".getBytes(StandardCharsets.UTF_8))));
+    record(
+        "unmasked frame",
+        closeOf(
+            path, c -> c.sendUnmasked(0x1, "{\"op\":\"ping\"}".getBytes(StandardCharsets.UTF_8))));
     record("RSV1 without extension", closeOf(path, c -> c.sendFrame(0xC1, new byte[] {'x'})));
     record("header announcing 1 GiB", closeOf(path, c -> c.sendHeaderOnly(0x81, 1L << 30)));
-    record("70 KiB message in one frame", closeOf(path, c -> c.sendFrame(0x1, true, new byte[70 * 1024])));
-    record("500 one-byte fragments", closeOf(path, c -> {
-      c.sendFrame(0x1, false, new byte[] {'{'});
-      for (int i = 0; i < 500; i++) {
-        c.sendFrame(0x0, false, new byte[] {' '});
-      }
-      c.sendFrame(0x0, true, new byte[] {'}'});
-    }));
+    record(
+        "70 KiB message in one frame",
+        closeOf(path, c -> c.sendFrame(0x1, true, new byte[70 * 1024])));
+    record(
+        "500 one-byte fragments",
+        closeOf(
+            path,
+            c -> {
+              c.sendFrame(0x1, false, new byte[] {'{'});
+              for (int i = 0; i < 500; i++) {
+                c.sendFrame(0x0, false, new byte[] {' '});
+              }
+              c.sendFrame(0x0, true, new byte[] {'}'});
+            }));
     stillServing();
   }
 

@@ -41,13 +41,19 @@ class WarUndeployIT {
   @Test
   void undeployClosesEveryClientWithGoingAwayAndStopsEverything() {
     deployer.deploy(NAME);
-    URI base = URI.create("http://127.0.0.1:" + System.getProperty("test.http.port") + "/" + NAME + "/");
+    URI base =
+        URI.create("http://127.0.0.1:" + System.getProperty("test.http.port") + "/" + NAME + "/");
     WsClient hub;
     WsClient echo;
     try {
       assertThat(Http.get(base.resolve("health")).status()).isEqualTo(200);
       hub = WsClient.connect(URI.create(base.toString().replaceFirst("^http", "ws")).resolve("ws"));
-      echo = WsClient.connect(URI.create(base.toString().replaceFirst("^http", "ws")).resolve("echo"), null, null, null);
+      echo =
+          WsClient.connect(
+              URI.create(base.toString().replaceFirst("^http", "ws")).resolve("echo"),
+              null,
+              null,
+              null);
       hub.request("\"op\":\"subscribe\",\"channel\":\"bye\"");
     } finally {
       deployer.undeploy(NAME);
@@ -57,9 +63,12 @@ class WarUndeployIT {
     // down itself (which some containers do with an empty reason).
     assertThat(hub.awaitClose()).isEqualTo(new WsClient.Close(1001, "server shutting down"));
     assertThat(echo.awaitClose()).isEqualTo(new WsClient.Close(1001, "server shutting down"));
-    assertThat(Http.get(base.resolve("health")).status()).as("the application is gone").isEqualTo(404);
+    assertThat(Http.get(base.resolve("health")).status())
+        .as("the application is gone")
+        .isEqualTo(404);
     if (Boolean.getBoolean("test.container.in-jvm")) {
-      // The container runs in this JVM (embedded Tomcat, Jetty, GlassFish): its threads are ours to see.
+      // The container runs in this JVM (embedded Tomcat, Jetty, GlassFish): its threads are ours to
+      // see.
       await()
           .atMost(Duration.ofSeconds(45))
           .untilAsserted(

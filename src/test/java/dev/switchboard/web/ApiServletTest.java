@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
  * every container.
  */
 class ApiServletTest {
-  private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   private final CompletableFuture<Void> engineAnswers = new CompletableFuture<>();
   private Tomcat tomcat;
@@ -44,7 +45,8 @@ class ApiServletTest {
     ForwardingBroker slow =
         new ForwardingBroker(new MemoryBroker(Duration.ofHours(1))) {
           @Override
-          public CompletionStage<PublishResult> publish(String channel, Payload payload, PublishOptions options) {
+          public CompletionStage<PublishResult> publish(
+              String channel, Payload payload, PublishOptions options) {
             return engineAnswers.thenCompose(ignored -> super.publish(channel, payload, options));
           }
         };
@@ -55,7 +57,8 @@ class ApiServletTest {
     tomcat.getConnector().setProperty("address", "127.0.0.1");
     Context ctx = tomcat.addContext("", null);
     // As SwitchboardListener registers it: async support, the API's paths.
-    Wrapper api = Tomcat.addServlet(ctx, "api", new ApiServlet(new HttpApi(hub, List.of(), 1024, "test")));
+    Wrapper api =
+        Tomcat.addServlet(ctx, "api", new ApiServlet(new HttpApi(hub, List.of(), 1024, "test")));
     api.setAsyncSupported(true);
     for (String path : List.of("/health", "/ready", "/api/*")) {
       ctx.addServletMappingDecoded(path, "api");
@@ -74,33 +77,37 @@ class ApiServletTest {
   void anAnswerKnownAtOnceIsUncacheableJsonAndHeadGetsItsHeadersOnly() throws Exception {
     Http.Response get = Http.get(base.resolve("/ready"));
     HttpResponse<String> head =
-        CLIENT
-            .send(
-                HttpRequest.newBuilder(base.resolve("/ready")).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.ofString());
+        CLIENT.send(
+            HttpRequest.newBuilder(base.resolve("/ready"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
 
     assertThat(get.status()).isEqualTo(200);
     assertThat(get.body()).contains("\"ready\":true");
     assertThat(get.raw().headers().firstValue("Cache-Control")).hasValue("no-store");
-    assertThat(get.raw().headers().firstValue("Content-Type")).hasValue("application/json;charset=UTF-8");
+    assertThat(get.raw().headers().firstValue("Content-Type"))
+        .hasValue("application/json;charset=UTF-8");
     assertThat(head.statusCode()).isEqualTo(200);
     assertThat(head.body()).isEmpty();
     assertThat(head.headers().firstValue("Content-Length"))
-        .hasValue(String.valueOf(get.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
+        .hasValue(
+            String.valueOf(get.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
   }
 
   @Test
   void aPublishIsAnsweredWhenTheEngineAnswersAfterTheServletReturned() throws Exception {
     CompletableFuture<HttpResponse<String>> published =
-        CLIENT
-            .sendAsync(
-                HttpRequest.newBuilder(base.resolve("/api/publish"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"channel\":\"a\",\"data\":1}"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+        CLIENT.sendAsync(
+            HttpRequest.newBuilder(base.resolve("/api/publish"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"channel\":\"a\",\"data\":1}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
 
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> engineAnswers.getNumberOfDependents() > 0);
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> engineAnswers.getNumberOfDependents() > 0);
     assertThat(published).isNotDone();
     engineAnswers.complete(null);
 

@@ -31,13 +31,13 @@ import org.openqa.selenium.chrome.ChromeDriver;
 /**
  * The webapp pages in real headless Chromium against a real standalone server: chat between two
  * browsers with presence, reconnect with recovery and with recovery failure, the raw WebSocket
- * console sending 10 MB to {@code /echo}, the dashboard while load runs. Every page is
- * photographed into {@code target/screenshots/}.
+ * console sending 10 MB to {@code /echo}, the dashboard while load runs. Every page is photographed
+ * into {@code target/screenshots/}.
  *
  * <p>An integration test (failsafe, after the WAR and jar tests) rather than a unit test: it needs
  * Debian's chromium and chromium-driver, and a surefire failure on a machine without them would
- * stop the build before the WAR and jar tests ever ran. Under failsafe every suite runs and
- * {@code verify} reports all failures together.
+ * stop the build before the WAR and jar tests ever ran. Under failsafe every suite runs and {@code
+ * verify} reports all failures together.
  */
 class BrowserPagesIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
@@ -81,7 +81,8 @@ class BrowserPagesIT {
     await().atMost(WAIT).until(() -> text(home, "hub").equals("connected"));
     Chromium.screenshot(home, "index");
 
-    assertThat(home.findElement(By.linkText("Cluster mode on Redis")).getAttribute("href")).endsWith("/docs/CLUSTER.md");
+    assertThat(home.findElement(By.linkText("Cluster mode on Redis")).getAttribute("href"))
+        .endsWith("/docs/CLUSTER.md");
     assertThat(iconStatus(home)).as("favicon").isEqualTo(200);
     assertThat(Chromium.consoleErrors(home)).isEmpty();
 
@@ -94,9 +95,16 @@ class BrowserPagesIT {
     Chromium.screenshot(home, "docs-protocol");
 
     // A relative link between documents lands on the heading it names.
-    home.findElement(By.cssSelector("a[href='SECURITY.md#authentication-and-authorization']")).click();
-    await().atMost(WAIT).until(() -> home.getCurrentUrl().endsWith("/docs/SECURITY.md#authentication-and-authorization"));
-    assertThat(home.findElement(By.id("authentication-and-authorization")).getText()).isEqualTo("Authentication and authorization");
+    home.findElement(By.cssSelector("a[href='SECURITY.md#authentication-and-authorization']"))
+        .click();
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                home.getCurrentUrl()
+                    .endsWith("/docs/SECURITY.md#authentication-and-authorization"));
+    assertThat(home.findElement(By.id("authentication-and-authorization")).getText())
+        .isEqualTo("Authentication and authorization");
     home.findElement(By.linkText("Documentation")).click();
     await().atMost(WAIT).until(() -> home.getCurrentUrl().endsWith("/docs/"));
     home.findElement(By.partialLinkText("Cluster mode")).click();
@@ -114,12 +122,17 @@ class BrowserPagesIT {
     for (String good : List.of("lobby", "a.b@c/d=e_f-g")) {
       roomField.clear();
       roomField.sendKeys(good);
-      assertThat(page.executeScript("return document.getElementById('room').checkValidity()")).as(good).isEqualTo(true);
+      assertThat(page.executeScript("return document.getElementById('room').checkValidity()"))
+          .as(good)
+          .isEqualTo(true);
     }
     for (String bad : List.of("two words", "a:b", "x".repeat(61))) {
       roomField.clear();
       roomField.sendKeys(bad);
-      assertThat(page.executeScript("return document.getElementById('room').validity.patternMismatch")).as(bad).isEqualTo(true);
+      assertThat(
+              page.executeScript("return document.getElementById('room').validity.patternMismatch"))
+          .as(bad)
+          .isEqualTo(true);
     }
     assertThat(iconStatus(page)).as("favicon").isEqualTo(200);
     assertThat(Chromium.consoleErrors(page)).isEmpty();
@@ -130,7 +143,9 @@ class BrowserPagesIT {
     ChromeDriver erin = chromium.open();
     join(erin, "erin");
     Http.Response r =
-        Http.postJson(server.httpUri().resolve("/api/publish"), "{\"channel\":\"demo:" + room + "\",\"data\":{\"text\":\"hello from curl\"}}");
+        Http.postJson(
+            server.httpUri().resolve("/api/publish"),
+            "{\"channel\":\"demo:" + room + "\",\"data\":{\"text\":\"hello from curl\"}}");
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     await().atMost(WAIT).until(() -> messages(erin).contains("HTTP API: hello from curl"));
   }
@@ -145,10 +160,17 @@ class BrowserPagesIT {
     await().atMost(WAIT).until(() -> messages(alice).contains("curl: said before anyone came"));
     join(bob, "bob");
 
-    await().atMost(WAIT).until(() -> people(alice).equals(List.of("alice", "bob")) || people(alice).equals(List.of("bob", "alice")));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                people(alice).equals(List.of("alice", "bob"))
+                    || people(alice).equals(List.of("bob", "alice")));
     await().atMost(WAIT).until(() -> people(bob).size() == 2);
     assertThat(text(bob, "count")).isEqualTo("2");
-    await().atMost(WAIT).until(() -> messages(alice).stream().anyMatch(m -> m.startsWith("bob joined")));
+    await()
+        .atMost(WAIT)
+        .until(() -> messages(alice).stream().anyMatch(m -> m.startsWith("bob joined")));
     assertThat(messages(bob)).contains("curl: said before anyone came");
 
     say(alice, "hello bob");
@@ -160,7 +182,9 @@ class BrowserPagesIT {
     Chromium.screenshot(bob, "chat-bob");
 
     bob.quit(); // the browser goes away: alice is told and the list shrinks
-    await().atMost(WAIT).until(() -> messages(alice).stream().anyMatch(m -> m.startsWith("bob left")));
+    await()
+        .atMost(WAIT)
+        .until(() -> messages(alice).stream().anyMatch(m -> m.startsWith("bob left")));
     await().atMost(WAIT).until(() -> people(alice).equals(List.of("alice")));
   }
 
@@ -183,7 +207,12 @@ class BrowserPagesIT {
       proxy.refuse(false);
 
       await().atMost(WAIT).until(() -> text(carol, "status").contains("missed messages recovered"));
-      await().atMost(WAIT).until(() -> messages(carol).containsAll(List.of("curl: missed 1", "curl: missed 2", "curl: missed 3")));
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  messages(carol)
+                      .containsAll(List.of("curl: missed 1", "curl: missed 2", "curl: missed 3")));
       assertThat(messages(carol).stream().filter(m -> m.startsWith("curl: missed ")).toList())
           .as("each missed message once, in order")
           .containsExactly("curl: missed 1", "curl: missed 2", "curl: missed 3");
@@ -215,23 +244,36 @@ class BrowserPagesIT {
   }
 
   @Test
-  void theConsoleSendsTenMegabytesToEchoAndVerifiesTheEchoedBytes(@TempDir Path dir) throws Exception {
+  void theConsoleSendsTenMegabytesToEchoAndVerifiesTheEchoedBytes(@TempDir Path dir)
+      throws Exception {
     ChromeDriver console = chromium.open();
     console.get(server.httpUri().resolve("/console.html").toString());
     assertThat(console.findElement(By.id("url")).getAttribute("value"))
         .isEqualTo("ws://127.0.0.1:" + server.port() + "/echo");
     assertThat(console.findElement(By.id("state")).getAttribute("data-state")).isEqualTo("3");
     console.findElement(By.id("connect")).click();
-    await().atMost(WAIT).until(() -> "1".equals(console.findElement(By.id("state")).getAttribute("data-state")));
-    await().atMost(WAIT).until(() -> log(console).stream().anyMatch(l -> l.contains("open (protocol")));
+    await()
+        .atMost(WAIT)
+        .until(() -> "1".equals(console.findElement(By.id("state")).getAttribute("data-state")));
+    await()
+        .atMost(WAIT)
+        .until(() -> log(console).stream().anyMatch(l -> l.contains("open (protocol")));
 
     console.findElement(By.id("text")).sendKeys("hello echo");
     console.findElement(By.id("send-text")).click();
-    await().atMost(WAIT).until(() -> log(console).stream().anyMatch(l -> l.endsWith("message (text, 10 chars): hello echo")));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                log(console).stream()
+                    .anyMatch(l -> l.endsWith("message (text, 10 chars): hello echo")));
 
     console.findElement(By.id("send-big")).click();
-    await().atMost(Duration.ofSeconds(60))
-        .until(() -> "true".equals(console.findElement(By.id("verify")).getAttribute("data-verified")));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                "true".equals(console.findElement(By.id("verify")).getAttribute("data-verified")));
     assertThat(console.findElement(By.id("progress")).getAttribute("value")).isEqualTo("100");
     assertThat(log(console)).anyMatch(l -> l.endsWith("sent binary (10485760 bytes)"));
     assertThat(log(console)).anyMatch(l -> l.endsWith("message (binary, 10485760 bytes)"));
@@ -244,10 +286,17 @@ class BrowserPagesIT {
     Files.write(file, bytes);
     console.findElement(By.id("file")).sendKeys(file.toAbsolutePath().toString());
     console.findElement(By.id("send-file")).click();
-    await().atMost(WAIT).until(() -> text(console, "verify").equals("Echo verified: 300000 bytes match."));
+    await()
+        .atMost(WAIT)
+        .until(() -> text(console, "verify").equals("Echo verified: 300000 bytes match."));
 
     console.findElement(By.id("disconnect")).click();
-    await().atMost(WAIT).until(() -> log(console).stream().anyMatch(l -> l.contains("close: code 1000") && l.contains("wasClean true")));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                log(console).stream()
+                    .anyMatch(l -> l.contains("close: code 1000") && l.contains("wasClean true")));
     assertThat(console.findElement(By.id("state")).getAttribute("data-state")).isEqualTo("3");
   }
 
@@ -261,15 +310,23 @@ class BrowserPagesIT {
     AtomicInteger published = new AtomicInteger();
     try (WsClient subscriber = WsClient.connect(server.wsUri().resolve("/ws"))) {
       subscriber.request("\"op\":\"subscribe\",\"channel\":\"load:feed\"");
-      Thread load = new Thread(() -> {
-        while (running.get() && published.get() < 200_000) {
-          publishOverHttp("load:feed", "load", "n" + published.incrementAndGet());
-        }
-      });
+      Thread load =
+          new Thread(
+              () -> {
+                while (running.get() && published.get() < 200_000) {
+                  publishOverHttp("load:feed", "load", "n" + published.incrementAndGet());
+                }
+              });
       load.start();
       try {
         String before = canvas(dashboard);
-        await().atMost(WAIT).until(() -> points(dashboard) >= 3 && number(dashboard, "publishes") > 0 && number(dashboard, "deliveries") > 0);
+        await()
+            .atMost(WAIT)
+            .until(
+                () ->
+                    points(dashboard) >= 3
+                        && number(dashboard, "publishes") > 0
+                        && number(dashboard, "deliveries") > 0);
         int points = points(dashboard);
         await().atMost(WAIT).until(() -> points(dashboard) > points);
         assertThat(canvas(dashboard)).as("the chart was redrawn").isNotEqualTo(before);
@@ -305,24 +362,31 @@ class BrowserPagesIT {
   }
 
   private static List<String> messages(ChromeDriver browser) {
-    return browser.findElements(By.cssSelector("#messages li")).stream().map(WebElement::getText).toList();
+    return browser.findElements(By.cssSelector("#messages li")).stream()
+        .map(WebElement::getText)
+        .toList();
   }
 
   private static List<String> people(ChromeDriver browser) {
-    return browser.findElements(By.cssSelector("#people li")).stream().map(WebElement::getText).toList();
+    return browser.findElements(By.cssSelector("#people li")).stream()
+        .map(WebElement::getText)
+        .toList();
   }
 
   private static List<String> log(ChromeDriver browser) {
-    return browser.findElements(By.cssSelector("#log li")).stream().map(WebElement::getText).toList();
+    return browser.findElements(By.cssSelector("#log li")).stream()
+        .map(WebElement::getText)
+        .toList();
   }
 
   /** The status the page's own icon link answers with (headless Chromium does not fetch icons). */
   private static long iconStatus(ChromeDriver browser) {
-    return (Long) browser.executeAsyncScript(
-        "const done = arguments[arguments.length - 1];"
-            + "const link = document.querySelector('link[rel=icon]');"
-            + "if (!link) { done(-1); return; }"
-            + "fetch(link.href).then(r => done(r.status), () => done(-2));");
+    return (Long)
+        browser.executeAsyncScript(
+            "const done = arguments[arguments.length - 1];"
+                + "const link = document.querySelector('link[rel=icon]');"
+                + "if (!link) { done(-1); return; }"
+                + "fetch(link.href).then(r => done(r.status), () => done(-2));");
   }
 
   private static String text(ChromeDriver browser, String id) {
@@ -347,7 +411,13 @@ class BrowserPagesIT {
     Http.Response r =
         Http.postJson(
             server.httpUri().resolve("/api/publish"),
-            "{\"channel\":\"" + channel + "\",\"data\":{\"name\":\"" + name + "\",\"text\":\"" + text + "\"}}");
+            "{\"channel\":\""
+                + channel
+                + "\",\"data\":{\"name\":\""
+                + name
+                + "\",\"text\":\""
+                + text
+                + "\"}}");
     assertThat(r.status()).as(r.body()).isEqualTo(200);
   }
 }

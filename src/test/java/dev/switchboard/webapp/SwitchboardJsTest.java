@@ -9,9 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs the browser library's unit tests (src/test/js, Node's built-in test runner) as part of the
- * Maven build: reconnect with backoff and jitter, resubscribe and recovery, queued publishes,
- * final codes, OPEN only after the reply to connect, the events and on-properties, binary
- * envelopes.
+ * Maven build: reconnect with backoff and jitter, resubscribe and recovery, queued publishes, final
+ * codes, OPEN only after the reply to connect, the events and on-properties, binary envelopes.
  */
 class SwitchboardJsTest {
   @Test

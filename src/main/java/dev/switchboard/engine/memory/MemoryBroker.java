@@ -21,8 +21,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The embedded single-node engine: publications go straight back to this node's hub, histories
- * live in this JVM's memory.
+ * The embedded single-node engine: publications go straight back to this node's hub, histories live
+ * in this JVM's memory.
  *
  * <p>Ordering: a channel maps to one of {@value #STRIPES} {@link Sequencer}s. Offsets are assigned
  * and the publication enqueued in one atomic step per channel, and a sequencer is drained by one
@@ -31,8 +31,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Memory: histories are bounded by size and TTL; a sweeper frees expired entries every {@link
  * #SWEEP_INTERVAL} and forgets a channel's position ({@link Streams}) once its {@code metaTtl}
- * passes without publications. Epochs are random per stream, so a restart (or a forgotten
- * stream) changes them and clients learn that recovery is impossible.
+ * passes without publications. Epochs are random per stream, so a restart (or a forgotten stream)
+ * changes them and clients learn that recovery is impossible.
  */
 public final class MemoryBroker implements Broker {
   /**
@@ -89,10 +89,12 @@ public final class MemoryBroker implements Broker {
   }
 
   @Override
-  public CompletionStage<PublishResult> publish(String channel, Payload payload, PublishOptions options) {
+  public CompletionStage<PublishResult> publish(
+      String channel, Payload payload, PublishOptions options) {
     BrokerHandler h = handler;
     if (closed || h == null) {
-      return CompletableFuture.failedFuture(new IllegalStateException("memory engine is not running"));
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("memory engine is not running"));
     }
     Sequencer sequencer = sequencer(channel);
     PublishResult result =
@@ -103,7 +105,8 @@ public final class MemoryBroker implements Broker {
     return CompletableFuture.completedFuture(result);
   }
 
-  private PublishResult appendOnce(String channel, Payload payload, PublishOptions options, Sequencer sequencer) {
+  private PublishResult appendOnce(
+      String channel, Payload payload, PublishOptions options, Sequencer sequencer) {
     long now = clock.millis();
     PublishResult[] result = new PublishResult[1];
     idempotency.compute(
@@ -119,19 +122,23 @@ public final class MemoryBroker implements Broker {
     return result[0];
   }
 
-  private PublishResult append(String channel, Payload payload, PublishOptions options, Sequencer sequencer) {
+  private PublishResult append(
+      String channel, Payload payload, PublishOptions options, Sequencer sequencer) {
     if (!options.keepsHistory()) {
       sequencer.queue.add(new Sequencer.Published(new Publication(channel, payload)));
       return PublishResult.ACCEPTED;
     }
-    Publication p = streams.append(channel, payload, options, pub -> sequencer.queue.add(new Sequencer.Published(pub)));
+    Publication p =
+        streams.append(
+            channel, payload, options, pub -> sequencer.queue.add(new Sequencer.Published(pub)));
     return new PublishResult(p.offset(), p.epoch(), false);
   }
 
   @Override
   public CompletionStage<HistoryResult> history(String channel, HistoryQuery query) {
     if (closed) {
-      return CompletableFuture.failedFuture(new IllegalStateException("memory engine is not running"));
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("memory engine is not running"));
     }
     return CompletableFuture.completedFuture(streams.read(channel, query));
   }
@@ -149,7 +156,8 @@ public final class MemoryBroker implements Broker {
   private CompletionStage<Void> control(String channel, Sequencer.Event event) {
     BrokerHandler h = handler;
     if (closed || h == null) {
-      return CompletableFuture.failedFuture(new IllegalStateException("memory engine is not running"));
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("memory engine is not running"));
     }
     Sequencer s = sequencer(channel);
     s.queue.add(event);
@@ -196,7 +204,15 @@ public final class MemoryBroker implements Broker {
 
   @Override
   public Map<String, Object> stats() {
-    return Map.of("name", name(), "ready", isReady(), "streams", streamCount(), "history_entries", entryCount());
+    return Map.of(
+        "name",
+        name(),
+        "ready",
+        isReady(),
+        "streams",
+        streamCount(),
+        "history_entries",
+        entryCount());
   }
 
   @Override

@@ -36,7 +36,8 @@ final class Streams {
    * Appends a publication, assigning the next offset, and hands it to {@code enqueue} inside the
    * same atomic step so delivery order is offset order.
    */
-  Publication append(String channel, Payload payload, PublishOptions options, Consumer<Publication> enqueue) {
+  Publication append(
+      String channel, Payload payload, PublishOptions options, Consumer<Publication> enqueue) {
     long now = clock.millis();
     long ttl = options.historyTtl().toMillis();
     Publication[] appended = new Publication[1];
@@ -66,7 +67,9 @@ final class Streams {
         channel,
         (name, s) -> {
           Stream stream = current(s, now);
-          result[0] = new HistoryResult(select(stream, query), new StreamPosition(stream.top, stream.epoch));
+          result[0] =
+              new HistoryResult(
+                  select(stream, query), new StreamPosition(stream.top, stream.epoch));
           return stream;
         });
     return result[0];
@@ -91,7 +94,8 @@ final class Streams {
     }
     long after = query.since() == null ? 0 : query.since().offset();
     List<Publication> out = new ArrayList<>();
-    Iterator<Entry> it = query.reverse() ? stream.entries.descendingIterator() : stream.entries.iterator();
+    Iterator<Entry> it =
+        query.reverse() ? stream.entries.descendingIterator() : stream.entries.iterator();
     while (it.hasNext() && out.size() < query.limit()) {
       Publication p = it.next().publication();
       if (p.offset() > after) {

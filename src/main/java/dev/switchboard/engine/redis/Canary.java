@@ -30,12 +30,16 @@ final class Canary {
   Canary(RedisLink link, byte[] channel) {
     this.link = link;
     this.channel = channel;
-    this.timeoutNanos = Math.max(TimeUnit.SECONDS.toNanos(2), 3 * link.options.canaryInterval().toNanos());
+    this.timeoutNanos =
+        Math.max(TimeUnit.SECONDS.toNanos(2), 3 * link.options.canaryInterval().toNanos());
   }
 
   /** Subscribes to the node's canary channel (waiting for Redis) and starts sending. */
   void start() {
-    link.pubsub.async().subscribe(channel).toCompletableFuture()
+    link.pubsub
+        .async()
+        .subscribe(channel)
+        .toCompletableFuture()
         .orTimeout(link.options.timeout().toMillis(), TimeUnit.MILLISECONDS)
         .join();
     long every = link.options.canaryInterval().toMillis();
@@ -68,16 +72,21 @@ final class Canary {
   /** Counts the canaries that did not come back in time, then sends the next. */
   private void send() {
     long now = System.nanoTime();
-    for (Map.Entry<Long, Long> e = inFlight.firstEntry(); e != null && e.getValue() < now - timeoutNanos; e = inFlight.firstEntry()) {
+    for (Map.Entry<Long, Long> e = inFlight.firstEntry();
+        e != null && e.getValue() < now - timeoutNanos;
+        e = inFlight.firstEntry()) {
       inFlight.remove(e.getKey());
       missed.increment();
       if (healthy()) { // log the change, not every miss
-        LOG.log(Level.WARNING, "canary " + e.getKey() + " did not come back through Redis Pub/Sub: node not ready");
+        LOG.log(
+            Level.WARNING,
+            "canary " + e.getKey() + " did not come back through Redis Pub/Sub: node not ready");
       }
       lastMissed = now;
     }
     long n = seq.incrementAndGet();
     inFlight.put(n, now);
-    link.async.publish(channel, Long.toString(n).getBytes(StandardCharsets.US_ASCII)); // a failure shows as a miss
+    link.async.publish(
+        channel, Long.toString(n).getBytes(StandardCharsets.US_ASCII)); // a failure shows as a miss
   }
 }

@@ -37,49 +37,53 @@ import java.util.concurrent.atomic.LongAdder;
  * Redis Streams, positions and idempotency keys in Redis keys (see {@link Scripts}).
  *
  * <p>Each node subscribes on Redis only to the channels (and patterns) it has local subscribers
- * for. Redis delivers a node's Pub/Sub messages in publish order on one connection, and the
- * script assigns offsets in that same order, so the handler sees a channel's publications in
- * offset order, one at a time. A publication that matches both a channel subscription and
- * patterns reaches Redis' subscriber once per match; the node hands it to the hub once: from the
- * channel subscription when there is one, else from the first matching pattern.
+ * for. Redis delivers a node's Pub/Sub messages in publish order on one connection, and the script
+ * assigns offsets in that same order, so the handler sees a channel's publications in offset order,
+ * one at a time. A publication that matches both a channel subscription and patterns reaches Redis'
+ * subscriber once per match; the node hands it to the hub once: from the channel subscription when
+ * there is one, else from the first matching pattern.
  *
  * <p>Losses are never silent: when the Pub/Sub link breaks, whatever was published meanwhile did
  * not reach this node, so when it is back every local subscription is interrupted ({@link
  * BrokerHandler#onInterrupted}) and its client recovers from history. A canary published to this
- * node's own channel every {@code canaryInterval} proves the link end to end; while canaries do
- * not come back, or either connection is down, the node is not ready.
+ * node's own channel every {@code canaryInterval} proves the link end to end; while canaries do not
+ * come back, or either connection is down, the node is not ready.
  *
- * <p>The interruption is reported only once the node is subscribed again on Redis to everything
- * it wants, confirmed by Redis. Lettuce announces a reconnect as soon as the TCP connection is
- * up, before its own handshake and re-subscription; a report at that moment closed subscribers
- * with 4004 while the node still missed publications, so a client that reconnected at once and
- * recovered on this node was told {@code recovered:true} and then silently missed what was
- * published until the re-subscription took effect. Reporting after the confirmation means a
- * client that reads history after the report misses nothing, and one that read it before is
- * closed by the report.
+ * <p>The interruption is reported only once the node is subscribed again on Redis to everything it
+ * wants, confirmed by Redis. Lettuce announces a reconnect as soon as the TCP connection is up,
+ * before its own handshake and re-subscription; a report at that moment closed subscribers with
+ * 4004 while the node still missed publications, so a client that reconnected at once and recovered
+ * on this node was told {@code recovered:true} and then silently missed what was published until
+ * the re-subscription took effect. Reporting after the confirmation means a client that reads
+ * history after the report misses nothing, and one that read it before is closed by the report.
  */
 public final class RedisBroker implements Broker {
   private static final System.Logger LOG = System.getLogger(RedisBroker.class.getName());
 
   private final RedisLink link;
   private final RedisOptions options;
-  private final String nodeId = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
+  private final String nodeId =
+      Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
   private final Canary canary;
   private final String publishSha;
   private final String historySha;
 
   /** Channels and patterns the hub asked for; live once Redis confirmed the subscription. */
   private final Set<String> wanted = ConcurrentHashMap.newKeySet();
+
   private final Set<String> channelsLive = ConcurrentHashMap.newKeySet();
   private final NavigableSet<String> patternsLive = new ConcurrentSkipListSet<>();
 
   /**
-   * Between a break of the Pub/Sub link and the confirmed re-subscription that follows it: the
-   * node misses publications and is not ready.
+   * Between a break of the Pub/Sub link and the confirmed re-subscription that follows it: the node
+   * misses publications and is not ready.
    */
   private volatile boolean pubsubLost;
+
   /** Breaks of the Pub/Sub link so far; a re-subscription for an earlier break is abandoned. */
-  private final java.util.concurrent.atomic.AtomicLong breaks = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong breaks =
+      new java.util.concurrent.atomic.AtomicLong();
+
   private volatile BrokerHandler handler;
   private volatile boolean closed;
 
@@ -89,8 +93,8 @@ public final class RedisBroker implements Broker {
 
   /**
    * How long to wait before subscribing again when the re-subscription after a reconnect failed
-   * (typically: sent before Lettuce finished its handshake and refused). Short, because the
-   * node's subscribers wait for it; a break meanwhile abandons the retries.
+   * (typically: sent before Lettuce finished its handshake and refused). Short, because the node's
+   * subscribers wait for it; a break meanwhile abandons the retries.
    */
   static final long RESUBSCRIBE_RETRY_MILLIS = 50;
 
@@ -128,10 +132,14 @@ public final class RedisBroker implements Broker {
           }
 
           @Override
-          public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+          public void onRedisConnected(
+              RedisChannelHandler<?, ?> connection, SocketAddress address) {
             if (pubsubLost && !closed) {
               long brk = breaks.get();
-              LOG.log(Level.WARNING, "Pub/Sub link to Redis is back: subscribing again before interrupting local subscriptions");
+              LOG.log(
+                  Level.WARNING,
+                  "Pub/Sub link to Redis is back: subscribing again before interrupting local"
+                      + " subscriptions");
               link.timer.execute(() -> resubscribeThenInterrupt(brk));
             }
           }
@@ -141,9 +149,9 @@ public final class RedisBroker implements Broker {
 
   /**
    * Subscribes again to every wanted channel and pattern and, once Redis confirmed all of them,
-   * reports the interruption (see the class comment). SUBSCRIBE is idempotent on Redis, so this
-   * is safe beside Lettuce's own re-subscription; waiting for our confirmation also covers
-   * Lettuce's, which was sent earlier on the same connection, or failed. Runs on the timer.
+   * reports the interruption (see the class comment). SUBSCRIBE is idempotent on Redis, so this is
+   * safe beside Lettuce's own re-subscription; waiting for our confirmation also covers Lettuce's,
+   * which was sent earlier on the same connection, or failed. Runs on the timer.
    *
    * @param brk the break this follows; abandoned when the link broke again meanwhile (the next
    *     reconnect starts over)
@@ -160,10 +168,12 @@ public final class RedisBroker implements Broker {
     List<CompletableFuture<Void>> confirmations = new ArrayList<>(2);
     try {
       if (!channels.isEmpty()) {
-        confirmations.add(link.pubsub.async().subscribe(channels.toArray(byte[][]::new)).toCompletableFuture());
+        confirmations.add(
+            link.pubsub.async().subscribe(channels.toArray(byte[][]::new)).toCompletableFuture());
       }
       if (!patterns.isEmpty()) {
-        confirmations.add(link.pubsub.async().psubscribe(patterns.toArray(byte[][]::new)).toCompletableFuture());
+        confirmations.add(
+            link.pubsub.async().psubscribe(patterns.toArray(byte[][]::new)).toCompletableFuture());
       }
     } catch (RuntimeException e) {
       confirmations.add(CompletableFuture.failedFuture(e));
@@ -175,24 +185,35 @@ public final class RedisBroker implements Broker {
                 return;
               }
               if (failure != null) {
-                LOG.log(Level.DEBUG, () -> "subscribing again failed, retrying: " + RedisLink.rootMessage(failure));
-                link.timer.schedule(() -> resubscribeThenInterrupt(brk), RESUBSCRIBE_RETRY_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+                LOG.log(
+                    Level.DEBUG,
+                    () -> "subscribing again failed, retrying: " + RedisLink.rootMessage(failure));
+                link.timer.schedule(
+                    () -> resubscribeThenInterrupt(brk),
+                    RESUBSCRIBE_RETRY_MILLIS,
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
                 return;
               }
               pubsubLost = false;
               interruptions.increment();
               LOG.log(Level.WARNING, "subscribed again on Redis: interrupting local subscriptions");
-              link.timer.execute(() -> handler.onInterrupted("the link to Redis broke; publications may have been missed"));
+              link.timer.execute(
+                  () ->
+                      handler.onInterrupted(
+                          "the link to Redis broke; publications may have been missed"));
             });
   }
 
   @Override
   public CompletionStage<PublishResult> publish(String channel, Payload payload, PublishOptions o) {
     if (closed || handler == null) {
-      return CompletableFuture.failedFuture(new IllegalStateException("redis engine is not running"));
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("redis engine is not running"));
     }
     if (!o.keepsHistory() && o.idempotencyKey() == null) {
-      return counted(link.async.publish(link.key("c:", channel), Wire.plainPublication(payload)), "publish")
+      return counted(
+              link.async.publish(link.key("c:", channel), Wire.plainPublication(payload)),
+              "publish")
           .thenApply(receivers -> PublishResult.ACCEPTED);
     }
     byte[][] keys = {
@@ -222,7 +243,8 @@ public final class RedisBroker implements Broker {
   @Override
   public CompletionStage<HistoryResult> history(String channel, HistoryQuery query) {
     if (closed) {
-      return CompletableFuture.failedFuture(new IllegalStateException("redis engine is not running"));
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("redis engine is not running"));
     }
     byte[][] keys = {link.key("m:", channel), link.key("s:", channel)};
     byte[][] args = {
@@ -240,7 +262,8 @@ public final class RedisBroker implements Broker {
               String epoch = string(r.get(0));
               for (int i = 2; i + 1 < r.size(); i += 2) {
                 byte[] d = (byte[]) r.get(i + 1);
-                publications.add(new Publication(channel, Wire.payload(d[0], d, 1), (Long) r.get(i), epoch));
+                publications.add(
+                    new Publication(channel, Wire.payload(d[0], d, 1), (Long) r.get(i), epoch));
               }
               return new HistoryResult(publications, new StreamPosition((Long) r.get(1), epoch));
             });
@@ -248,13 +271,15 @@ public final class RedisBroker implements Broker {
 
   @Override
   public CompletionStage<Void> publishJoin(String channel, ClientInfo client) {
-    return counted(link.async.publish(link.key("c:", channel), Wire.presence(Wire.JOIN, client)), "join")
+    return counted(
+            link.async.publish(link.key("c:", channel), Wire.presence(Wire.JOIN, client)), "join")
         .thenApply(n -> null);
   }
 
   @Override
   public CompletionStage<Void> publishLeave(String channel, ClientInfo client) {
-    return counted(link.async.publish(link.key("c:", channel), Wire.presence(Wire.LEAVE, client)), "leave")
+    return counted(
+            link.async.publish(link.key("c:", channel), Wire.presence(Wire.LEAVE, client)), "leave")
         .thenApply(n -> null);
   }
 
@@ -284,7 +309,8 @@ public final class RedisBroker implements Broker {
     (pattern ? patternsLive : channelsLive).remove(channel);
     byte[] key = link.key("c:", channel);
     return RedisLink.plain(
-        pattern ? link.pubsub.async().punsubscribe(key) : link.pubsub.async().unsubscribe(key), "unsubscribe");
+        pattern ? link.pubsub.async().punsubscribe(key) : link.pubsub.async().unsubscribe(key),
+        "unsubscribe");
   }
 
   @Override
@@ -355,7 +381,8 @@ public final class RedisBroker implements Broker {
     }
 
     private String channelOf(byte[] redisChannel) {
-      return new String(redisChannel, prefixLength, redisChannel.length - prefixLength, StandardCharsets.UTF_8);
+      return new String(
+          redisChannel, prefixLength, redisChannel.length - prefixLength, StandardCharsets.UTF_8);
     }
 
     private void dispatch(String channel, byte[] message) {
@@ -384,20 +411,23 @@ public final class RedisBroker implements Broker {
   /** Runs a script by its digest, loading it first when Redis does not know it (e.g. restarted). */
   private <T> CompletionStage<T> script(String sha, String source, byte[][] keys, byte[][] args) {
     CompletableFuture<T> out = new CompletableFuture<>();
-    link.async.<T>evalsha(sha, ScriptOutputType.MULTI, keys, args)
+    link.async
+        .<T>evalsha(sha, ScriptOutputType.MULTI, keys, args)
         .whenComplete(
             (r, failure) -> {
               if (failure == null) {
                 out.complete(r);
               } else if (RedisLink.rootMessage(failure).startsWith("NOSCRIPT")) {
-                link.async.<T>eval(source, ScriptOutputType.MULTI, keys, args)
-                    .whenComplete((again, f2) -> {
-                      if (f2 == null) {
-                        out.complete(again);
-                      } else {
-                        out.completeExceptionally(f2);
-                      }
-                    });
+                link.async
+                    .<T>eval(source, ScriptOutputType.MULTI, keys, args)
+                    .whenComplete(
+                        (again, f2) -> {
+                          if (f2 == null) {
+                            out.complete(again);
+                          } else {
+                            out.completeExceptionally(f2);
+                          }
+                        });
               } else {
                 out.completeExceptionally(failure);
               }
@@ -406,11 +436,13 @@ public final class RedisBroker implements Broker {
   }
 
   private <T> CompletionStage<T> counted(CompletionStage<T> stage, String what) {
-    return RedisLink.plain(stage, what).whenComplete((r, failure) -> {
-      if (failure != null) {
-        failures.increment();
-      }
-    });
+    return RedisLink.plain(stage, what)
+        .whenComplete(
+            (r, failure) -> {
+              if (failure != null) {
+                failures.increment();
+              }
+            });
   }
 
   private static byte[] newEpoch() {

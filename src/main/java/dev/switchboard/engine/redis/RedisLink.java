@@ -21,13 +21,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One node's connections to Redis, shared by its broker and presence store: a command connection
- * (scripts, reads, PUBLISH) and a Pub/Sub connection, both reconnecting by themselves, plus a
- * timer for canaries and presence refreshes. Closed when its last user releases it.
+ * (scripts, reads, PUBLISH) and a Pub/Sub connection, both reconnecting by themselves, plus a timer
+ * for canaries and presence refreshes. Closed when its last user releases it.
  *
- * <p>Reliability choices: while disconnected, commands are refused at once instead of queued,
- * and a command whose connection broke before its answer is never sent again. A publish whose
- * outcome is unknown therefore fails (the client may retry with an idempotency key) instead of
- * perhaps being delivered twice, and nothing waits on a dead link for longer than the timeout.
+ * <p>Reliability choices: while disconnected, commands are refused at once instead of queued, and a
+ * command whose connection broke before its answer is never sent again. A publish whose outcome is
+ * unknown therefore fails (the client may retry with an idempotency key) instead of perhaps being
+ * delivered twice, and nothing waits on a dead link for longer than the timeout.
  */
 final class RedisLink {
   final RedisOptions options;
@@ -63,13 +63,17 @@ final class RedisLink {
     try {
       uri = RedisURI.create(options.uri());
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("not a Redis URI: " + options.uri() + " (" + e.getMessage() + ")", e);
+      throw new IllegalArgumentException(
+          "not a Redis URI: " + options.uri() + " (" + e.getMessage() + ")", e);
     }
     uri.setTimeout(options.timeout());
     // The JDK's resolver, not Netty's DNS client: that one keeps UDP sockets open on 0.0.0.0 for
     // the client's life, and a node (or a WAR in an application server) should bind nothing but
     // what it is configured to.
-    ClientResources resources = DefaultClientResources.builder().addressResolverGroup(DefaultAddressResolverGroup.INSTANCE).build();
+    ClientResources resources =
+        DefaultClientResources.builder()
+            .addressResolverGroup(DefaultAddressResolverGroup.INSTANCE)
+            .build();
     RedisClient client = RedisClient.create(resources, uri);
     client.setOptions(
         ClientOptions.builder()
@@ -80,11 +84,13 @@ final class RedisLink {
             .build());
     try {
       StatefulRedisConnection<byte[], byte[]> commands = client.connect(ByteArrayCodec.INSTANCE);
-      StatefulRedisPubSubConnection<byte[], byte[]> pubsub = client.connectPubSub(ByteArrayCodec.INSTANCE);
+      StatefulRedisPubSubConnection<byte[], byte[]> pubsub =
+          client.connectPubSub(ByteArrayCodec.INSTANCE);
       return new RedisLink(options, client, commands, pubsub);
     } catch (RuntimeException e) {
       shutdown(client);
-      throw new RedisUnavailableException("cannot reach Redis at " + redacted(options.uri()) + ": " + rootMessage(e));
+      throw new RedisUnavailableException(
+          "cannot reach Redis at " + redacted(options.uri()) + ": " + rootMessage(e));
     }
   }
 
@@ -103,7 +109,10 @@ final class RedisLink {
     }
   }
 
-  /** Stops the client and the resources it was given (a client does not stop resources it did not create). */
+  /**
+   * Stops the client and the resources it was given (a client does not stop resources it did not
+   * create).
+   */
   private static void shutdown(RedisClient client) {
     ClientResources resources = client.getResources();
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
@@ -126,7 +135,8 @@ final class RedisLink {
           if (failure == null) {
             out.complete(value);
           } else {
-            out.completeExceptionally(new RedisUnavailableException(what + " on Redis failed: " + rootMessage(failure)));
+            out.completeExceptionally(
+                new RedisUnavailableException(what + " on Redis failed: " + rootMessage(failure)));
           }
         });
     return out;

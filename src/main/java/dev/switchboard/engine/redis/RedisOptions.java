@@ -7,10 +7,10 @@ import java.util.regex.Pattern;
 /**
  * How a node uses Redis.
  *
- * @param uri where Redis is, e.g. {@code redis://127.0.0.1:6379/0} (Lettuce URI syntax:
- *     password, TLS with {@code rediss://}, database)
- * @param prefix put before every key and Pub/Sub channel, so several clusters can share one
- *     Redis; letters, digits and {@code _ : . -}
+ * @param uri where Redis is, e.g. {@code redis://127.0.0.1:6379/0} (Lettuce URI syntax: password,
+ *     TLS with {@code rediss://}, database)
+ * @param prefix put before every key and Pub/Sub channel, so several clusters can share one Redis;
+ *     letters, digits and {@code _ : . -}
  * @param timeout the longest a command may take before it fails
  * @param metaTtl how long a channel's position is kept after its last publication
  * @param presenceTtl how long a presence entry lives unless its node refreshes it
@@ -31,7 +31,8 @@ public record RedisOptions(
 
   public RedisOptions {
     if (!PREFIX.matcher(prefix).matches()) {
-      throw new IllegalArgumentException("a Redis key prefix uses only letters, digits and _ : . -");
+      throw new IllegalArgumentException(
+          "a Redis key prefix uses only letters, digits and _ : . -");
     }
   }
 }

@@ -21,8 +21,10 @@ import java.util.concurrent.TimeUnit;
 public final class RedisPresenceStore implements PresenceStore {
   private final RedisLink link;
   private final RedisOptions options;
+
   /** This node's entries: channel -> connection id -> info. */
   private final Map<String, Map<String, ClientInfo>> local = new ConcurrentHashMap<>();
+
   private final ScheduledFuture<?> refresher;
   private volatile boolean closed;
 
@@ -31,7 +33,8 @@ public final class RedisPresenceStore implements PresenceStore {
     this.link = broker.link().retain();
     this.options = link.options;
     long every = Math.max(100, options.presenceTtl().toMillis() / 3);
-    this.refresher = link.timer.scheduleWithFixedDelay(this::refresh, every, every, TimeUnit.MILLISECONDS);
+    this.refresher =
+        link.timer.scheduleWithFixedDelay(this::refresh, every, every, TimeUnit.MILLISECONDS);
   }
 
   @Override
@@ -42,11 +45,14 @@ public final class RedisPresenceStore implements PresenceStore {
 
   @Override
   public CompletionStage<Void> remove(String channel, String clientId) {
-    local.computeIfPresent(channel, (c, entries) -> {
-      entries.remove(clientId);
-      return entries.isEmpty() ? null : entries;
-    });
-    return RedisLink.plain(link.async.hdel(key(channel), bytes(clientId)), "presence remove").thenApply(n -> null);
+    local.computeIfPresent(
+        channel,
+        (c, entries) -> {
+          entries.remove(clientId);
+          return entries.isEmpty() ? null : entries;
+        });
+    return RedisLink.plain(link.async.hdel(key(channel), bytes(clientId)), "presence remove")
+        .thenApply(n -> null);
   }
 
   @Override
@@ -81,9 +87,11 @@ public final class RedisPresenceStore implements PresenceStore {
     long ttl = options.presenceTtl().toMillis();
     // Both go out at once, in order, on the one command connection.
     CompletionStage<Boolean> set =
-        link.async.hset(key, bytes(client.client()), Wire.clientInfo(client, options.clock().millis() + ttl));
+        link.async.hset(
+            key, bytes(client.client()), Wire.clientInfo(client, options.clock().millis() + ttl));
     CompletionStage<Boolean> expire = link.async.pexpire(key, 2 * ttl);
-    return RedisLink.plain(set.thenCombine(expire, (a, b) -> b), "presence add").thenApply(n -> null);
+    return RedisLink.plain(set.thenCombine(expire, (a, b) -> b), "presence add")
+        .thenApply(n -> null);
   }
 
   @Override
@@ -97,7 +105,12 @@ public final class RedisPresenceStore implements PresenceStore {
     List<CompletableFuture<?>> removals = new ArrayList<>();
     local.forEach(
         (channel, entries) ->
-            entries.keySet().forEach(id -> removals.add(link.async.hdel(key(channel), bytes(id)).toCompletableFuture())));
+            entries
+                .keySet()
+                .forEach(
+                    id ->
+                        removals.add(
+                            link.async.hdel(key(channel), bytes(id)).toCompletableFuture())));
     try {
       CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new))
           .get(options.timeout().toMillis(), TimeUnit.MILLISECONDS);

@@ -1,15 +1,15 @@
 package dev.switchboard.engine.redis;
 
 /**
- * The Lua scripts that make each step on Redis atomic. Redis runs a script alone, so assigning
- * an offset, appending to the stream and publishing happen as one step: offsets have no gaps
- * across nodes, and a publication is in the history before any node can receive it.
+ * The Lua scripts that make each step on Redis atomic. Redis runs a script alone, so assigning an
+ * offset, appending to the stream and publishing happen as one step: offsets have no gaps across
+ * nodes, and a publication is in the history before any node can receive it.
  *
- * <p>Keys per channel {@code c}, under the configured prefix {@code P}: {@code P m:c} the
- * position (hash: {@code e} epoch, {@code o} last offset, {@code t} history TTL in ms), {@code
- * P s:c} the history (a stream whose entry ids are {@code <offset>-0}, fields {@code d} the kind
- * byte and payload, {@code t} the publish time in ms), {@code P c:c} the Pub/Sub channel, {@code
- * P i:c|key} an idempotency key.
+ * <p>Keys per channel {@code c}, under the configured prefix {@code P}: {@code P m:c} the position
+ * (hash: {@code e} epoch, {@code o} last offset, {@code t} history TTL in ms), {@code P s:c} the
+ * history (a stream whose entry ids are {@code <offset>-0}, fields {@code d} the kind byte and
+ * payload, {@code t} the publish time in ms), {@code P c:c} the Pub/Sub channel, {@code P i:c|key}
+ * an idempotency key.
  *
  * <p>Time comes from the publishing node ({@code now}), so entries expire by the nodes' clocks;
  * keys also carry Redis expiries so that abandoned channels free themselves.
@@ -19,8 +19,8 @@ final class Scripts {
 
   /**
    * Frees history entries older than the cutoff. Entries are contiguous by offset (the stream is
-   * only ever trimmed from its head) and ordered by time, so a binary search over offsets finds
-   * the first one to keep in O(log n) reads.
+   * only ever trimmed from its head) and ordered by time, so a binary search over offsets finds the
+   * first one to keep in O(log n) reads.
    */
   private static final String TRIM =
       """
@@ -93,8 +93,8 @@ final class Scripts {
           """;
 
   /**
-   * History. KEYS: meta, stream. ARGV: now ms, a fresh epoch, meta ttl ms, since offset (-1 for
-   * the oldest kept), limit, reverse (0/1). Returns {epoch, offset, off1, data1, off2, data2...}.
+   * History. KEYS: meta, stream. ARGV: now ms, a fresh epoch, meta ttl ms, since offset (-1 for the
+   * oldest kept), limit, reverse (0/1). Returns {epoch, offset, off1, data1, off2, data2...}.
    */
   static final String HISTORY =
       TRIM

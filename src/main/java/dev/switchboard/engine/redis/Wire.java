@@ -13,9 +13,9 @@ import java.util.Arrays;
  *
  * <p>A publication: kind byte ({@code p} JSON, {@code b} binary), the offset in decimal, a space,
  * the epoch, a space, the payload bytes. The Lua publish script writes exactly this, so a node
- * reads publications from any node alike. A join or leave: kind byte ({@code j} / {@code l}),
- * then the client id, user and info as length-prefixed UTF-8 strings (length -1 for none).
- * History entries hold the kind byte and the payload.
+ * reads publications from any node alike. A join or leave: kind byte ({@code j} / {@code l}), then
+ * the client id, user and info as length-prefixed UTF-8 strings (length -1 for none). History
+ * entries hold the kind byte and the payload.
  */
 final class Wire {
   static final byte JSON = 'p';

@@ -55,7 +55,13 @@ class MemoryBrokerTest extends BrokerContractTest {
     String epoch = publish("h", "1", HISTORY).epoch();
     MemoryBroker restarted = new MemoryBroker(clock, META_TTL, false);
     restarted.start(handler);
-    assertThat(restarted.history("h", HistoryQuery.POSITION).toCompletableFuture().join().position().epoch())
+    assertThat(
+            restarted
+                .history("h", HistoryQuery.POSITION)
+                .toCompletableFuture()
+                .join()
+                .position()
+                .epoch())
         .isNotEqualTo(epoch);
     restarted.close();
   }
@@ -63,7 +69,8 @@ class MemoryBrokerTest extends BrokerContractTest {
   @Test
   void refusesEverythingAfterClose() {
     broker.close();
-    assertThat(broker.publish("a", new Payload.Json("1"), PublishOptions.NONE).toCompletableFuture())
+    assertThat(
+            broker.publish("a", new Payload.Json("1"), PublishOptions.NONE).toCompletableFuture())
         .isCompletedExceptionally();
     assertThat(broker.isReady()).isFalse();
   }

@@ -21,9 +21,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The broker contract on real Redis, plus what only a cluster engine promises: several nodes
- * share offsets, history and delivery; a node subscribes only to what it needs; a publication
- * reaches a node once however many of its subscriptions match.
+ * The broker contract on real Redis, plus what only a cluster engine promises: several nodes share
+ * offsets, history and delivery; a node subscribes only to what it needs; a publication reaches a
+ * node once however many of its subscriptions match.
  */
 class RedisBrokerTest extends BrokerContractTest {
   private final String prefix = Redis.freshPrefix();
@@ -58,7 +58,8 @@ class RedisBrokerTest extends BrokerContractTest {
     RedisBroker b = node(onB);
     b.subscribe("news").toCompletableFuture().join();
 
-    PublishResult r = broker.publish("news", json("{\"n\":1}"), HISTORY).toCompletableFuture().join();
+    PublishResult r =
+        broker.publish("news", json("{\"n\":1}"), HISTORY).toCompletableFuture().join();
     await().atMost(Duration.ofSeconds(10)).until(() -> onB.publications("news").size() == 1);
     Publication p = onB.publications("news").get(0);
     assertThat(p.offset()).isEqualTo(r.offset());
@@ -67,7 +68,10 @@ class RedisBrokerTest extends BrokerContractTest {
     assertThat(handler.publications("news")).as("node A never subscribed to news").isEmpty();
 
     byte[] bytes = {0, 1, 2, (byte) 255, ' ', '\n'};
-    broker.publish("news", new Payload.Binary(bytes), PublishOptions.NONE).toCompletableFuture().join();
+    broker
+        .publish("news", new Payload.Binary(bytes), PublishOptions.NONE)
+        .toCompletableFuture()
+        .join();
     await().atMost(Duration.ofSeconds(10)).until(() -> onB.publications("news").size() == 2);
     assertThat(onB.publications("news").get(1).payload()).isEqualTo(new Payload.Binary(bytes));
     assertThat(onB.publications("news").get(1).hasOffset()).isFalse();
@@ -90,10 +94,19 @@ class RedisBrokerTest extends BrokerContractTest {
 
     awaitDeliveries("shared", 2_000);
     await().atMost(Duration.ofSeconds(20)).until(() -> onB.publications("shared").size() == 2_000);
-    assertThat(handler.publications("shared")).extracting(Publication::offset).isSorted().doesNotHaveDuplicates();
-    assertThat(onB.publications("shared")).extracting(Publication::payload)
-        .containsExactlyElementsOf(handler.publications("shared").stream().map(Publication::payload).toList());
-    assertThat(b.history("shared", new HistoryQuery(null, 5, true)).toCompletableFuture().join().publications())
+    assertThat(handler.publications("shared"))
+        .extracting(Publication::offset)
+        .isSorted()
+        .doesNotHaveDuplicates();
+    assertThat(onB.publications("shared"))
+        .extracting(Publication::payload)
+        .containsExactlyElementsOf(
+            handler.publications("shared").stream().map(Publication::payload).toList());
+    assertThat(
+            b.history("shared", new HistoryQuery(null, 5, true))
+                .toCompletableFuture()
+                .join()
+                .publications())
         .extracting(Publication::offset)
         .containsExactly(2_000L, 1_999L, 1_998L, 1_997L, 1_996L);
   }
@@ -104,7 +117,8 @@ class RedisBrokerTest extends BrokerContractTest {
         Redis.<List<String>>with(Redis.URI, r -> r.pubsubChannels(prefix + "c:*"));
     assertThat(channels).contains(prefix + "c:h").doesNotContain(prefix + "c:never");
     broker.unsubscribe("h").toCompletableFuture().join();
-    assertThat(Redis.<List<String>>with(Redis.URI, r -> r.pubsubChannels(prefix + "c:h"))).isEmpty();
+    assertThat(Redis.<List<String>>with(Redis.URI, r -> r.pubsubChannels(prefix + "c:h")))
+        .isEmpty();
   }
 
   @Test
@@ -120,7 +134,9 @@ class RedisBrokerTest extends BrokerContractTest {
     broker.publish("orders:eu:1", json("2"), PublishOptions.NONE).toCompletableFuture().join();
     broker.publish("other", json("3"), PublishOptions.NONE).toCompletableFuture().join();
     await().atMost(Duration.ofSeconds(10)).until(() -> onB.publications("other").size() == 1);
-    assertThat(onB.publications("orders:eu:1")).extracting(Publication::payload).containsExactly(json("1"), json("2"));
+    assertThat(onB.publications("orders:eu:1"))
+        .extracting(Publication::payload)
+        .containsExactly(json("1"), json("2"));
   }
 
   @Test
@@ -128,7 +144,8 @@ class RedisBrokerTest extends BrokerContractTest {
     for (int i = 0; i < 20; i++) {
       publish("h", String.valueOf(i), HISTORY);
     }
-    assertThat(Redis.<Long>with(Redis.URI, r -> r.xlen(prefix + "s:h"))).isEqualTo(10); // history.size
+    assertThat(Redis.<Long>with(Redis.URI, r -> r.xlen(prefix + "s:h")))
+        .isEqualTo(10); // history.size
     pass(TTL.plusSeconds(1));
     history("h", HistoryQuery.POSITION);
     assertThat(Redis.<Long>with(Redis.URI, r -> r.exists(prefix + "s:h"))).isZero();

@@ -19,18 +19,19 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What an interruption promises: when the broker reports that its Pub/Sub link broke and came
- * back, live delivery of every channel it wants is in place again, so a client that recovers from
- * history from then on misses nothing. A publication made at the very moment of the report must
- * reach the node.
+ * What an interruption promises: when the broker reports that its Pub/Sub link broke and came back,
+ * live delivery of every channel it wants is in place again, so a client that recovers from history
+ * from then on misses nothing. A publication made at the very moment of the report must reach the
+ * node.
  *
  * <p>The node reaches a Redis of the test's own through a {@link TcpProxy}. Each break cuts the
  * node's connections while the proxy is frozen: the node reconnects at once (TCP), but its
- * handshake and re-subscription stay held until the proxy thaws. A report made on the TCP
- * reconnect alone comes while the node is not subscribed, and the publication made then is lost.
+ * handshake and re-subscription stay held until the proxy thaws. A report made on the TCP reconnect
+ * alone comes while the node is not subscribed, and the publication made then is lost.
  */
 class RedisLinkInterruptionTest {
-  private static final PublishOptions HISTORY = new PublishOptions(1_000, Duration.ofMinutes(10), null);
+  private static final PublishOptions HISTORY =
+      new PublishOptions(1_000, Duration.ofMinutes(10), null);
   private static final int BREAKS = 4;
 
   private RedisServer redis;
@@ -44,7 +45,10 @@ class RedisLinkInterruptionTest {
     network = new TcpProxy(redis.port());
     publisher = RedisBroker.open(Redis.options(redis.uri(), "int:", InstantSource.system()));
     publisher.start(new RecordingHandler());
-    node = RedisBroker.open(Redis.options("redis://127.0.0.1:" + network.port() + "/0", "int:", InstantSource.system()));
+    node =
+        RedisBroker.open(
+            Redis.options(
+                "redis://127.0.0.1:" + network.port() + "/0", "int:", InstantSource.system()));
   }
 
   @AfterEach
@@ -56,7 +60,8 @@ class RedisLinkInterruptionTest {
   }
 
   @Test
-  void aPublicationMadeWhenTheInterruptionIsReportedReachesTheNodeAfterEveryBreak() throws Exception {
+  void aPublicationMadeWhenTheInterruptionIsReportedReachesTheNodeAfterEveryBreak()
+      throws Exception {
     LinkedBlockingQueue<Long> publishedAtReport = new LinkedBlockingQueue<>();
     RecordingHandler onNode =
         new RecordingHandler() {
@@ -65,7 +70,11 @@ class RedisLinkInterruptionTest {
             super.onInterrupted(reason);
             // What a client does on 4004: recover from history, then rely on live delivery.
             publishedAtReport.add(
-                publisher.publish("feed", new Payload.Json("\"at-report\""), HISTORY).toCompletableFuture().join().offset());
+                publisher
+                    .publish("feed", new Payload.Json("\"at-report\""), HISTORY)
+                    .toCompletableFuture()
+                    .join()
+                    .offset());
           }
         };
     node.start(onNode);
@@ -77,7 +86,9 @@ class RedisLinkInterruptionTest {
       network.freeze(true);
       network.cutAll();
       // Both connections are back on TCP; nothing gets through to Redis yet.
-      await("reconnect " + i).atMost(Duration.ofSeconds(20)).until(() -> network.forwarded() >= before + 2);
+      await("reconnect " + i)
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> network.forwarded() >= before + 2);
       network.freeze(false);
 
       Long offset = publishedAtReport.poll(30, TimeUnit.SECONDS);
@@ -87,7 +98,10 @@ class RedisLinkInterruptionTest {
           .until(() -> onNode.publications("feed").stream().anyMatch(p -> p.offset() == offset));
       assertThat(publishedAtReport).as("one report per break").isEmpty();
     }
-    assertThat(onNode.publications("feed")).extracting(Publication::offset).isSorted().doesNotHaveDuplicates();
+    assertThat(onNode.publications("feed"))
+        .extracting(Publication::offset)
+        .isSorted()
+        .doesNotHaveDuplicates();
     assertThat(onNode.overlap()).isNull();
     assertThat(node.stats().get("interruptions")).isEqualTo((long) BREAKS);
   }

@@ -46,7 +46,8 @@ class RedisPresenceStoreTest extends PresenceStoreContractTest {
   @Test
   void theEntriesOfANodeThatStoppedRefreshingExpire() {
     store.add("room", new ClientInfo("a1", "ann", null)).toCompletableFuture().join();
-    // The node "dies": its refresher stops (a closed node would delete its entries, a killed one cannot).
+    // The node "dies": its refresher stops (a closed node would delete its entries, a killed one
+    // cannot).
     clock.advance(Duration.ofSeconds(31));
     assertThat(store.presence("room").toCompletableFuture().join()).isEmpty();
     assertThat(Redis.<Long>with(Redis.URI, r -> r.hlen(prefix + "p:room"))).isZero();
