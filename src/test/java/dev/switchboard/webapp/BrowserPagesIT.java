@@ -269,11 +269,14 @@ class BrowserPagesIT {
                     .anyMatch(l -> l.endsWith("message (text, 10 chars): hello echo")));
 
     console.findElement(By.id("send-big")).click();
+    // On a timeout the assertion shows the page's log: what was sent, echoed or closed.
     await()
         .atMost(Duration.ofSeconds(60))
-        .until(
+        .untilAsserted(
             () ->
-                "true".equals(console.findElement(By.id("verify")).getAttribute("data-verified")));
+                assertThat(console.findElement(By.id("verify")).getAttribute("data-verified"))
+                    .as("the console's log: %s", log(console))
+                    .isEqualTo("true"));
     assertThat(console.findElement(By.id("progress")).getAttribute("value")).isEqualTo("100");
     assertThat(log(console)).anyMatch(l -> l.endsWith("sent binary (10485760 bytes)"));
     assertThat(log(console)).anyMatch(l -> l.endsWith("message (binary, 10485760 bytes)"));
