@@ -46,6 +46,9 @@ public final class ClientConnection {
   /** publish, history and presence: commands on a channel that keep no state here. */
   private final ChannelCommands channelCommands;
 
+  /** connect, refresh and a token at the handshake: the identity in {@link #liveness}. */
+  private final ConnectionAuth auth;
+
   private final AtomicBoolean closed = new AtomicBoolean();
 
   ClientConnection(String id, Hub hub, Transport transport, long outboxMaxBytes) {
@@ -59,6 +62,7 @@ public final class ClientConnection {
     long now = System.nanoTime();
     this.liveness = new Liveness(now, policy.authRequired() ? null : Identity.ANONYMOUS);
     this.rate = RateLimiter.of(policy, now);
+    this.auth = new ConnectionAuth(this, liveness, subscriptions);
   }
 
   /** The user id of the connection's token, or null while anonymous. */
@@ -135,10 +139,7 @@ public final class ClientConnection {
    * closes the connection (4500, or 4003 when it expired).
    */
   public void authenticateAtOpen(String token) {
-    Identity who = verify(token, Command.NO_ID);
-    if (who != null) {
-      liveness.identity(who);
-    }
+    auth.atOpen(token);
   }
 
   /** Records activity and applies the rate limit; false when the message is refused. */
@@ -186,27 +187,6 @@ public final class ClientConnection {
                   "no token within " + hub.options().policy().authTimeout().toSeconds() + " s";
             });
       }
-    }
-  }
-
-  /**
-   * Verifies a token; on failure closes the connection (connect) or answers an error (refresh).
-   *
-   * @return the identity, or null when refused (the connection is then being closed)
-   */
-  private Identity verify(String token, long commandId) {
-    ConnectionPolicy policy = hub.options().policy();
-    if (policy.tokens() == null) {
-      replyError(commandId, ErrorCode.BAD_TOKEN, "this server has no keys to verify tokens");
-      close(CloseCode.UNAUTHORIZED, "tokens are not accepted here");
-      return null;
-    }
-    try {
-      return policy.tokens().verify(token);
-    } catch (dev.switchboard.auth.TokenException e) {
-      replyError(commandId, ErrorCode.BAD_TOKEN, e.getMessage());
-      close(e.expired() ? CloseCode.TOKEN_EXPIRED : CloseCode.UNAUTHORIZED, e.getMessage());
-      return null;
     }
   }
 
@@ -309,9 +289,9 @@ public final class ClientConnection {
         return;
       }
       if (command instanceof Command.Connect c) {
-        connect(c);
+        auth.connect(c);
       } else if (command instanceof Command.Refresh r) {
-        refresh(r);
+        auth.refresh(r);
       } else if (command instanceof Command.Subscribe s) {
         subscriptions.subscribe(s);
       } else if (command instanceof Command.Unsubscribe u) {
@@ -329,49 +309,6 @@ public final class ClientConnection {
       LOG.log(Level.ERROR, "connection " + id + ": command " + command + " failed", e);
       close(CloseCode.INTERNAL_ERROR, "internal error");
     }
-  }
-
-  private void connect(Command.Connect c) {
-    Identity current = liveness.identity();
-    if (current != null && current != Identity.ANONYMOUS) {
-      replyError(c.id(), ErrorCode.BAD_FIELD, "already connected; use refresh to renew the token");
-      return;
-    }
-    Identity who = verify(c.token(), c.id());
-    if (who != null) {
-      liveness.identity(who);
-      reply(c.id(), Frames.ok(c.id(), connected(who)));
-    }
-  }
-
-  private void refresh(Command.Refresh r) {
-    Identity current = liveness.identity();
-    if (current == null || current == Identity.ANONYMOUS) {
-      replyError(r.id(), ErrorCode.BAD_FIELD, "not connected with a token; use connect");
-      return;
-    }
-    ConnectionPolicy policy = hub.options().policy();
-    try {
-      Identity who = policy.tokens().verify(r.token());
-      if (!java.util.Objects.equals(who.user(), current.user())) {
-        replyError(r.id(), ErrorCode.BAD_TOKEN, "the new token is for another user");
-        return;
-      }
-      liveness.identity(who);
-      subscriptions.endRevoked(who);
-      reply(r.id(), Frames.ok(r.id(), connected(who)));
-    } catch (dev.switchboard.auth.TokenException e) {
-      replyError(r.id(), ErrorCode.BAD_TOKEN, e.getMessage()); // the current token still holds
-    }
-  }
-
-  private String connected(Identity who) {
-    return "\"client\":"
-        + Frames.quote(id)
-        + ",\"user\":"
-        + (who.user() == null ? "null" : Frames.quote(who.user()))
-        + ",\"expires\":"
-        + who.expiresAt().getEpochSecond();
   }
 
   /** Whether the connection may do {@code capability} on {@code target}; answers 111 if not. */
