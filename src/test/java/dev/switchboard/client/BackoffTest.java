@@ -62,15 +62,25 @@ class BackoffTest {
       last = b.next();
       assertThat(last).isPositive();
     }
-    assertThat(last.toMillis()).isEqualTo(100L << 20);
+    assertThat(last).isEqualTo(INITIAL.multipliedBy(1L << 20)); // doubling stops at 2^20
   }
 
   @Test
-  void theJitteredBackoffStaysWithinItsCap() {
-    Backoff b = Backoff.jittered(INITIAL, MAX);
-    for (int i = 1; i <= 50; i++) {
-      long cap = Math.min(1000, 100L << Math.min(20, i - 1));
-      assertThat(b.next().toMillis()).isBetween(0L, cap);
+  void eachDelayIsDrawnFromZeroToThatAttemptsCap() {
+    // The random source is asked for a value in [0, cap] with exactly each attempt's cap, and the
+    // delay is what it returns: with the lowest value, 0; the caps themselves double up to MAX.
+    List<Long> bounds = new ArrayList<>();
+    Backoff b =
+        new Backoff(
+            INITIAL,
+            MAX,
+            bound -> {
+              bounds.add(bound);
+              return 0;
+            });
+    for (int i = 0; i < 6; i++) {
+      assertThat(b.next()).isEqualTo(Duration.ZERO);
     }
+    assertThat(bounds).containsExactly(100L, 200L, 400L, 800L, 1000L, 1000L);
   }
 }
