@@ -13,8 +13,6 @@ import dev.switchboard.protocol.ChannelName;
 import dev.switchboard.protocol.Payload;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisConnectionStateListener;
-import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -119,7 +117,9 @@ public final class RedisBroker implements Broker {
   @Override
   public synchronized void start(BrokerHandler handler) {
     this.handler = Objects.requireNonNull(handler);
-    link.pubsub.addListener(new Deliveries());
+    link.pubsub.addListener(
+        new PubSubDeliveries(
+            link.key("c:", "").length, canary, channelsLive, patternsLive, handler, received));
     link.pubsub.addListener(
         new RedisConnectionStateListener() {
           @Override
@@ -232,7 +232,8 @@ public final class RedisBroker implements Broker {
       newEpoch(),
       ascii(PublishOptions.IDEMPOTENCY_WINDOW.toMillis())
     };
-    return counted(this.<List<Object>>script(publishSha, Scripts.PUBLISH, keys, args), "publish")
+    return counted(
+            Scripts.<List<Object>>run(link, publishSha, Scripts.PUBLISH, keys, args), "publish")
         .thenApply(
             r -> {
               PublishResult result = new PublishResult((Long) r.get(1), string(r.get(2)), false);
@@ -255,7 +256,8 @@ public final class RedisBroker implements Broker {
       ascii(query.limit()),
       ascii(query.reverse() ? 1 : 0)
     };
-    return counted(this.<List<Object>>script(historySha, Scripts.HISTORY, keys, args), "history")
+    return counted(
+            Scripts.<List<Object>>run(link, historySha, Scripts.HISTORY, keys, args), "history")
         .thenApply(
             r -> {
               List<Publication> publications = new ArrayList<>((r.size() - 2) / 2);
@@ -347,93 +349,7 @@ public final class RedisBroker implements Broker {
     link.release();
   }
 
-  // --- Pub/Sub ----------------------------------------------------------------------------------
-
-  private final class Deliveries extends RedisPubSubAdapter<byte[], byte[]> {
-    private final int prefixLength = link.key("c:", "").length;
-
-    @Override
-    public void message(byte[] redisChannel, byte[] message) {
-      if (canary.take(redisChannel, message)) {
-        return;
-      }
-      String channel = channelOf(redisChannel);
-      if (channelsLive.contains(channel)) {
-        dispatch(channel, message);
-      }
-    }
-
-    @Override
-    public void message(byte[] pattern, byte[] redisChannel, byte[] message) {
-      String channel = channelOf(redisChannel);
-      if (channelsLive.contains(channel)) {
-        return; // the channel subscription delivers it
-      }
-      String p = channelOf(pattern);
-      for (String live : patternsLive) {
-        if (channel.startsWith(ChannelName.patternPrefix(live))) {
-          if (live.equals(p)) {
-            dispatch(channel, message);
-          }
-          return; // only the first matching pattern delivers
-        }
-      }
-    }
-
-    private String channelOf(byte[] redisChannel) {
-      return new String(
-          redisChannel, prefixLength, redisChannel.length - prefixLength, StandardCharsets.UTF_8);
-    }
-
-    private void dispatch(String channel, byte[] message) {
-      received.increment();
-      try {
-        switch (message[0]) {
-          case Wire.JOIN -> handler.onJoin(channel, Wire.presence(message));
-          case Wire.LEAVE -> handler.onLeave(channel, Wire.presence(message));
-          default -> {
-            Publication p = Wire.publication(channel, message);
-            if (p == null) {
-              LOG.log(Level.WARNING, "ignored a malformed message on " + channel);
-            } else {
-              handler.onPublication(p);
-            }
-          }
-        }
-      } catch (RuntimeException e) {
-        LOG.log(Level.ERROR, "delivery of a message on " + channel + " failed", e);
-      }
-    }
-  }
-
   // --- helpers ----------------------------------------------------------------------------------
-
-  /** Runs a script by its digest, loading it first when Redis does not know it (e.g. restarted). */
-  private <T> CompletionStage<T> script(String sha, String source, byte[][] keys, byte[][] args) {
-    CompletableFuture<T> out = new CompletableFuture<>();
-    link.async
-        .<T>evalsha(sha, ScriptOutputType.MULTI, keys, args)
-        .whenComplete(
-            (r, failure) -> {
-              if (failure == null) {
-                out.complete(r);
-              } else if (RedisLink.rootMessage(failure).startsWith("NOSCRIPT")) {
-                link.async
-                    .<T>eval(source, ScriptOutputType.MULTI, keys, args)
-                    .whenComplete(
-                        (again, f2) -> {
-                          if (f2 == null) {
-                            out.complete(again);
-                          } else {
-                            out.completeExceptionally(f2);
-                          }
-                        });
-              } else {
-                out.completeExceptionally(failure);
-              }
-            });
-    return out;
-  }
 
   private <T> CompletionStage<T> counted(CompletionStage<T> stage, String what) {
     return RedisLink.plain(stage, what)

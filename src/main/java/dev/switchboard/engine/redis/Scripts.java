@@ -1,5 +1,9 @@
 package dev.switchboard.engine.redis;
 
+import io.lettuce.core.ScriptOutputType;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
 /**
  * The Lua scripts that make each step on Redis atomic. Redis runs a script alone, so assigning an
  * offset, appending to the stream and publishing happen as one step: offsets have no gaps across
@@ -123,4 +127,32 @@ final class Scripts {
           end
           return out
           """;
+
+  /** Runs a script by its digest, loading it first when Redis does not know it (e.g. restarted). */
+  static <T> CompletionStage<T> run(
+      RedisLink link, String sha, String source, byte[][] keys, byte[][] args) {
+    CompletableFuture<T> out = new CompletableFuture<>();
+    link.async
+        .<T>evalsha(sha, ScriptOutputType.MULTI, keys, args)
+        .whenComplete(
+            (r, failure) -> {
+              if (failure == null) {
+                out.complete(r);
+              } else if (RedisLink.rootMessage(failure).startsWith("NOSCRIPT")) {
+                link.async
+                    .<T>eval(source, ScriptOutputType.MULTI, keys, args)
+                    .whenComplete(
+                        (again, f2) -> {
+                          if (f2 == null) {
+                            out.complete(again);
+                          } else {
+                            out.completeExceptionally(f2);
+                          }
+                        });
+              } else {
+                out.completeExceptionally(failure);
+              }
+            });
+    return out;
+  }
 }

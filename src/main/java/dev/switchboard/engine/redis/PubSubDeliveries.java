@@ -1,0 +1,101 @@
+package dev.switchboard.engine.redis;
+
+import dev.switchboard.engine.BrokerHandler;
+import dev.switchboard.engine.Publication;
+import dev.switchboard.protocol.ChannelName;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.util.NavigableSet;
+import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What arrives on the node's Pub/Sub link, handed to the hub: canaries are taken out, a channel's
+ * messages go to the handler while its subscription is live, and a pattern's only when no channel
+ * subscription and no earlier pattern already delivers them (so a message is delivered once).
+ */
+final class PubSubDeliveries extends RedisPubSubAdapter<byte[], byte[]> {
+  private static final System.Logger LOG = System.getLogger(PubSubDeliveries.class.getName());
+
+  private final int prefixLength;
+  private final Canary canary;
+  private final Set<String> channelsLive;
+  private final NavigableSet<String> patternsLive;
+  private final BrokerHandler handler;
+  private final LongAdder received;
+
+  /**
+   * @param prefixLength bytes before the channel name in a Redis channel
+   * @param channelsLive channels whose Redis subscription is confirmed (read, not written here)
+   * @param patternsLive likewise for patterns, in order
+   * @param received counted once per message dispatched
+   */
+  PubSubDeliveries(
+      int prefixLength,
+      Canary canary,
+      Set<String> channelsLive,
+      NavigableSet<String> patternsLive,
+      BrokerHandler handler,
+      LongAdder received) {
+    this.prefixLength = prefixLength;
+    this.canary = canary;
+    this.channelsLive = channelsLive;
+    this.patternsLive = patternsLive;
+    this.handler = handler;
+    this.received = received;
+  }
+
+  @Override
+  public void message(byte[] redisChannel, byte[] message) {
+    if (canary.take(redisChannel, message)) {
+      return;
+    }
+    String channel = channelOf(redisChannel);
+    if (channelsLive.contains(channel)) {
+      dispatch(channel, message);
+    }
+  }
+
+  @Override
+  public void message(byte[] pattern, byte[] redisChannel, byte[] message) {
+    String channel = channelOf(redisChannel);
+    if (channelsLive.contains(channel)) {
+      return; // the channel subscription delivers it
+    }
+    String p = channelOf(pattern);
+    for (String live : patternsLive) {
+      if (channel.startsWith(ChannelName.patternPrefix(live))) {
+        if (live.equals(p)) {
+          dispatch(channel, message);
+        }
+        return; // only the first matching pattern delivers
+      }
+    }
+  }
+
+  private String channelOf(byte[] redisChannel) {
+    return new String(
+        redisChannel, prefixLength, redisChannel.length - prefixLength, StandardCharsets.UTF_8);
+  }
+
+  private void dispatch(String channel, byte[] message) {
+    received.increment();
+    try {
+      switch (message[0]) {
+        case Wire.JOIN -> handler.onJoin(channel, Wire.presence(message));
+        case Wire.LEAVE -> handler.onLeave(channel, Wire.presence(message));
+        default -> {
+          Publication p = Wire.publication(channel, message);
+          if (p == null) {
+            LOG.log(Level.WARNING, "ignored a malformed message on " + channel);
+          } else {
+            handler.onPublication(p);
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.ERROR, "delivery of a message on " + channel + " failed", e);
+    }
+  }
+}
