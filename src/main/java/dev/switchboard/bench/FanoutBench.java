@@ -61,7 +61,7 @@ final class FanoutBench {
   private final LongAdder syncedSubs = new LongAdder();
   private final RateLimitWatch rateLimits = new RateLimitWatch();
   private final List<Subscriber> subscribers = new ArrayList<>();
-  private final List<Publisher> publishers = new ArrayList<>();
+  private final List<FanoutPublisher> publishers = new ArrayList<>();
 
   /** Deliveries per in-flight publication, to keep the window: slot = sequence & ringMask. */
   private final AtomicIntegerArray[] ring;
@@ -104,7 +104,7 @@ final class FanoutBench {
     Sampler sampler = new Sampler(o.serverPid());
     long start = System.nanoTime();
     publishing = true;
-    for (Publisher p : publishers) {
+    for (FanoutPublisher p : publishers) {
       p.reactor.execute(() -> p.begin(start));
     }
     long warmupEnd = start + o.warmupSeconds() * 1_000_000_000L;
@@ -144,7 +144,7 @@ final class FanoutBench {
   private void connectPublishers() throws InterruptedException {
     for (int p = 0; p < o.pubs(); p++) {
       Reactor r = reactors[p % reactors.length];
-      Publisher pub = new Publisher(p, r);
+      FanoutPublisher pub = new FanoutPublisher(this, o, rateLimits, err, p, r);
       publishers.add(pub);
       r.execute(
           () -> open(r, o.pubTarget(), o.subs() + pub.index, o.target().dialect().pubPath, pub));
@@ -160,7 +160,7 @@ final class FanoutBench {
 
   /** Publishes probes until every subscriber has seen one: all subscriptions are in place. */
   private void sync(Progress progress) throws InterruptedException {
-    Publisher p0 = publishers.get(0);
+    FanoutPublisher p0 = publishers.get(0);
     long deadline = System.nanoTime() + 20_000_000_000L;
     while (syncedSubs.sum() < o.subs() && System.nanoTime() < deadline) {
       p0.reactor.execute(p0::probe);
@@ -219,7 +219,7 @@ final class FanoutBench {
 
   private long publishedTotal() {
     long n = 0;
-    for (Publisher p : publishers) {
+    for (FanoutPublisher p : publishers) {
       n += p.published;
     }
     return n;
@@ -378,101 +378,12 @@ final class FanoutBench {
     }
   }
 
-  /**
-   * One publisher; its state is touched only by its reactor thread (published is read at the end).
-   */
-  private final class Publisher implements WsConn.Listener {
-    final int index;
-    final Reactor reactor;
-    volatile boolean ready;
-    volatile long published;
-    WsConn conn;
-    long start;
-    final double perSecond;
+  boolean isPublishing() {
+    return publishing;
+  }
 
-    Publisher(int index, Reactor reactor) {
-      this.index = index;
-      this.reactor = reactor;
-      this.perSecond = (double) o.rate() / o.pubs();
-    }
-
-    @Override
-    public void onOpen(WsConn c) {
-      conn = c;
-      if (o.target().dialect().readyOnOpen()) {
-        ready = true;
-      }
-    }
-
-    void probe() {
-      send(-1, System.nanoTime());
-    }
-
-    void begin(long startNanos) {
-      start = startNanos;
-      reactor.onTurn(this::turn);
-      if (o.rate() > 0) {
-        reactor.every(1_000_000, this::turn); // wake every millisecond to keep the rate
-      }
-      turn();
-    }
-
-    private void turn() {
-      if (!publishing || conn == null || !conn.isOpen()) {
-        return;
-      }
-      conn.cork(); // what this turn publishes leaves in one write, as a busy client would send it
-      try {
-        publishDue();
-        conn.uncork();
-      } catch (IOException e) {
-        conn.close(1006, e.toString());
-      }
-    }
-
-    private void publishDue() {
-      if (o.rate() > 0) {
-        long now = System.nanoTime();
-        long due = (long) ((now - start) / 1e9 * perSecond);
-        while (published < due && conn.queuedBuffers() < 1024) {
-          long intended = start + (long) (published / perSecond * 1e9);
-          send(published, intended);
-          published++;
-        }
-      } else {
-        while (published - completed[index].get() < o.window() && conn.queuedBuffers() < 64) {
-          send(published, System.nanoTime());
-          published++;
-        }
-      }
-    }
-
-    private void send(long seq, long sentNanos) {
-      try {
-        conn.sendText(
-            o.target()
-                .dialect()
-                .publish(o.channel(), Marker.payload(index, seq, sentNanos, o.payload())));
-      } catch (IOException e) {
-        conn.close(1006, e.toString());
-      }
-    }
-
-    @Override
-    public void onMessage(WsConn c, boolean text, ByteBuffer payload) {
-      try {
-        if (!o.target().dialect().control(c, payload, () -> ready = true)) {
-          rateLimits.message(payload); // a publisher's traffic is replies: refusals show here
-        }
-      } catch (IOException e) {
-        c.close(1006, e.toString());
-      }
-    }
-
-    @Override
-    public void onClose(WsConn c, int code, String why) {
-      rateLimits.close(code);
-      err.printf("%npublisher %d closed: %d %s%n", index, code, why);
-    }
+  /** Publications of publisher {@code index} every subscriber has received. */
+  long completed(int index) {
+    return completed[index].get();
   }
 }

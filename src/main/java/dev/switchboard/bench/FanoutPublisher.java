@@ -1,0 +1,118 @@
+package dev.switchboard.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+
+/**
+ * One publisher of a {@link FanoutBench}: as fast as the window allows, or at a fixed rate; its
+ * state is touched only by its reactor thread (published is read at the end).
+ */
+final class FanoutPublisher implements WsConn.Listener {
+  private final FanoutBench bench;
+  private final FanoutBench.Options o;
+  private final RateLimitWatch rateLimits;
+  private final PrintStream err;
+  final int index;
+  final Reactor reactor;
+  volatile boolean ready;
+  volatile long published;
+  WsConn conn;
+  long start;
+  final double perSecond;
+
+  FanoutPublisher(
+      FanoutBench bench,
+      FanoutBench.Options o,
+      RateLimitWatch rateLimits,
+      PrintStream err,
+      int index,
+      Reactor reactor) {
+    this.bench = bench;
+    this.o = o;
+    this.rateLimits = rateLimits;
+    this.err = err;
+    this.index = index;
+    this.reactor = reactor;
+    this.perSecond = (double) o.rate() / o.pubs();
+  }
+
+  @Override
+  public void onOpen(WsConn c) {
+    conn = c;
+    if (o.target().dialect().readyOnOpen()) {
+      ready = true;
+    }
+  }
+
+  void probe() {
+    send(-1, System.nanoTime());
+  }
+
+  void begin(long startNanos) {
+    start = startNanos;
+    reactor.onTurn(this::turn);
+    if (o.rate() > 0) {
+      reactor.every(1_000_000, this::turn); // wake every millisecond to keep the rate
+    }
+    turn();
+  }
+
+  private void turn() {
+    if (!bench.isPublishing() || conn == null || !conn.isOpen()) {
+      return;
+    }
+    conn.cork(); // what this turn publishes leaves in one write, as a busy client would send it
+    try {
+      publishDue();
+      conn.uncork();
+    } catch (IOException e) {
+      conn.close(1006, e.toString());
+    }
+  }
+
+  private void publishDue() {
+    if (o.rate() > 0) {
+      long now = System.nanoTime();
+      long due = (long) ((now - start) / 1e9 * perSecond);
+      while (published < due && conn.queuedBuffers() < 1024) {
+        long intended = start + (long) (published / perSecond * 1e9);
+        send(published, intended);
+        published++;
+      }
+    } else {
+      while (published - bench.completed(index) < o.window() && conn.queuedBuffers() < 64) {
+        send(published, System.nanoTime());
+        published++;
+      }
+    }
+  }
+
+  private void send(long seq, long sentNanos) {
+    try {
+      conn.sendText(
+          o.target()
+              .dialect()
+              .publish(o.channel(), Marker.payload(index, seq, sentNanos, o.payload())));
+    } catch (IOException e) {
+      conn.close(1006, e.toString());
+    }
+  }
+
+  @Override
+  public void onMessage(WsConn c, boolean text, ByteBuffer payload) {
+    try {
+      if (!o.target().dialect().control(c, payload, () -> ready = true)) {
+        rateLimits.message(payload); // a publisher's traffic is replies: refusals show here
+      }
+    } catch (IOException e) {
+      c.close(1006, e.toString());
+    }
+  }
+
+  @Override
+  public void onClose(WsConn c, int code, String why) {
+    rateLimits.close(code);
+    err.printf("%npublisher %d closed: %d %s%n", index, code, why);
+  }
+}
