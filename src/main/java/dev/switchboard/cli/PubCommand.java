@@ -3,7 +3,7 @@ package dev.switchboard.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.client.Reply;
 import dev.switchboard.client.SwitchboardClient;
-import dev.switchboard.protocol.Frames;
+import dev.switchboard.protocol.JsonStrings;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -91,7 +91,7 @@ final class PubCommand implements Callable<Integer> {
       JSON.readTree(text);
       return text.trim();
     } catch (IOException e) {
-      return Frames.quote(text);
+      return JsonStrings.quote(text);
     }
   }
 }

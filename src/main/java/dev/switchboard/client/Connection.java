@@ -1,7 +1,7 @@
 package dev.switchboard.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.protocol.Frames;
+import dev.switchboard.protocol.JsonStrings;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -224,7 +224,7 @@ final class Connection {
                 "{\"id\":"
                     + id
                     + ",\"op\":\"connect\",\"token\":"
-                    + (token == null ? "null" : Frames.quote(token))
+                    + (token == null ? "null" : JsonStrings.quote(token))
                     + "}")
         .whenComplete((r, e) -> authenticated(s, e));
   }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.protocol.BinaryEnvelope;
 import dev.switchboard.protocol.ChannelName;
 import dev.switchboard.protocol.CloseCode;
-import dev.switchboard.protocol.Frames;
+import dev.switchboard.protocol.JsonStrings;
 import dev.switchboard.protocol.ProtocolException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -113,13 +113,13 @@ final class JakartaSwitchboardClient implements SwitchboardClient, Connection.Ha
   @Override
   public CompletableFuture<String> history(String channel, int limit) {
     return request(
-            "\"op\":\"history\",\"channel\":" + Frames.quote(channel) + ",\"limit\":" + limit)
+            "\"op\":\"history\",\"channel\":" + JsonStrings.quote(channel) + ",\"limit\":" + limit)
         .thenApply(JsonNode::toString);
   }
 
   @Override
   public CompletableFuture<String> presence(String channel) {
-    return request("\"op\":\"presence\",\"channel\":" + Frames.quote(channel))
+    return request("\"op\":\"presence\",\"channel\":" + JsonStrings.quote(channel))
         .thenApply(JsonNode::toString);
   }
 
@@ -182,7 +182,7 @@ final class JakartaSwitchboardClient implements SwitchboardClient, Connection.Ha
                   : "{\"id\":"
                       + id
                       + ",\"op\":\"publish\",\"channel\":"
-                      + Frames.quote(channel)
+                      + JsonStrings.quote(channel)
                       + ",\"data\":"
                       + json
                       + "}";

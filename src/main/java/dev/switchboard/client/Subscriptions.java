@@ -2,7 +2,7 @@ package dev.switchboard.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.protocol.ChannelName;
-import dev.switchboard.protocol.Frames;
+import dev.switchboard.protocol.JsonStrings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,14 +63,18 @@ final class Subscriptions {
   private void subscribe(Sub sub) {
     String since =
         sub.offset > 0 || !sub.epoch.isEmpty()
-            ? ",\"since\":{\"offset\":" + sub.offset + ",\"epoch\":" + Frames.quote(sub.epoch) + "}"
+            ? ",\"since\":{\"offset\":"
+                + sub.offset
+                + ",\"epoch\":"
+                + JsonStrings.quote(sub.epoch)
+                + "}"
             : "";
     link.request(
             id ->
                 "{\"id\":"
                     + id
                     + ",\"op\":\"subscribe\",\"channel\":"
-                    + Frames.quote(sub.channel)
+                    + JsonStrings.quote(sub.channel)
                     + (sub.pattern ? "" : since)
                     + "}")
         .whenComplete((r, e) -> state.execute(() -> subscribed(sub, r, e)));
@@ -220,7 +224,7 @@ final class Subscriptions {
                         "{\"id\":"
                             + id
                             + ",\"op\":\"unsubscribe\",\"channel\":"
-                            + Frames.quote(channel)
+                            + JsonStrings.quote(channel)
                             + "}")
                 .whenComplete(
                     (r, e) -> {

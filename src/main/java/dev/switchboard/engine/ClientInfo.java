@@ -1,5 +1,7 @@
 package dev.switchboard.engine;
 
+import dev.switchboard.protocol.ServerMessageEncoder;
+
 /**
  * Who is subscribed to a channel, as presence and join/leave report it.
  *
@@ -7,4 +9,5 @@ package dev.switchboard.engine;
  * @param user the user id when known (from an authenticated token), else null
  * @param info client-supplied JSON text, or null
  */
-public record ClientInfo(String client, String user, String info) {}
+public record ClientInfo(String client, String user, String info)
+    implements ServerMessageEncoder.PresenceEntry {}

@@ -1,6 +1,7 @@
 package dev.switchboard.engine;
 
 import dev.switchboard.protocol.Payload;
+import dev.switchboard.protocol.ServerMessageEncoder;
 
 /**
  * One message published to a channel, as the broker hands it to every node that has subscribers.
@@ -11,7 +12,8 @@ import dev.switchboard.protocol.Payload;
  *     no history
  * @param epoch the history's epoch when it has one, else empty
  */
-public record Publication(String channel, Payload payload, long offset, String epoch) {
+public record Publication(String channel, Payload payload, long offset, String epoch)
+    implements ServerMessageEncoder.HistoryEntry {
   /** A publication in a channel without history. */
   public Publication(String channel, Payload payload) {
     this(channel, payload, 0, "");

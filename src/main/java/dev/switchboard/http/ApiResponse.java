@@ -1,7 +1,7 @@
 package dev.switchboard.http;
 
 import dev.switchboard.protocol.ErrorCode;
-import dev.switchboard.protocol.Frames;
+import dev.switchboard.protocol.ServerMessageEncoder;
 import java.util.Map;
 
 /**
@@ -18,7 +18,7 @@ public record ApiResponse(int status, String json, Map<String, String> headers) 
   }
 
   static ApiResponse error(int status, ErrorCode code, String message) {
-    return new ApiResponse(status, "{\"error\":" + Frames.errorBody(code, message) + "}", Map.of());
+    return new ApiResponse(status, ServerMessageEncoder.error(code, message), Map.of());
   }
 
   ApiResponse withHeader(String name, String value) {

@@ -1,10 +1,10 @@
 package dev.switchboard.http;
 
 import dev.switchboard.hub.Hub;
-import dev.switchboard.hub.Replies;
 import dev.switchboard.protocol.Command;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.ProtocolException;
+import dev.switchboard.protocol.ServerMessageEncoder;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
@@ -44,7 +44,9 @@ final class HistoryResource implements Resource {
       boolean reverse = "true".equals(q.get("reverse"));
       return answers.fromEngine(
           hub.history(channel, since, limit, reverse),
-          r -> Replies.history(Command.NO_ID, r.publications(), r.position()));
+          r ->
+              ServerMessageEncoder.history(
+                  Command.NO_ID, r.publications(), r.position().offset(), r.position().epoch()));
     } catch (ProtocolException e) {
       return answers.refused(e);
     }

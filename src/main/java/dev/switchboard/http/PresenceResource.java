@@ -1,9 +1,9 @@
 package dev.switchboard.http;
 
 import dev.switchboard.hub.Hub;
-import dev.switchboard.hub.Replies;
 import dev.switchboard.protocol.Command;
 import dev.switchboard.protocol.ProtocolException;
+import dev.switchboard.protocol.ServerMessageEncoder;
 import java.util.concurrent.CompletionStage;
 
 /** {@code GET /api/presence?channel=c}: who is in a channel. Thread-safe. */
@@ -25,6 +25,6 @@ final class PresenceResource implements Resource {
       return answers.refused(e);
     }
     return answers.fromEngine(
-        hub.presenceOf(channel), clients -> Replies.presence(Command.NO_ID, clients));
+        hub.presenceOf(channel), clients -> ServerMessageEncoder.presence(Command.NO_ID, clients));
   }
 }

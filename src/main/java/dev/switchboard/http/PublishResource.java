@@ -1,12 +1,12 @@
 package dev.switchboard.http;
 
 import dev.switchboard.hub.Hub;
-import dev.switchboard.hub.Replies;
 import dev.switchboard.protocol.Command;
 import dev.switchboard.protocol.CommandDecoder;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.Payload;
 import dev.switchboard.protocol.ProtocolException;
+import dev.switchboard.protocol.ServerMessageEncoder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -70,7 +70,7 @@ final class PublishResource implements Resource {
     }
     return answers.fromEngine(
         hub.publish(command.channel(), command.payload(), command.idempotencyKey()),
-        r -> Replies.published(Command.NO_ID, r));
+        r -> ServerMessageEncoder.published(Command.NO_ID, r.offset(), r.epoch()));
   }
 
   private static Command.Publish binaryPublish(String query, byte[] body) throws ProtocolException {

@@ -4,6 +4,7 @@ import dev.switchboard.auth.Capability;
 import dev.switchboard.protocol.Command;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.ProtocolException;
+import dev.switchboard.protocol.ServerMessageEncoder;
 
 /**
  * The commands of one {@link ClientConnection} that act on a channel and keep no state of the
@@ -40,7 +41,9 @@ final class ChannelCommands {
         .whenComplete(
             (result, failure) -> {
               if (failure == null) {
-                connection.reply(p.id(), Replies.published(p.id(), result));
+                connection.reply(
+                    p.id(),
+                    ServerMessageEncoder.published(p.id(), result.offset(), result.epoch()));
               } else {
                 connection.replyError(
                     p.id(),
@@ -60,7 +63,12 @@ final class ChannelCommands {
               ProtocolException refused = Stages.protocolCause(failure);
               if (failure == null) {
                 connection.reply(
-                    h.id(), Replies.history(h.id(), result.publications(), result.position()));
+                    h.id(),
+                    ServerMessageEncoder.history(
+                        h.id(),
+                        result.publications(),
+                        result.position().offset(),
+                        result.position().epoch()));
               } else if (refused != null) {
                 connection.replyError(h.id(), refused.code(), refused.getMessage());
               } else {
@@ -86,7 +94,7 @@ final class ChannelCommands {
         .whenComplete(
             (clients, failure) -> {
               if (failure == null) {
-                connection.reply(p.id(), Replies.presence(p.id(), clients));
+                connection.reply(p.id(), ServerMessageEncoder.presence(p.id(), clients));
               } else {
                 connection.replyError(
                     p.id(),

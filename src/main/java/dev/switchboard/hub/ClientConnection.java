@@ -5,8 +5,8 @@ import dev.switchboard.auth.Identity;
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.Command;
 import dev.switchboard.protocol.ErrorCode;
-import dev.switchboard.protocol.Frames;
 import dev.switchboard.protocol.ProtocolException;
+import dev.switchboard.protocol.ServerMessageEncoder;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.util.Set;
@@ -303,7 +303,7 @@ public final class ClientConnection {
       } else if (command instanceof Command.Presence p) {
         channelCommands.presence(p);
       } else if (command instanceof Command.Ping p) {
-        reply(p.id(), Frames.ok(p.id()));
+        reply(p.id(), ServerMessageEncoder.ok(p.id()));
       }
     } catch (RuntimeException e) {
       LOG.log(Level.ERROR, "connection " + id + ": command " + command + " failed", e);
@@ -333,7 +333,7 @@ public final class ClientConnection {
     hub.metrics().error(code);
     // An error for a command without id is still sent: the client must learn its frame was
     // refused, and without an id it cannot be matched, so it carries none.
-    send(new OutFrame.Text(Frames.error(commandId, code, message)));
+    send(new OutFrame.Text(ServerMessageEncoder.error(commandId, code, message)));
   }
 
   private void onSendFailed(Throwable failure) {

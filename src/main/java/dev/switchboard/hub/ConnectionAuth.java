@@ -4,7 +4,7 @@ import dev.switchboard.auth.Identity;
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.Command;
 import dev.switchboard.protocol.ErrorCode;
-import dev.switchboard.protocol.Frames;
+import dev.switchboard.protocol.ServerMessageEncoder;
 
 /**
  * How a {@link ClientConnection} gets and renews its identity: a token at the handshake, the {@code
@@ -42,7 +42,7 @@ final class ConnectionAuth {
     Identity who = verify(c.token(), c.id());
     if (who != null) {
       liveness.identity(who);
-      connection.reply(c.id(), Frames.ok(c.id(), connected(who)));
+      connection.reply(c.id(), connected(c.id(), who));
     }
   }
 
@@ -61,20 +61,16 @@ final class ConnectionAuth {
       }
       liveness.identity(who);
       subscriptions.endRevoked(who);
-      connection.reply(r.id(), Frames.ok(r.id(), connected(who)));
+      connection.reply(r.id(), connected(r.id(), who));
     } catch (dev.switchboard.auth.TokenException e) {
       connection.replyError(
           r.id(), ErrorCode.BAD_TOKEN, e.getMessage()); // the current token still holds
     }
   }
 
-  private String connected(Identity who) {
-    return "\"client\":"
-        + Frames.quote(connection.id())
-        + ",\"user\":"
-        + (who.user() == null ? "null" : Frames.quote(who.user()))
-        + ",\"expires\":"
-        + who.expiresAt().getEpochSecond();
+  private String connected(long commandId, Identity who) {
+    return ServerMessageEncoder.connected(
+        commandId, connection.id(), who.user(), who.expiresAt().getEpochSecond());
   }
 
   /**

@@ -5,10 +5,11 @@ import dev.switchboard.auth.Identity;
 import dev.switchboard.engine.ClientInfo;
 import dev.switchboard.engine.HistoryQuery;
 import dev.switchboard.engine.HistoryResult;
+import dev.switchboard.engine.StreamPosition;
 import dev.switchboard.protocol.ChannelName;
 import dev.switchboard.protocol.Command;
 import dev.switchboard.protocol.ErrorCode;
-import dev.switchboard.protocol.Frames;
+import dev.switchboard.protocol.ServerMessageEncoder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -112,18 +113,21 @@ final class ConnectionSubscriptions {
     if (history == null) {
       recovery = null;
       reply =
-          Replies.subscribed(
-              s.id(),
-              null,
-              s.since() == null ? null : false,
-              s.since() == null ? null : "the channel keeps no history");
+          s.since() == null
+              ? ServerMessageEncoder.ok(s.id())
+              : ServerMessageEncoder.notRecovered(s.id(), "the channel keeps no history");
     } else if (s.since() == null) {
       recovery = null;
-      reply = Replies.subscribed(s.id(), history.position(), null, null);
+      StreamPosition now = history.position();
+      reply = ServerMessageEncoder.subscribed(s.id(), now.offset(), now.epoch());
     } else {
       recovery = Recovery.decide(s.since(), history);
+      StreamPosition now = recovery.position();
       reply =
-          Replies.subscribed(s.id(), recovery.position(), recovery.recovered(), recovery.reason());
+          recovery.recovered()
+              ? ServerMessageEncoder.recovered(s.id(), now.offset(), now.epoch())
+              : ServerMessageEncoder.notRecovered(
+                  s.id(), recovery.reason(), now.offset(), now.epoch());
       hub.metrics().recovery(recovery.recovered());
     }
     long startAfter =
@@ -177,7 +181,7 @@ final class ConnectionSubscriptions {
       return;
     }
     end(sub, null);
-    connection.reply(u.id(), Frames.ok(u.id()));
+    connection.reply(u.id(), ServerMessageEncoder.ok(u.id()));
   }
 
   /**

@@ -5,8 +5,8 @@ import dev.switchboard.engine.ClientInfo;
 import dev.switchboard.engine.Publication;
 import dev.switchboard.protocol.BinaryEnvelope;
 import dev.switchboard.protocol.CloseCode;
-import dev.switchboard.protocol.Frames;
 import dev.switchboard.protocol.Payload;
+import dev.switchboard.protocol.ServerMessageEncoder;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -87,12 +87,12 @@ final class Deliveries implements BrokerHandler {
 
   @Override
   public void onJoin(String channel, ClientInfo client) {
-    presenceEvent(channel, "join", client);
+    presenceEvent(channel, client, ServerMessageEncoder::join);
   }
 
   @Override
   public void onLeave(String channel, ClientInfo client) {
-    presenceEvent(channel, "leave", client);
+    presenceEvent(channel, client, ServerMessageEncoder::leave);
   }
 
   @Override
@@ -109,7 +109,10 @@ final class Deliveries implements BrokerHandler {
     }
   }
 
-  private void presenceEvent(String channel, String event, ClientInfo client) {
+  private void presenceEvent(
+      String channel,
+      ClientInfo client,
+      java.util.function.BiFunction<String, ClientInfo, String> encoding) {
     if (!registry.hasChannel(channel)) {
       return;
     }
@@ -118,8 +121,7 @@ final class Deliveries implements BrokerHandler {
         touched -> {
           Set<Subscription> subs = registry.channelSubscribers(channel);
           if (subs != null && !subs.isEmpty()) {
-            OutFrame frame =
-                new OutFrame.Text(Frames.presenceEvent(channel, event, Replies.client(client)));
+            OutFrame frame = new OutFrame.Text(encoding.apply(channel, client));
             deliver(
                 subs, 0, null, frame, client.client(), touched); // nobody is told of their own join
             return frame.size();
@@ -155,7 +157,8 @@ final class Deliveries implements BrokerHandler {
   /** The frame of a publication: encoded once, shared by every subscriber. */
   static OutFrame encode(Publication p) {
     if (p.payload() instanceof Payload.Json json) {
-      return new OutFrame.Text(Frames.publication(p.channel(), p.offset(), p.epoch(), json.json()));
+      return new OutFrame.Text(
+          ServerMessageEncoder.publication(p.channel(), p.offset(), p.epoch(), json.json()));
     }
     Payload.Binary binary = (Payload.Binary) p.payload();
     return new OutFrame.Binary(

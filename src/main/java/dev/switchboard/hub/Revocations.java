@@ -3,7 +3,7 @@ package dev.switchboard.hub;
 import dev.switchboard.auth.Capability;
 import dev.switchboard.auth.Permissions;
 import dev.switchboard.protocol.ErrorCode;
-import dev.switchboard.protocol.Frames;
+import dev.switchboard.protocol.ServerMessageEncoder;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -39,7 +39,7 @@ final class Revocations {
    */
   static OutFrame notice(Subscription sub) {
     return new OutFrame.Text(
-        Frames.unsubscribe(
+        ServerMessageEncoder.unsubscribe(
             sub.channel,
             ErrorCode.FORBIDDEN,
             "the refreshed token does not allow subscribe on " + sub.channel));

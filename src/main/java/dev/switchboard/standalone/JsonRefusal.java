@@ -1,7 +1,7 @@
 package dev.switchboard.standalone;
 
 import dev.switchboard.protocol.ErrorCode;
-import dev.switchboard.protocol.Frames;
+import dev.switchboard.protocol.ServerMessageEncoder;
 import java.nio.charset.StandardCharsets;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
 import org.glassfish.grizzly.filterchain.NextAction;
@@ -20,7 +20,7 @@ final class JsonRefusal {
 
   /** The API's error body, {@code {"error":{"code":..,"message":".."}}}, as UTF-8. */
   static byte[] body(ErrorCode code, String message) {
-    return ("{\"error\":" + Frames.errorBody(code, message) + "}").getBytes(StandardCharsets.UTF_8);
+    return ServerMessageEncoder.error(code, message).getBytes(StandardCharsets.UTF_8);
   }
 
   /**

@@ -2,8 +2,8 @@ package dev.switchboard.web;
 
 import dev.switchboard.hub.HubMetrics;
 import dev.switchboard.protocol.ErrorCode;
-import dev.switchboard.protocol.Frames;
 import dev.switchboard.protocol.Handshake;
+import dev.switchboard.protocol.ServerMessageEncoder;
 import dev.switchboard.server.OriginPolicy;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -89,8 +89,7 @@ final class EndpointPathsServlet extends HttpServlet {
   private static void refuse(
       HttpServletRequest req, HttpServletResponse resp, int status, ErrorCode code, String message)
       throws IOException {
-    byte[] body =
-        ("{\"error\":" + Frames.errorBody(code, message) + "}").getBytes(StandardCharsets.UTF_8);
+    byte[] body = ServerMessageEncoder.error(code, message).getBytes(StandardCharsets.UTF_8);
     resp.setStatus(status);
     resp.setHeader("Cache-Control", "no-store");
     // Grizzly (GlassFish, Payara) takes any response with an Upgrade header for a protocol switch,

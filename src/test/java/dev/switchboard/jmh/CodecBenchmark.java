@@ -3,8 +3,8 @@ package dev.switchboard.jmh;
 import dev.switchboard.hub.OutFrame;
 import dev.switchboard.protocol.Command;
 import dev.switchboard.protocol.CommandDecoder;
-import dev.switchboard.protocol.Frames;
 import dev.switchboard.protocol.ProtocolException;
+import dev.switchboard.protocol.ServerMessageEncoder;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -45,7 +45,8 @@ public class CodecBenchmark {
   @Benchmark
   public byte[] encodeAndFramePublication_64B() {
     return new OutFrame.Text(
-            Frames.publication("demo:lobby", 42, "k2j1x9", "\"" + "x".repeat(64) + "\""))
+            ServerMessageEncoder.publication(
+                "demo:lobby", 42, "k2j1x9", "\"" + "x".repeat(64) + "\""))
         .wire();
   }
 }

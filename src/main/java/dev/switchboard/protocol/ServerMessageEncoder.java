@@ -1,0 +1,274 @@
+package dev.switchboard.protocol;
+
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * The JSON text of every message the server sends to a client (docs/PROTOCOL.md): the replies to
+ * commands, and the pushes (publications, join, leave, unsubscribe). One method per message; binary
+ * publications are {@link BinaryEnvelope}'s. The HTTP API's bodies are the replies without an id.
+ *
+ * <p>Channel names and epochs need no escaping (see {@link ChannelName}; epochs are generated
+ * ASCII), so pushes insert them as they are; published data is inserted as the exact JSON text it
+ * arrived as. Text that may hold anything (error messages, reasons, ids, user names) is escaped.
+ *
+ * <p>A publication is encoded once and the text shared by every subscriber, so {@link #publication}
+ * builds its text in one exactly sized pass. Stateless and thread-safe.
+ */
+public final class ServerMessageEncoder {
+  private ServerMessageEncoder() {}
+
+  /** One publication of a {@code history} reply: its offset and what it carries. */
+  public interface HistoryEntry {
+    long offset();
+
+    Payload payload();
+  }
+
+  /** One client in a {@code presence} reply, a {@code join} or a {@code leave}. */
+  public interface PresenceEntry {
+    /** The connection id. */
+    String client();
+
+    /** The user id of the connection's token, or null while anonymous. */
+    String user();
+
+    /** The JSON text the client sent with {@code subscribe}, or null. */
+    String info();
+  }
+
+  // Replies. With Command.NO_ID each is the HTTP API's body for the same result.
+
+  /**
+   * {@code {"id":1,"ok":true}}: the reply to a command that returns nothing (ping, unsubscribe, a
+   * subscribe or publish in a channel without history); {@code {"ok":true}} for {@link
+   * Command#NO_ID}.
+   */
+  public static String ok(long id) {
+    return id == Command.NO_ID ? "{\"ok\":true}" : "{\"id\":" + id + ",\"ok\":true}";
+  }
+
+  /**
+   * {@code {"id":3,"error":{"code":104,"message":"..."}}}: a refused command; without {@code "id"}
+   * for {@link Command#NO_ID} (the command carried none, or it could not be read).
+   */
+  public static String error(long id, ErrorCode code, String message) {
+    StringBuilder b = new StringBuilder(64 + message.length()).append('{');
+    if (id != Command.NO_ID) {
+      b.append("\"id\":").append(id).append(',');
+    }
+    b.append("\"error\":");
+    return errorBody(b, code, message).append('}').toString();
+  }
+
+  /**
+   * {@code {"error":{"code":104,"message":"..."}}}: an error without id, which is also the HTTP
+   * API's error body.
+   */
+  public static String error(ErrorCode code, String message) {
+    return error(Command.NO_ID, code, message);
+  }
+
+  /** {@code {"id":1,"ok":true,"offset":41,"epoch":"e"}}: subscribed to a channel with history. */
+  public static String subscribed(long id, long offset, String epoch) {
+    return okWith(id, position(new StringBuilder(), offset, epoch));
+  }
+
+  /**
+   * {@code {"id":1,"ok":true,"recovered":true,"offset":44,"epoch":"e"}}: subscribed with {@code
+   * since}, and every publication after it follows this reply.
+   */
+  public static String recovered(long id, long offset, String epoch) {
+    return okWith(id, position(new StringBuilder("\"recovered\":true,"), offset, epoch));
+  }
+
+  /**
+   * {@code {"id":1,"ok":true,"recovered":false,"reason":"...","offset":3,"epoch":"e"}}: subscribed
+   * with {@code since}, but live delivery starts from now.
+   */
+  public static String notRecovered(long id, String reason, long offset, String epoch) {
+    return okWith(id, position(notRecoveredBecause(reason).append(','), offset, epoch));
+  }
+
+  /**
+   * {@code {"id":1,"ok":true,"recovered":false,"reason":"..."}}: subscribed with {@code since} to a
+   * channel that keeps no history, so it has no position.
+   */
+  public static String notRecovered(long id, String reason) {
+    return okWith(id, notRecoveredBecause(reason));
+  }
+
+  /**
+   * {@code {"id":3,"ok":true,"offset":42,"epoch":"e"}}: the publication's place in the history;
+   * just {@link #ok} when {@code offset} is 0 (the channel keeps no history).
+   */
+  public static String published(long id, long offset, String epoch) {
+    return offset == 0 ? ok(id) : okWith(id, position(new StringBuilder(), offset, epoch));
+  }
+
+  /**
+   * {@code {"id":2,"ok":true,"publications":[{"offset":41,"data":"a"}, {"offset":43,"binary":
+   * "<base64>"}],"offset":44,"epoch":"e"}}: the publications read and the channel's position.
+   */
+  public static String history(
+      long id, List<? extends HistoryEntry> publications, long offset, String epoch) {
+    StringBuilder b = new StringBuilder(64 + publications.size() * 32).append("\"publications\":[");
+    for (int i = 0; i < publications.size(); i++) {
+      if (i > 0) {
+        b.append(',');
+      }
+      historyEntry(b, publications.get(i));
+    }
+    return okWith(id, position(b.append("],"), offset, epoch));
+  }
+
+  /**
+   * {@code {"id":3,"ok":true,"clients":[{"client":"k2j1x.4","user":null,"info":{...}}],"count":1}}:
+   * who is subscribed to the channel.
+   */
+  public static String presence(long id, List<? extends PresenceEntry> clients) {
+    StringBuilder b = new StringBuilder(32 + clients.size() * 48).append("\"clients\":[");
+    for (int i = 0; i < clients.size(); i++) {
+      if (i > 0) {
+        b.append(',');
+      }
+      presenceEntry(b, clients.get(i));
+    }
+    return okWith(id, b.append("],\"count\":").append(clients.size()));
+  }
+
+  /**
+   * {@code {"id":1,"ok":true,"client":"k2j1x.4","user":"alice","expires":1795850000}}: the reply to
+   * {@code connect} and {@code refresh}.
+   *
+   * @param user the token's user, or null
+   * @param expires the token's {@code exp}, in seconds since the epoch
+   */
+  public static String connected(long id, String client, String user, long expires) {
+    StringBuilder b = JsonStrings.appendQuoted(new StringBuilder("\"client\":"), client);
+    b.append(",\"user\":");
+    if (user == null) {
+      b.append("null");
+    } else {
+      JsonStrings.appendQuoted(b, user);
+    }
+    return okWith(id, b.append(",\"expires\":").append(expires));
+  }
+
+  // Pushes: no id and no ok, which is how a client tells them from replies.
+
+  /**
+   * {@code {"channel":"c","offset":42,"epoch":"e","data":<json>}}, or {@code
+   * {"channel":"c","data":<json>}} when {@code offset} is 0 (the channel keeps no history). Encoded
+   * once per publication and shared by every subscriber.
+   *
+   * @param json the published JSON text, inserted as it is
+   */
+  public static String publication(String channel, long offset, String epoch, String json) {
+    if (offset <= 0) {
+      return new StringBuilder(24 + channel.length() + json.length())
+          .append("{\"channel\":\"")
+          .append(channel)
+          .append("\",\"data\":")
+          .append(json)
+          .append('}')
+          .toString();
+    }
+    return new StringBuilder(48 + channel.length() + epoch.length() + json.length())
+        .append("{\"channel\":\"")
+        .append(channel)
+        .append("\",\"offset\":")
+        .append(offset)
+        .append(",\"epoch\":\"")
+        .append(epoch)
+        .append("\",\"data\":")
+        .append(json)
+        .append('}')
+        .toString();
+  }
+
+  /** {@code {"channel":"c","join":{"client":"k2j1x.9","user":null}}}: a client subscribed. */
+  public static String join(String channel, PresenceEntry client) {
+    return presenceEvent(channel, "join", client);
+  }
+
+  /** {@code {"channel":"c","leave":{"client":"k2j1x.9","user":null}}}: a client left. */
+  public static String leave(String channel, PresenceEntry client) {
+    return presenceEvent(channel, "leave", client);
+  }
+
+  /**
+   * {@code {"channel":"news","unsubscribe":{"code":111,"message":"..."}}}: the server ended the
+   * subscription to {@code channel} (a channel or a pattern), shaped like a join or leave push with
+   * an error body saying why. Nothing more arrives for that subscription after it.
+   */
+  public static String unsubscribe(String channel, ErrorCode code, String message) {
+    StringBuilder b =
+        new StringBuilder(64 + channel.length() + message.length())
+            .append("{\"channel\":\"")
+            .append(channel)
+            .append("\",\"unsubscribe\":");
+    return errorBody(b, code, message).append('}').toString();
+  }
+
+  private static String presenceEvent(String channel, String event, PresenceEntry client) {
+    StringBuilder b =
+        new StringBuilder(80)
+            .append("{\"channel\":\"")
+            .append(channel)
+            .append("\",\"")
+            .append(event)
+            .append("\":");
+    return presenceEntry(b, client).append('}').toString();
+  }
+
+  /** {@code {"id":N,"ok":true,<fields>}}, without the id for {@link Command#NO_ID}. */
+  private static String okWith(long id, StringBuilder fields) {
+    return id == Command.NO_ID
+        ? "{\"ok\":true," + fields + "}"
+        : "{\"id\":" + id + ",\"ok\":true," + fields + "}";
+  }
+
+  private static StringBuilder notRecoveredBecause(String reason) {
+    return JsonStrings.appendQuoted(new StringBuilder("\"recovered\":false,\"reason\":"), reason);
+  }
+
+  /** Appends {@code "offset":N,"epoch":"e"}. */
+  private static StringBuilder position(StringBuilder b, long offset, String epoch) {
+    b.append("\"offset\":").append(offset).append(",\"epoch\":");
+    return JsonStrings.appendQuoted(b, epoch);
+  }
+
+  /** Appends {@code {"code":104,"message":"..."}}. */
+  private static StringBuilder errorBody(StringBuilder b, ErrorCode code, String message) {
+    b.append("{\"code\":").append(code.code()).append(",\"message\":");
+    return JsonStrings.appendQuoted(b, message).append('}');
+  }
+
+  /** Appends {@code {"offset":41,"data":...}} or {@code {"offset":41,"binary":"<base64>"}}. */
+  private static void historyEntry(StringBuilder b, HistoryEntry p) {
+    b.append("{\"offset\":").append(p.offset());
+    if (p.payload() instanceof Payload.Json json) {
+      b.append(",\"data\":").append(json.json());
+    } else {
+      b.append(",\"binary\":\"")
+          .append(Base64.getEncoder().encodeToString(((Payload.Binary) p.payload()).bytes()))
+          .append('"');
+    }
+    b.append('}');
+  }
+
+  /** Appends {@code {"client":"id","user":"u" or null,"info":<json>}}, without info when none. */
+  private static StringBuilder presenceEntry(StringBuilder b, PresenceEntry c) {
+    JsonStrings.appendQuoted(b.append("{\"client\":"), c.client()).append(",\"user\":");
+    if (c.user() == null) {
+      b.append("null");
+    } else {
+      JsonStrings.appendQuoted(b, c.user());
+    }
+    if (c.info() != null) {
+      b.append(",\"info\":").append(c.info());
+    }
+    return b.append('}');
+  }
+}
