@@ -20,9 +20,9 @@ import dev.switchboard.hub.NamespaceOptions;
 import dev.switchboard.hub.Namespaces;
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.server.EndpointOptions;
-import dev.switchboard.server.Endpoints;
 import dev.switchboard.server.OriginPolicy;
 import dev.switchboard.server.TransportFactory;
+import dev.switchboard.server.WebSocketEndpoints;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -70,12 +70,12 @@ public final class ServerAssembly implements AutoCloseable {
 
   private final ServerConfig config;
   private final Hub hub;
-  private final Endpoints endpoints;
+  private final WebSocketEndpoints endpoints;
   private final HttpApi api;
 
   /**
    * Runs the hub's periodic sweep: pings, liveness, token expiry. The only idle timer of every
-   * session: the containers' own are off (see {@link Endpoints#prepare}).
+   * session: the containers' own are off (see {@link WebSocketEndpoints#prepare}).
    */
   private final ScheduledExecutorService sweeper;
 
@@ -123,7 +123,7 @@ public final class ServerAssembly implements AutoCloseable {
       origins.addAll(extraOrigins);
     }
     this.endpoints =
-        new Endpoints(
+        new WebSocketEndpoints(
             hub,
             new EndpointOptions(
                 config.maxMessageSize(), config.echoMaxMessageSize(), OriginPolicy.of(origins)),
@@ -242,7 +242,7 @@ public final class ServerAssembly implements AutoCloseable {
     return hub;
   }
 
-  public Endpoints endpoints() {
+  public WebSocketEndpoints endpoints() {
     return endpoints;
   }
 

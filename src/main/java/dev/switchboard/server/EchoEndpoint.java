@@ -20,12 +20,12 @@ import java.nio.ByteBuffer;
  * so a client that sends without reading is closed as a slow consumer instead of growing the
  * server's memory. The session is a {@link PlainConnection} of the hub: pinged when silent and
  * closed when it does not answer, like a hub connection, since the container's own idle timeout is
- * off (see {@link Endpoints#prepare}).
+ * off (see {@link WebSocketEndpoints#prepare}).
  */
 public final class EchoEndpoint extends Endpoint {
   private final Hub hub;
   private final EndpointOptions options;
-  private final Endpoints endpoints;
+  private final WebSocketEndpoints endpoints;
 
   /** Set in onOpen, read by later callbacks of the same session. */
   private volatile PlainConnection connection;
@@ -33,7 +33,7 @@ public final class EchoEndpoint extends Endpoint {
   /** Set in onOpen with {@link #connection}. */
   private volatile Transport transport;
 
-  EchoEndpoint(Hub hub, EndpointOptions options, Endpoints endpoints) {
+  EchoEndpoint(Hub hub, EndpointOptions options, WebSocketEndpoints endpoints) {
     this.hub = hub;
     this.options = options;
     this.endpoints = endpoints;
@@ -45,7 +45,7 @@ public final class EchoEndpoint extends Endpoint {
     session.setMaxTextMessageBufferSize(max);
     // For partial messages this bounds one frame; the whole message is bounded below.
     session.setMaxBinaryMessageBufferSize(max);
-    endpoints.opened(session);
+    endpoints.sessions().opened(session);
     Transport t = endpoints.transport(session);
     transport = t;
     // Two messages of the maximum size may wait: one echoing, one just gathered.
@@ -72,7 +72,7 @@ public final class EchoEndpoint extends Endpoint {
   @Override
   public void onClose(Session session, CloseReason closeReason) {
     // The gatherer dies with the session; the connection's outbox with the connection.
-    endpoints.closed(session);
+    endpoints.sessions().closed(session);
     PlainConnection c = connection;
     // Still open: the hub did not close it (and count it); the container or the peer did.
     if (c != null && c.onClosed()) {

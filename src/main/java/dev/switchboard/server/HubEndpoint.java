@@ -22,7 +22,7 @@ public final class HubEndpoint extends Endpoint {
 
   private final Hub hub;
   private final EndpointOptions options;
-  private final Endpoints endpoints;
+  private final WebSocketEndpoints endpoints;
 
   /** Set in onOpen, read by later callbacks of the same session. */
   private volatile ClientConnection connection;
@@ -30,7 +30,7 @@ public final class HubEndpoint extends Endpoint {
   /** Set in onOpen with {@link #connection}. */
   private volatile Transport transport;
 
-  HubEndpoint(Hub hub, EndpointOptions options, Endpoints endpoints) {
+  HubEndpoint(Hub hub, EndpointOptions options, WebSocketEndpoints endpoints) {
     this.hub = hub;
     this.options = options;
     this.endpoints = endpoints;
@@ -40,7 +40,7 @@ public final class HubEndpoint extends Endpoint {
   public void onOpen(Session session, EndpointConfig config) {
     session.setMaxTextMessageBufferSize(options.maxMessageSize());
     session.setMaxBinaryMessageBufferSize(options.maxMessageSize());
-    endpoints.opened(session);
+    endpoints.sessions().opened(session);
     Transport sessionTransport = endpoints.transport(session);
     transport = sessionTransport;
     ClientConnection c = hub.open(sessionTransport);
@@ -82,7 +82,7 @@ public final class HubEndpoint extends Endpoint {
 
   @Override
   public void onClose(Session session, CloseReason closeReason) {
-    endpoints.closed(session);
+    endpoints.sessions().closed(session);
     ClientConnection c = connection;
     // Still open: the hub did not close it (the hub counts its own closes); the container or the
     // peer did.

@@ -3,8 +3,8 @@ package dev.switchboard.standalone;
 import dev.switchboard.hub.HubMetrics;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.Handshake;
-import dev.switchboard.server.Endpoints;
 import dev.switchboard.server.OriginPolicy;
+import dev.switchboard.server.WebSocketEndpoints;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
@@ -132,7 +132,9 @@ final class HandshakeFilter extends BaseFilter {
     }
     FrameGuard frames =
         new FrameGuard(
-            request.getRequestURI().endsWith(Endpoints.ECHO_PATH) ? echoMaxMessage : hubMaxMessage,
+            request.getRequestURI().endsWith(WebSocketEndpoints.ECHO_PATH)
+                ? echoMaxMessage
+                : hubMaxMessage,
             maxFragments);
     if (state != null) {
       state.frames = frames; // admitted: released again when the connection closes
@@ -219,7 +221,7 @@ final class HandshakeFilter extends BaseFilter {
    */
   private static boolean isWebSocketPath(HttpRequestPacket request) {
     String uri = request.getRequestURI();
-    return uri.equals(Endpoints.HUB_PATH) || uri.equals(Endpoints.ECHO_PATH);
+    return uri.equals(WebSocketEndpoints.HUB_PATH) || uri.equals(WebSocketEndpoints.ECHO_PATH);
   }
 
   /** Why the handshake is not a strict RFC 6455 one, or null. */

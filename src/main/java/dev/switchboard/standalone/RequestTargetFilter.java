@@ -2,7 +2,7 @@ package dev.switchboard.standalone;
 
 import dev.switchboard.hub.HubMetrics;
 import dev.switchboard.protocol.ErrorCode;
-import dev.switchboard.server.Endpoints;
+import dev.switchboard.server.WebSocketEndpoints;
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -110,7 +110,7 @@ final class RequestTargetFilter extends BaseFilter {
         return "the request target contains a '.' or '..' segment";
       }
     }
-    if ((bare.equals(Endpoints.HUB_PATH) || bare.equals(Endpoints.ECHO_PATH))
+    if ((bare.equals(WebSocketEndpoints.HUB_PATH) || bare.equals(WebSocketEndpoints.ECHO_PATH))
         && !raw.equals(bare)) {
       return "name the WebSocket endpoint exactly: " + bare;
     }

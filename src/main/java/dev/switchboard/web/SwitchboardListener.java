@@ -4,7 +4,7 @@ import dev.switchboard.assembly.ServerAssembly;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ServerConfig;
 import dev.switchboard.config.Settings;
-import dev.switchboard.server.Endpoints;
+import dev.switchboard.server.WebSocketEndpoints;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -71,7 +71,7 @@ public final class SwitchboardListener implements ServletContextListener {
             "switchboard-endpoint-paths",
             new EndpointPathsServlet(
                 assembly.endpoints().origins(), assembly.hub().metrics(), () -> stop(ctx)));
-    paths.addMapping(Endpoints.HUB_PATH, Endpoints.ECHO_PATH);
+    paths.addMapping(WebSocketEndpoints.HUB_PATH, WebSocketEndpoints.ECHO_PATH);
     paths.setLoadOnStartup(1); // in service from the start, so that its destroy() runs at undeploy
     ctx.setAttribute(ASSEMBLY_ATTRIBUTE, assembly);
     LOG.log(

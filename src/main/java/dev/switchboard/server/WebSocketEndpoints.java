@@ -7,15 +7,15 @@ import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The deployment's WebSocket endpoints: {@code /ws} (the hub protocol) and {@code /echo}. Built
  * once per server or web application with its hub and registered on whatever {@code
- * ServerContainer} hosts it. Owns the {@link Closer}; close it after the hub's connections.
+ * ServerContainer} hosts it. Gives the endpoints what they share: each session's transport, the
+ * {@link Closer} (close it after the hub's connections), the count of closes the container made,
+ * and the {@link OpenSessions} that shutdown waits for.
  */
-public final class Endpoints implements AutoCloseable {
+public final class WebSocketEndpoints implements AutoCloseable {
   /** Path of the hub protocol endpoint. */
   public static final String HUB_PATH = "/ws";
 
@@ -28,11 +28,9 @@ public final class Endpoints implements AutoCloseable {
   private final Closer closer = new Closer();
 
   /** Open sessions of both endpoints, so shutdown can wait for them. */
-  private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+  private final OpenSessions sessions = new OpenSessions();
 
-  private final Object allClosed = new Object();
-
-  public Endpoints(Hub hub, EndpointOptions options, TransportFactory transports) {
+  public WebSocketEndpoints(Hub hub, EndpointOptions options, TransportFactory transports) {
     this.hub = hub;
     this.options = options;
     this.transports = transports;
@@ -116,22 +114,14 @@ public final class Endpoints implements AutoCloseable {
     return closer;
   }
 
-  void opened(Session session) {
-    sessions.add(session);
-  }
-
-  void closed(Session session) {
-    sessions.remove(session);
-    if (sessions.isEmpty()) {
-      synchronized (allClosed) {
-        allClosed.notifyAll();
-      }
-    }
+  /** Where the endpoints report their sessions opening and closing. */
+  OpenSessions sessions() {
+    return sessions;
   }
 
   /** Sessions open now on both endpoints. */
   public int openSessions() {
-    return sessions.size();
+    return sessions.count();
   }
 
   /**
@@ -141,17 +131,7 @@ public final class Endpoints implements AutoCloseable {
    * @return whether all sessions closed in time
    */
   public boolean awaitAllClosed(Duration grace) throws InterruptedException {
-    long deadline = System.nanoTime() + grace.toNanos();
-    synchronized (allClosed) {
-      while (!sessions.isEmpty()) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        allClosed.wait(Math.max(1, left / 1_000_000));
-      }
-    }
-    return true;
+    return sessions.awaitAllClosed(grace);
   }
 
   @Override
