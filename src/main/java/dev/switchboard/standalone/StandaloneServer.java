@@ -82,7 +82,8 @@ public final class StandaloneServer implements AutoCloseable {
     ServerAssembly assembly;
     try {
       assembly =
-          new ServerAssembly(config, ownOrigins(config), TyrusRawTransports.create(connections));
+          new ServerAssembly(
+              config, ownOrigins(config), TyrusRawTransportFactory.create(connections));
     } catch (RuntimeException e) {
       connections.close();
       throw e;

@@ -18,11 +18,11 @@ import org.glassfish.tyrus.spi.CompletionHandler;
 import org.glassfish.tyrus.spi.Writer;
 
 /**
- * The standalone server's fast path: frames leave through the Tyrus connection's {@link Writer} as
- * ready-made bytes, so a publication is framed once for all subscribers (not once each, as {@code
- * RemoteEndpoint.Async.sendText} does), and everything queued for a subscriber leaves in one write.
- * Tyrus's own frames (pongs, close) use the same writer, whole frames at a time, so frames never
- * interleave.
+ * Makes the standalone server's fast-path transports, one per session: frames leave through the
+ * Tyrus connection's {@link Writer} as ready-made bytes, so a publication is framed once for all
+ * subscribers (not once each, as {@code RemoteEndpoint.Async.sendText} does), and everything queued
+ * for a subscriber leaves in one write. Tyrus's own frames (pongs, close) use the same writer,
+ * whole frames at a time, so frames never interleave.
  *
  * <p>The writer is not public API: it is reached by reflection into Tyrus 2.2 ({@code
  * TyrusRemoteEndpoint.webSocket}, {@code TyrusWebSocket.protocolHandler}, {@code
@@ -34,8 +34,9 @@ import org.glassfish.tyrus.spi.Writer;
  * finds the connection's {@link FrameGuard}, which saw the peer's close frame if there was one:
  * that tells a close Tyrus made on its own from one the peer began ({@link Transport#closeOrigin}).
  */
-final class TyrusRawTransports implements TransportFactory {
-  private static final System.Logger LOG = System.getLogger(TyrusRawTransports.class.getName());
+final class TyrusRawTransportFactory implements TransportFactory {
+  private static final System.Logger LOG =
+      System.getLogger(TyrusRawTransportFactory.class.getName());
 
   /**
    * Bytes handed to one write. Large enough to carry hundreds of small publications per syscall,
@@ -56,7 +57,7 @@ final class TyrusRawTransports implements TransportFactory {
   private final Fields fields;
   private final ConnectionTracker connections;
 
-  private TyrusRawTransports(Fields fields, ConnectionTracker connections) {
+  private TyrusRawTransportFactory(Fields fields, ConnectionTracker connections) {
     this.fields = fields;
     this.connections = connections;
   }
@@ -74,7 +75,7 @@ final class TyrusRawTransports implements TransportFactory {
       handler.setAccessible(true);
       Field writer = ProtocolHandler.class.getDeclaredField("writer");
       writer.setAccessible(true);
-      return new TyrusRawTransports(
+      return new TyrusRawTransportFactory(
           new Fields(ws, handler, writer, grizzlyConnectionField()), connections);
     } catch (ReflectiveOperationException | RuntimeException e) {
       LOG.log(Level.WARNING, "Tyrus internals not found, sending through the portable API: " + e);
