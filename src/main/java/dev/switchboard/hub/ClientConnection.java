@@ -230,7 +230,7 @@ public final class ClientConnection {
     return hub.options().outboxMaxBytes();
   }
 
-  Outbox.Offer enqueue(OutFrame frame, boolean exempt) {
+  Outbox.Offer enqueue(QueuedFrame frame, boolean exempt) {
     return outbox.enqueue(frame, exempt);
   }
 
@@ -275,7 +275,7 @@ public final class ClientConnection {
   }
 
   /** Queues a frame that belongs to no subscription (a reply). */
-  private void send(OutFrame frame) {
+  private void send(QueuedFrame frame) {
     afterEnqueue(outbox.enqueue(frame, false));
   }
 
@@ -325,7 +325,7 @@ public final class ClientConnection {
 
   void reply(long commandId, String frame) {
     if (commandId != Command.NO_ID) {
-      send(new OutFrame.Text(frame));
+      send(new QueuedFrame.Text(frame));
     }
   }
 
@@ -333,7 +333,7 @@ public final class ClientConnection {
     hub.metrics().error(code);
     // An error for a command without id is still sent: the client must learn its frame was
     // refused, and without an id it cannot be matched, so it carries none.
-    send(new OutFrame.Text(ServerMessageEncoder.error(commandId, code, message)));
+    send(new QueuedFrame.Text(ServerMessageEncoder.error(commandId, code, message)));
   }
 
   private void onSendFailed(Throwable failure) {

@@ -134,7 +134,7 @@ final class ConnectionSubscriptions {
         recovery != null
             ? recovery.startAfter()
             : history != null ? history.position().offset() : 0;
-    OutFrame replyFrame = new OutFrame.Text(reply);
+    QueuedFrame replyFrame = new QueuedFrame.Text(reply);
     if (s.id() == Command.NO_ID && (recovery == null || recovery.recovered())) {
       replyFrame = null; // no id, nothing to tell: a failed recovery is still reported
     }
@@ -190,7 +190,7 @@ final class ConnectionSubscriptions {
    * @param notice the push telling the client it ended, or null when none is due (the client
    *     unsubscribed, or the connection is going away)
    */
-  private void end(Subscription sub, OutFrame notice) {
+  private void end(Subscription sub, QueuedFrame notice) {
     boolean announced = notice == null ? sub.cancel() : sub.revoke(notice);
     hub.removeSubscriber(sub);
     if (announced) {

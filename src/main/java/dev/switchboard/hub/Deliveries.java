@@ -46,7 +46,7 @@ final class Deliveries implements BrokerHandler {
     fanOut.submit(
         channel,
         touched -> {
-          OutFrame frame = null;
+          QueuedFrame frame = null;
           Set<Subscription> subs = registry.channelSubscribers(channel);
           if (subs != null && !subs.isEmpty()) {
             frame = encode(publication);
@@ -121,7 +121,7 @@ final class Deliveries implements BrokerHandler {
         touched -> {
           Set<Subscription> subs = registry.channelSubscribers(channel);
           if (subs != null && !subs.isEmpty()) {
-            OutFrame frame = new OutFrame.Text(encoding.apply(channel, client));
+            QueuedFrame frame = new QueuedFrame.Text(encoding.apply(channel, client));
             deliver(
                 subs, 0, null, frame, client.client(), touched); // nobody is told of their own join
             return frame.size();
@@ -134,7 +134,7 @@ final class Deliveries implements BrokerHandler {
       java.util.Collection<Subscription> subs,
       long offset,
       String epoch,
-      OutFrame frame,
+      QueuedFrame frame,
       String skipClient,
       List<ClientConnection> touched) {
     for (Subscription s : subs) {
@@ -155,13 +155,13 @@ final class Deliveries implements BrokerHandler {
   }
 
   /** The frame of a publication: encoded once, shared by every subscriber. */
-  static OutFrame encode(Publication p) {
+  static QueuedFrame encode(Publication p) {
     if (p.payload() instanceof Payload.Json json) {
-      return new OutFrame.Text(
+      return new QueuedFrame.Text(
           ServerMessageEncoder.publication(p.channel(), p.offset(), p.epoch(), json.json()));
     }
     Payload.Binary binary = (Payload.Binary) p.payload();
-    return new OutFrame.Binary(
+    return new QueuedFrame.Binary(
         BinaryEnvelope.encodePublication(p.channel(), binary.bytes(), p.offset(), p.epoch()));
   }
 }

@@ -175,7 +175,7 @@ public final class Hub implements AutoCloseable {
   }
 
   /** The frame of a publication: encoded once, shared by every subscriber. */
-  OutFrame encode(Publication p) {
+  QueuedFrame encode(Publication p) {
     return Deliveries.encode(p);
   }
 

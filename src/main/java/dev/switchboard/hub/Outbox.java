@@ -72,7 +72,7 @@ public final class Outbox {
   static final int OWN_WRITE_BYTES = 8 * 1024;
 
   /** Marks an exempt frame in the queue; plain frames are queued as themselves. */
-  private record Exempt(OutFrame frame) {}
+  private record Exempt(QueuedFrame frame) {}
 
   private final Transport transport;
   private final long maxBytes;
@@ -88,7 +88,7 @@ public final class Outbox {
 
   private final Object lock = new Object();
 
-  /** OutFrames and Exempt wrappers not yet handed to the transport. Guarded by {@code lock}. */
+  /** QueuedFrames and Exempt wrappers not yet handed to the transport. Guarded by {@code lock}. */
   private final ArrayDeque<Object> queue = new ArrayDeque<>();
 
   /** Bytes queued plus the frame in flight. Guarded by {@code lock}. */
@@ -104,7 +104,7 @@ public final class Outbox {
   private long inFlightExempt;
 
   /** The frames of the batch being handed over; only touched by the send loop's owner. */
-  private final java.util.ArrayList<OutFrame> batch = new java.util.ArrayList<>();
+  private final java.util.ArrayList<QueuedFrame> batch = new java.util.ArrayList<>();
 
   /** Some thread owns the send loop or a send is in flight. Guarded by {@code lock}. */
   private boolean pumping;
@@ -159,7 +159,7 @@ public final class Outbox {
   }
 
   /** Queues a frame and starts sending if nothing is in flight. */
-  public Offer offer(OutFrame frame) {
+  public Offer offer(QueuedFrame frame) {
     Offer result = enqueue(frame, false);
     if (result == Offer.QUEUED) {
       flush();
@@ -172,7 +172,7 @@ public final class Outbox {
    *
    * @param exempt whether the frame is exempt from the byte limit
    */
-  public Offer enqueue(OutFrame frame, boolean exempt) {
+  public Offer enqueue(QueuedFrame frame, boolean exempt) {
     synchronized (lock) {
       if (closed) {
         return Offer.CLOSED;
@@ -302,14 +302,14 @@ public final class Outbox {
     return dropped;
   }
 
-  private static OutFrame frameOf(Object queued) {
-    return queued instanceof Exempt e ? e.frame() : (OutFrame) queued;
+  private static QueuedFrame frameOf(Object queued) {
+    return queued instanceof Exempt e ? e.frame() : (QueuedFrame) queued;
   }
 
   private void pump() {
     int maxBatch = transport.maxBatchBytes();
     while (true) {
-      OutFrame single = null;
+      QueuedFrame single = null;
       synchronized (lock) {
         Object o = closed ? null : queue.poll();
         if (o == null) {
@@ -322,7 +322,7 @@ public final class Outbox {
         single = frameOf(o);
         if (maxBatch > 0 && single.size() < OWN_WRITE_BYTES) {
           while (!queue.isEmpty()) {
-            OutFrame next = frameOf(queue.peek());
+            QueuedFrame next = frameOf(queue.peek());
             if (next.size() >= OWN_WRITE_BYTES || inFlightBytes + next.size() > maxBatch) {
               break;
             }

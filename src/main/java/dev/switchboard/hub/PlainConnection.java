@@ -66,7 +66,7 @@ public final class PlainConnection {
    * the outbox holds waits behind it is closed as a slow consumer; the frame is then dropped and
    * counted.
    */
-  public void send(OutFrame frame) {
+  public void send(QueuedFrame frame) {
     switch (outbox.offer(frame)) {
       case QUEUED -> {}
       case OVERFLOW -> {

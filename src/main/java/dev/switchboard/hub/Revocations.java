@@ -37,8 +37,8 @@ final class Revocations {
    * The {@code unsubscribe} push for {@code sub}, with the code a refused {@code subscribe} would
    * get (111), so clients handle both alike.
    */
-  static OutFrame notice(Subscription sub) {
-    return new OutFrame.Text(
+  static QueuedFrame notice(Subscription sub) {
+    return new QueuedFrame.Text(
         ServerMessageEncoder.unsubscribe(
             sub.channel,
             ErrorCode.FORBIDDEN,

@@ -34,7 +34,7 @@ final class Subscription {
   }
 
   /** A frame that arrived while pending, with its offset (0 for none) and epoch (null for none). */
-  private record Buffered(long offset, String epoch, OutFrame frame) {}
+  private record Buffered(long offset, String epoch, QueuedFrame frame) {}
 
   /** The channel, or the pattern ({@code orders:*}) of a pattern subscription. */
   final String channel;
@@ -81,7 +81,7 @@ final class Subscription {
    * after the subscribe reply (the client must not hear of the end before the start). Guarded by
    * {@code lock}.
    */
-  private OutFrame endNotice;
+  private QueuedFrame endNotice;
 
   Subscription(
       String channel,
@@ -109,7 +109,7 @@ final class Subscription {
    * @return the outbox's answer, or null when the frame was buffered (pending) or dropped as
    *     already queued, cancelled or after a gap: nothing for the caller to do
    */
-  Outbox.Offer deliver(long offset, String epoch, OutFrame frame) {
+  Outbox.Offer deliver(long offset, String epoch, QueuedFrame frame) {
     String gap;
     synchronized (lock) {
       switch (state) {
@@ -167,7 +167,7 @@ final class Subscription {
    *     closed for a gap
    */
   boolean activate(
-      OutFrame reply, List<Publication> backlog, long startAfter, String epoch, Hub hub) {
+      QueuedFrame reply, List<Publication> backlog, long startAfter, String epoch, Hub hub) {
     Outbox.Offer result = Outbox.Offer.QUEUED;
     boolean live;
     String gap = null;
@@ -248,7 +248,7 @@ final class Subscription {
    *
    * @return whether presence and join had been announced, so the caller takes them back
    */
-  boolean revoke(OutFrame notice) {
+  boolean revoke(QueuedFrame notice) {
     Outbox.Offer result = null;
     boolean wasAnnounced;
     synchronized (lock) {

@@ -15,7 +15,7 @@ public interface Transport {
    * Starts sending {@code frame}. {@code done} is called exactly once, possibly on the calling
    * thread before this method returns, with {@code null} on success or the failure.
    */
-  void send(OutFrame frame, SendCallback done);
+  void send(QueuedFrame frame, SendCallback done);
 
   /**
    * How many bytes of queued frames this transport takes in one {@link #sendBatch}; 0 when it sends
@@ -29,7 +29,7 @@ public interface Transport {
    * Starts sending several frames as one write. The transport copies what it needs before returning
    * and does not keep {@code frames}. Same callback rules as {@link #send}.
    */
-  default void sendBatch(List<OutFrame> frames, SendCallback done) {
+  default void sendBatch(List<QueuedFrame> frames, SendCallback done) {
     throw new UnsupportedOperationException("this transport sends one frame at a time");
   }
 

@@ -1,8 +1,8 @@
 package dev.switchboard.server;
 
 import dev.switchboard.hub.Hub;
-import dev.switchboard.hub.OutFrame;
 import dev.switchboard.hub.PlainConnection;
+import dev.switchboard.hub.QueuedFrame;
 import dev.switchboard.hub.Transport;
 import dev.switchboard.protocol.CloseCode;
 import jakarta.websocket.CloseReason;
@@ -58,7 +58,7 @@ public final class EchoEndpoint extends Endpoint {
               if (MessageSize.exceeds(text, max)) {
                 c.close(CloseCode.MESSAGE_TOO_BIG, "echo message over " + max + " bytes");
               } else if (c.admit(text.length())) {
-                c.send(new OutFrame.Text(text));
+                c.send(new QueuedFrame.Text(text));
               }
             });
     session.addMessageHandler(ByteBuffer.class, new Gatherer(max, c));
@@ -97,7 +97,7 @@ public final class EchoEndpoint extends Endpoint {
         int size = part.remaining();
         if (connection.admit(size)) {
           ByteBuffer copy = ByteBuffer.allocate(size).put(part).flip();
-          connection.send(new OutFrame.Binary(copy));
+          connection.send(new QueuedFrame.Binary(copy));
         }
         return;
       }
@@ -116,7 +116,7 @@ public final class EchoEndpoint extends Endpoint {
         message = null;
         // Admitted whole: the rate counts messages, and a refused one is dropped once gathered.
         if (connection.admit(whole.remaining())) {
-          connection.send(new OutFrame.Binary(whole));
+          connection.send(new QueuedFrame.Binary(whole));
         }
       }
     }

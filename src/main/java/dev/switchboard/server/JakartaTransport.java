@@ -1,6 +1,6 @@
 package dev.switchboard.server;
 
-import dev.switchboard.hub.OutFrame;
+import dev.switchboard.hub.QueuedFrame;
 import dev.switchboard.hub.Transport;
 import dev.switchboard.protocol.CloseCode;
 import jakarta.websocket.CloseReason;
@@ -24,12 +24,12 @@ final class JakartaTransport implements Transport {
   }
 
   @Override
-  public void send(OutFrame frame, SendCallback done) {
+  public void send(QueuedFrame frame, SendCallback done) {
     SendHandler handler = result -> done.completed(result.isOK() ? null : result.getException());
-    if (frame instanceof OutFrame.Text text) {
+    if (frame instanceof QueuedFrame.Text text) {
       remote.sendText(text.text(), handler);
     } else {
-      remote.sendBinary(((OutFrame.Binary) frame).view(), handler);
+      remote.sendBinary(((QueuedFrame.Binary) frame).view(), handler);
     }
   }
 

@@ -1,6 +1,6 @@
 package dev.switchboard.standalone;
 
-import dev.switchboard.hub.OutFrame;
+import dev.switchboard.hub.QueuedFrame;
 import dev.switchboard.hub.Transport;
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.server.TransportFactory;
@@ -139,7 +139,7 @@ final class TyrusRawTransportFactory implements TransportFactory {
     }
 
     @Override
-    public void send(OutFrame frame, SendCallback done) {
+    public void send(QueuedFrame frame, SendCallback done) {
       write(ByteBuffer.wrap(frame.wire()), done);
     }
 
@@ -149,13 +149,13 @@ final class TyrusRawTransportFactory implements TransportFactory {
     }
 
     @Override
-    public void sendBatch(List<OutFrame> frames, SendCallback done) {
+    public void sendBatch(List<QueuedFrame> frames, SendCallback done) {
       int total = 0;
-      for (OutFrame f : frames) {
+      for (QueuedFrame f : frames) {
         total += f.wire().length;
       }
       ByteBuffer buffer = ByteBuffer.allocate(total);
-      for (OutFrame f : frames) {
+      for (QueuedFrame f : frames) {
         buffer.put(f.wire());
       }
       write(buffer.flip(), done);

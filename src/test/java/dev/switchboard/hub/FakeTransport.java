@@ -12,7 +12,7 @@ import java.util.List;
  * a real container would be handed.
  */
 final class FakeTransport implements Transport {
-  private final List<OutFrame> sent = new ArrayList<>();
+  private final List<QueuedFrame> sent = new ArrayList<>();
   private final ArrayDeque<SendCallback> inFlight = new ArrayDeque<>();
   private boolean held;
   private CloseCode closedWith;
@@ -30,8 +30,8 @@ final class FakeTransport implements Transport {
   }
 
   @Override
-  public synchronized void send(OutFrame frame, SendCallback done) {
-    if (frame instanceof OutFrame.Binary b && b.view().isReadOnly()) {
+  public synchronized void send(QueuedFrame frame, SendCallback done) {
+    if (frame instanceof QueuedFrame.Binary b && b.view().isReadOnly()) {
       // Some containers (Open Liberty) cannot send a read-only buffer and never call back.
       throw new AssertionError("a read-only buffer would reach the container: " + frame);
     }
@@ -98,15 +98,15 @@ final class FakeTransport implements Transport {
     cb.completed(failure);
   }
 
-  synchronized List<OutFrame> sent() {
+  synchronized List<QueuedFrame> sent() {
     return List.copyOf(sent);
   }
 
   /** Texts of the text frames sent, in order. */
   synchronized List<String> texts() {
     return sent.stream()
-        .filter(f -> f instanceof OutFrame.Text)
-        .map(f -> ((OutFrame.Text) f).text())
+        .filter(f -> f instanceof QueuedFrame.Text)
+        .map(f -> ((QueuedFrame.Text) f).text())
         .toList();
   }
 

@@ -87,7 +87,7 @@ class HubTest {
     }
     hub.publish("news", new Payload.Json("42"), null);
 
-    OutFrame first = subs.get(0).transport().sent().get(0);
+    QueuedFrame first = subs.get(0).transport().sent().get(0);
     for (Client c : subs) {
       assertThat(c.transport().sent()).hasSize(1);
       assertThat(c.transport().sent().get(0)).isSameAs(first);
@@ -114,7 +114,7 @@ class HubTest {
     pub.connection().onBinary(BinaryEnvelope.encodePublish(9, "bin", new byte[] {1, 2, 3}));
 
     assertThat(pub.texts()).containsExactly("{\"id\":9,\"ok\":true}");
-    OutFrame.Binary frame = (OutFrame.Binary) sub.transport().sent().get(0);
+    QueuedFrame.Binary frame = (QueuedFrame.Binary) sub.transport().sent().get(0);
     ByteBuffer b = frame.view();
     assertThat(b.get()).isEqualTo(BinaryEnvelope.KIND_PUBLICATION);
     assertThat(b.get()).isZero();

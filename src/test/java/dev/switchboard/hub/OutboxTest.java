@@ -19,8 +19,8 @@ class OutboxTest {
     now.addAndGet(Outbox.STALL_GRACE_NANOS);
   }
 
-  private static OutFrame.Text frame(int size) {
-    return new OutFrame.Text("x".repeat(size));
+  private static QueuedFrame.Text frame(int size) {
+    return new QueuedFrame.Text("x".repeat(size));
   }
 
   @Test
@@ -234,7 +234,7 @@ class OutboxTest {
     Transport blocking =
         new Transport() {
           @Override
-          public void send(OutFrame frame, SendCallback done) {
+          public void send(QueuedFrame frame, SendCallback done) {
             entered.countDown();
             try {
               leave.await();

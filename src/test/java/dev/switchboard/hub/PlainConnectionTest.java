@@ -105,8 +105,8 @@ class PlainConnectionTest {
   void aReplyTheContainerNeverCompletesClosesThePeerWith4005() {
     FakeTransport lost = FakeTransport.held();
     PlainConnection c = hub.openPlain(lost, 1 << 20);
-    c.send(new OutFrame.Text("echo"));
-    c.send(new OutFrame.Text("echo again"));
+    c.send(new QueuedFrame.Text("echo"));
+    c.send(new QueuedFrame.Text("echo again"));
     sweepAt(29);
     assertThat(lost.closedWith()).isNull();
     sweepAt(31);
@@ -120,8 +120,8 @@ class PlainConnectionTest {
   void aPeerWhoseSocketStopsTakingRepliesIsClosedAsSlowByTheSweep() {
     FakeTransport stalled = FakeTransport.held();
     PlainConnection c = hub.openPlain(stalled, 100);
-    c.send(new OutFrame.Text("x".repeat(60)));
-    c.send(new OutFrame.Text("x".repeat(60))); // more than the limit behind a send that waits
+    c.send(new QueuedFrame.Text("x".repeat(60)));
+    c.send(new QueuedFrame.Text("x".repeat(60))); // more than the limit behind a send that waits
     sweepAt(1);
     assertThat(stalled.closedWith()).isNull();
     sweepAt(3);

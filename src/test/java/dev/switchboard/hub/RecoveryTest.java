@@ -198,7 +198,7 @@ class RecoveryTest {
     c.command("\"op\":\"subscribe\",\"channel\":\"h:b\"");
     String epoch = c.takeOne().get("epoch").asText();
     h.hub.publish("h:b", new Payload.Binary(new byte[] {7}), null).toCompletableFuture().join();
-    OutFrame.Binary frame = (OutFrame.Binary) c.transport.sent().get(1);
+    QueuedFrame.Binary frame = (QueuedFrame.Binary) c.transport.sent().get(1);
     java.nio.ByteBuffer b = frame.view();
     assertThat(b.get()).isEqualTo((byte) 2);
     assertThat(b.get()).isEqualTo((byte) 1);

@@ -1,6 +1,6 @@
 package dev.switchboard.jmh;
 
-import dev.switchboard.hub.OutFrame;
+import dev.switchboard.hub.QueuedFrame;
 import dev.switchboard.protocol.Command;
 import dev.switchboard.protocol.CommandDecoder;
 import dev.switchboard.protocol.ProtocolException;
@@ -44,7 +44,7 @@ public class CodecBenchmark {
 
   @Benchmark
   public byte[] encodeAndFramePublication_64B() {
-    return new OutFrame.Text(
+    return new QueuedFrame.Text(
             ServerMessageEncoder.publication(
                 "demo:lobby", 42, "k2j1x9", "\"" + "x".repeat(64) + "\""))
         .wire();

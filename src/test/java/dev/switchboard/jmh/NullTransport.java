@@ -1,6 +1,6 @@
 package dev.switchboard.jmh;
 
-import dev.switchboard.hub.OutFrame;
+import dev.switchboard.hub.QueuedFrame;
 import dev.switchboard.hub.Transport;
 import dev.switchboard.protocol.CloseCode;
 import java.util.List;
@@ -17,7 +17,7 @@ final class NullTransport implements Transport {
   }
 
   @Override
-  public void send(OutFrame frame, SendCallback done) {
+  public void send(QueuedFrame frame, SendCallback done) {
     hole.consume(frame.wire());
     done.completed(null);
   }
@@ -28,8 +28,8 @@ final class NullTransport implements Transport {
   }
 
   @Override
-  public void sendBatch(List<OutFrame> frames, SendCallback done) {
-    for (OutFrame f : frames) {
+  public void sendBatch(List<QueuedFrame> frames, SendCallback done) {
+    for (QueuedFrame f : frames) {
       hole.consume(f.wire());
     }
     done.completed(null);

@@ -1,7 +1,7 @@
 package dev.switchboard.jmh;
 
-import dev.switchboard.hub.OutFrame;
 import dev.switchboard.hub.Outbox;
+import dev.switchboard.hub.QueuedFrame;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -24,8 +24,8 @@ import org.openjdk.jmh.infra.Blackhole;
 @Measurement(iterations = 3, time = 2)
 @Fork(1)
 public class OutboxBenchmark {
-  private final OutFrame frame =
-      new OutFrame.Text("{\"channel\":\"demo:lobby\",\"data\":\"" + "x".repeat(64) + "\"}");
+  private final QueuedFrame frame =
+      new QueuedFrame.Text("{\"channel\":\"demo:lobby\",\"data\":\"" + "x".repeat(64) + "\"}");
   private Outbox single;
   private Outbox batched;
 

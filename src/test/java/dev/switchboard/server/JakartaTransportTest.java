@@ -2,7 +2,7 @@ package dev.switchboard.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.hub.OutFrame;
+import dev.switchboard.hub.QueuedFrame;
 import dev.switchboard.protocol.BinaryEnvelope;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;
@@ -50,7 +50,7 @@ class JakartaTransportTest {
                     default -> throw new UnsupportedOperationException(method.getName());
                   });
 
-  private ByteBuffer sendOne(OutFrame.Binary frame) {
+  private ByteBuffer sendOne(QueuedFrame.Binary frame) {
     try (Closer closer = new Closer()) {
       new JakartaTransport(session, closer).send(frame, failure -> assertThat(failure).isNull());
     }
@@ -59,8 +59,8 @@ class JakartaTransportTest {
 
   @Test
   void aPublicationPushIsHandedOverWritableAndEverySubscriberGetsItsOwnPosition() throws Exception {
-    OutFrame.Binary push =
-        new OutFrame.Binary(
+    QueuedFrame.Binary push =
+        new QueuedFrame.Binary(
             BinaryEnvelope.encodePublication("feed", new byte[] {1, 2, 3}, 7, "e1"));
     ByteBuffer first = sendOne(push);
     assertThat(first.isReadOnly()).isFalse();
@@ -75,7 +75,7 @@ class JakartaTransportTest {
   void aReadOnlyBufferIsCopiedOnceIntoAWritableOne() {
     ByteBuffer readOnly =
         ByteBuffer.wrap("echo".getBytes(StandardCharsets.US_ASCII)).asReadOnlyBuffer();
-    OutFrame.Binary echo = new OutFrame.Binary(readOnly);
+    QueuedFrame.Binary echo = new QueuedFrame.Binary(readOnly);
     ByteBuffer handedOver = sendOne(echo);
     assertThat(handedOver.isReadOnly()).isFalse();
     assertThat(handedOver.hasArray()).isTrue();
@@ -86,7 +86,7 @@ class JakartaTransportTest {
   @Test
   void aWritableBufferIsSharedNotCopied() {
     ByteBuffer data = ByteBuffer.wrap(new byte[] {9, 8, 7});
-    OutFrame.Binary frame = new OutFrame.Binary(data);
+    QueuedFrame.Binary frame = new QueuedFrame.Binary(data);
     ByteBuffer handedOver = sendOne(frame);
     assertThat(handedOver.array()).isSameAs(data.array());
     assertThat(data.remaining()).isEqualTo(3);

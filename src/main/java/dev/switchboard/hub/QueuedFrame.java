@@ -4,11 +4,13 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A frame waiting in an outbox. The same instance is shared by every subscriber of a publication,
- * so it is immutable; the wire form (the whole RFC 6455 frame) is computed at most once, by the
- * first transport that wants raw bytes, and then shared too.
+ * A frame queued in an {@link Outbox}: the text of a server message (see {@code
+ * ServerMessageEncoder}) or a binary publication, waiting to be sent. It encodes nothing itself.
+ * The same instance is shared by every subscriber of a publication, so it is immutable; the wire
+ * form (the whole RFC 6455 frame) is computed at most once, by the first transport that wants raw
+ * bytes, and then shared too.
  */
-public sealed interface OutFrame {
+public sealed interface QueuedFrame {
 
   /** Bytes this frame counts against an outbox (characters for text; see {@link Text}). */
   int size();
@@ -20,7 +22,7 @@ public sealed interface OutFrame {
    * A text frame. Its size is counted in characters: exact for ASCII, and an undercount of at most
    * 3x for other text, which the outbox limit tolerates.
    */
-  final class Text implements OutFrame {
+  final class Text implements QueuedFrame {
     private final String text;
 
     /** Lazily framed UTF-8; a benign race may frame it twice, never differently. */
@@ -62,7 +64,7 @@ public sealed interface OutFrame {
    * and a duplicate of a writable buffer is writable without copying the bytes. Nothing writes into
    * them: the frame is shared by every subscriber of a publication.
    */
-  final class Binary implements OutFrame {
+  final class Binary implements QueuedFrame {
     private final ByteBuffer data;
     private volatile byte[] wire;
 
