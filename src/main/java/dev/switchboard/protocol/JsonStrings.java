@@ -25,7 +25,7 @@ public final class JsonStrings {
    * {@code text} with every lone surrogate replaced by U+FFFD: a string from a client (an unknown
    * op, say) may hold one, and some containers' UTF-8 encoders fail the whole send on it.
    */
-  public static String sanitize(String text) {
+  static String sanitize(String text) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if (Character.isSurrogate(c)) {

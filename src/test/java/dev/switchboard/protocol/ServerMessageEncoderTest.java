@@ -54,6 +54,13 @@ class ServerMessageEncoderTest {
   }
 
   @Test
+  void quotedTextKeepsSurrogatePairsAndEscapesControlCharacters() {
+    assertThat(JsonStrings.quote("\uD83D\uDE00\t\u0001")).isEqualTo("\"\uD83D\uDE00\\t\\u0001\"");
+    assertThat(ServerMessageEncoder.connected(1, "c.1", "\uDC00bo", 5))
+        .isEqualTo("{\"id\":1,\"ok\":true,\"client\":\"c.1\",\"user\":\"\uFFFDbo\",\"expires\":5}");
+  }
+
+  @Test
   void aSubscribeReplyInAChannelWithHistoryCarriesThePosition() throws IOException {
     assertDocumented(
         ServerMessageEncoder.subscribed(1, 41, EPOCH),
