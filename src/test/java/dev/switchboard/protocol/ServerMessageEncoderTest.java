@@ -157,7 +157,8 @@ class ServerMessageEncoderTest {
   void aPublicationInAChannelWithHistoryCarriesOffsetAndEpoch() throws IOException {
     assertDocumented(
         ServerMessageEncoder.publication("demo:a", 42, EPOCH, "{\"text\":\"hi\"}"),
-        "{\"channel\":\"demo:a\",\"offset\":42,\"epoch\":\"2x9kqe1ab7\",\"data\":{\"text\":\"hi\"}}");
+        "{\"channel\":\"demo:a\",\"offset\":42,\"epoch\":\"2x9kqe1ab7\","
+            + "\"data\":{\"text\":\"hi\"}}");
   }
 
   @Test
