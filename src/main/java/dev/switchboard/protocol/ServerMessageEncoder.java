@@ -165,26 +165,19 @@ public final class ServerMessageEncoder {
    * @param json the published JSON text, inserted as it is
    */
   public static String publication(String channel, long offset, String epoch, String json) {
+    // String concatenation sizes the result exactly and copies each part once.
     if (offset <= 0) {
-      return new StringBuilder(24 + channel.length() + json.length())
-          .append("{\"channel\":\"")
-          .append(channel)
-          .append("\",\"data\":")
-          .append(json)
-          .append('}')
-          .toString();
+      return "{\"channel\":\"" + channel + "\",\"data\":" + json + "}";
     }
-    return new StringBuilder(48 + channel.length() + epoch.length() + json.length())
-        .append("{\"channel\":\"")
-        .append(channel)
-        .append("\",\"offset\":")
-        .append(offset)
-        .append(",\"epoch\":\"")
-        .append(epoch)
-        .append("\",\"data\":")
-        .append(json)
-        .append('}')
-        .toString();
+    return "{\"channel\":\""
+        + channel
+        + "\",\"offset\":"
+        + offset
+        + ",\"epoch\":\""
+        + epoch
+        + "\",\"data\":"
+        + json
+        + "}";
   }
 
   /** {@code {"channel":"c","join":{"client":"k2j1x.9","user":null}}}: a client subscribed. */
