@@ -3,6 +3,7 @@ package dev.switchboard.assembly;
 import dev.switchboard.auth.TokenVerifier;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.Key;
+import dev.switchboard.config.Parser;
 import dev.switchboard.config.ServerConfig;
 import dev.switchboard.engine.Broker;
 import dev.switchboard.engine.PresenceStore;
@@ -54,19 +55,36 @@ public final class ServerAssembly implements AutoCloseable {
   static final Key<List<String>> ORIGINS =
       new Key<>(
           "origins.allowed",
-          ServerAssembly::origins,
-          "comma-separated origins like https://app.example.com, http://localhost:*,"
-              + " https://*.example.com or *");
+          "",
+          Parser.of(
+              "comma-separated origins like https://app.example.com, http://localhost:*,"
+                  + " https://*.example.com or *",
+              ServerAssembly::origins),
+          "Browser origins allowed to open a WebSocket, comma-separated: https://app.example.com,"
+              + " http://localhost:*, https://*.example.com, or * for any. Empty: the server's own"
+              + " origin and localhost/127.0.0.1/[::1] on any port. Clients that send no Origin"
+              + " header are always allowed.");
 
   /** {@code api.keys}: the HTTP API's keys. */
   static final Key<List<ApiKey>> API_KEYS =
       new Key<>(
-          "api.keys", ApiKey::parseList, "comma-separated name:sha256:<64 hex digits>:scope+scope");
+          "api.keys",
+          "",
+          Parser.of("comma-separated name:sha256:<64 hex digits>:scope+scope", ApiKey::parseList),
+          "API keys, comma-separated, each name:sha256:<hex digest of the key>:scope+scope with"
+              + " scopes publish, history, presence, admin (admin covers all and /api/stats), sent"
+              + " as Authorization: Bearer <key>. Empty: only direct loopback callers may use the"
+              + " API; a request that came through a proxy (Forwarded, Via, X-Forwarded-*,"
+              + " X-Real-IP, ... headers) is refused with 403.");
 
   /** {@code redis.prefix}: put before every Redis key and channel. */
   static final Key<String> REDIS_PREFIX =
       new Key<>(
-          "redis.prefix", ServerAssembly::redisPrefix, "up to 64 letters, digits and _ : . -");
+          "redis.prefix",
+          "switchboard:",
+          Parser.of("up to 64 letters, digits and _ : . -", ServerAssembly::redisPrefix),
+          "Put before every Redis key and Pub/Sub channel, so several clusters can share one"
+              + " Redis.");
 
   private final ServerConfig config;
   private final Hub hub;

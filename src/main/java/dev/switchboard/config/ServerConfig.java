@@ -1,7 +1,5 @@
 package dev.switchboard.config;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -181,122 +179,147 @@ public record ServerConfig(
       List.of(
           "history.size", "history.ttl", "presence", "join-leave", "publish", "max-message-size");
 
-  /** A bigger history is a database, not a recovery buffer. */
-  private static final int MAX_HISTORY_SIZE = 1_000_000;
-
-  /** 1 GiB: above this a single message is a mistake, not a use case. */
-  private static final long MAX_MESSAGE = 1L << 30;
-
   /** Validates {@code settings} into a configuration. */
   public static ServerConfig from(Settings settings) {
-    Values v = new Values(settings);
-    String host = v.string("server.host");
-    if (host.isEmpty()) {
-      throw v.invalid("server.host", "a host name or IP address to bind, like 127.0.0.1");
-    }
-    int port = v.integer("server.port", 0, 65535);
-    Optional<Path> keystore = optionalPath(v, "tls.keystore", true);
-    int maxMessage = (int) v.bytes("ws.max-message-size", 16, MAX_MESSAGE);
-    long outbox = v.bytes("outbox.max-bytes", 1024, 1L << 40);
+    ServerConfig c = new ServerConfig(settings);
+    int maxMessage = c.get(WsKeys.MAX_MESSAGE_SIZE);
+    long outbox = c.get(WsKeys.OUTBOX_MAX_BYTES);
     if (outbox < maxMessage) {
-      throw v.invalid(
-          "outbox.max-bytes", "at least ws.max-message-size (" + maxMessage + " bytes)");
+      throw c.invalid(
+          WsKeys.OUTBOX_MAX_BYTES, "at least ws.max-message-size (" + maxMessage + " bytes)");
     }
-    Auth auth = auth(v);
+    Auth auth = auth(c);
     return new ServerConfig(
-        host,
-        port,
-        keystore,
-        v.string("tls.keystore-password"),
-        v.oneOf("engine", "memory", "redis"),
-        redis(v),
+        c.get(ServerKeys.HOST),
+        c.get(ServerKeys.PORT),
+        c.get(ServerKeys.TLS_KEYSTORE),
+        c.get(ServerKeys.TLS_KEYSTORE_PASSWORD),
+        c.get(EngineKeys.ENGINE),
+        new Redis(
+            c.get(EngineKeys.REDIS_URI),
+            c.get(EngineKeys.REDIS_TIMEOUT),
+            c.get(EngineKeys.REDIS_PRESENCE_TTL),
+            c.get(EngineKeys.REDIS_CANARY_INTERVAL)),
         new Ws(
             maxMessage,
-            v.integer("ws.max-fragments", 1, 1_000_000),
-            v.duration("ws.ping-interval", Duration.ofSeconds(1), Duration.ofHours(1)),
-            v.duration("ws.pong-timeout", Duration.ofMillis(100), Duration.ofHours(1)),
-            v.duration("ws.handshake-timeout", Duration.ofMillis(100), Duration.ofHours(1)),
-            v.integer("ws.rate.messages", 0, 10_000_000),
-            v.bytes("ws.rate.bytes", 0, 1L << 40),
-            (int) v.bytes("ws.send-buffer", 0, 64L << 20),
-            v.duration("ws.send-timeout", Duration.ofSeconds(1), Duration.ofHours(1))),
+            c.get(WsKeys.MAX_FRAGMENTS),
+            c.get(WsKeys.PING_INTERVAL),
+            c.get(WsKeys.PONG_TIMEOUT),
+            c.get(WsKeys.HANDSHAKE_TIMEOUT),
+            c.get(WsKeys.RATE_MESSAGES),
+            c.get(WsKeys.RATE_BYTES),
+            c.get(WsKeys.SEND_BUFFER),
+            c.get(WsKeys.SEND_TIMEOUT)),
         new Limits(
-            v.integer("limits.max-connections", 1, 10_000_000),
-            v.integer("limits.max-connections-per-ip", 1, 10_000_000),
-            v.integer("limits.connect-rate", 1, 10_000_000)),
+            c.get(ServerKeys.MAX_CONNECTIONS),
+            c.get(ServerKeys.MAX_CONNECTIONS_PER_IP),
+            c.get(ServerKeys.CONNECT_RATE)),
         auth,
-        (int) v.bytes("echo.max-message-size", 16, MAX_MESSAGE),
+        c.get(WsKeys.ECHO_MAX_MESSAGE_SIZE),
         outbox,
-        v.integer("hub.max-subscriptions", 1, 1_000_000),
-        fanOutThreads(v),
-        (int) v.bytes("http.max-body-size", 64, MAX_MESSAGE),
-        v.duration("shutdown.timeout", Duration.ZERO, Duration.ofMinutes(10)),
-        optionalPath(v, "static.dir", false),
-        namespaces(settings, v),
-        v.duration("history.meta-ttl", Duration.ofSeconds(1), Duration.ofDays(365)),
+        c.get(WsKeys.MAX_SUBSCRIPTIONS),
+        c.get(WsKeys.FANOUT_THREADS),
+        c.get(ServerKeys.HTTP_MAX_BODY_SIZE),
+        c.get(ServerKeys.SHUTDOWN_TIMEOUT),
+        c.get(ServerKeys.STATIC_DIR),
+        namespaces(c),
+        c.get(EngineKeys.HISTORY_META_TTL),
+        settings);
+  }
+
+  /** Only settings, for reading them while they are validated. */
+  private ServerConfig(Settings settings) {
+    this(
+        "",
+        0,
+        Optional.empty(),
+        "",
+        "",
+        null,
+        null,
+        null,
+        null,
+        0,
+        0,
+        0,
+        0,
+        0,
+        Duration.ZERO,
+        Optional.empty(),
+        null,
+        Duration.ZERO,
         settings);
   }
 
   /**
-   * The value of a key parsed by the area that owns its type.
+   * The value of a key.
    *
    * @throws ConfigException naming the key, its value, its source and what it accepts
    */
   public <T> T get(Key<T> key) {
-    return new Values(settings).parsed(key);
+    return parse(key, key.name());
   }
 
-  private static Redis redis(Values v) {
-    String uri = v.string("redis.uri");
-    if (!uri.startsWith("redis://")
-        && !uri.startsWith("rediss://")
-        && !uri.startsWith("redis-socket://")) {
-      throw v.invalid(
-          "redis.uri",
-          "a redis://, rediss:// or redis-socket:// URI, e.g. redis://127.0.0.1:6379/0");
+  /**
+   * The value of a namespace option ({@link NamespaceKeys}) for namespace {@code namespace}: its
+   * own when set, else the default namespace's.
+   *
+   * @throws ConfigException naming the key read, its value, its source and what it accepts
+   */
+  public <T> T get(Key<T> option, String namespace) {
+    String defaults = Settings.NAMESPACE_PREFIX + DEFAULT_NAMESPACE + ".";
+    if (!option.name().startsWith(defaults)) {
+      throw new IllegalArgumentException(option.name() + " is not a namespace option");
     }
-    return new Redis(
-        uri,
-        v.duration("redis.timeout", Duration.ofMillis(100), Duration.ofMinutes(5)),
-        v.duration("redis.presence-ttl", Duration.ofSeconds(1), Duration.ofHours(1)),
-        v.duration("redis.canary-interval", Duration.ofMillis(100), Duration.ofMinutes(1)));
+    String own =
+        Settings.NAMESPACE_PREFIX + namespace + "." + option.name().substring(defaults.length());
+    return parse(option, settings.has(own) ? own : option.name());
   }
 
-  private static Auth auth(Values v) {
-    String secret = v.string("auth.hmac-secret");
-    if (!secret.isEmpty() && secret.getBytes(StandardCharsets.UTF_8).length < 32) {
-      throw v.invalid("auth.hmac-secret", "at least 32 bytes (HS256 needs a 256-bit key)");
+  private <T> T parse(Key<T> key, String name) {
+    try {
+      return key.parser().parse(settings.get(name));
+    } catch (IllegalArgumentException e) {
+      String detail = e.getMessage() == null ? "" : " (" + e.getMessage() + ")";
+      throw invalid(name, key.parser().expected() + detail);
     }
+  }
+
+  private ConfigException invalid(Key<?> key, String accepted) {
+    return invalid(key.name(), accepted);
+  }
+
+  private ConfigException invalid(String key, String accepted) {
+    return new ConfigException(
+        "invalid value '"
+            + settings.get(key)
+            + "' for "
+            + key
+            + " (from "
+            + settings.source(key)
+            + "): expected "
+            + accepted);
+  }
+
+  private static Auth auth(ServerConfig c) {
     Auth auth =
         new Auth(
-            v.bool("auth.required"),
-            secret,
-            optionalPath(v, "auth.keys-file", true),
-            v.string("auth.issuer"),
-            v.string("auth.audience"));
+            c.get(AuthKeys.REQUIRED),
+            c.get(AuthKeys.HMAC_SECRET),
+            c.get(AuthKeys.KEYS_FILE),
+            c.get(AuthKeys.ISSUER),
+            c.get(AuthKeys.AUDIENCE));
     if (auth.required() && !auth.hasKeys()) {
-      throw v.invalid(
-          "auth.required", "false, or true together with auth.hmac-secret or auth.keys-file");
+      throw c.invalid(
+          AuthKeys.REQUIRED, "false, or true together with auth.hmac-secret or auth.keys-file");
     }
     return auth;
   }
 
-  /** {@code auto}: half the processors, at least one; else 0 to 64. */
-  private static int fanOutThreads(Values v) {
-    if (v.string("hub.fanout-threads").equals("auto")) {
-      return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
-    }
-    try {
-      return v.integer("hub.fanout-threads", 0, 64);
-    } catch (ConfigException e) {
-      throw v.invalid("hub.fanout-threads", "auto or an integer from 0 to 64");
-    }
-  }
-
-  private static NamespaceTable namespaces(Settings settings, Values v) {
-    Namespace defaults = namespace(settings, v, DEFAULT_NAMESPACE);
+  private static NamespaceTable namespaces(ServerConfig c) {
+    Namespace defaults = namespace(c, DEFAULT_NAMESPACE);
     Set<String> names = new TreeSet<>();
-    for (String key : settings.keys()) {
+    for (String key : c.settings.keys()) {
       if (key.startsWith(Settings.NAMESPACE_PREFIX)) {
         String rest = key.substring(Settings.NAMESPACE_PREFIX.length());
         names.add(rest.substring(0, rest.indexOf('.')));
@@ -305,28 +328,20 @@ public record ServerConfig(
     names.remove(DEFAULT_NAMESPACE);
     Map<String, Namespace> named = new LinkedHashMap<>();
     for (String name : names) {
-      named.put(name, namespace(settings, v, name));
+      named.put(name, namespace(c, name));
     }
     return new NamespaceTable(defaults, named);
   }
 
   /** One namespace's options; an option it does not set comes from the default namespace. */
-  private static Namespace namespace(Settings settings, Values v, String name) {
-    java.util.function.UnaryOperator<String> key =
-        option -> {
-          String own = Settings.NAMESPACE_PREFIX + name + "." + option;
-          return settings.has(own)
-              ? own
-              : Settings.NAMESPACE_PREFIX + DEFAULT_NAMESPACE + "." + option;
-        };
-    int size = v.integer(key.apply("history.size"), 0, MAX_HISTORY_SIZE);
+  private static Namespace namespace(ServerConfig c, String name) {
     return new Namespace(
-        size,
-        v.duration(key.apply("history.ttl"), Duration.ofSeconds(1), Duration.ofDays(365)),
-        v.bool(key.apply("presence")),
-        v.bool(key.apply("join-leave")),
-        v.bool(key.apply("publish")),
-        (int) v.bytes(key.apply("max-message-size"), 1, MAX_MESSAGE));
+        c.get(NamespaceKeys.HISTORY_SIZE, name),
+        c.get(NamespaceKeys.HISTORY_TTL, name),
+        c.get(NamespaceKeys.PRESENCE, name),
+        c.get(NamespaceKeys.JOIN_LEAVE, name),
+        c.get(NamespaceKeys.PUBLISH, name),
+        c.get(NamespaceKeys.MAX_MESSAGE_SIZE, name));
   }
 
   /** Defaults with {@code overrides}; for tests and embedding. */
@@ -342,17 +357,5 @@ public record ServerConfig(
   /** Whether the standalone server speaks TLS. */
   public boolean tls() {
     return tlsKeystore.isPresent();
-  }
-
-  private static Optional<Path> optionalPath(Values v, String key, boolean file) {
-    String s = v.string(key);
-    if (s.isEmpty()) {
-      return Optional.empty();
-    }
-    Path p = Path.of(s);
-    if (file ? !Files.isRegularFile(p) : !Files.isDirectory(p)) {
-      throw v.invalid(key, file ? "an existing file" : "an existing directory");
-    }
-    return Optional.of(p);
   }
 }

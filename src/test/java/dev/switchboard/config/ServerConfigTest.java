@@ -182,14 +182,17 @@ class ServerConfigTest {
     Key<Integer> even =
         new Key<>(
             "hub.max-subscriptions",
-            s -> {
-              int n = Integer.parseInt(s);
-              if (n % 2 != 0) {
-                throw new IllegalArgumentException(n + " is odd");
-              }
-              return n;
-            },
-            "an even number");
+            "512",
+            Parser.of(
+                "an even number",
+                s -> {
+                  int n = Integer.parseInt(s);
+                  if (n % 2 != 0) {
+                    throw new IllegalArgumentException(n + " is odd");
+                  }
+                  return n;
+                }),
+            "Channels one connection may be subscribed to, an even number of them.");
     assertThat(ServerConfig.defaults(Map.of("hub.max-subscriptions", "8")).get(even)).isEqualTo(8);
     assertThatThrownBy(() -> ServerConfig.defaults(Map.of("hub.max-subscriptions", "7")).get(even))
         .isInstanceOf(ConfigException.class)
@@ -199,9 +202,14 @@ class ServerConfigTest {
   }
 
   @Test
-  void aKeyMustBeADocumentedOne() {
-    assertThatThrownBy(() -> new Key<>("server.prot", s -> s, "anything"))
+  void aKeyHasANameADocAndADefaultItsParserAccepts() {
+    assertThatThrownBy(() -> new Key<>("ws.rate.messages", "lots", Parser.integer(0, 9), "Rate."))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("server.prot");
+        .hasMessage("the default 'lots' of ws.rate.messages is not an integer from 0 to 9");
+    assertThatThrownBy(() -> new Key<>("ws.rate.messages", "1", Parser.integer(0, 9), " "))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("ws.rate.messages has no documentation");
+    assertThatThrownBy(() -> new Key<>("ws.rate messages", "1", Parser.integer(0, 9), "Rate."))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }
