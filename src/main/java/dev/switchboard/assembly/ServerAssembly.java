@@ -2,8 +2,6 @@ package dev.switchboard.assembly;
 
 import dev.switchboard.auth.TokenVerifier;
 import dev.switchboard.config.ConfigException;
-import dev.switchboard.config.Key;
-import dev.switchboard.config.Parser;
 import dev.switchboard.config.ServerConfig;
 import dev.switchboard.engine.Broker;
 import dev.switchboard.engine.PresenceStore;
@@ -32,7 +30,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,41 +47,6 @@ import java.util.concurrent.TimeUnit;
 public final class ServerAssembly implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(ServerAssembly.class.getName());
   private static final String VERSION = readVersion();
-
-  /** {@code origins.allowed}: the origin patterns, each one checked by {@link OriginPolicy}. */
-  static final Key<List<String>> ORIGINS =
-      new Key<>(
-          "origins.allowed",
-          "",
-          Parser.of(
-              "comma-separated origins like https://app.example.com, http://localhost:*,"
-                  + " https://*.example.com or *",
-              ServerAssembly::origins),
-          "Browser origins allowed to open a WebSocket, comma-separated: https://app.example.com,"
-              + " http://localhost:*, https://*.example.com, or * for any. Empty: the server's own"
-              + " origin and localhost/127.0.0.1/[::1] on any port. Clients that send no Origin"
-              + " header are always allowed.");
-
-  /** {@code api.keys}: the HTTP API's keys. */
-  static final Key<List<ApiKey>> API_KEYS =
-      new Key<>(
-          "api.keys",
-          "",
-          Parser.of("comma-separated name:sha256:<64 hex digits>:scope+scope", ApiKey::parseList),
-          "API keys, comma-separated, each name:sha256:<hex digest of the key>:scope+scope with"
-              + " scopes publish, history, presence, admin (admin covers all and /api/stats), sent"
-              + " as Authorization: Bearer <key>. Empty: only direct loopback callers may use the"
-              + " API; a request that came through a proxy (Forwarded, Via, X-Forwarded-*,"
-              + " X-Real-IP, ... headers) is refused with 403.");
-
-  /** {@code redis.prefix}: put before every Redis key and channel. */
-  static final Key<String> REDIS_PREFIX =
-      new Key<>(
-          "redis.prefix",
-          "switchboard:",
-          Parser.of("up to 64 letters, digits and _ : . -", ServerAssembly::redisPrefix),
-          "Put before every Redis key and Pub/Sub channel, so several clusters can share one"
-              + " Redis.");
 
   private final ServerConfig config;
   private final Hub hub;
@@ -112,9 +74,9 @@ public final class ServerAssembly implements AutoCloseable {
       ServerConfig config, List<String> extraOrigins, TransportFactory transports) {
     this.config = config;
     // Every value read before anything starts, so a bad one stops start-up with nothing to undo.
-    List<String> origins = new ArrayList<>(config.get(ORIGINS));
-    List<ApiKey> apiKeys = config.get(API_KEYS);
-    String redisPrefix = config.get(REDIS_PREFIX);
+    List<String> origins = new ArrayList<>(config.get(ConfigKeys.ORIGINS));
+    List<ApiKey> apiKeys = config.get(ConfigKeys.API_KEYS);
+    String redisPrefix = config.get(ConfigKeys.REDIS_PREFIX);
     ConnectionPolicy policy = policy(config);
     Engine engine = engine(config, redisPrefix);
     this.hub =
@@ -147,21 +109,6 @@ public final class ServerAssembly implements AutoCloseable {
                 config.maxMessageSize(), config.echoMaxMessageSize(), OriginPolicy.of(origins)),
             transports);
     this.api = new HttpApi(hub, apiKeys, config.maxBodySize(), version());
-  }
-
-  private static List<String> origins(String configured) {
-    List<String> origins =
-        Arrays.stream(configured.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-    OriginPolicy.of(origins); // throws IllegalArgumentException naming a bad pattern
-    return origins;
-  }
-
-  private static String redisPrefix(String configured) {
-    if (!RedisOptions.PREFIX.matcher(configured).matches()) {
-      throw new IllegalArgumentException(
-          "'" + configured + "' has other characters or is too long");
-    }
-    return configured;
   }
 
   /** The hub's namespaces from the configured ones. */

@@ -3,7 +3,6 @@ package dev.switchboard.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -123,61 +122,6 @@ public record ServerConfig(
 
   /** The name of the namespace whose options the others fall back to. */
   public static final String DEFAULT_NAMESPACE = "default";
-
-  /**
-   * Every key this record reads, itself or through a {@link Key}; the defaults file must list
-   * exactly these.
-   */
-  public static final Set<String> KEYS =
-      Set.of(
-          "server.host",
-          "server.port",
-          "tls.keystore",
-          "tls.keystore-password",
-          "engine",
-          "redis.uri",
-          "redis.prefix",
-          "redis.timeout",
-          "redis.presence-ttl",
-          "redis.canary-interval",
-          "ws.max-message-size",
-          "ws.max-fragments",
-          "ws.ping-interval",
-          "ws.pong-timeout",
-          "ws.handshake-timeout",
-          "ws.rate.messages",
-          "ws.rate.bytes",
-          "ws.send-buffer",
-          "ws.send-timeout",
-          "limits.max-connections",
-          "limits.max-connections-per-ip",
-          "limits.connect-rate",
-          "auth.required",
-          "auth.hmac-secret",
-          "auth.keys-file",
-          "auth.issuer",
-          "auth.audience",
-          "echo.max-message-size",
-          "outbox.max-bytes",
-          "hub.max-subscriptions",
-          "hub.fanout-threads",
-          "origins.allowed",
-          "api.keys",
-          "http.max-body-size",
-          "shutdown.timeout",
-          "static.dir",
-          "history.meta-ttl",
-          "namespace.default.history.size",
-          "namespace.default.history.ttl",
-          "namespace.default.presence",
-          "namespace.default.join-leave",
-          "namespace.default.publish",
-          "namespace.default.max-message-size");
-
-  /** The options every namespace has, after {@code namespace.<name>.}. */
-  public static final List<String> NAMESPACE_OPTIONS =
-      List.of(
-          "history.size", "history.ttl", "presence", "join-leave", "publish", "max-message-size");
 
   /** Validates {@code settings} into a configuration. */
   public static ServerConfig from(Settings settings) {

@@ -18,8 +18,8 @@ class ServerAssemblyConfigTest {
   @Test
   void byDefaultThereAreNoApiKeysAndNoOriginsBeyondTheHostsOwn() {
     ServerConfig c = ServerConfig.from(Settings.defaultsOnly());
-    assertThat(c.get(ServerAssembly.API_KEYS)).isEmpty();
-    assertThat(c.get(ServerAssembly.ORIGINS)).isEmpty();
+    assertThat(c.get(ConfigKeys.API_KEYS)).isEmpty();
+    assertThat(c.get(ConfigKeys.ORIGINS)).isEmpty();
   }
 
   @Test

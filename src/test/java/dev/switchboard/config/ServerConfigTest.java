@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -24,34 +21,6 @@ class ServerConfigTest {
       p.setProperty(kv[i], kv[i + 1]);
     }
     return p;
-  }
-
-  @Test
-  void theDocumentedFileListsExactlyTheKeysTheServerReadsEachWithAComment() throws IOException {
-    Path file = Path.of("server-config/switchboard.properties");
-    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    List<String> keys = new ArrayList<>();
-    for (int i = 0; i < lines.size(); i++) {
-      String line = lines.get(i);
-      if (!line.isBlank() && !line.startsWith("#")) {
-        String key = line.substring(0, line.indexOf('='));
-        keys.add(key);
-        assertThat(lines.get(i - 1)).as("comment above %s", key).startsWith("#");
-      }
-    }
-    // Keys of namespaces other than default are configuration, not new keys: they must be
-    // options of the default namespace.
-    List<String> fixed =
-        keys.stream()
-            .filter(k -> !k.startsWith("namespace.") || k.startsWith("namespace.default."))
-            .toList();
-    assertThat(fixed).containsExactlyInAnyOrderElementsOf(ServerConfig.KEYS);
-    for (String k : keys) {
-      if (k.startsWith("namespace.")) {
-        String option = k.substring(k.indexOf('.', "namespace.".length()) + 1);
-        assertThat(ServerConfig.NAMESPACE_OPTIONS).as(k).contains(option);
-      }
-    }
   }
 
   @Test
