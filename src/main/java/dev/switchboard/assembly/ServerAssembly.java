@@ -1,24 +1,18 @@
 package dev.switchboard.assembly;
 
-import dev.switchboard.auth.TokenVerifier;
-import dev.switchboard.config.ConfigException;
+import dev.switchboard.config.EngineKeys;
 import dev.switchboard.config.ServerConfig;
 import dev.switchboard.engine.Broker;
 import dev.switchboard.engine.PresenceStore;
 import dev.switchboard.engine.memory.MemoryBroker;
 import dev.switchboard.engine.memory.MemoryPresenceStore;
 import dev.switchboard.engine.redis.RedisBroker;
-import dev.switchboard.engine.redis.RedisOptions;
 import dev.switchboard.engine.redis.RedisPresenceStore;
 import dev.switchboard.http.ApiKey;
 import dev.switchboard.http.HttpApi;
-import dev.switchboard.hub.ConnectionPolicy;
 import dev.switchboard.hub.Hub;
 import dev.switchboard.hub.HubOptions;
-import dev.switchboard.hub.NamespaceOptions;
-import dev.switchboard.hub.Namespaces;
 import dev.switchboard.protocol.CloseCode;
-import dev.switchboard.server.EndpointOptions;
 import dev.switchboard.server.Endpoints;
 import dev.switchboard.server.OriginPolicy;
 import dev.switchboard.server.TransportFactory;
@@ -28,11 +22,8 @@ import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -74,21 +65,14 @@ public final class ServerAssembly implements AutoCloseable {
       ServerConfig config, List<String> extraOrigins, TransportFactory transports) {
     this.config = config;
     // Every value read before anything starts, so a bad one stops start-up with nothing to undo.
+    // Other areas' keys too (ServerConfig.from checked config's own), even those of an engine
+    // not in use.
+    ConfigKeys.TABLE.keys().forEach(config::get);
     List<String> origins = new ArrayList<>(config.get(ConfigKeys.ORIGINS));
     List<ApiKey> apiKeys = config.get(ConfigKeys.API_KEYS);
-    String redisPrefix = config.get(ConfigKeys.REDIS_PREFIX);
-    ConnectionPolicy policy = policy(config);
-    Engine engine = engine(config, redisPrefix);
-    this.hub =
-        Hub.start(
-            new HubOptions(
-                config.outboxMaxBytes(),
-                config.maxSubscriptions(),
-                namespaces(config),
-                config.fanOutThreads(),
-                policy),
-            engine.broker(),
-            engine.presence());
+    HubOptions options = AreaOptions.hub(config, AreaOptions.policy(config));
+    Engine engine = engine(config);
+    this.hub = Hub.start(options, engine.broker(), engine.presence());
     this.sweeper =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -103,77 +87,20 @@ public final class ServerAssembly implements AutoCloseable {
       origins.addAll(extraOrigins);
     }
     this.endpoints =
-        new Endpoints(
-            hub,
-            new EndpointOptions(
-                config.maxMessageSize(), config.echoMaxMessageSize(), OriginPolicy.of(origins)),
-            transports);
-    this.api = new HttpApi(hub, apiKeys, config.maxBodySize(), version());
-  }
-
-  /** The hub's namespaces from the configured ones. */
-  static Namespaces namespaces(ServerConfig config) {
-    Map<String, NamespaceOptions> named = new LinkedHashMap<>();
-    config.namespaces().named().forEach((name, n) -> named.put(name, namespace(n)));
-    return new Namespaces(namespace(config.namespaces().defaults()), named);
-  }
-
-  private static NamespaceOptions namespace(ServerConfig.Namespace n) {
-    return new NamespaceOptions(
-        n.historySize(),
-        n.historyTtl(),
-        n.presence(),
-        n.joinLeave(),
-        n.publish(),
-        n.maxMessageSize());
-  }
-
-  private static ConnectionPolicy policy(ServerConfig config) {
-    ServerConfig.Auth auth = config.auth();
-    TokenVerifier tokens = null;
-    if (auth.hasKeys()) {
-      try {
-        tokens =
-            TokenVerifier.create(
-                auth.hmacSecret(),
-                auth.keysFile().orElse(null),
-                auth.issuer(),
-                auth.audience(),
-                InstantSource.system());
-      } catch (IOException e) {
-        throw new ConfigException("cannot use auth.keys-file: " + e.getMessage());
-      }
-    }
-    ServerConfig.Ws ws = config.ws();
-    return new ConnectionPolicy(
-        auth.required(),
-        tokens,
-        ws.handshakeTimeout(),
-        ws.rateMessages(),
-        ws.rateBytes(),
-        ws.pingInterval(),
-        ws.pongTimeout(),
-        ws.sendTimeout());
+        new Endpoints(hub, AreaOptions.endpoints(config, OriginPolicy.of(origins)), transports);
+    this.api = new HttpApi(hub, apiKeys, AreaOptions.maxBodySize(config), version());
   }
 
   private record Engine(Broker broker, PresenceStore presence) {}
 
-  private static Engine engine(ServerConfig config, String redisPrefix) {
-    if (config.engine().equals("redis")) {
-      ServerConfig.Redis r = config.redis();
-      RedisBroker broker =
-          RedisBroker.open(
-              new RedisOptions(
-                  r.uri(),
-                  redisPrefix,
-                  r.timeout(),
-                  config.historyMetaTtl(),
-                  r.presenceTtl(),
-                  r.canaryInterval(),
-                  InstantSource.system()));
+  /** The engine {@code engine} names; Redis options are read only when it is Redis. */
+  private static Engine engine(ServerConfig config) {
+    if (config.get(EngineKeys.ENGINE).equals("redis")) {
+      RedisBroker broker = RedisBroker.open(AreaOptions.redis(config));
       return new Engine(broker, new RedisPresenceStore(broker));
     }
-    return new Engine(new MemoryBroker(config.historyMetaTtl()), new MemoryPresenceStore());
+    return new Engine(
+        new MemoryBroker(config.get(EngineKeys.HISTORY_META_TTL)), new MemoryPresenceStore());
   }
 
   /**

@@ -54,7 +54,7 @@ class ServerAssemblyConfigTest {
   @Test
   void namespacesTakeTheDefaultNamespacesValueForWhatTheyLeaveOut() {
     Namespaces namespaces =
-        ServerAssembly.namespaces(
+        AreaOptions.namespaces(
             ServerConfig.defaults(
                 Map.of(
                     "namespace.default.publish",
@@ -78,7 +78,7 @@ class ServerAssemblyConfigTest {
   @Test
   void namespacesCanBeConfiguredFromTheEnvironment() {
     Namespaces namespaces =
-        ServerAssembly.namespaces(
+        AreaOptions.namespaces(
             ServerConfig.from(
                 Settings.load(
                     null,

@@ -26,17 +26,17 @@ class ServerConfigTest {
   @Test
   void defaultsAreTheDocumentedOnes() {
     ServerConfig c = ServerConfig.from(Settings.defaultsOnly());
-    assertThat(c.host()).isEqualTo("127.0.0.1");
-    assertThat(c.port()).isEqualTo(8080);
-    assertThat(c.engine()).isEqualTo("memory");
-    assertThat(c.maxMessageSize()).isEqualTo(64 * 1024);
-    assertThat(c.ws().maxFragments()).isEqualTo(128);
-    assertThat(c.ws().pingInterval()).isEqualTo(Duration.ofSeconds(25));
-    assertThat(c.auth().required()).isFalse();
-    assertThat(c.echoMaxMessageSize()).isEqualTo(16 * 1024 * 1024);
-    assertThat(c.outboxMaxBytes()).isEqualTo(1024 * 1024);
-    assertThat(c.shutdownTimeout()).isEqualTo(Duration.ofSeconds(10));
-    assertThat(c.tls()).isFalse();
+    assertThat(c.get(ServerKeys.HOST)).isEqualTo("127.0.0.1");
+    assertThat(c.get(ServerKeys.PORT)).isEqualTo(8080);
+    assertThat(c.get(EngineKeys.ENGINE)).isEqualTo("memory");
+    assertThat(c.get(WsKeys.MAX_MESSAGE_SIZE)).isEqualTo(64 * 1024);
+    assertThat(c.get(WsKeys.MAX_FRAGMENTS)).isEqualTo(128);
+    assertThat(c.get(WsKeys.PING_INTERVAL)).isEqualTo(Duration.ofSeconds(25));
+    assertThat(c.get(AuthKeys.REQUIRED)).isFalse();
+    assertThat(c.get(WsKeys.ECHO_MAX_MESSAGE_SIZE)).isEqualTo(16 * 1024 * 1024);
+    assertThat(c.get(WsKeys.OUTBOX_MAX_BYTES)).isEqualTo(1024 * 1024);
+    assertThat(c.get(ServerKeys.SHUTDOWN_TIMEOUT)).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.get(ServerKeys.TLS_KEYSTORE)).isEmpty();
     assertThat(c.settings().get("api.keys")).isEmpty();
     assertThat(c.settings().get("origins.allowed")).isEmpty();
   }
@@ -60,10 +60,10 @@ class ServerConfigTest {
             props("switchboard.server.port", "1003", "switchboard.hub.max-subscriptions", "9"),
             Map.of("server.port", "1004"));
     ServerConfig c = ServerConfig.from(s);
-    assertThat(c.host()).isEqualTo("0.0.0.0");
-    assertThat(c.ws().pingInterval()).isEqualTo(Duration.ofSeconds(6));
-    assertThat(c.maxSubscriptions()).isEqualTo(9);
-    assertThat(c.port()).isEqualTo(1004);
+    assertThat(c.get(ServerKeys.HOST)).isEqualTo("0.0.0.0");
+    assertThat(c.get(WsKeys.PING_INTERVAL)).isEqualTo(Duration.ofSeconds(6));
+    assertThat(c.get(WsKeys.MAX_SUBSCRIPTIONS)).isEqualTo(9);
+    assertThat(c.get(ServerKeys.PORT)).isEqualTo(1004);
   }
 
   @Test
@@ -122,13 +122,19 @@ class ServerConfigTest {
 
   @Test
   void sizesAcceptUnits() {
-    assertThat(ServerConfig.defaults(Map.of("ws.max-message-size", "128KiB")).maxMessageSize())
+    assertThat(
+            ServerConfig.defaults(Map.of("ws.max-message-size", "128KiB"))
+                .get(WsKeys.MAX_MESSAGE_SIZE))
         .isEqualTo(131072);
-    assertThat(ServerConfig.defaults(Map.of("ws.max-message-size", "2k")).maxMessageSize())
+    assertThat(
+            ServerConfig.defaults(Map.of("ws.max-message-size", "2k")).get(WsKeys.MAX_MESSAGE_SIZE))
         .isEqualTo(2048);
-    assertThat(ServerConfig.defaults(Map.of("outbox.max-bytes", "3MiB")).outboxMaxBytes())
+    assertThat(
+            ServerConfig.defaults(Map.of("outbox.max-bytes", "3MiB")).get(WsKeys.OUTBOX_MAX_BYTES))
         .isEqualTo(3 << 20);
-    assertThat(ServerConfig.defaults(Map.of("ws.max-message-size", "1000")).maxMessageSize())
+    assertThat(
+            ServerConfig.defaults(Map.of("ws.max-message-size", "1000"))
+                .get(WsKeys.MAX_MESSAGE_SIZE))
         .isEqualTo(1000);
   }
 
