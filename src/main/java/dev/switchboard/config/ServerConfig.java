@@ -109,8 +109,9 @@ public final class ServerConfig {
   }
 
   private <T> T parse(Key<T> key, String name) {
+    String raw = settings.get(name); // a key no source knows is a programming error: not caught
     try {
-      return key.parser().parse(settings.get(name));
+      return key.parser().parse(raw);
     } catch (IllegalArgumentException e) {
       String detail = e.getMessage() == null ? "" : " (" + e.getMessage() + ")";
       throw invalid(name, key.parser().expected() + detail);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.DefaultsFile;
 import dev.switchboard.config.Key;
+import dev.switchboard.config.NamespaceKeys;
 import dev.switchboard.config.ServerConfig;
 import dev.switchboard.config.Settings;
 import java.io.IOException;
@@ -88,5 +89,22 @@ class ConfigKeysTest {
         .hasMessage(
             "unknown configuration key 'api.key' (from override); see"
                 + " server-config/switchboard.properties");
+  }
+
+  @Test
+  void theGuidesNamespaceTableShowsEachOptionWithItsDefault() throws IOException {
+    Map<String, String> rows = new LinkedHashMap<>();
+    for (String line : Files.readAllLines(Path.of("server-config/README.md"))) {
+      if (line.startsWith("| `namespace.<ns>.")) {
+        String[] cells = line.split("\\|");
+        String option = cells[1].trim().replace("`", "").substring("namespace.<ns>.".length());
+        rows.put(option, cells[cells.length - 1].trim());
+      }
+    }
+    Map<String, String> table = new LinkedHashMap<>();
+    for (Key<?> option : NamespaceKeys.OPTIONS) {
+      table.put(option.name().substring("namespace.default.".length()), option.defaultValue());
+    }
+    assertThat(rows).containsExactlyEntriesOf(table);
   }
 }
