@@ -2,6 +2,7 @@ package dev.switchboard.config;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Renders a {@link KeyTable} as the documented defaults file, {@code
@@ -10,6 +11,8 @@ import java.util.List;
  * committed file equal to what this renders.
  */
 public final class DefaultsFile {
+  private static final Pattern SPACES = Pattern.compile("\\s+");
+
   /** Lines of the file are at most this long, like the code's. */
   static final int WIDTH = 100;
 
@@ -70,7 +73,7 @@ public final class DefaultsFile {
   static List<String> wrap(String text, int width) {
     List<String> lines = new ArrayList<>();
     StringBuilder line = new StringBuilder();
-    for (String word : text.trim().split("\\s+")) {
+    for (String word : SPACES.splitAsStream(text.trim()).toList()) {
       if (line.length() > 0 && line.length() + 1 + word.length() > width) {
         lines.add(line.toString());
         line.setLength(0);
