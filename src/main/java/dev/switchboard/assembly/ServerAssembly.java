@@ -93,7 +93,7 @@ public final class ServerAssembly implements AutoCloseable {
 
   private record Engine(Broker broker, PresenceStore presence) {}
 
-  /** The engine {@code engine} names; Redis options are read only when it is Redis. */
+  /** The engine that {@code engine} names, built from its options. */
   private static Engine engine(ServerConfig config) {
     if (config.get(EngineKeys.ENGINE).equals("redis")) {
       RedisBroker broker = RedisBroker.open(AreaOptions.redis(config));
