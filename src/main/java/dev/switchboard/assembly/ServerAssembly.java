@@ -1,25 +1,18 @@
 package dev.switchboard.assembly;
 
-import dev.switchboard.auth.TokenVerifier;
-import dev.switchboard.config.ConfigException;
-import dev.switchboard.config.Key;
+import dev.switchboard.config.EngineKeys;
 import dev.switchboard.config.ServerConfig;
 import dev.switchboard.engine.Broker;
 import dev.switchboard.engine.PresenceStore;
 import dev.switchboard.engine.memory.MemoryBroker;
 import dev.switchboard.engine.memory.MemoryPresenceStore;
 import dev.switchboard.engine.redis.RedisBroker;
-import dev.switchboard.engine.redis.RedisOptions;
 import dev.switchboard.engine.redis.RedisPresenceStore;
 import dev.switchboard.http.ApiKey;
 import dev.switchboard.http.HttpApi;
-import dev.switchboard.hub.ConnectionPolicy;
 import dev.switchboard.hub.Hub;
 import dev.switchboard.hub.HubOptions;
-import dev.switchboard.hub.NamespaceOptions;
-import dev.switchboard.hub.Namespaces;
 import dev.switchboard.protocol.CloseCode;
-import dev.switchboard.server.EndpointOptions;
 import dev.switchboard.server.OriginPolicy;
 import dev.switchboard.server.TransportFactory;
 import dev.switchboard.server.WebSocketEndpoints;
@@ -29,12 +22,8 @@ import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -49,24 +38,6 @@ import java.util.concurrent.TimeUnit;
 public final class ServerAssembly implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(ServerAssembly.class.getName());
   private static final String VERSION = readVersion();
-
-  /** {@code origins.allowed}: the origin patterns, each one checked by {@link OriginPolicy}. */
-  static final Key<List<String>> ORIGINS =
-      new Key<>(
-          "origins.allowed",
-          ServerAssembly::origins,
-          "comma-separated origins like https://app.example.com, http://localhost:*,"
-              + " https://*.example.com or *");
-
-  /** {@code api.keys}: the HTTP API's keys. */
-  static final Key<List<ApiKey>> API_KEYS =
-      new Key<>(
-          "api.keys", ApiKey::parseList, "comma-separated name:sha256:<64 hex digits>:scope+scope");
-
-  /** {@code redis.prefix}: put before every Redis key and channel. */
-  static final Key<String> REDIS_PREFIX =
-      new Key<>(
-          "redis.prefix", ServerAssembly::redisPrefix, "up to 64 letters, digits and _ : . -");
 
   private final ServerConfig config;
   private final Hub hub;
@@ -94,21 +65,14 @@ public final class ServerAssembly implements AutoCloseable {
       ServerConfig config, List<String> extraOrigins, TransportFactory transports) {
     this.config = config;
     // Every value read before anything starts, so a bad one stops start-up with nothing to undo.
-    List<String> origins = new ArrayList<>(config.get(ORIGINS));
-    List<ApiKey> apiKeys = config.get(API_KEYS);
-    String redisPrefix = config.get(REDIS_PREFIX);
-    ConnectionPolicy policy = policy(config);
-    Engine engine = engine(config, redisPrefix);
-    this.hub =
-        Hub.start(
-            new HubOptions(
-                config.outboxMaxBytes(),
-                config.maxSubscriptions(),
-                namespaces(config),
-                config.fanOutThreads(),
-                policy),
-            engine.broker(),
-            engine.presence());
+    // Other areas' keys too (ServerConfig.from checked config's own), even those of an engine
+    // not in use.
+    ConfigKeys.TABLE.keys().forEach(config::get);
+    List<String> origins = new ArrayList<>(config.get(ConfigKeys.ORIGINS));
+    List<ApiKey> apiKeys = config.get(ConfigKeys.API_KEYS);
+    HubOptions options = AreaOptions.hub(config, AreaOptions.policy(config));
+    Engine engine = engine(config);
+    this.hub = Hub.start(options, engine.broker(), engine.presence());
     this.sweeper =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -124,91 +88,20 @@ public final class ServerAssembly implements AutoCloseable {
     }
     this.endpoints =
         new WebSocketEndpoints(
-            hub,
-            new EndpointOptions(
-                config.maxMessageSize(), config.echoMaxMessageSize(), OriginPolicy.of(origins)),
-            transports);
-    this.api = new HttpApi(hub, apiKeys, config.maxBodySize(), version());
-  }
-
-  private static List<String> origins(String configured) {
-    List<String> origins =
-        Arrays.stream(configured.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-    OriginPolicy.of(origins); // throws IllegalArgumentException naming a bad pattern
-    return origins;
-  }
-
-  private static String redisPrefix(String configured) {
-    if (!RedisOptions.PREFIX.matcher(configured).matches()) {
-      throw new IllegalArgumentException(
-          "'" + configured + "' has other characters or is too long");
-    }
-    return configured;
-  }
-
-  /** The hub's namespaces from the configured ones. */
-  static Namespaces namespaces(ServerConfig config) {
-    Map<String, NamespaceOptions> named = new LinkedHashMap<>();
-    config.namespaces().named().forEach((name, n) -> named.put(name, namespace(n)));
-    return new Namespaces(namespace(config.namespaces().defaults()), named);
-  }
-
-  private static NamespaceOptions namespace(ServerConfig.Namespace n) {
-    return new NamespaceOptions(
-        n.historySize(),
-        n.historyTtl(),
-        n.presence(),
-        n.joinLeave(),
-        n.publish(),
-        n.maxMessageSize());
-  }
-
-  private static ConnectionPolicy policy(ServerConfig config) {
-    ServerConfig.Auth auth = config.auth();
-    TokenVerifier tokens = null;
-    if (auth.hasKeys()) {
-      try {
-        tokens =
-            TokenVerifier.create(
-                auth.hmacSecret(),
-                auth.keysFile().orElse(null),
-                auth.issuer(),
-                auth.audience(),
-                InstantSource.system());
-      } catch (IOException e) {
-        throw new ConfigException("cannot use auth.keys-file: " + e.getMessage());
-      }
-    }
-    ServerConfig.Ws ws = config.ws();
-    return new ConnectionPolicy(
-        auth.required(),
-        tokens,
-        ws.handshakeTimeout(),
-        ws.rateMessages(),
-        ws.rateBytes(),
-        ws.pingInterval(),
-        ws.pongTimeout(),
-        ws.sendTimeout());
+            hub, AreaOptions.endpoints(config, OriginPolicy.of(origins)), transports);
+    this.api = new HttpApi(hub, apiKeys, AreaOptions.maxBodySize(config), version());
   }
 
   private record Engine(Broker broker, PresenceStore presence) {}
 
-  private static Engine engine(ServerConfig config, String redisPrefix) {
-    if (config.engine().equals("redis")) {
-      ServerConfig.Redis r = config.redis();
-      RedisBroker broker =
-          RedisBroker.open(
-              new RedisOptions(
-                  r.uri(),
-                  redisPrefix,
-                  r.timeout(),
-                  config.historyMetaTtl(),
-                  r.presenceTtl(),
-                  r.canaryInterval(),
-                  InstantSource.system()));
+  /** The engine that {@code engine} names, built from its options. */
+  private static Engine engine(ServerConfig config) {
+    if (config.get(EngineKeys.ENGINE).equals("redis")) {
+      RedisBroker broker = RedisBroker.open(AreaOptions.redis(config));
       return new Engine(broker, new RedisPresenceStore(broker));
     }
-    return new Engine(new MemoryBroker(config.historyMetaTtl()), new MemoryPresenceStore());
+    return new Engine(
+        new MemoryBroker(config.get(EngineKeys.HISTORY_META_TTL)), new MemoryPresenceStore());
   }
 
   /**

@@ -2,7 +2,9 @@ package dev.switchboard.cli;
 
 import dev.switchboard.assembly.ServerAssembly;
 import dev.switchboard.config.ConfigException;
+import dev.switchboard.config.EngineKeys;
 import dev.switchboard.config.ServerConfig;
+import dev.switchboard.config.ServerKeys;
 import dev.switchboard.config.Settings;
 import dev.switchboard.engine.redis.RedisUnavailableException;
 import dev.switchboard.standalone.StandaloneServer;
@@ -62,9 +64,9 @@ final class ServeCommand implements Callable<Integer> {
     } catch (BindException e) {
       err.println(
           "switchboard: cannot listen on "
-              + config.host()
+              + config.get(ServerKeys.HOST)
               + ":"
-              + config.port()
+              + config.get(ServerKeys.PORT)
               + ": "
               + e.getMessage());
       return ExitCodes.UNAVAILABLE;
@@ -86,7 +88,7 @@ final class ServeCommand implements Callable<Integer> {
         "Switchboard %s listening on %s (engine %s); WebSocket at %s/ws, demo page at %s/%n",
         ServerAssembly.version(),
         server.httpUri(),
-        config.engine(),
+        config.get(EngineKeys.ENGINE),
         server.wsUri(),
         server.httpUri());
     System.out.flush();
@@ -100,7 +102,7 @@ final class ServeCommand implements Callable<Integer> {
 
   private static void shutdown(
       StandaloneServer server, ServerConfig config, CountDownLatch stopped) {
-    Duration grace = config.shutdownTimeout();
+    Duration grace = config.get(ServerKeys.SHUTDOWN_TIMEOUT);
     Thread watchdog =
         new Thread(
             () -> {

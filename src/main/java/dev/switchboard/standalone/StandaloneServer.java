@@ -3,6 +3,8 @@ package dev.switchboard.standalone;
 import dev.switchboard.assembly.ServerAssembly;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ServerConfig;
+import dev.switchboard.config.ServerKeys;
+import dev.switchboard.config.WsKeys;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
@@ -10,6 +12,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Duration;
@@ -74,11 +77,12 @@ public final class StandaloneServer implements AutoCloseable {
   public static StandaloneServer start(ServerConfig config) throws IOException {
     Admission admission =
         new Admission(
-            config.limits().maxConnections(),
-            config.limits().maxConnectionsPerIp(),
-            config.limits().connectRate());
+            config.get(ServerKeys.MAX_CONNECTIONS),
+            config.get(ServerKeys.MAX_CONNECTIONS_PER_IP),
+            config.get(ServerKeys.CONNECT_RATE));
     ConnectionTracker connections =
-        new ConnectionTracker(config.ws().handshakeTimeout(), config.ws().sendBuffer(), admission);
+        new ConnectionTracker(
+            config.get(WsKeys.HANDSHAKE_TIMEOUT), config.get(WsKeys.SEND_BUFFER), admission);
     ServerAssembly assembly;
     try {
       assembly =
@@ -89,11 +93,12 @@ public final class StandaloneServer implements AutoCloseable {
       throw e;
     }
     try {
-      NetworkListener listener = new NetworkListener("switchboard", config.host(), config.port());
+      NetworkListener listener =
+          new NetworkListener("switchboard", host(config), config.get(ServerKeys.PORT));
       // Grizzly's keep-alive timeout would also close idle upgraded WebSockets; the tracker's
       // handshake timeout bounds plain HTTP connections and the hub's pings WebSocket ones.
       listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
-      if (config.tls()) {
+      if (tls(config)) {
         listener.setSecure(true);
         listener.setSSLEngineConfig(
             new SSLEngineConfigurator(sslContext(config), false, false, false));
@@ -117,9 +122,9 @@ public final class StandaloneServer implements AutoCloseable {
               connections,
               admission,
               new HandshakeFilter.Limits(
-                  config.maxMessageSize(),
-                  config.echoMaxMessageSize(),
-                  config.ws().maxFragments())));
+                  config.get(WsKeys.MAX_MESSAGE_SIZE),
+                  config.get(WsKeys.ECHO_MAX_MESSAGE_SIZE),
+                  config.get(WsKeys.MAX_FRAGMENTS))));
       listener.registerAddOn(new WebSocketAddOn(container, "/"));
 
       HttpServer http = new HttpServer();
@@ -140,7 +145,7 @@ public final class StandaloneServer implements AutoCloseable {
       sc.addHttpHandler(staticPages(config), HttpHandlerRegistration.ROOT);
       http.start();
       return new StandaloneServer(
-          assembly, new Parts(http, listener, connections, container), config.tls());
+          assembly, new Parts(http, listener, connections, container), tls(config));
     } catch (DeploymentException e) {
       assembly.close();
       connections.close();
@@ -189,7 +194,7 @@ public final class StandaloneServer implements AutoCloseable {
   /** Drains within the configured shutdown timeout, then stops. */
   @Override
   public void close() {
-    stop(assembly.config().shutdownTimeout());
+    stop(assembly.config().get(ServerKeys.SHUTDOWN_TIMEOUT));
   }
 
   /**
@@ -226,20 +231,35 @@ public final class StandaloneServer implements AutoCloseable {
   /** The server's own origins, allowed by default next to localhost. */
   private static List<String> ownOrigins(ServerConfig config) {
     List<String> origins = new ArrayList<>();
-    if (config.port() != 0 && !config.host().equals("0.0.0.0") && !config.host().equals("::")) {
-      String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
-      origins.add((config.tls() ? "https" : "http") + "://" + host + ":" + config.port());
+    String host = host(config);
+    int port = config.get(ServerKeys.PORT);
+    if (port != 0 && !host.equals("0.0.0.0") && !host.equals("::")) {
+      String h = host.contains(":") ? "[" + host + "]" : host;
+      origins.add((tls(config) ? "https" : "http") + "://" + h + ":" + port);
     }
     return origins;
   }
 
   private static HttpHandler staticPages(ServerConfig config) {
-    return config.staticDir().map(StaticPages::folder).orElseGet(StaticPages::classpath);
+    return config
+        .get(ServerKeys.STATIC_DIR)
+        .map(StaticPages::folder)
+        .orElseGet(StaticPages::classpath);
+  }
+
+  private static String host(ServerConfig config) {
+    return config.get(ServerKeys.HOST);
+  }
+
+  /** Whether the standalone server speaks TLS: a keystore is configured. */
+  private static boolean tls(ServerConfig config) {
+    return config.get(ServerKeys.TLS_KEYSTORE).isPresent();
   }
 
   private static SSLContext sslContext(ServerConfig config) {
-    char[] password = config.tlsKeystorePassword().toCharArray();
-    try (InputStream in = Files.newInputStream(config.tlsKeystore().orElseThrow())) {
+    char[] password = config.get(ServerKeys.TLS_KEYSTORE_PASSWORD).toCharArray();
+    Path keystore = config.get(ServerKeys.TLS_KEYSTORE).orElseThrow();
+    try (InputStream in = Files.newInputStream(keystore)) {
       KeyStore ks = KeyStore.getInstance("PKCS12");
       ks.load(in, password);
       KeyManagerFactory kmf =
@@ -249,8 +269,7 @@ public final class StandaloneServer implements AutoCloseable {
       ctx.init(kmf.getKeyManagers(), null, null);
       return ctx;
     } catch (IOException | GeneralSecurityException e) {
-      throw new ConfigException(
-          "cannot use tls.keystore " + config.tlsKeystore().get() + ": " + e.getMessage());
+      throw new ConfigException("cannot use tls.keystore " + keystore + ": " + e.getMessage());
     }
   }
 }

@@ -2,7 +2,9 @@ package dev.switchboard.web;
 
 import dev.switchboard.assembly.ServerAssembly;
 import dev.switchboard.config.ConfigException;
+import dev.switchboard.config.EngineKeys;
 import dev.switchboard.config.ServerConfig;
+import dev.switchboard.config.ServerKeys;
 import dev.switchboard.config.Settings;
 import dev.switchboard.server.WebSocketEndpoints;
 import jakarta.servlet.ServletContext;
@@ -83,7 +85,7 @@ public final class SwitchboardListener implements ServletContextListener {
             + " at context path '"
             + ctx.getContextPath()
             + "' (engine "
-            + config.engine()
+            + config.get(EngineKeys.ENGINE)
             + ")");
   }
 
@@ -107,7 +109,7 @@ public final class SwitchboardListener implements ServletContextListener {
       }
       ctx.removeAttribute(ASSEMBLY_ATTRIBUTE);
     }
-    assembly.drain(assembly.config().shutdownTimeout());
+    assembly.drain(assembly.config().get(ServerKeys.SHUTDOWN_TIMEOUT));
     assembly.close();
     LOG.log(Level.INFO, "Switchboard stopped at context path '" + ctx.getContextPath() + "'");
   }

@@ -18,8 +18,8 @@ class ServerAssemblyConfigTest {
   @Test
   void byDefaultThereAreNoApiKeysAndNoOriginsBeyondTheHostsOwn() {
     ServerConfig c = ServerConfig.from(Settings.defaultsOnly());
-    assertThat(c.get(ServerAssembly.API_KEYS)).isEmpty();
-    assertThat(c.get(ServerAssembly.ORIGINS)).isEmpty();
+    assertThat(c.get(ConfigKeys.API_KEYS)).isEmpty();
+    assertThat(c.get(ConfigKeys.ORIGINS)).isEmpty();
   }
 
   @Test
@@ -54,7 +54,7 @@ class ServerAssemblyConfigTest {
   @Test
   void namespacesTakeTheDefaultNamespacesValueForWhatTheyLeaveOut() {
     Namespaces namespaces =
-        ServerAssembly.namespaces(
+        AreaOptions.namespaces(
             ServerConfig.defaults(
                 Map.of(
                     "namespace.default.publish",
@@ -78,7 +78,7 @@ class ServerAssemblyConfigTest {
   @Test
   void namespacesCanBeConfiguredFromTheEnvironment() {
     Namespaces namespaces =
-        ServerAssembly.namespaces(
+        AreaOptions.namespaces(
             ServerConfig.from(
                 Settings.load(
                     null,

@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -27,47 +24,19 @@ class ServerConfigTest {
   }
 
   @Test
-  void theDocumentedFileListsExactlyTheKeysTheServerReadsEachWithAComment() throws IOException {
-    Path file = Path.of("server-config/switchboard.properties");
-    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    List<String> keys = new ArrayList<>();
-    for (int i = 0; i < lines.size(); i++) {
-      String line = lines.get(i);
-      if (!line.isBlank() && !line.startsWith("#")) {
-        String key = line.substring(0, line.indexOf('='));
-        keys.add(key);
-        assertThat(lines.get(i - 1)).as("comment above %s", key).startsWith("#");
-      }
-    }
-    // Keys of namespaces other than default are configuration, not new keys: they must be
-    // options of the default namespace.
-    List<String> fixed =
-        keys.stream()
-            .filter(k -> !k.startsWith("namespace.") || k.startsWith("namespace.default."))
-            .toList();
-    assertThat(fixed).containsExactlyInAnyOrderElementsOf(ServerConfig.KEYS);
-    for (String k : keys) {
-      if (k.startsWith("namespace.")) {
-        String option = k.substring(k.indexOf('.', "namespace.".length()) + 1);
-        assertThat(ServerConfig.NAMESPACE_OPTIONS).as(k).contains(option);
-      }
-    }
-  }
-
-  @Test
   void defaultsAreTheDocumentedOnes() {
     ServerConfig c = ServerConfig.from(Settings.defaultsOnly());
-    assertThat(c.host()).isEqualTo("127.0.0.1");
-    assertThat(c.port()).isEqualTo(8080);
-    assertThat(c.engine()).isEqualTo("memory");
-    assertThat(c.maxMessageSize()).isEqualTo(64 * 1024);
-    assertThat(c.ws().maxFragments()).isEqualTo(128);
-    assertThat(c.ws().pingInterval()).isEqualTo(Duration.ofSeconds(25));
-    assertThat(c.auth().required()).isFalse();
-    assertThat(c.echoMaxMessageSize()).isEqualTo(16 * 1024 * 1024);
-    assertThat(c.outboxMaxBytes()).isEqualTo(1024 * 1024);
-    assertThat(c.shutdownTimeout()).isEqualTo(Duration.ofSeconds(10));
-    assertThat(c.tls()).isFalse();
+    assertThat(c.get(ServerKeys.HOST)).isEqualTo("127.0.0.1");
+    assertThat(c.get(ServerKeys.PORT)).isEqualTo(8080);
+    assertThat(c.get(EngineKeys.ENGINE)).isEqualTo("memory");
+    assertThat(c.get(WsKeys.MAX_MESSAGE_SIZE)).isEqualTo(64 * 1024);
+    assertThat(c.get(WsKeys.MAX_FRAGMENTS)).isEqualTo(128);
+    assertThat(c.get(WsKeys.PING_INTERVAL)).isEqualTo(Duration.ofSeconds(25));
+    assertThat(c.get(AuthKeys.REQUIRED)).isFalse();
+    assertThat(c.get(WsKeys.ECHO_MAX_MESSAGE_SIZE)).isEqualTo(16 * 1024 * 1024);
+    assertThat(c.get(WsKeys.OUTBOX_MAX_BYTES)).isEqualTo(1024 * 1024);
+    assertThat(c.get(ServerKeys.SHUTDOWN_TIMEOUT)).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.get(ServerKeys.TLS_KEYSTORE)).isEmpty();
     assertThat(c.settings().get("api.keys")).isEmpty();
     assertThat(c.settings().get("origins.allowed")).isEmpty();
   }
@@ -91,10 +60,10 @@ class ServerConfigTest {
             props("switchboard.server.port", "1003", "switchboard.hub.max-subscriptions", "9"),
             Map.of("server.port", "1004"));
     ServerConfig c = ServerConfig.from(s);
-    assertThat(c.host()).isEqualTo("0.0.0.0");
-    assertThat(c.ws().pingInterval()).isEqualTo(Duration.ofSeconds(6));
-    assertThat(c.maxSubscriptions()).isEqualTo(9);
-    assertThat(c.port()).isEqualTo(1004);
+    assertThat(c.get(ServerKeys.HOST)).isEqualTo("0.0.0.0");
+    assertThat(c.get(WsKeys.PING_INTERVAL)).isEqualTo(Duration.ofSeconds(6));
+    assertThat(c.get(WsKeys.MAX_SUBSCRIPTIONS)).isEqualTo(9);
+    assertThat(c.get(ServerKeys.PORT)).isEqualTo(1004);
   }
 
   @Test
@@ -153,13 +122,19 @@ class ServerConfigTest {
 
   @Test
   void sizesAcceptUnits() {
-    assertThat(ServerConfig.defaults(Map.of("ws.max-message-size", "128KiB")).maxMessageSize())
+    assertThat(
+            ServerConfig.defaults(Map.of("ws.max-message-size", "128KiB"))
+                .get(WsKeys.MAX_MESSAGE_SIZE))
         .isEqualTo(131072);
-    assertThat(ServerConfig.defaults(Map.of("ws.max-message-size", "2k")).maxMessageSize())
+    assertThat(
+            ServerConfig.defaults(Map.of("ws.max-message-size", "2k")).get(WsKeys.MAX_MESSAGE_SIZE))
         .isEqualTo(2048);
-    assertThat(ServerConfig.defaults(Map.of("outbox.max-bytes", "3MiB")).outboxMaxBytes())
+    assertThat(
+            ServerConfig.defaults(Map.of("outbox.max-bytes", "3MiB")).get(WsKeys.OUTBOX_MAX_BYTES))
         .isEqualTo(3 << 20);
-    assertThat(ServerConfig.defaults(Map.of("ws.max-message-size", "1000")).maxMessageSize())
+    assertThat(
+            ServerConfig.defaults(Map.of("ws.max-message-size", "1000"))
+                .get(WsKeys.MAX_MESSAGE_SIZE))
         .isEqualTo(1000);
   }
 
@@ -182,14 +157,17 @@ class ServerConfigTest {
     Key<Integer> even =
         new Key<>(
             "hub.max-subscriptions",
-            s -> {
-              int n = Integer.parseInt(s);
-              if (n % 2 != 0) {
-                throw new IllegalArgumentException(n + " is odd");
-              }
-              return n;
-            },
-            "an even number");
+            "512",
+            Parser.of(
+                "an even number",
+                s -> {
+                  int n = Integer.parseInt(s);
+                  if (n % 2 != 0) {
+                    throw new IllegalArgumentException(n + " is odd");
+                  }
+                  return n;
+                }),
+            "Channels one connection may be subscribed to, an even number of them.");
     assertThat(ServerConfig.defaults(Map.of("hub.max-subscriptions", "8")).get(even)).isEqualTo(8);
     assertThatThrownBy(() -> ServerConfig.defaults(Map.of("hub.max-subscriptions", "7")).get(even))
         .isInstanceOf(ConfigException.class)
@@ -199,9 +177,14 @@ class ServerConfigTest {
   }
 
   @Test
-  void aKeyMustBeADocumentedOne() {
-    assertThatThrownBy(() -> new Key<>("server.prot", s -> s, "anything"))
+  void aKeyHasANameADocAndADefaultItsParserAccepts() {
+    assertThatThrownBy(() -> new Key<>("ws.rate.messages", "lots", Parser.integer(0, 9), "Rate."))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("server.prot");
+        .hasMessage("the default 'lots' of ws.rate.messages is not an integer from 0 to 9");
+    assertThatThrownBy(() -> new Key<>("ws.rate.messages", "1", Parser.integer(0, 9), " "))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("ws.rate.messages has no documentation");
+    assertThatThrownBy(() -> new Key<>("ws.rate messages", "1", Parser.integer(0, 9), "Rate."))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -1,0 +1,69 @@
+package dev.switchboard.config;
+
+import static dev.switchboard.config.KeyTable.section;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The table of every key declared in this package, in the order the documentation lists them. */
+public final class Keys {
+  /**
+   * Every key of this package. The composition root adds the keys of other areas' types with {@link
+   * KeyTable#with} to make the table the documented defaults file is produced from.
+   */
+  public static final KeyTable TABLE =
+      KeyTable.of(
+          section("Network", "", ServerKeys.HOST, ServerKeys.PORT),
+          section(
+              "TLS (standalone)", "", ServerKeys.TLS_KEYSTORE, ServerKeys.TLS_KEYSTORE_PASSWORD),
+          section(
+              "Engine",
+              "",
+              EngineKeys.ENGINE,
+              EngineKeys.REDIS_URI,
+              EngineKeys.REDIS_TIMEOUT,
+              EngineKeys.REDIS_PRESENCE_TTL,
+              EngineKeys.REDIS_CANARY_INTERVAL),
+          section(
+              "WebSocket limits",
+              "",
+              WsKeys.MAX_MESSAGE_SIZE,
+              WsKeys.MAX_FRAGMENTS,
+              WsKeys.PING_INTERVAL,
+              WsKeys.PONG_TIMEOUT,
+              WsKeys.HANDSHAKE_TIMEOUT,
+              WsKeys.RATE_MESSAGES,
+              WsKeys.RATE_BYTES,
+              WsKeys.SEND_BUFFER,
+              WsKeys.SEND_TIMEOUT,
+              WsKeys.ECHO_MAX_MESSAGE_SIZE,
+              WsKeys.OUTBOX_MAX_BYTES,
+              WsKeys.MAX_SUBSCRIPTIONS,
+              WsKeys.FANOUT_THREADS),
+          section(
+              "Connection limits (standalone server)",
+              "",
+              ServerKeys.MAX_CONNECTIONS,
+              ServerKeys.MAX_CONNECTIONS_PER_IP,
+              ServerKeys.CONNECT_RATE),
+          section(
+              "Authentication",
+              "",
+              AuthKeys.REQUIRED,
+              AuthKeys.HMAC_SECRET,
+              AuthKeys.KEYS_FILE,
+              AuthKeys.ISSUER,
+              AuthKeys.AUDIENCE),
+          section("HTTP API", "", ServerKeys.HTTP_MAX_BODY_SIZE),
+          section("Namespaces", NamespaceKeys.INTRO, namespaces()),
+          section("Lifecycle and files", "", ServerKeys.SHUTDOWN_TIMEOUT, ServerKeys.STATIC_DIR));
+
+  private Keys() {}
+
+  private static Key<?>[] namespaces() {
+    List<Key<?>> keys = new ArrayList<>(NamespaceKeys.OPTIONS);
+    keys.addAll(NamespaceKeys.DEMO);
+    keys.add(EngineKeys.HISTORY_META_TTL);
+    return keys.toArray(new Key<?>[0]);
+  }
+}

@@ -1,0 +1,94 @@
+package dev.switchboard.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Keys of the server process: where the standalone server listens, its TLS and connection limits,
+ * the HTTP API's body limit, shutdown and the pages it serves.
+ */
+public final class ServerKeys {
+  /** 1 GiB: above this a single message is a mistake, not a use case. */
+  static final int MAX_MESSAGE = 1 << 30;
+
+  /** Upper bound of the counts and rates below: far above what one node can hold or accept. */
+  private static final int MAX_COUNT = 10_000_000;
+
+  public static final Key<String> HOST =
+      new Key<>(
+          "server.host",
+          "127.0.0.1",
+          Parser.matching("a host name or IP address to bind, like 127.0.0.1", s -> !s.isEmpty()),
+          "Address the standalone server binds. 0.0.0.0 listens on every interface.");
+
+  public static final Key<Integer> PORT =
+      new Key<>(
+          "server.port",
+          "8080",
+          Parser.integer(0, 65535),
+          "Port of the standalone server: HTTP, WebSocket and the API share it. 0 picks a free"
+              + " port.");
+
+  public static final Key<Optional<Path>> TLS_KEYSTORE =
+      new Key<>(
+          "tls.keystore",
+          "",
+          Parser.optionalFile(),
+          "PKCS12 keystore with the server's key and certificate; when set, the port speaks https"
+              + " and wss only.");
+
+  public static final Key<String> TLS_KEYSTORE_PASSWORD =
+      new Key<>(
+          "tls.keystore-password",
+          "",
+          Parser.string(),
+          "Password of the keystore (and of its key).");
+
+  public static final Key<Integer> MAX_CONNECTIONS =
+      new Key<>(
+          "limits.max-connections",
+          "18000",
+          Parser.integer(1, MAX_COUNT),
+          "Most WebSocket connections this node holds; more are refused with HTTP 503. Each costs"
+              + " a file descriptor: keep it under the process's open-file limit.");
+
+  public static final Key<Integer> MAX_CONNECTIONS_PER_IP =
+      new Key<>(
+          "limits.max-connections-per-ip",
+          "5000",
+          Parser.integer(1, MAX_COUNT),
+          "Most WebSocket connections from one remote address; more are refused with HTTP 429.");
+
+  public static final Key<Integer> CONNECT_RATE =
+      new Key<>(
+          "limits.connect-rate",
+          "1000",
+          Parser.integer(1, MAX_COUNT),
+          "New WebSocket connections accepted per second (bursts up to twice as many); more get"
+              + " HTTP 429.");
+
+  public static final Key<Integer> HTTP_MAX_BODY_SIZE =
+      new Key<>(
+          "http.max-body-size",
+          "1MiB",
+          Parser.intSize(64, MAX_MESSAGE),
+          "Largest request body the HTTP API reads; larger bodies get 413.");
+
+  public static final Key<Duration> SHUTDOWN_TIMEOUT =
+      new Key<>(
+          "shutdown.timeout",
+          "10s",
+          Parser.duration(Duration.ZERO, Duration.ofMinutes(10)),
+          "On SIGTERM: how long to wait for clients to take their 1001 close before exiting"
+              + " anyway.");
+
+  public static final Key<Optional<Path>> STATIC_DIR =
+      new Key<>(
+          "static.dir",
+          "",
+          Parser.optionalDirectory(),
+          "Serve the web pages from this directory instead of the copy bundled in the jar.");
+
+  private ServerKeys() {}
+}
