@@ -3,6 +3,7 @@ package dev.switchboard.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.frame.Frame;
 import dev.switchboard.http.ApiKey;
 import dev.switchboard.testing.Http;
 import dev.switchboard.testing.RawWsClient;
@@ -113,7 +114,7 @@ class AuthEndToEndTest {
       assertThat(bad.readUntilClose().closeCode()).isEqualTo(4500);
     }
     try (RawWsClient silent = RawWsClient.connect("127.0.0.1", server.port(), "/ws", 0)) {
-      RawWsClient.Frame close = silent.readUntilClose();
+      Frame close = silent.readUntilClose();
       assertThat(close.closeCode()).isEqualTo(4500);
       assertThat(close.text()).contains("no token");
     }
@@ -166,7 +167,7 @@ class AuthEndToEndTest {
         c.setReadTimeout(50);
         try {
           while (true) {
-            RawWsClient.Frame f = c.readFrame();
+            Frame f = c.readFrame();
             if (f.opcode() == 0x8) {
               code = f.closeCode();
               break;

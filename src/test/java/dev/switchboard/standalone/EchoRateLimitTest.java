@@ -2,6 +2,7 @@ package dev.switchboard.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.frame.Frame;
 import dev.switchboard.hub.HubMetrics;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.testing.RawWsClient;
@@ -53,7 +54,7 @@ class EchoRateLimitTest {
         c.setReadTimeout(50);
         try {
           while (true) {
-            RawWsClient.Frame f = c.readFrame();
+            Frame f = c.readFrame();
             if (f.opcode() == 0x8) {
               code = f.closeCode();
               break;

@@ -2,6 +2,8 @@ package dev.switchboard.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.frame.FrameEncoder;
+import dev.switchboard.frame.Opcode;
 import java.nio.ByteBuffer;
 import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.memory.Buffers;
@@ -10,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /** The guard's record of the peer's close frame, however the bytes are split across reads. */
 class FrameGuardTest {
-  private static final byte[] MASK = {0x11, 0x22, 0x33, 0x44};
+  private static final int MASK = 0x11223344;
 
   private static FrameGuard guard() {
     return new FrameGuard(64 * 1024, 16);
@@ -18,12 +20,7 @@ class FrameGuardTest {
 
   /** A masked client frame. */
   private static byte[] frame(int firstByte, byte[] payload) {
-    ByteBuffer b = ByteBuffer.allocate(6 + payload.length);
-    b.put((byte) firstByte).put((byte) (0x80 | payload.length)).put(MASK);
-    for (int i = 0; i < payload.length; i++) {
-      b.put((byte) (payload[i] ^ MASK[i & 3]));
-    }
-    return b.array();
+    return FrameEncoder.clientFrame(firstByte, payload, MASK);
   }
 
   private static Buffer buffer(byte[] bytes, int from, int to) {
@@ -71,7 +68,7 @@ class FrameGuardTest {
     byte[] both = ByteBuffer.allocate(first.length + second.length).put(first).put(second).array();
     assertThat(g.inspect(buffer(both, 0, both.length))).isNull();
     assertThat(g.peerCloseStatus()).isEqualTo(1000);
-    byte[] unmasked = {(byte) 0x81, 0x01, 'x'};
+    byte[] unmasked = FrameEncoder.serverFrame(Opcode.TEXT, new byte[] {'x'});
     assertThat(g.inspect(buffer(unmasked, 0, unmasked.length)).code().code()).isEqualTo(1002);
   }
 }

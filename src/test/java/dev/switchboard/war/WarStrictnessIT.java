@@ -2,6 +2,7 @@ package dev.switchboard.war;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.frame.Frame;
 import dev.switchboard.testing.RawWsClient;
 import dev.switchboard.testing.WsClient;
 import java.io.File;
@@ -152,7 +153,7 @@ class WarStrictnessIT {
       c.setReadTimeout(10_000);
       String outcome;
       try {
-        RawWsClient.Frame f = c.readFrame();
+        Frame f = c.readFrame();
         outcome = f.opcode() == 0x8 ? "close " + f.closeCode() : "accepted: answered " + f.text();
       } catch (IOException e) {
         outcome = "TCP closed without close frame";
@@ -216,7 +217,7 @@ class WarStrictnessIT {
       abuse.send(c);
       c.setReadTimeout(5000);
       try {
-        RawWsClient.Frame f = c.readFrame();
+        Frame f = c.readFrame();
         if (f.opcode() == 0x8) {
           return "close " + f.closeCode() + " " + f.text().replaceAll("[^ -~]", "").trim();
         }
