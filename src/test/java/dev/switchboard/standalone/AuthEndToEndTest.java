@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.frame.Frame;
+import dev.switchboard.frame.Opcode;
 import dev.switchboard.http.ApiKey;
 import dev.switchboard.testing.Http;
 import dev.switchboard.testing.RawWsClient;
@@ -164,7 +165,7 @@ class AuthEndToEndTest {
         try {
           while (true) {
             Frame f = c.readFrame();
-            if (f.opcode() == 0x8) {
+            if (f.opcode() == Opcode.CLOSE) {
               code = f.closeCode();
               break;
             }

@@ -3,6 +3,7 @@ package dev.switchboard.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.frame.Frame;
+import dev.switchboard.frame.Opcode;
 import dev.switchboard.hub.HubMetrics;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.testing.RawWsClient;
@@ -55,7 +56,7 @@ class EchoRateLimitTest {
         try {
           while (true) {
             Frame f = c.readFrame();
-            if (f.opcode() == 0x8) {
+            if (f.opcode() == Opcode.CLOSE) {
               code = f.closeCode();
               break;
             }

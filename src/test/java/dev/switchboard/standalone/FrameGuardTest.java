@@ -2,6 +2,7 @@ package dev.switchboard.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.frame.ClosePayload;
 import dev.switchboard.frame.FrameEncoder;
 import dev.switchboard.frame.Opcode;
 import java.nio.ByteBuffer;
@@ -13,6 +14,8 @@ import org.junit.jupiter.api.Test;
 /** The guard's record of the peer's close frame, however the bytes are split across reads. */
 class FrameGuardTest {
   private static final int MASK = 0x11223344;
+  private static final int TEXT = FrameEncoder.FIN | Opcode.TEXT;
+  private static final int CLOSE = FrameEncoder.FIN | Opcode.CLOSE;
 
   private static FrameGuard guard() {
     return new FrameGuard(64 * 1024, 16);
@@ -40,8 +43,8 @@ class FrameGuardTest {
   @Test
   void thePeersCloseStatusIsRecordedEvenWhenEveryByteArrivesAlone() {
     FrameGuard g = guard();
-    byte[] text = frame(0x81, "hi".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    byte[] close = frame(0x88, new byte[] {0x0F, (byte) 0xA1, 'b', 'y', 'e'}); // 4001
+    byte[] text = frame(TEXT, "hi".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    byte[] close = frame(CLOSE, ClosePayload.of(4001, "bye"));
     feedByteByByte(g, text);
     assertThat(g.peerCloseStatus()).isEqualTo(FrameGuard.NO_CLOSE);
     feedByteByByte(g, close);
@@ -51,11 +54,11 @@ class FrameGuardTest {
   @Test
   void aCloseWithoutPayloadHasNoStatusAndOneWithOneByteIsMalformed() {
     FrameGuard empty = guard();
-    assertThat(empty.inspect(buffer(frame(0x88, new byte[0]), 0, 6))).isNull();
+    assertThat(empty.inspect(buffer(frame(CLOSE, new byte[0]), 0, 6))).isNull();
     assertThat(empty.peerCloseStatus()).isEqualTo(FrameGuard.NO_STATUS);
 
     FrameGuard oneByte = guard();
-    byte[] f = frame(0x88, new byte[] {0x03});
+    byte[] f = frame(CLOSE, new byte[] {0x03}); // one byte of a status code
     assertThat(oneByte.inspect(buffer(f, 0, f.length))).isNull();
     assertThat(oneByte.peerCloseStatus()).isEqualTo(FrameGuard.MALFORMED);
   }
@@ -63,8 +66,8 @@ class FrameGuardTest {
   @Test
   void theFirstCloseFrameCountsAndFramesAfterItAreStillGuarded() {
     FrameGuard g = guard();
-    byte[] first = frame(0x88, new byte[] {0x03, (byte) 0xE8}); // 1000
-    byte[] second = frame(0x88, new byte[] {0x03, (byte) 0xE9}); // 1001
+    byte[] first = frame(CLOSE, ClosePayload.of(1000, ""));
+    byte[] second = frame(CLOSE, ClosePayload.of(1001, ""));
     byte[] both = ByteBuffer.allocate(first.length + second.length).put(first).put(second).array();
     assertThat(g.inspect(buffer(both, 0, both.length))).isNull();
     assertThat(g.peerCloseStatus()).isEqualTo(1000);

@@ -3,6 +3,7 @@ package dev.switchboard.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.frame.Frame;
+import dev.switchboard.frame.Opcode;
 import dev.switchboard.testing.RawWsClient;
 import dev.switchboard.testing.TestServers;
 import dev.switchboard.testing.WsClient;
@@ -212,7 +213,7 @@ class HardeningTest {
     try (RawWsClient deaf = RawWsClient.connect("127.0.0.1", port, "/ws", 0);
         WsClient polite = WsClient.connect(server.wsUri().resolve("/ws"))) {
       Frame ping = deaf.readFrame();
-      assertThat(ping.opcode()).isEqualTo(0x9);
+      assertThat(ping.opcode()).isEqualTo(Opcode.PING);
       assertThat(deaf.readUntilClose().closeCode()).isEqualTo(4001);
       assertThat(polite.closed().toCompletableFuture().isDone())
           .isFalse(); // the JDK client answers pings

@@ -3,6 +3,7 @@ package dev.switchboard.war;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.frame.Frame;
+import dev.switchboard.frame.Opcode;
 import dev.switchboard.testing.RawWsClient;
 import dev.switchboard.testing.WsClient;
 import java.io.File;
@@ -154,7 +155,10 @@ class WarStrictnessIT {
       String outcome;
       try {
         Frame f = c.readFrame();
-        outcome = f.opcode() == 0x8 ? "close " + f.closeCode() : "accepted: answered " + f.text();
+        outcome =
+            f.opcode() == Opcode.CLOSE
+                ? "close " + f.closeCode()
+                : "accepted: answered " + f.text();
       } catch (IOException e) {
         outcome = "TCP closed without close frame";
       }
@@ -218,7 +222,7 @@ class WarStrictnessIT {
       c.setReadTimeout(5000);
       try {
         Frame f = c.readFrame();
-        if (f.opcode() == 0x8) {
+        if (f.opcode() == Opcode.CLOSE) {
           return "close " + f.closeCode() + " " + f.text().replaceAll("[^ -~]", "").trim();
         }
         return "accepted: the message reached the endpoint, which answered " + f.text();
