@@ -27,6 +27,9 @@ public final class FrameDecoder {
    *     before any of its payload is buffered
    */
   public FrameDecoder(int maxPayload) {
+    if (maxPayload < 0 || maxPayload > Integer.MAX_VALUE - FrameHeader.MAX_LENGTH) {
+      throw new IllegalArgumentException("a frame's header and payload must fit one array");
+    }
     this.maxPayload = maxPayload;
   }
 

@@ -74,4 +74,14 @@ class FrameGuardTest {
     byte[] unmasked = FrameEncoder.serverFrame(Opcode.TEXT, new byte[] {'x'});
     assertThat(g.inspect(buffer(unmasked, 0, unmasked.length)).code().code()).isEqualTo(1002);
   }
+
+  @Test
+  void aLengthWithItsTopBitSetIsAProtocolError() {
+    ByteBuffer h = FrameEncoder.putMaskedHeader(ByteBuffer.allocate(14), TEXT, 1L << 20, MASK);
+    h.put(2, (byte) 0x80); // the most significant byte of the 64-bit length
+    byte[] bytes = java.util.Arrays.copyOf(h.array(), h.position());
+    FrameGuard.Violation v = guard().inspect(buffer(bytes, 0, bytes.length));
+    assertThat(v.code().code()).isEqualTo(1002);
+    assertThat(v.reason()).isEqualTo("frame length has its most significant bit set");
+  }
 }
