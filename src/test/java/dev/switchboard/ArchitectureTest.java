@@ -26,6 +26,7 @@ class ArchitectureTest {
     // A rule over an empty import passes vacuously: make sure every layer was imported.
     for (String pkg :
         java.util.List.of(
+            "frame",
             "protocol",
             "auth",
             "config",
@@ -51,6 +52,8 @@ class ArchitectureTest {
    * layer fails the test, so a new package has to be placed in the drawing.
    *
    * <ul>
+   *   <li>{@code frame} (RFC 6455 framing, shared by the server's fast path, the bench and the
+   *       tests' raw clients) is the bottom: it knows no other package.
    *   <li>{@code protocol} (the wire), {@code auth} (tokens), {@code config} (typed values) and
    *       {@code docs} (the Markdown pages) know no other package.
    *   <li>{@code engine} (the Broker seam and its memory and Redis implementations) knows the
@@ -69,6 +72,8 @@ class ArchitectureTest {
     layeredArchitecture()
         .consideringOnlyDependenciesInAnyPackage("dev.switchboard..")
         .ensureAllClassesAreContainedInArchitecture()
+        .layer("Frame")
+        .definedBy("dev.switchboard.frame..")
         .layer("Protocol")
         .definedBy("dev.switchboard.protocol..")
         .layer("Auth")
@@ -97,6 +102,8 @@ class ArchitectureTest {
         .definedBy("dev.switchboard.bench..")
         .layer("Cli")
         .definedBy("dev.switchboard.cli..")
+        .whereLayer("Frame")
+        .mayNotAccessAnyLayer()
         .whereLayer("Protocol")
         .mayNotAccessAnyLayer()
         .whereLayer("Auth")
@@ -108,7 +115,7 @@ class ArchitectureTest {
         .whereLayer("Engine")
         .mayOnlyAccessLayers("Protocol")
         .whereLayer("Hub")
-        .mayOnlyAccessLayers("Protocol", "Auth", "Engine")
+        .mayOnlyAccessLayers("Frame", "Protocol", "Auth", "Engine")
         .whereLayer("Http")
         .mayOnlyAccessLayers("Protocol", "Engine", "Hub")
         .whereLayer("JakartaAdapter")
@@ -118,14 +125,14 @@ class ArchitectureTest {
             "Protocol", "Auth", "Config", "Engine", "Hub", "Http", "JakartaAdapter")
         .whereLayer("Standalone")
         .mayOnlyAccessLayers(
-            "Protocol", "Config", "Docs", "Hub", "Http", "JakartaAdapter", "Assembly")
+            "Frame", "Protocol", "Config", "Docs", "Hub", "Http", "JakartaAdapter", "Assembly")
         .whereLayer("Web")
         .mayOnlyAccessLayers(
             "Protocol", "Config", "Docs", "Hub", "Http", "JakartaAdapter", "Assembly")
         .whereLayer("Client")
         .mayOnlyAccessLayers("Protocol")
         .whereLayer("Bench")
-        .mayOnlyAccessLayers("Protocol")
+        .mayOnlyAccessLayers("Frame", "Protocol")
         .whereLayer("Cli")
         .mayOnlyAccessLayers(
             "Protocol", "Config", "Engine", "Assembly", "Standalone", "Client", "Bench")
@@ -159,7 +166,10 @@ class ArchitectureTest {
     noClasses()
         .that()
         .resideInAnyPackage(
-            "dev.switchboard.protocol..", "dev.switchboard.hub..", "dev.switchboard.engine..")
+            "dev.switchboard.frame..",
+            "dev.switchboard.protocol..",
+            "dev.switchboard.hub..",
+            "dev.switchboard.engine..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("jakarta..")

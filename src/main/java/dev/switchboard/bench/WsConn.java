@@ -1,5 +1,9 @@
 package dev.switchboard.bench;
 
+import dev.switchboard.frame.ClosePayload;
+import dev.switchboard.frame.FrameEncoder;
+import dev.switchboard.frame.FrameHeader;
+import dev.switchboard.frame.Opcode;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -49,6 +53,12 @@ final class WsConn {
   private SelectionKey key;
   private State state = State.CONNECTING;
   private ByteBuffer in = ByteBuffer.allocate(16 * 1024);
+
+  /**
+   * The header of the frame at the read buffer's position; reused, so parsing allocates nothing.
+   */
+  private final FrameHeader header = new FrameHeader();
+
   private final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
   private boolean writeInterest;
 
@@ -167,49 +177,34 @@ final class WsConn {
 
   /** Parses one complete frame if the buffer holds one; false when more bytes are needed. */
   private boolean parseFrame() throws IOException {
-    int start = in.position();
-    if (in.remaining() < 2) {
+    if (!header.peek(in)) {
       return false;
     }
-    int b0 = in.get(start) & 0xff;
-    int b1 = in.get(start + 1) & 0xff;
-    long len = b1 & 0x7f;
-    int header = 2;
-    if (len == 126) {
-      if (in.remaining() < 4) {
-        return false;
-      }
-      len = ((in.get(start + 2) & 0xff) << 8) | (in.get(start + 3) & 0xff);
-      header = 4;
-    } else if (len == 127) {
-      if (in.remaining() < 10) {
-        return false;
-      }
-      len = in.getLong(start + 2);
-      header = 10;
-    }
-    if ((b1 & 0x80) != 0) {
+    if (header.masked()) {
       close(1002, "server sent a masked frame");
       return false;
     }
-    if (len > MAX_MESSAGE) {
+    long len = header.payloadLength(); // negative if the top bit of a 64-bit length is set
+    if (len < 0 || len > MAX_MESSAGE) {
       close(1009, "frame too large for the load generator");
       return false;
     }
-    if (in.remaining() < header + len) {
-      if (header + len > in.capacity()) {
-        grow((int) (header + len));
+    int frameLength = header.length() + (int) len;
+    if (in.remaining() < frameLength) {
+      if (frameLength > in.capacity()) {
+        ByteBuffer bigger = ByteBuffer.allocate(frameLength).put(in); // in is in read mode here
+        in = bigger.flip();
       }
       return false;
     }
     // The payload is handed over as the read buffer itself, narrowed to the frame: no copy and
     // no allocation per frame. Listeners must not keep it.
-    int payloadStart = start + header;
+    int payloadStart = in.position() + header.length();
     int payloadEnd = payloadStart + (int) len;
     int limit = in.limit();
     in.limit(payloadEnd).position(payloadStart);
     try {
-      onFrame(b0, in);
+      onFrame(header.fin(), header.opcode(), in);
     } finally {
       if (state != State.CLOSED) {
         in.limit(limit).position(payloadEnd);
@@ -218,11 +213,9 @@ final class WsConn {
     return true;
   }
 
-  private void onFrame(int b0, ByteBuffer payload) throws IOException {
-    boolean fin = (b0 & 0x80) != 0;
-    int opcode = b0 & 0x0f;
+  private void onFrame(boolean fin, int opcode, ByteBuffer payload) throws IOException {
     switch (opcode) {
-      case 0x0 -> {
+      case Opcode.CONTINUATION -> {
         if (fragments == null) {
           close(1002, "continuation without a message");
           return;
@@ -234,26 +227,21 @@ final class WsConn {
           listener.onMessage(this, fragmentsText, whole);
         }
       }
-      case 0x1, 0x2 -> {
+      case Opcode.TEXT, Opcode.BINARY -> {
         if (fin) {
-          listener.onMessage(this, opcode == 0x1, payload);
+          listener.onMessage(this, opcode == Opcode.TEXT, payload);
         } else {
-          fragmentsText = opcode == 0x1;
+          fragmentsText = opcode == Opcode.TEXT;
           fragments = append(ByteBuffer.allocate(Math.max(1024, payload.remaining() * 2)), payload);
         }
       }
-      case 0x8 -> {
-        int code = payload.remaining() >= 2 ? payload.getShort(payload.position()) & 0xffff : 1005;
-        String why = "";
-        if (payload.remaining() > 2) {
-          byte[] r = new byte[payload.remaining() - 2];
-          payload.get(payload.position() + 2, r);
-          why = new String(r, StandardCharsets.UTF_8);
-        }
-        sendFrame(0x8, payload.duplicate());
+      case Opcode.CLOSE -> {
+        int code = ClosePayload.code(payload);
+        String why = ClosePayload.reason(payload);
+        sendFrame(Opcode.CLOSE, payload); // echo the status, as RFC 6455 5.5.1 asks
         close(code, why);
       }
-      case 0x9 -> sendFrame(0xA, payload.duplicate()); // ping: pong with the same data
+      case Opcode.PING -> sendFrame(Opcode.PONG, payload); // with the ping's data
       default -> {
         // pong or reserved: ignore
       }
@@ -280,50 +268,23 @@ final class WsConn {
 
   /** Sends a text message (payload given as UTF-8 bytes). */
   void sendText(byte[] payload) throws IOException {
-    sendFrame(0x1, ByteBuffer.wrap(payload));
+    sendFrame(Opcode.TEXT, ByteBuffer.wrap(payload));
   }
 
   void sendBinary(byte[] payload) throws IOException {
-    sendFrame(0x2, ByteBuffer.wrap(payload));
+    sendFrame(Opcode.BINARY, ByteBuffer.wrap(payload));
   }
 
   void sendPing() throws IOException {
-    sendFrame(0x9, ByteBuffer.allocate(0));
+    sendFrame(Opcode.PING, ByteBuffer.allocate(0));
   }
 
-  /** Frames and masks {@code payload} (RFC 6455 §5.3) and queues it. */
+  /** Frames and masks {@code payload} (RFC 6455 §5.3) into one new buffer and queues it. */
   private void sendFrame(int opcode, ByteBuffer payload) throws IOException {
     if (state == State.CLOSED) {
       return;
     }
-    int n = payload.remaining();
-    int header = n < 126 ? 6 : n <= 0xFFFF ? 8 : 14;
-    ByteBuffer f = ByteBuffer.allocate(header + n);
-    f.put((byte) (0x80 | opcode));
-    if (n < 126) {
-      f.put((byte) (0x80 | n));
-    } else if (n <= 0xFFFF) {
-      f.put((byte) (0x80 | 126)).putShort((short) n);
-    } else {
-      f.put((byte) (0x80 | 127)).putLong(n);
-    }
-    f.putInt(mask);
-    byte m0 = (byte) (mask >>> 24);
-    byte m1 = (byte) (mask >>> 16);
-    byte m2 = (byte) (mask >>> 8);
-    byte m3 = (byte) mask;
-    int p = payload.position();
-    for (int i = 0; i < n; i++) {
-      byte m =
-          switch (i & 3) {
-            case 0 -> m0;
-            case 1 -> m1;
-            case 2 -> m2;
-            default -> m3;
-          };
-      f.put((byte) (payload.get(p + i) ^ m));
-    }
-    queue(f.flip());
+    queue(FrameEncoder.clientFrame(FrameEncoder.FIN | opcode, payload, mask));
   }
 
   private void queue(ByteBuffer b) throws IOException {

@@ -1,5 +1,7 @@
 package dev.switchboard.hub;
 
+import dev.switchboard.frame.FrameEncoder;
+import dev.switchboard.frame.Opcode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -45,7 +47,7 @@ public sealed interface QueuedFrame {
     public byte[] wire() {
       byte[] w = wire;
       if (w == null) {
-        w = WireFrames.frame(WireFrames.OPCODE_TEXT, text.getBytes(StandardCharsets.UTF_8));
+        w = FrameEncoder.serverFrame(Opcode.TEXT, text.getBytes(StandardCharsets.UTF_8));
         wire = w;
       }
       return w;
@@ -93,10 +95,7 @@ public sealed interface QueuedFrame {
     public byte[] wire() {
       byte[] w = wire;
       if (w == null) {
-        ByteBuffer v = view();
-        byte[] payload = new byte[v.remaining()];
-        v.get(payload);
-        w = WireFrames.frame(WireFrames.OPCODE_BINARY, payload);
+        w = FrameEncoder.serverFrame(Opcode.BINARY, data); // reads the shared bytes, moves nothing
         wire = w;
       }
       return w;

@@ -1,6 +1,9 @@
 package dev.switchboard.standalone;
 
+import dev.switchboard.frame.FrameHeader;
+import dev.switchboard.frame.Opcode;
 import dev.switchboard.protocol.CloseCode;
+import java.nio.ByteBuffer;
 import org.glassfish.grizzly.Buffer;
 
 /**
@@ -29,8 +32,11 @@ final class FrameGuard {
 
   private final long maxMessage;
   private final int maxFragments;
-  private final byte[] header = new byte[14];
-  private int headerLength;
+
+  /** The header bytes read so far (write mode), decoded into {@link #decoded} once complete. */
+  private final ByteBuffer header = ByteBuffer.allocate(FrameHeader.MAX_LENGTH);
+
+  private final FrameHeader decoded = new FrameHeader();
   private int headerNeeded = 2;
   private long payloadLeft;
   private boolean inMessage;
@@ -42,7 +48,7 @@ final class FrameGuard {
 
   private int statusRead;
   private int status;
-  private final byte[] mask = new byte[4];
+  private int maskKey;
 
   /**
    * The status of the first close frame the peer sent, read by the thread that reports the close.
@@ -60,7 +66,8 @@ final class FrameGuard {
     int limit = buffer.limit();
     while (i < limit) {
       if (statusLeft > 0) {
-        status = (status << 8) | ((buffer.get(i++) ^ mask[statusRead++]) & 0xff);
+        int maskByte = maskKey >>> (24 - 8 * statusRead++);
+        status = (status << 8) | ((buffer.get(i++) ^ maskByte) & 0xff);
         payloadLeft--;
         if (--statusLeft == 0) {
           closeStatus(statusRead == 2 ? status : MALFORMED);
@@ -73,14 +80,14 @@ final class FrameGuard {
         payloadLeft -= skip;
         continue;
       }
-      header[headerLength++] = buffer.get(i++);
-      if (headerLength == 2) {
+      header.put(buffer.get(i++));
+      if (header.position() == 2) {
         Violation v = firstTwoBytes();
         if (v != null) {
           return v;
         }
       }
-      if (headerLength == headerNeeded) {
+      if (header.position() == headerNeeded) {
         Violation v = completeHeader();
         if (v != null) {
           return v;
@@ -91,8 +98,8 @@ final class FrameGuard {
   }
 
   private Violation firstTwoBytes() {
-    int b0 = header[0] & 0xff;
-    int b1 = header[1] & 0xff;
+    int b0 = header.get(0) & 0xff;
+    int b1 = header.get(1) & 0xff;
     boolean fin = (b0 & 0x80) != 0;
     int opcode = b0 & 0x0f;
     int len7 = b1 & 0x7f;
@@ -102,27 +109,22 @@ final class FrameGuard {
     if ((b0 & 0x70) != 0) {
       return protocol("reserved bits set without a negotiated extension");
     }
-    boolean control = opcode >= 0x8;
-    if (opcode != 0x0
-        && opcode != 0x1
-        && opcode != 0x2
-        && opcode != 0x8
-        && opcode != 0x9
-        && opcode != 0xA) {
+    boolean control = Opcode.isControl(opcode);
+    if (!Opcode.isDefined(opcode)) {
       return protocol("unknown opcode " + opcode);
     }
     if (control && (!fin || len7 > 125)) {
       return protocol("control frames must be final and at most 125 bytes");
     }
     if (!control) {
-      if (opcode == 0x0 && !inMessage) {
+      if (opcode == Opcode.CONTINUATION && !inMessage) {
         return protocol("continuation frame without a message to continue");
       }
-      if (opcode != 0x0 && inMessage) {
+      if (opcode != Opcode.CONTINUATION && inMessage) {
         return protocol("new message before the fragmented one finished");
       }
     }
-    headerNeeded = 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + 4;
+    headerNeeded = FrameHeader.lengthOf(b1);
     return null;
   }
 
@@ -142,28 +144,16 @@ final class FrameGuard {
   }
 
   private Violation completeHeader() {
-    int maskAt = headerNeeded - 4;
-    int b0 = header[0] & 0xff;
-    int len7 = header[1] & 0x7f;
-    long length;
-    if (len7 == 126) {
-      length = ((header[2] & 0xffL) << 8) | (header[3] & 0xffL);
-    } else if (len7 == 127) {
-      length = 0;
-      for (int k = 2; k < 10; k++) {
-        length = (length << 8) | (header[k] & 0xffL);
-      }
-      if (length < 0) {
-        return protocol("frame length has its most significant bit set");
-      }
-    } else {
-      length = len7;
+    decoded.peek(header.flip());
+    header.clear();
+    long length = decoded.payloadLength();
+    if (length < 0) {
+      return protocol("frame length has its most significant bit set");
     }
-    headerLength = 0;
     headerNeeded = 2;
-    int opcode = b0 & 0x0f;
-    if (opcode < 0x8) {
-      boolean fin = (b0 & 0x80) != 0;
+    int opcode = decoded.opcode();
+    if (!Opcode.isControl(opcode)) {
+      boolean fin = decoded.fin();
       if (length > maxMessage - messageBytes) {
         return new Violation(CloseCode.MESSAGE_TOO_BIG, "message over " + maxMessage + " bytes");
       }
@@ -178,11 +168,11 @@ final class FrameGuard {
         fragments = 0;
       }
     }
-    if (opcode == 0x8) {
+    if (opcode == Opcode.CLOSE) {
       if (length == 0) {
         closeStatus(NO_STATUS);
       } else {
-        System.arraycopy(header, maskAt, mask, 0, 4);
+        maskKey = decoded.maskKey();
         statusLeft = (int) Math.min(2, length); // a control frame is at most 125 bytes
         statusRead = 0;
         status = 0;

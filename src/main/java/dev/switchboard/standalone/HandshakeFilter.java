@@ -1,5 +1,6 @@
 package dev.switchboard.standalone;
 
+import dev.switchboard.frame.FrameEncoder;
 import dev.switchboard.hub.HubMetrics;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.Handshake;
@@ -7,7 +8,6 @@ import dev.switchboard.server.OriginPolicy;
 import dev.switchboard.server.WebSocketEndpoints;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.glassfish.grizzly.Connection;
@@ -210,7 +210,9 @@ final class HandshakeFilter extends BaseFilter {
     }
     metrics.close(v.code().code());
     Connection<?> c = ctx.getConnection();
-    c.write(Buffers.wrap(ctx.getMemoryManager(), closeFrame(v.code().code(), v.reason())));
+    c.write(
+        Buffers.wrap(
+            ctx.getMemoryManager(), FrameEncoder.serverClose(v.code().code(), v.reason())));
     c.close(); // after the close frame is written
     return ctx.getStopAction();
   }
@@ -256,18 +258,5 @@ final class HandshakeFilter extends BaseFilter {
       response.setHeader(Header.RetryAfter, "1");
     }
     return JsonRefusal.send(ctx, response, status, code, message);
-  }
-
-  /** An unmasked server close frame with {@code code} and a reason of at most 123 bytes. */
-  static byte[] closeFrame(int code, String reason) {
-    byte[] r = reason.getBytes(StandardCharsets.UTF_8);
-    int n = Math.min(r.length, 123);
-    byte[] f = new byte[4 + n];
-    f[0] = (byte) 0x88;
-    f[1] = (byte) (2 + n);
-    f[2] = (byte) (code >>> 8);
-    f[3] = (byte) code;
-    System.arraycopy(r, 0, f, 4, n);
-    return f;
   }
 }

@@ -1,5 +1,7 @@
 package dev.switchboard.standalone;
 
+import dev.switchboard.frame.FrameEncoder;
+import dev.switchboard.frame.Opcode;
 import dev.switchboard.hub.QueuedFrame;
 import dev.switchboard.hub.Transport;
 import dev.switchboard.protocol.CloseCode;
@@ -182,8 +184,8 @@ final class TyrusRawTransportFactory implements TransportFactory {
           });
     }
 
-    /** An empty ping: FIN + opcode 9, length 0. */
-    private static final byte[] PING = {(byte) 0x89, 0};
+    /** An empty ping; shared, never written into. */
+    private static final byte[] PING = FrameEncoder.serverFrame(Opcode.PING, new byte[0]);
 
     @Override
     public void ping() {

@@ -3,6 +3,7 @@ package dev.switchboard.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.switchboard.frame.Opcode;
 import dev.switchboard.testing.Http;
 import dev.switchboard.testing.RawWsClient;
 import dev.switchboard.testing.TestServers;
@@ -113,7 +114,7 @@ class AbuseTest {
         }
         try {
           while (true) {
-            if (c.readFrame().opcode() == 0x8) {
+            if (c.readFrame().opcode() == Opcode.CLOSE) {
               return null;
             }
           }

@@ -3,6 +3,8 @@ package dev.switchboard.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.frame.Frame;
+import dev.switchboard.frame.Opcode;
 import dev.switchboard.http.ApiKey;
 import dev.switchboard.testing.Http;
 import dev.switchboard.testing.RawWsClient;
@@ -11,15 +13,11 @@ import dev.switchboard.testing.Tokens;
 import dev.switchboard.testing.WsClient;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -90,19 +88,19 @@ class AuthEndToEndTest {
 
   @Test
   void aServiceSendsItsTokenInTheAuthorizationHeaderAndEachSessionKeepsItsOwn() throws Exception {
-    List<HeaderClient> clients = new ArrayList<>();
+    List<WsClient> clients = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
-      clients.add(HeaderClient.open(ws(), "Bearer " + token("svc-" + i)));
+      clients.add(WsClient.connect(ws(), Map.of("Authorization", "Bearer " + token("svc-" + i))));
     }
     for (int i = 0; i < clients.size(); i++) {
-      HeaderClient c = clients.get(i);
+      WsClient c = clients.get(i);
       c.send("{\"id\":1,\"op\":\"subscribe\",\"channel\":\"room:svc\"}");
-      assertThat(c.next()).isEqualTo("{\"id\":1,\"ok\":true}");
+      assertThat(c.nextText()).isEqualTo("{\"id\":1,\"ok\":true}");
       c.send("{\"id\":2,\"op\":\"presence\",\"channel\":\"room:svc\"}");
-      String presence = c.nextWithId(2);
+      String presence = c.reply(2).toString();
       assertThat(presence).contains("\"user\":\"svc-" + i + "\"");
     }
-    clients.forEach(HeaderClient::close);
+    clients.forEach(WsClient::close);
   }
 
   @Test
@@ -113,7 +111,7 @@ class AuthEndToEndTest {
       assertThat(bad.readUntilClose().closeCode()).isEqualTo(4500);
     }
     try (RawWsClient silent = RawWsClient.connect("127.0.0.1", server.port(), "/ws", 0)) {
-      RawWsClient.Frame close = silent.readUntilClose();
+      Frame close = silent.readUntilClose();
       assertThat(close.closeCode()).isEqualTo(4500);
       assertThat(close.text()).contains("no token");
     }
@@ -166,8 +164,8 @@ class AuthEndToEndTest {
         c.setReadTimeout(50);
         try {
           while (true) {
-            RawWsClient.Frame f = c.readFrame();
-            if (f.opcode() == 0x8) {
+            Frame f = c.readFrame();
+            if (f.opcode() == Opcode.CLOSE) {
               code = f.closeCode();
               break;
             }
@@ -274,65 +272,5 @@ class AuthEndToEndTest {
                     "Bearer pub-key")
                 .status())
         .isEqualTo(200);
-  }
-
-  /** A JDK WebSocket with an Authorization header and a queue of received texts. */
-  private static final class HeaderClient implements WebSocket.Listener {
-    private final java.util.concurrent.LinkedBlockingQueue<String> texts =
-        new java.util.concurrent.LinkedBlockingQueue<>();
-    private WebSocket socket;
-    private final StringBuilder partial = new StringBuilder();
-
-    static HeaderClient open(URI uri, String authorization) {
-      HeaderClient c = new HeaderClient();
-      c.socket =
-          HttpClient.newBuilder()
-              .version(HttpClient.Version.HTTP_1_1)
-              .build()
-              .newWebSocketBuilder()
-              .header("Authorization", authorization)
-              .buildAsync(uri, c)
-              .orTimeout(10, TimeUnit.SECONDS)
-              .join();
-      return c;
-    }
-
-    @Override
-    public void onOpen(WebSocket webSocket) {
-      webSocket.request(Long.MAX_VALUE);
-    }
-
-    @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-      partial.append(data);
-      if (last) {
-        texts.add(partial.toString());
-        partial.setLength(0);
-      }
-      return CompletableFuture.completedFuture(null);
-    }
-
-    void send(String text) {
-      socket.sendText(text, true).orTimeout(10, TimeUnit.SECONDS).join();
-    }
-
-    String next() throws InterruptedException {
-      String t = texts.poll(10, TimeUnit.SECONDS);
-      assertThat(t).as("a message within 10 s").isNotNull();
-      return t;
-    }
-
-    String nextWithId(int id) throws InterruptedException {
-      while (true) {
-        String t = next();
-        if (t.startsWith("{\"id\":" + id + ",")) {
-          return t;
-        }
-      }
-    }
-
-    void close() {
-      socket.abort();
-    }
   }
 }

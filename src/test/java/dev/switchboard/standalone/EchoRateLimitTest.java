@@ -2,6 +2,8 @@ package dev.switchboard.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.frame.Frame;
+import dev.switchboard.frame.Opcode;
 import dev.switchboard.hub.HubMetrics;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.testing.RawWsClient;
@@ -53,8 +55,8 @@ class EchoRateLimitTest {
         c.setReadTimeout(50);
         try {
           while (true) {
-            RawWsClient.Frame f = c.readFrame();
-            if (f.opcode() == 0x8) {
+            Frame f = c.readFrame();
+            if (f.opcode() == Opcode.CLOSE) {
               code = f.closeCode();
               break;
             }

@@ -2,6 +2,9 @@ package dev.switchboard.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.frame.ClosePayload;
+import dev.switchboard.frame.FrameEncoder;
+import dev.switchboard.frame.Opcode;
 import java.nio.ByteBuffer;
 import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.memory.Buffers;
@@ -10,7 +13,9 @@ import org.junit.jupiter.api.Test;
 
 /** The guard's record of the peer's close frame, however the bytes are split across reads. */
 class FrameGuardTest {
-  private static final byte[] MASK = {0x11, 0x22, 0x33, 0x44};
+  private static final int MASK = 0x11223344;
+  private static final int TEXT = FrameEncoder.FIN | Opcode.TEXT;
+  private static final int CLOSE = FrameEncoder.FIN | Opcode.CLOSE;
 
   private static FrameGuard guard() {
     return new FrameGuard(64 * 1024, 16);
@@ -18,12 +23,7 @@ class FrameGuardTest {
 
   /** A masked client frame. */
   private static byte[] frame(int firstByte, byte[] payload) {
-    ByteBuffer b = ByteBuffer.allocate(6 + payload.length);
-    b.put((byte) firstByte).put((byte) (0x80 | payload.length)).put(MASK);
-    for (int i = 0; i < payload.length; i++) {
-      b.put((byte) (payload[i] ^ MASK[i & 3]));
-    }
-    return b.array();
+    return FrameEncoder.clientFrame(firstByte, payload, MASK);
   }
 
   private static Buffer buffer(byte[] bytes, int from, int to) {
@@ -43,8 +43,8 @@ class FrameGuardTest {
   @Test
   void thePeersCloseStatusIsRecordedEvenWhenEveryByteArrivesAlone() {
     FrameGuard g = guard();
-    byte[] text = frame(0x81, "hi".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    byte[] close = frame(0x88, new byte[] {0x0F, (byte) 0xA1, 'b', 'y', 'e'}); // 4001
+    byte[] text = frame(TEXT, "hi".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    byte[] close = frame(CLOSE, ClosePayload.of(4001, "bye"));
     feedByteByByte(g, text);
     assertThat(g.peerCloseStatus()).isEqualTo(FrameGuard.NO_CLOSE);
     feedByteByByte(g, close);
@@ -54,11 +54,11 @@ class FrameGuardTest {
   @Test
   void aCloseWithoutPayloadHasNoStatusAndOneWithOneByteIsMalformed() {
     FrameGuard empty = guard();
-    assertThat(empty.inspect(buffer(frame(0x88, new byte[0]), 0, 6))).isNull();
+    assertThat(empty.inspect(buffer(frame(CLOSE, new byte[0]), 0, 6))).isNull();
     assertThat(empty.peerCloseStatus()).isEqualTo(FrameGuard.NO_STATUS);
 
     FrameGuard oneByte = guard();
-    byte[] f = frame(0x88, new byte[] {0x03});
+    byte[] f = frame(CLOSE, new byte[] {0x03}); // one byte of a status code
     assertThat(oneByte.inspect(buffer(f, 0, f.length))).isNull();
     assertThat(oneByte.peerCloseStatus()).isEqualTo(FrameGuard.MALFORMED);
   }
@@ -66,12 +66,22 @@ class FrameGuardTest {
   @Test
   void theFirstCloseFrameCountsAndFramesAfterItAreStillGuarded() {
     FrameGuard g = guard();
-    byte[] first = frame(0x88, new byte[] {0x03, (byte) 0xE8}); // 1000
-    byte[] second = frame(0x88, new byte[] {0x03, (byte) 0xE9}); // 1001
+    byte[] first = frame(CLOSE, ClosePayload.of(1000, ""));
+    byte[] second = frame(CLOSE, ClosePayload.of(1001, ""));
     byte[] both = ByteBuffer.allocate(first.length + second.length).put(first).put(second).array();
     assertThat(g.inspect(buffer(both, 0, both.length))).isNull();
     assertThat(g.peerCloseStatus()).isEqualTo(1000);
-    byte[] unmasked = {(byte) 0x81, 0x01, 'x'};
+    byte[] unmasked = FrameEncoder.serverFrame(Opcode.TEXT, new byte[] {'x'});
     assertThat(g.inspect(buffer(unmasked, 0, unmasked.length)).code().code()).isEqualTo(1002);
+  }
+
+  @Test
+  void aLengthWithItsTopBitSetIsAProtocolError() {
+    ByteBuffer h = FrameEncoder.putMaskedHeader(ByteBuffer.allocate(14), TEXT, 1L << 20, MASK);
+    h.put(2, (byte) 0x80); // the most significant byte of the 64-bit length
+    byte[] bytes = java.util.Arrays.copyOf(h.array(), h.position());
+    FrameGuard.Violation v = guard().inspect(buffer(bytes, 0, bytes.length));
+    assertThat(v.code().code()).isEqualTo(1002);
+    assertThat(v.reason()).isEqualTo("frame length has its most significant bit set");
   }
 }

@@ -2,6 +2,8 @@ package dev.switchboard.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.frame.Frame;
+import dev.switchboard.frame.Opcode;
 import dev.switchboard.testing.RawWsClient;
 import dev.switchboard.testing.TestServers;
 import dev.switchboard.testing.WsClient;
@@ -125,7 +127,7 @@ class HardeningTest {
   void aHeaderAnnouncingAGigabyteClosesWith1009BeforeAnyPayload() throws IOException {
     try (RawWsClient c = RawWsClient.connect("127.0.0.1", port, "/ws", 0)) {
       c.sendHeaderOnly(0x81, 1L << 30);
-      RawWsClient.Frame close = c.readUntilClose();
+      Frame close = c.readUntilClose();
       assertThat(close.closeCode()).isEqualTo(1009);
       assertThat(close.text()).contains("65536");
     }
@@ -210,8 +212,8 @@ class HardeningTest {
   void aClientThatDoesNotAnswerPingsIsClosedWith4001WhileOneThatDoesStays() throws IOException {
     try (RawWsClient deaf = RawWsClient.connect("127.0.0.1", port, "/ws", 0);
         WsClient polite = WsClient.connect(server.wsUri().resolve("/ws"))) {
-      RawWsClient.Frame ping = deaf.readFrame();
-      assertThat(ping.opcode()).isEqualTo(0x9);
+      Frame ping = deaf.readFrame();
+      assertThat(ping.opcode()).isEqualTo(Opcode.PING);
       assertThat(deaf.readUntilClose().closeCode()).isEqualTo(4001);
       assertThat(polite.closed().toCompletableFuture().isDone())
           .isFalse(); // the JDK client answers pings

@@ -2,6 +2,7 @@ package dev.switchboard.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.frame.Opcode;
 import dev.switchboard.testing.RawWsClient;
 import dev.switchboard.testing.TestServers;
 import dev.switchboard.testing.WsClient;
@@ -55,7 +56,7 @@ class IdleTimeoutTest {
     long before = server.assembly().hub().metrics().closes(4001);
     try (RawWsClient deaf = RawWsClient.connect("127.0.0.1", server.port(), "/echo", 0);
         WsClient polite = WsClient.connect(server.wsUri().resolve("/echo"), null, null, null)) {
-      assertThat(deaf.readFrame().opcode()).isEqualTo(0x9);
+      assertThat(deaf.readFrame().opcode()).isEqualTo(Opcode.PING);
       assertThat(deaf.readUntilClose().closeCode()).isEqualTo(4001);
       assertThat(polite.closed().toCompletableFuture().isDone())
           .isFalse(); // the JDK client answers pings

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.frame.ClosePayload;
+import dev.switchboard.frame.Opcode;
 import dev.switchboard.testing.Http;
 import dev.switchboard.testing.RawWsClient;
 import dev.switchboard.testing.TestServers;
@@ -53,6 +55,7 @@ class ServerClosesTest {
     return m;
   }
 
+  /** A close payload with any reason bytes, valid UTF-8 or not. */
   private static byte[] closePayload(int code, byte[] reason) {
     return ByteBuffer.allocate(2 + reason.length).putShort((short) code).put(reason).array();
   }
@@ -61,7 +64,7 @@ class ServerClosesTest {
   void invalidUtf8InATextMessageIsClosedByTyrusWith1007AndCountedOnce() throws IOException {
     for (String path : new String[] {"/ws", "/echo"}) {
       try (RawWsClient c = connect(path)) {
-        c.sendFrame(0x1, true, INVALID_UTF8);
+        c.sendFrame(Opcode.TEXT, true, INVALID_UTF8);
         assertThat(c.readUntilClose().closeCode()).as(path).isEqualTo(1007);
       }
     }
@@ -78,7 +81,7 @@ class ServerClosesTest {
     int[] expected = {1002, 1002, 1007};
     for (int i = 0; i < malformed.length; i++) {
       try (RawWsClient c = connect("/ws")) {
-        c.sendFrame(0x8, true, malformed[i]);
+        c.sendFrame(Opcode.CLOSE, true, malformed[i]);
         assertThat(c.readUntilClose().closeCode()).as("case %d", i).isEqualTo(expected[i]);
       }
     }
@@ -90,12 +93,12 @@ class ServerClosesTest {
     int[] codes = {1000, 1001, 1002, 1007, 4321};
     for (int code : codes) {
       try (RawWsClient c = connect("/ws")) {
-        c.sendFrame(0x8, true, closePayload(code, "bye".getBytes(StandardCharsets.UTF_8)));
+        c.sendFrame(Opcode.CLOSE, true, ClosePayload.of(code, "bye"));
         assertThat(c.readUntilClose().closeCode()).isEqualTo(code);
       }
     }
     try (RawWsClient c = connect("/echo")) {
-      c.sendFrame(0x8, true, new byte[0]); // no status at all
+      c.sendFrame(Opcode.CLOSE, true, new byte[0]); // no status at all
       assertThat(c.readUntilClose().closeCode()).isEqualTo(1000);
     }
     assertThat(closes()).isEmpty();

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.frame.Frame;
+import dev.switchboard.frame.Opcode;
 import dev.switchboard.testing.Http;
 import dev.switchboard.testing.RawWsClient;
 import dev.switchboard.testing.TestServers;
@@ -98,9 +100,9 @@ class SlowConsumerTest {
     // The stalled client, once it reads again, finds the publications it was sent, in order and
     // without a gap (only the tail was dropped), then the close with the slow-consumer code.
     int received = 0;
-    RawWsClient.Frame frame;
-    while ((frame = stalled.readFrame()).opcode() != 0x8) {
-      assertThat(frame.opcode()).as("a whole text frame").isEqualTo(0x1);
+    Frame frame;
+    while ((frame = stalled.readFrame()).opcode() != Opcode.CLOSE) {
+      assertThat(frame.opcode()).as("a whole text frame").isEqualTo(Opcode.TEXT);
       assertThat(JSON.readTree(frame.text()).path("data").path("seq").asInt())
           .isEqualTo(received++);
     }

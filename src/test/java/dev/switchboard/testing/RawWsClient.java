@@ -1,5 +1,10 @@
 package dev.switchboard.testing;
 
+import dev.switchboard.frame.Frame;
+import dev.switchboard.frame.FrameDecoder;
+import dev.switchboard.frame.FrameEncoder;
+import dev.switchboard.frame.FrameHeader;
+import dev.switchboard.frame.Opcode;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -11,6 +16,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -19,18 +25,6 @@ import java.util.concurrent.ThreadLocalRandom;
  * (a stalled client), and later tests use it to send what well-behaved clients never send.
  */
 public final class RawWsClient implements AutoCloseable {
-  /** One frame as received. */
-  public record Frame(int opcode, boolean fin, byte[] payload) {
-    public String text() {
-      return new String(payload, StandardCharsets.UTF_8);
-    }
-
-    /** The status code of a close frame. */
-    public int closeCode() {
-      return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
-    }
-  }
-
   private final Socket socket;
   private final DataInputStream in;
   private final OutputStream out;
@@ -56,32 +50,9 @@ public final class RawWsClient implements AutoCloseable {
       s.setReceiveBufferSize(receiveBuffer); // before connect, so the window is announced small
     }
     s.connect(new InetSocketAddress(host, port), 10_000);
-    s.setSoTimeout(10_000);
     byte[] key = new byte[16];
     ThreadLocalRandom.current().nextBytes(key);
-    String request =
-        "GET "
-            + path
-            + " HTTP/1.1\r\n"
-            + "Host: "
-            + host
-            + ":"
-            + port
-            + "\r\n"
-            + "Upgrade: websocket\r\n"
-            + "Connection: Upgrade\r\n"
-            + "Sec-WebSocket-Key: "
-            + Base64.getEncoder().encodeToString(key)
-            + "\r\n"
-            + "Sec-WebSocket-Version: 13\r\n\r\n";
-    s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-    DataInputStream in = new DataInputStream(s.getInputStream());
-    String response = readHead(in);
-    if (!response.startsWith("HTTP/1.1 101")) {
-      s.close();
-      throw new IOException("handshake refused: " + response);
-    }
-    return new RawWsClient(s, in, response);
+    return upgrade(s, handshake(host, port, path, Base64.getEncoder().encodeToString(key), ""));
   }
 
   /**
@@ -110,6 +81,11 @@ public final class RawWsClient implements AutoCloseable {
 
   /** A handshake request for {@code path} with {@code extraHeaders} ("Name: value\r\n" lines). */
   public static String handshake(String host, int port, String path, String extraHeaders) {
+    return handshake(host, port, path, "dGhlIHNhbXBsZSBub25jZQ==", extraHeaders);
+  }
+
+  private static String handshake(
+      String host, int port, String path, String key, String extraHeaders) {
     return "GET "
         + path
         + " HTTP/1.1\r\nHost: "
@@ -118,7 +94,9 @@ public final class RawWsClient implements AutoCloseable {
         + port
         + "\r\n"
         + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+        + "Sec-WebSocket-Key: "
+        + key
+        + "\r\nSec-WebSocket-Version: 13\r\n"
         + extraHeaders
         + "\r\n";
   }
@@ -130,8 +108,12 @@ public final class RawWsClient implements AutoCloseable {
     Socket s = new Socket();
     s.bind(new InetSocketAddress(localAddress, 0));
     s.connect(new InetSocketAddress(host, port), 10_000);
+    return upgrade(s, handshake(host, port, path, extraHeaders));
+  }
+
+  /** Sends the handshake {@code request} on the connected {@code s} and reads the answer. */
+  private static RawWsClient upgrade(Socket s, String request) throws IOException {
     s.setSoTimeout(10_000);
-    String request = handshake(host, port, path, extraHeaders);
     s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
     DataInputStream in = new DataInputStream(s.getInputStream());
     String response = readHead(in);
@@ -148,32 +130,16 @@ public final class RawWsClient implements AutoCloseable {
     out.flush();
   }
 
-  /** Sends an unmasked frame, which RFC 6455 forbids clients to send. */
+  /** Sends an unmasked final frame, which RFC 6455 forbids clients to send. */
   public void sendUnmasked(int opcode, byte[] payload) throws IOException {
-    ByteBuffer b = ByteBuffer.allocate(10 + payload.length);
-    b.put((byte) (0x80 | opcode));
-    if (payload.length < 126) {
-      b.put((byte) payload.length);
-    } else {
-      b.put((byte) 126).putShort((short) payload.length);
-    }
-    b.put(payload);
-    sendRaw(java.util.Arrays.copyOf(b.array(), b.position()));
+    sendRaw(FrameEncoder.serverFrame(opcode, payload));
   }
 
   /** Sends only a masked frame header announcing {@code length} payload bytes. */
   public void sendHeaderOnly(int firstByte, long length) throws IOException {
-    ByteBuffer b = ByteBuffer.allocate(14);
-    b.put((byte) firstByte);
-    if (length < 126) {
-      b.put((byte) (0x80 | length));
-    } else if (length <= 0xFFFF) {
-      b.put((byte) (0x80 | 126)).putShort((short) length);
-    } else {
-      b.put((byte) (0x80 | 127)).putLong(length);
-    }
-    b.putInt(0x01020304);
-    sendRaw(java.util.Arrays.copyOf(b.array(), b.position()));
+    ByteBuffer b = ByteBuffer.allocate(FrameHeader.MAX_LENGTH);
+    FrameEncoder.putMaskedHeader(b, firstByte, length, 0x01020304);
+    sendRaw(Arrays.copyOf(b.array(), b.position()));
   }
 
   public String handshakeResponse() {
@@ -181,48 +147,22 @@ public final class RawWsClient implements AutoCloseable {
   }
 
   public void sendText(String text) throws IOException {
-    sendFrame(0x1, true, text.getBytes(StandardCharsets.UTF_8));
+    sendFrame(Opcode.TEXT, true, text.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Sends one masked frame. */
   public void sendFrame(int opcode, boolean fin, byte[] payload) throws IOException {
-    sendFrame((fin ? 0x80 : 0) | opcode, payload);
+    sendFrame((fin ? FrameEncoder.FIN : 0) | opcode, payload);
   }
 
   /** Sends one masked frame with {@code firstByte} (FIN, RSV bits and opcode) as given. */
   public void sendFrame(int firstByte, byte[] payload) throws IOException {
-    ByteBuffer b = ByteBuffer.allocate(14 + payload.length);
-    b.put((byte) firstByte);
-    if (payload.length < 126) {
-      b.put((byte) (0x80 | payload.length));
-    } else if (payload.length <= 0xffff) {
-      b.put((byte) (0x80 | 126)).putShort((short) payload.length);
-    } else {
-      b.put((byte) (0x80 | 127)).putLong(payload.length);
-    }
-    byte[] mask = new byte[4];
-    ThreadLocalRandom.current().nextBytes(mask);
-    b.put(mask);
-    for (int i = 0; i < payload.length; i++) {
-      b.put((byte) (payload[i] ^ mask[i & 3]));
-    }
-    out.write(b.array(), 0, b.position());
-    out.flush();
+    sendRaw(FrameEncoder.clientFrame(firstByte, payload, ThreadLocalRandom.current().nextInt()));
   }
 
   /** Reads the next frame, failing after the socket timeout. */
   public Frame readFrame() throws IOException {
-    int b0 = in.readUnsignedByte();
-    int b1 = in.readUnsignedByte();
-    long len = b1 & 0x7f;
-    if (len == 126) {
-      len = in.readUnsignedShort();
-    } else if (len == 127) {
-      len = in.readLong();
-    }
-    byte[] payload = new byte[(int) len];
-    in.readFully(payload);
-    return new Frame(b0 & 0x0f, (b0 & 0x80) != 0, payload);
+    return FrameDecoder.read(in);
   }
 
   /**
@@ -232,7 +172,7 @@ public final class RawWsClient implements AutoCloseable {
   public Frame readUntilClose() throws IOException {
     while (true) {
       Frame f = readFrame();
-      if (f.opcode() == 0x8) {
+      if (f.opcode() == Opcode.CLOSE) {
         return f;
       }
     }

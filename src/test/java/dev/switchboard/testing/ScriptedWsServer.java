@@ -1,7 +1,10 @@
 package dev.switchboard.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
+import dev.switchboard.frame.Frame;
+import dev.switchboard.frame.FrameDecoder;
+import dev.switchboard.frame.FrameEncoder;
+import dev.switchboard.frame.Opcode;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -65,28 +68,11 @@ public final class ScriptedWsServer implements AutoCloseable {
   /** The client's next text frame as JSON; pings and pongs are skipped, a close fails. */
   public JsonNode nextJson() throws IOException {
     while (true) {
-      int b0 = in.readUnsignedByte();
-      int b1 = in.readUnsignedByte();
-      long length = b1 & 0x7f;
-      if (length == 126) {
-        length = in.readUnsignedShort();
-      } else if (length == 127) {
-        length = in.readLong();
+      Frame f = FrameDecoder.read(in);
+      if (f.opcode() == Opcode.TEXT) {
+        return WsClient.parse(f.text());
       }
-      byte[] mask = new byte[4];
-      if ((b1 & 0x80) != 0) {
-        in.readFully(mask);
-      }
-      byte[] payload = new byte[Math.toIntExact(length)];
-      in.readFully(payload);
-      for (int i = 0; i < payload.length; i++) {
-        payload[i] ^= mask[i & 3];
-      }
-      int opcode = b0 & 0x0f;
-      if (opcode == 0x1) {
-        return WsClient.parse(new String(payload, StandardCharsets.UTF_8));
-      }
-      if (opcode == 0x8) {
+      if (f.opcode() == Opcode.CLOSE) {
         throw new IOException("the client closed the connection");
       }
     }
@@ -94,24 +80,13 @@ public final class ScriptedWsServer implements AutoCloseable {
 
   /** Sends one unmasked text frame. */
   public void send(String text) throws IOException {
-    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-    ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 4);
-    frame.write(0x81);
-    if (payload.length < 126) {
-      frame.write(payload.length);
-    } else {
-      frame.write(126);
-      frame.write(payload.length >>> 8);
-      frame.write(payload.length & 0xff);
-    }
-    frame.writeBytes(payload);
-    out.write(frame.toByteArray());
+    out.write(FrameEncoder.serverFrame(Opcode.TEXT, text.getBytes(StandardCharsets.UTF_8)));
     out.flush();
   }
 
   /** Sends a close frame with {@code code} and drops the connection, as the hub closes one. */
   public void closeWith(int code) throws IOException {
-    out.write(new byte[] {(byte) 0x88, 2, (byte) (code >>> 8), (byte) code});
+    out.write(FrameEncoder.serverClose(code, ""));
     out.flush();
     socket.close();
   }

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -48,6 +49,14 @@ public final class WsClient implements AutoCloseable {
   }
 
   /**
+   * Connects offering subprotocol switchboard.v1 and sending {@code headers} with the handshake (an
+   * Authorization header, say), failing the test after {@link #TIMEOUT}.
+   */
+  public static WsClient connect(URI uri, Map<String, String> headers) {
+    return open(uri, null, "switchboard.v1", headers);
+  }
+
+  /**
    * Connects, failing the test after {@link #TIMEOUT}.
    *
    * @param origin an Origin header, or null for none
@@ -55,15 +64,18 @@ public final class WsClient implements AutoCloseable {
    * @param subprotocol a subprotocol to offer, or null for none
    */
   public static WsClient connect(URI uri, String origin, SSLContext ssl, String subprotocol) {
+    return open(uri, ssl, subprotocol, origin == null ? Map.of() : Map.of("Origin", origin));
+  }
+
+  private static WsClient open(
+      URI uri, SSLContext ssl, String subprotocol, Map<String, String> headers) {
     WsClient client = new WsClient();
     HttpClient http =
         ssl == null
             ? SHARED
             : HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(ssl).build();
     WebSocket.Builder b = http.newWebSocketBuilder().connectTimeout(TIMEOUT);
-    if (origin != null) {
-      b.header("Origin", origin);
-    }
+    headers.forEach(b::header);
     if (subprotocol != null) {
       b.subprotocols(subprotocol);
     }

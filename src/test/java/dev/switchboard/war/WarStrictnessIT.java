@@ -2,6 +2,8 @@ package dev.switchboard.war;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.frame.Frame;
+import dev.switchboard.frame.Opcode;
 import dev.switchboard.testing.RawWsClient;
 import dev.switchboard.testing.WsClient;
 import java.io.File;
@@ -152,8 +154,11 @@ class WarStrictnessIT {
       c.setReadTimeout(10_000);
       String outcome;
       try {
-        RawWsClient.Frame f = c.readFrame();
-        outcome = f.opcode() == 0x8 ? "close " + f.closeCode() : "accepted: answered " + f.text();
+        Frame f = c.readFrame();
+        outcome =
+            f.opcode() == Opcode.CLOSE
+                ? "close " + f.closeCode()
+                : "accepted: answered " + f.text();
       } catch (IOException e) {
         outcome = "TCP closed without close frame";
       }
@@ -216,8 +221,8 @@ class WarStrictnessIT {
       abuse.send(c);
       c.setReadTimeout(5000);
       try {
-        RawWsClient.Frame f = c.readFrame();
-        if (f.opcode() == 0x8) {
+        Frame f = c.readFrame();
+        if (f.opcode() == Opcode.CLOSE) {
           return "close " + f.closeCode() + " " + f.text().replaceAll("[^ -~]", "").trim();
         }
         return "accepted: the message reached the endpoint, which answered " + f.text();
