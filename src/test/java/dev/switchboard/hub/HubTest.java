@@ -333,4 +333,36 @@ class HubTest {
     assertThat(second.last()).startsWith("{\"id\":2,\"error\":{\"code\":109,");
     assertThat(hub.channelCount()).isZero();
   }
+
+  @Test
+  void anEngineInterruptedWhileSubscribingClosesTheSubscriberWith4004AndLeavesNoChannel() {
+    // The broker reports the interruption on the subscribing thread, as a link that breaks under a
+    // SUBSCRIBE does: the hub must not be inside its registry then (a re-entrant update of the
+    // same key would fail, and the client would see 1011 instead of 4004).
+    MemoryBroker memory = new MemoryBroker(new ManualClock(), Duration.ofHours(1), false);
+    dev.switchboard.engine.Broker breaking =
+        new dev.switchboard.testing.ForwardingBroker(memory) {
+          private dev.switchboard.engine.BrokerHandler handler;
+
+          @Override
+          public void start(dev.switchboard.engine.BrokerHandler handler) {
+            this.handler = handler;
+            super.start(handler);
+          }
+
+          @Override
+          public java.util.concurrent.CompletionStage<Void> subscribe(String channel) {
+            handler.onInterrupted("link broke under SUBSCRIBE");
+            return super.subscribe(channel);
+          }
+        };
+    hub.close();
+    hub = Hub.start(HubOptions.defaults(), breaking, new MemoryPresenceStore());
+    Client c = connect();
+    c.send("{\"id\":1,\"op\":\"subscribe\",\"channel\":\"a\"}");
+
+    assertThat(c.transport().closedWith()).isEqualTo(CloseCode.ENGINE_INTERRUPTED);
+    assertThat(hub.channelCount()).isZero();
+    assertThat(hub.connectionCount()).isZero();
+  }
 }
