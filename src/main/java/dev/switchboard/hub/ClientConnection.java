@@ -32,7 +32,12 @@ public final class ClientConnection {
       "not reading: outbox over its limit; reconnect and recover";
 
   private final String id;
+
+  /** Told of a send timeout and of the connection's end. */
   private final Hub hub;
+
+  private final HubParts parts;
+  private final ConnectionPolicy policy;
   private final Transport transport;
   private final Outbox outbox;
   private final Liveness liveness;
@@ -51,28 +56,25 @@ public final class ClientConnection {
 
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  ClientConnection(String id, Hub hub, Transport transport, long outboxMaxBytes) {
+  ClientConnection(String id, Hub hub, HubParts parts, Transport transport) {
     this.id = id;
     this.hub = hub;
+    this.parts = parts;
+    this.policy = parts.options().policy();
     this.transport = transport;
-    this.subscriptions = new ConnectionSubscriptions(this);
-    this.channelCommands = new ChannelCommands(this);
-    this.outbox = new Outbox(transport, outboxMaxBytes, this::onSendFailed);
-    ConnectionPolicy policy = hub.options().policy();
+    this.outbox = new Outbox(transport, parts.options().outboxMaxBytes(), this::onSendFailed);
+    this.subscriptions = new ConnectionSubscriptions(this, outbox, parts);
+    this.channelCommands = new ChannelCommands(this, hub);
     long now = System.nanoTime();
     this.liveness = new Liveness(now, policy.authRequired() ? null : Identity.ANONYMOUS);
     this.rate = RateLimiter.of(policy, now);
-    this.auth = new ConnectionAuth(this, liveness, subscriptions);
+    this.auth = new ConnectionAuth(this, liveness, subscriptions, policy);
   }
 
   /** The user id of the connection's token, or null while anonymous. */
   public String user() {
     Identity who = liveness.identity();
     return who == null ? null : who.user();
-  }
-
-  Hub hub() {
-    return hub;
   }
 
   /** The identity of the connection's token; null until connected where a token is required. */
@@ -106,7 +108,7 @@ public final class ClientConnection {
     }
     Command command;
     try {
-      command = hub.decoder().decode(text);
+      command = parts.decoder().decode(text);
     } catch (ProtocolException e) {
       replyError(e.commandId(), e.code(), e.getMessage());
       return;
@@ -121,7 +123,7 @@ public final class ClientConnection {
     }
     Command command;
     try {
-      command = hub.decoder().decodeBinary(frame);
+      command = parts.decoder().decodeBinary(frame);
     } catch (ProtocolException e) {
       replyError(e.commandId(), e.code(), e.getMessage());
       return;
@@ -151,7 +153,7 @@ public final class ClientConnection {
         replyError(Command.NO_ID, ErrorCode.RATE_LIMITED, "over the rate limit; message dropped");
         return false;
       default:
-        hub.metrics().error(ErrorCode.RATE_LIMITED);
+        parts.metrics().error(ErrorCode.RATE_LIMITED);
         close(CloseCode.RATE_LIMITED, "kept sending over the rate limit");
         return false;
     }
@@ -163,7 +165,7 @@ public final class ClientConnection {
       close(CloseCode.SLOW_CONSUMER, SLOW_REASON);
       return;
     }
-    java.time.Duration sendTimeout = hub.options().policy().sendTimeout();
+    java.time.Duration sendTimeout = policy.sendTimeout();
     if (outbox.sendOverdue(nowNanos, sendTimeout.toNanos())) {
       hub.sendTimedOut("connection " + id, sendTimeout);
       close(
@@ -171,7 +173,7 @@ public final class ClientConnection {
           "a send was not completed within " + sendTimeout.toSeconds() + " s");
       return;
     }
-    Liveness.Action action = liveness.check(nowNanos, now, hub.options().policy());
+    Liveness.Action action = liveness.check(nowNanos, now, policy);
     switch (action) {
       case NOTHING -> {}
       case PING -> transport.ping();
@@ -180,11 +182,9 @@ public final class ClientConnection {
         close(
             code,
             switch (action) {
-              case CLOSE_IDLE ->
-                  "no pong within " + hub.options().policy().pongTimeout().toSeconds() + " s";
+              case CLOSE_IDLE -> "no pong within " + policy.pongTimeout().toSeconds() + " s";
               case CLOSE_EXPIRED -> "token expired: refresh it and reconnect";
-              default ->
-                  "no token within " + hub.options().policy().authTimeout().toSeconds() + " s";
+              default -> "no token within " + policy.authTimeout().toSeconds() + " s";
             });
       }
     }
@@ -206,7 +206,7 @@ public final class ClientConnection {
    */
   public void close(CloseCode code, String reason) {
     if (release()) {
-      hub.metrics().close(code.code());
+      parts.metrics().close(code.code());
       transport.close(code, reason);
     }
   }
@@ -226,26 +226,18 @@ public final class ClientConnection {
         "publications of " + channel + " were missed, reconnect and recover");
   }
 
-  long outboxLimit() {
-    return hub.options().outboxMaxBytes();
-  }
-
-  Outbox.Offer enqueue(OutFrame frame, boolean exempt) {
-    return outbox.enqueue(frame, exempt);
-  }
-
   /** Acts on the outcome of enqueues made under a subscription's lock, now released. */
   void afterEnqueue(Outbox.Offer result) {
     switch (result) {
       case QUEUED -> {
-        hub.metrics().deliveries.increment();
+        parts.metrics().deliveries.increment();
         outbox.flush();
       }
       case OVERFLOW -> {
-        hub.metrics().droppedFrames.increment();
+        parts.metrics().droppedFrames.increment();
         close(CloseCode.SLOW_CONSUMER, SLOW_REASON);
       }
-      case CLOSED -> hub.metrics().droppedFrames.increment();
+      case CLOSED -> parts.metrics().droppedFrames.increment();
     }
   }
 
@@ -256,16 +248,16 @@ public final class ClientConnection {
   void afterFanOut(Outbox.Offer result, java.util.List<ClientConnection> touched) {
     switch (result) {
       case QUEUED -> {
-        hub.metrics().deliveries.increment();
+        parts.metrics().deliveries.increment();
         if (outbox.scheduleFlush()) {
           touched.add(this);
         }
       }
       case OVERFLOW -> {
-        hub.metrics().droppedFrames.increment();
+        parts.metrics().droppedFrames.increment();
         close(CloseCode.SLOW_CONSUMER, SLOW_REASON);
       }
-      case CLOSED -> hub.metrics().droppedFrames.increment();
+      case CLOSED -> parts.metrics().droppedFrames.increment();
     }
   }
 
@@ -280,7 +272,7 @@ public final class ClientConnection {
   }
 
   private void execute(Command command) {
-    hub.metrics().commands.increment();
+    parts.metrics().commands.increment();
     try {
       if (liveness.identity() == null
           && !(command instanceof Command.Connect)
@@ -330,7 +322,7 @@ public final class ClientConnection {
   }
 
   void replyError(long commandId, ErrorCode code, String message) {
-    hub.metrics().error(code);
+    parts.metrics().error(code);
     // An error for a command without id is still sent: the client must learn its frame was
     // refused, and without an id it cannot be matched, so it carries none.
     send(new OutFrame.Text(Frames.error(commandId, code, message)));
@@ -347,7 +339,7 @@ public final class ClientConnection {
       return false;
     }
     int dropped = outbox.close();
-    hub.metrics().droppedFrames.add(dropped);
+    parts.metrics().droppedFrames.add(dropped);
     subscriptions.endAll();
     hub.unregister(this);
     return true;

@@ -17,11 +17,18 @@ final class ConnectionAuth {
   private final Liveness liveness;
   private final ConnectionSubscriptions subscriptions;
 
+  /** Verifies the tokens. */
+  private final ConnectionPolicy policy;
+
   ConnectionAuth(
-      ClientConnection connection, Liveness liveness, ConnectionSubscriptions subscriptions) {
+      ClientConnection connection,
+      Liveness liveness,
+      ConnectionSubscriptions subscriptions,
+      ConnectionPolicy policy) {
     this.connection = connection;
     this.liveness = liveness;
     this.subscriptions = subscriptions;
+    this.policy = policy;
   }
 
   /** A token came with the handshake; an invalid one closes the connection. */
@@ -52,7 +59,6 @@ final class ConnectionAuth {
       connection.replyError(r.id(), ErrorCode.BAD_FIELD, "not connected with a token; use connect");
       return;
     }
-    ConnectionPolicy policy = connection.hub().options().policy();
     try {
       Identity who = policy.tokens().verify(r.token());
       if (!java.util.Objects.equals(who.user(), current.user())) {
@@ -83,7 +89,6 @@ final class ConnectionAuth {
    * @return the identity, or null when refused (the connection is then being closed)
    */
   private Identity verify(String token, long commandId) {
-    ConnectionPolicy policy = connection.hub().options().policy();
     if (policy.tokens() == null) {
       connection.replyError(
           commandId, ErrorCode.BAD_TOKEN, "this server has no keys to verify tokens");

@@ -46,7 +46,6 @@ public final class Hub implements AutoCloseable {
   private final PresenceStore presence;
   private final FanOut fanOut;
   private final HubMetrics metrics = new HubMetrics();
-  private final CommandDecoder decoder = new CommandDecoder();
   private final Map<String, ClientConnection> connections = new ConcurrentHashMap<>();
 
   /** Connections that speak no hub protocol (echo) but are held to the hub's policy. */
@@ -58,6 +57,9 @@ public final class Hub implements AutoCloseable {
 
   /** This node's subscriptions by channel and pattern, with their broker subscriptions. */
   private final SubscriptionRegistry registry;
+
+  /** What every connection is given when it is opened. */
+  private final HubParts parts;
 
   /** Connection ids are this node's random prefix and a counter: unique across nodes. */
   private final String idPrefix = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
@@ -71,6 +73,7 @@ public final class Hub implements AutoCloseable {
     this.presence = presence;
     this.fanOut = new FanOut(options.fanOutThreads());
     this.registry = new SubscriptionRegistry(broker);
+    this.parts = new HubParts(options, metrics, new CommandDecoder(), registry, broker, presence);
   }
 
   /** Builds a hub and starts the broker's delivery to it. */
@@ -83,8 +86,7 @@ public final class Hub implements AutoCloseable {
   /** Registers a newly opened transport and returns its connection. */
   public ClientConnection open(Transport transport) {
     String id = idPrefix + "." + Long.toString(nextId.incrementAndGet(), 36);
-    ClientConnection connection =
-        new ClientConnection(id, this, transport, options.outboxMaxBytes());
+    ClientConnection connection = new ClientConnection(id, this, parts, transport);
     connections.put(id, connection);
     metrics.connectionsOpened.increment();
     return connection;
@@ -172,19 +174,6 @@ public final class Hub implements AutoCloseable {
               ErrorCode.NOT_ENABLED, "presence is not enabled for " + channel, Command.NO_ID));
     }
     return presence.presence(channel);
-  }
-
-  /** The frame of a publication: encoded once, shared by every subscriber. */
-  OutFrame encode(Publication p) {
-    return Deliveries.encode(p);
-  }
-
-  CompletionStage<Void> addSubscriber(Subscription sub) {
-    return registry.add(sub);
-  }
-
-  void removeSubscriber(Subscription sub) {
-    registry.remove(sub);
   }
 
   /**
@@ -311,17 +300,5 @@ public final class Hub implements AutoCloseable {
 
   public Namespaces namespaces() {
     return options.namespaces();
-  }
-
-  Broker broker() {
-    return broker;
-  }
-
-  PresenceStore presence() {
-    return presence;
-  }
-
-  CommandDecoder decoder() {
-    return decoder;
   }
 }
