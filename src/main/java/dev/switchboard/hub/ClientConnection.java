@@ -20,9 +20,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Deliveries from publishers on other threads go through the thread-safe {@link Subscription} and
  * {@link Outbox}; engine results complete on engine threads.
  *
- * <p>It keeps the transport, the outbox, the rate and the liveness (with the identity), and runs
- * connect and refresh; its subscriptions live in {@link ConnectionSubscriptions}, and the stateless
- * channel commands (publish, history, presence) in {@link ChannelCommands}.
+ * <p>It keeps the transport, the outbox, the rate and the liveness; connect, refresh and the
+ * identity live in {@link ConnectionAuth}, its subscriptions in {@link ConnectionSubscriptions},
+ * and the stateless channel commands (publish, history, presence) in {@link ChannelCommands}.
  */
 public final class ClientConnection {
   private static final System.Logger LOG = System.getLogger(ClientConnection.class.getName());
@@ -38,6 +38,7 @@ public final class ClientConnection {
 
   private final HubParts parts;
   private final ConnectionPolicy policy;
+  private final HubClock clock;
   private final Transport transport;
   private final Outbox outbox;
   private final Liveness liveness;
@@ -51,7 +52,7 @@ public final class ClientConnection {
   /** publish, history and presence: commands on a channel that keep no state here. */
   private final ChannelCommands channelCommands;
 
-  /** connect, refresh and a token at the handshake: the identity in {@link #liveness}. */
+  /** connect, refresh and a token at the handshake; holds the identity. */
   private final ConnectionAuth auth;
 
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -62,24 +63,27 @@ public final class ClientConnection {
     this.parts = parts;
     this.policy = parts.options().policy();
     this.transport = transport;
-    this.outbox = new Outbox(transport, parts.options().outboxMaxBytes(), this::onSendFailed);
+    this.clock = parts.clock();
+    this.outbox =
+        new Outbox(
+            transport, parts.options().outboxMaxBytes(), this::onSendFailed, clock::nanoTime);
     this.subscriptions = new ConnectionSubscriptions(this, outbox, parts);
     this.channelCommands = new ChannelCommands(this, hub);
-    long now = System.nanoTime();
-    this.liveness = new Liveness(now, policy.authRequired() ? null : Identity.ANONYMOUS);
+    long now = clock.nanoTime();
+    this.liveness = new Liveness(now);
     this.rate = RateLimiter.of(policy, now);
-    this.auth = new ConnectionAuth(this, liveness, subscriptions, policy);
+    this.auth = new ConnectionAuth(this, subscriptions, policy);
   }
 
   /** The user id of the connection's token, or null while anonymous. */
   public String user() {
-    Identity who = liveness.identity();
+    Identity who = auth.identity();
     return who == null ? null : who.user();
   }
 
   /** The identity of the connection's token; null until connected where a token is required. */
   Identity identity() {
-    return liveness.identity();
+    return auth.identity();
   }
 
   /** The connection's id, unique across nodes. */
@@ -133,7 +137,7 @@ public final class ClientConnection {
 
   /** A pong arrived: the client is alive. */
   public void onPong() {
-    liveness.received(System.nanoTime());
+    liveness.received(clock.nanoTime());
   }
 
   /**
@@ -146,7 +150,7 @@ public final class ClientConnection {
 
   /** Records activity and applies the rate limit; false when the message is refused. */
   private boolean admit(int size) {
-    switch (RateLimiter.admit(rate, liveness, size)) {
+    switch (RateLimiter.admit(rate, liveness, size, clock.nanoTime())) {
       case ALLOWED:
         return true;
       case REFUSED:
@@ -173,7 +177,7 @@ public final class ClientConnection {
           "a send was not completed within " + sendTimeout.toSeconds() + " s");
       return;
     }
-    Liveness.Action action = liveness.check(nowNanos, now, policy);
+    Liveness.Action action = liveness.check(nowNanos, now, policy, auth.identity());
     switch (action) {
       case NOTHING -> {}
       case PING -> transport.ping();
@@ -274,7 +278,7 @@ public final class ClientConnection {
   private void execute(Command command) {
     parts.metrics().commands.increment();
     try {
-      if (liveness.identity() == null
+      if (auth.identity() == null
           && !(command instanceof Command.Connect)
           && !(command instanceof Command.Ping)) {
         replyError(command.id(), ErrorCode.UNAUTHORIZED, "connect with a token first");
@@ -305,7 +309,7 @@ public final class ClientConnection {
 
   /** Whether the connection may do {@code capability} on {@code target}; answers 111 if not. */
   boolean permitted(long commandId, String target, Capability capability) {
-    if (liveness.identity().permissions().allows(target, capability)) {
+    if (auth.identity().permissions().allows(target, capability)) {
       return true;
     }
     replyError(

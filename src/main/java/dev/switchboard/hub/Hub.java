@@ -45,6 +45,10 @@ public final class Hub implements AutoCloseable {
   private final Broker broker;
   private final PresenceStore presence;
   private final FanOut fanOut;
+
+  /** What connections, their outboxes and the sweep read the time from. */
+  private final HubClock clock;
+
   private final HubMetrics metrics = new HubMetrics();
   private final Map<String, ClientConnection> connections = new ConcurrentHashMap<>();
 
@@ -67,18 +71,26 @@ public final class Hub implements AutoCloseable {
   private final AtomicLong nextId = new AtomicLong();
   private volatile boolean accepting = true;
 
-  private Hub(HubOptions options, Broker broker, PresenceStore presence) {
+  private Hub(HubOptions options, Broker broker, PresenceStore presence, HubClock clock) {
     this.options = options;
     this.broker = broker;
     this.presence = presence;
+    this.clock = clock;
     this.fanOut = new FanOut(options.fanOutThreads());
     this.registry = new SubscriptionRegistry(broker);
-    this.parts = new HubParts(options, metrics, new CommandDecoder(), registry, broker, presence);
+    this.parts =
+        new HubParts(options, metrics, new CommandDecoder(), registry, broker, presence, clock);
   }
 
-  /** Builds a hub and starts the broker's delivery to it. */
+  /** Builds a hub on the system clock and starts the broker's delivery to it. */
   public static Hub start(HubOptions options, Broker broker, PresenceStore presence) {
-    Hub hub = new Hub(options, broker, presence);
+    return start(options, broker, presence, HubClock.system());
+  }
+
+  /** Builds a hub that reads the time from {@code clock} and starts the broker's delivery to it. */
+  public static Hub start(
+      HubOptions options, Broker broker, PresenceStore presence, HubClock clock) {
+    Hub hub = new Hub(options, broker, presence, clock);
     broker.start(new Deliveries(hub.registry, hub.fanOut, hub.connections::values));
     return hub;
   }
@@ -97,7 +109,7 @@ public final class Hub implements AutoCloseable {
    * hub's rate limit and liveness and is closed with the hub's connections.
    */
   public PlainConnection openPlain(Transport transport, long outboxMaxBytes) {
-    PlainConnection connection = new PlainConnection(this, transport, outboxMaxBytes);
+    PlainConnection connection = new PlainConnection(this, clock, transport, outboxMaxBytes);
     plainConnections.add(connection);
     return connection;
   }
@@ -196,10 +208,13 @@ public final class Hub implements AutoCloseable {
   }
 
   /**
-   * Pings quiet connections and closes dead, expired or unauthenticated ones. Called about once a
-   * second by the server (and directly by tests with their own clock).
+   * Pings quiet connections and closes dead, expired, stalled or unauthenticated ones, as of the
+   * hub's clock now. Called about once a second by the server, and by tests after moving their
+   * clock.
    */
-  public void sweep(long nowNanos, java.time.Instant now) {
+  public void sweep() {
+    long nowNanos = clock.nanoTime();
+    java.time.Instant now = clock.instant();
     for (ClientConnection c : connections.values()) {
       try {
         c.sweep(nowNanos, now);

@@ -14,6 +14,7 @@ import dev.switchboard.protocol.CommandDecoder;
  * @param registry the node's subscriptions, which a subscription joins and leaves
  * @param broker history reads, join and leave
  * @param presence who is in a channel
+ * @param clock the time connections read: liveness, rates and sends in flight
  */
 record HubParts(
     HubOptions options,
@@ -21,4 +22,5 @@ record HubParts(
     CommandDecoder decoder,
     SubscriptionRegistry registry,
     Broker broker,
-    PresenceStore presence) {}
+    PresenceStore presence,
+    HubClock clock) {}

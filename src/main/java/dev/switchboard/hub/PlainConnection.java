@@ -24,20 +24,21 @@ public final class PlainConnection {
   private final Transport transport;
   private final Outbox outbox;
   private final Liveness liveness;
+  private final HubClock clock;
 
   /** Null when the policy sets no rate; only the reader thread uses it. */
   private final RateLimiter rate;
 
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  PlainConnection(Hub hub, Transport transport, long outboxMaxBytes) {
+  PlainConnection(Hub hub, HubClock clock, Transport transport, long outboxMaxBytes) {
     this.hub = hub;
+    this.clock = clock;
     this.transport = transport;
-    this.outbox = new Outbox(transport, outboxMaxBytes, failure -> onClosed());
+    this.outbox = new Outbox(transport, outboxMaxBytes, failure -> onClosed(), clock::nanoTime);
     ConnectionPolicy policy = hub.options().policy();
-    long now = System.nanoTime();
-    // No token to wait for and none to expire: only the ping and pong deadlines apply.
-    this.liveness = new Liveness(now, Identity.ANONYMOUS);
+    long now = clock.nanoTime();
+    this.liveness = new Liveness(now);
     this.rate = RateLimiter.of(policy, now);
   }
 
@@ -48,7 +49,7 @@ public final class PlainConnection {
    *     there is no reply to carry an error) or the connection is being closed for flooding
    */
   public boolean admit(int size) {
-    switch (RateLimiter.admit(rate, liveness, size)) {
+    switch (RateLimiter.admit(rate, liveness, size, clock.nanoTime())) {
       case ALLOWED:
         return true;
       case REFUSED:
@@ -79,7 +80,7 @@ public final class PlainConnection {
 
   /** A pong arrived: the peer is alive. */
   public void onPong() {
-    liveness.received(System.nanoTime());
+    liveness.received(clock.nanoTime());
   }
 
   /**
@@ -99,7 +100,8 @@ public final class PlainConnection {
           "a send was not completed within " + policy.sendTimeout().toSeconds() + " s");
       return;
     }
-    switch (liveness.check(nowNanos, now, policy)) {
+    // No token to wait for and none to expire: only the ping and pong deadlines apply.
+    switch (liveness.check(nowNanos, now, policy, Identity.ANONYMOUS)) {
       case NOTHING -> {}
       case PING -> transport.ping();
       default ->

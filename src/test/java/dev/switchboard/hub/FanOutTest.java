@@ -10,8 +10,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class FanOutTest {
-  private final Hub hub =
-      HubTest.newHub(new HubOptions(64 * 1024, 4, Namespaces.only(NamespaceOptions.plain())));
+  private final HubHarness h =
+      new HubHarness(new HubOptions(64 * 1024, 4, Namespaces.only(NamespaceOptions.plain())));
+  private final Hub hub = h.hub;
   private final FanOut fanOut = new FanOut(1);
 
   @AfterEach

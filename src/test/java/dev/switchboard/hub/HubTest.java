@@ -3,7 +3,7 @@ package dev.switchboard.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.engine.memory.MemoryBroker;
-import dev.switchboard.engine.memory.MemoryPresenceStore;
+import dev.switchboard.hub.HubHarness.Client;
 import dev.switchboard.protocol.BinaryEnvelope;
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.ErrorCode;
@@ -22,41 +22,35 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class HubTest {
-  private Hub hub = newHub(new HubOptions(64 * 1024, 4, Namespaces.only(NamespaceOptions.plain())));
-
-  static Hub newHub(HubOptions options) {
-    return Hub.start(
-        options,
-        new MemoryBroker(new ManualClock(), Duration.ofHours(1), false),
-        new MemoryPresenceStore());
-  }
+  private HubHarness h =
+      new HubHarness(new HubOptions(64 * 1024, 4, Namespaces.only(NamespaceOptions.plain())));
+  private Hub hub = h.hub;
 
   @AfterEach
   void closeHub() {
-    hub.close();
+    h.close();
   }
 
-  private record Client(ClientConnection connection, FakeTransport transport) {
-    void send(String json) {
-      connection.onText(json);
-    }
+  /** Replaces the hub with one on {@code options} (and a memory broker). */
+  private void restart(HubOptions options) {
+    h.close();
+    h = new HubHarness(options);
+    hub = h.hub;
+  }
 
-    List<String> texts() {
-      return transport.texts();
-    }
-
-    String last() {
-      List<String> t = texts();
-      return t.get(t.size() - 1);
-    }
+  /** Replaces the hub with one on {@code broker}. */
+  private void restart(dev.switchboard.engine.Broker broker) {
+    h.close();
+    h = new HubHarness(HubOptions.defaults(), broker, new ManualClock());
+    hub = h.hub;
   }
 
   private Client connect(FakeTransport transport) {
-    return new Client(hub.open(transport), transport);
+    return h.connect(transport);
   }
 
   private Client connect() {
-    return connect(FakeTransport.auto());
+    return h.connect();
   }
 
   @Test
@@ -87,10 +81,10 @@ class HubTest {
     }
     hub.publish("news", new Payload.Json("42"), null);
 
-    OutFrame first = subs.get(0).transport().sent().get(0);
+    OutFrame first = subs.get(0).transport.sent().get(0);
     for (Client c : subs) {
-      assertThat(c.transport().sent()).hasSize(1);
-      assertThat(c.transport().sent().get(0)).isSameAs(first);
+      assertThat(c.transport.sent()).hasSize(1);
+      assertThat(c.transport.sent().get(0)).isSameAs(first);
     }
   }
 
@@ -111,10 +105,10 @@ class HubTest {
     Client sub = connect();
     sub.send("{\"op\":\"subscribe\",\"channel\":\"bin\"}");
     Client pub = connect();
-    pub.connection().onBinary(BinaryEnvelope.encodePublish(9, "bin", new byte[] {1, 2, 3}));
+    pub.connection.onBinary(BinaryEnvelope.encodePublish(9, "bin", new byte[] {1, 2, 3}));
 
     assertThat(pub.texts()).containsExactly("{\"id\":9,\"ok\":true}");
-    OutFrame.Binary frame = (OutFrame.Binary) sub.transport().sent().get(0);
+    OutFrame.Binary frame = (OutFrame.Binary) sub.transport.sent().get(0);
     ByteBuffer b = frame.view();
     assertThat(b.get()).isEqualTo(BinaryEnvelope.KIND_PUBLICATION);
     assertThat(b.get()).isZero();
@@ -146,7 +140,7 @@ class HubTest {
     c.send("{\"id\":9,\"op\":\"subscribe\",\"channel\":\"d\"}");
     c.send("{\"id\":10,\"op\":\"subscribe\",\"channel\":\"e\"}");
     assertThat(c.last()).startsWith("{\"id\":10,\"error\":{\"code\":106,");
-    c.connection().onBinary(ByteBuffer.wrap(new byte[] {9}));
+    c.connection.onBinary(ByteBuffer.wrap(new byte[] {9}));
     assertThat(c.last()).startsWith("{\"error\":{\"code\":101,");
 
     assertThat(hub.metrics().errors(ErrorCode.MALFORMED)).isEqualTo(2);
@@ -156,8 +150,8 @@ class HubTest {
     assertThat(hub.metrics().errors(ErrorCode.ALREADY_SUBSCRIBED)).isEqualTo(1);
     assertThat(hub.metrics().errors(ErrorCode.NOT_SUBSCRIBED)).isEqualTo(1);
     assertThat(hub.metrics().errors(ErrorCode.SUBSCRIPTION_LIMIT)).isEqualTo(1);
-    assertThat(c.connection().isOpen()).isTrue();
-    assertThat(c.transport().closedWith()).isNull();
+    assertThat(c.connection.isOpen()).isTrue();
+    assertThat(c.transport.closedWith()).isNull();
   }
 
   @Test
@@ -169,8 +163,7 @@ class HubTest {
 
   @Test
   void aSubscriberWhoseSendWaitsPastTheGraceIsClosedAsSlowAndOthersKeepReceiving() {
-    hub.close();
-    hub = newHub(new HubOptions(1000, 8, Namespaces.only(NamespaceOptions.plain())));
+    restart(new HubOptions(1000, 8, Namespaces.only(NamespaceOptions.plain())));
     FakeTransport stalled = FakeTransport.held(); // never completes a send: a client not reading
     Client slow = connect(stalled);
     Client fast = connect();
@@ -185,11 +178,13 @@ class HubTest {
     // socket may just need a moment for a burst.
     assertThat(stalled.closedWith()).isNull();
 
-    hub.sweep(System.nanoTime() + Outbox.STALL_GRACE_NANOS, java.time.Instant.now());
+    h.sweepAfter(Duration.ofNanos(Outbox.STALL_GRACE_NANOS - 1));
+    assertThat(stalled.closedWith()).as("the grace is not over").isNull();
+    h.sweepAfter(Duration.ofNanos(1));
 
     assertThat(stalled.closedWith()).isEqualTo(CloseCode.SLOW_CONSUMER);
-    assertThat(slow.connection().isOpen()).isFalse();
-    assertThat(slow.connection().queuedBytes()).isLessThanOrEqualTo(Outbox.HARD_FACTOR * 1000L);
+    assertThat(slow.connection.isOpen()).isFalse();
+    assertThat(slow.connection.queuedBytes()).isLessThanOrEqualTo(Outbox.HARD_FACTOR * 1000L);
     assertThat(fast.texts()).hasSize(100);
     assertThat(hub.subscriberCount("feed")).isEqualTo(1);
     assertThat(hub.metrics().closes(CloseCode.SLOW_CONSUMER.code())).isEqualTo(1);
@@ -204,19 +199,18 @@ class HubTest {
     Client fine = connect();
     wedged.send("{\"op\":\"subscribe\",\"channel\":\"feed\"}");
     fine.send("{\"op\":\"subscribe\",\"channel\":\"feed\"}");
-    long start = System.nanoTime();
     hub.publish("feed", new Payload.Json("1"), null);
     hub.publish("feed", new Payload.Json("2"), null);
     assertThat(lost.inFlight()).isEqualTo(1);
 
-    long timeout = hub.options().policy().sendTimeout().toNanos();
-    hub.sweep(start + timeout - Outbox.STALL_GRACE_NANOS, java.time.Instant.now());
+    Duration timeout = hub.options().policy().sendTimeout();
+    h.sweepAfter(timeout.minusNanos(1));
     assertThat(lost.closedWith()).as("a send may take a while").isNull();
 
-    hub.sweep(System.nanoTime() + timeout, java.time.Instant.now());
+    h.sweepAfter(Duration.ofNanos(1));
     assertThat(lost.closedWith()).isEqualTo(CloseCode.SEND_TIMEOUT);
     assertThat(lost.closeReason()).contains("not completed within 30 s");
-    assertThat(wedged.connection().isOpen()).isFalse();
+    assertThat(wedged.connection.isOpen()).isFalse();
     assertThat(hub.subscriberCount("feed")).isEqualTo(1);
     assertThat(hub.metrics().closes(4005)).isEqualTo(1);
     assertThat(hub.metrics().droppedFrames())
@@ -234,7 +228,7 @@ class HubTest {
     c.send("{\"op\":\"subscribe\",\"channel\":\"b\"}");
     assertThat(hub.channelCount()).isEqualTo(2);
 
-    c.connection().onClosed();
+    c.connection.onClosed();
 
     assertThat(hub.channelCount()).isZero();
     assertThat(hub.connectionCount()).isZero();
@@ -245,15 +239,14 @@ class HubTest {
     Client a = connect();
     Client b = connect();
     hub.closeAll(CloseCode.GOING_AWAY, "bye");
-    assertThat(a.transport().closedWith()).isEqualTo(CloseCode.GOING_AWAY);
-    assertThat(b.transport().closedWith()).isEqualTo(CloseCode.GOING_AWAY);
+    assertThat(a.transport.closedWith()).isEqualTo(CloseCode.GOING_AWAY);
+    assertThat(b.transport.closedWith()).isEqualTo(CloseCode.GOING_AWAY);
     assertThat(hub.connectionCount()).isZero();
   }
 
   @Test
   void concurrentPublishersProduceOneOrderSeenIdenticallyByEverySubscriber() throws Exception {
-    hub.close();
-    hub = newHub(new HubOptions(1 << 30, 8, Namespaces.only(NamespaceOptions.plain())));
+    restart(new HubOptions(1 << 30, 8, Namespaces.only(NamespaceOptions.plain())));
     List<Client> subs = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       Client c = connect();
@@ -291,18 +284,13 @@ class HubTest {
 
   @Test
   void anEngineThatRefusesIsReportedAsUnavailableNeverAsSuccess() {
-    hub.close();
-    hub =
-        Hub.start(
-            HubOptions.defaults(),
-            new dev.switchboard.testing.DownBroker(),
-            new MemoryPresenceStore());
+    restart(new dev.switchboard.testing.DownBroker());
     Client c = connect();
     c.send("{\"id\":1,\"op\":\"publish\",\"channel\":\"a\",\"data\":1}");
     assertThat(c.last()).startsWith("{\"id\":1,\"error\":{\"code\":109,");
     c.send("{\"id\":2,\"op\":\"subscribe\",\"channel\":\"a\"}");
     assertThat(c.last()).startsWith("{\"id\":2,\"error\":{\"code\":109,");
-    assertThat(c.connection().subscriptions()).isEmpty();
+    assertThat(c.connection.subscriptions()).isEmpty();
     assertThat(hub.channelCount()).isZero();
     assertThat(hub.metrics().errors(ErrorCode.UNAVAILABLE)).isEqualTo(2);
   }
@@ -319,8 +307,7 @@ class HubTest {
             return pending;
           }
         };
-    hub.close();
-    hub = Hub.start(HubOptions.defaults(), slow, new MemoryPresenceStore());
+    restart(slow);
     Client first = connect();
     Client second = connect();
     first.send("{\"id\":1,\"op\":\"subscribe\",\"channel\":\"a\"}");
@@ -356,12 +343,11 @@ class HubTest {
             return super.subscribe(channel);
           }
         };
-    hub.close();
-    hub = Hub.start(HubOptions.defaults(), breaking, new MemoryPresenceStore());
+    restart(breaking);
     Client c = connect();
     c.send("{\"id\":1,\"op\":\"subscribe\",\"channel\":\"a\"}");
 
-    assertThat(c.transport().closedWith()).isEqualTo(CloseCode.ENGINE_INTERRUPTED);
+    assertThat(c.transport.closedWith()).isEqualTo(CloseCode.ENGINE_INTERRUPTED);
     assertThat(hub.channelCount()).isZero();
     assertThat(hub.connectionCount()).isZero();
   }

@@ -6,8 +6,8 @@ import dev.switchboard.engine.memory.MemoryBroker;
 import dev.switchboard.engine.memory.MemoryPresenceStore;
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.ErrorCode;
+import dev.switchboard.testing.ManualClock;
 import java.time.Duration;
-import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
 class PlainConnectionTest {
   private static final long SECOND = 1_000_000_000L;
 
+  private final ManualClock clock = new ManualClock();
+  private final long start = clock.nanoTime();
   private final Hub hub =
       Hub.start(
           new HubOptions(
@@ -34,17 +36,19 @@ class PlainConnectionTest {
                   Duration.ofSeconds(25),
                   Duration.ofSeconds(10),
                   Duration.ofSeconds(30))),
-          new MemoryBroker(Duration.ofHours(1)),
-          new MemoryPresenceStore());
-  private final long start = System.nanoTime();
+          new MemoryBroker(clock, Duration.ofHours(1), false),
+          new MemoryPresenceStore(),
+          clock);
 
   @AfterEach
   void close() {
     hub.close();
   }
 
+  /** Moves the clock to {@code secondsLater} after the test began, then sweeps. */
   private void sweepAt(long secondsLater) {
-    hub.sweep(start + secondsLater * SECOND, Instant.now());
+    clock.advance(Duration.ofNanos(start + secondsLater * SECOND - clock.nanoTime()));
+    hub.sweep();
   }
 
   @Test
