@@ -71,12 +71,13 @@ public final class Hub implements AutoCloseable {
   private final AtomicLong nextId = new AtomicLong();
   private volatile boolean accepting = true;
 
-  private Hub(HubOptions options, Broker broker, PresenceStore presence, HubClock clock) {
+  private Hub(
+      HubOptions options, Broker broker, PresenceStore presence, HubClock clock, FanOut fanOut) {
     this.options = options;
     this.broker = broker;
     this.presence = presence;
     this.clock = clock;
-    this.fanOut = new FanOut(options.fanOutThreads());
+    this.fanOut = fanOut;
     this.registry = new SubscriptionRegistry(broker);
     this.parts =
         new HubParts(options, metrics, new CommandDecoder(), registry, broker, presence, clock);
@@ -90,7 +91,25 @@ public final class Hub implements AutoCloseable {
   /** Builds a hub that reads the time from {@code clock} and starts the broker's delivery to it. */
   public static Hub start(
       HubOptions options, Broker broker, PresenceStore presence, HubClock clock) {
-    Hub hub = new Hub(options, broker, presence, clock);
+    return start(options, broker, presence, clock, FanOut.onThreads(options.fanOutThreads()));
+  }
+
+  /**
+   * As above, with its fan-out lanes' rounds run by {@code lanes} ({@link HubOptions#fanOutThreads}
+   * of them): tests pass an executor they run step by step.
+   */
+  static Hub start(
+      HubOptions options,
+      Broker broker,
+      PresenceStore presence,
+      HubClock clock,
+      java.util.concurrent.Executor lanes) {
+    return start(options, broker, presence, clock, new FanOut(options.fanOutThreads(), lanes));
+  }
+
+  private static Hub start(
+      HubOptions options, Broker broker, PresenceStore presence, HubClock clock, FanOut fanOut) {
+    Hub hub = new Hub(options, broker, presence, clock, fanOut);
     broker.start(new Deliveries(hub.registry, hub.fanOut, hub.connections::values));
     return hub;
   }

@@ -45,6 +45,18 @@ final class HubHarness implements AutoCloseable {
     this.hub = Hub.start(options, broker, new MemoryPresenceStore(), clock);
   }
 
+  /** {@code options} on a memory broker, the fan-out lanes' rounds run by {@code lanes}. */
+  HubHarness(HubOptions options, java.util.concurrent.Executor lanes) {
+    this.clock = new ManualClock();
+    this.hub =
+        Hub.start(
+            options,
+            new MemoryBroker(clock, Duration.ofHours(1), false),
+            new MemoryPresenceStore(),
+            clock,
+            lanes);
+  }
+
   Client connect() {
     return connect(FakeTransport.auto());
   }
