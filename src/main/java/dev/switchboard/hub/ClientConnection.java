@@ -33,7 +33,7 @@ public final class ClientConnection {
 
   private final String id;
 
-  /** Told of a send timeout and of the connection's end. */
+  /** Told of the connection's end; runs its channel commands. */
   private final Hub hub;
 
   private final HubParts parts;
@@ -171,7 +171,7 @@ public final class ClientConnection {
     }
     java.time.Duration sendTimeout = policy.sendTimeout();
     if (outbox.sendOverdue(nowNanos, sendTimeout.toNanos())) {
-      hub.sendTimedOut("connection " + id, sendTimeout);
+      parts.sendTimeouts().report("connection " + id, sendTimeout);
       close(
           CloseCode.SEND_TIMEOUT,
           "a send was not completed within " + sendTimeout.toSeconds() + " s");

@@ -55,10 +55,6 @@ public final class Hub implements AutoCloseable {
   /** Connections that speak no hub protocol (echo) but are held to the hub's policy. */
   private final Set<PlainConnection> plainConnections = ConcurrentHashMap.newKeySet();
 
-  /** Whether {@link #sendTimedOut} has logged at WARNING yet. */
-  private final java.util.concurrent.atomic.AtomicBoolean sendTimeoutLogged =
-      new java.util.concurrent.atomic.AtomicBoolean();
-
   /** This node's subscriptions by channel and pattern, with their broker subscriptions. */
   private final SubscriptionRegistry registry;
 
@@ -80,7 +76,15 @@ public final class Hub implements AutoCloseable {
     this.fanOut = fanOut;
     this.registry = new SubscriptionRegistry(broker);
     this.parts =
-        new HubParts(options, metrics, new CommandDecoder(), registry, broker, presence, clock);
+        new HubParts(
+            options,
+            metrics,
+            new CommandDecoder(),
+            registry,
+            broker,
+            presence,
+            clock,
+            new SendTimeouts());
   }
 
   /** Builds a hub on the system clock and starts the broker's delivery to it. */
@@ -128,7 +132,7 @@ public final class Hub implements AutoCloseable {
    * hub's rate limit and liveness and is closed with the hub's connections.
    */
   public PlainConnection openPlain(Transport transport, long outboxMaxBytes) {
-    PlainConnection connection = new PlainConnection(this, clock, transport, outboxMaxBytes);
+    PlainConnection connection = new PlainConnection(this, parts, transport, outboxMaxBytes);
     plainConnections.add(connection);
     return connection;
   }
@@ -205,25 +209,6 @@ public final class Hub implements AutoCloseable {
               ErrorCode.NOT_ENABLED, "presence is not enabled for " + channel, Command.NO_ID));
     }
     return presence.presence(channel);
-  }
-
-  /**
-   * Says once per hub, at WARNING, that a connection's send was not completed within {@code
-   * ws.send-timeout}; later ones go to DEBUG. Every one is counted by its close (4005): a container
-   * that loses send callbacks would otherwise fill the log with one line per connection.
-   */
-  void sendTimedOut(String connection, java.time.Duration timeout) {
-    boolean first = sendTimeoutLogged.compareAndSet(false, true);
-    LOG.log(
-        first ? Level.WARNING : Level.DEBUG,
-        connection
-            + ": a send was not completed within "
-            + timeout.toSeconds()
-            + " s (ws.send-timeout): closing it with 4005. The client's socket took nothing for"
-            + " that long, or the WebSocket container never reported the send as done"
-            + (first
-                ? "; further ones are logged at DEBUG and counted in stats as closes.send_timeout"
-                : ""));
   }
 
   /**

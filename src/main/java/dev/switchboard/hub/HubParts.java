@@ -15,6 +15,7 @@ import dev.switchboard.protocol.CommandDecoder;
  * @param broker history reads, join and leave
  * @param presence who is in a channel
  * @param clock the time connections read: liveness, rates and sends in flight
+ * @param sendTimeouts reports sends that never completed
  */
 record HubParts(
     HubOptions options,
@@ -23,4 +24,5 @@ record HubParts(
     SubscriptionRegistry registry,
     Broker broker,
     PresenceStore presence,
-    HubClock clock) {}
+    HubClock clock,
+    SendTimeouts sendTimeouts) {}

@@ -20,7 +20,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * and only the first of them acts.
  */
 public final class PlainConnection {
+  /** Told of the connection's end. */
   private final Hub hub;
+
+  private final HubParts parts;
   private final Transport transport;
   private final Outbox outbox;
   private final Liveness liveness;
@@ -31,12 +34,13 @@ public final class PlainConnection {
 
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  PlainConnection(Hub hub, HubClock clock, Transport transport, long outboxMaxBytes) {
+  PlainConnection(Hub hub, HubParts parts, Transport transport, long outboxMaxBytes) {
     this.hub = hub;
-    this.clock = clock;
+    this.parts = parts;
+    this.clock = parts.clock();
     this.transport = transport;
     this.outbox = new Outbox(transport, outboxMaxBytes, failure -> onClosed(), clock::nanoTime);
-    ConnectionPolicy policy = hub.options().policy();
+    ConnectionPolicy policy = parts.options().policy();
     long now = clock.nanoTime();
     this.liveness = new Liveness(now);
     this.rate = RateLimiter.of(policy, now);
@@ -53,10 +57,10 @@ public final class PlainConnection {
       case ALLOWED:
         return true;
       case REFUSED:
-        hub.metrics().error(ErrorCode.RATE_LIMITED);
+        parts.metrics().error(ErrorCode.RATE_LIMITED);
         return false;
       default:
-        hub.metrics().error(ErrorCode.RATE_LIMITED);
+        parts.metrics().error(ErrorCode.RATE_LIMITED);
         close(CloseCode.RATE_LIMITED, "kept sending over the rate limit");
         return false;
     }
@@ -71,10 +75,10 @@ public final class PlainConnection {
     switch (outbox.offer(frame)) {
       case QUEUED -> {}
       case OVERFLOW -> {
-        hub.metrics().droppedFrames.increment();
+        parts.metrics().droppedFrames.increment();
         close(CloseCode.SLOW_CONSUMER, "replies are not being read");
       }
-      case CLOSED -> hub.metrics().droppedFrames.increment();
+      case CLOSED -> parts.metrics().droppedFrames.increment();
     }
   }
 
@@ -88,13 +92,13 @@ public final class PlainConnection {
    * never completed, pings a quiet one, closes one that did not answer.
    */
   void sweep(long nowNanos, Instant now) {
-    ConnectionPolicy policy = hub.options().policy();
+    ConnectionPolicy policy = parts.options().policy();
     if (outbox.stalled(nowNanos)) {
       close(CloseCode.SLOW_CONSUMER, "replies are not being read");
       return;
     }
     if (outbox.sendOverdue(nowNanos, policy.sendTimeout().toNanos())) {
-      hub.sendTimedOut("a plain connection", policy.sendTimeout());
+      parts.sendTimeouts().report("a plain connection", policy.sendTimeout());
       close(
           CloseCode.SEND_TIMEOUT,
           "a send was not completed within " + policy.sendTimeout().toSeconds() + " s");
@@ -113,7 +117,7 @@ public final class PlainConnection {
   /** Closes the connection with {@code code} and counts it, unless it is already closed. */
   public void close(CloseCode code, String reason) {
     if (release()) {
-      hub.metrics().close(code.code());
+      parts.metrics().close(code.code());
       transport.close(code, reason);
     }
   }
@@ -136,7 +140,7 @@ public final class PlainConnection {
     if (!closed.compareAndSet(false, true)) {
       return false;
     }
-    hub.metrics().droppedFrames.add(outbox.close());
+    parts.metrics().droppedFrames.add(outbox.close());
     hub.unregister(this);
     return true;
   }
