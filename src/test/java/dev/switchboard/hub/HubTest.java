@@ -20,6 +20,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class HubTest {
   private HubHarness h =
@@ -119,39 +121,76 @@ class HubTest {
     assertThat(new byte[] {b.get(), b.get(), b.get()}).containsExactly(1, 2, 3);
   }
 
-  @Test
-  void everyRefusalIsAnsweredWithItsCodeAndCounted() {
-    Client c = connect();
-    c.send("not json");
-    assertThat(c.last()).startsWith("{\"error\":{\"code\":101,");
-    c.send("{\"id\":1,\"op\":\"dance\"}");
-    assertThat(c.last()).startsWith("{\"id\":1,\"error\":{\"code\":102,");
-    c.send("{\"id\":2,\"op\":\"subscribe\"}");
-    assertThat(c.last()).startsWith("{\"id\":2,\"error\":{\"code\":103,");
-    c.send("{\"id\":3,\"op\":\"subscribe\",\"channel\":\"bad name\"}");
-    assertThat(c.last()).startsWith("{\"id\":3,\"error\":{\"code\":104,");
-    c.send("{\"id\":4,\"op\":\"subscribe\",\"channel\":\"a\"}");
-    c.send("{\"id\":5,\"op\":\"subscribe\",\"channel\":\"a\"}");
-    assertThat(c.last()).startsWith("{\"id\":5,\"error\":{\"code\":107,");
-    c.send("{\"id\":6,\"op\":\"unsubscribe\",\"channel\":\"zzz\"}");
-    assertThat(c.last()).startsWith("{\"id\":6,\"error\":{\"code\":108,");
-    c.send("{\"id\":7,\"op\":\"subscribe\",\"channel\":\"b\"}");
-    c.send("{\"id\":8,\"op\":\"subscribe\",\"channel\":\"c\"}");
-    c.send("{\"id\":9,\"op\":\"subscribe\",\"channel\":\"d\"}");
-    c.send("{\"id\":10,\"op\":\"subscribe\",\"channel\":\"e\"}");
-    assertThat(c.last()).startsWith("{\"id\":10,\"error\":{\"code\":106,");
-    c.connection.onBinary(ByteBuffer.wrap(new byte[] {9}));
-    assertThat(c.last()).startsWith("{\"error\":{\"code\":101,");
+  /** A refused frame: what is sent before it, the frame itself, and the code it gets. */
+  private record Refusal(String name, List<String> before, String frame, ErrorCode code) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
 
-    assertThat(hub.metrics().errors(ErrorCode.MALFORMED)).isEqualTo(2);
-    assertThat(hub.metrics().errors(ErrorCode.UNKNOWN_OP)).isEqualTo(1);
-    assertThat(hub.metrics().errors(ErrorCode.BAD_FIELD)).isEqualTo(1);
-    assertThat(hub.metrics().errors(ErrorCode.BAD_CHANNEL)).isEqualTo(1);
-    assertThat(hub.metrics().errors(ErrorCode.ALREADY_SUBSCRIBED)).isEqualTo(1);
-    assertThat(hub.metrics().errors(ErrorCode.NOT_SUBSCRIBED)).isEqualTo(1);
-    assertThat(hub.metrics().errors(ErrorCode.SUBSCRIPTION_LIMIT)).isEqualTo(1);
+  static List<Refusal> refusals() {
+    String subscribeA = "{\"id\":1,\"op\":\"subscribe\",\"channel\":\"a\"}";
+    return List.of(
+        new Refusal("not JSON", List.of(), "not json", ErrorCode.MALFORMED),
+        new Refusal("unknown op", List.of(), "{\"id\":7,\"op\":\"dance\"}", ErrorCode.UNKNOWN_OP),
+        new Refusal(
+            "missing field", List.of(), "{\"id\":7,\"op\":\"subscribe\"}", ErrorCode.BAD_FIELD),
+        new Refusal(
+            "bad channel name",
+            List.of(),
+            "{\"id\":7,\"op\":\"subscribe\",\"channel\":\"bad name\"}",
+            ErrorCode.BAD_CHANNEL),
+        new Refusal(
+            "subscribed twice",
+            List.of(subscribeA),
+            "{\"id\":7,\"op\":\"subscribe\",\"channel\":\"a\"}",
+            ErrorCode.ALREADY_SUBSCRIBED),
+        new Refusal(
+            "unsubscribe without subscribe",
+            List.of(),
+            "{\"id\":7,\"op\":\"unsubscribe\",\"channel\":\"zzz\"}",
+            ErrorCode.NOT_SUBSCRIBED),
+        new Refusal(
+            "a fifth subscription where four are allowed",
+            List.of(
+                subscribeA,
+                "{\"id\":2,\"op\":\"subscribe\",\"channel\":\"b\"}",
+                "{\"id\":3,\"op\":\"subscribe\",\"channel\":\"c\"}",
+                "{\"id\":4,\"op\":\"subscribe\",\"channel\":\"d\"}"),
+            "{\"id\":7,\"op\":\"subscribe\",\"channel\":\"e\"}",
+            ErrorCode.SUBSCRIPTION_LIMIT));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("refusals")
+  void aRefusedFrameIsAnsweredWithItsCodeAndCountedAndTheConnectionStaysOpen(Refusal refusal) {
+    Client c = connect();
+    refusal.before().forEach(c::send);
+    int answered = c.texts().size();
+
+    c.send(refusal.frame());
+
+    // A frame whose id could not be read is answered without one.
+    String id = refusal.code() == ErrorCode.MALFORMED ? "" : "\"id\":7,";
+    assertThat(c.texts()).hasSize(answered + 1);
+    assertThat(c.last())
+        .startsWith("{" + id + "\"error\":{\"code\":" + refusal.code().code() + ",");
+    assertThat(hub.metrics().errors(refusal.code())).isEqualTo(1);
     assertThat(c.connection.isOpen()).isTrue();
     assertThat(c.transport.closedWith()).isNull();
+  }
+
+  @Test
+  void aBinaryFrameThatIsNoEnvelopeIsAnsweredAsMalformed() {
+    Client c = connect();
+
+    c.connection.onBinary(ByteBuffer.wrap(new byte[] {9}));
+
+    assertThat(c.texts()).hasSize(1);
+    assertThat(c.last()).startsWith("{\"error\":{\"code\":101,");
+    assertThat(hub.metrics().errors(ErrorCode.MALFORMED)).isEqualTo(1);
+    assertThat(c.connection.isOpen()).isTrue();
   }
 
   @Test
