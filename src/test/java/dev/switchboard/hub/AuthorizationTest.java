@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.auth.TokenVerifier;
 import dev.switchboard.engine.memory.MemoryBroker;
-import dev.switchboard.engine.memory.MemoryPresenceStore;
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.Payload;
@@ -25,6 +24,7 @@ class AuthorizationTest {
   private final RecoveryTest.HeldHistoryBroker broker =
       new RecoveryTest.HeldHistoryBroker(new MemoryBroker(clock, Duration.ofHours(1), false));
 
+  private final HubHarness h;
   private final Hub hub;
   private final long start = clock.nanoTime();
 
@@ -40,8 +40,8 @@ class AuthorizationTest {
             Duration.ofSeconds(25),
             Duration.ofSeconds(10),
             Duration.ofSeconds(30));
-    hub =
-        Hub.start(
+    h =
+        new HubHarness(
             new HubOptions(
                 1 << 20,
                 16,
@@ -49,18 +49,17 @@ class AuthorizationTest {
                 0,
                 policy),
             broker,
-            new MemoryPresenceStore(),
             clock);
+    hub = h.hub;
   }
 
   @AfterEach
   void close() {
-    hub.close();
+    h.close();
   }
 
   private HubHarness.Client connect() {
-    FakeTransport t = FakeTransport.auto();
-    return new HubHarness.Client(hub.open(t), t);
+    return h.connect();
   }
 
   private String token(String user, Duration ttl, Map<String, List<String>> channels) {

@@ -3,7 +3,6 @@ package dev.switchboard.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.engine.memory.MemoryBroker;
-import dev.switchboard.engine.memory.MemoryPresenceStore;
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.testing.ManualClock;
@@ -20,8 +19,8 @@ class PlainConnectionTest {
 
   private final ManualClock clock = new ManualClock();
   private final long start = clock.nanoTime();
-  private final Hub hub =
-      Hub.start(
+  private final HubHarness h =
+      new HubHarness(
           new HubOptions(
               1 << 20,
               16,
@@ -37,12 +36,13 @@ class PlainConnectionTest {
                   Duration.ofSeconds(10),
                   Duration.ofSeconds(30))),
           new MemoryBroker(clock, Duration.ofHours(1), false),
-          new MemoryPresenceStore(),
           clock);
+
+  private final Hub hub = h.hub;
 
   @AfterEach
   void close() {
-    hub.close();
+    h.close();
   }
 
   /** Moves the clock to {@code secondsLater} after the test began, then sweeps. */
