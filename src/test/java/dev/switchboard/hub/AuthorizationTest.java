@@ -137,7 +137,7 @@ class AuthorizationTest {
   }
 
   @Test
-  void aBadTokenIsAnsweredAndClosesFinallyAnExpiredOneAsksForAFreshToken() {
+  void aBadTokenIsAnsweredAndClosesWithTheFinal4500() {
     HubHarness.Client bad = connect();
     bad.command(
         "\"op\":\"connect\",\"token\":\""
@@ -147,11 +147,15 @@ class AuthorizationTest {
             + "\"");
     assertThat(code(bad.takeOne())).isEqualTo(ErrorCode.BAD_TOKEN.code());
     assertThat(bad.transport.closedWith()).isEqualTo(CloseCode.UNAUTHORIZED);
+  }
 
+  @Test
+  void anExpiredTokenIsAnsweredAndClosesWith4003ToAskForAFreshOne() {
     String shortLived = token("dave", Duration.ofSeconds(1), Map.of());
     clock.advance(Duration.ofSeconds(2));
     HubHarness.Client late = connect();
     late.command("\"op\":\"connect\",\"token\":\"" + shortLived + "\"");
+    assertThat(code(late.takeOne())).isEqualTo(ErrorCode.BAD_TOKEN.code());
     assertThat(late.transport.closedWith()).isEqualTo(CloseCode.TOKEN_EXPIRED);
   }
 

@@ -322,16 +322,26 @@ class HubTest {
   }
 
   @Test
-  void anEngineThatRefusesIsReportedAsUnavailableNeverAsSuccess() {
+  void aPublishTheEngineRefusesIsAnsweredAsUnavailableNeverAsSuccess() {
     restart(new dev.switchboard.testing.DownBroker());
     Client c = connect();
     c.send("{\"id\":1,\"op\":\"publish\",\"channel\":\"a\",\"data\":1}");
+    assertThat(c.texts()).hasSize(1);
     assertThat(c.last()).startsWith("{\"id\":1,\"error\":{\"code\":109,");
+    assertThat(hub.metrics().errors(ErrorCode.UNAVAILABLE)).isEqualTo(1);
+    assertThat(hub.metrics().publishes()).isZero();
+  }
+
+  @Test
+  void aSubscribeTheEngineRefusesIsAnsweredAsUnavailableAndLeavesNoSubscription() {
+    restart(new dev.switchboard.testing.DownBroker());
+    Client c = connect();
     c.send("{\"id\":2,\"op\":\"subscribe\",\"channel\":\"a\"}");
+    assertThat(c.texts()).hasSize(1);
     assertThat(c.last()).startsWith("{\"id\":2,\"error\":{\"code\":109,");
     assertThat(c.connection.subscriptions()).isEmpty();
     assertThat(hub.channelCount()).isZero();
-    assertThat(hub.metrics().errors(ErrorCode.UNAVAILABLE)).isEqualTo(2);
+    assertThat(hub.metrics().errors(ErrorCode.UNAVAILABLE)).isEqualTo(1);
   }
 
   @Test
