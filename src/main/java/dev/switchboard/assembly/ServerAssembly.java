@@ -21,7 +21,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -80,8 +79,7 @@ public final class ServerAssembly implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    sweeper.scheduleWithFixedDelay(
-        () -> hub.sweep(System.nanoTime(), Instant.now()), 1, 1, TimeUnit.SECONDS);
+    sweeper.scheduleWithFixedDelay(hub::sweep, 1, 1, TimeUnit.SECONDS);
     if (origins.isEmpty()) {
       origins.addAll(OriginPolicy.LOCALHOST);
       origins.addAll(extraOrigins);

@@ -15,9 +15,13 @@ final class ChannelCommands {
   private final ClientConnection connection;
   private final Hub hub;
 
-  ChannelCommands(ClientConnection connection) {
+  /**
+   * @param connection whose commands these are: it checks permissions and sends the answers
+   * @param hub publishes and reads history and presence, for clients and the HTTP API alike
+   */
+  ChannelCommands(ClientConnection connection, Hub hub) {
     this.connection = connection;
-    this.hub = connection.hub();
+    this.hub = hub;
   }
 
   void publish(Command.Publish p) {
@@ -84,17 +88,14 @@ final class ChannelCommands {
     if (!connection.permitted(p.id(), p.channel(), Capability.PRESENCE)) {
       return;
     }
-    if (!hub.namespaces().of(p.channel()).presence()) {
-      connection.replyError(
-          p.id(), ErrorCode.NOT_ENABLED, "presence is not enabled for " + p.channel());
-      return;
-    }
-    hub.presence()
-        .presence(p.channel())
+    hub.presenceOf(p.channel())
         .whenComplete(
             (clients, failure) -> {
+              ProtocolException refused = Stages.protocolCause(failure);
               if (failure == null) {
                 connection.reply(p.id(), ServerMessageEncoder.presence(p.id(), clients));
+              } else if (refused != null) {
+                connection.replyError(p.id(), refused.code(), refused.getMessage());
               } else {
                 connection.replyError(
                     p.id(),

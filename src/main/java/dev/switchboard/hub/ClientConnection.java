@@ -20,9 +20,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Deliveries from publishers on other threads go through the thread-safe {@link Subscription} and
  * {@link Outbox}; engine results complete on engine threads.
  *
- * <p>It keeps the transport, the outbox, the rate and the liveness (with the identity), and runs
- * connect and refresh; its subscriptions live in {@link ConnectionSubscriptions}, and the stateless
- * channel commands (publish, history, presence) in {@link ChannelCommands}.
+ * <p>It keeps the transport, the outbox, the rate and the liveness; connect, refresh and the
+ * identity live in {@link ConnectionAuth}, its subscriptions in {@link ConnectionSubscriptions},
+ * and the stateless channel commands (publish, history, presence) in {@link ChannelCommands}.
  */
 public final class ClientConnection {
   private static final System.Logger LOG = System.getLogger(ClientConnection.class.getName());
@@ -32,7 +32,13 @@ public final class ClientConnection {
       "not reading: outbox over its limit; reconnect and recover";
 
   private final String id;
+
+  /** Told of the connection's end; runs its channel commands. */
   private final Hub hub;
+
+  private final HubParts parts;
+  private final ConnectionPolicy policy;
+  private final HubClock clock;
   private final Transport transport;
   private final Outbox outbox;
   private final Liveness liveness;
@@ -46,38 +52,38 @@ public final class ClientConnection {
   /** publish, history and presence: commands on a channel that keep no state here. */
   private final ChannelCommands channelCommands;
 
-  /** connect, refresh and a token at the handshake: the identity in {@link #liveness}. */
+  /** connect, refresh and a token at the handshake; holds the identity. */
   private final ConnectionAuth auth;
 
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  ClientConnection(String id, Hub hub, Transport transport, long outboxMaxBytes) {
+  ClientConnection(String id, Hub hub, HubParts parts, Transport transport) {
     this.id = id;
     this.hub = hub;
+    this.parts = parts;
+    this.policy = parts.options().policy();
     this.transport = transport;
-    this.subscriptions = new ConnectionSubscriptions(this);
-    this.channelCommands = new ChannelCommands(this);
-    this.outbox = new Outbox(transport, outboxMaxBytes, this::onSendFailed);
-    ConnectionPolicy policy = hub.options().policy();
-    long now = System.nanoTime();
-    this.liveness = new Liveness(now, policy.authRequired() ? null : Identity.ANONYMOUS);
+    this.clock = parts.clock();
+    this.outbox =
+        new Outbox(
+            transport, parts.options().outboxMaxBytes(), this::onSendFailed, clock::nanoTime);
+    this.subscriptions = new ConnectionSubscriptions(this, outbox, parts);
+    this.channelCommands = new ChannelCommands(this, hub);
+    long now = clock.nanoTime();
+    this.liveness = new Liveness(now);
     this.rate = RateLimiter.of(policy, now);
-    this.auth = new ConnectionAuth(this, liveness, subscriptions);
+    this.auth = new ConnectionAuth(this, subscriptions, policy);
   }
 
   /** The user id of the connection's token, or null while anonymous. */
   public String user() {
-    Identity who = liveness.identity();
+    Identity who = auth.identity();
     return who == null ? null : who.user();
-  }
-
-  Hub hub() {
-    return hub;
   }
 
   /** The identity of the connection's token; null until connected where a token is required. */
   Identity identity() {
-    return liveness.identity();
+    return auth.identity();
   }
 
   /** The connection's id, unique across nodes. */
@@ -106,7 +112,7 @@ public final class ClientConnection {
     }
     Command command;
     try {
-      command = hub.decoder().decode(text);
+      command = parts.decoder().decode(text);
     } catch (ProtocolException e) {
       replyError(e.commandId(), e.code(), e.getMessage());
       return;
@@ -121,7 +127,7 @@ public final class ClientConnection {
     }
     Command command;
     try {
-      command = hub.decoder().decodeBinary(frame);
+      command = parts.decoder().decodeBinary(frame);
     } catch (ProtocolException e) {
       replyError(e.commandId(), e.code(), e.getMessage());
       return;
@@ -131,7 +137,7 @@ public final class ClientConnection {
 
   /** A pong arrived: the client is alive. */
   public void onPong() {
-    liveness.received(System.nanoTime());
+    liveness.received(clock.nanoTime());
   }
 
   /**
@@ -144,14 +150,14 @@ public final class ClientConnection {
 
   /** Records activity and applies the rate limit; false when the message is refused. */
   private boolean admit(int size) {
-    switch (RateLimiter.admit(rate, liveness, size)) {
+    switch (RateLimiter.admit(rate, liveness, size, clock.nanoTime())) {
       case ALLOWED:
         return true;
       case REFUSED:
         replyError(Command.NO_ID, ErrorCode.RATE_LIMITED, "over the rate limit; message dropped");
         return false;
       default:
-        hub.metrics().error(ErrorCode.RATE_LIMITED);
+        parts.metrics().error(ErrorCode.RATE_LIMITED);
         close(CloseCode.RATE_LIMITED, "kept sending over the rate limit");
         return false;
     }
@@ -163,15 +169,15 @@ public final class ClientConnection {
       close(CloseCode.SLOW_CONSUMER, SLOW_REASON);
       return;
     }
-    java.time.Duration sendTimeout = hub.options().policy().sendTimeout();
+    java.time.Duration sendTimeout = policy.sendTimeout();
     if (outbox.sendOverdue(nowNanos, sendTimeout.toNanos())) {
-      hub.sendTimedOut("connection " + id, sendTimeout);
+      parts.sendTimeouts().report("connection " + id, sendTimeout);
       close(
           CloseCode.SEND_TIMEOUT,
           "a send was not completed within " + sendTimeout.toSeconds() + " s");
       return;
     }
-    Liveness.Action action = liveness.check(nowNanos, now, hub.options().policy());
+    Liveness.Action action = liveness.check(nowNanos, now, policy, auth.identity());
     switch (action) {
       case NOTHING -> {}
       case PING -> transport.ping();
@@ -180,11 +186,9 @@ public final class ClientConnection {
         close(
             code,
             switch (action) {
-              case CLOSE_IDLE ->
-                  "no pong within " + hub.options().policy().pongTimeout().toSeconds() + " s";
+              case CLOSE_IDLE -> "no pong within " + policy.pongTimeout().toSeconds() + " s";
               case CLOSE_EXPIRED -> "token expired: refresh it and reconnect";
-              default ->
-                  "no token within " + hub.options().policy().authTimeout().toSeconds() + " s";
+              default -> "no token within " + policy.authTimeout().toSeconds() + " s";
             });
       }
     }
@@ -206,7 +210,7 @@ public final class ClientConnection {
    */
   public void close(CloseCode code, String reason) {
     if (release()) {
-      hub.metrics().close(code.code());
+      parts.metrics().close(code.code());
       transport.close(code, reason);
     }
   }
@@ -226,26 +230,18 @@ public final class ClientConnection {
         "publications of " + channel + " were missed, reconnect and recover");
   }
 
-  long outboxLimit() {
-    return hub.options().outboxMaxBytes();
-  }
-
-  Outbox.Offer enqueue(QueuedFrame frame, boolean exempt) {
-    return outbox.enqueue(frame, exempt);
-  }
-
   /** Acts on the outcome of enqueues made under a subscription's lock, now released. */
   void afterEnqueue(Outbox.Offer result) {
     switch (result) {
       case QUEUED -> {
-        hub.metrics().deliveries.increment();
+        parts.metrics().deliveries.increment();
         outbox.flush();
       }
       case OVERFLOW -> {
-        hub.metrics().droppedFrames.increment();
+        parts.metrics().droppedFrames.increment();
         close(CloseCode.SLOW_CONSUMER, SLOW_REASON);
       }
-      case CLOSED -> hub.metrics().droppedFrames.increment();
+      case CLOSED -> parts.metrics().droppedFrames.increment();
     }
   }
 
@@ -256,16 +252,16 @@ public final class ClientConnection {
   void afterFanOut(Outbox.Offer result, java.util.List<ClientConnection> touched) {
     switch (result) {
       case QUEUED -> {
-        hub.metrics().deliveries.increment();
+        parts.metrics().deliveries.increment();
         if (outbox.scheduleFlush()) {
           touched.add(this);
         }
       }
       case OVERFLOW -> {
-        hub.metrics().droppedFrames.increment();
+        parts.metrics().droppedFrames.increment();
         close(CloseCode.SLOW_CONSUMER, SLOW_REASON);
       }
-      case CLOSED -> hub.metrics().droppedFrames.increment();
+      case CLOSED -> parts.metrics().droppedFrames.increment();
     }
   }
 
@@ -280,9 +276,9 @@ public final class ClientConnection {
   }
 
   private void execute(Command command) {
-    hub.metrics().commands.increment();
+    parts.metrics().commands.increment();
     try {
-      if (liveness.identity() == null
+      if (auth.identity() == null
           && !(command instanceof Command.Connect)
           && !(command instanceof Command.Ping)) {
         replyError(command.id(), ErrorCode.UNAUTHORIZED, "connect with a token first");
@@ -313,7 +309,7 @@ public final class ClientConnection {
 
   /** Whether the connection may do {@code capability} on {@code target}; answers 111 if not. */
   boolean permitted(long commandId, String target, Capability capability) {
-    if (liveness.identity().permissions().allows(target, capability)) {
+    if (auth.identity().permissions().allows(target, capability)) {
       return true;
     }
     replyError(
@@ -330,7 +326,7 @@ public final class ClientConnection {
   }
 
   void replyError(long commandId, ErrorCode code, String message) {
-    hub.metrics().error(code);
+    parts.metrics().error(code);
     // An error for a command without id is still sent: the client must learn its frame was
     // refused, and without an id it cannot be matched, so it carries none.
     send(new QueuedFrame.Text(ServerMessageEncoder.error(commandId, code, message)));
@@ -347,7 +343,7 @@ public final class ClientConnection {
       return false;
     }
     int dropped = outbox.close();
-    hub.metrics().droppedFrames.add(dropped);
+    parts.metrics().droppedFrames.add(dropped);
     subscriptions.endAll();
     hub.unregister(this);
     return true;

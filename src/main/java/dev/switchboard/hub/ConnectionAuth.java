@@ -9,31 +9,42 @@ import dev.switchboard.protocol.ServerMessageEncoder;
 /**
  * How a {@link ClientConnection} gets and renews its identity: a token at the handshake, the {@code
  * connect} command, and {@code refresh} (which ends, with a notice, the subscriptions the new token
- * no longer allows). The identity itself lives in the connection's {@link Liveness}, which also
- * expires it. Runs on the connection's reader.
+ * no longer allows); it holds the identity. Commands run on the connection's reader; the identity
+ * is also read by engine threads and the sweep (which closes an expired one).
  */
 final class ConnectionAuth {
   private final ClientConnection connection;
-  private final Liveness liveness;
   private final ConnectionSubscriptions subscriptions;
 
+  /** Verifies the tokens. */
+  private final ConnectionPolicy policy;
+
+  /** Who the connection is; written by the reader, read by any thread. */
+  private volatile Identity identity;
+
   ConnectionAuth(
-      ClientConnection connection, Liveness liveness, ConnectionSubscriptions subscriptions) {
+      ClientConnection connection, ConnectionSubscriptions subscriptions, ConnectionPolicy policy) {
     this.connection = connection;
-    this.liveness = liveness;
     this.subscriptions = subscriptions;
+    this.policy = policy;
+    this.identity = policy.authRequired() ? null : Identity.ANONYMOUS;
+  }
+
+  /** Who the connection is: null until a required token arrived, else anonymous. */
+  Identity identity() {
+    return identity;
   }
 
   /** A token came with the handshake; an invalid one closes the connection. */
   void atOpen(String token) {
     Identity who = verify(token, Command.NO_ID);
     if (who != null) {
-      liveness.identity(who);
+      identity = who;
     }
   }
 
   void connect(Command.Connect c) {
-    Identity current = liveness.identity();
+    Identity current = identity;
     if (current != null && current != Identity.ANONYMOUS) {
       connection.replyError(
           c.id(), ErrorCode.BAD_FIELD, "already connected; use refresh to renew the token");
@@ -41,25 +52,24 @@ final class ConnectionAuth {
     }
     Identity who = verify(c.token(), c.id());
     if (who != null) {
-      liveness.identity(who);
+      identity = who;
       connection.reply(c.id(), connected(c.id(), who));
     }
   }
 
   void refresh(Command.Refresh r) {
-    Identity current = liveness.identity();
+    Identity current = identity;
     if (current == null || current == Identity.ANONYMOUS) {
       connection.replyError(r.id(), ErrorCode.BAD_FIELD, "not connected with a token; use connect");
       return;
     }
-    ConnectionPolicy policy = connection.hub().options().policy();
     try {
       Identity who = policy.tokens().verify(r.token());
       if (!java.util.Objects.equals(who.user(), current.user())) {
         connection.replyError(r.id(), ErrorCode.BAD_TOKEN, "the new token is for another user");
         return;
       }
-      liveness.identity(who);
+      identity = who;
       subscriptions.endRevoked(who);
       connection.reply(r.id(), connected(r.id(), who));
     } catch (dev.switchboard.auth.TokenException e) {
@@ -79,7 +89,6 @@ final class ConnectionAuth {
    * @return the identity, or null when refused (the connection is then being closed)
    */
   private Identity verify(String token, long commandId) {
-    ConnectionPolicy policy = connection.hub().options().policy();
     if (policy.tokens() == null) {
       connection.replyError(
           commandId, ErrorCode.BAD_TOKEN, "this server has no keys to verify tokens");

@@ -28,14 +28,20 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ConnectionSubscriptions {
   private final ClientConnection connection;
-  private final Hub hub;
+  private final Outbox outbox;
+  private final HubParts parts;
 
   /** Subscriptions by channel; written by the reader, read by close and engine threads. */
   private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
 
-  ConnectionSubscriptions(ClientConnection connection) {
+  /**
+   * @param connection whose subscriptions these are: it answers the commands and is closed on a gap
+   * @param outbox its outbox, into which each subscription queues
+   */
+  ConnectionSubscriptions(ClientConnection connection, Outbox outbox, HubParts parts) {
     this.connection = connection;
-    this.hub = connection.hub();
+    this.outbox = outbox;
+    this.parts = parts;
   }
 
   /** Channels subscribed now. */
@@ -57,28 +63,31 @@ final class ConnectionSubscriptions {
           s.id(), ErrorCode.ALREADY_SUBSCRIBED, "already subscribed to " + channel);
       return;
     }
-    if (subscriptions.size() >= hub.options().maxSubscriptions()) {
+    if (subscriptions.size() >= parts.options().maxSubscriptions()) {
       connection.replyError(
           s.id(),
           ErrorCode.SUBSCRIPTION_LIMIT,
-          "at most " + hub.options().maxSubscriptions() + " subscriptions per connection");
+          "at most " + parts.options().maxSubscriptions() + " subscriptions per connection");
       return;
     }
     boolean pattern = ChannelName.isPattern(channel);
-    NamespaceOptions ns = pattern ? NamespaceOptions.plain() : hub.namespaces().of(channel);
+    NamespaceOptions ns =
+        pattern ? NamespaceOptions.plain() : parts.options().namespaces().of(channel);
     Identity who = connection.identity();
     Subscription sub =
         new Subscription(
             channel,
             pattern,
             ns,
+            new ClientInfo(connection.id(), who.user(), s.info() != null ? s.info() : who.info()),
             connection,
-            new ClientInfo(connection.id(), who.user(), s.info() != null ? s.info() : who.info()));
+            outbox,
+            parts.options().outboxMaxBytes());
     subscriptions.put(channel, sub);
     // Live delivery first (buffered while pending), history second: nothing falls between.
-    CompletionStage<Void> live = hub.addSubscriber(sub);
+    CompletionStage<Void> live = parts.registry().add(sub);
     if (!connection.isOpen()) {
-      hub.removeSubscriber(sub); // closed while subscribing: release() may have missed it
+      parts.registry().remove(sub); // closed while subscribing: release() may have missed it
       return;
     }
     CompletionStage<HistoryResult> read =
@@ -86,7 +95,8 @@ final class ConnectionSubscriptions {
             ? live.thenApply(v -> null)
             : live.thenCompose(
                 v ->
-                    hub.broker()
+                    parts
+                        .broker()
                         .history(
                             channel,
                             s.since() == null
@@ -97,7 +107,7 @@ final class ConnectionSubscriptions {
           if (failure != null) {
             if (subscriptions.remove(channel, sub)) {
               sub.cancel();
-              hub.removeSubscriber(sub);
+              parts.registry().remove(sub);
             }
             connection.replyError(
                 s.id(), ErrorCode.UNAVAILABLE, "subscribe failed: " + Stages.rootMessage(failure));
@@ -128,7 +138,7 @@ final class ConnectionSubscriptions {
               ? ServerMessageEncoder.recovered(s.id(), now.offset(), now.epoch())
               : ServerMessageEncoder.notRecovered(
                   s.id(), recovery.reason(), now.offset(), now.epoch());
-      hub.metrics().recovery(recovery.recovered());
+      parts.metrics().recovery(recovery.recovered());
     }
     long startAfter =
         recovery != null
@@ -139,10 +149,15 @@ final class ConnectionSubscriptions {
       replyFrame = null; // no id, nothing to tell: a failed recovery is still reported
     }
     String epoch = history != null ? history.position().epoch() : null;
-    boolean live =
+    Subscription.Activation done =
         sub.activate(
-            replyFrame, recovery == null ? List.of() : recovery.backlog(), startAfter, epoch, hub);
-    if (live) {
+            replyFrame, recovery == null ? List.of() : recovery.backlog(), startAfter, epoch);
+    if (done.gap() != null) {
+      connection.missed(sub.channel, done.gap());
+      return;
+    }
+    connection.afterEnqueue(done.queued());
+    if (done.live()) {
       announce(sub);
     }
   }
@@ -154,10 +169,10 @@ final class ConnectionSubscriptions {
       return;
     }
     if (ns.presence()) {
-      hub.presence().add(sub.channel, sub.client);
+      parts.presence().add(sub.channel, sub.client);
     }
     if (ns.joinLeave()) {
-      hub.broker().publishJoin(sub.channel, sub.client);
+      parts.broker().publishJoin(sub.channel, sub.client);
     }
     if (!sub.markAnnounced()) {
       retract(sub);
@@ -167,10 +182,10 @@ final class ConnectionSubscriptions {
   /** Takes back presence and join: presence entry removed, leave published. */
   private void retract(Subscription sub) {
     if (sub.options.presence()) {
-      hub.presence().remove(sub.channel, connection.id());
+      parts.presence().remove(sub.channel, connection.id());
     }
     if (sub.options.joinLeave()) {
-      hub.broker().publishLeave(sub.channel, sub.client);
+      parts.broker().publishLeave(sub.channel, sub.client);
     }
   }
 
@@ -191,8 +206,17 @@ final class ConnectionSubscriptions {
    *     unsubscribed, or the connection is going away)
    */
   private void end(Subscription sub, QueuedFrame notice) {
-    boolean announced = notice == null ? sub.cancel() : sub.revoke(notice);
-    hub.removeSubscriber(sub);
+    boolean announced;
+    if (notice == null) {
+      announced = sub.cancel();
+    } else {
+      Subscription.Revocation revoked = sub.revoke(notice);
+      if (revoked.queued() != null) {
+        connection.afterEnqueue(revoked.queued());
+      }
+      announced = revoked.announced();
+    }
+    parts.registry().remove(sub);
     if (announced) {
       retract(sub);
     }

@@ -142,9 +142,11 @@ final class Deliveries implements BrokerHandler {
         continue;
       }
       try {
-        Outbox.Offer result = s.deliver(offset, epoch, frame);
-        if (result != null) {
-          s.connection().afterFanOut(result, touched);
+        Subscription.Delivery result = s.deliver(offset, epoch, frame);
+        switch (result) {
+          case NONE -> {}
+          case GAP -> s.connection().missed(s.channel, s.gap());
+          default -> s.connection().afterFanOut(result.offer(), touched);
         }
       } catch (RuntimeException e) {
         // One broken connection must not cost the others their delivery.

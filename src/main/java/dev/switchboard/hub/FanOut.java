@@ -3,15 +3,29 @@ package dev.switchboard.hub;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Fan-out threads ("lanes"). A channel always maps to the same lane, so its deliveries keep their
- * order. A lane takes everything queued, queues the frames into the subscribers' outboxes without
+ * Fan-out "lanes". A channel always maps to the same lane, and a lane runs its tasks one at a time
+ * in the order they were submitted, so a channel's deliveries keep their order. A lane runs in
+ * rounds: it takes what is queued, queues the frames into the subscribers' outboxes without
  * writing, and only then flushes each touched outbox once: the frames of all publications that
  * arrived meanwhile leave in one write per subscriber instead of one write per frame. The busier
- * the hub, the bigger the batches.
+ * the hub, the bigger the batches. Queuing never blocks (a full outbox overflows and its connection
+ * is closed), so a slow subscriber holds neither its lane nor the others.
+ *
+ * <p>Each round is one task on the lanes' {@link Executor}; a lane with more work left submits its
+ * next round, and never has more than one round submitted, so a lane never runs on two threads at
+ * once. Production runs the lanes on as many threads as there are lanes; tests pass an executor
+ * they run step by step.
+ *
+ * <p>{@link #close} drains: rounds already submitted run until their lanes are empty (a closing
+ * lane goes on in place instead of submitting another round); tasks submitted after it are dropped.
  *
  * <p>Thread-safe: {@link #submit} may be called from any thread; it never blocks.
  */
@@ -29,6 +43,8 @@ final class FanOut implements AutoCloseable {
    */
   static final int MAX_BYTES_PER_ROUND = 256 * 1024;
 
+  private static final System.Logger LOG = System.getLogger(FanOut.class.getName());
+
   /** Work for a lane: delivers into outboxes and reports the connections it queued frames for. */
   @FunctionalInterface
   interface Task {
@@ -39,17 +55,46 @@ final class FanOut implements AutoCloseable {
   }
 
   private final Lane[] lanes;
+  private final Executor executor;
+
+  /** The executor this owns and shuts down on close; null when the caller owns it. */
+  private final ExecutorService owned;
+
+  private volatile boolean closed;
 
   /**
-   * @param threads lanes to start; 0 runs every task on the submitting thread and flushes at once
+   * @param lanes how many lanes; 0 runs every task on the submitting thread and flushes at once
    *     (deterministic, for tests and embedding)
+   * @param executor runs the lanes' rounds; unused with 0 lanes
    */
-  FanOut(int threads) {
-    lanes = new Lane[threads];
-    for (int i = 0; i < threads; i++) {
-      lanes[i] = new Lane("switchboard-fanout-" + (i + 1));
-      lanes[i].thread.start();
+  FanOut(int lanes, Executor executor) {
+    this(lanes, executor, null);
+  }
+
+  private FanOut(int lanes, Executor executor, ExecutorService owned) {
+    this.lanes = new Lane[lanes];
+    for (int i = 0; i < lanes; i++) {
+      this.lanes[i] = new Lane();
     }
+    this.executor = executor;
+    this.owned = owned;
+  }
+
+  /** {@code threads} lanes, each on a thread of its own (daemon threads, named for the lane). */
+  static FanOut onThreads(int threads) {
+    if (threads == 0) {
+      return new FanOut(0, Runnable::run);
+    }
+    AtomicInteger next = new AtomicInteger();
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "switchboard-fanout-" + next.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    return new FanOut(threads, pool, pool);
   }
 
   /** Runs {@code task} on the lane of {@code channel}, after earlier tasks of that channel. */
@@ -60,78 +105,88 @@ final class FanOut implements AutoCloseable {
       touched.forEach(ClientConnection::runScheduledFlush);
       return;
     }
-    lanes[Math.floorMod(channel.hashCode() * 0x9E3779B9, lanes.length)].submit(task);
+    if (closed) {
+      LOG.log(System.Logger.Level.DEBUG, "fan-out closed: a delivery to " + channel + " dropped");
+      return;
+    }
+    lanes[laneOf(channel)].submit(task);
+  }
+
+  /** The lane of {@code channel}: the same one for every task of that channel. */
+  int laneOf(String channel) {
+    return Math.floorMod(channel.hashCode() * 0x9E3779B9, lanes.length);
   }
 
   int lanes() {
     return lanes.length;
   }
 
+  /** Drains what was submitted (see the class comment) and stops taking tasks. */
   @Override
   public void close() {
-    for (Lane l : lanes) {
-      l.stop();
+    closed = true;
+    if (owned != null) {
+      owned.shutdown(); // rounds already submitted still run
     }
   }
 
-  private static final class Lane implements Runnable {
-    final Thread thread;
+  private final class Lane implements Runnable {
     private final ConcurrentLinkedQueue<Task> queue = new ConcurrentLinkedQueue<>();
 
-    /** The lane is parked or about to park; a submitter that sees true wakes it. */
-    private final AtomicBoolean sleeping = new AtomicBoolean();
+    /** A round of this lane is submitted or running; whoever sets it submits the round. */
+    private final AtomicBoolean scheduled = new AtomicBoolean();
 
-    private volatile boolean running = true;
-
-    /** Connections with frames queued this round; only the lane's thread touches it. */
+    /** Connections with frames queued this round; only the round's thread touches it. */
     private final List<ClientConnection> touched = new ArrayList<>();
-
-    Lane(String name) {
-      thread = new Thread(this, name);
-      thread.setDaemon(true);
-    }
 
     void submit(Task task) {
       queue.add(task);
-      if (sleeping.get() && sleeping.compareAndSet(true, false)) {
-        LockSupport.unpark(thread);
+      if (!scheduled.get() && scheduled.compareAndSet(false, true)) {
+        try {
+          executor.execute(this);
+        } catch (RejectedExecutionException e) {
+          scheduled.set(false); // closed meanwhile: dropped, as after close
+        }
       }
     }
 
-    void stop() {
-      running = false;
-      LockSupport.unpark(thread);
-    }
-
+    /** One round, then the next one submitted (or, while closing, run here) if work is left. */
     @Override
     public void run() {
-      while (running) {
-        int done = 0;
-        long bytes = 0;
-        Task t;
-        while (done < MAX_TASKS_PER_ROUND
-            && bytes < MAX_BYTES_PER_ROUND
-            && (t = queue.poll()) != null) {
-          try {
-            bytes += t.run(touched);
-          } catch (RuntimeException e) {
-            System.getLogger(FanOut.class.getName())
-                .log(System.Logger.Level.ERROR, "fan-out task failed", e);
-          }
-          done++;
-        }
-        flushTouched();
-        if (done == 0) {
-          sleeping.set(true);
-          if (queue.isEmpty() && running) {
-            LockSupport.park(this);
-          }
-          sleeping.set(false);
-        }
-      }
+      do {
+        round();
+        scheduled.set(false);
+        // A task queued after the round's last poll found the lane still scheduled: take it on.
+      } while (!queue.isEmpty() && scheduled.compareAndSet(false, true) && !resubmitted());
     }
 
-    private void flushTouched() {
+    /** Submits the next round unless closing; false when it must run here instead. */
+    private boolean resubmitted() {
+      if (!closed) {
+        try {
+          executor.execute(this);
+          return true;
+        } catch (RejectedExecutionException e) {
+          // closed meanwhile: drain here
+        }
+      }
+      return false;
+    }
+
+    private void round() {
+      int done = 0;
+      long bytes = 0;
+      Task t;
+      while (done < MAX_TASKS_PER_ROUND
+          && bytes < MAX_BYTES_PER_ROUND
+          && (t = queue.poll()) != null) {
+        try {
+          bytes += t.run(touched);
+        } catch (RuntimeException e) {
+          LOG.log(System.Logger.Level.ERROR, "fan-out task failed", e);
+        }
+        done++;
+      }
       for (int i = 0; i < touched.size(); i++) {
         touched.get(i).runScheduledFlush();
       }

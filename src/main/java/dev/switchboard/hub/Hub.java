@@ -45,19 +45,21 @@ public final class Hub implements AutoCloseable {
   private final Broker broker;
   private final PresenceStore presence;
   private final FanOut fanOut;
+
+  /** What connections, their outboxes and the sweep read the time from. */
+  private final HubClock clock;
+
   private final HubMetrics metrics = new HubMetrics();
-  private final CommandDecoder decoder = new CommandDecoder();
   private final Map<String, ClientConnection> connections = new ConcurrentHashMap<>();
 
   /** Connections that speak no hub protocol (echo) but are held to the hub's policy. */
   private final Set<PlainConnection> plainConnections = ConcurrentHashMap.newKeySet();
 
-  /** Whether {@link #sendTimedOut} has logged at WARNING yet. */
-  private final java.util.concurrent.atomic.AtomicBoolean sendTimeoutLogged =
-      new java.util.concurrent.atomic.AtomicBoolean();
-
   /** This node's subscriptions by channel and pattern, with their broker subscriptions. */
   private final SubscriptionRegistry registry;
+
+  /** What every connection is given when it is opened. */
+  private final HubParts parts;
 
   /** Connection ids are this node's random prefix and a counter: unique across nodes. */
   private final String idPrefix = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
@@ -65,17 +67,53 @@ public final class Hub implements AutoCloseable {
   private final AtomicLong nextId = new AtomicLong();
   private volatile boolean accepting = true;
 
-  private Hub(HubOptions options, Broker broker, PresenceStore presence) {
+  private Hub(
+      HubOptions options, Broker broker, PresenceStore presence, HubClock clock, FanOut fanOut) {
     this.options = options;
     this.broker = broker;
     this.presence = presence;
-    this.fanOut = new FanOut(options.fanOutThreads());
+    this.clock = clock;
+    this.fanOut = fanOut;
     this.registry = new SubscriptionRegistry(broker);
+    this.parts =
+        new HubParts(
+            options,
+            metrics,
+            new CommandDecoder(),
+            registry,
+            broker,
+            presence,
+            clock,
+            new SendTimeouts());
   }
 
-  /** Builds a hub and starts the broker's delivery to it. */
+  /** Builds a hub on the system clock and starts the broker's delivery to it. */
   public static Hub start(HubOptions options, Broker broker, PresenceStore presence) {
-    Hub hub = new Hub(options, broker, presence);
+    return start(options, broker, presence, HubClock.system());
+  }
+
+  /** Builds a hub that reads the time from {@code clock} and starts the broker's delivery to it. */
+  public static Hub start(
+      HubOptions options, Broker broker, PresenceStore presence, HubClock clock) {
+    return start(options, broker, presence, clock, FanOut.onThreads(options.fanOutThreads()));
+  }
+
+  /**
+   * As above, with its fan-out lanes' rounds run by {@code lanes} ({@link HubOptions#fanOutThreads}
+   * of them): tests pass an executor they run step by step.
+   */
+  static Hub start(
+      HubOptions options,
+      Broker broker,
+      PresenceStore presence,
+      HubClock clock,
+      java.util.concurrent.Executor lanes) {
+    return start(options, broker, presence, clock, new FanOut(options.fanOutThreads(), lanes));
+  }
+
+  private static Hub start(
+      HubOptions options, Broker broker, PresenceStore presence, HubClock clock, FanOut fanOut) {
+    Hub hub = new Hub(options, broker, presence, clock, fanOut);
     broker.start(new Deliveries(hub.registry, hub.fanOut, hub.connections::values));
     return hub;
   }
@@ -83,8 +121,7 @@ public final class Hub implements AutoCloseable {
   /** Registers a newly opened transport and returns its connection. */
   public ClientConnection open(Transport transport) {
     String id = idPrefix + "." + Long.toString(nextId.incrementAndGet(), 36);
-    ClientConnection connection =
-        new ClientConnection(id, this, transport, options.outboxMaxBytes());
+    ClientConnection connection = new ClientConnection(id, this, parts, transport);
     connections.put(id, connection);
     metrics.connectionsOpened.increment();
     return connection;
@@ -95,7 +132,7 @@ public final class Hub implements AutoCloseable {
    * hub's rate limit and liveness and is closed with the hub's connections.
    */
   public PlainConnection openPlain(Transport transport, long outboxMaxBytes) {
-    PlainConnection connection = new PlainConnection(this, transport, outboxMaxBytes);
+    PlainConnection connection = new PlainConnection(this, parts, transport, outboxMaxBytes);
     plainConnections.add(connection);
     return connection;
   }
@@ -174,43 +211,14 @@ public final class Hub implements AutoCloseable {
     return presence.presence(channel);
   }
 
-  /** The frame of a publication: encoded once, shared by every subscriber. */
-  QueuedFrame encode(Publication p) {
-    return Deliveries.encode(p);
-  }
-
-  CompletionStage<Void> addSubscriber(Subscription sub) {
-    return registry.add(sub);
-  }
-
-  void removeSubscriber(Subscription sub) {
-    registry.remove(sub);
-  }
-
   /**
-   * Says once per hub, at WARNING, that a connection's send was not completed within {@code
-   * ws.send-timeout}; later ones go to DEBUG. Every one is counted by its close (4005): a container
-   * that loses send callbacks would otherwise fill the log with one line per connection.
+   * Pings quiet connections and closes dead, expired, stalled or unauthenticated ones, as of the
+   * hub's clock now. Called about once a second by the server, and by tests after moving their
+   * clock.
    */
-  void sendTimedOut(String connection, java.time.Duration timeout) {
-    boolean first = sendTimeoutLogged.compareAndSet(false, true);
-    LOG.log(
-        first ? Level.WARNING : Level.DEBUG,
-        connection
-            + ": a send was not completed within "
-            + timeout.toSeconds()
-            + " s (ws.send-timeout): closing it with 4005. The client's socket took nothing for"
-            + " that long, or the WebSocket container never reported the send as done"
-            + (first
-                ? "; further ones are logged at DEBUG and counted in stats as closes.send_timeout"
-                : ""));
-  }
-
-  /**
-   * Pings quiet connections and closes dead, expired or unauthenticated ones. Called about once a
-   * second by the server (and directly by tests with their own clock).
-   */
-  public void sweep(long nowNanos, java.time.Instant now) {
+  public void sweep() {
+    long nowNanos = clock.nanoTime();
+    java.time.Instant now = clock.instant();
     for (ClientConnection c : connections.values()) {
       try {
         c.sweep(nowNanos, now);
@@ -311,17 +319,5 @@ public final class Hub implements AutoCloseable {
 
   public Namespaces namespaces() {
     return options.namespaces();
-  }
-
-  Broker broker() {
-    return broker;
-  }
-
-  PresenceStore presence() {
-    return presence;
-  }
-
-  CommandDecoder decoder() {
-    return decoder;
   }
 }

@@ -5,8 +5,9 @@ import dev.switchboard.protocol.CloseCode;
 import java.time.Instant;
 
 /**
- * The time-driven part of a connection: when it last sent anything, whether a ping is out, who it
- * is and until when. {@link #check} decides, once per sweep, whether to ping or close it.
+ * The time-driven part of a connection: when it opened, when it last sent anything and whether a
+ * ping is out. {@link #check} decides, once per sweep, whether to ping or close it, given who the
+ * connection is now (its identity is kept by {@link ConnectionAuth}).
  *
  * <p>Thread-safe through volatile fields: the reader thread records activity, the sweeper reads.
  */
@@ -26,13 +27,9 @@ final class Liveness {
   /** When the outstanding ping was sent; 0 when none is out. */
   private volatile long pingSentNanos;
 
-  /** Who the connection is; null until a required token arrived. */
-  private volatile Identity identity;
-
-  Liveness(long nowNanos, Identity initial) {
+  Liveness(long nowNanos) {
     this.openedNanos = nowNanos;
     this.lastReceivedNanos = nowNanos;
-    this.identity = initial;
   }
 
   /** Anything (a message or a pong) arrived. */
@@ -41,16 +38,10 @@ final class Liveness {
     pingSentNanos = 0;
   }
 
-  Identity identity() {
-    return identity;
-  }
-
-  void identity(Identity identity) {
-    this.identity = identity;
-  }
-
-  Action check(long nowNanos, Instant now, ConnectionPolicy policy) {
-    Identity who = identity;
+  /**
+   * @param who the connection's identity now; null while a required token has not arrived
+   */
+  Action check(long nowNanos, Instant now, ConnectionPolicy policy, Identity who) {
     if (who == null) {
       return nowNanos - openedNanos > policy.authTimeout().toNanos()
           ? Action.CLOSE_UNAUTHENTICATED

@@ -62,7 +62,7 @@ public final class Outbox {
   static final long STALL_GRACE_NANOS = 2_000_000_000L;
 
   /** Times the limit past which a waiting send overflows without grace: the memory bound. */
-  static final int HARD_FACTOR = 16;
+  public static final int HARD_FACTOR = 16;
 
   /**
    * Frames at least this large leave in a write of their own, straight from their shared bytes:

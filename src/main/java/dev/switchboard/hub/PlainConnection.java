@@ -20,24 +20,29 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * and only the first of them acts.
  */
 public final class PlainConnection {
+  /** Told of the connection's end. */
   private final Hub hub;
+
+  private final HubParts parts;
   private final Transport transport;
   private final Outbox outbox;
   private final Liveness liveness;
+  private final HubClock clock;
 
   /** Null when the policy sets no rate; only the reader thread uses it. */
   private final RateLimiter rate;
 
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  PlainConnection(Hub hub, Transport transport, long outboxMaxBytes) {
+  PlainConnection(Hub hub, HubParts parts, Transport transport, long outboxMaxBytes) {
     this.hub = hub;
+    this.parts = parts;
+    this.clock = parts.clock();
     this.transport = transport;
-    this.outbox = new Outbox(transport, outboxMaxBytes, failure -> onClosed());
-    ConnectionPolicy policy = hub.options().policy();
-    long now = System.nanoTime();
-    // No token to wait for and none to expire: only the ping and pong deadlines apply.
-    this.liveness = new Liveness(now, Identity.ANONYMOUS);
+    this.outbox = new Outbox(transport, outboxMaxBytes, failure -> onClosed(), clock::nanoTime);
+    ConnectionPolicy policy = parts.options().policy();
+    long now = clock.nanoTime();
+    this.liveness = new Liveness(now);
     this.rate = RateLimiter.of(policy, now);
   }
 
@@ -48,14 +53,14 @@ public final class PlainConnection {
    *     there is no reply to carry an error) or the connection is being closed for flooding
    */
   public boolean admit(int size) {
-    switch (RateLimiter.admit(rate, liveness, size)) {
+    switch (RateLimiter.admit(rate, liveness, size, clock.nanoTime())) {
       case ALLOWED:
         return true;
       case REFUSED:
-        hub.metrics().error(ErrorCode.RATE_LIMITED);
+        parts.metrics().error(ErrorCode.RATE_LIMITED);
         return false;
       default:
-        hub.metrics().error(ErrorCode.RATE_LIMITED);
+        parts.metrics().error(ErrorCode.RATE_LIMITED);
         close(CloseCode.RATE_LIMITED, "kept sending over the rate limit");
         return false;
     }
@@ -70,16 +75,16 @@ public final class PlainConnection {
     switch (outbox.offer(frame)) {
       case QUEUED -> {}
       case OVERFLOW -> {
-        hub.metrics().droppedFrames.increment();
+        parts.metrics().droppedFrames.increment();
         close(CloseCode.SLOW_CONSUMER, "replies are not being read");
       }
-      case CLOSED -> hub.metrics().droppedFrames.increment();
+      case CLOSED -> parts.metrics().droppedFrames.increment();
     }
   }
 
   /** A pong arrived: the peer is alive. */
   public void onPong() {
-    liveness.received(System.nanoTime());
+    liveness.received(clock.nanoTime());
   }
 
   /**
@@ -87,19 +92,20 @@ public final class PlainConnection {
    * never completed, pings a quiet one, closes one that did not answer.
    */
   void sweep(long nowNanos, Instant now) {
-    ConnectionPolicy policy = hub.options().policy();
+    ConnectionPolicy policy = parts.options().policy();
     if (outbox.stalled(nowNanos)) {
       close(CloseCode.SLOW_CONSUMER, "replies are not being read");
       return;
     }
     if (outbox.sendOverdue(nowNanos, policy.sendTimeout().toNanos())) {
-      hub.sendTimedOut("a plain connection", policy.sendTimeout());
+      parts.sendTimeouts().report("a plain connection", policy.sendTimeout());
       close(
           CloseCode.SEND_TIMEOUT,
           "a send was not completed within " + policy.sendTimeout().toSeconds() + " s");
       return;
     }
-    switch (liveness.check(nowNanos, now, policy)) {
+    // No token to wait for and none to expire: only the ping and pong deadlines apply.
+    switch (liveness.check(nowNanos, now, policy, Identity.ANONYMOUS)) {
       case NOTHING -> {}
       case PING -> transport.ping();
       default ->
@@ -111,7 +117,7 @@ public final class PlainConnection {
   /** Closes the connection with {@code code} and counts it, unless it is already closed. */
   public void close(CloseCode code, String reason) {
     if (release()) {
-      hub.metrics().close(code.code());
+      parts.metrics().close(code.code());
       transport.close(code, reason);
     }
   }
@@ -134,7 +140,7 @@ public final class PlainConnection {
     if (!closed.compareAndSet(false, true)) {
       return false;
     }
-    hub.metrics().droppedFrames.add(outbox.close());
+    parts.metrics().droppedFrames.add(outbox.close());
     hub.unregister(this);
     return true;
   }

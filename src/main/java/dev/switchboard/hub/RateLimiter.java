@@ -16,7 +16,7 @@ final class RateLimiter {
   private double bytes;
   private long last;
 
-  /** The second (nanoTime / 1e9) of the last refusal, and how many seconds in a row had one. */
+  /** The second (clock nanos / 1e9) of the last refusal, and how many seconds in a row had one. */
   private long refusedSecond = Long.MIN_VALUE;
 
   private int strikes;
@@ -43,10 +43,9 @@ final class RateLimiter {
    * and judges it against {@code rate} (null: no limit, always allowed). What a refusal means is
    * the connection's to decide; one shared judgement for the hub and /echo.
    */
-  static Verdict admit(RateLimiter rate, Liveness liveness, int size) {
-    long now = System.nanoTime();
-    liveness.received(now);
-    return rate == null ? Verdict.ALLOWED : rate.onMessage(size, now);
+  static Verdict admit(RateLimiter rate, Liveness liveness, int size, long nowNanos) {
+    liveness.received(nowNanos);
+    return rate == null ? Verdict.ALLOWED : rate.onMessage(size, nowNanos);
   }
 
   /** Outcome of one message. */

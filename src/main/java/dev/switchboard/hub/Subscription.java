@@ -23,8 +23,10 @@ import java.util.List;
  * loss.
  *
  * <p>Thread-safe: deliveries come from broker threads, activation from whichever thread completed
- * the history read, cancellation from the connection's reader. Frames are only queued under {@code
- * lock}; sending starts after it is released.
+ * the history read, cancellation from the connection's reader. Frames are only queued (into the
+ * connection's outbox, given at construction) under {@code lock}; the subscription never calls back
+ * into its connection: each method returns what happened, and the caller acts on it (starts the
+ * send, closes the connection) after the lock is released.
  */
 final class Subscription {
   private enum State {
@@ -35,6 +37,55 @@ final class Subscription {
 
   /** A frame that arrived while pending, with its offset (0 for none) and epoch (null for none). */
   private record Buffered(long offset, String epoch, QueuedFrame frame) {}
+
+  /** What {@link #deliver} did with a frame; the caller acts on it outside the lock. */
+  enum Delivery {
+    /** Buffered (pending), or dropped as already queued or cancelled: nothing to do. */
+    NONE(null),
+    QUEUED(Outbox.Offer.QUEUED),
+    /** The outbox (or the pending buffer) is over its limit: a slow consumer. */
+    OVERFLOW(Outbox.Offer.OVERFLOW),
+    /** The outbox is closed. */
+    CLOSED(Outbox.Offer.CLOSED),
+    /** Queuing it would leave a gap; {@link #gap()} says why. The connection must recover. */
+    GAP(null);
+
+    private final Outbox.Offer offer;
+
+    Delivery(Outbox.Offer offer) {
+      this.offer = offer;
+    }
+
+    /** The outbox's answer this stands for; null for NONE and GAP. */
+    Outbox.Offer offer() {
+      return offer;
+    }
+
+    static Delivery of(Outbox.Offer offer) {
+      return switch (offer) {
+        case QUEUED -> QUEUED;
+        case OVERFLOW -> OVERFLOW;
+        case CLOSED -> CLOSED;
+      };
+    }
+  }
+
+  /**
+   * What {@link #activate} did.
+   *
+   * @param queued the worst outcome of the frames queued, for the caller to act on
+   * @param live whether the subscription went live (false: cancelled meanwhile, or a gap)
+   * @param gap why a buffered publication would have left a gap, or null
+   */
+  record Activation(Outbox.Offer queued, boolean live, String gap) {}
+
+  /**
+   * What {@link #revoke} did.
+   *
+   * @param announced whether presence and join had been announced, so the caller takes them back
+   * @param queued the outcome of queuing the notice, or null when it was not queued now
+   */
+  record Revocation(boolean announced, Outbox.Offer queued) {}
 
   /** The channel, or the pattern ({@code orders:*}) of a pattern subscription. */
   final String channel;
@@ -47,7 +98,14 @@ final class Subscription {
   /** How this subscriber appears in presence and join/leave. */
   final ClientInfo client;
 
+  /** The connection this subscription delivers to; {@link Deliveries} acts on it. */
   private final ClientConnection connection;
+
+  /** The connection's outbox: frames are queued into it under {@code lock}, never sent. */
+  private final Outbox outbox;
+
+  /** The most bytes buffered while pending: the outbox's limit. */
+  private final long bufferLimit;
 
   private final Object lock = new Object();
 
@@ -83,60 +141,75 @@ final class Subscription {
    */
   private QueuedFrame endNotice;
 
+  /** Why a delivery was refused as a gap; set once, under {@code lock}, before GAP is returned. */
+  private volatile String gap;
+
+  /**
+   * @param connection the connection it belongs to (the fan-out acts on it)
+   * @param outbox that connection's outbox
+   * @param bufferLimit the most bytes buffered while pending
+   */
   Subscription(
       String channel,
       boolean pattern,
       NamespaceOptions options,
+      ClientInfo client,
       ClientConnection connection,
-      ClientInfo client) {
+      Outbox outbox,
+      long bufferLimit) {
     this.channel = channel;
     this.pattern = pattern;
     this.options = options;
-    this.connection = connection;
     this.client = client;
+    this.connection = connection;
+    this.outbox = outbox;
+    this.bufferLimit = bufferLimit;
   }
 
   ClientConnection connection() {
     return connection;
   }
 
+  /** Why the last delivery came to {@link Delivery#GAP}; null before one did. */
+  String gap() {
+    return gap;
+  }
+
   /**
    * Queues a live publication (or a join/leave event when {@code offset} is 0) for this subscriber
-   * without starting a write. A publication that would leave a gap closes the connection with 4004
-   * instead (see the class comment); the close happens after the lock is released.
+   * without starting a write. A publication that would leave a gap is not queued and ends the
+   * subscription (see the class comment): {@link Delivery#GAP}, the caller closes the connection
+   * with 4004.
    *
    * @param epoch the publication's epoch; null for events and channels without history
-   * @return the outbox's answer, or null when the frame was buffered (pending) or dropped as
-   *     already queued, cancelled or after a gap: nothing for the caller to do
    */
-  Outbox.Offer deliver(long offset, String epoch, QueuedFrame frame) {
-    String gap;
+  Delivery deliver(long offset, String epoch, QueuedFrame frame) {
     synchronized (lock) {
       switch (state) {
         case CANCELLED:
-          return null;
+          return Delivery.NONE;
         case PENDING:
           bufferedBytes += frame.size();
-          if (bufferedBytes > connection.outboxLimit()) {
-            return Outbox.Offer.OVERFLOW;
+          if (bufferedBytes > bufferLimit) {
+            return Delivery.OVERFLOW;
           }
           buffer.add(new Buffered(offset, epoch, frame));
-          return null;
+          return Delivery.NONE;
         default:
-          gap = gap(offset, epoch);
-          if (gap == null) {
+          String why = gap(offset, epoch);
+          if (why == null) {
             if (offset > 0 && offset <= lastOffset) {
-              return null; // already queued from the recovered backlog
+              return Delivery.NONE; // already queued from the recovered backlog
             }
             lastOffset = Math.max(lastOffset, offset);
-            return connection.enqueue(frame, false);
+            return Delivery.of(outbox.enqueue(frame, false));
           }
+          gap = why;
           state = State.CANCELLED; // nothing more is queued for a subscriber about to recover
           buffer = null;
+          return Delivery.GAP;
       }
     }
-    connection.missed(channel, gap);
-    return null;
   }
 
   /**
@@ -163,20 +236,19 @@ final class Subscription {
    * connection with 4004 instead.
    *
    * @param epoch the channel's epoch when {@code startAfter} was read; null without history
-   * @return false when the subscription was cancelled meanwhile (only the reply was queued) or
-   *     closed for a gap
+   * @return not live when the subscription was cancelled meanwhile (only the reply was queued) or
+   *     ended for a gap (the caller closes the connection with 4004); the caller starts the send
    */
-  boolean activate(
-      QueuedFrame reply, List<Publication> backlog, long startAfter, String epoch, Hub hub) {
+  Activation activate(QueuedFrame reply, List<Publication> backlog, long startAfter, String epoch) {
     Outbox.Offer result = Outbox.Offer.QUEUED;
     boolean live;
     String gap = null;
     synchronized (lock) {
       if (reply != null) {
-        result = worst(result, connection.enqueue(reply, true));
+        result = worst(result, outbox.enqueue(reply, true));
       }
       if (endNotice != null) {
-        result = worst(result, connection.enqueue(endNotice, true));
+        result = worst(result, outbox.enqueue(endNotice, true));
         endNotice = null;
       }
       live = state == State.PENDING;
@@ -185,7 +257,7 @@ final class Subscription {
         this.epoch = epoch;
         for (Publication p : backlog) {
           if (p.offset() > lastOffset) {
-            result = worst(result, connection.enqueue(hub.encode(p), true));
+            result = worst(result, outbox.enqueue(Deliveries.encode(p), true));
             lastOffset = p.offset();
           }
         }
@@ -200,19 +272,15 @@ final class Subscription {
             }
             lastOffset = b.offset();
           }
-          result = worst(result, connection.enqueue(b.frame(), false));
+          result = worst(result, outbox.enqueue(b.frame(), false));
         }
         state = gap == null ? State.ACTIVE : State.CANCELLED;
+        this.gap = gap;
       }
       buffer = null;
       bufferedBytes = 0;
     }
-    if (gap != null) {
-      connection.missed(channel, gap);
-      return false;
-    }
-    connection.afterEnqueue(result);
-    return live;
+    return new Activation(result, live && gap == null, gap);
   }
 
   /**
@@ -246,14 +314,15 @@ final class Subscription {
    * notice is queued under the lock that also stops deliveries, so nothing for this subscription
    * can follow it.
    *
-   * @return whether presence and join had been announced, so the caller takes them back
+   * @return whether presence and join had been announced, and the notice's outcome if it was queued
+   *     now; the caller acts on both
    */
-  boolean revoke(QueuedFrame notice) {
+  Revocation revoke(QueuedFrame notice) {
     Outbox.Offer result = null;
     boolean wasAnnounced;
     synchronized (lock) {
       switch (state) {
-        case ACTIVE -> result = connection.enqueue(notice, false);
+        case ACTIVE -> result = outbox.enqueue(notice, false);
         case PENDING -> endNotice = notice;
         case CANCELLED -> {} // already ended: the client heard of it some other way
       }
@@ -261,10 +330,7 @@ final class Subscription {
       buffer = null;
       wasAnnounced = announced;
     }
-    if (result != null) {
-      connection.afterEnqueue(result);
-    }
-    return wasAnnounced;
+    return new Revocation(wasAnnounced, result);
   }
 
   private static Outbox.Offer worst(Outbox.Offer a, Outbox.Offer b) {

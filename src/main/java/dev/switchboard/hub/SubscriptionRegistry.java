@@ -6,18 +6,24 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * This node's subscriptions, by channel and by pattern prefix, and the broker subscription each key
  * holds while it has local subscribers.
  *
- * <p>Ordering rule: a key's broker subscribe and unsubscribe calls are made inside the map's {@code
- * compute} for that key, so they reach the broker in the order the key gains its first subscriber
- * and loses its last. Readers ({@link Deliveries}) see a key only while it has subscribers.
+ * <p>Ordering rule: a key's broker subscribe and unsubscribe calls reach the broker in the order
+ * the key gains its first subscriber and loses its last. Each call is decided inside the map's
+ * {@code compute} for that key but only queued there; it is made after the map is released, by
+ * whichever thread drains the queue, one call at a time in queue order. So no broker call runs
+ * while a map bin is locked (a broker that completes inline, or delivers while subscribing, cannot
+ * re-enter or block the map). Readers ({@link Deliveries}) see a key only while it has subscribers.
  *
  * <p>Thread-safe.
  */
@@ -32,8 +38,18 @@ final class SubscriptionRegistry {
   /** Pattern prefix ({@code orders:} for {@code orders:*}) to its local pattern subscriptions. */
   private final Map<String, Set<Subscription>> patterns = new ConcurrentHashMap<>();
 
-  /** The broker subscription of each channel and pattern key with local subscribers. */
-  private final Map<String, CompletionStage<Void>> brokerSubscriptions = new ConcurrentHashMap<>();
+  /**
+   * The broker subscription of each channel and pattern key with local subscribers: completed by
+   * the broker call once it is made.
+   */
+  private final Map<String, CompletableFuture<Void>> brokerSubscriptions =
+      new ConcurrentHashMap<>();
+
+  /** Broker calls decided but not made yet, in the order they were decided. */
+  private final Queue<Runnable> brokerCalls = new ConcurrentLinkedQueue<>();
+
+  /** Some thread is making the queued broker calls. */
+  private final AtomicBoolean callingBroker = new AtomicBoolean();
 
   SubscriptionRegistry(Broker broker) {
     this.broker = broker;
@@ -46,7 +62,7 @@ final class SubscriptionRegistry {
    */
   CompletionStage<Void> add(Subscription sub) {
     @SuppressWarnings("unchecked")
-    CompletionStage<Void>[] brokerCall = new CompletionStage[1];
+    CompletableFuture<Void>[] brokerCall = new CompletableFuture[1];
     Map<String, Set<Subscription>> registry = sub.pattern ? patterns : channels;
     String stageKey = stageKey(sub, key(sub));
     registry.compute(
@@ -54,14 +70,17 @@ final class SubscriptionRegistry {
         (name, set) -> {
           if (set == null) {
             set = ConcurrentHashMap.newKeySet();
-            brokerCall[0] = broker.subscribe(sub.channel);
-            brokerSubscriptions.put(stageKey, brokerCall[0]);
+            CompletableFuture<Void> subscribed = new CompletableFuture<>();
+            brokerSubscriptions.put(stageKey, subscribed);
+            brokerCalls.add(() -> subscribe(sub.channel, subscribed));
+            brokerCall[0] = subscribed;
           } else {
             brokerCall[0] = brokerSubscriptions.get(stageKey);
           }
           set.add(sub);
           return set;
         });
+    callBroker();
     return brokerCall[0] != null ? brokerCall[0] : CompletableFuture.completedFuture(null);
   }
 
@@ -76,14 +95,56 @@ final class SubscriptionRegistry {
             return set;
           }
           brokerSubscriptions.remove(stageKey(sub, name));
-          broker
-              .unsubscribe(sub.channel)
-              .exceptionally(
-                  failure -> {
-                    LOG.log(
-                        Level.WARNING, "broker unsubscribe of " + sub.channel + " failed", failure);
-                    return null;
-                  });
+          brokerCalls.add(() -> unsubscribe(sub.channel));
+          return null;
+        });
+    callBroker();
+  }
+
+  /**
+   * Makes the queued broker calls unless another thread is making them; that thread then makes
+   * these too. Called with no lock held.
+   */
+  private void callBroker() {
+    while (!brokerCalls.isEmpty() && callingBroker.compareAndSet(false, true)) {
+      try {
+        Runnable call;
+        while ((call = brokerCalls.poll()) != null) {
+          call.run();
+        }
+      } finally {
+        callingBroker.set(false);
+      }
+    }
+  }
+
+  private void subscribe(String channel, CompletableFuture<Void> subscribed) {
+    CompletionStage<Void> call;
+    try {
+      call = broker.subscribe(channel);
+    } catch (RuntimeException e) {
+      call = CompletableFuture.failedFuture(e);
+    }
+    call.whenComplete(
+        (v, failure) -> {
+          if (failure == null) {
+            subscribed.complete(null);
+          } else {
+            subscribed.completeExceptionally(failure);
+          }
+        });
+  }
+
+  private void unsubscribe(String channel) {
+    CompletionStage<Void> call;
+    try {
+      call = broker.unsubscribe(channel);
+    } catch (RuntimeException e) {
+      call = CompletableFuture.failedFuture(e);
+    }
+    call.exceptionally(
+        failure -> {
+          LOG.log(Level.WARNING, "broker unsubscribe of " + channel + " failed", failure);
           return null;
         });
   }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.auth.TokenVerifier;
 import dev.switchboard.engine.memory.MemoryBroker;
-import dev.switchboard.engine.memory.MemoryPresenceStore;
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.Payload;
@@ -25,7 +24,9 @@ class AuthorizationTest {
   private final RecoveryTest.HeldHistoryBroker broker =
       new RecoveryTest.HeldHistoryBroker(new MemoryBroker(clock, Duration.ofHours(1), false));
 
+  private final HubHarness h;
   private final Hub hub;
+  private final long start = clock.nanoTime();
 
   AuthorizationTest() throws Exception {
     TokenVerifier tokens = TokenVerifier.create(Tokens.SECRET, null, "", "", clock);
@@ -39,8 +40,8 @@ class AuthorizationTest {
             Duration.ofSeconds(25),
             Duration.ofSeconds(10),
             Duration.ofSeconds(30));
-    hub =
-        Hub.start(
+    h =
+        new HubHarness(
             new HubOptions(
                 1 << 20,
                 16,
@@ -48,17 +49,17 @@ class AuthorizationTest {
                 0,
                 policy),
             broker,
-            new MemoryPresenceStore());
+            clock);
+    hub = h.hub;
   }
 
   @AfterEach
   void close() {
-    hub.close();
+    h.close();
   }
 
   private HubHarness.Client connect() {
-    FakeTransport t = FakeTransport.auto();
-    return new HubHarness.Client(hub.open(t), t);
+    return h.connect();
   }
 
   private String token(String user, Duration ttl, Map<String, List<String>> channels) {
@@ -69,8 +70,10 @@ class AuthorizationTest {
     return reply.path("error").path("code").asInt();
   }
 
-  private void sweep(Duration later) {
-    hub.sweep(System.nanoTime() + later.toNanos(), clock.instant());
+  /** Moves the clock to {@code sinceStart} after the test began, then sweeps. */
+  private void sweepAt(Duration sinceStart) {
+    clock.advance(Duration.ofNanos(start + sinceStart.toNanos() - clock.nanoTime()));
+    hub.sweep();
   }
 
   @Test
@@ -134,7 +137,7 @@ class AuthorizationTest {
   }
 
   @Test
-  void aBadTokenIsAnsweredAndClosesFinallyAnExpiredOneAsksForAFreshToken() {
+  void aBadTokenIsAnsweredAndClosesWithTheFinal4500() {
     HubHarness.Client bad = connect();
     bad.command(
         "\"op\":\"connect\",\"token\":\""
@@ -144,11 +147,15 @@ class AuthorizationTest {
             + "\"");
     assertThat(code(bad.takeOne())).isEqualTo(ErrorCode.BAD_TOKEN.code());
     assertThat(bad.transport.closedWith()).isEqualTo(CloseCode.UNAUTHORIZED);
+  }
 
+  @Test
+  void anExpiredTokenIsAnsweredAndClosesWith4003ToAskForAFreshOne() {
     String shortLived = token("dave", Duration.ofSeconds(1), Map.of());
     clock.advance(Duration.ofSeconds(2));
     HubHarness.Client late = connect();
     late.command("\"op\":\"connect\",\"token\":\"" + shortLived + "\"");
+    assertThat(code(late.takeOne())).isEqualTo(ErrorCode.BAD_TOKEN.code());
     assertThat(late.transport.closedWith()).isEqualTo(CloseCode.TOKEN_EXPIRED);
   }
 
@@ -170,10 +177,14 @@ class AuthorizationTest {
     assertThat(code(c.takeOne())).isEqualTo(ErrorCode.BAD_TOKEN.code());
 
     clock.advance(Duration.ofSeconds(30));
-    sweep(Duration.ZERO);
+    hub.sweep();
     assertThat(c.transport.closedWith()).isNull(); // refreshed: still valid
-    clock.advance(Duration.ofSeconds(31));
-    sweep(Duration.ZERO);
+    c.connection.onPong(); // the sweep pinged it (quiet for 30 s); it is alive
+    clock.advance(Duration.ofSeconds(30));
+    hub.sweep();
+    assertThat(c.transport.closedWith()).as("expires at 80 s, not before").isNull();
+    clock.advance(Duration.ofSeconds(1));
+    hub.sweep();
     assertThat(c.transport.closedWith()).isEqualTo(CloseCode.TOKEN_EXPIRED);
     assertThat(hub.metrics().closes(4003)).isEqualTo(1);
   }
@@ -181,9 +192,9 @@ class AuthorizationTest {
   @Test
   void aConnectionThatNeverPresentsATokenIsClosedAfterTheAuthTimeout() {
     HubHarness.Client c = connect();
-    sweep(Duration.ofSeconds(4));
-    assertThat(c.transport.closedWith()).isNull();
-    sweep(Duration.ofSeconds(6));
+    sweepAt(Duration.ofSeconds(5));
+    assertThat(c.transport.closedWith()).as("the timeout is 5 s").isNull();
+    sweepAt(Duration.ofSeconds(5).plusNanos(1));
     assertThat(c.transport.closedWith()).isEqualTo(CloseCode.UNAUTHORIZED);
   }
 
@@ -191,13 +202,18 @@ class AuthorizationTest {
   void aQuietConnectionIsPingedAndClosedWhenNoPongComes() {
     HubHarness.Client c = connect();
     c.command("\"op\":\"connect\",\"token\":\"" + token("f", Duration.ofHours(1), Map.of()) + "\"");
-    sweep(Duration.ofSeconds(26));
+    sweepAt(Duration.ofSeconds(25));
+    assertThat(c.transport.pings()).as("quiet for the ping interval, not more").isZero();
+    sweepAt(Duration.ofSeconds(26));
     assertThat(c.transport.pings()).isEqualTo(1);
-    c.connection.onPong(); // alive
-    sweep(Duration.ofSeconds(30));
-    assertThat(c.transport.closedWith()).isNull();
-    sweep(Duration.ofSeconds(60)); // pings again...
-    sweep(Duration.ofSeconds(71)); // ...and nothing came back within the pong timeout
+    c.connection.onPong(); // alive, at 26 s
+    sweepAt(Duration.ofSeconds(51));
+    assertThat(c.transport.pings()).isEqualTo(1);
+    sweepAt(Duration.ofSeconds(52)); // pings again...
+    assertThat(c.transport.pings()).isEqualTo(2);
+    sweepAt(Duration.ofSeconds(62));
+    assertThat(c.transport.closedWith()).as("the pong timeout is 10 s").isNull();
+    sweepAt(Duration.ofSeconds(63)); // ...and nothing came back within the pong timeout
     assertThat(c.transport.closedWith()).isEqualTo(CloseCode.IDLE_TIMEOUT);
   }
 

@@ -2,25 +2,59 @@ package dev.switchboard.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.engine.Broker;
+import dev.switchboard.engine.memory.MemoryBroker;
 import dev.switchboard.engine.memory.MemoryPresenceStore;
+import dev.switchboard.testing.ManualClock;
 import dev.switchboard.testing.WsClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** A hub on fake transports for unit tests: no sockets, no threads, no sleeps. */
+/**
+ * A hub on fake transports and a manual clock for unit tests: no sockets, no sleeps, and with no
+ * fan-out threads no threads either. Its clients send commands and read what the hub queued.
+ */
 final class HubHarness implements AutoCloseable {
   static final NamespaceOptions HISTORY =
       new NamespaceOptions(100, Duration.ofMinutes(5), true, true, true, 64 * 1024);
 
+  /** The time the hub, its connections and (unless a test brings its own) its broker read. */
+  final ManualClock clock;
+
   final Hub hub;
 
+  /** A 1 MiB outbox, 16 subscriptions, plain channels except {@code namespaces}. */
   HubHarness(Broker broker, Map<String, NamespaceOptions> namespaces) {
+    this(
+        new HubOptions(1 << 20, 16, new Namespaces(NamespaceOptions.plain(), namespaces)),
+        broker,
+        new ManualClock());
+  }
+
+  /** {@code options} on a memory broker. */
+  HubHarness(HubOptions options) {
+    this(options, new ManualClock());
+  }
+
+  private HubHarness(HubOptions options, ManualClock clock) {
+    this(options, new MemoryBroker(clock, Duration.ofHours(1), false), clock);
+  }
+
+  HubHarness(HubOptions options, Broker broker, ManualClock clock) {
+    this.clock = clock;
+    this.hub = Hub.start(options, broker, new MemoryPresenceStore(), clock);
+  }
+
+  /** {@code options} on a memory broker, the fan-out lanes' rounds run by {@code lanes}. */
+  HubHarness(HubOptions options, java.util.concurrent.Executor lanes) {
+    this.clock = new ManualClock();
     this.hub =
         Hub.start(
-            new HubOptions(1 << 20, 16, new Namespaces(NamespaceOptions.plain(), namespaces)),
-            broker,
-            new MemoryPresenceStore());
+            options,
+            new MemoryBroker(clock, Duration.ofHours(1), false),
+            new MemoryPresenceStore(),
+            clock,
+            lanes);
   }
 
   Client connect() {
@@ -29,6 +63,12 @@ final class HubHarness implements AutoCloseable {
 
   Client connect(FakeTransport transport) {
     return new Client(hub.open(transport), transport);
+  }
+
+  /** Moves the clock on by {@code d}, then runs the hub's sweep. */
+  void sweepAfter(Duration d) {
+    clock.advance(d);
+    hub.sweep();
   }
 
   @Override
@@ -57,6 +97,17 @@ final class HubHarness implements AutoCloseable {
       long id = nextId++;
       send("{\"id\":" + id + "," + fields + "}");
       return id;
+    }
+
+    /** Every text frame sent to this client so far, read or not. */
+    List<String> texts() {
+      return transport.texts();
+    }
+
+    /** The last text frame sent to this client. */
+    String last() {
+      List<String> t = texts();
+      return t.get(t.size() - 1);
     }
 
     /** Text frames not read yet, as JSON, and marks them read. */

@@ -3,7 +3,7 @@ package dev.switchboard.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.engine.memory.MemoryBroker;
-import dev.switchboard.engine.memory.MemoryPresenceStore;
+import dev.switchboard.hub.HubHarness.Client;
 import dev.switchboard.protocol.BinaryEnvelope;
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.ErrorCode;
@@ -20,43 +20,39 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class HubTest {
-  private Hub hub = newHub(new HubOptions(64 * 1024, 4, Namespaces.only(NamespaceOptions.plain())));
-
-  static Hub newHub(HubOptions options) {
-    return Hub.start(
-        options,
-        new MemoryBroker(new ManualClock(), Duration.ofHours(1), false),
-        new MemoryPresenceStore());
-  }
+  private HubHarness h =
+      new HubHarness(new HubOptions(64 * 1024, 4, Namespaces.only(NamespaceOptions.plain())));
+  private Hub hub = h.hub;
 
   @AfterEach
   void closeHub() {
-    hub.close();
+    h.close();
   }
 
-  private record Client(ClientConnection connection, FakeTransport transport) {
-    void send(String json) {
-      connection.onText(json);
-    }
+  /** Replaces the hub with one on {@code options} (and a memory broker). */
+  private void restart(HubOptions options) {
+    h.close();
+    h = new HubHarness(options);
+    hub = h.hub;
+  }
 
-    List<String> texts() {
-      return transport.texts();
-    }
-
-    String last() {
-      List<String> t = texts();
-      return t.get(t.size() - 1);
-    }
+  /** Replaces the hub with one on {@code broker}. */
+  private void restart(dev.switchboard.engine.Broker broker) {
+    h.close();
+    h = new HubHarness(HubOptions.defaults(), broker, new ManualClock());
+    hub = h.hub;
   }
 
   private Client connect(FakeTransport transport) {
-    return new Client(hub.open(transport), transport);
+    return h.connect(transport);
   }
 
   private Client connect() {
-    return connect(FakeTransport.auto());
+    return h.connect();
   }
 
   @Test
@@ -87,10 +83,10 @@ class HubTest {
     }
     hub.publish("news", new Payload.Json("42"), null);
 
-    QueuedFrame first = subs.get(0).transport().sent().get(0);
+    QueuedFrame first = subs.get(0).transport.sent().get(0);
     for (Client c : subs) {
-      assertThat(c.transport().sent()).hasSize(1);
-      assertThat(c.transport().sent().get(0)).isSameAs(first);
+      assertThat(c.transport.sent()).hasSize(1);
+      assertThat(c.transport.sent().get(0)).isSameAs(first);
     }
   }
 
@@ -111,10 +107,10 @@ class HubTest {
     Client sub = connect();
     sub.send("{\"op\":\"subscribe\",\"channel\":\"bin\"}");
     Client pub = connect();
-    pub.connection().onBinary(BinaryEnvelope.encodePublish(9, "bin", new byte[] {1, 2, 3}));
+    pub.connection.onBinary(BinaryEnvelope.encodePublish(9, "bin", new byte[] {1, 2, 3}));
 
     assertThat(pub.texts()).containsExactly("{\"id\":9,\"ok\":true}");
-    QueuedFrame.Binary frame = (QueuedFrame.Binary) sub.transport().sent().get(0);
+    QueuedFrame.Binary frame = (QueuedFrame.Binary) sub.transport.sent().get(0);
     ByteBuffer b = frame.view();
     assertThat(b.get()).isEqualTo(BinaryEnvelope.KIND_PUBLICATION);
     assertThat(b.get()).isZero();
@@ -125,39 +121,76 @@ class HubTest {
     assertThat(new byte[] {b.get(), b.get(), b.get()}).containsExactly(1, 2, 3);
   }
 
-  @Test
-  void everyRefusalIsAnsweredWithItsCodeAndCounted() {
-    Client c = connect();
-    c.send("not json");
-    assertThat(c.last()).startsWith("{\"error\":{\"code\":101,");
-    c.send("{\"id\":1,\"op\":\"dance\"}");
-    assertThat(c.last()).startsWith("{\"id\":1,\"error\":{\"code\":102,");
-    c.send("{\"id\":2,\"op\":\"subscribe\"}");
-    assertThat(c.last()).startsWith("{\"id\":2,\"error\":{\"code\":103,");
-    c.send("{\"id\":3,\"op\":\"subscribe\",\"channel\":\"bad name\"}");
-    assertThat(c.last()).startsWith("{\"id\":3,\"error\":{\"code\":104,");
-    c.send("{\"id\":4,\"op\":\"subscribe\",\"channel\":\"a\"}");
-    c.send("{\"id\":5,\"op\":\"subscribe\",\"channel\":\"a\"}");
-    assertThat(c.last()).startsWith("{\"id\":5,\"error\":{\"code\":107,");
-    c.send("{\"id\":6,\"op\":\"unsubscribe\",\"channel\":\"zzz\"}");
-    assertThat(c.last()).startsWith("{\"id\":6,\"error\":{\"code\":108,");
-    c.send("{\"id\":7,\"op\":\"subscribe\",\"channel\":\"b\"}");
-    c.send("{\"id\":8,\"op\":\"subscribe\",\"channel\":\"c\"}");
-    c.send("{\"id\":9,\"op\":\"subscribe\",\"channel\":\"d\"}");
-    c.send("{\"id\":10,\"op\":\"subscribe\",\"channel\":\"e\"}");
-    assertThat(c.last()).startsWith("{\"id\":10,\"error\":{\"code\":106,");
-    c.connection().onBinary(ByteBuffer.wrap(new byte[] {9}));
-    assertThat(c.last()).startsWith("{\"error\":{\"code\":101,");
+  /** A refused frame: what is sent before it, the frame itself, and the code it gets. */
+  private record Refusal(String name, List<String> before, String frame, ErrorCode code) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
 
-    assertThat(hub.metrics().errors(ErrorCode.MALFORMED)).isEqualTo(2);
-    assertThat(hub.metrics().errors(ErrorCode.UNKNOWN_OP)).isEqualTo(1);
-    assertThat(hub.metrics().errors(ErrorCode.BAD_FIELD)).isEqualTo(1);
-    assertThat(hub.metrics().errors(ErrorCode.BAD_CHANNEL)).isEqualTo(1);
-    assertThat(hub.metrics().errors(ErrorCode.ALREADY_SUBSCRIBED)).isEqualTo(1);
-    assertThat(hub.metrics().errors(ErrorCode.NOT_SUBSCRIBED)).isEqualTo(1);
-    assertThat(hub.metrics().errors(ErrorCode.SUBSCRIPTION_LIMIT)).isEqualTo(1);
-    assertThat(c.connection().isOpen()).isTrue();
-    assertThat(c.transport().closedWith()).isNull();
+  static List<Refusal> refusals() {
+    String subscribeA = "{\"id\":1,\"op\":\"subscribe\",\"channel\":\"a\"}";
+    return List.of(
+        new Refusal("not JSON", List.of(), "not json", ErrorCode.MALFORMED),
+        new Refusal("unknown op", List.of(), "{\"id\":7,\"op\":\"dance\"}", ErrorCode.UNKNOWN_OP),
+        new Refusal(
+            "missing field", List.of(), "{\"id\":7,\"op\":\"subscribe\"}", ErrorCode.BAD_FIELD),
+        new Refusal(
+            "bad channel name",
+            List.of(),
+            "{\"id\":7,\"op\":\"subscribe\",\"channel\":\"bad name\"}",
+            ErrorCode.BAD_CHANNEL),
+        new Refusal(
+            "subscribed twice",
+            List.of(subscribeA),
+            "{\"id\":7,\"op\":\"subscribe\",\"channel\":\"a\"}",
+            ErrorCode.ALREADY_SUBSCRIBED),
+        new Refusal(
+            "unsubscribe without subscribe",
+            List.of(),
+            "{\"id\":7,\"op\":\"unsubscribe\",\"channel\":\"zzz\"}",
+            ErrorCode.NOT_SUBSCRIBED),
+        new Refusal(
+            "a fifth subscription where four are allowed",
+            List.of(
+                subscribeA,
+                "{\"id\":2,\"op\":\"subscribe\",\"channel\":\"b\"}",
+                "{\"id\":3,\"op\":\"subscribe\",\"channel\":\"c\"}",
+                "{\"id\":4,\"op\":\"subscribe\",\"channel\":\"d\"}"),
+            "{\"id\":7,\"op\":\"subscribe\",\"channel\":\"e\"}",
+            ErrorCode.SUBSCRIPTION_LIMIT));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("refusals")
+  void aRefusedFrameIsAnsweredWithItsCodeAndCountedAndTheConnectionStaysOpen(Refusal refusal) {
+    Client c = connect();
+    refusal.before().forEach(c::send);
+    int answered = c.texts().size();
+
+    c.send(refusal.frame());
+
+    // A frame whose id could not be read is answered without one.
+    String id = refusal.code() == ErrorCode.MALFORMED ? "" : "\"id\":7,";
+    assertThat(c.texts()).hasSize(answered + 1);
+    assertThat(c.last())
+        .startsWith("{" + id + "\"error\":{\"code\":" + refusal.code().code() + ",");
+    assertThat(hub.metrics().errors(refusal.code())).isEqualTo(1);
+    assertThat(c.connection.isOpen()).isTrue();
+    assertThat(c.transport.closedWith()).isNull();
+  }
+
+  @Test
+  void aBinaryFrameThatIsNoEnvelopeIsAnsweredAsMalformed() {
+    Client c = connect();
+
+    c.connection.onBinary(ByteBuffer.wrap(new byte[] {9}));
+
+    assertThat(c.texts()).hasSize(1);
+    assertThat(c.last()).startsWith("{\"error\":{\"code\":101,");
+    assertThat(hub.metrics().errors(ErrorCode.MALFORMED)).isEqualTo(1);
+    assertThat(c.connection.isOpen()).isTrue();
   }
 
   @Test
@@ -169,8 +202,7 @@ class HubTest {
 
   @Test
   void aSubscriberWhoseSendWaitsPastTheGraceIsClosedAsSlowAndOthersKeepReceiving() {
-    hub.close();
-    hub = newHub(new HubOptions(1000, 8, Namespaces.only(NamespaceOptions.plain())));
+    restart(new HubOptions(1000, 8, Namespaces.only(NamespaceOptions.plain())));
     FakeTransport stalled = FakeTransport.held(); // never completes a send: a client not reading
     Client slow = connect(stalled);
     Client fast = connect();
@@ -185,11 +217,13 @@ class HubTest {
     // socket may just need a moment for a burst.
     assertThat(stalled.closedWith()).isNull();
 
-    hub.sweep(System.nanoTime() + Outbox.STALL_GRACE_NANOS, java.time.Instant.now());
+    h.sweepAfter(Duration.ofNanos(Outbox.STALL_GRACE_NANOS - 1));
+    assertThat(stalled.closedWith()).as("the grace is not over").isNull();
+    h.sweepAfter(Duration.ofNanos(1));
 
     assertThat(stalled.closedWith()).isEqualTo(CloseCode.SLOW_CONSUMER);
-    assertThat(slow.connection().isOpen()).isFalse();
-    assertThat(slow.connection().queuedBytes()).isLessThanOrEqualTo(Outbox.HARD_FACTOR * 1000L);
+    assertThat(slow.connection.isOpen()).isFalse();
+    assertThat(slow.connection.queuedBytes()).isLessThanOrEqualTo(Outbox.HARD_FACTOR * 1000L);
     assertThat(fast.texts()).hasSize(100);
     assertThat(hub.subscriberCount("feed")).isEqualTo(1);
     assertThat(hub.metrics().closes(CloseCode.SLOW_CONSUMER.code())).isEqualTo(1);
@@ -204,19 +238,18 @@ class HubTest {
     Client fine = connect();
     wedged.send("{\"op\":\"subscribe\",\"channel\":\"feed\"}");
     fine.send("{\"op\":\"subscribe\",\"channel\":\"feed\"}");
-    long start = System.nanoTime();
     hub.publish("feed", new Payload.Json("1"), null);
     hub.publish("feed", new Payload.Json("2"), null);
     assertThat(lost.inFlight()).isEqualTo(1);
 
-    long timeout = hub.options().policy().sendTimeout().toNanos();
-    hub.sweep(start + timeout - Outbox.STALL_GRACE_NANOS, java.time.Instant.now());
+    Duration timeout = hub.options().policy().sendTimeout();
+    h.sweepAfter(timeout.minusNanos(1));
     assertThat(lost.closedWith()).as("a send may take a while").isNull();
 
-    hub.sweep(System.nanoTime() + timeout, java.time.Instant.now());
+    h.sweepAfter(Duration.ofNanos(1));
     assertThat(lost.closedWith()).isEqualTo(CloseCode.SEND_TIMEOUT);
     assertThat(lost.closeReason()).contains("not completed within 30 s");
-    assertThat(wedged.connection().isOpen()).isFalse();
+    assertThat(wedged.connection.isOpen()).isFalse();
     assertThat(hub.subscriberCount("feed")).isEqualTo(1);
     assertThat(hub.metrics().closes(4005)).isEqualTo(1);
     assertThat(hub.metrics().droppedFrames())
@@ -234,7 +267,7 @@ class HubTest {
     c.send("{\"op\":\"subscribe\",\"channel\":\"b\"}");
     assertThat(hub.channelCount()).isEqualTo(2);
 
-    c.connection().onClosed();
+    c.connection.onClosed();
 
     assertThat(hub.channelCount()).isZero();
     assertThat(hub.connectionCount()).isZero();
@@ -245,15 +278,14 @@ class HubTest {
     Client a = connect();
     Client b = connect();
     hub.closeAll(CloseCode.GOING_AWAY, "bye");
-    assertThat(a.transport().closedWith()).isEqualTo(CloseCode.GOING_AWAY);
-    assertThat(b.transport().closedWith()).isEqualTo(CloseCode.GOING_AWAY);
+    assertThat(a.transport.closedWith()).isEqualTo(CloseCode.GOING_AWAY);
+    assertThat(b.transport.closedWith()).isEqualTo(CloseCode.GOING_AWAY);
     assertThat(hub.connectionCount()).isZero();
   }
 
   @Test
   void concurrentPublishersProduceOneOrderSeenIdenticallyByEverySubscriber() throws Exception {
-    hub.close();
-    hub = newHub(new HubOptions(1 << 30, 8, Namespaces.only(NamespaceOptions.plain())));
+    restart(new HubOptions(1 << 30, 8, Namespaces.only(NamespaceOptions.plain())));
     List<Client> subs = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       Client c = connect();
@@ -290,21 +322,26 @@ class HubTest {
   }
 
   @Test
-  void anEngineThatRefusesIsReportedAsUnavailableNeverAsSuccess() {
-    hub.close();
-    hub =
-        Hub.start(
-            HubOptions.defaults(),
-            new dev.switchboard.testing.DownBroker(),
-            new MemoryPresenceStore());
+  void aPublishTheEngineRefusesIsAnsweredAsUnavailableNeverAsSuccess() {
+    restart(new dev.switchboard.testing.DownBroker());
     Client c = connect();
     c.send("{\"id\":1,\"op\":\"publish\",\"channel\":\"a\",\"data\":1}");
+    assertThat(c.texts()).hasSize(1);
     assertThat(c.last()).startsWith("{\"id\":1,\"error\":{\"code\":109,");
+    assertThat(hub.metrics().errors(ErrorCode.UNAVAILABLE)).isEqualTo(1);
+    assertThat(hub.metrics().publishes()).isZero();
+  }
+
+  @Test
+  void aSubscribeTheEngineRefusesIsAnsweredAsUnavailableAndLeavesNoSubscription() {
+    restart(new dev.switchboard.testing.DownBroker());
+    Client c = connect();
     c.send("{\"id\":2,\"op\":\"subscribe\",\"channel\":\"a\"}");
+    assertThat(c.texts()).hasSize(1);
     assertThat(c.last()).startsWith("{\"id\":2,\"error\":{\"code\":109,");
-    assertThat(c.connection().subscriptions()).isEmpty();
+    assertThat(c.connection.subscriptions()).isEmpty();
     assertThat(hub.channelCount()).isZero();
-    assertThat(hub.metrics().errors(ErrorCode.UNAVAILABLE)).isEqualTo(2);
+    assertThat(hub.metrics().errors(ErrorCode.UNAVAILABLE)).isEqualTo(1);
   }
 
   @Test
@@ -319,8 +356,7 @@ class HubTest {
             return pending;
           }
         };
-    hub.close();
-    hub = Hub.start(HubOptions.defaults(), slow, new MemoryPresenceStore());
+    restart(slow);
     Client first = connect();
     Client second = connect();
     first.send("{\"id\":1,\"op\":\"subscribe\",\"channel\":\"a\"}");
@@ -332,5 +368,36 @@ class HubTest {
     assertThat(first.last()).startsWith("{\"id\":1,\"error\":{\"code\":109,");
     assertThat(second.last()).startsWith("{\"id\":2,\"error\":{\"code\":109,");
     assertThat(hub.channelCount()).isZero();
+  }
+
+  @Test
+  void anEngineInterruptedWhileSubscribingClosesTheSubscriberWith4004AndLeavesNoChannel() {
+    // The broker reports the interruption on the subscribing thread, as a link that breaks under a
+    // SUBSCRIBE does: the hub must not be inside its registry then (a re-entrant update of the
+    // same key would fail, and the client would see 1011 instead of 4004).
+    MemoryBroker memory = new MemoryBroker(new ManualClock(), Duration.ofHours(1), false);
+    dev.switchboard.engine.Broker breaking =
+        new dev.switchboard.testing.ForwardingBroker(memory) {
+          private dev.switchboard.engine.BrokerHandler handler;
+
+          @Override
+          public void start(dev.switchboard.engine.BrokerHandler handler) {
+            this.handler = handler;
+            super.start(handler);
+          }
+
+          @Override
+          public java.util.concurrent.CompletionStage<Void> subscribe(String channel) {
+            handler.onInterrupted("link broke under SUBSCRIBE");
+            return super.subscribe(channel);
+          }
+        };
+    restart(breaking);
+    Client c = connect();
+    c.send("{\"id\":1,\"op\":\"subscribe\",\"channel\":\"a\"}");
+
+    assertThat(c.transport.closedWith()).isEqualTo(CloseCode.ENGINE_INTERRUPTED);
+    assertThat(hub.channelCount()).isZero();
+    assertThat(hub.connectionCount()).isZero();
   }
 }

@@ -3,11 +3,10 @@ package dev.switchboard.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.engine.memory.MemoryBroker;
-import dev.switchboard.engine.memory.MemoryPresenceStore;
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.ErrorCode;
+import dev.switchboard.testing.ManualClock;
 import java.time.Duration;
-import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -18,8 +17,10 @@ import org.junit.jupiter.api.Test;
 class PlainConnectionTest {
   private static final long SECOND = 1_000_000_000L;
 
-  private final Hub hub =
-      Hub.start(
+  private final ManualClock clock = new ManualClock();
+  private final long start = clock.nanoTime();
+  private final HubHarness h =
+      new HubHarness(
           new HubOptions(
               1 << 20,
               16,
@@ -34,17 +35,20 @@ class PlainConnectionTest {
                   Duration.ofSeconds(25),
                   Duration.ofSeconds(10),
                   Duration.ofSeconds(30))),
-          new MemoryBroker(Duration.ofHours(1)),
-          new MemoryPresenceStore());
-  private final long start = System.nanoTime();
+          new MemoryBroker(clock, Duration.ofHours(1), false),
+          clock);
+
+  private final Hub hub = h.hub;
 
   @AfterEach
   void close() {
-    hub.close();
+    h.close();
   }
 
+  /** Moves the clock to {@code secondsLater} after the test began, then sweeps. */
   private void sweepAt(long secondsLater) {
-    hub.sweep(start + secondsLater * SECOND, Instant.now());
+    clock.advance(Duration.ofNanos(start + secondsLater * SECOND - clock.nanoTime()));
+    hub.sweep();
   }
 
   @Test
