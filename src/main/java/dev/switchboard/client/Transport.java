@@ -28,6 +28,12 @@ interface Transport {
     void onBinary(Transport t, ByteBuffer data);
 
     void onClose(Transport t, int code, String reason);
+
+    /**
+     * The WebSocket implementation reported an error on {@code t} (a failed send, a broken socket);
+     * its close, if it follows, is reported by {@link #onClose}.
+     */
+    void onError(Transport t, Throwable cause);
   }
 
   /** Opens connections to one server. */
