@@ -63,6 +63,17 @@ public final class CommandEncoder {
   }
 
   /**
+   * The text of a publish without id up to its data, {@code {"op":"publish","channel":"c","data":};
+   * the whole command is this, the data's JSON text and {@code "}"}. For load generators that send
+   * many publishes to one channel: they encode this once and append only each value.
+   */
+  public static String publishPrefix(String channel) {
+    StringBuilder b = new StringBuilder(40 + channel.length()).append('{');
+    op(b, "publish", channel);
+    return b.append(",\"data\":").toString();
+  }
+
+  /**
    * The binary envelope of a publish whose payload is {@link Payload.Binary}; its id must fit the
    * envelope's four bytes.
    *

@@ -133,4 +133,13 @@ class CommandEncoderTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("\"null\"");
   }
+
+  @Test
+  void aPublishPrefixWithTheDataAndABraceIsThePublishWithoutId() throws Exception {
+    String frame = CommandEncoder.publishPrefix("demo:a") + "\"x\"" + "}";
+    Command.Publish publish =
+        new Command.Publish(Command.NO_ID, "demo:a", new Payload.Json("\"x\""));
+    assertThat(frame).isEqualTo(CommandEncoder.encode(publish));
+    assertThat(decoder.decode(frame)).isEqualTo(publish);
+  }
 }
