@@ -30,8 +30,15 @@ final class JakartaTransport implements Transport {
 
   /** A connector to the options' URI on the container {@link ContainerProvider} finds. */
   static Transport.Connector connector(Options options) {
+    return connector(options, ContainerProvider.getWebSocketContainer());
+  }
+
+  /**
+   * A connector to the options' URI on {@code container}: any Jakarta WebSocket client, e.g. an
+   * application server's own.
+   */
+  static Transport.Connector connector(Options options, WebSocketContainer container) {
     URI uri = options.uri();
-    WebSocketContainer container = ContainerProvider.getWebSocketContainer();
     container.setDefaultMaxTextMessageBufferSize(JakartaEndpoint.MAX_MESSAGE);
     container.setDefaultMaxBinaryMessageBufferSize(JakartaEndpoint.MAX_MESSAGE);
     TyrusClientSupport.configure(container, options);
