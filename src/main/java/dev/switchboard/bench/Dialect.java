@@ -1,5 +1,7 @@
 package dev.switchboard.bench;
 
+import dev.switchboard.protocol.Command;
+import dev.switchboard.protocol.CommandEncoder;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -29,22 +31,46 @@ enum Dialect {
   byte[] subscribeMessage(String channel) {
     return switch (this) {
       case HUB ->
-          ("{\"op\":\"subscribe\",\"channel\":\"" + channel + "\"}")
+          CommandEncoder.encode(new Command.Subscribe(Command.NO_ID, channel))
               .getBytes(StandardCharsets.UTF_8);
       case RAW -> null;
       case SOCKETIO -> "42[\"join\",\"room1\"]".getBytes(StandardCharsets.UTF_8);
     };
   }
 
-  /** A publish carrying {@code payload} (ASCII, no quotes or backslashes). */
-  byte[] publish(String channel, String payload) {
+  /** Publishes to {@code channel}: the framing around each payload encoded once, here. */
+  Publishes publishes(String channel) {
     return switch (this) {
-      case HUB ->
-          ("{\"op\":\"publish\",\"channel\":\"" + channel + "\",\"data\":\"" + payload + "\"}")
-              .getBytes(StandardCharsets.UTF_8);
-      case RAW -> payload.getBytes(StandardCharsets.UTF_8);
-      case SOCKETIO -> ("42[\"pub\",\"" + payload + "\"]").getBytes(StandardCharsets.UTF_8);
+      case HUB -> new Publishes(CommandEncoder.publishPrefix(channel) + "\"", "\"}");
+      case RAW -> new Publishes("", "");
+      case SOCKETIO -> new Publishes("42[\"pub\",\"", "\"]");
     };
+  }
+
+  /**
+   * The message a publisher sends for each payload: the dialect's bytes before and after it are
+   * encoded once, so a publish costs one array for its payload and one for the message.
+   */
+  static final class Publishes {
+    private final byte[] before;
+    private final byte[] after;
+
+    private Publishes(String before, String after) {
+      this.before = before.getBytes(StandardCharsets.UTF_8);
+      this.after = after.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A publish carrying {@code payload} (ASCII, no quotes or backslashes: a JSON string body). */
+    byte[] of(String payload) {
+      int n = payload.length();
+      byte[] out = new byte[before.length + n + after.length];
+      System.arraycopy(before, 0, out, 0, before.length);
+      for (int i = 0; i < n; i++) {
+        out[before.length + i] = (byte) payload.charAt(i); // ASCII: one byte per char
+      }
+      System.arraycopy(after, 0, out, before.length + n, after.length);
+      return out;
+    }
   }
 
   /** An echo request carrying {@code payload}. */

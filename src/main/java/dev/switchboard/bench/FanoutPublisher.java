@@ -13,6 +13,7 @@ final class FanoutPublisher implements WsConn.Listener {
   private final FanoutBench.Options o;
   private final RateLimitWatch rateLimits;
   private final PrintStream err;
+  private final Dialect.Publishes publishes;
   final int index;
   final Reactor reactor;
   volatile boolean ready;
@@ -35,6 +36,7 @@ final class FanoutPublisher implements WsConn.Listener {
     this.index = index;
     this.reactor = reactor;
     this.perSecond = (double) o.rate() / o.pubs();
+    this.publishes = o.target().dialect().publishes(o.channel());
   }
 
   @Override
@@ -90,10 +92,7 @@ final class FanoutPublisher implements WsConn.Listener {
 
   private void send(long seq, long sentNanos) {
     try {
-      conn.sendText(
-          o.target()
-              .dialect()
-              .publish(o.channel(), Marker.payload(index, seq, sentNanos, o.payload())));
+      conn.sendText(publishes.of(Marker.payload(index, seq, sentNanos, o.payload())));
     } catch (IOException e) {
       conn.close(1006, e.toString());
     }

@@ -1,5 +1,7 @@
 package dev.switchboard.bench;
 
+import dev.switchboard.protocol.Command;
+import dev.switchboard.protocol.CommandEncoder;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
@@ -126,10 +128,7 @@ final class IdleBench {
         opened.increment();
         byte[] msg =
             o.target().dialect() == Dialect.HUB
-                ? ("{\"op\":\"subscribe\",\"channel\":\"idle:"
-                        + (opened.sum() % o.channels())
-                        + "\"}")
-                    .getBytes(StandardCharsets.UTF_8)
+                ? o.target().dialect().subscribeMessage("idle:" + (opened.sum() % o.channels()))
                 : subscribe;
         try {
           if (msg != null && o.target().dialect().readyOnOpen()) {
@@ -164,7 +163,7 @@ final class IdleBench {
 
   /** Hub: a ping command with id (answered); other dialects: a WebSocket ping. */
   private void heartbeat() {
-    byte[] ping = "{\"id\":1,\"op\":\"ping\"}".getBytes(StandardCharsets.UTF_8);
+    byte[] ping = CommandEncoder.encode(new Command.Ping(1)).getBytes(StandardCharsets.UTF_8);
     for (WsConn c : conns) {
       if (!c.isOpen()) {
         continue;

@@ -1,8 +1,8 @@
 package dev.switchboard.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.client.Reply;
 import dev.switchboard.client.SwitchboardClient;
+import dev.switchboard.protocol.CommandEncoder;
 import dev.switchboard.protocol.JsonStrings;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -24,10 +24,6 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "Publish DATA, or each line of stdin with '-', and print the replies.")
 final class PubCommand implements Callable<Integer> {
-  private static final ObjectMapper JSON =
-      new ObjectMapper()
-          .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-
   @Mixin ClientOptions client = new ClientOptions();
 
   @Parameters(index = "0", paramLabel = "CHANNEL")
@@ -76,7 +72,14 @@ final class PubCommand implements Callable<Integer> {
   private int publish(SwitchboardClient c, String text, PrintWriter out, PrintWriter err) {
     try {
       Reply r = c.publish(channel, asJson(text)).join();
-      out.println(r.json());
+      out.println(
+          r.offset() > 0
+              ? "{\"ok\":true,\"offset\":"
+                  + r.offset()
+                  + ",\"epoch\":"
+                  + JsonStrings.quote(r.epoch())
+                  + "}"
+              : "{\"ok\":true}");
       out.flush();
       return 0;
     } catch (RuntimeException e) {
@@ -88,9 +91,8 @@ final class PubCommand implements Callable<Integer> {
   /** The text itself when it is one JSON value, else a JSON string holding it. */
   static String asJson(String text) {
     try {
-      JSON.readTree(text);
-      return text.trim();
-    } catch (IOException e) {
+      return CommandEncoder.checkJsonValue(text).trim();
+    } catch (IllegalArgumentException e) {
       return JsonStrings.quote(text);
     }
   }

@@ -86,9 +86,7 @@ final class SubCommand implements Callable<Integer> {
   }
 
   private static String epochOf(SwitchboardClient c, String channel) {
-    String reply = c.history(channel, 0).join();
-    int i = reply.indexOf("\"epoch\":\"");
-    return i < 0 ? "" : reply.substring(i + 9, reply.indexOf('"', i + 9));
+    return c.history(channel, 0).join().epoch();
   }
 
   /** Prints publications: channel, offset and data, or the JSON line. */

@@ -1,7 +1,8 @@
 package dev.switchboard.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.protocol.JsonStrings;
+import dev.switchboard.protocol.Command;
+import dev.switchboard.protocol.CommandEncoder;
+import dev.switchboard.protocol.ServerMessage;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -74,10 +75,22 @@ final class Connection {
         public void onClose(Transport t, int code, String reason) {
           state.execute(() -> closed(t, code, reason));
         }
+
+        @Override
+        public void onError(Transport t, Throwable cause) {
+          state.execute(
+              () -> {
+                if (t == session) {
+                  callbacks.post(() -> o.listener().onFailure(cause));
+                }
+              });
+        }
       };
 
+  /** Written on the state thread only; volatile so that {@link #state()} reads it anywhere. */
+  private volatile ConnectionState current = ConnectionState.IDLE;
+
   // Everything below is confined to the state thread.
-  private ConnectionState current = ConnectionState.IDLE;
   private Transport session;
   private boolean everConnected;
   private boolean closing;
@@ -93,6 +106,7 @@ final class Connection {
     this.handler = handler;
   }
 
+  /** Any thread: a plain read, no lock and no wait. */
   ConnectionState state() {
     return current;
   }
@@ -150,10 +164,13 @@ final class Connection {
     }
   }
 
-  /** Sends the frame {@code frame} builds for a fresh id; completes with the reply. */
-  CompletableFuture<JsonNode> request(LongFunction<String> frame) {
+  /**
+   * Sends the command {@code command} builds for a fresh id; completes with the success reply, or
+   * fails with the error reply's code.
+   */
+  CompletableFuture<ServerMessage.Ok> request(LongFunction<Command> command) {
     long id = requests.nextId();
-    send(frame.apply(id));
+    send(CommandEncoder.encode(command.apply(id)));
     return requests.track(id);
   }
 
@@ -168,10 +185,11 @@ final class Connection {
     if (s != null) {
       s.close(1000, "connect timed out");
     }
-    failFirst(
+    finish(
+        1006,
+        "connect timed out",
         SwitchboardException.of(
             "cannot connect to " + o.uri() + ": no answer within " + bound + " ms"));
-    finish(1006, "connect timed out");
   }
 
   private void open() {
@@ -190,13 +208,17 @@ final class Connection {
     if (failure != null) {
       Throwable cause = failure instanceof CompletionException c ? c.getCause() : failure;
       String message = JakartaTransport.rootMessage(cause);
+      callbacks.post(() -> o.listener().onFailure(cause));
       if (!everConnected) {
         current = ConnectionState.IDLE;
         failFirst(
-            SwitchboardException.of(
+            new SwitchboardException(
                 message.startsWith("cannot connect")
                     ? message
-                    : "cannot connect to " + o.uri() + ": " + message));
+                    : "cannot connect to " + o.uri() + ": " + message,
+                0,
+                0,
+                cause));
         return;
       }
       scheduleReconnect(1006, message);
@@ -219,14 +241,7 @@ final class Connection {
     // A null token is sent as JSON null, so the server's own answer (error 103) explains it.
     // Replies, timeouts and closes all complete this on the state thread, so no hop is needed;
     // a hop would let the close that follows a refusal overtake the refusal's own message.
-    request(
-            id ->
-                "{\"id\":"
-                    + id
-                    + ",\"op\":\"connect\",\"token\":"
-                    + (token == null ? "null" : JsonStrings.quote(token))
-                    + "}")
-        .whenComplete((r, e) -> authenticated(s, e));
+    request(id -> new Command.Connect(id, token)).whenComplete((r, e) -> authenticated(s, e));
   }
 
   private void authenticated(Transport s, Throwable e) {
@@ -242,10 +257,11 @@ final class Connection {
       session = null;
       s.close(1000, "no reply to connect");
       if (!everConnected) {
-        failFirst(
+        finish(
+            1006,
+            "no reply to connect",
             SwitchboardException.of(
                 "no reply to connect within " + o.requestTimeout().toMillis() + " ms"));
-        finish(1006, "no reply to connect");
       } else {
         scheduleReconnect(1006, "no reply to connect");
       }
@@ -259,9 +275,9 @@ final class Connection {
    */
   private void refused(Transport s, SwitchboardException e) {
     session = null;
-    failFirst(e); // before any I/O: the caller learns why whatever the close does
+    // Before any I/O: the caller learns why whatever the close does.
+    finish(1000, "connect refused: " + e.getMessage(), e);
     s.close(1000, "connect refused");
-    finish(1000, "connect refused: " + e.getMessage());
   }
 
   private void becameConnected() {
@@ -289,12 +305,15 @@ final class Connection {
     if (closing) {
       return;
     }
-    if (JakartaSwitchboardClient.isFinal(code) || !everConnected) {
-      if (!everConnected) {
-        failFirst(
-            new SwitchboardException(
-                "connection refused by the server: " + code + " " + reason, 0, code));
-      }
+    if (!everConnected) {
+      finish(
+          code,
+          reason,
+          new SwitchboardException(
+              "connection refused by the server: " + code + " " + reason, 0, code));
+      return;
+    }
+    if (JakartaSwitchboardClient.isFinal(code)) {
       finish(code, reason);
       return;
     }
@@ -317,13 +336,22 @@ final class Connection {
 
   /** The end: no more reconnects; everything waiting fails. */
   private void finish(int code, String reason) {
+    finish(code, reason, null);
+  }
+
+  /**
+   * The end, with the reason a first connect still waiting fails with ({@code null}: the end's
+   * own). The state is CLOSED before anything is told, so a caller who learns of the end from a
+   * future or a listener reads CLOSED from {@link #state()}.
+   */
+  private void finish(int code, String reason, SwitchboardException firstFailure) {
     boolean wasClosed = notOpened() && !everConnected && firstConnect == null;
     current = ConnectionState.CLOSED;
     SwitchboardException e =
         new SwitchboardException("client closed (" + code + " " + reason + ")", 0, code);
+    failFirst(firstFailure != null ? firstFailure : e);
     requests.failSent(e);
     handler.ended(e);
-    failFirst(e);
     if (!wasClosed) {
       callbacks.post(() -> o.listener().onClosed(code, reason));
     }

@@ -1,21 +1,22 @@
 package dev.switchboard.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.switchboard.protocol.BinaryEnvelope;
 import dev.switchboard.protocol.ChannelName;
 import dev.switchboard.protocol.CloseCode;
-import dev.switchboard.protocol.JsonStrings;
-import dev.switchboard.protocol.ProtocolException;
-import java.io.IOException;
+import dev.switchboard.protocol.Command;
+import dev.switchboard.protocol.CommandEncoder;
+import dev.switchboard.protocol.Payload;
+import dev.switchboard.protocol.ServerMessage;
+import dev.switchboard.protocol.ServerMessageDecoder;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongFunction;
 
 /**
  * The client on the Jakarta WebSocket client API (named by that backend, like the brokers): the
@@ -28,12 +29,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class JakartaSwitchboardClient implements SwitchboardClient, Connection.Handler {
   private static final System.Logger LOG =
       System.getLogger(JakartaSwitchboardClient.class.getName());
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final AtomicInteger CLIENTS = new AtomicInteger();
 
   /** A close frame's payload is at most 125 bytes, two of which hold the code (RFC 6455 5.5). */
   private static final int MAX_REASON_BYTES = 123;
 
+  private final ServerMessageDecoder decoder = new ServerMessageDecoder();
   private final ThreadScheduler state;
   private final ExecutorService callbackThread;
   private final Callbacks callbacks;
@@ -42,6 +43,11 @@ final class JakartaSwitchboardClient implements SwitchboardClient, Connection.Ha
   private final Subscriptions subscriptions;
 
   JakartaSwitchboardClient(Options o) {
+    this(o, JakartaTransport.connector(o));
+  }
+
+  /** A client on {@code connector}'s connections: tests hand it an in-memory one. */
+  JakartaSwitchboardClient(Options o, Transport.Connector connector) {
     int n = CLIENTS.incrementAndGet();
     this.state = new ThreadScheduler("switchboard-client-" + n);
     this.callbackThread =
@@ -49,7 +55,6 @@ final class JakartaSwitchboardClient implements SwitchboardClient, Connection.Ha
             r -> ThreadScheduler.daemon(r, "switchboard-client-" + n + "-callbacks"));
     this.callbacks = new Callbacks(callbackThread);
     this.requests = new Requests(state, o.requestTimeout(), o.maxPendingPublishes());
-    Transport.Connector connector = JakartaTransport.connector(o);
     Backoff backoff = Backoff.jittered(o.backoffInitial(), o.backoffMax());
     this.connection =
         new Connection(
@@ -65,9 +70,8 @@ final class JakartaSwitchboardClient implements SwitchboardClient, Connection.Ha
               }
 
               @Override
-              public CompletableFuture<JsonNode> request(
-                  java.util.function.LongFunction<String> frame) {
-                return connection.request(frame);
+              public CompletableFuture<ServerMessage.Ok> request(LongFunction<Command> command) {
+                return connection.request(command);
               }
             });
   }
@@ -102,36 +106,44 @@ final class JakartaSwitchboardClient implements SwitchboardClient, Connection.Ha
 
   @Override
   public CompletableFuture<Reply> publish(String channel, String json) {
-    return publishFrame(channel, json, null).thenApply(JakartaSwitchboardClient::reply);
+    checkChannel(channel);
+    CommandEncoder.checkJsonValue(json);
+    return publish(id -> new Command.Publish(id, channel, new Payload.Json(json)));
   }
 
   @Override
   public CompletableFuture<Reply> publishBinary(String channel, byte[] data) {
-    return publishFrame(channel, null, data.clone()).thenApply(JakartaSwitchboardClient::reply);
+    checkChannel(channel);
+    Payload.Binary payload = new Payload.Binary(data.clone());
+    return publish(id -> new Command.Publish(id, channel, payload));
   }
 
   @Override
-  public CompletableFuture<String> history(String channel, int limit) {
-    return request(
-            "\"op\":\"history\",\"channel\":" + JsonStrings.quote(channel) + ",\"limit\":" + limit)
-        .thenApply(JsonNode::toString);
+  public CompletableFuture<History> history(String channel, int limit) {
+    checkChannel(channel);
+    if (limit < 0) {
+      throw new IllegalArgumentException("a history limit is 0 or more, not " + limit);
+    }
+    return request(id -> new Command.History(id, channel, null, limit, false))
+        .thenApply(ok -> history(channel, ok));
   }
 
   @Override
-  public CompletableFuture<String> presence(String channel) {
-    return request("\"op\":\"presence\",\"channel\":" + JsonStrings.quote(channel))
-        .thenApply(JsonNode::toString);
+  public CompletableFuture<Presence> presence(String channel) {
+    checkChannel(channel);
+    return request(id -> new Command.Presence(id, channel))
+        .thenApply(
+            ok ->
+                new Presence(
+                    ok.clients() == null
+                        ? List.of()
+                        : ok.clients().stream().map(Member::of).toList()));
   }
 
+  /** A plain read of a volatile field: no lock, no wait, callable from a listener. */
   @Override
   public ConnectionState state() {
-    CompletableFuture<ConnectionState> f = new CompletableFuture<>();
-    try {
-      state.execute(() -> f.complete(connection.state()));
-      return f.get(5, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      return ConnectionState.CLOSED;
-    }
+    return connection.state();
   }
 
   @Override
@@ -171,23 +183,15 @@ final class JakartaSwitchboardClient implements SwitchboardClient, Connection.Ha
 
   // ---- requests (state thread) -----------------------------------------------------------------
 
-  private CompletableFuture<JsonNode> publishFrame(String channel, String json, byte[] binary) {
-    CompletableFuture<JsonNode> f = new CompletableFuture<>();
+  /** Sends the publish now, or holds it until connected; its id is taken on the state thread. */
+  private CompletableFuture<Reply> publish(LongFunction<Command.Publish> command) {
+    CompletableFuture<ServerMessage.Ok> f = new CompletableFuture<>();
     state.execute(
         () -> {
           long id = requests.nextId();
-          String text =
-              json == null
-                  ? null
-                  : "{\"id\":"
-                      + id
-                      + ",\"op\":\"publish\",\"channel\":"
-                      + JsonStrings.quote(channel)
-                      + ",\"data\":"
-                      + json
-                      + "}";
-          byte[] envelope =
-              binary == null ? null : toArray(BinaryEnvelope.encodePublish(id, channel, binary));
+          Command.Publish p = command.apply(id);
+          String text = p.payload() instanceof Payload.Json ? CommandEncoder.encode(p) : null;
+          byte[] envelope = text == null ? toArray(CommandEncoder.encodeBinary(p)) : null;
           if (connection.connected()) {
             sendTracked(id, text, envelope, f);
           } else if (connection.over()) {
@@ -196,10 +200,11 @@ final class JakartaSwitchboardClient implements SwitchboardClient, Connection.Ha
             requests.hold(id, text, envelope, f);
           }
         });
-    return callbacks.deliver(f);
+    return callbacks.deliver(f).thenApply(JakartaSwitchboardClient::reply);
   }
 
-  private void sendTracked(long id, String text, byte[] binary, CompletableFuture<JsonNode> f) {
+  private void sendTracked(
+      long id, String text, byte[] binary, CompletableFuture<ServerMessage.Ok> f) {
     if (text != null) {
       connection.send(text);
     } else {
@@ -208,26 +213,33 @@ final class JakartaSwitchboardClient implements SwitchboardClient, Connection.Ha
     requests.track(id).whenComplete((r, e) -> complete(f, r, e));
   }
 
-  private CompletableFuture<JsonNode> request(String fields) {
-    CompletableFuture<JsonNode> f = new CompletableFuture<>();
+  private CompletableFuture<ServerMessage.Ok> request(LongFunction<Command> command) {
+    CompletableFuture<ServerMessage.Ok> f = new CompletableFuture<>();
     state.execute(
         () -> {
           if (!connection.connected()) {
             f.completeExceptionally(SwitchboardException.of("not connected"));
             return;
           }
-          connection
-              .request(id -> "{\"id\":" + id + "," + fields + "}")
-              .whenComplete((r, e) -> complete(f, r, e));
+          connection.request(command).whenComplete((r, e) -> complete(f, r, e));
         });
     return callbacks.deliver(f);
   }
 
-  private static void complete(CompletableFuture<JsonNode> f, JsonNode r, Throwable e) {
+  private static void complete(
+      CompletableFuture<ServerMessage.Ok> f, ServerMessage.Ok r, Throwable e) {
     if (e == null) {
       f.complete(r);
     } else {
       f.completeExceptionally(e);
+    }
+  }
+
+  /** A channel a command can name: not a pattern, within the channel syntax. */
+  private static void checkChannel(String channel) {
+    String problem = ChannelName.problem(channel);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
     }
   }
 
@@ -247,37 +259,37 @@ final class JakartaSwitchboardClient implements SwitchboardClient, Connection.Ha
 
   @Override
   public void text(String text) {
-    JsonNode n;
-    try {
-      n = JSON.readTree(text);
-    } catch (IOException e) {
-      LOG.log(Level.WARNING, "unreadable frame from the server: " + text);
-      return;
-    }
-    if (n.has("id")) {
-      requests.answer(n.get("id").asLong(), n);
-      return;
-    }
-    String channel = n.path("channel").asText(null);
-    if (channel == null) {
-      if (n.has("error")) {
-        LOG.log(Level.WARNING, "server error: " + n.get("error"));
-      }
-      return;
-    }
-    subscriptions.onPush(channel, n);
+    received(decoder.decode(text));
   }
 
   @Override
   public void binary(ByteBuffer data) {
-    BinaryEnvelope.DecodedPublication p;
-    try {
-      p = BinaryEnvelope.decodePublication(data);
-    } catch (ProtocolException e) {
-      LOG.log(Level.WARNING, "unreadable binary frame from the server: " + e.getMessage());
-      return;
+    received(decoder.decodeBinary(data));
+  }
+
+  private void received(ServerMessage m) {
+    // Java 17 has no pattern switch: one instanceof per kind of the sealed ServerMessage.
+    if (m instanceof ServerMessage.Ok ok) {
+      requests.answer(ok);
+    } else if (m instanceof ServerMessage.ErrorReply e) {
+      if (e.id() == Command.NO_ID) {
+        LOG.log(Level.WARNING, () -> "server error " + e.code() + ": " + e.message());
+      } else {
+        requests.answer(e);
+      }
+    } else if (m instanceof ServerMessage.Publication p) {
+      subscriptions.onPublication(p);
+    } else if (m instanceof ServerMessage.Join j) {
+      subscriptions.onJoin(j);
+    } else if (m instanceof ServerMessage.Leave l) {
+      subscriptions.onLeave(l);
+    } else if (m instanceof ServerMessage.Unsubscribed u) {
+      subscriptions.onUnsubscribed(u);
+    } else if (m instanceof ServerMessage.Unknown u) {
+      LOG.log(
+          Level.WARNING,
+          () -> "unreadable frame from the server, " + u.problem() + ": " + u.text());
     }
-    subscriptions.onBinary(p.channel(), p.offset(), p.epoch(), p.payload());
   }
 
   private static byte[] toArray(ByteBuffer b) {
@@ -286,7 +298,20 @@ final class JakartaSwitchboardClient implements SwitchboardClient, Connection.Ha
     return out;
   }
 
-  private static Reply reply(JsonNode n) {
-    return new Reply(n.toString(), n.path("offset").asLong(), n.path("epoch").asText(""));
+  private static Reply reply(ServerMessage.Ok ok) {
+    ServerMessage.Position p = ok.position();
+    return p == null ? new Reply(0, "") : new Reply(p.offset(), p.epoch());
+  }
+
+  private static History history(String channel, ServerMessage.Ok ok) {
+    ServerMessage.Position p = ok.position();
+    String epoch = p == null ? "" : p.epoch();
+    List<Message> publications =
+        ok.publications() == null
+            ? List.of()
+            : ok.publications().stream()
+                .map(e -> Subscriptions.message(channel, e.offset(), epoch, e.payload()))
+                .toList();
+    return new History(publications, p == null ? 0 : p.offset(), epoch);
   }
 }

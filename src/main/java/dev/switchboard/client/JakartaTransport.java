@@ -1,35 +1,23 @@
 package dev.switchboard.client;
 
-import jakarta.websocket.ClientEndpointConfig;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.ContainerProvider;
-import jakarta.websocket.Endpoint;
-import jakarta.websocket.EndpointConfig;
-import jakarta.websocket.MessageHandler;
 import jakarta.websocket.Session;
 import jakarta.websocket.WebSocketContainer;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A {@link Transport} on a Jakarta WebSocket client session: the endpoint of one connection. It
+ * A {@link Transport} on a Jakarta WebSocket client session. The container's events arrive through
+ * the annotated {@link JakartaEndpoint}; sends go through the session's asynchronous remote. It
  * uses only the portable client API, so it runs on Tyrus standalone and on an application server's
  * own client.
- *
- * <p>A programmatic {@link Endpoint} rather than a {@code @ClientEndpoint} class: the container
- * calls an annotated endpoint's methods by reflection, so that class would have to be public
- * (tried: on Tyrus a package-private one never receives a message or a close), and this one is no
- * part of the client's API.
  */
-final class JakartaTransport extends Endpoint implements Transport {
+final class JakartaTransport implements Transport {
   private static final System.Logger LOG = System.getLogger(JakartaTransport.class.getName());
-
-  /** Publications can be large; the server's own limit decides, not the client's default 8 KB. */
-  private static final int MAX_MESSAGE = 16 << 20;
 
   private final Transport.Listener listener;
 
@@ -42,51 +30,35 @@ final class JakartaTransport extends Endpoint implements Transport {
 
   /** A connector to the options' URI on the container {@link ContainerProvider} finds. */
   static Transport.Connector connector(Options options) {
+    return connector(options, ContainerProvider.getWebSocketContainer());
+  }
+
+  /**
+   * A connector to the options' URI on {@code container}: any Jakarta WebSocket client, e.g. an
+   * application server's own.
+   */
+  static Transport.Connector connector(Options options, WebSocketContainer container) {
     URI uri = options.uri();
-    WebSocketContainer container = ContainerProvider.getWebSocketContainer();
-    container.setDefaultMaxTextMessageBufferSize(MAX_MESSAGE);
-    container.setDefaultMaxBinaryMessageBufferSize(MAX_MESSAGE);
+    container.setDefaultMaxTextMessageBufferSize(JakartaEndpoint.MAX_MESSAGE);
+    container.setDefaultMaxBinaryMessageBufferSize(JakartaEndpoint.MAX_MESSAGE);
     TyrusClientSupport.configure(container, options);
-    ClientEndpointConfig config =
-        ClientEndpointConfig.Builder.create()
-            .preferredSubprotocols(List.of("switchboard.v1"))
-            .build();
     // The Jakarta connect blocks until the handshake is done: not on the caller's thread.
     return listener ->
         CompletableFuture.supplyAsync(
             () -> {
               JakartaTransport t = new JakartaTransport(listener);
               try {
-                t.session = container.connectToServer(t, config, uri);
+                t.session = container.connectToServer(new JakartaEndpoint(t), uri);
               } catch (Exception e) {
                 throw new SwitchboardException(
-                    "cannot connect to " + uri + ": " + rootMessage(e), 0, 0);
+                    "cannot connect to " + uri + ": " + rootMessage(e), 0, 0, e);
               }
               return t;
             });
   }
 
-  @Override
-  public void onOpen(Session s, EndpointConfig c) {
-    s.addMessageHandler(
-        String.class, (MessageHandler.Whole<String>) text -> listener.onText(this, text));
-    s.addMessageHandler(
-        ByteBuffer.class,
-        (MessageHandler.Whole<ByteBuffer>)
-            data -> {
-              ByteBuffer copy = ByteBuffer.allocate(data.remaining()).put(data).flip();
-              listener.onBinary(this, copy);
-            });
-  }
-
-  @Override
-  public void onClose(Session s, CloseReason r) {
-    listener.onClose(this, r.getCloseCode().getCode(), r.getReasonPhrase());
-  }
-
-  @Override
-  public void onError(Session s, Throwable t) {
-    LOG.log(Level.DEBUG, () -> "client session error: " + t);
+  Transport.Listener listener() {
+    return listener;
   }
 
   @Override
@@ -97,14 +69,22 @@ final class JakartaTransport extends Endpoint implements Transport {
             text,
             r -> {
               if (!r.isOK()) {
-                LOG.log(Level.DEBUG, () -> "send failed: " + r.getException());
+                listener.onError(this, r.getException());
               }
             });
   }
 
   @Override
   public void sendBinary(byte[] bytes) {
-    session.getAsyncRemote().sendBinary(ByteBuffer.wrap(bytes), r -> {});
+    session
+        .getAsyncRemote()
+        .sendBinary(
+            ByteBuffer.wrap(bytes),
+            r -> {
+              if (!r.isOK()) {
+                listener.onError(this, r.getException());
+              }
+            });
   }
 
   /**

@@ -1,10 +1,9 @@
 package dev.switchboard.client;
 
 /**
- * The server's success reply to a command.
+ * The server's success reply to a publish.
  *
- * @param json the whole reply as JSON text, e.g. {@code {"id":3,"ok":true,"offset":42,...}}
- * @param offset the {@code offset} field when present, else 0
- * @param epoch the {@code epoch} field when present, else empty
+ * @param offset the publication's offset in a channel with history, else 0
+ * @param epoch the history's epoch, else empty
  */
-public record Reply(String json, long offset, String epoch) {}
+public record Reply(long offset, String epoch) {}

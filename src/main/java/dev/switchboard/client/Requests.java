@@ -1,11 +1,12 @@
 package dev.switchboard.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.protocol.ServerMessage;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * Request bookkeeping: the ids of requests sent and waiting for their reply, each failed after the
@@ -22,14 +23,15 @@ final class Requests {
   private final ArrayDeque<Held> held = new ArrayDeque<>();
 
   /** A request sent and waiting for its reply. */
-  private record Pending(CompletableFuture<JsonNode> future, Scheduler.Cancellable timeout) {}
+  private record Pending(
+      CompletableFuture<ServerMessage.Ok> future, Scheduler.Cancellable timeout) {}
 
   /** A publish waiting for a connection: its frame (text or binary) is ready, id included. */
   record Held(
       long id,
       String text,
       byte[] binary,
-      CompletableFuture<JsonNode> future,
+      CompletableFuture<ServerMessage.Ok> future,
       Scheduler.Cancellable timeout) {}
 
   Requests(Scheduler scheduler, Duration timeout, int maxHeld) {
@@ -43,8 +45,8 @@ final class Requests {
   }
 
   /** Registers a request sent with {@code id}; it fails after the request timeout. */
-  CompletableFuture<JsonNode> track(long id) {
-    CompletableFuture<JsonNode> f = new CompletableFuture<>();
+  CompletableFuture<ServerMessage.Ok> track(long id) {
+    CompletableFuture<ServerMessage.Ok> f = new CompletableFuture<>();
     Scheduler.Cancellable t =
         scheduler.schedule(
             () -> {
@@ -60,21 +62,23 @@ final class Requests {
   }
 
   /**
-   * A reply arrived: completes the request with that id (an error reply fails it); else ignored.
+   * A reply arrived: completes the request with its id, or fails it with the error reply's code and
+   * message. A reply to no waiting request (late, after its timeout) is ignored.
    */
-  void answer(long id, JsonNode reply) {
-    Pending p = pending.remove(id);
-    if (p == null) {
-      return;
-    }
-    p.timeout.cancel();
-    if (reply.path("ok").asBoolean()) {
+  void answer(ServerMessage.Ok reply) {
+    Pending p = pending.remove(reply.id());
+    if (p != null) {
+      p.timeout.cancel();
       p.future.complete(reply);
-    } else {
-      JsonNode err = reply.path("error");
-      p.future.completeExceptionally(
-          new SwitchboardException(
-              err.path("message").asText("error"), err.path("code").asInt(), 0));
+    }
+  }
+
+  /** An error reply arrived for a request; see {@link #answer}. */
+  void answer(ServerMessage.ErrorReply reply) {
+    Pending p = pending.remove(reply.id());
+    if (p != null) {
+      p.timeout.cancel();
+      p.future.completeExceptionally(new SwitchboardException(reply.message(), reply.code(), 0));
     }
   }
 
@@ -91,7 +95,7 @@ final class Requests {
    * Holds a publish until {@link #release}; fails {@code future} at once when {@code maxHeld}
    * already wait, or after the request timeout.
    */
-  void hold(long id, String text, byte[] binary, CompletableFuture<JsonNode> future) {
+  void hold(long id, String text, byte[] binary, CompletableFuture<ServerMessage.Ok> future) {
     if (held.size() >= maxHeld) {
       future.completeExceptionally(
           SwitchboardException.of("not connected and " + maxHeld + " publishes already wait"));
@@ -113,7 +117,7 @@ final class Requests {
   }
 
   /** A connection is up: hands every held publish, oldest first, to {@code send}. */
-  void release(java.util.function.Consumer<Held> send) {
+  void release(Consumer<Held> send) {
     while (!held.isEmpty()) {
       Held h = held.poll();
       h.timeout.cancel();

@@ -15,10 +15,11 @@ public interface SubscriptionListener {
    */
   default void onSubscribed(boolean recovered, String reason) {}
 
-  /** Someone joined the channel (namespaces with join/leave); JSON of the client object. */
-  default void onJoin(String clientJson) {}
+  /** Someone subscribed to the channel (namespaces with join/leave). */
+  default void onJoin(Member member) {}
 
-  default void onLeave(String clientJson) {}
+  /** Someone's subscription to the channel ended (namespaces with join/leave). */
+  default void onLeave(Member member) {}
 
   /** The server refused the subscription (e.g. error 111); it will not be retried. */
   default void onError(SwitchboardException error) {}

@@ -1,8 +1,9 @@
 package dev.switchboard.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.protocol.ChannelName;
-import dev.switchboard.protocol.JsonStrings;
+import dev.switchboard.protocol.Command;
+import dev.switchboard.protocol.Payload;
+import dev.switchboard.protocol.ServerMessage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,8 +21,10 @@ final class Subscriptions {
   interface Link {
     boolean connected();
 
-    /** Sends the frame {@code frame} builds for a fresh request id; completes with the reply. */
-    CompletableFuture<JsonNode> request(LongFunction<String> frame);
+    /**
+     * Sends the command {@code command} builds for a fresh request id; completes with the reply.
+     */
+    CompletableFuture<ServerMessage.Ok> request(LongFunction<Command> command);
   }
 
   private final Scheduler state;
@@ -61,26 +64,15 @@ final class Subscriptions {
   }
 
   private void subscribe(Sub sub) {
-    String since =
-        sub.offset > 0 || !sub.epoch.isEmpty()
-            ? ",\"since\":{\"offset\":"
-                + sub.offset
-                + ",\"epoch\":"
-                + JsonStrings.quote(sub.epoch)
-                + "}"
-            : "";
-    link.request(
-            id ->
-                "{\"id\":"
-                    + id
-                    + ",\"op\":\"subscribe\",\"channel\":"
-                    + JsonStrings.quote(sub.channel)
-                    + (sub.pattern ? "" : since)
-                    + "}")
+    Command.Since since =
+        !sub.pattern && (sub.offset > 0 || !sub.epoch.isEmpty())
+            ? new Command.Since(sub.offset, sub.epoch)
+            : null;
+    link.request(id -> new Command.Subscribe(id, sub.channel, since, null))
         .whenComplete((r, e) -> state.execute(() -> subscribed(sub, r, e)));
   }
 
-  private void subscribed(Sub sub, JsonNode reply, Throwable e) {
+  private void subscribed(Sub sub, ServerMessage.Ok reply, Throwable e) {
     if (sub.ended) {
       return; // ended by a push handled before this reply's continuation ran
     }
@@ -92,59 +84,59 @@ final class Subscriptions {
       }
       return; // a broken connection: resubscribed after the reconnect
     }
-    boolean recovered = !reply.has("recovered") || reply.get("recovered").asBoolean();
-    String reason = reply.path("reason").asText(null);
-    if (reply.has("epoch") && (!recovered || sub.epoch.isEmpty())) {
-      sub.offset = reply.path("offset").asLong();
-      sub.epoch = reply.path("epoch").asText();
+    ServerMessage.Recovery recovery = reply.recovery();
+    boolean recovered = recovery == null || recovery.recovered();
+    String reason = recovery == null ? null : recovery.reason();
+    ServerMessage.Position position = reply.position();
+    if (position != null && (!recovered || sub.epoch.isEmpty())) {
+      sub.offset = position.offset();
+      sub.epoch = position.epoch();
     }
     callbacks.post(() -> sub.listener.onSubscribed(recovered, reason));
   }
 
-  /** A push (a server message without an id) about {@code channel}. */
-  void onPush(String channel, JsonNode n) {
-    if (n.has("unsubscribe")) {
-      ended(channel, n.get("unsubscribe"));
-      return;
-    }
-    for (Sub sub : subsFor(channel)) {
-      if (n.has("data")) {
-        long offset = n.path("offset").asLong();
-        String epoch = n.path("epoch").asText("");
-        sub.delivered(offset, epoch);
-        Message m = new Message(channel, offset, epoch, n.get("data").toString(), null);
-        callbacks.post(() -> sub.listener.onMessage(m));
-      } else if (n.has("join")) {
-        String who = n.get("join").toString();
-        callbacks.post(() -> sub.listener.onJoin(who));
-      } else if (n.has("leave")) {
-        String who = n.get("leave").toString();
-        callbacks.post(() -> sub.listener.onLeave(who));
-      }
-    }
-  }
-
-  /** A binary publication. */
-  void onBinary(String channel, long offset, String epoch, byte[] payload) {
-    for (Sub sub : subsFor(channel)) {
-      sub.delivered(offset, epoch);
-      Message m = new Message(channel, offset, epoch, null, payload);
+  /** A publication, JSON or binary, for the channel's subscription and the patterns matching it. */
+  void onPublication(ServerMessage.Publication p) {
+    for (Sub sub : subsFor(p.channel())) {
+      sub.delivered(p.offset(), p.epoch());
+      Message m = message(p.channel(), p.offset(), p.epoch(), p.payload());
       callbacks.post(() -> sub.listener.onMessage(m));
     }
   }
 
+  /** Someone joined the channel. */
+  void onJoin(ServerMessage.Join j) {
+    Member who = Member.of(j.member());
+    for (Sub sub : subsFor(j.channel())) {
+      callbacks.post(() -> sub.listener.onJoin(who));
+    }
+  }
+
+  /** Someone left the channel. */
+  void onLeave(ServerMessage.Leave l) {
+    Member who = Member.of(l.member());
+    for (Sub sub : subsFor(l.channel())) {
+      callbacks.post(() -> sub.listener.onLeave(who));
+    }
+  }
+
+  static Message message(String channel, long offset, String epoch, Payload payload) {
+    return payload instanceof Payload.Binary b
+        ? new Message(channel, offset, epoch, null, b.bytes())
+        : new Message(channel, offset, epoch, ((Payload.Json) payload).json(), null);
+  }
+
   /**
-   * The server ended the subscription to {@code channel}: a channel or a pattern, never matched.
+   * The server ended the subscription to a channel or a pattern (never matched: the push names the
+   * subscription itself).
    */
-  private void ended(String channel, JsonNode reason) {
-    Sub sub = subs.remove(channel);
+  void onUnsubscribed(ServerMessage.Unsubscribed u) {
+    Sub sub = subs.remove(u.channel());
     if (sub == null) {
       return;
     }
     sub.ended = true;
-    SwitchboardException e =
-        new SwitchboardException(
-            reason.path("message").asText("unsubscribed"), reason.path("code").asInt(), 0);
+    SwitchboardException e = new SwitchboardException(u.message(), u.code(), 0);
     callbacks.post(() -> sub.listener.onUnsubscribed(e));
   }
 
@@ -219,13 +211,7 @@ final class Subscriptions {
               f.complete(null);
               return;
             }
-            link.request(
-                    id ->
-                        "{\"id\":"
-                            + id
-                            + ",\"op\":\"unsubscribe\",\"channel\":"
-                            + JsonStrings.quote(channel)
-                            + "}")
+            link.request(id -> new Command.Unsubscribe(id, channel))
                 .whenComplete(
                     (r, e) -> {
                       if (e == null) {

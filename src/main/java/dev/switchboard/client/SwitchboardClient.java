@@ -23,9 +23,15 @@ import javax.net.ssl.SSLContext;
  * connection broke before its reply fails too (it may or may not have been delivered; use an
  * idempotency key to retry safely). Nothing is dropped silently.
  *
- * <p>Threading: all methods are thread-safe and never block. Listeners and the futures' results run
- * on one callback thread per client, in order, never on the socket reader: a slow listener delays
- * only later callbacks. Do not block in callbacks for long; their queue is unbounded.
+ * <p>Threading: all methods are thread-safe. None blocks except {@link #close()}, which waits (at
+ * most 5 s) until the client's own thread has closed the connection, so that {@link #state()} reads
+ * CLOSED once it returns. Listeners and the futures' results run on one callback thread per client,
+ * in order, never on the socket reader: a slow listener delays only later callbacks. Do not block
+ * in callbacks for long; their queue is unbounded.
+ *
+ * <p>Arguments are checked before anything is sent: a channel name outside the channel syntax, or
+ * text given as JSON that is not one JSON value, is refused with an {@link
+ * IllegalArgumentException} from the call itself.
  */
 public interface SwitchboardClient extends AutoCloseable {
 
@@ -50,18 +56,37 @@ public interface SwitchboardClient extends AutoCloseable {
    */
   Subscription subscribe(String channel, long offset, String epoch, SubscriptionListener listener);
 
-  /** Publishes a JSON value given as its text; completes with the server's reply. */
+  /**
+   * Publishes a JSON value given as its text; subscribers receive that exact text. Completes with
+   * the server's reply.
+   *
+   * @throws IllegalArgumentException when {@code json} is not exactly one JSON value (an object,
+   *     array, string, number, {@code true}, {@code false} or {@code null}), or {@code channel} is
+   *     not a channel name; nothing is sent
+   */
   CompletableFuture<Reply> publish(String channel, String json);
 
-  /** Publishes bytes; subscribers get a binary publication. */
+  /**
+   * Publishes bytes; subscribers get a binary publication.
+   *
+   * @throws IllegalArgumentException when {@code channel} is not a channel name
+   */
   CompletableFuture<Reply> publishBinary(String channel, byte[] data);
 
-  /** The history reply ({@code {"ok":true,"publications":[...],...}}) as JSON text. */
-  CompletableFuture<String> history(String channel, int limit);
+  /**
+   * Reads the last {@code limit} publications the channel keeps (0: only its position), oldest
+   * first. Fails when not connected, or with error 112 when the channel's namespace keeps no
+   * history.
+   */
+  CompletableFuture<History> history(String channel, int limit);
 
-  /** The presence reply ({@code {"ok":true,"clients":[...],"count":N}}) as JSON text. */
-  CompletableFuture<String> presence(String channel);
+  /**
+   * Reads who is subscribed to the channel. Fails when not connected, or with error 112 when the
+   * channel's namespace has no presence.
+   */
+  CompletableFuture<Presence> presence(String channel);
 
+  /** Where the connection stands: a plain read, no lock and no wait. */
   ConnectionState state();
 
   /** Closes the connection (1000) and stops reconnecting; pending requests fail. */

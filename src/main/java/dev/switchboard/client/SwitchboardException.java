@@ -16,6 +16,13 @@ public final class SwitchboardException extends RuntimeException {
     this.closeCode = closeCode;
   }
 
+  /** The same, caused by {@code cause} (what the WebSocket implementation reported). */
+  public SwitchboardException(String message, int errorCode, int closeCode, Throwable cause) {
+    super(message, cause);
+    this.errorCode = errorCode;
+    this.closeCode = closeCode;
+  }
+
   public static SwitchboardException of(String message) {
     return new SwitchboardException(message, 0, 0);
   }

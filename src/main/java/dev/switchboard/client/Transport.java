@@ -5,16 +5,23 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * One WebSocket connection, as narrow as the client needs it. {@link JakartaTransport} puts it on
- * the Jakarta WebSocket client API; unit tests use an in-memory one. Sends are asynchronous and
- * never block; a failed send shows up as the connection's close.
+ * the Jakarta WebSocket client API; unit tests use an in-memory one. All methods are called on the
+ * client's state thread, never on an application's.
  */
 interface Transport {
+  /**
+   * Hands {@code text} to the WebSocket implementation's asynchronous send and returns (on Tyrus,
+   * its write queue, which has no bound). A failed send is reported to {@link Listener#onError}.
+   */
   void sendText(String text);
 
+  /** {@link #sendText} for a binary message. */
   void sendBinary(byte[] bytes);
 
   /**
    * Closes with {@code code} and {@code reason}, whatever state the connection is in; never throws.
+   * It may wait while the implementation writes the close frame (the Jakarta API has no
+   * asynchronous close), which is why only the state thread calls it.
    */
   void close(int code, String reason);
 
@@ -28,6 +35,12 @@ interface Transport {
     void onBinary(Transport t, ByteBuffer data);
 
     void onClose(Transport t, int code, String reason);
+
+    /**
+     * The WebSocket implementation reported an error on {@code t} (a failed send, a broken socket);
+     * its close, if it follows, is reported by {@link #onClose}.
+     */
+    void onError(Transport t, Throwable cause);
   }
 
   /** Opens connections to one server. */

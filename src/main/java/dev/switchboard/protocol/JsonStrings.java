@@ -7,6 +7,8 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
  * surrogates. Stateless and thread-safe.
  */
 public final class JsonStrings {
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+
   private JsonStrings() {}
 
   /** Quotes {@code text} as a JSON string literal. */
@@ -57,5 +59,47 @@ public final class JsonStrings {
       }
     }
     return b.toString();
+  }
+
+  /**
+   * Appends {@code text} to {@code b} as a JSON string literal that reads back exactly: lone
+   * surrogates are escaped as {@code \}{@code uXXXX}, not replaced, so the text stays valid UTF-16
+   * for every WebSocket implementation's UTF-8 encoder while the server reads the same string. The
+   * command encoder's writer.
+   */
+  static void appendExact(StringBuilder b, String text) {
+    b.append('"');
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      switch (c) {
+        case '"' -> b.append("\\\"");
+        case '\\' -> b.append("\\\\");
+        case '\n' -> b.append("\\n");
+        case '\r' -> b.append("\\r");
+        case '\t' -> b.append("\\t");
+        default -> {
+          if (c < 0x20) {
+            unicode(c, b);
+          } else if (Character.isHighSurrogate(c)
+              && i + 1 < text.length()
+              && Character.isLowSurrogate(text.charAt(i + 1))) {
+            b.append(c).append(text.charAt(++i));
+          } else if (Character.isSurrogate(c)) {
+            unicode(c, b);
+          } else {
+            b.append(c);
+          }
+        }
+      }
+    }
+    b.append('"');
+  }
+
+  private static void unicode(char c, StringBuilder b) {
+    b.append("\\u")
+        .append(HEX[(c >> 12) & 0xf])
+        .append(HEX[(c >> 8) & 0xf])
+        .append(HEX[(c >> 4) & 0xf])
+        .append(HEX[c & 0xf]);
   }
 }

@@ -3,6 +3,10 @@ package dev.switchboard.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.switchboard.protocol.Command;
+import dev.switchboard.protocol.CommandEncoder;
+import dev.switchboard.protocol.ServerMessage;
+import dev.switchboard.protocol.ServerMessageDecoder;
 import dev.switchboard.standalone.StandaloneServer;
 import dev.switchboard.testing.Http;
 import dev.switchboard.testing.Redis;
@@ -205,16 +209,13 @@ class ClusterNodeKillTest {
 
     @Override
     public void onOpen(WsConn c) {
-      String since;
+      Command.Since since;
       synchronized (this) {
-        since =
-            epoch.isEmpty()
-                ? ""
-                : ",\"since\":{\"offset\":" + last + ",\"epoch\":\"" + epoch + "\"}";
+        since = epoch.isEmpty() ? null : new Command.Since(last, epoch);
       }
       try {
         c.sendText(
-            ("{\"id\":1,\"op\":\"subscribe\",\"channel\":\"" + CHANNEL + "\"" + since + "}")
+            CommandEncoder.encode(new Command.Subscribe(1, CHANNEL, since, null))
                 .getBytes(StandardCharsets.UTF_8));
       } catch (IOException e) {
         errors.add("subscribe: " + e);
@@ -223,28 +224,26 @@ class ClusterNodeKillTest {
 
     @Override
     public synchronized void onMessage(WsConn c, boolean text, ByteBuffer payload) {
-      if (startsWith(payload, REPLY)) {
-        String m = StandardCharsets.UTF_8.decode(payload).toString();
-        if (!m.contains("\"ok\":true")) {
-          errors.add("subscribe refused: " + m);
-          return;
-        }
+      ServerMessage m = DECODER.decode(StandardCharsets.UTF_8.decode(payload).toString());
+      if (m instanceof ServerMessage.Ok ok) {
         if (epoch.isEmpty()) {
-          epoch = field(m, "\"epoch\":\"", '"');
-          last = Long.parseLong(field(m, "\"offset\":", ','));
+          epoch = ok.position().epoch();
+          last = ok.position().offset();
         } else {
-          recoveredOnB = m.contains("\"recovered\":true");
+          recoveredOnB = ok.recovery() != null && ok.recovery().recovered();
         }
         subscriptions.incrementAndGet();
-        return;
-      }
-      int offset = (int) number(payload, OFFSET);
-      if (seen.get(offset)) {
-        duplicates++;
+      } else if (m instanceof ServerMessage.Publication p) {
+        int offset = (int) p.offset();
+        if (seen.get(offset)) {
+          duplicates++;
+        } else {
+          seen.set(offset);
+        }
+        last = Math.max(last, offset);
       } else {
-        seen.set(offset);
+        errors.add("subscribe refused or unexpected: " + m);
       }
-      last = Math.max(last, offset);
     }
 
     @Override
@@ -269,42 +268,5 @@ class ClusterNodeKillTest {
     }
   }
 
-  private static final byte[] REPLY = "{\"id\":".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] OFFSET = "\"offset\":".getBytes(StandardCharsets.US_ASCII);
-
-  private static boolean startsWith(ByteBuffer b, byte[] prefix) {
-    if (b.remaining() < prefix.length) {
-      return false;
-    }
-    for (int i = 0; i < prefix.length; i++) {
-      if (b.get(b.position() + i) != prefix[i]) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** The decimal number after the first {@code name} in {@code b}. */
-  private static long number(ByteBuffer b, byte[] name) {
-    int end = b.limit() - name.length;
-    for (int i = b.position(); i <= end; i++) {
-      int j = 0;
-      while (j < name.length && b.get(i + j) == name[j]) {
-        j++;
-      }
-      if (j == name.length) {
-        long n = 0;
-        for (int k = i + j; k < b.limit() && b.get(k) >= '0' && b.get(k) <= '9'; k++) {
-          n = n * 10 + (b.get(k) - '0');
-        }
-        return n;
-      }
-    }
-    throw new IllegalArgumentException("no " + new String(name, StandardCharsets.US_ASCII));
-  }
-
-  private static String field(String m, String name, char end) {
-    int from = m.indexOf(name) + name.length();
-    return m.substring(from, m.indexOf(end, from));
-  }
+  private static final ServerMessageDecoder DECODER = new ServerMessageDecoder();
 }

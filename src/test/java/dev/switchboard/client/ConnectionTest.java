@@ -3,7 +3,9 @@ package dev.switchboard.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.protocol.Command;
+import dev.switchboard.protocol.ServerMessage;
+import dev.switchboard.protocol.ServerMessageDecoder;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -39,13 +41,11 @@ class ConnectionTest {
         @Override
         public void text(String text) {
           events.add("text " + text);
-          try {
-            var n = new ObjectMapper().readTree(text);
-            if (n.has("id")) {
-              requests.answer(n.get("id").asLong(), n);
-            }
-          } catch (Exception e) {
-            throw new AssertionError(e);
+          ServerMessage m = new ServerMessageDecoder().decode(text);
+          if (m instanceof ServerMessage.Ok ok) {
+            requests.answer(ok);
+          } else if (m instanceof ServerMessage.ErrorReply e) {
+            requests.answer(e);
           }
         }
 
@@ -85,6 +85,11 @@ class ConnectionTest {
         @Override
         public void onClosed(int code, String reason) {
           events.add("closed " + code);
+        }
+
+        @Override
+        public void onFailure(Throwable cause) {
+          events.add("failure " + cause.getMessage());
         }
       };
 
@@ -278,7 +283,9 @@ class ConnectionTest {
     assertThat(failure(first)).hasMessage("cannot connect to ws://hub.test/ws: Connection refused");
     assertThat(c.state()).isEqualTo(ConnectionState.IDLE);
     assertThat(c.over()).isFalse();
-    assertThat(events).containsExactly("connecting");
+    assertThat(events)
+        .containsExactly(
+            "connecting", "failure cannot connect to ws://hub.test/ws: Connection refused");
     scheduler.advance(Duration.ofMinutes(1));
     assertThat(connector.attempts).hasSize(1);
 
@@ -413,8 +420,10 @@ class ConnectionTest {
   @Test
   void requestsWaitingForAReplyFailWhenTheConnectionCloses() {
     Connection c = connected();
-    CompletableFuture<?> reply =
-        c.request(id -> "{\"id\":" + id + ",\"op\":\"presence\",\"channel\":\"a\"}");
+    CompletableFuture<?> reply = c.request(id -> new Command.Presence(id, "a"));
+    assertThat(connector.last().socket.sent)
+        .last()
+        .isEqualTo("{\"id\":1,\"op\":\"presence\",\"channel\":\"a\"}");
     connector.last().closeFromServer(1006, "gone");
     scheduler.runDue();
 
@@ -440,5 +449,27 @@ class ConnectionTest {
         .hasCauseInstanceOf(SwitchboardException.class)
         .hasMessageContaining("the token supplier failed: vault down");
     assertThat(c.state()).isEqualTo(ConnectionState.CLOSED);
+  }
+
+  @Test
+  void aTransportErrorOnTheOpenConnectionReachesTheFailureCallbackWithItsCause() {
+    connected();
+    java.io.IOException broken = new java.io.IOException("broken pipe");
+    connector.last().error(broken);
+    scheduler.runDue();
+    assertThat(events).containsExactly("failure broken pipe");
+  }
+
+  @Test
+  void anErrorOfAnOldConnectionIsNotReported() {
+    Connection c = connected();
+    FakeConnector.Attempt old = connector.last();
+    old.closeFromServer(1011, "oops");
+    scheduler.runDue();
+    events.clear();
+    old.error(new java.io.IOException("late"));
+    scheduler.runDue();
+    assertThat(events).isEmpty();
+    assertThat(c.state()).isEqualTo(ConnectionState.RECONNECTING);
   }
 }

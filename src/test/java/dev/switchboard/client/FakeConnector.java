@@ -1,16 +1,17 @@
 package dev.switchboard.client;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * An in-memory {@link Transport.Connector}: each {@code open} is an {@link Attempt} the test
- * answers, and each transport records what the client sent and how it closed it.
+ * answers, and each transport records what the client sent and how it closed it. Its lists may be
+ * read from another thread than the client's (a client on its own state thread).
  */
 final class FakeConnector implements Transport.Connector {
-  final List<Attempt> attempts = new ArrayList<>();
+  final List<Attempt> attempts = new CopyOnWriteArrayList<>();
 
   @Override
   public CompletableFuture<Transport> open(Transport.Listener listener) {
@@ -53,6 +54,11 @@ final class FakeConnector implements Transport.Connector {
       listener.onBinary(socket, data);
     }
 
+    /** The WebSocket implementation reports an error on the connection. */
+    void error(Throwable cause) {
+      listener.onError(socket, cause);
+    }
+
     /** The connection ends with {@code code}. */
     void closeFromServer(int code, String reason) {
       listener.onClose(socket, code, reason);
@@ -63,9 +69,9 @@ final class FakeConnector implements Transport.Connector {
    * A connection: what was sent on it and the code and reason the client closed it with, if it did.
    */
   static final class FakeSocket implements Transport {
-    final List<String> sent = new ArrayList<>();
-    final List<byte[]> sentBinary = new ArrayList<>();
-    String closedWith;
+    final List<String> sent = new CopyOnWriteArrayList<>();
+    final List<byte[]> sentBinary = new CopyOnWriteArrayList<>();
+    volatile String closedWith;
 
     @Override
     public void sendText(String text) {

@@ -2,8 +2,11 @@ package dev.switchboard.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.protocol.Command;
+import dev.switchboard.protocol.CommandEncoder;
+import dev.switchboard.protocol.Payload;
+import dev.switchboard.protocol.ServerMessage;
+import dev.switchboard.protocol.ServerMessageDecoder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -15,11 +18,11 @@ import org.junit.jupiter.api.Test;
  * test answer them: what is sent on (re)connect, and what the listeners hear.
  */
 class SubscriptionsTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ServerMessageDecoder DECODER = new ServerMessageDecoder();
 
   private final ManualScheduler scheduler = new ManualScheduler();
   private final List<String> sent = new ArrayList<>();
-  private final List<CompletableFuture<JsonNode>> replies = new ArrayList<>();
+  private final List<CompletableFuture<ServerMessage.Ok>> replies = new ArrayList<>();
   private final List<String> heard = new ArrayList<>();
   private boolean connected;
   private long nextId = 1;
@@ -35,9 +38,9 @@ class SubscriptionsTest {
             }
 
             @Override
-            public CompletableFuture<JsonNode> request(LongFunction<String> frame) {
-              sent.add(frame.apply(nextId++));
-              CompletableFuture<JsonNode> f = new CompletableFuture<>();
+            public CompletableFuture<ServerMessage.Ok> request(LongFunction<Command> command) {
+              sent.add(CommandEncoder.encode(command.apply(nextId++)));
+              CompletableFuture<ServerMessage.Ok> f = new CompletableFuture<>();
               replies.add(f);
               return f;
             }
@@ -47,7 +50,13 @@ class SubscriptionsTest {
       new SubscriptionListener() {
         @Override
         public void onMessage(Message m) {
-          heard.add("message " + m.channel() + " " + m.offset() + " " + m.json());
+          heard.add(
+              "message "
+                  + m.channel()
+                  + " "
+                  + m.offset()
+                  + " "
+                  + (m.isBinary() ? java.util.Arrays.toString(m.bytes()) : m.json()));
         }
 
         @Override
@@ -61,27 +70,38 @@ class SubscriptionsTest {
         }
 
         @Override
+        public void onJoin(Member member) {
+          heard.add("join " + member);
+        }
+
+        @Override
+        public void onLeave(Member member) {
+          heard.add("leave " + member);
+        }
+
+        @Override
         public void onUnsubscribed(SwitchboardException reason) {
           heard.add("unsubscribed " + reason.errorCode() + " " + reason.getMessage());
         }
       };
 
-  private static JsonNode json(String text) {
-    try {
-      return JSON.readTree(text);
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
-  }
-
   private void reply(int index, String text) {
-    replies.get(index).complete(json(text));
+    replies.get(index).complete((ServerMessage.Ok) DECODER.decode(text));
     scheduler.runDue();
   }
 
+  /** A push as the client dispatches it. */
   private void push(String text) {
-    JsonNode n = json(text);
-    subscriptions.onPush(n.path("channel").asText(), n);
+    ServerMessage m = DECODER.decode(text);
+    if (m instanceof ServerMessage.Publication p) {
+      subscriptions.onPublication(p);
+    } else if (m instanceof ServerMessage.Join j) {
+      subscriptions.onJoin(j);
+    } else if (m instanceof ServerMessage.Leave l) {
+      subscriptions.onLeave(l);
+    } else {
+      subscriptions.onUnsubscribed((ServerMessage.Unsubscribed) m);
+    }
   }
 
   @Test
@@ -103,7 +123,8 @@ class SubscriptionsTest {
     assertThat(sent)
         .last()
         .isEqualTo(
-            "{\"id\":2,\"op\":\"subscribe\",\"channel\":\"news\",\"since\":{\"offset\":2,\"epoch\":\"e1\"}}");
+            "{\"id\":2,\"op\":\"subscribe\",\"channel\":\"news\","
+                + "\"since\":{\"offset\":2,\"epoch\":\"e1\"}}");
     reply(1, "{\"id\":2,\"ok\":true,\"recovered\":true,\"offset\":2,\"epoch\":\"e1\"}");
     assertThat(heard)
         .containsExactly(
@@ -121,7 +142,8 @@ class SubscriptionsTest {
     subscriptions.renewAll();
     assertThat(sent)
         .containsExactly(
-            "{\"id\":1,\"op\":\"subscribe\",\"channel\":\"news\",\"since\":{\"offset\":7,\"epoch\":\"old\"}}");
+            "{\"id\":1,\"op\":\"subscribe\",\"channel\":\"news\","
+                + "\"since\":{\"offset\":7,\"epoch\":\"old\"}}");
 
     reply(
         0,
@@ -215,5 +237,37 @@ class SubscriptionsTest {
     reply(1, "{\"id\":2,\"ok\":true}");
     assertThat(told).isCompleted();
     assertThat(online.ended()).isTrue();
+  }
+
+  @Test
+  void joinsAndLeavesReachTheChannelsListenerAsMembers() {
+    subscriptions.add("demo:a", 0, "", listener);
+    connected = true;
+    scheduler.runDue();
+    reply(0, "{\"id\":1,\"ok\":true}");
+    push(
+        "{\"channel\":\"demo:a\",\"join\":{\"client\":\"k.9\",\"user\":\"ada\","
+            + "\"info\":{\"name\":\"Ada\"}}}");
+    push("{\"channel\":\"other\",\"join\":{\"client\":\"k.1\",\"user\":null}}");
+    push("{\"channel\":\"demo:a\",\"leave\":{\"client\":\"k.9\",\"user\":\"ada\"}}");
+
+    assertThat(heard)
+        .containsExactly(
+            "subscribed true null",
+            "join Member[client=k.9, user=ada, info={\"name\":\"Ada\"}]",
+            "leave Member[client=k.9, user=ada, info=null]");
+  }
+
+  @Test
+  void aBinaryPublicationIsDeliveredAndMovesThePosition() {
+    Subscription sub = subscriptions.add("raw", 0, "", listener);
+    connected = true;
+    scheduler.runDue();
+    reply(0, "{\"id\":1,\"ok\":true,\"offset\":4,\"epoch\":\"e\"}");
+    subscriptions.onPublication(
+        new ServerMessage.Publication("raw", 5, "e", new Payload.Binary(new byte[] {1, 2})));
+
+    assertThat(heard).containsExactly("subscribed true null", "message raw 5 [1, 2]");
+    assertThat(sub.offset()).isEqualTo(5);
   }
 }

@@ -145,8 +145,9 @@ class SwitchboardClientTest {
       try (SwitchboardClient ok =
           SwitchboardClient.builder(server.wsUri().resolve("/ws")).token(token).build()) {
         ok.connect().get(10, TimeUnit.SECONDS);
-        assertThat(ok.publish("news", "{\"a\":1}").get(10, TimeUnit.SECONDS).json())
-            .contains("\"ok\":true");
+        assertThat(ok.publish("news", "{\"a\":1}").get(10, TimeUnit.SECONDS))
+            .as("news keeps no history: no position")
+            .isEqualTo(new Reply(0, ""));
       }
     } finally {
       server.stop(Duration.ofSeconds(1));
@@ -155,10 +156,26 @@ class SwitchboardClientTest {
     try (Socket notListening = new Socket()) {
       notListening.bind(new InetSocketAddress("127.0.0.1", 0));
       int closedPort = notListening.getLocalPort();
+      java.util.concurrent.BlockingQueue<Throwable> failures =
+          new java.util.concurrent.LinkedBlockingQueue<>();
       SwitchboardClient refused =
-          SwitchboardClient.builder(URI.create("ws://127.0.0.1:" + closedPort + "/ws")).build();
+          SwitchboardClient.builder(URI.create("ws://127.0.0.1:" + closedPort + "/ws"))
+              .listener(
+                  new ConnectionListener() {
+                    @Override
+                    public void onFailure(Throwable cause) {
+                      failures.add(cause);
+                    }
+                  })
+              .build();
       assertThatThrownBy(() -> refused.connect().get(15, TimeUnit.SECONDS))
           .hasMessageContaining("cannot connect to ws://127.0.0.1:" + closedPort);
+      Throwable failure = failures.poll(10, TimeUnit.SECONDS);
+      assertThat(failure)
+          .as("the failure callback hears the refused handshake, with what caused it")
+          .isInstanceOf(SwitchboardException.class)
+          .hasMessageContaining("cannot connect to ws://127.0.0.1:" + closedPort)
+          .hasCauseInstanceOf(Exception.class);
       // A first handshake that failed leaves the client where it started: connect() may be tried
       // again.
       assertThat(refused.state()).isEqualTo(ConnectionState.IDLE);
@@ -229,8 +246,12 @@ class SwitchboardClientTest {
       assertThat(one.messages.get(0).bytes()).containsExactly(1, 2, 3);
       assertThat(one.messages.get(0).offset()).isEqualTo(1);
       assertThat(all.messages).extracting(Message::channel).containsExactly("e2e:bin", "e2e:other");
-      assertThat(client.history("e2e:other", 10).get(10, TimeUnit.SECONDS))
-          .contains("\"data\":\"x\"");
+      History history = client.history("e2e:other", 10).get(10, TimeUnit.SECONDS);
+      assertThat(history.publications())
+          .extracting(Message::channel, Message::offset, Message::json)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple("e2e:other", 1L, "\"x\""));
+      assertThat(history.offset()).isEqualTo(1);
+      assertThat(history.epoch()).isNotEmpty();
     } finally {
       server.stop(Duration.ofSeconds(1));
     }
@@ -344,6 +365,75 @@ class SwitchboardClientTest {
       assertThatThrownBy(() -> connected.get(10, TimeUnit.SECONDS))
           .hasMessageContaining("no reply to connect within 300 ms");
       assertThat(client.state()).isEqualTo(ConnectionState.CLOSED);
+    }
+  }
+
+  @Test
+  void historyPresenceJoinsAndLeavesComeBackAsTypedRecords() throws Exception {
+    StandaloneServer server =
+        TestServers.start(
+            Map.of(
+                "namespace.room.history.size", "10",
+                "namespace.room.history.ttl", "10m",
+                "namespace.room.presence", "true",
+                "namespace.room.join-leave", "true"));
+    try (SwitchboardClient watcher =
+            SwitchboardClient.builder(server.wsUri().resolve("/ws")).build();
+        SwitchboardClient visitor =
+            SwitchboardClient.builder(server.wsUri().resolve("/ws")).build()) {
+      watcher.connect().get(10, TimeUnit.SECONDS);
+      visitor.connect().get(10, TimeUnit.SECONDS);
+      java.util.concurrent.BlockingQueue<String> seen =
+          new java.util.concurrent.LinkedBlockingQueue<>();
+      ClientRecorder recorder = new ClientRecorder();
+      watcher.subscribe(
+          "room:a",
+          new SubscriptionListener() {
+            @Override
+            public void onMessage(Message m) {}
+
+            @Override
+            public void onSubscribed(boolean recovered, String reason) {
+              seen.add("subscribed");
+            }
+
+            @Override
+            public void onJoin(Member member) {
+              seen.add("join " + member.user() + " " + member.info());
+            }
+
+            @Override
+            public void onLeave(Member member) {
+              seen.add("leave " + member.client());
+            }
+          });
+      assertThat(seen.poll(10, TimeUnit.SECONDS)).isEqualTo("subscribed");
+      Subscription visit = visitor.subscribe("room:a", recorder);
+      assertThat(recorder.nextSubscribed()).isEqualTo("recovered");
+      String join = seen.poll(10, TimeUnit.SECONDS);
+      assertThat(join).isEqualTo("join null null");
+
+      Presence presence = watcher.presence("room:a").get(10, TimeUnit.SECONDS);
+      assertThat(presence.members()).hasSize(2);
+      assertThat(presence.members()).allSatisfy(m -> assertThat(m.client()).isNotBlank());
+
+      visitor.publish("room:a", "{\"n\":1}").get(10, TimeUnit.SECONDS);
+      visitor.publish("room:a", "[2]").get(10, TimeUnit.SECONDS);
+      History history = watcher.history("room:a", 10).get(10, TimeUnit.SECONDS);
+      assertThat(history.publications())
+          .extracting(Message::offset, Message::json)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple(1L, "{\"n\":1}"),
+              org.assertj.core.groups.Tuple.tuple(2L, "[2]"));
+      assertThat(history.publications())
+          .allSatisfy(m -> assertThat(m.epoch()).isEqualTo(history.epoch()));
+      assertThat(history.offset()).isEqualTo(2);
+
+      visit.unsubscribe().get(10, TimeUnit.SECONDS);
+      assertThat(seen.poll(10, TimeUnit.SECONDS)).startsWith("leave ");
+      assertThat(watcher.presence("room:a").get(10, TimeUnit.SECONDS).members()).hasSize(1);
+    } finally {
+      server.stop(Duration.ofSeconds(1));
     }
   }
 }

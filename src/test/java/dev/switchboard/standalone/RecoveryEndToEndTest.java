@@ -3,6 +3,9 @@ package dev.switchboard.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.protocol.Command;
+import dev.switchboard.protocol.Payload;
+import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.testing.Http;
 import dev.switchboard.testing.TestServers;
 import dev.switchboard.testing.WsClient;
@@ -43,42 +46,43 @@ class RecoveryEndToEndTest {
 
   @Test
   void aSubscriberThatDropsGetsTheThousandPublicationsItMissedInOrderBeforeNewOnes() {
-    String epoch;
-    long seen;
+    String channel = "e2e:feed";
+    ServerMessage.Position seen;
     try (WsClient first = WsClient.connect(ws())) {
-      JsonNode reply = first.request("\"op\":\"subscribe\",\"channel\":\"e2e:feed\"");
-      epoch = reply.path("epoch").asText();
-      first.request("\"op\":\"publish\",\"channel\":\"e2e:feed\",\"data\":{\"n\":0}");
-      JsonNode push = first.nextJson();
-      seen = push.path("offset").asLong();
-      assertThat(push.path("epoch").asText()).isEqualTo(epoch);
+      ServerMessage.Position subscribed =
+          first.ok(id -> new Command.Subscribe(id, channel)).position();
+      first.ok(id -> new Command.Publish(id, channel, json("{\"n\":0}")));
+      ServerMessage.Publication push = (ServerMessage.Publication) first.nextMessage();
+      assertThat(push.epoch()).isEqualTo(subscribed.epoch());
+      seen = new ServerMessage.Position(push.offset(), push.epoch());
     } // the subscriber drops
 
     try (WsClient publisher = WsClient.connect(ws())) {
       for (int n = 1; n <= 1000; n++) {
-        publisher.request("\"op\":\"publish\",\"channel\":\"e2e:feed\",\"data\":{\"n\":" + n + "}");
+        int value = n;
+        publisher.ok(id -> new Command.Publish(id, channel, json("{\"n\":" + value + "}")));
       }
       try (WsClient back = WsClient.connect(ws())) {
-        JsonNode reply =
-            back.request(
-                "\"op\":\"subscribe\",\"channel\":\"e2e:feed\",\"since\":{\"offset\":"
-                    + seen
-                    + ",\"epoch\":\""
-                    + epoch
-                    + "\"}");
-        assertThat(reply.path("recovered").asBoolean()).isTrue();
-        assertThat(reply.path("offset").asLong()).isEqualTo(seen + 1000);
-        publisher.request("\"op\":\"publish\",\"channel\":\"e2e:feed\",\"data\":{\"n\":1001}");
+        Command.Since since = new Command.Since(seen.offset(), seen.epoch());
+        ServerMessage.Ok reply = back.ok(id -> new Command.Subscribe(id, channel, since, null));
+        assertThat(reply.recovery()).isEqualTo(new ServerMessage.Recovery(true, null));
+        assertThat(reply.position())
+            .isEqualTo(new ServerMessage.Position(seen.offset() + 1000, seen.epoch()));
+        publisher.ok(id -> new Command.Publish(id, channel, json("{\"n\":1001}")));
 
         for (int n = 1; n <= 1001; n++) {
-          JsonNode p = back.nextJson();
-          assertThat(p.path("offset").asLong()).isEqualTo(seen + n);
-          assertThat(p.path("data").path("n").asInt()).isEqualTo(n);
+          assertThat(back.nextMessage())
+              .isEqualTo(
+                  new ServerMessage.Publication(
+                      channel, seen.offset() + n, seen.epoch(), json("{\"n\":" + n + "}")));
         }
-        assertThat(back.request("\"op\":\"ping\"").path("ok").asBoolean())
-            .isTrue(); // nothing more came
+        back.ok(Command.Ping::new); // nothing more came before its reply
       }
     }
+  }
+
+  private static Payload json(String text) {
+    return new Payload.Json(text);
   }
 
   @Test
@@ -125,10 +129,8 @@ class RecoveryEndToEndTest {
   @Test
   void theDemoNamespaceShipsWithHistoryAndPresence() {
     try (WsClient c = WsClient.connect(ws())) {
-      JsonNode reply = c.request("\"op\":\"subscribe\",\"channel\":\"demo:check\"");
-      assertThat(reply.has("epoch")).isTrue();
-      assertThat(c.request("\"op\":\"presence\",\"channel\":\"demo:check\"").path("count").asInt())
-          .isEqualTo(1);
+      assertThat(c.ok(id -> new Command.Subscribe(id, "demo:check")).position()).isNotNull();
+      assertThat(c.ok(id -> new Command.Presence(id, "demo:check")).clients()).hasSize(1);
     }
   }
 }

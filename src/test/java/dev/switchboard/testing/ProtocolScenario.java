@@ -2,11 +2,13 @@ package dev.switchboard.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.protocol.BinaryEnvelope;
+import dev.switchboard.protocol.Command;
+import dev.switchboard.protocol.CommandEncoder;
+import dev.switchboard.protocol.ErrorCode;
+import dev.switchboard.protocol.Payload;
+import dev.switchboard.protocol.ServerMessage;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -33,29 +35,19 @@ public abstract class ProtocolScenario {
   @Test
   void aSubscriberReceivesWhatAnotherClientPublishes() {
     String ch = channel("news");
+    String data = "{\"text\":\"héllo\",\"n\":[1,2]}";
     try (WsClient sub = WsClient.connect(ws("/ws"));
         WsClient pub = WsClient.connect(ws("/ws"))) {
-      assertThat(
-              sub.request("\"op\":\"subscribe\",\"channel\":\"" + ch + "\"").path("ok").asBoolean())
-          .isTrue();
-      JsonNode reply =
-          pub.request(
-              "\"op\":\"publish\",\"channel\":\""
-                  + ch
-                  + "\",\"data\":{\"text\":\"héllo\",\"n\":[1,2]}");
-      assertThat(reply.path("ok").asBoolean()).isTrue();
+      assertThat(sub.call(id -> new Command.Subscribe(id, ch))).isEqualTo(ServerMessage.Ok.of(1));
+      assertThat(pub.call(id -> new Command.Publish(id, ch, new Payload.Json(data))))
+          .isEqualTo(ServerMessage.Ok.of(1));
 
-      JsonNode push = sub.nextJson();
-      assertThat(push.path("channel").asText()).isEqualTo(ch);
-      assertThat(push.path("data").path("text").asText()).isEqualTo("héllo");
-      assertThat(push.path("data").path("n").get(1).asInt()).isEqualTo(2);
+      assertThat(sub.nextMessage())
+          .as("the data arrives as the exact text published")
+          .isEqualTo(new ServerMessage.Publication(ch, 0, "", new Payload.Json(data)));
 
-      assertThat(
-              sub.request("\"op\":\"unsubscribe\",\"channel\":\"" + ch + "\"")
-                  .path("ok")
-                  .asBoolean())
-          .isTrue();
-      assertThat(pub.request("\"op\":\"ping\"").path("ok").asBoolean()).isTrue();
+      assertThat(sub.call(id -> new Command.Unsubscribe(id, ch))).isEqualTo(ServerMessage.Ok.of(2));
+      assertThat(pub.call(Command.Ping::new)).isEqualTo(ServerMessage.Ok.of(2));
     }
   }
 
@@ -65,7 +57,7 @@ public abstract class ProtocolScenario {
         WsClient none = WsClient.connect(ws("/ws"), null, null, null)) {
       assertThat(offered.subprotocol()).isEqualTo("switchboard.v1");
       assertThat(none.subprotocol()).isEmpty();
-      assertThat(none.request("\"op\":\"ping\"").path("ok").asBoolean()).isTrue();
+      assertThat(none.call(Command.Ping::new)).isEqualTo(ServerMessage.Ok.of(1));
     }
   }
 
@@ -76,19 +68,13 @@ public abstract class ProtocolScenario {
     new Random(1).nextBytes(payload);
     try (WsClient sub = WsClient.connect(ws("/ws"));
         WsClient pub = WsClient.connect(ws("/ws"))) {
-      sub.request("\"op\":\"subscribe\",\"channel\":\"" + ch + "\"");
-      pub.sendBinary(BinaryEnvelope.encodePublish(77, ch, payload));
+      sub.ok(id -> new Command.Subscribe(id, ch));
+      pub.sendBinary(
+          CommandEncoder.encodeBinary(new Command.Publish(77, ch, new Payload.Binary(payload))));
       assertThat(pub.reply(77).path("ok").asBoolean()).isTrue();
 
-      ByteBuffer frame = ByteBuffer.wrap(sub.nextBinary());
-      assertThat(frame.get()).isEqualTo(BinaryEnvelope.KIND_PUBLICATION);
-      frame.get(); // flags
-      byte[] name = new byte[frame.get()];
-      frame.get(name);
-      assertThat(new String(name, StandardCharsets.US_ASCII)).isEqualTo(ch);
-      byte[] received = new byte[frame.remaining()];
-      frame.get(received);
-      assertThat(received).isEqualTo(payload);
+      assertThat(sub.nextBinaryMessage())
+          .isEqualTo(new ServerMessage.Publication(ch, 0, "", new Payload.Binary(payload)));
     }
   }
 
@@ -96,7 +82,7 @@ public abstract class ProtocolScenario {
   void anHttpPublishIsDeliveredLikeAClientPublish() {
     String ch = channel("http");
     try (WsClient sub = WsClient.connect(ws("/ws"))) {
-      sub.request("\"op\":\"subscribe\",\"channel\":\"" + ch + "\"");
+      sub.ok(id -> new Command.Subscribe(id, ch));
       Http.Response r =
           Http.postJson(
               http("/api/publish"), "{\"channel\":\"" + ch + "\",\"data\":[true,null,3.5]}");
@@ -168,13 +154,11 @@ public abstract class ProtocolScenario {
       assertThat(
               c.request("\"op\":\"publish\",\"channel\":\"a\"").path("error").path("code").asInt())
           .isEqualTo(103);
-      assertThat(
-              c.request("\"op\":\"subscribe\",\"channel\":\"bad name\"")
-                  .path("error")
-                  .path("code")
-                  .asInt())
-          .isEqualTo(104);
-      assertThat(c.request("\"op\":\"ping\"").path("ok").asBoolean()).isTrue();
+      assertThat(c.call(id -> new Command.Subscribe(id, "bad name")))
+          .isInstanceOfSatisfying(
+              ServerMessage.ErrorReply.class,
+              e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_CHANNEL.code()));
+      assertThat(c.call(Command.Ping::new)).isInstanceOf(ServerMessage.Ok.class);
     }
   }
 
@@ -182,9 +166,10 @@ public abstract class ProtocolScenario {
   void anOversizedMessageClosesWith1009AndOthersKeepBeingServed() {
     try (WsClient big = WsClient.connect(ws("/ws"));
         WsClient other = WsClient.connect(ws("/ws"))) {
-      big.send("{\"op\":\"publish\",\"channel\":\"a\",\"data\":\"" + "x".repeat(70 * 1024) + "\"}");
+      String tooBig = "\"" + "x".repeat(70 * 1024) + "\"";
+      big.send(new Command.Publish(Command.NO_ID, "a", new Payload.Json(tooBig)));
       assertThat(big.awaitClose().code()).isEqualTo(1009);
-      assertThat(other.request("\"op\":\"ping\"").path("ok").asBoolean()).isTrue();
+      assertThat(other.call(Command.Ping::new)).isEqualTo(ServerMessage.Ok.of(1));
     }
   }
 }

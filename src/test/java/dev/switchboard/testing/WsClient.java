@@ -2,6 +2,10 @@ package dev.switchboard.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.protocol.Command;
+import dev.switchboard.protocol.CommandEncoder;
+import dev.switchboard.protocol.ServerMessage;
+import dev.switchboard.protocol.ServerMessageDecoder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,6 +24,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -30,6 +35,7 @@ import javax.net.ssl.SSLContext;
 public final class WsClient implements AutoCloseable {
   public static final Duration TIMEOUT = Duration.ofSeconds(10);
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ServerMessageDecoder DECODER = new ServerMessageDecoder();
   private static final HttpClient SHARED =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -37,7 +43,10 @@ public final class WsClient implements AutoCloseable {
   public record Close(int code, String reason) {}
 
   private final BlockingQueue<Object> messages = new LinkedBlockingQueue<>();
-  private final List<JsonNode> unmatched = new ArrayList<>();
+
+  /** Text frames read while waiting for a reply with another id, in arrival order. */
+  private final List<String> unmatched = new ArrayList<>();
+
   private final CompletableFuture<Close> closed = new CompletableFuture<>();
   private final AtomicLong nextId = new AtomicLong(1);
   private WebSocket socket;
@@ -136,7 +145,45 @@ public final class WsClient implements AutoCloseable {
     }
   }
 
-  /** Sends {@code {"id":N,...fields}} and returns the reply with id N; other frames stay queued. */
+  /** Sends {@code command}, encoded as the Java client encodes it. */
+  public void send(Command command) {
+    send(CommandEncoder.encode(command));
+  }
+
+  /**
+   * Sends the command {@code command} builds for a fresh id and returns the server's reply to it,
+   * decoded; other frames stay queued. E.g. {@code call(id -> new Command.Subscribe(id, "news"))}.
+   */
+  public ServerMessage call(LongFunction<Command> command) {
+    long id = nextId.getAndIncrement();
+    send(command.apply(id));
+    return DECODER.decode(replyText(id));
+  }
+
+  /** {@link #call}, failing the test unless the reply is a success. */
+  public ServerMessage.Ok ok(LongFunction<Command> command) {
+    ServerMessage m = call(command);
+    if (m instanceof ServerMessage.Ok ok) {
+      return ok;
+    }
+    throw new AssertionError("expected a success reply but got " + m);
+  }
+
+  /** The next text message, decoded as a Java client decodes it. */
+  public ServerMessage nextMessage() {
+    return DECODER.decode(nextText());
+  }
+
+  /** The next binary message, decoded as a Java client decodes it. */
+  public ServerMessage nextBinaryMessage() {
+    return DECODER.decodeBinary(ByteBuffer.wrap(nextBinary()));
+  }
+
+  /**
+   * Sends {@code {"id":N,...fields}} and returns the reply with id N; other frames stay queued. For
+   * frames the encoder will not write (unknown ops, missing or mistyped fields); well-formed
+   * commands go through {@link #call}.
+   */
   public JsonNode request(String fieldsWithoutId) {
     long id = nextId.getAndIncrement();
     send("{\"id\":" + id + "," + fieldsWithoutId + "}");
@@ -145,18 +192,23 @@ public final class WsClient implements AutoCloseable {
 
   /** Waits for the reply with {@code id}, keeping other messages for later reads. */
   public JsonNode reply(long id) {
+    return parse(replyText(id));
+  }
+
+  /** The reply with {@code id} as the text that arrived. */
+  private String replyText(long id) {
     long deadline = System.nanoTime() + TIMEOUT.toNanos();
     while (true) {
-      for (Iterator<JsonNode> it = unmatched.iterator(); it.hasNext(); ) {
-        JsonNode n = it.next();
-        if (n.path("id").asLong(-1) == id) {
+      for (Iterator<String> it = unmatched.iterator(); it.hasNext(); ) {
+        String text = it.next();
+        if (parse(text).path("id").asLong(-1) == id) {
           it.remove();
-          return n;
+          return text;
         }
       }
       Object m = poll(deadline - System.nanoTime());
       if (m instanceof String s) {
-        unmatched.add(parse(s));
+        unmatched.add(s);
       } else {
         throw new AssertionError("expected the reply to " + id + " but got a binary frame");
       }
@@ -166,7 +218,7 @@ public final class WsClient implements AutoCloseable {
   /** The next text message as JSON, replies with ids already taken by {@link #reply} excluded. */
   public JsonNode nextJson() {
     if (!unmatched.isEmpty()) {
-      return unmatched.remove(0);
+      return parse(unmatched.remove(0));
     }
     Object m = poll(TIMEOUT.toNanos());
     if (m instanceof String s) {
@@ -177,7 +229,7 @@ public final class WsClient implements AutoCloseable {
 
   public String nextText() {
     if (!unmatched.isEmpty()) {
-      return unmatched.remove(0).toString();
+      return unmatched.remove(0);
     }
     Object m = poll(TIMEOUT.toNanos());
     if (m instanceof String s) {
