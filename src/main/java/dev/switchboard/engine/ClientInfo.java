@@ -1,5 +1,7 @@
 package dev.switchboard.engine;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Who is subscribed to a channel, as presence and join/leave report it.
  *
@@ -7,4 +9,4 @@ package dev.switchboard.engine;
  * @param user the user id when known (from an authenticated token), else null
  * @param info client-supplied JSON text, or null
  */
-public record ClientInfo(String client, String user, String info) {}
+public record ClientInfo(String client, @Nullable String user, @Nullable String info) {}

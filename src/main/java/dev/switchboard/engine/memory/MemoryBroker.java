@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The embedded single-node engine: publications go straight back to this node's hub, histories live
@@ -49,9 +50,9 @@ public final class MemoryBroker implements Broker {
   private final Map<IdempotencyKey, Remembered> idempotency = new ConcurrentHashMap<>();
   private final Sequencer[] sequencers = new Sequencer[STRIPES];
   private final boolean ownSweeper;
-  private volatile BrokerHandler handler;
+  private volatile @Nullable BrokerHandler handler;
   private volatile boolean closed;
-  private ScheduledExecutorService sweeper;
+  private @Nullable ScheduledExecutorService sweeper;
 
   /** A broker on the system clock that sweeps by itself. */
   public MemoryBroker(Duration metaTtl) {
@@ -110,7 +111,8 @@ public final class MemoryBroker implements Broker {
     long now = clock.millis();
     PublishResult[] result = new PublishResult[1];
     idempotency.compute(
-        new IdempotencyKey(channel, options.idempotencyKey()),
+        // publish comes here only with a key
+        new IdempotencyKey(channel, Objects.requireNonNull(options.idempotencyKey())),
         (key, earlier) -> {
           if (earlier != null && earlier.expiresAt() > now) {
             result[0] = earlier.result().asRepeat();

@@ -29,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The cluster engine: publications travel between nodes through Redis Pub/Sub, histories live in
@@ -82,7 +83,7 @@ public final class RedisBroker implements Broker {
   private final java.util.concurrent.atomic.AtomicLong breaks =
       new java.util.concurrent.atomic.AtomicLong();
 
-  private volatile BrokerHandler handler;
+  private volatile @Nullable BrokerHandler handler;
   private volatile boolean closed;
 
   private final LongAdder interruptions = new LongAdder();
@@ -140,7 +141,7 @@ public final class RedisBroker implements Broker {
                   Level.WARNING,
                   "Pub/Sub link to Redis is back: subscribing again before interrupting local"
                       + " subscriptions");
-              link.timer.execute(() -> resubscribeThenInterrupt(brk));
+              link.timer.execute(() -> resubscribeThenInterrupt(brk, handler));
             }
           }
         });
@@ -155,8 +156,9 @@ public final class RedisBroker implements Broker {
    *
    * @param brk the break this follows; abandoned when the link broke again meanwhile (the next
    *     reconnect starts over)
+   * @param handler the handler the broker was started with
    */
-  private void resubscribeThenInterrupt(long brk) {
+  private void resubscribeThenInterrupt(long brk, BrokerHandler handler) {
     if (closed || breaks.get() != brk) {
       return;
     }
@@ -189,7 +191,7 @@ public final class RedisBroker implements Broker {
                     Level.DEBUG,
                     () -> "subscribing again failed, retrying: " + RedisLink.rootMessage(failure));
                 link.timer.schedule(
-                    () -> resubscribeThenInterrupt(brk),
+                    () -> resubscribeThenInterrupt(brk, handler),
                     RESUBSCRIBE_RETRY_MILLIS,
                     java.util.concurrent.TimeUnit.MILLISECONDS);
                 return;

@@ -7,6 +7,8 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What travels through Redis Pub/Sub between nodes, and how payloads sit in the history.
@@ -48,7 +50,7 @@ final class Wire {
   }
 
   /** A publication message as a node receives it, or null when it is not one. */
-  static Publication publication(String channel, byte[] m) {
+  static @Nullable Publication publication(String channel, byte[] m) {
     if (m.length < 3 || (m[0] != JSON && m[0] != BINARY)) {
       return null;
     }
@@ -107,12 +109,12 @@ final class Wire {
   }
 
   private static ClientInfo read(ByteBuffer in) {
-    String client = string(in);
+    String client = Objects.requireNonNull(string(in), "a presence entry without a client id");
     String user = string(in);
     return new ClientInfo(client, user, string(in));
   }
 
-  private static void string(ByteArrayOutputStream out, String s) {
+  private static void string(ByteArrayOutputStream out, @Nullable String s) {
     if (s == null) {
       out.writeBytes(ByteBuffer.allocate(4).putInt(-1).array());
       return;
@@ -122,7 +124,7 @@ final class Wire {
     out.writeBytes(b);
   }
 
-  private static String string(ByteBuffer in) {
+  private static @Nullable String string(ByteBuffer in) {
     int n = in.getInt();
     if (n < 0) {
       return null;
