@@ -214,7 +214,7 @@ public final class RedisBroker implements Broker {
     }
     if (!o.keepsHistory() && o.idempotencyKey() == null) {
       return counted(
-              link.async.publish(link.key("c:", channel), Wire.plainPublication(payload)),
+              link.async.publish(link.key("c:", channel), RedisFormat.plainPublication(payload)),
               "publish")
           .thenApply(receivers -> PublishResult.ACCEPTED);
     }
@@ -225,8 +225,8 @@ public final class RedisBroker implements Broker {
       o.idempotencyKey() == null ? new byte[0] : link.key("i:", channel + "|" + o.idempotencyKey())
     };
     byte[][] args = {
-      {Wire.kind(payload)},
-      Wire.body(payload),
+      {RedisFormat.kind(payload)},
+      RedisFormat.body(payload),
       ascii(o.historySize()),
       ascii(o.keepsHistory() ? o.historyTtl().toMillis() : 0),
       ascii(options.metaTtl().toMillis()),
@@ -267,7 +267,8 @@ public final class RedisBroker implements Broker {
               for (int i = 2; i + 1 < r.size(); i += 2) {
                 byte[] d = (byte[]) r.get(i + 1);
                 publications.add(
-                    new Publication(channel, Wire.payload(d[0], d, 1), (Long) r.get(i), epoch));
+                    new Publication(
+                        channel, RedisFormat.payload(d[0], d, 1), (Long) r.get(i), epoch));
               }
               return new HistoryResult(publications, new StreamPosition((Long) r.get(1), epoch));
             });
@@ -276,14 +277,18 @@ public final class RedisBroker implements Broker {
   @Override
   public CompletionStage<Void> publishJoin(String channel, ClientInfo client) {
     return counted(
-            link.async.publish(link.key("c:", channel), Wire.presence(Wire.JOIN, client)), "join")
+            link.async.publish(
+                link.key("c:", channel), RedisFormat.presence(RedisFormat.JOIN, client)),
+            "join")
         .thenApply(n -> null);
   }
 
   @Override
   public CompletionStage<Void> publishLeave(String channel, ClientInfo client) {
     return counted(
-            link.async.publish(link.key("c:", channel), Wire.presence(Wire.LEAVE, client)), "leave")
+            link.async.publish(
+                link.key("c:", channel), RedisFormat.presence(RedisFormat.LEAVE, client)),
+            "leave")
         .thenApply(n -> null);
   }
 

@@ -11,21 +11,24 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What travels through Redis Pub/Sub between nodes, and how payloads sit in the history.
+ * Encodes and decodes the bytes the Redis engine keeps in Redis: publications, joins and leaves on
+ * the Pub/Sub channels between nodes, payloads in a channel's history stream and clients in a
+ * presence hash.
  *
  * <p>A publication: kind byte ({@code p} JSON, {@code b} binary), the offset in decimal, a space,
  * the epoch, a space, the payload bytes. The Lua publish script writes exactly this, so a node
  * reads publications from any node alike. A join or leave: kind byte ({@code j} / {@code l}), then
  * the client id, user and info as length-prefixed UTF-8 strings (length -1 for none). History
- * entries hold the kind byte and the payload.
+ * entries hold the kind byte and the payload. A presence entry holds the time it expires (epoch ms,
+ * 8 bytes), then the client as in a join.
  */
-final class Wire {
+final class RedisFormat {
   static final byte JSON = 'p';
   static final byte BINARY = 'b';
   static final byte JOIN = 'j';
   static final byte LEAVE = 'l';
 
-  private Wire() {}
+  private RedisFormat() {}
 
   static byte kind(Payload payload) {
     return payload instanceof Payload.Json ? JSON : BINARY;
