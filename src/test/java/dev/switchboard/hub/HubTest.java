@@ -27,7 +27,7 @@ class HubTest {
   static Hub newHub(HubOptions options) {
     return Hub.start(
         options,
-        new MemoryBroker(new ManualClock(), Duration.ofHours(1), false),
+        MemoryBroker.sweptByCaller(new ManualClock(), Duration.ofHours(1)),
         new MemoryPresenceStore());
   }
 
@@ -311,7 +311,7 @@ class HubTest {
   void whoeverSubscribesWhileTheBrokerSubscriptionIsPendingSharesItsOutcome() {
     java.util.concurrent.CompletableFuture<Void> pending =
         new java.util.concurrent.CompletableFuture<>();
-    MemoryBroker memory = new MemoryBroker(new ManualClock(), Duration.ofHours(1), false);
+    MemoryBroker memory = MemoryBroker.sweptByCaller(new ManualClock(), Duration.ofHours(1));
     dev.switchboard.engine.Broker slow =
         new dev.switchboard.testing.ForwardingBroker(memory) {
           @Override

@@ -54,17 +54,27 @@ public final class MemoryBroker implements Broker {
   private volatile boolean closed;
   private @Nullable ScheduledExecutorService sweeper;
 
-  /** A broker on the system clock that sweeps by itself. */
+  /**
+   * A broker on the system clock that sweeps by itself, every {@link #SWEEP_INTERVAL} once started.
+   *
+   * @param metaTtl how long a channel's position is remembered after its last publication
+   */
   public MemoryBroker(Duration metaTtl) {
     this(InstantSource.system(), metaTtl, true);
   }
 
   /**
+   * A broker that frees expired entries only when {@link #sweep} is called: what a test on a manual
+   * clock wants, so that it decides when time has passed.
+   *
    * @param clock the time source for TTLs
    * @param metaTtl how long a channel's position is remembered after its last publication
-   * @param ownSweeper whether to sweep on a timer; tests pass false and call {@link #sweep}
    */
-  public MemoryBroker(InstantSource clock, Duration metaTtl, boolean ownSweeper) {
+  public static MemoryBroker sweptByCaller(InstantSource clock, Duration metaTtl) {
+    return new MemoryBroker(clock, metaTtl, false);
+  }
+
+  private MemoryBroker(InstantSource clock, Duration metaTtl, boolean ownSweeper) {
     this.clock = clock;
     this.streams = new Streams(clock, metaTtl);
     this.ownSweeper = ownSweeper;
