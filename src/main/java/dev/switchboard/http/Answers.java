@@ -12,6 +12,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds the API's responses: refusals, each counted in the hub's metrics; JSON bodies; and answers
@@ -51,7 +52,7 @@ final class Answers {
 
   /** A refusal for a request the protocol rules refused, with the status its code maps to. */
   CompletionStage<ApiResponse> refused(ProtocolException e) {
-    return refused(400, e.code(), e.getMessage());
+    return refused(400, e.code(), reason(e));
   }
 
   /** 200 with {@code value} written as JSON. */
@@ -104,7 +105,7 @@ final class Answers {
     }
     ProtocolException refused = protocolCause(cause);
     if (refused != null) {
-      return refuse(statusOf(refused.code()), refused.code(), refused.getMessage());
+      return refuse(statusOf(refused.code()), refused.code(), reason(refused));
     }
     return refuse(503, ErrorCode.UNAVAILABLE, "engine failed: " + cause.getMessage());
   }
@@ -118,7 +119,13 @@ final class Answers {
     };
   }
 
-  private static ProtocolException protocolCause(Throwable t) {
+  /** A protocol refusal's message (always given); the code's name should one lack it. */
+  private static String reason(ProtocolException e) {
+    String message = e.getMessage();
+    return message == null ? e.code().name() : message;
+  }
+
+  private static @Nullable ProtocolException protocolCause(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof ProtocolException p) {
         return p;
