@@ -2,6 +2,7 @@ package dev.switchboard.standalone;
 
 import dev.switchboard.protocol.CloseCode;
 import org.glassfish.grizzly.Buffer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks every client frame header of one WebSocket connection as the bytes stream in, before Tyrus
@@ -55,7 +56,7 @@ final class FrameGuard {
   }
 
   /** Inspects the readable bytes of {@code buffer} without moving its position. */
-  Violation inspect(Buffer buffer) {
+  @Nullable Violation inspect(Buffer buffer) {
     int i = buffer.position();
     int limit = buffer.limit();
     while (i < limit) {
@@ -90,7 +91,7 @@ final class FrameGuard {
     return null;
   }
 
-  private Violation firstTwoBytes() {
+  private @Nullable Violation firstTwoBytes() {
     int b0 = header[0] & 0xff;
     int b1 = header[1] & 0xff;
     boolean fin = (b0 & 0x80) != 0;
@@ -141,7 +142,7 @@ final class FrameGuard {
     }
   }
 
-  private Violation completeHeader() {
+  private @Nullable Violation completeHeader() {
     int maskAt = headerNeeded - 4;
     int b0 = header[0] & 0xff;
     int len7 = header[1] & 0x7f;

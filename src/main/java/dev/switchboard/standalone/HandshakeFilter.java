@@ -24,6 +24,7 @@ import org.glassfish.grizzly.http.server.HttpServerFilter;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.http.util.Header;
 import org.glassfish.grizzly.memory.Buffers;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The standalone server's gate in front of Tyrus, which accepts far too much by itself.
@@ -54,7 +55,7 @@ final class HandshakeFilter extends BaseFilter {
   private final int maxFragments;
 
   /** Tyrus's own per-connection attributes; null when this Tyrus does not have them. */
-  private final TyrusAttributes tyrus = TyrusAttributes.find();
+  private final @Nullable TyrusAttributes tyrus = TyrusAttributes.find();
 
   /** The limits the gate enforces. */
   record Limits(long hubMaxMessage, long echoMaxMessage, int maxFragments) {}
@@ -173,7 +174,7 @@ final class HandshakeFilter extends BaseFilter {
 
   /** Tyrus's attributes on a Grizzly connection, reached by reflection into Tyrus 2.2. */
   record TyrusAttributes(Attribute<?> connection, Attribute<?> taskProcessor) {
-    static TyrusAttributes find() {
+    static @Nullable TyrusAttributes find() {
       try {
         Class<?> filter =
             Class.forName("org.glassfish.tyrus.container.grizzly.server.GrizzlyServerFilter");

@@ -16,6 +16,7 @@ import org.glassfish.tyrus.core.TyrusRemoteEndpoint;
 import org.glassfish.tyrus.core.TyrusWebSocket;
 import org.glassfish.tyrus.spi.CompletionHandler;
 import org.glassfish.tyrus.spi.Writer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The standalone server's fast path: frames leave through the Tyrus connection's {@link Writer} as
@@ -51,7 +52,8 @@ final class TyrusRawTransports implements TransportFactory {
    *
    * @param connection {@code GrizzlyWriter.connection}; null when this Tyrus does not have it
    */
-  private record Fields(Field webSocket, Field protocolHandler, Field writer, Field connection) {}
+  private record Fields(
+      Field webSocket, Field protocolHandler, Field writer, @Nullable Field connection) {}
 
   private final Fields fields;
   private final ConnectionTracker connections;
@@ -82,7 +84,7 @@ final class TyrusRawTransports implements TransportFactory {
     }
   }
 
-  private static Field grizzlyConnectionField() {
+  private static @Nullable Field grizzlyConnectionField() {
     try {
       Field f = GrizzlyWriter.class.getDeclaredField("connection");
       f.setAccessible(true);
@@ -111,7 +113,7 @@ final class TyrusRawTransports implements TransportFactory {
   }
 
   /** The Grizzly connection under {@code writer}, or null when it cannot be reached. */
-  private Connection<?> connectionOf(Writer writer) throws IllegalAccessException {
+  private @Nullable Connection<?> connectionOf(Writer writer) throws IllegalAccessException {
     return fields.connection() != null && writer instanceof GrizzlyWriter
         ? (Connection<?>) fields.connection().get(writer)
         : null;
@@ -123,12 +125,12 @@ final class TyrusRawTransports implements TransportFactory {
     private final Transport portable;
 
     /** The Grizzly connection, its state and frame guard; null when they cannot be reached. */
-    private final Connection<?> connection;
+    private final @Nullable Connection<?> connection;
 
-    private final ConnectionTracker.State state;
-    private final FrameGuard frames;
+    private final ConnectionTracker.@Nullable State state;
+    private final @Nullable FrameGuard frames;
 
-    RawTransport(Writer writer, Transport portable, Connection<?> connection) {
+    RawTransport(Writer writer, Transport portable, @Nullable Connection<?> connection) {
       this.writer = writer;
       this.portable = portable;
       this.connection = connection;
@@ -207,7 +209,7 @@ final class TyrusRawTransports implements TransportFactory {
      */
     @Override
     public CloseOrigin closeOrigin(int code) {
-      if (frames == null) {
+      if (frames == null || connection == null) { // frames are known only with the connection
         return CloseOrigin.UNKNOWN;
       }
       if (!connection.isOpen()) {
