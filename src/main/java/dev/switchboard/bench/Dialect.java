@@ -3,6 +3,7 @@ package dev.switchboard.bench;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How application messages travel for each kind of server: Switchboard's hub protocol, plain
@@ -26,7 +27,7 @@ enum Dialect {
   }
 
   /** The message a subscriber sends once ready, or null. */
-  byte[] subscribeMessage(String channel) {
+  byte @Nullable [] subscribeMessage(String channel) {
     return switch (this) {
       case HUB ->
           ("{\"op\":\"subscribe\",\"channel\":\"" + channel + "\"}")
