@@ -224,7 +224,7 @@ final class HandshakeFilter extends BaseFilter {
   }
 
   /** Why the handshake is not a strict RFC 6455 one, or null. */
-  static Handshake.Problem handshakeProblem(HttpRequestPacket request) {
+  static Handshake.@Nullable Problem handshakeProblem(HttpRequestPacket request) {
     return Handshake.problem(
         request.getMethod().getMethodString(),
         request.getProtocolString(),
