@@ -9,8 +9,10 @@ import dev.switchboard.protocol.Frames;
 import dev.switchboard.protocol.ProtocolException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One client connected to the hub: its commands, subscriptions and outbox.
@@ -38,7 +40,7 @@ public final class ClientConnection {
   private final Liveness liveness;
 
   /** Null when the policy sets no rate; only the reader thread uses it. */
-  private final RateLimiter rate;
+  private final @Nullable RateLimiter rate;
 
   /** Subscriptions by channel; written by the reader, read by close and engine threads. */
   private final ConnectionSubscriptions subscriptions;
@@ -66,7 +68,7 @@ public final class ClientConnection {
   }
 
   /** The user id of the connection's token, or null while anonymous. */
-  public String user() {
+  public @Nullable String user() {
     Identity who = liveness.identity();
     return who == null ? null : who.user();
   }
@@ -76,7 +78,7 @@ public final class ClientConnection {
   }
 
   /** The identity of the connection's token; null until connected where a token is required. */
-  Identity identity() {
+  @Nullable Identity identity() {
     return liveness.identity();
   }
 
@@ -313,7 +315,9 @@ public final class ClientConnection {
 
   /** Whether the connection may do {@code capability} on {@code target}; answers 111 if not. */
   boolean permitted(long commandId, String target, Capability capability) {
-    if (liveness.identity().permissions().allows(target, capability)) {
+    // Commands other than connect run only once the connection has an identity.
+    Identity who = Objects.requireNonNull(liveness.identity(), "no identity yet");
+    if (who.permissions().allows(target, capability)) {
       return true;
     }
     replyError(

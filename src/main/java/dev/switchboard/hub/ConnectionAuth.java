@@ -5,6 +5,8 @@ import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.Command;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.Frames;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a {@link ClientConnection} gets and renews its identity: a token at the handshake, the {@code
@@ -54,7 +56,8 @@ final class ConnectionAuth {
     }
     ConnectionPolicy policy = connection.hub().options().policy();
     try {
-      Identity who = policy.tokens().verify(r.token());
+      // The current identity came from a token, so this server verifies tokens.
+      Identity who = Objects.requireNonNull(policy.tokens(), "no verifier").verify(r.token());
       if (!java.util.Objects.equals(who.user(), current.user())) {
         connection.replyError(r.id(), ErrorCode.BAD_TOKEN, "the new token is for another user");
         return;
@@ -82,7 +85,7 @@ final class ConnectionAuth {
    *
    * @return the identity, or null when refused (the connection is then being closed)
    */
-  private Identity verify(String token, long commandId) {
+  private @Nullable Identity verify(String token, long commandId) {
     ConnectionPolicy policy = connection.hub().options().policy();
     if (policy.tokens() == null) {
       connection.replyError(

@@ -12,9 +12,11 @@ import dev.switchboard.protocol.Frames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The subscriptions of one {@link ClientConnection} and their lifecycle: subscribe (live delivery
@@ -65,7 +67,8 @@ final class ConnectionSubscriptions {
     }
     boolean pattern = ChannelName.isPattern(channel);
     NamespaceOptions ns = pattern ? NamespaceOptions.plain() : hub.namespaces().of(channel);
-    Identity who = connection.identity();
+    // Subscribing was permitted above, so the connection has an identity.
+    Identity who = Objects.requireNonNull(connection.identity(), "no identity yet");
     Subscription sub =
         new Subscription(
             channel,
@@ -106,7 +109,7 @@ final class ConnectionSubscriptions {
         });
   }
 
-  private void activate(Command.Subscribe s, Subscription sub, HistoryResult history) {
+  private void activate(Command.Subscribe s, Subscription sub, @Nullable HistoryResult history) {
     String reply;
     Recovery recovery;
     if (history == null) {
@@ -186,7 +189,7 @@ final class ConnectionSubscriptions {
    * @param notice the push telling the client it ended, or null when none is due (the client
    *     unsubscribed, or the connection is going away)
    */
-  private void end(Subscription sub, OutFrame notice) {
+  private void end(Subscription sub, @Nullable OutFrame notice) {
     boolean announced = notice == null ? sub.cancel() : sub.revoke(notice);
     hub.removeSubscriber(sub);
     if (announced) {

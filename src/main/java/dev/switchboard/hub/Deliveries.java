@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Delivers what the broker carries to this node's subscriptions, on the channel's fan-out lane: a
@@ -131,9 +132,9 @@ final class Deliveries implements BrokerHandler {
   private void deliver(
       java.util.Collection<Subscription> subs,
       long offset,
-      String epoch,
+      @Nullable String epoch,
       OutFrame frame,
-      String skipClient,
+      @Nullable String skipClient,
       List<ClientConnection> touched) {
     for (Subscription s : subs) {
       if (skipClient != null && skipClient.equals(s.connection().id())) {

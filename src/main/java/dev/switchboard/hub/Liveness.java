@@ -3,6 +3,7 @@ package dev.switchboard.hub;
 import dev.switchboard.auth.Identity;
 import dev.switchboard.protocol.CloseCode;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The time-driven part of a connection: when it last sent anything, whether a ping is out, who it
@@ -27,9 +28,9 @@ final class Liveness {
   private volatile long pingSentNanos;
 
   /** Who the connection is; null until a required token arrived. */
-  private volatile Identity identity;
+  private volatile @Nullable Identity identity;
 
-  Liveness(long nowNanos, Identity initial) {
+  Liveness(long nowNanos, @Nullable Identity initial) {
     this.openedNanos = nowNanos;
     this.lastReceivedNanos = nowNanos;
     this.identity = initial;
@@ -41,7 +42,7 @@ final class Liveness {
     pingSentNanos = 0;
   }
 
-  Identity identity() {
+  @Nullable Identity identity() {
     return identity;
   }
 

@@ -2,6 +2,7 @@ package dev.switchboard.hub;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A frame waiting in an outbox. The same instance is shared by every subscriber of a publication,
@@ -24,7 +25,7 @@ public sealed interface OutFrame {
     private final String text;
 
     /** Lazily framed UTF-8; a benign race may frame it twice, never differently. */
-    private volatile byte[] wire;
+    private volatile byte @Nullable [] wire;
 
     public Text(String text) {
       this.text = text;
@@ -64,7 +65,7 @@ public sealed interface OutFrame {
    */
   final class Binary implements OutFrame {
     private final ByteBuffer data;
-    private volatile byte[] wire;
+    private volatile byte @Nullable [] wire;
 
     /**
      * @param data the frame's bytes from position to limit; never consumed in place. A read-only

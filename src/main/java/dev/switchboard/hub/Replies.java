@@ -8,6 +8,7 @@ import dev.switchboard.protocol.Frames;
 import dev.switchboard.protocol.Payload;
 import java.util.Base64;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * JSON text of the replies that carry engine results; with {@code Command.NO_ID} the same bodies
@@ -31,7 +32,11 @@ public final class Replies {
    * @param recovered null when no recovery was asked for
    * @param reason why recovery failed, or null
    */
-  static String subscribed(long id, StreamPosition position, Boolean recovered, String reason) {
+  static String subscribed(
+      long id,
+      @Nullable StreamPosition position,
+      @Nullable Boolean recovered,
+      @Nullable String reason) {
     StringBuilder extra = new StringBuilder();
     if (recovered != null) {
       extra.append("\"recovered\":").append(recovered);

@@ -4,6 +4,8 @@ import dev.switchboard.engine.ClientInfo;
 import dev.switchboard.engine.Publication;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One connection's subscription to one channel, and the ordering rules of its delivery.
@@ -34,7 +36,7 @@ final class Subscription {
   }
 
   /** A frame that arrived while pending, with its offset (0 for none) and epoch (null for none). */
-  private record Buffered(long offset, String epoch, OutFrame frame) {}
+  private record Buffered(long offset, @Nullable String epoch, OutFrame frame) {}
 
   /** The channel, or the pattern ({@code orders:*}) of a pattern subscription. */
   final String channel;
@@ -55,7 +57,7 @@ final class Subscription {
   private State state = State.PENDING;
 
   /** Frames delivered while pending. Guarded by {@code lock}. */
-  private List<Buffered> buffer = new ArrayList<>();
+  private @Nullable List<Buffered> buffer = new ArrayList<>();
 
   /** Bytes in {@code buffer}, bounded like the outbox. Guarded by {@code lock}. */
   private long bufferedBytes;
@@ -71,7 +73,7 @@ final class Subscription {
    * null while pending and in channels without history (no offsets to check). Guarded by {@code
    * lock}.
    */
-  private String epoch;
+  private @Nullable String epoch;
 
   /** Whether presence and join were announced. Guarded by {@code lock}. */
   private boolean announced;
@@ -81,7 +83,7 @@ final class Subscription {
    * after the subscribe reply (the client must not hear of the end before the start). Guarded by
    * {@code lock}.
    */
-  private OutFrame endNotice;
+  private @Nullable OutFrame endNotice;
 
   Subscription(
       String channel,
@@ -109,7 +111,7 @@ final class Subscription {
    * @return the outbox's answer, or null when the frame was buffered (pending) or dropped as
    *     already queued, cancelled or after a gap: nothing for the caller to do
    */
-  Outbox.Offer deliver(long offset, String epoch, OutFrame frame) {
+  Outbox.@Nullable Offer deliver(long offset, @Nullable String epoch, OutFrame frame) {
     String gap;
     synchronized (lock) {
       switch (state) {
@@ -120,7 +122,8 @@ final class Subscription {
           if (bufferedBytes > connection.outboxLimit()) {
             return Outbox.Offer.OVERFLOW;
           }
-          buffer.add(new Buffered(offset, epoch, frame));
+          Objects.requireNonNull(buffer, "a pending subscription buffers")
+              .add(new Buffered(offset, epoch, frame));
           return null;
         default:
           gap = gap(offset, epoch);
@@ -143,7 +146,7 @@ final class Subscription {
    * Why queuing a publication at {@code offset} of {@code epoch} next would leave a gap, or null
    * when it would not (the next offset, an offset already queued, or no offsets at all).
    */
-  private String gap(long offset, String epoch) {
+  private @Nullable String gap(long offset, @Nullable String epoch) {
     if (offset <= 0 || this.epoch == null || epoch == null) {
       return null;
     }
@@ -167,7 +170,11 @@ final class Subscription {
    *     closed for a gap
    */
   boolean activate(
-      OutFrame reply, List<Publication> backlog, long startAfter, String epoch, Hub hub) {
+      @Nullable OutFrame reply,
+      List<Publication> backlog,
+      long startAfter,
+      @Nullable String epoch,
+      Hub hub) {
     Outbox.Offer result = Outbox.Offer.QUEUED;
     boolean live;
     String gap = null;
@@ -189,7 +196,7 @@ final class Subscription {
             lastOffset = p.offset();
           }
         }
-        for (Buffered b : buffer) {
+        for (Buffered b : Objects.requireNonNull(buffer, "a pending subscription buffers")) {
           gap = gap(b.offset(), b.epoch());
           if (gap != null) {
             break;

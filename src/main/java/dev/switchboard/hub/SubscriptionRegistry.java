@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * This node's subscriptions, by channel and by pattern prefix, and the broker subscription each key
@@ -99,7 +100,7 @@ final class SubscriptionRegistry {
   }
 
   /** The channel's own subscriptions, or null. */
-  Set<Subscription> channelSubscribers(String channel) {
+  @Nullable Set<Subscription> channelSubscribers(String channel) {
     return channels.get(channel);
   }
 
@@ -108,7 +109,7 @@ final class SubscriptionRegistry {
   }
 
   /** The pattern subscriptions under {@code prefix}, or null. */
-  Set<Subscription> patternSubscribers(String prefix) {
+  @Nullable Set<Subscription> patternSubscribers(String prefix) {
     return patterns.get(prefix);
   }
 

@@ -1,6 +1,7 @@
 package dev.switchboard.protocol;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Encodes server-to-client text frames. Channel names need no escaping (see {@link ChannelName});
@@ -100,7 +101,7 @@ public final class Frames {
    *
    * @param info JSON text or null
    */
-  public static String client(String clientId, String user, String info) {
+  public static String client(String clientId, @Nullable String user, @Nullable String info) {
     StringBuilder b =
         new StringBuilder(64).append("{\"client\":").append(quote(clientId)).append(",\"user\":");
     b.append(user == null ? "null" : quote(user));
