@@ -52,7 +52,7 @@ final class Answers {
 
   /** A refusal for a request the protocol rules refused, with the status its code maps to. */
   CompletionStage<ApiResponse> refused(ProtocolException e) {
-    return refused(400, e.code(), reason(e));
+    return refused(400, e.code(), e.getMessage());
   }
 
   /** 200 with {@code value} written as JSON. */
@@ -105,7 +105,7 @@ final class Answers {
     }
     ProtocolException refused = protocolCause(cause);
     if (refused != null) {
-      return refuse(statusOf(refused.code()), refused.code(), reason(refused));
+      return refuse(statusOf(refused.code()), refused.code(), refused.getMessage());
     }
     return refuse(503, ErrorCode.UNAVAILABLE, "engine failed: " + cause.getMessage());
   }
@@ -117,12 +117,6 @@ final class Answers {
       case UNAVAILABLE, INTERNAL -> 503;
       default -> 400;
     };
-  }
-
-  /** A protocol refusal's message (always given); the code's name should one lack it. */
-  private static String reason(ProtocolException e) {
-    String message = e.getMessage();
-    return message == null ? e.code().name() : message;
   }
 
   private static @Nullable ProtocolException protocolCause(Throwable t) {
