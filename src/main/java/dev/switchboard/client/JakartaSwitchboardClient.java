@@ -11,11 +11,13 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The client on the Jakarta WebSocket client API (named by that backend, like the brokers): the
@@ -171,7 +173,8 @@ final class JakartaSwitchboardClient implements SwitchboardClient, Connection.Ha
 
   // ---- requests (state thread) -----------------------------------------------------------------
 
-  private CompletableFuture<JsonNode> publishFrame(String channel, String json, byte[] binary) {
+  private CompletableFuture<JsonNode> publishFrame(
+      String channel, @Nullable String json, byte @Nullable [] binary) {
     CompletableFuture<JsonNode> f = new CompletableFuture<>();
     state.execute(
         () -> {
@@ -199,11 +202,12 @@ final class JakartaSwitchboardClient implements SwitchboardClient, Connection.Ha
     return callbacks.deliver(f);
   }
 
-  private void sendTracked(long id, String text, byte[] binary, CompletableFuture<JsonNode> f) {
+  private void sendTracked(
+      long id, @Nullable String text, byte @Nullable [] binary, CompletableFuture<JsonNode> f) {
     if (text != null) {
       connection.send(text);
     } else {
-      connection.sendBinary(binary);
+      connection.sendBinary(Objects.requireNonNull(binary, "a frame is text or binary"));
     }
     requests.track(id).whenComplete((r, e) -> complete(f, r, e));
   }
