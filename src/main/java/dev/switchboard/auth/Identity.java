@@ -1,6 +1,7 @@
 package dev.switchboard.auth;
 
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Who a connection is.
@@ -10,7 +11,8 @@ import java.time.Instant;
  * @param permissions what it may do on which channels
  * @param expiresAt when the token expires; {@link Instant#MAX} when it does not
  */
-public record Identity(String user, String info, Permissions permissions, Instant expiresAt) {
+public record Identity(
+    @Nullable String user, @Nullable String info, Permissions permissions, Instant expiresAt) {
   /** An unauthenticated connection on a server that does not require tokens. */
   public static final Identity ANONYMOUS = new Identity(null, null, Permissions.ALL, Instant.MAX);
 

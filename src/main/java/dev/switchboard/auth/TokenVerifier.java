@@ -38,6 +38,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Verifies connection tokens: signed JWTs with {@code HS256} (shared secret), {@code RS256} or
@@ -57,14 +58,14 @@ public final class TokenVerifier {
       Pattern.compile("-----BEGIN PUBLIC KEY-----([A-Za-z0-9+/=\\s]+)-----END PUBLIC KEY-----");
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final byte[] hmacSecret;
+  private final byte @Nullable [] hmacSecret;
   private final List<JWK> publicKeys;
   private final String issuer;
   private final String audience;
   private final InstantSource clock;
 
   private TokenVerifier(
-      byte[] hmacSecret,
+      byte @Nullable [] hmacSecret,
       List<JWK> publicKeys,
       String issuer,
       String audience,
@@ -84,7 +85,11 @@ public final class TokenVerifier {
    * @throws IOException when the keys file cannot be read or holds no usable key
    */
   public static TokenVerifier create(
-      String hmacSecret, Path keysFile, String issuer, String audience, InstantSource clock)
+      String hmacSecret,
+      @Nullable Path keysFile,
+      String issuer,
+      String audience,
+      InstantSource clock)
       throws IOException {
     List<JWK> keys = keysFile == null ? List.of() : loadKeys(keysFile);
     return new TokenVerifier(
@@ -96,7 +101,7 @@ public final class TokenVerifier {
   }
 
   /** Verifies {@code token} and returns who it names. */
-  public Identity verify(String token) throws TokenException {
+  public Identity verify(@Nullable String token) throws TokenException {
     if (token == null || token.isBlank()) {
       throw new TokenException("no token", false);
     }
@@ -188,7 +193,7 @@ public final class TokenVerifier {
         exp.toInstant());
   }
 
-  private static String info(Object info) throws TokenException {
+  private static @Nullable String info(@Nullable Object info) throws TokenException {
     if (info == null) {
       return null;
     }
@@ -199,7 +204,7 @@ public final class TokenVerifier {
     }
   }
 
-  private static Permissions permissions(Object claim) throws TokenException {
+  private static Permissions permissions(@Nullable Object claim) throws TokenException {
     if (claim == null) {
       return Permissions.NONE;
     }

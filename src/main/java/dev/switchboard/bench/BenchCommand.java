@@ -3,6 +3,7 @@ package dev.switchboard.bench;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -59,7 +60,7 @@ public final class BenchCommand implements Runnable {
     int srcAddrs;
 
     @Option(names = "--origin", description = "Origin header to send.")
-    String origin;
+    @Nullable String origin;
 
     @Option(
         names = "--server-pid",
@@ -74,7 +75,7 @@ public final class BenchCommand implements Runnable {
     String label;
 
     @Option(names = "--result-file", description = "Append the RESULT line to this file.")
-    Path resultFile;
+    @Nullable Path resultFile;
 
     @Option(
         names = {"-q", "--quiet"},
@@ -165,7 +166,7 @@ public final class BenchCommand implements Runnable {
     @Option(
         names = "--pub-url",
         description = "Publishers connect here instead (another node of a cluster). Default: --url")
-    String pubUrl;
+    @Nullable String pubUrl;
 
     @Override
     public Integer call() {
@@ -223,7 +224,7 @@ public final class BenchCommand implements Runnable {
     int pipeline;
 
     @Option(names = "--path", description = "Echo path (default: /echo, or the Socket.IO path).")
-    String path;
+    @Nullable String path;
 
     @Option(
         names = {"-w", "--warmup"},
@@ -327,7 +328,7 @@ public final class BenchCommand implements Runnable {
     @Option(
         names = "--path",
         description = "Path to connect to (default: the dialect's subscriber path).")
-    String path;
+    @Nullable String path;
 
     @Override
     public Integer call() {

@@ -6,12 +6,13 @@ import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
+import org.jspecify.annotations.Nullable;
 
 /** Opens connections as fast as a concurrency limit allows: handshakes per second and latency. */
 final class ConnectBench {
   record Options(
       Target target,
-      String path,
+      @Nullable String path,
       int conns,
       int concurrency,
       long serverPid,

@@ -5,6 +5,7 @@ import dev.switchboard.protocol.CommandEncoder;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How application messages travel for each kind of server: Switchboard's hub protocol, plain
@@ -28,7 +29,7 @@ enum Dialect {
   }
 
   /** The message a subscriber sends once ready, or null. */
-  byte[] subscribeMessage(String channel) {
+  byte @Nullable [] subscribeMessage(String channel) {
     return switch (this) {
       case HUB ->
           CommandEncoder.encode(new Command.Subscribe(Command.NO_ID, channel))

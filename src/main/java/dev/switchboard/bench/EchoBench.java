@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Connections that each keep {@code pipeline} messages in flight to an echo endpoint: messages per
@@ -14,7 +15,7 @@ import org.HdrHistogram.Histogram;
 final class EchoBench {
   record Options(
       Target target,
-      String path,
+      @Nullable String path,
       int conns,
       int payload,
       int pipeline,

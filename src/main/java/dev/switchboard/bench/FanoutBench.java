@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Publishers to many subscribers: deliveries per second, delivery latency, and whether every
@@ -276,7 +277,7 @@ final class FanoutBench {
 
     final List<Set<Long>> gaps = new ArrayList<>();
     boolean synced;
-    WsConn conn;
+    @Nullable WsConn conn;
 
     Subscriber(int index, Reactor reactor, Histogram latency) {
       this.index = index;

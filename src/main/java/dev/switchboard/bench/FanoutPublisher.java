@@ -3,6 +3,8 @@ package dev.switchboard.bench;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One publisher of a {@link FanoutBench}: as fast as the window allows, or at a fixed rate; its
@@ -18,7 +20,7 @@ final class FanoutPublisher implements WsConn.Listener {
   final Reactor reactor;
   volatile boolean ready;
   volatile long published;
-  WsConn conn;
+  @Nullable WsConn conn;
   long start;
   final double perSecond;
 
@@ -48,7 +50,8 @@ final class FanoutPublisher implements WsConn.Listener {
   }
 
   void probe() {
-    send(-1, System.nanoTime());
+    // Probes start once every publisher is ready, which is after its connection opened.
+    send(Objects.requireNonNull(conn, "probe before connect"), -1, System.nanoTime());
   }
 
   void begin(long startNanos) {
@@ -61,36 +64,37 @@ final class FanoutPublisher implements WsConn.Listener {
   }
 
   private void turn() {
-    if (!bench.isPublishing() || conn == null || !conn.isOpen()) {
+    WsConn c = conn;
+    if (!bench.isPublishing() || c == null || !c.isOpen()) {
       return;
     }
-    conn.cork(); // what this turn publishes leaves in one write, as a busy client would send it
+    c.cork(); // what this turn publishes leaves in one write, as a busy client would send it
     try {
-      publishDue();
-      conn.uncork();
+      publishDue(c);
+      c.uncork();
     } catch (IOException e) {
-      conn.close(1006, e.toString());
+      c.close(1006, e.toString());
     }
   }
 
-  private void publishDue() {
+  private void publishDue(WsConn conn) {
     if (o.rate() > 0) {
       long now = System.nanoTime();
       long due = (long) ((now - start) / 1e9 * perSecond);
       while (published < due && conn.queuedBuffers() < 1024) {
         long intended = start + (long) (published / perSecond * 1e9);
-        send(published, intended);
+        send(conn, published, intended);
         published++;
       }
     } else {
       while (published - bench.completed(index) < o.window() && conn.queuedBuffers() < 64) {
-        send(published, System.nanoTime());
+        send(conn, published, System.nanoTime());
         published++;
       }
     }
   }
 
-  private void send(long seq, long sentNanos) {
+  private void send(WsConn conn, long seq, long sentNanos) {
     try {
       conn.sendText(publishes.of(Marker.payload(index, seq, sentNanos, o.payload())));
     } catch (IOException e) {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One selector thread owning its connections. Everything about a connection, and every timer, runs
@@ -75,9 +76,9 @@ final class Reactor implements Runnable, AutoCloseable {
    */
   WsConn connect(
       InetSocketAddress server,
-      InetSocketAddress local,
+      @Nullable InetSocketAddress local,
       String path,
-      String origin,
+      @Nullable String origin,
       WsConn.Listener l)
       throws IOException {
     return connect(server, local, path, origin, l, 0);
@@ -91,9 +92,9 @@ final class Reactor implements Runnable, AutoCloseable {
    */
   WsConn connect(
       InetSocketAddress server,
-      InetSocketAddress local,
+      @Nullable InetSocketAddress local,
       String path,
-      String origin,
+      @Nullable String origin,
       WsConn.Listener l,
       int receiveBuffer)
       throws IOException {
@@ -169,7 +170,7 @@ final class Reactor implements Runnable, AutoCloseable {
         c.onWritable();
       }
     } catch (IOException e) {
-      c.close(1006, e.getMessage());
+      c.close(1006, e.toString());
     }
   }
 

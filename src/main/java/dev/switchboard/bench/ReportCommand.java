@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -99,7 +100,7 @@ final class ReportCommand implements Callable<Integer> {
     return runs;
   }
 
-  static double median(List<Map<String, String>> rs, String metric) {
+  static double median(@Nullable List<Map<String, String>> rs, String metric) {
     if (rs == null || rs.isEmpty()) {
       return Double.NaN;
     }
@@ -171,7 +172,7 @@ final class ReportCommand implements Callable<Integer> {
     return b.toString();
   }
 
-  private static List<Map<String, String>> mode(
+  private static @Nullable List<Map<String, String>> mode(
       Map<String, Map<String, List<Map<String, String>>>> runs, String label, String mode) {
     Map<String, List<Map<String, String>>> m = runs.get(label);
     return m == null ? null : m.get(mode);

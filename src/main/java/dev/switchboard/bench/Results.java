@@ -9,6 +9,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A benchmark's outcome: one {@code RESULT key=value ...} line on standard output (the same keys as
@@ -52,7 +53,7 @@ final class Results {
   }
 
   /** Prints the summary and the RESULT line; appends the line to {@code file} when given. */
-  static void emit(Map<String, Object> r, PrintStream out, PrintStream err, Path file)
+  static void emit(Map<String, Object> r, PrintStream out, PrintStream err, @Nullable Path file)
       throws IOException {
     err.println();
     r.forEach(

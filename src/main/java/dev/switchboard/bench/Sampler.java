@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * CPU and memory readings from /proc: this load generator's CPU, the server's CPU and RSS (given
@@ -17,7 +18,7 @@ final class Sampler {
   private long t0;
   private long selfCpu0;
   private long serverTicks0;
-  private long[] machine0;
+  private long @Nullable [] machine0;
 
   /** Readings over one window. */
   record Reading(
@@ -91,7 +92,7 @@ final class Sampler {
   }
 
   /** {total, idle} jiffies of the whole machine. */
-  private static long[] machine() {
+  private static long @Nullable [] machine() {
     try {
       String cpu = Files.readAllLines(Path.of("/proc/stat")).get(0);
       String[] f = cpu.trim().split("\\s+");

@@ -2,6 +2,7 @@ package dev.switchboard.bench;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where and how to connect: server address, source addresses and dialect.
@@ -11,9 +12,9 @@ import java.net.URI;
  * @param dialect how messages are wrapped
  * @param origin an Origin header to send, or null
  */
-record Target(InetSocketAddress server, int srcAddrs, Dialect dialect, String origin) {
+record Target(InetSocketAddress server, int srcAddrs, Dialect dialect, @Nullable String origin) {
 
-  static Target of(String url, int srcAddrs, Dialect dialect, String origin) {
+  static Target of(String url, int srcAddrs, Dialect dialect, @Nullable String origin) {
     URI u = URI.create(url);
     if (!"ws".equals(u.getScheme())) {
       throw new IllegalArgumentException(
@@ -28,7 +29,7 @@ record Target(InetSocketAddress server, int srcAddrs, Dialect dialect, String or
   }
 
   /** The source address of the {@code i}-th connection, or null for the default. */
-  InetSocketAddress local(int i) {
+  @Nullable InetSocketAddress local(int i) {
     if (srcAddrs <= 1) {
       return null;
     }

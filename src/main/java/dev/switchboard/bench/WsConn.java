@@ -12,7 +12,9 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Base64;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One client WebSocket on a non-blocking channel, driven by its {@link Reactor} thread only (no
@@ -47,10 +49,10 @@ final class WsConn {
   final Listener listener;
 
   /** Free for the benchmark: which subscriber, publisher or echo client this is. */
-  Object attachment;
+  @Nullable Object attachment;
 
   private final String request;
-  private SelectionKey key;
+  private @Nullable SelectionKey key;
   private State state = State.CONNECTING;
   private ByteBuffer in = ByteBuffer.allocate(16 * 1024);
 
@@ -66,7 +68,7 @@ final class WsConn {
   private boolean corked;
 
   /** A fragmented message being assembled, or null. */
-  private ByteBuffer fragments;
+  private @Nullable ByteBuffer fragments;
 
   private boolean fragmentsText;
   private final int mask = ThreadLocalRandom.current().nextInt() | 1;
@@ -77,7 +79,7 @@ final class WsConn {
       SocketChannel channel,
       String hostHeader,
       String path,
-      String origin,
+      @Nullable String origin,
       Listener listener) {
     this.reactor = reactor;
     this.channel = channel;
@@ -104,12 +106,17 @@ final class WsConn {
     this.key = key;
   }
 
+  /** The key {@link Reactor#connect} registers right after constructing this. */
+  private SelectionKey key() {
+    return Objects.requireNonNull(key, "not registered with the reactor");
+  }
+
   /**
    * Stops reading for good, like a client whose application hung: the socket's receive window fills
    * and the server's writes back up. Nothing more is sent either.
    */
   void stopReading() {
-    key.interestOps(0);
+    key().interestOps(0);
   }
 
   /** The socket connected: send the upgrade request. */
@@ -118,7 +125,7 @@ final class WsConn {
       return;
     }
     state = State.HANDSHAKE;
-    key.interestOps(SelectionKey.OP_READ);
+    key().interestOps(SelectionKey.OP_READ);
     queue(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
   }
 
@@ -324,7 +331,7 @@ final class WsConn {
       if (b.hasRemaining()) {
         if (!writeInterest) {
           writeInterest = true;
-          key.interestOps(key.interestOps() | SelectionKey.OP_WRITE);
+          key().interestOps(key().interestOps() | SelectionKey.OP_WRITE);
         }
         return;
       }
@@ -332,7 +339,7 @@ final class WsConn {
     }
     if (writeInterest) {
       writeInterest = false;
-      key.interestOps(key.interestOps() & ~SelectionKey.OP_WRITE);
+      key().interestOps(key().interestOps() & ~SelectionKey.OP_WRITE);
     }
   }
 

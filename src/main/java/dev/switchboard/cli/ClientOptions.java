@@ -1,6 +1,7 @@
 package dev.switchboard.cli;
 
 import java.net.URI;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /** Options of the client commands. */
@@ -15,7 +16,7 @@ final class ClientOptions {
   @Option(
       names = "--token",
       description = "A JWT for servers that require one (or SWITCHBOARD_TOKEN).")
-  String token;
+  @Nullable String token;
 
   @Option(names = "--verbose", description = "Stack traces on errors.")
   boolean verbose;
@@ -24,7 +25,7 @@ final class ClientOptions {
     return url;
   }
 
-  String token() {
+  @Nullable String token() {
     return token != null ? token : System.getenv("SWITCHBOARD_TOKEN");
   }
 

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -124,7 +125,7 @@ final class ServeCommand implements Callable<Integer> {
     stopped.countDown();
   }
 
-  private static Path configFromEnvironment(Map<String, String> env) {
+  private static @Nullable Path configFromEnvironment(Map<String, String> env) {
     String p = System.getProperty("switchboard.config", env.get("SWITCHBOARD_CONFIG"));
     return p == null || p.isBlank() ? null : Path.of(p);
   }

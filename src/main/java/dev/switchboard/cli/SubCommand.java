@@ -9,6 +9,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,7 +34,7 @@ final class SubCommand implements Callable<Integer> {
       names = "--since",
       paramLabel = "OFFSET",
       description = "Start after this offset of the current epoch (channels with history).")
-  Long since;
+  @Nullable Long since;
 
   @Option(names = "--json", description = "Print each push as the server's JSON line.")
   boolean json;

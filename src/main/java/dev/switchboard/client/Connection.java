@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.LongFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The connection's state machine: CONNECTING, then CONNECTED once the handshake and the token's
@@ -94,7 +95,7 @@ final class Connection {
   private Transport session;
   private boolean everConnected;
   private boolean closing;
-  private CompletableFuture<Void> firstConnect;
+  private @Nullable CompletableFuture<Void> firstConnect;
 
   Connection(Options options, Parts parts, Handler handler) {
     this.o = options;
@@ -206,7 +207,8 @@ final class Connection {
       return;
     }
     if (failure != null) {
-      Throwable cause = failure instanceof CompletionException c ? c.getCause() : failure;
+      Throwable cause =
+          failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
       String message = JakartaTransport.rootMessage(cause);
       callbacks.post(() -> o.listener().onFailure(cause));
       if (!everConnected) {

@@ -11,6 +11,7 @@ import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -208,7 +209,7 @@ final class JakartaSwitchboardClient implements SwitchboardClient, Connection.Ha
     if (text != null) {
       connection.send(text);
     } else {
-      connection.sendBinary(binary);
+      connection.sendBinary(Objects.requireNonNull(binary, "a frame is text or binary"));
     }
     requests.track(id).whenComplete((r, e) -> complete(f, r, e));
   }

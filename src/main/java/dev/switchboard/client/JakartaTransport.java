@@ -22,6 +22,7 @@ final class JakartaTransport implements Transport {
   private final Transport.Listener listener;
 
   /** Set once the handshake completed; read by senders on the state thread. */
+  @SuppressWarnings("NullAway.Init") // set by the connector before it hands the transport out
   private volatile Session session;
 
   private JakartaTransport(Transport.Listener listener) {

@@ -1,6 +1,7 @@
 package dev.switchboard.client;
 
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A publication as a subscriber receives it.
@@ -11,7 +12,8 @@ import java.nio.charset.StandardCharsets;
  * @param json the published JSON value as text, or null for a binary publication
  * @param bytes the binary payload, or null for a JSON publication
  */
-public record Message(String channel, long offset, String epoch, String json, byte[] bytes) {
+public record Message(
+    String channel, long offset, String epoch, @Nullable String json, byte @Nullable [] bytes) {
   public boolean isBinary() {
     return bytes != null;
   }

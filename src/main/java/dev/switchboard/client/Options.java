@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A client's options, copied from its {@link SwitchboardClient.Builder} by {@code build()}: later
@@ -11,8 +12,8 @@ import javax.net.ssl.SSLContext;
  */
 record Options(
     URI uri,
-    Supplier<String> token,
-    SSLContext ssl,
+    @Nullable Supplier<String> token,
+    @Nullable SSLContext ssl,
     Duration connectTimeout,
     Duration requestTimeout,
     Duration backoffInitial,

@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A client of a Switchboard hub: connects, subscribes, publishes, and keeps it so across broken
@@ -106,8 +107,8 @@ public interface SwitchboardClient extends AutoCloseable {
   /** Options of a client; {@link #build()} makes it (not yet connected). */
   final class Builder {
     final URI uri;
-    Supplier<String> token;
-    SSLContext ssl;
+    @Nullable Supplier<String> token;
+    @Nullable SSLContext ssl;
     Duration connectTimeout = Duration.ofSeconds(10);
     Duration requestTimeout = Duration.ofSeconds(10);
     Duration backoffInitial = Duration.ofMillis(200);

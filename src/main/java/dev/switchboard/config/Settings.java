@@ -12,8 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Raw configuration values merged from all sources, each remembering where it came from so an error
@@ -50,7 +52,7 @@ public final class Settings {
    * @throws ConfigException for an unknown key or an unreadable file
    */
   public static Settings load(
-      Path configFile,
+      @Nullable Path configFile,
       Map<String, String> env,
       Properties systemProperties,
       Map<String, String> flags) {
@@ -79,7 +81,7 @@ public final class Settings {
           sources,
           known,
           e.getKey(),
-          env.get(e.getValue()),
+          Objects.requireNonNull(env.get(e.getValue()), "namespaceEnv finds names in env"),
           "environment variable " + e.getValue());
       usedEnv.add(e.getValue());
     }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The pages under {@code /docs/}: each {@code .md} file is answered as an HTML page rendered from
@@ -63,11 +64,11 @@ public final class DocsSite {
 
   static final String HTML = "text/html;charset=UTF-8";
 
-  private final Function<String, InputStream> source;
+  private final Function<String, @Nullable InputStream> source;
   private final Map<String, Page> rendered = new ConcurrentHashMap<>();
 
   /** {@code source} opens a path relative to the docs folder, or returns null when it has none. */
-  public DocsSite(Function<String, InputStream> source) {
+  public DocsSite(Function<String, @Nullable InputStream> source) {
     this.source = source;
   }
 

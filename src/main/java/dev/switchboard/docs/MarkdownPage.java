@@ -14,6 +14,7 @@ import org.commonmark.node.Text;
 import org.commonmark.parser.Parser;
 import org.commonmark.renderer.html.AttributeProvider;
 import org.commonmark.renderer.html.HtmlRenderer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One Markdown document as a small HTML page in the site's style. Links are written for reading the
@@ -41,12 +42,13 @@ final class MarkdownPage {
             .extensions(EXTENSIONS)
             .attributeProviderFactory(context -> rewriteLinks(path))
             .build();
-    return wrap(path, titleOf(doc, path), renderer.render(doc));
+    String title = firstHeading(doc);
+    return wrap(path, title == null ? path : title, renderer.render(doc));
   }
 
   /** The first heading's text, or null when the document has none. */
-  static String title(String markdown) {
-    return titleOf(PARSER.parse(markdown), null);
+  static @Nullable String title(String markdown) {
+    return firstHeading(PARSER.parse(markdown));
   }
 
   /**
@@ -85,7 +87,7 @@ final class MarkdownPage {
         .replace("\"", "&quot;");
   }
 
-  private static String titleOf(Node doc, String fallback) {
+  private static @Nullable String firstHeading(Node doc) {
     for (Node n = doc.getFirstChild(); n != null; n = n.getNext()) {
       if (n instanceof Heading) {
         StringBuilder text = new StringBuilder();
@@ -93,7 +95,7 @@ final class MarkdownPage {
         return text.toString();
       }
     }
-    return fallback;
+    return null;
   }
 
   private static void collectText(Node node, StringBuilder into) {

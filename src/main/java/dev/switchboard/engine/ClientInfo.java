@@ -1,6 +1,7 @@
 package dev.switchboard.engine;
 
 import dev.switchboard.protocol.ServerMessageEncoder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Who is subscribed to a channel, as presence and join/leave report it.
@@ -9,5 +10,5 @@ import dev.switchboard.protocol.ServerMessageEncoder;
  * @param user the user id when known (from an authenticated token), else null
  * @param info client-supplied JSON text, or null
  */
-public record ClientInfo(String client, String user, String info)
+public record ClientInfo(String client, @Nullable String user, @Nullable String info)
     implements ServerMessageEncoder.PresenceEntry {}

@@ -1,5 +1,7 @@
 package dev.switchboard.engine;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Which part of a channel's history to read.
  *
@@ -8,7 +10,7 @@ package dev.switchboard.engine;
  * @param limit at most this many publications; 0 reads only the current position
  * @param reverse newest first; with {@code since}, the newest ones after it
  */
-public record HistoryQuery(StreamPosition since, int limit, boolean reverse) {
+public record HistoryQuery(@Nullable StreamPosition since, int limit, boolean reverse) {
   /** Only the current position. */
   public static final HistoryQuery POSITION = new HistoryQuery(null, 0, false);
 

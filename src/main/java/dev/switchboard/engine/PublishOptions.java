@@ -1,6 +1,7 @@
 package dev.switchboard.engine;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a broker handles one publish.
@@ -11,7 +12,8 @@ import java.time.Duration;
  * @param idempotencyKey when not null, a repeat with the same key on the same channel within {@link
  *     #IDEMPOTENCY_WINDOW} returns the first result and is not delivered again
  */
-public record PublishOptions(int historySize, Duration historyTtl, String idempotencyKey) {
+public record PublishOptions(
+    int historySize, Duration historyTtl, @Nullable String idempotencyKey) {
   /** How long an idempotency key is remembered. */
   public static final Duration IDEMPOTENCY_WINDOW = Duration.ofMinutes(5);
 

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.ProtocolException;
 import java.nio.ByteBuffer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns bytes into frames, however the bytes are split: {@link #feed} takes whatever arrived,
@@ -52,7 +53,7 @@ public final class FrameDecoder {
    * @throws ProtocolException if the next frame announces a negative length or more than the
    *     decoder's limit; the decoder is then of no further use
    */
-  public Frame poll() throws ProtocolException {
+  public @Nullable Frame poll() throws ProtocolException {
     pending.flip();
     try {
       if (!header.peek(pending)) {

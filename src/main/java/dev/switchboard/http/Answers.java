@@ -12,6 +12,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds the API's responses: refusals, each counted in the hub's metrics; JSON bodies; and answers
@@ -118,7 +119,7 @@ final class Answers {
     };
   }
 
-  private static ProtocolException protocolCause(Throwable t) {
+  private static @Nullable ProtocolException protocolCause(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof ProtocolException p) {
         return p;

@@ -9,6 +9,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An HTTP API key: a name, the SHA-256 digest of the key (the key itself is never stored) and its
@@ -65,7 +66,7 @@ public record ApiKey(String name, byte[] sha256, Set<Scope> scopes) {
   }
 
   /** Whether {@code candidate} is this key. */
-  public boolean matches(String candidate) {
+  public boolean matches(@Nullable String candidate) {
     return candidate != null && MessageDigest.isEqual(sha256, digest(candidate));
   }
 

@@ -3,6 +3,7 @@ package dev.switchboard.http;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An HTTP request as the API sees it.
@@ -18,14 +19,14 @@ import java.util.function.Function;
 public record ApiRequest(
     String method,
     String path,
-    String query,
-    Function<String, String> header,
-    InetAddress remote,
+    @Nullable String query,
+    Function<String, @Nullable String> header,
+    @Nullable InetAddress remote,
     long contentLength,
     InputStream body) {
 
   /** Parses the IP literal a server reports as the remote address; no name lookup happens. */
-  public static InetAddress address(String ipLiteral) {
+  public static @Nullable InetAddress address(@Nullable String ipLiteral) {
     if (ipLiteral == null || ipLiteral.isEmpty()) {
       return null;
     }

@@ -24,9 +24,8 @@ final class HistoryResource implements Resource {
   @Override
   public CompletionStage<ApiResponse> answer(ApiRequest request) {
     Map<String, String> q = QueryParams.parse(request.query());
-    String channel = q.get("channel");
     try {
-      QueryParams.checkChannel(channel);
+      String channel = QueryParams.channel(q);
       int limit =
           q.containsKey("limit")
               ? QueryParams.nonNegativeInt("limit", q.get("limit"))

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The HTTP API: {@code POST /api/publish}, {@code GET /api/history}, {@code GET /api/presence},
@@ -47,7 +48,7 @@ public final class HttpApi {
    *
    * @param scope what an API key needs for it, or null for a resource open to every caller
    */
-  private record Route(Methods methods, ApiKey.Scope scope, Resource resource) {}
+  private record Route(Methods methods, ApiKey.@Nullable Scope scope, Resource resource) {}
 
   private final Answers answers;
   private final Access access;

@@ -18,9 +18,9 @@ final class PresenceResource implements Resource {
 
   @Override
   public CompletionStage<ApiResponse> answer(ApiRequest request) {
-    String channel = QueryParams.parse(request.query()).get("channel");
+    String channel;
     try {
-      QueryParams.checkChannel(channel);
+      channel = QueryParams.channel(QueryParams.parse(request.query()));
     } catch (ProtocolException e) {
       return answers.refused(e);
     }

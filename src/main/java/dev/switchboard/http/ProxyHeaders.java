@@ -2,6 +2,7 @@ package dev.switchboard.http;
 
 import java.util.List;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The request headers by which a reverse proxy, load balancer or CDN says that it forwarded a
@@ -47,7 +48,7 @@ final class ProxyHeaders {
    *
    * @param header looks a header up by name, case-insensitively, null when absent
    */
-  static String firstPresent(Function<String, String> header) {
+  static @Nullable String firstPresent(Function<String, @Nullable String> header) {
     for (String name : NAMES) {
       if (header.apply(name) != null) {
         return name;

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code POST /api/publish}: a JSON publish command, or with an octet-stream body {@code
@@ -73,10 +74,10 @@ final class PublishResource implements Resource {
         r -> ServerMessageEncoder.published(Command.NO_ID, r.offset(), r.epoch()));
   }
 
-  private static Command.Publish binaryPublish(String query, byte[] body) throws ProtocolException {
+  private static Command.Publish binaryPublish(@Nullable String query, byte[] body)
+      throws ProtocolException {
     Map<String, String> q = QueryParams.parse(query);
-    String channel = q.get("channel");
-    QueryParams.checkChannel(channel);
+    String channel = QueryParams.channel(q);
     String key = CommandDecoder.checkKey(q.get("idempotency_key"), Command.NO_ID);
     return new Command.Publish(Command.NO_ID, channel, new Payload.Binary(body), key);
   }
@@ -101,12 +102,12 @@ final class PublishResource implements Resource {
   }
 
   /** Reads the body, or returns null when it is longer than the limit. */
-  private byte[] readBody(InputStream in) throws IOException {
+  private byte @Nullable [] readBody(InputStream in) throws IOException {
     byte[] body = in.readNBytes(maxBodySize + 1);
     return body.length > maxBodySize ? null : body;
   }
 
-  private static String mediaType(String contentType) {
+  private static String mediaType(@Nullable String contentType) {
     if (contentType == null) {
       return "";
     }

@@ -8,13 +8,14 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** A request's query parameters, and the checks the resources make on them. */
 final class QueryParams {
   private QueryParams() {}
 
   /** The parameters of a raw query string, decoded; the first of repeated names wins. */
-  static Map<String, String> parse(String query) {
+  static Map<String, String> parse(@Nullable String query) {
     Map<String, String> params = new LinkedHashMap<>();
     if (query == null || query.isEmpty()) {
       return params;
@@ -28,8 +29,9 @@ final class QueryParams {
     return params;
   }
 
-  /** Refuses a missing channel parameter or an invalid channel name. */
-  static void checkChannel(String channel) throws ProtocolException {
+  /** The channel parameter; refused when it is missing or not a valid channel name. */
+  static String channel(Map<String, String> params) throws ProtocolException {
+    String channel = params.get("channel");
     if (channel == null) {
       throw new ProtocolException(
           ErrorCode.BAD_FIELD, "channel query parameter is required", Command.NO_ID);
@@ -38,10 +40,11 @@ final class QueryParams {
     if (problem != null) {
       throw new ProtocolException(ErrorCode.BAD_CHANNEL, problem, Command.NO_ID);
     }
+    return channel;
   }
 
   /** {@code value} as a non-negative int, refused otherwise. */
-  static int nonNegativeInt(String name, String value) throws ProtocolException {
+  static int nonNegativeInt(String name, @Nullable String value) throws ProtocolException {
     try {
       int n = Integer.parseInt(value);
       if (n >= 0) {

@@ -11,6 +11,7 @@ import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One client connected to the hub: its commands, subscriptions and outbox.
@@ -44,7 +45,7 @@ public final class ClientConnection {
   private final Liveness liveness;
 
   /** Null when the policy sets no rate; only the reader thread uses it. */
-  private final RateLimiter rate;
+  private final @Nullable RateLimiter rate;
 
   /** Subscriptions by channel; written by the reader, read by close and engine threads. */
   private final ConnectionSubscriptions subscriptions;

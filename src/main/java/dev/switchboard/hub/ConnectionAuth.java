@@ -5,6 +5,7 @@ import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.Command;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.ServerMessageEncoder;
+import java.util.Objects;
 
 /**
  * How a {@link ClientConnection} gets and renews its identity: a token at the handshake, the {@code
@@ -64,7 +65,8 @@ final class ConnectionAuth {
       return;
     }
     try {
-      Identity who = policy.tokens().verify(r.token());
+      // The current identity came from a token, so this server verifies tokens.
+      Identity who = Objects.requireNonNull(policy.tokens(), "no verifier").verify(r.token());
       if (!java.util.Objects.equals(who.user(), current.user())) {
         connection.replyError(r.id(), ErrorCode.BAD_TOKEN, "the new token is for another user");
         return;

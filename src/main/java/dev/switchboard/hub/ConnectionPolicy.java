@@ -2,6 +2,7 @@ package dev.switchboard.hub;
 
 import dev.switchboard.auth.TokenVerifier;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the hub requires of a connection: authentication, message rates and liveness.
@@ -17,7 +18,7 @@ import java.time.Duration;
  */
 public record ConnectionPolicy(
     boolean authRequired,
-    TokenVerifier tokens,
+    @Nullable TokenVerifier tokens,
     Duration authTimeout,
     int rateMessages,
     long rateBytes,

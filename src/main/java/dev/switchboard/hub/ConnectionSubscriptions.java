@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The subscriptions of one {@link ClientConnection} and their lifecycle: subscribe (live delivery
@@ -117,7 +118,7 @@ final class ConnectionSubscriptions {
         });
   }
 
-  private void activate(Command.Subscribe s, Subscription sub, HistoryResult history) {
+  private void activate(Command.Subscribe s, Subscription sub, @Nullable HistoryResult history) {
     String reply;
     Recovery recovery;
     if (history == null) {

@@ -26,6 +26,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The node's local registry of connections and subscriptions, and the fan-out of what the {@link
@@ -144,7 +145,7 @@ public final class Hub implements AutoCloseable {
    * @param idempotencyKey null, or a key that makes a repeat within 5 minutes a no-op
    */
   public CompletionStage<PublishResult> publish(
-      String channel, Payload payload, String idempotencyKey) {
+      String channel, Payload payload, @Nullable String idempotencyKey) {
     NamespaceOptions ns = options.namespaces().of(channel);
     PublishOptions po = new PublishOptions(ns.historySize(), ns.historyTtl(), idempotencyKey);
     CompletionStage<PublishResult> result;
@@ -172,7 +173,7 @@ public final class Hub implements AutoCloseable {
    * @param limit at most this many, {@link Command.History#ALL} for everything kept
    */
   public CompletionStage<HistoryResult> history(
-      String channel, Command.Since since, int limit, boolean reverse) {
+      String channel, Command.@Nullable Since since, int limit, boolean reverse) {
     NamespaceOptions ns = options.namespaces().of(channel);
     if (!ns.keepsHistory()) {
       return CompletableFuture.failedFuture(

@@ -4,6 +4,7 @@ import dev.switchboard.protocol.ErrorCode;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -33,7 +34,7 @@ public final class HubMetrics {
 
   /** Counts an error reply (or an HTTP API refusal) with {@code code}. */
   public void error(ErrorCode code) {
-    errors.get(code).increment();
+    Objects.requireNonNull(errors.get(code), "every code has a counter").increment();
   }
 
   /** Counts a subscribe with {@code since} by its outcome. */
@@ -60,7 +61,7 @@ public final class HubMetrics {
   }
 
   public long errors(ErrorCode code) {
-    return errors.get(code).sum();
+    return Objects.requireNonNull(errors.get(code), "every code has a counter").sum();
   }
 
   public long closes(int code) {

@@ -2,6 +2,7 @@ package dev.switchboard.hub;
 
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A connection's bounded queue of outgoing frames with at most one send in flight.
@@ -368,7 +369,7 @@ public final class Outbox {
     }
   }
 
-  private void onSent(Throwable failure) {
+  private void onSent(@Nullable Throwable failure) {
     boolean inline;
     synchronized (lock) {
       bytes -= inFlightBytes;

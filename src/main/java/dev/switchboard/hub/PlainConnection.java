@@ -5,6 +5,7 @@ import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.ErrorCode;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A connection that speaks no hub protocol (the echo endpoint), held to the same {@link
@@ -30,7 +31,7 @@ public final class PlainConnection {
   private final HubClock clock;
 
   /** Null when the policy sets no rate; only the reader thread uses it. */
-  private final RateLimiter rate;
+  private final @Nullable RateLimiter rate;
 
   private final AtomicBoolean closed = new AtomicBoolean();
 

@@ -4,6 +4,7 @@ import dev.switchboard.frame.FrameEncoder;
 import dev.switchboard.frame.Opcode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A frame queued in an {@link Outbox}: the text of a server message (see {@code
@@ -28,7 +29,7 @@ public sealed interface QueuedFrame {
     private final String text;
 
     /** Lazily framed UTF-8; a benign race may frame it twice, never differently. */
-    private volatile byte[] wire;
+    private volatile byte @Nullable [] wire;
 
     public Text(String text) {
       this.text = text;
@@ -68,7 +69,7 @@ public sealed interface QueuedFrame {
    */
   final class Binary implements QueuedFrame {
     private final ByteBuffer data;
-    private volatile byte[] wire;
+    private volatile byte @Nullable [] wire;
 
     /**
      * @param data the frame's bytes from position to limit; never consumed in place. A read-only

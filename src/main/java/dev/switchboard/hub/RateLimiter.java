@@ -1,5 +1,7 @@
 package dev.switchboard.hub;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Token buckets for one connection's messages and bytes per second, with bursts up to twice the
  * rate. Confined to the connection's reader thread.
@@ -32,7 +34,7 @@ final class RateLimiter {
   }
 
   /** The limiter {@code policy} asks for, or null when it sets no rate. */
-  static RateLimiter of(ConnectionPolicy policy, long nowNanos) {
+  static @Nullable RateLimiter of(ConnectionPolicy policy, long nowNanos) {
     return policy.rateMessages() > 0 || policy.rateBytes() > 0
         ? new RateLimiter(policy.rateMessages(), policy.rateBytes(), nowNanos)
         : null;

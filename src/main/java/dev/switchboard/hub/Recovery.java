@@ -5,6 +5,7 @@ import dev.switchboard.engine.Publication;
 import dev.switchboard.engine.StreamPosition;
 import dev.switchboard.protocol.Command;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decides whether a client's position can be recovered from a history read, and what to send.
@@ -17,7 +18,7 @@ import java.util.List;
  */
 record Recovery(
     boolean recovered,
-    String reason,
+    @Nullable String reason,
     List<Publication> backlog,
     long startAfter,
     StreamPosition position) {
@@ -46,7 +47,7 @@ record Recovery(
   }
 
   /** Why a history read with {@code since} cannot be answered, or null when it can. */
-  static String problem(Command.Since since, HistoryResult read) {
+  static @Nullable String problem(Command.Since since, HistoryResult read) {
     Recovery r = decide(since, read);
     return r.recovered() ? null : r.reason();
   }

@@ -3,6 +3,7 @@ package dev.switchboard.hub;
 import dev.switchboard.engine.StreamPosition;
 import dev.switchboard.protocol.Command;
 import dev.switchboard.protocol.ProtocolException;
+import org.jspecify.annotations.Nullable;
 
 /** What the hub's command handlers make of a command's fields and of the engine's failures. */
 final class Stages {
@@ -13,7 +14,7 @@ final class Stages {
   }
 
   /** The ProtocolException a failed stage carries, or null when it failed otherwise. */
-  static ProtocolException protocolCause(Throwable t) {
+  static @Nullable ProtocolException protocolCause(@Nullable Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof ProtocolException p) {
         return p;

@@ -4,6 +4,8 @@ import dev.switchboard.engine.ClientInfo;
 import dev.switchboard.engine.Publication;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One connection's subscription to one channel, and the ordering rules of its delivery.
@@ -113,7 +115,7 @@ final class Subscription {
   private State state = State.PENDING;
 
   /** Frames delivered while pending. Guarded by {@code lock}. */
-  private List<Buffered> buffer = new ArrayList<>();
+  private @Nullable List<Buffered> buffer = new ArrayList<>();
 
   /** Bytes in {@code buffer}, bounded like the outbox. Guarded by {@code lock}. */
   private long bufferedBytes;
@@ -129,7 +131,7 @@ final class Subscription {
    * null while pending and in channels without history (no offsets to check). Guarded by {@code
    * lock}.
    */
-  private String epoch;
+  private @Nullable String epoch;
 
   /** Whether presence and join were announced. Guarded by {@code lock}. */
   private boolean announced;
@@ -216,7 +218,7 @@ final class Subscription {
    * Why queuing a publication at {@code offset} of {@code epoch} next would leave a gap, or null
    * when it would not (the next offset, an offset already queued, or no offsets at all).
    */
-  private String gap(long offset, String epoch) {
+  private @Nullable String gap(long offset, @Nullable String epoch) {
     if (offset <= 0 || this.epoch == null || epoch == null) {
       return null;
     }
@@ -261,7 +263,7 @@ final class Subscription {
             lastOffset = p.offset();
           }
         }
-        for (Buffered b : buffer) {
+        for (Buffered b : Objects.requireNonNull(buffer, "a pending subscription buffers")) {
           gap = gap(b.offset(), b.epoch());
           if (gap != null) {
             break;

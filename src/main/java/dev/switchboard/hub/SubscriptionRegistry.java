@@ -13,6 +13,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * This node's subscriptions, by channel and by pattern prefix, and the broker subscription each key
@@ -160,7 +161,7 @@ final class SubscriptionRegistry {
   }
 
   /** The channel's own subscriptions, or null. */
-  Set<Subscription> channelSubscribers(String channel) {
+  @Nullable Set<Subscription> channelSubscribers(String channel) {
     return channels.get(channel);
   }
 
@@ -169,7 +170,7 @@ final class SubscriptionRegistry {
   }
 
   /** The pattern subscriptions under {@code prefix}, or null. */
-  Set<Subscription> patternSubscribers(String prefix) {
+  @Nullable Set<Subscription> patternSubscribers(String prefix) {
     return patterns.get(prefix);
   }
 

@@ -2,6 +2,7 @@ package dev.switchboard.hub;
 
 import dev.switchboard.protocol.CloseCode;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One client's socket, as the hub sees it. Implemented by the transport adapter.
@@ -64,6 +65,6 @@ public interface Transport {
   /** Called once when a send completes. */
   @FunctionalInterface
   interface SendCallback {
-    void completed(Throwable failureOrNull);
+    void completed(@Nullable Throwable failureOrNull);
   }
 }

@@ -1,5 +1,7 @@
 package dev.switchboard.protocol;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The channel name syntax: 1 to {@value #MAX_LENGTH} characters from {@code A-Z a-z 0-9} and {@code
  * _ - . : @ / =}. A {@code :} separates the namespace from the rest ({@code chat:lobby} is in
@@ -44,7 +46,7 @@ public final class ChannelName {
   }
 
   /** Why {@code name} is not a valid channel name, or {@code null} when it is valid. */
-  public static String problem(String name) {
+  public static @Nullable String problem(String name) {
     if (name == null || name.isEmpty()) {
       return "channel name is empty";
     }

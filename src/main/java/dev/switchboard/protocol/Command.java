@@ -1,5 +1,7 @@
 package dev.switchboard.protocol;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A command from client to server, decoded once by {@link CommandDecoder}. Every command may carry
  * an {@code id}; a command with an id gets exactly one reply with that id.
@@ -11,8 +13,8 @@ public sealed interface Command {
   /** The command's id, or {@link #NO_ID}. */
   long id();
 
-  /** The channel the command is about. */
-  String channel();
+  /** The channel the command is about; null for the commands about none. */
+  @Nullable String channel();
 
   /**
    * A position in a channel's history as a client holds it.
@@ -29,7 +31,8 @@ public sealed interface Command {
    * @param since where to recover from, or null for live delivery only
    * @param info JSON text shown in presence, or null
    */
-  record Subscribe(long id, String channel, Since since, String info) implements Command {
+  record Subscribe(long id, String channel, @Nullable Since since, @Nullable String info)
+      implements Command {
     public Subscribe(long id, String channel) {
       this(id, channel, null, null);
     }
@@ -44,7 +47,7 @@ public sealed interface Command {
    *
    * @param idempotencyKey null when absent
    */
-  record Publish(long id, String channel, Payload payload, String idempotencyKey)
+  record Publish(long id, String channel, Payload payload, @Nullable String idempotencyKey)
       implements Command {
     public Publish(long id, String channel, Payload payload) {
       this(id, channel, payload, null);
@@ -57,7 +60,7 @@ public sealed interface Command {
    * @param since read after this position, or null
    * @param limit at most this many, or {@link #ALL}
    */
-  record History(long id, String channel, Since since, int limit, boolean reverse)
+  record History(long id, String channel, @Nullable Since since, int limit, boolean reverse)
       implements Command {
     /** No limit given: everything kept. */
     public static final int ALL = -1;
@@ -71,7 +74,7 @@ public sealed interface Command {
    */
   record Connect(long id, String token) implements Command {
     @Override
-    public String channel() {
+    public @Nullable String channel() {
       return null;
     }
   }
@@ -79,7 +82,7 @@ public sealed interface Command {
   /** {@code {"id":9,"op":"refresh","token":"<JWT>"}}: replaces the token before it expires. */
   record Refresh(long id, String token) implements Command {
     @Override
-    public String channel() {
+    public @Nullable String channel() {
       return null;
     }
   }
@@ -87,7 +90,7 @@ public sealed interface Command {
   /** {@code {"id":4,"op":"ping"}} */
   record Ping(long id) implements Command {
     @Override
-    public String channel() {
+    public @Nullable String channel() {
       return null;
     }
   }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decodes client frames into {@link Command}s: JSON text frames and the binary publish envelope.
@@ -110,7 +111,7 @@ public final class CommandDecoder {
     return p.getLongValue();
   }
 
-  private static String readString(String name, JsonToken value, JsonParser p, Fields f)
+  private static @Nullable String readString(String name, JsonToken value, JsonParser p, Fields f)
       throws IOException, ProtocolException {
     if (value != JsonToken.VALUE_STRING) {
       // Keep reading so that a malformed rest of the frame is still reported as malformed.
@@ -238,7 +239,7 @@ public final class CommandDecoder {
     return f.token;
   }
 
-  private static String checkedInfo(Fields f) throws ProtocolException {
+  private static @Nullable String checkedInfo(Fields f) throws ProtocolException {
     if (f.info != null && f.info.length() > MAX_INFO) {
       throw new ProtocolException(
           ErrorCode.BAD_FIELD, "info is longer than " + MAX_INFO + " characters", f.id);
@@ -247,7 +248,7 @@ public final class CommandDecoder {
   }
 
   /** Validates an idempotency key; shared with the HTTP API's query parameter. */
-  public static String checkKey(String key, long id) throws ProtocolException {
+  public static @Nullable String checkKey(@Nullable String key, long id) throws ProtocolException {
     if (key != null && (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY)) {
       throw new ProtocolException(
           ErrorCode.BAD_FIELD,
@@ -257,7 +258,7 @@ public final class CommandDecoder {
     return key;
   }
 
-  private static String checkedKey(Fields f) throws ProtocolException {
+  private static @Nullable String checkedKey(Fields f) throws ProtocolException {
     return checkKey(f.idempotencyKey, f.id);
   }
 
@@ -276,16 +277,16 @@ public final class CommandDecoder {
   /** The fields of one command as read so far. Confined to one decode call. */
   private static final class Fields {
     long id = Command.NO_ID;
-    String op;
-    String channel;
-    String data;
-    String info;
-    Command.Since since;
-    String idempotencyKey;
-    String token;
+    @Nullable String op;
+    @Nullable String channel;
+    @Nullable String data;
+    @Nullable String info;
+    Command.@Nullable Since since;
+    @Nullable String idempotencyKey;
+    @Nullable String token;
     int limit = Command.History.ALL;
     boolean reverse;
-    String badField;
+    @Nullable String badField;
 
     /** Remembers the first field problem; reading goes on so malformed JSON is still reported. */
     void fail(String problem) {

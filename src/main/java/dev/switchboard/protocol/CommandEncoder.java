@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Encodes client commands: the JSON text frames {@link CommandDecoder} reads, field for field, and
@@ -121,7 +122,7 @@ public final class CommandEncoder {
     JsonStrings.appendExact(b, channel);
   }
 
-  private static void since(StringBuilder b, Command.Since since) {
+  private static void since(StringBuilder b, Command.@Nullable Since since) {
     if (since != null) {
       b.append(",\"since\":{\"offset\":").append(since.offset()).append(",\"epoch\":");
       JsonStrings.appendExact(b, since.epoch());

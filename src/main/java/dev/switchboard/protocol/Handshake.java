@@ -5,6 +5,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The RFC 6455 opening-handshake rules Switchboard holds a request to the WebSocket paths to,
@@ -31,7 +32,7 @@ public final class Handshake {
    * @param headers every value of a header, by case-insensitive name; empty when absent
    * @return the problem, or null for a valid handshake
    */
-  public static Problem problem(
+  public static @Nullable Problem problem(
       String method, String protocol, Function<String, List<String>> headers) {
     if (!"GET".equals(method)) {
       return new Problem(400, "a WebSocket handshake must be a GET");

@@ -9,11 +9,19 @@ public final class ProtocolException extends Exception {
 
   private final transient ErrorCode code;
   private final long commandId;
+  private final String message;
 
   public ProtocolException(ErrorCode code, String message, long commandId) {
     super(message, null, false, false);
+    this.message = message;
     this.code = code;
     this.commandId = commandId;
+  }
+
+  /** The reason given at construction: always there, it is what the client is told. */
+  @Override
+  public String getMessage() {
+    return message;
   }
 
   public ErrorCode code() {

@@ -1,6 +1,7 @@
 package dev.switchboard.protocol;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A message from server to client, decoded once by {@link ServerMessageDecoder}: a reply to a
@@ -25,7 +26,7 @@ public sealed interface ServerMessage {
    *
    * @param reason why it could not recover, or null
    */
-  record Recovery(boolean recovered, String reason) {}
+  record Recovery(boolean recovered, @Nullable String reason) {}
 
   /**
    * Who a connection is, as a {@code connect} or {@code refresh} reply says.
@@ -33,7 +34,7 @@ public sealed interface ServerMessage {
    * @param user the user id, or null for an anonymous connection
    * @param expires the token's {@code exp} in seconds since the epoch, or 0 when absent
    */
-  record Session(String client, String user, long expires) {}
+  record Session(String client, @Nullable String user, long expires) {}
 
   /**
    * A client in presence, a join or a leave: {@code {"client":"k2j1x.4","user":null,"info":{..}}}.
@@ -41,7 +42,7 @@ public sealed interface ServerMessage {
    * @param user the user id, or null
    * @param info the JSON text the client subscribed with, or null
    */
-  record Member(String client, String user, String info) {}
+  record Member(String client, @Nullable String user, @Nullable String info) {}
 
   /**
    * A publication as the history reply lists it: {@code {"offset":41,"data":"a"}} or {@code
@@ -63,11 +64,11 @@ public sealed interface ServerMessage {
    */
   record Ok(
       long id,
-      Position position,
-      Recovery recovery,
-      Session session,
-      List<Entry> publications,
-      List<Member> clients)
+      @Nullable Position position,
+      @Nullable Recovery recovery,
+      @Nullable Session session,
+      @Nullable List<Entry> publications,
+      @Nullable List<Member> clients)
       implements ServerMessage {
     public Ok {
       publications = publications == null ? null : List.copyOf(publications);

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decodes server frames into {@link ServerMessage}s, for clients: JSON text frames and the binary
@@ -57,9 +58,14 @@ public final class ServerMessageDecoder {
     }
   }
 
+  /** An error's message; empty when the server sent none. */
+  private static String messageOf(Fields f) {
+    return f.errorMessage == null ? "" : f.errorMessage;
+  }
+
   private static ServerMessage toMessage(Fields f, String text) {
     if (f.errorCode != null) {
-      return new ServerMessage.ErrorReply(f.id, f.errorCode, f.errorMessage);
+      return new ServerMessage.ErrorReply(f.id, f.errorCode, messageOf(f));
     }
     if (f.ok) {
       ServerMessage.Position position =
@@ -87,7 +93,7 @@ public final class ServerMessageDecoder {
       return new ServerMessage.Leave(f.channel, f.leave);
     }
     if (f.unsubscribeCode != null) {
-      return new ServerMessage.Unsubscribed(f.channel, f.unsubscribeCode, f.errorMessage);
+      return new ServerMessage.Unsubscribed(f.channel, f.unsubscribeCode, messageOf(f));
     }
     return new ServerMessage.Unknown(text, "a push of an unknown kind");
   }
@@ -157,6 +163,9 @@ public final class ServerMessageDecoder {
         default -> p.skipChildren();
       }
     }
+    if (client == null) {
+      throw new IllegalStateException("a member without a client id");
+    }
     return new ServerMessage.Member(client, user, info);
   }
 
@@ -225,7 +234,7 @@ public final class ServerMessageDecoder {
     return p.getText();
   }
 
-  private static String nullableString(JsonParser p) throws IOException {
+  private static @Nullable String nullableString(JsonParser p) throws IOException {
     return p.currentToken() == JsonToken.VALUE_NULL ? null : string(p);
   }
 
@@ -246,21 +255,21 @@ public final class ServerMessageDecoder {
     boolean hasId;
     long id = Command.NO_ID;
     boolean ok;
-    Integer errorCode;
-    Integer unsubscribeCode;
-    String errorMessage;
-    String channel;
+    @Nullable Integer errorCode;
+    @Nullable Integer unsubscribeCode;
+    @Nullable String errorMessage;
+    @Nullable String channel;
     long offset;
-    String epoch;
-    Payload data;
-    ServerMessage.Member join;
-    ServerMessage.Member leave;
-    Boolean recovered;
-    String reason;
-    String client;
-    String user;
+    @Nullable String epoch;
+    @Nullable Payload data;
+    ServerMessage.@Nullable Member join;
+    ServerMessage.@Nullable Member leave;
+    @Nullable Boolean recovered;
+    @Nullable String reason;
+    @Nullable String client;
+    @Nullable String user;
     long expires;
-    List<ServerMessage.Entry> publications;
-    List<ServerMessage.Member> clients;
+    @Nullable List<ServerMessage.Entry> publications;
+    @Nullable List<ServerMessage.Member> clients;
   }
 }

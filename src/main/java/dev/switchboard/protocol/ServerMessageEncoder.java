@@ -2,6 +2,7 @@ package dev.switchboard.protocol;
 
 import java.util.Base64;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The JSON text of every message the server sends to a client (docs/PROTOCOL.md): the replies to
@@ -31,10 +32,10 @@ public final class ServerMessageEncoder {
     String client();
 
     /** The user id of the connection's token, or null while anonymous. */
-    String user();
+    @Nullable String user();
 
     /** The JSON text the client sent with {@code subscribe}, or null. */
-    String info();
+    @Nullable String info();
   }
 
   // Replies. With Command.NO_ID each is the HTTP API's body for the same result.

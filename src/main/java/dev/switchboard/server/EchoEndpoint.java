@@ -12,6 +12,7 @@ import jakarta.websocket.MessageHandler;
 import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import java.nio.ByteBuffer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code /echo}: sends every text and binary message back as it came. Binary messages arrive as
@@ -28,10 +29,10 @@ public final class EchoEndpoint extends Endpoint {
   private final WebSocketEndpoints endpoints;
 
   /** Set in onOpen, read by later callbacks of the same session. */
-  private volatile PlainConnection connection;
+  private volatile @Nullable PlainConnection connection;
 
   /** Set in onOpen with {@link #connection}. */
-  private volatile Transport transport;
+  private volatile @Nullable Transport transport;
 
   EchoEndpoint(Hub hub, EndpointOptions options, WebSocketEndpoints endpoints) {
     this.hub = hub;
@@ -74,9 +75,10 @@ public final class EchoEndpoint extends Endpoint {
     // The gatherer dies with the session; the connection's outbox with the connection.
     endpoints.sessions().closed(session);
     PlainConnection c = connection;
+    Transport t = transport; // set in onOpen before the connection: known whenever c is
     // Still open: the hub did not close it (and count it); the container or the peer did.
-    if (c != null && c.onClosed()) {
-      endpoints.countContainerClose(closeReason.getCloseCode().getCode(), transport);
+    if (c != null && c.onClosed() && t != null) {
+      endpoints.countContainerClose(closeReason.getCloseCode().getCode(), t);
     }
   }
 
@@ -84,7 +86,7 @@ public final class EchoEndpoint extends Endpoint {
   private static final class Gatherer implements MessageHandler.Partial<ByteBuffer> {
     private final int max;
     private final PlainConnection connection;
-    private ByteBuffer message;
+    private @Nullable ByteBuffer message;
 
     Gatherer(int max, PlainConnection connection) {
       this.max = max;
@@ -122,7 +124,7 @@ public final class EchoEndpoint extends Endpoint {
     }
 
     /** Doubles the buffer (bounded by max) so a message in many small parts is copied O(n). */
-    private ByteBuffer grow(ByteBuffer old, int needed) {
+    private ByteBuffer grow(@Nullable ByteBuffer old, int needed) {
       int capacity = Math.max(needed, old == null ? 64 * 1024 : Math.min(max, old.capacity() * 2));
       capacity = Math.max(capacity, needed);
       ByteBuffer b = ByteBuffer.allocate(Math.min(capacity, max));

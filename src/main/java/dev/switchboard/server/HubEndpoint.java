@@ -12,6 +12,7 @@ import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The hub protocol endpoint on {@code /ws}: one instance per session, made by {@link
@@ -25,10 +26,10 @@ public final class HubEndpoint extends Endpoint {
   private final WebSocketEndpoints endpoints;
 
   /** Set in onOpen, read by later callbacks of the same session. */
-  private volatile ClientConnection connection;
+  private volatile @Nullable ClientConnection connection;
 
   /** Set in onOpen with {@link #connection}. */
-  private volatile Transport transport;
+  private volatile @Nullable Transport transport;
 
   HubEndpoint(Hub hub, EndpointOptions options, WebSocketEndpoints endpoints) {
     this.hub = hub;
@@ -84,10 +85,11 @@ public final class HubEndpoint extends Endpoint {
   public void onClose(Session session, CloseReason closeReason) {
     endpoints.sessions().closed(session);
     ClientConnection c = connection;
+    Transport t = transport; // set in onOpen before the connection: known whenever c is
     // Still open: the hub did not close it (the hub counts its own closes); the container or the
     // peer did.
-    if (c != null && c.onClosed()) {
-      endpoints.countContainerClose(closeReason.getCloseCode().getCode(), transport);
+    if (c != null && c.onClosed() && t != null) {
+      endpoints.countContainerClose(closeReason.getCloseCode().getCode(), t);
     }
   }
 

@@ -3,6 +3,7 @@ package dev.switchboard.standalone;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which WebSocket handshakes the node accepts: at most a number of connections in total and per
@@ -51,7 +52,7 @@ final class Admission {
   }
 
   /** Admits a connection from {@code ip}, or says why not. Admitted ones must be released. */
-  synchronized Refusal admit(String ip) {
+  synchronized @Nullable Refusal admit(String ip) {
     long now = nanoTime.getAsLong();
     tokens = Math.min(burst, tokens + (now - last) * perNano);
     last = now;

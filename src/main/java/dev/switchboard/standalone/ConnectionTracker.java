@@ -20,6 +20,7 @@ import org.glassfish.grizzly.filterchain.NextAction;
 import org.glassfish.grizzly.filterchain.TransportFilter;
 import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.server.NetworkListener;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Knows every open TCP connection of the listener and its {@link State}:
@@ -44,7 +45,7 @@ final class ConnectionTracker extends BaseFilter implements AddOn, AutoCloseable
     volatile long deadlineNanos;
 
     /** Set once the WebSocket handshake was admitted; then frames are guarded, not the clock. */
-    volatile FrameGuard frames;
+    volatile @Nullable FrameGuard frames;
 
     /** The handshake's parsed headers were released; touched by the read thread only. */
     boolean slimmed;
@@ -53,7 +54,7 @@ final class ConnectionTracker extends BaseFilter implements AddOn, AutoCloseable
     private volatile boolean upgraded;
 
     /** A close asked for before {@link #upgraded}; guarded by this. */
-    private Runnable closeAfterUpgrade;
+    private @Nullable Runnable closeAfterUpgrade;
 
     State(String ip, long deadlineNanos) {
       this.ip = ip;
@@ -158,7 +159,7 @@ final class ConnectionTracker extends BaseFilter implements AddOn, AutoCloseable
   }
 
   /** The state of {@code c}, or null for a connection this tracker did not see accepted. */
-  State state(Connection<?> c) {
+  @Nullable State state(Connection<?> c) {
     return open.get(c);
   }
 

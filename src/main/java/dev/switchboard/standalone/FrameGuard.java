@@ -5,6 +5,7 @@ import dev.switchboard.frame.Opcode;
 import dev.switchboard.protocol.CloseCode;
 import java.nio.ByteBuffer;
 import org.glassfish.grizzly.Buffer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks every client frame header of one WebSocket connection as the bytes stream in, before Tyrus
@@ -61,7 +62,7 @@ final class FrameGuard {
   }
 
   /** Inspects the readable bytes of {@code buffer} without moving its position. */
-  Violation inspect(Buffer buffer) {
+  @Nullable Violation inspect(Buffer buffer) {
     int i = buffer.position();
     int limit = buffer.limit();
     while (i < limit) {
@@ -97,7 +98,7 @@ final class FrameGuard {
     return null;
   }
 
-  private Violation firstTwoBytes() {
+  private @Nullable Violation firstTwoBytes() {
     int b0 = header.get(0) & 0xff;
     int b1 = header.get(1) & 0xff;
     boolean fin = (b0 & 0x80) != 0;
@@ -143,7 +144,7 @@ final class FrameGuard {
     }
   }
 
-  private Violation completeHeader() {
+  private @Nullable Violation completeHeader() {
     decoded.peek(header.flip());
     header.clear();
     long length = decoded.payloadLength();

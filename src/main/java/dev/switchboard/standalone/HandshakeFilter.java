@@ -24,6 +24,7 @@ import org.glassfish.grizzly.http.server.HttpServerFilter;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.http.util.Header;
 import org.glassfish.grizzly.memory.Buffers;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The standalone server's gate in front of Tyrus, which accepts far too much by itself.
@@ -54,7 +55,7 @@ final class HandshakeFilter extends BaseFilter {
   private final int maxFragments;
 
   /** Tyrus's own per-connection attributes; null when this Tyrus does not have them. */
-  private final TyrusAttributes tyrus = TyrusAttributes.find();
+  private final @Nullable TyrusAttributes tyrus = TyrusAttributes.find();
 
   /** The limits the gate enforces. */
   record Limits(long hubMaxMessage, long echoMaxMessage, int maxFragments) {}
@@ -175,7 +176,7 @@ final class HandshakeFilter extends BaseFilter {
 
   /** Tyrus's attributes on a Grizzly connection, reached by reflection into Tyrus 2.2. */
   record TyrusAttributes(Attribute<?> connection, Attribute<?> taskProcessor) {
-    static TyrusAttributes find() {
+    static @Nullable TyrusAttributes find() {
       try {
         Class<?> filter =
             Class.forName("org.glassfish.tyrus.container.grizzly.server.GrizzlyServerFilter");
@@ -227,7 +228,7 @@ final class HandshakeFilter extends BaseFilter {
   }
 
   /** Why the handshake is not a strict RFC 6455 one, or null. */
-  static Handshake.Problem handshakeProblem(HttpRequestPacket request) {
+  static Handshake.@Nullable Problem handshakeProblem(HttpRequestPacket request) {
     return Handshake.problem(
         request.getMethod().getMethodString(),
         request.getProtocolString(),

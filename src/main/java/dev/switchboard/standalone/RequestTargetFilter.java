@@ -15,6 +15,7 @@ import org.glassfish.grizzly.http.HttpRequestPacket;
 import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.server.HttpServerFilter;
 import org.glassfish.grizzly.http.server.NetworkListener;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Refuses request targets that are not a plain path inside the root, with 400 and a JSON body,
@@ -78,7 +79,7 @@ final class RequestTargetFilter extends BaseFilter {
   }
 
   /** Why the request's target is refused, or null when it is a plain path. */
-  static String problem(HttpRequestPacket request) {
+  static @Nullable String problem(HttpRequestPacket request) {
     String decoded;
     try {
       // Decoded and normalized exactly as Grizzly's handler chain does (UTF-8, no encoded '/').
@@ -96,7 +97,7 @@ final class RequestTargetFilter extends BaseFilter {
    * Why a target is refused, given the path as sent and as Grizzly decoded and normalized it, or
    * null.
    */
-  static String problem(String raw, String decoded) {
+  static @Nullable String problem(String raw, String decoded) {
     for (int i = 0; i < decoded.length(); i++) {
       char c = decoded.charAt(i);
       if (c < 0x20 || c == 0x7f) {

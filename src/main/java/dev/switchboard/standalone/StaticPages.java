@@ -16,6 +16,7 @@ import org.glassfish.grizzly.http.server.HttpHandler;
 import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.Response;
 import org.glassfish.grizzly.http.util.HttpStatus;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The web pages: {@code webapp/} from the classpath, or the folder named by {@code static.dir}.
@@ -50,9 +51,9 @@ final class StaticPages extends HttpHandler {
   private static final String BYTES = "application/octet-stream";
 
   /** The folder served, or null to serve {@code webapp/} from the classpath. */
-  private final Path dir;
+  private final @Nullable Path dir;
 
-  private StaticPages(Path dir) {
+  private StaticPages(@Nullable Path dir) {
     this.dir = dir;
   }
 

@@ -18,6 +18,7 @@ import org.glassfish.tyrus.core.TyrusRemoteEndpoint;
 import org.glassfish.tyrus.core.TyrusWebSocket;
 import org.glassfish.tyrus.spi.CompletionHandler;
 import org.glassfish.tyrus.spi.Writer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Makes the standalone server's fast-path transports, one per session: frames leave through the
@@ -54,7 +55,8 @@ final class TyrusRawTransportFactory implements TransportFactory {
    *
    * @param connection {@code GrizzlyWriter.connection}; null when this Tyrus does not have it
    */
-  private record Fields(Field webSocket, Field protocolHandler, Field writer, Field connection) {}
+  private record Fields(
+      Field webSocket, Field protocolHandler, Field writer, @Nullable Field connection) {}
 
   private final Fields fields;
   private final ConnectionTracker connections;
@@ -85,7 +87,7 @@ final class TyrusRawTransportFactory implements TransportFactory {
     }
   }
 
-  private static Field grizzlyConnectionField() {
+  private static @Nullable Field grizzlyConnectionField() {
     try {
       Field f = GrizzlyWriter.class.getDeclaredField("connection");
       f.setAccessible(true);
@@ -114,7 +116,7 @@ final class TyrusRawTransportFactory implements TransportFactory {
   }
 
   /** The Grizzly connection under {@code writer}, or null when it cannot be reached. */
-  private Connection<?> connectionOf(Writer writer) throws IllegalAccessException {
+  private @Nullable Connection<?> connectionOf(Writer writer) throws IllegalAccessException {
     return fields.connection() != null && writer instanceof GrizzlyWriter
         ? (Connection<?>) fields.connection().get(writer)
         : null;
@@ -126,12 +128,12 @@ final class TyrusRawTransportFactory implements TransportFactory {
     private final Transport portable;
 
     /** The Grizzly connection, its state and frame guard; null when they cannot be reached. */
-    private final Connection<?> connection;
+    private final @Nullable Connection<?> connection;
 
-    private final ConnectionTracker.State state;
-    private final FrameGuard frames;
+    private final ConnectionTracker.@Nullable State state;
+    private final @Nullable FrameGuard frames;
 
-    RawTransport(Writer writer, Transport portable, Connection<?> connection) {
+    RawTransport(Writer writer, Transport portable, @Nullable Connection<?> connection) {
       this.writer = writer;
       this.portable = portable;
       this.connection = connection;
@@ -210,7 +212,7 @@ final class TyrusRawTransportFactory implements TransportFactory {
      */
     @Override
     public CloseOrigin closeOrigin(int code) {
-      if (frames == null) {
+      if (frames == null || connection == null) { // frames are known only with the connection
         return CloseOrigin.UNKNOWN;
       }
       if (!connection.isOpen()) {

@@ -22,7 +22,7 @@ class AuthorizationTest {
 
   /** Holds history reads on request, so a subscription can be caught while it is set up. */
   private final RecoveryTest.HeldHistoryBroker broker =
-      new RecoveryTest.HeldHistoryBroker(new MemoryBroker(clock, Duration.ofHours(1), false));
+      new RecoveryTest.HeldHistoryBroker(MemoryBroker.sweptByCaller(clock, Duration.ofHours(1)));
 
   private final HubHarness h;
   private final Hub hub;

@@ -37,7 +37,7 @@ final class HubHarness implements AutoCloseable {
   }
 
   private HubHarness(HubOptions options, ManualClock clock) {
-    this(options, new MemoryBroker(clock, Duration.ofHours(1), false), clock);
+    this(options, MemoryBroker.sweptByCaller(clock, Duration.ofHours(1)), clock);
   }
 
   HubHarness(HubOptions options, Broker broker, ManualClock clock) {
@@ -51,7 +51,7 @@ final class HubHarness implements AutoCloseable {
     this.hub =
         Hub.start(
             options,
-            new MemoryBroker(clock, Duration.ofHours(1), false),
+            MemoryBroker.sweptByCaller(clock, Duration.ofHours(1)),
             new MemoryPresenceStore(),
             clock,
             lanes);

@@ -348,7 +348,7 @@ class HubTest {
   void whoeverSubscribesWhileTheBrokerSubscriptionIsPendingSharesItsOutcome() {
     java.util.concurrent.CompletableFuture<Void> pending =
         new java.util.concurrent.CompletableFuture<>();
-    MemoryBroker memory = new MemoryBroker(new ManualClock(), Duration.ofHours(1), false);
+    MemoryBroker memory = MemoryBroker.sweptByCaller(new ManualClock(), Duration.ofHours(1));
     dev.switchboard.engine.Broker slow =
         new dev.switchboard.testing.ForwardingBroker(memory) {
           @Override
@@ -375,7 +375,7 @@ class HubTest {
     // The broker reports the interruption on the subscribing thread, as a link that breaks under a
     // SUBSCRIBE does: the hub must not be inside its registry then (a re-entrant update of the
     // same key would fail, and the client would see 1011 instead of 4004).
-    MemoryBroker memory = new MemoryBroker(new ManualClock(), Duration.ofHours(1), false);
+    MemoryBroker memory = MemoryBroker.sweptByCaller(new ManualClock(), Duration.ofHours(1));
     dev.switchboard.engine.Broker breaking =
         new dev.switchboard.testing.ForwardingBroker(memory) {
           private dev.switchboard.engine.BrokerHandler handler;

@@ -22,7 +22,7 @@ class InterruptedLinkRecoveryTest {
   private static final Duration META_TTL = Duration.ofHours(1);
 
   private final ManualClock clock = new ManualClock();
-  private final MemoryBroker memory = new MemoryBroker(clock, META_TTL, false);
+  private final MemoryBroker memory = MemoryBroker.sweptByCaller(clock, META_TTL);
   private final InterruptibleBroker broker = new InterruptibleBroker(memory);
   private final HubHarness h = new HubHarness(broker, Map.of("h", HubHarness.HISTORY));
 

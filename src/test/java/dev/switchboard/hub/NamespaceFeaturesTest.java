@@ -18,7 +18,7 @@ class NamespaceFeaturesTest {
   private final ManualClock clock = new ManualClock();
   private final HubHarness h =
       new HubHarness(
-          new MemoryBroker(clock, Duration.ofHours(1), false),
+          MemoryBroker.sweptByCaller(clock, Duration.ofHours(1)),
           Map.of(
               "room",
               HubHarness.HISTORY,

@@ -35,7 +35,7 @@ class PlainConnectionTest {
                   Duration.ofSeconds(25),
                   Duration.ofSeconds(10),
                   Duration.ofSeconds(30))),
-          new MemoryBroker(clock, Duration.ofHours(1), false),
+          MemoryBroker.sweptByCaller(clock, Duration.ofHours(1)),
           clock);
 
   private final Hub hub = h.hub;

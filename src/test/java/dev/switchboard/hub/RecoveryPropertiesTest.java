@@ -78,7 +78,7 @@ class RecoveryPropertiesTest {
       @ForAll("actions") List<Action> actions,
       @ForAll @IntRange(min = 2, max = 40) int historySize) {
     InterruptibleBroker link =
-        new InterruptibleBroker(new MemoryBroker(new ManualClock(), Duration.ofHours(1), false));
+        new InterruptibleBroker(MemoryBroker.sweptByCaller(new ManualClock(), Duration.ofHours(1)));
     RecoveryTest.HeldHistoryBroker broker = new RecoveryTest.HeldHistoryBroker(link);
     NamespaceOptions ns =
         new NamespaceOptions(historySize, Duration.ofHours(1), false, false, true, 1024);

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class RecoveryTest {
   private final ManualClock clock = new ManualClock();
   private final HeldHistoryBroker broker =
-      new HeldHistoryBroker(new MemoryBroker(clock, Duration.ofHours(1), false));
+      new HeldHistoryBroker(MemoryBroker.sweptByCaller(clock, Duration.ofHours(1)));
   private final HubHarness h =
       new HubHarness(
           broker,

@@ -49,7 +49,8 @@ class ClientJarIT {
           "tyrus-container-grizzly-client-",
           "grizzly-http-",
           "jackson-core-",
-          "jackson-databind-");
+          "jackson-databind-",
+          "jspecify-");
 
   /** What those bring in turn. */
   private static final List<String> TRANSITIVE_JARS =

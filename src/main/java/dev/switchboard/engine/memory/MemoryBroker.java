@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The embedded single-node engine: publications go straight back to this node's hub, histories live
@@ -49,21 +50,31 @@ public final class MemoryBroker implements Broker {
   private final Map<IdempotencyKey, Remembered> idempotency = new ConcurrentHashMap<>();
   private final Sequencer[] sequencers = new Sequencer[STRIPES];
   private final boolean ownSweeper;
-  private volatile BrokerHandler handler;
+  private volatile @Nullable BrokerHandler handler;
   private volatile boolean closed;
-  private ScheduledExecutorService sweeper;
+  private @Nullable ScheduledExecutorService sweeper;
 
-  /** A broker on the system clock that sweeps by itself. */
+  /**
+   * A broker on the system clock that sweeps by itself, every {@link #SWEEP_INTERVAL} once started.
+   *
+   * @param metaTtl how long a channel's position is remembered after its last publication
+   */
   public MemoryBroker(Duration metaTtl) {
     this(InstantSource.system(), metaTtl, true);
   }
 
   /**
+   * A broker that frees expired entries only when {@link #sweep} is called: what a test on a manual
+   * clock wants, so that it decides when time has passed.
+   *
    * @param clock the time source for TTLs
    * @param metaTtl how long a channel's position is remembered after its last publication
-   * @param ownSweeper whether to sweep on a timer; tests pass false and call {@link #sweep}
    */
-  public MemoryBroker(InstantSource clock, Duration metaTtl, boolean ownSweeper) {
+  public static MemoryBroker sweptByCaller(InstantSource clock, Duration metaTtl) {
+    return new MemoryBroker(clock, metaTtl, false);
+  }
+
+  private MemoryBroker(InstantSource clock, Duration metaTtl, boolean ownSweeper) {
     this.clock = clock;
     this.streams = new Streams(clock, metaTtl);
     this.ownSweeper = ownSweeper;
@@ -110,7 +121,8 @@ public final class MemoryBroker implements Broker {
     long now = clock.millis();
     PublishResult[] result = new PublishResult[1];
     idempotency.compute(
-        new IdempotencyKey(channel, options.idempotencyKey()),
+        // publish comes here only with a key
+        new IdempotencyKey(channel, Objects.requireNonNull(options.idempotencyKey())),
         (key, earlier) -> {
           if (earlier != null && earlier.expiresAt() > now) {
             result[0] = earlier.result().asRepeat();

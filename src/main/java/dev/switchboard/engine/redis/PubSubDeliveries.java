@@ -83,10 +83,10 @@ final class PubSubDeliveries extends RedisPubSubAdapter<byte[], byte[]> {
     received.increment();
     try {
       switch (message[0]) {
-        case Wire.JOIN -> handler.onJoin(channel, Wire.presence(message));
-        case Wire.LEAVE -> handler.onLeave(channel, Wire.presence(message));
+        case RedisFormat.JOIN -> handler.onJoin(channel, RedisFormat.presence(message));
+        case RedisFormat.LEAVE -> handler.onLeave(channel, RedisFormat.presence(message));
         default -> {
-          Publication p = Wire.publication(channel, message);
+          Publication p = RedisFormat.publication(channel, message);
           if (p == null) {
             LOG.log(Level.WARNING, "ignored a malformed message on " + channel);
           } else {

@@ -29,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The cluster engine: publications travel between nodes through Redis Pub/Sub, histories live in
@@ -82,7 +83,7 @@ public final class RedisBroker implements Broker {
   private final java.util.concurrent.atomic.AtomicLong breaks =
       new java.util.concurrent.atomic.AtomicLong();
 
-  private volatile BrokerHandler handler;
+  private volatile @Nullable BrokerHandler handler;
   private volatile boolean closed;
 
   private final LongAdder interruptions = new LongAdder();
@@ -140,7 +141,7 @@ public final class RedisBroker implements Broker {
                   Level.WARNING,
                   "Pub/Sub link to Redis is back: subscribing again before interrupting local"
                       + " subscriptions");
-              link.timer.execute(() -> resubscribeThenInterrupt(brk));
+              link.timer.execute(() -> resubscribeThenInterrupt(brk, handler));
             }
           }
         });
@@ -155,8 +156,9 @@ public final class RedisBroker implements Broker {
    *
    * @param brk the break this follows; abandoned when the link broke again meanwhile (the next
    *     reconnect starts over)
+   * @param handler the handler the broker was started with
    */
-  private void resubscribeThenInterrupt(long brk) {
+  private void resubscribeThenInterrupt(long brk, BrokerHandler handler) {
     if (closed || breaks.get() != brk) {
       return;
     }
@@ -189,7 +191,7 @@ public final class RedisBroker implements Broker {
                     Level.DEBUG,
                     () -> "subscribing again failed, retrying: " + RedisLink.rootMessage(failure));
                 link.timer.schedule(
-                    () -> resubscribeThenInterrupt(brk),
+                    () -> resubscribeThenInterrupt(brk, handler),
                     RESUBSCRIBE_RETRY_MILLIS,
                     java.util.concurrent.TimeUnit.MILLISECONDS);
                 return;
@@ -212,7 +214,7 @@ public final class RedisBroker implements Broker {
     }
     if (!o.keepsHistory() && o.idempotencyKey() == null) {
       return counted(
-              link.async.publish(link.key("c:", channel), Wire.plainPublication(payload)),
+              link.async.publish(link.key("c:", channel), RedisFormat.plainPublication(payload)),
               "publish")
           .thenApply(receivers -> PublishResult.ACCEPTED);
     }
@@ -223,8 +225,8 @@ public final class RedisBroker implements Broker {
       o.idempotencyKey() == null ? new byte[0] : link.key("i:", channel + "|" + o.idempotencyKey())
     };
     byte[][] args = {
-      {Wire.kind(payload)},
-      Wire.body(payload),
+      {RedisFormat.kind(payload)},
+      RedisFormat.body(payload),
       ascii(o.historySize()),
       ascii(o.keepsHistory() ? o.historyTtl().toMillis() : 0),
       ascii(options.metaTtl().toMillis()),
@@ -265,7 +267,8 @@ public final class RedisBroker implements Broker {
               for (int i = 2; i + 1 < r.size(); i += 2) {
                 byte[] d = (byte[]) r.get(i + 1);
                 publications.add(
-                    new Publication(channel, Wire.payload(d[0], d, 1), (Long) r.get(i), epoch));
+                    new Publication(
+                        channel, RedisFormat.payload(d[0], d, 1), (Long) r.get(i), epoch));
               }
               return new HistoryResult(publications, new StreamPosition((Long) r.get(1), epoch));
             });
@@ -274,14 +277,18 @@ public final class RedisBroker implements Broker {
   @Override
   public CompletionStage<Void> publishJoin(String channel, ClientInfo client) {
     return counted(
-            link.async.publish(link.key("c:", channel), Wire.presence(Wire.JOIN, client)), "join")
+            link.async.publish(
+                link.key("c:", channel), RedisFormat.presence(RedisFormat.JOIN, client)),
+            "join")
         .thenApply(n -> null);
   }
 
   @Override
   public CompletionStage<Void> publishLeave(String channel, ClientInfo client) {
     return counted(
-            link.async.publish(link.key("c:", channel), Wire.presence(Wire.LEAVE, client)), "leave")
+            link.async.publish(
+                link.key("c:", channel), RedisFormat.presence(RedisFormat.LEAVE, client)),
+            "leave")
         .thenApply(n -> null);
   }
 

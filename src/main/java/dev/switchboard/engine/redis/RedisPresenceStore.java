@@ -64,8 +64,8 @@ public final class RedisPresenceStore implements PresenceStore {
               long now = options.clock().millis();
               List<ClientInfo> out = new ArrayList<>(all.size());
               for (Map.Entry<byte[], byte[]> e : all.entrySet()) {
-                if (Wire.expiresAt(e.getValue()) > now) {
-                  out.add(Wire.clientInfo(e.getValue()));
+                if (RedisFormat.expiresAt(e.getValue()) > now) {
+                  out.add(RedisFormat.clientInfo(e.getValue()));
                 } else {
                   link.async.hdel(key, e.getKey()); // left by a node that died
                 }
@@ -88,7 +88,9 @@ public final class RedisPresenceStore implements PresenceStore {
     // Both go out at once, in order, on the one command connection.
     CompletionStage<Boolean> set =
         link.async.hset(
-            key, bytes(client.client()), Wire.clientInfo(client, options.clock().millis() + ttl));
+            key,
+            bytes(client.client()),
+            RedisFormat.clientInfo(client, options.clock().millis() + ttl));
     CompletionStage<Boolean> expire = link.async.pexpire(key, 2 * ttl);
     return RedisLink.plain(set.thenCombine(expire, (a, b) -> b), "presence add")
         .thenApply(n -> null);

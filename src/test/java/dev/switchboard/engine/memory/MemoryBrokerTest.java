@@ -17,7 +17,7 @@ class MemoryBrokerTest extends BrokerContractTest {
 
   @Override
   protected Broker newBroker(ManualClock clock) {
-    return new MemoryBroker(clock, META_TTL, false);
+    return MemoryBroker.sweptByCaller(clock, META_TTL);
   }
 
   private MemoryBroker memory() {
@@ -53,7 +53,7 @@ class MemoryBrokerTest extends BrokerContractTest {
   @Test
   void aRestartedEngineHasNewEpochs() {
     String epoch = publish("h", "1", HISTORY).epoch();
-    MemoryBroker restarted = new MemoryBroker(clock, META_TTL, false);
+    MemoryBroker restarted = MemoryBroker.sweptByCaller(clock, META_TTL);
     restarted.start(handler);
     assertThat(
             restarted

@@ -7,23 +7,28 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
- * What travels through Redis Pub/Sub between nodes, and how payloads sit in the history.
+ * Encodes and decodes the bytes the Redis engine keeps in Redis: publications, joins and leaves on
+ * the Pub/Sub channels between nodes, payloads in a channel's history stream and clients in a
+ * presence hash.
  *
  * <p>A publication: kind byte ({@code p} JSON, {@code b} binary), the offset in decimal, a space,
  * the epoch, a space, the payload bytes. The Lua publish script writes exactly this, so a node
  * reads publications from any node alike. A join or leave: kind byte ({@code j} / {@code l}), then
  * the client id, user and info as length-prefixed UTF-8 strings (length -1 for none). History
- * entries hold the kind byte and the payload.
+ * entries hold the kind byte and the payload. A presence entry holds the time it expires (epoch ms,
+ * 8 bytes), then the client as in a join.
  */
-final class Wire {
+final class RedisFormat {
   static final byte JSON = 'p';
   static final byte BINARY = 'b';
   static final byte JOIN = 'j';
   static final byte LEAVE = 'l';
 
-  private Wire() {}
+  private RedisFormat() {}
 
   static byte kind(Payload payload) {
     return payload instanceof Payload.Json ? JSON : BINARY;
@@ -48,7 +53,7 @@ final class Wire {
   }
 
   /** A publication message as a node receives it, or null when it is not one. */
-  static Publication publication(String channel, byte[] m) {
+  static @Nullable Publication publication(String channel, byte[] m) {
     if (m.length < 3 || (m[0] != JSON && m[0] != BINARY)) {
       return null;
     }
@@ -107,12 +112,12 @@ final class Wire {
   }
 
   private static ClientInfo read(ByteBuffer in) {
-    String client = string(in);
+    String client = Objects.requireNonNull(string(in), "a presence entry without a client id");
     String user = string(in);
     return new ClientInfo(client, user, string(in));
   }
 
-  private static void string(ByteArrayOutputStream out, String s) {
+  private static void string(ByteArrayOutputStream out, @Nullable String s) {
     if (s == null) {
       out.writeBytes(ByteBuffer.allocate(4).putInt(-1).array());
       return;
@@ -122,7 +127,7 @@ final class Wire {
     out.writeBytes(b);
   }
 
-  private static String string(ByteBuffer in) {
+  private static @Nullable String string(ByteBuffer in) {
     int n = in.getInt();
     if (n < 0) {
       return null;
