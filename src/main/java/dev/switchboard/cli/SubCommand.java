@@ -116,7 +116,7 @@ final class SubCommand implements Callable<Integer> {
     }
 
     @Override
-    public void onSubscribed(boolean recovered, String reason) {
+    public void onSubscribed(boolean recovered, @Nullable String reason) {
       if (!recovered) {
         err.println("not recovered: " + reason);
         err.flush();

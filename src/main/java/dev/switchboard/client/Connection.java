@@ -92,7 +92,7 @@ final class Connection {
   private volatile ConnectionState current = ConnectionState.IDLE;
 
   // Everything below is confined to the state thread.
-  private Transport session;
+  private @Nullable Transport session;
   private boolean everConnected;
   private boolean closing;
   private @Nullable CompletableFuture<Void> firstConnect;
@@ -346,7 +346,7 @@ final class Connection {
    * own). The state is CLOSED before anything is told, so a caller who learns of the end from a
    * future or a listener reads CLOSED from {@link #state()}.
    */
-  private void finish(int code, String reason, SwitchboardException firstFailure) {
+  private void finish(int code, String reason, @Nullable SwitchboardException firstFailure) {
     boolean wasClosed = notOpened() && !everConnected && firstConnect == null;
     current = ConnectionState.CLOSED;
     SwitchboardException e =

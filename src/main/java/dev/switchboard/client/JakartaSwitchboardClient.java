@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The client on the Jakarta WebSocket client API (named by that backend, like the brokers): the
@@ -205,7 +206,10 @@ final class JakartaSwitchboardClient implements SwitchboardClient, Connection.Ha
   }
 
   private void sendTracked(
-      long id, String text, byte[] binary, CompletableFuture<ServerMessage.Ok> f) {
+      long id,
+      @Nullable String text,
+      byte @Nullable [] binary,
+      CompletableFuture<ServerMessage.Ok> f) {
     if (text != null) {
       connection.send(text);
     } else {

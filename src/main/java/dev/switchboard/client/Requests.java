@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Request bookkeeping: the ids of requests sent and waiting for their reply, each failed after the
@@ -29,8 +30,8 @@ final class Requests {
   /** A publish waiting for a connection: its frame (text or binary) is ready, id included. */
   record Held(
       long id,
-      String text,
-      byte[] binary,
+      @Nullable String text,
+      byte @Nullable [] binary,
       CompletableFuture<ServerMessage.Ok> future,
       Scheduler.Cancellable timeout) {}
 
@@ -95,7 +96,11 @@ final class Requests {
    * Holds a publish until {@link #release}; fails {@code future} at once when {@code maxHeld}
    * already wait, or after the request timeout.
    */
-  void hold(long id, String text, byte[] binary, CompletableFuture<ServerMessage.Ok> future) {
+  void hold(
+      long id,
+      @Nullable String text,
+      byte @Nullable [] binary,
+      CompletableFuture<ServerMessage.Ok> future) {
     if (held.size() >= maxHeld) {
       future.completeExceptionally(
           SwitchboardException.of("not connected and " + maxHeld + " publishes already wait"));

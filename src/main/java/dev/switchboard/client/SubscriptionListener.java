@@ -1,5 +1,7 @@
 package dev.switchboard.client;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Receives a subscription's publications and events, in order, on the client's callback thread
  * (never on the socket reader: a slow listener delays only its own callbacks).
@@ -13,7 +15,7 @@ public interface SubscriptionListener {
    * publication missed meanwhile follows; when false, {@code reason} says why and the application
    * should reload its state (e.g. from history): live delivery continues from now.
    */
-  default void onSubscribed(boolean recovered, String reason) {}
+  default void onSubscribed(boolean recovered, @Nullable String reason) {}
 
   /** Someone subscribed to the channel (namespaces with join/leave). */
   default void onJoin(Member member) {}
