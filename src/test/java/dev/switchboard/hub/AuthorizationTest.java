@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.auth.TokenVerifier;
 import dev.switchboard.engine.memory.MemoryBroker;
 import dev.switchboard.protocol.CloseCode;
+import dev.switchboard.protocol.Command;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.Payload;
 import dev.switchboard.testing.ManualClock;
@@ -79,9 +80,9 @@ class AuthorizationTest {
   @Test
   void nothingButConnectAndPingBeforeATokenWhenAuthIsRequired() {
     HubHarness.Client c = connect();
-    c.command("\"op\":\"subscribe\",\"channel\":\"room:1\"");
+    c.command(id -> new Command.Subscribe(id, "room:1"));
     assertThat(code(c.takeOne())).isEqualTo(ErrorCode.UNAUTHORIZED.code());
-    c.command("\"op\":\"ping\"");
+    c.command(id -> new Command.Ping(id));
     assertThat(c.takeOne().path("ok").asBoolean()).isTrue();
 
     c.command(
@@ -94,7 +95,7 @@ class AuthorizationTest {
     assertThat(connected.path("client").asText()).isEqualTo(c.connection.id());
     assertThat(connected.path("expires").asLong())
         .isEqualTo(clock.instant().plusSeconds(300).getEpochSecond());
-    c.command("\"op\":\"subscribe\",\"channel\":\"room:1\"");
+    c.command(id -> new Command.Subscribe(id, "room:1"));
     assertThat(c.takeOne().path("ok").asBoolean()).isTrue();
   }
 
@@ -109,15 +110,15 @@ class AuthorizationTest {
                 Map.of("room:*", List.of("subscribe"), "news", List.of("publish")))
             + "\"");
     c.take();
-    c.command("\"op\":\"subscribe\",\"channel\":\"other\"");
+    c.command(id -> new Command.Subscribe(id, "other"));
     assertThat(code(c.takeOne())).isEqualTo(ErrorCode.FORBIDDEN.code());
-    c.command("\"op\":\"publish\",\"channel\":\"room:1\",\"data\":1");
+    c.command(id -> new Command.Publish(id, "room:1", new Payload.Json("1")));
     assertThat(code(c.takeOne())).isEqualTo(ErrorCode.FORBIDDEN.code());
-    c.command("\"op\":\"history\",\"channel\":\"room:1\"");
+    c.command(id -> new Command.History(id, "room:1", null, Command.History.ALL, false));
     assertThat(code(c.takeOne())).isEqualTo(ErrorCode.FORBIDDEN.code());
-    c.command("\"op\":\"presence\",\"channel\":\"room:1\"");
+    c.command(id -> new Command.Presence(id, "room:1"));
     assertThat(code(c.takeOne())).isEqualTo(ErrorCode.FORBIDDEN.code());
-    c.command("\"op\":\"publish\",\"channel\":\"news\",\"data\":1");
+    c.command(id -> new Command.Publish(id, "news", new Payload.Json("1")));
     assertThat(c.takeOne().path("ok").asBoolean()).isTrue();
     assertThat(hub.metrics().errors(ErrorCode.FORBIDDEN)).isEqualTo(4);
   }
@@ -130,8 +131,8 @@ class AuthorizationTest {
             + token(
                 "carol", Duration.ofMinutes(5), Map.of("room:*", List.of("subscribe", "presence")))
             + "\"");
-    c.command("\"op\":\"subscribe\",\"channel\":\"room:p\"");
-    c.command("\"op\":\"presence\",\"channel\":\"room:p\"");
+    c.command(id -> new Command.Subscribe(id, "room:p"));
+    c.command(id -> new Command.Presence(id, "room:p"));
     List<JsonNode> frames = c.take();
     assertThat(frames.get(2).path("clients").get(0).path("user").asText()).isEqualTo("carol");
   }
@@ -227,7 +228,7 @@ class AuthorizationTest {
                 Duration.ofHours(1),
                 Map.of("orders:*", List.of("subscribe"), "orders:eu:*", List.of("subscribe")))
             + "\"");
-    c.command("\"op\":\"subscribe\",\"channel\":\"orders:*\"");
+    c.command(id -> new Command.Subscribe(id, "orders:*"));
     c.command(
         "\"op\":\"subscribe\",\"channel\":\"orders:*\",\"since\":{\"offset\":1,\"epoch\":\"e\"}");
     List<JsonNode> replies = c.take();
@@ -241,7 +242,7 @@ class AuthorizationTest {
         .extracting(f -> f.path("channel").asText())
         .containsExactly("orders:eu:1", "orders:us:2");
 
-    c.command("\"op\":\"unsubscribe\",\"channel\":\"orders:*\"");
+    c.command(id -> new Command.Unsubscribe(id, "orders:*"));
     c.take();
     hub.publish("orders:eu:1", new Payload.Json("4"), null);
     assertThat(c.take()).isEmpty();
@@ -251,9 +252,9 @@ class AuthorizationTest {
         "\"op\":\"connect\",\"token\":\""
             + token("h", Duration.ofHours(1), Map.of("orders:eu:*", List.of("subscribe")))
             + "\"");
-    narrow.command("\"op\":\"subscribe\",\"channel\":\"orders:*\"");
+    narrow.command(id -> new Command.Subscribe(id, "orders:*"));
     assertThat(code(narrow.take().get(1))).isEqualTo(ErrorCode.FORBIDDEN.code());
-    narrow.command("\"op\":\"subscribe\",\"channel\":\"orders:eu:*\"");
+    narrow.command(id -> new Command.Subscribe(id, "orders:eu:*"));
     assertThat(narrow.take().get(0).path("ok").asBoolean()).isTrue();
   }
 
@@ -280,7 +281,7 @@ class AuthorizationTest {
     HubHarness.Client watcher = connect();
     watcher.command(
         "\"op\":\"connect\",\"token\":\"" + token("watcher", Duration.ofHours(1), BROAD) + "\"");
-    watcher.command("\"op\":\"subscribe\",\"channel\":\"room:vip\"");
+    watcher.command(id -> new Command.Subscribe(id, "room:vip"));
     HubHarness.Client c = connect();
     c.command("\"op\":\"connect\",\"token\":\"" + token("ivy", Duration.ofHours(1), BROAD) + "\"");
     for (String channel : List.of("news", "news:*", "room:vip", "room:lobby")) {
@@ -322,9 +323,9 @@ class AuthorizationTest {
       c.command(command);
       assertThat(code(c.takeOne())).as(command).isEqualTo(ErrorCode.FORBIDDEN.code());
     }
-    c.command("\"op\":\"unsubscribe\",\"channel\":\"news\"");
+    c.command(id -> new Command.Unsubscribe(id, "news"));
     assertThat(code(c.takeOne())).isEqualTo(ErrorCode.NOT_SUBSCRIBED.code());
-    c.command("\"op\":\"publish\",\"channel\":\"room:lobby\",\"data\":5");
+    c.command(id -> new Command.Publish(id, "room:lobby", new Payload.Json("5")));
     assertThat(c.take()).anyMatch(f -> f.path("ok").asBoolean());
   }
 
@@ -332,7 +333,7 @@ class AuthorizationTest {
   void aRefreshThatAllowsEverySubscriptionEndsNone() {
     HubHarness.Client c = connect();
     c.command("\"op\":\"connect\",\"token\":\"" + token("jo", Duration.ofHours(1), BROAD) + "\"");
-    c.command("\"op\":\"subscribe\",\"channel\":\"room:lobby\"");
+    c.command(id -> new Command.Subscribe(id, "room:lobby"));
     c.take();
     c.command("\"op\":\"refresh\",\"token\":\"" + token("jo", Duration.ofHours(2), NARROW) + "\"");
     assertThat(c.takeOne().path("ok").asBoolean()).isTrue();
@@ -344,7 +345,7 @@ class AuthorizationTest {
   void aRefusedRefreshKeepsTheOldTokensSubscriptionsAndGrants() {
     HubHarness.Client c = connect();
     c.command("\"op\":\"connect\",\"token\":\"" + token("kim", Duration.ofHours(1), BROAD) + "\"");
-    c.command("\"op\":\"subscribe\",\"channel\":\"news\"");
+    c.command(id -> new Command.Subscribe(id, "news"));
     c.take();
     c.command(
         "\"op\":\"refresh\",\"token\":\"" + token("mallory", Duration.ofHours(2), NARROW) + "\"");
@@ -359,7 +360,7 @@ class AuthorizationTest {
 
     hub.publish("news", new Payload.Json("1"), null);
     assertThat(c.takeOne().path("channel").asText()).isEqualTo("news");
-    c.command("\"op\":\"history\",\"channel\":\"news\"");
+    c.command(id -> new Command.History(id, "news", null, Command.History.ALL, false));
     assertThat(code(c.takeOne()))
         .as("still allowed, but news keeps no history")
         .isEqualTo(ErrorCode.NOT_ENABLED.code());
@@ -372,7 +373,7 @@ class AuthorizationTest {
     c.command("\"op\":\"connect\",\"token\":\"" + token("lee", Duration.ofHours(1), BROAD) + "\"");
     c.take();
     broker.hold();
-    long subscribe = c.command("\"op\":\"subscribe\",\"channel\":\"room:vip\"");
+    long subscribe = c.command(id -> new Command.Subscribe(id, "room:vip"));
     long refresh =
         c.command(
             "\"op\":\"refresh\",\"token\":\"" + token("lee", Duration.ofHours(2), NARROW) + "\"");

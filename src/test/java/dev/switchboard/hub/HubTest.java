@@ -6,6 +6,7 @@ import dev.switchboard.engine.memory.MemoryBroker;
 import dev.switchboard.hub.HubHarness.Client;
 import dev.switchboard.protocol.BinaryEnvelope;
 import dev.switchboard.protocol.CloseCode;
+import dev.switchboard.protocol.Command;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.Payload;
 import dev.switchboard.testing.ManualClock;
@@ -59,7 +60,7 @@ class HubTest {
   void subscriberReceivesWhatIsPublishedToItsChannelAndThePublisherGetsItsReply() {
     Client sub = connect();
     Client pub = connect();
-    sub.send("{\"id\":1,\"op\":\"subscribe\",\"channel\":\"news\"}");
+    sub.send(new Command.Subscribe(1, "news"));
     pub.send(
         "{\"id\":7,\"op\":\"publish\",\"channel\":\"news\",\"data\":{\"headline\":\"hi\","
             + " \"n\":[1,2]}}");
@@ -78,7 +79,7 @@ class HubTest {
     List<Client> subs = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       Client c = connect();
-      c.send("{\"op\":\"subscribe\",\"channel\":\"news\"}");
+      c.send(new Command.Subscribe(Command.NO_ID, "news"));
       subs.add(c);
     }
     hub.publish("news", new Payload.Json("42"), null);
@@ -93,8 +94,8 @@ class HubTest {
   @Test
   void otherChannelsAndUnsubscribedConnectionsReceiveNothing() {
     Client sub = connect();
-    sub.send("{\"id\":1,\"op\":\"subscribe\",\"channel\":\"a\"}");
-    sub.send("{\"id\":2,\"op\":\"unsubscribe\",\"channel\":\"a\"}");
+    sub.send(new Command.Subscribe(1, "a"));
+    sub.send(new Command.Unsubscribe(2, "a"));
     hub.publish("a", new Payload.Json("1"), null);
     hub.publish("b", new Payload.Json("2"), null);
 
@@ -105,7 +106,7 @@ class HubTest {
   @Test
   void binaryPublishReachesSubscribersAsABinaryEnvelope() {
     Client sub = connect();
-    sub.send("{\"op\":\"subscribe\",\"channel\":\"bin\"}");
+    sub.send(new Command.Subscribe(Command.NO_ID, "bin"));
     Client pub = connect();
     pub.connection.onBinary(BinaryEnvelope.encodePublish(9, "bin", new byte[] {1, 2, 3}));
 
@@ -196,7 +197,7 @@ class HubTest {
   @Test
   void pingIsAnswered() {
     Client c = connect();
-    c.send("{\"id\":4,\"op\":\"ping\"}");
+    c.send(new Command.Ping(4));
     assertThat(c.texts()).containsExactly("{\"id\":4,\"ok\":true}");
   }
 
@@ -206,8 +207,8 @@ class HubTest {
     FakeTransport stalled = FakeTransport.held(); // never completes a send: a client not reading
     Client slow = connect(stalled);
     Client fast = connect();
-    slow.send("{\"op\":\"subscribe\",\"channel\":\"feed\"}");
-    fast.send("{\"op\":\"subscribe\",\"channel\":\"feed\"}");
+    slow.send(new Command.Subscribe(Command.NO_ID, "feed"));
+    fast.send(new Command.Subscribe(Command.NO_ID, "feed"));
 
     String data = "\"" + "x".repeat(80) + "\"";
     for (int i = 0; i < 100; i++) {
@@ -236,8 +237,8 @@ class HubTest {
     FakeTransport lost = FakeTransport.held(); // takes sends and never calls back, like Liberty did
     Client wedged = connect(lost);
     Client fine = connect();
-    wedged.send("{\"op\":\"subscribe\",\"channel\":\"feed\"}");
-    fine.send("{\"op\":\"subscribe\",\"channel\":\"feed\"}");
+    wedged.send(new Command.Subscribe(Command.NO_ID, "feed"));
+    fine.send(new Command.Subscribe(Command.NO_ID, "feed"));
     hub.publish("feed", new Payload.Json("1"), null);
     hub.publish("feed", new Payload.Json("2"), null);
     assertThat(lost.inFlight()).isEqualTo(1);
@@ -263,8 +264,8 @@ class HubTest {
   @Test
   void closingAConnectionReleasesItsSubscriptions() {
     Client c = connect();
-    c.send("{\"op\":\"subscribe\",\"channel\":\"a\"}");
-    c.send("{\"op\":\"subscribe\",\"channel\":\"b\"}");
+    c.send(new Command.Subscribe(Command.NO_ID, "a"));
+    c.send(new Command.Subscribe(Command.NO_ID, "b"));
     assertThat(hub.channelCount()).isEqualTo(2);
 
     c.connection.onClosed();
@@ -289,7 +290,7 @@ class HubTest {
     List<Client> subs = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       Client c = connect();
-      c.send("{\"op\":\"subscribe\",\"channel\":\"race\"}");
+      c.send(new Command.Subscribe(Command.NO_ID, "race"));
       subs.add(c);
     }
     int threads = 4;
@@ -325,7 +326,7 @@ class HubTest {
   void aPublishTheEngineRefusesIsAnsweredAsUnavailableNeverAsSuccess() {
     restart(new dev.switchboard.testing.DownBroker());
     Client c = connect();
-    c.send("{\"id\":1,\"op\":\"publish\",\"channel\":\"a\",\"data\":1}");
+    c.send(new Command.Publish(1, "a", new Payload.Json("1")));
     assertThat(c.texts()).hasSize(1);
     assertThat(c.last()).startsWith("{\"id\":1,\"error\":{\"code\":109,");
     assertThat(hub.metrics().errors(ErrorCode.UNAVAILABLE)).isEqualTo(1);
@@ -336,7 +337,7 @@ class HubTest {
   void aSubscribeTheEngineRefusesIsAnsweredAsUnavailableAndLeavesNoSubscription() {
     restart(new dev.switchboard.testing.DownBroker());
     Client c = connect();
-    c.send("{\"id\":2,\"op\":\"subscribe\",\"channel\":\"a\"}");
+    c.send(new Command.Subscribe(2, "a"));
     assertThat(c.texts()).hasSize(1);
     assertThat(c.last()).startsWith("{\"id\":2,\"error\":{\"code\":109,");
     assertThat(c.connection.subscriptions()).isEmpty();
@@ -359,8 +360,8 @@ class HubTest {
     restart(slow);
     Client first = connect();
     Client second = connect();
-    first.send("{\"id\":1,\"op\":\"subscribe\",\"channel\":\"a\"}");
-    second.send("{\"id\":2,\"op\":\"subscribe\",\"channel\":\"a\"}");
+    first.send(new Command.Subscribe(1, "a"));
+    second.send(new Command.Subscribe(2, "a"));
     assertThat(first.texts()).isEmpty();
     assertThat(second.texts()).as("not told subscribed before the broker is").isEmpty();
 
@@ -394,7 +395,7 @@ class HubTest {
         };
     restart(breaking);
     Client c = connect();
-    c.send("{\"id\":1,\"op\":\"subscribe\",\"channel\":\"a\"}");
+    c.send(new Command.Subscribe(1, "a"));
 
     assertThat(c.transport.closedWith()).isEqualTo(CloseCode.ENGINE_INTERRUPTED);
     assertThat(hub.channelCount()).isZero();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.engine.memory.MemoryBroker;
+import dev.switchboard.protocol.Command;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.Payload;
 import dev.switchboard.testing.ManualClock;
@@ -41,26 +42,26 @@ class NamespaceFeaturesTest {
     assertThat(alice.take()).hasSize(1); // the reply only: nobody is told of their own join
 
     HubHarness.Client bob = h.connect();
-    bob.command("\"op\":\"subscribe\",\"channel\":\"room:1\"");
+    bob.command(id -> new Command.Subscribe(id, "room:1"));
     JsonNode join = alice.takeOne();
     assertThat(join.path("channel").asText()).isEqualTo("room:1");
     assertThat(join.path("join").path("client").asText()).isEqualTo(bob.connection.id());
     assertThat(join.path("join").has("user")).isTrue();
 
     bob.take();
-    bob.command("\"op\":\"presence\",\"channel\":\"room:1\"");
+    bob.command(id -> new Command.Presence(id, "room:1"));
     JsonNode presence = bob.takeOne();
     assertThat(presence.path("count").asInt()).isEqualTo(2);
     assertThat(presence.path("clients").findValuesAsText("client"))
         .containsExactlyInAnyOrder(alice.connection.id(), bob.connection.id());
     assertThat(presence.toString()).contains("{\"name\":\"Alice\"}");
 
-    bob.command("\"op\":\"unsubscribe\",\"channel\":\"room:1\"");
+    bob.command(id -> new Command.Unsubscribe(id, "room:1"));
     assertThat(alice.takeOne().path("leave").path("client").asText())
         .isEqualTo(bob.connection.id());
 
     HubHarness.Client carol = h.connect();
-    carol.command("\"op\":\"subscribe\",\"channel\":\"room:1\"");
+    carol.command(id -> new Command.Subscribe(id, "room:1"));
     alice.take();
     carol.connection.onClosed(); // a dropped connection leaves too
     assertThat(alice.takeOne().path("leave").path("client").asText())
@@ -71,9 +72,9 @@ class NamespaceFeaturesTest {
   @Test
   void presenceAndHistoryRefuseNamespacesWithoutThem() {
     HubHarness.Client c = h.connect();
-    c.command("\"op\":\"presence\",\"channel\":\"feed:x\"");
+    c.command(id -> new Command.Presence(id, "feed:x"));
     assertThat(errorCode(c.takeOne())).isEqualTo(ErrorCode.NOT_ENABLED.code());
-    c.command("\"op\":\"history\",\"channel\":\"plain\"");
+    c.command(id -> new Command.History(id, "plain", null, Command.History.ALL, false));
     assertThat(errorCode(c.takeOne())).isEqualTo(ErrorCode.NOT_ENABLED.code());
   }
 
@@ -86,14 +87,14 @@ class NamespaceFeaturesTest {
           .join();
     }
     HubHarness.Client c = h.connect();
-    c.command("\"op\":\"history\",\"channel\":\"room:h\",\"limit\":3");
+    c.command(id -> new Command.History(id, "room:h", null, 3, false));
     JsonNode r = c.takeOne();
     assertThat(r.path("publications").findValuesAsText("offset")).containsExactly("1", "2", "3");
     assertThat(r.path("publications").get(0).path("data").path("n").asInt()).isEqualTo(1);
     assertThat(r.path("offset").asLong()).isEqualTo(7);
     String epoch = r.path("epoch").asText();
 
-    c.command("\"op\":\"history\",\"channel\":\"room:h\",\"limit\":2,\"reverse\":true");
+    c.command(id -> new Command.History(id, "room:h", null, 2, true));
     assertThat(c.takeOne().path("publications").findValuesAsText("offset"))
         .containsExactly("7", "6");
 
@@ -110,7 +111,7 @@ class NamespaceFeaturesTest {
             + "\"},\"limit\":1,\"reverse\":true");
     assertThat(c.takeOne().path("publications").findValuesAsText("offset")).containsExactly("7");
 
-    c.command("\"op\":\"history\",\"channel\":\"room:h\",\"limit\":0");
+    c.command(id -> new Command.History(id, "room:h", null, 0, false));
     JsonNode position = c.takeOne();
     assertThat(position.path("publications")).isEmpty();
     assertThat(position.path("offset").asLong()).isEqualTo(7);
@@ -139,7 +140,7 @@ class NamespaceFeaturesTest {
   @Test
   void aRepeatedIdempotencyKeyIsAnsweredLikeTheFirstAndDeliveredOnce() {
     HubHarness.Client sub = h.connect();
-    sub.command("\"op\":\"subscribe\",\"channel\":\"room:pay\"");
+    sub.command(id -> new Command.Subscribe(id, "room:pay"));
     sub.take();
     HubHarness.Client pub = h.connect();
     pub.command(
@@ -160,7 +161,7 @@ class NamespaceFeaturesTest {
   @Test
   void aNamespaceCanForbidClientPublishesAndLimitPayloads() {
     HubHarness.Client c = h.connect();
-    c.command("\"op\":\"publish\",\"channel\":\"feed:x\",\"data\":1");
+    c.command(id -> new Command.Publish(id, "feed:x", new Payload.Json("1")));
     assertThat(errorCode(c.takeOne())).isEqualTo(ErrorCode.FORBIDDEN.code());
     c.command(
         "\"op\":\"publish\",\"channel\":\"room:x\",\"data\":\"" + "x".repeat(70 * 1024) + "\"");

@@ -7,6 +7,7 @@ import dev.switchboard.engine.Broker;
 import dev.switchboard.engine.HistoryQuery;
 import dev.switchboard.engine.HistoryResult;
 import dev.switchboard.engine.memory.MemoryBroker;
+import dev.switchboard.protocol.Command;
 import dev.switchboard.protocol.Payload;
 import dev.switchboard.testing.ForwardingBroker;
 import dev.switchboard.testing.ManualClock;
@@ -52,7 +53,7 @@ class RecoveryTest {
   void aSubscribeReplyCarriesThePositionAndPushesCarryOffsetAndEpoch() {
     publish("h:a", 1);
     HubHarness.Client c = h.connect();
-    c.command("\"op\":\"subscribe\",\"channel\":\"h:a\"");
+    c.command(id -> new Command.Subscribe(id, "h:a"));
     JsonNode reply = c.takeOne();
     assertThat(reply.get("ok").asBoolean()).isTrue();
     assertThat(reply.get("offset").asLong()).isEqualTo(1);
@@ -69,7 +70,7 @@ class RecoveryTest {
   @Test
   void aResubscribeWithItsPositionGetsExactlyWhatItMissedInOrderBeforeLiveOnes() {
     HubHarness.Client first = h.connect();
-    first.command("\"op\":\"subscribe\",\"channel\":\"h:a\"");
+    first.command(id -> new Command.Subscribe(id, "h:a"));
     String epoch = first.takeOne().get("epoch").asText();
     publish("h:a", 1);
     publish("h:a", 2);
@@ -98,7 +99,7 @@ class RecoveryTest {
   @Test
   void publicationsDuringTheHistoryReadAreDeliveredOnceAfterTheBacklog() {
     HubHarness.Client c = h.connect();
-    c.command("\"op\":\"subscribe\",\"channel\":\"h:a\"");
+    c.command(id -> new Command.Subscribe(id, "h:a"));
     String epoch = c.takeOne().get("epoch").asText();
     c.connection.onClosed();
     for (int i = 1; i <= 3; i++) {
@@ -141,7 +142,7 @@ class RecoveryTest {
   @Test
   void aPositionThatFellOutOfTheHistoryIsNotRecovered() {
     HubHarness.Client c = h.connect();
-    c.command("\"op\":\"subscribe\",\"channel\":\"tiny:a\"");
+    c.command(id -> new Command.Subscribe(id, "tiny:a"));
     String epoch = c.takeOne().get("epoch").asText();
     c.connection.onClosed();
     for (int i = 1; i <= 5; i++) {
@@ -195,7 +196,7 @@ class RecoveryTest {
   @Test
   void aBinaryPublicationInAChannelWithHistoryCarriesItsPositionInTheEnvelope() {
     HubHarness.Client c = h.connect();
-    c.command("\"op\":\"subscribe\",\"channel\":\"h:b\"");
+    c.command(id -> new Command.Subscribe(id, "h:b"));
     String epoch = c.takeOne().get("epoch").asText();
     h.hub.publish("h:b", new Payload.Binary(new byte[] {7}), null).toCompletableFuture().join();
     QueuedFrame.Binary frame = (QueuedFrame.Binary) c.transport.sent().get(1);
