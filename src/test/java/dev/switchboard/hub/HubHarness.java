@@ -96,6 +96,24 @@ final class HubHarness implements AutoCloseable {
   }
 
   /**
+   * Asserts that {@code message} is the success reply to a subscribe {@code id} in a channel with
+   * history, which says the channel's position: {@code offset} in some epoch.
+   *
+   * @return that epoch
+   */
+  static String assertSubscribedAt(ServerMessage message, long id, long offset) {
+    assertThat(message).isInstanceOf(ServerMessage.Ok.class);
+    ServerMessage.Position position = ((ServerMessage.Ok) message).position();
+    assertThat(position).as("the channel's position").isNotNull();
+    assertThat(position.epoch()).isNotBlank();
+    assertThat(message)
+        .isEqualTo(
+            new ServerMessage.Ok(
+                id, new ServerMessage.Position(offset, position.epoch()), null, null, null, null));
+    return position.epoch();
+  }
+
+  /**
    * A client: sends commands, encoded as the real clients encode them, and reads what the hub
    * queued for it, decoded as the real clients decode it. Hand-shaped text goes through {@link
    * #send(String)}, for tests about what the hub does with input no encoder writes.
@@ -128,6 +146,11 @@ final class HubHarness implements AutoCloseable {
       long id = nextId++;
       send(make.apply(id));
       return id;
+    }
+
+    /** The id of the last command sent with {@code command}. */
+    long lastId() {
+      return nextId - 1;
     }
 
     /** Sends {@code {"id":N,<fields>}}, hand-shaped, and returns N. */
