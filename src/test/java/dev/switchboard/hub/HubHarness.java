@@ -2,7 +2,6 @@ package dev.switchboard.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.engine.Broker;
 import dev.switchboard.engine.memory.MemoryBroker;
 import dev.switchboard.engine.memory.MemoryPresenceStore;
@@ -12,7 +11,6 @@ import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.protocol.ServerMessageDecoder;
 import dev.switchboard.testing.ManualClock;
-import dev.switchboard.testing.WsClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -197,23 +195,6 @@ final class HubHarness implements AutoCloseable {
     String last() {
       List<String> t = texts();
       return t.get(t.size() - 1);
-    }
-
-    /** Text frames not read yet, as JSON, and marks them read. */
-    List<JsonNode> take() {
-      List<String> texts = transport.texts();
-      List<JsonNode> out = texts.subList(read, texts.size()).stream().map(WsClient::parse).toList();
-      read = texts.size();
-      return out;
-    }
-
-    /** The single new frame. */
-    JsonNode takeOne() {
-      List<JsonNode> frames = take();
-      if (frames.size() != 1) {
-        throw new AssertionError("expected one frame, got " + frames);
-      }
-      return frames.get(0);
     }
   }
 }
