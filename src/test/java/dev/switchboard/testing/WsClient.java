@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.protocol.Command;
 import dev.switchboard.protocol.CommandEncoder;
+import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.protocol.ServerMessageDecoder;
 import java.io.ByteArrayOutputStream;
@@ -167,6 +168,21 @@ public final class WsClient implements AutoCloseable {
       return ok;
     }
     throw new AssertionError("expected a success reply but got " + m);
+  }
+
+  /**
+   * {@link #call}, failing the test unless the reply is the error {@code expected} to that command,
+   * with a message saying why.
+   */
+  public ServerMessage.ErrorReply error(LongFunction<Command> command, ErrorCode expected) {
+    long id = nextId.get();
+    ServerMessage m = call(command);
+    if (m instanceof ServerMessage.ErrorReply e
+        && e.equals(new ServerMessage.ErrorReply(id, expected.code(), e.message()))
+        && !e.message().isBlank()) {
+      return e;
+    }
+    throw new AssertionError("expected error " + expected + " to command " + id + " but got " + m);
   }
 
   /** The next text message, decoded as a Java client decodes it. */
