@@ -1,7 +1,7 @@
 package dev.switchboard.hub;
 
-import static dev.switchboard.hub.HubHarness.assertErrorReply;
 import static dev.switchboard.hub.HubHarness.assertSubscribedAt;
+import static dev.switchboard.testing.WsClient.assertErrorReply;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.auth.TokenVerifier;

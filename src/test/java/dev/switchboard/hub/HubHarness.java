@@ -7,7 +7,6 @@ import dev.switchboard.engine.memory.MemoryBroker;
 import dev.switchboard.engine.memory.MemoryPresenceStore;
 import dev.switchboard.protocol.Command;
 import dev.switchboard.protocol.CommandEncoder;
-import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.protocol.ServerMessageDecoder;
 import dev.switchboard.testing.ManualClock;
@@ -80,17 +79,6 @@ final class HubHarness implements AutoCloseable {
   @Override
   public void close() {
     hub.close();
-  }
-
-  /**
-   * Asserts that {@code message} is the error reply with {@code code} to the command {@code id}
-   * ({@link Command#NO_ID} when the command's id could not be read), and that it says why.
-   */
-  static void assertErrorReply(ServerMessage message, long id, ErrorCode code) {
-    assertThat(message).isInstanceOf(ServerMessage.ErrorReply.class);
-    ServerMessage.ErrorReply error = (ServerMessage.ErrorReply) message;
-    assertThat(error.message()).as("what the reply says").isNotBlank();
-    assertThat(error).isEqualTo(new ServerMessage.ErrorReply(id, code.code(), error.message()));
   }
 
   /**

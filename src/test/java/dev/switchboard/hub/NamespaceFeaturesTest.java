@@ -1,6 +1,6 @@
 package dev.switchboard.hub;
 
-import static dev.switchboard.hub.HubHarness.assertErrorReply;
+import static dev.switchboard.testing.WsClient.assertErrorReply;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.engine.memory.MemoryBroker;
