@@ -3,6 +3,7 @@ package dev.switchboard.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.protocol.Command;
 import dev.switchboard.testing.Http;
 import dev.switchboard.testing.RawWsClient;
 import dev.switchboard.testing.TestServers;
@@ -264,8 +265,7 @@ class HttpHardeningTest {
       {(byte) 0xe2, (byte) 0x82}, // a sequence cut short
     };
     try (WsClient sub = WsClient.connect(server.wsUri().resolve("/ws"))) {
-      assertThat(sub.request("\"op\":\"subscribe\",\"channel\":\"utf\"").path("ok").asBoolean())
-          .isTrue();
+      sub.ok(id -> new Command.Subscribe(id, "utf"));
       long before = publishes();
       for (byte[] bad : invalid) {
         byte[] body = concat("{\"channel\":\"utf\",\"data\":\"a", bad, "b\"}");
