@@ -38,7 +38,8 @@ class DocumentedPathsTest {
   /** Extensions that mark a word as a file name even outside the repository's top-level folders. */
   private static final Pattern FILE_NAME =
       Pattern.compile(
-          ".*\\.(md|java|c|h|sh|js|mjs|json|properties|conf|html|css|png|xml|txt|py|p12|pem|yml|yaml)");
+          ".*\\.(md|java|c|h|sh|js|mjs|json|properties|conf|html|css|png|xml|txt|py|p12|pem"
+              + "|yml|yaml)");
 
   @Test
   void everyPathInTheDocsExistsInTheRepository() throws IOException {

@@ -6,6 +6,13 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.client.Message;
 import dev.switchboard.client.SwitchboardClient;
+import dev.switchboard.protocol.Command;
+import dev.switchboard.protocol.Payload;
+import dev.switchboard.protocol.ServerMessage;
+import dev.switchboard.protocol.ServerMessage.Join;
+import dev.switchboard.protocol.ServerMessage.Member;
+import dev.switchboard.protocol.ServerMessage.Ok;
+import dev.switchboard.protocol.ServerMessage.Publication;
 import dev.switchboard.standalone.StandaloneServer;
 import dev.switchboard.testing.ClientEvents;
 import dev.switchboard.testing.ClientRecorder;
@@ -59,26 +66,18 @@ class ClusterTest {
   void publicationsPresenceAndHistoryAreTheSameOnEveryNode() {
     try (WsClient onA = WsClient.connect(ws(a));
         WsClient onB = WsClient.connect(ws(b))) {
-      assertThat(
-              onB.request("\"op\":\"subscribe\",\"channel\":\"feed:x\",\"info\":{\"name\":\"bea\"}")
-                  .path("ok")
-                  .asBoolean())
-          .isTrue();
-      assertThat(
-              onA.request("\"op\":\"subscribe\",\"channel\":\"feed:x\",\"info\":{\"name\":\"al\"}")
-                  .path("ok")
-                  .asBoolean())
-          .isTrue();
-      JsonNode join = onB.nextJson(); // al joined, on the other node
-      assertThat(join.path("join").path("info").path("name").asText()).isEqualTo("al");
+      onB.ok(id -> new Command.Subscribe(id, "feed:x", null, "{\"name\":\"bea\"}"));
+      onA.ok(id -> new Command.Subscribe(id, "feed:x", null, "{\"name\":\"al\"}"));
+      ServerMessage join = onB.nextMessage(); // al joined, on the other node
+      assertThat(join).isInstanceOf(Join.class);
+      String al = ((Join) join).member().client();
+      assertThat(join).isEqualTo(new Join("feed:x", new Member(al, null, "{\"name\":\"al\"}")));
 
-      JsonNode published =
-          onA.request("\"op\":\"publish\",\"channel\":\"feed:x\",\"data\":{\"from\":\"a\"}");
-      assertThat(published.path("offset").asLong()).isEqualTo(1);
-      JsonNode got = onB.nextJson();
-      assertThat(got.path("offset").asLong()).isEqualTo(1);
-      assertThat(got.path("epoch").asText()).isEqualTo(published.path("epoch").asText());
-      assertThat(got.path("data").path("from").asText()).isEqualTo("a");
+      Payload fromA = new Payload.Json("{\"from\":\"a\"}");
+      Ok published = onA.ok(id -> new Command.Publish(id, "feed:x", fromA));
+      assertThat(published.position().offset()).isEqualTo(1);
+      assertThat(onB.nextMessage())
+          .isEqualTo(new Publication("feed:x", 1, published.position().epoch(), fromA));
       // bea's join was published after her subscribe reply, so it may reach node A after al's
       // subscription there: al may or may not hear it, before his own publication comes back.
       assertThat(nextPublication(onA).path("offset").asLong()).isEqualTo(1);

@@ -58,7 +58,7 @@ class RedisFailureTest {
 
   @Test
   void
-      whileRedisIsDownTheNodeIsNotReadyAndPublishesFailAndAfterItsRestartClientsLearnTheHistoryWasLost()
+      whileRedisIsDownTheNodeIsNotReadyAndPublishesFailAndAfterItRestartsClientsLearnHistoryIsLost()
           throws Exception {
     try (StandaloneServer node = node(redis.uri())) {
       ClientRecorder recorder = new ClientRecorder();

@@ -1,18 +1,31 @@
 package dev.switchboard.hub;
 
+import static dev.switchboard.hub.HubHarness.assertSubscribedAt;
+import static dev.switchboard.testing.WsClient.assertErrorReply;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.auth.TokenVerifier;
+import dev.switchboard.engine.PublishResult;
 import dev.switchboard.engine.memory.MemoryBroker;
 import dev.switchboard.protocol.CloseCode;
+import dev.switchboard.protocol.Command;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.Payload;
+import dev.switchboard.protocol.ServerMessage;
+import dev.switchboard.protocol.ServerMessage.Leave;
+import dev.switchboard.protocol.ServerMessage.Member;
+import dev.switchboard.protocol.ServerMessage.Ok;
+import dev.switchboard.protocol.ServerMessage.Position;
+import dev.switchboard.protocol.ServerMessage.Publication;
+import dev.switchboard.protocol.ServerMessage.Session;
+import dev.switchboard.protocol.ServerMessage.Unsubscribed;
 import dev.switchboard.testing.ManualClock;
 import dev.switchboard.testing.Tokens;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -66,8 +79,10 @@ class AuthorizationTest {
     return Tokens.hs256(Tokens.claims(user, clock.instant().plus(ttl), channels));
   }
 
-  private static int code(JsonNode reply) {
-    return reply.path("error").path("code").asInt();
+  /** The reply to a connect or refresh {@code id} of {@code c} by {@code user}, expiring then. */
+  private static Ok session(HubHarness.Client c, long id, String user, Instant expires) {
+    Session session = new Session(c.connection.id(), user, expires.getEpochSecond());
+    return new Ok(id, null, null, session, null, null);
   }
 
   /** Moves the clock to {@code sinceStart} after the test began, then sweeps. */
@@ -79,46 +94,47 @@ class AuthorizationTest {
   @Test
   void nothingButConnectAndPingBeforeATokenWhenAuthIsRequired() {
     HubHarness.Client c = connect();
-    c.command("\"op\":\"subscribe\",\"channel\":\"room:1\"");
-    assertThat(code(c.takeOne())).isEqualTo(ErrorCode.UNAUTHORIZED.code());
-    c.command("\"op\":\"ping\"");
-    assertThat(c.takeOne().path("ok").asBoolean()).isTrue();
+    c.command(id -> new Command.Subscribe(id, "room:1"));
+    assertErrorReply(c.takeMessage(), c.lastId(), ErrorCode.UNAUTHORIZED);
+    c.command(id -> new Command.Ping(id));
+    assertThat(c.takeMessage()).isEqualTo(Ok.of(c.lastId()));
 
     c.command(
-        "\"op\":\"connect\",\"token\":\""
-            + token(
-                "alice", Duration.ofMinutes(5), Map.of("room:*", List.of("subscribe", "presence")))
-            + "\"");
-    JsonNode connected = c.takeOne();
-    assertThat(connected.path("user").asText()).isEqualTo("alice");
-    assertThat(connected.path("client").asText()).isEqualTo(c.connection.id());
-    assertThat(connected.path("expires").asLong())
-        .isEqualTo(clock.instant().plusSeconds(300).getEpochSecond());
-    c.command("\"op\":\"subscribe\",\"channel\":\"room:1\"");
-    assertThat(c.takeOne().path("ok").asBoolean()).isTrue();
+        id ->
+            new Command.Connect(
+                id,
+                token(
+                    "alice",
+                    Duration.ofMinutes(5),
+                    Map.of("room:*", List.of("subscribe", "presence")))));
+    assertThat(c.takeMessage())
+        .isEqualTo(session(c, c.lastId(), "alice", clock.instant().plusSeconds(300)));
+    c.command(id -> new Command.Subscribe(id, "room:1"));
+    assertSubscribedAt(c.takeMessage(), c.lastId(), 0);
   }
 
   @Test
   void capabilitiesAreCheckedPerChannelAndRefusalsCounted() {
     HubHarness.Client c = connect();
     c.command(
-        "\"op\":\"connect\",\"token\":\""
-            + token(
-                "bob",
-                Duration.ofMinutes(5),
-                Map.of("room:*", List.of("subscribe"), "news", List.of("publish")))
-            + "\"");
-    c.take();
-    c.command("\"op\":\"subscribe\",\"channel\":\"other\"");
-    assertThat(code(c.takeOne())).isEqualTo(ErrorCode.FORBIDDEN.code());
-    c.command("\"op\":\"publish\",\"channel\":\"room:1\",\"data\":1");
-    assertThat(code(c.takeOne())).isEqualTo(ErrorCode.FORBIDDEN.code());
-    c.command("\"op\":\"history\",\"channel\":\"room:1\"");
-    assertThat(code(c.takeOne())).isEqualTo(ErrorCode.FORBIDDEN.code());
-    c.command("\"op\":\"presence\",\"channel\":\"room:1\"");
-    assertThat(code(c.takeOne())).isEqualTo(ErrorCode.FORBIDDEN.code());
-    c.command("\"op\":\"publish\",\"channel\":\"news\",\"data\":1");
-    assertThat(c.takeOne().path("ok").asBoolean()).isTrue();
+        id ->
+            new Command.Connect(
+                id,
+                token(
+                    "bob",
+                    Duration.ofMinutes(5),
+                    Map.of("room:*", List.of("subscribe"), "news", List.of("publish")))));
+    c.takeMessages();
+    c.command(id -> new Command.Subscribe(id, "other"));
+    assertErrorReply(c.takeMessage(), c.lastId(), ErrorCode.FORBIDDEN);
+    c.command(id -> new Command.Publish(id, "room:1", new Payload.Json("1")));
+    assertErrorReply(c.takeMessage(), c.lastId(), ErrorCode.FORBIDDEN);
+    c.command(id -> new Command.History(id, "room:1", null, Command.History.ALL, false));
+    assertErrorReply(c.takeMessage(), c.lastId(), ErrorCode.FORBIDDEN);
+    c.command(id -> new Command.Presence(id, "room:1"));
+    assertErrorReply(c.takeMessage(), c.lastId(), ErrorCode.FORBIDDEN);
+    c.command(id -> new Command.Publish(id, "news", new Payload.Json("1")));
+    assertThat(c.takeMessage()).isEqualTo(Ok.of(c.lastId()));
     assertThat(hub.metrics().errors(ErrorCode.FORBIDDEN)).isEqualTo(4);
   }
 
@@ -126,26 +142,31 @@ class AuthorizationTest {
   void theTokensUserAppearsInPresence() {
     HubHarness.Client c = connect();
     c.command(
-        "\"op\":\"connect\",\"token\":\""
-            + token(
-                "carol", Duration.ofMinutes(5), Map.of("room:*", List.of("subscribe", "presence")))
-            + "\"");
-    c.command("\"op\":\"subscribe\",\"channel\":\"room:p\"");
-    c.command("\"op\":\"presence\",\"channel\":\"room:p\"");
-    List<JsonNode> frames = c.take();
-    assertThat(frames.get(2).path("clients").get(0).path("user").asText()).isEqualTo("carol");
+        id ->
+            new Command.Connect(
+                id,
+                token(
+                    "carol",
+                    Duration.ofMinutes(5),
+                    Map.of("room:*", List.of("subscribe", "presence")))));
+    c.command(id -> new Command.Subscribe(id, "room:p"));
+    c.command(id -> new Command.Presence(id, "room:p"));
+    Member carol = new Member(c.connection.id(), "carol", null);
+    assertThat(c.takeMessages().get(2))
+        .isEqualTo(new Ok(c.lastId(), null, null, null, null, List.of(carol)));
   }
 
   @Test
   void aBadTokenIsAnsweredAndClosesWithTheFinal4500() {
     HubHarness.Client bad = connect();
     bad.command(
-        "\"op\":\"connect\",\"token\":\""
-            + Tokens.hs256(
-                Tokens.claims("x", clock.instant().plusSeconds(60), null),
-                "a-different-secret-that-is-32-bytes!!")
-            + "\"");
-    assertThat(code(bad.takeOne())).isEqualTo(ErrorCode.BAD_TOKEN.code());
+        id ->
+            new Command.Connect(
+                id,
+                Tokens.hs256(
+                    Tokens.claims("x", clock.instant().plusSeconds(60), null),
+                    "a-different-secret-that-is-32-bytes!!")));
+    assertErrorReply(bad.takeMessage(), bad.lastId(), ErrorCode.BAD_TOKEN);
     assertThat(bad.transport.closedWith()).isEqualTo(CloseCode.UNAUTHORIZED);
   }
 
@@ -154,27 +175,22 @@ class AuthorizationTest {
     String shortLived = token("dave", Duration.ofSeconds(1), Map.of());
     clock.advance(Duration.ofSeconds(2));
     HubHarness.Client late = connect();
-    late.command("\"op\":\"connect\",\"token\":\"" + shortLived + "\"");
-    assertThat(code(late.takeOne())).isEqualTo(ErrorCode.BAD_TOKEN.code());
+    late.command(id -> new Command.Connect(id, shortLived));
+    assertErrorReply(late.takeMessage(), late.lastId(), ErrorCode.BAD_TOKEN);
     assertThat(late.transport.closedWith()).isEqualTo(CloseCode.TOKEN_EXPIRED);
   }
 
   @Test
   void refreshExtendsTheTokenAndExpiryClosesWith4003() {
     HubHarness.Client c = connect();
-    c.command(
-        "\"op\":\"connect\",\"token\":\"" + token("erin", Duration.ofSeconds(30), Map.of()) + "\"");
-    c.take();
+    c.command(id -> new Command.Connect(id, token("erin", Duration.ofSeconds(30), Map.of())));
+    c.takeMessages();
     clock.advance(Duration.ofSeconds(20));
-    c.command(
-        "\"op\":\"refresh\",\"token\":\"" + token("erin", Duration.ofSeconds(60), Map.of()) + "\"");
-    assertThat(c.takeOne().path("expires").asLong())
-        .isEqualTo(clock.instant().plusSeconds(60).getEpochSecond());
-    c.command(
-        "\"op\":\"refresh\",\"token\":\""
-            + token("mallory", Duration.ofSeconds(600), Map.of())
-            + "\"");
-    assertThat(code(c.takeOne())).isEqualTo(ErrorCode.BAD_TOKEN.code());
+    c.command(id -> new Command.Refresh(id, token("erin", Duration.ofSeconds(60), Map.of())));
+    assertThat(c.takeMessage())
+        .isEqualTo(session(c, c.lastId(), "erin", clock.instant().plusSeconds(60)));
+    c.command(id -> new Command.Refresh(id, token("mallory", Duration.ofSeconds(600), Map.of())));
+    assertErrorReply(c.takeMessage(), c.lastId(), ErrorCode.BAD_TOKEN);
 
     clock.advance(Duration.ofSeconds(30));
     hub.sweep();
@@ -201,7 +217,7 @@ class AuthorizationTest {
   @Test
   void aQuietConnectionIsPingedAndClosedWhenNoPongComes() {
     HubHarness.Client c = connect();
-    c.command("\"op\":\"connect\",\"token\":\"" + token("f", Duration.ofHours(1), Map.of()) + "\"");
+    c.command(id -> new Command.Connect(id, token("f", Duration.ofHours(1), Map.of())));
     sweepAt(Duration.ofSeconds(25));
     assertThat(c.transport.pings()).as("quiet for the ping interval, not more").isZero();
     sweepAt(Duration.ofSeconds(26));
@@ -221,40 +237,42 @@ class AuthorizationTest {
   void aPatternSubscriptionReceivesEveryMatchingChannelLiveOnly() {
     HubHarness.Client c = connect();
     c.command(
-        "\"op\":\"connect\",\"token\":\""
-            + token(
-                "g",
-                Duration.ofHours(1),
-                Map.of("orders:*", List.of("subscribe"), "orders:eu:*", List.of("subscribe")))
-            + "\"");
-    c.command("\"op\":\"subscribe\",\"channel\":\"orders:*\"");
-    c.command(
-        "\"op\":\"subscribe\",\"channel\":\"orders:*\",\"since\":{\"offset\":1,\"epoch\":\"e\"}");
-    List<JsonNode> replies = c.take();
-    assertThat(replies.get(1).path("ok").asBoolean()).isTrue();
-    assertThat(code(replies.get(2))).isEqualTo(ErrorCode.BAD_FIELD.code());
+        id ->
+            new Command.Connect(
+                id,
+                token(
+                    "g",
+                    Duration.ofHours(1),
+                    Map.of(
+                        "orders:*", List.of("subscribe"), "orders:eu:*", List.of("subscribe")))));
+    c.command(id -> new Command.Subscribe(id, "orders:*"));
+    c.command(id -> new Command.Subscribe(id, "orders:*", new Command.Since(1, "e"), null));
+    List<ServerMessage> replies = c.takeMessages();
+    assertThat(replies.get(1)).isEqualTo(Ok.of(2));
+    assertErrorReply(replies.get(2), 3, ErrorCode.BAD_FIELD);
 
     hub.publish("orders:eu:1", new Payload.Json("1"), null);
     hub.publish("orders:us:2", new Payload.Json("2"), null);
     hub.publish("news", new Payload.Json("3"), null);
-    assertThat(c.take())
-        .extracting(f -> f.path("channel").asText())
-        .containsExactly("orders:eu:1", "orders:us:2");
+    assertThat(c.takeMessages())
+        .containsExactly(
+            new Publication("orders:eu:1", 0, "", new Payload.Json("1")),
+            new Publication("orders:us:2", 0, "", new Payload.Json("2")));
 
-    c.command("\"op\":\"unsubscribe\",\"channel\":\"orders:*\"");
-    c.take();
+    c.command(id -> new Command.Unsubscribe(id, "orders:*"));
+    c.takeMessages();
     hub.publish("orders:eu:1", new Payload.Json("4"), null);
-    assertThat(c.take()).isEmpty();
+    assertThat(c.takeMessages()).isEmpty();
 
     HubHarness.Client narrow = connect();
     narrow.command(
-        "\"op\":\"connect\",\"token\":\""
-            + token("h", Duration.ofHours(1), Map.of("orders:eu:*", List.of("subscribe")))
-            + "\"");
-    narrow.command("\"op\":\"subscribe\",\"channel\":\"orders:*\"");
-    assertThat(code(narrow.take().get(1))).isEqualTo(ErrorCode.FORBIDDEN.code());
-    narrow.command("\"op\":\"subscribe\",\"channel\":\"orders:eu:*\"");
-    assertThat(narrow.take().get(0).path("ok").asBoolean()).isTrue();
+        id ->
+            new Command.Connect(
+                id, token("h", Duration.ofHours(1), Map.of("orders:eu:*", List.of("subscribe")))));
+    narrow.command(id -> new Command.Subscribe(id, "orders:*"));
+    assertErrorReply(narrow.takeMessages().get(1), narrow.lastId(), ErrorCode.FORBIDDEN);
+    narrow.command(id -> new Command.Subscribe(id, "orders:eu:*"));
+    assertThat(narrow.takeMessages()).containsExactly(Ok.of(narrow.lastId()));
   }
 
   /** A token for news, a news pattern and every room; {@link #NARROW} keeps only room:lobby. */
@@ -267,125 +285,129 @@ class AuthorizationTest {
   private static final Map<String, List<String>> NARROW =
       Map.of("room:lobby", List.of("subscribe", "publish"));
 
-  private static List<String> unsubscribed(List<JsonNode> frames) {
-    return frames.stream()
-        .filter(f -> f.has("unsubscribe"))
-        .map(f -> f.path("channel").asText() + " " + f.path("unsubscribe").path("code").asInt())
+  /** The unsubscribe pushes among {@code messages}, as "channel code". */
+  private static List<String> unsubscribed(List<ServerMessage> messages) {
+    return messages.stream()
+        .filter(Unsubscribed.class::isInstance)
+        .map(m -> ((Unsubscribed) m).channel() + " " + ((Unsubscribed) m).code())
         .toList();
   }
 
   @Test
-  void
-      aRefreshToANarrowerTokenEndsTheSubscriptionsItNoLongerAllowsAndChecksLaterCommandsAgainstIt() {
+  void aRefreshToANarrowerTokenEndsWhatItNoLongerAllowsAndLaterCommandsAreCheckedAgainstIt() {
     HubHarness.Client watcher = connect();
-    watcher.command(
-        "\"op\":\"connect\",\"token\":\"" + token("watcher", Duration.ofHours(1), BROAD) + "\"");
-    watcher.command("\"op\":\"subscribe\",\"channel\":\"room:vip\"");
+    watcher.command(id -> new Command.Connect(id, token("watcher", Duration.ofHours(1), BROAD)));
+    watcher.command(id -> new Command.Subscribe(id, "room:vip"));
     HubHarness.Client c = connect();
-    c.command("\"op\":\"connect\",\"token\":\"" + token("ivy", Duration.ofHours(1), BROAD) + "\"");
+    c.command(id -> new Command.Connect(id, token("ivy", Duration.ofHours(1), BROAD)));
     for (String channel : List.of("news", "news:*", "room:vip", "room:lobby")) {
-      c.command("\"op\":\"subscribe\",\"channel\":\"" + channel + "\"");
+      c.command(id -> new Command.Subscribe(id, channel));
     }
-    assertThat(c.take()).allMatch(f -> f.path("ok").asBoolean());
-    watcher.take();
+    assertThat(c.takeMessages()).hasSize(5).allMatch(Ok.class::isInstance);
+    watcher.takeMessages();
 
     long refresh =
-        c.command(
-            "\"op\":\"refresh\",\"token\":\"" + token("ivy", Duration.ofHours(2), NARROW) + "\"");
-    List<JsonNode> frames = c.take();
+        c.command(id -> new Command.Refresh(id, token("ivy", Duration.ofHours(2), NARROW)));
+    List<ServerMessage> frames = c.takeMessages();
+    assertThat(frames).hasSize(4);
     assertThat(unsubscribed(frames))
         .containsExactlyInAnyOrder("news 111", "news:* 111", "room:vip 111");
-    assertThat(frames.get(frames.size() - 1).path("id").asLong())
+    assertThat(frames.get(3))
         .as("the reply comes after the pushes")
-        .isEqualTo(refresh);
-    assertThat(frames.get(frames.size() - 1).path("ok").asBoolean()).isTrue();
-    assertThat(frames.get(0).path("unsubscribe").path("message").asText()).contains("subscribe");
+        .isEqualTo(session(c, refresh, "ivy", clock.instant().plus(Duration.ofHours(2))));
+    assertThat(((Unsubscribed) frames.get(0)).message()).contains("subscribe");
     assertThat(c.connection.subscriptions()).containsExactly("room:lobby");
-    assertThat(watcher.take())
-        .extracting(f -> f.path("leave").path("user").asText())
-        .containsExactly("ivy");
+    assertThat(watcher.takeMessages())
+        .containsExactly(new Leave("room:vip", new Member(c.connection.id(), "ivy", null)));
 
     hub.publish("news", new Payload.Json("1"), null);
     hub.publish("news:flash", new Payload.Json("2"), null);
     hub.publish("room:vip", new Payload.Json("3"), null);
-    hub.publish("room:lobby", new Payload.Json("4"), null);
-    assertThat(c.take()).extracting(f -> f.path("channel").asText()).containsExactly("room:lobby");
+    PublishResult lobby =
+        hub.publish("room:lobby", new Payload.Json("4"), null).toCompletableFuture().join();
+    assertThat(c.takeMessages())
+        .containsExactly(
+            new Publication("room:lobby", lobby.offset(), lobby.epoch(), new Payload.Json("4")));
     assertThat(hub.subscriberCount("news")).isZero();
 
-    for (String command :
-        List.of(
-            "\"op\":\"publish\",\"channel\":\"news\",\"data\":1",
-            "\"op\":\"history\",\"channel\":\"news\"",
-            "\"op\":\"history\",\"channel\":\"room:lobby\"",
-            "\"op\":\"presence\",\"channel\":\"room:vip\"",
-            "\"op\":\"subscribe\",\"channel\":\"news\"")) {
-      c.command(command);
-      assertThat(code(c.takeOne())).as(command).isEqualTo(ErrorCode.FORBIDDEN.code());
+    for (LongFunction<Command> command :
+        List.<LongFunction<Command>>of(
+            id -> new Command.Publish(id, "news", new Payload.Json("1")),
+            id -> new Command.History(id, "news", null, Command.History.ALL, false),
+            id -> new Command.History(id, "room:lobby", null, Command.History.ALL, false),
+            id -> new Command.Presence(id, "room:vip"),
+            id -> new Command.Subscribe(id, "news"))) {
+      long id = c.command(command);
+      assertErrorReply(c.takeMessage(), id, ErrorCode.FORBIDDEN);
     }
-    c.command("\"op\":\"unsubscribe\",\"channel\":\"news\"");
-    assertThat(code(c.takeOne())).isEqualTo(ErrorCode.NOT_SUBSCRIBED.code());
-    c.command("\"op\":\"publish\",\"channel\":\"room:lobby\",\"data\":5");
-    assertThat(c.take()).anyMatch(f -> f.path("ok").asBoolean());
+    c.command(id -> new Command.Unsubscribe(id, "news"));
+    assertErrorReply(c.takeMessage(), c.lastId(), ErrorCode.NOT_SUBSCRIBED);
+    long allowed = c.command(id -> new Command.Publish(id, "room:lobby", new Payload.Json("5")));
+    List<ServerMessage> last = c.takeMessages();
+    assertThat(last).hasSize(2); // the reply and, as c is subscribed, the publication
+    Position position = new Position(lobby.offset() + 1, lobby.epoch());
+    assertThat(last).contains(new Ok(allowed, position, null, null, null, null));
   }
 
   @Test
   void aRefreshThatAllowsEverySubscriptionEndsNone() {
     HubHarness.Client c = connect();
-    c.command("\"op\":\"connect\",\"token\":\"" + token("jo", Duration.ofHours(1), BROAD) + "\"");
-    c.command("\"op\":\"subscribe\",\"channel\":\"room:lobby\"");
-    c.take();
-    c.command("\"op\":\"refresh\",\"token\":\"" + token("jo", Duration.ofHours(2), NARROW) + "\"");
-    assertThat(c.takeOne().path("ok").asBoolean()).isTrue();
+    c.command(id -> new Command.Connect(id, token("jo", Duration.ofHours(1), BROAD)));
+    c.command(id -> new Command.Subscribe(id, "room:lobby"));
+    String epoch = assertSubscribedAt(c.takeMessages().get(1), c.lastId(), 0);
+    c.command(id -> new Command.Refresh(id, token("jo", Duration.ofHours(2), NARROW)));
+    assertThat(c.takeMessage())
+        .isEqualTo(session(c, c.lastId(), "jo", clock.instant().plus(Duration.ofHours(2))));
     hub.publish("room:lobby", new Payload.Json("1"), null);
-    assertThat(c.takeOne().path("data").asInt()).isEqualTo(1);
+    assertThat(c.takeMessage())
+        .isEqualTo(new Publication("room:lobby", 1, epoch, new Payload.Json("1")));
   }
 
   @Test
   void aRefusedRefreshKeepsTheOldTokensSubscriptionsAndGrants() {
     HubHarness.Client c = connect();
-    c.command("\"op\":\"connect\",\"token\":\"" + token("kim", Duration.ofHours(1), BROAD) + "\"");
-    c.command("\"op\":\"subscribe\",\"channel\":\"news\"");
-    c.take();
+    c.command(id -> new Command.Connect(id, token("kim", Duration.ofHours(1), BROAD)));
+    c.command(id -> new Command.Subscribe(id, "news"));
+    c.takeMessages();
+    c.command(id -> new Command.Refresh(id, token("mallory", Duration.ofHours(2), NARROW)));
+    assertErrorReply(c.takeMessage(), c.lastId(), ErrorCode.BAD_TOKEN);
     c.command(
-        "\"op\":\"refresh\",\"token\":\"" + token("mallory", Duration.ofHours(2), NARROW) + "\"");
-    assertThat(code(c.takeOne())).isEqualTo(ErrorCode.BAD_TOKEN.code());
-    c.command(
-        "\"op\":\"refresh\",\"token\":\""
-            + Tokens.hs256(
-                Tokens.claims("kim", clock.instant().plusSeconds(60), NARROW),
-                "a-different-secret-that-is-32-bytes!!")
-            + "\"");
-    assertThat(code(c.takeOne())).isEqualTo(ErrorCode.BAD_TOKEN.code());
+        id ->
+            new Command.Refresh(
+                id,
+                Tokens.hs256(
+                    Tokens.claims("kim", clock.instant().plusSeconds(60), NARROW),
+                    "a-different-secret-that-is-32-bytes!!")));
+    assertErrorReply(c.takeMessage(), c.lastId(), ErrorCode.BAD_TOKEN);
 
     hub.publish("news", new Payload.Json("1"), null);
-    assertThat(c.takeOne().path("channel").asText()).isEqualTo("news");
-    c.command("\"op\":\"history\",\"channel\":\"news\"");
-    assertThat(code(c.takeOne()))
-        .as("still allowed, but news keeps no history")
-        .isEqualTo(ErrorCode.NOT_ENABLED.code());
+    assertThat(c.takeMessage()).isEqualTo(new Publication("news", 0, "", new Payload.Json("1")));
+    // Still allowed (not 106), but news keeps no history.
+    c.command(id -> new Command.History(id, "news", null, Command.History.ALL, false));
+    assertErrorReply(c.takeMessage(), c.lastId(), ErrorCode.NOT_ENABLED);
     assertThat(c.transport.closedWith()).isNull();
   }
 
   @Test
   void aSubscriptionStillBeingSetUpWhenTheTokenNarrowsIsEndedRightAfterItsReply() {
     HubHarness.Client c = connect();
-    c.command("\"op\":\"connect\",\"token\":\"" + token("lee", Duration.ofHours(1), BROAD) + "\"");
-    c.take();
+    c.command(id -> new Command.Connect(id, token("lee", Duration.ofHours(1), BROAD)));
+    c.takeMessages();
     broker.hold();
-    long subscribe = c.command("\"op\":\"subscribe\",\"channel\":\"room:vip\"");
+    long subscribe = c.command(id -> new Command.Subscribe(id, "room:vip"));
     long refresh =
-        c.command(
-            "\"op\":\"refresh\",\"token\":\"" + token("lee", Duration.ofHours(2), NARROW) + "\"");
-    assertThat(c.takeOne().path("id").asLong()).isEqualTo(refresh);
+        c.command(id -> new Command.Refresh(id, token("lee", Duration.ofHours(2), NARROW)));
+    assertThat(c.takeMessage())
+        .isEqualTo(session(c, refresh, "lee", clock.instant().plus(Duration.ofHours(2))));
     hub.publish("room:vip", new Payload.Json("1"), null); // buffered by the pending subscription
 
     broker.releaseWithExtra();
-    List<JsonNode> frames = c.take();
+    List<ServerMessage> frames = c.takeMessages();
     assertThat(frames).hasSize(2);
-    assertThat(frames.get(0).path("id").asLong()).isEqualTo(subscribe);
+    assertSubscribedAt(frames.get(0), subscribe, 1);
     assertThat(unsubscribed(frames.subList(1, 2))).containsExactly("room:vip 111");
     hub.publish("room:vip", new Payload.Json("2"), null);
-    assertThat(c.take()).isEmpty();
+    assertThat(c.takeMessages()).isEmpty();
     assertThat(hub.subscriberCount("room:vip")).isZero();
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.hub.HubHarness.Client;
 import dev.switchboard.protocol.CloseCode;
+import dev.switchboard.protocol.Command;
 import dev.switchboard.protocol.Payload;
 import dev.switchboard.testing.ManualExecutor;
 import java.time.Duration;
@@ -39,7 +40,7 @@ class FanOutTest {
   private Client subscriber(FakeTransport transport, String... channels) {
     Client c = h.connect(transport);
     for (String channel : channels) {
-      c.send("{\"op\":\"subscribe\",\"channel\":\"" + channel + "\"}");
+      c.send(new Command.Subscribe(Command.NO_ID, channel));
     }
     return c;
   }

@@ -1,14 +1,19 @@
 package dev.switchboard.hub;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.switchboard.engine.Broker;
 import dev.switchboard.engine.memory.MemoryBroker;
 import dev.switchboard.engine.memory.MemoryPresenceStore;
+import dev.switchboard.protocol.Command;
+import dev.switchboard.protocol.CommandEncoder;
+import dev.switchboard.protocol.ServerMessage;
+import dev.switchboard.protocol.ServerMessageDecoder;
 import dev.switchboard.testing.ManualClock;
-import dev.switchboard.testing.WsClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongFunction;
 
 /**
  * A hub on fake transports and a manual clock for unit tests: no sockets, no sleeps, and with no
@@ -76,8 +81,32 @@ final class HubHarness implements AutoCloseable {
     hub.close();
   }
 
-  /** A client: sends commands, reads what the hub queued for it. */
+  /**
+   * Asserts that {@code message} is the success reply to a subscribe {@code id} in a channel with
+   * history, which says the channel's position: {@code offset} in some epoch.
+   *
+   * @return that epoch
+   */
+  static String assertSubscribedAt(ServerMessage message, long id, long offset) {
+    assertThat(message).isInstanceOf(ServerMessage.Ok.class);
+    ServerMessage.Position position = ((ServerMessage.Ok) message).position();
+    assertThat(position).as("the channel's position").isNotNull();
+    assertThat(position.epoch()).isNotBlank();
+    assertThat(message)
+        .isEqualTo(
+            new ServerMessage.Ok(
+                id, new ServerMessage.Position(offset, position.epoch()), null, null, null, null));
+    return position.epoch();
+  }
+
+  /**
+   * A client: sends commands, encoded as the real clients encode them, and reads what the hub
+   * queued for it, decoded as the real clients decode it. Hand-shaped text goes through {@link
+   * #send(String)}, for tests about what the hub does with input no encoder writes.
+   */
   static final class Client {
+    private static final ServerMessageDecoder DECODER = new ServerMessageDecoder();
+
     final ClientConnection connection;
     final FakeTransport transport;
     private int read;
@@ -88,15 +117,61 @@ final class HubHarness implements AutoCloseable {
       this.transport = transport;
     }
 
-    void send(String json) {
-      connection.onText(json);
+    /** Sends {@code command} as the encoder writes it. */
+    void send(Command command) {
+      connection.onText(CommandEncoder.encode(command));
     }
 
-    /** Sends {@code {"id":N,<fields>}} and returns N. */
+    /** Sends {@code text} as it is: input no encoder writes (malformed, unknown, odd shapes). */
+    void send(String text) {
+      connection.onText(text);
+    }
+
+    /** Sends the command {@code make} builds with this client's next id, and returns that id. */
+    long command(LongFunction<Command> make) {
+      long id = nextId++;
+      send(make.apply(id));
+      return id;
+    }
+
+    /** The id of the last command sent with {@code command}. */
+    long lastId() {
+      return nextId - 1;
+    }
+
+    /** Sends {@code {"id":N,<fields>}}, hand-shaped, and returns N. */
     long command(String fields) {
       long id = nextId++;
       send("{\"id\":" + id + "," + fields + "}");
       return id;
+    }
+
+    /** Every text frame sent to this client so far, read or not, decoded. */
+    List<ServerMessage> messages() {
+      return texts().stream().map(DECODER::decode).toList();
+    }
+
+    /** The last text frame sent to this client, decoded. */
+    ServerMessage lastMessage() {
+      return DECODER.decode(last());
+    }
+
+    /** Text frames not read yet, decoded, and marks them read. */
+    List<ServerMessage> takeMessages() {
+      List<String> texts = transport.texts();
+      List<ServerMessage> out =
+          texts.subList(read, texts.size()).stream().map(DECODER::decode).toList();
+      read = texts.size();
+      return out;
+    }
+
+    /** The single new frame, decoded. */
+    ServerMessage takeMessage() {
+      List<ServerMessage> messages = takeMessages();
+      if (messages.size() != 1) {
+        throw new AssertionError("expected one message, got " + messages);
+      }
+      return messages.get(0);
     }
 
     /** Every text frame sent to this client so far, read or not. */
@@ -108,23 +183,6 @@ final class HubHarness implements AutoCloseable {
     String last() {
       List<String> t = texts();
       return t.get(t.size() - 1);
-    }
-
-    /** Text frames not read yet, as JSON, and marks them read. */
-    List<JsonNode> take() {
-      List<String> texts = transport.texts();
-      List<JsonNode> out = texts.subList(read, texts.size()).stream().map(WsClient::parse).toList();
-      read = texts.size();
-      return out;
-    }
-
-    /** The single new frame. */
-    JsonNode takeOne() {
-      List<JsonNode> frames = take();
-      if (frames.size() != 1) {
-        throw new AssertionError("expected one frame, got " + frames);
-      }
-      return frames.get(0);
     }
   }
 }

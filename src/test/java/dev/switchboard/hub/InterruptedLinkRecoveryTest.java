@@ -1,13 +1,20 @@
 package dev.switchboard.hub;
 
+import static dev.switchboard.hub.HubHarness.assertSubscribedAt;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.engine.memory.MemoryBroker;
 import dev.switchboard.protocol.CloseCode;
+import dev.switchboard.protocol.Command;
 import dev.switchboard.protocol.Payload;
+import dev.switchboard.protocol.ServerMessage;
+import dev.switchboard.protocol.ServerMessage.Ok;
+import dev.switchboard.protocol.ServerMessage.Position;
+import dev.switchboard.protocol.ServerMessage.Publication;
+import dev.switchboard.protocol.ServerMessage.Recovery;
 import dev.switchboard.testing.ManualClock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -35,28 +42,45 @@ class InterruptedLinkRecoveryTest {
     h.hub.publish("h:a", new Payload.Json(String.valueOf(n)), null).toCompletableFuture().join();
   }
 
-  private static List<Long> offsets(List<JsonNode> frames) {
-    return frames.stream().filter(f -> f.has("data")).map(f -> f.get("offset").asLong()).toList();
+  /** The pushes of what {@link #publish} sent at {@code offsets}. */
+  private static List<ServerMessage> publications(String epoch, long... offsets) {
+    List<ServerMessage> out = new ArrayList<>();
+    for (long offset : offsets) {
+      out.add(new Publication("h:a", offset, epoch, new Payload.Json(String.valueOf(offset))));
+    }
+    return out;
   }
 
+  /** The recovered reply at {@code offset} of {@code epoch}, then {@code publications}. */
+  private static List<ServerMessage> recovered(
+      long offset, String epoch, List<ServerMessage> publications) {
+    List<ServerMessage> out = new ArrayList<>();
+    out.add(new Ok(1, new Position(offset, epoch), new Recovery(true, null), null, null, null));
+    out.addAll(publications);
+    return out;
+  }
+
+  /** A new client subscribed to h:a (its command has id 1), live only. */
+  private HubHarness.Client subscribe() {
+    HubHarness.Client c = h.connect();
+    c.command(id -> new Command.Subscribe(id, "h:a"));
+    return c;
+  }
+
+  /** A new client subscribed to h:a (its command has id 1) from {@code since} in {@code epoch}. */
   private HubHarness.Client subscribe(long since, String epoch) {
     HubHarness.Client c = h.connect();
-    c.command(
-        "\"op\":\"subscribe\",\"channel\":\"h:a\""
-            + (epoch == null
-                ? ""
-                : ",\"since\":{\"offset\":" + since + ",\"epoch\":\"" + epoch + "\"}"));
+    c.command(id -> new Command.Subscribe(id, "h:a", new Command.Since(since, epoch), null));
     return c;
   }
 
   @Test
-  void
-      aSubscriberThatRecoveredWhileTheLinkWasStillDownIsClosedToRecoverAgainInsteadOfSkippingWhatTheNodeMissed() {
-    HubHarness.Client first = subscribe(0, null);
-    String epoch = first.takeOne().get("epoch").asText();
+  void aSubscriberRecoveredWhileTheLinkIsDownIsClosedAgainNotLetSkipWhatTheNodeMissed() {
+    HubHarness.Client first = subscribe();
+    String epoch = assertSubscribedAt(first.takeMessage(), 1, 0);
     publish(1);
     publish(2);
-    assertThat(offsets(first.take())).containsExactly(1L, 2L);
+    assertThat(first.takeMessages()).containsExactlyElementsOf(publications(epoch, 1, 2));
 
     // The attack run's order: the engine reports the break (4004) before its live delivery is
     // back, the client reconnects at once and recovers, and publications keep coming meanwhile.
@@ -64,9 +88,7 @@ class InterruptedLinkRecoveryTest {
     broker.reportInterruption();
     assertThat(first.transport.closedWith()).isEqualTo(CloseCode.ENGINE_INTERRUPTED);
     HubHarness.Client again = subscribe(2, epoch);
-    JsonNode reply = again.takeOne();
-    assertThat(reply.get("recovered").asBoolean()).isTrue();
-    assertThat(reply.get("offset").asLong()).isEqualTo(2);
+    assertThat(again.takeMessages()).containsExactlyElementsOf(recovered(2, epoch, List.of()));
     for (int n = 3; n <= 8; n++) {
       publish(n); // in the history, never delivered to this node
     }
@@ -75,25 +97,23 @@ class InterruptedLinkRecoveryTest {
 
     // 9 is not the 3 this subscriber needs next: the node missed 3..8. Delivering 9 would be
     // the silent gap; the subscriber is told instead, and recovers.
-    assertThat(offsets(again.take())).as("nothing after the gap is delivered").isEmpty();
+    assertThat(again.takeMessages()).as("nothing after the gap is delivered").isEmpty();
     assertThat(again.transport.closedWith()).isEqualTo(CloseCode.ENGINE_INTERRUPTED);
     HubHarness.Client third = subscribe(2, epoch);
-    List<JsonNode> frames = third.take();
-    assertThat(frames.get(0).get("recovered").asBoolean()).isTrue();
-    assertThat(offsets(frames)).containsExactly(3L, 4L, 5L, 6L, 7L, 8L, 9L);
+    assertThat(third.takeMessages())
+        .containsExactlyElementsOf(recovered(9, epoch, publications(epoch, 3, 4, 5, 6, 7, 8, 9)));
     publish(10);
-    assertThat(offsets(third.take())).containsExactly(10L);
+    assertThat(third.takeMessages()).containsExactlyElementsOf(publications(epoch, 10));
     assertThat(third.transport.closedWith()).isNull();
   }
 
   @Test
-  void
-      aPublicationThatArrivesAfterTheLinkIsBackButBeforeTheInterruptionReachesTheSubscriberIsNotTakenAsItsPosition() {
-    HubHarness.Client c = subscribe(0, null);
-    String epoch = c.takeOne().get("epoch").asText();
+  void aPublicationBetweenTheLinksReturnAndTheInterruptionIsNotTakenAsThePosition() {
+    HubHarness.Client c = subscribe();
+    String epoch = assertSubscribedAt(c.takeMessage(), 1, 0);
     publish(1);
     publish(2);
-    assertThat(offsets(c.take())).containsExactly(1L, 2L);
+    assertThat(c.takeMessages()).containsExactlyElementsOf(publications(epoch, 1, 2));
 
     // The link breaks, 3..8 are published meanwhile, the link comes back and 9 arrives live, and
     // only then are the node's subscribers closed with 4004 (one by one, under a fan-out that
@@ -107,22 +127,21 @@ class InterruptedLinkRecoveryTest {
     publish(9);
     broker.reportInterruption();
 
-    assertThat(offsets(c.take())).as("9 is not delivered after 2").isEmpty();
+    assertThat(c.takeMessages()).as("9 is not delivered after 2").isEmpty();
     assertThat(c.transport.closedWith()).isEqualTo(CloseCode.ENGINE_INTERRUPTED);
     HubHarness.Client again = subscribe(2, epoch); // the last offset the client really received
-    List<JsonNode> frames = again.take();
-    assertThat(frames.get(0).get("recovered").asBoolean()).isTrue();
-    assertThat(offsets(frames)).containsExactly(3L, 4L, 5L, 6L, 7L, 8L, 9L);
+    assertThat(again.takeMessages())
+        .containsExactlyElementsOf(recovered(9, epoch, publications(epoch, 3, 4, 5, 6, 7, 8, 9)));
   }
 
   @Test
   void aLivePublicationOfANewEpochClosesTheSubscriberInsteadOfBeingDroppedAsAlreadySeen() {
-    HubHarness.Client c = subscribe(0, null);
-    String epoch = c.takeOne().get("epoch").asText();
+    HubHarness.Client c = subscribe();
+    String epoch = assertSubscribedAt(c.takeMessage(), 1, 0);
     for (int n = 1; n <= 3; n++) {
       publish(n);
     }
-    assertThat(offsets(c.take())).containsExactly(1L, 2L, 3L);
+    assertThat(c.takeMessages()).containsExactlyElementsOf(publications(epoch, 1, 2, 3));
 
     // The channel stays quiet past its meta TTL: the engine forgets it and starts a new epoch,
     // whose offsets start again at 1, below what this subscriber already has.
@@ -130,12 +149,20 @@ class InterruptedLinkRecoveryTest {
     memory.sweep();
     publish(4);
 
-    assertThat(offsets(c.take())).as("an offset of another epoch is not a duplicate").isEmpty();
+    assertThat(c.takeMessages()).as("an offset of another epoch is not a duplicate").isEmpty();
     assertThat(c.transport.closedWith()).isEqualTo(CloseCode.ENGINE_INTERRUPTED);
     HubHarness.Client again = subscribe(3, epoch);
-    JsonNode reply = again.takeOne();
-    assertThat(reply.get("recovered").asBoolean()).isFalse();
-    assertThat(reply.get("reason").asText()).contains("epoch");
-    assertThat(reply.get("offset").asLong()).isEqualTo(1);
+    Ok reply = (Ok) again.takeMessage();
+    assertThat(reply.recovery().reason()).contains("epoch");
+    assertThat(reply.position().epoch()).as("the new epoch").isNotEqualTo(epoch);
+    assertThat(reply)
+        .isEqualTo(
+            new Ok(
+                1,
+                new Position(1, reply.position().epoch()),
+                new Recovery(false, reply.recovery().reason()),
+                null,
+                null,
+                null));
   }
 }

@@ -1,17 +1,29 @@
 package dev.switchboard.hub;
 
+import static dev.switchboard.testing.WsClient.assertErrorReply;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.engine.memory.MemoryBroker;
+import dev.switchboard.protocol.Command;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.Payload;
+import dev.switchboard.protocol.ServerMessage;
+import dev.switchboard.protocol.ServerMessage.Entry;
+import dev.switchboard.protocol.ServerMessage.Join;
+import dev.switchboard.protocol.ServerMessage.Leave;
+import dev.switchboard.protocol.ServerMessage.Member;
+import dev.switchboard.protocol.ServerMessage.Ok;
+import dev.switchboard.protocol.ServerMessage.Position;
+import dev.switchboard.protocol.ServerMessage.Publication;
 import dev.switchboard.testing.ManualClock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Presence, join/leave, the history command, idempotency and per-namespace rules. */
 class NamespaceFeaturesTest {
@@ -30,141 +42,188 @@ class NamespaceFeaturesTest {
     h.close();
   }
 
-  private static int errorCode(JsonNode reply) {
-    return reply.path("error").path("code").asInt();
+  private static Member member(HubHarness.Client c, String info) {
+    return new Member(c.connection.id(), null, info);
+  }
+
+  private static Ok presence(long id, Member... clients) {
+    return new Ok(id, null, null, null, null, List.of(clients));
   }
 
   @Test
   void othersAreToldOfJoinsAndLeavesAndPresenceListsWhoIsThere() {
     HubHarness.Client alice = h.connect();
-    alice.command("\"op\":\"subscribe\",\"channel\":\"room:1\",\"info\":{\"name\":\"Alice\"}");
-    assertThat(alice.take()).hasSize(1); // the reply only: nobody is told of their own join
+    String info = "{\"name\":\"Alice\"}";
+    alice.command(id -> new Command.Subscribe(id, "room:1", null, info));
+    assertThat(alice.takeMessages()).hasSize(1); // the reply only: nobody is told of their own join
 
     HubHarness.Client bob = h.connect();
-    bob.command("\"op\":\"subscribe\",\"channel\":\"room:1\"");
-    JsonNode join = alice.takeOne();
-    assertThat(join.path("channel").asText()).isEqualTo("room:1");
-    assertThat(join.path("join").path("client").asText()).isEqualTo(bob.connection.id());
-    assertThat(join.path("join").has("user")).isTrue();
+    bob.command(id -> new Command.Subscribe(id, "room:1"));
+    assertThat(alice.takeMessage()).isEqualTo(new Join("room:1", member(bob, null)));
 
-    bob.take();
-    bob.command("\"op\":\"presence\",\"channel\":\"room:1\"");
-    JsonNode presence = bob.takeOne();
-    assertThat(presence.path("count").asInt()).isEqualTo(2);
-    assertThat(presence.path("clients").findValuesAsText("client"))
-        .containsExactlyInAnyOrder(alice.connection.id(), bob.connection.id());
-    assertThat(presence.toString()).contains("{\"name\":\"Alice\"}");
+    bob.takeMessages();
+    long asked = bob.command(id -> new Command.Presence(id, "room:1"));
+    Ok reply = (Ok) bob.takeMessage();
+    assertThat(reply.clients()).containsExactlyInAnyOrder(member(alice, info), member(bob, null));
+    assertThat(reply).isEqualTo(presence(asked, reply.clients().toArray(Member[]::new)));
 
-    bob.command("\"op\":\"unsubscribe\",\"channel\":\"room:1\"");
-    assertThat(alice.takeOne().path("leave").path("client").asText())
-        .isEqualTo(bob.connection.id());
+    bob.command(id -> new Command.Unsubscribe(id, "room:1"));
+    assertThat(alice.takeMessage()).isEqualTo(new Leave("room:1", member(bob, null)));
 
     HubHarness.Client carol = h.connect();
-    carol.command("\"op\":\"subscribe\",\"channel\":\"room:1\"");
-    alice.take();
+    carol.command(id -> new Command.Subscribe(id, "room:1"));
+    alice.takeMessages();
     carol.connection.onClosed(); // a dropped connection leaves too
-    assertThat(alice.takeOne().path("leave").path("client").asText())
-        .isEqualTo(carol.connection.id());
+    assertThat(alice.takeMessage()).isEqualTo(new Leave("room:1", member(carol, null)));
     assertThat(h.hub.presenceOf("room:1").toCompletableFuture().join()).hasSize(1);
   }
 
   @Test
-  void presenceAndHistoryRefuseNamespacesWithoutThem() {
+  void presenceIsRefusedInANamespaceWithoutIt() {
     HubHarness.Client c = h.connect();
-    c.command("\"op\":\"presence\",\"channel\":\"feed:x\"");
-    assertThat(errorCode(c.takeOne())).isEqualTo(ErrorCode.NOT_ENABLED.code());
-    c.command("\"op\":\"history\",\"channel\":\"plain\"");
-    assertThat(errorCode(c.takeOne())).isEqualTo(ErrorCode.NOT_ENABLED.code());
+    long id = c.command(i -> new Command.Presence(i, "feed:x"));
+    assertErrorReply(c.takeMessage(), id, ErrorCode.NOT_ENABLED);
   }
 
   @Test
-  void theHistoryCommandReadsWithLimitReverseAndSince() {
+  void historyIsRefusedInANamespaceWithoutIt() {
+    HubHarness.Client c = h.connect();
+    long id = c.command(i -> new Command.History(i, "plain", null, Command.History.ALL, false));
+    assertErrorReply(c.takeMessage(), id, ErrorCode.NOT_ENABLED);
+  }
+
+  /** Publishes {"n":1} to {"n":7} to room:h and returns the epoch of its history. */
+  private String sevenInHistory() {
     for (int i = 1; i <= 7; i++) {
       h.hub
           .publish("room:h", new Payload.Json("{\"n\":" + i + "}"), null)
           .toCompletableFuture()
           .join();
     }
-    HubHarness.Client c = h.connect();
-    c.command("\"op\":\"history\",\"channel\":\"room:h\",\"limit\":3");
-    JsonNode r = c.takeOne();
-    assertThat(r.path("publications").findValuesAsText("offset")).containsExactly("1", "2", "3");
-    assertThat(r.path("publications").get(0).path("data").path("n").asInt()).isEqualTo(1);
-    assertThat(r.path("offset").asLong()).isEqualTo(7);
-    String epoch = r.path("epoch").asText();
+    HubHarness.Client probe = h.connect();
+    probe.command(id -> new Command.History(id, "room:h", null, 0, false));
+    return ((Ok) probe.takeMessage()).position().epoch();
+  }
 
-    c.command("\"op\":\"history\",\"channel\":\"room:h\",\"limit\":2,\"reverse\":true");
-    assertThat(c.takeOne().path("publications").findValuesAsText("offset"))
-        .containsExactly("7", "6");
-
-    c.command(
-        "\"op\":\"history\",\"channel\":\"room:h\",\"since\":{\"offset\":5,\"epoch\":\""
-            + epoch
-            + "\"}");
-    assertThat(c.takeOne().path("publications").findValuesAsText("offset"))
-        .containsExactly("6", "7");
-
-    c.command(
-        "\"op\":\"history\",\"channel\":\"room:h\",\"since\":{\"offset\":4,\"epoch\":\""
-            + epoch
-            + "\"},\"limit\":1,\"reverse\":true");
-    assertThat(c.takeOne().path("publications").findValuesAsText("offset")).containsExactly("7");
-
-    c.command("\"op\":\"history\",\"channel\":\"room:h\",\"limit\":0");
-    JsonNode position = c.takeOne();
-    assertThat(position.path("publications")).isEmpty();
-    assertThat(position.path("offset").asLong()).isEqualTo(7);
+  /** The history reply to {@code id}: the channel at offset 7, and the entries {@code offsets}. */
+  private static Ok history(long id, String epoch, long... offsets) {
+    List<Entry> entries = new ArrayList<>();
+    for (long offset : offsets) {
+      entries.add(new Entry(offset, new Payload.Json("{\"n\":" + offset + "}")));
+    }
+    return new Ok(id, new Position(7, epoch), null, null, entries, null);
   }
 
   @Test
-  void badSinceAndLimitAreRefusedWithTheirCodes() {
+  void theHistoryCommandReadsTheOldestUpToItsLimit() {
+    String epoch = sevenInHistory();
+    HubHarness.Client c = h.connect();
+    long id = c.command(i -> new Command.History(i, "room:h", null, 3, false));
+    assertThat(c.takeMessage()).isEqualTo(history(id, epoch, 1, 2, 3));
+  }
+
+  @Test
+  void theHistoryCommandReadsTheNewestFirstWhenReversed() {
+    String epoch = sevenInHistory();
+    HubHarness.Client c = h.connect();
+    long id = c.command(i -> new Command.History(i, "room:h", null, 2, true));
+    assertThat(c.takeMessage()).isEqualTo(history(id, epoch, 7, 6));
+  }
+
+  @Test
+  void theHistoryCommandReadsWhatFollowsSince() {
+    String epoch = sevenInHistory();
+    HubHarness.Client c = h.connect();
+    Command.Since since = new Command.Since(5, epoch);
+    long id = c.command(i -> new Command.History(i, "room:h", since, Command.History.ALL, false));
+    assertThat(c.takeMessage()).isEqualTo(history(id, epoch, 6, 7));
+  }
+
+  @Test
+  void theHistoryCommandCombinesSinceLimitAndReverse() {
+    String epoch = sevenInHistory();
+    HubHarness.Client c = h.connect();
+    Command.Since since = new Command.Since(4, epoch);
+    long id = c.command(i -> new Command.History(i, "room:h", since, 1, true));
+    assertThat(c.takeMessage()).isEqualTo(history(id, epoch, 7));
+  }
+
+  @Test
+  void aHistoryWithLimitZeroGivesOnlyThePosition() {
+    String epoch = sevenInHistory();
+    HubHarness.Client c = h.connect();
+    long id = c.command(i -> new Command.History(i, "room:h", null, 0, false));
+    assertThat(c.takeMessage()).isEqualTo(history(id, epoch));
+  }
+
+  @Test
+  void aHistorySinceAnotherEpochIsRefusedAsABadPosition() {
     h.hub.publish("room:h", new Payload.Json("1"), null).toCompletableFuture().join();
     HubHarness.Client c = h.connect();
-    c.command(
-        "\"op\":\"history\",\"channel\":\"room:h\",\"since\":{\"offset\":0,\"epoch\":\"old\"}");
-    assertThat(errorCode(c.takeOne())).isEqualTo(ErrorCode.BAD_POSITION.code());
-    c.command(
-        "\"op\":\"history\",\"channel\":\"room:h\",\"since\":{\"offset\":-1,\"epoch\":\"e\"}");
-    assertThat(errorCode(c.takeOne())).isEqualTo(ErrorCode.BAD_FIELD.code());
-    c.command("\"op\":\"history\",\"channel\":\"room:h\",\"since\":\"yesterday\"");
-    assertThat(errorCode(c.takeOne())).isEqualTo(ErrorCode.BAD_FIELD.code());
-    c.command("\"op\":\"subscribe\",\"channel\":\"room:h\",\"since\":{\"epoch\":\"e\"}");
-    assertThat(errorCode(c.takeOne())).isEqualTo(ErrorCode.BAD_FIELD.code());
-    c.command("\"op\":\"history\",\"channel\":\"room:h\",\"limit\":-5");
-    assertThat(errorCode(c.takeOne())).isEqualTo(ErrorCode.BAD_FIELD.code());
-    c.command("\"op\":\"history\",\"channel\":\"room:h\",\"reverse\":\"yes\"");
-    assertThat(errorCode(c.takeOne())).isEqualTo(ErrorCode.BAD_FIELD.code());
+    Command.Since old = new Command.Since(0, "old");
+    long id = c.command(i -> new Command.History(i, "room:h", old, Command.History.ALL, false));
+    assertErrorReply(c.takeMessage(), id, ErrorCode.BAD_POSITION);
+  }
+
+  /** Commands the encoder cannot write, so hand-shaped: each field out of its range or type. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "\"op\":\"history\",\"channel\":\"room:h\",\"since\":{\"offset\":-1,\"epoch\":\"e\"}",
+        "\"op\":\"history\",\"channel\":\"room:h\",\"since\":\"yesterday\"",
+        "\"op\":\"subscribe\",\"channel\":\"room:h\",\"since\":{\"epoch\":\"e\"}",
+        "\"op\":\"history\",\"channel\":\"room:h\",\"limit\":-5",
+        "\"op\":\"history\",\"channel\":\"room:h\",\"reverse\":\"yes\""
+      })
+  void aBadSinceLimitOrReverseIsRefusedAsABadField(String fields) {
+    h.hub.publish("room:h", new Payload.Json("1"), null).toCompletableFuture().join();
+    HubHarness.Client c = h.connect();
+    long id = c.command(fields);
+    assertErrorReply(c.takeMessage(), id, ErrorCode.BAD_FIELD);
   }
 
   @Test
   void aRepeatedIdempotencyKeyIsAnsweredLikeTheFirstAndDeliveredOnce() {
     HubHarness.Client sub = h.connect();
-    sub.command("\"op\":\"subscribe\",\"channel\":\"room:pay\"");
-    sub.take();
+    sub.command(id -> new Command.Subscribe(id, "room:pay"));
+    sub.takeMessages();
     HubHarness.Client pub = h.connect();
-    pub.command(
-        "\"op\":\"publish\",\"channel\":\"room:pay\",\"data\":\"paid\",\"idempotency_key\":\"inv-9\"");
-    pub.command(
-        "\"op\":\"publish\",\"channel\":\"room:pay\",\"data\":\"paid\",\"idempotency_key\":\"inv-9\"");
-    List<JsonNode> replies = pub.take();
-    assertThat(replies.get(0).path("offset").asLong()).isEqualTo(1);
-    assertThat(replies.get(1).path("offset").asLong()).isEqualTo(1);
-    assertThat(replies.get(1).path("epoch")).isEqualTo(replies.get(0).path("epoch"));
-    assertThat(sub.take()).hasSize(1);
+    Payload paid = new Payload.Json("\"paid\"");
+    long first = pub.command(id -> new Command.Publish(id, "room:pay", paid, "inv-9"));
+    long again = pub.command(id -> new Command.Publish(id, "room:pay", paid, "inv-9"));
+    List<ServerMessage> replies = pub.takeMessages();
+    Position position = new Position(1, ((Ok) replies.get(0)).position().epoch());
+    assertThat(replies)
+        .containsExactly(
+            new Ok(first, position, null, null, null, null),
+            new Ok(again, position, null, null, null, null));
+    assertThat(sub.takeMessages())
+        .containsExactly(new Publication("room:pay", 1, position.epoch(), paid));
     assertThat(h.hub.metrics().snapshot().get("repeated_publishes")).isEqualTo(1L);
-
-    pub.command("\"op\":\"publish\",\"channel\":\"room:pay\",\"data\":1,\"idempotency_key\":\"\"");
-    assertThat(errorCode(pub.takeOne())).isEqualTo(ErrorCode.BAD_FIELD.code());
   }
 
   @Test
-  void aNamespaceCanForbidClientPublishesAndLimitPayloads() {
+  void anEmptyIdempotencyKeyIsRefusedAsABadField() {
+    HubHarness.Client pub = h.connect();
+    Payload one = new Payload.Json("1");
+    long id = pub.command(i -> new Command.Publish(i, "room:pay", one, ""));
+    assertErrorReply(pub.takeMessage(), id, ErrorCode.BAD_FIELD);
+  }
+
+  @Test
+  void aNamespaceCanForbidClientPublishes() {
     HubHarness.Client c = h.connect();
-    c.command("\"op\":\"publish\",\"channel\":\"feed:x\",\"data\":1");
-    assertThat(errorCode(c.takeOne())).isEqualTo(ErrorCode.FORBIDDEN.code());
-    c.command(
-        "\"op\":\"publish\",\"channel\":\"room:x\",\"data\":\"" + "x".repeat(70 * 1024) + "\"");
-    assertThat(errorCode(c.takeOne())).isEqualTo(ErrorCode.TOO_LARGE.code());
+    long id = c.command(i -> new Command.Publish(i, "feed:x", new Payload.Json("1")));
+    assertErrorReply(c.takeMessage(), id, ErrorCode.FORBIDDEN);
+    assertThat(c.connection.isOpen()).isTrue();
+  }
+
+  @Test
+  void aNamespaceCanLimitPayloads() {
+    HubHarness.Client c = h.connect();
+    Payload big = new Payload.Json("\"" + "x".repeat(70 * 1024) + "\"");
+    long id = c.command(i -> new Command.Publish(i, "room:x", big));
+    assertErrorReply(c.takeMessage(), id, ErrorCode.TOO_LARGE);
     assertThat(c.connection.isOpen()).isTrue();
   }
 }

@@ -2,10 +2,13 @@ package dev.switchboard.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.engine.memory.MemoryBroker;
 import dev.switchboard.protocol.CloseCode;
+import dev.switchboard.protocol.Command;
 import dev.switchboard.protocol.Payload;
+import dev.switchboard.protocol.ServerMessage;
+import dev.switchboard.protocol.ServerMessage.Ok;
+import dev.switchboard.protocol.ServerMessage.Publication;
 import dev.switchboard.testing.ManualClock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -86,7 +89,7 @@ class RecoveryPropertiesTest {
       Model[] subs = new Model[SUBSCRIBERS];
       for (int i = 0; i < SUBSCRIBERS; i++) {
         subs[i] = new Model(h);
-        subs[i].subscribe(null, 0);
+        subs[i].subscribe();
       }
       Model.Channel channel = new Model.Channel(h);
       for (Action a : actions) {
@@ -152,7 +155,7 @@ class RecoveryPropertiesTest {
     private long since = -1;
 
     private long topAtReconnect;
-    private final List<JsonNode> pendingReplies = new ArrayList<>();
+    private final List<Ok> pendingReplies = new ArrayList<>();
 
     Model(HubHarness h) {
       this.h = h;
@@ -162,11 +165,9 @@ class RecoveryPropertiesTest {
       return client != null;
     }
 
-    void subscribe(String sinceJson, long top) {
+    void subscribe() {
       client = h.connect();
-      client.command(
-          "\"op\":\"subscribe\",\"channel\":\"p:c\""
-              + (sinceJson == null ? "" : ",\"since\":" + sinceJson));
+      client.command(id -> new Command.Subscribe(id, "p:c"));
       drain();
     }
 
@@ -182,12 +183,8 @@ class RecoveryPropertiesTest {
       topAtReconnect = top;
       pendingReplies.clear();
       client = h.connect();
-      client.command(
-          "\"op\":\"subscribe\",\"channel\":\"p:c\",\"since\":{\"offset\":"
-              + since
-              + ",\"epoch\":\""
-              + epoch
-              + "\"}");
+      Command.Since from = new Command.Since(since, epoch);
+      client.command(id -> new Command.Subscribe(id, "p:c", from, null));
     }
 
     /**
@@ -201,9 +198,9 @@ class RecoveryPropertiesTest {
         since = -1; // told: it reconnects later from what it has
         return;
       }
-      JsonNode reply = pendingReplies.remove(pendingReplies.size() - 1);
+      Ok reply = pendingReplies.remove(pendingReplies.size() - 1);
       boolean inHistory = since >= topAtRead - historySize;
-      assertThat(reply.path("recovered").asBoolean())
+      assertThat(reply.recovery().recovered())
           .as(
               "position %d (top %d at reconnect, %d at read, size %d)",
               since, topAtReconnect, topAtRead, historySize)
@@ -215,19 +212,19 @@ class RecoveryPropertiesTest {
       if (client == null) {
         return;
       }
-      List<JsonNode> frames = client.take();
-      for (JsonNode f : frames) {
-        if (f.has("id")) {
-          assertThat(f.path("ok").asBoolean()).isTrue();
-          epoch = f.path("epoch").asText();
-          if (f.has("recovered") && !f.path("recovered").asBoolean()) {
-            next = f.path("offset").asLong() + 1; // told: live from now on
-          } else if (!f.has("recovered")) {
-            next = f.path("offset").asLong() + 1;
+      for (ServerMessage m : client.takeMessages()) {
+        if (m instanceof Ok reply) {
+          epoch = reply.position().epoch();
+          if (reply.recovery() == null || !reply.recovery().recovered()) {
+            next = reply.position().offset() + 1; // live from now on (told so, if it asked more)
           }
-          pendingReplies.add(f);
+          pendingReplies.add(reply);
         } else {
-          assertThat(f.path("offset").asLong()).as("no gap, no duplicate").isEqualTo(next);
+          // The channel's publications carry their offset as data: next, in this epoch, or a gap.
+          Payload data = new Payload.Json(String.valueOf(next));
+          assertThat(m)
+              .as("no gap, no duplicate")
+              .isEqualTo(new Publication("p:c", next, epoch, data));
           next++;
         }
       }

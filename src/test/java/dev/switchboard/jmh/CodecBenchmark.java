@@ -30,7 +30,8 @@ public class CodecBenchmark {
           + "x".repeat(64)
           + "\"}";
   private final String publishObject =
-      "{\"id\":18,\"op\":\"publish\",\"channel\":\"orders:eu\",\"data\":{\"order\":123,\"items\":[{\"sku\":\"A-1\",\"qty\":2},{\"sku\":\"B-7\",\"qty\":1}],\"total\":49.9}}";
+      "{\"id\":18,\"op\":\"publish\",\"channel\":\"orders:eu\",\"data\":{\"order\":123,"
+          + "\"items\":[{\"sku\":\"A-1\",\"qty\":2},{\"sku\":\"B-7\",\"qty\":1}],\"total\":49.9}}";
 
   @Benchmark
   public Command decodePublish_64B() throws ProtocolException {

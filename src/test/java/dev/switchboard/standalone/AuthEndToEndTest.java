@@ -2,10 +2,17 @@ package dev.switchboard.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.frame.Frame;
 import dev.switchboard.frame.Opcode;
 import dev.switchboard.http.ApiKey;
+import dev.switchboard.protocol.Command;
+import dev.switchboard.protocol.ErrorCode;
+import dev.switchboard.protocol.Payload;
+import dev.switchboard.protocol.ServerMessage;
+import dev.switchboard.protocol.ServerMessage.Member;
+import dev.switchboard.protocol.ServerMessage.Ok;
+import dev.switchboard.protocol.ServerMessage.Publication;
+import dev.switchboard.protocol.ServerMessage.Unsubscribed;
 import dev.switchboard.testing.Http;
 import dev.switchboard.testing.RawWsClient;
 import dev.switchboard.testing.TestServers;
@@ -67,22 +74,13 @@ class AuthEndToEndTest {
   @Test
   void aBrowserConnectsWithAConnectCommandFirst() {
     try (WsClient c = WsClient.connect(ws())) {
-      assertThat(
-              c.request("\"op\":\"subscribe\",\"channel\":\"room:a\"")
-                  .path("error")
-                  .path("code")
-                  .asInt())
-          .isEqualTo(110);
-      JsonNode ok = c.request("\"op\":\"connect\",\"token\":\"" + token("alice") + "\"");
-      assertThat(ok.path("user").asText()).isEqualTo("alice");
-      assertThat(c.request("\"op\":\"subscribe\",\"channel\":\"room:a\"").path("ok").asBoolean())
-          .isTrue();
-      assertThat(
-              c.request("\"op\":\"subscribe\",\"channel\":\"secret\"")
-                  .path("error")
-                  .path("code")
-                  .asInt())
-          .isEqualTo(111);
+      c.error(id -> new Command.Subscribe(id, "room:a"), ErrorCode.UNAUTHORIZED);
+      Ok connected = c.ok(id -> new Command.Connect(id, token("alice")));
+      assertThat(connected.session().user()).isEqualTo("alice");
+      assertThat(connected)
+          .isEqualTo(new Ok(2, null, null, connected.session(), null, null)); // nothing else
+      assertThat(c.call(id -> new Command.Subscribe(id, "room:a"))).isEqualTo(Ok.of(3));
+      c.error(id -> new Command.Subscribe(id, "secret"), ErrorCode.FORBIDDEN);
     }
   }
 
@@ -94,11 +92,16 @@ class AuthEndToEndTest {
     }
     for (int i = 0; i < clients.size(); i++) {
       WsClient c = clients.get(i);
-      c.send("{\"id\":1,\"op\":\"subscribe\",\"channel\":\"room:svc\"}");
-      assertThat(c.nextText()).isEqualTo("{\"id\":1,\"ok\":true}");
-      c.send("{\"id\":2,\"op\":\"presence\",\"channel\":\"room:svc\"}");
-      String presence = c.reply(2).toString();
-      assertThat(presence).contains("\"user\":\"svc-" + i + "\"");
+      assertThat(c.call(id -> new Command.Subscribe(id, "room:svc"))).isEqualTo(Ok.of(1));
+      Ok presence = c.ok(id -> new Command.Presence(id, "room:svc"));
+      // Each session is its own token's user: svc-0 to svc-i have subscribed so far.
+      List<String> users = new ArrayList<>();
+      for (int j = 0; j <= i; j++) {
+        users.add("svc-" + j);
+      }
+      assertThat(presence.clients())
+          .extracting(Member::user)
+          .containsExactlyInAnyOrderElementsOf(users);
     }
     clients.forEach(WsClient::close);
   }
@@ -200,65 +203,39 @@ class AuthEndToEndTest {
                 Instant.now().plusSeconds(900),
                 Map.of("room:*", List.of("subscribe", "publish"))));
     try (WsClient c = WsClient.connect(ws())) {
-      assertThat(c.request("\"op\":\"connect\",\"token\":\"" + broad + "\"").path("ok").asBoolean())
-          .isTrue();
+      c.ok(id -> new Command.Connect(id, broad));
       for (String channel : List.of("news", "news:*", "room:marker")) {
-        assertThat(
-                c.request("\"op\":\"subscribe\",\"channel\":\"" + channel + "\"")
-                    .path("ok")
-                    .asBoolean())
+        assertThat(c.call(id -> new Command.Subscribe(id, channel)))
             .as(channel)
-            .isTrue();
+            .isInstanceOf(Ok.class);
       }
       // Allowed by the token; refused only because news keeps no history.
-      assertThat(
-              c.request("\"op\":\"history\",\"channel\":\"news\"")
-                  .path("error")
-                  .path("code")
-                  .asInt())
-          .isEqualTo(112);
+      c.error(
+          id -> new Command.History(id, "news", null, Command.History.ALL, false),
+          ErrorCode.NOT_ENABLED);
 
-      assertThat(
-              c.request("\"op\":\"refresh\",\"token\":\"" + narrow + "\"").path("ok").asBoolean())
-          .isTrue();
-      List<JsonNode> pushes = List.of(c.nextJson(), c.nextJson()); // they came before the reply
+      c.ok(id -> new Command.Refresh(id, narrow));
+      // They came before the reply.
+      List<ServerMessage> pushes = List.of(c.nextMessage(), c.nextMessage());
+      assertThat(pushes).allMatch(Unsubscribed.class::isInstance);
       assertThat(pushes)
-          .extracting(
-              p -> p.path("channel").asText() + " " + p.path("unsubscribe").path("code").asInt())
+          .extracting(p -> ((Unsubscribed) p).channel() + " " + ((Unsubscribed) p).code())
           .containsExactlyInAnyOrder("news 111", "news:* 111");
 
       publishOverHttp("news", "\"late\"");
       publishOverHttp("news:flash", "\"late\"");
       publishOverHttp("room:marker", "\"marker\"");
-      JsonNode next = c.nextJson();
-      assertThat(next.path("channel").asText())
-          .as("nothing for news before the marker: " + next)
-          .isEqualTo("room:marker");
-      assertThat(next.path("data").asText()).isEqualTo("marker");
+      assertThat(c.nextMessage())
+          .as("nothing for news before the marker")
+          .isEqualTo(new Publication("room:marker", 0, "", new Payload.Json("\"marker\"")));
 
-      assertThat(
-              c.request("\"op\":\"publish\",\"channel\":\"news\",\"data\":1")
-                  .path("error")
-                  .path("code")
-                  .asInt())
-          .isEqualTo(111);
-      assertThat(
-              c.request("\"op\":\"history\",\"channel\":\"news\"")
-                  .path("error")
-                  .path("code")
-                  .asInt())
-          .isEqualTo(111);
-      assertThat(
-              c.request("\"op\":\"subscribe\",\"channel\":\"news\"")
-                  .path("error")
-                  .path("code")
-                  .asInt())
-          .isEqualTo(111);
-      assertThat(
-              c.request("\"op\":\"publish\",\"channel\":\"room:marker\",\"data\":2")
-                  .path("ok")
-                  .asBoolean())
-          .isTrue();
+      Payload one = new Payload.Json("1");
+      c.error(id -> new Command.Publish(id, "news", one), ErrorCode.FORBIDDEN);
+      c.error(
+          id -> new Command.History(id, "news", null, Command.History.ALL, false),
+          ErrorCode.FORBIDDEN);
+      c.error(id -> new Command.Subscribe(id, "news"), ErrorCode.FORBIDDEN);
+      c.ok(id -> new Command.Publish(id, "room:marker", new Payload.Json("2")));
     }
   }
 

@@ -1,9 +1,13 @@
 package dev.switchboard.standalone;
 
+import static dev.switchboard.testing.WsClient.assertErrorReply;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.http.ApiKey;
+import dev.switchboard.protocol.Command;
+import dev.switchboard.protocol.ErrorCode;
+import dev.switchboard.protocol.ServerMessage.Ok;
 import dev.switchboard.testing.Http;
 import dev.switchboard.testing.TestServers;
 import dev.switchboard.testing.WsClient;
@@ -44,6 +48,7 @@ class ErrorsEndToEndTest {
     return Http.get(uri("/api/stats"), "Authorization", "Bearer " + KEY).json();
   }
 
+  /** The error code of an HTTP API reply. */
   private static int code(JsonNode reply) {
     return reply.path("error").path("code").asInt();
   }
@@ -52,20 +57,21 @@ class ErrorsEndToEndTest {
   void everyCommandErrorIsRepliedAndCountedAndTheConnectionStaysOpen() {
     JsonNode before = stats().path("errors");
     try (WsClient c = WsClient.connect(server.wsUri().resolve("/ws"))) {
+      // Hand-shaped: frames no encoder writes (not an object, an unknown op, a mistyped field).
       c.send("[1,2,3]");
-      assertThat(code(c.nextJson())).isEqualTo(101);
-      assertThat(code(c.request("\"op\":\"jump\""))).isEqualTo(102);
-      assertThat(code(c.request("\"op\":\"subscribe\",\"channel\":false"))).isEqualTo(103);
-      assertThat(code(c.request("\"op\":\"subscribe\",\"channel\":\"" + "x".repeat(129) + "\"")))
-          .isEqualTo(104);
-      assertThat(c.request("\"op\":\"subscribe\",\"channel\":\"one\"").path("ok").asBoolean())
-          .isTrue();
-      assertThat(code(c.request("\"op\":\"subscribe\",\"channel\":\"one\""))).isEqualTo(107);
-      assertThat(c.request("\"op\":\"subscribe\",\"channel\":\"two\"").path("ok").asBoolean())
-          .isTrue();
-      assertThat(code(c.request("\"op\":\"subscribe\",\"channel\":\"three\""))).isEqualTo(106);
-      assertThat(code(c.request("\"op\":\"unsubscribe\",\"channel\":\"zero\""))).isEqualTo(108);
-      assertThat(c.request("\"op\":\"ping\"").path("ok").asBoolean()).isTrue();
+      assertErrorReply(c.nextMessage(), Command.NO_ID, ErrorCode.MALFORMED);
+      long id = c.nextId();
+      assertErrorReply(c.callText("\"op\":\"jump\""), id, ErrorCode.UNKNOWN_OP);
+      assertErrorReply(
+          c.callText("\"op\":\"subscribe\",\"channel\":false"), id + 1, ErrorCode.BAD_FIELD);
+
+      c.error(i -> new Command.Subscribe(i, "x".repeat(129)), ErrorCode.BAD_CHANNEL);
+      assertThat(c.call(i -> new Command.Subscribe(i, "one"))).isEqualTo(Ok.of(id + 3));
+      c.error(i -> new Command.Subscribe(i, "one"), ErrorCode.ALREADY_SUBSCRIBED);
+      assertThat(c.call(i -> new Command.Subscribe(i, "two"))).isEqualTo(Ok.of(id + 5));
+      c.error(i -> new Command.Subscribe(i, "three"), ErrorCode.SUBSCRIPTION_LIMIT);
+      c.error(i -> new Command.Unsubscribe(i, "zero"), ErrorCode.NOT_SUBSCRIBED);
+      assertThat(c.call(Command.Ping::new)).isEqualTo(Ok.of(id + 8));
     }
     JsonNode after = stats().path("errors");
     for (String label :
@@ -138,7 +144,7 @@ class ErrorsEndToEndTest {
   @Test
   void binaryCanBePublishedOverHttpToo() {
     try (WsClient sub = WsClient.connect(server.wsUri().resolve("/ws"))) {
-      sub.request("\"op\":\"subscribe\",\"channel\":\"raw\"");
+      sub.ok(id -> new Command.Subscribe(id, "raw"));
       Http.Response r =
           Http.post(
               uri("/api/publish?channel=raw"),

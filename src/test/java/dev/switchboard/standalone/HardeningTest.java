@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.frame.Frame;
 import dev.switchboard.frame.Opcode;
+import dev.switchboard.protocol.Command;
+import dev.switchboard.protocol.Payload;
 import dev.switchboard.testing.RawWsClient;
 import dev.switchboard.testing.TestServers;
 import dev.switchboard.testing.WsClient;
@@ -47,13 +49,8 @@ class HardeningTest {
   /** A well-behaved client still gets through. */
   private static void stillServing() {
     try (WsClient c = WsClient.connect(server.wsUri().resolve("/ws"))) {
-      assertThat(c.request("\"op\":\"subscribe\",\"channel\":\"alive\"").path("ok").asBoolean())
-          .isTrue();
-      assertThat(
-              c.request("\"op\":\"publish\",\"channel\":\"alive\",\"data\":1")
-                  .path("ok")
-                  .asBoolean())
-          .isTrue();
+      c.ok(id -> new Command.Subscribe(id, "alive"));
+      c.ok(id -> new Command.Publish(id, "alive", new Payload.Json("1")));
       assertThat(c.nextJson().path("data").asInt()).isEqualTo(1);
     }
   }
@@ -217,7 +214,7 @@ class HardeningTest {
       assertThat(deaf.readUntilClose().closeCode()).isEqualTo(4001);
       assertThat(polite.closed().toCompletableFuture().isDone())
           .isFalse(); // the JDK client answers pings
-      assertThat(polite.request("\"op\":\"ping\"").path("ok").asBoolean()).isTrue();
+      polite.ok(id -> new Command.Ping(id));
     }
   }
 

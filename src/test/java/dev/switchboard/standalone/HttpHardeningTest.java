@@ -3,6 +3,9 @@ package dev.switchboard.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.protocol.Command;
+import dev.switchboard.protocol.Payload;
+import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.testing.Http;
 import dev.switchboard.testing.RawWsClient;
 import dev.switchboard.testing.TestServers;
@@ -264,8 +267,7 @@ class HttpHardeningTest {
       {(byte) 0xe2, (byte) 0x82}, // a sequence cut short
     };
     try (WsClient sub = WsClient.connect(server.wsUri().resolve("/ws"))) {
-      assertThat(sub.request("\"op\":\"subscribe\",\"channel\":\"utf\"").path("ok").asBoolean())
-          .isTrue();
+      sub.ok(id -> new Command.Subscribe(id, "utf"));
       long before = publishes();
       for (byte[] bad : invalid) {
         byte[] body = concat("{\"channel\":\"utf\",\"data\":\"a", bad, "b\"}");
@@ -365,11 +367,13 @@ class HttpHardeningTest {
         .isEqualTo("invalid JSON: JSON nested deeper than 1000 levels");
 
     try (WsClient ws = WsClient.connect(server.wsUri().resolve("/ws"))) {
-      ws.send("{\"id\":7,\"op\":\"publish\",\"channel\":\"deep\",\"data\":" + deep + "}");
-      JsonNode reply = ws.nextJson();
-      assertThat(reply.path("error").path("code").asInt()).isEqualTo(101);
-      assertThat(reply.path("error").path("message").asText())
-          .isEqualTo("invalid JSON: JSON nested deeper than 1000 levels");
+      // The encoder passes data through unchecked, as a publisher's exact text must travel.
+      ws.send(new Command.Publish(7, "deep", new Payload.Json(deep)));
+      // The id, read before the data, is answered.
+      assertThat(ws.nextMessage())
+          .isEqualTo(
+              new ServerMessage.ErrorReply(
+                  7, 101, "invalid JSON: JSON nested deeper than 1000 levels"));
     }
   }
 }

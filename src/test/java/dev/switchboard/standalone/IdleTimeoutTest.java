@@ -3,6 +3,7 @@ package dev.switchboard.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.frame.Opcode;
+import dev.switchboard.protocol.Command;
 import dev.switchboard.testing.RawWsClient;
 import dev.switchboard.testing.TestServers;
 import dev.switchboard.testing.WsClient;
@@ -41,7 +42,7 @@ class IdleTimeoutTest {
         WsClient echo = WsClient.connect(server.wsUri().resolve("/echo"), null, null, null)) {
       long scheduledBefore = tyrusTimers.getTaskCount();
       for (int i = 0; i < MESSAGES; i++) {
-        assertThat(hub.request("\"op\":\"ping\"").path("ok").asBoolean()).isTrue();
+        hub.ok(id -> new Command.Ping(id));
         echo.send("m" + i);
         assertThat(echo.nextText()).isEqualTo("m" + i);
       }

@@ -2,6 +2,7 @@ package dev.switchboard.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.protocol.Command;
 import dev.switchboard.testing.RawWsClient;
 import dev.switchboard.testing.TestServers;
 import dev.switchboard.testing.WsClient;
@@ -27,7 +28,7 @@ class ShutdownTest {
     StandaloneServer server = TestServers.start();
     WsClient hub = WsClient.connect(server.wsUri().resolve("/ws"));
     WsClient echo = WsClient.connect(server.wsUri().resolve("/echo"), null, null, null);
-    hub.request("\"op\":\"subscribe\",\"channel\":\"x\"");
+    hub.ok(id -> new Command.Subscribe(id, "x"));
     echo.send("open?");
     assertThat(echo.nextText()).isEqualTo("open?"); // both sessions are open before the stop
     int port = server.port();

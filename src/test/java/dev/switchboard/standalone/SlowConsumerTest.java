@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.frame.Frame;
 import dev.switchboard.frame.Opcode;
 import dev.switchboard.hub.Outbox;
+import dev.switchboard.protocol.Command;
+import dev.switchboard.protocol.Payload;
 import dev.switchboard.testing.Http;
 import dev.switchboard.testing.RawWsClient;
 import dev.switchboard.testing.TestServers;
@@ -16,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,12 +41,9 @@ class SlowConsumerTest {
   }
 
   /** A publication of {@code seq} with 8,000 bytes of padding: about 8 KB on the wire. */
-  private static String publication(int seq) {
-    return "\"op\":\"publish\",\"channel\":\"feed\",\"data\":{\"seq\":"
-        + seq
-        + ",\"pad\":\""
-        + "x".repeat(8000)
-        + "\"}";
+  private static LongFunction<Command> publication(int seq) {
+    Payload data = new Payload.Json("{\"seq\":" + seq + ",\"pad\":\"" + "x".repeat(8000) + "\"}");
+    return id -> new Command.Publish(id, "feed", data);
   }
 
   /** Subscribes a client that reads the reply and then nothing more: its socket fills up. */
@@ -62,7 +62,7 @@ class SlowConsumerTest {
     long maxQueued = 0;
     int sent = 0;
     while (sent < MAX_MESSAGES && slowConsumerCloses() == 0) {
-      assertThat(publisher.request(publication(sent++)).path("ok").asBoolean()).isTrue();
+      publisher.ok(publication(sent++));
       // The publisher subscribes to nothing and has read its reply: what waits is the stalled
       // client's.
       maxQueued = Math.max(maxQueued, stats().path("queued_bytes").asLong());
@@ -81,8 +81,7 @@ class SlowConsumerTest {
       throws Exception {
     for (int i = 0; i < FAST_SUBSCRIBERS; i++) {
       WsClient c = WsClient.connect(server.wsUri().resolve("/ws"));
-      assertThat(c.request("\"op\":\"subscribe\",\"channel\":\"feed\"").path("ok").asBoolean())
-          .isTrue();
+      c.ok(id -> new Command.Subscribe(id, "feed"));
       clients.add(c);
     }
     RawWsClient stalled = stalledSubscriber(); // from here on it reads nothing
@@ -91,11 +90,11 @@ class SlowConsumerTest {
     clients.add(publisher);
     int sent = 0;
     while (sent < MAX_MESSAGES && slowConsumerCloses() == 0) {
-      assertThat(publisher.request(publication(sent++)).path("ok").asBoolean()).isTrue();
+      publisher.ok(publication(sent++));
     }
     // A few more after the close: the others must not notice anything.
     for (int i = 0; i < 100; i++) {
-      assertThat(publisher.request(publication(sent++)).path("ok").asBoolean()).isTrue();
+      publisher.ok(publication(sent++));
     }
 
     assertThat(slowConsumerCloses()).isEqualTo(1);

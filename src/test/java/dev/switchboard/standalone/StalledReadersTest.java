@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.protocol.Command;
+import dev.switchboard.protocol.Payload;
 import dev.switchboard.testing.Http;
 import dev.switchboard.testing.RawWsClient;
 import dev.switchboard.testing.TestServers;
@@ -67,8 +69,7 @@ class StalledReadersTest {
       throws Exception {
     for (int i = 0; i < HEALTHY; i++) {
       WsClient c = WsClient.connect(server.wsUri().resolve("/ws"));
-      assertThat(c.request("\"op\":\"subscribe\",\"channel\":\"feed\"").path("ok").asBoolean())
-          .isTrue();
+      c.ok(id -> new Command.Subscribe(id, "feed"));
       healthy.add(c);
     }
     for (int i = 0; i < STALLED; i++) {
@@ -102,14 +103,8 @@ class StalledReadersTest {
     String padding = "x".repeat(PAYLOAD);
     for (int seq = 0; seq < MESSAGES; seq++) {
       progress.awaitAtLeast(seq - WINDOW, Duration.ofSeconds(60));
-      JsonNode r =
-          publisher.request(
-              "\"op\":\"publish\",\"channel\":\"feed\",\"data\":{\"seq\":"
-                  + seq
-                  + ",\"pad\":\""
-                  + padding
-                  + "\"}");
-      assertThat(r.path("ok").asBoolean()).as("publish %d: %s", seq, r).isTrue();
+      Payload data = new Payload.Json("{\"seq\":" + seq + ",\"pad\":\"" + padding + "\"}");
+      publisher.ok(id -> new Command.Publish(id, "feed", data));
     }
     for (Future<?> f : reading) {
       f.get(60, TimeUnit.SECONDS); // every healthy reader got every message, in order

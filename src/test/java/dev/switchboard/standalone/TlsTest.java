@@ -2,6 +2,8 @@ package dev.switchboard.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.protocol.Command;
+import dev.switchboard.protocol.Payload;
 import dev.switchboard.testing.Http;
 import dev.switchboard.testing.TestServers;
 import dev.switchboard.testing.WsClient;
@@ -93,8 +95,8 @@ class TlsTest {
     try (WsClient sub =
             WsClient.connect(server.wsUri().resolve("/ws"), null, trust, "switchboard.v1");
         WsClient echo = WsClient.connect(server.wsUri().resolve("/echo"), null, trust, null)) {
-      sub.request("\"op\":\"subscribe\",\"channel\":\"secure\"");
-      sub.request("\"op\":\"publish\",\"channel\":\"secure\",\"data\":\"over tls\"");
+      sub.ok(id -> new Command.Subscribe(id, "secure"));
+      sub.ok(id -> new Command.Publish(id, "secure", new Payload.Json("\"over tls\"")));
       assertThat(sub.nextJson().path("data").asText()).isEqualTo("over tls");
       echo.send("round trip");
       assertThat(echo.nextText()).isEqualTo("round trip");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.protocol.Command;
 import dev.switchboard.protocol.CommandEncoder;
+import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.protocol.ServerMessageDecoder;
 import java.io.ByteArrayOutputStream;
@@ -167,6 +168,43 @@ public final class WsClient implements AutoCloseable {
       return ok;
     }
     throw new AssertionError("expected a success reply but got " + m);
+  }
+
+  /** {@link #call}, failing the test unless the reply is the error {@code expected} to it. */
+  public ServerMessage.ErrorReply error(LongFunction<Command> command, ErrorCode expected) {
+    long id = nextId.get();
+    return assertErrorReply(call(command), id, expected);
+  }
+
+  /**
+   * Sends {@code {"id":N,...fields}} as it is, and returns the reply with id N decoded; other
+   * frames stay queued. For frames the encoder will not write (unknown ops, missing or mistyped
+   * fields).
+   */
+  public ServerMessage callText(String fieldsWithoutId) {
+    long id = nextId.getAndIncrement();
+    send("{\"id\":" + id + "," + fieldsWithoutId + "}");
+    return DECODER.decode(replyText(id));
+  }
+
+  /** The id the next {@link #call} or {@link #callText} will use. */
+  public long nextId() {
+    return nextId.get();
+  }
+
+  /**
+   * Fails the test unless {@code message} is the error reply with {@code code} to the command
+   * {@code id} ({@link Command#NO_ID} when the command's id could not be read), saying why.
+   */
+  public static ServerMessage.ErrorReply assertErrorReply(
+      ServerMessage message, long id, ErrorCode code) {
+    if (message instanceof ServerMessage.ErrorReply e
+        && e.equals(new ServerMessage.ErrorReply(id, code.code(), e.message()))
+        && !e.message().isBlank()) {
+      return e;
+    }
+    throw new AssertionError(
+        "expected error " + code + " to command " + id + " but got " + message);
   }
 
   /** The next text message, decoded as a Java client decodes it. */
