@@ -9,6 +9,7 @@ import dev.switchboard.protocol.ProtocolException;
 import dev.switchboard.protocol.ServerMessageEncoder;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
@@ -77,13 +78,13 @@ public final class ClientConnection {
   }
 
   /** The user id of the connection's token, or null while anonymous. */
-  public String user() {
+  public @Nullable String user() {
     Identity who = auth.identity();
     return who == null ? null : who.user();
   }
 
   /** The identity of the connection's token; null until connected where a token is required. */
-  Identity identity() {
+  @Nullable Identity identity() {
     return auth.identity();
   }
 
@@ -310,7 +311,10 @@ public final class ClientConnection {
 
   /** Whether the connection may do {@code capability} on {@code target}; answers 111 if not. */
   boolean permitted(long commandId, String target, Capability capability) {
-    if (auth.identity().permissions().allows(target, capability)) {
+    // execute refuses every command but connect and ping until there is an identity, and an
+    // identity is only ever replaced by another one.
+    Identity who = Objects.requireNonNull(auth.identity(), "commands wait for connect");
+    if (who.permissions().allows(target, capability)) {
       return true;
     }
     replyError(

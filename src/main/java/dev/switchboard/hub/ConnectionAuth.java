@@ -1,11 +1,13 @@
 package dev.switchboard.hub;
 
 import dev.switchboard.auth.Identity;
+import dev.switchboard.auth.TokenVerifier;
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.Command;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.ServerMessageEncoder;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a {@link ClientConnection} gets and renews its identity: a token at the handshake, the {@code
@@ -21,7 +23,7 @@ final class ConnectionAuth {
   private final ConnectionPolicy policy;
 
   /** Who the connection is; written by the reader, read by any thread. */
-  private volatile Identity identity;
+  private volatile @Nullable Identity identity;
 
   ConnectionAuth(
       ClientConnection connection, ConnectionSubscriptions subscriptions, ConnectionPolicy policy) {
@@ -32,7 +34,7 @@ final class ConnectionAuth {
   }
 
   /** Who the connection is: null until a required token arrived, else anonymous. */
-  Identity identity() {
+  @Nullable Identity identity() {
     return identity;
   }
 
@@ -90,15 +92,16 @@ final class ConnectionAuth {
    *
    * @return the identity, or null when refused (the connection is then being closed)
    */
-  private Identity verify(String token, long commandId) {
-    if (policy.tokens() == null) {
+  private @Nullable Identity verify(String token, long commandId) {
+    TokenVerifier tokens = policy.tokens();
+    if (tokens == null) {
       connection.replyError(
           commandId, ErrorCode.BAD_TOKEN, "this server has no keys to verify tokens");
       connection.close(CloseCode.UNAUTHORIZED, "tokens are not accepted here");
       return null;
     }
     try {
-      return policy.tokens().verify(token);
+      return tokens.verify(token);
     } catch (dev.switchboard.auth.TokenException e) {
       connection.replyError(commandId, ErrorCode.BAD_TOKEN, e.getMessage());
       connection.close(

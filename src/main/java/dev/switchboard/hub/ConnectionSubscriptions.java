@@ -13,6 +13,7 @@ import dev.switchboard.protocol.ServerMessageEncoder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -74,7 +75,8 @@ final class ConnectionSubscriptions {
     boolean pattern = ChannelName.isPattern(channel);
     NamespaceOptions ns =
         pattern ? NamespaceOptions.plain() : parts.options().namespaces().of(channel);
-    Identity who = connection.identity();
+    // Permitted above, so connected: an identity, once there, is only replaced.
+    Identity who = Objects.requireNonNull(connection.identity(), "permitted, so connected");
     Subscription sub =
         new Subscription(
             channel,
@@ -138,7 +140,10 @@ final class ConnectionSubscriptions {
           recovery.recovered()
               ? ServerMessageEncoder.recovered(s.id(), now.offset(), now.epoch())
               : ServerMessageEncoder.notRecovered(
-                  s.id(), recovery.reason(), now.offset(), now.epoch());
+                  s.id(),
+                  Objects.requireNonNull(recovery.reason(), "a failed recovery says why"),
+                  now.offset(),
+                  now.epoch());
       parts.metrics().recovery(recovery.recovered());
     }
     long startAfter =
@@ -153,8 +158,9 @@ final class ConnectionSubscriptions {
     Subscription.Activation done =
         sub.activate(
             replyFrame, recovery == null ? List.of() : recovery.backlog(), startAfter, epoch);
-    if (done.gap() != null) {
-      connection.missed(sub.channel, done.gap());
+    String gap = done.gap();
+    if (gap != null) {
+      connection.missed(sub.channel, gap);
       return;
     }
     connection.afterEnqueue(done.queued());
@@ -206,14 +212,15 @@ final class ConnectionSubscriptions {
    * @param notice the push telling the client it ended, or null when none is due (the client
    *     unsubscribed, or the connection is going away)
    */
-  private void end(Subscription sub, QueuedFrame notice) {
+  private void end(Subscription sub, @Nullable QueuedFrame notice) {
     boolean announced;
     if (notice == null) {
       announced = sub.cancel();
     } else {
       Subscription.Revocation revoked = sub.revoke(notice);
-      if (revoked.queued() != null) {
-        connection.afterEnqueue(revoked.queued());
+      Outbox.Offer queued = revoked.queued();
+      if (queued != null) {
+        connection.afterEnqueue(queued);
       }
       announced = revoked.announced();
     }

@@ -11,7 +11,9 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Delivers what the broker carries to this node's subscriptions, on the channel's fan-out lane: a
@@ -133,9 +135,9 @@ final class Deliveries implements BrokerHandler {
   private void deliver(
       java.util.Collection<Subscription> subs,
       long offset,
-      String epoch,
+      @Nullable String epoch,
       QueuedFrame frame,
-      String skipClient,
+      @Nullable String skipClient,
       List<ClientConnection> touched) {
     for (Subscription s : subs) {
       if (skipClient != null && skipClient.equals(s.connection().id())) {
@@ -145,8 +147,13 @@ final class Deliveries implements BrokerHandler {
         Subscription.Delivery result = s.deliver(offset, epoch, frame);
         switch (result) {
           case NONE -> {}
-          case GAP -> s.connection().missed(s.channel, s.gap());
-          default -> s.connection().afterFanOut(result.offer(), touched);
+          case GAP ->
+              s.connection()
+                  .missed(s.channel, Objects.requireNonNull(s.gap(), "set before GAP is returned"));
+          default ->
+              s.connection()
+                  .afterFanOut(
+                      Objects.requireNonNull(result.offer(), "the outbox answered"), touched);
         }
       } catch (RuntimeException e) {
         // One broken connection must not cost the others their delivery.

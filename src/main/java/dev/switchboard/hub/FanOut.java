@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Fan-out "lanes". A channel always maps to the same lane, and a lane runs its tasks one at a time
@@ -58,7 +59,7 @@ final class FanOut implements AutoCloseable {
   private final Executor executor;
 
   /** The executor this owns and shuts down on close; null when the caller owns it. */
-  private final ExecutorService owned;
+  private final @Nullable ExecutorService owned;
 
   private volatile boolean closed;
 
@@ -71,7 +72,7 @@ final class FanOut implements AutoCloseable {
     this(lanes, executor, null);
   }
 
-  private FanOut(int lanes, Executor executor, ExecutorService owned) {
+  private FanOut(int lanes, Executor executor, @Nullable ExecutorService owned) {
     this.lanes = new Lane[lanes];
     for (int i = 0; i < lanes; i++) {
       this.lanes[i] = new Lane();

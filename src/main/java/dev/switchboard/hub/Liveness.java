@@ -3,6 +3,7 @@ package dev.switchboard.hub;
 import dev.switchboard.auth.Identity;
 import dev.switchboard.protocol.CloseCode;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The time-driven part of a connection: when it opened, when it last sent anything and whether a
@@ -41,7 +42,7 @@ final class Liveness {
   /**
    * @param who the connection's identity now; null while a required token has not arrived
    */
-  Action check(long nowNanos, Instant now, ConnectionPolicy policy, Identity who) {
+  Action check(long nowNanos, Instant now, ConnectionPolicy policy, @Nullable Identity who) {
     if (who == null) {
       return nowNanos - openedNanos > policy.authTimeout().toNanos()
           ? Action.CLOSE_UNAUTHENTICATED

@@ -45,7 +45,7 @@ final class RateLimiter {
    * and judges it against {@code rate} (null: no limit, always allowed). What a refusal means is
    * the connection's to decide; one shared judgement for the hub and /echo.
    */
-  static Verdict admit(RateLimiter rate, Liveness liveness, int size, long nowNanos) {
+  static Verdict admit(@Nullable RateLimiter rate, Liveness liveness, int size, long nowNanos) {
     liveness.received(nowNanos);
     return rate == null ? Verdict.ALLOWED : rate.onMessage(size, nowNanos);
   }

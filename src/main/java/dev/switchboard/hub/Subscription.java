@@ -38,7 +38,7 @@ final class Subscription {
   }
 
   /** A frame that arrived while pending, with its offset (0 for none) and epoch (null for none). */
-  private record Buffered(long offset, String epoch, QueuedFrame frame) {}
+  private record Buffered(long offset, @Nullable String epoch, QueuedFrame frame) {}
 
   /** What {@link #deliver} did with a frame; the caller acts on it outside the lock. */
   enum Delivery {
@@ -52,14 +52,14 @@ final class Subscription {
     /** Queuing it would leave a gap; {@link #gap()} says why. The connection must recover. */
     GAP(null);
 
-    private final Outbox.Offer offer;
+    private final Outbox.@Nullable Offer offer;
 
-    Delivery(Outbox.Offer offer) {
+    Delivery(Outbox.@Nullable Offer offer) {
       this.offer = offer;
     }
 
     /** The outbox's answer this stands for; null for NONE and GAP. */
-    Outbox.Offer offer() {
+    Outbox.@Nullable Offer offer() {
       return offer;
     }
 
@@ -79,7 +79,7 @@ final class Subscription {
    * @param live whether the subscription went live (false: cancelled meanwhile, or a gap)
    * @param gap why a buffered publication would have left a gap, or null
    */
-  record Activation(Outbox.Offer queued, boolean live, String gap) {}
+  record Activation(Outbox.Offer queued, boolean live, @Nullable String gap) {}
 
   /**
    * What {@link #revoke} did.
@@ -87,7 +87,7 @@ final class Subscription {
    * @param announced whether presence and join had been announced, so the caller takes them back
    * @param queued the outcome of queuing the notice, or null when it was not queued now
    */
-  record Revocation(boolean announced, Outbox.Offer queued) {}
+  record Revocation(boolean announced, Outbox.@Nullable Offer queued) {}
 
   /** The channel, or the pattern ({@code orders:*}) of a pattern subscription. */
   final String channel;
@@ -141,10 +141,10 @@ final class Subscription {
    * after the subscribe reply (the client must not hear of the end before the start). Guarded by
    * {@code lock}.
    */
-  private QueuedFrame endNotice;
+  private @Nullable QueuedFrame endNotice;
 
   /** Why a delivery was refused as a gap; set once, under {@code lock}, before GAP is returned. */
-  private volatile String gap;
+  private volatile @Nullable String gap;
 
   /**
    * @param connection the connection it belongs to (the fan-out acts on it)
@@ -173,7 +173,7 @@ final class Subscription {
   }
 
   /** Why the last delivery came to {@link Delivery#GAP}; null before one did. */
-  String gap() {
+  @Nullable String gap() {
     return gap;
   }
 
@@ -185,7 +185,7 @@ final class Subscription {
    *
    * @param epoch the publication's epoch; null for events and channels without history
    */
-  Delivery deliver(long offset, String epoch, QueuedFrame frame) {
+  Delivery deliver(long offset, @Nullable String epoch, QueuedFrame frame) {
     synchronized (lock) {
       switch (state) {
         case CANCELLED:
@@ -195,7 +195,8 @@ final class Subscription {
           if (bufferedBytes > bufferLimit) {
             return Delivery.OVERFLOW;
           }
-          buffer.add(new Buffered(offset, epoch, frame));
+          Objects.requireNonNull(buffer, "a pending subscription buffers")
+              .add(new Buffered(offset, epoch, frame));
           return Delivery.NONE;
         default:
           String why = gap(offset, epoch);
@@ -237,11 +238,16 @@ final class Subscription {
    * startAfter} or the backlog's last. A buffered publication that would leave a gap closes the
    * connection with 4004 instead.
    *
+   * @param reply the subscribe reply; null when there is nothing to tell (no id, nothing to report)
    * @param epoch the channel's epoch when {@code startAfter} was read; null without history
    * @return not live when the subscription was cancelled meanwhile (only the reply was queued) or
    *     ended for a gap (the caller closes the connection with 4004); the caller starts the send
    */
-  Activation activate(QueuedFrame reply, List<Publication> backlog, long startAfter, String epoch) {
+  Activation activate(
+      @Nullable QueuedFrame reply,
+      List<Publication> backlog,
+      long startAfter,
+      @Nullable String epoch) {
     Outbox.Offer result = Outbox.Offer.QUEUED;
     boolean live;
     String gap = null;

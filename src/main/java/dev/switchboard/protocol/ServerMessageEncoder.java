@@ -145,7 +145,7 @@ public final class ServerMessageEncoder {
    * @param user the token's user, or null
    * @param expires the token's {@code exp}, in seconds since the epoch
    */
-  public static String connected(long id, String client, String user, long expires) {
+  public static String connected(long id, String client, @Nullable String user, long expires) {
     StringBuilder b = JsonStrings.appendQuoted(new StringBuilder("\"client\":"), client);
     b.append(",\"user\":");
     if (user == null) {
