@@ -64,10 +64,10 @@ final class PublishResource implements Resource {
     } catch (ProtocolException e) {
       return answers.refused(e);
     }
-    int max = hub.namespaces().of(command.channel()).maxMessageSize();
-    if (command.payload().size() > max) {
-      return answers.refused(
-          413, ErrorCode.TOO_LARGE, "payload over " + max + " bytes for " + command.channel());
+    try {
+      hub.checkSize(command.channel(), command.payload());
+    } catch (ProtocolException e) {
+      return answers.refused(413, e.code(), e.getMessage());
     }
     return answers.fromEngine(
         hub.publish(command.channel(), command.payload(), command.idempotencyKey()),

@@ -93,6 +93,14 @@ public final class ClientConnection {
     return id;
   }
 
+  /**
+   * Ends the subscription to {@code channel} from the server's side, telling the client with an
+   * {@code unsubscribe} push; false when there was none. Callable from any thread.
+   */
+  boolean endSubscription(String channel, String reason) {
+    return subscriptions.endByServer(channel, reason);
+  }
+
   /** Channels this connection is subscribed to now. */
   public Set<String> subscriptions() {
     return subscriptions.channels();

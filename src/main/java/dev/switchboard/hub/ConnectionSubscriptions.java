@@ -243,6 +243,20 @@ final class ConnectionSubscriptions {
     }
   }
 
+  /**
+   * Ends the subscription to {@code channel}, if any, with an {@code unsubscribe} push (111): the
+   * application removed this user from the channel. Any thread: the map removal decides who ends
+   * it.
+   */
+  boolean endByServer(String channel, String reason) {
+    Subscription sub = subscriptions.get(channel);
+    if (sub == null || !subscriptions.remove(channel, sub)) {
+      return false;
+    }
+    end(sub, Revocations.notice(sub, reason));
+    return true;
+  }
+
   /** Ends every subscription, without notices: the connection is going away. */
   void endAll() {
     List<Subscription> subs = new ArrayList<>(subscriptions.values());

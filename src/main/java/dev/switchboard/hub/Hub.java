@@ -166,6 +166,54 @@ public final class Hub implements AutoCloseable {
   }
 
   /**
+   * Refuses (105) a backend publish whose payload is over its namespace's limit: the check the HTTP
+   * API and the application facade share. Clients get the same check in their publish command.
+   */
+  public void checkSize(String channel, Payload payload) throws ProtocolException {
+    int max = options.namespaces().of(channel).maxMessageSize();
+    if (payload.size() > max) {
+      throw new ProtocolException(
+          ErrorCode.TOO_LARGE, "payload over " + max + " bytes for " + channel, Command.NO_ID);
+    }
+  }
+
+  /**
+   * Closes every connection of {@code user} on this node with {@code code}.
+   *
+   * <p>A scan of all connections: fine while it is an occasional administrative act; an index by
+   * user is due if it becomes frequent.
+   *
+   * @return how many connections were closed
+   */
+  public int disconnectUser(String user, CloseCode code, String reason) {
+    int closed = 0;
+    for (ClientConnection c : List.copyOf(connections.values())) {
+      if (user.equals(c.user())) {
+        c.close(code, reason);
+        closed++;
+      }
+    }
+    return closed;
+  }
+
+  /**
+   * Ends the subscriptions to {@code channel} of every connection of {@code user} on this node,
+   * each with an {@code unsubscribe} push (111, {@code reason}), as a refresh ends a revoked one. A
+   * scan of all connections, as {@link #disconnectUser}.
+   *
+   * @return how many subscriptions were ended
+   */
+  public int unsubscribeUser(String user, String channel, String reason) {
+    int ended = 0;
+    for (ClientConnection c : connections.values()) {
+      if (user.equals(c.user()) && c.endSubscription(channel, reason)) {
+        ended++;
+      }
+    }
+    return ended;
+  }
+
+  /**
    * Reads a channel's history for the history command and the HTTP API. Fails with a {@link
    * ProtocolException} when the namespace keeps no history or {@code since} is not a position of
    * the current history.

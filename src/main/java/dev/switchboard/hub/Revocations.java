@@ -38,10 +38,12 @@ final class Revocations {
    * get (111), so clients handle both alike.
    */
   static QueuedFrame notice(Subscription sub) {
+    return notice(sub, "the refreshed token does not allow subscribe on " + sub.channel);
+  }
+
+  /** The {@code unsubscribe} push for {@code sub} with {@code reason}, code 111 as above. */
+  static QueuedFrame notice(Subscription sub, String reason) {
     return new QueuedFrame.Text(
-        ServerMessageEncoder.unsubscribe(
-            sub.channel,
-            ErrorCode.FORBIDDEN,
-            "the refreshed token does not allow subscribe on " + sub.channel));
+        ServerMessageEncoder.unsubscribe(sub.channel, ErrorCode.FORBIDDEN, reason));
   }
 }

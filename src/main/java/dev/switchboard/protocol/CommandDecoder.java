@@ -50,6 +50,29 @@ public final class CommandDecoder {
     return (Command.Publish) toCommand(f);
   }
 
+  /**
+   * Checks that {@code text} is exactly one JSON value (what a publish's {@code data} may be) and
+   * wraps it as published: the same parser as commands, so both accept the same values.
+   */
+  public Payload.Json decodeData(String text) throws ProtocolException {
+    try (JsonParser p = json.createParser(text)) {
+      if (p.nextToken() == null) {
+        throw new ProtocolException(ErrorCode.MALFORMED, "data is not a JSON value", Command.NO_ID);
+      }
+      String value = readRawValue(p, text);
+      if (p.nextToken() != null) {
+        throw new ProtocolException(
+            ErrorCode.MALFORMED, "unexpected content after the JSON value", Command.NO_ID);
+      }
+      return new Payload.Json(value);
+    } catch (JsonProcessingException e) {
+      throw new ProtocolException(
+          ErrorCode.MALFORMED, "invalid JSON: " + JsonErrors.describe(e), Command.NO_ID);
+    } catch (IOException e) {
+      throw new ProtocolException(ErrorCode.MALFORMED, "unreadable JSON", Command.NO_ID);
+    }
+  }
+
   private Fields parse(String text) throws ProtocolException {
     Fields f = new Fields();
     try (JsonParser p = json.createParser(text)) {
