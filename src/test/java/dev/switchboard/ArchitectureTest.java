@@ -37,6 +37,7 @@ class ArchitectureTest {
             "server",
             "http",
             "docs",
+            "app",
             "assembly",
             "standalone",
             "web",
@@ -61,6 +62,9 @@ class ArchitectureTest {
    *   <li>{@code http} (the publish API) and {@code server} (the Jakarta WebSocket adapter) sit on
    *       the hub and know nothing of configuration or of each other. The API also reads the
    *       engine's {@code HistoryResult}, which the hub hands out as it is.
+   *   <li>{@code app} (the facade an application in the same JVM publishes through) sits on the hub
+   *       and reads the engine's results; the Jakarta adapter, the composition root and the hosts
+   *       may use it.
    *   <li>{@code assembly}, the composition root, builds engine, hub, endpoints and API from a
    *       configuration; the hosts ({@code standalone}, {@code web}) each build one.
    *   <li>{@code client} and {@code bench} speak the protocol only; {@code cli} sits on top. It
@@ -90,6 +94,8 @@ class ArchitectureTest {
         .definedBy("dev.switchboard.http..")
         .layer("JakartaAdapter")
         .definedBy("dev.switchboard.server..")
+        .layer("App")
+        .definedBy("dev.switchboard.app..")
         .layer("Assembly")
         .definedBy("dev.switchboard.assembly..")
         .layer("Standalone")
@@ -118,17 +124,27 @@ class ArchitectureTest {
         .mayOnlyAccessLayers("Frame", "Protocol", "Auth", "Engine")
         .whereLayer("Http")
         .mayOnlyAccessLayers("Protocol", "Engine", "Hub")
+        .whereLayer("App")
+        .mayOnlyAccessLayers("Protocol", "Engine", "Hub")
         .whereLayer("JakartaAdapter")
-        .mayOnlyAccessLayers("Protocol", "Hub")
+        .mayOnlyAccessLayers("Protocol", "Hub", "App")
         .whereLayer("Assembly")
         .mayOnlyAccessLayers(
-            "Protocol", "Auth", "Config", "Engine", "Hub", "Http", "JakartaAdapter")
+            "Protocol", "Auth", "Config", "Engine", "Hub", "Http", "App", "JakartaAdapter")
         .whereLayer("Standalone")
         .mayOnlyAccessLayers(
-            "Frame", "Protocol", "Config", "Docs", "Hub", "Http", "JakartaAdapter", "Assembly")
+            "Frame",
+            "Protocol",
+            "Config",
+            "Docs",
+            "Hub",
+            "Http",
+            "App",
+            "JakartaAdapter",
+            "Assembly")
         .whereLayer("Web")
         .mayOnlyAccessLayers(
-            "Protocol", "Config", "Docs", "Hub", "Http", "JakartaAdapter", "Assembly")
+            "Protocol", "Config", "Docs", "Hub", "Http", "App", "JakartaAdapter", "Assembly")
         .whereLayer("Client")
         .mayOnlyAccessLayers("Protocol")
         .whereLayer("Bench")
@@ -169,7 +185,8 @@ class ArchitectureTest {
             "dev.switchboard.frame..",
             "dev.switchboard.protocol..",
             "dev.switchboard.hub..",
-            "dev.switchboard.engine..")
+            "dev.switchboard.engine..",
+            "dev.switchboard.app..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("jakarta..")

@@ -1,5 +1,6 @@
 package dev.switchboard.assembly;
 
+import dev.switchboard.app.Channels;
 import dev.switchboard.config.EngineKeys;
 import dev.switchboard.config.ServerConfig;
 import dev.switchboard.engine.Broker;
@@ -42,6 +43,9 @@ public final class ServerAssembly implements AutoCloseable {
   private final Hub hub;
   private final WebSocketEndpoints endpoints;
   private final HttpApi api;
+
+  /** The facade applications in the same JVM publish through: one per server. */
+  private final Channels channels;
 
   /**
    * Runs the hub's periodic sweep: pings, liveness, token expiry. The only idle timer of every
@@ -88,6 +92,7 @@ public final class ServerAssembly implements AutoCloseable {
         new WebSocketEndpoints(
             hub, AreaOptions.endpoints(config, OriginPolicy.of(origins)), transports);
     this.api = new HttpApi(hub, apiKeys, AreaOptions.maxBodySize(config), version());
+    this.channels = Channels.over(hub);
   }
 
   private record Engine(Broker broker, PresenceStore presence) {}
@@ -139,6 +144,11 @@ public final class ServerAssembly implements AutoCloseable {
 
   public HttpApi api() {
     return api;
+  }
+
+  /** Publishing, history, presence and user actions for code in the same JVM. */
+  public Channels channels() {
+    return channels;
   }
 
   /**

@@ -1,0 +1,80 @@
+package dev.switchboard.app;
+
+import dev.switchboard.hub.Hub;
+import dev.switchboard.protocol.CloseCode;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Publishes to Switchboard's channels and acts on its connections from Java code in the same JVM:
+ * what the HTTP API offers a backend, without HTTP. One instance per server ({@code
+ * ServerAssembly.channels()}).
+ *
+ * <p>Publishes follow the HTTP API's rules, not a client's: a namespace's {@code publish} option
+ * (which is about clients) does not apply, and a channel whose namespace is not configured gets the
+ * default namespace's options. A refused call fails its stage with a {@link ChannelException}
+ * carrying the protocol's error code, and publishes nothing.
+ *
+ * <p>Thread-safe; no method blocks on the engine: results complete on engine threads.
+ */
+public interface Channels {
+
+  /** The facade over {@code hub}. */
+  static Channels over(Hub hub) {
+    return new HubChannels(hub);
+  }
+
+  /**
+   * Publishes the JSON text {@code json} (one JSON value, delivered exactly as given).
+   *
+   * @return fails with 104 (bad channel name), 101 (not one JSON value) or 105 (over the
+   *     namespace's {@code max-message-size})
+   */
+  default CompletionStage<Published> publish(String channel, String json) {
+    return publish(channel, json, null);
+  }
+
+  /**
+   * As {@link #publish(String, String)}; a repeat with the same {@code idempotencyKey} within 5
+   * minutes publishes nothing and completes with the first one's place.
+   *
+   * @param idempotencyKey null, or 1-128 characters (else 103)
+   */
+  CompletionStage<Published> publish(String channel, String json, @Nullable String idempotencyKey);
+
+  /** Publishes {@code data} as binary; the array must not be changed afterwards. */
+  default CompletionStage<Published> publishBinary(String channel, byte[] data) {
+    return publishBinary(channel, data, null);
+  }
+
+  /** As {@link #publishBinary(String, byte[])} with an idempotency key. */
+  CompletionStage<Published> publishBinary(
+      String channel, byte[] data, @Nullable String idempotencyKey);
+
+  /**
+   * The newest {@code limit} publications kept for {@code channel}, oldest first (newest first when
+   * {@code reverse}). Fails with 112 when the namespace keeps no history.
+   */
+  CompletionStage<HistoryPage> history(String channel, int limit, boolean reverse);
+
+  /** Who is subscribed to {@code channel}; fails with 112 when presence is off there. */
+  CompletionStage<List<Member>> presence(String channel);
+
+  /**
+   * Closes every connection of {@code user} on <em>this node</em> with {@code code}; with the Redis
+   * engine, connections on other nodes are not reached yet.
+   *
+   * @return how many connections were closed
+   */
+  int disconnectUser(String user, CloseCode code, String reason);
+
+  /**
+   * Ends {@code user}'s subscriptions to {@code channel} on <em>this node</em>; each client gets
+   * the {@code unsubscribe} push (111, {@code reason}) and no more of its publications. It may
+   * subscribe again if its token allows. Other nodes are not reached yet.
+   *
+   * @return how many subscriptions were ended
+   */
+  int unsubscribeUser(String user, String channel, String reason);
+}
