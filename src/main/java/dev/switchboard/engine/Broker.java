@@ -45,6 +45,13 @@ public interface Broker extends AutoCloseable {
   CompletionStage<Void> publishLeave(String channel, ClientInfo client);
 
   /**
+   * Sends {@code command} to every node's {@link BrokerHandler#onNodeCommand}, this one included,
+   * once each. The stage completes when the engine accepted the command; nodes act on it as it
+   * reaches them, asynchronously. A node whose link is down at that moment does not get it.
+   */
+  CompletionStage<Void> broadcast(NodeCommand command);
+
+  /**
    * This node now has local subscribers of {@code channel}: deliver its publications here. Called
    * by the hub when a channel gains its first local subscriber; calls for one channel are made in
    * order with {@link #unsubscribe}. Live delivery is in place when the stage completes.

@@ -17,6 +17,9 @@ public interface BrokerHandler {
   /** Someone left {@code channel} (on any node). */
   void onLeave(String channel, ClientInfo client);
 
+  /** A command {@link Broker#broadcast} by some node (this one included), for this node. */
+  void onNodeCommand(NodeCommand command);
+
   /**
    * Publications may have been missed on this node: its link to the other nodes broke and was
    * restored (or the engine lost its state). Every local subscription must be told, so its client

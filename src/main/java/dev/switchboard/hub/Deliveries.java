@@ -2,6 +2,7 @@ package dev.switchboard.hub;
 
 import dev.switchboard.engine.BrokerHandler;
 import dev.switchboard.engine.ClientInfo;
+import dev.switchboard.engine.NodeCommand;
 import dev.switchboard.engine.Publication;
 import dev.switchboard.protocol.BinaryEnvelope;
 import dev.switchboard.protocol.CloseCode;
@@ -27,14 +28,19 @@ final class Deliveries implements BrokerHandler {
   private final SubscriptionRegistry registry;
   private final FanOut fanOut;
 
+  /** Acts on a node command on this node's connections. */
+  private final java.util.function.Consumer<NodeCommand> commands;
+
   /** The node's hub connections, for an interruption. */
   private final java.util.function.Supplier<Collection<ClientConnection>> connections;
 
   Deliveries(
       SubscriptionRegistry registry,
       FanOut fanOut,
-      java.util.function.Supplier<Collection<ClientConnection>> connections) {
+      java.util.function.Supplier<Collection<ClientConnection>> connections,
+      java.util.function.Consumer<NodeCommand> commands) {
     this.registry = registry;
+    this.commands = commands;
     this.fanOut = fanOut;
     this.connections = connections;
   }
@@ -95,6 +101,11 @@ final class Deliveries implements BrokerHandler {
   @Override
   public void onLeave(String channel, ClientInfo client) {
     presenceEvent(channel, client, ServerMessageEncoder::leave);
+  }
+
+  @Override
+  public void onNodeCommand(NodeCommand command) {
+    commands.accept(command);
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.switchboard.engine.Broker;
 import dev.switchboard.engine.ClientInfo;
 import dev.switchboard.engine.HistoryQuery;
 import dev.switchboard.engine.HistoryResult;
+import dev.switchboard.engine.NodeCommand;
 import dev.switchboard.engine.PresenceStore;
 import dev.switchboard.engine.Publication;
 import dev.switchboard.engine.PublishOptions;
@@ -115,7 +116,7 @@ public final class Hub implements AutoCloseable {
   private static Hub start(
       HubOptions options, Broker broker, PresenceStore presence, HubClock clock, FanOut fanOut) {
     Hub hub = new Hub(options, broker, presence, clock, fanOut);
-    broker.start(new Deliveries(hub.registry, hub.fanOut, hub.connections::values));
+    broker.start(new Deliveries(hub.registry, hub.fanOut, hub.connections::values, hub::execute));
     return hub;
   }
 
@@ -211,6 +212,23 @@ public final class Hub implements AutoCloseable {
       }
     }
     return ended;
+  }
+
+  /**
+   * Sends {@code command} to every node through the broker, this one included, each acting on its
+   * own connections as the command reaches it ({@link Broker#broadcast}).
+   */
+  public CompletionStage<Void> broadcast(NodeCommand command) {
+    return broker.broadcast(command);
+  }
+
+  /** Acts on a node command that reached this node. */
+  private void execute(NodeCommand command) {
+    if (command instanceof NodeCommand.DisconnectUser d) {
+      disconnectUser(d.user(), d.code(), d.reason());
+    } else if (command instanceof NodeCommand.UnsubscribeUser u) {
+      unsubscribeUser(u.user(), u.channel(), u.reason());
+    }
   }
 
   /**

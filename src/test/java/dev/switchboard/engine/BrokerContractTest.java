@@ -3,6 +3,7 @@ package dev.switchboard.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.Payload;
 import dev.switchboard.testing.ManualClock;
 import dev.switchboard.testing.RecordingHandler;
@@ -32,6 +33,14 @@ public abstract class BrokerContractTest {
 
   /** A fresh, started-by-the-caller broker on {@code clock}, isolated from other tests. */
   protected abstract Broker newBroker(ManualClock clock);
+
+  /**
+   * Another node of the same cluster, started with {@code handler}; null for a single-node engine.
+   * The case closes it.
+   */
+  protected Broker otherNode(RecordingHandler handler) {
+    return null;
+  }
 
   /** Lets time pass for the engine: the clock, and whatever the engine needs to expire entries. */
   protected void pass(Duration d) {
@@ -224,6 +233,30 @@ public abstract class BrokerContractTest {
     broker.publishLeave("room", new ClientInfo("c1", "alice", null)).toCompletableFuture().join();
     await().atMost(Duration.ofSeconds(10)).until(() -> handler.events().size() >= 2);
     assertThat(handler.events()).containsExactly("join room c1", "leave room c1");
+  }
+
+  @Test
+  void aBroadcastReachesEveryNodeOnceThisOneIncluded() {
+    RecordingHandler onOther = new RecordingHandler();
+    Broker other = otherNode(onOther);
+    try {
+      NodeCommand first =
+          new NodeCommand.DisconnectUser(
+              "alice ✓", new CloseCode(4600, "banned", false), "line\nbreak \u0000");
+      NodeCommand second = new NodeCommand.UnsubscribeUser("bob", "room", "removed");
+      broker.broadcast(first).toCompletableFuture().join();
+      broker.broadcast(second).toCompletableFuture().join();
+
+      for (RecordingHandler node : other == null ? List.of(handler) : List.of(handler, onOther)) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> node.events().size() >= 2);
+        // Commands arrive in order: a repeat of the first would come before the second.
+        assertThat(node.events()).containsExactly("command " + first, "command " + second);
+      }
+    } finally {
+      if (other != null) {
+        other.close();
+      }
+    }
   }
 
   @Test

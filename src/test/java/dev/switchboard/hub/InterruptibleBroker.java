@@ -3,6 +3,7 @@ package dev.switchboard.hub;
 import dev.switchboard.engine.Broker;
 import dev.switchboard.engine.BrokerHandler;
 import dev.switchboard.engine.ClientInfo;
+import dev.switchboard.engine.NodeCommand;
 import dev.switchboard.engine.Publication;
 import dev.switchboard.testing.ForwardingBroker;
 
@@ -69,6 +70,13 @@ final class InterruptibleBroker extends ForwardingBroker {
     public void onLeave(String channel, ClientInfo client) {
       if (!cut) {
         hub.onLeave(channel, client);
+      }
+    }
+
+    @Override
+    public void onNodeCommand(NodeCommand command) {
+      if (!cut) {
+        hub.onNodeCommand(command);
       }
     }
 

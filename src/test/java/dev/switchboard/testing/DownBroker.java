@@ -5,6 +5,7 @@ import dev.switchboard.engine.BrokerHandler;
 import dev.switchboard.engine.ClientInfo;
 import dev.switchboard.engine.HistoryQuery;
 import dev.switchboard.engine.HistoryResult;
+import dev.switchboard.engine.NodeCommand;
 import dev.switchboard.engine.PublishOptions;
 import dev.switchboard.engine.PublishResult;
 import dev.switchboard.protocol.Payload;
@@ -19,6 +20,11 @@ public final class DownBroker implements Broker {
 
   @Override
   public void start(BrokerHandler handler) {}
+
+  @Override
+  public CompletionStage<Void> broadcast(NodeCommand command) {
+    return down();
+  }
 
   @Override
   public CompletionStage<PublishResult> publish(

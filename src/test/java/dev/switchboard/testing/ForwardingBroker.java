@@ -5,6 +5,7 @@ import dev.switchboard.engine.BrokerHandler;
 import dev.switchboard.engine.ClientInfo;
 import dev.switchboard.engine.HistoryQuery;
 import dev.switchboard.engine.HistoryResult;
+import dev.switchboard.engine.NodeCommand;
 import dev.switchboard.engine.PublishOptions;
 import dev.switchboard.engine.PublishResult;
 import dev.switchboard.protocol.Payload;
@@ -21,6 +22,11 @@ public class ForwardingBroker implements Broker {
   @Override
   public void start(BrokerHandler handler) {
     delegate.start(handler);
+  }
+
+  @Override
+  public CompletionStage<Void> broadcast(NodeCommand command) {
+    return delegate.broadcast(command);
   }
 
   @Override

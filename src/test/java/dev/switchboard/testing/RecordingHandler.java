@@ -2,6 +2,7 @@ package dev.switchboard.testing;
 
 import dev.switchboard.engine.BrokerHandler;
 import dev.switchboard.engine.ClientInfo;
+import dev.switchboard.engine.NodeCommand;
 import dev.switchboard.engine.Publication;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,13 @@ public class RecordingHandler implements BrokerHandler {
   public void onLeave(String channel, ClientInfo client) {
     synchronized (this) {
       events.add("leave " + channel + " " + client.client());
+    }
+  }
+
+  @Override
+  public void onNodeCommand(NodeCommand command) {
+    synchronized (this) {
+      events.add("command " + command);
     }
   }
 

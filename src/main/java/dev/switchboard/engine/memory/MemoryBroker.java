@@ -5,6 +5,7 @@ import dev.switchboard.engine.BrokerHandler;
 import dev.switchboard.engine.ClientInfo;
 import dev.switchboard.engine.HistoryQuery;
 import dev.switchboard.engine.HistoryResult;
+import dev.switchboard.engine.NodeCommand;
 import dev.switchboard.engine.Publication;
 import dev.switchboard.engine.PublishOptions;
 import dev.switchboard.engine.PublishResult;
@@ -163,6 +164,18 @@ public final class MemoryBroker implements Broker {
   @Override
   public CompletionStage<Void> publishLeave(String channel, ClientInfo client) {
     return control(channel, new Sequencer.Left(channel, client));
+  }
+
+  /** This node is the only one: the handler gets {@code command} on the calling thread. */
+  @Override
+  public CompletionStage<Void> broadcast(NodeCommand command) {
+    BrokerHandler h = handler;
+    if (closed || h == null) {
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("memory engine is not running"));
+    }
+    h.onNodeCommand(command);
+    return CompletableFuture.completedFuture(null);
   }
 
   private CompletionStage<Void> control(String channel, Sequencer.Event event) {

@@ -36,12 +36,7 @@ final class Canary {
 
   /** Subscribes to the node's canary channel (waiting for Redis) and starts sending. */
   void start() {
-    link.pubsub
-        .async()
-        .subscribe(channel)
-        .toCompletableFuture()
-        .orTimeout(link.options.timeout().toMillis(), TimeUnit.MILLISECONDS)
-        .join();
+    link.subscribeNow(channel);
     long every = link.options.canaryInterval().toMillis();
     link.timer.scheduleWithFixedDelay(this::send, every, every, TimeUnit.MILLISECONDS);
   }

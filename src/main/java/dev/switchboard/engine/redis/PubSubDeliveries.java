@@ -1,11 +1,13 @@
 package dev.switchboard.engine.redis;
 
 import dev.switchboard.engine.BrokerHandler;
+import dev.switchboard.engine.NodeCommand;
 import dev.switchboard.engine.Publication;
 import dev.switchboard.protocol.ChannelName;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.NavigableSet;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
@@ -13,13 +15,15 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * What arrives on the node's Pub/Sub link, handed to the hub: canaries are taken out, a channel's
  * messages go to the handler while its subscription is live, and a pattern's only when no channel
- * subscription and no earlier pattern already delivers them (so a message is delivered once).
+ * subscription and no earlier pattern already delivers them (so a message is delivered once); node
+ * commands on the control channel go to the handler's {@link BrokerHandler#onNodeCommand}.
  */
 final class PubSubDeliveries extends RedisPubSubAdapter<byte[], byte[]> {
   private static final System.Logger LOG = System.getLogger(PubSubDeliveries.class.getName());
 
   private final int prefixLength;
   private final Canary canary;
+  private final byte[] controlChannel;
   private final Set<String> channelsLive;
   private final NavigableSet<String> patternsLive;
   private final BrokerHandler handler;
@@ -34,12 +38,14 @@ final class PubSubDeliveries extends RedisPubSubAdapter<byte[], byte[]> {
   PubSubDeliveries(
       int prefixLength,
       Canary canary,
+      byte[] controlChannel,
       Set<String> channelsLive,
       NavigableSet<String> patternsLive,
       BrokerHandler handler,
       LongAdder received) {
     this.prefixLength = prefixLength;
     this.canary = canary;
+    this.controlChannel = controlChannel;
     this.channelsLive = channelsLive;
     this.patternsLive = patternsLive;
     this.handler = handler;
@@ -49,6 +55,10 @@ final class PubSubDeliveries extends RedisPubSubAdapter<byte[], byte[]> {
   @Override
   public void message(byte[] redisChannel, byte[] message) {
     if (canary.take(redisChannel, message)) {
+      return;
+    }
+    if (Arrays.equals(redisChannel, controlChannel)) {
+      command(message);
       return;
     }
     String channel = channelOf(redisChannel);
@@ -71,6 +81,20 @@ final class PubSubDeliveries extends RedisPubSubAdapter<byte[], byte[]> {
         }
         return; // only the first matching pattern delivers
       }
+    }
+  }
+
+  private void command(byte[] message) {
+    received.increment();
+    try {
+      NodeCommand command = RedisFormat.command(message);
+      if (command == null) {
+        LOG.log(Level.WARNING, "ignored a node command of an unknown version or kind");
+      } else {
+        handler.onNodeCommand(command);
+      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.ERROR, "a node command failed", e);
     }
   }
 

@@ -5,6 +5,7 @@ import dev.switchboard.engine.BrokerHandler;
 import dev.switchboard.engine.ClientInfo;
 import dev.switchboard.engine.HistoryQuery;
 import dev.switchboard.engine.HistoryResult;
+import dev.switchboard.engine.NodeCommand;
 import dev.switchboard.engine.Publication;
 import dev.switchboard.engine.PublishOptions;
 import dev.switchboard.engine.PublishResult;
@@ -28,6 +29,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
@@ -67,6 +70,9 @@ public final class RedisBroker implements Broker {
   private final String publishSha;
   private final String historySha;
 
+  /** Node commands' one Pub/Sub channel under the prefix, subscribed by every node. */
+  private final byte[] controlChannel;
+
   /** Channels and patterns the hub asked for; live once Redis confirmed the subscription. */
   private final Set<String> wanted = ConcurrentHashMap.newKeySet();
 
@@ -80,8 +86,7 @@ public final class RedisBroker implements Broker {
   private volatile boolean pubsubLost;
 
   /** Breaks of the Pub/Sub link so far; a re-subscription for an earlier break is abandoned. */
-  private final java.util.concurrent.atomic.AtomicLong breaks =
-      new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong breaks = new AtomicLong();
 
   private volatile @Nullable BrokerHandler handler;
   private volatile boolean closed;
@@ -106,6 +111,7 @@ public final class RedisBroker implements Broker {
     this.link = link;
     this.options = link.options;
     this.canary = new Canary(link, link.key("k:", nodeId));
+    this.controlChannel = link.key("x:", "commands");
     this.publishSha = link.async.digest(Scripts.PUBLISH);
     this.historySha = link.async.digest(Scripts.HISTORY);
   }
@@ -120,7 +126,13 @@ public final class RedisBroker implements Broker {
     this.handler = Objects.requireNonNull(handler);
     link.pubsub.addListener(
         new PubSubDeliveries(
-            link.key("c:", "").length, canary, channelsLive, patternsLive, handler, received));
+            link.key("c:", "").length,
+            canary,
+            controlChannel,
+            channelsLive,
+            patternsLive,
+            handler,
+            received));
     link.pubsub.addListener(
         new RedisConnectionStateListener() {
           @Override
@@ -145,6 +157,7 @@ public final class RedisBroker implements Broker {
             }
           }
         });
+    link.subscribeNow(controlChannel);
     canary.start();
   }
 
@@ -162,17 +175,15 @@ public final class RedisBroker implements Broker {
     if (closed || breaks.get() != brk) {
       return;
     }
-    List<byte[]> channels = new ArrayList<>();
+    List<byte[]> channels = new ArrayList<>(List.of(controlChannel));
     List<byte[]> patterns = new ArrayList<>();
     for (String c : wanted) {
       (ChannelName.isPattern(c) ? patterns : channels).add(link.key("c:", c));
     }
     List<CompletableFuture<Void>> confirmations = new ArrayList<>(2);
     try {
-      if (!channels.isEmpty()) {
-        confirmations.add(
-            link.pubsub.async().subscribe(channels.toArray(byte[][]::new)).toCompletableFuture());
-      }
+      confirmations.add( // never empty: the control channel is always wanted
+          link.pubsub.async().subscribe(channels.toArray(byte[][]::new)).toCompletableFuture());
       if (!patterns.isEmpty()) {
         confirmations.add(
             link.pubsub.async().psubscribe(patterns.toArray(byte[][]::new)).toCompletableFuture());
@@ -193,7 +204,7 @@ public final class RedisBroker implements Broker {
                 link.timer.schedule(
                     () -> resubscribeThenInterrupt(brk, handler),
                     RESUBSCRIBE_RETRY_MILLIS,
-                    java.util.concurrent.TimeUnit.MILLISECONDS);
+                    TimeUnit.MILLISECONDS);
                 return;
               }
               pubsubLost = false;
@@ -293,6 +304,12 @@ public final class RedisBroker implements Broker {
   }
 
   @Override
+  public CompletionStage<Void> broadcast(NodeCommand command) {
+    return counted(link.async.publish(controlChannel, RedisFormat.command(command)), "broadcast")
+        .thenApply(n -> null);
+  }
+
+  @Override
   public CompletionStage<Void> subscribe(String channel) {
     wanted.add(channel);
     boolean pattern = ChannelName.isPattern(channel);
@@ -369,15 +386,12 @@ public final class RedisBroker implements Broker {
   }
 
   private static byte[] newEpoch() {
-    return ascii(Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36));
+    return Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36)
+        .getBytes(StandardCharsets.US_ASCII);
   }
 
   private static byte[] ascii(long n) {
-    return ascii(Long.toString(n));
-  }
-
-  private static byte[] ascii(String s) {
-    return s.getBytes(StandardCharsets.US_ASCII);
+    return Long.toString(n).getBytes(StandardCharsets.US_ASCII);
   }
 
   private static String string(Object bulk) {

@@ -1,7 +1,9 @@
 package dev.switchboard.engine.redis;
 
 import dev.switchboard.engine.ClientInfo;
+import dev.switchboard.engine.NodeCommand;
 import dev.switchboard.engine.Publication;
+import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.Payload;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -21,12 +23,21 @@ import org.jspecify.annotations.Nullable;
  * the client id, user and info as length-prefixed UTF-8 strings (length -1 for none). History
  * entries hold the kind byte and the payload. A presence entry holds the time it expires (epoch ms,
  * 8 bytes), then the client as in a join.
+ *
+ * <p>A node command on the control channel: {@code n}, the format version (1), then {@code d}
+ * (disconnect a user: user, close code as 4 bytes, its name, reconnect as one byte 0/1, reason) or
+ * {@code u} (unsubscribe a user: user, channel, reason), strings length-prefixed as above. A node
+ * ignores a command of a version or kind it does not know.
  */
 final class RedisFormat {
   static final byte JSON = 'p';
   static final byte BINARY = 'b';
   static final byte JOIN = 'j';
   static final byte LEAVE = 'l';
+  static final byte COMMAND = 'n';
+  static final byte COMMAND_VERSION = 1;
+  private static final byte DISCONNECT = 'd';
+  private static final byte UNSUBSCRIBE = 'u';
 
   private RedisFormat() {}
 
@@ -87,6 +98,48 @@ final class RedisFormat {
   /** A join or leave message's client. */
   static ClientInfo presence(byte[] m) {
     return read(ByteBuffer.wrap(m, 1, m.length - 1));
+  }
+
+  static byte[] command(NodeCommand command) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+    out.write(COMMAND);
+    out.write(COMMAND_VERSION);
+    if (command instanceof NodeCommand.DisconnectUser d) {
+      out.write(DISCONNECT);
+      string(out, d.user());
+      out.writeBytes(ByteBuffer.allocate(4).putInt(d.code().code()).array());
+      string(out, d.code().name());
+      out.write(d.code().reconnect() ? 1 : 0);
+      string(out, d.reason());
+    } else if (command instanceof NodeCommand.UnsubscribeUser u) {
+      out.write(UNSUBSCRIBE);
+      string(out, u.user());
+      string(out, u.channel());
+      string(out, u.reason());
+    }
+    return out.toByteArray();
+  }
+
+  /** A node command, or null when {@code m} is not one this version knows. */
+  static @Nullable NodeCommand command(byte[] m) {
+    if (m.length < 3 || m[0] != COMMAND || m[1] != COMMAND_VERSION) {
+      return null;
+    }
+    ByteBuffer in = ByteBuffer.wrap(m, 3, m.length - 3);
+    String user = Objects.requireNonNull(string(in));
+    return switch (m[2]) {
+      case DISCONNECT -> {
+        int code = in.getInt();
+        String name = Objects.requireNonNull(string(in));
+        CloseCode close = new CloseCode(code, name, in.get() == 1);
+        yield new NodeCommand.DisconnectUser(user, close, Objects.requireNonNull(string(in)));
+      }
+      case UNSUBSCRIBE -> {
+        String channel = Objects.requireNonNull(string(in));
+        yield new NodeCommand.UnsubscribeUser(user, channel, Objects.requireNonNull(string(in)));
+      }
+      default -> null;
+    };
   }
 
   /** A presence entry: the time it expires (epoch ms), then the client. */

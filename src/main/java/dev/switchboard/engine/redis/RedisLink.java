@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -121,6 +122,16 @@ final class RedisLink {
 
   boolean isOpen() {
     return commands.isOpen() && pubsub.isOpen();
+  }
+
+  /** Subscribes to {@code channel} on the Pub/Sub connection, waiting for Redis to confirm. */
+  void subscribeNow(byte[] channel) {
+    pubsub
+        .async()
+        .subscribe(channel)
+        .toCompletableFuture()
+        .orTimeout(options.timeout().toMillis(), TimeUnit.MILLISECONDS)
+        .join();
   }
 
   byte[] key(String kind, String name) {

@@ -42,6 +42,11 @@ class RedisBrokerTest extends BrokerContractTest {
     return node;
   }
 
+  @Override
+  protected Broker otherNode(RecordingHandler handler) {
+    return node(handler);
+  }
+
   @AfterEach
   void cleanUp() {
     others.forEach(Broker::close);
