@@ -62,19 +62,21 @@ public interface Channels {
   CompletionStage<List<Member>> presence(String channel);
 
   /**
-   * Closes every connection of {@code user} on <em>this node</em> with {@code code}; with the Redis
-   * engine, connections on other nodes are not reached yet.
+   * Closes every connection of {@code user} with {@code code}, on every node (with the Redis
+   * engine, through its control channel).
    *
-   * @return how many connections were closed
+   * @return completes when the engine accepted the command; each node, this one included, acts on
+   *     it as it arrives, asynchronously, so connections may still be open at that moment
    */
-  int disconnectUser(String user, CloseCode code, String reason);
+  CompletionStage<Void> disconnectUser(String user, CloseCode code, String reason);
 
   /**
-   * Ends {@code user}'s subscriptions to {@code channel} on <em>this node</em>; each client gets
-   * the {@code unsubscribe} push (111, {@code reason}) and no more of its publications. It may
-   * subscribe again if its token allows. Other nodes are not reached yet.
+   * Ends {@code user}'s subscriptions to {@code channel} on every node; each client gets the {@code
+   * unsubscribe} push (111, {@code reason}) and no more of its publications. It may subscribe again
+   * if its token allows.
    *
-   * @return how many subscriptions were ended
+   * @return completes when the engine accepted the command; each node, this one included, acts on
+   *     it as it arrives, asynchronously
    */
-  int unsubscribeUser(String user, String channel, String reason);
+  CompletionStage<Void> unsubscribeUser(String user, String channel, String reason);
 }

@@ -2,6 +2,7 @@ package dev.switchboard.app;
 
 import dev.switchboard.engine.ClientInfo;
 import dev.switchboard.engine.HistoryResult;
+import dev.switchboard.engine.NodeCommand;
 import dev.switchboard.hub.Hub;
 import dev.switchboard.protocol.ChannelName;
 import dev.switchboard.protocol.CloseCode;
@@ -94,13 +95,13 @@ final class HubChannels implements Channels {
   }
 
   @Override
-  public int disconnectUser(String user, CloseCode code, String reason) {
-    return hub.disconnectUser(user, code, reason);
+  public CompletionStage<Void> disconnectUser(String user, CloseCode code, String reason) {
+    return hub.broadcast(new NodeCommand.DisconnectUser(user, code, reason));
   }
 
   @Override
-  public int unsubscribeUser(String user, String channel, String reason) {
-    return hub.unsubscribeUser(user, channel, reason);
+  public CompletionStage<Void> unsubscribeUser(String user, String channel, String reason) {
+    return hub.broadcast(new NodeCommand.UnsubscribeUser(user, channel, reason));
   }
 
   /** A valid channel name (no pattern), or 104 as for an HTTP publish. */

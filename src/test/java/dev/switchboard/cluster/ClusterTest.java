@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.app.Channels;
+import dev.switchboard.app.Published;
 import dev.switchboard.client.Message;
 import dev.switchboard.client.SwitchboardClient;
+import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.Command;
 import dev.switchboard.protocol.Payload;
 import dev.switchboard.protocol.ServerMessage;
@@ -20,10 +23,14 @@ import dev.switchboard.testing.Http;
 import dev.switchboard.testing.Redis;
 import dev.switchboard.testing.TcpProxy;
 import dev.switchboard.testing.TestServers;
+import dev.switchboard.testing.Tokens;
 import dev.switchboard.testing.WsClient;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
@@ -38,8 +45,10 @@ class ClusterTest {
 
   @BeforeEach
   void startNodes() {
-    a = TestServers.start(Redis.clusterSettings(Redis.URI, prefix));
-    b = TestServers.start(Redis.clusterSettings(Redis.URI, prefix));
+    Map<String, String> settings = new HashMap<>(Redis.clusterSettings(Redis.URI, prefix));
+    settings.put("auth.hmac-secret", Tokens.SECRET); // clients may say who they are
+    a = TestServers.start(settings);
+    b = TestServers.start(settings);
   }
 
   @AfterEach
@@ -60,6 +69,63 @@ class ClusterTest {
 
   private static URI ws(StandaloneServer s) {
     return s.wsUri().resolve("/ws");
+  }
+
+  /** A client of node {@code s} as {@code user}, its connection registered on the node. */
+  private static WsClient connectAs(StandaloneServer s, String user) {
+    String token =
+        Tokens.hs256(
+            Tokens.claims(
+                user, Instant.now().plusSeconds(600), Map.of("room:*", List.of("subscribe"))));
+    WsClient client = WsClient.connect(ws(s), Map.of("Authorization", "Bearer " + token));
+    client.ok(id -> new Command.Subscribe(id, "room:lobby"));
+    return client;
+  }
+
+  @Test
+  void disconnectUserOnOneNodeClosesThatUsersConnectionsOnEveryNodeWithTheGivenCode()
+      throws Exception {
+    try (WsClient aliceOnB = connectAs(b, "alice");
+        WsClient aliceOnA = connectAs(a, "alice");
+        WsClient bobOnB = connectAs(b, "bob")) {
+      a.assembly()
+          .channels()
+          .disconnectUser("alice", CloseCode.UNAUTHORIZED, "account suspended")
+          .toCompletableFuture()
+          .get(10, TimeUnit.SECONDS);
+
+      WsClient.Close expected = new WsClient.Close(4500, "account suspended");
+      assertThat(aliceOnB.closed().toCompletableFuture().get(10, TimeUnit.SECONDS))
+          .isEqualTo(expected);
+      assertThat(aliceOnA.closed().toCompletableFuture().get(10, TimeUnit.SECONDS))
+          .isEqualTo(expected);
+      // Node B acted on the command for all its connections at once: bob was left open.
+      assertThat(bobOnB.call(id -> new Command.Subscribe(id, "room:after"))).isEqualTo(Ok.of(2));
+      assertThat(bobOnB.closed()).isNotDone();
+    }
+  }
+
+  @Test
+  void unsubscribeUserOnOneNodeEndsThatUsersSubscriptionOnTheOtherWithPush111() throws Exception {
+    try (WsClient aliceOnB = connectAs(b, "alice");
+        WsClient bobOnB = connectAs(b, "bob")) {
+      aliceOnB.ok(id -> new Command.Subscribe(id, "room:u"));
+      bobOnB.ok(id -> new Command.Subscribe(id, "room:u"));
+
+      Channels channels = a.assembly().channels();
+      channels
+          .unsubscribeUser("alice", "room:u", "removed from the room")
+          .toCompletableFuture()
+          .get(10, TimeUnit.SECONDS);
+
+      assertThat(aliceOnB.nextMessage())
+          .isEqualTo(new ServerMessage.Unsubscribed("room:u", 111, "removed from the room"));
+      Published p = channels.publish("room:u", "1").toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertThat(bobOnB.nextMessage())
+          .isEqualTo(new Publication("room:u", p.offset(), p.epoch(), new Payload.Json("1")));
+      // Bob has the publication, so alice would have had it before this reply: she has not.
+      assertThat(aliceOnB.call(id -> new Command.Subscribe(id, "room:v"))).isEqualTo(Ok.of(3));
+    }
   }
 
   @Test
