@@ -104,16 +104,8 @@ public final class Parser<T> {
     return new Parser<>(
         "a size from " + min + " to " + max + " bytes, like 65536, 64KiB or 16MiB",
         s -> {
-          Matcher m = SIZE.matcher(s);
-          if (!m.matches()) {
-            throw refused();
-          }
-          long n;
-          try {
-            n = Long.parseLong(m.group(1));
-          } catch (NumberFormatException e) {
-            throw refused();
-          }
+          Matcher m = matched(SIZE, s);
+          long n = number(m);
           String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
           long scale =
               switch (unit.charAt(0)) {
@@ -129,6 +121,24 @@ public final class Parser<T> {
         });
   }
 
+  /** {@code s} matched against {@code p}; refused when it does not match. */
+  private static Matcher matched(Pattern p, String s) {
+    Matcher m = p.matcher(s);
+    if (!m.matches()) {
+      throw refused();
+    }
+    return m;
+  }
+
+  /** The number in group 1 of a size or a duration; refused when it does not fit a long. */
+  private static long number(Matcher m) {
+    try {
+      return Long.parseLong(m.group(1));
+    } catch (NumberFormatException e) {
+      throw refused();
+    }
+  }
+
   /** A size in bytes that fits an {@code int}, as {@link #size}. */
   public static Parser<Integer> intSize(int min, int max) {
     Parser<Long> size = size(min, max);
@@ -140,16 +150,8 @@ public final class Parser<T> {
     return new Parser<>(
         "a duration from " + min + " to " + max + ", like 500ms, 30s, 5m or 1h",
         s -> {
-          Matcher m = DURATION.matcher(s);
-          if (!m.matches()) {
-            throw refused();
-          }
-          long n;
-          try {
-            n = Long.parseLong(m.group(1));
-          } catch (NumberFormatException e) {
-            throw refused();
-          }
+          Matcher m = matched(DURATION, s);
+          long n = number(m);
           Duration d =
               switch (m.group(2).toLowerCase(Locale.ROOT)) {
                 case "ms" -> Duration.ofMillis(n);

@@ -59,7 +59,7 @@ public final class CommandDecoder {
       if (p.nextToken() == null) {
         throw new ProtocolException(ErrorCode.MALFORMED, "data is not a JSON value", Command.NO_ID);
       }
-      String value = readRawValue(p, text);
+      String value = rawValue(p, text);
       if (p.nextToken() != null) {
         throw new ProtocolException(
             ErrorCode.MALFORMED, "unexpected content after the JSON value", Command.NO_ID);
@@ -112,8 +112,8 @@ public final class CommandDecoder {
       case "id" -> f.id = readId(value, p);
       case "op" -> f.op = readString(name, value, p, f);
       case "channel" -> f.channel = readString(name, value, p, f);
-      case "data" -> f.data = readRawValue(p, text);
-      case "info" -> f.info = readRawValue(p, text);
+      case "data" -> f.data = rawValue(p, text);
+      case "info" -> f.info = rawValue(p, text);
       case "since" -> readSince(value, p, f);
       case "idempotency_key" -> f.idempotencyKey = readString(name, value, p, f);
       case "token" -> f.token = readString(name, value, p, f);
@@ -195,7 +195,8 @@ public final class CommandDecoder {
     return value == JsonToken.VALUE_TRUE;
   }
 
-  private static String readRawValue(JsonParser p, String text) throws IOException {
+  /** The exact text of the value at the parser, which is moved past it. */
+  static String rawValue(JsonParser p, String text) throws IOException {
     int start = (int) p.currentTokenLocation().getCharOffset();
     if (p.currentToken().isStructStart()) {
       p.skipChildren();

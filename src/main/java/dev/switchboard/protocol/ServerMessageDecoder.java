@@ -112,7 +112,7 @@ public final class ServerMessageDecoder {
       case "channel" -> f.channel = string(p);
       case "offset" -> f.offset = longValue(p);
       case "epoch" -> f.epoch = string(p);
-      case "data" -> f.data = new Payload.Json(rawValue(p, text));
+      case "data" -> f.data = new Payload.Json(CommandDecoder.rawValue(p, text));
       case "join" -> f.join = readMember(p, text);
       case "leave" -> f.leave = readMember(p, text);
       case "recovered" -> f.recovered = booleanValue(p);
@@ -159,7 +159,7 @@ public final class ServerMessageDecoder {
       switch (name) {
         case "client" -> client = string(p);
         case "user" -> user = nullableString(p);
-        case "info" -> info = rawValue(p, text);
+        case "info" -> info = CommandDecoder.rawValue(p, text);
         default -> p.skipChildren();
       }
     }
@@ -192,7 +192,7 @@ public final class ServerMessageDecoder {
         p.nextToken();
         switch (name) {
           case "offset" -> offset = longValue(p);
-          case "data" -> payload = new Payload.Json(rawValue(p, text));
+          case "data" -> payload = new Payload.Json(CommandDecoder.rawValue(p, text));
           case "binary" -> payload = new Payload.Binary(Base64.getDecoder().decode(string(p)));
           default -> p.skipChildren();
         }
@@ -236,18 +236,6 @@ public final class ServerMessageDecoder {
 
   private static @Nullable String nullableString(JsonParser p) throws IOException {
     return p.currentToken() == JsonToken.VALUE_NULL ? null : string(p);
-  }
-
-  /** The exact text of the value at the parser, which is moved past it. */
-  private static String rawValue(JsonParser p, String text) throws IOException {
-    int start = (int) p.currentTokenLocation().getCharOffset();
-    if (p.currentToken().isStructStart()) {
-      p.skipChildren();
-    } else {
-      p.finishToken();
-    }
-    int end = (int) p.currentLocation().getCharOffset();
-    return text.substring(start, end);
   }
 
   /** The fields of one message as read so far. Confined to one decode call. */
