@@ -13,6 +13,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -119,35 +120,34 @@ final class SubscriptionRegistry {
     }
   }
 
-  private void subscribe(String channel, CompletableFuture<Void> subscribed) {
-    CompletionStage<Void> call;
+  /** The broker's stage, or a failed one when the broker threw instead of returning it. */
+  private static CompletionStage<Void> guarded(Supplier<CompletionStage<Void>> call) {
     try {
-      call = broker.subscribe(channel);
+      return call.get();
     } catch (RuntimeException e) {
-      call = CompletableFuture.failedFuture(e);
+      return CompletableFuture.failedFuture(e);
     }
-    call.whenComplete(
-        (v, failure) -> {
-          if (failure == null) {
-            subscribed.complete(null);
-          } else {
-            subscribed.completeExceptionally(failure);
-          }
-        });
+  }
+
+  private void subscribe(String channel, CompletableFuture<Void> subscribed) {
+    guarded(() -> broker.subscribe(channel))
+        .whenComplete(
+            (v, failure) -> {
+              if (failure == null) {
+                subscribed.complete(null);
+              } else {
+                subscribed.completeExceptionally(failure);
+              }
+            });
   }
 
   private void unsubscribe(String channel) {
-    CompletionStage<Void> call;
-    try {
-      call = broker.unsubscribe(channel);
-    } catch (RuntimeException e) {
-      call = CompletableFuture.failedFuture(e);
-    }
-    call.exceptionally(
-        failure -> {
-          LOG.log(Level.WARNING, "broker unsubscribe of " + channel + " failed", failure);
-          return null;
-        });
+    guarded(() -> broker.unsubscribe(channel))
+        .exceptionally(
+            failure -> {
+              LOG.log(Level.WARNING, "broker unsubscribe of " + channel + " failed", failure);
+              return null;
+            });
   }
 
   /** Whether any local subscription, by channel or by pattern, wants {@code channel}. */
