@@ -86,6 +86,8 @@ class ArchitectureTest {
         .definedBy("dev.switchboard.config..")
         .layer("Docs")
         .definedBy("dev.switchboard.docs..")
+        .layer("Hooks")
+        .definedBy("dev.switchboard.hooks..")
         .layer("Engine")
         .definedBy("dev.switchboard.engine..")
         .layer("Hub")
@@ -108,6 +110,8 @@ class ArchitectureTest {
         .definedBy("dev.switchboard.bench..")
         .layer("Cli")
         .definedBy("dev.switchboard.cli..")
+        .optionalLayer("Cdi")
+        .definedBy("dev.switchboard.cdi..")
         .whereLayer("Frame")
         .mayNotAccessAnyLayer()
         .whereLayer("Protocol")
@@ -118,19 +122,21 @@ class ArchitectureTest {
         .mayNotAccessAnyLayer()
         .whereLayer("Docs")
         .mayNotAccessAnyLayer()
+        .whereLayer("Hooks")
+        .mayOnlyAccessLayers("Protocol")
         .whereLayer("Engine")
         .mayOnlyAccessLayers("Protocol")
         .whereLayer("Hub")
-        .mayOnlyAccessLayers("Frame", "Protocol", "Auth", "Engine")
+        .mayOnlyAccessLayers("Frame", "Protocol", "Auth", "Hooks", "Engine")
         .whereLayer("Http")
         .mayOnlyAccessLayers("Protocol", "Engine", "Hub")
         .whereLayer("App")
-        .mayOnlyAccessLayers("Protocol", "Engine", "Hub")
+        .mayOnlyAccessLayers("Protocol", "Hooks", "Engine", "Hub")
         .whereLayer("JakartaAdapter")
-        .mayOnlyAccessLayers("Protocol", "Hub", "App")
+        .mayOnlyAccessLayers("Protocol", "Auth", "Hooks", "Hub", "App")
         .whereLayer("Assembly")
         .mayOnlyAccessLayers(
-            "Protocol", "Auth", "Config", "Engine", "Hub", "Http", "App", "JakartaAdapter")
+            "Protocol", "Auth", "Config", "Hooks", "Engine", "Hub", "Http", "App", "JakartaAdapter")
         .whereLayer("Standalone")
         .mayOnlyAccessLayers(
             "Frame",
@@ -144,7 +150,26 @@ class ArchitectureTest {
             "Assembly")
         .whereLayer("Web")
         .mayOnlyAccessLayers(
-            "Protocol", "Config", "Docs", "Hub", "Http", "App", "JakartaAdapter", "Assembly")
+            "Protocol",
+            "Config",
+            "Docs",
+            "Hooks",
+            "Hub",
+            "Http",
+            "App",
+            "JakartaAdapter",
+            "Assembly")
+        .whereLayer("Cdi")
+        .mayOnlyAccessLayers(
+            "Protocol",
+            "Auth",
+            "Config",
+            "Hooks",
+            "Hub",
+            "App",
+            "JakartaAdapter",
+            "Assembly",
+            "Web")
         .whereLayer("Client")
         .mayOnlyAccessLayers("Protocol")
         .whereLayer("Bench")
@@ -186,6 +211,7 @@ class ArchitectureTest {
             "dev.switchboard.protocol..",
             "dev.switchboard.hub..",
             "dev.switchboard.engine..",
+            "dev.switchboard.hooks..",
             "dev.switchboard.app..")
         .should()
         .dependOnClassesThat()

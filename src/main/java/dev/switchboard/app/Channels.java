@@ -4,6 +4,7 @@ import dev.switchboard.hub.Hub;
 import dev.switchboard.protocol.CloseCode;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,9 +21,17 @@ import org.jspecify.annotations.Nullable;
  */
 public interface Channels {
 
-  /** The facade over {@code hub}. */
+  /** The facade over {@code hub}; {@link #publishObject} maps objects to JSON with Jackson. */
   static Channels over(Hub hub) {
-    return new HubChannels(hub);
+    return new HubChannels(hub, JacksonMapping.INSTANCE);
+  }
+
+  /**
+   * The facade over {@code hub}; {@link #publishObject} maps objects to JSON text with {@code
+   * toJson} (the CDI integration passes JSON-P and JSON-B mappings where the container has them).
+   */
+  static Channels over(Hub hub, Function<Object, String> toJson) {
+    return new HubChannels(hub, toJson);
   }
 
   /**
@@ -42,6 +51,22 @@ public interface Channels {
    * @param idempotencyKey null, or 1-128 characters (else 103)
    */
   CompletionStage<Published> publish(String channel, String json, @Nullable String idempotencyKey);
+
+  /**
+   * Publishes {@code value} mapped to JSON by this facade's mapping (Jackson; in a Jakarta EE
+   * application a JSON-P {@code JsonValue} as it is and any other object through JSON-B when the
+   * container offers it). A {@code String} becomes a JSON string: use {@link #publish(String,
+   * String)} for JSON text.
+   *
+   * @return as {@link #publish(String, String)}; a value the mapping cannot write fails with 101
+   */
+  default CompletionStage<Published> publishObject(String channel, Object value) {
+    return publishObject(channel, value, null);
+  }
+
+  /** As {@link #publishObject(String, Object)} with an idempotency key. */
+  CompletionStage<Published> publishObject(
+      String channel, Object value, @Nullable String idempotencyKey);
 
   /** Publishes {@code data} as binary; the array must not be changed afterwards. */
   default CompletionStage<Published> publishBinary(String channel, byte[] data) {

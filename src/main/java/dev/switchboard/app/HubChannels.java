@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,9 +26,26 @@ import org.jspecify.annotations.Nullable;
 final class HubChannels implements Channels {
   private final Hub hub;
   private final CommandDecoder decoder = new CommandDecoder();
+  private final Function<Object, String> toJson;
 
-  HubChannels(Hub hub) {
+  HubChannels(Hub hub, Function<Object, String> toJson) {
     this.hub = hub;
+    this.toJson = toJson;
+  }
+
+  @Override
+  public CompletionStage<Published> publishObject(
+      String channel, Object value, @Nullable String idempotencyKey) {
+    String json;
+    try {
+      json = toJson.apply(value);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(
+          new ChannelException(
+              ErrorCode.MALFORMED,
+              "cannot write " + value.getClass().getName() + " as JSON: " + e.getMessage()));
+    }
+    return publish(channel, json, idempotencyKey);
   }
 
   @Override

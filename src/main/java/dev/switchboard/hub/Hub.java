@@ -86,7 +86,18 @@ public final class Hub implements AutoCloseable {
             broker,
             presence,
             clock,
-            new SendTimeouts());
+            new SendTimeouts(),
+            new Hooks());
+  }
+
+  /** Asks {@code decisions} before connects, subscribes and client publications from now on. */
+  public void decideWith(dev.switchboard.hooks.Decisions decisions) {
+    parts.hooks().decideWith(decisions);
+  }
+
+  /** Tells {@code listener} what clients do from now on; it must not block. */
+  public void listen(dev.switchboard.hooks.HubEventListener listener) {
+    parts.hooks().listen(listener);
   }
 
   /** Builds a hub on the system clock and starts the broker's delivery to it. */
@@ -179,12 +190,8 @@ public final class Hub implements AutoCloseable {
   }
 
   /**
-   * Closes every connection of {@code user} on this node with {@code code}.
-   *
-   * <p>A scan of all connections: fine while it is an occasional administrative act; an index by
-   * user is due if it becomes frequent.
-   *
-   * @return how many connections were closed
+   * Closes every connection of {@code user} on this node with {@code code}: a scan of all
+   * connections, fine for an occasional administrative act. Returns how many were closed.
    */
   public int disconnectUser(String user, CloseCode code, String reason) {
     int closed = 0;

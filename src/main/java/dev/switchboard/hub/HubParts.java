@@ -16,6 +16,7 @@ import dev.switchboard.protocol.CommandDecoder;
  * @param presence who is in a channel
  * @param clock the time connections read: liveness, rates and sends in flight
  * @param sendTimeouts reports sends that never completed
+ * @param hooks the application's decisions and event listener
  */
 record HubParts(
     HubOptions options,
@@ -25,4 +26,5 @@ record HubParts(
     Broker broker,
     PresenceStore presence,
     HubClock clock,
-    SendTimeouts sendTimeouts) {}
+    SendTimeouts sendTimeouts,
+    Hooks hooks) {}

@@ -1,0 +1,42 @@
+package dev.switchboard.hooks;
+
+import dev.switchboard.protocol.Payload;
+
+/**
+ * An application's say over what clients do, asked after the configured permissions allowed it
+ * (tokens, {@code auth.role.*}, namespace options): a decision can only narrow them. Every method
+ * allows by default, so an implementation overrides only what it decides.
+ *
+ * <p>Called on the thread that reads the client's messages, in the order the client sent them; a
+ * slow decision delays that client's later commands (never other clients' deliveries). A decision
+ * that throws denies, and the exception is logged.
+ */
+public interface Decisions {
+
+  /** Allows everything: what the hub uses when the application decides nothing. */
+  Decisions ALLOW_ALL = new Decisions() {};
+
+  /**
+   * A connection got its identity (at open when anonymous or authenticated by the container or a
+   * handshake token; at {@code connect} otherwise). Denied: it is closed with 4403 and the reason.
+   */
+  default Decision connect(Client client) {
+    return Decision.allow();
+  }
+
+  /**
+   * A client asks to subscribe to {@code channel} (a channel name or a pattern ending in {@code
+   * *}). Denied: the subscribe gets error 111 with the reason.
+   */
+  default Decision subscribe(Client client, String channel) {
+    return Decision.allow();
+  }
+
+  /**
+   * A client publishes {@code payload} to {@code channel}. Denied: the publish gets error 111 with
+   * the reason and nothing is published; rewritten: the new payload is published instead.
+   */
+  default PublishDecision publish(Client client, String channel, Payload payload) {
+    return PublishDecision.allow();
+  }
+}
