@@ -97,15 +97,20 @@ final class ConnectionHooks {
         : null;
   }
 
-  /** The rewrite of a publication could not be published: counted, logged once per cause. */
+  /**
+   * The rewrite of a publication could not be published: counted, logged once a minute per kind of
+   * {@code cause} (its first words, before any detail).
+   */
   void invalidRewrite(String channel, String cause) {
     metrics.invalidRewrites.increment();
+    int colon = cause.indexOf(':');
     hooks.warnOnce(
-        "rewrite " + cause,
+        "rewrite " + (colon < 0 ? cause : cause.substring(0, colon)),
         "Decisions.publish rewrote a publication to "
             + channel
-            + " into one that was refused: "
+            + " into one that cannot be published: "
             + cause,
+        "invalid_rewrites",
         null);
   }
 
