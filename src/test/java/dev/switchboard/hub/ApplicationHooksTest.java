@@ -476,4 +476,45 @@ class ApplicationHooksTest {
       assertThat(c.takeMessage()).isEqualTo(Ok.of(c.lastId()));
     }
   }
+
+  @Test
+  void whereContainerUsersAreRequiredOthersGetTheDocumentedClose() {
+    ManualClock clock = new ManualClock();
+    ConnectionPolicy containerOnly =
+        new ConnectionPolicy(
+            true,
+            null,
+            Duration.ofSeconds(5),
+            0,
+            0,
+            Duration.ofSeconds(25),
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(30));
+    try (HubHarness war =
+        new HubHarness(
+            new HubOptions(
+                1 << 20, 16, Namespaces.only(NamespaceOptions.plain()), 0, containerOnly),
+            MemoryBroker.sweptByCaller(clock, Duration.ofHours(1)),
+            clock)) {
+      FakeTransport transport = FakeTransport.auto();
+      HubHarness.Client user =
+          new HubHarness.Client(
+              war.hub.open(
+                  transport, null, new Identity("erin", null, Permissions.ALL, Instant.MAX)),
+              transport);
+      HubHarness.Client stranger = war.connect();
+      HubHarness.Client silent = war.connect();
+      stranger.command(id -> new Command.Subscribe(id, "news"));
+      assertErrorReply(stranger.takeMessage(), stranger.lastId(), ErrorCode.UNAUTHORIZED);
+      stranger.command(id -> new Command.Connect(id, "a.token.here"));
+      assertErrorReply(stranger.takeMessage(), stranger.lastId(), ErrorCode.BAD_TOKEN);
+      assertThat(stranger.transport.closedWith()).isEqualTo(CloseCode.UNAUTHORIZED);
+
+      war.sweepAfter(Duration.ofSeconds(6));
+      assertThat(silent.transport.closedWith()).isEqualTo(CloseCode.UNAUTHORIZED);
+      assertThat(user.connection.isOpen()).as("the container's user has no expiry").isTrue();
+      user.command(id -> new Command.Subscribe(id, "news"));
+      assertThat(user.takeMessage()).isEqualTo(Ok.of(user.lastId()));
+    }
+  }
 }
