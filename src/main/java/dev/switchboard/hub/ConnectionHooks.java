@@ -26,14 +26,18 @@ final class ConnectionHooks {
   private final Hooks hooks;
   private final HubMetrics metrics;
 
-  /** Whether ConnectionOpened was told. Guarded by {@code this}, as the three below. */
+  /** Whether ConnectionOpened was told. Guarded by {@code this}. */
   private boolean opened;
 
+  /** Whether the connection was released. Guarded by {@code this}. */
   private boolean closed;
 
-  /** Whether the connection was released, and how: kept for an Opened told after that. */
+  /**
+   * How it was closed, for a ConnectionClosed told after a late Opened. Guarded by {@code this}.
+   */
   private int closeCode;
 
+  /** Guarded by {@code this}. */
   private String closeReason = "";
 
   ConnectionHooks(ClientConnection connection, Hooks hooks, HubMetrics metrics) {
