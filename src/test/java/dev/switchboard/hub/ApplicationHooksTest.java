@@ -517,4 +517,55 @@ class ApplicationHooksTest {
       assertThat(user.takeMessage()).isEqualTo(Ok.of(user.lastId()));
     }
   }
+
+  @Test
+  void aSubscriptionEndedBeforeItWasActiveIsToldNeitherSubscribedNorUnsubscribed() {
+    ManualClock clock = new ManualClock();
+    RecoveryTest.HeldHistoryBroker held =
+        new RecoveryTest.HeldHistoryBroker(MemoryBroker.sweptByCaller(clock, Duration.ofHours(1)));
+    try (HubHarness slow =
+        new HubHarness(
+            new HubOptions(
+                1 << 20, 16, new Namespaces(NamespaceOptions.plain(), Map.of("room", ROOM))),
+            held,
+            clock)) {
+      slow.hub.listen(events::add);
+      HubHarness.Client c = slow.connect();
+      Client me = new Client(c.connection.id(), null, null);
+      held.hold();
+      c.command(id -> new Command.Subscribe(id, "room:1"));
+      c.command(id -> new Command.Subscribe(id, "room:2"));
+      c.command(id -> new Command.Unsubscribe(id, "room:1")); // while its history read is held
+      c.connection.close(CloseCode.GOING_AWAY, "bye"); // room:2 still pending
+      held.releaseWithExtra();
+      assertThat(events)
+          .containsExactly(
+              new HubEvent.ConnectionOpened(me),
+              new HubEvent.ConnectionClosed(me, CloseCode.GOING_AWAY.code(), "bye"));
+    }
+  }
+
+  @Test
+  void aListenerThatClosesTheConnectionFromInsideAnEventSeesThePairsInOrder() {
+    Map<String, ClientConnection> byId = new java.util.concurrent.ConcurrentHashMap<>();
+    hub.listen(
+        event -> {
+          events.add(event);
+          ClientConnection of = byId.get(event.client().connectionId());
+          if (event instanceof HubEvent.Subscribed && of != null) {
+            of.close(CloseCode.GOING_AWAY, "kicked");
+          }
+        });
+    HubHarness.Client c = h.connect();
+    byId.put(c.connection.id(), c.connection);
+    c.command(id -> new Command.Subscribe(id, "room:1"));
+    Client me = new Client(c.connection.id(), null, null);
+    assertThat(c.connection.isOpen()).isFalse();
+    assertThat(events)
+        .containsExactly(
+            new HubEvent.ConnectionOpened(me),
+            new HubEvent.Subscribed(me, "room:1"),
+            new HubEvent.Unsubscribed(me, "room:1"),
+            new HubEvent.ConnectionClosed(me, CloseCode.GOING_AWAY.code(), "kicked"));
+  }
 }
