@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * and the configuration examples are passed through with their own types.
  *
  * <p>The files come from {@code source}, which opens a path relative to the docs folder (the
- * classpath for the standalone server, the web application's resources in a WAR) or returns null
+ * classpath, {@code webapp/docs/}: the standalone jar and the library jar carry it) or returns null
  * when there is none. Rendered pages are kept: the files are part of the build and never change
  * while the server runs. Thread-safe.
  */
@@ -44,6 +44,10 @@ public final class DocsSite {
               "CONTAINERS.md",
               "The WAR on Tomcat, Jetty, WildFly, Open Liberty, GlassFish and Payara: deploy,"
                   + " configure, differences."),
+          new Entry(
+              "JAKARTA-EE.md",
+              "Switchboard inside a Jakarta EE application: @Inject Channels, CDI events,"
+                  + " decisions, publishing after commit."),
           new Entry(
               "CLUSTER.md",
               "Several nodes on Redis: set-up, behind nginx, failures and guarantees."),
