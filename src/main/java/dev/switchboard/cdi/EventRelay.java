@@ -132,7 +132,12 @@ final class EventRelay implements HubEventListener {
     RequestContextController requests = requestContext();
     try {
       for (Object next = queue.take(); next != STOP; next = queue.take()) {
-        deliver(events, requests, (HubEvent) next);
+        try {
+          deliver(events, requests, (HubEvent) next);
+        } catch (RuntimeException e) {
+          // Never let one event end the thread: later events would pile up undelivered.
+          LOG.log(Level.WARNING, "delivering a CDI event failed", e);
+        }
       }
     } catch (InterruptedException e) {
       LOG.log(Level.WARNING, "CDI events stopped with {0} undelivered", queue.size());
@@ -166,8 +171,16 @@ final class EventRelay implements HubEventListener {
       LOG.log(Level.WARNING, "an @Observes observer of " + name(event) + " failed", e);
     } finally {
       if (activated && requests != null) {
-        requests.deactivate();
+        deactivate(requests);
       }
+    }
+  }
+
+  private static void deactivate(RequestContextController requests) {
+    try {
+      requests.deactivate();
+    } catch (RuntimeException e) {
+      LOG.log(Level.DEBUG, "ending the request context after an event failed", e);
     }
   }
 
