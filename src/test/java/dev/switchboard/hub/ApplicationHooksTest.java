@@ -476,4 +476,96 @@ class ApplicationHooksTest {
       assertThat(c.takeMessage()).isEqualTo(Ok.of(c.lastId()));
     }
   }
+
+  @Test
+  void whereContainerUsersAreRequiredOthersGetTheDocumentedClose() {
+    ManualClock clock = new ManualClock();
+    ConnectionPolicy containerOnly =
+        new ConnectionPolicy(
+            true,
+            null,
+            Duration.ofSeconds(5),
+            0,
+            0,
+            Duration.ofSeconds(25),
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(30));
+    try (HubHarness war =
+        new HubHarness(
+            new HubOptions(
+                1 << 20, 16, Namespaces.only(NamespaceOptions.plain()), 0, containerOnly),
+            MemoryBroker.sweptByCaller(clock, Duration.ofHours(1)),
+            clock)) {
+      FakeTransport transport = FakeTransport.auto();
+      HubHarness.Client user =
+          new HubHarness.Client(
+              war.hub.open(
+                  transport, null, new Identity("erin", null, Permissions.ALL, Instant.MAX)),
+              transport);
+      HubHarness.Client stranger = war.connect();
+      HubHarness.Client silent = war.connect();
+      stranger.command(id -> new Command.Subscribe(id, "news"));
+      assertErrorReply(stranger.takeMessage(), stranger.lastId(), ErrorCode.UNAUTHORIZED);
+      stranger.command(id -> new Command.Connect(id, "a.token.here"));
+      assertErrorReply(stranger.takeMessage(), stranger.lastId(), ErrorCode.BAD_TOKEN);
+      assertThat(stranger.transport.closedWith()).isEqualTo(CloseCode.UNAUTHORIZED);
+
+      war.sweepAfter(Duration.ofSeconds(6));
+      assertThat(silent.transport.closedWith()).isEqualTo(CloseCode.UNAUTHORIZED);
+      assertThat(user.connection.isOpen()).as("the container's user has no expiry").isTrue();
+      user.command(id -> new Command.Subscribe(id, "news"));
+      assertThat(user.takeMessage()).isEqualTo(Ok.of(user.lastId()));
+    }
+  }
+
+  @Test
+  void aSubscriptionEndedBeforeItWasActiveIsToldNeitherSubscribedNorUnsubscribed() {
+    ManualClock clock = new ManualClock();
+    RecoveryTest.HeldHistoryBroker held =
+        new RecoveryTest.HeldHistoryBroker(MemoryBroker.sweptByCaller(clock, Duration.ofHours(1)));
+    try (HubHarness slow =
+        new HubHarness(
+            new HubOptions(
+                1 << 20, 16, new Namespaces(NamespaceOptions.plain(), Map.of("room", ROOM))),
+            held,
+            clock)) {
+      slow.hub.listen(events::add);
+      HubHarness.Client c = slow.connect();
+      Client me = new Client(c.connection.id(), null, null);
+      held.hold();
+      c.command(id -> new Command.Subscribe(id, "room:1"));
+      c.command(id -> new Command.Subscribe(id, "room:2"));
+      c.command(id -> new Command.Unsubscribe(id, "room:1")); // while its history read is held
+      c.connection.close(CloseCode.GOING_AWAY, "bye"); // room:2 still pending
+      held.releaseWithExtra();
+      assertThat(events)
+          .containsExactly(
+              new HubEvent.ConnectionOpened(me),
+              new HubEvent.ConnectionClosed(me, CloseCode.GOING_AWAY.code(), "bye"));
+    }
+  }
+
+  @Test
+  void aListenerThatClosesTheConnectionFromInsideAnEventSeesThePairsInOrder() {
+    Map<String, ClientConnection> byId = new java.util.concurrent.ConcurrentHashMap<>();
+    hub.listen(
+        event -> {
+          events.add(event);
+          ClientConnection of = byId.get(event.client().connectionId());
+          if (event instanceof HubEvent.Subscribed && of != null) {
+            of.close(CloseCode.GOING_AWAY, "kicked");
+          }
+        });
+    HubHarness.Client c = h.connect();
+    byId.put(c.connection.id(), c.connection);
+    c.command(id -> new Command.Subscribe(id, "room:1"));
+    Client me = new Client(c.connection.id(), null, null);
+    assertThat(c.connection.isOpen()).isFalse();
+    assertThat(events)
+        .containsExactly(
+            new HubEvent.ConnectionOpened(me),
+            new HubEvent.Subscribed(me, "room:1"),
+            new HubEvent.Unsubscribed(me, "room:1"),
+            new HubEvent.ConnectionClosed(me, CloseCode.GOING_AWAY.code(), "kicked"));
+  }
 }
