@@ -21,7 +21,7 @@ public final class CdiDeploymentHook implements DeploymentHook {
   public void started(ServletContext context, ServerAssembly assembly) {
     AutoCloseable bridge;
     try {
-      bridge = CdiLookup.install(assembly, context.getClassLoader());
+      bridge = CdiLookup.install(assembly, applicationLoader(context));
     } catch (LinkageError e) {
       LOG.log(Level.DEBUG, "no CDI API in this application: CDI events and decisions are off", e);
       return;
@@ -32,6 +32,20 @@ public final class CdiDeploymentHook implements DeploymentHook {
     }
     context.setAttribute(ATTRIBUTE, bridge);
     LOG.log(Level.INFO, "Switchboard joined CDI in {0}", context.getContextPath());
+  }
+
+  /**
+   * The application's class loader. A listener the container did not find itself (one an
+   * initializer added) may be refused {@code getClassLoader()}; the context loader the container
+   * sets for the callback is the same loader.
+   */
+  private static ClassLoader applicationLoader(ServletContext context) {
+    try {
+      return context.getClassLoader();
+    } catch (UnsupportedOperationException e) {
+      ClassLoader tccl = Thread.currentThread().getContextClassLoader();
+      return tccl != null ? tccl : CdiDeploymentHook.class.getClassLoader();
+    }
   }
 
   @Override

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class CdiDeploymentHookTest {
   private final Map<String, Object> attributes = new HashMap<>();
-  private final ServletContext context = servletContext(attributes);
+  private final ServletContext context = servletContext(attributes, false);
 
   @Test
   void theHookIsListedForServiceLoader() {
@@ -61,14 +61,34 @@ class CdiDeploymentHookTest {
     }
   }
 
-  private static ServletContext servletContext(Map<String, Object> attributes) {
+  @Test
+  void aContextThatRefusesItsClassLoaderStillGetsTheBridge() {
+    // As for a listener an initializer added: getClassLoader() may throw; the TCCL serves.
+    ServletContext restricted = servletContext(attributes, true);
+    try (StandaloneServer server = TestServers.start();
+        WeldContainer cdi =
+            new Weld().disableDiscovery().addBeanClasses(TestBeans.Moderation.class).initialize()) {
+      CdiDeploymentHook hook = new CdiDeploymentHook();
+
+      hook.started(restricted, server.assembly());
+      assertThat(attributes.get(CdiDeploymentHook.ATTRIBUTE)).isInstanceOf(CdiBridge.class);
+      hook.stopping(restricted, server.assembly());
+    }
+  }
+
+  private static ServletContext servletContext(Map<String, Object> attributes, boolean refuse) {
     return (ServletContext)
         Proxy.newProxyInstance(
             CdiDeploymentHookTest.class.getClassLoader(),
             new Class<?>[] {ServletContext.class},
             (proxy, method, args) ->
                 switch (method.getName()) {
-                  case "getClassLoader" -> CdiDeploymentHookTest.class.getClassLoader();
+                  case "getClassLoader" -> {
+                    if (refuse) {
+                      throw new UnsupportedOperationException("getClassLoader");
+                    }
+                    yield CdiDeploymentHookTest.class.getClassLoader();
+                  }
                   case "getContextPath" -> "/app";
                   case "getAttribute" -> attributes.get((String) args[0]);
                   case "setAttribute" -> attributes.put((String) args[0], args[1]);
