@@ -128,11 +128,16 @@ final class EventRelay implements HubEventListener {
   }
 
   private void drain() {
-    Event<Object> events = beans.getEvent();
-    RequestContextController requests = requestContext();
+    // Looked up on the first event, not at start: the container may still be starting then.
+    Event<Object> events = null;
+    RequestContextController requests = null;
     try {
       for (Object next = queue.take(); next != STOP; next = queue.take()) {
         try {
+          if (events == null) {
+            events = beans.getEvent();
+            requests = requestContext();
+          }
           deliver(events, requests, (HubEvent) next);
         } catch (RuntimeException e) {
           // Never let one event end the thread: later events would pile up undelivered.
