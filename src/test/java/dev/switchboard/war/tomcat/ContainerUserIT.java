@@ -25,6 +25,7 @@ import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -34,6 +35,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
+// The pom runs it in war-in-tomcat only; this keeps it there under -Dit.test too.
+@EnabledIfSystemProperty(named = "arquillian.launch", matches = "tomcat")
 class ContainerUserIT {
   private static final Path DIR = Path.of("target", "container-user-it").toAbsolutePath();
 
