@@ -27,7 +27,12 @@ public final class CdiDeploymentHook implements DeploymentHook {
       return;
     }
     if (bridge == null) {
-      LOG.log(Level.DEBUG, "CDI is not enabled in this application: events and decisions are off");
+      // The server has the CDI API but no container for this application: worth saying, since
+      // Decisions beans and observers the application may count on will not be asked.
+      LOG.log(
+          Level.INFO,
+          "No CDI container for {0}: Switchboard fires no CDI events and asks no Decisions beans",
+          context.getContextPath());
       return;
     }
     context.setAttribute(ATTRIBUTE, bridge);
