@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * Checked: the targets of relative Markdown links, and every path-like word (in prose, inline code
  * and code blocks) that starts with {@code ../}, at a top-level entry of the repository or ends in
  * a file extension. Build output under {@code target/} is exempt: it exists only after a build, and
- * the {@code target/} prefix itself says so.
+ * the {@code target/} prefix itself says so; so are paths inside an archive ({@code WEB-INF/...},
+ * {@code META-INF/...}).
  */
 class DocumentedPathsTest {
   private static final Path ROOT = Path.of("").toAbsolutePath();
@@ -71,8 +72,8 @@ class DocumentedPathsTest {
       // repository
     }
     String first = p.substring(0, p.indexOf('/'));
-    if (first.equals("target")) {
-      return false;
+    if (first.equals("target") || first.equals("WEB-INF") || first.equals("META-INF")) {
+      return false; // build output, or a path inside a WAR or jar, not in the repository
     }
     return Files.exists(ROOT.resolve(first)) && !first.equals(".")
         || FILE_NAME.matcher(p).matches();
