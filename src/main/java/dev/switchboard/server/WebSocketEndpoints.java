@@ -74,13 +74,13 @@ public final class WebSocketEndpoints implements AutoCloseable {
             .subprotocols(List.of(SwitchboardConfigurator.SUBPROTOCOL))
             .configurator(
                 new SwitchboardConfigurator(
-                    () -> new HubEndpoint(hub, options, this), options.origins(), hub.metrics()))
+                    () -> new HubEndpoint(hub, options, this), options, hub.metrics()))
             .build();
     ServerEndpointConfig echo =
         ServerEndpointConfig.Builder.create(EchoEndpoint.class, ECHO_PATH)
             .configurator(
                 new SwitchboardConfigurator(
-                    () -> new EchoEndpoint(hub, options, this), options.origins(), hub.metrics()))
+                    () -> new EchoEndpoint(hub, options, this), options, hub.metrics()))
             .build();
     return List.of(ws, echo);
   }
