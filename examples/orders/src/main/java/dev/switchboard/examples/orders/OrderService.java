@@ -7,6 +7,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
 /** Stores orders; each call is one JTA transaction (a stateless EJB's default, REQUIRED). */
@@ -21,7 +22,9 @@ public class OrderService {
    * on purpose, so that a rollback happens after the event was fired: nothing may be published.
    */
   public OrderView place(String item, int quantity, boolean fail) {
-    Order order = new Order(item, quantity, LocalDateTime.now(ZoneOffset.UTC));
+    // Milliseconds: what every database keeps, so the order read back is the order published.
+    LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS);
+    Order order = new Order(item, quantity, now);
     em.persist(order);
     em.flush(); // the id, and the row, exist from here on inside the transaction
     OrderView view = OrderView.of(order);
