@@ -41,6 +41,7 @@ class ArchitectureTest {
             "assembly",
             "standalone",
             "web",
+            "cdi",
             "client",
             "bench",
             "cli")) {
@@ -110,7 +111,7 @@ class ArchitectureTest {
         .definedBy("dev.switchboard.bench..")
         .layer("Cli")
         .definedBy("dev.switchboard.cli..")
-        .optionalLayer("Cdi")
+        .layer("Cdi")
         .definedBy("dev.switchboard.cdi..")
         .whereLayer("Frame")
         .mayNotAccessAnyLayer()
