@@ -23,12 +23,13 @@ public final class DefaultsFile {
           "",
           "Where values come from, later sources winning:",
           "  1. this file, bundled in the server (the defaults below);",
-          "  2. the file given with --config FILE (or switchboard.config / SWITCHBOARD_CONFIG);",
-          "  3. environment variables SWITCHBOARD_<KEY>: upper case, dots and dashes become"
+          "  2. in a web application, its context parameters switchboard.<key> (WEB-INF/web.xml);",
+          "  3. the file given with --config FILE (or switchboard.config / SWITCHBOARD_CONFIG);",
+          "  4. environment variables SWITCHBOARD_<KEY>: upper case, dots and dashes become"
               + " underscores",
           "     (server.port -> SWITCHBOARD_SERVER_PORT);",
-          "  4. system properties switchboard.<key> (-Dswitchboard.server.port=9000);",
-          "  5. command-line flags (--host, --port).",
+          "  5. system properties switchboard.<key> (-Dswitchboard.server.port=9000);",
+          "  6. command-line flags (--host, --port).",
           "An unknown key or an invalid value stops start-up with a message naming the key.",
           "Sizes are bytes, optionally with a unit: 64KiB, 16MiB (also k, m). Durations: 500ms,"
               + " 30s, 5m, 1h.",

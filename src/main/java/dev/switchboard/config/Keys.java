@@ -7,6 +7,12 @@ import java.util.List;
 
 /** The table of every key declared in this package, in the order the documentation lists them. */
 public final class Keys {
+  private static final String WEB_INTRO =
+      "Also set as context parameters switchboard.<key> in the application's WEB-INF/web.xml, which"
+          + " the file, environment variables and system properties override. The container owns"
+          + " the port, TLS and the pages there: the Network, TLS and connection-limit keys do not"
+          + " apply.";
+
   /**
    * Every key of this package. The composition root adds the keys of other areas' types with {@link
    * KeyTable#with} to make the table the documented defaults file is produced from.
@@ -57,7 +63,15 @@ public final class Keys {
               AuthKeys.CONTAINER),
           section("HTTP API", "", ServerKeys.HTTP_MAX_BODY_SIZE),
           section("Namespaces", NamespaceKeys.INTRO, namespaces()),
-          section("Lifecycle and files", "", ServerKeys.SHUTDOWN_TIMEOUT, ServerKeys.STATIC_DIR));
+          section("Lifecycle and files", "", ServerKeys.SHUTDOWN_TIMEOUT, ServerKeys.STATIC_DIR),
+          section(
+              "Web application (switchboard.war, or the library jar in your own application)",
+              WEB_INTRO,
+              WebKeys.ENABLED,
+              WebKeys.WS_PATH,
+              WebKeys.ECHO,
+              WebKeys.API,
+              WebKeys.DOCS));
 
   private Keys() {}
 

@@ -19,12 +19,17 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Raw configuration values merged from all sources, each remembering where it came from so an error
- * can say which source to fix. Sources, later winning: bundled defaults, configuration file,
- * environment, system properties, flags. Immutable.
+ * can say which source to fix. Sources, later winning: bundled defaults, what a web application
+ * packaged (its context parameters), configuration file, environment, system properties, flags.
+ * Immutable.
  */
 public final class Settings {
-  /** The bundled defaults: {@code server-config/switchboard.properties} on the classpath. */
-  public static final String DEFAULTS_RESOURCE = "/switchboard.properties";
+  /**
+   * The bundled defaults: {@code server-config/switchboard.properties} on the classpath, in this
+   * package's folder so an application's own {@code switchboard.properties} at its class path's
+   * root (WEB-INF/classes comes before the library jar) cannot take its place.
+   */
+  public static final String DEFAULTS_RESOURCE = "/dev/switchboard/config/switchboard.properties";
 
   /** Prefix of system properties that set a key. */
   public static final String PROPERTY_PREFIX = "switchboard.";
@@ -56,10 +61,54 @@ public final class Settings {
       Map<String, String> env,
       Properties systemProperties,
       Map<String, String> flags) {
+    return load(Packaged.NONE, configFile, env, systemProperties, flags);
+  }
+
+  /**
+   * Values an application packaged with Switchboard, above the bundled defaults and below every
+   * other source: the operator's file, environment and system properties override them.
+   *
+   * @param where names the source in error messages, the key following: {@code "context parameter
+   *     switchboard."}
+   * @param values by key
+   */
+  public record Packaged(String where, Map<String, String> values) {
+    static final Packaged NONE = new Packaged("", Map.of());
+
+    public Packaged {
+      values = Map.copyOf(values);
+    }
+  }
+
+  /**
+   * Merges every source of a web application: the bundled defaults, {@code packaged} (its context
+   * parameters), then the file, the environment and system properties as {@link #load(Path, Map,
+   * Properties, Map)}; no flags.
+   *
+   * @throws ConfigException for an unknown key or an unreadable file
+   */
+  public static Settings load(
+      Packaged packaged,
+      @Nullable Path configFile,
+      Map<String, String> env,
+      Properties systemProperties) {
+    return load(packaged, configFile, env, systemProperties, Map.of());
+  }
+
+  private static Settings load(
+      Packaged packaged,
+      @Nullable Path configFile,
+      Map<String, String> env,
+      Properties systemProperties,
+      Map<String, String> flags) {
     Map<String, String> values = new LinkedHashMap<>(defaults());
     Map<String, String> sources = new LinkedHashMap<>();
     values.keySet().forEach(k -> sources.put(k, "default"));
     Set<String> known = Set.copyOf(values.keySet());
+
+    for (Map.Entry<String, String> e : new java.util.TreeMap<>(packaged.values()).entrySet()) {
+      put(values, sources, known, e.getKey(), e.getValue(), packaged.where() + e.getKey());
+    }
 
     if (configFile != null) {
       Properties file = read(configFile);

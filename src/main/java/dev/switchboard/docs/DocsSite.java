@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * and the configuration examples are passed through with their own types.
  *
  * <p>The files come from {@code source}, which opens a path relative to the docs folder (the
- * classpath for the standalone server, the web application's resources in a WAR) or returns null
+ * classpath, {@code webapp/docs/}: the standalone jar and the library jar carry it) or returns null
  * when there is none. Rendered pages are kept: the files are part of the build and never change
  * while the server runs. Thread-safe.
  */

@@ -9,11 +9,11 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The deployment's WebSocket endpoints: {@code /ws} (the hub protocol) and {@code /echo}. Built
- * once per server or web application with its hub and registered on whatever {@code
- * ServerContainer} hosts it. Gives the endpoints what they share: each session's transport, the
- * {@link Closer} (close it after the hub's connections), the count of closes the container made,
- * and the {@link OpenSessions} that shutdown waits for.
+ * The deployment's WebSocket endpoints: {@code /ws} (the hub protocol; another path in a web
+ * application that configures one) and {@code /echo}. Built once per server or web application with
+ * its hub and registered on whatever {@code ServerContainer} hosts it. Gives the endpoints what
+ * they share: each session's transport, the {@link Closer} (close it after the hub's connections),
+ * the count of closes the container made, and the {@link OpenSessions} that shutdown waits for.
  */
 public final class WebSocketEndpoints implements AutoCloseable {
   /** Path of the hub protocol endpoint. */
@@ -67,15 +67,31 @@ public final class WebSocketEndpoints implements AutoCloseable {
     }
   }
 
-  /** The endpoint configurations to register with a {@code ServerContainer}. */
+  /**
+   * The endpoint configurations to register with a {@code ServerContainer}: both, at the defaults.
+   */
   public List<ServerEndpointConfig> configs() {
+    return configs(HUB_PATH, true);
+  }
+
+  /**
+   * The endpoint configurations to register with a {@code ServerContainer}.
+   *
+   * @param hubPath where the hub protocol endpoint listens, relative to the context path ({@link
+   *     #HUB_PATH} by default)
+   * @param withEcho whether the echo endpoint is included, at {@link #ECHO_PATH}
+   */
+  public List<ServerEndpointConfig> configs(String hubPath, boolean withEcho) {
     ServerEndpointConfig ws =
-        ServerEndpointConfig.Builder.create(HubEndpoint.class, HUB_PATH)
+        ServerEndpointConfig.Builder.create(HubEndpoint.class, hubPath)
             .subprotocols(List.of(SwitchboardConfigurator.SUBPROTOCOL))
             .configurator(
                 new SwitchboardConfigurator(
                     () -> new HubEndpoint(hub, options, this), options, hub.metrics()))
             .build();
+    if (!withEcho) {
+      return List.of(ws);
+    }
     ServerEndpointConfig echo =
         ServerEndpointConfig.Builder.create(EchoEndpoint.class, ECHO_PATH)
             .configurator(

@@ -1,7 +1,6 @@
 package dev.switchboard.web;
 
 import dev.switchboard.docs.DocsSite;
-import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -9,9 +8,10 @@ import java.io.IOException;
 import java.util.Optional;
 
 /**
- * Serves the {@link DocsSite} at {@code /docs/} from the docs the WAR carries there. Without it the
- * container's default servlet sends {@code .md} files with no Content-Type (Tomcat) or as text
- * without a charset, and browsers show the UTF-8 as mojibake. HEAD is answered by {@link
+ * Serves the {@link DocsSite} at {@code /docs/} from the docs packaged under {@code webapp/docs/}
+ * in the library jar (as the standalone server does), not from the application's own files. Without
+ * it the container's default servlet sends {@code .md} files with no Content-Type (Tomcat) or as
+ * text without a charset, and browsers show the UTF-8 as mojibake. HEAD is answered by {@link
  * HttpServlet}'s own {@code doHead}: GET's head without the body.
  */
 final class DocsServlet extends HttpServlet {
@@ -19,8 +19,10 @@ final class DocsServlet extends HttpServlet {
 
   private final transient DocsSite site;
 
-  DocsServlet(ServletContext ctx) {
-    this.site = new DocsSite(path -> ctx.getResourceAsStream("/docs/" + path));
+  DocsServlet() {
+    this.site =
+        new DocsSite(
+            path -> DocsServlet.class.getClassLoader().getResourceAsStream("webapp/docs/" + path));
   }
 
   @Override

@@ -67,6 +67,66 @@ class ServerConfigTest {
   }
 
   @Test
+  void whatAWebApplicationPackagedIsAboveTheDefaultsAndBelowFileEnvironmentAndSystemProperties()
+      throws IOException {
+    Path file = dir.resolve("ops.properties");
+    Files.writeString(file, "web.api=false\n");
+    Settings.Packaged packaged =
+        new Settings.Packaged(
+            "context parameter switchboard.",
+            Map.of(
+                "web.echo", "true",
+                "web.api", "true",
+                "web.docs", "true",
+                "ws.path", "/live",
+                "hub.max-subscriptions", "7"));
+    ServerConfig c =
+        ServerConfig.from(
+            Settings.load(
+                packaged,
+                file,
+                Map.of("SWITCHBOARD_WEB_DOCS", "false"),
+                props("switchboard.hub.max-subscriptions", "9")));
+    assertThat(c.get(WebKeys.ECHO)).isTrue();
+    assertThat(c.get(WebKeys.WS_PATH)).isEqualTo("/live");
+    assertThat(c.get(WebKeys.API)).as("the file wins").isFalse();
+    assertThat(c.get(WebKeys.DOCS)).as("the environment wins").isFalse();
+    assertThat(c.get(WsKeys.MAX_SUBSCRIPTIONS)).as("the system property wins").isEqualTo(9);
+    assertThat(c.settings().source("ws.path")).isEqualTo("context parameter switchboard.ws.path");
+  }
+
+  @Test
+  void aWebApplicationServesOnlyTheHubAtWsUnlessItTurnsTheRestOn() {
+    ServerConfig c = ServerConfig.defaults(Map.of());
+    assertThat(c.get(WebKeys.ENABLED)).isTrue();
+    assertThat(c.get(WebKeys.WS_PATH)).isEqualTo("/ws");
+    assertThat(c.get(WebKeys.ECHO)).isFalse();
+    assertThat(c.get(WebKeys.API)).isFalse();
+    assertThat(c.get(WebKeys.DOCS)).isFalse();
+  }
+
+  @Test
+  void aPackagedTypoOrABadPathStopsStartUpNamingTheContextParameter() {
+    assertThatThrownBy(
+            () ->
+                Settings.load(
+                    new Settings.Packaged("context parameter switchboard.", Map.of("ws.pth", "/x")),
+                    null,
+                    Map.of(),
+                    new Properties()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("context parameter switchboard.ws.pth");
+    for (String bad : new String[] {"ws", "/", "/ws/", "/a/../b", "/ws/*", "/{id}", "/a b"}) {
+      assertThatThrownBy(() -> ServerConfig.defaults(Map.of("ws.path", bad)))
+          .as(bad)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("ws.path");
+    }
+    assertThat(ServerConfig.defaults(Map.of("ws.path", "/live/hub-1")).get(WebKeys.WS_PATH))
+        .isEqualTo("/live/hub-1");
+  }
+
+  @Test
   void environmentNamesUpperCaseAndTurnDotsAndDashesIntoUnderscores() {
     assertThat(Settings.envName("server.port")).isEqualTo("SWITCHBOARD_SERVER_PORT");
     assertThat(Settings.envName("tls.keystore-password"))

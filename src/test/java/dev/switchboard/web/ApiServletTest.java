@@ -56,7 +56,7 @@ class ApiServletTest {
     tomcat.setPort(0);
     tomcat.getConnector().setProperty("address", "127.0.0.1");
     Context ctx = tomcat.addContext("", null);
-    // As SwitchboardListener registers it: async support, the API's paths.
+    // As SwitchboardInitializer registers it: async support, the API's paths.
     Wrapper api =
         Tomcat.addServlet(ctx, "api", new ApiServlet(new HttpApi(hub, List.of(), 1024, "test")));
     api.setAsyncSupported(true);

@@ -1,0 +1,151 @@
+package dev.switchboard.jar;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.testing.ProjectVersion;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code target/switchboard-jakarta.jar} as an application adds it: installed with the README's
+ * command, then depended on from a throwaway web application. Its WAR must carry the library with
+ * exactly the run-time jars switchboard.war carries (which the WAR tests run on in six containers),
+ * less the SLF4J provider the application chooses, and none of what the container provides.
+ *
+ * <p>Maven runs offline against the build's own local repository, like {@link ClientJarIT}.
+ */
+class LibraryJarIT {
+  /** The container's, or the standalone server's and the tools': never in an application. */
+  private static final List<String> NOT_IN_AN_APPLICATION =
+      List.of("jakarta.", "tyrus-", "grizzly-", "picocli-", "HdrHistogram-", "switchboard-client");
+
+  /**
+   * switchboard.war carries an SLF4J provider; the library leaves that choice to the application.
+   */
+  private static final String SLF4J_PROVIDER = "slf4j-jdk14-";
+
+  private static final long MAVEN_TIMEOUT_SECONDS = 180;
+
+  @TempDir Path dir;
+
+  @Test
+  void theInstalledLibraryBringsExactlyTheRunTimeJarsOfTheWarAndNoContainerApi() throws Exception {
+    String version = ProjectVersion.fromPom();
+    Path jakartaJar =
+        Path.of(
+                System.getProperty(
+                    "test.switchboard.jakarta.jar", "target/switchboard-jakarta.jar"))
+            .toAbsolutePath();
+    run(Path.of("").toAbsolutePath(), mvn("install:install-file", "-Dfile=" + jakartaJar));
+
+    Path app = Files.createDirectories(dir.resolve("app"));
+    Files.writeString(app.resolve("pom.xml"), applicationPom(version));
+    run(app, mvn("package", "-DskipTests"));
+    Set<String> appLib = lib(app.resolve("target/app-1.war"));
+    Set<String> warLib =
+        lib(Path.of(System.getProperty("test.switchboard.war", "target/switchboard.war")));
+
+    assertThat(appLib)
+        .contains("switchboard-jakarta-" + version + ".jar")
+        .noneMatch(j -> NOT_IN_AN_APPLICATION.stream().anyMatch(j::startsWith));
+    Set<String> expected =
+        warLib.stream()
+            .filter(j -> !j.startsWith(SLF4J_PROVIDER))
+            .map(
+                j ->
+                    j.equals("switchboard-jakarta.jar")
+                        ? "switchboard-jakarta-" + version + ".jar"
+                        : j)
+            .collect(Collectors.toSet());
+    assertThat(appLib).containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  private static Set<String> lib(Path war) throws IOException {
+    try (ZipFile zip = new ZipFile(war.toFile())) {
+      return zip.stream()
+          .map(ZipEntry::getName)
+          .filter(n -> n.startsWith("WEB-INF/lib/") && n.endsWith(".jar"))
+          .map(n -> n.substring("WEB-INF/lib/".length()))
+          .collect(Collectors.toSet());
+    }
+  }
+
+  /** A web application with the library and nothing else; plugins at this build's versions. */
+  private static String applicationPom(String version) {
+    return """
+    <project xmlns="http://maven.apache.org/POM/4.0.0">
+      <modelVersion>4.0.0</modelVersion>
+      <groupId>example</groupId>
+      <artifactId>app</artifactId>
+      <version>1</version>
+      <packaging>war</packaging>
+      <properties>
+        <maven.compiler.release>17</maven.compiler.release>
+        <project.build.sourceEncoding>UTF-8</project.build.sourceEncoding>
+      </properties>
+      <dependencies>
+        <dependency>
+          <groupId>dev.switchboard</groupId>
+          <artifactId>switchboard-jakarta</artifactId>
+          <version>%s</version>
+        </dependency>
+      </dependencies>
+      <build>
+        <plugins>
+          <plugin><artifactId>maven-resources-plugin</artifactId><version>3.3.1</version></plugin>
+          <plugin><artifactId>maven-compiler-plugin</artifactId><version>3.14.0</version></plugin>
+          <plugin><artifactId>maven-surefire-plugin</artifactId><version>3.5.4</version></plugin>
+          <plugin>
+            <artifactId>maven-war-plugin</artifactId>
+            <version>3.4.0</version>
+            <configuration><failOnMissingWebXml>false</failOnMissingWebXml></configuration>
+          </plugin>
+        </plugins>
+      </build>
+    </project>
+    """
+        .formatted(version);
+  }
+
+  private static List<String> mvn(String... args) {
+    String home = System.getProperty("test.maven.home");
+    List<String> cmd = new ArrayList<>();
+    cmd.add(home == null ? "mvn" : Path.of(home, "bin", "mvn").toString());
+    cmd.addAll(List.of("-B", "-q", "-o"));
+    String repo = System.getProperty("test.maven.repo.local");
+    if (repo != null) {
+      cmd.add("-Dmaven.repo.local=" + repo);
+    }
+    cmd.addAll(List.of(args));
+    return cmd;
+  }
+
+  /** Runs {@code cmd} in {@code workDir}, bounded, failing on a non-zero exit. */
+  private void run(Path workDir, List<String> cmd) throws IOException, InterruptedException {
+    Path log = Files.createTempFile(dir, "run", ".log");
+    Process p =
+        new ProcessBuilder(cmd)
+            .directory(workDir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    boolean exited = p.waitFor(MAVEN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    if (!exited) {
+      p.destroyForcibly().waitFor();
+    }
+    String output = Files.readString(log, StandardCharsets.UTF_8);
+    assertThat(exited).as("%s finished in time; output:%n%s", cmd, output).isTrue();
+    assertThat(p.exitValue()).as("exit of %s; output:%n%s", cmd, output).isZero();
+  }
+}
