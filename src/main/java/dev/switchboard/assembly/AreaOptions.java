@@ -91,13 +91,13 @@ final class AreaOptions {
   }
 
   /** The WebSocket endpoints' options. */
-  static EndpointOptions endpoints(ServerConfig config, OriginPolicy origins) {
+  static EndpointOptions endpoints(ServerConfig config, OriginPolicy origins, RoleGrants roles) {
     return new EndpointOptions(
         config.get(WsKeys.MAX_MESSAGE_SIZE),
         config.get(WsKeys.ECHO_MAX_MESSAGE_SIZE),
         origins,
         config.get(AuthKeys.CONTAINER),
-        roles(config));
+        roles);
   }
 
   /** The permissions of container roles ({@code auth.role.<role>}); a bad grant stops start-up. */

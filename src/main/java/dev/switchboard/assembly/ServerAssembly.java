@@ -1,6 +1,7 @@
 package dev.switchboard.assembly;
 
 import dev.switchboard.app.Channels;
+import dev.switchboard.auth.RoleGrants;
 import dev.switchboard.config.EngineKeys;
 import dev.switchboard.config.ServerConfig;
 import dev.switchboard.engine.Broker;
@@ -73,6 +74,7 @@ public final class ServerAssembly implements AutoCloseable {
     ConfigKeys.TABLE.keys().forEach(config::get);
     List<String> origins = new ArrayList<>(config.get(ConfigKeys.ORIGINS));
     List<ApiKey> apiKeys = config.get(ConfigKeys.API_KEYS);
+    RoleGrants roles = AreaOptions.roles(config);
     HubOptions options = AreaOptions.hub(config, AreaOptions.policy(config));
     Engine engine = engine(config);
     this.hub = Hub.start(options, engine.broker(), engine.presence());
@@ -90,7 +92,7 @@ public final class ServerAssembly implements AutoCloseable {
     }
     this.endpoints =
         new WebSocketEndpoints(
-            hub, AreaOptions.endpoints(config, OriginPolicy.of(origins)), transports);
+            hub, AreaOptions.endpoints(config, OriginPolicy.of(origins), roles), transports);
     this.api = new HttpApi(hub, apiKeys, AreaOptions.maxBodySize(config), version());
     this.channels = Channels.over(hub);
   }

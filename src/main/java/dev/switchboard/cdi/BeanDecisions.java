@@ -115,6 +115,11 @@ final class BeanDecisions implements Decisions {
   }
 
   private <T> T inApplication(Supplier<T> call) {
+    List<Decisions> known = resolved;
+    if (known != null && known.isEmpty()) {
+      // No Decisions bean: the answer is "allow", and the context loader need not change.
+      return call.get();
+    }
     Thread thread = Thread.currentThread();
     ClassLoader previous = thread.getContextClassLoader();
     if (previous == application) {

@@ -21,17 +21,36 @@ public final class CdiDeploymentHook implements DeploymentHook {
   public void started(ServletContext context, ServerAssembly assembly) {
     AutoCloseable bridge;
     try {
-      bridge = CdiLookup.install(assembly, context.getClassLoader());
+      bridge = CdiLookup.install(assembly, applicationLoader(context));
     } catch (LinkageError e) {
       LOG.log(Level.DEBUG, "no CDI API in this application: CDI events and decisions are off", e);
       return;
     }
     if (bridge == null) {
-      LOG.log(Level.DEBUG, "CDI is not enabled in this application: events and decisions are off");
+      // The server has the CDI API but no container for this application: worth saying, since
+      // Decisions beans and observers the application may count on will not be asked.
+      LOG.log(
+          Level.INFO,
+          "No CDI container for {0}: Switchboard fires no CDI events and asks no Decisions beans",
+          context.getContextPath());
       return;
     }
     context.setAttribute(ATTRIBUTE, bridge);
     LOG.log(Level.INFO, "Switchboard joined CDI in {0}", context.getContextPath());
+  }
+
+  /**
+   * The application's class loader. A listener the container did not find itself (one an
+   * initializer added) may be refused {@code getClassLoader()}; the context loader the container
+   * sets for the callback is the same loader.
+   */
+  private static ClassLoader applicationLoader(ServletContext context) {
+    try {
+      return context.getClassLoader();
+    } catch (UnsupportedOperationException e) {
+      ClassLoader tccl = Thread.currentThread().getContextClassLoader();
+      return tccl != null ? tccl : CdiDeploymentHook.class.getClassLoader();
+    }
   }
 
   @Override

@@ -128,11 +128,21 @@ final class EventRelay implements HubEventListener {
   }
 
   private void drain() {
-    Event<Object> events = beans.getEvent();
-    RequestContextController requests = requestContext();
+    // Looked up on the first event, not at start: the container may still be starting then.
+    Event<Object> events = null;
+    RequestContextController requests = null;
     try {
       for (Object next = queue.take(); next != STOP; next = queue.take()) {
-        deliver(events, requests, (HubEvent) next);
+        try {
+          if (events == null) {
+            events = beans.getEvent();
+            requests = requestContext();
+          }
+          deliver(events, requests, (HubEvent) next);
+        } catch (RuntimeException e) {
+          // Never let one event end the thread: later events would pile up undelivered.
+          LOG.log(Level.WARNING, "delivering a CDI event failed", e);
+        }
       }
     } catch (InterruptedException e) {
       LOG.log(Level.WARNING, "CDI events stopped with {0} undelivered", queue.size());
@@ -166,8 +176,16 @@ final class EventRelay implements HubEventListener {
       LOG.log(Level.WARNING, "an @Observes observer of " + name(event) + " failed", e);
     } finally {
       if (activated && requests != null) {
-        requests.deactivate();
+        deactivate(requests);
       }
+    }
+  }
+
+  private static void deactivate(RequestContextController requests) {
+    try {
+      requests.deactivate();
+    } catch (RuntimeException e) {
+      LOG.log(Level.DEBUG, "ending the request context after an event failed", e);
     }
   }
 

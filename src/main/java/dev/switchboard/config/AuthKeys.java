@@ -15,8 +15,9 @@ public final class AuthKeys {
           "false",
           Parser.bool(),
           "Whether every connection must present a valid token (connect command or Authorization"
-              + " header) before anything else. false keeps the demo open; tokens are still"
-              + " checked when presented.");
+              + " header), or in a WAR be a user the container authenticated (auth.container),"
+              + " before anything else. false keeps the demo open; tokens are still checked when"
+              + " presented.");
 
   public static final Key<String> HMAC_SECRET =
       new Key<>(

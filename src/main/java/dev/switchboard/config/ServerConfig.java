@@ -46,14 +46,19 @@ public final class ServerConfig {
           WsKeys.OUTBOX_MAX_BYTES.name(),
           "at least ws.max-message-size (" + maxMessage + " bytes)");
     }
-    boolean hasKeys =
-        !c.get(AuthKeys.HMAC_SECRET).isEmpty() || c.get(AuthKeys.KEYS_FILE).isPresent();
-    if (c.get(AuthKeys.REQUIRED) && !hasKeys) {
+    // Required authentication needs a way to authenticate: token keys, or (in a WAR) the
+    // container's users; the standalone server, which has none, checks for keys itself.
+    if (c.get(AuthKeys.REQUIRED) && !c.verifiesTokens() && !c.get(AuthKeys.CONTAINER)) {
       throw c.invalid(
           AuthKeys.REQUIRED.name(),
-          "false, or true together with auth.hmac-secret or auth.keys-file");
+          "false, or true together with auth.hmac-secret, auth.keys-file or auth.container=true");
     }
     return c;
+  }
+
+  /** Whether tokens can be verified: {@code auth.hmac-secret} or {@code auth.keys-file} is set. */
+  public boolean verifiesTokens() {
+    return !get(AuthKeys.HMAC_SECRET).isEmpty() || get(AuthKeys.KEYS_FILE).isPresent();
   }
 
   /** Defaults with {@code overrides}; for tests and embedding. */

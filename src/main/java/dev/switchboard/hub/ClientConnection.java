@@ -24,7 +24,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>It keeps the transport, the outbox, the rate and the liveness; connect, refresh and the
  * identity live in {@link ConnectionAuth}, its subscriptions in {@link ConnectionSubscriptions},
- * and the stateless channel commands (publish, history, presence) in {@link ChannelCommands}.
+ * the stateless channel commands (publish, history, presence) in {@link ChannelCommands}, and the
+ * application's decisions and events about it in {@link ConnectionHooks}.
  */
 public final class ClientConnection {
   private static final System.Logger LOG = System.getLogger(ClientConnection.class.getName());

@@ -14,9 +14,13 @@ import org.jspecify.annotations.Nullable;
  * listener, as the connection's {@link dev.switchboard.hooks.Client}. Nothing is built when nothing
  * decides or listens, so a hub without an application pays one volatile read per hook.
  *
- * <p>Pairs are kept: ConnectionClosed is told only after ConnectionOpened was, exactly once; each
- * subscription's Unsubscribed only after its Subscribed (see {@link Subscription#markTold}).
- * Decisions run on the connection's reader; events on whichever thread did the thing.
+ * <p>Pairs are kept: ConnectionClosed is told exactly once and only for a connection told
+ * ConnectionOpened; Unsubscribed exactly once and only for a subscription told Subscribed (see
+ * {@link Subscription#markTold}), before ConnectionClosed. A listener that closes the connection or
+ * ends a subscription from inside an event sees the pairs in order. Decisions run on the
+ * connection's reader; events on whichever thread did the thing, so only when a connection is
+ * closed on another thread at the very moment its subscription goes live may that subscription's
+ * Unsubscribed be told before its Subscribed.
  */
 final class ConnectionHooks {
   /** The reason a client sees when a decision threw. */
@@ -26,14 +30,18 @@ final class ConnectionHooks {
   private final Hooks hooks;
   private final HubMetrics metrics;
 
-  /** Whether ConnectionOpened was told. Guarded by {@code this}, as the three below. */
+  /** Whether ConnectionOpened was told. Guarded by {@code this}. */
   private boolean opened;
 
+  /** Whether the connection was released. Guarded by {@code this}. */
   private boolean closed;
 
-  /** Whether the connection was released, and how: kept for an Opened told after that. */
+  /**
+   * How it was closed, for a ConnectionClosed told after a late Opened. Guarded by {@code this}.
+   */
   private int closeCode;
 
+  /** Guarded by {@code this}. */
   private String closeReason = "";
 
   ConnectionHooks(ClientConnection connection, Hooks hooks, HubMetrics metrics) {
@@ -97,15 +105,20 @@ final class ConnectionHooks {
         : null;
   }
 
-  /** The rewrite of a publication could not be published: counted, logged once per cause. */
+  /**
+   * The rewrite of a publication could not be published: counted, logged once a minute per kind of
+   * {@code cause} (its first words, before any detail).
+   */
   void invalidRewrite(String channel, String cause) {
     metrics.invalidRewrites.increment();
+    int colon = cause.indexOf(':');
     hooks.warnOnce(
-        "rewrite " + cause,
+        "rewrite " + (colon < 0 ? cause : cause.substring(0, colon)),
         "Decisions.publish rewrote a publication to "
             + channel
-            + " into one that was refused: "
+            + " into one that cannot be published: "
             + cause,
+        "invalid_rewrites",
         null);
   }
 

@@ -173,11 +173,10 @@ final class ConnectionSubscriptions {
     if (done.live()) {
       announce(sub);
       ConnectionHooks hooks = connection.hooks();
-      if (hooks.listening()) {
+      // Marked before it is told: whoever ends it from now on (also the listener itself, from
+      // inside Subscribed) tells Unsubscribed. Ended already: neither is told.
+      if (hooks.listening() && sub.markTold()) {
         hooks.subscribed(sub.channel);
-        if (!sub.markTold()) {
-          hooks.unsubscribed(sub.channel); // ended meanwhile, by a thread that saw it untold
-        }
       }
     }
   }

@@ -73,18 +73,23 @@ final class Hooks {
   /** An application hook ({@code where}) threw: counted, and logged at most once a minute. */
   void failed(String where, RuntimeException e) {
     metrics.hookFailures.increment();
-    warnOnce(where + " threw " + e.getClass().getName(), where + " threw", e);
+    warnOnce(where + " threw " + e.getClass().getName(), where + " threw", "hook_failures", e);
   }
 
-  /** Logs {@code message} at WARNING unless the same {@code key} was logged within a minute. */
-  void warnOnce(String key, String message, @org.jspecify.annotations.Nullable Throwable e) {
+  /**
+   * Logs {@code message} at WARNING unless the same {@code key} was logged within a minute.
+   *
+   * @param counter the stats counter that counts every occurrence
+   */
+  void warnOnce(
+      String key, String message, String counter, @org.jspecify.annotations.Nullable Throwable e) {
     long now = System.nanoTime();
     Long last = lastLogged.get(key);
     if (last != null && now - last < LOG_EVERY_NANOS) {
       return;
     }
     lastLogged.put(key, now);
-    String text = message + " (logged at most once a minute; counted in hook_failures)";
+    String text = message + " (logged at most once a minute; all counted in " + counter + ")";
     if (e == null) {
       LOG.log(Level.WARNING, text);
     } else {

@@ -137,8 +137,8 @@ final class Subscription {
   private boolean announced;
 
   /**
-   * Whether the application was told Subscribed; set only while not cancelled, so once cancelled it
-   * no longer changes and says who tells Unsubscribed. Guarded by {@code lock}.
+   * Whether the application is told Subscribed; set only while not cancelled, so once cancelled it
+   * no longer changes and says whether Unsubscribed is due. Guarded by {@code lock}.
    */
   private boolean told;
 
@@ -310,9 +310,9 @@ final class Subscription {
   }
 
   /**
-   * Records that the application was told Subscribed.
+   * Records that the application is told Subscribed, before it is told.
    *
-   * @return false when the subscription was cancelled before: the caller tells Unsubscribed
+   * @return false when the subscription was cancelled before: the caller tells nothing
    */
   boolean markTold() {
     synchronized (lock) {
@@ -324,7 +324,7 @@ final class Subscription {
     }
   }
 
-  /** Whether the application was told Subscribed; fixed once cancelled (see {@link #markTold}). */
+  /** Whether the application is told Subscribed; fixed once cancelled (see {@link #markTold}). */
   boolean told() {
     synchronized (lock) {
       return told;

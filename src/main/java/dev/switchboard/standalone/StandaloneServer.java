@@ -1,6 +1,7 @@
 package dev.switchboard.standalone;
 
 import dev.switchboard.assembly.ServerAssembly;
+import dev.switchboard.config.AuthKeys;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ServerConfig;
 import dev.switchboard.config.ServerKeys;
@@ -71,10 +72,16 @@ public final class StandaloneServer implements AutoCloseable {
    * Builds and starts a server.
    *
    * @throws IOException when the port cannot be bound
-   * @throws ConfigException when the TLS keystore cannot be used, or a value the assembly parses
-   *     (origins, API keys, Redis prefix) is invalid
+   * @throws ConfigException when the TLS keystore cannot be used, a value the assembly parses
+   *     (origins, API keys, Redis prefix, role grants) is invalid, or authentication is required
+   *     without token keys
    */
   public static StandaloneServer start(ServerConfig config) throws IOException {
+    if (config.get(AuthKeys.REQUIRED) && !config.verifiesTokens()) {
+      throw new ConfigException(
+          "auth.required=true needs auth.hmac-secret or auth.keys-file on the standalone server:"
+              + " it has no container users to authenticate");
+    }
     Admission admission =
         new Admission(
             config.get(ServerKeys.MAX_CONNECTIONS),

@@ -86,6 +86,10 @@ public final class SwitchboardInitializer implements ServletContainerInitializer
   private static void start(ServletContext ctx, ServerConfig config, ServerAssembly assembly) {
     String hubPath = config.get(WebKeys.WS_PATH);
     boolean echo = config.get(WebKeys.ECHO);
+    if (echo && hubPath.equals(WebSocketEndpoints.ECHO_PATH)) {
+      throw new ConfigException(
+          "ws.path " + hubPath + " is where web.echo=true serves the echo endpoint: move one");
+    }
     WebDeployment deployment =
         new WebDeployment(ctx, ctx.getClassLoader(), assembly, hubPath, echo);
     if (config.get(WebKeys.API)) {

@@ -3,6 +3,10 @@ package dev.switchboard.assembly;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.switchboard.auth.Capability;
+import dev.switchboard.auth.Permissions;
+import dev.switchboard.auth.RoleGrants;
+import dev.switchboard.config.AuthKeys;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ServerConfig;
 import dev.switchboard.config.Settings;
@@ -44,6 +48,42 @@ class ServerAssemblyConfigTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("redis.prefix")
         .hasMessageContaining("up to 64 letters, digits and _ : . -");
+  }
+
+  @Test
+  void rolesComeFromAuthRoleKeysInAnySourceAndAreOffByDefault() {
+    assertThat(AreaOptions.roles(ServerConfig.from(Settings.defaultsOnly())).isEmpty()).isTrue();
+    ServerConfig c =
+        ServerConfig.from(
+            Settings.load(
+                    null,
+                    Map.of("SWITCHBOARD_AUTH_ROLE_ORDER_ADMIN", "publish:orders:*"),
+                    new Properties(),
+                    Map.of())
+                .with(Map.of("auth.role.Clerk", "subscribe:orders:*,publish:chat:*")));
+    RoleGrants roles = AreaOptions.roles(c);
+    assertThat(roles.roles().keySet()).containsExactlyInAnyOrder("Clerk", "order_admin");
+    Permissions clerk = roles.permissionsFor("Clerk"::equals);
+    assertThat(clerk.allows("orders:1", Capability.SUBSCRIBE)).isTrue();
+    assertThat(clerk.allows("orders:1", Capability.PUBLISH)).isFalse();
+    assertThat(c.settings().warnings()).as("a role variable is a key").isEmpty();
+    assertThat(c.get(AuthKeys.CONTAINER)).isTrue();
+  }
+
+  @Test
+  void aBadRoleGrantStopsStartUpNamingTheKeyAndTheGrant() {
+    assertThatThrownBy(
+            () ->
+                new ServerAssembly(
+                    ServerConfig.defaults(Map.of("auth.role.clerk", "subscribe:orders:*,read:x")),
+                    List.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("auth.role.clerk")
+        .hasMessageContaining("unknown capability 'read'")
+        .hasMessageContaining("capability:pattern");
+    assertThatThrownBy(() -> ServerConfig.defaults(Map.of("auth.role.a b", "subscribe:x")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("unknown configuration key 'auth.role.a b'");
   }
 
   @Test

@@ -119,6 +119,17 @@ class CdiChannelsTest {
     }
   }
 
+  @Test
+  void afterSwitchboardStoppedTheSameFacadeFailsWithUnavailableAgain() throws Exception {
+    switchboardRuns();
+    await(channels.publish("news", "1"));
+
+    running.close();
+    running = () -> {};
+
+    assertFailsWith(channels.publish("news", "2"), ErrorCode.UNAVAILABLE);
+  }
+
   /** JSON-B refuses to write an object whose getter throws. */
   public static final class Unwritable {
     public String getValue() {

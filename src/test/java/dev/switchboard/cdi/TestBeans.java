@@ -52,6 +52,19 @@ final class TestBeans {
     void onEventLater(@ObservesAsync HubEvent event) {
       async.add(event);
     }
+
+    // Accessors: the test holds a client proxy, whose own fields are not the bean's.
+    BlockingQueue<HubEvent> sync() {
+      return sync;
+    }
+
+    BlockingQueue<HubEvent> async() {
+      return async;
+    }
+
+    BlockingQueue<String> requestScopes() {
+      return requestScopes;
+    }
   }
 
   /** A request-scoped bean: usable in observers only while a request context is active. */
@@ -75,6 +88,18 @@ final class TestBeans {
       entered.countDown();
       release.await(10, TimeUnit.SECONDS);
       seen.add(event);
+    }
+
+    CountDownLatch entered() {
+      return entered;
+    }
+
+    CountDownLatch release() {
+      return release;
+    }
+
+    BlockingQueue<HubEvent.Subscribed> seen() {
+      return seen;
     }
   }
 

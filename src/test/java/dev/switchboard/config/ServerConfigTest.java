@@ -157,9 +157,11 @@ class ServerConfigTest {
     assertThatThrownBy(() -> ServerConfig.defaults(Map.of("outbox.max-bytes", "2k")))
         .hasMessageContaining("outbox.max-bytes")
         .hasMessageContaining("at least ws.max-message-size");
-    assertThatThrownBy(() -> ServerConfig.defaults(Map.of("auth.required", "true")))
+    assertThatThrownBy(
+            () -> ServerConfig.defaults(Map.of("auth.required", "true", "auth.container", "false")))
         .hasMessageContaining("auth.required")
-        .hasMessageContaining("auth.hmac-secret");
+        .hasMessageContaining("auth.hmac-secret")
+        .hasMessageContaining("auth.container=true");
     assertThatThrownBy(() -> ServerConfig.defaults(Map.of("auth.hmac-secret", "short")))
         .hasMessageContaining("at least 32 bytes");
     assertThatThrownBy(() -> ServerConfig.defaults(Map.of("tls.keystore", "/no/such/file.p12")))

@@ -1,7 +1,9 @@
 package dev.switchboard.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.switchboard.config.ConfigException;
 import dev.switchboard.frame.Frame;
 import dev.switchboard.frame.Opcode;
 import dev.switchboard.http.ApiKey;
@@ -69,6 +71,15 @@ class AuthEndToEndTest {
 
   private static URI ws() {
     return server.wsUri().resolve("/ws");
+  }
+
+  @Test
+  void requiredAuthenticationWithoutTokenKeysDoesNotStartTheStandaloneServer() {
+    // auth.container=true (the default) lets a WAR require its container's users; the standalone
+    // server has none, so nobody could ever connect.
+    assertThatThrownBy(() -> TestServers.start(Map.of("auth.required", "true")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("auth.required=true needs auth.hmac-secret or auth.keys-file");
   }
 
   @Test
