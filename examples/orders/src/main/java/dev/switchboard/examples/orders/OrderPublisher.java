@@ -28,8 +28,9 @@ public class OrderPublisher {
   private void publish(String channel, OrderView order) {
     // The stage completes when the engine took the publication; the transaction is over by now,
     // so a failure can only be reported (the order itself is stored).
+    // The key (per channel) makes a repeat of the same order within 5 minutes publish once.
     channels
-        .publishObject(channel, order)
+        .publishObject(channel, order, "order-" + order.id())
         .whenComplete(
             (published, failure) -> {
               if (failure != null) {
