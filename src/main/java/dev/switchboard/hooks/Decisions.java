@@ -19,7 +19,7 @@ public interface Decisions {
   /**
    * A connection got its identity (at open when anonymous or authenticated by the container or a
    * handshake token; at {@code connect} otherwise, also when an anonymous connection connects with
-   * a token). Denied: it is closed with 4403 and the reason (after error 111 with the reason when a
+   * a token). Denied: it is closed with 4503 and the reason (after error 111 with the reason when a
    * {@code connect} command asked).
    */
   default Decision connect(Client client) {

@@ -63,7 +63,7 @@ final class ConnectionAuth {
 
   /**
    * Asks the application whether the connection, with the identity it has now, may connect: yes, it
-   * is opened (told once); no, it is closed with 4403 and the reason, after an error 111 when a
+   * is opened (told once); no, it is closed with 4503 and the reason, after an error 111 when a
    * {@code connect} command asked.
    */
   private boolean admitted(long commandId) {

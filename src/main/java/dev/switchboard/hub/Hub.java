@@ -135,7 +135,7 @@ public final class Hub implements AutoCloseable {
    * Registers a newly opened transport and returns its connection, authenticated by {@code token}
    * (an {@code Authorization: Bearer} header), else as {@code container} (the user the container
    * authenticated), else anonymous or awaiting {@code connect}; with an identity, the application's
-   * connect decision is asked at once (denied: closed with 4403).
+   * connect decision is asked at once (denied: closed with 4503).
    */
   public ClientConnection open(
       Transport transport,

@@ -75,7 +75,7 @@ class ApplicationHooksTest {
   // --- connect ---
 
   @Test
-  void aConnectionTheApplicationRefusesAtOpenIsClosedWith4403AndTheReasonAndIsNeverOpened() {
+  void aConnectionTheApplicationRefusesAtOpenIsClosedWith4503AndTheReasonAndIsNeverOpened() {
     hub.listen(events::add);
     hub.decideWith(
         new Decisions() {
@@ -87,10 +87,10 @@ class ApplicationHooksTest {
     HubHarness.Client c = h.connect();
     assertThat(c.transport.closedWith()).isEqualTo(CloseCode.FORBIDDEN);
     assertThat(c.transport.closeReason()).isEqualTo("closed for maintenance");
-    assertThat(CloseCode.isFinal(4403)).as("a refused user does not reconnect").isTrue();
+    assertThat(CloseCode.isFinal(4503)).as("a refused user does not reconnect").isTrue();
     assertThat(c.connection.isOpen()).isFalse();
     assertThat(hub.connectionCount()).isZero();
-    assertThat(hub.metrics().closes(4403)).isEqualTo(1);
+    assertThat(hub.metrics().closes(4503)).isEqualTo(1);
     assertThat(events).as("neither Opened nor Closed for a refused connection").isEmpty();
   }
 
@@ -131,7 +131,7 @@ class ApplicationHooksTest {
   }
 
   @Test
-  void aConnectCommandTheApplicationRefusesGets111ThenTheClose4403() throws Exception {
+  void aConnectCommandTheApplicationRefusesGets111ThenTheClose4503() throws Exception {
     ManualClock clock = new ManualClock();
     try (HubHarness auth = withTokens(clock, true)) {
       List<HubEvent> seen = new CopyOnWriteArrayList<>();

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The application's decisions and events through the real standalone server: the handshake's token
- * reaches the connect decision, a refusal is a 4403 close frame with the reason cut to fit, and the
+ * reaches the connect decision, a refusal is a 4503 close frame with the reason cut to fit, and the
  * container's close code and reason reach ConnectionClosed.
  */
 class ApplicationHooksEndToEndTest {
@@ -95,7 +95,7 @@ class ApplicationHooksEndToEndTest {
   }
 
   @Test
-  void aUserTheApplicationRefusesIsClosedWith4403AndTheReasonCutToACloseFrame() {
+  void aUserTheApplicationRefusesIsClosedWith4503AndTheReasonCutToACloseFrame() {
     String reason = "suspended: " + "é".repeat(100); // 211 bytes of UTF-8
     hub.decideWith(
         new Decisions() {
@@ -107,7 +107,7 @@ class ApplicationHooksEndToEndTest {
     try (WsClient c =
         WsClient.connect(ws(), Map.of("Authorization", "Bearer " + token("mallory")))) {
       WsClient.Close close = c.awaitClose();
-      assertThat(close.code()).isEqualTo(4403);
+      assertThat(close.code()).isEqualTo(4503);
       assertThat(close.reason().getBytes(StandardCharsets.UTF_8)).hasSizeLessThanOrEqualTo(123);
       assertThat(close.reason()).startsWith("suspended: é").endsWith("é...");
       assertThat(reason).startsWith(close.reason().substring(0, close.reason().length() - 3));
@@ -116,7 +116,7 @@ class ApplicationHooksEndToEndTest {
       String answer =
           c.error(i -> new Command.Connect(i, token("mallory")), ErrorCode.FORBIDDEN).message();
       assertThat(answer).isEqualTo(reason);
-      assertThat(c.awaitClose().code()).isEqualTo(4403);
+      assertThat(c.awaitClose().code()).isEqualTo(4503);
     }
   }
 
