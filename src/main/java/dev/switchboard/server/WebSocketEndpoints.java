@@ -67,20 +67,51 @@ public final class WebSocketEndpoints implements AutoCloseable {
     }
   }
 
-  /** The endpoint configurations to register with a {@code ServerContainer}. */
+  /** The endpoint configurations at the default paths, {@code /ws} and {@code /echo}. */
   public List<ServerEndpointConfig> configs() {
+    return configs(HUB_PATH, true);
+  }
+
+  /**
+   * The endpoint configurations to register with a {@code ServerContainer}: the annotated {@link
+   * HubEndpoint} at {@code hubPath} and, if asked, {@link EchoEndpoint} at {@value #ECHO_PATH}.
+   * Each carries a configurator that makes the endpoint instances with this deployment's hub and
+   * checks the origin, so it is registered with {@code ServerContainer.addEndpoint(config)} (the
+   * class alone could not be instantiated).
+   *
+   * <p>The configs name each endpoint's programmatic {@code Registered} adapter, not the annotated
+   * class: Jakarta WebSocket lets a config name an annotated class, but Tyrus 2.2 (standalone,
+   * GlassFish, Payara) then ignores the config and deploys the annotation's path and configurator.
+   * The adapter is registered the same way by every container and calls the annotated methods
+   * directly.
+   *
+   * @param hubPath the hub endpoint's path in the application, starting with {@code /}
+   * @param withEcho whether to include the echo endpoint
+   */
+  public List<ServerEndpointConfig> configs(String hubPath, boolean withEcho) {
+    if (!hubPath.startsWith("/") || (withEcho && hubPath.equals(ECHO_PATH))) {
+      throw new IllegalArgumentException(
+          "the hub endpoint path must start with / and differ from " + ECHO_PATH + ": " + hubPath);
+    }
     ServerEndpointConfig ws =
-        ServerEndpointConfig.Builder.create(HubEndpoint.class, HUB_PATH)
+        ServerEndpointConfig.Builder.create(HubEndpoint.Registered.class, hubPath)
             .subprotocols(List.of(SwitchboardConfigurator.SUBPROTOCOL))
             .configurator(
                 new SwitchboardConfigurator(
-                    () -> new HubEndpoint(hub, options, this), options.origins(), hub.metrics()))
+                    () -> new HubEndpoint.Registered(new HubEndpoint(hub, options, this)),
+                    options.origins(),
+                    hub.metrics()))
             .build();
+    if (!withEcho) {
+      return List.of(ws);
+    }
     ServerEndpointConfig echo =
-        ServerEndpointConfig.Builder.create(EchoEndpoint.class, ECHO_PATH)
+        ServerEndpointConfig.Builder.create(EchoEndpoint.Registered.class, ECHO_PATH)
             .configurator(
                 new SwitchboardConfigurator(
-                    () -> new EchoEndpoint(hub, options, this), options.origins(), hub.metrics()))
+                    () -> new EchoEndpoint.Registered(new EchoEndpoint(hub, options, this)),
+                    options.origins(),
+                    hub.metrics()))
             .build();
     return List.of(ws, echo);
   }
