@@ -42,8 +42,8 @@
  * hears `onSubscribed(false, reason)` when the missed publications could not be recovered.
  * A subscription the server ends (an `unsubscribe` push, e.g. after a refresh to a token that no
  * longer allows it) gets `ended = true`, hears `onUnsubscribed(error)` and is not renewed.
- * Close codes 1002, 1007, 1008 and 4500-4999 are final: no reconnect, `close` fires and readyState
- * becomes CLOSED. While reconnecting, readyState is CONNECTING and `reconnecting` fires.
+ * Close codes 1002, 1007, 1008, 4403 and 4500-4999 are final: no reconnect, `close` fires and
+ * readyState becomes CLOSED. While reconnecting, readyState is CONNECTING and `reconnecting` fires.
  *
  * Publishes made while disconnected wait (at most `maxPending`) and reject after
  * `requestTimeout`; a publish whose connection broke before its reply rejects too. Nothing is
@@ -53,7 +53,7 @@
  */
 
 // Kept equal to dev.switchboard.protocol.CloseCode.isFinal by CloseCodeTest.
-const FINAL_CODES = new Set([1002, 1007, 1008]);
+const FINAL_CODES = new Set([1002, 1007, 1008, 4403]);
 const isFinal = (code) => FINAL_CODES.has(code) || (code >= 4500 && code <= 4999);
 
 /** Error of a refused or failed request: `code` is the protocol error code, `closeCode` a close. */

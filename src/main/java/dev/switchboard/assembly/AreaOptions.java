@@ -1,10 +1,12 @@
 package dev.switchboard.assembly;
 
+import dev.switchboard.auth.RoleGrants;
 import dev.switchboard.auth.TokenVerifier;
 import dev.switchboard.config.AuthKeys;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.EngineKeys;
 import dev.switchboard.config.NamespaceKeys;
+import dev.switchboard.config.Parser;
 import dev.switchboard.config.ServerConfig;
 import dev.switchboard.config.ServerKeys;
 import dev.switchboard.config.WsKeys;
@@ -91,7 +93,20 @@ final class AreaOptions {
   /** The WebSocket endpoints' options. */
   static EndpointOptions endpoints(ServerConfig config, OriginPolicy origins) {
     return new EndpointOptions(
-        config.get(WsKeys.MAX_MESSAGE_SIZE), config.get(WsKeys.ECHO_MAX_MESSAGE_SIZE), origins);
+        config.get(WsKeys.MAX_MESSAGE_SIZE),
+        config.get(WsKeys.ECHO_MAX_MESSAGE_SIZE),
+        origins,
+        config.get(AuthKeys.CONTAINER),
+        roles(config));
+  }
+
+  /** The permissions of container roles ({@code auth.role.<role>}); a bad grant stops start-up. */
+  static RoleGrants roles(ServerConfig config) {
+    return new RoleGrants(
+        config.roles(
+            Parser.of(
+                "comma-separated capability:pattern, like subscribe:orders:*,publish:chat:*",
+                RoleGrants::parse)));
   }
 
   /** The Redis engine's options. */

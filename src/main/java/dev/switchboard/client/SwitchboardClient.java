@@ -16,8 +16,8 @@ import org.jspecify.annotations.Nullable;
  * connection (a failed handshake leaves it IDLE); after a connection was established, any loss is
  * followed by reconnects with exponential backoff and full jitter (up to {@link Builder#backoff}),
  * every subscription is renewed and recovers from the last position it saw (its listener hears
- * {@code recovered:false} when that was impossible). A final close code (4500–4999, or 1002) ends
- * it: state {@link ConnectionState#CLOSED}. {@link #close()} ends it too.
+ * {@code recovered:false} when that was impossible). A final close code (4500–4999, 4403, or 1002)
+ * ends it: state {@link ConnectionState#CLOSED}. {@link #close()} ends it too.
  *
  * <p>Publishes made while disconnected wait (at most {@link Builder#maxPendingPublishes}) and fail
  * with a {@link SwitchboardException} after {@link Builder#requestTimeout}; a publish whose

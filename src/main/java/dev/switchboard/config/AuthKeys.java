@@ -44,5 +44,28 @@ public final class AuthKeys {
       new Key<>(
           "auth.audience", "", Parser.string(), "When set, tokens must name this audience (aud).");
 
+  public static final Key<Boolean> CONTAINER =
+      new Key<>(
+          "auth.container",
+          "true",
+          Parser.bool(),
+          "In a WAR: a user the servlet container authenticated for the WebSocket handshake"
+              + " (HandshakeRequest.getUserPrincipal) becomes the connection's identity, with the"
+              + " permissions of its roles (auth.role.<role>). A token in an Authorization header"
+              + " wins over it.");
+
+  /** Prefix of the role keys: {@code auth.role.<role>}. */
+  public static final String ROLE_PREFIX = "auth.role.";
+
+  /** What the documentation says of the role keys, which have no default and no fixed names. */
+  static final String ROLES_INTRO =
+      "auth.role.<role> = comma-separated capability:pattern grants, e.g."
+          + " auth.role.clerk=subscribe:orders:*,publish:chat:*: what a user the container"
+          + " authenticated may do when it is in that role (the union over its roles)."
+          + " Capabilities: subscribe, publish, presence, history; a pattern is a channel or a"
+          + " prefix followed by *. With no auth.role.* key, a container's user may do everything."
+          + " Role names: letters, digits, _ . and -; through the environment"
+          + " (SWITCHBOARD_AUTH_ROLE_CLERK) the name is read in lower case with _ for - and .";
+
   private AuthKeys() {}
 }

@@ -48,12 +48,13 @@ public final class Keys {
               ServerKeys.CONNECT_RATE),
           section(
               "Authentication",
-              "",
+              AuthKeys.ROLES_INTRO,
               AuthKeys.REQUIRED,
               AuthKeys.HMAC_SECRET,
               AuthKeys.KEYS_FILE,
               AuthKeys.ISSUER,
-              AuthKeys.AUDIENCE),
+              AuthKeys.AUDIENCE,
+              AuthKeys.CONTAINER),
           section("HTTP API", "", ServerKeys.HTTP_MAX_BODY_SIZE),
           section("Namespaces", NamespaceKeys.INTRO, namespaces()),
           section("Lifecycle and files", "", ServerKeys.SHUTDOWN_TIMEOUT, ServerKeys.STATIC_DIR));

@@ -3,6 +3,7 @@ package dev.switchboard.config;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -103,18 +104,38 @@ public final class ServerConfig {
     return Collections.unmodifiableSet(names);
   }
 
+  /**
+   * The roles given permissions ({@code auth.role.<role>}), in name order, each value read by
+   * {@code parser}.
+   *
+   * @throws ConfigException naming the first role key whose value {@code parser} refuses
+   */
+  public <T> Map<String, T> roles(Parser<T> parser) {
+    Map<String, T> roles = new TreeMap<>();
+    for (String key : settings.keys()) {
+      if (key.startsWith(AuthKeys.ROLE_PREFIX)) {
+        roles.put(key.substring(AuthKeys.ROLE_PREFIX.length()), parse(parser, key));
+      }
+    }
+    return Collections.unmodifiableMap(roles);
+  }
+
   /** The raw values this was read from. */
   public Settings settings() {
     return settings;
   }
 
   private <T> T parse(Key<T> key, String name) {
+    return parse(key.parser(), name);
+  }
+
+  private <T> T parse(Parser<T> parser, String name) {
     String raw = settings.get(name); // a key no source knows is a programming error: not caught
     try {
-      return key.parser().parse(raw);
+      return parser.parse(raw);
     } catch (IllegalArgumentException e) {
       String detail = e.getMessage() == null ? "" : " (" + e.getMessage() + ")";
-      throw invalid(name, key.parser().expected() + detail);
+      throw invalid(name, parser.expected() + detail);
     }
   }
 

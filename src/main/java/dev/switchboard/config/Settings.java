@@ -85,6 +85,21 @@ public final class Settings {
           "environment variable " + e.getValue());
       usedEnv.add(e.getValue());
     }
+    String rolePrefix = envName(AuthKeys.ROLE_PREFIX);
+    for (Map.Entry<String, String> e : env.entrySet()) {
+      String name = e.getKey();
+      if (name.startsWith(rolePrefix) && name.length() > rolePrefix.length()) {
+        String role = name.substring(rolePrefix.length()).toLowerCase(Locale.ROOT);
+        put(
+            values,
+            sources,
+            known,
+            AuthKeys.ROLE_PREFIX + role,
+            e.getValue(),
+            "environment variable " + name);
+        usedEnv.add(name);
+      }
+    }
     List<String> warnings = UnknownVariables.warnings(env.keySet(), known, usedEnv);
     for (String name : systemProperties.stringPropertyNames()) {
       if (name.startsWith(PROPERTY_PREFIX) && !name.equals("switchboard.config")) {
@@ -165,13 +180,20 @@ public final class Settings {
   private static final java.util.regex.Pattern NAMESPACE_NAME =
       java.util.regex.Pattern.compile("[A-Za-z0-9_-]+");
 
+  /** Names of container roles that may be given permissions ({@code auth.role.<role>}). */
+  private static final java.util.regex.Pattern ROLE_NAME =
+      java.util.regex.Pattern.compile("[A-Za-z0-9_.-]+");
+
   /**
-   * Whether {@code key} may be set: a key of the defaults file, or an option of the default
-   * namespace under another namespace's name.
+   * Whether {@code key} may be set: a key of the defaults file, an option of the default namespace
+   * under another namespace's name, or a role's grants.
    */
   static boolean isKnown(Set<String> known, String key) {
     if (known.contains(key)) {
       return true;
+    }
+    if (key.startsWith(AuthKeys.ROLE_PREFIX)) {
+      return ROLE_NAME.matcher(key.substring(AuthKeys.ROLE_PREFIX.length())).matches();
     }
     if (!key.startsWith(NAMESPACE_PREFIX)) {
       return false;

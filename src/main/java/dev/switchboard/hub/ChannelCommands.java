@@ -1,27 +1,36 @@
 package dev.switchboard.hub;
 
 import dev.switchboard.auth.Capability;
+import dev.switchboard.hooks.PublishDecision;
 import dev.switchboard.protocol.Command;
+import dev.switchboard.protocol.CommandDecoder;
 import dev.switchboard.protocol.ErrorCode;
+import dev.switchboard.protocol.Payload;
 import dev.switchboard.protocol.ProtocolException;
 import dev.switchboard.protocol.ServerMessageEncoder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The commands of one {@link ClientConnection} that act on a channel and keep no state of the
  * connection's: publish, history and presence. Each checks the connection's permission, calls the
- * hub and answers when the engine does.
+ * hub and answers when the engine does. A publish is also put to the application's decision, after
+ * the checks of the configuration and before anything is published.
  */
 final class ChannelCommands {
   private final ClientConnection connection;
   private final Hub hub;
 
+  /** Checks a payload the application rewrote, as the client's own was checked. */
+  private final CommandDecoder decoder;
+
   /**
    * @param connection whose commands these are: it checks permissions and sends the answers
    * @param hub publishes and reads history and presence, for clients and the HTTP API alike
    */
-  ChannelCommands(ClientConnection connection, Hub hub) {
+  ChannelCommands(ClientConnection connection, Hub hub, CommandDecoder decoder) {
     this.connection = connection;
     this.hub = hub;
+    this.decoder = decoder;
   }
 
   void publish(Command.Publish p) {
@@ -41,13 +50,40 @@ final class ChannelCommands {
           "payload over " + ns.maxMessageSize() + " bytes for " + p.channel());
       return;
     }
-    hub.publish(p.channel(), p.payload(), p.idempotencyKey())
+    Payload payload = p.payload();
+    ConnectionHooks hooks = connection.hooks();
+    if (hooks.decidesPublish()) {
+      PublishDecision decision = hooks.publish(p.channel(), payload);
+      if (decision instanceof PublishDecision.Deny deny) {
+        connection.replyError(p.id(), ErrorCode.FORBIDDEN, deny.reason());
+        return;
+      }
+      if (decision instanceof PublishDecision.Rewrite rewrite) {
+        String invalid = invalid(rewrite.payload(), ns.maxMessageSize());
+        if (invalid != null) {
+          hooks.invalidRewrite(p.channel(), invalid);
+          connection.replyError(
+              p.id(),
+              ErrorCode.INTERNAL,
+              "the application rewrote this publication into one that cannot be published ("
+                  + invalid
+                  + "); nothing was published");
+          return;
+        }
+        payload = rewrite.payload();
+      }
+    }
+    Payload published = payload;
+    hub.publish(p.channel(), published, p.idempotencyKey())
         .whenComplete(
             (result, failure) -> {
               if (failure == null) {
                 connection.reply(
                     p.id(),
                     ServerMessageEncoder.published(p.id(), result.offset(), result.epoch()));
+                if (!result.repeated()) {
+                  hooks.published(p.channel(), published, result.offset(), result.epoch());
+                }
               } else {
                 connection.replyError(
                     p.id(),
@@ -55,6 +91,24 @@ final class ChannelCommands {
                     "publish failed: " + Stages.rootMessage(failure));
               }
             });
+  }
+
+  /**
+   * Why a payload the application gave in place of a client's cannot be published, or null when it
+   * can: JSON must be one JSON value (as the publish command requires), and the size limit holds.
+   */
+  private @Nullable String invalid(Payload payload, int maxSize) {
+    if (payload.size() > maxSize) {
+      return "over " + maxSize + " bytes";
+    }
+    if (payload instanceof Payload.Json json) {
+      try {
+        decoder.decodeData(json.json());
+      } catch (ProtocolException e) {
+        return "not one JSON value: " + e.getMessage();
+      }
+    }
+    return null;
   }
 
   void history(Command.History h) {

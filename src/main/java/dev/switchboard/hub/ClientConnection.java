@@ -33,6 +33,9 @@ public final class ClientConnection {
   private static final String SLOW_REASON =
       "not reading: outbox over its limit; reconnect and recover";
 
+  /** RFC 6455's "closed abnormally": the transport went away without a close frame. */
+  private static final int ABNORMAL = 1006;
+
   private final String id;
 
   /** Told of the connection's end; runs its channel commands. */
@@ -57,6 +60,9 @@ public final class ClientConnection {
   /** connect, refresh and a token at the handshake; holds the identity. */
   private final ConnectionAuth auth;
 
+  /** The application's decisions and events for this connection. */
+  private final ConnectionHooks hooks;
+
   private final AtomicBoolean closed = new AtomicBoolean();
 
   ClientConnection(String id, Hub hub, HubParts parts, Transport transport) {
@@ -66,11 +72,12 @@ public final class ClientConnection {
     this.policy = parts.options().policy();
     this.transport = transport;
     this.clock = parts.clock();
+    this.hooks = new ConnectionHooks(this, parts.hooks(), parts.metrics());
     this.outbox =
         new Outbox(
             transport, parts.options().outboxMaxBytes(), this::onSendFailed, clock::nanoTime);
     this.subscriptions = new ConnectionSubscriptions(this, outbox, parts);
-    this.channelCommands = new ChannelCommands(this, hub);
+    this.channelCommands = new ChannelCommands(this, hub, parts.decoder());
     long now = clock.nanoTime();
     this.liveness = new Liveness(now);
     this.rate = RateLimiter.of(policy, now);
@@ -86,6 +93,11 @@ public final class ClientConnection {
   /** The identity of the connection's token; null until connected where a token is required. */
   @Nullable Identity identity() {
     return auth.identity();
+  }
+
+  /** The application's decisions and events, as this connection. */
+  ConnectionHooks hooks() {
+    return hooks;
   }
 
   /** The connection's id, unique across nodes. */
@@ -151,11 +163,11 @@ public final class ClientConnection {
   }
 
   /**
-   * A token came with the handshake (an {@code Authorization: Bearer} header). An invalid one
-   * closes the connection (4500, or 4003 when it expired).
+   * Takes what the handshake carried, once, right after the hub registered the connection (see
+   * {@link Hub#open(Transport, String, Identity)}).
    */
-  public void authenticateAtOpen(String token) {
-    auth.atOpen(token);
+  void start(@Nullable String token, @Nullable Identity container) {
+    auth.start(token, container);
   }
 
   /** Records activity and applies the rate limit; false when the message is refused. */
@@ -207,11 +219,13 @@ public final class ClientConnection {
   /**
    * The transport is gone (closed by either side or failed). Called once by the adapter.
    *
+   * @param code the close code the container reports ({@code 1006} when there was none)
+   * @param reason the close reason, possibly empty
    * @return whether the connection was still open: the close was not one {@link #close} made (and
    *     counted), so the adapter counts it if the server's container made it
    */
-  public boolean onClosed() {
-    return release();
+  public boolean onClosed(int code, String reason) {
+    return release(code, reason);
   }
 
   /**
@@ -219,7 +233,7 @@ public final class ClientConnection {
    * counts it), then starts the closing handshake.
    */
   public void close(CloseCode code, String reason) {
-    if (release()) {
+    if (release(code.code(), reason)) {
       parts.metrics().close(code.code());
       transport.close(code, reason);
     }
@@ -347,11 +361,11 @@ public final class ClientConnection {
 
   private void onSendFailed(Throwable failure) {
     LOG.log(Level.DEBUG, () -> "connection " + id + ": send failed: " + failure);
-    release();
+    release(ABNORMAL, "send failed");
   }
 
-  /** Leaves every channel and the hub; returns whether this call did it. */
-  private boolean release() {
+  /** Leaves every channel and the hub, then tells the application; whether this call did it. */
+  private boolean release(int code, String reason) {
     if (!closed.compareAndSet(false, true)) {
       return false;
     }
@@ -359,6 +373,7 @@ public final class ClientConnection {
     parts.metrics().droppedFrames.add(dropped);
     subscriptions.endAll();
     hub.unregister(this);
+    hooks.closed(code, reason);
     return true;
   }
 

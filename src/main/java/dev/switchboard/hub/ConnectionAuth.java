@@ -10,10 +10,11 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How a {@link ClientConnection} gets and renews its identity: a token at the handshake, the {@code
- * connect} command, and {@code refresh} (which ends, with a notice, the subscriptions the new token
- * no longer allows); it holds the identity. Commands run on the connection's reader; the identity
- * is also read by engine threads and the sweep (which closes an expired one).
+ * How a {@link ClientConnection} gets and renews its identity: a token or the container's user at
+ * the handshake, the {@code connect} command (each asks the application's connect decision), and
+ * {@code refresh} (which ends, with a notice, the subscriptions the new token no longer allows); it
+ * holds the identity. Commands run on the connection's reader; the identity is also read by engine
+ * threads and the sweep (which closes an expired one).
  */
 final class ConnectionAuth {
   private final ClientConnection connection;
@@ -38,12 +39,45 @@ final class ConnectionAuth {
     return identity;
   }
 
-  /** A token came with the handshake; an invalid one closes the connection. */
-  void atOpen(String token) {
-    Identity who = verify(token, Command.NO_ID);
-    if (who != null) {
+  /**
+   * Takes what the handshake carried: a token (an {@code Authorization: Bearer} header; an invalid
+   * one closes the connection with 4500, or 4003 when expired) or else the user the container
+   * authenticated. A token wins over the container's user. Then, when the connection has an
+   * identity (anonymous on an open server, or one of those), the application decides whether it may
+   * connect.
+   */
+  void start(@Nullable String token, @Nullable Identity container) {
+    if (token != null) {
+      Identity who = verify(token, Command.NO_ID);
+      if (who == null) {
+        return; // closed
+      }
       identity = who;
+    } else if (container != null) {
+      identity = container;
     }
+    if (identity != null) {
+      admitted(Command.NO_ID);
+    }
+  }
+
+  /**
+   * Asks the application whether the connection, with the identity it has now, may connect: yes, it
+   * is opened (told once); no, it is closed with 4403 and the reason, after an error 111 when a
+   * {@code connect} command asked.
+   */
+  private boolean admitted(long commandId) {
+    ConnectionHooks hooks = connection.hooks();
+    String refused = hooks.connect();
+    if (refused == null) {
+      hooks.opened();
+      return true;
+    }
+    if (commandId != Command.NO_ID) {
+      connection.replyError(commandId, ErrorCode.FORBIDDEN, refused);
+    }
+    connection.close(CloseCode.FORBIDDEN, refused);
+    return false;
   }
 
   void connect(Command.Connect c) {
@@ -56,13 +90,17 @@ final class ConnectionAuth {
     Identity who = verify(c.token(), c.id());
     if (who != null) {
       identity = who;
-      connection.reply(c.id(), connected(c.id(), who));
+      // Asked again when an anonymous connection becomes a user: the decision is about the user.
+      if (admitted(c.id())) {
+        connection.reply(c.id(), connected(c.id(), who));
+      }
     }
   }
 
   void refresh(Command.Refresh r) {
     Identity current = identity;
-    if (current == null || current == Identity.ANONYMOUS) {
+    // A container's user on a server without keys has no token to refresh either.
+    if (current == null || current == Identity.ANONYMOUS || policy.tokens() == null) {
       connection.replyError(r.id(), ErrorCode.BAD_FIELD, "not connected with a token; use connect");
       return;
     }

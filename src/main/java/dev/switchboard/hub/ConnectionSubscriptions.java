@@ -20,9 +20,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The subscriptions of one {@link ClientConnection} and their lifecycle: subscribe (live delivery
- * first, then history and recovery, then presence and join), unsubscribe, the end of those a
- * refreshed token no longer allows, and the end of all of them when the connection goes.
+ * The subscriptions of one {@link ClientConnection} and their lifecycle: subscribe (the
+ * application's decision, live delivery first, then history and recovery, then presence and join),
+ * unsubscribe, the end of those a refreshed token no longer allows, and the end of all of them when
+ * the connection goes.
  *
  * <p>Threading: subscribe and unsubscribe run on the connection's reader; engine results complete
  * on engine threads; {@link #endAll} runs once, from whichever thread closes the connection. The
@@ -70,6 +71,11 @@ final class ConnectionSubscriptions {
           s.id(),
           ErrorCode.SUBSCRIPTION_LIMIT,
           "at most " + parts.options().maxSubscriptions() + " subscriptions per connection");
+      return;
+    }
+    String refused = connection.hooks().subscribe(channel);
+    if (refused != null) {
+      connection.replyError(s.id(), ErrorCode.FORBIDDEN, refused);
       return;
     }
     boolean pattern = ChannelName.isPattern(channel);
@@ -166,6 +172,13 @@ final class ConnectionSubscriptions {
     connection.afterEnqueue(done.queued());
     if (done.live()) {
       announce(sub);
+      ConnectionHooks hooks = connection.hooks();
+      if (hooks.listening()) {
+        hooks.subscribed(sub.channel);
+        if (!sub.markTold()) {
+          hooks.unsubscribed(sub.channel); // ended meanwhile, by a thread that saw it untold
+        }
+      }
     }
   }
 
@@ -227,6 +240,10 @@ final class ConnectionSubscriptions {
     parts.registry().remove(sub);
     if (announced) {
       retract(sub);
+    }
+    ConnectionHooks hooks = connection.hooks();
+    if (hooks.listening() && sub.told()) {
+      hooks.unsubscribed(sub.channel);
     }
   }
 

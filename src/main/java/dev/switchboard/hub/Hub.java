@@ -2,11 +2,9 @@ package dev.switchboard.hub;
 
 import dev.switchboard.engine.Broker;
 import dev.switchboard.engine.ClientInfo;
-import dev.switchboard.engine.HistoryQuery;
 import dev.switchboard.engine.HistoryResult;
 import dev.switchboard.engine.NodeCommand;
 import dev.switchboard.engine.PresenceStore;
-import dev.switchboard.engine.Publication;
 import dev.switchboard.engine.PublishOptions;
 import dev.switchboard.engine.PublishResult;
 import dev.switchboard.protocol.CloseCode;
@@ -16,13 +14,10 @@ import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.Payload;
 import dev.switchboard.protocol.ProtocolException;
 import java.lang.System.Logger.Level;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -87,7 +82,7 @@ public final class Hub implements AutoCloseable {
             presence,
             clock,
             new SendTimeouts(),
-            new Hooks());
+            new Hooks(metrics));
   }
 
   /** Asks {@code decisions} before connects, subscribes and client publications from now on. */
@@ -131,12 +126,26 @@ public final class Hub implements AutoCloseable {
     return hub;
   }
 
-  /** Registers a newly opened transport and returns its connection. */
+  /** Registers a newly opened transport whose handshake carried no credentials. */
   public ClientConnection open(Transport transport) {
+    return open(transport, null, null);
+  }
+
+  /**
+   * Registers a newly opened transport and returns its connection, authenticated by {@code token}
+   * (an {@code Authorization: Bearer} header), else as {@code container} (the user the container
+   * authenticated), else anonymous or awaiting {@code connect}; with an identity, the application's
+   * connect decision is asked at once (denied: closed with 4403).
+   */
+  public ClientConnection open(
+      Transport transport,
+      @Nullable String token,
+      dev.switchboard.auth.@Nullable Identity container) {
     String id = idPrefix + "." + Long.toString(nextId.incrementAndGet(), 36);
     ClientConnection connection = new ClientConnection(id, this, parts, transport);
     connections.put(id, connection);
     metrics.connectionsOpened.increment();
+    connection.start(token, container);
     return connection;
   }
 
@@ -254,25 +263,7 @@ public final class Hub implements AutoCloseable {
               ErrorCode.NOT_ENABLED, "history is not enabled for " + channel, Command.NO_ID));
     }
     int cap = limit == Command.History.ALL ? ns.historySize() : Math.min(limit, ns.historySize());
-    if (since == null) {
-      return broker.history(channel, new HistoryQuery(null, cap, reverse));
-    }
-    return broker
-        .history(channel, HistoryQuery.after(Stages.toPosition(since)))
-        .thenApply(
-            read -> {
-              String problem = Recovery.problem(since, read);
-              if (problem != null) {
-                throw new CompletionException(
-                    new ProtocolException(ErrorCode.BAD_POSITION, problem, Command.NO_ID));
-              }
-              List<Publication> list = new ArrayList<>(read.publications());
-              if (reverse) {
-                Collections.reverse(list);
-              }
-              return new HistoryResult(
-                  list.subList(0, Math.min(cap, list.size())), read.position());
-            });
+    return Recovery.page(broker, channel, since, cap, reverse);
   }
 
   /** Who is in {@code channel}; fails with a ProtocolException when presence is off there. */

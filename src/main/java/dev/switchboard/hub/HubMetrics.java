@@ -23,6 +23,13 @@ public final class HubMetrics {
   final LongAdder deliveries = new LongAdder();
   final LongAdder droppedFrames = new LongAdder();
   private final LongAdder handshakesRefused = new LongAdder();
+
+  /** Application decisions and event listeners that threw. */
+  final LongAdder hookFailures = new LongAdder();
+
+  /** Publications the application rewrote to something that could not be published. */
+  final LongAdder invalidRewrites = new LongAdder();
+
   private final Map<ErrorCode, LongAdder> errors = new EnumMap<>(ErrorCode.class);
   private final Map<Integer, LongAdder> closes = new ConcurrentHashMap<>();
 
@@ -69,6 +76,16 @@ public final class HubMetrics {
     return a == null ? 0 : a.sum();
   }
 
+  /** Application decisions and event listeners that threw. */
+  public long hookFailures() {
+    return hookFailures.sum();
+  }
+
+  /** Publications the application rewrote to a payload that could not be published. */
+  public long invalidRewrites() {
+    return invalidRewrites.sum();
+  }
+
   public long publishes() {
     return publishes.sum();
   }
@@ -94,6 +111,8 @@ public final class HubMetrics {
     m.put("deliveries", deliveries.sum());
     m.put("dropped_frames", droppedFrames.sum());
     m.put("handshakes_refused", handshakesRefused.sum());
+    m.put("hook_failures", hookFailures.sum());
+    m.put("invalid_rewrites", invalidRewrites.sum());
     Map<String, Long> e = new LinkedHashMap<>();
     errors.forEach((code, n) -> e.put(code.label(), n.sum()));
     m.put("errors", e);

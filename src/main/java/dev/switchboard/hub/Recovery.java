@@ -1,10 +1,18 @@
 package dev.switchboard.hub;
 
+import dev.switchboard.engine.Broker;
+import dev.switchboard.engine.HistoryQuery;
 import dev.switchboard.engine.HistoryResult;
 import dev.switchboard.engine.Publication;
 import dev.switchboard.engine.StreamPosition;
 import dev.switchboard.protocol.Command;
+import dev.switchboard.protocol.ErrorCode;
+import dev.switchboard.protocol.ProtocolException;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,6 +30,34 @@ record Recovery(
     List<Publication> backlog,
     long startAfter,
     StreamPosition position) {
+
+  /**
+   * A page of {@code channel}'s history for the history command and the HTTP API: the newest {@code
+   * cap} (oldest first, or newest first when {@code reverse}), or those after {@code since}, which
+   * must be a position of the current history (else a {@link ProtocolException} 113).
+   */
+  static CompletionStage<HistoryResult> page(
+      Broker broker, String channel, Command.@Nullable Since since, int cap, boolean reverse) {
+    if (since == null) {
+      return broker.history(channel, new HistoryQuery(null, cap, reverse));
+    }
+    return broker
+        .history(channel, HistoryQuery.after(Stages.toPosition(since)))
+        .thenApply(
+            read -> {
+              String problem = problem(since, read);
+              if (problem != null) {
+                throw new CompletionException(
+                    new ProtocolException(ErrorCode.BAD_POSITION, problem, Command.NO_ID));
+              }
+              List<Publication> list = new ArrayList<>(read.publications());
+              if (reverse) {
+                Collections.reverse(list);
+              }
+              return new HistoryResult(
+                  list.subList(0, Math.min(cap, list.size())), read.position());
+            });
+  }
 
   /**
    * @param since the client's position

@@ -137,6 +137,12 @@ final class Subscription {
   private boolean announced;
 
   /**
+   * Whether the application was told Subscribed; set only while not cancelled, so once cancelled it
+   * no longer changes and says who tells Unsubscribed. Guarded by {@code lock}.
+   */
+  private boolean told;
+
+  /**
    * The push that ends a subscription revoked while pending, queued by {@link #activate} right
    * after the subscribe reply (the client must not hear of the end before the start). Guarded by
    * {@code lock}.
@@ -300,6 +306,28 @@ final class Subscription {
     synchronized (lock) {
       announced = true;
       return state != State.CANCELLED;
+    }
+  }
+
+  /**
+   * Records that the application was told Subscribed.
+   *
+   * @return false when the subscription was cancelled before: the caller tells Unsubscribed
+   */
+  boolean markTold() {
+    synchronized (lock) {
+      if (state == State.CANCELLED) {
+        return false;
+      }
+      told = true;
+      return true;
+    }
+  }
+
+  /** Whether the application was told Subscribed; fixed once cancelled (see {@link #markTold}). */
+  boolean told() {
+    synchronized (lock) {
+      return told;
     }
   }
 

@@ -8,9 +8,10 @@ import java.util.Optional;
  * client should reconnect after it.
  *
  * <p>Switchboard's own codes live in 4000–4999 (RFC 6455 §7.4.2 reserves that range for
- * applications): 4000–4499 mean "reconnect" (the problem was this connection, not the client),
- * 4500–4999 mean "final" (reconnecting with the same credentials or behaviour will fail again). A
- * few standard codes from RFC 6455 are used with their standard meaning.
+ * applications): 4000–4499 mean "reconnect" (the problem was this connection, not the client; one
+ * exception, 4403 "forbidden", is final), 4500–4999 mean "final" (reconnecting with the same
+ * credentials or behaviour will fail again). A few standard codes from RFC 6455 are used with their
+ * standard meaning.
  *
  * @param code the status code sent in the close frame
  * @param name a stable, lower-case identifier used in metrics and documentation
@@ -66,10 +67,20 @@ public record CloseCode(int code, String name, boolean reconnect) {
   public static final CloseCode SEND_TIMEOUT = new CloseCode(4005, "send_timeout", true);
 
   /**
+   * The application refused the connection ({@code Decisions.connect}); the reason says why. Final
+   * although below 4500: the one exception to the ranges, chosen to echo HTTP 403 (reconnecting as
+   * the same user is refused again).
+   */
+  public static final CloseCode FORBIDDEN = new CloseCode(4403, "forbidden", false);
+
+  /**
    * No valid token: none was presented in time where one is required, or the token was invalid.
    * Reconnecting with the same token fails again.
    */
   public static final CloseCode UNAUTHORIZED = new CloseCode(4500, "unauthorized", false);
+
+  /** The final code below 4500 ({@link #FORBIDDEN}). */
+  private static final int FORBIDDEN_CODE = 4403;
 
   /** RFC 6455's "policy violation": Switchboard never sends it, but what is between may. */
   private static final int POLICY_VIOLATION = 1008;
@@ -92,13 +103,14 @@ public record CloseCode(int code, String name, boolean reconnect) {
           TOKEN_EXPIRED,
           ENGINE_INTERRUPTED,
           SEND_TIMEOUT,
+          FORBIDDEN,
           UNAUTHORIZED);
 
   public CloseCode {
     if (!isSendable(code)) {
       throw new IllegalArgumentException("not a sendable close code: " + code);
     }
-    if (code >= 4000 && reconnect != (code < 4500)) {
+    if (code >= 4000 && code != FORBIDDEN_CODE && reconnect != (code < 4500)) {
       throw new IllegalArgumentException(
           "close code " + code + " must be " + (code < 4500 ? "reconnect" : "final"));
     }

@@ -1,5 +1,7 @@
 package dev.switchboard.server;
 
+import dev.switchboard.auth.RoleGrants;
+
 /**
  * Limits applied to every WebSocket session. Set explicitly: the Jakarta default message sizes are
  * unbounded.
@@ -7,5 +9,13 @@ package dev.switchboard.server;
  * @param maxMessageSize largest message on {@code /ws}, in bytes; larger ones close with 1009
  * @param echoMaxMessageSize largest message on {@code /echo}, in bytes
  * @param origins which browser origins may connect
+ * @param containerAuth whether a user the container authenticated for the handshake becomes the
+ *     connection's identity ({@code auth.container})
+ * @param roles the permissions of the container's roles ({@code auth.role.<role>})
  */
-public record EndpointOptions(int maxMessageSize, int echoMaxMessageSize, OriginPolicy origins) {}
+public record EndpointOptions(
+    int maxMessageSize,
+    int echoMaxMessageSize,
+    OriginPolicy origins,
+    boolean containerAuth,
+    RoleGrants roles) {}

@@ -1,5 +1,6 @@
 package dev.switchboard.server;
 
+import dev.switchboard.auth.Identity;
 import dev.switchboard.hub.ClientConnection;
 import dev.switchboard.hub.Hub;
 import dev.switchboard.hub.Transport;
@@ -60,15 +61,16 @@ public final class HubEndpoint {
     endpoints.sessions().opened(session);
     Transport sessionTransport = endpoints.transport(session);
     transport = sessionTransport;
-    ClientConnection c = hub.open(sessionTransport);
+    Object token = session.getUserProperties().get(SwitchboardConfigurator.TOKEN_PROPERTY);
+    Object user = session.getUserProperties().get(ContainerIdentity.PROPERTY);
+    ClientConnection c =
+        hub.open(
+            sessionTransport,
+            token instanceof String t ? t : null,
+            user instanceof Identity i ? i : null);
     connection = c;
     if (!hub.isAccepting()) {
       c.close(CloseCode.GOING_AWAY, "server shutting down");
-      return;
-    }
-    Object token = session.getUserProperties().get(SwitchboardConfigurator.TOKEN_PROPERTY);
-    if (token instanceof String t) {
-      c.authenticateAtOpen(t);
     }
   }
 
@@ -111,7 +113,10 @@ public final class HubEndpoint {
     Transport t = transport; // set in onOpen before the connection: known whenever c is
     // Still open: the hub did not close it (the hub counts its own closes); the container or the
     // peer did.
-    if (c != null && c.onClosed() && t != null) {
+    String reason = closeReason.getReasonPhrase();
+    if (c != null
+        && c.onClosed(closeReason.getCloseCode().getCode(), reason == null ? "" : reason)
+        && t != null) {
       endpoints.countContainerClose(closeReason.getCloseCode().getCode(), t);
     }
   }

@@ -1,5 +1,6 @@
 package dev.switchboard.server;
 
+import dev.switchboard.auth.Identity;
 import dev.switchboard.hub.HubMetrics;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
@@ -19,12 +20,12 @@ final class SwitchboardConfigurator extends ServerEndpointConfig.Configurator {
   static final String TOKEN_PROPERTY = "dev.switchboard.token";
 
   private final Supplier<Object> endpoints;
-  private final OriginPolicy origins;
+  private final EndpointOptions options;
   private final HubMetrics metrics;
 
-  SwitchboardConfigurator(Supplier<Object> endpoints, OriginPolicy origins, HubMetrics metrics) {
+  SwitchboardConfigurator(Supplier<Object> endpoints, EndpointOptions options, HubMetrics metrics) {
     this.endpoints = endpoints;
-    this.origins = origins;
+    this.options = options;
     this.metrics = metrics;
   }
 
@@ -34,8 +35,9 @@ final class SwitchboardConfigurator extends ServerEndpointConfig.Configurator {
   }
 
   /**
-   * Keeps a bearer token from the {@code Authorization} header (non-browser clients) for the
-   * endpoint's onOpen. The user properties of the config passed here are this session's copy.
+   * Keeps a bearer token from the {@code Authorization} header (non-browser clients) and the user
+   * the container authenticated ({@link ContainerIdentity}) for the endpoint's onOpen. The user
+   * properties of the config passed here are this session's copy.
    */
   @Override
   public void modifyHandshake(
@@ -49,11 +51,17 @@ final class SwitchboardConfigurator extends ServerEndpointConfig.Configurator {
     } else {
       sec.getUserProperties().remove(TOKEN_PROPERTY);
     }
+    Identity user = ContainerIdentity.of(request, options.roles(), options.containerAuth());
+    if (user != null) {
+      sec.getUserProperties().put(ContainerIdentity.PROPERTY, user);
+    } else {
+      sec.getUserProperties().remove(ContainerIdentity.PROPERTY);
+    }
   }
 
   @Override
   public boolean checkOrigin(String originHeaderValue) {
-    boolean allowed = origins.allows(originHeaderValue);
+    boolean allowed = options.origins().allows(originHeaderValue);
     if (!allowed) {
       metrics.handshakeRefused();
     }

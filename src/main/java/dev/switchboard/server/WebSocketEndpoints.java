@@ -99,7 +99,7 @@ public final class WebSocketEndpoints implements AutoCloseable {
             .configurator(
                 new SwitchboardConfigurator(
                     () -> new HubEndpoint.Registered(new HubEndpoint(hub, options, this)),
-                    options.origins(),
+                    options,
                     hub.metrics()))
             .build();
     if (!withEcho) {
@@ -110,7 +110,7 @@ public final class WebSocketEndpoints implements AutoCloseable {
             .configurator(
                 new SwitchboardConfigurator(
                     () -> new EchoEndpoint.Registered(new EchoEndpoint(hub, options, this)),
-                    options.origins(),
+                    options,
                     hub.metrics()))
             .build();
     return List.of(ws, echo);

@@ -279,7 +279,7 @@ class HubTest {
     c.send(new Command.Subscribe(Command.NO_ID, "b"));
     assertThat(hub.channelCount()).isEqualTo(2);
 
-    c.connection.onClosed();
+    c.connection.onClosed(1006, "");
 
     assertThat(hub.channelCount()).isZero();
     assertThat(hub.connectionCount()).isZero();

@@ -73,7 +73,7 @@ class NamespaceFeaturesTest {
     HubHarness.Client carol = h.connect();
     carol.command(id -> new Command.Subscribe(id, "room:1"));
     alice.takeMessages();
-    carol.connection.onClosed(); // a dropped connection leaves too
+    carol.connection.onClosed(1006, ""); // a dropped connection leaves too
     assertThat(alice.takeMessage()).isEqualTo(new Leave("room:1", member(carol, null)));
     assertThat(h.hub.presenceOf("room:1").toCompletableFuture().join()).hasSize(1);
   }

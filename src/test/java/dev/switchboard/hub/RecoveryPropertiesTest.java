@@ -173,7 +173,7 @@ class RecoveryPropertiesTest {
 
     void drop() {
       if (client != null) {
-        client.connection.onClosed();
+        client.connection.onClosed(1006, "");
         client = null;
       }
     }

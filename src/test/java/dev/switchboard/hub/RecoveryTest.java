@@ -103,7 +103,7 @@ class RecoveryTest {
     publish("h:a", 1);
     publish("h:a", 2);
     assertThat(first.takeMessages()).containsExactlyElementsOf(publications("h:a", epoch, 1, 2));
-    first.connection.onClosed();
+    first.connection.onClosed(1006, "");
 
     for (int i = 3; i <= 7; i++) {
       publish("h:a", i);
@@ -124,7 +124,7 @@ class RecoveryTest {
     HubHarness.Client c = h.connect();
     long id = c.command(i -> new Command.Subscribe(i, "h:a"));
     String epoch = assertSubscribedAt(c.takeMessage(), id, 0);
-    c.connection.onClosed();
+    c.connection.onClosed(1006, "");
     for (int i = 1; i <= 3; i++) {
       publish("h:a", i);
     }

@@ -1,0 +1,177 @@
+package dev.switchboard.hub;
+
+import dev.switchboard.auth.Identity;
+import dev.switchboard.hooks.Client;
+import dev.switchboard.hooks.Decision;
+import dev.switchboard.hooks.HubEvent;
+import dev.switchboard.hooks.PublishDecision;
+import dev.switchboard.protocol.Payload;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One connection's side of the application's {@link Hooks}: asks its decisions and tells its
+ * listener, as the connection's {@link dev.switchboard.hooks.Client}. Nothing is built when nothing
+ * decides or listens, so a hub without an application pays one volatile read per hook.
+ *
+ * <p>Pairs are kept: ConnectionClosed is told only after ConnectionOpened was, exactly once; each
+ * subscription's Unsubscribed only after its Subscribed (see {@link Subscription#markTold}).
+ * Decisions run on the connection's reader; events on whichever thread did the thing.
+ */
+final class ConnectionHooks {
+  /** The reason a client sees when a decision threw. */
+  static final String THREW = "refused by the application";
+
+  private final ClientConnection connection;
+  private final Hooks hooks;
+  private final HubMetrics metrics;
+
+  /** Whether ConnectionOpened was told. Guarded by {@code this}, as the three below. */
+  private boolean opened;
+
+  private boolean closed;
+
+  /** Whether the connection was released, and how: kept for an Opened told after that. */
+  private int closeCode;
+
+  private String closeReason = "";
+
+  ConnectionHooks(ClientConnection connection, Hooks hooks, HubMetrics metrics) {
+    this.connection = connection;
+    this.hooks = hooks;
+    this.metrics = metrics;
+  }
+
+  /** The connection as decisions and events see it, with its identity now. */
+  Client client() {
+    Identity who = connection.identity();
+    return new Client(
+        connection.id(), who == null ? null : who.user(), who == null ? null : who.info());
+  }
+
+  /** The connect decision: null when allowed, else the reason it was refused. */
+  @Nullable String connect() {
+    if (!hooks.deciding()) {
+      return null;
+    }
+    try {
+      return reason(hooks.decisions().connect(client()));
+    } catch (RuntimeException e) {
+      hooks.failed("Decisions.connect", e);
+      return THREW;
+    }
+  }
+
+  /** The subscribe decision for {@code channel}: null when allowed, else the reason. */
+  @Nullable String subscribe(String channel) {
+    if (!hooks.deciding()) {
+      return null;
+    }
+    try {
+      return reason(hooks.decisions().subscribe(client(), channel));
+    } catch (RuntimeException e) {
+      hooks.failed("Decisions.subscribe", e);
+      return THREW;
+    }
+  }
+
+  /** Whether publications are decided on: false, they are published as sent. */
+  boolean decidesPublish() {
+    return hooks.deciding();
+  }
+
+  /** The publish decision; a decision that threw (or returned null) denies. */
+  PublishDecision publish(String channel, Payload payload) {
+    try {
+      return Objects.requireNonNull(
+          hooks.decisions().publish(client(), channel, payload), "the decision was null");
+    } catch (RuntimeException e) {
+      hooks.failed("Decisions.publish", e);
+      return PublishDecision.deny(THREW);
+    }
+  }
+
+  private static @Nullable String reason(Decision d) {
+    return Objects.requireNonNull(d, "the decision was null") instanceof Decision.Deny deny
+        ? deny.reason()
+        : null;
+  }
+
+  /** The rewrite of a publication could not be published: counted, logged once per cause. */
+  void invalidRewrite(String channel, String cause) {
+    metrics.invalidRewrites.increment();
+    hooks.warnOnce(
+        "rewrite " + cause,
+        "Decisions.publish rewrote a publication to "
+            + channel
+            + " into one that was refused: "
+            + cause,
+        null);
+  }
+
+  /** The connection has its identity and the application allowed it; told once. */
+  void opened() {
+    boolean late;
+    synchronized (this) {
+      if (opened) {
+        return;
+      }
+      opened = true;
+      late = closed;
+    }
+    if (hooks.listening()) {
+      hooks.tell(new HubEvent.ConnectionOpened(client()));
+      if (late) {
+        hooks.tell(new HubEvent.ConnectionClosed(client(), closeCode(), closeReason()));
+      }
+    }
+  }
+
+  /** The connection was released; told once, and only after Opened. */
+  void closed(int code, String reason) {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      closeCode = code;
+      closeReason = reason;
+      if (!opened) {
+        return;
+      }
+    }
+    if (hooks.listening()) {
+      hooks.tell(new HubEvent.ConnectionClosed(client(), code, reason));
+    }
+  }
+
+  private synchronized int closeCode() {
+    return closeCode;
+  }
+
+  private synchronized String closeReason() {
+    return closeReason;
+  }
+
+  /** Whether events are told: false, subscriptions need not track Subscribed. */
+  boolean listening() {
+    return hooks.listening();
+  }
+
+  void subscribed(String channel) {
+    hooks.tell(new HubEvent.Subscribed(client(), channel));
+  }
+
+  void unsubscribed(String channel) {
+    if (hooks.listening()) {
+      hooks.tell(new HubEvent.Unsubscribed(client(), channel));
+    }
+  }
+
+  /** A client's publication was accepted by the engine. */
+  void published(String channel, Payload payload, long offset, String epoch) {
+    if (hooks.listening()) {
+      hooks.tell(new HubEvent.ClientPublished(client(), channel, payload, offset, epoch));
+    }
+  }
+}
