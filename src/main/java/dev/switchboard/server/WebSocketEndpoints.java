@@ -26,6 +26,7 @@ public final class WebSocketEndpoints implements AutoCloseable {
   private final EndpointOptions options;
   private final TransportFactory transports;
   private final Closer closer = new Closer();
+  private final SessionChannels sessionChannels;
 
   /** Open sessions of both endpoints, so shutdown can wait for them. */
   private final OpenSessions sessions = new OpenSessions();
@@ -34,6 +35,12 @@ public final class WebSocketEndpoints implements AutoCloseable {
     this.hub = hub;
     this.options = options;
     this.transports = transports;
+    this.sessionChannels = new SessionChannels(hub, this);
+  }
+
+  /** Where an application's own endpoints attach their sessions to hub channels. */
+  public SessionChannels sessionChannels() {
+    return sessionChannels;
   }
 
   /** The transport for a new session: the factory's, over the portable one. */
