@@ -45,6 +45,10 @@ public final class DocsSite {
               "The WAR on Tomcat, Jetty, WildFly, Open Liberty, GlassFish and Payara: deploy,"
                   + " configure, differences."),
           new Entry(
+              "JAKARTA-EE.md",
+              "Switchboard inside a Jakarta EE application: @Inject Channels, CDI events,"
+                  + " decisions, publishing after commit."),
+          new Entry(
               "CLUSTER.md",
               "Several nodes on Redis: set-up, behind nginx, failures and guarantees."),
           new Entry("PERFORMANCE.md", "What was measured, how, and what it means for sizing."),
