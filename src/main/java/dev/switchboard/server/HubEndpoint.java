@@ -26,10 +26,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Registered by {@link WebSocketEndpoints#configs(String, boolean)} at the configured path
  * through its {@link Registered} adapter, which the configurator makes with the deployment's hub:
- * Tyrus (the standalone server, GlassFish, Payara) ignores a {@code ServerEndpointConfig} whose
- * class is annotated and deploys the annotation's path and configurator instead. The container
- * never deploys the class from its annotation (see {@link SwitchboardApplicationConfig}). The
- * container calls the methods of one session one at a time, {@code onOpen} first.
+ * Tyrus (standalone, GlassFish, Payara), Jetty and Open Liberty do not honour a {@code
+ * ServerEndpointConfig} that names an annotated class with its own configurator (see {@link
+ * WebSocketEndpoints#configs(String, boolean)}). The container never deploys the class from its
+ * annotation (see {@link SwitchboardApplicationConfig}). The container calls the methods of one
+ * session one at a time, {@code onOpen} first.
  */
 @ServerEndpoint(
     value = WebSocketEndpoints.HUB_PATH,

@@ -87,8 +87,10 @@ public final class WebSocketEndpoints implements AutoCloseable {
    * class alone could not be instantiated).
    *
    * <p>The configs name each endpoint's programmatic {@code Registered} adapter, not the annotated
-   * class: Jakarta WebSocket lets a config name an annotated class, but Tyrus 2.2 (standalone,
-   * GlassFish, Payara) then ignores the config and deploys the annotation's path and configurator.
+   * class: Jakarta WebSocket lets a config name an annotated class, but only Tomcat and WildFly
+   * then use the config's configurator. Jetty 12 uses the annotation's, Open Liberty refuses a
+   * class without a public no-argument constructor, and Tyrus 2.2 (standalone, GlassFish, Payara)
+   * ignores the config for the annotation's path and configurator (WAR tests, docs/JAKARTA-EE.md).
    * The adapter is registered the same way by every container and calls the annotated methods
    * directly.
    *
