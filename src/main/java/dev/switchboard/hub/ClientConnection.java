@@ -66,8 +66,13 @@ public final class ClientConnection {
 
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  ClientConnection(String id, Hub hub, HubParts parts, Transport transport) {
+  /** Null for a hub protocol connection; else what its application's endpoint does instead. */
+  final @Nullable OwnProtocol own;
+
+  ClientConnection(
+      String id, Hub hub, HubParts parts, Transport transport, @Nullable OwnProtocol own) {
     this.id = id;
+    this.own = own;
     this.hub = hub;
     this.parts = parts;
     this.policy = parts.options().policy();
@@ -204,16 +209,7 @@ public final class ClientConnection {
     switch (action) {
       case NOTHING -> {}
       case PING -> transport.ping();
-      default -> {
-        CloseCode code = Liveness.closeCode(action);
-        close(
-            code,
-            switch (action) {
-              case CLOSE_IDLE -> "no pong within " + policy.pongTimeout().toSeconds() + " s";
-              case CLOSE_EXPIRED -> "token expired: refresh it and reconnect";
-              default -> "no token within " + policy.authTimeout().toSeconds() + " s";
-            });
-      }
+      default -> close(Liveness.closeCode(action), Liveness.closeReason(action, policy));
     }
   }
 
@@ -256,18 +252,12 @@ public final class ClientConnection {
   }
 
   /** Acts on the outcome of enqueues made under a subscription's lock, now released. */
-  void afterEnqueue(Outbox.Offer result) {
-    switch (result) {
-      case QUEUED -> {
-        parts.metrics().deliveries.increment();
-        outbox.flush();
-      }
-      case OVERFLOW -> {
-        parts.metrics().droppedFrames.increment();
-        close(CloseCode.SLOW_CONSUMER, SLOW_REASON);
-      }
-      case CLOSED -> parts.metrics().droppedFrames.increment();
+  boolean afterEnqueue(Outbox.Offer result) {
+    boolean queued = counted(result);
+    if (queued) {
+      outbox.flush();
     }
+    return queued;
   }
 
   /**
@@ -275,18 +265,33 @@ public final class ClientConnection {
    * lane (added to {@code touched}); overflow closes the connection as a slow consumer.
    */
   void afterFanOut(Outbox.Offer result, java.util.List<ClientConnection> touched) {
-    switch (result) {
-      case QUEUED -> {
-        parts.metrics().deliveries.increment();
-        if (outbox.scheduleFlush()) {
-          touched.add(this);
-        }
-      }
-      case OVERFLOW -> {
-        parts.metrics().droppedFrames.increment();
-        close(CloseCode.SLOW_CONSUMER, SLOW_REASON);
-      }
-      case CLOSED -> parts.metrics().droppedFrames.increment();
+    if (counted(result) && outbox.scheduleFlush()) {
+      touched.add(this);
+    }
+  }
+
+  /** Counts an enqueue's outcome and closes a slow consumer; whether the frame was queued. */
+  private boolean counted(Outbox.Offer result) {
+    if (result == Outbox.Offer.QUEUED) {
+      parts.metrics().deliveries.increment();
+      return true;
+    }
+    parts.metrics().droppedFrames.increment();
+    if (result == Outbox.Offer.OVERFLOW) {
+      close(CloseCode.SLOW_CONSUMER, SLOW_REASON);
+    }
+    return false;
+  }
+
+  /** Queues a frame of an attached connection's own endpoint; whether it was queued. */
+  public boolean sendOwn(QueuedFrame frame) {
+    return afterEnqueue(outbox.enqueue(frame, false));
+  }
+
+  /** Runs a command for an attached connection ({@link Hub#attach}); one thread at a time. */
+  public void run(Command command) {
+    if (own != null && isOpen()) {
+      execute(command);
     }
   }
 
@@ -348,13 +353,19 @@ public final class ClientConnection {
   }
 
   void reply(long commandId, String frame) {
-    if (commandId != Command.NO_ID) {
+    if (own != null) {
+      own.answered(commandId, new OwnProtocol.Answer.Done());
+    } else if (commandId != Command.NO_ID) {
       send(new QueuedFrame.Text(frame));
     }
   }
 
   void replyError(long commandId, ErrorCode code, String message) {
     parts.metrics().error(code);
+    if (own != null) {
+      own.answered(commandId, new OwnProtocol.Answer.Refused(code, message));
+      return;
+    }
     // An error for a command without id is still sent: the client must learn its frame was
     // refused, and without an id it cannot be matched, so it carries none.
     send(new QueuedFrame.Text(ServerMessageEncoder.error(commandId, code, message)));

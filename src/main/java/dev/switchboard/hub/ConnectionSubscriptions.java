@@ -157,7 +157,8 @@ final class ConnectionSubscriptions {
             ? recovery.startAfter()
             : history != null ? history.position().offset() : 0;
     QueuedFrame replyFrame = new QueuedFrame.Text(reply);
-    if (s.id() == Command.NO_ID && (recovery == null || recovery.recovered())) {
+    OwnProtocol own = connection.own;
+    if (own != null || (s.id() == Command.NO_ID && (recovery == null || recovery.recovered()))) {
       replyFrame = null; // no id, nothing to tell: a failed recovery is still reported
     }
     String epoch = history != null ? history.position().epoch() : null;
@@ -170,6 +171,17 @@ final class ConnectionSubscriptions {
       return;
     }
     connection.afterEnqueue(done.queued());
+    if (own != null) {
+      StreamPosition at =
+          recovery != null
+              ? recovery.position()
+              : history != null ? history.position() : new StreamPosition(0, "");
+      boolean recovered = recovery == null ? s.since() == null : recovery.recovered();
+      String why =
+          recovered ? null : recovery != null ? recovery.reason() : "the channel keeps no history";
+      own.answered(
+          s.id(), new OwnProtocol.Answer.Subscribed(at.offset(), at.epoch(), recovered, why));
+    }
     if (done.live()) {
       announce(sub);
       ConnectionHooks hooks = connection.hooks();
@@ -225,6 +237,11 @@ final class ConnectionSubscriptions {
    *     unsubscribed, or the connection is going away)
    */
   private void end(Subscription sub, @Nullable QueuedFrame notice) {
+    OwnProtocol own = connection.own;
+    if (own != null && notice != null) {
+      own.ended(sub.channel); // told in its own way, not with a hub protocol push
+      notice = null;
+    }
     boolean announced;
     if (notice == null) {
       announced = sub.cancel();

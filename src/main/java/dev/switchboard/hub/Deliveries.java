@@ -58,7 +58,8 @@ final class Deliveries implements BrokerHandler {
           Set<Subscription> subs = registry.channelSubscribers(channel);
           if (subs != null && !subs.isEmpty()) {
             frame = encode(publication);
-            deliver(subs, publication.offset(), publication.epoch(), frame, null, touched);
+            deliver(
+                subs, publication.offset(), publication.epoch(), frame, publication, null, touched);
           }
           if (registry.hasPatterns()) {
             // A connection gets each publication once, however many of its subscriptions
@@ -86,7 +87,7 @@ final class Deliveries implements BrokerHandler {
               frame = frame != null ? frame : encode(publication);
               // Offsets of different channels are unrelated: pattern deliveries skip dedup by
               // offset.
-              deliver(fresh, 0, null, frame, null, touched);
+              deliver(fresh, 0, null, frame, publication, null, touched);
             }
           }
           return frame == null ? 0 : frame.size();
@@ -135,27 +136,38 @@ final class Deliveries implements BrokerHandler {
           Set<Subscription> subs = registry.channelSubscribers(channel);
           if (subs != null && !subs.isEmpty()) {
             QueuedFrame frame = new QueuedFrame.Text(encoding.apply(channel, client));
-            deliver(
-                subs, 0, null, frame, client.client(), touched); // nobody is told of their own join
+            // Nobody is told of their own join; attached connections get no presence frames.
+            deliver(subs, 0, null, frame, null, client.client(), touched);
             return frame.size();
           }
           return 0;
         });
   }
 
+  /**
+   * Queues {@code frame} for each subscription. An attached connection gets {@code publication} in
+   * its own format instead (encoded for it here), and no presence frame ({@code publication} null).
+   */
   private void deliver(
       java.util.Collection<Subscription> subs,
       long offset,
       @Nullable String epoch,
       QueuedFrame frame,
+      @Nullable Publication publication,
       @Nullable String skipClient,
       List<ClientConnection> touched) {
     for (Subscription s : subs) {
-      if (skipClient != null && skipClient.equals(s.connection().id())) {
+      ClientConnection c = s.connection();
+      if (skipClient != null && skipClient.equals(c.id())) {
+        continue;
+      }
+      boolean own = c.own != null;
+      if (own && publication == null) {
         continue;
       }
       try {
-        Subscription.Delivery result = s.deliver(offset, epoch, frame);
+        Subscription.Delivery result =
+            s.deliver(offset, epoch, own && publication != null ? frameFor(c, publication) : frame);
         switch (result) {
           case NONE -> {}
           case GAP ->
@@ -172,6 +184,14 @@ final class Deliveries implements BrokerHandler {
         s.connection().close(CloseCode.INTERNAL_ERROR, "internal error");
       }
     }
+  }
+
+  /** The frame of a publication for {@code c}: the shared one's encoding, or its own format's. */
+  static QueuedFrame frameFor(ClientConnection c, Publication p) {
+    OwnProtocol own = c.own;
+    return own == null
+        ? encode(p)
+        : own.publication(p.channel(), p.offset(), p.epoch(), p.payload());
   }
 
   /** The frame of a publication: encoded once, shared by every subscriber. */

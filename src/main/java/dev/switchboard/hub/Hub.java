@@ -1,5 +1,6 @@
 package dev.switchboard.hub;
 
+import dev.switchboard.auth.Identity;
 import dev.switchboard.engine.Broker;
 import dev.switchboard.engine.ClientInfo;
 import dev.switchboard.engine.HistoryResult;
@@ -138,14 +139,22 @@ public final class Hub implements AutoCloseable {
    * connect decision is asked at once (denied: closed with 4503).
    */
   public ClientConnection open(
-      Transport transport,
-      @Nullable String token,
-      dev.switchboard.auth.@Nullable Identity container) {
+      Transport transport, @Nullable String token, @Nullable Identity container) {
+    return open(transport, token, container, null);
+  }
+
+  /** A session of an application's own endpoint as a connection speaking {@code own}. */
+  public ClientConnection attach(Transport transport, Identity who, OwnProtocol own) {
+    return open(transport, null, who, own);
+  }
+
+  private ClientConnection open(
+      Transport t, @Nullable String token, @Nullable Identity who, @Nullable OwnProtocol own) {
     String id = idPrefix + "." + Long.toString(nextId.incrementAndGet(), 36);
-    ClientConnection connection = new ClientConnection(id, this, parts, transport);
+    ClientConnection connection = new ClientConnection(id, this, parts, t, own);
     connections.put(id, connection);
     metrics.connectionsOpened.increment();
-    connection.start(token, container);
+    connection.start(token, who);
     return connection;
   }
 

@@ -70,4 +70,13 @@ final class Liveness {
       default -> throw new IllegalArgumentException(a + " closes nothing");
     };
   }
+
+  /** The close reason that goes with {@link #closeCode}. */
+  static String closeReason(Action a, ConnectionPolicy policy) {
+    return switch (a) {
+      case CLOSE_IDLE -> "no pong within " + policy.pongTimeout().toSeconds() + " s";
+      case CLOSE_EXPIRED -> "token expired: refresh it and reconnect";
+      default -> "no token within " + policy.authTimeout().toSeconds() + " s";
+    };
+  }
 }

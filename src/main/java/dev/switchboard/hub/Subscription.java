@@ -271,7 +271,7 @@ final class Subscription {
         this.epoch = epoch;
         for (Publication p : backlog) {
           if (p.offset() > lastOffset) {
-            result = worst(result, outbox.enqueue(Deliveries.encode(p), true));
+            result = worst(result, outbox.enqueue(Deliveries.frameFor(connection, p), true));
             lastOffset = p.offset();
           }
         }

@@ -9,8 +9,14 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.MessageHandler;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
 import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import org.jspecify.annotations.Nullable;
 
@@ -22,8 +28,16 @@ import org.jspecify.annotations.Nullable;
  * server's memory. The session is a {@link PlainConnection} of the hub: pinged when silent and
  * closed when it does not answer, like a hub connection, since the container's own idle timeout is
  * off (see {@link WebSocketEndpoints#prepare}).
+ *
+ * <p>Registered like {@link HubEndpoint}: by {@link WebSocketEndpoints#configs(String, boolean)},
+ * through its {@link Registered} adapter made by a configurator, never from its annotation.
  */
-public final class EchoEndpoint extends Endpoint {
+@ServerEndpoint(
+    value = WebSocketEndpoints.ECHO_PATH,
+    configurator = SwitchboardApplicationConfig.NotScanned.class)
+public final class EchoEndpoint {
+  private static final System.Logger LOG = System.getLogger(EchoEndpoint.class.getName());
+
   private final Hub hub;
   private final EndpointOptions options;
   private final WebSocketEndpoints endpoints;
@@ -34,43 +48,60 @@ public final class EchoEndpoint extends Endpoint {
   /** Set in onOpen with {@link #connection}. */
   private volatile @Nullable Transport transport;
 
+  /** Set in onOpen; gathers binary messages, which arrive in parts. */
+  private volatile @Nullable Gatherer gatherer;
+
   EchoEndpoint(Hub hub, EndpointOptions options, WebSocketEndpoints endpoints) {
     this.hub = hub;
     this.options = options;
     this.endpoints = endpoints;
   }
 
-  @Override
+  @OnOpen
   public void onOpen(Session session, EndpointConfig config) {
     int max = options.echoMaxMessageSize();
     session.setMaxTextMessageBufferSize(max);
-    // For partial messages this bounds one frame; the whole message is bounded below.
+    // For partial messages this bounds one frame; the whole message is bounded by the gatherer.
     session.setMaxBinaryMessageBufferSize(max);
     endpoints.sessions().opened(session);
     Transport t = endpoints.transport(session);
     transport = t;
     // Two messages of the maximum size may wait: one echoing, one just gathered.
     PlainConnection c = hub.openPlain(t, 2L * max);
+    gatherer = new Gatherer(max, c);
     connection = c;
-    session.addMessageHandler(
-        String.class,
-        (MessageHandler.Whole<String>)
-            text -> {
-              if (MessageSize.exceeds(text, max)) {
-                c.close(CloseCode.MESSAGE_TOO_BIG, "echo message over " + max + " bytes");
-              } else if (c.admit(text.length())) {
-                c.send(new QueuedFrame.Text(text));
-              }
-            });
-    session.addMessageHandler(ByteBuffer.class, new Gatherer(max, c));
-    session.addMessageHandler(
-        PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> c.onPong());
     if (!hub.isAccepting()) {
       c.close(CloseCode.GOING_AWAY, "server shutting down");
     }
   }
 
-  @Override
+  @OnMessage
+  public void onText(String text) {
+    PlainConnection c = opened();
+    int max = options.echoMaxMessageSize();
+    if (MessageSize.exceeds(text, max)) {
+      c.close(CloseCode.MESSAGE_TOO_BIG, "echo message over " + max + " bytes");
+    } else if (c.admit(text.length())) {
+      c.send(new QueuedFrame.Text(text));
+    }
+  }
+
+  /** One part of a binary message: gathered into the whole message, then echoed. */
+  @OnMessage
+  public void onBinary(ByteBuffer part, boolean last) {
+    Gatherer g = gatherer;
+    if (g == null) {
+      throw new IllegalStateException("message before onOpen");
+    }
+    g.onMessage(part, last);
+  }
+
+  @OnMessage
+  public void onPong(PongMessage pong) {
+    opened().onPong();
+  }
+
+  @OnClose
   public void onClose(Session session, CloseReason closeReason) {
     // The gatherer dies with the session; the connection's outbox with the connection.
     endpoints.sessions().closed(session);
@@ -82,8 +113,22 @@ public final class EchoEndpoint extends Endpoint {
     }
   }
 
+  @OnError
+  public void onError(Session session, Throwable error) {
+    LOG.log(Level.DEBUG, () -> "echo session " + session.getId() + " error: " + error);
+  }
+
+  /** The connection made in onOpen, which the container calls before any message. */
+  private PlainConnection opened() {
+    PlainConnection c = connection;
+    if (c == null) {
+      throw new IllegalStateException("message before onOpen");
+    }
+    return c;
+  }
+
   /** Collects the parts of one binary message. Called by the container one part at a time. */
-  private static final class Gatherer implements MessageHandler.Partial<ByteBuffer> {
+  private static final class Gatherer {
     private final int max;
     private final PlainConnection connection;
     private @Nullable ByteBuffer message;
@@ -93,8 +138,7 @@ public final class EchoEndpoint extends Endpoint {
       this.connection = connection;
     }
 
-    @Override
-    public void onMessage(ByteBuffer part, boolean last) {
+    void onMessage(ByteBuffer part, boolean last) {
       if (message == null && last) {
         int size = part.remaining();
         if (connection.admit(size)) {
@@ -132,6 +176,35 @@ public final class EchoEndpoint extends Endpoint {
         b.put(old.flip());
       }
       return b;
+    }
+  }
+
+  /** The endpoint as a container registers it; see {@link HubEndpoint.Registered}. */
+  public static final class Registered extends Endpoint {
+    private final EchoEndpoint endpoint;
+
+    Registered(EchoEndpoint endpoint) {
+      this.endpoint = endpoint;
+    }
+
+    @Override
+    public void onOpen(Session session, EndpointConfig config) {
+      endpoint.onOpen(session, config);
+      session.addMessageHandler(String.class, (MessageHandler.Whole<String>) endpoint::onText);
+      session.addMessageHandler(
+          ByteBuffer.class, (MessageHandler.Partial<ByteBuffer>) endpoint::onBinary);
+      session.addMessageHandler(
+          PongMessage.class, (MessageHandler.Whole<PongMessage>) endpoint::onPong);
+    }
+
+    @Override
+    public void onClose(Session session, CloseReason closeReason) {
+      endpoint.onClose(session, closeReason);
+    }
+
+    @Override
+    public void onError(Session session, Throwable error) {
+      endpoint.onError(session, error);
     }
   }
 }

@@ -9,17 +9,34 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.MessageHandler;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
 import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The hub protocol endpoint on {@code /ws}: one instance per session, made by {@link
- * SwitchboardConfigurator}. Turns session events into {@link ClientConnection} calls.
+ * The hub protocol endpoint: one instance per session. Turns session events into {@link
+ * ClientConnection} calls.
+ *
+ * <p>Registered by {@link WebSocketEndpoints#configs(String, boolean)} at the configured path
+ * through its {@link Registered} adapter, which the configurator makes with the deployment's hub:
+ * Tyrus (standalone, GlassFish, Payara), Jetty and Open Liberty do not honour a {@code
+ * ServerEndpointConfig} that names an annotated class with its own configurator (see {@link
+ * WebSocketEndpoints#configs(String, boolean)}). The container never deploys the class from its
+ * annotation (see {@link SwitchboardApplicationConfig}). The container calls the methods of one
+ * session one at a time, {@code onOpen} first.
  */
-public final class HubEndpoint extends Endpoint {
+@ServerEndpoint(
+    value = WebSocketEndpoints.HUB_PATH,
+    subprotocols = SwitchboardConfigurator.SUBPROTOCOL,
+    configurator = SwitchboardApplicationConfig.NotScanned.class)
+public final class HubEndpoint {
   private static final System.Logger LOG = System.getLogger(HubEndpoint.class.getName());
 
   private final Hub hub;
@@ -38,7 +55,7 @@ public final class HubEndpoint extends Endpoint {
     this.endpoints = endpoints;
   }
 
-  @Override
+  @OnOpen
   public void onOpen(Session session, EndpointConfig config) {
     session.setMaxTextMessageBufferSize(options.maxMessageSize());
     session.setMaxBinaryMessageBufferSize(options.maxMessageSize());
@@ -53,37 +70,44 @@ public final class HubEndpoint extends Endpoint {
             token instanceof String t ? t : null,
             user instanceof Identity i ? i : null);
     connection = c;
-    int max = options.maxMessageSize();
-    // The session limits above bind fragmented messages everywhere, but Tyrus does not apply them
-    // to a message that arrives as one frame: check every message here as well.
-    session.addMessageHandler(
-        String.class,
-        (MessageHandler.Whole<String>)
-            text -> {
-              if (MessageSize.exceeds(text, max)) {
-                c.close(CloseCode.MESSAGE_TOO_BIG, "message over " + max + " bytes");
-              } else {
-                c.onText(text);
-              }
-            });
-    session.addMessageHandler(
-        ByteBuffer.class,
-        (MessageHandler.Whole<ByteBuffer>)
-            data -> {
-              if (data.remaining() > max) {
-                c.close(CloseCode.MESSAGE_TOO_BIG, "message over " + max + " bytes");
-              } else {
-                c.onBinary(data);
-              }
-            });
-    session.addMessageHandler(
-        PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> c.onPong());
     if (!hub.isAccepting()) {
       c.close(CloseCode.GOING_AWAY, "server shutting down");
     }
   }
 
-  @Override
+  /**
+   * A text message. The session limits set in onOpen bind fragmented messages everywhere, but Tyrus
+   * does not apply them to a message that arrives as one frame: every message is checked here too.
+   */
+  @OnMessage
+  public void onText(String text) {
+    ClientConnection c = opened();
+    int max = options.maxMessageSize();
+    if (MessageSize.exceeds(text, max)) {
+      c.close(CloseCode.MESSAGE_TOO_BIG, "message over " + max + " bytes");
+    } else {
+      c.onText(text);
+    }
+  }
+
+  /** A binary message, checked against the limit as text is. */
+  @OnMessage
+  public void onBinary(ByteBuffer data) {
+    ClientConnection c = opened();
+    int max = options.maxMessageSize();
+    if (data.remaining() > max) {
+      c.close(CloseCode.MESSAGE_TOO_BIG, "message over " + max + " bytes");
+    } else {
+      c.onBinary(data);
+    }
+  }
+
+  @OnMessage
+  public void onPong(PongMessage pong) {
+    opened().onPong();
+  }
+
+  @OnClose
   public void onClose(Session session, CloseReason closeReason) {
     endpoints.sessions().closed(session);
     ClientConnection c = connection;
@@ -98,11 +122,52 @@ public final class HubEndpoint extends Endpoint {
     }
   }
 
-  @Override
+  @OnError
   public void onError(Session session, Throwable error) {
     ClientConnection c = connection;
     LOG.log(
         Level.DEBUG,
         () -> "session " + (c == null ? session.getId() : c.id()) + " error: " + error);
+  }
+
+  /** The connection made in onOpen, which the container calls before any message. */
+  private ClientConnection opened() {
+    ClientConnection c = connection;
+    if (c == null) {
+      throw new IllegalStateException("message before onOpen");
+    }
+    return c;
+  }
+
+  /**
+   * The endpoint as a container registers it: a programmatic {@link Endpoint} that calls the
+   * annotated methods directly (no reflective dispatch per message), with the configured path.
+   */
+  public static final class Registered extends Endpoint {
+    private final HubEndpoint endpoint;
+
+    Registered(HubEndpoint endpoint) {
+      this.endpoint = endpoint;
+    }
+
+    @Override
+    public void onOpen(Session session, EndpointConfig config) {
+      endpoint.onOpen(session, config);
+      session.addMessageHandler(String.class, (MessageHandler.Whole<String>) endpoint::onText);
+      session.addMessageHandler(
+          ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) endpoint::onBinary);
+      session.addMessageHandler(
+          PongMessage.class, (MessageHandler.Whole<PongMessage>) endpoint::onPong);
+    }
+
+    @Override
+    public void onClose(Session session, CloseReason closeReason) {
+      endpoint.onClose(session, closeReason);
+    }
+
+    @Override
+    public void onError(Session session, Throwable error) {
+      endpoint.onError(session, error);
+    }
   }
 }

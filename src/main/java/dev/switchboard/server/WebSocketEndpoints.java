@@ -26,6 +26,7 @@ public final class WebSocketEndpoints implements AutoCloseable {
   private final EndpointOptions options;
   private final TransportFactory transports;
   private final Closer closer = new Closer();
+  private final SessionChannels sessionChannels;
 
   /** Open sessions of both endpoints, so shutdown can wait for them. */
   private final OpenSessions sessions = new OpenSessions();
@@ -34,6 +35,12 @@ public final class WebSocketEndpoints implements AutoCloseable {
     this.hub = hub;
     this.options = options;
     this.transports = transports;
+    this.sessionChannels = new SessionChannels(hub, this);
+  }
+
+  /** Where an application's own endpoints attach their sessions to hub channels. */
+  public SessionChannels sessionChannels() {
+    return sessionChannels;
   }
 
   /** The transport for a new session: the factory's, over the portable one. */
@@ -67,36 +74,53 @@ public final class WebSocketEndpoints implements AutoCloseable {
     }
   }
 
-  /**
-   * The endpoint configurations to register with a {@code ServerContainer}: both, at the defaults.
-   */
+  /** The endpoint configurations at the default paths, {@code /ws} and {@code /echo}. */
   public List<ServerEndpointConfig> configs() {
     return configs(HUB_PATH, true);
   }
 
   /**
-   * The endpoint configurations to register with a {@code ServerContainer}.
+   * The endpoint configurations to register with a {@code ServerContainer}: the annotated {@link
+   * HubEndpoint} at {@code hubPath} and, if asked, {@link EchoEndpoint} at {@value #ECHO_PATH}.
+   * Each carries a configurator that makes the endpoint instances with this deployment's hub and
+   * checks the origin, so it is registered with {@code ServerContainer.addEndpoint(config)} (the
+   * class alone could not be instantiated).
    *
-   * @param hubPath where the hub protocol endpoint listens, relative to the context path ({@link
-   *     #HUB_PATH} by default)
-   * @param withEcho whether the echo endpoint is included, at {@link #ECHO_PATH}
+   * <p>The configs name each endpoint's programmatic {@code Registered} adapter, not the annotated
+   * class: Jakarta WebSocket lets a config name an annotated class, but only Tomcat and WildFly
+   * then use the config's configurator. Jetty 12 uses the annotation's, Open Liberty refuses a
+   * class without a public no-argument constructor, and Tyrus 2.2 (standalone, GlassFish, Payara)
+   * ignores the config for the annotation's path and configurator (WAR tests, docs/JAKARTA-EE.md).
+   * The adapter is registered the same way by every container and calls the annotated methods
+   * directly.
+   *
+   * @param hubPath the hub endpoint's path in the application, starting with {@code /}
+   * @param withEcho whether to include the echo endpoint
    */
   public List<ServerEndpointConfig> configs(String hubPath, boolean withEcho) {
+    if (!hubPath.startsWith("/") || (withEcho && hubPath.equals(ECHO_PATH))) {
+      throw new IllegalArgumentException(
+          "the hub endpoint path must start with / and differ from " + ECHO_PATH + ": " + hubPath);
+    }
     ServerEndpointConfig ws =
-        ServerEndpointConfig.Builder.create(HubEndpoint.class, hubPath)
+        ServerEndpointConfig.Builder.create(HubEndpoint.Registered.class, hubPath)
             .subprotocols(List.of(SwitchboardConfigurator.SUBPROTOCOL))
             .configurator(
                 new SwitchboardConfigurator(
-                    () -> new HubEndpoint(hub, options, this), options, hub.metrics()))
+                    () -> new HubEndpoint.Registered(new HubEndpoint(hub, options, this)),
+                    options,
+                    hub.metrics()))
             .build();
     if (!withEcho) {
       return List.of(ws);
     }
     ServerEndpointConfig echo =
-        ServerEndpointConfig.Builder.create(EchoEndpoint.class, ECHO_PATH)
+        ServerEndpointConfig.Builder.create(EchoEndpoint.Registered.class, ECHO_PATH)
             .configurator(
                 new SwitchboardConfigurator(
-                    () -> new EchoEndpoint(hub, options, this), options, hub.metrics()))
+                    () -> new EchoEndpoint.Registered(new EchoEndpoint(hub, options, this)),
+                    options,
+                    hub.metrics()))
             .build();
     return List.of(ws, echo);
   }

@@ -1,0 +1,256 @@
+package dev.switchboard.server;
+
+import dev.switchboard.hub.ClientConnection;
+import dev.switchboard.hub.OwnProtocol;
+import dev.switchboard.hub.QueuedFrame;
+import dev.switchboard.protocol.ChannelName;
+import dev.switchboard.protocol.CloseCode;
+import dev.switchboard.protocol.Command;
+import dev.switchboard.protocol.ErrorCode;
+import dev.switchboard.protocol.Payload;
+import dev.switchboard.protocol.ProtocolException;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Session;
+import java.lang.System.Logger.Level;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A session of an application's own endpoint attached to hub channels (see {@link
+ * SessionChannels}). Subscribes and unsubscribes it, sends the endpoint's own replies through the
+ * session's outbox (after the publications already queued, under the same bound), and ends with the
+ * session.
+ *
+ * <p>Threading: call {@link #subscribe}, {@link #unsubscribe} and {@link #send} from the session's
+ * callbacks (the container calls them one at a time), or otherwise one at a time. The stages
+ * complete on engine or container threads.
+ */
+public final class Attachment implements AutoCloseable {
+  /** RFC 6455's normal closure: the endpoint detached the session. */
+  private static final int NORMAL = 1000;
+
+  private final Session session;
+  private final ClientConnection connection;
+  private final Answers answers;
+  private final WebSocketEndpoints endpoints;
+  private final AtomicLong nextId = new AtomicLong();
+
+  Attachment(
+      Session session, ClientConnection connection, Answers answers, WebSocketEndpoints endpoints) {
+    this.session = session;
+    this.connection = connection;
+    this.answers = answers;
+    this.endpoints = endpoints;
+    answers.connection = connection;
+  }
+
+  /**
+   * The position a subscription went live at.
+   *
+   * @param offset the channel's offset now (0 without history); publications after it follow
+   * @param epoch the channel's history epoch (empty without history)
+   * @param recovered whether a subscribe from a position got every publication after it (false:
+   *     history no longer holds them, or the epoch changed; the endpoint should resynchronise)
+   * @param reason why not recovered; null when recovered
+   */
+  public record Subscribed(long offset, String epoch, boolean recovered, @Nullable String reason) {}
+
+  /** The hub connection's id, unique across nodes. */
+  public String id() {
+    return connection.id();
+  }
+
+  /** The channels the session is subscribed to now. */
+  public Set<String> channels() {
+    return connection.subscriptions();
+  }
+
+  /** Whether the session is still attached: not closed nor detached. */
+  public boolean isOpen() {
+    return connection.isOpen();
+  }
+
+  /**
+   * Subscribes the session to {@code channel} from now on. The stage fails with a {@link
+   * ProtocolException} carrying the hub protocol's error code when it is refused (an invalid name,
+   * no permission, the application's subscribe decision, the subscription limit, already
+   * subscribed) or the engine is unavailable, and with {@link IllegalStateException} when the
+   * session is no longer attached.
+   */
+  public CompletionStage<Subscribed> subscribe(String channel) {
+    return subscribe(channel, null);
+  }
+
+  /**
+   * Subscribes the session to {@code channel} from the position it had (the offset and epoch of the
+   * last publication the client got, from an earlier session): the publications after it, kept in
+   * the channel's history, come first, then live ones, each once and in order. {@link
+   * Subscribed#recovered} says whether none was missing.
+   */
+  public CompletionStage<Subscribed> subscribe(String channel, long offset, String epoch) {
+    return subscribe(channel, new Command.Since(offset, epoch));
+  }
+
+  private CompletionStage<Subscribed> subscribe(String channel, Command.@Nullable Since since) {
+    String problem = ChannelName.problem(channel);
+    if (problem != null) {
+      return CompletableFuture.failedFuture(
+          new ProtocolException(ErrorCode.BAD_CHANNEL, problem, Command.NO_ID));
+    }
+    return run(id -> new Command.Subscribe(id, channel, since, null))
+        .thenApply(
+            answer -> {
+              OwnProtocol.Answer.Subscribed s = (OwnProtocol.Answer.Subscribed) answer;
+              return new Subscribed(s.offset(), s.epoch(), s.recovered(), s.reason());
+            });
+  }
+
+  /** Ends the subscription to {@code channel}; fails like {@link #subscribe} when there is none. */
+  public CompletionStage<Void> unsubscribe(String channel) {
+    return run(id -> new Command.Unsubscribe(id, channel)).thenApply(answer -> null);
+  }
+
+  /**
+   * Queues one text frame of the endpoint's own (a reply to its client) behind what the session's
+   * outbox already holds.
+   *
+   * @return false when it was not queued: the session is closed, or the outbox is over its limit
+   *     and the session is being closed with 4000 as a slow consumer
+   */
+  public boolean send(String text) {
+    return connection.sendOwn(new QueuedFrame.Text(text));
+  }
+
+  /**
+   * Tells {@code listener} of each subscription the server ends (the application removed the user
+   * from the channel, {@code Channels.unsubscribeUser}): no more publications of that channel come.
+   * A hub protocol client gets an {@code unsubscribe} push instead. Called on any thread.
+   */
+  public void whenEnded(Consumer<String> listener) {
+    answers.whenEnded = listener;
+  }
+
+  /** A pong arrived on the session: its client is alive (see {@link SessionChannels#attach}). */
+  public void pong() {
+    connection.onPong();
+  }
+
+  /**
+   * The session closed: call it from the endpoint's {@code @OnClose}. Ends every subscription and
+   * fails the stages still pending.
+   */
+  public void closed(CloseReason reason) {
+    String phrase = reason.getReasonPhrase();
+    detach(reason.getCloseCode().getCode(), phrase == null ? "" : phrase);
+  }
+
+  /**
+   * Detaches the session (its subscriptions end; what is queued is dropped) and leaves it open to
+   * the endpoint. Idempotent.
+   */
+  @Override
+  public void close() {
+    detach(NORMAL, "detached");
+  }
+
+  /** The server is shutting down: closed with 1001 like the hub's own clients. */
+  void closeGoingAway() {
+    connection.close(CloseCode.GOING_AWAY, "server shutting down");
+  }
+
+  private void detach(int code, String reason) {
+    connection.onClosed(code, reason);
+    endpoints.sessions().closed(session);
+    answers.failAll();
+  }
+
+  private CompletionStage<OwnProtocol.Answer> run(java.util.function.LongFunction<Command> make) {
+    long id = nextId.incrementAndGet();
+    CompletableFuture<OwnProtocol.Answer> answer = answers.expect(id);
+    connection.run(make.apply(id));
+    if (!connection.isOpen()) {
+      answers.failAll(); // closed before or meanwhile: nothing will answer
+    }
+    return answer;
+  }
+
+  /** The attached connection's side of the hub: frames in the format, answers to the stages. */
+  static final class Answers implements OwnProtocol {
+    private static final System.Logger LOG = System.getLogger(Attachment.class.getName());
+
+    private final Format format;
+    private final Closer closer;
+    private final Map<Long, CompletableFuture<OwnProtocol.Answer>> pending =
+        new ConcurrentHashMap<>();
+
+    /** Told when the server ends a subscription; null: logged. */
+    volatile @Nullable Consumer<String> whenEnded;
+
+    /** Set by the attachment right after the hub made the connection. */
+    volatile @Nullable ClientConnection connection;
+
+    Answers(Format format, Closer closer) {
+      this.format = format;
+      this.closer = closer;
+    }
+
+    CompletableFuture<OwnProtocol.Answer> expect(long id) {
+      CompletableFuture<OwnProtocol.Answer> f = new CompletableFuture<>();
+      pending.put(id, f);
+      return f;
+    }
+
+    void failAll() {
+      for (Long id : Set.copyOf(pending.keySet())) {
+        CompletableFuture<OwnProtocol.Answer> f = pending.remove(id);
+        if (f != null) {
+          f.completeExceptionally(new IllegalStateException("the session is no longer attached"));
+        }
+      }
+    }
+
+    @Override
+    public QueuedFrame publication(String channel, long offset, String epoch, Payload payload) {
+      try {
+        return format.encode(channel, offset, epoch, payload);
+      } catch (RuntimeException e) {
+        LOG.log(Level.ERROR, "format failed on a publication of " + channel, e);
+        ClientConnection c = connection;
+        if (c != null) {
+          // Not here: this runs under a subscription's lock.
+          closer.run("close after a format failure", () -> c.close(CloseCode.INTERNAL_ERROR, ""));
+        }
+        return new QueuedFrame.Text("");
+      }
+    }
+
+    @Override
+    public void answered(long commandId, OwnProtocol.Answer answer) {
+      CompletableFuture<OwnProtocol.Answer> f = pending.remove(commandId);
+      if (f == null) {
+        return; // an error without a command (none is sent for an attached session)
+      }
+      if (answer instanceof OwnProtocol.Answer.Refused r) {
+        f.completeExceptionally(new ProtocolException(r.code(), r.message(), commandId));
+      } else {
+        f.complete(answer);
+      }
+    }
+
+    @Override
+    public void ended(String channel) {
+      Consumer<String> listener = whenEnded;
+      if (listener != null) {
+        listener.accept(channel);
+      } else {
+        LOG.log(Level.INFO, "attached session: the server ended its subscription to " + channel);
+      }
+    }
+  }
+}
