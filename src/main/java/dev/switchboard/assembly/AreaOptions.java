@@ -47,7 +47,8 @@ final class AreaOptions {
     for (String name : config.namespaces()) {
       named.put(name, namespace(config, name));
     }
-    return new Namespaces(namespace(config, ServerConfig.DEFAULT_NAMESPACE), named);
+    return new Namespaces(
+        namespace(config, ServerConfig.DEFAULT_NAMESPACE), named, config.get(NamespaceKeys.STRICT));
   }
 
   /** One namespace's options; an option it does not set comes from the default namespace. */

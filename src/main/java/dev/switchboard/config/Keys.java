@@ -76,7 +76,8 @@ public final class Keys {
   private Keys() {}
 
   private static Key<?>[] namespaces() {
-    List<Key<?>> keys = new ArrayList<>(NamespaceKeys.OPTIONS);
+    List<Key<?>> keys = new ArrayList<>(List.of(NamespaceKeys.STRICT));
+    keys.addAll(NamespaceKeys.OPTIONS);
     keys.addAll(NamespaceKeys.DEMO);
     keys.add(EngineKeys.HISTORY_META_TTL);
     return keys.toArray(new Key<?>[0]);

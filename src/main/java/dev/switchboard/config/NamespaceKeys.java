@@ -55,6 +55,16 @@ public final class NamespaceKeys {
           Parser.intSize(1, ServerKeys.MAX_MESSAGE),
           "Largest payload a publish may carry, for client and HTTP publishes.");
 
+  public static final Key<Boolean> STRICT =
+      new Key<>(
+          "namespaces.strict",
+          "false",
+          Parser.bool(),
+          "Whether a channel or pattern whose namespace is not configured is refused (104,"
+              + " \"unknown namespace ordrs\") by clients' commands, the HTTP API and the"
+              + " application's Channels, instead of getting the default namespace's options."
+              + " Channels without ':' are always known.");
+
   /** Every option, in the order they are documented. */
   public static final List<Key<?>> OPTIONS =
       List.of(HISTORY_SIZE, HISTORY_TTL, PRESENCE, JOIN_LEAVE, PUBLISH, MAX_MESSAGE_SIZE);
@@ -80,7 +90,8 @@ public final class NamespaceKeys {
           + " \"default\". Any namespace can be configured with the six keys below"
           + " (namespace.<name>.<option>); a key left out takes the default namespace's value, and"
           + " a channel whose namespace is not configured at all gets the default namespace's"
-          + " options. Names of configured namespaces: letters, digits, _ and -.";
+          + " options (unless namespaces.strict is true). Names of configured namespaces: letters,"
+          + " digits, _ and -.";
 
   private NamespaceKeys() {}
 }

@@ -67,7 +67,9 @@ final class PublishResource implements Resource {
     try {
       hub.checkSize(command.channel(), command.payload());
     } catch (ProtocolException e) {
-      return answers.refused(413, e.code(), e.getMessage());
+      // 104 for an unknown namespace (namespaces.strict), 105 for a payload over the limit.
+      int status = e.code() == ErrorCode.TOO_LARGE ? 413 : 400;
+      return answers.refused(status, e.code(), e.getMessage());
     }
     return answers.fromEngine(
         hub.publish(command.channel(), command.payload(), command.idempotencyKey()),

@@ -37,7 +37,13 @@ final class ChannelCommands {
     if (!connection.permitted(p.id(), p.channel(), Capability.PUBLISH)) {
       return;
     }
-    NamespaceOptions ns = hub.namespaces().of(p.channel());
+    NamespaceOptions ns;
+    try {
+      ns = hub.namespaces().check(p.channel(), p.id());
+    } catch (ProtocolException e) {
+      connection.replyError(p.id(), e.code(), e.getMessage());
+      return;
+    }
     if (!ns.publish()) {
       connection.replyError(
           p.id(), ErrorCode.FORBIDDEN, "clients may not publish to " + p.channel());

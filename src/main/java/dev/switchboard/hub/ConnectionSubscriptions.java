@@ -61,6 +61,11 @@ final class ConnectionSubscriptions {
     if (!connection.permitted(s.id(), channel, Capability.SUBSCRIBE)) {
       return;
     }
+    String unknown = parts.options().namespaces().unknown(channel);
+    if (unknown != null) {
+      connection.replyError(s.id(), ErrorCode.BAD_CHANNEL, unknown);
+      return;
+    }
     if (subscriptions.containsKey(channel)) {
       connection.replyError(
           s.id(), ErrorCode.ALREADY_SUBSCRIBED, "already subscribed to " + channel);

@@ -196,11 +196,11 @@ public final class Hub implements AutoCloseable {
   }
 
   /**
-   * Refuses (105) a backend publish whose payload is over its namespace's limit: the check the HTTP
-   * API and the application facade share. Clients get the same check in their publish command.
+   * Refuses a backend publish to an unknown namespace (104) or over its namespace's limit (105):
+   * the checks the HTTP API and the facade share. Clients get them in their publish command.
    */
   public void checkSize(String channel, Payload payload) throws ProtocolException {
-    int max = options.namespaces().of(channel).maxMessageSize();
+    int max = options.namespaces().check(channel, Command.NO_ID).maxMessageSize();
     if (payload.size() > max) {
       throw new ProtocolException(
           ErrorCode.TOO_LARGE, "payload over " + max + " bytes for " + channel, Command.NO_ID);
@@ -258,29 +258,29 @@ public final class Hub implements AutoCloseable {
 
   /**
    * Reads a channel's history for the history command and the HTTP API. Fails with a {@link
-   * ProtocolException} when the namespace keeps no history or {@code since} is not a position of
-   * the current history.
+   * ProtocolException} when the namespace is unknown or keeps no history or {@code since} is not a
+   * position of the current history.
    *
    * @param limit at most this many, {@link Command.History#ALL} for everything kept
    */
   public CompletionStage<HistoryResult> history(
       String channel, Command.@Nullable Since since, int limit, boolean reverse) {
     NamespaceOptions ns = options.namespaces().of(channel);
-    if (!ns.keepsHistory()) {
-      return CompletableFuture.failedFuture(
-          new ProtocolException(
-              ErrorCode.NOT_ENABLED, "history is not enabled for " + channel, Command.NO_ID));
+    ProtocolException refused =
+        options.namespaces().refusal(channel, NamespaceOptions::keepsHistory, "history");
+    if (refused != null) {
+      return CompletableFuture.failedFuture(refused);
     }
     int cap = limit == Command.History.ALL ? ns.historySize() : Math.min(limit, ns.historySize());
     return Recovery.page(broker, channel, since, cap, reverse);
   }
 
-  /** Who is in {@code channel}; fails with a ProtocolException when presence is off there. */
+  /** Who is in {@code channel}; fails with a ProtocolException as {@link Namespaces#refusal}. */
   public CompletionStage<List<ClientInfo>> presenceOf(String channel) {
-    if (!options.namespaces().of(channel).presence()) {
-      return CompletableFuture.failedFuture(
-          new ProtocolException(
-              ErrorCode.NOT_ENABLED, "presence is not enabled for " + channel, Command.NO_ID));
+    ProtocolException refused =
+        options.namespaces().refusal(channel, NamespaceOptions::presence, "presence");
+    if (refused != null) {
+      return CompletableFuture.failedFuture(refused);
     }
     return presence.presence(channel);
   }

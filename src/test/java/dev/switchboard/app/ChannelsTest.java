@@ -41,7 +41,10 @@ import org.junit.jupiter.api.Test;
 class ChannelsTest {
   private static final Duration WAIT = Duration.ofSeconds(5);
 
-  /** {@code room:} keeps history and presence, no join/leave pushes, payloads up to 64 bytes. */
+  /**
+   * The only configured namespace, and namespaces are strict: a channel of any other is refused.
+   * {@code room:} keeps history and presence, no join/leave pushes, payloads up to 64 bytes.
+   */
   private static final NamespaceOptions ROOM =
       new NamespaceOptions(100, Duration.ofMinutes(5), true, false, true, 64);
 
@@ -63,7 +66,11 @@ class ChannelsTest {
             Duration.ofSeconds(30));
     HubOptions options =
         new HubOptions(
-            1 << 20, 16, new Namespaces(NamespaceOptions.plain(), Map.of("room", ROOM)), 0, policy);
+            1 << 20,
+            16,
+            new Namespaces(NamespaceOptions.plain(), Map.of("room", ROOM), true),
+            0,
+            policy);
     hub =
         Hub.start(
             options,
@@ -131,6 +138,16 @@ class ChannelsTest {
   @Test
   void aBadChannelNameFailsWithBadChannel() throws Exception {
     assertRefusedAndNothingPublished(channels.publish("room:1 x", "1"), ErrorCode.BAD_CHANNEL);
+  }
+
+  @Test
+  void aChannelOfAnUnknownNamespaceFailsWithBadChannelNamingIt() throws Exception {
+    CompletionStage<Published> typo = channels.publish("rooom:1", "1");
+    assertRefusedAndNothingPublished(typo, ErrorCode.BAD_CHANNEL);
+    assertThatThrownBy(() -> await(typo)).cause().hasMessage("unknown namespace rooom");
+    assertFailsWith(channels.publishBinary("rooom:1", new byte[1]), ErrorCode.BAD_CHANNEL);
+    assertFailsWith(channels.history("rooom:1", 10, false), ErrorCode.BAD_CHANNEL);
+    assertFailsWith(channels.presence("rooom:1"), ErrorCode.BAD_CHANNEL);
   }
 
   @Test

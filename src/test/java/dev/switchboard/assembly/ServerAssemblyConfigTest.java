@@ -116,6 +116,21 @@ class ServerAssemblyConfigTest {
   }
 
   @Test
+  void namespacesStrictRefusesOnlyChannelsOfNamespacesNotConfigured() {
+    assertThat(AreaOptions.namespaces(ServerConfig.defaults(Map.of())).unknown("ordrs:1")).isNull();
+    Namespaces strict =
+        AreaOptions.namespaces(
+            ServerConfig.defaults(
+                Map.of("namespaces.strict", "true", "namespace.orders.presence", "true")));
+    assertThat(strict.unknown("ordrs:1")).isEqualTo("unknown namespace ordrs");
+    assertThat(strict.unknown("ordrs:*")).isEqualTo("unknown namespace ordrs");
+    assertThat(strict.unknown("orders:1")).isNull();
+    assertThat(strict.unknown("demo:room")).isNull(); // configured in the bundled file
+    assertThat(strict.unknown("lobby")).isNull();
+    assertThat(strict.unknown("*")).isNull();
+  }
+
+  @Test
   void namespacesCanBeConfiguredFromTheEnvironment() {
     Namespaces namespaces =
         AreaOptions.namespaces(

@@ -9,6 +9,8 @@ import dev.switchboard.engine.memory.MemoryBroker;
 import dev.switchboard.engine.memory.MemoryPresenceStore;
 import dev.switchboard.hub.Hub;
 import dev.switchboard.hub.HubOptions;
+import dev.switchboard.hub.NamespaceOptions;
+import dev.switchboard.hub.Namespaces;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.Payload;
 import dev.switchboard.testing.DownBroker;
@@ -224,6 +226,53 @@ class HttpApiTest {
         .singleElement()
         .satisfies(r -> assertThat(r.status()).isEqualTo(200));
     assertThat(hub.metrics().publishes()).isEqualTo(1);
+  }
+
+  @Test
+  void withStrictNamespacesAnUnknownNamespaceIsRefusedWith400And104() throws Exception {
+    NamespaceOptions kept = new NamespaceOptions(10, Duration.ofMinutes(1), true, false, true, 64);
+    Hub hub =
+        Hub.start(
+            new HubOptions(1 << 20, 16, new Namespaces(kept, Map.of("orders", kept), true)),
+            new MemoryBroker(Duration.ofHours(1)),
+            new MemoryPresenceStore());
+    HttpApi api = new HttpApi(hub, List.of(), 1024, "test");
+    InetAddress loopback = InetAddress.getByName("127.0.0.1");
+
+    ApiResponse published =
+        answer(api, publish("127.0.0.1", "{\"channel\":\"ordrs:1\",\"data\":1}"));
+    ApiResponse history =
+        answer(
+            api,
+            new ApiRequest(
+                "GET",
+                "/api/history",
+                "channel=ordrs:1",
+                h -> null,
+                loopback,
+                0,
+                java.io.InputStream.nullInputStream()));
+    ApiResponse presence =
+        answer(
+            api,
+            new ApiRequest(
+                "GET",
+                "/api/presence",
+                "channel=ordrs:1",
+                h -> null,
+                loopback,
+                0,
+                java.io.InputStream.nullInputStream()));
+
+    for (ApiResponse r : List.of(published, history, presence)) {
+      assertThat(r.status()).isEqualTo(400);
+      assertThat(r.json()).contains("\"code\":104").contains("unknown namespace ordrs");
+    }
+    assertThat(answer(api, publish("127.0.0.1", "{\"channel\":\"orders:1\",\"data\":1}")).json())
+        .as("nothing was published before: the first publication is at offset 1")
+        .contains("\"offset\":1");
+    assertThat(answer(api, publish("127.0.0.1", "{\"channel\":\"a\",\"data\":1}")).status())
+        .isEqualTo(200);
   }
 
   @Test
