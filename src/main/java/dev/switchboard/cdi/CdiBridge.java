@@ -39,7 +39,7 @@ public final class CdiBridge implements AutoCloseable {
 
   static CdiBridge install(BeanManager beans, Hub hub, ClassLoader application, int capacity) {
     BeanDecisions decisions = new BeanDecisions(beans, application);
-    EventRelay events = new EventRelay(beans, application, capacity);
+    EventRelay events = new EventRelay(beans, application, capacity, hub.metrics()::eventDropped);
     hub.decideWith(decisions);
     hub.listen(events);
     return new CdiBridge(hub, decisions, events);

@@ -65,8 +65,12 @@ final class EventRelay implements HubEventListener {
     }
   }
 
-  EventRelay(BeanManager beans, ClassLoader application, int capacity) {
+  /** Told of every drop: the hub's metrics count it ({@code dropped_events} in the stats). */
+  private final Runnable onDrop;
+
+  EventRelay(BeanManager beans, ClassLoader application, int capacity, Runnable onDrop) {
     this.beans = beans;
+    this.onDrop = onDrop;
     this.application = application;
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.thread = new Thread(this::drain, "switchboard-cdi-events");
@@ -83,6 +87,7 @@ final class EventRelay implements HubEventListener {
     }
     if (!queue.offer(event)) {
       long n = dropped.incrementAndGet();
+      onDrop.run();
       long now = System.nanoTime();
       long last = lastDropLog.get();
       if (now - last >= DROP_LOG_EVERY.toNanos() && lastDropLog.compareAndSet(last, now)) {

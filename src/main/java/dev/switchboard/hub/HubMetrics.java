@@ -30,6 +30,9 @@ public final class HubMetrics {
   /** Publications the application rewrote to something that could not be published. */
   final LongAdder invalidRewrites = new LongAdder();
 
+  /** Events an application's listener could not take (its queue was full). */
+  private final LongAdder droppedEvents = new LongAdder();
+
   private final Map<ErrorCode, LongAdder> errors = new EnumMap<>(ErrorCode.class);
   private final Map<Integer, LongAdder> closes = new ConcurrentHashMap<>();
 
@@ -86,6 +89,16 @@ public final class HubMetrics {
     return invalidRewrites.sum();
   }
 
+  /** An application's event listener dropped an event (the CDI integration's queue was full). */
+  public void eventDropped() {
+    droppedEvents.increment();
+  }
+
+  /** Events application listeners dropped. */
+  public long droppedEvents() {
+    return droppedEvents.sum();
+  }
+
   public long publishes() {
     return publishes.sum();
   }
@@ -113,6 +126,7 @@ public final class HubMetrics {
     m.put("handshakes_refused", handshakesRefused.sum());
     m.put("hook_failures", hookFailures.sum());
     m.put("invalid_rewrites", invalidRewrites.sum());
+    m.put("dropped_events", droppedEvents.sum());
     Map<String, Long> e = new LinkedHashMap<>();
     errors.forEach((code, n) -> e.put(code.label(), n.sum()));
     m.put("errors", e);

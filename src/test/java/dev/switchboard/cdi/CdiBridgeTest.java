@@ -131,6 +131,7 @@ class CdiBridgeTest {
     bridge.events().on(new HubEvent.Subscribed(ALICE, "d")); // the queue holds b and c
 
     assertThat(bridge.droppedEvents()).isEqualTo(1);
+    assertThat(server.assembly().hub().metrics().snapshot()).containsEntry("dropped_events", 1L);
     slow.release().countDown();
     assertThat(take(slow.seen(), 3))
         .extracting(HubEvent.Subscribed::channel)
