@@ -6,7 +6,6 @@ import dev.switchboard.hub.QueuedFrame;
 import dev.switchboard.hub.Transport;
 import dev.switchboard.protocol.CloseCode;
 import jakarta.websocket.CloseReason;
-import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.MessageHandler;
 import jakarta.websocket.OnClose;
@@ -35,7 +34,7 @@ import org.jspecify.annotations.Nullable;
 @ServerEndpoint(
     value = WebSocketEndpoints.ECHO_PATH,
     configurator = SwitchboardApplicationConfig.NotScanned.class)
-public final class EchoEndpoint {
+public final class EchoEndpoint implements RegisteredEndpoint.Annotated {
   private static final System.Logger LOG = System.getLogger(EchoEndpoint.class.getName());
 
   private final Hub hub;
@@ -179,32 +178,18 @@ public final class EchoEndpoint {
     }
   }
 
+  @Override
+  public void addMessageHandlers(Session session) {
+    session.addMessageHandler(String.class, (MessageHandler.Whole<String>) this::onText);
+    session.addMessageHandler(
+        ByteBuffer.class, (MessageHandler.Partial<ByteBuffer>) this::onBinary);
+    session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) this::onPong);
+  }
+
   /** The endpoint as a container registers it; see {@link HubEndpoint.Registered}. */
-  public static final class Registered extends Endpoint {
-    private final EchoEndpoint endpoint;
-
+  public static final class Registered extends RegisteredEndpoint {
     Registered(EchoEndpoint endpoint) {
-      this.endpoint = endpoint;
-    }
-
-    @Override
-    public void onOpen(Session session, EndpointConfig config) {
-      endpoint.onOpen(session, config);
-      session.addMessageHandler(String.class, (MessageHandler.Whole<String>) endpoint::onText);
-      session.addMessageHandler(
-          ByteBuffer.class, (MessageHandler.Partial<ByteBuffer>) endpoint::onBinary);
-      session.addMessageHandler(
-          PongMessage.class, (MessageHandler.Whole<PongMessage>) endpoint::onPong);
-    }
-
-    @Override
-    public void onClose(Session session, CloseReason closeReason) {
-      endpoint.onClose(session, closeReason);
-    }
-
-    @Override
-    public void onError(Session session, Throwable error) {
-      endpoint.onError(session, error);
+      super(endpoint);
     }
   }
 }

@@ -36,7 +36,7 @@ import org.jspecify.annotations.Nullable;
     value = WebSocketEndpoints.HUB_PATH,
     subprotocols = SwitchboardConfigurator.SUBPROTOCOL,
     configurator = SwitchboardApplicationConfig.NotScanned.class)
-public final class HubEndpoint {
+public final class HubEndpoint implements RegisteredEndpoint.Annotated {
   private static final System.Logger LOG = System.getLogger(HubEndpoint.class.getName());
 
   private final Hub hub;
@@ -139,35 +139,20 @@ public final class HubEndpoint {
     return c;
   }
 
+  @Override
+  public void addMessageHandlers(Session session) {
+    session.addMessageHandler(String.class, (MessageHandler.Whole<String>) this::onText);
+    session.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) this::onBinary);
+    session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) this::onPong);
+  }
+
   /**
    * The endpoint as a container registers it: a programmatic {@link Endpoint} that calls the
    * annotated methods directly (no reflective dispatch per message), with the configured path.
    */
-  public static final class Registered extends Endpoint {
-    private final HubEndpoint endpoint;
-
+  public static final class Registered extends RegisteredEndpoint {
     Registered(HubEndpoint endpoint) {
-      this.endpoint = endpoint;
-    }
-
-    @Override
-    public void onOpen(Session session, EndpointConfig config) {
-      endpoint.onOpen(session, config);
-      session.addMessageHandler(String.class, (MessageHandler.Whole<String>) endpoint::onText);
-      session.addMessageHandler(
-          ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) endpoint::onBinary);
-      session.addMessageHandler(
-          PongMessage.class, (MessageHandler.Whole<PongMessage>) endpoint::onPong);
-    }
-
-    @Override
-    public void onClose(Session session, CloseReason closeReason) {
-      endpoint.onClose(session, closeReason);
-    }
-
-    @Override
-    public void onError(Session session, Throwable error) {
-      endpoint.onError(session, error);
+      super(endpoint);
     }
   }
 }

@@ -1,4 +1,4 @@
-package dev.switchboard.web;
+package dev.switchboard.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -13,6 +13,8 @@ import dev.switchboard.protocol.Payload;
 import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.testing.RawWsClient;
 import dev.switchboard.testing.WsClient;
+import dev.switchboard.web.RunningDeployments;
+import dev.switchboard.web.TickerEndpoint;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
@@ -26,9 +28,6 @@ import java.util.Set;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
-import org.glassfish.tyrus.core.TyrusWebSocketEngine;
-import org.glassfish.tyrus.server.TyrusServerContainer;
-import org.glassfish.tyrus.spi.WebSocketEngine;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +45,7 @@ class OwnEndpointTest {
 
   private final ServerAssembly assembly;
   private final HttpServer http;
+  private final AutoCloseable registration;
   private final int port;
   private final List<AutoCloseable> clients = new ArrayList<>();
 
@@ -57,8 +57,8 @@ class OwnEndpointTest {
     settings.put("ws.rate.messages", "0");
     settings.put("ws.rate.bytes", "0");
     assembly = new ServerAssembly(ServerConfig.defaults(settings), List.of());
-    Deployments.started(TickerEndpoint.class.getClassLoader(), assembly);
-    Container container = new Container();
+    registration = RunningDeployments.register(TickerEndpoint.class.getClassLoader(), assembly);
+    TyrusContainer container = new TyrusContainer(1 << 20);
     assembly.endpoints().prepare(container);
     for (ServerEndpointConfig c : assembly.endpoints().configs()) {
       container.register(c);
@@ -80,7 +80,7 @@ class OwnEndpointTest {
     }
     assembly.drain(Duration.ofSeconds(2));
     http.shutdownNow();
-    Deployments.stopped(TickerEndpoint.class.getClassLoader());
+    registration.close();
     assembly.close();
   }
 
@@ -205,35 +205,5 @@ class OwnEndpointTest {
 
   private long slowConsumerCloses() {
     return assembly.hub().metrics().closes(4000);
-  }
-
-  /** The smallest Tyrus container a Grizzly add-on serves (as the standalone server's). */
-  private static final class Container extends TyrusServerContainer {
-    private final TyrusWebSocketEngine engine;
-
-    Container() {
-      super((Set<Class<?>>) null);
-      engine = TyrusWebSocketEngine.builder(this).build();
-    }
-
-    @Override
-    public void register(Class<?> endpointClass) throws DeploymentException {
-      engine.register(endpointClass, "");
-    }
-
-    @Override
-    public void register(ServerEndpointConfig config) throws DeploymentException {
-      engine.register(config, "");
-    }
-
-    @Override
-    public Map<String, Object> getProperties() {
-      return Map.of();
-    }
-
-    @Override
-    public WebSocketEngine getWebSocketEngine() {
-      return engine;
-    }
   }
 }
