@@ -83,6 +83,24 @@ public interface Channels {
    */
   CompletionStage<HistoryPage> history(String channel, int limit, boolean reverse);
 
+  /**
+   * The publications after the position {@code sinceOffset} of {@code epoch} (a {@link Published}
+   * or {@link HistoryPage#latest} seen before), oldest first, at most {@code limit} of them: the
+   * protocol's {@code history} command with {@code since}. To read on, ask again from the last
+   * entry's offset; at the newest offset the page is empty. {@code limit} 0 only checks the
+   * position and returns {@link HistoryPage#latest}.
+   *
+   * <p>As the protocol, this never returns a page with a gap: when the position is not one of the
+   * current history (the epoch is not the current one, e.g. after the history was lost; the
+   * publications after it are no longer all kept; it is ahead of the newest offset), the stage
+   * fails with 113 ({@code bad_position}) and the message says which. Read the newest page with
+   * {@link #history(String, int, boolean)} then.
+   *
+   * @return fails with 104 (bad channel name), 103 (negative offset or limit, null epoch), 112 (the
+   *     namespace keeps no history) or 113 (the position is not in the current history)
+   */
+  CompletionStage<HistoryPage> history(String channel, long sinceOffset, String epoch, int limit);
+
   /** Who is subscribed to {@code channel}; fails with 112 when presence is off there. */
   CompletionStage<List<Member>> presence(String channel);
 

@@ -91,6 +91,25 @@ final class HubChannels implements Channels {
     return translated(hub.history(channel, null, limit, reverse)).thenApply(HubChannels::page);
   }
 
+  @Override
+  public CompletionStage<HistoryPage> history(
+      String channel, long sinceOffset, String epoch, int limit) {
+    try {
+      checkChannel(channel);
+    } catch (ProtocolException e) {
+      return refused(e);
+    }
+    String problem =
+        sinceOffset < 0
+            ? "offset must be at least 0"
+            : limit < 0 ? "limit must be at least 0" : epoch == null ? "epoch is required" : null;
+    if (problem != null) {
+      return CompletableFuture.failedFuture(new ChannelException(ErrorCode.BAD_FIELD, problem));
+    }
+    Command.Since since = new Command.Since(sinceOffset, epoch);
+    return translated(hub.history(channel, since, limit, false)).thenApply(HubChannels::page);
+  }
+
   private static HistoryPage page(HistoryResult r) {
     return new HistoryPage(
         r.publications().stream().map(p -> new HistoryPage.Entry(p.offset(), p.payload())).toList(),

@@ -91,6 +91,13 @@ final class RunningChannels implements Channels {
   }
 
   @Override
+  public CompletionStage<HistoryPage> history(
+      String channel, long sinceOffset, String epoch, int limit) {
+    Channels c = current();
+    return c == null ? notRunning() : c.history(channel, sinceOffset, epoch, limit);
+  }
+
+  @Override
   public CompletionStage<List<Member>> presence(String channel) {
     Channels c = current();
     return c == null ? notRunning() : c.presence(channel);

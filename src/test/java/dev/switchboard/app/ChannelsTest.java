@@ -181,6 +181,93 @@ class ChannelsTest {
   @Test
   void historyOfANamespaceWithoutHistoryFailsWithNotEnabled() {
     assertFailsWith(channels.history("news", 10, false), ErrorCode.NOT_ENABLED);
+    assertFailsWith(channels.history("news", 0, "e", 10), ErrorCode.NOT_ENABLED);
+  }
+
+  @Test
+  void historySinceAPositionReturnsThePublicationsAfterItOldestFirst() throws Exception {
+    Published last = publishFive();
+
+    HistoryPage page = await(channels.history("room:1", 2, last.epoch(), 10));
+
+    assertThat(page)
+        .isEqualTo(
+            new HistoryPage(
+                List.of(
+                    new HistoryPage.Entry(3, new Payload.Json("3")),
+                    new HistoryPage.Entry(4, new Payload.Json("4")),
+                    new HistoryPage.Entry(5, new Payload.Json("5"))),
+                last));
+  }
+
+  @Test
+  void historySinceAPositionHonoursTheLimitFromTheOldest() throws Exception {
+    Published last = publishFive();
+
+    assertThat(await(channels.history("room:1", 1, last.epoch(), 2)).entries())
+        .containsExactly(
+            new HistoryPage.Entry(2, new Payload.Json("2")),
+            new HistoryPage.Entry(3, new Payload.Json("3")));
+    HistoryPage onlyPosition = await(channels.history("room:1", 1, last.epoch(), 0));
+    assertThat(onlyPosition.entries()).isEmpty();
+    assertThat(onlyPosition.latest()).isEqualTo(last);
+  }
+
+  @Test
+  void historySinceTheNewestOffsetIsEmpty() throws Exception {
+    Published last = publishFive();
+
+    HistoryPage page = await(channels.history("room:1", 5, last.epoch(), 10));
+
+    assertThat(page).isEqualTo(new HistoryPage(List.of(), last));
+  }
+
+  @Test
+  void historySinceAPositionOfAnotherEpochOrAheadFailsWithBadPositionAsTheProtocol()
+      throws Exception {
+    Published last = publishFive();
+
+    CompletionStage<HistoryPage> otherEpoch = channels.history("room:1", 2, "not-the-epoch", 10);
+    assertFailsWith(otherEpoch, ErrorCode.BAD_POSITION);
+    assertThatThrownBy(() -> await(otherEpoch)).cause().hasMessageContaining("epoch changed");
+    CompletionStage<HistoryPage> ahead = channels.history("room:1", 6, last.epoch(), 10);
+    assertFailsWith(ahead, ErrorCode.BAD_POSITION);
+    assertThatThrownBy(() -> await(ahead)).cause().hasMessageContaining("ahead");
+  }
+
+  @Test
+  void historySinceAPositionNoLongerKeptFailsWithBadPosition() throws Exception {
+    Published first = await(channels.publish("room:1", "1"));
+    clock.advance(ROOM.historyTtl().plusSeconds(1));
+    Published second = await(channels.publish("room:1", "2"));
+    Published third = await(channels.publish("room:1", "3"));
+    assertThat(second.epoch()).isEqualTo(first.epoch());
+
+    CompletionStage<HistoryPage> trimmed = channels.history("room:1", 0, first.epoch(), 10);
+    assertFailsWith(trimmed, ErrorCode.BAD_POSITION);
+    assertThatThrownBy(() -> await(trimmed)).cause().hasMessageContaining("fell out");
+    assertThat(await(channels.history("room:1", 1, first.epoch(), 10)).entries())
+        .extracting(HistoryPage.Entry::offset)
+        .containsExactly(second.offset(), third.offset());
+  }
+
+  @Test
+  void historySinceWithBadArgumentsFails() throws Exception {
+    Published last = publishFive();
+
+    assertFailsWith(channels.history("room:1", -1, last.epoch(), 10), ErrorCode.BAD_FIELD);
+    assertFailsWith(channels.history("room:1", 2, last.epoch(), -1), ErrorCode.BAD_FIELD);
+    assertFailsWith(channels.history("room:1 x", 2, last.epoch(), 10), ErrorCode.BAD_CHANNEL);
+    assertFailsWith(channels.history("rooom:1", 2, last.epoch(), 10), ErrorCode.BAD_CHANNEL);
+  }
+
+  private Published publishFive() throws Exception {
+    Published last = null;
+    for (int i = 1; i <= 5; i++) {
+      last = await(channels.publish("room:1", Integer.toString(i)));
+    }
+    assertThat(last.offset()).isEqualTo(5);
+    return last;
   }
 
   @Test

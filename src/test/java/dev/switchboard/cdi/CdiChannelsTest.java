@@ -101,6 +101,7 @@ class CdiChannelsTest {
     assertFailsWith(channels.publishObject("news", 1), ErrorCode.UNAVAILABLE);
     assertFailsWith(channels.publishBinary("news", new byte[] {1}), ErrorCode.UNAVAILABLE);
     assertFailsWith(channels.history("news", 1, false), ErrorCode.UNAVAILABLE);
+    assertFailsWith(channels.history("news", 0, "e", 1), ErrorCode.UNAVAILABLE);
     assertFailsWith(channels.presence("news"), ErrorCode.UNAVAILABLE);
     assertFailsWith(
         channels.disconnectUser("bob", CloseCode.GOING_AWAY, "bye"), ErrorCode.UNAVAILABLE);
