@@ -64,8 +64,9 @@ public final class WsKeys {
           "ws.rate.messages",
           "200",
           Parser.integer(0, MAX_RATE),
-          "Messages per second one connection (/ws or /echo) may send (token bucket, bursts up to"
-              + " twice as many); over it a message is refused with error 114 (on /echo dropped"
+          "Messages per second one connection (/ws, /echo, or a session an application's own"
+              + " endpoint attaches) may send (token bucket, bursts up to twice as many); over it"
+              + " a message is refused with error 114 (on /echo and attached sessions dropped"
               + " without a reply), and a connection that keeps flooding is closed with 4002."
               + " 0 = no limit.");
 

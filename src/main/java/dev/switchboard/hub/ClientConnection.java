@@ -176,8 +176,11 @@ public final class ClientConnection {
     auth.start(token, container);
   }
 
-  /** Records activity and applies the rate limit; false when the message is refused. */
-  private boolean admit(int size) {
+  /**
+   * Records activity and applies the rate limit; false when the message is refused. The endpoint of
+   * an attached connection ({@link Hub#attach}) calls it for each message, one at a time.
+   */
+  public boolean admit(int size) {
     switch (RateLimiter.admit(rate, liveness, size, clock.nanoTime())) {
       case ALLOWED:
         return true;

@@ -3,6 +3,7 @@ package dev.switchboard.server;
 import dev.switchboard.hub.ClientConnection;
 import dev.switchboard.hub.OwnProtocol;
 import dev.switchboard.hub.QueuedFrame;
+import dev.switchboard.hub.Transport;
 import dev.switchboard.protocol.ChannelName;
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.Command;
@@ -27,23 +28,35 @@ import org.jspecify.annotations.Nullable;
  * session's outbox (after the publications already queued, under the same bound), and ends with the
  * session.
  *
- * <p>Threading: call {@link #subscribe}, {@link #unsubscribe} and {@link #send} from the session's
- * callbacks (the container calls them one at a time), or otherwise one at a time. The stages
- * complete on engine or container threads.
+ * <p>The endpoint tells it what the hub cannot see of a session it does not read: each message
+ * ({@link #received}, for the rate limit and liveness) and the session's close ({@link #closed}).
+ * It ends in one of three ways: the session closed ({@link #closed}), the endpoint closes it
+ * through the hub ({@link #close(CloseCode, String)}), or the endpoint only detaches it ({@link
+ * #detach}) and keeps the session.
+ *
+ * <p>Threading: call {@link #received}, {@link #subscribe}, {@link #unsubscribe} and {@link #send}
+ * from the session's callbacks (the container calls them one at a time), or otherwise one at a
+ * time. The stages complete on engine or container threads.
  */
 public final class Attachment implements AutoCloseable {
   /** RFC 6455's normal closure: the endpoint detached the session. */
   private static final int NORMAL = 1000;
 
   private final Session session;
+  private final Transport transport;
   private final ClientConnection connection;
   private final Answers answers;
   private final WebSocketEndpoints endpoints;
   private final AtomicLong nextId = new AtomicLong();
 
   Attachment(
-      Session session, ClientConnection connection, Answers answers, WebSocketEndpoints endpoints) {
+      Session session,
+      Transport transport,
+      ClientConnection connection,
+      Answers answers,
+      WebSocketEndpoints endpoints) {
     this.session = session;
+    this.transport = transport;
     this.connection = connection;
     this.answers = answers;
     this.endpoints = endpoints;
@@ -136,6 +149,22 @@ public final class Attachment implements AutoCloseable {
     answers.whenEnded = listener;
   }
 
+  /**
+   * A message of {@code size} (characters of a text message, bytes of a binary one) arrived on the
+   * session: call it from the endpoint's {@code @OnMessage} for each message, before acting on it.
+   * It counts as a sign of life, so an active session is not pinged nor closed as idle (4001), and
+   * it passes the hub's per-connection rate limit ({@code ws.rate.messages}, {@code ws.rate.bytes})
+   * as a hub protocol client's messages do.
+   *
+   * @return false when the endpoint must drop the message: the session is no longer attached, or
+   *     the message is over the rate limit (counted as error 114; the hub cannot tell the client in
+   *     the endpoint's format, the endpoint may). A session refused in three consecutive seconds is
+   *     closed with 4002 as flooding, counted.
+   */
+  public boolean received(int size) {
+    return connection.isOpen() && connection.admit(size);
+  }
+
   /** A pong arrived on the session: its client is alive (see {@link SessionChannels#attach}). */
   public void pong() {
     connection.onPong();
@@ -143,20 +172,56 @@ public final class Attachment implements AutoCloseable {
 
   /**
    * The session closed: call it from the endpoint's {@code @OnClose}. Ends every subscription and
-   * fails the stages still pending.
+   * fails the stages still pending. A close the container made on its own (1002, 1007, 1009, 1011:
+   * see {@link WebSocketEndpoints}) is counted in the hub's closes, as for hub clients; one the hub
+   * made is counted once, where it was made.
    */
   public void closed(CloseReason reason) {
     String phrase = reason.getReasonPhrase();
-    detach(reason.getCloseCode().getCode(), phrase == null ? "" : phrase);
+    int code = reason.getCloseCode().getCode();
+    if (end(code, phrase == null ? "" : phrase)) {
+      endpoints.countContainerClose(code, transport);
+    }
   }
 
   /**
-   * Detaches the session (its subscriptions end; what is queued is dropped) and leaves it open to
-   * the endpoint. Idempotent.
+   * Detaches the session and leaves it open to the endpoint: its subscriptions end, what is queued
+   * is dropped, the hub no longer pings it nor closes it at shutdown. Idempotent.
+   */
+  public void detach() {
+    end(NORMAL, "detached");
+  }
+
+  /**
+   * Same as {@link #detach}: the session stays open. To close it, use {@link #close(CloseCode,
+   * String)}.
    */
   @Override
   public void close() {
-    detach(NORMAL, "detached");
+    detach();
+  }
+
+  /**
+   * Closes the session with {@code code} through the hub's close path: deliveries stop at once,
+   * what is queued is dropped (counted), the close is counted in the hub's closes, then the closing
+   * handshake starts. The endpoint's {@code @OnClose} follows and still calls {@link #closed}. Does
+   * nothing when the session is no longer attached.
+   */
+  public void close(CloseCode code, String reason) {
+    connection.close(code, reason);
+    answers.failAll();
+  }
+
+  /**
+   * {@link #close(CloseCode, String)} with a numeric code: one of {@link CloseCode#known()}, or an
+   * application's own (3000–4999; 4500–4999 tell Switchboard's clients not to reconnect).
+   *
+   * @throws IllegalArgumentException if {@code code} may not be sent (RFC 6455 §7.4)
+   */
+  public void close(int code, String reason) {
+    close(
+        CloseCode.of(code).orElseGet(() -> new CloseCode(code, "own", !CloseCode.isFinal(code))),
+        reason);
   }
 
   /** The server is shutting down: closed with 1001 like the hub's own clients. */
@@ -164,10 +229,12 @@ public final class Attachment implements AutoCloseable {
     connection.close(CloseCode.GOING_AWAY, "server shutting down");
   }
 
-  private void detach(int code, String reason) {
-    connection.onClosed(code, reason);
+  /** Releases the connection; whether it was still open (no close of the hub's came first). */
+  private boolean end(int code, String reason) {
+    boolean wasOpen = connection.onClosed(code, reason);
     endpoints.sessions().closed(session);
     answers.failAll();
+    return wasOpen;
   }
 
   private CompletionStage<OwnProtocol.Answer> run(java.util.function.LongFunction<Command> make) {

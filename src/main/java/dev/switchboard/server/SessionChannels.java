@@ -13,7 +13,8 @@ import jakarta.websocket.Session;
  * publications of the channels the endpoint subscribes it to, written by a {@link Format}, through
  * the same per-connection outbox as a hub protocol client (a session that does not read is closed
  * with 4000, its memory bounded), with the same recovery from history after a reconnect, pings
- * (4001 when a client stops answering) and shutdown (1001).
+ * (4001 when a client stops answering), rate limit (4002 for flooding: the endpoint reports each
+ * message with {@link Attachment#received}) and shutdown (1001).
  *
  * <pre>{@code
  * @ServerEndpoint("/ticker")
@@ -28,7 +29,9 @@ import jakarta.websocket.Session;
  *
  *   @OnMessage
  *   public void onMessage(String line) {
- *     attachment.subscribe(line.substring("sub ".length()));
+ *     if (attachment.received(line.length())) { // false: over the rate limit, drop it
+ *       attachment.subscribe(line.substring("sub ".length()));
+ *     }
  *   }
  *
  *   @OnClose
@@ -69,7 +72,7 @@ public final class SessionChannels {
     Transport transport = endpoints.transport(session);
     Attachment.Answers answers = new Attachment.Answers(format, endpoints.closer());
     Attachment attachment =
-        new Attachment(session, hub.attach(transport, who, answers), answers, endpoints);
+        new Attachment(session, transport, hub.attach(transport, who, answers), answers, endpoints);
     try {
       session.addMessageHandler(
           PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> attachment.pong());

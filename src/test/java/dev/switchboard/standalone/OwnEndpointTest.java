@@ -9,6 +9,7 @@ import dev.switchboard.config.ServerConfig;
 import dev.switchboard.frame.Frame;
 import dev.switchboard.frame.Opcode;
 import dev.switchboard.protocol.Command;
+import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.Payload;
 import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.testing.RawWsClient;
@@ -35,13 +36,23 @@ import org.junit.jupiter.api.Test;
  * An application's own {@code @ServerEndpoint} ({@link TickerEndpoint}, deployed from its
  * annotation on Tyrus beside the hub endpoint) attaches its sessions to hub channels and gets the
  * hub's guarantees in its own format: publications made through the {@code Channels} facade, the
- * slow-consumer close (4000) through the same outbox, and recovery from an offset.
+ * slow-consumer close (4000) through the same outbox, the rate limit (4002), closes counted, and
+ * recovery from an offset.
  */
 class OwnEndpointTest {
   private static final long OUTBOX = 128 * 1024;
 
   /** Bounds the slow-consumer test: the stalled client is closed long before this many. */
   private static final int MAX_MESSAGES = 20_000;
+
+  /**
+   * Messages per second a session may send (bursts of twice that): above what the other tests send
+   * at once, far below what a client sending without pause does.
+   */
+  private static final int RATE = 3;
+
+  /** Bounds the flooding test: the flooder is closed after about three seconds of refusals. */
+  private static final int MAX_FLOOD = 100_000;
 
   private final ServerAssembly assembly;
   private final HttpServer http;
@@ -54,7 +65,7 @@ class OwnEndpointTest {
     settings.put("outbox.max-bytes", String.valueOf(OUTBOX));
     settings.put("namespace.ticks.history.size", "100");
     settings.put("namespace.ticks.history.ttl", "10m");
-    settings.put("ws.rate.messages", "0");
+    settings.put("ws.rate.messages", String.valueOf(RATE));
     settings.put("ws.rate.bytes", "0");
     assembly = new ServerAssembly(ServerConfig.defaults(settings), List.of());
     registration = RunningDeployments.register(TickerEndpoint.class.getClassLoader(), assembly);
@@ -174,6 +185,65 @@ class OwnEndpointTest {
 
     again.send("sub ticks:r");
     assertThat(again.nextText()).startsWith("refused ticks:r already subscribed");
+  }
+
+  @Test
+  void aFloodingTickerClientHasItsExcessDroppedThenIsClosedWith4002WhileAnotherKeepsReceiving() {
+    WsClient healthy = client("/ticker");
+    healthy.send("sub ticks:flood");
+    assertThat(healthy.nextText()).startsWith("subscribed ticks:flood");
+    WsClient flooder = client("/ticker");
+
+    // One message at a time, each answered (pong, or dropped when received() said false) but the
+    // one that gets the session closed: the client never outruns its own outbox.
+    List<String> replies = new ArrayList<>();
+    for (int i = 0; i < MAX_FLOOD && !flooder.closed().toCompletableFuture().isDone(); i++) {
+      flooder.send("ping");
+      await()
+          .pollInterval(Duration.ofMillis(1))
+          .until(() -> flooder.hasMessage() || flooder.closed().toCompletableFuture().isDone());
+      if (flooder.hasMessage()) {
+        replies.add(flooder.nextText());
+      }
+    }
+
+    assertThat(flooder.awaitClose().code()).isEqualTo(4002);
+    assertThat(replies).contains("pong", "dropped");
+    assertThat(replies.indexOf("dropped"))
+        .as("the burst is served first")
+        .isGreaterThanOrEqualTo(2 * RATE);
+    assertThat(assembly.hub().metrics().closes(4002)).isEqualTo(1);
+    assertThat(assembly.hub().metrics().errors(ErrorCode.RATE_LIMITED))
+        .isEqualTo(replies.stream().filter("dropped"::equals).count() + 1);
+    Published p = publish("ticks:flood", "{\"n\":1}");
+    assertThat(healthy.nextText())
+        .isEqualTo("tick ticks:flood " + p.offset() + " " + p.epoch() + " {\"n\":1}");
+  }
+
+  @Test
+  void theEndpointClosesItsSessionWithItsOwnCodeThroughTheHubCountedOnce() {
+    WsClient ticker = client("/ticker");
+    ticker.send("sub ticks:bye");
+    assertThat(ticker.nextText()).startsWith("subscribed ticks:bye");
+
+    ticker.send("bye 4100 enough");
+
+    assertThat(ticker.awaitClose()).isEqualTo(new WsClient.Close(4100, "enough"));
+    await().until(() -> assembly.endpoints().openSessions() == 0);
+    assertThat(assembly.hub().metrics().closes(4100)).isEqualTo(1);
+    assertThat(assembly.hub().connectionCount()).isZero();
+  }
+
+  @Test
+  void aCloseTheContainerMakesForAnAttachedSessionIsCounted() throws IOException {
+    RawWsClient raw = RawWsClient.connect("127.0.0.1", port, "/ticker", 4096);
+    clients.add(raw);
+
+    raw.sendFrame(Opcode.TEXT, true, new byte[] {(byte) 0xC3, 0x28}); // invalid UTF-8
+
+    assertThat(raw.readUntilClose().closeCode()).isEqualTo(1007);
+    await().until(() -> assembly.hub().metrics().closes(1007) == 1);
+    await().until(() -> assembly.endpoints().openSessions() == 0);
   }
 
   @Test

@@ -17,7 +17,9 @@ import java.util.concurrent.CompletionException;
 /**
  * An application's own endpoint with a line-based format, as docs/JAKARTA-EE.md shows it: the
  * client sends {@code sub <channel> [<offset> <epoch>]} or {@code unsub <channel>}, and gets {@code
- * tick <channel> <offset> <epoch> <data>} for each publication.
+ * tick <channel> <offset> <epoch> <data>} for each publication. {@code ping} is answered {@code
+ * pong}, {@code bye <code> <reason>} closes the session with that code; a message over the hub's
+ * rate limit is answered {@code dropped}.
  */
 @ServerEndpoint("/ticker")
 public class TickerEndpoint {
@@ -37,6 +39,10 @@ public class TickerEndpoint {
 
   @OnMessage
   public void onMessage(String line) {
+    if (!attachment.received(line.length())) {
+      attachment.send("dropped");
+      return;
+    }
     String[] w = line.split(" ");
     switch (w[0]) {
       case "sub" ->
@@ -58,6 +64,8 @@ public class TickerEndpoint {
                           e == null
                               ? "unsubscribed " + w[1]
                               : "refused " + w[1] + " " + cause(e).getMessage()));
+      case "ping" -> attachment.send("pong");
+      case "bye" -> attachment.close(Integer.parseInt(w[1]), w[2]);
       default -> attachment.send("unknown " + w[0]);
     }
   }
