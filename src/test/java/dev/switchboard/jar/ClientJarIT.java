@@ -6,13 +6,10 @@ import dev.switchboard.standalone.StandaloneServer;
 import dev.switchboard.testing.ProjectVersion;
 import dev.switchboard.testing.TestServers;
 import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,15 +62,16 @@ class ClientJarIT {
    * Each Maven run is bounded so a hung resolution fails the test instead of the build; generous
    * because a busy 2-core machine starts Maven slowly.
    */
-  private static final long MAVEN_TIMEOUT_SECONDS = 180;
-
   @TempDir Path dir;
 
   @Test
   void theInstalledClientBringsOnlyItsOwnDependenciesAndRunsOnThem() throws Exception {
     String version = ProjectVersion.fromPom();
     // The README's command, from the project directory.
-    run(Path.of("").toAbsolutePath(), mvn("install:install-file", "-Dfile=" + clientJar()));
+    Commands.run(
+        dir,
+        Path.of("").toAbsolutePath(),
+        Commands.mvn("install:install-file", "-Dfile=" + clientJar()));
 
     // A consumer project that compiles a small program against the client; its jar's manifest
     // lists the runtime classpath Maven resolved, in repository layout.
@@ -81,7 +79,7 @@ class ClientJarIT {
     Files.writeString(consumer.resolve("pom.xml"), consumerPom(version));
     Path sources = Files.createDirectories(consumer.resolve("src/main/java"));
     Files.writeString(sources.resolve("Probe.java"), PROBE);
-    run(consumer, mvn("package", "-DskipTests"));
+    Commands.run(dir, consumer, Commands.mvn("package", "-DskipTests"));
     Path consumerJar = consumer.resolve("target/consumer-1.jar");
     List<String> dependencies;
     try (JarFile jar = new JarFile(consumerJar.toFile())) {
@@ -117,7 +115,7 @@ class ClientJarIT {
               String.join(File.pathSeparator, classpath),
               "Probe",
               server.wsUri().resolve("/ws").toString());
-      assertThat(run(consumer, cmd)).contains("received {\"text\":\"hi\"}");
+      assertThat(Commands.run(dir, consumer, cmd)).contains("received {\"text\":\"hi\"}");
     }
   }
 
@@ -191,42 +189,6 @@ class ClientJarIT {
         }
       }
       """;
-
-  private List<String> mvn(String... args) {
-    String home = System.getProperty("test.maven.home");
-    List<String> cmd = new ArrayList<>();
-    cmd.add(home == null ? "mvn" : Path.of(home, "bin", "mvn").toString());
-    cmd.addAll(List.of("-B", "-q", "-o"));
-    String repo = System.getProperty("test.maven.repo.local");
-    if (repo != null) {
-      cmd.add("-Dmaven.repo.local=" + repo);
-    }
-    cmd.addAll(List.of(args));
-    return cmd;
-  }
-
-  /**
-   * Runs {@code cmd} in {@code workDir}, bounded; returns its output, failing on a non-zero exit.
-   */
-  private String run(Path workDir, List<String> cmd) throws IOException, InterruptedException {
-    Path log = Files.createTempFile(dir, "run", ".log");
-    Process p =
-        new ProcessBuilder(cmd)
-            .directory(workDir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    boolean exited = p.waitFor(MAVEN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    if (!exited) {
-      p.destroyForcibly().waitFor();
-    }
-    String output = Files.readString(log, StandardCharsets.UTF_8);
-    assertThat(exited)
-        .as("%s finished within %d s; output:%n%s", cmd, MAVEN_TIMEOUT_SECONDS, output)
-        .isTrue();
-    assertThat(p.exitValue()).as("exit of %s; output:%n%s", cmd, output).isZero();
-    return output;
-  }
 
   private static Path localRepository() {
     String repo = System.getProperty("test.maven.repo.local");

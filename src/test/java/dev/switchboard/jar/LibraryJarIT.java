@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.testing.ProjectVersion;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -35,8 +32,6 @@ class LibraryJarIT {
    */
   private static final String SLF4J_PROVIDER = "slf4j-jdk14-";
 
-  private static final long MAVEN_TIMEOUT_SECONDS = 180;
-
   @TempDir Path dir;
 
   @Test
@@ -47,11 +42,14 @@ class LibraryJarIT {
                 System.getProperty(
                     "test.switchboard.jakarta.jar", "target/switchboard-jakarta.jar"))
             .toAbsolutePath();
-    run(Path.of("").toAbsolutePath(), mvn("install:install-file", "-Dfile=" + jakartaJar));
+    Commands.run(
+        dir,
+        Path.of("").toAbsolutePath(),
+        Commands.mvn("install:install-file", "-Dfile=" + jakartaJar));
 
     Path app = Files.createDirectories(dir.resolve("app"));
     Files.writeString(app.resolve("pom.xml"), applicationPom(version));
-    run(app, mvn("package", "-DskipTests"));
+    Commands.run(dir, app, Commands.mvn("package", "-DskipTests"));
     Set<String> appLib = lib(app.resolve("target/app-1.war"));
     Set<String> warLib =
         lib(Path.of(System.getProperty("test.switchboard.war", "target/switchboard.war")));
@@ -116,36 +114,5 @@ class LibraryJarIT {
     </project>
     """
         .formatted(version);
-  }
-
-  private static List<String> mvn(String... args) {
-    String home = System.getProperty("test.maven.home");
-    List<String> cmd = new ArrayList<>();
-    cmd.add(home == null ? "mvn" : Path.of(home, "bin", "mvn").toString());
-    cmd.addAll(List.of("-B", "-q", "-o"));
-    String repo = System.getProperty("test.maven.repo.local");
-    if (repo != null) {
-      cmd.add("-Dmaven.repo.local=" + repo);
-    }
-    cmd.addAll(List.of(args));
-    return cmd;
-  }
-
-  /** Runs {@code cmd} in {@code workDir}, bounded, failing on a non-zero exit. */
-  private void run(Path workDir, List<String> cmd) throws IOException, InterruptedException {
-    Path log = Files.createTempFile(dir, "run", ".log");
-    Process p =
-        new ProcessBuilder(cmd)
-            .directory(workDir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    boolean exited = p.waitFor(MAVEN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    if (!exited) {
-      p.destroyForcibly().waitFor();
-    }
-    String output = Files.readString(log, StandardCharsets.UTF_8);
-    assertThat(exited).as("%s finished in time; output:%n%s", cmd, output).isTrue();
-    assertThat(p.exitValue()).as("exit of %s; output:%n%s", cmd, output).isZero();
   }
 }
