@@ -36,6 +36,7 @@ class ArchitectureTest {
             "engine.redis",
             "server",
             "http",
+            "metrics",
             "docs",
             "app",
             "assembly",
@@ -63,6 +64,8 @@ class ArchitectureTest {
    *   <li>{@code http} (the publish API) and {@code server} (the Jakarta WebSocket adapter) sit on
    *       the hub and know nothing of configuration or of each other. The API also reads the
    *       engine's {@code HistoryResult}, which the hub hands out as it is.
+   *   <li>{@code metrics} (the Prometheus registry, the only Micrometer user) reads the hub's
+   *       counters and implements the API's {@code MetricsText}; the composition root builds it.
    *   <li>{@code app} (the facade an application in the same JVM publishes through) sits on the hub
    *       and reads the engine's results; the Jakarta adapter, the composition root and the hosts
    *       may use it.
@@ -95,6 +98,8 @@ class ArchitectureTest {
         .definedBy("dev.switchboard.hub..")
         .layer("Http")
         .definedBy("dev.switchboard.http..")
+        .layer("Metrics")
+        .definedBy("dev.switchboard.metrics..")
         .layer("JakartaAdapter")
         .definedBy("dev.switchboard.server..")
         .layer("App")
@@ -131,13 +136,24 @@ class ArchitectureTest {
         .mayOnlyAccessLayers("Frame", "Protocol", "Auth", "Hooks", "Engine")
         .whereLayer("Http")
         .mayOnlyAccessLayers("Protocol", "Engine", "Hub")
+        .whereLayer("Metrics")
+        .mayOnlyAccessLayers("Protocol", "Engine", "Hub", "Http")
         .whereLayer("App")
         .mayOnlyAccessLayers("Protocol", "Hooks", "Engine", "Hub")
         .whereLayer("JakartaAdapter")
         .mayOnlyAccessLayers("Protocol", "Auth", "Hooks", "Hub", "App")
         .whereLayer("Assembly")
         .mayOnlyAccessLayers(
-            "Protocol", "Auth", "Config", "Hooks", "Engine", "Hub", "Http", "App", "JakartaAdapter")
+            "Protocol",
+            "Auth",
+            "Config",
+            "Hooks",
+            "Engine",
+            "Hub",
+            "Http",
+            "Metrics",
+            "App",
+            "JakartaAdapter")
         .whereLayer("Standalone")
         .mayOnlyAccessLayers(
             "Frame",
@@ -200,6 +216,17 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("io.lettuce..", "io.netty..", "reactor..")
+        .check(MAIN);
+  }
+
+  @Test
+  void onlyTheMetricsPackageUsesMicrometer() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.switchboard.metrics..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.micrometer..", "io.prometheus..")
         .check(MAIN);
   }
 

@@ -42,7 +42,8 @@ public final class ConfigKeys {
           "",
           Parser.of("comma-separated name:sha256:<64 hex digits>:scope+scope", ApiKey::parseList),
           "API keys, comma-separated, each name:sha256:<hex digest of the key>:scope+scope with"
-              + " scopes publish, history, presence, admin (admin covers all and /api/stats), sent"
+              + " scopes publish, history, presence, metrics (the /metrics scrape), admin (admin"
+              + " covers all and /api/stats), sent"
               + " as Authorization: Bearer <key>. Empty: only direct loopback callers may use the"
               + " API; a request that came through a proxy (Forwarded, Via, X-Forwarded-*,"
               + " X-Real-IP, ... headers) is refused with 403.");

@@ -14,6 +14,7 @@ import dev.switchboard.http.ApiKey;
 import dev.switchboard.http.HttpApi;
 import dev.switchboard.hub.Hub;
 import dev.switchboard.hub.HubOptions;
+import dev.switchboard.metrics.PrometheusMetrics;
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.server.OriginPolicy;
 import dev.switchboard.server.TransportFactory;
@@ -44,6 +45,9 @@ public final class ServerAssembly implements AutoCloseable {
   private final Hub hub;
   private final WebSocketEndpoints endpoints;
   private final HttpApi api;
+
+  /** This server's own metrics registry, served at {@code /metrics}; closed with the server. */
+  private final PrometheusMetrics metrics;
 
   /** The facade applications in the same JVM publish through: one per server. */
   private final Channels channels;
@@ -93,7 +97,8 @@ public final class ServerAssembly implements AutoCloseable {
     this.endpoints =
         new WebSocketEndpoints(
             hub, AreaOptions.endpoints(config, OriginPolicy.of(origins), roles), transports);
-    this.api = new HttpApi(hub, apiKeys, AreaOptions.maxBodySize(config), version());
+    this.metrics = new PrometheusMetrics(hub);
+    this.api = new HttpApi(hub, apiKeys, AreaOptions.maxBodySize(config), version(), metrics);
     this.channels = Channels.over(hub);
   }
 
@@ -174,5 +179,6 @@ public final class ServerAssembly implements AutoCloseable {
     sweeper.shutdownNow();
     hub.close();
     endpoints.close();
+    metrics.close();
   }
 }

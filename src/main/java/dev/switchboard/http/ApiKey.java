@@ -27,6 +27,8 @@ public record ApiKey(String name, byte[] sha256, Set<Scope> scopes) {
     PUBLISH,
     HISTORY,
     PRESENCE,
+    /** The Prometheus scrape at {@code /metrics}. */
+    METRICS,
     /** Everything, and the statistics. */
     ADMIN
   }
@@ -57,7 +59,7 @@ public record ApiKey(String name, byte[] sha256, Set<Scope> scopes) {
           scopes.add(Scope.valueOf(s.trim().toUpperCase(Locale.ROOT)));
         } catch (IllegalArgumentException e) {
           throw new IllegalArgumentException(
-              "unknown scope '" + s + "' (publish, history, presence, admin)");
+              "unknown scope '" + s + "' (publish, history, presence, metrics, admin)");
         }
       }
       keys.add(new ApiKey(parts[0], HexFormat.of().parseHex(parts[2]), Set.copyOf(scopes)));

@@ -16,14 +16,18 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The HTTP API: {@code POST /api/publish}, {@code GET /api/history}, {@code GET /api/presence},
- * {@code GET /api/stats}, {@code GET /health} and {@code GET /ready}. Routes a request to its
- * {@link Resource} after checking the method and, for the {@code /api/} resources, the caller
- * ({@link Access}). Every refusal is a JSON error body with a status and is counted. Never blocks:
- * answers that wait for the engine complete later. Thread-safe.
+ * {@code GET /api/stats}, {@code GET /health}, {@code GET /ready} and, when the server has metrics,
+ * {@code GET /metrics}. Routes a request to its {@link Resource} after checking the method and, for
+ * the {@code /api/} resources, the caller ({@link Access}). Every refusal is a JSON error body with
+ * a status and is counted. Never blocks: answers that wait for the engine complete later.
+ * Thread-safe.
  */
 public final class HttpApi {
   private static final System.Logger LOG = System.getLogger(HttpApi.class.getName());
   private static final String CONTENT_TYPE = "application/json;charset=UTF-8";
+
+  /** A response header that replaces the JSON Content-Type (the metrics scrape is plain text). */
+  private static final String CONTENT_TYPE_HEADER = "Content-Type";
 
   /** The methods a resource accepts. */
   private enum Methods {
@@ -55,23 +59,50 @@ public final class HttpApi {
   private final Map<String, Route> routes;
 
   public HttpApi(Hub hub, List<ApiKey> apiKeys, int maxBodySize, String version) {
+    this(hub, apiKeys, maxBodySize, version, null);
+  }
+
+  /**
+   * @param metrics what {@code GET /metrics} serves (protected like {@code /api/stats}, for keys
+   *     with the metrics or admin scope), or null for no such path
+   */
+  public HttpApi(
+      Hub hub,
+      List<ApiKey> apiKeys,
+      int maxBodySize,
+      String version,
+      @Nullable MetricsText metrics) {
     this.answers = new Answers(hub.metrics());
     this.access = new Access(apiKeys, answers);
     NodeStatus status = new NodeStatus(hub, answers, version);
-    this.routes =
-        Map.of(
-            "/health", new Route(Methods.GET, null, status::health),
-            "/ready", new Route(Methods.GET, null, status::ready),
-            "/api/stats", new Route(Methods.GET, ApiKey.Scope.ADMIN, status::stats),
-            "/api/publish",
-                new Route(
-                    Methods.POST,
-                    ApiKey.Scope.PUBLISH,
-                    new PublishResource(hub, answers, maxBodySize)),
-            "/api/history",
-                new Route(Methods.GET, ApiKey.Scope.HISTORY, new HistoryResource(hub, answers)),
-            "/api/presence",
-                new Route(Methods.GET, ApiKey.Scope.PRESENCE, new PresenceResource(hub, answers)));
+    Map<String, Route> r =
+        new java.util.HashMap<>(
+            Map.of(
+                "/health", new Route(Methods.GET, null, status::health),
+                "/ready", new Route(Methods.GET, null, status::ready),
+                "/api/stats", new Route(Methods.GET, ApiKey.Scope.ADMIN, status::stats),
+                "/api/publish",
+                    new Route(
+                        Methods.POST,
+                        ApiKey.Scope.PUBLISH,
+                        new PublishResource(hub, answers, maxBodySize)),
+                "/api/history",
+                    new Route(Methods.GET, ApiKey.Scope.HISTORY, new HistoryResource(hub, answers)),
+                "/api/presence",
+                    new Route(
+                        Methods.GET, ApiKey.Scope.PRESENCE, new PresenceResource(hub, answers))));
+    if (metrics != null) {
+      r.put(
+          "/metrics",
+          new Route(
+              Methods.GET,
+              ApiKey.Scope.METRICS,
+              request ->
+                  CompletableFuture.completedStage(
+                      ApiResponse.ok(metrics.scrape())
+                          .withHeader(CONTENT_TYPE_HEADER, metrics.contentType()))));
+    }
+    this.routes = Map.copyOf(r);
   }
 
   /**
@@ -150,11 +181,13 @@ public final class HttpApi {
     ApiResponse r = failure == null ? response : internalError(request, failure);
     Map<String, String> headers = new LinkedHashMap<>(r.headers());
     headers.put("Cache-Control", "no-store");
+    String type = headers.remove(CONTENT_TYPE_HEADER);
     byte[] body = r.json().getBytes(StandardCharsets.UTF_8);
     byte[] written = request.method().equals("HEAD") ? new byte[0] : body;
     try {
       exchange.respond(
-          new HttpExchange.Reply(r.status(), headers, CONTENT_TYPE, body.length, written));
+          new HttpExchange.Reply(
+              r.status(), headers, type == null ? CONTENT_TYPE : type, body.length, written));
     } catch (IOException | RuntimeException e) {
       // The caller went away or the host gave up on the exchange; nobody is left to tell.
       LOG.log(

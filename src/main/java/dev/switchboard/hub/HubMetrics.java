@@ -99,6 +99,14 @@ public final class HubMetrics {
     return droppedEvents.sum();
   }
 
+  public long connectionsOpened() {
+    return connectionsOpened.sum();
+  }
+
+  public long connectionsClosed() {
+    return connectionsClosed.sum();
+  }
+
   public long publishes() {
     return publishes.sum();
   }

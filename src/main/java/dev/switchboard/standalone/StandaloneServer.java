@@ -147,6 +147,7 @@ public final class StandaloneServer implements AutoCloseable {
           new ApiHandler(assembly.api()),
           HttpHandlerRegistration.fromString("/health"),
           HttpHandlerRegistration.fromString("/ready"),
+          HttpHandlerRegistration.fromString("/metrics"),
           HttpHandlerRegistration.fromString("/api/*"));
       sc.addHttpHandler(new DocsHandler(), HttpHandlerRegistration.fromString("/docs/*"));
       sc.addHttpHandler(staticPages(config), HttpHandlerRegistration.ROOT);

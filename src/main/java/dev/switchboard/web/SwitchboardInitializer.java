@@ -35,11 +35,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>With {@code enabled=false} nothing is registered and nothing started. Otherwise the hub
  * endpoint listens at {@code ws.path} ({@code /ws}); {@code /echo} ({@code web.echo}), the HTTP API
- * ({@code web.api}: {@code /health}, {@code /ready}, {@code /api/*}) and the docs ({@code
- * web.docs}: {@code /docs/*}) only when their key is true. Servlets are registered here; the
- * WebSocket endpoints once the context is initialized ({@link WebDeployment}), because the order in
- * which a container runs initializers is not specified and its own WebSocket initializer may come
- * after this one.
+ * ({@code web.api}: {@code /health}, {@code /ready}, {@code /metrics}, {@code /api/*}) and the docs
+ * ({@code web.docs}: {@code /docs/*}) only when their key is true. Servlets are registered here;
+ * the WebSocket endpoints once the context is initialized ({@link WebDeployment}), because the
+ * order in which a container runs initializers is not specified and its own WebSocket initializer
+ * may come after this one.
  */
 public final class SwitchboardInitializer implements ServletContainerInitializer {
   private static final System.Logger LOG = System.getLogger(SwitchboardInitializer.class.getName());
@@ -100,6 +100,7 @@ public final class SwitchboardInitializer implements ServletContainerInitializer
               new ApiServlet(assembly.api()),
               "/health",
               "/ready",
+              "/metrics",
               "/api/*");
       api.setLoadOnStartup(1);
       api.setAsyncSupported(true); // ApiServlet answers after the engine does, in async mode

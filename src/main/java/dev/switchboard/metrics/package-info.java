@@ -1,0 +1,7 @@
+/**
+ * Prometheus metrics through Micrometer: {@link dev.switchboard.metrics.PrometheusMetrics} binds
+ * the hub's counters and gauges to one registry per server and renders the text that the HTTP API
+ * serves at {@code /metrics}. Values are read from the hub's own counters at scrape time, so the
+ * delivery path makes no Micrometer call. The only package that imports Micrometer.
+ */
+package dev.switchboard.metrics;
