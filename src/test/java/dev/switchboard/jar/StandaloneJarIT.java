@@ -109,6 +109,13 @@ class StandaloneJarIT {
                 .status())
         .isEqualTo(200);
     assertThat(client.nextJson().path("data").asText()).isEqualTo("hi");
+    // Micrometer and the Prometheus text format are in the fat jar.
+    Http.Response metrics = Http.get(base.resolve("metrics"));
+    assertThat(metrics.status()).isEqualTo(200);
+    assertThat(metrics.body())
+        .contains("switchboard_publications_total 1.0")
+        .contains("switchboard_connections 1.0")
+        .contains("jvm_memory_used_bytes");
 
     sigterm(server); // as a service manager would; Process.destroy would also close our pipes
     WsClient.Close close = client.awaitClose();

@@ -107,6 +107,18 @@ class WarScenarioIT extends ProtocolScenario {
     }
   }
 
+  /** web.api is on in the WAR's web.xml: /metrics answers there, with the library's jars. */
+  @Test
+  void theMetricsAreServedInTheWar() {
+    dev.switchboard.testing.Http.Response r = dev.switchboard.testing.Http.get(http("/metrics"));
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.header("Content-Type")).startsWith("text/plain").contains("version=0.0.4");
+    assertThat(r.body())
+        .contains("# TYPE switchboard_publications_total counter")
+        .contains("switchboard_engine_ready 1.0")
+        .contains("jvm_memory_used_bytes");
+  }
+
   @Test
   void theDemoPageIsServedByTheContainer() {
     dev.switchboard.testing.Http.Response index = dev.switchboard.testing.Http.get(http("/"));
