@@ -353,6 +353,11 @@ public final class Hub implements AutoCloseable {
     return connections.size();
   }
 
+  /** Open connections that speak no hub protocol (the echo endpoint). */
+  public int plainConnectionCount() {
+    return plainConnections.size();
+  }
+
   public int channelCount() {
     return registry.channelCount();
   }

@@ -41,12 +41,15 @@ public final class PrometheusMetrics implements MetricsText, AutoCloseable {
 
   private static void bindHub(MeterRegistry registry, Hub hub) {
     HubMetrics m = hub.metrics();
-    gauge(
-        registry,
-        "switchboard.connections",
-        "Open WebSocket connections",
-        hub,
-        Hub::connectionCount);
+    // The hub's connections (also the application's own endpoints attached to it) and echo's.
+    Gauge.builder("switchboard.connections", hub, Hub::connectionCount)
+        .description("Open WebSocket connections, by endpoint")
+        .tag("endpoint", "hub")
+        .register(registry);
+    Gauge.builder("switchboard.connections", hub, Hub::plainConnectionCount)
+        .description("Open WebSocket connections, by endpoint")
+        .tag("endpoint", "echo")
+        .register(registry);
     gauge(
         registry,
         "switchboard.channels",

@@ -114,7 +114,7 @@ class StandaloneJarIT {
     assertThat(metrics.status()).isEqualTo(200);
     assertThat(metrics.body())
         .contains("switchboard_publications_total 1.0")
-        .contains("switchboard_connections 1.0")
+        .contains("switchboard_connections{endpoint=\"hub\"} 1.0")
         .contains("jvm_memory_used_bytes");
 
     sigterm(server); // as a service manager would; Process.destroy would also close our pipes

@@ -37,7 +37,8 @@ class MetricsEndToEndTest {
 
   private static final List<String> NAMES =
       List.of(
-          "switchboard_connections",
+          "switchboard_connections{endpoint=\"hub\"}",
+          "switchboard_connections{endpoint=\"echo\"}",
           "switchboard_connections_opened_total",
           "switchboard_connections_closed_total",
           "switchboard_handshakes_refused_total",
@@ -124,8 +125,13 @@ class MetricsEndToEndTest {
           .isInstanceOf(ServerMessage.Ok.class);
       assertThat(c.nextMessage()).isInstanceOf(ServerMessage.Publication.class);
 
+      try (WsClient echo = WsClient.connect(open.wsUri().resolve("/echo"))) {
+        echo.send("ping");
+        assertThat(echo.nextText()).isEqualTo("ping");
+        assertThat(scrape().get("switchboard_connections{endpoint=\"echo\"}")).isEqualTo(1.0);
+      }
       Map<String, Double> after = scrape();
-      assertThat(after.get("switchboard_connections")).isEqualTo(1.0);
+      assertThat(after.get("switchboard_connections{endpoint=\"hub\"}")).isEqualTo(1.0);
       assertThat(after.get("switchboard_channels")).isEqualTo(1.0);
       assertThat(after.get("switchboard_publications_total"))
           .isEqualTo(before.get("switchboard_publications_total") + 1);
