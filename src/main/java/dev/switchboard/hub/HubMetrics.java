@@ -79,6 +79,17 @@ public final class HubMetrics {
     return a == null ? 0 : a.sum();
   }
 
+  /** Closes the server initiated with a code not in {@code codes} (e.g. an application's own). */
+  public long closesExcept(java.util.Set<Integer> codes) {
+    long total = 0;
+    for (Map.Entry<Integer, LongAdder> e : closes.entrySet()) {
+      if (!codes.contains(e.getKey())) {
+        total += e.getValue().sum();
+      }
+    }
+    return total;
+  }
+
   /** Application decisions and event listeners that threw. */
   public long hookFailures() {
     return hookFailures.sum();

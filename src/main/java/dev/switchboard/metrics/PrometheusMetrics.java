@@ -69,13 +69,13 @@ public final class PrometheusMetrics implements MetricsText, AutoCloseable {
     counter(
         registry,
         "switchboard.connections.opened",
-        "Connections opened",
+        "Hub connections opened",
         m,
         HubMetrics::connectionsOpened);
     counter(
         registry,
         "switchboard.connections.closed",
-        "Connections closed",
+        "Hub connections closed",
         m,
         HubMetrics::connectionsClosed);
     counter(
@@ -89,13 +89,13 @@ public final class PrometheusMetrics implements MetricsText, AutoCloseable {
     counter(
         registry,
         "switchboard.deliveries",
-        "Frames queued for clients: publications and replies",
+        "Frames queued for clients: publications, replies and pushes",
         m,
         HubMetrics::deliveries);
     counter(
         registry,
         "switchboard.dropped.frames",
-        "Frames dropped for slow consumers",
+        "Frames not queued: the outbox was full or closed",
         m,
         HubMetrics::droppedFrames);
     counter(
@@ -117,6 +117,16 @@ public final class PrometheusMetrics implements MetricsText, AutoCloseable {
           .tag("reason", close.name())
           .register(registry);
     }
+    // Codes outside the protocol's list (an application's own, 3000-4999) share one series.
+    java.util.Set<Integer> known =
+        CloseCode.known().stream()
+            .map(CloseCode::code)
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    FunctionCounter.builder("switchboard.closes", m, x -> x.closesExcept(known))
+        .description("Connections the server closed, by close code")
+        .tag("code", "other")
+        .tag("reason", "other")
+        .register(registry);
     for (ErrorCode code : ErrorCode.values()) {
       FunctionCounter.builder("switchboard.errors", m, x -> x.errors(code))
           .description("Error replies and HTTP API refusals, by error code")

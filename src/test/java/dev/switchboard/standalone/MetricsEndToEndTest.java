@@ -114,9 +114,10 @@ class MetricsEndToEndTest {
     }
     assertThat(before.get("switchboard_engine_ready")).isEqualTo(1.0);
     assertThat(before.keySet())
-        .as("one closes series per known close code, no other labels")
+        .as("one closes series per known close code and one for the others")
         .filteredOn(k -> k.startsWith("switchboard_closes_total"))
-        .hasSize(dev.switchboard.protocol.CloseCode.known().size());
+        .hasSize(dev.switchboard.protocol.CloseCode.known().size() + 1)
+        .contains("switchboard_closes_total{code=\"other\",reason=\"other\"}");
 
     try (WsClient c = WsClient.connect(open.wsUri().resolve("/ws"))) {
       assertThat(c.call(id -> new Command.Subscribe(id, "metrics")))
