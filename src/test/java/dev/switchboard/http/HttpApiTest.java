@@ -118,6 +118,51 @@ class HttpApiTest {
   }
 
   @Test
+  void metricsAreServedInTheirOwnContentTypeOnlyWhenTheServerHasThem() throws Exception {
+    Hub hub =
+        Hub.start(
+            HubOptions.defaults(),
+            new MemoryBroker(java.time.Duration.ofHours(1)),
+            new MemoryPresenceStore());
+    MetricsText text =
+        new MetricsText() {
+          @Override
+          public String contentType() {
+            return "text/plain; version=0.0.4; charset=utf-8";
+          }
+
+          @Override
+          public String scrape() {
+            return "up 1.0\n";
+          }
+        };
+    HttpApi api = new HttpApi(hub, List.of(), 1024, "test", text);
+    for (String method : new String[] {"GET", "HEAD"}) {
+      ApiRequest request =
+          new ApiRequest(
+              method,
+              "/metrics",
+              null,
+              h -> null,
+              InetAddress.getByName("127.0.0.1"),
+              0,
+              java.io.InputStream.nullInputStream());
+      RecordingExchange exchange = new RecordingExchange(request);
+      api.serve(exchange);
+      HttpExchange.Reply reply = exchange.replies.get(0);
+      assertThat(reply.status()).isEqualTo(200);
+      assertThat(reply.contentType()).isEqualTo(text.contentType());
+      assertThat(reply.headers()).doesNotContainKey("Content-Type");
+      assertThat(reply.contentLength()).isEqualTo(7);
+      assertThat(new String(reply.body(), StandardCharsets.UTF_8))
+          .isEqualTo(method.equals("GET") ? "up 1.0\n" : "");
+    }
+    assertThat(answer(api, get("POST", "/metrics")).status()).isEqualTo(405);
+    assertThat(answer(new HttpApi(hub, List.of(), 1024, "test"), get("GET", "/metrics")).status())
+        .isEqualTo(404);
+  }
+
+  @Test
   void withoutAnApiKeyALoopbackRequestThatNamesAProxyIsRefused() throws Exception {
     Hub hub =
         Hub.start(
