@@ -165,6 +165,7 @@ public final class Hub implements AutoCloseable {
   public PlainConnection openPlain(Transport transport, long outboxMaxBytes) {
     PlainConnection connection = new PlainConnection(this, parts, transport, outboxMaxBytes);
     plainConnections.add(connection);
+    metrics.plainConnections.increment();
     return connection;
   }
 
@@ -310,7 +311,9 @@ public final class Hub implements AutoCloseable {
   }
 
   void unregister(PlainConnection connection) {
-    plainConnections.remove(connection);
+    if (plainConnections.remove(connection)) {
+      metrics.plainConnections.decrement();
+    }
   }
 
   void unregister(ClientConnection connection) {
@@ -351,11 +354,6 @@ public final class Hub implements AutoCloseable {
 
   public int connectionCount() {
     return connections.size();
-  }
-
-  /** Open connections that speak no hub protocol (the echo endpoint). */
-  public int plainConnectionCount() {
-    return plainConnections.size();
   }
 
   public int channelCount() {

@@ -24,6 +24,9 @@ public final class HubMetrics {
   final LongAdder droppedFrames = new LongAdder();
   private final LongAdder handshakesRefused = new LongAdder();
 
+  /** Open connections that speak no hub protocol (echo): up when opened, down when gone. */
+  final LongAdder plainConnections = new LongAdder();
+
   /** Application decisions and event listeners that threw. */
   final LongAdder hookFailures = new LongAdder();
 
@@ -108,6 +111,11 @@ public final class HubMetrics {
   /** Events application listeners dropped. */
   public long droppedEvents() {
     return droppedEvents.sum();
+  }
+
+  /** Open connections that speak no hub protocol (the echo endpoint). */
+  public long plainConnections() {
+    return plainConnections.sum();
   }
 
   public long connectionsOpened() {

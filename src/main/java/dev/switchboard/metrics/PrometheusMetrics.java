@@ -46,7 +46,7 @@ public final class PrometheusMetrics implements MetricsText, AutoCloseable {
         .description("Open WebSocket connections, by endpoint")
         .tag("endpoint", "hub")
         .register(registry);
-    Gauge.builder("switchboard.connections", hub, Hub::plainConnectionCount)
+    Gauge.builder("switchboard.connections", m, HubMetrics::plainConnections)
         .description("Open WebSocket connections, by endpoint")
         .tag("endpoint", "echo")
         .register(registry);

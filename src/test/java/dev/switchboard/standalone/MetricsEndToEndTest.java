@@ -131,6 +131,10 @@ class MetricsEndToEndTest {
         assertThat(echo.nextText()).isEqualTo("ping");
         assertThat(scrape().get("switchboard_connections{endpoint=\"echo\"}")).isEqualTo(1.0);
       }
+      // The server counts the echo connection gone once it has seen the close.
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> scrape().get("switchboard_connections{endpoint=\"echo\"}") == 0.0);
       Map<String, Double> after = scrape();
       assertThat(after.get("switchboard_connections{endpoint=\"hub\"}")).isEqualTo(1.0);
       assertThat(after.get("switchboard_channels")).isEqualTo(1.0);
