@@ -4,6 +4,7 @@ import dev.switchboard.app.Channels;
 import dev.switchboard.auth.RoleGrants;
 import dev.switchboard.config.EngineKeys;
 import dev.switchboard.config.ServerConfig;
+import dev.switchboard.config.ServerKeys;
 import dev.switchboard.engine.Broker;
 import dev.switchboard.engine.PresenceStore;
 import dev.switchboard.engine.memory.MemoryBroker;
@@ -30,6 +31,7 @@ import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The composition root: builds a server's parts (engine, hub, WebSocket endpoints and HTTP API)
@@ -46,8 +48,11 @@ public final class ServerAssembly implements AutoCloseable {
   private final WebSocketEndpoints endpoints;
   private final HttpApi api;
 
-  /** This server's own metrics registry, served at {@code /metrics}; closed with the server. */
-  private final PrometheusMetrics metrics;
+  /**
+   * This server's own metrics registry, served at {@code /metrics}; closed with the server. Null
+   * when {@code metrics.enabled} is false: then nothing is built and there is no such path.
+   */
+  private final @Nullable PrometheusMetrics metrics;
 
   /** The facade applications in the same JVM publish through: one per server. */
   private final Channels channels;
@@ -97,7 +102,7 @@ public final class ServerAssembly implements AutoCloseable {
     this.endpoints =
         new WebSocketEndpoints(
             hub, AreaOptions.endpoints(config, OriginPolicy.of(origins), roles), transports);
-    this.metrics = new PrometheusMetrics(hub);
+    this.metrics = config.get(ServerKeys.METRICS_ENABLED) ? new PrometheusMetrics(hub) : null;
     this.api = new HttpApi(hub, apiKeys, AreaOptions.maxBodySize(config), version(), metrics);
     this.channels = Channels.over(hub);
   }
@@ -179,6 +184,8 @@ public final class ServerAssembly implements AutoCloseable {
     sweeper.shutdownNow();
     hub.close();
     endpoints.close();
-    metrics.close();
+    if (metrics != null) {
+      metrics.close();
+    }
   }
 }

@@ -61,7 +61,7 @@ public final class Keys {
               AuthKeys.ISSUER,
               AuthKeys.AUDIENCE,
               AuthKeys.CONTAINER),
-          section("HTTP API", "", ServerKeys.HTTP_MAX_BODY_SIZE),
+          section("HTTP API", "", ServerKeys.HTTP_MAX_BODY_SIZE, ServerKeys.METRICS_ENABLED),
           section("Namespaces", NamespaceKeys.INTRO, namespaces()),
           section("Lifecycle and files", "", ServerKeys.SHUTDOWN_TIMEOUT, ServerKeys.STATIC_DIR),
           section(

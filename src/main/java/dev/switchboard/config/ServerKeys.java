@@ -75,6 +75,14 @@ public final class ServerKeys {
           Parser.intSize(64, MAX_MESSAGE),
           "Largest request body the HTTP API reads; larger bodies get 413.");
 
+  public static final Key<Boolean> METRICS_ENABLED =
+      new Key<>(
+          "metrics.enabled",
+          "true",
+          Parser.bool(),
+          "Serve GET /metrics (Prometheus text format). false builds no registry, binds no"
+              + " meters and answers /metrics with 404, as an unknown path.");
+
   public static final Key<Duration> SHUTDOWN_TIMEOUT =
       new Key<>(
           "shutdown.timeout",

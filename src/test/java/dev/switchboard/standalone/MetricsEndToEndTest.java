@@ -150,6 +150,22 @@ class MetricsEndToEndTest {
   }
 
   @Test
+  void withMetricsDisabledTheServerHasNoSuchPath() {
+    StandaloneServer off = TestServers.start(Map.of("metrics.enabled", "false"));
+    try {
+      Http.Response r = Http.get(metrics(off));
+      assertThat(r.status()).isEqualTo(404);
+      assertThat(r.body()).doesNotContain("switchboard_");
+      assertThat(Http.get(off.httpUri().resolve("/no-such-path")).status()).isEqualTo(404);
+      assertThat(Http.get(off.httpUri().resolve("/api/stats")).status())
+          .as("the rest of the API is still there")
+          .isEqualTo(200);
+    } finally {
+      off.stop(Duration.ofSeconds(2));
+    }
+  }
+
+  @Test
   void onlyGetAndHeadAreAllowed() {
     Http.Response r = Http.postJson(metrics(open), "{}");
     assertThat(r.status()).isEqualTo(405);
