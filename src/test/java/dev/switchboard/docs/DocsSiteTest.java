@@ -88,6 +88,8 @@ class DocsSiteTest {
     assertThat(site.get("server-config/")).isEmpty();
     assertThat(site.get("server-config/switchboard.properties").orElseThrow().contentType())
         .isEqualTo("text/plain;charset=UTF-8");
+    assertThat(site.get("server-config/grafana-dashboard.json").orElseThrow().contentType())
+        .isEqualTo("application/json;charset=UTF-8");
   }
 
   private String html(String path) {
