@@ -3,7 +3,6 @@ package dev.switchboard.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.auth.Identity;
-import dev.switchboard.engine.memory.MemoryBroker;
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.Payload;
@@ -24,24 +23,7 @@ class AttachedConnectionTest {
 
   private final ManualClock clock = new ManualClock();
   private final long start = clock.nanoTime();
-  private final HubHarness h =
-      new HubHarness(
-          new HubOptions(
-              1 << 20,
-              16,
-              Namespaces.only(NamespaceOptions.plain()),
-              0,
-              new ConnectionPolicy(
-                  false,
-                  null,
-                  Duration.ofSeconds(5),
-                  2,
-                  0,
-                  Duration.ofSeconds(25),
-                  Duration.ofSeconds(10),
-                  Duration.ofSeconds(30))),
-          MemoryBroker.sweptByCaller(clock, Duration.ofHours(1)),
-          clock);
+  private final HubHarness h = HubHarness.policed(clock);
 
   private final Hub hub = h.hub;
   private final List<OwnProtocol.Answer> answers = new ArrayList<>();

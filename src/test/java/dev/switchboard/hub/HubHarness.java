@@ -51,6 +51,31 @@ final class HubHarness implements AutoCloseable {
   }
 
   /** {@code options} on a memory broker, the fan-out lanes' rounds run by {@code lanes}. */
+  /**
+   * A hub held to a policy on {@code clock}: 2 messages a second, a ping after 25 s of silence and
+   * a close 10 s after it unanswered, a 30 s send timeout, 1 MiB outboxes; for connections the
+   * sweep and the rate limiter act on.
+   */
+  static HubHarness policed(ManualClock clock) {
+    return new HubHarness(
+        new HubOptions(
+            1 << 20,
+            16,
+            Namespaces.only(NamespaceOptions.plain()),
+            0,
+            new ConnectionPolicy(
+                false,
+                null,
+                Duration.ofSeconds(5),
+                2,
+                0,
+                Duration.ofSeconds(25),
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(30))),
+        MemoryBroker.sweptByCaller(clock, Duration.ofHours(1)),
+        clock);
+  }
+
   HubHarness(HubOptions options, java.util.concurrent.Executor lanes) {
     this.clock = new ManualClock();
     this.hub =
