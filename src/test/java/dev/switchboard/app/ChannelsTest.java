@@ -3,7 +3,6 @@ package dev.switchboard.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.switchboard.auth.TokenVerifier;
 import dev.switchboard.engine.memory.MemoryBroker;
 import dev.switchboard.engine.memory.MemoryPresenceStore;
 import dev.switchboard.hub.ClientConnection;
@@ -53,17 +52,7 @@ class ChannelsTest {
   private final Channels channels;
 
   ChannelsTest() throws Exception {
-    TokenVerifier tokens = TokenVerifier.create(Tokens.SECRET, null, "", "", clock);
-    ConnectionPolicy policy =
-        new ConnectionPolicy(
-            true,
-            tokens,
-            Duration.ofSeconds(5),
-            0,
-            0,
-            Duration.ofSeconds(25),
-            Duration.ofSeconds(10),
-            Duration.ofSeconds(30));
+    ConnectionPolicy policy = Tokens.policy(true, clock);
     HubOptions options =
         new HubOptions(
             1 << 20,

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.auth.Capability;
 import dev.switchboard.auth.Identity;
 import dev.switchboard.auth.Permissions;
-import dev.switchboard.auth.TokenVerifier;
 import dev.switchboard.engine.memory.MemoryBroker;
 import dev.switchboard.hooks.Client;
 import dev.switchboard.hooks.Decision;
@@ -113,17 +112,7 @@ class ApplicationHooksTest {
 
   /** A hub that verifies tokens signed with {@link Tokens#SECRET}; required or not. */
   private static HubHarness withTokens(ManualClock clock, boolean required) throws Exception {
-    TokenVerifier tokens = TokenVerifier.create(Tokens.SECRET, null, "", "", clock);
-    ConnectionPolicy policy =
-        new ConnectionPolicy(
-            required,
-            tokens,
-            Duration.ofSeconds(5),
-            0,
-            0,
-            Duration.ofSeconds(25),
-            Duration.ofSeconds(10),
-            Duration.ofSeconds(30));
+    ConnectionPolicy policy = Tokens.policy(required, clock);
     return new HubHarness(
         new HubOptions(1 << 20, 16, Namespaces.only(NamespaceOptions.plain()), 0, policy),
         MemoryBroker.sweptByCaller(clock, Duration.ofHours(1)),

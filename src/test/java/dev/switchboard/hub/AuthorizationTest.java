@@ -4,7 +4,6 @@ import static dev.switchboard.hub.HubHarness.assertSubscribedAt;
 import static dev.switchboard.testing.WsClient.assertErrorReply;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.auth.TokenVerifier;
 import dev.switchboard.engine.PublishResult;
 import dev.switchboard.engine.memory.MemoryBroker;
 import dev.switchboard.protocol.CloseCode;
@@ -42,17 +41,7 @@ class AuthorizationTest {
   private final long start = clock.nanoTime();
 
   AuthorizationTest() throws Exception {
-    TokenVerifier tokens = TokenVerifier.create(Tokens.SECRET, null, "", "", clock);
-    ConnectionPolicy policy =
-        new ConnectionPolicy(
-            true,
-            tokens,
-            Duration.ofSeconds(5),
-            0,
-            0,
-            Duration.ofSeconds(25),
-            Duration.ofSeconds(10),
-            Duration.ofSeconds(30));
+    ConnectionPolicy policy = Tokens.policy(true, clock);
     h =
         new HubHarness(
             new HubOptions(

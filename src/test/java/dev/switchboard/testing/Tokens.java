@@ -8,6 +8,8 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.switchboard.auth.TokenVerifier;
+import dev.switchboard.hub.ConnectionPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +18,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.interfaces.ECPrivateKey;
 import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
@@ -39,6 +42,23 @@ public final class Tokens {
     } catch (GeneralSecurityException ex) {
       throw new IllegalStateException(ex);
     }
+  }
+
+  /**
+   * A policy that verifies HS256 tokens signed with {@link #SECRET} on {@code clock}: tokens {@code
+   * required} or not, 5 s to present one, no rate limits, a ping after 25 s of silence, a close 10
+   * s after it unanswered, a 30 s send timeout.
+   */
+  public static ConnectionPolicy policy(boolean required, ManualClock clock) throws Exception {
+    return new ConnectionPolicy(
+        required,
+        TokenVerifier.create(SECRET, null, "", "", clock),
+        Duration.ofSeconds(5),
+        0,
+        0,
+        Duration.ofSeconds(25),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(30));
   }
 
   /** Claims for {@code user} expiring at {@code exp} with channel grants. */
