@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
@@ -56,10 +57,17 @@ class NginxClusterTest {
   @BeforeAll
   void start(@TempDir Path dir) {
     this.dir = dir;
-    cert = TestCertificate.create(dir);
     Map<String, String> settings = Redis.clusterSettings(Redis.URI, prefix);
-    b = TestServers.start(settings);
-    a = NodeProcess.start(settings, Nginx.freePort(), dir.resolve("node-a.log"));
+    // Node A's JVM takes longest to start: it starts while the certificate and node B are made.
+    CompletableFuture<NodeProcess> nodeA =
+        CompletableFuture.supplyAsync(
+            () -> NodeProcess.start(settings, Nginx.freePort(), dir.resolve("node-a.log")));
+    try {
+      cert = TestCertificate.create(dir);
+      b = TestServers.start(settings);
+    } finally {
+      a = nodeA.join();
+    }
     int port = Nginx.freePort();
     nginx =
         Nginx.start(
