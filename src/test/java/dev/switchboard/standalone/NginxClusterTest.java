@@ -47,7 +47,6 @@ class NginxClusterTest {
   /** Publications in the failover test: enough that some fall on each side of the kill. */
   private static final int TOTAL = 300;
 
-  private Path dir;
   private final String prefix = Redis.freshPrefix();
   private NodeProcess a;
   private StandaloneServer b;
@@ -56,7 +55,6 @@ class NginxClusterTest {
 
   @BeforeAll
   void start(@TempDir Path dir) {
-    this.dir = dir;
     Map<String, String> settings = Redis.clusterSettings(Redis.URI, prefix);
     // Node A's JVM takes longest to start: it starts while the certificate and node B are made.
     CompletableFuture<NodeProcess> nodeA =

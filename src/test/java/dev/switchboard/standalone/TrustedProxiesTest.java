@@ -3,7 +3,10 @@ package dev.switchboard.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.switchboard.config.ConfigException;
+import dev.switchboard.testing.TestServers;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class TrustedProxiesTest {
@@ -57,5 +60,16 @@ class TrustedProxiesTest {
         .hasMessageContaining("'proxy.internal' is not an IP address or CIDR range");
     assertThatThrownBy(() -> TrustedProxies.parse("10.0.0.0/33"))
         .hasMessageContaining("prefix length outside 0..32");
+  }
+
+  @Test
+  void aServerWithAnInvalidListDoesNotStartAndSaysWhichKey() {
+    assertThatThrownBy(() -> TestServers.start(Map.of("limits.trusted-proxies", "dead.beef")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("limits.trusted-proxies")
+        .hasMessageContaining("'dead.beef' is not an IP address or CIDR range");
+    assertThatThrownBy(() -> TestServers.start(Map.of("limits.trusted-proxies", "proxy.internal")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("limits.trusted-proxies");
   }
 }
