@@ -70,7 +70,11 @@ public final class Nginx implements AutoCloseable {
       Path main = dir.resolve("nginx.conf");
       Files.writeString(main, mainConfig(dir, server, errorLog));
       if (!Files.isExecutable(BINARY)) {
-        throw new IllegalStateException(BINARY + " not found: apt-get install nginx");
+        throw new IllegalStateException(
+            "the proxy tests need Debian's nginx and "
+                + BINARY
+                + " is missing; install it with: "
+                + Chromium.INSTALL_COMMAND);
       }
       Process p =
           new ProcessBuilder(
