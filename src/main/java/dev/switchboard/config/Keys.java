@@ -51,7 +51,8 @@ public final class Keys {
               "",
               ServerKeys.MAX_CONNECTIONS,
               ServerKeys.MAX_CONNECTIONS_PER_IP,
-              ServerKeys.CONNECT_RATE),
+              ServerKeys.CONNECT_RATE,
+              ServerKeys.TRUSTED_PROXIES),
           section(
               "Authentication",
               AuthKeys.ROLES_INTRO,

@@ -58,7 +58,20 @@ public final class ServerKeys {
           "limits.max-connections-per-ip",
           "5000",
           Parser.integer(1, MAX_COUNT),
-          "Most WebSocket connections from one remote address; more are refused with HTTP 429.");
+          "Most WebSocket connections from one remote address (behind limits.trusted-proxies,"
+              + " the client address they name); more are refused with HTTP 429.");
+
+  public static final Key<String> TRUSTED_PROXIES =
+      new Key<>(
+          "limits.trusted-proxies",
+          "",
+          Parser.matching(
+              "IP addresses or CIDR ranges separated by commas, like 127.0.0.1, 10.0.0.0/8",
+              s -> s.matches("[0-9A-Fa-f.:/,\\s]*")),
+          "Reverse proxies whose X-Forwarded-For names the client that"
+              + " limits.max-connections-per-ip counts: the right-most address there that is not"
+              + " one of these. List only the proxies' own addresses. Nothing else believes the"
+              + " header: the HTTP API still treats a forwarded request as not local.");
 
   public static final Key<Integer> CONNECT_RATE =
       new Key<>(

@@ -1,6 +1,7 @@
 package dev.switchboard.standalone;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
@@ -8,7 +9,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Which WebSocket handshakes the node accepts: at most a number of connections in total and per
  * remote address, and new connections at a bounded rate (token bucket, bursts of twice the rate).
- * Thread-safe; handshakes are rare enough for one lock.
+ * The remote address is the connection's peer, or behind a trusted proxy the client it names
+ * ({@link TrustedProxies}). Thread-safe; handshakes are rare enough for one lock.
  */
 final class Admission {
   /** Why a handshake is refused, with the HTTP status it gets. */
@@ -32,16 +34,32 @@ final class Admission {
   private final double burst;
   private final Map<String, Integer> perIp = new HashMap<>();
   private final LongSupplier nanoTime;
+  private final TrustedProxies proxies;
   private int total;
   private double tokens;
   private long last;
 
   Admission(int maxTotal, int maxPerIp, int connectRatePerSecond) {
-    this(maxTotal, maxPerIp, connectRatePerSecond, System::nanoTime);
+    this(maxTotal, maxPerIp, connectRatePerSecond, System::nanoTime, TrustedProxies.NONE);
+  }
+
+  /** As above, counting clients behind {@code proxies} by the address the proxies name. */
+  Admission(int maxTotal, int maxPerIp, int connectRatePerSecond, TrustedProxies proxies) {
+    this(maxTotal, maxPerIp, connectRatePerSecond, System::nanoTime, proxies);
   }
 
   /** As above, with the clock the bucket refills by ({@code System::nanoTime}, or a test's). */
   Admission(int maxTotal, int maxPerIp, int connectRatePerSecond, LongSupplier nanoTime) {
+    this(maxTotal, maxPerIp, connectRatePerSecond, nanoTime, TrustedProxies.NONE);
+  }
+
+  private Admission(
+      int maxTotal,
+      int maxPerIp,
+      int connectRatePerSecond,
+      LongSupplier nanoTime,
+      TrustedProxies proxies) {
+    this.proxies = proxies;
     this.maxTotal = maxTotal;
     this.maxPerIp = maxPerIp;
     this.perNano = connectRatePerSecond / 1e9;
@@ -49,6 +67,14 @@ final class Admission {
     this.tokens = burst;
     this.nanoTime = nanoTime;
     this.last = nanoTime.getAsLong();
+  }
+
+  /**
+   * The address a handshake from {@code peer} with these {@code X-Forwarded-For} values counts
+   * against; {@link #admit} and {@link #release} take it.
+   */
+  String clientAddress(String peer, List<String> forwardedFor) {
+    return proxies.isEmpty() ? peer : proxies.clientAddress(peer, forwardedFor);
   }
 
   /** Admits a connection from {@code ip}, or says why not. Admitted ones must be released. */

@@ -39,7 +39,14 @@ import org.jspecify.annotations.Nullable;
 final class ConnectionTracker extends BaseFilter implements AddOn, AutoCloseable {
   /** What the guards know of one connection. */
   static final class State {
+    /** The TCP peer's address. */
     final String ip;
+
+    /**
+     * The address the admitted handshake counted against ({@link Admission#clientAddress}); written
+     * by the read thread before {@link #frames}, read after seeing {@link #frames} set.
+     */
+    String admittedAs;
 
     /** Until when the connection may take to send a complete request; ignored once upgraded. */
     volatile long deadlineNanos;
@@ -58,6 +65,7 @@ final class ConnectionTracker extends BaseFilter implements AddOn, AutoCloseable
 
     State(String ip, long deadlineNanos) {
       this.ip = ip;
+      this.admittedAs = ip;
       this.deadlineNanos = deadlineNanos;
     }
 
@@ -153,7 +161,7 @@ final class ConnectionTracker extends BaseFilter implements AddOn, AutoCloseable
   public NextAction handleClose(FilterChainContext ctx) throws IOException {
     State s = open.remove(ctx.getConnection());
     if (s != null && s.frames != null) {
-      admission.release(s.ip);
+      admission.release(s.admittedAs);
     }
     return ctx.getInvokeAction();
   }

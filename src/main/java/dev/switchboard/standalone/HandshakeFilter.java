@@ -126,7 +126,8 @@ final class HandshakeFilter extends BaseFilter {
       return refuse(
           ctx, request, 403, ErrorCode.UNAUTHORIZED, "origin " + origin + " is not allowed");
     }
-    String ip = state == null ? "?" : state.ip;
+    String ip =
+        state == null ? "?" : admission.clientAddress(state.ip, values(request, "X-Forwarded-For"));
     Admission.Refusal full = admission.admit(ip);
     if (full != null) {
       return refuse(ctx, request, full.status, ErrorCode.UNAVAILABLE, full.message);
@@ -138,6 +139,7 @@ final class HandshakeFilter extends BaseFilter {
                 : hubMaxMessage,
             maxFragments);
     if (state != null) {
+      state.admittedAs = ip;
       state.frames = frames; // admitted: released again when the connection closes
       // Completed once the whole chain, Tyrus's upgrade included, is done with this request.
       ctx.addCompletionListener(done -> state.upgradeFinished());

@@ -86,7 +86,8 @@ public final class StandaloneServer implements AutoCloseable {
         new Admission(
             config.get(ServerKeys.MAX_CONNECTIONS),
             config.get(ServerKeys.MAX_CONNECTIONS_PER_IP),
-            config.get(ServerKeys.CONNECT_RATE));
+            config.get(ServerKeys.CONNECT_RATE),
+            trustedProxies(config));
     ConnectionTracker connections =
         new ConnectionTracker(
             config.get(WsKeys.HANDSHAKE_TIMEOUT), config.get(WsKeys.SEND_BUFFER), admission);
@@ -253,6 +254,15 @@ public final class StandaloneServer implements AutoCloseable {
         .get(ServerKeys.STATIC_DIR)
         .map(StaticPages::folder)
         .orElseGet(StaticPages::classpath);
+  }
+
+  private static TrustedProxies trustedProxies(ServerConfig config) {
+    try {
+      return TrustedProxies.parse(config.get(ServerKeys.TRUSTED_PROXIES));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(
+          "invalid value for " + ServerKeys.TRUSTED_PROXIES.name() + ": " + e.getMessage());
+    }
   }
 
   private static String host(ServerConfig config) {

@@ -35,11 +35,12 @@ public final class Chromium implements AutoCloseable {
 
   /**
    * The one command that installs everything the tests drive besides the JVM (the browser, its
-   * driver, Node.js, Redis). README.md's "Start here" gives the same line before the test command,
-   * and a test keeps the two the same, so the failure message and the README never disagree.
+   * driver, Node.js, Redis, nginx). README.md's "Start here" gives the same line before the test
+   * command, and a test keeps the two the same, so the failure message and the README never
+   * disagree.
    */
   public static final String INSTALL_COMMAND =
-      "sudo apt-get install chromium chromium-driver nodejs redis-server";
+      "sudo apt-get install chromium chromium-driver nodejs redis-server nginx";
 
   private final Path browser;
   private final Path driver;
