@@ -89,7 +89,7 @@ class OwnEndpointTest {
     for (AutoCloseable c : clients) {
       c.close();
     }
-    assembly.drain(Duration.ofSeconds(2));
+    assembly.stopGracefully(Duration.ofSeconds(2), () -> {});
     http.shutdownNow();
     registration.close();
     assembly.close();
