@@ -143,7 +143,9 @@ class RollingRestartTest {
       assertThat(s.gaps.get()).as("lost or reordered publications").isZero();
       assertThat(s.next.get()).isEqualTo(total);
     }
-    assertThat(reconnectedAt).as("every subscriber moved at least once").hasSizeGreaterThan(0);
+    // Whichever node a subscriber started on, it was on the second node restarted when that went.
+    assertThat(subscribers)
+        .allMatch(s -> s.restartCloses.get() >= 1, "closed with 1012 at least once");
   }
 
   /** Stops {@code node} gracefully (it blocks for the drain and the spread) and starts it anew. */
