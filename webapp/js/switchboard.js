@@ -39,7 +39,11 @@
  * [0, min(max, initial * 2^(attempt-1))] (exponential backoff, full jitter), reconnects, sends
  * `connect` with the token (asked again each time when a function), renews every subscription
  * from the last offset and epoch it saw, and sends what was published meanwhile. A subscription
- * hears `onSubscribed(false, reason)` when the missed publications could not be recovered.
+ * hears `onSubscribed(false, reason)` when the missed publications could not be recovered, and
+ * skips a publication it already had (same epoch, offset not past the last), so none is seen twice.
+ * After a close with 1012 (service restart: the node is shutting down) the delay is random in
+ * [0, restartJitter] instead of the backoff; should that reconnect fail, the backoff goes on from
+ * its second step.
  * A subscription the server ends (an `unsubscribe` push, e.g. after a refresh to a token that no
  * longer allows it) gets `ended = true`, hears `onUnsubscribed(error)` and is not renewed.
  * Close codes 1002, 1007, 1008 and 4500-4999 are final: no reconnect, `close` fires and
@@ -54,6 +58,8 @@
 
 // Kept equal to dev.switchboard.protocol.CloseCode.isFinal by CloseCodeTest.
 const FINAL_CODES = new Set([1002, 1007, 1008]);
+// The node is shutting down (dev.switchboard.protocol.CloseCode.SERVICE_RESTART): reconnect soon.
+const SERVICE_RESTART = 1012;
 const isFinal = (code) => FINAL_CODES.has(code) || (code >= 4500 && code <= 4999);
 
 /** Error of a refused or failed request: `code` is the protocol error code, `closeCode` a close. */
@@ -96,6 +102,7 @@ export class Switchboard extends EventTarget {
    * @param {string|function():(string|Promise<string>)} [options.token] JWT, or a function giving one
    * @param {number} [options.backoffInitial=250] first reconnect delay cap, ms
    * @param {number} [options.backoffMax=30000] largest reconnect delay, ms
+   * @param {number} [options.restartJitter=1000] largest reconnect delay after a 1012 close, ms
    * @param {number} [options.requestTimeout=10000] ms before a request (or a waiting publish) rejects
    * @param {number} [options.maxPending=1000] publishes that may wait for a connection
    * @param {boolean} [options.autoConnect=true] connect at once
@@ -108,6 +115,7 @@ export class Switchboard extends EventTarget {
     this.options = {
       backoffInitial: 250,
       backoffMax: 30000,
+      restartJitter: 1000,
       requestTimeout: 10000,
       maxPending: 1000,
       autoConnect: true,
@@ -310,7 +318,9 @@ export class Switchboard extends EventTarget {
     }
     this._setState(Switchboard.CONNECTING);
     this._attempt++;
-    const cap = Math.min(this.options.backoffMax, this.options.backoffInitial * 2 ** Math.min(20, this._attempt - 1));
+    const cap = code === SERVICE_RESTART
+      ? this.options.restartJitter
+      : Math.min(this.options.backoffMax, this.options.backoffInitial * 2 ** Math.min(20, this._attempt - 1));
     const delay = Math.floor(this.options.random() * (cap + 1));
     this.dispatchEvent(eventOf('reconnecting', { attempt: this._attempt, delay, code, reason }));
     this._timer = setTimeout(() => this.connect(), delay);
@@ -452,15 +462,17 @@ export class Switchboard extends EventTarget {
   }
 
   _deliver(channel, message) {
-    const subs = this._matching(channel);
-    for (const sub of subs) {
+    let delivered = false;
+    for (const sub of this._matching(channel)) {
       if (!sub.pattern && message.offset > 0) {
+        if (message.epoch === sub.epoch && message.offset <= sub.offset) continue; // had it already
         sub.offset = message.offset;
         sub.epoch = message.epoch;
       }
+      delivered = true;
       if (sub.handler.onMessage) sub.handler.onMessage(message);
     }
-    if (subs.length > 0) this.dispatchEvent(eventOf('message', message));
+    if (delivered) this.dispatchEvent(eventOf('message', message));
   }
 
   _event(channel, name, client) {

@@ -451,3 +451,39 @@ test('a message event carries each publication once, however many subscriptions 
   assert.deepEqual(seen, ['message news:flash 4 "hi"']);
   sb.close();
 });
+
+test('a 1012 close (service restart) reconnects after the restart jitter, not the backoff; a failed attempt goes on with the backoff', async () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    const sb = client({ backoffInitial: 100, backoffMax: 1000, restartJitter: 40 });
+    const got = [];
+    sb.subscribe('demo:a', { onMessage: (m) => got.push(m.offset) });
+    const ws1 = FakeSocket.all[0];
+    ws1.open();
+    await flush();
+    ws1.reply(ws1.last('subscribe').id, { offset: 0, epoch: 'E1' });
+    ws1.push({ channel: 'demo:a', offset: 1, epoch: 'E1', data: 'x' });
+
+    const seen = [];
+    sb.onreconnecting = (e) => seen.push([e.attempt, e.delay, e.code]);
+    ws1.drop(1012, 'server shutting down');
+    assert.equal(sb.readyState, Switchboard.CONNECTING);
+    assert.deepEqual(seen, [[1, 20, 1012]]); // random 0.5 of the jitter 40, not of the backoff 100
+    mock.timers.tick(20);
+    const ws2 = FakeSocket.all[1];
+    ws2.drop(1006); // the balancer still sent it to the node going away
+    assert.deepEqual(seen[1], [2, 100, 1006]); // the backoff's second step: 0.5 of 200
+    mock.timers.tick(100);
+    const ws3 = FakeSocket.all[2];
+    ws3.open();
+    await flush();
+    const renewed = ws3.last('subscribe');
+    assert.deepEqual(renewed.since, { offset: 1, epoch: 'E1' });
+    ws3.reply(renewed.id, { recovered: true, offset: 1, epoch: 'E1' });
+    ws3.push({ channel: 'demo:a', offset: 1, epoch: 'E1', data: 'x' }); // one it has: skipped
+    ws3.push({ channel: 'demo:a', offset: 2, epoch: 'E1', data: 'y' });
+    assert.deepEqual(got, [1, 2]);
+  } finally {
+    mock.timers.reset();
+  }
+});

@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -164,19 +165,59 @@ public final class ServerAssembly implements AutoCloseable {
   }
 
   /**
-   * Graceful stop: refuse new connections, close every client with 1001, wait up to {@code grace}
-   * for them to go, then stop the engine. The caller stops its server afterwards.
+   * Graceful stop, all of it within {@code timeout} from now (the caller then stops its server and
+   * closes this):
+   *
+   * <ol>
+   *   <li>{@code /ready} answers 503 ("draining") for {@code shutdown.drain}, while connections are
+   *       still accepted, so that load balancers stop routing here;
+   *   <li>{@code refuseNew} runs (the host stops taking connections where it can) and the hub
+   *       closes any connection opened from now on with 1012 (service restart);
+   *   <li>every connection is closed with 1012 in random order, spread over {@code shutdown.spread}
+   *       by the sweeper's timer, so that clients do not all reconnect at once;
+   *   <li>waits for the clients to take their close until the timeout is up.
+   * </ol>
+   *
+   * The drain and then the spread are shortened to fit in what is left of {@code timeout}: it caps
+   * the whole stop. Blocks the calling thread only; an interrupt cuts the drain short (the clients
+   * are still closed) and is kept for the caller.
    */
-  public void drain(Duration grace) {
-    hub.stopAccepting();
-    hub.closeAll(CloseCode.GOING_AWAY, "server shutting down");
+  public void stopGracefully(Duration timeout, Runnable refuseNew) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Duration drain = min(config.get(ServerKeys.SHUTDOWN_DRAIN), timeout);
+    hub.lifecycle().startDraining();
+    boolean interrupted = false;
+    if (!drain.isZero()) {
+      LOG.log(Level.INFO, "not ready; draining for " + drain.toMillis() + " ms");
+      try {
+        Thread.sleep(drain.toMillis());
+      } catch (InterruptedException e) {
+        interrupted = true; // cuts the drain short; the clients are still closed as they should be
+      }
+    }
+    refuseNew.run();
+    hub.lifecycle().stopAccepting();
+    List<Runnable> closers = hub.closers(CloseCode.SERVICE_RESTART, "server shutting down");
+    Duration spread = min(config.get(ServerKeys.SHUTDOWN_SPREAD), left(deadline));
+    SpreadClose.start(closers, spread, sweeper, ThreadLocalRandom.current());
     try {
-      if (!endpoints.awaitAllClosed(grace)) {
-        LOG.log(Level.WARNING, endpoints.openSessions() + " sessions still open after " + grace);
+      if (!endpoints.awaitAllClosed(left(deadline))) {
+        LOG.log(Level.WARNING, endpoints.openSessions() + " sessions still open after " + timeout);
       }
     } catch (InterruptedException e) {
+      interrupted = true;
+    }
+    if (interrupted) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  private static Duration left(long deadlineNanos) {
+    return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   @Override

@@ -28,7 +28,11 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "Start the standalone server (the default when no command is given).")
 final class ServeCommand implements Callable<Integer> {
-  /** Extra time for the JVM to exit after the drain, before the watchdog halts it. */
+  /**
+   * Extra time for the JVM to exit after the stop, before the watchdog halts it. The whole stop
+   * (drain, spread, waiting for clients) fits in {@code shutdown.timeout}, the server checks that
+   * at start-up; flushing the last close frames may add a fraction of a second.
+   */
   private static final Duration EXIT_MARGIN = Duration.ofSeconds(5);
 
   @Mixin ServeOptions options = new ServeOptions();
@@ -118,7 +122,13 @@ final class ServeCommand implements Callable<Integer> {
     watchdog.setDaemon(true);
     watchdog.start();
     System.out.println(
-        "Switchboard shutting down: closing clients (up to " + grace.toMillis() + " ms)");
+        "Switchboard shutting down: not ready for "
+            + config.get(ServerKeys.SHUTDOWN_DRAIN).toMillis()
+            + " ms, then closing clients with 1012 over up to "
+            + config.get(ServerKeys.SHUTDOWN_SPREAD).toMillis()
+            + " ms (all within "
+            + grace.toMillis()
+            + " ms)");
     server.stop(grace);
     System.out.println("Switchboard stopped");
     watchdog.interrupt();

@@ -7,7 +7,8 @@ import java.util.function.LongUnaryOperator;
 /**
  * Reconnect delays: exponential backoff with full jitter. The n-th delay since the last successful
  * connect is random in [0, min(max, initial * 2^(n-1))], so clients that lost the same server do
- * not all come back at once. Confined to the client's state thread.
+ * not all come back at once; after a service restart (1012) the delay is a short {@link #restart}
+ * jitter instead. Confined to the client's state thread.
  */
 final class Backoff {
   /**
@@ -39,6 +40,16 @@ final class Backoff {
     attempt++;
     long cap = Math.min(maxMillis, initialMillis << Math.min(MAX_DOUBLINGS, attempt - 1));
     return Duration.ofMillis(random.applyAsLong(cap));
+  }
+
+  /**
+   * Counts one more attempt after a close with 1012 (service restart) and returns its delay: random
+   * in [0, {@code jitter}], not the backoff. A failed attempt after it continues with the backoff's
+   * second step.
+   */
+  Duration restart(Duration jitter) {
+    attempt++;
+    return Duration.ofMillis(random.applyAsLong(jitter.toMillis()));
   }
 
   /** The number of the attempt {@link #next()} last returned the delay of (from 1), or 0. */

@@ -1,5 +1,6 @@
 package dev.switchboard.client;
 
+import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.Command;
 import dev.switchboard.protocol.CommandEncoder;
 import dev.switchboard.protocol.ServerMessage;
@@ -12,9 +13,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The connection's state machine: CONNECTING, then CONNECTED once the handshake and the token's
- * {@code connect} are answered; a lost connection is RECONNECTING after a {@link Backoff} delay,
- * unless its close code is final; CLOSED is the end (closed, refused, or a final close code).
- * Before the first connect, and after a first handshake that failed, it is IDLE.
+ * {@code connect} are answered; a lost connection is RECONNECTING after a {@link Backoff} delay
+ * (after 1012, service restart, a short random jitter instead), unless its close code is final;
+ * CLOSED is the end (closed, refused, or a final close code). Before the first connect, and after a
+ * first handshake that failed, it is IDLE.
  *
  * <p>Threading: every method runs on the client's state thread ({@link Scheduler}); the transport's
  * events are moved onto it here. Listener calls go through {@link Callbacks}.
@@ -324,7 +326,10 @@ final class Connection {
 
   private void scheduleReconnect(int code, String reason) {
     current = ConnectionState.RECONNECTING;
-    Duration delay = backoff.next();
+    Duration delay =
+        code == CloseCode.SERVICE_RESTART.code()
+            ? backoff.restart(o.restartJitter())
+            : backoff.next();
     int n = backoff.attempt();
     callbacks.post(() -> o.listener().onReconnecting(n, delay));
     state.schedule(

@@ -18,5 +18,6 @@ record Options(
     Duration requestTimeout,
     Duration backoffInitial,
     Duration backoffMax,
+    Duration restartJitter,
     int maxPendingPublishes,
     ConnectionListener listener) {}

@@ -98,7 +98,9 @@ final class Subscriptions {
   /** A publication, JSON or binary, for the channel's subscription and the patterns matching it. */
   void onPublication(ServerMessage.Publication p) {
     for (Sub sub : subsFor(p.channel())) {
-      sub.delivered(p.offset(), p.epoch());
+      if (!sub.delivered(p.offset(), p.epoch())) {
+        continue;
+      }
       Message m = message(p.channel(), p.offset(), p.epoch(), p.payload());
       callbacks.post(() -> sub.listener.onMessage(m));
     }
@@ -172,11 +174,21 @@ final class Subscriptions {
       this.listener = listener;
     }
 
-    void delivered(long offset, String epoch) {
-      if (!pattern && offset > 0) {
-        this.offset = offset;
-        this.epoch = epoch;
+    /**
+     * Notes a publication's position. False when it is one this subscription has had already: same
+     * epoch, offset not past the last (the server sends each once, this makes sure across a
+     * reconnect too). Patterns and channels without history (offset 0) always take it.
+     */
+    boolean delivered(long offset, String epoch) {
+      if (pattern || offset <= 0) {
+        return true;
       }
+      if (offset <= this.offset && epoch.equals(this.epoch)) {
+        return false;
+      }
+      this.offset = offset;
+      this.epoch = epoch;
+      return true;
     }
 
     @Override

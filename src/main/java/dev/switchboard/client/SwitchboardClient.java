@@ -15,9 +15,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Lifecycle: a client is built {@link ConnectionState#IDLE}; {@link #connect()} opens the
  * connection (a failed handshake leaves it IDLE); after a connection was established, any loss is
  * followed by reconnects with exponential backoff and full jitter (up to {@link Builder#backoff}),
- * every subscription is renewed and recovers from the last position it saw (its listener hears
- * {@code recovered:false} when that was impossible). A final close code (4500–4999, or 1002) ends
- * it: state {@link ConnectionState#CLOSED}. {@link #close()} ends it too.
+ * or, after a close with 1012 (service restart), at once after a random {@link
+ * Builder#restartJitter}, every subscription is renewed and recovers from the last position it saw
+ * (its listener hears {@code recovered:false} when that was impossible). A final close code
+ * (4500–4999, or 1002) ends it: state {@link ConnectionState#CLOSED}. {@link #close()} ends it too.
  *
  * <p>Publishes made while disconnected wait (at most {@link Builder#maxPendingPublishes}) and fail
  * with a {@link SwitchboardException} after {@link Builder#requestTimeout}; a publish whose
@@ -113,6 +114,7 @@ public interface SwitchboardClient extends AutoCloseable {
     Duration requestTimeout = Duration.ofSeconds(10);
     Duration backoffInitial = Duration.ofMillis(200);
     Duration backoffMax = Duration.ofSeconds(30);
+    Duration restartJitter = Duration.ofSeconds(1);
     int maxPendingPublishes = 1000;
     ConnectionListener listener = new ConnectionListener() {};
 
@@ -167,6 +169,20 @@ public interface SwitchboardClient extends AutoCloseable {
       return this;
     }
 
+    /**
+     * After a close with 1012 (service restart: the node is shutting down and spreads its closes),
+     * the reconnect waits a random time in [0, max] (default 1 s) instead of the backoff, so that
+     * the clients closed in the same instant do not all come back in the same instant. Should that
+     * reconnect fail, the backoff takes over from its second step.
+     */
+    public Builder restartJitter(Duration max) {
+      if (max.isNegative()) {
+        throw new IllegalArgumentException("restartJitter must not be negative: " + max);
+      }
+      this.restartJitter = max;
+      return this;
+    }
+
     public Builder maxPendingPublishes(int n) {
       this.maxPendingPublishes = n;
       return this;
@@ -191,6 +207,7 @@ public interface SwitchboardClient extends AutoCloseable {
           requestTimeout,
           backoffInitial,
           backoffMax,
+          restartJitter,
           maxPendingPublishes,
           listener);
     }

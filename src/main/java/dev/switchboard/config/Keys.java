@@ -64,7 +64,13 @@ public final class Keys {
               AuthKeys.CONTAINER),
           section("HTTP API", "", ServerKeys.HTTP_MAX_BODY_SIZE, ServerKeys.METRICS_ENABLED),
           section("Namespaces", NamespaceKeys.INTRO, namespaces()),
-          section("Lifecycle and files", "", ServerKeys.SHUTDOWN_TIMEOUT, ServerKeys.STATIC_DIR),
+          section(
+              "Lifecycle and files",
+              "",
+              ServerKeys.SHUTDOWN_DRAIN,
+              ServerKeys.SHUTDOWN_SPREAD,
+              ServerKeys.SHUTDOWN_TIMEOUT,
+              ServerKeys.STATIC_DIR),
           section(
               "Web application (switchboard.war, or the library jar in your own application)",
               WEB_INTRO,

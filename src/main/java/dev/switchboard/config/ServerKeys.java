@@ -96,13 +96,34 @@ public final class ServerKeys {
           "Serve GET /metrics (Prometheus text format). false builds no registry, binds no"
               + " meters and answers /metrics with 404, as an unknown path.");
 
+  public static final Key<Duration> SHUTDOWN_DRAIN =
+      new Key<>(
+          "shutdown.drain",
+          "0s",
+          Parser.duration(Duration.ZERO, Duration.ofMinutes(10)),
+          "On SIGTERM or undeploy: how long /ready answers 503 (reason draining) before any client"
+              + " is closed, while connections are still accepted, so that load balancers stop"
+              + " routing here first. Set it to the time your balancer's health checks take to"
+              + " mark a node down; 0 (no balancer, or one told otherwise) stops at once.");
+
+  public static final Key<Duration> SHUTDOWN_SPREAD =
+      new Key<>(
+          "shutdown.spread",
+          "5s",
+          Parser.duration(Duration.ZERO, Duration.ofMinutes(10)),
+          "After the drain: clients are closed with 1012 (service restart) in random order,"
+              + " spread evenly over this long so that they do not all reconnect at once. At most"
+              + " 10 ms per connection: a handful of connections close at once.");
+
   public static final Key<Duration> SHUTDOWN_TIMEOUT =
       new Key<>(
           "shutdown.timeout",
           "10s",
           Parser.duration(Duration.ZERO, Duration.ofMinutes(10)),
-          "On SIGTERM: how long to wait for clients to take their 1001 close before exiting"
-              + " anyway.");
+          "The cap on the whole stop: drain, spread, and waiting for clients to take their close"
+              + " (drain and spread are shortened to fit in it; give it a few seconds more than"
+              + " their sum). When it is up the server stops anyway; on SIGTERM the process is"
+              + " halted 5 s later if it has still not exited.");
 
   public static final Key<Optional<Path>> STATIC_DIR =
       new Key<>(

@@ -1,7 +1,9 @@
 package dev.switchboard.http;
 
 import dev.switchboard.hub.Hub;
+import dev.switchboard.hub.Phase;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -9,7 +11,7 @@ import java.util.concurrent.CompletionStage;
 /**
  * The resources that report on the node from what it holds in memory, without asking the engine:
  * {@code GET /health} (liveness), {@code GET /ready} (readiness, 503 until the engine is ready and
- * the node accepts connections) and {@code GET /api/stats}. Thread-safe.
+ * from the start of shutdown) and {@code GET /api/stats}. Thread-safe.
  */
 final class NodeStatus {
   private final Hub hub;
@@ -33,16 +35,24 @@ final class NodeStatus {
     return CompletableFuture.completedStage(answers.ok(m));
   }
 
+  /**
+   * 200 when the engine is ready and the node serving; else 503 with a {@code reason}: {@code
+   * draining} (shutdown has begun: balancers should stop routing here), {@code closing} (clients
+   * are being closed) or {@code engine} (the engine is not ready).
+   */
   CompletionStage<ApiResponse> ready(ApiRequest request) {
     boolean engineReady = hub.isReady();
-    boolean accepting = hub.isAccepting();
+    Phase phase = hub.lifecycle().phase();
+    boolean ready = engineReady && phase == Phase.SERVING;
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("ready", engineReady && accepting);
+    m.put("ready", ready);
     m.put("engine", Map.of("name", hub.engineName(), "ready", engineReady));
-    m.put("accepting", accepting);
+    m.put("accepting", hub.lifecycle().isAccepting());
+    if (!ready) {
+      m.put("reason", phase != Phase.SERVING ? phase.name().toLowerCase(Locale.ROOT) : "engine");
+    }
     ApiResponse ok = answers.ok(m);
-    return CompletableFuture.completedStage(
-        engineReady && accepting ? ok : new ApiResponse(503, ok.json(), Map.of()));
+    return CompletableFuture.completedStage(ready ? ok : new ApiResponse(503, ok.json(), Map.of()));
   }
 
   CompletionStage<ApiResponse> stats(ApiRequest request) {

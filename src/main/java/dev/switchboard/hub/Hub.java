@@ -63,7 +63,9 @@ public final class Hub implements AutoCloseable {
   private final String idPrefix = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
 
   private final AtomicLong nextId = new AtomicLong();
-  private volatile boolean accepting = true;
+
+  /** Where shutdown stands. */
+  private final Lifecycle lifecycle = new Lifecycle();
 
   private Hub(
       HubOptions options, Broker broker, PresenceStore presence, HubClock clock, FanOut fanOut) {
@@ -294,19 +296,16 @@ public final class Hub implements AutoCloseable {
   public void sweep() {
     long nowNanos = clock.nanoTime();
     java.time.Instant now = clock.instant();
-    for (ClientConnection c : connections.values()) {
-      try {
-        c.sweep(nowNanos, now);
-      } catch (RuntimeException e) {
-        LOG.log(Level.ERROR, "sweep of " + c.id() + " failed", e);
-      }
-    }
-    for (PlainConnection c : plainConnections) {
-      try {
-        c.sweep(nowNanos, now);
-      } catch (RuntimeException e) {
-        LOG.log(Level.ERROR, "sweep of a plain connection failed", e);
-      }
+    connections.values().forEach(c -> sweep(c.id(), () -> c.sweep(nowNanos, now)));
+    plainConnections.forEach(c -> sweep("a plain connection", () -> c.sweep(nowNanos, now)));
+  }
+
+  /** Runs one connection's sweep; a failure is logged and the others are swept all the same. */
+  private static void sweep(String what, Runnable sweep) {
+    try {
+      sweep.run();
+    } catch (RuntimeException e) {
+      LOG.log(Level.ERROR, "sweep of " + what + " failed", e);
     }
   }
 
@@ -322,31 +321,29 @@ public final class Hub implements AutoCloseable {
     }
   }
 
-  /** Whether new connections are welcome; false once shutdown has begun. */
-  public boolean isAccepting() {
-    return accepting;
+  /** Where the node stands: serving, draining (not ready, still accepting) or closing. */
+  public Lifecycle lifecycle() {
+    return lifecycle;
   }
 
-  /** Begins shutdown: connections opened from now on are closed as going away at once. */
-  public void stopAccepting() {
-    accepting = false;
-  }
-
-  /** Closes every connection, plain ones too, with {@code code}; used at shutdown and undeploy. */
+  /** Closes every connection, plain ones too, with {@code code}, all at once. */
   public void closeAll(CloseCode code, String reason) {
-    for (ClientConnection c : List.copyOf(connections.values())) {
-      c.close(code, reason);
-    }
-    for (PlainConnection c : List.copyOf(plainConnections)) {
-      c.close(code, reason);
-    }
+    closers(code, reason).forEach(Runnable::run);
   }
 
-  /** Closes every connection as going away and stops the engine. */
+  /** A task per connection open now, plain ones too, that closes it: for a close spread out. */
+  public List<Runnable> closers(CloseCode code, String reason) {
+    List<Runnable> all = new java.util.ArrayList<>(connections.size() + plainConnections.size());
+    connections.values().forEach(c -> all.add(() -> c.close(code, reason)));
+    plainConnections.forEach(c -> all.add(() -> c.close(code, reason)));
+    return all;
+  }
+
+  /** Closes every connection left with 1012 (service restart) and stops the engine. */
   @Override
   public void close() {
-    stopAccepting();
-    closeAll(CloseCode.GOING_AWAY, "server shutting down");
+    lifecycle.stopAccepting();
+    closeAll(CloseCode.SERVICE_RESTART, "server shutting down");
     broker.close();
     presence.close();
     fanOut.close();

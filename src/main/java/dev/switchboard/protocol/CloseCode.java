@@ -18,7 +18,10 @@ import java.util.Optional;
  */
 public record CloseCode(int code, String name, boolean reconnect) {
 
-  /** The server is shutting down or the application is being undeployed. */
+  /**
+   * The endpoint is going away. Switchboard itself sends {@link #SERVICE_RESTART} at shutdown; a
+   * container may still send 1001 when it tears sessions down on its own at undeploy.
+   */
   public static final CloseCode GOING_AWAY = new CloseCode(1001, "going_away", true);
 
   /** The client broke RFC 6455 (unmasked frame, bad opcode, reserved bits, ...). */
@@ -35,6 +38,14 @@ public record CloseCode(int code, String name, boolean reconnect) {
 
   /** An unexpected server error; details are in the server log. */
   public static final CloseCode INTERNAL_ERROR = new CloseCode(1011, "internal_error", true);
+
+  /**
+   * The node is shutting down or the application is being undeployed (RFC 6455 §7.4.1 via the IANA
+   * registry: "service restart"). The closes of one shutdown are spread over {@code
+   * shutdown.spread}; a client reconnects at once, after a short random jitter instead of its
+   * backoff, to any node that is up, and recovers its subscriptions from its last offset.
+   */
+  public static final CloseCode SERVICE_RESTART = new CloseCode(1012, "service_restart", true);
 
   /**
    * The connection's outbox overflowed because the client did not read fast enough. Messages queued
@@ -92,6 +103,7 @@ public record CloseCode(int code, String name, boolean reconnect) {
           INVALID_PAYLOAD,
           MESSAGE_TOO_BIG,
           INTERNAL_ERROR,
+          SERVICE_RESTART,
           SLOW_CONSUMER,
           IDLE_TIMEOUT,
           RATE_LIMITED,

@@ -224,9 +224,9 @@ public final class Attachment implements AutoCloseable {
         reason);
   }
 
-  /** The server is shutting down: closed with 1001 like the hub's own clients. */
-  void closeGoingAway() {
-    connection.close(CloseCode.GOING_AWAY, "server shutting down");
+  /** The server is shutting down: closed with 1012 (service restart) like the hub's own clients. */
+  void closeForShutdown() {
+    connection.close(CloseCode.SERVICE_RESTART, "server shutting down");
   }
 
   /** Releases the connection; whether it was still open (no close of the hub's came first). */

@@ -69,8 +69,8 @@ public final class EchoEndpoint implements RegisteredEndpoint.Annotated {
     PlainConnection c = hub.openPlain(t, 2L * max);
     gatherer = new Gatherer(max, c);
     connection = c;
-    if (!hub.isAccepting()) {
-      c.close(CloseCode.GOING_AWAY, "server shutting down");
+    if (!hub.lifecycle().isAccepting()) {
+      c.close(CloseCode.SERVICE_RESTART, "server shutting down");
     }
   }
 

@@ -70,8 +70,8 @@ public final class HubEndpoint implements RegisteredEndpoint.Annotated {
             token instanceof String t ? t : null,
             user instanceof Identity i ? i : null);
     connection = c;
-    if (!hub.isAccepting()) {
-      c.close(CloseCode.GOING_AWAY, "server shutting down");
+    if (!hub.lifecycle().isAccepting()) {
+      c.close(CloseCode.SERVICE_RESTART, "server shutting down");
     }
   }
 

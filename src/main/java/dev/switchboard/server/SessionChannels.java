@@ -14,7 +14,7 @@ import jakarta.websocket.Session;
  * the same per-connection outbox as a hub protocol client (a session that does not read is closed
  * with 4000, its memory bounded), with the same recovery from history after a reconnect, pings
  * (4001 when a client stops answering), rate limit (4002 for flooding: the endpoint reports each
- * message with {@link Attachment#received}) and shutdown (1001).
+ * message with {@link Attachment#received}) and shutdown (1012).
  *
  * <pre>{@code
  * @ServerEndpoint("/ticker")
@@ -79,8 +79,8 @@ public final class SessionChannels {
     } catch (IllegalStateException e) {
       // The endpoint handles pongs itself and calls pong().
     }
-    if (!hub.isAccepting()) {
-      attachment.closeGoingAway();
+    if (!hub.lifecycle().isAccepting()) {
+      attachment.closeForShutdown();
     }
     return attachment;
   }

@@ -165,7 +165,7 @@ public final class WebSocketEndpoints implements AutoCloseable {
   }
 
   /**
-   * Waits up to {@code grace} until every session has closed. The hub closes them (with 1001 at
+   * Waits up to {@code grace} until every session has closed. The hub closes them (with 1012 at
    * shutdown), echo sessions too: they are its plain connections.
    *
    * @return whether all sessions closed in time

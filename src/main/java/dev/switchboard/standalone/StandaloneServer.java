@@ -34,8 +34,9 @@ import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
  * endpoints (Tyrus), the web pages, the HTTP API and, when a keystore is configured, TLS for all of
  * them.
  *
- * <p>Lifecycle: {@link #start} binds and returns a running server; {@link #stop} drains clients
- * (1001) within the configured shutdown timeout and releases the port. Thread-safe.
+ * <p>Lifecycle: {@link #start} binds and returns a running server; {@link #stop} turns not ready,
+ * closes clients with 1012 (service restart) within the configured shutdown timeout and releases
+ * the port. Thread-safe.
  */
 public final class StandaloneServer implements AutoCloseable {
   /** Frame header room on top of the largest message: 2 + 8 length + 4 mask bytes, rounded up. */
@@ -207,26 +208,32 @@ public final class StandaloneServer implements AutoCloseable {
   }
 
   /**
-   * Stops accepting connections, closes every client with 1001, waits up to {@code grace} for them,
-   * then stops the server. Idempotent.
+   * Stops gracefully within {@code grace} ({@link ServerAssembly#stopGracefully}): not ready for
+   * {@code shutdown.drain}, then the port is unbound (new TCP connections are refused), every
+   * client is closed with 1012 spread over {@code shutdown.spread}, and the server waits for them
+   * until {@code grace} is up; then it flushes the close frames and stops. Idempotent.
    */
   public synchronized void stop(Duration grace) {
     if (stopped) {
       return;
     }
     stopped = true;
-    try {
-      listener.getTransport().unbindAll(); // refuse new TCP connections first
-    } catch (RuntimeException e) {
-      // Unbinding is best effort; shutdownNow below releases the port anyway.
-    }
     long deadline = System.nanoTime() + grace.toNanos();
-    assembly.drain(grace);
+    assembly.stopGracefully(grace, this::unbind);
     // Let the close frames out before the sockets go.
     connections.closeGracefully(Math.max(deadline, System.nanoTime() + FLUSH_MIN.toNanos()));
     connections.close();
     http.shutdownNow();
     assembly.close();
+  }
+
+  /** Refuses new TCP connections; the connections open stay. */
+  private void unbind() {
+    try {
+      listener.getTransport().unbindAll();
+    } catch (RuntimeException e) {
+      // Unbinding is best effort; shutdownNow releases the port anyway.
+    }
   }
 
   private String hostForUri() {

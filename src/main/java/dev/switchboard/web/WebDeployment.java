@@ -115,9 +115,11 @@ final class WebDeployment implements ServletContextListener {
   }
 
   /**
-   * Closes every client with 1001 "server shutting down", waits up to {@code shutdown.timeout} for
-   * them, and stops the assembly; the first caller does it, later calls do nothing. Hooks hear of
-   * it first, in the reverse order of their start.
+   * Stops gracefully within {@code shutdown.timeout} ({@link ServerAssembly#stopGracefully}): not
+   * ready for {@code shutdown.drain}, then every client closed with 1012 "server shutting down"
+   * spread over {@code shutdown.spread} (new ones at once), and stops the assembly; the first
+   * caller does it, later calls do nothing. Hooks hear of it first, in the reverse order of their
+   * start.
    */
   void stop() {
     ServerAssembly a;
@@ -136,7 +138,8 @@ final class WebDeployment implements ServletContextListener {
     }
     ctx.removeAttribute(ASSEMBLY_ATTRIBUTE);
     try {
-      a.drain(a.config().get(ServerKeys.SHUTDOWN_TIMEOUT));
+      // The container owns the port: new connections reach the hub, which closes them with 1012.
+      a.stopGracefully(a.config().get(ServerKeys.SHUTDOWN_TIMEOUT), () -> {});
     } finally {
       a.close();
       Deployments.stopped(application);

@@ -28,6 +28,23 @@ class BackoffTest {
   }
 
   @Test
+  void aRestartDelayIsDrawnUnderTheJitterAndTheNextFailureContinuesFromTheSecondStep() {
+    List<Long> bounds = new ArrayList<>();
+    Backoff b =
+        new Backoff(
+            INITIAL,
+            MAX,
+            bound -> {
+              bounds.add(bound);
+              return bound / 2;
+            });
+    assertThat(b.restart(Duration.ofMillis(500))).isEqualTo(Duration.ofMillis(250));
+    assertThat(b.attempt()).isEqualTo(1);
+    assertThat(b.next()).isEqualTo(Duration.ofMillis(100)); // half of the second cap, 200
+    assertThat(bounds).containsExactly(500L, 200L);
+  }
+
+  @Test
   void eachDelayIsDrawnBetweenZeroAndTheCap() {
     List<Long> bounds = new ArrayList<>();
     Backoff b =

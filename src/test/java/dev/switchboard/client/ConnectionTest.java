@@ -199,6 +199,28 @@ class ConnectionTest {
   }
 
   @Test
+  void aServiceRestartReconnectsAfterTheRestartJitterAndAFailedAttemptFallsBackToTheBackoff() {
+    Connection c = connection(SwitchboardClient.builder(URL).restartJitter(Duration.ofMillis(30)));
+    c.connect(first);
+    scheduler.runDue();
+    connector.last().open();
+    scheduler.runDue();
+    events.clear();
+
+    connector.last().closeFromServer(1012, "server shutting down");
+    scheduler.runDue();
+    // The jitter (at its cap here), not the 100 ms backoff.
+    assertThat(events).containsExactly("disconnected 1012", "reconnecting 1 in 30 ms");
+    scheduler.advance(Duration.ofMillis(30));
+    assertThat(connector.attempts).hasSize(2);
+
+    connector.last().fail("refused"); // the balancer still sent it to the stopping node
+    scheduler.runDue();
+    assertThat(events).last().isEqualTo("reconnecting 2 in 200 ms");
+    assertThat(c.state()).isEqualTo(ConnectionState.RECONNECTING);
+  }
+
+  @Test
   void failedReconnectsDoubleTheDelayAndASuccessStartsOverFromTheInitialDelay() {
     Connection c = connected();
     connector.last().closeFromServer(1001, "going away");

@@ -135,6 +135,24 @@ class SubscriptionsTest {
   }
 
   @Test
+  void aPublicationAlreadyDeliveredInTheSameEpochIsNotDeliveredAgain() {
+    subscriptions.add("news", 0, "", listener);
+    scheduler.runDue();
+    connected = true;
+    subscriptions.renewAll();
+    reply(0, "{\"id\":1,\"ok\":true,\"offset\":0,\"epoch\":\"e1\"}");
+    push("{\"channel\":\"news\",\"offset\":1,\"epoch\":\"e1\",\"data\":1}");
+    push("{\"channel\":\"news\",\"offset\":2,\"epoch\":\"e1\",\"data\":2}");
+    push("{\"channel\":\"news\",\"offset\":2,\"epoch\":\"e1\",\"data\":2}"); // again
+    push("{\"channel\":\"news\",\"offset\":1,\"epoch\":\"e1\",\"data\":1}"); // older
+    push("{\"channel\":\"news\",\"offset\":1,\"epoch\":\"e2\",\"data\":9}"); // new epoch
+
+    assertThat(heard)
+        .containsExactly(
+            "subscribed true null", "message news 1 1", "message news 2 2", "message news 1 9");
+  }
+
+  @Test
   void aSubscriptionThatCouldNotRecoverStartsOverFromThePositionTheServerGives() {
     Subscription sub = subscriptions.add("news", 7, "old", listener);
     scheduler.runDue();

@@ -110,7 +110,7 @@ class SwitchboardClientTest {
             .extracting(Message::json)
             .containsExactly("{\"n\":1}", "{\"n\":2}");
         assertThat(client.state()).isEqualTo(ConnectionState.CONNECTED);
-        assertThat(events.seen).startsWith("connected", "disconnected 1001", "reconnecting 1");
+        assertThat(events.seen).startsWith("connected", "disconnected 1012", "reconnecting 1");
       } finally {
         second.stop(Duration.ofSeconds(1));
       }

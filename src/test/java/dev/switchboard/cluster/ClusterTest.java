@@ -221,7 +221,7 @@ class ClusterTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> recorder.messages.size() >= total);
         List<Long> offsets = recorder.messages.stream().map(Message::offset).toList();
         assertThat(offsets).isEqualTo(LongStream.rangeClosed(1, total).boxed().toList());
-        assertThat(events.seen).contains("disconnected 1001");
+        assertThat(events.seen).contains("disconnected 1012");
       }
     }
   }

@@ -240,7 +240,36 @@ class HttpApiTest {
             new ApiRequest(
                 "GET", "/ready", null, h -> null, null, 0, java.io.InputStream.nullInputStream()));
     assertThat(ready.status()).isEqualTo(503);
-    assertThat(ready.json()).contains("\"ready\":false");
+    assertThat(ready.json()).contains("\"ready\":false").contains("\"reason\":\"engine\"");
+  }
+
+  @Test
+  void readyTurns503DrainingWhileStillAcceptingThenClosingOnceConnectionsAreRefused()
+      throws Exception {
+    Hub hub =
+        Hub.start(
+            HubOptions.defaults(),
+            new MemoryBroker(java.time.Duration.ofHours(1)),
+            new MemoryPresenceStore());
+    HttpApi api = new HttpApi(hub, List.of(), 1024, "test");
+    ApiRequest get =
+        new ApiRequest(
+            "GET", "/ready", null, h -> null, null, 0, java.io.InputStream.nullInputStream());
+    assertThat(answer(api, get).status()).isEqualTo(200);
+
+    hub.lifecycle().startDraining();
+    ApiResponse draining = answer(api, get);
+    assertThat(draining.status()).isEqualTo(503);
+    assertThat(draining.json())
+        .contains("\"ready\":false")
+        .contains("\"accepting\":true")
+        .contains("\"reason\":\"draining\"");
+
+    hub.lifecycle().stopAccepting();
+    ApiResponse closing = answer(api, get);
+    assertThat(closing.status()).isEqualTo(503);
+    assertThat(closing.json()).contains("\"accepting\":false").contains("\"reason\":\"closing\"");
+    hub.close();
   }
 
   @Test

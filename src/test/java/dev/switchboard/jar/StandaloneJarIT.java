@@ -1,6 +1,7 @@
 package dev.switchboard.jar;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.testing.Http;
 import dev.switchboard.testing.WsClient;
@@ -11,6 +12,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -84,9 +86,11 @@ class StandaloneJarIT {
   }
 
   @Test
-  void servesTheDemoPageAndTheHubAndStopsOnSigtermClosingClientsWith1001() throws Exception {
+  void servesTheDemoPageAndTheHubAndOnSigtermDrainsThenClosesClientsWith1012() throws Exception {
     long started = System.nanoTime();
-    Process server = launch(Map.of(), "--port", "0", "--host", "127.0.0.1");
+    // A drain long enough to be seen from here on a busy machine; the spread has one client.
+    Process server =
+        launch(Map.of("SWITCHBOARD_SHUTDOWN_DRAIN", "5s"), "--port", "0", "--host", "127.0.0.1");
     BlockingQueue<String> out = lines(server);
     Matcher m = LISTENING.matcher(awaitLine(out, "listening on"));
     assertThat(m.find()).isTrue();
@@ -118,8 +122,17 @@ class StandaloneJarIT {
         .contains("jvm_memory_used_bytes");
 
     sigterm(server); // as a service manager would; Process.destroy would also close our pipes
+    awaitLine(out, "not ready for 5000 ms, then closing clients with 1012");
+    // The sequence: not ready first, while the client is still served...
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> Http.get(base.resolve("ready")).status() == 503);
+    assertThat(Http.get(base.resolve("ready")).json().path("reason").asText())
+        .isEqualTo("draining");
+    assertThat(client.request("\"op\":\"ping\"").path("ok").asBoolean()).isTrue();
+    // ...then the close with 1012.
     WsClient.Close close = client.awaitClose();
-    assertThat(close.code()).isEqualTo(1001);
+    assertThat(close.code()).isEqualTo(1012);
     assertThat(close.reason()).contains("shutting down");
     assertThat(server.waitFor(20, TimeUnit.SECONDS))
         .as("exited within the shutdown timeout")

@@ -101,6 +101,12 @@ class CloseCodeTest {
   }
 
   @Test
+  void theBrowserLibraryReconnectsSoonAfterTheSameServiceRestartCode() throws IOException {
+    String js = Files.readString(Path.of("webapp/js/switchboard.js"));
+    assertThat(js).contains("const SERVICE_RESTART = " + CloseCode.SERVICE_RESTART.code() + ";");
+  }
+
+  @Test
   void theCodesImplementationsSendOnTheirOwnAreKnown() {
     for (int code = 1000; code <= 4999; code++) {
       if (CloseCode.isImplementationCode(code)) {

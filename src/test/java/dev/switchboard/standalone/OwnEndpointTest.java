@@ -89,7 +89,7 @@ class OwnEndpointTest {
     for (AutoCloseable c : clients) {
       c.close();
     }
-    assembly.drain(Duration.ofSeconds(2));
+    assembly.stopGracefully(Duration.ofSeconds(2), () -> {});
     http.shutdownNow();
     registration.close();
     assembly.close();
@@ -257,6 +257,27 @@ class OwnEndpointTest {
         new dev.switchboard.server.SwitchboardApplicationConfig();
     assertThat(config.getAnnotatedEndpointClasses(scanned)).containsExactly(TickerEndpoint.class);
     assertThat(config.getEndpointConfigs(Set.of())).isEmpty();
+  }
+
+  @Test
+  void aGracefulStopClosesAttachedAndHubSessionsWith1012AndOnesOpenedAfterwardsAtOnce() {
+    WsClient ticker = client("/ticker");
+    WsClient hubClient = WsClient.connect(uri("/ws"));
+    clients.add(hubClient);
+    ticker.send("sub ticks:a");
+    assertThat(ticker.nextText()).isEqualTo("subscribed ticks:a 0 true");
+    hubClient.ok(id -> new Command.Subscribe(id, "ticks:a"));
+
+    // This host cannot unbind its port: the hub closes what still arrives.
+    assembly.stopGracefully(Duration.ofSeconds(30), () -> {});
+
+    WsClient.Close restart = new WsClient.Close(1012, "server shutting down");
+    assertThat(ticker.awaitClose()).isEqualTo(restart);
+    assertThat(hubClient.awaitClose()).isEqualTo(restart);
+    assertThat(client("/ticker").awaitClose()).isEqualTo(restart);
+    WsClient late = WsClient.connect(uri("/ws"));
+    clients.add(late);
+    assertThat(late.awaitClose()).isEqualTo(restart);
   }
 
   private WsClient client(String path) {

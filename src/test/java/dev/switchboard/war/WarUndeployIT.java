@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Undeploying the WAR closes every client with 1001 "server shutting down", takes the application
+ * Undeploying the WAR closes every client with 1012 "server shutting down", takes the application
  * away, and (checked where the container runs in the test's JVM) leaves none of Switchboard's
  * threads.
  */
@@ -39,7 +39,7 @@ class WarUndeployIT {
   }
 
   @Test
-  void undeployClosesEveryClientWithGoingAwayAndStopsEverything() {
+  void undeployClosesEveryClientWithServiceRestartAndStopsEverything() {
     deployer.deploy(NAME);
     URI base =
         URI.create("http://127.0.0.1:" + System.getProperty("test.http.port") + "/" + NAME + "/");
@@ -59,10 +59,11 @@ class WarUndeployIT {
       deployer.undeploy(NAME);
     }
 
-    // The documented close: 1001 with the reason, sent before the container tears the sessions
+    // The documented close: 1012 (service restart) with the reason, sent before the container tears
+    // the sessions
     // down itself (which some containers do with an empty reason).
-    assertThat(hub.awaitClose()).isEqualTo(new WsClient.Close(1001, "server shutting down"));
-    assertThat(echo.awaitClose()).isEqualTo(new WsClient.Close(1001, "server shutting down"));
+    assertThat(hub.awaitClose()).isEqualTo(new WsClient.Close(1012, "server shutting down"));
+    assertThat(echo.awaitClose()).isEqualTo(new WsClient.Close(1012, "server shutting down"));
     assertThat(Http.get(base.resolve("health")).status())
         .as("the application is gone")
         .isEqualTo(404);
