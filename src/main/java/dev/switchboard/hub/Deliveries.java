@@ -28,6 +28,12 @@ final class Deliveries implements BrokerHandler {
   private final SubscriptionRegistry registry;
   private final FanOut fanOut;
 
+  /** Reads the hand-off and flush times of publications. */
+  private final HubClock clock;
+
+  /** Where each publication's hand-off-to-flush time goes ({@link HubMetrics#deliveryLatency}). */
+  private final LatencyHistogram latency;
+
   /** Acts on a node command on this node's connections. */
   private final java.util.function.Consumer<NodeCommand> commands;
 
@@ -35,11 +41,13 @@ final class Deliveries implements BrokerHandler {
   private final java.util.function.Supplier<Collection<ClientConnection>> connections;
 
   Deliveries(
-      SubscriptionRegistry registry,
+      HubParts parts,
       FanOut fanOut,
       java.util.function.Supplier<Collection<ClientConnection>> connections,
       java.util.function.Consumer<NodeCommand> commands) {
-    this.registry = registry;
+    this.registry = parts.registry();
+    this.clock = parts.clock();
+    this.latency = parts.metrics().deliveryLatency;
     this.commands = commands;
     this.fanOut = fanOut;
     this.connections = connections;
@@ -51,47 +59,73 @@ final class Deliveries implements BrokerHandler {
     if (!registry.wants(channel)) {
       return;
     }
-    fanOut.submit(
-        channel,
-        touched -> {
-          QueuedFrame frame = null;
-          Set<Subscription> subs = registry.channelSubscribers(channel);
-          if (subs != null && !subs.isEmpty()) {
-            frame = encode(publication);
-            deliver(
-                subs, publication.offset(), publication.epoch(), frame, publication, null, touched);
-          }
-          if (registry.hasPatterns()) {
-            // A connection gets each publication once, however many of its subscriptions
-            // match it: connections already served are skipped.
-            Set<ClientConnection> served = null;
-            for (String prefix : SubscriptionRegistry.prefixes(channel)) {
-              Set<Subscription> matching = registry.patternSubscribers(prefix);
-              if (matching == null || matching.isEmpty()) {
-                continue;
-              }
-              if (served == null) {
-                served = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-                if (subs != null) {
-                  for (Subscription s : subs) {
-                    served.add(s.connection());
-                  }
-                }
-              }
-              List<Subscription> fresh = new ArrayList<>(matching.size());
-              for (Subscription s : matching) {
-                if (served.add(s.connection())) {
-                  fresh.add(s);
-                }
-              }
-              frame = frame != null ? frame : encode(publication);
-              // Offsets of different channels are unrelated: pattern deliveries skip dedup by
-              // offset.
-              deliver(fresh, 0, null, frame, publication, null, touched);
+    fanOut.submit(channel, new PublicationTask(publication, clock.nanoTime()));
+  }
+
+  /**
+   * A publication's fan-out on its lane. Its latency runs from the broker's hand-off to this node
+   * ({@link #onPublication}) to the end of the round that queued it for every local subscriber and
+   * started their outboxes' flushes: once per publication, never per delivery.
+   */
+  private final class PublicationTask implements FanOut.Task {
+    private final Publication publication;
+    private final long handedNanos;
+
+    PublicationTask(Publication publication, long handedNanos) {
+      this.publication = publication;
+      this.handedNanos = handedNanos;
+    }
+
+    @Override
+    public int run(List<ClientConnection> touched) {
+      return fanOut(publication, touched);
+    }
+
+    @Override
+    public void flushed() {
+      latency.record(clock.nanoTime() - handedNanos);
+    }
+  }
+
+  /** Queues {@code publication} for this node's subscribers; the frame's size, 0 if none. */
+  private int fanOut(Publication publication, List<ClientConnection> touched) {
+    String channel = publication.channel();
+    QueuedFrame frame = null;
+    Set<Subscription> subs = registry.channelSubscribers(channel);
+    if (subs != null && !subs.isEmpty()) {
+      frame = encode(publication);
+      deliver(subs, publication.offset(), publication.epoch(), frame, publication, null, touched);
+    }
+    if (registry.hasPatterns()) {
+      // A connection gets each publication once, however many of its subscriptions
+      // match it: connections already served are skipped.
+      Set<ClientConnection> served = null;
+      for (String prefix : SubscriptionRegistry.prefixes(channel)) {
+        Set<Subscription> matching = registry.patternSubscribers(prefix);
+        if (matching == null || matching.isEmpty()) {
+          continue;
+        }
+        if (served == null) {
+          served = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+          if (subs != null) {
+            for (Subscription s : subs) {
+              served.add(s.connection());
             }
           }
-          return frame == null ? 0 : frame.size();
-        });
+        }
+        List<Subscription> fresh = new ArrayList<>(matching.size());
+        for (Subscription s : matching) {
+          if (served.add(s.connection())) {
+            fresh.add(s);
+          }
+        }
+        frame = frame != null ? frame : encode(publication);
+        // Offsets of different channels are unrelated: pattern deliveries skip dedup by
+        // offset.
+        deliver(fresh, 0, null, frame, publication, null, touched);
+      }
+    }
+    return frame == null ? 0 : frame.size();
   }
 
   @Override
