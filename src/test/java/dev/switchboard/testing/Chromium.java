@@ -39,7 +39,7 @@ public final class Chromium implements AutoCloseable {
    * and a test keeps the two the same, so the failure message and the README never disagree.
    */
   public static final String INSTALL_COMMAND =
-      "sudo apt-get install chromium chromium-driver nodejs redis-server";
+      "sudo apt-get install chromium chromium-driver nodejs redis-server python3-prometheus-client";
 
   private final Path browser;
   private final Path driver;

@@ -16,6 +16,7 @@ class ChromiumTest {
         .hasMessageContaining(browser.toString())
         .hasMessageContaining(driver.toString())
         .hasMessageEndingWith(
-            "install them with: sudo apt-get install chromium chromium-driver nodejs redis-server");
+            "install them with: sudo apt-get install chromium chromium-driver nodejs redis-server"
+                + " python3-prometheus-client");
   }
 }
