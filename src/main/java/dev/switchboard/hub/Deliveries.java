@@ -31,8 +31,8 @@ final class Deliveries implements BrokerHandler {
   /** Reads the hand-off and flush times of publications. */
   private final HubClock clock;
 
-  /** Where each publication's hand-off-to-flush time goes ({@link HubMetrics#deliveryLatency}). */
-  private final LatencyHistogram latency;
+  /** The hub's counters; each publication's hand-off-to-flush time goes to its histogram. */
+  private final HubMetrics metrics;
 
   /** Acts on a node command on this node's connections. */
   private final java.util.function.Consumer<NodeCommand> commands;
@@ -47,7 +47,7 @@ final class Deliveries implements BrokerHandler {
       java.util.function.Consumer<NodeCommand> commands) {
     this.registry = parts.registry();
     this.clock = parts.clock();
-    this.latency = parts.metrics().deliveryLatency;
+    this.metrics = parts.metrics();
     this.commands = commands;
     this.fanOut = fanOut;
     this.connections = connections;
@@ -59,7 +59,11 @@ final class Deliveries implements BrokerHandler {
     if (!registry.wants(channel)) {
       return;
     }
-    fanOut.submit(channel, new PublicationTask(publication, clock.nanoTime()));
+    fanOut.submit(
+        channel,
+        metrics.latencyMeasured()
+            ? new PublicationTask(publication, true, clock.nanoTime())
+            : new PublicationTask(publication, false, 0));
   }
 
   /**
@@ -69,10 +73,15 @@ final class Deliveries implements BrokerHandler {
    */
   private final class PublicationTask implements FanOut.Task {
     private final Publication publication;
+
+    /** Whether the latency is recorded (metrics are on); if not, no clock is read. */
+    private final boolean timed;
+
     private final long handedNanos;
 
-    PublicationTask(Publication publication, long handedNanos) {
+    PublicationTask(Publication publication, boolean timed, long handedNanos) {
       this.publication = publication;
+      this.timed = timed;
       this.handedNanos = handedNanos;
     }
 
@@ -83,7 +92,9 @@ final class Deliveries implements BrokerHandler {
 
     @Override
     public void flushed() {
-      latency.record(clock.nanoTime() - handedNanos);
+      if (timed) {
+        metrics.deliveryLatency.record(clock.nanoTime() - handedNanos);
+      }
     }
   }
 

@@ -36,6 +36,13 @@ public final class HubMetrics {
    */
   final LatencyHistogram deliveryLatency = new LatencyHistogram();
 
+  /**
+   * Whether {@link #deliveryLatency} is recorded: off until something will read it ({@link
+   * #measureDeliveryLatency}), so a server without metrics reads no clock per publication.
+   * Volatile: set once by the thread that binds the metrics, read on the broker's threads.
+   */
+  private volatile boolean latencyMeasured;
+
   /** Open connections that speak no hub protocol (echo): up when opened, down when gone. */
   final LongAdder plainConnections = new LongAdder();
 
@@ -114,6 +121,15 @@ public final class HubMetrics {
   /** Subscriptions on this node now, by channel and by pattern. */
   public long subscriptions() {
     return subscriptions.sum();
+  }
+
+  /** Starts recording {@link #deliveryLatency()} for publications that reach the node from now. */
+  public void measureDeliveryLatency() {
+    latencyMeasured = true;
+  }
+
+  boolean latencyMeasured() {
+    return latencyMeasured;
   }
 
   /** Publications' times from reaching this node to being flushed to its subscribers. */

@@ -68,6 +68,7 @@ public final class PrometheusMetrics implements MetricsText, AutoCloseable {
   public void bind(Hub hub, Broker engine) {
     bindHub(registry, hub);
     bindEngine(registry, engine);
+    hub.metrics().measureDeliveryLatency();
     registry
         .getPrometheusRegistry()
         .register(new Histograms(hub.metrics().deliveryLatency(), commands));
