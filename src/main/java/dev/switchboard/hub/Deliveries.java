@@ -48,6 +48,7 @@ final class Deliveries implements BrokerHandler {
     this.registry = parts.registry();
     this.clock = parts.clock();
     this.metrics = parts.metrics();
+    fanOut.timeWith(clock);
     this.commands = commands;
     this.fanOut = fanOut;
     this.connections = connections;
@@ -69,7 +70,8 @@ final class Deliveries implements BrokerHandler {
   /**
    * A publication's fan-out on its lane. Its latency runs from the broker's hand-off to this node
    * ({@link #onPublication}) to the end of the round that queued it for every local subscriber and
-   * started their outboxes' flushes: once per publication, never per delivery.
+   * started their outboxes' flushes: once per publication, never per delivery, and the round's end
+   * is read once for all the publications it carried.
    */
   private final class PublicationTask implements FanOut.Task {
     private final Publication publication;
@@ -91,10 +93,13 @@ final class Deliveries implements BrokerHandler {
     }
 
     @Override
-    public void flushed() {
-      if (timed) {
-        metrics.deliveryLatency.record(clock.nanoTime() - handedNanos);
-      }
+    public boolean timed() {
+      return timed;
+    }
+
+    @Override
+    public void flushed(long roundEndNanos) {
+      metrics.deliveryLatency.record(roundEndNanos - handedNanos);
     }
   }
 

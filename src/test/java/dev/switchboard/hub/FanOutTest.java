@@ -186,7 +186,7 @@ class FanOutTest {
   }
 
   @Test
-  void aTaskIsToldItWasFlushedOnlyIfItQueuedSomethingAndOnlyAfterTheFlush() {
+  void aTimedTaskIsToldItWasFlushedOnlyIfItQueuedSomethingAndOnlyAfterTheFlush() {
     FanOut fanOut = new FanOut(1, lanes);
     ClientConnection subscriber = h.hub.open(FakeTransport.auto());
     List<String> events = new ArrayList<>();
@@ -204,13 +204,22 @@ class FanOutTest {
             }
 
             @Override
-            public void flushed() {
-              events.add("flushed " + queued);
+            public boolean timed() {
+              return true;
+            }
+
+            @Override
+            public void flushed(long roundEndNanos) {
+              events.add("flushed " + queued + " at " + roundEndNanos);
             }
           });
     }
+    fanOut.submit("feed", touched -> 10); // not timed: never told
+    fanOut.timeWith(h.clock);
+    h.clock.advance(Duration.ofNanos(42));
+    long now = h.clock.nanoTime();
     lanes.runAll();
-    assertThat(events).containsExactly("run 10", "run 0", "flushed 10");
+    assertThat(events).containsExactly("run 10", "run 0", "flushed 10 at " + now);
   }
 
   @Test
