@@ -178,6 +178,10 @@ class MetricsEndToEndTest {
       assertThat(after.get("switchboard_connections_opened_total"))
           .isEqualTo(before.get("switchboard_connections_opened_total") + 1);
     }
+    // The subscription ends with its connection.
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> scrape().get("switchboard_subscriptions") == 0.0);
   }
 
   @Test
