@@ -87,7 +87,11 @@ public final class ServerAssembly implements AutoCloseable {
     RoleGrants roles = AreaOptions.roles(config);
     HubOptions options = AreaOptions.hub(config, AreaOptions.policy(config));
     Engine engine = engine(config);
-    this.hub = Hub.start(options, engine.broker(), engine.presence());
+    this.metrics = config.get(ServerKeys.METRICS_ENABLED) ? new PrometheusMetrics() : null;
+    this.hub =
+        metrics == null
+            ? Hub.start(options, engine.broker(), engine.presence())
+            : Hub.start(options, metrics.timed(engine.broker()), metrics.timed(engine.presence()));
     this.sweeper =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -103,7 +107,9 @@ public final class ServerAssembly implements AutoCloseable {
     this.endpoints =
         new WebSocketEndpoints(
             hub, AreaOptions.endpoints(config, OriginPolicy.of(origins), roles), transports);
-    this.metrics = config.get(ServerKeys.METRICS_ENABLED) ? new PrometheusMetrics(hub) : null;
+    if (metrics != null) {
+      metrics.bind(hub, engine.broker());
+    }
     this.api = new HttpApi(hub, apiKeys, AreaOptions.maxBodySize(config), version(), metrics);
     this.channels = Channels.over(hub);
   }

@@ -28,6 +28,12 @@ final class Deliveries implements BrokerHandler {
   private final SubscriptionRegistry registry;
   private final FanOut fanOut;
 
+  /** Reads the hand-off and flush times of publications. */
+  private final HubClock clock;
+
+  /** The hub's counters; each publication's hand-off-to-flush time goes to its histogram. */
+  private final HubMetrics metrics;
+
   /** Acts on a node command on this node's connections. */
   private final java.util.function.Consumer<NodeCommand> commands;
 
@@ -35,11 +41,14 @@ final class Deliveries implements BrokerHandler {
   private final java.util.function.Supplier<Collection<ClientConnection>> connections;
 
   Deliveries(
-      SubscriptionRegistry registry,
+      HubParts parts,
       FanOut fanOut,
       java.util.function.Supplier<Collection<ClientConnection>> connections,
       java.util.function.Consumer<NodeCommand> commands) {
-    this.registry = registry;
+    this.registry = parts.registry();
+    this.clock = parts.clock();
+    this.metrics = parts.metrics();
+    fanOut.timeWith(clock);
     this.commands = commands;
     this.fanOut = fanOut;
     this.connections = connections;
@@ -53,45 +62,86 @@ final class Deliveries implements BrokerHandler {
     }
     fanOut.submit(
         channel,
-        touched -> {
-          QueuedFrame frame = null;
-          Set<Subscription> subs = registry.channelSubscribers(channel);
-          if (subs != null && !subs.isEmpty()) {
-            frame = encode(publication);
-            deliver(
-                subs, publication.offset(), publication.epoch(), frame, publication, null, touched);
-          }
-          if (registry.hasPatterns()) {
-            // A connection gets each publication once, however many of its subscriptions
-            // match it: connections already served are skipped.
-            Set<ClientConnection> served = null;
-            for (String prefix : SubscriptionRegistry.prefixes(channel)) {
-              Set<Subscription> matching = registry.patternSubscribers(prefix);
-              if (matching == null || matching.isEmpty()) {
-                continue;
-              }
-              if (served == null) {
-                served = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-                if (subs != null) {
-                  for (Subscription s : subs) {
-                    served.add(s.connection());
-                  }
-                }
-              }
-              List<Subscription> fresh = new ArrayList<>(matching.size());
-              for (Subscription s : matching) {
-                if (served.add(s.connection())) {
-                  fresh.add(s);
-                }
-              }
-              frame = frame != null ? frame : encode(publication);
-              // Offsets of different channels are unrelated: pattern deliveries skip dedup by
-              // offset.
-              deliver(fresh, 0, null, frame, publication, null, touched);
+        metrics.latencyMeasured()
+            ? new PublicationTask(publication, true, clock.nanoTime())
+            : new PublicationTask(publication, false, 0));
+  }
+
+  /**
+   * A publication's fan-out on its lane. Its latency runs from the broker's hand-off to this node
+   * ({@link #onPublication}) to the end of the round that queued it for every local subscriber and
+   * started their outboxes' flushes: once per publication, never per delivery, and the round's end
+   * is read once for all the publications it carried.
+   */
+  private final class PublicationTask implements FanOut.Task {
+    private final Publication publication;
+
+    /** Whether the latency is recorded (metrics are on); if not, no clock is read. */
+    private final boolean timed;
+
+    private final long handedNanos;
+
+    PublicationTask(Publication publication, boolean timed, long handedNanos) {
+      this.publication = publication;
+      this.timed = timed;
+      this.handedNanos = handedNanos;
+    }
+
+    @Override
+    public int run(List<ClientConnection> touched) {
+      return fanOut(publication, touched);
+    }
+
+    @Override
+    public boolean timed() {
+      return timed;
+    }
+
+    @Override
+    public void flushed(long roundEndNanos) {
+      metrics.deliveryLatency.record(roundEndNanos - handedNanos);
+    }
+  }
+
+  /** Queues {@code publication} for this node's subscribers; the frame's size, 0 if none. */
+  private int fanOut(Publication publication, List<ClientConnection> touched) {
+    String channel = publication.channel();
+    QueuedFrame frame = null;
+    Set<Subscription> subs = registry.channelSubscribers(channel);
+    if (subs != null && !subs.isEmpty()) {
+      frame = encode(publication);
+      deliver(subs, publication.offset(), publication.epoch(), frame, publication, null, touched);
+    }
+    if (registry.hasPatterns()) {
+      // A connection gets each publication once, however many of its subscriptions
+      // match it: connections already served are skipped.
+      Set<ClientConnection> served = null;
+      for (String prefix : SubscriptionRegistry.prefixes(channel)) {
+        Set<Subscription> matching = registry.patternSubscribers(prefix);
+        if (matching == null || matching.isEmpty()) {
+          continue;
+        }
+        if (served == null) {
+          served = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+          if (subs != null) {
+            for (Subscription s : subs) {
+              served.add(s.connection());
             }
           }
-          return frame == null ? 0 : frame.size();
-        });
+        }
+        List<Subscription> fresh = new ArrayList<>(matching.size());
+        for (Subscription s : matching) {
+          if (served.add(s.connection())) {
+            fresh.add(s);
+          }
+        }
+        frame = frame != null ? frame : encode(publication);
+        // Offsets of different channels are unrelated: pattern deliveries skip dedup by
+        // offset.
+        deliver(fresh, 0, null, frame, publication, null, touched);
+      }
+    }
+    return frame == null ? 0 : frame.size();
   }
 
   @Override

@@ -53,6 +53,19 @@ final class FanOut implements AutoCloseable {
      * @return the bytes queued for each subscriber (the frame's size), 0 if nothing was
      */
     int run(List<ClientConnection> touched);
+
+    /** Whether {@link #flushed} is wanted; false (the default) costs no clock read. */
+    default boolean timed() {
+      return false;
+    }
+
+    /**
+     * For a {@link #timed} task whose {@link #run} queued something: called on the lane's thread
+     * once its round has queued everything and started every touched outbox's flush, with the clock
+     * read once for the whole round. The publication latency is measured here. Must not block; the
+     * default does nothing.
+     */
+    default void flushed(long roundEndNanos) {}
   }
 
   private final Lane[] lanes;
@@ -62,6 +75,13 @@ final class FanOut implements AutoCloseable {
   private final @Nullable ExecutorService owned;
 
   private volatile boolean closed;
+
+  /**
+   * What a round reads once, after its flushes, for its {@link Task#timed} tasks: the hub's clock,
+   * set by {@link #timeWith} before anything is submitted. Volatile: set on the starting thread,
+   * read on the lanes'.
+   */
+  private volatile HubClock clock = HubClock.system();
 
   /**
    * @param lanes how many lanes; 0 runs every task on the submitting thread and flushes at once
@@ -98,12 +118,20 @@ final class FanOut implements AutoCloseable {
     return new FanOut(threads, pool, pool);
   }
 
+  /** Reads the time for timed tasks from {@code clock} (tests pass a manual one). */
+  void timeWith(HubClock clock) {
+    this.clock = clock;
+  }
+
   /** Runs {@code task} on the lane of {@code channel}, after earlier tasks of that channel. */
   void submit(String channel, Task task) {
     if (lanes.length == 0) {
       List<ClientConnection> touched = new ArrayList<>();
-      task.run(touched);
+      int queued = task.run(touched);
       touched.forEach(ClientConnection::runScheduledFlush);
+      if (queued > 0 && task.timed()) {
+        task.flushed(clock.nanoTime());
+      }
       return;
     }
     if (closed) {
@@ -139,6 +167,9 @@ final class FanOut implements AutoCloseable {
 
     /** Connections with frames queued this round; only the round's thread touches it. */
     private final List<ClientConnection> touched = new ArrayList<>();
+
+    /** Timed tasks of this round that queued something, told once it flushed; its thread's. */
+    private final Task[] ran = new Task[MAX_TASKS_PER_ROUND];
 
     void submit(Task task) {
       queue.add(task);
@@ -176,13 +207,18 @@ final class FanOut implements AutoCloseable {
 
     private void round() {
       int done = 0;
+      int timed = 0;
       long bytes = 0;
       Task t;
       while (done < MAX_TASKS_PER_ROUND
           && bytes < MAX_BYTES_PER_ROUND
           && (t = queue.poll()) != null) {
         try {
-          bytes += t.run(touched);
+          int queued = t.run(touched);
+          bytes += queued;
+          if (queued > 0 && t.timed()) {
+            ran[timed++] = t;
+          }
         } catch (RuntimeException e) {
           LOG.log(System.Logger.Level.ERROR, "fan-out task failed", e);
         }
@@ -192,6 +228,15 @@ final class FanOut implements AutoCloseable {
         touched.get(i).runScheduledFlush();
       }
       touched.clear();
+      long roundEnd = timed > 0 ? clock.nanoTime() : 0;
+      for (int i = 0; i < timed; i++) {
+        try {
+          ran[i].flushed(roundEnd);
+        } catch (RuntimeException e) {
+          LOG.log(System.Logger.Level.ERROR, "fan-out task's flushed failed", e);
+        }
+        ran[i] = null;
+      }
     }
   }
 }

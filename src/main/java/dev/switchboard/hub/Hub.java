@@ -74,7 +74,7 @@ public final class Hub implements AutoCloseable {
     this.presence = presence;
     this.clock = clock;
     this.fanOut = fanOut;
-    this.registry = new SubscriptionRegistry(broker);
+    this.registry = new SubscriptionRegistry(broker, metrics.subscriptions);
     this.parts =
         new HubParts(
             options,
@@ -125,7 +125,7 @@ public final class Hub implements AutoCloseable {
   private static Hub start(
       HubOptions options, Broker broker, PresenceStore presence, HubClock clock, FanOut fanOut) {
     Hub hub = new Hub(options, broker, presence, clock, fanOut);
-    broker.start(new Deliveries(hub.registry, hub.fanOut, hub.connections::values, hub::execute));
+    broker.start(new Deliveries(hub.parts, hub.fanOut, hub.connections::values, hub::execute));
     return hub;
   }
 
@@ -167,7 +167,7 @@ public final class Hub implements AutoCloseable {
   public PlainConnection openPlain(Transport transport, long outboxMaxBytes) {
     PlainConnection connection = new PlainConnection(this, parts, transport, outboxMaxBytes);
     plainConnections.add(connection);
-    metrics.plainConnections.increment();
+    metrics.plainOpened();
     return connection;
   }
 

@@ -22,7 +22,26 @@ public final class HubMetrics {
   private final LongAdder notRecovered = new LongAdder();
   final LongAdder deliveries = new LongAdder();
   final LongAdder droppedFrames = new LongAdder();
-  private final LongAdder handshakesRefused = new LongAdder();
+  private final Map<HandshakeResult, LongAdder> refusals = new EnumMap<>(HandshakeResult.class);
+
+  /** Echo connections ever opened (their handshakes were accepted). */
+  private final LongAdder plainOpened = new LongAdder();
+
+  /** Subscriptions on this node, by channel and by pattern: up on add, down on remove. */
+  final LongAdder subscriptions = new LongAdder();
+
+  /**
+   * Each publication's time from the broker's hand-off to this node to the end of the fan-out round
+   * that queued it for every local subscriber and started their flushes (see {@link Deliveries}).
+   */
+  final LatencyHistogram deliveryLatency = new LatencyHistogram();
+
+  /**
+   * Whether {@link #deliveryLatency} is recorded: off until something will read it ({@link
+   * #measureDeliveryLatency}), so a server without metrics reads no clock per publication.
+   * Volatile: set once by the thread that binds the metrics, read on the broker's threads.
+   */
+  private volatile boolean latencyMeasured;
 
   /** Open connections that speak no hub protocol (echo): up when opened, down when gone. */
   final LongAdder plainConnections = new LongAdder();
@@ -43,6 +62,11 @@ public final class HubMetrics {
     for (ErrorCode code : ErrorCode.values()) {
       errors.put(code, new LongAdder());
     }
+    for (HandshakeResult r : HandshakeResult.values()) {
+      if (r != HandshakeResult.ACCEPTED) {
+        refusals.put(r, new LongAdder());
+      }
+    }
   }
 
   /** Counts an error reply (or an HTTP API refusal) with {@code code}. */
@@ -59,13 +83,58 @@ public final class HubMetrics {
     return (succeeded ? recovered : notRecovered).sum();
   }
 
-  /** Counts a WebSocket handshake refused before the upgrade (e.g. a disallowed origin). */
-  public void handshakeRefused() {
-    handshakesRefused.increment();
+  /**
+   * Counts a WebSocket handshake refused before the upgrade, by why.
+   *
+   * @throws IllegalArgumentException for {@link HandshakeResult#ACCEPTED}: accepted handshakes are
+   *     the connections opened, counted by the hub
+   */
+  public void handshakeRefused(HandshakeResult why) {
+    LongAdder a = refusals.get(why);
+    if (a == null) {
+      throw new IllegalArgumentException("not a refusal: " + why);
+    }
+    a.increment();
   }
 
+  /** Handshakes that ended with {@code result}; accepted ones are the connections opened. */
+  public long handshakes(HandshakeResult result) {
+    LongAdder a = refusals.get(result);
+    return a != null ? a.sum() : connectionsOpened.sum() + plainOpened.sum();
+  }
+
+  /** Handshakes refused before the upgrade, whatever the reason. */
   public long handshakesRefused() {
-    return handshakesRefused.sum();
+    long total = 0;
+    for (LongAdder a : refusals.values()) {
+      total += a.sum();
+    }
+    return total;
+  }
+
+  /** An echo connection opened. */
+  void plainOpened() {
+    plainOpened.increment();
+    plainConnections.increment();
+  }
+
+  /** Subscriptions on this node now, by channel and by pattern. */
+  public long subscriptions() {
+    return subscriptions.sum();
+  }
+
+  /** Starts recording {@link #deliveryLatency()} for publications that reach the node from now. */
+  public void measureDeliveryLatency() {
+    latencyMeasured = true;
+  }
+
+  boolean latencyMeasured() {
+    return latencyMeasured;
+  }
+
+  /** Publications' times from reaching this node to being flushed to its subscribers. */
+  public LatencyHistogram deliveryLatency() {
+    return deliveryLatency;
   }
 
   /** Counts a close the server initiated with {@code code}. */
@@ -150,7 +219,7 @@ public final class HubMetrics {
     m.put("failed_recoveries", notRecovered.sum());
     m.put("deliveries", deliveries.sum());
     m.put("dropped_frames", droppedFrames.sum());
-    m.put("handshakes_refused", handshakesRefused.sum());
+    m.put("handshakes_refused", handshakesRefused());
     m.put("hook_failures", hookFailures.sum());
     m.put("invalid_rewrites", invalidRewrites.sum());
     m.put("dropped_events", droppedEvents.sum());

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -53,8 +54,12 @@ final class SubscriptionRegistry {
   /** Some thread is making the queued broker calls. */
   private final AtomicBoolean callingBroker = new AtomicBoolean();
 
-  SubscriptionRegistry(Broker broker) {
+  /** Subscriptions (by channel and by pattern) on this node: up on add, down on remove. */
+  private final LongAdder subscriptions;
+
+  SubscriptionRegistry(Broker broker, LongAdder subscriptions) {
     this.broker = broker;
+    this.subscriptions = subscriptions;
   }
 
   /**
@@ -79,7 +84,9 @@ final class SubscriptionRegistry {
           } else {
             brokerCall[0] = brokerSubscriptions.get(stageKey);
           }
-          set.add(sub);
+          if (set.add(sub)) {
+            subscriptions.increment();
+          }
           return set;
         });
     callBroker();
@@ -92,7 +99,9 @@ final class SubscriptionRegistry {
     registry.computeIfPresent(
         key(sub),
         (name, set) -> {
-          set.remove(sub);
+          if (set.remove(sub)) {
+            subscriptions.decrement();
+          }
           if (!set.isEmpty()) {
             return set;
           }

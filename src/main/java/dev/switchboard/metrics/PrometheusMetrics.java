@@ -1,6 +1,10 @@
 package dev.switchboard.metrics;
 
+import dev.switchboard.engine.Broker;
+import dev.switchboard.engine.EngineLink;
+import dev.switchboard.engine.PresenceStore;
 import dev.switchboard.http.MetricsText;
+import dev.switchboard.hub.HandshakeResult;
 import dev.switchboard.hub.Hub;
 import dev.switchboard.hub.HubMetrics;
 import dev.switchboard.protocol.CloseCode;
@@ -21,6 +25,12 @@ import java.util.function.ToDoubleFunction;
  * One server's metrics: a Prometheus registry of its own (never a global one, so two servers in one
  * JVM stay apart) in which the hub's counters and gauges are bound as functions read at scrape
  * time. Closing it closes the registry and the JVM binders' listeners. Thread-safe.
+ *
+ * <p>Lifecycle: build it, wrap the engine with {@link #timed(Broker)} and {@link
+ * #timed(PresenceStore)} before the hub is started on it, then {@link #bind} the hub once.
+ *
+ * <p>Cardinality rule: labels take values from fixed lists only (endpoint, close code, error code,
+ * handshake result, engine command); never a channel, user, client or address.
  */
 public final class PrometheusMetrics implements MetricsText, AutoCloseable {
   /** Prometheus text exposition format 0.0.4. */
@@ -29,14 +39,61 @@ public final class PrometheusMetrics implements MetricsText, AutoCloseable {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final JvmGcMetrics gc = new JvmGcMetrics();
+  private final EngineCommands commands = new EngineCommands();
 
-  public PrometheusMetrics(Hub hub) {
-    bindHub(registry, hub);
+  public PrometheusMetrics() {
     new JvmMemoryMetrics().bindTo(registry);
     gc.bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
+  }
+
+  /** {@code broker} with its commands timed and counted in this registry. */
+  public Broker timed(Broker broker) {
+    return new TimedBroker(broker, commands);
+  }
+
+  /** {@code presence} with its calls timed and counted in this registry. */
+  public PresenceStore timed(PresenceStore presence) {
+    return new TimedPresence(presence, commands);
+  }
+
+  /**
+   * Binds {@code hub}'s counters, gauges and histograms, the engine commands' and, when {@code
+   * engine} has a link ({@link EngineLink}: Redis), its state. Call once.
+   *
+   * @param engine the engine's own broker (not the {@link #timed} one), for its link
+   */
+  public void bind(Hub hub, Broker engine) {
+    bindHub(registry, hub);
+    bindEngine(registry, engine);
+    hub.metrics().measureDeliveryLatency();
+    registry
+        .getPrometheusRegistry()
+        .register(new Histograms(hub.metrics().deliveryLatency(), commands));
+  }
+
+  private void bindEngine(MeterRegistry registry, Broker engine) {
+    for (EngineCommand c : EngineCommand.values()) {
+      FunctionCounter.builder("switchboard.engine.errors", commands, x -> x.errors(c))
+          .description("Engine calls that failed, by command")
+          .tag("command", c.label)
+          .register(registry);
+    }
+    // The memory engine has no link: no series rather than a constant 1 that means nothing.
+    if (engine instanceof EngineLink link) {
+      gauge(
+          registry,
+          "switchboard.engine.link.up",
+          "1 while the link to the engine (Redis) is connected and subscribed, else 0",
+          link,
+          l -> l.linkUp() ? 1 : 0);
+      FunctionCounter.builder("switchboard.engine.link.breaks", link, EngineLink::linkBreaks)
+          .description(
+              "Times the link to the engine (Redis) broke; each is followed by reconnecting")
+          .register(registry);
+    }
   }
 
   private static void bindHub(MeterRegistry registry, Hub hub) {
@@ -78,12 +135,18 @@ public final class PrometheusMetrics implements MetricsText, AutoCloseable {
         "Hub connections closed",
         m,
         HubMetrics::connectionsClosed);
-    counter(
+    for (HandshakeResult r : HandshakeResult.values()) {
+      FunctionCounter.builder("switchboard.handshakes", m, x -> x.handshakes(r))
+          .description("WebSocket handshakes, by result (accepted or why refused)")
+          .tag("result", r.label())
+          .register(registry);
+    }
+    gauge(
         registry,
-        "switchboard.handshakes.refused",
-        "WebSocket handshakes refused before the upgrade",
+        "switchboard.subscriptions",
+        "Subscriptions on this node, by channel and by pattern",
         m,
-        HubMetrics::handshakesRefused);
+        HubMetrics::subscriptions);
     counter(
         registry, "switchboard.publications", "Publications accepted", m, HubMetrics::publishes);
     counter(

@@ -1,6 +1,7 @@
 package dev.switchboard.server;
 
 import dev.switchboard.auth.Identity;
+import dev.switchboard.hub.HandshakeResult;
 import dev.switchboard.hub.HubMetrics;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
@@ -63,7 +64,7 @@ final class SwitchboardConfigurator extends ServerEndpointConfig.Configurator {
   public boolean checkOrigin(String originHeaderValue) {
     boolean allowed = options.origins().allows(originHeaderValue);
     if (!allowed) {
-      metrics.handshakeRefused();
+      metrics.handshakeRefused(HandshakeResult.REFUSED_ORIGIN);
     }
     return allowed;
   }

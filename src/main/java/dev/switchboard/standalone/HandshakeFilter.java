@@ -1,6 +1,7 @@
 package dev.switchboard.standalone;
 
 import dev.switchboard.frame.FrameEncoder;
+import dev.switchboard.hub.HandshakeResult;
 import dev.switchboard.hub.HubMetrics;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.Handshake;
@@ -251,7 +252,12 @@ final class HandshakeFilter extends BaseFilter {
       int status,
       ErrorCode code,
       String message) {
-    metrics.handshakeRefused();
+    metrics.handshakeRefused(
+        switch (code) {
+          case UNAUTHORIZED -> HandshakeResult.REFUSED_ORIGIN;
+          case UNAVAILABLE -> HandshakeResult.REFUSED_LIMIT;
+          default -> HandshakeResult.REFUSED_MALFORMED;
+        });
     metrics.error(code);
     HttpResponsePacket response = request.getResponse();
     if (status == 426) {

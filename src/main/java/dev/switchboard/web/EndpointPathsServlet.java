@@ -1,5 +1,6 @@
 package dev.switchboard.web;
 
+import dev.switchboard.hub.HandshakeResult;
 import dev.switchboard.hub.HubMetrics;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.Handshake;
@@ -50,7 +51,7 @@ final class EndpointPathsServlet extends HttpServlet {
         Handshake.problem(
             req.getMethod(), req.getProtocol(), name -> Collections.list(req.getHeaders(name)));
     if (problem != null) {
-      metrics.handshakeRefused();
+      metrics.handshakeRefused(HandshakeResult.REFUSED_MALFORMED);
       metrics.error(ErrorCode.MALFORMED);
       if (problem.status() == 426) {
         Handshake.upgradeRequiredHeaders().forEach(h -> resp.setHeader(h[0], h[1]));
@@ -65,7 +66,7 @@ final class EndpointPathsServlet extends HttpServlet {
           ErrorCode.UNAUTHORIZED,
           "origin " + req.getHeader("Origin") + " is not allowed");
     } else {
-      metrics.handshakeRefused();
+      metrics.handshakeRefused(HandshakeResult.REFUSED_CONTAINER);
       metrics.error(ErrorCode.MALFORMED);
       refuse(
           req,

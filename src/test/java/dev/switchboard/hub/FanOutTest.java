@@ -159,6 +159,70 @@ class FanOutTest {
   }
 
   @Test
+  void eachPublicationIsTimedOnceFromReachingTheNodeToTheEndOfTheRoundThatFlushedIt() {
+    Client a = subscriber("feed");
+    Client b = subscriber("feed");
+    LatencyHistogram latency = h.hub.metrics().deliveryLatency();
+    publish("feed", "0");
+    lanes.runAll();
+    assertThat(latency.count()).as("not measured until asked for").isZero();
+    h.hub.metrics().measureDeliveryLatency();
+    for (int i = 1; i <= 3; i++) {
+      publish("feed", String.valueOf(i));
+    }
+    publish("nobody-listens", "1");
+    h.clock.advance(Duration.ofMillis(7));
+    assertThat(latency.count()).as("nothing before the round ran").isZero();
+
+    lanes.runAll();
+
+    assertThat(a.texts()).hasSize(4);
+    assertThat(b.texts()).hasSize(4);
+    // Once per publication with subscribers, not per delivery: 3, not 6 (nor 7).
+    assertThat(latency.count()).isEqualTo(3);
+    int bucket = java.util.Arrays.binarySearch(LatencyHistogram.boundsSeconds(), 0.01);
+    assertThat(latency.counts()[bucket]).as("7 ms is in the (5 ms, 10 ms] bucket").isEqualTo(3);
+    assertThat(latency.sumSeconds()).isCloseTo(0.021, org.assertj.core.data.Offset.offset(1e-9));
+  }
+
+  @Test
+  void aTimedTaskIsToldItWasFlushedOnlyIfItQueuedSomethingAndOnlyAfterTheFlush() {
+    FanOut fanOut = new FanOut(1, lanes);
+    ClientConnection subscriber = h.hub.open(FakeTransport.auto());
+    List<String> events = new ArrayList<>();
+    for (int queued : new int[] {10, 0}) {
+      fanOut.submit(
+          "feed",
+          new FanOut.Task() {
+            @Override
+            public int run(List<ClientConnection> touched) {
+              events.add("run " + queued);
+              if (queued > 0) {
+                touched.add(subscriber);
+              }
+              return queued;
+            }
+
+            @Override
+            public boolean timed() {
+              return true;
+            }
+
+            @Override
+            public void flushed(long roundEndNanos) {
+              events.add("flushed " + queued + " at " + roundEndNanos);
+            }
+          });
+    }
+    fanOut.submit("feed", touched -> 10); // not timed: never told
+    fanOut.timeWith(h.clock);
+    h.clock.advance(Duration.ofNanos(42));
+    long now = h.clock.nanoTime();
+    lanes.runAll();
+    assertThat(events).containsExactly("run 10", "run 0", "flushed 10 at " + now);
+  }
+
+  @Test
   void closeLetsEverySubmittedTaskRunInOneGoAndDropsLaterOnes() {
     FanOut fanOut = new FanOut(1, lanes);
     List<Integer> ran = new ArrayList<>();

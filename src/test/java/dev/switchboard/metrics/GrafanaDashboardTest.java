@@ -6,13 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.standalone.StandaloneServer;
 import dev.switchboard.testing.Http;
+import dev.switchboard.testing.Redis;
 import dev.switchboard.testing.TestServers;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The Grafana dashboard in {@code server-config/grafana-dashboard.json} uses only names a real
  * standalone server's {@code /metrics} serves, so it cannot drift from them; and it is importable:
- * every query goes through the {@code DS_PROMETHEUS} datasource variable.
+ * every query goes through the {@code DS_PROMETHEUS} datasource variable. The server runs on the
+ * Redis engine (the machine's Redis), the only one with link metrics.
  */
 class GrafanaDashboardTest {
   private static final Path FILE = Path.of("server-config/grafana-dashboard.json");
@@ -95,12 +96,20 @@ class GrafanaDashboardTest {
             "switchboard_errors_total",
             "switchboard_outbox_queued_bytes",
             "switchboard_engine_ready",
-            "switchboard_handshakes_refused_total",
+            "switchboard_handshakes_total",
+            "switchboard_subscriptions",
+            "switchboard_delivery_latency_seconds_bucket",
+            "switchboard_engine_command_seconds_bucket",
+            "switchboard_engine_errors_total",
+            "switchboard_engine_link_up",
+            "switchboard_engine_link_breaks_total",
             "jvm_memory_used_bytes",
             "jvm_gc_pause_seconds_count",
             "process_cpu_usage");
 
-    StandaloneServer server = TestServers.start(Map.of());
+    // On the Redis engine, so the link's metrics (absent on the memory engine) are served too.
+    String prefix = Redis.freshPrefix();
+    StandaloneServer server = TestServers.start(Redis.clusterSettings(Redis.URI, prefix));
     try {
       // The GC pause timer appears with the first collection: ask for one until it is served.
       Awaitility.await()
@@ -114,6 +123,7 @@ class GrafanaDashboardTest {
               });
     } finally {
       server.stop(Duration.ofSeconds(2));
+      Redis.deleteAll(Redis.URI, prefix);
     }
   }
 

@@ -7,6 +7,7 @@ import dev.switchboard.protocol.Command;
 import dev.switchboard.protocol.Payload;
 import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.testing.Http;
+import dev.switchboard.testing.RawWsClient;
 import dev.switchboard.testing.TestServers;
 import dev.switchboard.testing.WsClient;
 import java.net.URI;
@@ -41,8 +42,16 @@ class MetricsEndToEndTest {
           "switchboard_connections{endpoint=\"echo\"}",
           "switchboard_connections_opened_total",
           "switchboard_connections_closed_total",
-          "switchboard_handshakes_refused_total",
+          "switchboard_handshakes_total{result=\"accepted\"}",
+          "switchboard_handshakes_total{result=\"refused_origin\"}",
           "switchboard_channels",
+          "switchboard_subscriptions",
+          "switchboard_delivery_latency_seconds_bucket{le=\"+Inf\"}",
+          "switchboard_delivery_latency_seconds_count",
+          "switchboard_delivery_latency_seconds_sum",
+          "switchboard_engine_command_seconds_bucket{command=\"publish\",le=\"5.0\"}",
+          "switchboard_engine_command_seconds_count{command=\"history\"}",
+          "switchboard_engine_errors_total{command=\"publish\"}",
           "switchboard_publications_total",
           "switchboard_deliveries_total",
           "switchboard_dropped_frames_total",
@@ -135,7 +144,29 @@ class MetricsEndToEndTest {
       org.awaitility.Awaitility.await()
           .atMost(Duration.ofSeconds(10))
           .until(() -> scrape().get("switchboard_connections{endpoint=\"echo\"}") == 0.0);
+      // The latency is recorded once the round has started the writes, which may be after the
+      // client read the frame: waited for, and exactly one publication was fanned out.
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  scrape().get("switchboard_delivery_latency_seconds_count")
+                      == before.get("switchboard_delivery_latency_seconds_count") + 1);
+      String publishCount = "switchboard_engine_command_seconds_count{command=\"publish\"}";
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> scrape().get(publishCount) >= before.get(publishCount) + 1);
       Map<String, Double> after = scrape();
+      assertThat(after.get("switchboard_delivery_latency_seconds_bucket{le=\"+Inf\"}"))
+          .as("_count equals the +Inf bucket")
+          .isEqualTo(after.get("switchboard_delivery_latency_seconds_count"));
+      assertThat(after.get("switchboard_subscriptions")).isEqualTo(1.0);
+      assertThat(after.get("switchboard_handshakes_total{result=\"accepted\"}"))
+          .as("the hub connection and the echo connection")
+          .isEqualTo(before.get("switchboard_handshakes_total{result=\"accepted\"}") + 2);
+      assertThat(after.keySet())
+          .as("no engine link series on the memory engine")
+          .noneMatch(k -> k.startsWith("switchboard_engine_link"));
       assertThat(after.get("switchboard_connections{endpoint=\"hub\"}")).isEqualTo(1.0);
       assertThat(after.get("switchboard_channels")).isEqualTo(1.0);
       assertThat(after.get("switchboard_publications_total"))
@@ -147,6 +178,37 @@ class MetricsEndToEndTest {
       assertThat(after.get("switchboard_connections_opened_total"))
           .isEqualTo(before.get("switchboard_connections_opened_total") + 1);
     }
+    // The subscription ends with its connection.
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> scrape().get("switchboard_subscriptions") == 0.0);
+  }
+
+  @Test
+  void refusedHandshakesAreCountedByWhyTheyWereRefused() throws Exception {
+    String origin = "switchboard_handshakes_total{result=\"refused_origin\"}";
+    String malformed = "switchboard_handshakes_total{result=\"refused_malformed\"}";
+    Map<String, Double> before = scrape();
+    String host = open.httpUri().getHost();
+    int port = open.httpUri().getPort();
+    String evil =
+        RawWsClient.exchange(
+            host,
+            port,
+            RawWsClient.handshake(host, port, "/ws", "Origin: https://evil.example\r\n"),
+            5000);
+    assertThat(evil).startsWith("HTTP/1.1 403");
+    String noKey =
+        RawWsClient.exchange(
+            host,
+            port,
+            "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Version: 13\r\n\r\n",
+            5000);
+    assertThat(noKey).startsWith("HTTP/1.1 400");
+    Map<String, Double> after = scrape();
+    assertThat(after.get(origin)).isEqualTo(before.get(origin) + 1);
+    assertThat(after.get(malformed)).isEqualTo(before.get(malformed) + 1);
   }
 
   @Test

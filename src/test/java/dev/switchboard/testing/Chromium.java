@@ -35,12 +35,13 @@ public final class Chromium implements AutoCloseable {
 
   /**
    * The one command that installs everything the tests drive besides the JVM (the browser, its
-   * driver, Node.js, Redis, nginx). README.md's "Start here" gives the same line before the test
-   * command, and a test keeps the two the same, so the failure message and the README never
-   * disagree.
+   * driver, Node.js, Redis, nginx, the Prometheus parser, systemd). README.md's "Start here" gives
+   * the same line before the test command, and a test keeps the two the same, so the failure
+   * message and the README never disagree.
    */
   public static final String INSTALL_COMMAND =
-      "sudo apt-get install chromium chromium-driver nodejs redis-server nginx";
+      "sudo apt-get install chromium chromium-driver nodejs redis-server nginx"
+          + " python3-prometheus-client systemd";
 
   private final Path browser;
   private final Path driver;

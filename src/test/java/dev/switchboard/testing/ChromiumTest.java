@@ -17,6 +17,6 @@ class ChromiumTest {
         .hasMessageContaining(driver.toString())
         .hasMessageEndingWith(
             "install them with: sudo apt-get install chromium chromium-driver nodejs redis-server"
-                + " nginx");
+                + " nginx python3-prometheus-client systemd");
   }
 }

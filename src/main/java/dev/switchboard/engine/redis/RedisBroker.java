@@ -3,6 +3,7 @@ package dev.switchboard.engine.redis;
 import dev.switchboard.engine.Broker;
 import dev.switchboard.engine.BrokerHandler;
 import dev.switchboard.engine.ClientInfo;
+import dev.switchboard.engine.EngineLink;
 import dev.switchboard.engine.HistoryQuery;
 import dev.switchboard.engine.HistoryResult;
 import dev.switchboard.engine.NodeCommand;
@@ -16,7 +17,6 @@ import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisConnectionStateListener;
 import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,7 +59,7 @@ import org.jspecify.annotations.Nullable;
  * the re-subscription took effect. Reporting after the confirmation means a client that reads
  * history after the report misses nothing, and one that read it before is closed by the report.
  */
-public final class RedisBroker implements Broker {
+public final class RedisBroker implements Broker, EngineLink {
   private static final System.Logger LOG = System.getLogger(RedisBroker.class.getName());
 
   private final RedisLink link;
@@ -238,18 +238,19 @@ public final class RedisBroker implements Broker {
     byte[][] args = {
       {RedisFormat.kind(payload)},
       RedisFormat.body(payload),
-      ascii(o.historySize()),
-      ascii(o.keepsHistory() ? o.historyTtl().toMillis() : 0),
-      ascii(options.metaTtl().toMillis()),
-      ascii(options.clock().millis()),
-      newEpoch(),
-      ascii(PublishOptions.IDEMPOTENCY_WINDOW.toMillis())
+      RedisFormat.ascii(o.historySize()),
+      RedisFormat.ascii(o.keepsHistory() ? o.historyTtl().toMillis() : 0),
+      RedisFormat.ascii(options.metaTtl().toMillis()),
+      RedisFormat.ascii(options.clock().millis()),
+      RedisFormat.newEpoch(),
+      RedisFormat.ascii(PublishOptions.IDEMPOTENCY_WINDOW.toMillis())
     };
     return counted(
             Scripts.<List<Object>>run(link, publishSha, Scripts.PUBLISH, keys, args), "publish")
         .thenApply(
             r -> {
-              PublishResult result = new PublishResult((Long) r.get(1), string(r.get(2)), false);
+              PublishResult result =
+                  new PublishResult((Long) r.get(1), RedisFormat.string(r.get(2)), false);
               return ((Long) r.get(0)) == 1 ? result.asRepeat() : result;
             });
   }
@@ -262,19 +263,19 @@ public final class RedisBroker implements Broker {
     }
     byte[][] keys = {link.key("m:", channel), link.key("s:", channel)};
     byte[][] args = {
-      ascii(options.clock().millis()),
-      newEpoch(),
-      ascii(options.metaTtl().toMillis()),
-      ascii(query.since() == null ? -1 : query.since().offset()),
-      ascii(query.limit()),
-      ascii(query.reverse() ? 1 : 0)
+      RedisFormat.ascii(options.clock().millis()),
+      RedisFormat.newEpoch(),
+      RedisFormat.ascii(options.metaTtl().toMillis()),
+      RedisFormat.ascii(query.since() == null ? -1 : query.since().offset()),
+      RedisFormat.ascii(query.limit()),
+      RedisFormat.ascii(query.reverse() ? 1 : 0)
     };
     return counted(
             Scripts.<List<Object>>run(link, historySha, Scripts.HISTORY, keys, args), "history")
         .thenApply(
             r -> {
               List<Publication> publications = new ArrayList<>((r.size() - 2) / 2);
-              String epoch = string(r.get(0));
+              String epoch = RedisFormat.string(r.get(0));
               for (int i = 2; i + 1 < r.size(); i += 2) {
                 byte[] d = (byte[]) r.get(i + 1);
                 publications.add(
@@ -350,6 +351,16 @@ public final class RedisBroker implements Broker {
   }
 
   @Override
+  public boolean linkUp() {
+    return !closed && link.isOpen() && !pubsubLost;
+  }
+
+  @Override
+  public long linkBreaks() {
+    return breaks.get();
+  }
+
+  @Override
   public Map<String, Object> stats() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("name", name());
@@ -383,18 +394,5 @@ public final class RedisBroker implements Broker {
                 failures.increment();
               }
             });
-  }
-
-  private static byte[] newEpoch() {
-    return Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36)
-        .getBytes(StandardCharsets.US_ASCII);
-  }
-
-  private static byte[] ascii(long n) {
-    return Long.toString(n).getBytes(StandardCharsets.US_ASCII);
-  }
-
-  private static String string(Object bulk) {
-    return new String((byte[]) bulk, StandardCharsets.UTF_8);
   }
 }
