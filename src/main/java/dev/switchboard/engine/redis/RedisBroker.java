@@ -1,8 +1,13 @@
 package dev.switchboard.engine.redis;
 
+import static dev.switchboard.engine.redis.RedisFormat.ascii;
+import static dev.switchboard.engine.redis.RedisFormat.newEpoch;
+import static dev.switchboard.engine.redis.RedisFormat.string;
+
 import dev.switchboard.engine.Broker;
 import dev.switchboard.engine.BrokerHandler;
 import dev.switchboard.engine.ClientInfo;
+import dev.switchboard.engine.EngineStatus;
 import dev.switchboard.engine.HistoryQuery;
 import dev.switchboard.engine.HistoryResult;
 import dev.switchboard.engine.NodeCommand;
@@ -16,7 +21,6 @@ import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisConnectionStateListener;
 import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -350,6 +354,11 @@ public final class RedisBroker implements Broker {
   }
 
   @Override
+  public EngineStatus status() {
+    return link.state;
+  }
+
+  @Override
   public Map<String, Object> stats() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("name", name());
@@ -383,18 +392,5 @@ public final class RedisBroker implements Broker {
                 failures.increment();
               }
             });
-  }
-
-  private static byte[] newEpoch() {
-    return Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36)
-        .getBytes(StandardCharsets.US_ASCII);
-  }
-
-  private static byte[] ascii(long n) {
-    return Long.toString(n).getBytes(StandardCharsets.US_ASCII);
-  }
-
-  private static String string(Object bulk) {
-    return new String((byte[]) bulk, StandardCharsets.UTF_8);
   }
 }

@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -197,5 +198,21 @@ final class RedisFormat {
       }
     }
     return -1;
+  }
+
+  /** A new random epoch for a stream whose history starts (again). */
+  static byte[] newEpoch() {
+    return Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36)
+        .getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** A number as a script argument: its decimal digits. */
+  static byte[] ascii(long n) {
+    return Long.toString(n).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** A bulk string of a script's reply. */
+  static String string(Object bulk) {
+    return new String((byte[]) bulk, StandardCharsets.UTF_8);
   }
 }
