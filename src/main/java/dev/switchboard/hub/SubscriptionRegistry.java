@@ -34,11 +34,17 @@ final class SubscriptionRegistry {
 
   private final Broker broker;
 
+  /** Counts channels and subscriptions by namespace as keys and subscriptions come and go. */
+  private final NamespaceCounters counters;
+
+  /** When a key gained its first subscriber, for its publication rate. */
+  private final HubClock clock;
+
   /** Channel to its local subscriptions; a channel is present only while it has some. */
-  private final Map<String, Set<Subscription>> channels = new ConcurrentHashMap<>();
+  private final Map<String, Subscribers> channels = new ConcurrentHashMap<>();
 
   /** Pattern prefix ({@code orders:} for {@code orders:*}) to its local pattern subscriptions. */
-  private final Map<String, Set<Subscription>> patterns = new ConcurrentHashMap<>();
+  private final Map<String, Subscribers> patterns = new ConcurrentHashMap<>();
 
   /**
    * The broker subscription of each channel and pattern key with local subscribers: completed by
@@ -53,8 +59,10 @@ final class SubscriptionRegistry {
   /** Some thread is making the queued broker calls. */
   private final AtomicBoolean callingBroker = new AtomicBoolean();
 
-  SubscriptionRegistry(Broker broker) {
+  SubscriptionRegistry(Broker broker, NamespaceCounters counters, HubClock clock) {
     this.broker = broker;
+    this.counters = counters;
+    this.clock = clock;
   }
 
   /**
@@ -65,13 +73,17 @@ final class SubscriptionRegistry {
   CompletionStage<Void> add(Subscription sub) {
     @SuppressWarnings("unchecked")
     CompletableFuture<Void>[] brokerCall = new CompletableFuture[1];
-    Map<String, Set<Subscription>> registry = sub.pattern ? patterns : channels;
+    Map<String, Subscribers> registry = sub.pattern ? patterns : channels;
     String stageKey = stageKey(sub, key(sub));
+    NamespaceCounters.Counters ns = counters.of(sub.channel);
     registry.compute(
         key(sub),
         (name, set) -> {
           if (set == null) {
-            set = ConcurrentHashMap.newKeySet();
+            set = new Subscribers(clock.nanoTime());
+            if (!sub.pattern) {
+              ns.channels.increment();
+            }
             CompletableFuture<Void> subscribed = new CompletableFuture<>();
             brokerSubscriptions.put(stageKey, subscribed);
             brokerCalls.add(() -> subscribe(sub.channel, subscribed));
@@ -79,7 +91,9 @@ final class SubscriptionRegistry {
           } else {
             brokerCall[0] = brokerSubscriptions.get(stageKey);
           }
-          set.add(sub);
+          if (set.add(sub)) {
+            ns.subscriptions.increment();
+          }
           return set;
         });
     callBroker();
@@ -88,13 +102,19 @@ final class SubscriptionRegistry {
 
   /** Removes a subscription; the last one of a key ends the key's broker subscription. */
   void remove(Subscription sub) {
-    Map<String, Set<Subscription>> registry = sub.pattern ? patterns : channels;
+    Map<String, Subscribers> registry = sub.pattern ? patterns : channels;
+    NamespaceCounters.Counters ns = counters.of(sub.channel);
     registry.computeIfPresent(
         key(sub),
         (name, set) -> {
-          set.remove(sub);
+          if (set.remove(sub)) {
+            ns.subscriptions.decrement();
+          }
           if (!set.isEmpty()) {
             return set;
+          }
+          if (!sub.pattern) {
+            ns.channels.decrement();
           }
           brokerSubscriptions.remove(stageKey(sub, name));
           brokerCalls.add(() -> unsubscribe(sub.channel));
@@ -161,7 +181,7 @@ final class SubscriptionRegistry {
   }
 
   /** The channel's own subscriptions, or null. */
-  @Nullable Set<Subscription> channelSubscribers(String channel) {
+  @Nullable Subscribers channelSubscribers(String channel) {
     return channels.get(channel);
   }
 
@@ -172,6 +192,16 @@ final class SubscriptionRegistry {
   /** The pattern subscriptions under {@code prefix}, or null. */
   @Nullable Set<Subscription> patternSubscribers(String prefix) {
     return patterns.get(prefix);
+  }
+
+  /** The counters by namespace this registry keeps up to date. */
+  NamespaceCounters counters() {
+    return counters;
+  }
+
+  /** Calls {@code action} for every channel with local subscribers (patterns not included). */
+  void forEachChannel(java.util.function.BiConsumer<String, Subscribers> action) {
+    channels.forEach(action);
   }
 
   int channelCount() {
