@@ -100,7 +100,8 @@ final class Deliveries implements BrokerHandler {
             }
           }
           if (frame != null) {
-            NamespaceCounters.Counters ns = registry.counters().of(channel);
+            NamespaceCounters.Counters ns =
+                subs != null ? subs.namespace() : registry.counters().of(channel);
             ns.deliveries.add(tally.queued);
             ns.dropped.add(tally.dropped);
           }

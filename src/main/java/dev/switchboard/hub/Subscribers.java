@@ -28,6 +28,9 @@ final class Subscribers extends AbstractSet<Subscription> {
   private final Set<Subscription> set = ConcurrentHashMap.newKeySet();
   private final AtomicLong publications = new AtomicLong();
 
+  /** The counters of the key's namespace, found once instead of once per publication. */
+  private final NamespaceCounters.Counters namespace;
+
   /** The sample a rate is measured from: at least the window old, unless the key is younger. */
   private Sample older;
 
@@ -35,9 +38,11 @@ final class Subscribers extends AbstractSet<Subscription> {
   private Sample newer;
 
   /**
+   * @param namespace the counters of the key's namespace
    * @param nowNanos the hub clock's time when the key gained its first subscriber
    */
-  Subscribers(long nowNanos) {
+  Subscribers(NamespaceCounters.Counters namespace, long nowNanos) {
+    this.namespace = namespace;
     this.older = new Sample(0, nowNanos);
     this.newer = older;
   }
@@ -45,6 +50,10 @@ final class Subscribers extends AbstractSet<Subscription> {
   /** The fan-out handed a publication of this channel to its subscribers. */
   void published() {
     publications.incrementAndGet();
+  }
+
+  NamespaceCounters.Counters namespace() {
+    return namespace;
   }
 
   long publications() {

@@ -80,7 +80,7 @@ final class SubscriptionRegistry {
         key(sub),
         (name, set) -> {
           if (set == null) {
-            set = new Subscribers(clock.nanoTime());
+            set = new Subscribers(ns, clock.nanoTime());
             if (!sub.pattern) {
               ns.channels.increment();
             }
