@@ -44,7 +44,8 @@ final class DisconnectResource implements Resource {
   @Override
   public CompletionStage<ApiResponse> answer(ApiRequest request) {
     String type = request.header().apply("Content-Type");
-    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+    String media = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    if (!media.equals("application/json")) {
       return answers.refused(415, ErrorCode.MALFORMED, "Content-Type must be application/json");
     }
     if (request.contentLength() > maxBodySize) {

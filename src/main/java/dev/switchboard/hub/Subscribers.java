@@ -31,10 +31,16 @@ final class Subscribers extends AbstractSet<Subscription> {
   /** The counters of the key's namespace, found once instead of once per publication. */
   private final NamespaceCounters.Counters namespace;
 
-  /** The sample a rate is measured from: at least the window old, unless the key is younger. */
+  /**
+   * The sample a rate is measured from: at least the window old, unless the key is younger. Guarded
+   * by {@code this}.
+   */
   private Sample older;
 
-  /** The latest sample, which becomes {@code older} once it is a window old. */
+  /**
+   * The latest sample, which becomes {@code older} once it is a window old. Guarded by {@code
+   * this}.
+   */
   private Sample newer;
 
   /**
@@ -102,16 +108,5 @@ final class Subscribers extends AbstractSet<Subscription> {
   @Override
   public boolean isEmpty() {
     return set.isEmpty();
-  }
-
-  // Identity, not set equality: each key has its own instance, and the registry never compares.
-  @Override
-  public boolean equals(Object o) {
-    return this == o;
-  }
-
-  @Override
-  public int hashCode() {
-    return System.identityHashCode(this);
   }
 }
