@@ -72,6 +72,11 @@ public interface Broker extends AutoCloseable {
     return java.util.Map.of("name", name(), "ready", isReady());
   }
 
+  /** The state of the node's link to the engine's shared service; none for a single-node engine. */
+  default EngineStatus status() {
+    return EngineStatus.NO_LINK;
+  }
+
   /** Stops delivering and releases resources. Idempotent. */
   @Override
   void close();

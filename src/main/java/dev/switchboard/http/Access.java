@@ -4,6 +4,7 @@ import dev.switchboard.protocol.ErrorCode;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Who may use the API: the one place where API keys, their scopes and the loopback exemption are
@@ -29,7 +30,23 @@ final class Access {
     return apiKeys.isEmpty() ? checkLoopback(request) : checkKey(request, scope);
   }
 
-  private Optional<ApiResponse> checkKey(ApiRequest request, ApiKey.Scope scope) {
+  /**
+   * Whether the caller may do {@code scope}, by the rules of {@link #check}, without answering or
+   * counting anything: for a response that tells the caller what it may do (the dashboard shows the
+   * admin form only to admins).
+   */
+  boolean allows(ApiRequest request, ApiKey.Scope scope) {
+    if (apiKeys.isEmpty()) {
+      return request.remote() != null
+          && request.remote().isLoopbackAddress()
+          && ProxyHeaders.firstPresent(request.header()) == null;
+    }
+    ApiKey matched = matching(request);
+    return matched != null && matched.allows(scope);
+  }
+
+  /** The key the request's bearer token is, compared with every key in constant time; or null. */
+  private @Nullable ApiKey matching(ApiRequest request) {
     String auth = request.header().apply("Authorization");
     String token =
         auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
@@ -41,6 +58,11 @@ final class Access {
         matched = k;
       }
     }
+    return matched;
+  }
+
+  private Optional<ApiResponse> checkKey(ApiRequest request, ApiKey.Scope scope) {
+    ApiKey matched = matching(request);
     if (matched == null) {
       return Optional.of(
           answers

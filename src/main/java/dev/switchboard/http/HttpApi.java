@@ -16,11 +16,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The HTTP API: {@code POST /api/publish}, {@code GET /api/history}, {@code GET /api/presence},
- * {@code GET /api/stats}, {@code GET /health}, {@code GET /ready} and, when the server has metrics,
- * {@code GET /metrics}. Routes a request to its {@link Resource} after checking the method and, for
- * the {@code /api/} resources, the caller ({@link Access}). Every refusal is a JSON error body with
- * a status and is counted. Never blocks: answers that wait for the engine complete later.
- * Thread-safe.
+ * {@code GET /api/stats}, {@code GET /api/stats/channels}, {@code POST /api/disconnect}, {@code GET
+ * /health}, {@code GET /ready} and, when the server has metrics, {@code GET /metrics}. Routes a
+ * request to its {@link Resource} after checking the method and, for the {@code /api/} resources,
+ * the caller ({@link Access}). Every refusal is a JSON error body with a status and is counted.
+ * Never blocks: answers that wait for the engine complete later. Thread-safe.
  */
 public final class HttpApi {
   private static final System.Logger LOG = System.getLogger(HttpApi.class.getName());
@@ -74,13 +74,19 @@ public final class HttpApi {
       @Nullable MetricsText metrics) {
     this.answers = new Answers(hub.metrics());
     this.access = new Access(apiKeys, answers);
-    NodeStatus status = new NodeStatus(hub, answers, version);
+    NodeStatus status = new NodeStatus(hub, answers, version, access);
     Map<String, Route> r =
         new java.util.HashMap<>(
             Map.of(
                 "/health", new Route(Methods.GET, null, status::health),
                 "/ready", new Route(Methods.GET, null, status::ready),
                 "/api/stats", new Route(Methods.GET, ApiKey.Scope.ADMIN, status::stats),
+                "/api/stats/channels", new Route(Methods.GET, ApiKey.Scope.ADMIN, status::channels),
+                "/api/disconnect",
+                    new Route(
+                        Methods.POST,
+                        ApiKey.Scope.ADMIN,
+                        new DisconnectResource(hub, answers, maxBodySize)),
                 "/api/publish",
                     new Route(
                         Methods.POST,

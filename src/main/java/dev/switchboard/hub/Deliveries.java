@@ -107,10 +107,20 @@ final class Deliveries implements BrokerHandler {
   private int fanOut(Publication publication, List<ClientConnection> touched) {
     String channel = publication.channel();
     QueuedFrame frame = null;
-    Set<Subscription> subs = registry.channelSubscribers(channel);
+    Tally tally = new Tally();
+    Subscribers subs = registry.channelSubscribers(channel);
     if (subs != null && !subs.isEmpty()) {
+      subs.published();
       frame = encode(publication);
-      deliver(subs, publication.offset(), publication.epoch(), frame, publication, null, touched);
+      deliver(
+          subs,
+          publication.offset(),
+          publication.epoch(),
+          frame,
+          publication,
+          null,
+          touched,
+          tally);
     }
     if (registry.hasPatterns()) {
       // A connection gets each publication once, however many of its subscriptions
@@ -138,8 +148,14 @@ final class Deliveries implements BrokerHandler {
         frame = frame != null ? frame : encode(publication);
         // Offsets of different channels are unrelated: pattern deliveries skip dedup by
         // offset.
-        deliver(fresh, 0, null, frame, publication, null, touched);
+        deliver(fresh, 0, null, frame, publication, null, touched, tally);
       }
+    }
+    if (frame != null) {
+      NamespaceCounters.Counters ns =
+          subs != null ? subs.namespace() : registry.counters().of(channel);
+      ns.deliveries.add(tally.queued);
+      ns.dropped.add(tally.dropped);
     }
     return frame == null ? 0 : frame.size();
   }
@@ -187,7 +203,7 @@ final class Deliveries implements BrokerHandler {
           if (subs != null && !subs.isEmpty()) {
             QueuedFrame frame = new QueuedFrame.Text(encoding.apply(channel, client));
             // Nobody is told of their own join; attached connections get no presence frames.
-            deliver(subs, 0, null, frame, null, client.client(), touched);
+            deliver(subs, 0, null, frame, null, client.client(), touched, new Tally());
             return frame.size();
           }
           return 0;
@@ -197,6 +213,7 @@ final class Deliveries implements BrokerHandler {
   /**
    * Queues {@code frame} for each subscription. An attached connection gets {@code publication} in
    * its own format instead (encoded for it here), and no presence frame ({@code publication} null).
+   * Counts into {@code tally} what was queued and what was not.
    */
   private void deliver(
       java.util.Collection<Subscription> subs,
@@ -205,7 +222,8 @@ final class Deliveries implements BrokerHandler {
       QueuedFrame frame,
       @Nullable Publication publication,
       @Nullable String skipClient,
-      List<ClientConnection> touched) {
+      List<ClientConnection> touched,
+      Tally tally) {
     for (Subscription s : subs) {
       ClientConnection c = s.connection();
       if (skipClient != null && skipClient.equals(c.id())) {
@@ -220,13 +238,21 @@ final class Deliveries implements BrokerHandler {
             s.deliver(offset, epoch, own && publication != null ? frameFor(c, publication) : frame);
         switch (result) {
           case NONE -> {}
-          case GAP ->
-              s.connection()
-                  .missed(s.channel, Objects.requireNonNull(s.gap(), "set before GAP is returned"));
-          default ->
-              s.connection()
-                  .afterFanOut(
-                      Objects.requireNonNull(result.offer(), "the outbox answered"), touched);
+          case GAP -> {
+            tally.dropped++;
+            s.connection()
+                .missed(s.channel, Objects.requireNonNull(s.gap(), "set before GAP is returned"));
+          }
+          default -> {
+            if (result == Subscription.Delivery.QUEUED) {
+              tally.queued++;
+            } else {
+              tally.dropped++;
+            }
+            s.connection()
+                .afterFanOut(
+                    Objects.requireNonNull(result.offer(), "the outbox answered"), touched);
+          }
         }
       } catch (RuntimeException e) {
         // One broken connection must not cost the others their delivery.
@@ -234,6 +260,16 @@ final class Deliveries implements BrokerHandler {
         s.connection().close(CloseCode.INTERNAL_ERROR, "internal error");
       }
     }
+  }
+
+  /**
+   * What one fan-out task queued and could not queue, added to its namespace's counters once the
+   * task is done: two increments per publication instead of one per delivery. Used by one lane
+   * thread at a time, never shared.
+   */
+  private static final class Tally {
+    int queued;
+    int dropped;
   }
 
   /** The frame of a publication for {@code c}: the shared one's encoding, or its own format's. */

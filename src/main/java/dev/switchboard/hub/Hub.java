@@ -56,6 +56,12 @@ public final class Hub implements AutoCloseable {
   /** This node's subscriptions by channel and pattern, with their broker subscriptions. */
   private final SubscriptionRegistry registry;
 
+  /** This node's figures by namespace and channel, read from the registry's counts. */
+  private final HubFigures figures;
+
+  /** Acts on a user's connections on this node, for the hub and for node commands. */
+  private final UserCommands users = new UserCommands(connections::values);
+
   /** What every connection is given when it is opened. */
   private final HubParts parts;
 
@@ -74,7 +80,10 @@ public final class Hub implements AutoCloseable {
     this.presence = presence;
     this.clock = clock;
     this.fanOut = fanOut;
-    this.registry = new SubscriptionRegistry(broker, metrics.subscriptions);
+    this.registry =
+        new SubscriptionRegistry(
+            broker, metrics.subscriptions, new NamespaceCounters(options.namespaces()), clock);
+    this.figures = new HubFigures(registry, clock);
     this.parts =
         new HubParts(
             options,
@@ -125,7 +134,8 @@ public final class Hub implements AutoCloseable {
   private static Hub start(
       HubOptions options, Broker broker, PresenceStore presence, HubClock clock, FanOut fanOut) {
     Hub hub = new Hub(options, broker, presence, clock, fanOut);
-    broker.start(new Deliveries(hub.parts, hub.fanOut, hub.connections::values, hub::execute));
+    broker.start(
+        new Deliveries(hub.parts, hub.fanOut, hub.connections::values, hub.users::execute));
     return hub;
   }
 
@@ -193,6 +203,7 @@ public final class Hub implements AutoCloseable {
             metrics.repeatedPublishes.increment();
           } else {
             metrics.publishes.increment();
+            figures.published(channel);
           }
           return r;
         });
@@ -215,14 +226,7 @@ public final class Hub implements AutoCloseable {
    * connections, fine for an occasional administrative act. Returns how many were closed.
    */
   public int disconnectUser(String user, CloseCode code, String reason) {
-    int closed = 0;
-    for (ClientConnection c : List.copyOf(connections.values())) {
-      if (user.equals(c.user())) {
-        c.close(code, reason);
-        closed++;
-      }
-    }
-    return closed;
+    return users.disconnect(user, code, reason);
   }
 
   /**
@@ -233,13 +237,7 @@ public final class Hub implements AutoCloseable {
    * @return how many subscriptions were ended
    */
   public int unsubscribeUser(String user, String channel, String reason) {
-    int ended = 0;
-    for (ClientConnection c : connections.values()) {
-      if (user.equals(c.user()) && c.endSubscription(channel, reason)) {
-        ended++;
-      }
-    }
-    return ended;
+    return users.unsubscribe(user, channel, reason);
   }
 
   /**
@@ -248,15 +246,6 @@ public final class Hub implements AutoCloseable {
    */
   public CompletionStage<Void> broadcast(NodeCommand command) {
     return broker.broadcast(command);
-  }
-
-  /** Acts on a node command that reached this node. */
-  private void execute(NodeCommand command) {
-    if (command instanceof NodeCommand.DisconnectUser d) {
-      disconnectUser(d.user(), d.code(), d.reason());
-    } else if (command instanceof NodeCommand.UnsubscribeUser u) {
-      unsubscribeUser(u.user(), u.channel(), u.reason());
-    }
   }
 
   /**
@@ -373,6 +362,16 @@ public final class Hub implements AutoCloseable {
 
   public java.util.Map<String, Object> engineStats() {
     return broker.stats();
+  }
+
+  /** The state of the engine's link to its shared service (none for the memory engine). */
+  public dev.switchboard.engine.EngineStatus engineStatus() {
+    return broker.status();
+  }
+
+  /** This node's figures by namespace and by channel. */
+  public HubFigures figures() {
+    return figures;
   }
 
   public boolean isReady() {

@@ -47,6 +47,11 @@ public final class Namespaces {
     return colon < 0 ? DEFAULT : channel.substring(0, colon);
   }
 
+  /** The names of the configured namespaces, besides {@link #DEFAULT}. */
+  public java.util.Set<String> names() {
+    return named.keySet();
+  }
+
   /** The options that apply to {@code channel}. */
   public NamespaceOptions of(String channel) {
     int colon = channel.indexOf(':');

@@ -35,11 +35,17 @@ final class SubscriptionRegistry {
 
   private final Broker broker;
 
+  /** Counts channels and subscriptions by namespace as keys and subscriptions come and go. */
+  private final NamespaceCounters counters;
+
+  /** When a key gained its first subscriber, for its publication rate. */
+  private final HubClock clock;
+
   /** Channel to its local subscriptions; a channel is present only while it has some. */
-  private final Map<String, Set<Subscription>> channels = new ConcurrentHashMap<>();
+  private final Map<String, Subscribers> channels = new ConcurrentHashMap<>();
 
   /** Pattern prefix ({@code orders:} for {@code orders:*}) to its local pattern subscriptions. */
-  private final Map<String, Set<Subscription>> patterns = new ConcurrentHashMap<>();
+  private final Map<String, Subscribers> patterns = new ConcurrentHashMap<>();
 
   /**
    * The broker subscription of each channel and pattern key with local subscribers: completed by
@@ -57,9 +63,12 @@ final class SubscriptionRegistry {
   /** Subscriptions (by channel and by pattern) on this node: up on add, down on remove. */
   private final LongAdder subscriptions;
 
-  SubscriptionRegistry(Broker broker, LongAdder subscriptions) {
+  SubscriptionRegistry(
+      Broker broker, LongAdder subscriptions, NamespaceCounters counters, HubClock clock) {
     this.broker = broker;
     this.subscriptions = subscriptions;
+    this.counters = counters;
+    this.clock = clock;
   }
 
   /**
@@ -70,13 +79,17 @@ final class SubscriptionRegistry {
   CompletionStage<Void> add(Subscription sub) {
     @SuppressWarnings("unchecked")
     CompletableFuture<Void>[] brokerCall = new CompletableFuture[1];
-    Map<String, Set<Subscription>> registry = sub.pattern ? patterns : channels;
+    Map<String, Subscribers> registry = sub.pattern ? patterns : channels;
     String stageKey = stageKey(sub, key(sub));
+    NamespaceCounters.Counters ns = counters.of(sub.channel);
     registry.compute(
         key(sub),
         (name, set) -> {
           if (set == null) {
-            set = ConcurrentHashMap.newKeySet();
+            set = new Subscribers(ns, clock.nanoTime());
+            if (!sub.pattern) {
+              ns.channels.increment();
+            }
             CompletableFuture<Void> subscribed = new CompletableFuture<>();
             brokerSubscriptions.put(stageKey, subscribed);
             brokerCalls.add(() -> subscribe(sub.channel, subscribed));
@@ -86,6 +99,7 @@ final class SubscriptionRegistry {
           }
           if (set.add(sub)) {
             subscriptions.increment();
+            ns.subscriptions.increment();
           }
           return set;
         });
@@ -95,15 +109,20 @@ final class SubscriptionRegistry {
 
   /** Removes a subscription; the last one of a key ends the key's broker subscription. */
   void remove(Subscription sub) {
-    Map<String, Set<Subscription>> registry = sub.pattern ? patterns : channels;
+    Map<String, Subscribers> registry = sub.pattern ? patterns : channels;
+    NamespaceCounters.Counters ns = counters.of(sub.channel);
     registry.computeIfPresent(
         key(sub),
         (name, set) -> {
           if (set.remove(sub)) {
             subscriptions.decrement();
+            ns.subscriptions.decrement();
           }
           if (!set.isEmpty()) {
             return set;
+          }
+          if (!sub.pattern) {
+            ns.channels.decrement();
           }
           brokerSubscriptions.remove(stageKey(sub, name));
           brokerCalls.add(() -> unsubscribe(sub.channel));
@@ -170,7 +189,7 @@ final class SubscriptionRegistry {
   }
 
   /** The channel's own subscriptions, or null. */
-  @Nullable Set<Subscription> channelSubscribers(String channel) {
+  @Nullable Subscribers channelSubscribers(String channel) {
     return channels.get(channel);
   }
 
@@ -181,6 +200,16 @@ final class SubscriptionRegistry {
   /** The pattern subscriptions under {@code prefix}, or null. */
   @Nullable Set<Subscription> patternSubscribers(String prefix) {
     return patterns.get(prefix);
+  }
+
+  /** The counters by namespace this registry keeps up to date. */
+  NamespaceCounters counters() {
+    return counters;
+  }
+
+  /** Calls {@code action} for every channel with local subscribers (patterns not included). */
+  void forEachChannel(java.util.function.BiConsumer<String, Subscribers> action) {
+    channels.forEach(action);
   }
 
   int channelCount() {

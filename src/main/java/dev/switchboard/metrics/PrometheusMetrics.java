@@ -1,7 +1,7 @@
 package dev.switchboard.metrics;
 
 import dev.switchboard.engine.Broker;
-import dev.switchboard.engine.EngineLink;
+import dev.switchboard.engine.EngineStatus;
 import dev.switchboard.engine.PresenceStore;
 import dev.switchboard.http.MetricsText;
 import dev.switchboard.hub.HandshakeResult;
@@ -61,7 +61,7 @@ public final class PrometheusMetrics implements MetricsText, AutoCloseable {
 
   /**
    * Binds {@code hub}'s counters, gauges and histograms, the engine commands' and, when {@code
-   * engine} has a link ({@link EngineLink}: Redis), its state. Call once.
+   * engine} has a link ({@link EngineStatus}: Redis), its state. Call once.
    *
    * @param engine the engine's own broker (not the {@link #timed} one), for its link
    */
@@ -82,16 +82,16 @@ public final class PrometheusMetrics implements MetricsText, AutoCloseable {
           .register(registry);
     }
     // The memory engine has no link: no series rather than a constant 1 that means nothing.
-    if (engine instanceof EngineLink link) {
+    EngineStatus link = engine.status();
+    if (link.link() != EngineStatus.Link.NONE) {
       gauge(
           registry,
           "switchboard.engine.link.up",
-          "1 while the link to the engine (Redis) is connected and subscribed, else 0",
+          "1 while every connection to the engine (Redis) is open, else 0",
           link,
-          l -> l.linkUp() ? 1 : 0);
-      FunctionCounter.builder("switchboard.engine.link.breaks", link, EngineLink::linkBreaks)
-          .description(
-              "Times the link to the engine (Redis) broke; each is followed by reconnecting")
+          l -> l.link() == EngineStatus.Link.UP ? 1 : 0);
+      FunctionCounter.builder("switchboard.engine.link.reconnects", link, EngineStatus::reconnects)
+          .description("Times the link to the engine (Redis) came back after it broke")
           .register(registry);
     }
   }

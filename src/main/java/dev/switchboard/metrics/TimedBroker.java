@@ -3,6 +3,7 @@ package dev.switchboard.metrics;
 import dev.switchboard.engine.Broker;
 import dev.switchboard.engine.BrokerHandler;
 import dev.switchboard.engine.ClientInfo;
+import dev.switchboard.engine.EngineStatus;
 import dev.switchboard.engine.HistoryQuery;
 import dev.switchboard.engine.HistoryResult;
 import dev.switchboard.engine.NodeCommand;
@@ -81,6 +82,11 @@ final class TimedBroker implements Broker {
   @Override
   public Map<String, Object> stats() {
     return delegate.stats();
+  }
+
+  @Override
+  public EngineStatus status() {
+    return delegate.status();
   }
 
   @Override

@@ -83,6 +83,14 @@ public record CloseCode(int code, String name, boolean reconnect) {
   public static final CloseCode FORBIDDEN = new CloseCode(4503, "forbidden", false);
 
   /**
+   * An administrator disconnected the user ({@code POST /api/disconnect}, every node of the
+   * cluster). Final, so a client does not come straight back: a reconnect (a reload of the page) is
+   * not refused, so keeping the user out is the application's part (revoke the token, refuse the
+   * connect decision). The last digits echo HTTP 410 (Gone).
+   */
+  public static final CloseCode DISCONNECTED = new CloseCode(4510, "disconnected", false);
+
+  /**
    * No valid token: none was presented in time where one is required, or the token was invalid.
    * Reconnecting with the same token fails again.
    */
@@ -111,7 +119,8 @@ public record CloseCode(int code, String name, boolean reconnect) {
           ENGINE_INTERRUPTED,
           SEND_TIMEOUT,
           FORBIDDEN,
-          UNAUTHORIZED);
+          UNAUTHORIZED,
+          DISCONNECTED);
 
   public CloseCode {
     if (!isSendable(code)) {

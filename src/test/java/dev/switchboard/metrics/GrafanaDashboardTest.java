@@ -102,7 +102,7 @@ class GrafanaDashboardTest {
             "switchboard_engine_command_seconds_bucket",
             "switchboard_engine_errors_total",
             "switchboard_engine_link_up",
-            "switchboard_engine_link_breaks_total",
+            "switchboard_engine_link_reconnects_total",
             "jvm_memory_used_bytes",
             "jvm_gc_pause_seconds_count",
             "process_cpu_usage");

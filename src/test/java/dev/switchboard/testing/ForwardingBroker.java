@@ -3,6 +3,7 @@ package dev.switchboard.testing;
 import dev.switchboard.engine.Broker;
 import dev.switchboard.engine.BrokerHandler;
 import dev.switchboard.engine.ClientInfo;
+import dev.switchboard.engine.EngineStatus;
 import dev.switchboard.engine.HistoryQuery;
 import dev.switchboard.engine.HistoryResult;
 import dev.switchboard.engine.NodeCommand;
@@ -73,5 +74,10 @@ public class ForwardingBroker implements Broker {
   @Override
   public void close() {
     delegate.close();
+  }
+
+  @Override
+  public EngineStatus status() {
+    return delegate.status();
   }
 }

@@ -3,7 +3,7 @@ package dev.switchboard.engine.redis;
 import dev.switchboard.engine.Broker;
 import dev.switchboard.engine.BrokerHandler;
 import dev.switchboard.engine.ClientInfo;
-import dev.switchboard.engine.EngineLink;
+import dev.switchboard.engine.EngineStatus;
 import dev.switchboard.engine.HistoryQuery;
 import dev.switchboard.engine.HistoryResult;
 import dev.switchboard.engine.NodeCommand;
@@ -59,7 +59,7 @@ import org.jspecify.annotations.Nullable;
  * the re-subscription took effect. Reporting after the confirmation means a client that reads
  * history after the report misses nothing, and one that read it before is closed by the report.
  */
-public final class RedisBroker implements Broker, EngineLink {
+public final class RedisBroker implements Broker {
   private static final System.Logger LOG = System.getLogger(RedisBroker.class.getName());
 
   private final RedisLink link;
@@ -351,13 +351,8 @@ public final class RedisBroker implements Broker, EngineLink {
   }
 
   @Override
-  public boolean linkUp() {
-    return !closed && link.isOpen() && !pubsubLost;
-  }
-
-  @Override
-  public long linkBreaks() {
-    return breaks.get();
+  public EngineStatus status() {
+    return link.state;
   }
 
   @Override

@@ -37,6 +37,10 @@ final class RedisLink {
   final RedisAsyncCommands<byte[], byte[]> async;
   final StatefulRedisPubSubConnection<byte[], byte[]> pubsub;
   final ScheduledExecutorService timer;
+
+  /** Whether both connections are open, as Lettuce reports them; the engine's status. */
+  final LinkState state;
+
   private final AtomicInteger users = new AtomicInteger(1);
 
   private RedisLink(
@@ -49,6 +53,9 @@ final class RedisLink {
     this.commands = commands;
     this.async = commands.async();
     this.pubsub = pubsub;
+    this.state = new LinkState(options.clock());
+    commands.addListener(state.watch());
+    pubsub.addListener(state.watch());
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
