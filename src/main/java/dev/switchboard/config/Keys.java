@@ -64,6 +64,7 @@ public final class Keys {
           section("HTTP API", "", ServerKeys.HTTP_MAX_BODY_SIZE, ServerKeys.METRICS_ENABLED),
           section("Namespaces", NamespaceKeys.INTRO, namespaces()),
           section("Lifecycle and files", "", ServerKeys.SHUTDOWN_TIMEOUT, ServerKeys.STATIC_DIR),
+          section("Logging", LogKeys.INTRO, LogKeys.ACCESS, LogKeys.FORMAT, LogKeys.LEVEL),
           section(
               "Web application (switchboard.war, or the library jar in your own application)",
               WEB_INTRO,
