@@ -108,10 +108,10 @@ public final class EchoEndpoint implements RegisteredEndpoint.Annotated {
   @OnClose
   public void onClose(Session session, CloseReason closeReason) {
     // The gatherer dies with the session; the connection's outbox with the connection.
-    SessionAccess.closed(access, null, closeReason); // before the session counts as closed
+    Transport t = transport; // set in onOpen before the connection: known whenever c is
+    SessionAccess.closed(access, null, closeReason, t); // before the session counts as closed
     endpoints.sessions().closed(session);
     PlainConnection c = connection;
-    Transport t = transport; // set in onOpen before the connection: known whenever c is
     // Still open: the hub did not close it (and count it); the container or the peer did.
     if (c != null && c.onClosed() && t != null) {
       endpoints.countContainerClose(closeReason.getCloseCode().getCode(), t);

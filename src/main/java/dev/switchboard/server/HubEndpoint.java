@@ -115,10 +115,10 @@ public final class HubEndpoint implements RegisteredEndpoint.Annotated {
   @OnClose
   public void onClose(Session session, CloseReason closeReason) {
     ClientConnection c = connection;
-    // Before the session counts as closed, so whoever waits for that finds the line written.
-    SessionAccess.closed(access, c == null ? null : c.user(), closeReason);
-    endpoints.sessions().closed(session);
     Transport t = transport; // set in onOpen before the connection: known whenever c is
+    // Before the session counts as closed, so whoever waits for that finds the line written.
+    SessionAccess.closed(access, c == null ? null : c.user(), closeReason, t);
+    endpoints.sessions().closed(session);
     // Still open: the hub did not close it (the hub counts its own closes); the container or the
     // peer did.
     String reason = closeReason.getReasonPhrase();

@@ -1,5 +1,6 @@
 package dev.switchboard.server;
 
+import dev.switchboard.hub.Transport;
 import dev.switchboard.log.AccessLog;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.EndpointConfig;
@@ -43,9 +44,22 @@ final class SessionAccess {
     return log.opened(path, remoteAddress(session), origin instanceof String o ? o : null);
   }
 
-  /** Writes the line of a session that closed; nothing when {@code entry} is null. */
-  static void closed(AccessLog.@Nullable Entry entry, @Nullable String user, CloseReason reason) {
-    if (entry != null) {
+  /**
+   * Writes the line of a session that closed; nothing when {@code entry} is null. The code is the
+   * one the container reported, unless the transport sent a close of its own below the endpoint.
+   */
+  static void closed(
+      AccessLog.@Nullable Entry entry,
+      @Nullable String user,
+      CloseReason reason,
+      @Nullable Transport transport) {
+    if (entry == null) {
+      return;
+    }
+    Transport.SentClose sent = transport == null ? null : transport.sentClose();
+    if (sent != null) {
+      entry.closed(user, sent.code().code(), sent.reason());
+    } else {
       String phrase = reason.getReasonPhrase();
       entry.closed(user, reason.getCloseCode().getCode(), phrase == null ? "" : phrase);
     }

@@ -218,6 +218,12 @@ final class TyrusRawTransportFactory implements TransportFactory {
      * otherwise (invalid UTF-8, a malformed close frame...).
      */
     @Override
+    public @Nullable SentClose sentClose() {
+      FrameGuard.Violation v = frames == null ? null : frames.violation();
+      return v == null ? null : new SentClose(v.code(), v.reason());
+    }
+
+    @Override
     public CloseOrigin closeOrigin(int code) {
       if (frames == null || connection == null) { // frames are known only with the connection
         return CloseOrigin.UNKNOWN;

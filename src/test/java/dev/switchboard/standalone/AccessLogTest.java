@@ -70,6 +70,24 @@ class AccessLogTest {
   }
 
   @Test
+  void aConnectionTheServerClosesCarriesTheCodeItSent() throws Exception {
+    start("true");
+    WsClient client = WsClient.connect(server.wsUri().resolve("/ws"), Map.of());
+    client.send("{\"op\":\"ping\",\"pad\":\"" + "x".repeat(70_000) + "\"}"); // over 64 KiB
+    int code = client.awaitClose().code();
+    assertThat(access.next(WAIT)).contains(" result=closed code=" + code + " ");
+  }
+
+  @Test
+  void aConnectionTheHubClosesCarriesTheCodeItSent() throws Exception {
+    start("true");
+    WsClient client =
+        WsClient.connect(server.wsUri().resolve("/ws"), Map.of("Authorization", "Bearer nope"));
+    int code = client.awaitClose().code();
+    assertThat(access.next(WAIT)).contains(" result=closed code=" + code + " ");
+  }
+
+  @Test
   void aRefusedHandshakeIsOneLineWithItsStatusAndReason() throws Exception {
     start("true");
     assertThat(WsClient.handshakeStatus(server.wsUri().resolve("/ws"), "http://elsewhere.example"))

@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 public final class LogCapture implements AutoCloseable {
   private final Logger logger;
   private final Level previous;
+  private final boolean previousAdditive;
   private final BlockingQueue<ILoggingEvent> events = new LinkedBlockingQueue<>();
   private final AppenderBase<ILoggingEvent> appender =
       new AppenderBase<>() {
@@ -34,7 +35,9 @@ public final class LogCapture implements AutoCloseable {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     logger = context.getLogger(name);
     previous = logger.getLevel();
+    previousAdditive = logger.isAdditive();
     logger.setLevel(level);
+    logger.setAdditive(false); // recorded here, not also printed by the tests' console
     appender.setContext(context);
     appender.start();
     logger.addAppender(appender);
@@ -66,5 +69,6 @@ public final class LogCapture implements AutoCloseable {
     logger.detachAppender(appender);
     appender.stop();
     logger.setLevel(previous);
+    logger.setAdditive(previousAdditive);
   }
 }
