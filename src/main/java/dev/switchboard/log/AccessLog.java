@@ -58,16 +58,17 @@ public final class AccessLog {
   public static final AccessLog OFF =
       new AccessLog(false, System.getLogger(LOGGER), System::nanoTime);
 
-  private final boolean enabled;
   private final System.Logger log;
-  private final LogLimiter refusals;
   private final LongSupplier nanoTime;
 
+  /** Null when switched off: then nothing here holds state (so {@link #OFF} can be shared). */
+  private final @Nullable LogLimiter refusals;
+
   AccessLog(boolean enabled, System.Logger log, LongSupplier nanoTime) {
-    this.enabled = enabled;
     this.log = log;
     this.nanoTime = nanoTime;
-    this.refusals = new LogLimiter(log, REFUSALS_PER_INTERVAL, REFUSAL_INTERVAL, nanoTime);
+    this.refusals =
+        enabled ? new LogLimiter(log, REFUSALS_PER_INTERVAL, REFUSAL_INTERVAL, nanoTime) : null;
   }
 
   /** The access log on {@value #LOGGER}, or {@link #OFF} when {@code enabled} is false. */
@@ -92,11 +93,12 @@ public final class AccessLog {
       int status,
       String reason,
       long startNanos) {
-    if (!enabled) {
+    LogLimiter limiter = refusals;
+    if (limiter == null) {
       return;
     }
     long now = nanoTime.getAsLong();
-    refusals.log(
+    limiter.log(
         Level.INFO,
         "refused " + status,
         () ->
@@ -115,7 +117,7 @@ public final class AccessLog {
    * access log is off or not written at INFO, so an open connection then costs nothing.
    */
   public @Nullable Entry opened(String path, @Nullable String remote, @Nullable String origin) {
-    if (!enabled || !log.isLoggable(Level.INFO)) {
+    if (refusals == null || !log.isLoggable(Level.INFO)) {
       return null;
     }
     return new Entry(path, remote, origin, nanoTime.getAsLong());
