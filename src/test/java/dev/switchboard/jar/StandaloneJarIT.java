@@ -126,6 +126,11 @@ class StandaloneJarIT {
     assertThat(server.waitFor(20, TimeUnit.SECONDS))
         .as("exited within the shutdown timeout")
         .isTrue();
+    // The default text log format: the client's access-log line, written at its close.
+    assertThat(awaitLine(out, "switchboard.access:"))
+        .matches(
+            "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  switchboard\\.access:"
+                + " path=/ws remote=127\\.0\\.0\\.1 origin=- user=- result=closed code=\\d+ .*");
     awaitLine(out, "Switchboard stopped");
   }
 
