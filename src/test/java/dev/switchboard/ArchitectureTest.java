@@ -28,6 +28,7 @@ class ArchitectureTest {
         java.util.List.of(
             "frame",
             "protocol",
+            "log",
             "auth",
             "config",
             "hub",
@@ -59,6 +60,8 @@ class ArchitectureTest {
    *       tests' raw clients) is the bottom: it knows no other package.
    *   <li>{@code protocol} (the wire), {@code auth} (tokens), {@code config} (typed values) and
    *       {@code docs} (the Markdown pages) know no other package.
+   *   <li>{@code log} (the access log and the limit on repeated warnings, over System.Logger) knows
+   *       no other package; every layer above the protocol may use it.
    *   <li>{@code engine} (the Broker seam and its memory and Redis implementations) knows the
    *       protocol; the {@code hub} knows the engine and auth.
    *   <li>{@code http} (the publish API) and {@code server} (the Jakarta WebSocket adapter) sit on
@@ -84,6 +87,8 @@ class ArchitectureTest {
         .definedBy("dev.switchboard.frame..")
         .layer("Protocol")
         .definedBy("dev.switchboard.protocol..")
+        .layer("Log")
+        .definedBy("dev.switchboard.log..")
         .layer("Auth")
         .definedBy("dev.switchboard.auth..")
         .layer("Config")
@@ -122,6 +127,8 @@ class ArchitectureTest {
         .mayNotAccessAnyLayer()
         .whereLayer("Protocol")
         .mayNotAccessAnyLayer()
+        .whereLayer("Log")
+        .mayNotAccessAnyLayer()
         .whereLayer("Auth")
         .mayNotAccessAnyLayer()
         .whereLayer("Config")
@@ -131,19 +138,20 @@ class ArchitectureTest {
         .whereLayer("Hooks")
         .mayOnlyAccessLayers("Protocol")
         .whereLayer("Engine")
-        .mayOnlyAccessLayers("Protocol")
+        .mayOnlyAccessLayers("Log", "Protocol")
         .whereLayer("Hub")
-        .mayOnlyAccessLayers("Frame", "Protocol", "Auth", "Hooks", "Engine")
+        .mayOnlyAccessLayers("Log", "Frame", "Protocol", "Auth", "Hooks", "Engine")
         .whereLayer("Http")
-        .mayOnlyAccessLayers("Protocol", "Engine", "Hub")
+        .mayOnlyAccessLayers("Log", "Protocol", "Engine", "Hub")
         .whereLayer("Metrics")
-        .mayOnlyAccessLayers("Protocol", "Engine", "Hub", "Http")
+        .mayOnlyAccessLayers("Log", "Protocol", "Engine", "Hub", "Http")
         .whereLayer("App")
-        .mayOnlyAccessLayers("Protocol", "Hooks", "Engine", "Hub")
+        .mayOnlyAccessLayers("Log", "Protocol", "Hooks", "Engine", "Hub")
         .whereLayer("JakartaAdapter")
-        .mayOnlyAccessLayers("Protocol", "Auth", "Hooks", "Hub", "App")
+        .mayOnlyAccessLayers("Log", "Protocol", "Auth", "Hooks", "Hub", "App")
         .whereLayer("Assembly")
         .mayOnlyAccessLayers(
+            "Log",
             "Protocol",
             "Auth",
             "Config",
@@ -156,6 +164,7 @@ class ArchitectureTest {
             "JakartaAdapter")
         .whereLayer("Standalone")
         .mayOnlyAccessLayers(
+            "Log",
             "Frame",
             "Protocol",
             "Config",
@@ -167,6 +176,7 @@ class ArchitectureTest {
             "Assembly")
         .whereLayer("Web")
         .mayOnlyAccessLayers(
+            "Log",
             "Protocol",
             "Config",
             "Docs",
@@ -178,6 +188,7 @@ class ArchitectureTest {
             "Assembly")
         .whereLayer("Cdi")
         .mayOnlyAccessLayers(
+            "Log",
             "Protocol",
             "Auth",
             "Config",
@@ -193,7 +204,7 @@ class ArchitectureTest {
         .mayOnlyAccessLayers("Frame", "Protocol")
         .whereLayer("Cli")
         .mayOnlyAccessLayers(
-            "Protocol", "Config", "Engine", "Assembly", "Standalone", "Client", "Bench")
+            "Log", "Protocol", "Config", "Engine", "Assembly", "Standalone", "Client", "Bench")
         .check(MAIN);
   }
 

@@ -5,6 +5,7 @@ import dev.switchboard.auth.TokenVerifier;
 import dev.switchboard.config.AuthKeys;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.EngineKeys;
+import dev.switchboard.config.LogKeys;
 import dev.switchboard.config.NamespaceKeys;
 import dev.switchboard.config.Parser;
 import dev.switchboard.config.ServerConfig;
@@ -15,6 +16,7 @@ import dev.switchboard.hub.ConnectionPolicy;
 import dev.switchboard.hub.HubOptions;
 import dev.switchboard.hub.NamespaceOptions;
 import dev.switchboard.hub.Namespaces;
+import dev.switchboard.log.AccessLog;
 import dev.switchboard.server.EndpointOptions;
 import dev.switchboard.server.OriginPolicy;
 import java.io.IOException;
@@ -98,7 +100,8 @@ final class AreaOptions {
         config.get(WsKeys.ECHO_MAX_MESSAGE_SIZE),
         origins,
         config.get(AuthKeys.CONTAINER),
-        roles);
+        roles,
+        AccessLog.create(config.get(LogKeys.ACCESS)));
   }
 
   /** The permissions of container roles ({@code auth.role.<role>}); a bad grant stops start-up. */

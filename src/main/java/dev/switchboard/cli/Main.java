@@ -46,6 +46,10 @@ public final class Main implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    // Before any command logs: Logback without a configuration writes DEBUG to standard output,
+    // where the client commands print what they receive. The server configures it again from its
+    // settings (log.format, log.level).
+    Logging.configure("text", "warn");
     System.exit(commandLine(System.in, args).execute(args));
   }
 

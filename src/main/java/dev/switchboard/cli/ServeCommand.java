@@ -3,6 +3,7 @@ package dev.switchboard.cli;
 import dev.switchboard.assembly.ServerAssembly;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.EngineKeys;
+import dev.switchboard.config.LogKeys;
 import dev.switchboard.config.ServerConfig;
 import dev.switchboard.config.ServerKeys;
 import dev.switchboard.config.Settings;
@@ -50,7 +51,6 @@ final class ServeCommand implements Callable<Integer> {
    * @param env the environment (System.getenv() in production; a map in tests)
    */
   static int serve(ServeOptions options, PrintWriter err, Map<String, String> env) {
-    Logging.configure();
     ServerConfig config;
     try {
       Path file = options.config != null ? options.config : configFromEnvironment(env);
@@ -63,6 +63,7 @@ final class ServeCommand implements Callable<Integer> {
       err.println("switchboard: " + e.getMessage());
       return ExitCodes.CONFIG;
     }
+    Logging.configure(config.get(LogKeys.FORMAT), config.get(LogKeys.LEVEL));
     StandaloneServer server;
     try {
       server = StandaloneServer.start(config);

@@ -71,6 +71,7 @@ public final class Keys {
               ServerKeys.SHUTDOWN_SPREAD,
               ServerKeys.SHUTDOWN_TIMEOUT,
               ServerKeys.STATIC_DIR),
+          section("Logging", LogKeys.INTRO, LogKeys.ACCESS, LogKeys.FORMAT, LogKeys.LEVEL),
           section(
               "Web application (switchboard.war, or the library jar in your own application)",
               WEB_INTRO,

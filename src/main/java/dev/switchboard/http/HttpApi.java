@@ -1,6 +1,7 @@
 package dev.switchboard.http;
 
 import dev.switchboard.hub.Hub;
+import dev.switchboard.log.LogLimiter;
 import dev.switchboard.protocol.ErrorCode;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -24,6 +25,10 @@ import org.jspecify.annotations.Nullable;
  */
 public final class HttpApi {
   private static final System.Logger LOG = System.getLogger(HttpApi.class.getName());
+
+  /** A bug that every request hits must not write a stack trace per request. */
+  private final LogLimiter errors = LogLimiter.of(LOG);
+
   private static final String CONTENT_TYPE = "application/json;charset=UTF-8";
 
   /** A response header that replaces the JSON Content-Type (the metrics scrape is plain text). */
@@ -177,8 +182,11 @@ public final class HttpApi {
   }
 
   private ApiResponse internalError(ApiRequest request, Throwable failure) {
-    LOG.log(
-        Level.ERROR, "HTTP API " + request.method() + " " + request.path() + " failed", failure);
+    errors.log(
+        Level.ERROR,
+        "HTTP API failed",
+        () -> "HTTP API " + request.method() + " " + request.path() + " failed",
+        failure);
     return answers.refuse(500, ErrorCode.INTERNAL, "internal error");
   }
 

@@ -202,7 +202,7 @@ public final class ClientConnection {
     }
     java.time.Duration sendTimeout = policy.sendTimeout();
     if (outbox.sendOverdue(nowNanos, sendTimeout.toNanos())) {
-      parts.sendTimeouts().report("connection " + id, sendTimeout);
+      parts.warnings().sendTimeout("connection " + id, sendTimeout);
       close(
           CloseCode.SEND_TIMEOUT,
           "a send was not completed within " + sendTimeout.toSeconds() + " s");
@@ -246,9 +246,7 @@ public final class ClientConnection {
    * received, or learns {@code recovered:false}. Called without any lock held.
    */
   void missed(String channel, String why) {
-    LOG.log(
-        Level.WARNING,
-        "connection " + id + ": " + channel + ": " + why + "; closing with 4004 to recover");
+    parts.warnings().missed("connection " + id, channel, why);
     close(
         CloseCode.ENGINE_INTERRUPTED,
         "publications of " + channel + " were missed, reconnect and recover");

@@ -112,7 +112,7 @@ final class ConnectionHooks {
   void invalidRewrite(String channel, String cause) {
     metrics.invalidRewrites.increment();
     int colon = cause.indexOf(':');
-    hooks.warnOnce(
+    hooks.warnLimited(
         "rewrite " + (colon < 0 ? cause : cause.substring(0, colon)),
         "Decisions.publish rewrote a publication to "
             + channel

@@ -4,6 +4,7 @@ import dev.switchboard.engine.BrokerHandler;
 import dev.switchboard.engine.ClientInfo;
 import dev.switchboard.engine.NodeCommand;
 import dev.switchboard.engine.Publication;
+import dev.switchboard.log.LogLimiter;
 import dev.switchboard.protocol.BinaryEnvelope;
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.Payload;
@@ -24,6 +25,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class Deliveries implements BrokerHandler {
   private static final System.Logger LOG = System.getLogger(Deliveries.class.getName());
+
+  /** A bug on the delivery path fails for every subscriber at once: limited, not a trace each. */
+  private final LogLimiter errors = LogLimiter.of(LOG);
 
   private final SubscriptionRegistry registry;
   private final FanOut fanOut;
@@ -256,7 +260,9 @@ final class Deliveries implements BrokerHandler {
         }
       } catch (RuntimeException e) {
         // One broken connection must not cost the others their delivery.
-        LOG.log(Level.ERROR, "delivery to " + s.connection().id() + " failed", e);
+        ClientConnection failed = s.connection();
+        errors.log(
+            Level.ERROR, "delivery failed", () -> "delivery to " + failed.id() + " failed", e);
         s.connection().close(CloseCode.INTERNAL_ERROR, "internal error");
       }
     }

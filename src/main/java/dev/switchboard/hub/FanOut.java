@@ -1,5 +1,6 @@
 package dev.switchboard.hub;
 
+import dev.switchboard.log.LogLimiter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -45,6 +46,9 @@ final class FanOut implements AutoCloseable {
   static final int MAX_BYTES_PER_ROUND = 256 * 1024;
 
   private static final System.Logger LOG = System.getLogger(FanOut.class.getName());
+
+  /** A task that fails for every publication must not write a stack trace each time. */
+  private final LogLimiter errors = LogLimiter.of(LOG);
 
   /** Work for a lane: delivers into outboxes and reports the connections it queued frames for. */
   @FunctionalInterface
@@ -220,7 +224,8 @@ final class FanOut implements AutoCloseable {
             ran[timed++] = t;
           }
         } catch (RuntimeException e) {
-          LOG.log(System.Logger.Level.ERROR, "fan-out task failed", e);
+          errors.log(
+              System.Logger.Level.ERROR, "fan-out task failed", () -> "fan-out task failed", e);
         }
         done++;
       }

@@ -3,10 +3,8 @@ package dev.switchboard.hub;
 import dev.switchboard.hooks.Decisions;
 import dev.switchboard.hooks.HubEvent;
 import dev.switchboard.hooks.HubEventListener;
-import java.lang.System.Logger.Level;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
+import dev.switchboard.log.LogLimiter;
+import java.time.Duration;
 
 /**
  * What the application plugged into the hub: its {@link Decisions} and its {@link
@@ -18,16 +16,17 @@ final class Hooks {
   private static final System.Logger LOG = System.getLogger(Hooks.class.getName());
 
   /**
-   * The same failure (where, exception class) is logged at most once a minute: a listener that
-   * throws on every event must not flood the log. Every failure is counted.
+   * The same failure (where, exception class) is logged at most once a minute, then counted in one
+   * line: a listener that throws on every event must not flood the log. Every failure is counted in
+   * the stats too.
    */
-  private static final long LOG_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
+  private static final Duration LOG_EVERY = Duration.ofMinutes(1);
 
   private volatile Decisions decisions = Decisions.ALLOW_ALL;
   private volatile HubEventListener listener = HubEventListener.NONE;
 
-  /** When each failure was last logged (System.nanoTime), by where and exception class. */
-  private final Map<String, Long> lastLogged = new ConcurrentHashMap<>();
+  /** Keyed by where and exception class. */
+  private final LogLimiter warnings = new LogLimiter(LOG, 1, LOG_EVERY, System::nanoTime);
 
   private final HubMetrics metrics;
 
@@ -73,27 +72,18 @@ final class Hooks {
   /** An application hook ({@code where}) threw: counted, and logged at most once a minute. */
   void failed(String where, RuntimeException e) {
     metrics.hookFailures.increment();
-    warnOnce(where + " threw " + e.getClass().getName(), where + " threw", "hook_failures", e);
+    warnLimited(where + " threw " + e.getClass().getName(), where + " threw", "hook_failures", e);
   }
 
   /**
-   * Logs {@code message} at WARNING unless the same {@code key} was logged within a minute.
+   * Logs {@code message} at WARNING unless the same {@code key} was logged within a minute (those
+   * are counted in one line with the next one after the minute).
    *
    * @param counter the stats counter that counts every occurrence
    */
-  void warnOnce(
+  void warnLimited(
       String key, String message, String counter, @org.jspecify.annotations.Nullable Throwable e) {
-    long now = System.nanoTime();
-    Long last = lastLogged.get(key);
-    if (last != null && now - last < LOG_EVERY_NANOS) {
-      return;
-    }
-    lastLogged.put(key, now);
-    String text = message + " (logged at most once a minute; all counted in " + counter + ")";
-    if (e == null) {
-      LOG.log(Level.WARNING, text);
-    } else {
-      LOG.log(Level.WARNING, text, e);
-    }
+    warnings.warn(
+        key, message + " (logged at most once a minute; all counted in " + counter + ")", e);
   }
 }

@@ -93,7 +93,7 @@ public final class Hub implements AutoCloseable {
             broker,
             presence,
             clock,
-            new SendTimeouts(),
+            new HubWarnings(),
             new Hooks(metrics));
   }
 

@@ -15,7 +15,7 @@ import dev.switchboard.protocol.CommandDecoder;
  * @param broker history reads, join and leave
  * @param presence who is in a channel
  * @param clock the time connections read: liveness, rates and sends in flight
- * @param sendTimeouts reports sends that never completed
+ * @param warnings the warnings about single connections, limited in number
  * @param hooks the application's decisions and event listener
  */
 record HubParts(
@@ -26,5 +26,5 @@ record HubParts(
     Broker broker,
     PresenceStore presence,
     HubClock clock,
-    SendTimeouts sendTimeouts,
+    HubWarnings warnings,
     Hooks hooks) {}

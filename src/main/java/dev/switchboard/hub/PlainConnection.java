@@ -99,7 +99,7 @@ public final class PlainConnection {
       return;
     }
     if (outbox.sendOverdue(nowNanos, policy.sendTimeout().toNanos())) {
-      parts.sendTimeouts().report("a plain connection", policy.sendTimeout());
+      parts.warnings().sendTimeout("a plain connection", policy.sendTimeout());
       close(
           CloseCode.SEND_TIMEOUT,
           "a send was not completed within " + policy.sendTimeout().toSeconds() + " s");

@@ -1,8 +1,8 @@
 package dev.switchboard.hub;
 
 import dev.switchboard.engine.Broker;
+import dev.switchboard.log.LogLimiter;
 import dev.switchboard.protocol.ChannelName;
-import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +32,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class SubscriptionRegistry {
   private static final System.Logger LOG = System.getLogger(SubscriptionRegistry.class.getName());
+
+  /** With the engine down every channel's unsubscribe fails: limited, not one line each. */
+  private final LogLimiter warnings = LogLimiter.of(LOG);
 
   private final Broker broker;
 
@@ -173,7 +176,10 @@ final class SubscriptionRegistry {
     guarded(() -> broker.unsubscribe(channel))
         .exceptionally(
             failure -> {
-              LOG.log(Level.WARNING, "broker unsubscribe of " + channel + " failed", failure);
+              warnings.warn(
+                  "broker unsubscribe failed",
+                  "broker unsubscribe of " + channel + " failed",
+                  failure);
               return null;
             });
   }

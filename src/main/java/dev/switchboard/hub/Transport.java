@@ -50,6 +50,19 @@ public interface Transport {
     return CloseOrigin.UNKNOWN;
   }
 
+  /**
+   * A close the adapter sent by itself, below the endpoint, or null: the standalone server answers
+   * a frame over the size limit (1009) or a malformed one (1002) before the WebSocket container
+   * reads it, and the container then reports the connection as closed abnormally (1006). For the
+   * access log, which writes the code that went on the wire.
+   */
+  default @Nullable SentClose sentClose() {
+    return null;
+  }
+
+  /** A close frame's code and reason. */
+  record SentClose(CloseCode code, String reason) {}
+
   /** See {@link #closeOrigin}. */
   enum CloseOrigin {
     /**

@@ -4,6 +4,7 @@ import dev.switchboard.hub.Hub;
 import dev.switchboard.hub.PlainConnection;
 import dev.switchboard.hub.QueuedFrame;
 import dev.switchboard.hub.Transport;
+import dev.switchboard.log.AccessLog;
 import dev.switchboard.protocol.CloseCode;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.EndpointConfig;
@@ -47,6 +48,9 @@ public final class EchoEndpoint implements RegisteredEndpoint.Annotated {
   /** Set in onOpen with {@link #connection}. */
   private volatile @Nullable Transport transport;
 
+  /** Set in onOpen; null when the access log is off. */
+  private volatile AccessLog.@Nullable Entry access;
+
   /** Set in onOpen; gathers binary messages, which arrive in parts. */
   private volatile @Nullable Gatherer gatherer;
 
@@ -63,6 +67,7 @@ public final class EchoEndpoint implements RegisteredEndpoint.Annotated {
     // For partial messages this bounds one frame; the whole message is bounded by the gatherer.
     session.setMaxBinaryMessageBufferSize(max);
     endpoints.sessions().opened(session);
+    access = endpoints.access().opened(session, config);
     Transport t = endpoints.transport(session);
     transport = t;
     // Two messages of the maximum size may wait: one echoing, one just gathered.
@@ -103,9 +108,10 @@ public final class EchoEndpoint implements RegisteredEndpoint.Annotated {
   @OnClose
   public void onClose(Session session, CloseReason closeReason) {
     // The gatherer dies with the session; the connection's outbox with the connection.
+    Transport t = transport; // set in onOpen before the connection: known whenever c is
+    SessionAccess.closed(access, null, closeReason, t); // before the session counts as closed
     endpoints.sessions().closed(session);
     PlainConnection c = connection;
-    Transport t = transport; // set in onOpen before the connection: known whenever c is
     // Still open: the hub did not close it (and count it); the container or the peer did.
     if (c != null && c.onClosed() && t != null) {
       endpoints.countContainerClose(closeReason.getCloseCode().getCode(), t);

@@ -1,6 +1,7 @@
 package dev.switchboard.server;
 
 import dev.switchboard.auth.RoleGrants;
+import dev.switchboard.log.AccessLog;
 
 /**
  * Limits applied to every WebSocket session. Set explicitly: the Jakarta default message sizes are
@@ -12,10 +13,12 @@ import dev.switchboard.auth.RoleGrants;
  * @param containerAuth whether a user the container authenticated for the handshake becomes the
  *     connection's identity ({@code auth.container})
  * @param roles the permissions of the container's roles ({@code auth.role.<role>})
+ * @param access the handshake access log ({@code log.access}), {@link AccessLog#OFF} when off
  */
 public record EndpointOptions(
     int maxMessageSize,
     int echoMaxMessageSize,
     OriginPolicy origins,
     boolean containerAuth,
-    RoleGrants roles) {}
+    RoleGrants roles,
+    AccessLog access) {}

@@ -4,6 +4,7 @@ import dev.switchboard.auth.Identity;
 import dev.switchboard.hub.ClientConnection;
 import dev.switchboard.hub.Hub;
 import dev.switchboard.hub.Transport;
+import dev.switchboard.log.AccessLog;
 import dev.switchboard.protocol.CloseCode;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
@@ -49,6 +50,9 @@ public final class HubEndpoint implements RegisteredEndpoint.Annotated {
   /** Set in onOpen with {@link #connection}. */
   private volatile @Nullable Transport transport;
 
+  /** Set in onOpen; null when the access log is off. */
+  private volatile AccessLog.@Nullable Entry access;
+
   HubEndpoint(Hub hub, EndpointOptions options, WebSocketEndpoints endpoints) {
     this.hub = hub;
     this.options = options;
@@ -60,6 +64,7 @@ public final class HubEndpoint implements RegisteredEndpoint.Annotated {
     session.setMaxTextMessageBufferSize(options.maxMessageSize());
     session.setMaxBinaryMessageBufferSize(options.maxMessageSize());
     endpoints.sessions().opened(session);
+    access = endpoints.access().opened(session, config);
     Transport sessionTransport = endpoints.transport(session);
     transport = sessionTransport;
     Object token = session.getUserProperties().get(SwitchboardConfigurator.TOKEN_PROPERTY);
@@ -109,9 +114,11 @@ public final class HubEndpoint implements RegisteredEndpoint.Annotated {
 
   @OnClose
   public void onClose(Session session, CloseReason closeReason) {
-    endpoints.sessions().closed(session);
     ClientConnection c = connection;
     Transport t = transport; // set in onOpen before the connection: known whenever c is
+    // Before the session counts as closed, so whoever waits for that finds the line written.
+    SessionAccess.closed(access, c == null ? null : c.user(), closeReason, t);
+    endpoints.sessions().closed(session);
     // Still open: the hub did not close it (the hub counts its own closes); the container or the
     // peer did.
     String reason = closeReason.getReasonPhrase();

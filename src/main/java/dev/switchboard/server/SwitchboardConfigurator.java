@@ -3,6 +3,7 @@ package dev.switchboard.server;
 import dev.switchboard.auth.Identity;
 import dev.switchboard.hub.HandshakeResult;
 import dev.switchboard.hub.HubMetrics;
+import dev.switchboard.log.AccessLog;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
@@ -11,7 +12,8 @@ import java.util.function.Supplier;
 
 /**
  * Hands endpoints their collaborators (no static state: each endpoint instance is made here with
- * the deployment's hub), checks the origin before the upgrade and negotiates the subprotocol.
+ * the deployment's hub), checks the origin before the upgrade and negotiates the subprotocol. Keeps
+ * the handshake's origin for the access log, when that is on.
  */
 final class SwitchboardConfigurator extends ServerEndpointConfig.Configurator {
   /** The hub protocol's subprotocol name. */
@@ -21,11 +23,18 @@ final class SwitchboardConfigurator extends ServerEndpointConfig.Configurator {
   static final String TOKEN_PROPERTY = "dev.switchboard.token";
 
   private final Supplier<Object> endpoints;
+  private final String path;
   private final EndpointOptions options;
   private final HubMetrics metrics;
 
-  SwitchboardConfigurator(Supplier<Object> endpoints, EndpointOptions options, HubMetrics metrics) {
+  /**
+   * @param endpoints makes an endpoint instance per session
+   * @param path the endpoint's path, for the access log
+   */
+  SwitchboardConfigurator(
+      Supplier<Object> endpoints, String path, EndpointOptions options, HubMetrics metrics) {
     this.endpoints = endpoints;
+    this.path = path;
     this.options = options;
     this.metrics = metrics;
   }
@@ -52,6 +61,17 @@ final class SwitchboardConfigurator extends ServerEndpointConfig.Configurator {
     } else {
       sec.getUserProperties().remove(TOKEN_PROPERTY);
     }
+    if (options.access() != AccessLog.OFF) {
+      List<String> origin = request.getHeaders().get("Origin");
+      if (origin == null) {
+        origin = request.getHeaders().get("origin");
+      }
+      if (origin != null && !origin.isEmpty()) {
+        sec.getUserProperties().put(SessionAccess.ORIGIN_PROPERTY, origin.get(0));
+      } else {
+        sec.getUserProperties().remove(SessionAccess.ORIGIN_PROPERTY);
+      }
+    }
     Identity user = ContainerIdentity.of(request, options.roles(), options.containerAuth());
     if (user != null) {
       sec.getUserProperties().put(ContainerIdentity.PROPERTY, user);
@@ -65,6 +85,10 @@ final class SwitchboardConfigurator extends ServerEndpointConfig.Configurator {
     boolean allowed = options.origins().allows(originHeaderValue);
     if (!allowed) {
       metrics.handshakeRefused(HandshakeResult.REFUSED_ORIGIN);
+      // The container answers (403 in most, 404 in WildFly's Undertow) and tells the configurator
+      // nothing of the client's address.
+      AccessLog access = options.access();
+      access.refused(path, null, originHeaderValue, 403, "origin not allowed", access.now());
     }
     return allowed;
   }

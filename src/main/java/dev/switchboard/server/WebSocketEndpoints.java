@@ -2,6 +2,7 @@ package dev.switchboard.server;
 
 import dev.switchboard.hub.Hub;
 import dev.switchboard.hub.Transport;
+import dev.switchboard.log.AccessLog;
 import dev.switchboard.protocol.CloseCode;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpointConfig;
@@ -27,6 +28,7 @@ public final class WebSocketEndpoints implements AutoCloseable {
   private final TransportFactory transports;
   private final Closer closer = new Closer();
   private final SessionChannels sessionChannels;
+  private final SessionAccess access;
 
   /** Open sessions of both endpoints, so shutdown can wait for them. */
   private final OpenSessions sessions = new OpenSessions();
@@ -36,6 +38,7 @@ public final class WebSocketEndpoints implements AutoCloseable {
     this.options = options;
     this.transports = transports;
     this.sessionChannels = new SessionChannels(hub, this);
+    this.access = new SessionAccess(options.access(), transports);
   }
 
   /** Where an application's own endpoints attach their sessions to hub channels. */
@@ -108,6 +111,7 @@ public final class WebSocketEndpoints implements AutoCloseable {
             .configurator(
                 new SwitchboardConfigurator(
                     () -> new HubEndpoint.Registered(new HubEndpoint(hub, options, this)),
+                    hubPath,
                     options,
                     hub.metrics()))
             .build();
@@ -119,6 +123,7 @@ public final class WebSocketEndpoints implements AutoCloseable {
             .configurator(
                 new SwitchboardConfigurator(
                     () -> new EchoEndpoint.Registered(new EchoEndpoint(hub, options, this)),
+                    ECHO_PATH,
                     options,
                     hub.metrics()))
             .build();
@@ -148,6 +153,16 @@ public final class WebSocketEndpoints implements AutoCloseable {
   /** The largest message any endpoint accepts, for containers that need a frame buffer size. */
   public int largestMessageSize() {
     return Math.max(options.maxMessageSize(), options.echoMaxMessageSize());
+  }
+
+  /** The handshake access log, for servers that refuse handshakes before the endpoints. */
+  public AccessLog accessLog() {
+    return options.access();
+  }
+
+  /** Where the endpoints write their sessions' access log lines. */
+  SessionAccess access() {
+    return access;
   }
 
   Closer closer() {

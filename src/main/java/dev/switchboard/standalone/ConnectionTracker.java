@@ -51,6 +51,12 @@ final class ConnectionTracker extends BaseFilter implements AddOn, AutoCloseable
     /** Until when the connection may take to send a complete request; ignored once upgraded. */
     volatile long deadlineNanos;
 
+    /**
+     * When the connection began waiting for its current request: its accept, or the end of its
+     * previous request. A refused handshake's duration in the access log counts from here.
+     */
+    volatile long requestStartNanos;
+
     /** Set once the WebSocket handshake was admitted; then frames are guarded, not the clock. */
     volatile @Nullable FrameGuard frames;
 
@@ -63,9 +69,10 @@ final class ConnectionTracker extends BaseFilter implements AddOn, AutoCloseable
     /** A close asked for before {@link #upgraded}; guarded by this. */
     private @Nullable Runnable closeAfterUpgrade;
 
-    State(String ip, long deadlineNanos) {
+    State(String ip, long nowNanos, long deadlineNanos) {
       this.ip = ip;
       this.admittedAs = ip;
+      this.requestStartNanos = nowNanos;
       this.deadlineNanos = deadlineNanos;
     }
 
@@ -152,7 +159,8 @@ final class ConnectionTracker extends BaseFilter implements AddOn, AutoCloseable
     Connection<?> c = ctx.getConnection();
     String ip =
         c.getPeerAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "?";
-    open.put(c, new State(ip, nanoTime.getAsLong() + handshakeTimeoutNanos));
+    long now = nanoTime.getAsLong();
+    open.put(c, new State(ip, now, now + handshakeTimeoutNanos));
     limitSendBuffer(c);
     return ctx.getInvokeAction();
   }
@@ -188,7 +196,9 @@ final class ConnectionTracker extends BaseFilter implements AddOn, AutoCloseable
   void requestCompleted(Connection<?> c) {
     State s = open.get(c);
     if (s != null) {
-      s.deadlineNanos = nanoTime.getAsLong() + handshakeTimeoutNanos;
+      long now = nanoTime.getAsLong();
+      s.requestStartNanos = now;
+      s.deadlineNanos = now + handshakeTimeoutNanos;
     }
   }
 

@@ -56,6 +56,12 @@ final class FrameGuard {
    */
   private volatile int peerCloseStatus = NO_CLOSE;
 
+  /**
+   * The violation this guard reported, which the server answered with a close frame of its own;
+   * written by the reading thread, read by the thread that reports the close.
+   */
+  private volatile @Nullable Violation violation;
+
   FrameGuard(long maxMessage, int maxFragments) {
     this.maxMessage = maxMessage;
     this.maxFragments = maxFragments;
@@ -85,13 +91,13 @@ final class FrameGuard {
       if (header.position() == 2) {
         Violation v = firstTwoBytes();
         if (v != null) {
-          return v;
+          return violated(v);
         }
       }
       if (header.position() == headerNeeded) {
         Violation v = completeHeader();
         if (v != null) {
-          return v;
+          return violated(v);
         }
       }
     }
@@ -134,6 +140,18 @@ final class FrameGuard {
    * {@link #NO_STATUS} if it had no payload, {@link #MALFORMED} if one byte. Recorded before the
    * frame goes on to Tyrus, so it is set when Tyrus reports that close.
    */
+  /** The violation reported (the server then closed the connection), or null. */
+  @Nullable Violation violation() {
+    return violation;
+  }
+
+  private Violation violated(Violation v) {
+    if (violation == null) {
+      violation = v;
+    }
+    return v;
+  }
+
   int peerCloseStatus() {
     return peerCloseStatus;
   }

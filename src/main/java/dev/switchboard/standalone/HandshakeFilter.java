@@ -3,6 +3,7 @@ package dev.switchboard.standalone;
 import dev.switchboard.frame.FrameEncoder;
 import dev.switchboard.hub.HandshakeResult;
 import dev.switchboard.hub.HubMetrics;
+import dev.switchboard.log.AccessLog;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.Handshake;
 import dev.switchboard.server.OriginPolicy;
@@ -34,8 +35,9 @@ import org.jspecify.annotations.Nullable;
  * a {@code Connection} that includes {@code upgrade}, exactly one {@code Sec-WebSocket-Key} of 16
  * base64 bytes and {@code Sec-WebSocket-Version: 13} (else 400, or 426 for the version), an allowed
  * origin (403) and room under the connection limits (503, 429). A refusal is a complete HTTP
- * response with a JSON body, then the connection closes. Tyrus's own refusals lack a body length
- * (leaving HTTP/1.1 clients waiting) and a missing key gets 500 there.
+ * response with a JSON body, then the connection closes, and a line in the access log ({@link
+ * AccessLog}). Tyrus's own refusals lack a body length (leaving HTTP/1.1 clients waiting) and a
+ * missing key gets 500 there.
  *
  * <p>After the upgrade every frame header passes the connection's {@link FrameGuard} before Tyrus
  * sees the bytes; a violation is answered with a close frame (1002 or 1009) and the connection
@@ -48,6 +50,7 @@ final class HandshakeFilter extends BaseFilter {
   private static final System.Logger LOG = System.getLogger(HandshakeFilter.class.getName());
 
   private final OriginPolicy origins;
+  private final AccessLog access;
   private final HubMetrics metrics;
   private final ConnectionTracker tracker;
   private final Admission admission;
@@ -62,12 +65,13 @@ final class HandshakeFilter extends BaseFilter {
   record Limits(long hubMaxMessage, long echoMaxMessage, int maxFragments) {}
 
   private HandshakeFilter(
-      OriginPolicy origins,
+      WebSocketEndpoints endpoints,
       HubMetrics metrics,
       ConnectionTracker tracker,
       Admission admission,
       Limits limits) {
-    this.origins = origins;
+    this.origins = endpoints.origins();
+    this.access = endpoints.accessLog();
     this.metrics = metrics;
     this.tracker = tracker;
     this.admission = admission;
@@ -78,7 +82,7 @@ final class HandshakeFilter extends BaseFilter {
 
   /** Installs the gate in front of whatever handles HTTP, so it must be registered before Tyrus. */
   static AddOn addOn(
-      OriginPolicy origins,
+      WebSocketEndpoints endpoints,
       HubMetrics metrics,
       ConnectionTracker tracker,
       Admission admission,
@@ -87,7 +91,7 @@ final class HandshakeFilter extends BaseFilter {
       @Override
       public void setup(NetworkListener listener, FilterChainBuilder builder) {
         int http = builder.indexOfType(HttpServerFilter.class);
-        builder.add(http, new HandshakeFilter(origins, metrics, tracker, admission, limits));
+        builder.add(http, new HandshakeFilter(endpoints, metrics, tracker, admission, limits));
       }
     };
   }
@@ -120,18 +124,26 @@ final class HandshakeFilter extends BaseFilter {
     }
     Handshake.Problem problem = handshakeProblem(request);
     if (problem != null) {
-      return refuse(ctx, request, problem.status(), ErrorCode.MALFORMED, problem.message());
+      return refuse(
+          ctx,
+          state,
+          request,
+          new Refusal(problem.status(), ErrorCode.MALFORMED, problem.message()));
     }
     String origin = request.getHeader("Origin");
     if (!origins.allows(origin)) {
       return refuse(
-          ctx, request, 403, ErrorCode.UNAUTHORIZED, "origin " + origin + " is not allowed");
+          ctx,
+          state,
+          request,
+          new Refusal(403, ErrorCode.UNAUTHORIZED, "origin " + origin + " is not allowed"));
     }
     String ip =
         state == null ? "?" : admission.clientAddress(state.ip, values(request, "X-Forwarded-For"));
     Admission.Refusal full = admission.admit(ip);
     if (full != null) {
-      return refuse(ctx, request, full.status, ErrorCode.UNAVAILABLE, full.message);
+      return refuse(
+          ctx, state, request, new Refusal(full.status, ErrorCode.UNAVAILABLE, full.message));
     }
     FrameGuard frames =
         new FrameGuard(
@@ -246,19 +258,29 @@ final class HandshakeFilter extends BaseFilter {
     return out;
   }
 
+  /** A handshake's refusal: the HTTP status, the error code and message of its JSON body. */
+  private record Refusal(int status, ErrorCode code, String message) {}
+
   private NextAction refuse(
       FilterChainContext ctx,
+      ConnectionTracker.@Nullable State state,
       HttpRequestPacket request,
-      int status,
-      ErrorCode code,
-      String message) {
+      Refusal refusal) {
     metrics.handshakeRefused(
-        switch (code) {
+        switch (refusal.code()) {
           case UNAUTHORIZED -> HandshakeResult.REFUSED_ORIGIN;
           case UNAVAILABLE -> HandshakeResult.REFUSED_LIMIT;
           default -> HandshakeResult.REFUSED_MALFORMED;
         });
-    metrics.error(code);
+    metrics.error(refusal.code());
+    int status = refusal.status();
+    access.refused(
+        request.getRequestURI(),
+        state == null ? null : state.ip,
+        request.getHeader("Origin"),
+        status,
+        refusal.message(),
+        state == null ? access.now() : state.requestStartNanos);
     HttpResponsePacket response = request.getResponse();
     if (status == 426) {
       Handshake.upgradeRequiredHeaders().forEach(h -> response.setHeader(h[0], h[1]));
@@ -266,6 +288,6 @@ final class HandshakeFilter extends BaseFilter {
     if (status == 429 || status == 503) {
       response.setHeader(Header.RetryAfter, "1");
     }
-    return JsonRefusal.send(ctx, response, status, code, message);
+    return JsonRefusal.send(ctx, response, status, refusal.code(), refusal.message());
   }
 }

@@ -126,7 +126,7 @@ public final class StandaloneServer implements AutoCloseable {
       listener.registerAddOn(RequestTargetFilter.addOn(assembly.hub().metrics()));
       listener.registerAddOn(
           HandshakeFilter.addOn(
-              assembly.endpoints().origins(),
+              assembly.endpoints(),
               assembly.hub().metrics(),
               connections,
               admission,

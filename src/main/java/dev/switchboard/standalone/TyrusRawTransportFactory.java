@@ -15,6 +15,7 @@ import org.glassfish.grizzly.Connection;
 import org.glassfish.tyrus.container.grizzly.client.GrizzlyWriter;
 import org.glassfish.tyrus.core.ProtocolHandler;
 import org.glassfish.tyrus.core.TyrusRemoteEndpoint;
+import org.glassfish.tyrus.core.TyrusSession;
 import org.glassfish.tyrus.core.TyrusWebSocket;
 import org.glassfish.tyrus.spi.CompletionHandler;
 import org.glassfish.tyrus.spi.Writer;
@@ -98,6 +99,12 @@ final class TyrusRawTransportFactory implements TransportFactory {
           "Tyrus's Grizzly connection not found; its own closes are counted by code only: " + e);
       return null;
     }
+  }
+
+  /** The TCP peer's address, which Tyrus keeps for the session: what the connection limits see. */
+  @Override
+  public @Nullable String remoteAddress(Session session) {
+    return session instanceof TyrusSession t ? t.getRemoteAddr() : null;
   }
 
   @Override
@@ -210,6 +217,12 @@ final class TyrusRawTransportFactory implements TransportFactory {
      * status) or the connection is already gone (nothing can be sent any more); Tyrus's own
      * otherwise (invalid UTF-8, a malformed close frame...).
      */
+    @Override
+    public @Nullable SentClose sentClose() {
+      FrameGuard.Violation v = frames == null ? null : frames.violation();
+      return v == null ? null : new SentClose(v.code(), v.reason());
+    }
+
     @Override
     public CloseOrigin closeOrigin(int code) {
       if (frames == null || connection == null) { // frames are known only with the connection

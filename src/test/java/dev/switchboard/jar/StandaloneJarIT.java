@@ -3,6 +3,8 @@ package dev.switchboard.jar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.testing.Http;
 import dev.switchboard.testing.WsClient;
 import java.io.BufferedReader;
@@ -137,6 +139,11 @@ class StandaloneJarIT {
     assertThat(server.waitFor(20, TimeUnit.SECONDS))
         .as("exited within the shutdown timeout")
         .isTrue();
+    // The default text log format: the client's access-log line, written at its close.
+    assertThat(awaitLine(out, "switchboard.access:"))
+        .matches(
+            "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  switchboard\\.access:"
+                + " path=/ws remote=127\\.0\\.0\\.1 origin=- user=- result=closed code=\\d+ .*");
     awaitLine(out, "Switchboard stopped");
   }
 
@@ -158,10 +165,11 @@ class StandaloneJarIT {
     assertThat(envOutput).contains("outbox.max-bytes").contains("SWITCHBOARD_OUTBOX_MAX_BYTES");
   }
 
+  /** Also the JSON log format: every log line is one JSON object, the access log's among them. */
   @Test
   void aConfigurationFileIsReadAndFlagsWinOverIt() throws Exception {
     Path config = dir.resolve("switchboard.properties");
-    Files.writeString(config, "server.port=1\nws.max-message-size=1KiB\n");
+    Files.writeString(config, "server.port=1\nws.max-message-size=1KiB\nlog.format=json\n");
     Process server = launch(Map.of(), "--config", config.toString(), "--port", "0");
     BlockingQueue<String> out = lines(server);
     Matcher m = LISTENING.matcher(awaitLine(out, "listening on"));
@@ -171,8 +179,22 @@ class StandaloneJarIT {
       client.send("{\"op\":\"ping\",\"pad\":\"" + "x".repeat(2000) + "\"}");
       assertThat(client.awaitClose().code()).isEqualTo(1009);
     }
-    server.destroy();
+    String access = awaitLine(out, "result=closed");
+    JsonNode record = new ObjectMapper().readTree(access);
+    assertThat(record.path("logger").asText()).isEqualTo("switchboard.access");
+    assertThat(record.path("level").asText()).isEqualTo("INFO");
+    assertThat(record.path("time").asText()).matches("\\d{4}-\\d\\d-\\d\\dT[0-9:.]{12}Z");
+    assertThat(record.path("message").asText())
+        .startsWith("path=/ws remote=127.0.0.1 origin=- user=- result=closed code=1009");
+    sigterm(server); // Process.destroy would close our end of its output
     assertThat(server.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    // Every line up to the last is text on stdout (start, stop) or one JSON object on stderr.
+    for (String line = next(out); !line.equals("Switchboard stopped"); line = next(out)) {
+      if (!line.startsWith("Switchboard ")) {
+        assertThat(line).startsWith("{").endsWith("}");
+        assertThat(new ObjectMapper().readTree(line).isObject()).as(line).isTrue();
+      }
+    }
   }
 
   @Test
@@ -182,6 +204,14 @@ class StandaloneJarIT {
     String output = new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(help.exitValue()).isZero();
     assertThat(output).contains("--port").contains("--host").contains("--config").contains("serve");
+  }
+
+  private static String next(BlockingQueue<String> lines) throws InterruptedException {
+    String line = lines.poll(30, TimeUnit.SECONDS);
+    if (line == null) {
+      throw new AssertionError("no further line within 30 s");
+    }
+    return line;
   }
 
   private static void sigterm(Process p) throws IOException, InterruptedException {

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /** A close asked for while Tyrus is still upgrading the connection waits for the upgrade's end. */
 class ConnectionStateTest {
-  private final ConnectionTracker.State state = new ConnectionTracker.State("127.0.0.1", 0);
+  private final ConnectionTracker.State state = new ConnectionTracker.State("127.0.0.1", 0, 0);
   private final List<String> closes = new ArrayList<>();
 
   @Test

@@ -3,6 +3,7 @@ package dev.switchboard.engine.redis;
 import dev.switchboard.engine.BrokerHandler;
 import dev.switchboard.engine.NodeCommand;
 import dev.switchboard.engine.Publication;
+import dev.switchboard.log.LogLimiter;
 import dev.switchboard.protocol.ChannelName;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import java.lang.System.Logger.Level;
@@ -28,6 +29,9 @@ final class PubSubDeliveries extends RedisPubSubAdapter<byte[], byte[]> {
   private final NavigableSet<String> patternsLive;
   private final BrokerHandler handler;
   private final LongAdder received;
+
+  /** Whoever can publish to Redis can send garbage: its warnings are limited per kind. */
+  private final LogLimiter warnings = LogLimiter.of(LOG);
 
   /**
    * @param prefixLength bytes before the channel name in a Redis channel
@@ -89,12 +93,13 @@ final class PubSubDeliveries extends RedisPubSubAdapter<byte[], byte[]> {
     try {
       NodeCommand command = RedisFormat.command(message);
       if (command == null) {
-        LOG.log(Level.WARNING, "ignored a node command of an unknown version or kind");
+        warnings.warn(
+            "unknown node command", "ignored a node command of an unknown version or kind");
       } else {
         handler.onNodeCommand(command);
       }
     } catch (RuntimeException e) {
-      LOG.log(Level.ERROR, "a node command failed", e);
+      warnings.log(Level.ERROR, "node command failed", () -> "a node command failed", e);
     }
   }
 
@@ -112,14 +117,18 @@ final class PubSubDeliveries extends RedisPubSubAdapter<byte[], byte[]> {
         default -> {
           Publication p = RedisFormat.publication(channel, message);
           if (p == null) {
-            LOG.log(Level.WARNING, "ignored a malformed message on " + channel);
+            warnings.warn("malformed message", "ignored a malformed message on " + channel);
           } else {
             handler.onPublication(p);
           }
         }
       }
     } catch (RuntimeException e) {
-      LOG.log(Level.ERROR, "delivery of a message on " + channel + " failed", e);
+      warnings.log(
+          Level.ERROR,
+          "delivery failed",
+          () -> "delivery of a message on " + channel + " failed",
+          e);
     }
   }
 }
