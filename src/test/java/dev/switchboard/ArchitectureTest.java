@@ -37,6 +37,7 @@ class ArchitectureTest {
             "server",
             "http",
             "metrics",
+            "otel",
             "docs",
             "app",
             "assembly",
@@ -66,6 +67,8 @@ class ArchitectureTest {
    *       engine's {@code HistoryResult}, which the hub hands out as it is.
    *   <li>{@code metrics} (the Prometheus registry, the only Micrometer user) reads the hub's
    *       counters and implements the API's {@code MetricsText}; the composition root builds it.
+   *   <li>{@code otel} (traces through OpenTelemetry, the only OpenTelemetry user) implements the
+   *       hub's {@code Tracing}; the composition root builds it.
    *   <li>{@code app} (the facade an application in the same JVM publishes through) sits on the hub
    *       and reads the engine's results; the Jakarta adapter, the composition root and the hosts
    *       may use it.
@@ -100,6 +103,8 @@ class ArchitectureTest {
         .definedBy("dev.switchboard.http..")
         .layer("Metrics")
         .definedBy("dev.switchboard.metrics..")
+        .layer("Otel")
+        .definedBy("dev.switchboard.otel..")
         .layer("JakartaAdapter")
         .definedBy("dev.switchboard.server..")
         .layer("App")
@@ -138,6 +143,8 @@ class ArchitectureTest {
         .mayOnlyAccessLayers("Protocol", "Engine", "Hub")
         .whereLayer("Metrics")
         .mayOnlyAccessLayers("Protocol", "Engine", "Hub", "Http")
+        .whereLayer("Otel")
+        .mayOnlyAccessLayers("Protocol", "Engine", "Hub")
         .whereLayer("App")
         .mayOnlyAccessLayers("Protocol", "Hooks", "Engine", "Hub")
         .whereLayer("JakartaAdapter")
@@ -152,6 +159,7 @@ class ArchitectureTest {
             "Hub",
             "Http",
             "Metrics",
+            "Otel",
             "App",
             "JakartaAdapter")
         .whereLayer("Standalone")
@@ -227,6 +235,17 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("io.micrometer..", "io.prometheus..")
+        .check(MAIN);
+  }
+
+  @Test
+  void onlyTheOtelPackageUsesOpenTelemetry() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.switchboard.otel..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.opentelemetry..")
         .check(MAIN);
   }
 

@@ -83,6 +83,17 @@ public final class ServerKeys {
           "Serve GET /metrics (Prometheus text format). false builds no registry, binds no"
               + " meters and answers /metrics with 404, as an unknown path.");
 
+  public static final Key<String> TRACING =
+      new Key<>(
+          "tracing",
+          "auto",
+          Parser.oneOf("auto", "on", "off"),
+          "OpenTelemetry spans for publish and fan-out. auto: only when an OpenTelemetry is"
+              + " registered as GlobalOpenTelemetry when the server starts (an agent or the"
+              + " application did); on: use GlobalOpenTelemetry.get() (also triggers the SDK's"
+              + " autoconfiguration when present); off: none. Trace contexts are carried to"
+              + " subscribers in every case.");
+
   public static final Key<Duration> SHUTDOWN_TIMEOUT =
       new Key<>(
           "shutdown.timeout",
