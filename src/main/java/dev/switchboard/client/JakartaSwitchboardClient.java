@@ -65,6 +65,7 @@ final class JakartaSwitchboardClient implements SwitchboardClient, Connection.Ha
         new Subscriptions(
             state,
             callbacks,
+            o.traces(),
             new Subscriptions.Link() {
               @Override
               public boolean connected() {

@@ -19,4 +19,5 @@ record Options(
     Duration backoffInitial,
     Duration backoffMax,
     int maxPendingPublishes,
-    ConnectionListener listener) {}
+    ConnectionListener listener,
+    boolean traces) {}

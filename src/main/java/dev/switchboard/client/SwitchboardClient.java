@@ -115,6 +115,7 @@ public interface SwitchboardClient extends AutoCloseable {
     Duration backoffMax = Duration.ofSeconds(30);
     int maxPendingPublishes = 1000;
     ConnectionListener listener = new ConnectionListener() {};
+    boolean traces;
 
     private Builder(URI uri) {
       String scheme = Objects.requireNonNull(uri, "uri").getScheme();
@@ -177,6 +178,15 @@ public interface SwitchboardClient extends AutoCloseable {
       return this;
     }
 
+    /**
+     * Whether every subscription asks for trace contexts ({@code "trace":true}): then a {@link
+     * Message} of a publication that carries one has it in {@link Message#trace()} (default false).
+     */
+    public Builder traces(boolean traces) {
+      this.traces = traces;
+      return this;
+    }
+
     /** A client with the options set so far; changing the builder afterwards does not affect it. */
     public SwitchboardClient build() {
       return new JakartaSwitchboardClient(options());
@@ -192,7 +202,8 @@ public interface SwitchboardClient extends AutoCloseable {
           backoffInitial,
           backoffMax,
           maxPendingPublishes,
-          listener);
+          listener,
+          traces);
     }
   }
 }
