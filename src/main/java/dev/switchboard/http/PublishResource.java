@@ -1,6 +1,7 @@
 package dev.switchboard.http;
 
 import dev.switchboard.hub.Hub;
+import dev.switchboard.hub.HubMetrics;
 import dev.switchboard.protocol.Command;
 import dev.switchboard.protocol.CommandDecoder;
 import dev.switchboard.protocol.ErrorCode;
@@ -71,7 +72,7 @@ final class PublishResource implements Resource {
     } catch (ProtocolException e) {
       return answers.refused(e);
     }
-    TraceContext trace = traceHeaders(request.header());
+    TraceContext trace = traceHeaders(request.header(), hub.metrics());
     if (trace != null) {
       command = command.withTrace(trace);
     }
@@ -92,9 +93,10 @@ final class PublishResource implements Resource {
    * The W3C {@code traceparent} and {@code tracestate} headers as a trace context, or null. As the
    * Trace Context specification tells a receiver, an invalid {@code traceparent} is ignored (the
    * publish goes on without a trace), and an invalid or over-long {@code tracestate} is dropped
-   * while a valid {@code traceparent} is kept.
+   * while a valid {@code traceparent} is kept; each is counted.
    */
-  static @Nullable TraceContext traceHeaders(Function<String, @Nullable String> header) {
+  static @Nullable TraceContext traceHeaders(
+      Function<String, @Nullable String> header, HubMetrics metrics) {
     String traceparent = header.apply("traceparent");
     if (traceparent == null) {
       return null;
@@ -102,10 +104,12 @@ final class PublishResource implements Resource {
     traceparent = traceparent.trim();
     if (TraceContext.traceparentProblem(traceparent) != null) {
       LOG.log(Level.DEBUG, () -> "ignored an invalid traceparent header");
+      metrics.ignoredTraceHeader();
       return null;
     }
     String tracestate = header.apply("tracestate");
     if (tracestate != null && TraceContext.tracestateProblem(tracestate.trim()) != null) {
+      metrics.ignoredTraceHeader();
       tracestate = null;
     }
     return TraceContext.parse(traceparent, tracestate == null ? null : tracestate.trim());

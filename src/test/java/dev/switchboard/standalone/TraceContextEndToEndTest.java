@@ -110,6 +110,7 @@ class TraceContextEndToEndTest {
       assertThat(second.payload()).isEqualTo(new Payload.Binary(new byte[] {1, 2, 3}));
 
       // The W3C rule: a receiver ignores an invalid traceparent; the publish itself goes on.
+      long ignored = server.assembly().hub().metrics().ignoredTraceHeaders();
       Http.Response invalid =
           Http.postJson(
               publishUri(""),
@@ -120,6 +121,13 @@ class TraceContextEndToEndTest {
       ServerMessage.Publication third = (ServerMessage.Publication) tracing.nextMessage();
       assertThat(third.trace()).isNull();
       assertThat(third.payload()).isEqualTo(json("\"k\""));
+      assertThat(server.assembly().hub().metrics().ignoredTraceHeaders()).isEqualTo(ignored + 1);
+      assertThat(
+              Http.get(server.httpUri().resolve("/api/stats"))
+                  .json()
+                  .get("ignored_trace_headers")
+                  .asLong())
+          .isEqualTo(ignored + 1);
     }
   }
 
