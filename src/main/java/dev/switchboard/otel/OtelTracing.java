@@ -29,6 +29,10 @@ import org.jspecify.annotations.Nullable;
  * publication carries the publish span's context, so subscribers (and the fan-out spans on every
  * node) see it as their parent.
  *
+ * <p>A publish without a trace context is a child of the caller's current context: an application
+ * that publishes through {@code Channels} inside its own span gets the publish span under it (on
+ * the server's own threads that is the root: a new trace).
+ *
  * <p>Attributes: {@code messaging.system=switchboard}, {@code messaging.destination.name} (the
  * channel), {@code messaging.operation.name} ({@code publish} / {@code deliver}), {@code
  * messaging.operation.type} ({@code send} / {@code process}); on {@code publish} also {@code
@@ -107,7 +111,7 @@ public final class OtelTracing implements Tracing {
     Span span =
         tracer
             .spanBuilder("publish")
-            .setParent(parent(incoming))
+            .setParent(incoming == null ? Context.current() : parent(incoming))
             .setSpanKind(SpanKind.PRODUCER)
             .setAttribute(SYSTEM, "switchboard")
             .setAttribute(DESTINATION, channel)
