@@ -176,10 +176,14 @@ public final class CommandDecoder {
 
   /**
    * {@code "trace"}: {@code true}/{@code false} (subscribe) or {@code {"traceparent":..,
-   * "tracestate":..}} (publish); which one the op allows is checked once the op is known.
+   * "tracestate":..}} (publish), {@code null} as if absent; which one the op allows is checked once
+   * the op is known.
    */
   private static void readTrace(JsonToken value, JsonParser p, Fields f)
       throws IOException, ProtocolException {
+    if (value == JsonToken.VALUE_NULL) {
+      return; // as if absent
+    }
     if (value == JsonToken.VALUE_TRUE || value == JsonToken.VALUE_FALSE) {
       f.traceWanted = value == JsonToken.VALUE_TRUE;
       return;

@@ -88,6 +88,12 @@ class TraceContextTest {
         (Command.Subscribe)
             decoder.decode("{\"op\":\"subscribe\",\"channel\":\"c\",\"trace\":true}");
     assertThat(s.trace()).isTrue();
+    assertThat(
+            ((Command.Publish)
+                    decoder.decode(
+                        "{\"op\":\"publish\",\"channel\":\"c\",\"data\":1,\"trace\":null}"))
+                .trace())
+        .isNull();
     assertThat(decoder.decode(CommandEncoder.encode(s))).isEqualTo(s);
   }
 
