@@ -1,5 +1,6 @@
 package dev.switchboard.client;
 
+import dev.switchboard.protocol.TraceContext;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -66,6 +67,12 @@ public interface SwitchboardClient extends AutoCloseable {
    *     not a channel name; nothing is sent
    */
   CompletableFuture<Reply> publish(String channel, String json);
+
+  /**
+   * As {@link #publish(String, String)}, with the publisher's W3C trace context: it travels to the
+   * subscribers that ask for traces ({@link Builder#traces}).
+   */
+  CompletableFuture<Reply> publish(String channel, String json, TraceContext trace);
 
   /**
    * Publishes bytes; subscribers get a binary publication.
