@@ -119,7 +119,7 @@ public final class CommandDecoder {
       case "token" -> f.token = readString(name, value, p, f);
       case "limit" -> f.limit = readLimit(value, p, f);
       case "reverse" -> f.reverse = readBoolean(name, value, p, f);
-      case "trace" -> readTrace(value, p, f);
+      case "trace" -> f.trace = TraceField.read(value, p);
       default -> p.skipChildren(); // unknown fields are ignored, for forward compatibility
     }
   }
@@ -172,53 +172,6 @@ public final class CommandDecoder {
       return;
     }
     f.since = new Command.Since(offset, epoch);
-  }
-
-  /**
-   * {@code "trace"}: {@code true}/{@code false} (subscribe) or {@code {"traceparent":..,
-   * "tracestate":..}} (publish), {@code null} as if absent; which one the op allows is checked once
-   * the op is known.
-   */
-  private static void readTrace(JsonToken value, JsonParser p, Fields f)
-      throws IOException, ProtocolException {
-    if (value == JsonToken.VALUE_NULL) {
-      return; // as if absent
-    }
-    if (value == JsonToken.VALUE_TRUE || value == JsonToken.VALUE_FALSE) {
-      f.traceWanted = value == JsonToken.VALUE_TRUE;
-      return;
-    }
-    if (value != JsonToken.START_OBJECT) {
-      p.skipChildren();
-      f.traceProblem = "trace must be true or false (subscribe) or an object (publish)";
-      return;
-    }
-    String traceparent = null;
-    String tracestate = null;
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      JsonToken t = p.nextToken();
-      if (name.equals("traceparent") || name.equals("tracestate")) {
-        String s = readString("trace." + name, t, p, f);
-        if (name.equals("traceparent")) {
-          traceparent = s;
-        } else {
-          tracestate = s;
-        }
-      } else {
-        p.skipChildren(); // other propagation fields (baggage...) are not carried
-      }
-    }
-    f.traceObject = true;
-    if (traceparent == null) {
-      f.traceProblem = "trace needs a string traceparent";
-      return;
-    }
-    try {
-      f.trace = TraceContext.parse(traceparent, tracestate);
-    } catch (IllegalArgumentException e) {
-      f.traceProblem = "trace: " + e.getMessage();
-    }
   }
 
   private static int readLimit(JsonToken value, JsonParser p, Fields f) throws IOException {
@@ -308,24 +261,11 @@ public final class CommandDecoder {
   }
 
   private static boolean subscribeTrace(Fields f) throws ProtocolException {
-    if (f.traceObject || f.traceProblem != null) {
-      throw new ProtocolException(
-          ErrorCode.BAD_FIELD, "trace must be true or false in subscribe", f.id);
-    }
-    return Boolean.TRUE.equals(f.traceWanted);
+    return f.trace == null ? false : f.trace.forSubscribe(f.id);
   }
 
   private static @Nullable TraceContext publishTrace(Fields f) throws ProtocolException {
-    if (f.traceProblem != null) {
-      throw new ProtocolException(ErrorCode.BAD_FIELD, f.traceProblem, f.id);
-    }
-    if (f.traceWanted != null) {
-      throw new ProtocolException(
-          ErrorCode.BAD_FIELD,
-          "trace must be an object {\"traceparent\":<string>} in publish",
-          f.id);
-    }
-    return f.trace;
+    return f.trace == null ? null : f.trace.forPublish(f.id);
   }
 
   private static String requireToken(Fields f) throws ProtocolException {
@@ -383,17 +323,8 @@ public final class CommandDecoder {
     int limit = Command.History.ALL;
     boolean reverse;
 
-    /** {@code "trace":true/false}, or null when trace was absent or an object. */
-    @Nullable Boolean traceWanted;
-
-    /** Whether {@code trace} was an object (the publish form). */
-    boolean traceObject;
-
-    /** The trace context of a valid {@code trace} object. */
-    @Nullable TraceContext trace;
-
-    /** Why {@code trace} is invalid; reported only by the ops that take it. */
-    @Nullable String traceProblem;
+    /** The {@code trace} field as read, or null when absent. */
+    @Nullable TraceField trace;
 
     @Nullable String badField;
 

@@ -102,7 +102,8 @@ class TraceContextTest {
     CommandDecoder decoder = new CommandDecoder();
     for (String bad :
         new String[] {
-          "{\"id\":1,\"op\":\"publish\",\"channel\":\"c\",\"data\":1,\"trace\":{\"traceparent\":\"00-x\"}}",
+          "{\"id\":1,\"op\":\"publish\",\"channel\":\"c\",\"data\":1,"
+              + "\"trace\":{\"traceparent\":\"00-x\"}}",
           "{\"id\":1,\"op\":\"publish\",\"channel\":\"c\",\"data\":1,\"trace\":{}}",
           "{\"id\":1,\"op\":\"publish\",\"channel\":\"c\",\"data\":1,\"trace\":true}",
           "{\"id\":1,\"op\":\"publish\",\"channel\":\"c\",\"data\":1,\"trace\":\"" + VALID + "\"}",

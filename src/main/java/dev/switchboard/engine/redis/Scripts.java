@@ -86,11 +86,12 @@ final class Scripts {
             offset = redis.call('HINCRBY', meta, 'o', 1)
             redis.call('HSET', meta, 't', ttl)
             redis.call('PEXPIRE', meta, meta_ttl)
+            local id = offset .. '-0'
             if trace == '' then
-              redis.call('XADD', stream, 'MAXLEN', size, offset .. '-0', 'd', kind .. body, 't', now)
+              redis.call('XADD', stream, 'MAXLEN', size, id, 'd', kind .. body, 't', now)
             else
-              redis.call('XADD', stream, 'MAXLEN', size, offset .. '-0', 'd', kind .. body,
-                't', now, 'c', trace)
+              redis.call('XADD', stream, 'MAXLEN', size, id, 'd', kind .. body, 't', now,
+                'c', trace)
             end
             trim(stream, now - ttl)
             redis.call('PEXPIRE', stream, ttl)
