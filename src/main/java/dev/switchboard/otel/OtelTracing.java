@@ -17,7 +17,6 @@ import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.context.propagation.TextMapSetter;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -56,11 +55,6 @@ public final class OtelTracing implements Tracing {
 
   private static final TextMapGetter<TraceContext> GETTER =
       new TextMapGetter<>() {
-        @Override
-        public Iterable<String> keys(TraceContext carrier) {
-          return List.of("traceparent", "tracestate");
-        }
-
         @Override
         public @Nullable String get(@Nullable TraceContext carrier, String key) {
           if (carrier == null) {
