@@ -16,13 +16,16 @@
  *   });
  *   await sb.publish('demo:lobby', { text: 'hi' });                    // resolves with the reply
  *   await sb.publish('demo:files', someArrayBufferOrBlob);            // binary publication
+ *   await sb.publish('demo:lobby', 'hi', { trace: { traceparent: '00-...-01' } }); // W3C context
+ *   sb.subscribe('demo:lobby', (m) => console.log(m.trace), { trace: true });   // ask for traces
  *   sub.unsubscribe();
  *   sb.addEventListener('close', (e) => console.log(e.code, e.reason, e.wasClean)); // or sb.onclose
  *
  * Events (each also an `on<type>` property, called among the listeners like WebSocket's):
  *   open         an Event: the hub accepted the connection; readyState is OPEN
  *   message      every publication delivered to a subscription: an Event with channel, offset,
- *                epoch and data (JSON) or bytes (Uint8Array, binary), like the handler's onMessage
+ *                epoch and data (JSON) or bytes (Uint8Array, binary), and trace ({traceparent,
+ *                tracestate?}) when the subscription asked for traces and the publication has one
  *   error        an Event; `error` (a SwitchboardError) says what failed when the library knows
  *                (a refused `connect`, a failing token function, a socket that cannot be made)
  *   close        the client ended for good: a CloseEvent (code, reason, wasClean: the closing
@@ -172,8 +175,9 @@ export class Switchboard extends EventTarget {
    * Subscribes to a channel (or a pattern like `orders:*`, live only).
    * @param {string} channel
    * @param {function(object)|{onMessage?:function, onSubscribed?:function, onJoin?:function, onLeave?:function, onError?:function, onUnsubscribed?:function}} handler
-   * @param {{since?:{offset:number, epoch:string}, info?:any}} [options] start after a position;
-   *     info shown in presence
+   * @param {{since?:{offset:number, epoch:string}, info?:any, trace?:boolean}} [options] start
+   *     after a position; info shown in presence; trace: messages carry the publisher's trace
+   *     context as `trace` ({traceparent, tracestate?}) when the publication has one
    * @returns {{channel:string, offset:number, epoch:string, ended:boolean, unsubscribe:function():Promise}}
    *     ended: true once unsubscribed by the application, refused or ended by the server
    */
@@ -183,6 +187,7 @@ export class Switchboard extends EventTarget {
     const sub = {
       channel,
       info: options.info,
+      trace: Boolean(options.trace),
       offset: since ? since.offset : 0,
       epoch: since ? since.epoch : '',
       pattern: channel.endsWith('*'),
@@ -197,9 +202,12 @@ export class Switchboard extends EventTarget {
 
   /**
    * Publishes a JSON value, or binary data (ArrayBuffer, typed array or Blob).
+   * @param {{trace?:{traceparent:string, tracestate?:string}}} [options] trace: the W3C trace
+   *     context that travels with a JSON publication (e.g. what an OpenTelemetry propagator
+   *     injects into a carrier object); binary publishes carry none
    * @returns {Promise<object>} the server's reply, e.g. {id, ok:true, offset, epoch}
    */
-  async publish(channel, data) {
+  async publish(channel, data, options = {}) {
     let binary = null;
     if (typeof Blob !== 'undefined' && data instanceof Blob) {
       binary = new Uint8Array(await data.arrayBuffer());
@@ -208,10 +216,11 @@ export class Switchboard extends EventTarget {
     } else if (ArrayBuffer.isView(data)) {
       binary = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     }
+    if (binary && options.trace) throw new SwitchboardError('a binary publish carries no trace');
     const id = this._nextId++;
-    const frame = binary
-      ? encodePublish(id, channel, binary)
-      : JSON.stringify({ id, op: 'publish', channel, data });
+    const command = { id, op: 'publish', channel, data };
+    if (options.trace) command.trace = options.trace;
+    const frame = binary ? encodePublish(id, channel, binary) : JSON.stringify(command);
     if (this._state === Switchboard.OPEN) return this._request(id, frame);
     if (this._closing || this._state === Switchboard.CLOSED && this._final) {
       throw new SwitchboardError('the client is closed');
@@ -379,6 +388,7 @@ export class Switchboard extends EventTarget {
     const id = this._nextId++;
     const msg = { id, op: 'subscribe', channel: sub.channel };
     if (sub.info !== undefined) msg.info = sub.info;
+    if (sub.trace) msg.trace = true;
     if (!sub.pattern && (sub.offset > 0 || sub.epoch)) msg.since = { offset: sub.offset, epoch: sub.epoch };
     this._request(id, JSON.stringify(msg)).then(
       (reply) => {
@@ -412,7 +422,11 @@ export class Switchboard extends EventTarget {
     if (ws !== this._ws) return;
     if (typeof data !== 'string') {
       const p = decodePublication(data);
-      if (p) this._deliver(p.channel, { channel: p.channel, offset: p.offset, epoch: p.epoch, bytes: p.payload });
+      if (p) {
+        const message = { channel: p.channel, offset: p.offset, epoch: p.epoch, bytes: p.payload };
+        if (p.trace) message.trace = p.trace;
+        this._deliver(p.channel, message);
+      }
       return;
     }
     let m;
@@ -432,7 +446,9 @@ export class Switchboard extends EventTarget {
     }
     if (!m.channel) return;
     if ('data' in m) {
-      this._deliver(m.channel, { channel: m.channel, offset: m.offset || 0, epoch: m.epoch || '', data: m.data });
+      const message = { channel: m.channel, offset: m.offset || 0, epoch: m.epoch || '', data: m.data };
+      if (m.trace) message.trace = m.trace;
+      this._deliver(m.channel, message);
     } else if (m.join) {
       this._event(m.channel, 'onJoin', m.join);
     } else if (m.leave) {
@@ -535,7 +551,19 @@ export function decodePublication(buffer) {
     epoch = new TextDecoder().decode(bytes.subarray(at, at + e));
     at += e;
   }
+  let trace = null;
+  if (bytes[1] & 2) { // a trace context: only to subscriptions that asked for traces
+    const t = view.getUint16(at);
+    at += 2;
+    const text = new TextDecoder().decode(bytes.subarray(at, at + t));
+    const space = text.indexOf(' ');
+    trace = space < 0 ? { traceparent: text }
+      : { traceparent: text.slice(0, space), tracestate: text.slice(space + 1) };
+    at += t;
+  }
   const n = bytes[at++];
   const channel = new TextDecoder().decode(bytes.subarray(at, at + n));
-  return { channel, offset, epoch, payload: bytes.slice(at + n) };
+  const out = { channel, offset, epoch, payload: bytes.slice(at + n) };
+  if (trace) out.trace = trace;
+  return out;
 }

@@ -255,6 +255,34 @@ test('the binary envelopes round-trip', () => {
   assert.equal(decodePublication(new Uint8Array([1, 0, 0]).buffer), null);
 });
 
+test('a subscription asks for traces, its messages carry them, and a publish sends one', async () => {
+  const sb = client();
+  const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+  const got = [];
+  sb.subscribe('news', (m) => got.push(m), { trace: true });
+  sb.subscribe('plain', (m) => got.push(m));
+  const ws = FakeSocket.all[0];
+  ws.open();
+  await flush();
+  assert.equal(ws.sent.find((m) => m.channel === 'news').trace, true);
+  assert.equal(ws.sent.find((m) => m.channel === 'plain').trace, undefined);
+  ws.push({ channel: 'news', trace: { traceparent, tracestate: 'k=v' }, data: 1 });
+  ws.push({ channel: 'plain', data: 2 });
+  const text = new TextEncoder().encode(`${traceparent} k=v`);
+  const push = new Uint8Array([2, 2, 0, text.length, ...text, 4, 110, 101, 119, 115, 7]);
+  ws.onmessage({ data: push.buffer });
+  assert.deepEqual(got.map((m) => m.trace), [
+    { traceparent, tracestate: 'k=v' }, undefined, { traceparent, tracestate: 'k=v' }]);
+  assert.deepEqual([...got[2].bytes], [7]);
+  const sent = sb.publish('news', 'hi', { trace: { traceparent } });
+  await flush();
+  assert.deepEqual(ws.last('publish').trace, { traceparent });
+  ws.reply(ws.last('publish').id);
+  await sent;
+  await assert.rejects(sb.publish('news', new Uint8Array([1]), { trace: { traceparent } }));
+  sb.close();
+});
+
 /** Records every event the client fires, as short strings, through addEventListener. */
 function recorder(sb, types = ['open', 'message', 'error', 'close', 'reconnecting', 'statechange']) {
   const seen = [];

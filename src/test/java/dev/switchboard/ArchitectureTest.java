@@ -38,6 +38,7 @@ class ArchitectureTest {
             "server",
             "http",
             "metrics",
+            "otel",
             "docs",
             "app",
             "assembly",
@@ -69,6 +70,8 @@ class ArchitectureTest {
    *       engine's {@code HistoryResult}, which the hub hands out as it is.
    *   <li>{@code metrics} (the Prometheus registry, the only Micrometer user) reads the hub's
    *       counters and implements the API's {@code MetricsText}; the composition root builds it.
+   *   <li>{@code otel} (traces through OpenTelemetry, the only OpenTelemetry user) implements the
+   *       hub's {@code Tracing}; the composition root builds it.
    *   <li>{@code app} (the facade an application in the same JVM publishes through) sits on the hub
    *       and reads the engine's results; the Jakarta adapter, the composition root and the hosts
    *       may use it.
@@ -105,6 +108,8 @@ class ArchitectureTest {
         .definedBy("dev.switchboard.http..")
         .layer("Metrics")
         .definedBy("dev.switchboard.metrics..")
+        .layer("Otel")
+        .definedBy("dev.switchboard.otel..")
         .layer("JakartaAdapter")
         .definedBy("dev.switchboard.server..")
         .layer("App")
@@ -145,6 +150,8 @@ class ArchitectureTest {
         .mayOnlyAccessLayers("Log", "Protocol", "Engine", "Hub")
         .whereLayer("Metrics")
         .mayOnlyAccessLayers("Log", "Protocol", "Engine", "Hub", "Http")
+        .whereLayer("Otel")
+        .mayOnlyAccessLayers("Log", "Protocol", "Engine", "Hub")
         .whereLayer("App")
         .mayOnlyAccessLayers("Log", "Protocol", "Hooks", "Engine", "Hub")
         .whereLayer("JakartaAdapter")
@@ -160,6 +167,7 @@ class ArchitectureTest {
             "Hub",
             "Http",
             "Metrics",
+            "Otel",
             "App",
             "JakartaAdapter")
         .whereLayer("Standalone")
@@ -238,6 +246,17 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("io.micrometer..", "io.prometheus..")
+        .check(MAIN);
+  }
+
+  @Test
+  void onlyTheOtelPackageUsesOpenTelemetry() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.switchboard.otel..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.opentelemetry..")
         .check(MAIN);
   }
 

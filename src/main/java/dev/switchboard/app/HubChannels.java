@@ -70,7 +70,7 @@ final class HubChannels implements Channels {
       checkChannel(channel);
       String key = CommandDecoder.checkKey(idempotencyKey, Command.NO_ID);
       hub.checkSize(channel, payload);
-      return translated(hub.publish(channel, payload, key))
+      return translated(hub.publish(channel, payload, key, null))
           .thenApply(r -> new Published(r.offset(), r.epoch()));
     } catch (ProtocolException e) {
       return refused(e);

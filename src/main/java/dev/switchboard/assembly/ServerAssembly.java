@@ -15,7 +15,9 @@ import dev.switchboard.http.ApiKey;
 import dev.switchboard.http.HttpApi;
 import dev.switchboard.hub.Hub;
 import dev.switchboard.hub.HubOptions;
+import dev.switchboard.hub.Tracing;
 import dev.switchboard.metrics.PrometheusMetrics;
+import dev.switchboard.otel.OtelTracing;
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.server.OriginPolicy;
 import dev.switchboard.server.TransportFactory;
@@ -92,6 +94,10 @@ public final class ServerAssembly implements AutoCloseable {
         metrics == null
             ? Hub.start(options, engine.broker(), engine.presence())
             : Hub.start(options, metrics.timed(engine.broker()), metrics.timed(engine.presence()));
+    Tracing tracing = OtelTracing.forMode(config.get(ServerKeys.TRACING));
+    if (tracing != null) {
+      hub.traceWith(tracing);
+    }
     this.sweeper =
         Executors.newSingleThreadScheduledExecutor(
             r -> {

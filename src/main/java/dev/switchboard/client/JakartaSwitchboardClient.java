@@ -7,6 +7,7 @@ import dev.switchboard.protocol.CommandEncoder;
 import dev.switchboard.protocol.Payload;
 import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.protocol.ServerMessageDecoder;
+import dev.switchboard.protocol.TraceContext;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -65,6 +66,7 @@ final class JakartaSwitchboardClient implements SwitchboardClient, Connection.Ha
         new Subscriptions(
             state,
             callbacks,
+            o.traces(),
             new Subscriptions.Link() {
               @Override
               public boolean connected() {
@@ -111,6 +113,14 @@ final class JakartaSwitchboardClient implements SwitchboardClient, Connection.Ha
     checkChannel(channel);
     CommandEncoder.checkJsonValue(json);
     return publish(id -> new Command.Publish(id, channel, new Payload.Json(json)));
+  }
+
+  @Override
+  public CompletableFuture<Reply> publish(String channel, String json, TraceContext trace) {
+    checkChannel(channel);
+    CommandEncoder.checkJsonValue(json);
+    Objects.requireNonNull(trace, "trace");
+    return publish(id -> new Command.Publish(id, channel, new Payload.Json(json), null, trace));
   }
 
   @Override

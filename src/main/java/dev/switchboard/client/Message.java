@@ -1,5 +1,6 @@
 package dev.switchboard.client;
 
+import dev.switchboard.protocol.TraceContext;
 import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 
@@ -11,9 +12,27 @@ import org.jspecify.annotations.Nullable;
  * @param epoch the history's epoch; empty when none
  * @param json the published JSON value as text, or null for a binary publication
  * @param bytes the binary payload, or null for a JSON publication
+ * @param trace the publisher's W3C trace context, when the publication carries one and the client
+ *     asks for them ({@link SwitchboardClient.Builder#traces}); else null
  */
 public record Message(
-    String channel, long offset, String epoch, @Nullable String json, byte @Nullable [] bytes) {
+    String channel,
+    long offset,
+    String epoch,
+    @Nullable String json,
+    byte @Nullable [] bytes,
+    @Nullable TraceContext trace) {
+  /** A message without trace context. */
+  public Message(
+      String channel, long offset, String epoch, @Nullable String json, byte @Nullable [] bytes) {
+    this(channel, offset, epoch, json, bytes, null);
+  }
+
+  /** This message carrying {@code trace}. */
+  Message with(@Nullable TraceContext trace) {
+    return trace == null ? this : new Message(channel, offset, epoch, json, bytes, trace);
+  }
+
   public boolean isBinary() {
     return bytes != null;
   }

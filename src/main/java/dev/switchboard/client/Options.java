@@ -20,4 +20,5 @@ record Options(
     Duration backoffMax,
     Duration restartJitter,
     int maxPendingPublishes,
-    ConnectionListener listener) {}
+    ConnectionListener listener,
+    boolean traces) {}

@@ -30,11 +30,16 @@ final class Subscriptions {
   private final Scheduler state;
   private final Callbacks callbacks;
   private final Link link;
+
+  /** Every subscription asks for trace contexts. */
+  private final boolean traces;
+
   private final Map<String, Sub> subs = new LinkedHashMap<>();
 
-  Subscriptions(Scheduler state, Callbacks callbacks, Link link) {
+  Subscriptions(Scheduler state, Callbacks callbacks, boolean traces, Link link) {
     this.state = state;
     this.callbacks = callbacks;
+    this.traces = traces;
     this.link = link;
   }
 
@@ -68,7 +73,7 @@ final class Subscriptions {
         !sub.pattern && (sub.offset > 0 || !sub.epoch.isEmpty())
             ? new Command.Since(sub.offset, sub.epoch)
             : null;
-    link.request(id -> new Command.Subscribe(id, sub.channel, since, null))
+    link.request(id -> new Command.Subscribe(id, sub.channel, since, null, traces))
         .whenComplete((r, e) -> state.execute(() -> subscribed(sub, r, e)));
   }
 
@@ -101,7 +106,7 @@ final class Subscriptions {
       if (!sub.delivered(p.offset(), p.epoch())) {
         continue;
       }
-      Message m = message(p.channel(), p.offset(), p.epoch(), p.payload());
+      Message m = message(p.channel(), p.offset(), p.epoch(), p.payload()).with(p.trace());
       callbacks.post(() -> sub.listener.onMessage(m));
     }
   }

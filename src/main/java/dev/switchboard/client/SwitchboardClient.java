@@ -1,5 +1,6 @@
 package dev.switchboard.client;
 
+import dev.switchboard.protocol.TraceContext;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -69,6 +70,12 @@ public interface SwitchboardClient extends AutoCloseable {
   CompletableFuture<Reply> publish(String channel, String json);
 
   /**
+   * As {@link #publish(String, String)}, with the publisher's W3C trace context: it travels to the
+   * subscribers that ask for traces ({@link Builder#traces}).
+   */
+  CompletableFuture<Reply> publish(String channel, String json, TraceContext trace);
+
+  /**
    * Publishes bytes; subscribers get a binary publication.
    *
    * @throws IllegalArgumentException when {@code channel} is not a channel name
@@ -117,6 +124,7 @@ public interface SwitchboardClient extends AutoCloseable {
     Duration restartJitter = Duration.ofSeconds(1);
     int maxPendingPublishes = 1000;
     ConnectionListener listener = new ConnectionListener() {};
+    boolean traces;
 
     private Builder(URI uri) {
       String scheme = Objects.requireNonNull(uri, "uri").getScheme();
@@ -193,6 +201,15 @@ public interface SwitchboardClient extends AutoCloseable {
       return this;
     }
 
+    /**
+     * Whether every subscription asks for trace contexts ({@code "trace":true}): then a {@link
+     * Message} of a publication that carries one has it in {@link Message#trace()} (default false).
+     */
+    public Builder traces(boolean traces) {
+      this.traces = traces;
+      return this;
+    }
+
     /** A client with the options set so far; changing the builder afterwards does not affect it. */
     public SwitchboardClient build() {
       return new JakartaSwitchboardClient(options());
@@ -209,7 +226,8 @@ public interface SwitchboardClient extends AutoCloseable {
           backoffMax,
           restartJitter,
           maxPendingPublishes,
-          listener);
+          listener,
+          traces);
     }
   }
 }

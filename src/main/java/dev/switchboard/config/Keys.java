@@ -63,6 +63,7 @@ public final class Keys {
               AuthKeys.AUDIENCE,
               AuthKeys.CONTAINER),
           section("HTTP API", "", ServerKeys.HTTP_MAX_BODY_SIZE, ServerKeys.METRICS_ENABLED),
+          section("Traces", "", ServerKeys.TRACING),
           section("Namespaces", NamespaceKeys.INTRO, namespaces()),
           section(
               "Lifecycle and files",

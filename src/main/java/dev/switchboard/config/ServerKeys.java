@@ -115,6 +115,17 @@ public final class ServerKeys {
               + " spread evenly over this long so that they do not all reconnect at once. At most"
               + " 10 ms per connection: a handful of connections close at once.");
 
+  public static final Key<String> TRACING =
+      new Key<>(
+          "tracing",
+          "auto",
+          Parser.oneOf("auto", "on", "off"),
+          "OpenTelemetry spans for publish and fan-out. auto: only when an OpenTelemetry is"
+              + " registered as GlobalOpenTelemetry when the server starts (an agent or the"
+              + " application did); on: use GlobalOpenTelemetry.get() (also triggers the SDK's"
+              + " autoconfiguration when present); off: none. Trace contexts are carried to"
+              + " subscribers in every case.");
+
   public static final Key<Duration> SHUTDOWN_TIMEOUT =
       new Key<>(
           "shutdown.timeout",

@@ -1,14 +1,17 @@
 package dev.switchboard.http;
 
 import dev.switchboard.hub.Hub;
+import dev.switchboard.hub.HubMetrics;
 import dev.switchboard.protocol.Command;
 import dev.switchboard.protocol.CommandDecoder;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.Payload;
 import dev.switchboard.protocol.ProtocolException;
 import dev.switchboard.protocol.ServerMessageEncoder;
+import dev.switchboard.protocol.TraceContext;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -16,13 +19,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
  * {@code POST /api/publish}: a JSON publish command, or with an octet-stream body {@code
- * ?channel=news[&idempotency_key=k]} and binary data. Thread-safe.
+ * ?channel=news[&idempotency_key=k]} and binary data; a W3C {@code traceparent} header (with {@code
+ * tracestate}) travels with the publication and wins over a {@code trace} field in the body.
+ * Thread-safe.
  */
 final class PublishResource implements Resource {
+  private static final System.Logger LOG = System.getLogger(PublishResource.class.getName());
+
   private final Hub hub;
   private final Answers answers;
   private final int maxBodySize;
@@ -64,6 +72,10 @@ final class PublishResource implements Resource {
     } catch (ProtocolException e) {
       return answers.refused(e);
     }
+    TraceContext trace = traceHeaders(request.header(), hub.metrics());
+    if (trace != null) {
+      command = command.withTrace(trace);
+    }
     try {
       hub.checkSize(command.channel(), command.payload());
     } catch (ProtocolException e) {
@@ -72,8 +84,35 @@ final class PublishResource implements Resource {
       return answers.refused(status, e.code(), e.getMessage());
     }
     return answers.fromEngine(
-        hub.publish(command.channel(), command.payload(), command.idempotencyKey()),
+        hub.publish(
+            command.channel(), command.payload(), command.idempotencyKey(), command.trace()),
         r -> ServerMessageEncoder.published(Command.NO_ID, r.offset(), r.epoch()));
+  }
+
+  /**
+   * The W3C {@code traceparent} and {@code tracestate} headers as a trace context, or null. As the
+   * Trace Context specification tells a receiver, an invalid {@code traceparent} is ignored (the
+   * publish goes on without a trace), and an invalid or over-long {@code tracestate} is dropped
+   * while a valid {@code traceparent} is kept; each is counted.
+   */
+  static @Nullable TraceContext traceHeaders(
+      Function<String, @Nullable String> header, HubMetrics metrics) {
+    String traceparent = header.apply("traceparent");
+    if (traceparent == null) {
+      return null;
+    }
+    traceparent = traceparent.trim();
+    if (TraceContext.traceparentProblem(traceparent) != null) {
+      LOG.log(Level.DEBUG, () -> "ignored an invalid traceparent header");
+      metrics.ignoredTraceHeader();
+      return null;
+    }
+    String tracestate = header.apply("tracestate");
+    if (tracestate != null && TraceContext.tracestateProblem(tracestate.trim()) != null) {
+      metrics.ignoredTraceHeader();
+      tracestate = null;
+    }
+    return TraceContext.parse(traceparent, tracestate == null ? null : tracestate.trim());
   }
 
   private static Command.Publish binaryPublish(@Nullable String query, byte[] body)

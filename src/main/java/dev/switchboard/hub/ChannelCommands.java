@@ -80,7 +80,7 @@ final class ChannelCommands {
       }
     }
     Payload published = payload;
-    hub.publish(p.channel(), published, p.idempotencyKey())
+    hub.publish(p.channel(), published, p.idempotencyKey(), p.trace())
         .whenComplete(
             (result, failure) -> {
               if (failure == null) {

@@ -92,6 +92,7 @@ final class ConnectionSubscriptions {
         new Subscription(
             channel,
             pattern,
+            s.trace(),
             ns,
             new ClientInfo(connection.id(), who.user(), s.info() != null ? s.info() : who.info()),
             connection,

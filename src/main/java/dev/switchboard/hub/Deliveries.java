@@ -9,6 +9,7 @@ import dev.switchboard.protocol.BinaryEnvelope;
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.Payload;
 import dev.switchboard.protocol.ServerMessageEncoder;
+import dev.switchboard.protocol.TraceContext;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -44,11 +45,15 @@ final class Deliveries implements BrokerHandler {
   /** The node's hub connections, for an interruption. */
   private final java.util.function.Supplier<Collection<ClientConnection>> connections;
 
+  /** The tracing in use, null when none; asked only for publications that carry a trace. */
+  private final java.util.function.Supplier<@Nullable Tracing> tracing;
+
   Deliveries(
       HubParts parts,
       FanOut fanOut,
       java.util.function.Supplier<Collection<ClientConnection>> connections,
-      java.util.function.Consumer<NodeCommand> commands) {
+      java.util.function.Consumer<NodeCommand> commands,
+      java.util.function.Supplier<@Nullable Tracing> tracing) {
     this.registry = parts.registry();
     this.clock = parts.clock();
     this.metrics = parts.metrics();
@@ -56,6 +61,7 @@ final class Deliveries implements BrokerHandler {
     this.commands = commands;
     this.fanOut = fanOut;
     this.connections = connections;
+    this.tracing = tracing;
   }
 
   @Override
@@ -107,9 +113,17 @@ final class Deliveries implements BrokerHandler {
     }
   }
 
-  /** Queues {@code publication} for this node's subscribers; the frame's size, 0 if none. */
+  /**
+   * Queues {@code publication} for every local subscriber, on its channel's lane: one frame shared
+   * by all, and, when it carries a trace, a second one with the trace shared by the subscriptions
+   * that asked for it (encoded at most once, on first need).
+   *
+   * @return the bytes queued for each subscriber, 0 if none were
+   */
   private int fanOut(Publication publication, List<ClientConnection> touched) {
     String channel = publication.channel();
+    Tracing.FanOutSpan span = publication.trace() == null ? null : fanOutSpan(publication);
+    Traced traced = publication.trace() == null ? null : new Traced(publication);
     QueuedFrame frame = null;
     Tally tally = new Tally();
     Subscribers subs = registry.channelSubscribers(channel);
@@ -121,6 +135,7 @@ final class Deliveries implements BrokerHandler {
           publication.offset(),
           publication.epoch(),
           frame,
+          traced,
           publication,
           null,
           touched,
@@ -152,7 +167,7 @@ final class Deliveries implements BrokerHandler {
         frame = frame != null ? frame : encode(publication);
         // Offsets of different channels are unrelated: pattern deliveries skip dedup by
         // offset.
-        deliver(fresh, 0, null, frame, publication, null, touched, tally);
+        deliver(fresh, 0, null, frame, traced, publication, null, touched, tally);
       }
     }
     if (frame != null) {
@@ -161,7 +176,53 @@ final class Deliveries implements BrokerHandler {
       ns.deliveries.add(tally.queued);
       ns.dropped.add(tally.dropped);
     }
+    if (span != null) {
+      endSpan(span, tally.queued);
+    }
     return frame == null ? 0 : frame.size();
+  }
+
+  private Tracing.@Nullable FanOutSpan fanOutSpan(Publication publication) {
+    Tracing t = tracing.get();
+    if (t == null) {
+      return null;
+    }
+    try {
+      return t.fanOut(publication);
+    } catch (RuntimeException e) {
+      LOG.log(Level.DEBUG, "the fan-out span failed", e);
+      return null;
+    }
+  }
+
+  private static void endSpan(Tracing.FanOutSpan span, int delivered) {
+    try {
+      span.end(delivered);
+    } catch (RuntimeException e) {
+      LOG.log(Level.DEBUG, "the fan-out span failed", e);
+    }
+  }
+
+  /**
+   * The frame with the trace of a publication that carries one, for the subscriptions that asked
+   * for traces: encoded on first need, then shared. Confined to the fan-out lane's thread.
+   */
+  private static final class Traced {
+    private final Publication publication;
+    private @Nullable QueuedFrame frame;
+
+    Traced(Publication publication) {
+      this.publication = publication;
+    }
+
+    QueuedFrame frame() {
+      QueuedFrame f = frame;
+      if (f == null) {
+        f = encode(publication, true);
+        frame = f;
+      }
+      return f;
+    }
   }
 
   @Override
@@ -207,7 +268,7 @@ final class Deliveries implements BrokerHandler {
           if (subs != null && !subs.isEmpty()) {
             QueuedFrame frame = new QueuedFrame.Text(encoding.apply(channel, client));
             // Nobody is told of their own join; attached connections get no presence frames.
-            deliver(subs, 0, null, frame, null, client.client(), touched, new Tally());
+            deliver(subs, 0, null, frame, null, null, client.client(), touched, new Tally());
             return frame.size();
           }
           return 0;
@@ -215,15 +276,17 @@ final class Deliveries implements BrokerHandler {
   }
 
   /**
-   * Queues {@code frame} for each subscription. An attached connection gets {@code publication} in
-   * its own format instead (encoded for it here), and no presence frame ({@code publication} null).
-   * Counts into {@code tally} what was queued and what was not.
+   * Queues {@code frame} for each subscription, or {@code traced}'s frame for those that asked for
+   * traces when it is not null. An attached connection gets {@code publication} in its own format
+   * instead (encoded for it here), and no presence frame ({@code publication} null). Counts into
+   * {@code tally} what was queued and what was not.
    */
   private void deliver(
       java.util.Collection<Subscription> subs,
       long offset,
       @Nullable String epoch,
       QueuedFrame frame,
+      @Nullable Traced traced,
       @Nullable Publication publication,
       @Nullable String skipClient,
       List<ClientConnection> touched,
@@ -238,8 +301,11 @@ final class Deliveries implements BrokerHandler {
         continue;
       }
       try {
-        Subscription.Delivery result =
-            s.deliver(offset, epoch, own && publication != null ? frameFor(c, publication) : frame);
+        QueuedFrame f =
+            own && publication != null
+                ? frameFor(c, publication, false)
+                : traced != null && s.trace ? traced.frame() : frame;
+        Subscription.Delivery result = s.deliver(offset, epoch, f);
         switch (result) {
           case NONE -> {}
           case GAP -> {
@@ -278,22 +344,31 @@ final class Deliveries implements BrokerHandler {
     int dropped;
   }
 
-  /** The frame of a publication for {@code c}: the shared one's encoding, or its own format's. */
-  static QueuedFrame frameFor(ClientConnection c, Publication p) {
+  /**
+   * The frame of a publication for {@code c}: the shared one's encoding (with the trace when {@code
+   * trace} and the publication carries one), or its own format's.
+   */
+  static QueuedFrame frameFor(ClientConnection c, Publication p, boolean trace) {
     OwnProtocol own = c.own;
     return own == null
-        ? encode(p)
+        ? encode(p, trace)
         : own.publication(p.channel(), p.offset(), p.epoch(), p.payload());
   }
 
   /** The frame of a publication: encoded once, shared by every subscriber. */
   static QueuedFrame encode(Publication p) {
+    return encode(p, false);
+  }
+
+  /** The frame of a publication, with its trace context when {@code trace} and it has one. */
+  static QueuedFrame encode(Publication p, boolean trace) {
+    TraceContext t = trace ? p.trace() : null;
     if (p.payload() instanceof Payload.Json json) {
       return new QueuedFrame.Text(
-          ServerMessageEncoder.publication(p.channel(), p.offset(), p.epoch(), json.json()));
+          ServerMessageEncoder.publication(p.channel(), p.offset(), p.epoch(), json.json(), t));
     }
     Payload.Binary binary = (Payload.Binary) p.payload();
     return new QueuedFrame.Binary(
-        BinaryEnvelope.encodePublication(p.channel(), binary.bytes(), p.offset(), p.epoch()));
+        BinaryEnvelope.encodePublication(p.channel(), binary.bytes(), p.offset(), p.epoch(), t));
   }
 }

@@ -6,7 +6,6 @@ import dev.switchboard.engine.ClientInfo;
 import dev.switchboard.engine.HistoryResult;
 import dev.switchboard.engine.NodeCommand;
 import dev.switchboard.engine.PresenceStore;
-import dev.switchboard.engine.PublishOptions;
 import dev.switchboard.engine.PublishResult;
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.Command;
@@ -14,6 +13,7 @@ import dev.switchboard.protocol.CommandDecoder;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.Payload;
 import dev.switchboard.protocol.ProtocolException;
+import dev.switchboard.protocol.TraceContext;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +43,7 @@ public final class Hub implements AutoCloseable {
   private final Broker broker;
   private final PresenceStore presence;
   private final FanOut fanOut;
+  private final Publisher publisher;
 
   /** What connections, their outboxes and the sweep read the time from. */
   private final HubClock clock;
@@ -84,6 +85,7 @@ public final class Hub implements AutoCloseable {
         new SubscriptionRegistry(
             broker, metrics.subscriptions, new NamespaceCounters(options.namespaces()), clock);
     this.figures = new HubFigures(registry, clock);
+    this.publisher = new Publisher(options, broker, metrics, figures);
     this.parts =
         new HubParts(
             options,
@@ -135,7 +137,12 @@ public final class Hub implements AutoCloseable {
       HubOptions options, Broker broker, PresenceStore presence, HubClock clock, FanOut fanOut) {
     Hub hub = new Hub(options, broker, presence, clock, fanOut);
     broker.start(
-        new Deliveries(hub.parts, hub.fanOut, hub.connections::values, hub.users::execute));
+        new Deliveries(
+            hub.parts,
+            hub.fanOut,
+            hub.connections::values,
+            hub.users::execute,
+            hub.publisher::tracing));
     return hub;
   }
 
@@ -185,28 +192,17 @@ public final class Hub implements AutoCloseable {
    * Publishes to {@code channel} through the broker with its namespace's history options: the same
    * path for client and HTTP publishes. The stage fails when the broker did not accept it.
    *
-   * @param idempotencyKey null, or a key that makes a repeat within 5 minutes a no-op
+   * @param key null, or an idempotency key that makes a repeat within 5 minutes a no-op
+   * @param trace the publisher's trace context, carried to subscribers that ask for it, or null
    */
   public CompletionStage<PublishResult> publish(
-      String channel, Payload payload, @Nullable String idempotencyKey) {
-    NamespaceOptions ns = options.namespaces().of(channel);
-    PublishOptions po = new PublishOptions(ns.historySize(), ns.historyTtl(), idempotencyKey);
-    CompletionStage<PublishResult> result;
-    try {
-      result = broker.publish(channel, payload, po);
-    } catch (RuntimeException e) {
-      result = CompletableFuture.failedFuture(e);
-    }
-    return result.thenApply(
-        r -> {
-          if (r.repeated()) {
-            metrics.repeatedPublishes.increment();
-          } else {
-            metrics.publishes.increment();
-            figures.published(channel);
-          }
-          return r;
-        });
+      String channel, Payload payload, @Nullable String key, @Nullable TraceContext trace) {
+    return publisher.publish(channel, payload, key, trace);
+  }
+
+  /** Reports publishes and fan-outs to {@code tracing} from now on (see {@link Tracing}). */
+  public void traceWith(Tracing tracing) {
+    publisher.traceWith(tracing);
   }
 
   /**

@@ -55,6 +55,9 @@ public final class HubMetrics {
   /** Events an application's listener could not take (its queue was full). */
   private final LongAdder droppedEvents = new LongAdder();
 
+  /** Invalid {@code traceparent} / {@code tracestate} HTTP headers, ignored as W3C requires. */
+  private final LongAdder ignoredTraceHeaders = new LongAdder();
+
   private final Map<ErrorCode, LongAdder> errors = new EnumMap<>(ErrorCode.class);
   private final Map<Integer, LongAdder> closes = new ConcurrentHashMap<>();
 
@@ -72,6 +75,18 @@ public final class HubMetrics {
   /** Counts an error reply (or an HTTP API refusal) with {@code code}. */
   public void error(ErrorCode code) {
     Objects.requireNonNull(errors.get(code), "every code has a counter").increment();
+  }
+
+  /**
+   * Counts an invalid {@code traceparent} or {@code tracestate} header of an HTTP publish: ignored
+   * (the publish goes on), as the W3C Trace Context specification tells a receiver.
+   */
+  public void ignoredTraceHeader() {
+    ignoredTraceHeaders.increment();
+  }
+
+  public long ignoredTraceHeaders() {
+    return ignoredTraceHeaders.sum();
   }
 
   /** Counts a subscribe with {@code since} by its outcome. */
@@ -223,6 +238,7 @@ public final class HubMetrics {
     m.put("hook_failures", hookFailures.sum());
     m.put("invalid_rewrites", invalidRewrites.sum());
     m.put("dropped_events", droppedEvents.sum());
+    m.put("ignored_trace_headers", ignoredTraceHeaders.sum());
     Map<String, Long> e = new LinkedHashMap<>();
     errors.forEach((code, n) -> e.put(code.label(), n.sum()));
     m.put("errors", e);

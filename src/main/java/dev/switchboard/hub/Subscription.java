@@ -95,6 +95,9 @@ final class Subscription {
   /** A pattern subscription: live only, fed by every matching channel, no offsets kept. */
   final boolean pattern;
 
+  /** Asked for traces ({@code "trace":true}): publications arrive with their trace context. */
+  final boolean trace;
+
   final NamespaceOptions options;
 
   /** How this subscriber appears in presence and join/leave. */
@@ -160,6 +163,7 @@ final class Subscription {
   Subscription(
       String channel,
       boolean pattern,
+      boolean trace,
       NamespaceOptions options,
       ClientInfo client,
       ClientConnection connection,
@@ -167,6 +171,7 @@ final class Subscription {
       long bufferLimit) {
     this.channel = channel;
     this.pattern = pattern;
+    this.trace = trace;
     this.options = options;
     this.client = client;
     this.connection = connection;
@@ -271,7 +276,7 @@ final class Subscription {
         this.epoch = epoch;
         for (Publication p : backlog) {
           if (p.offset() > lastOffset) {
-            result = worst(result, outbox.enqueue(Deliveries.frameFor(connection, p), true));
+            result = worst(result, outbox.enqueue(Deliveries.frameFor(connection, p, trace), true));
             lastOffset = p.offset();
           }
         }

@@ -2,6 +2,7 @@ package dev.switchboard.protocol;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The binary envelope: how a binary payload travels with its channel in one binary frame.
@@ -92,6 +93,13 @@ public final class BinaryEnvelope {
   /** Flags bit of a publication: offset and epoch follow. */
   public static final int FLAG_POSITION = 0x01;
 
+  /**
+   * Flags bit of a publication: a trace context follows the position (if any), as a 2-byte length
+   * and that many ASCII bytes in {@link TraceContext#toText}'s form. Only set for subscriptions
+   * that asked for traces.
+   */
+  public static final int FLAG_TRACE = 0x02;
+
   /** Encodes a publication push without position: once per publication, shared by all. */
   public static ByteBuffer encodePublication(String channel, byte[] payload) {
     return encodePublication(channel, payload, 0, "");
@@ -103,14 +111,32 @@ public final class BinaryEnvelope {
    */
   public static ByteBuffer encodePublication(
       String channel, byte[] payload, long offset, String epoch) {
+    return encodePublication(channel, payload, offset, epoch, null);
+  }
+
+  /**
+   * {@link #encodePublication(String, byte[], long, String)} carrying {@code trace} if not null.
+   */
+  public static ByteBuffer encodePublication(
+      String channel, byte[] payload, long offset, String epoch, @Nullable TraceContext trace) {
     byte[] name = channel.getBytes(StandardCharsets.US_ASCII);
     byte[] epochBytes = epoch.getBytes(StandardCharsets.US_ASCII);
+    byte[] traceBytes =
+        trace == null ? new byte[0] : trace.toText().getBytes(StandardCharsets.US_ASCII);
     boolean positioned = offset > 0;
-    int header = 3 + name.length + (positioned ? 9 + epochBytes.length : 0);
+    int header =
+        3
+            + name.length
+            + (positioned ? 9 + epochBytes.length : 0)
+            + (trace == null ? 0 : 2 + traceBytes.length);
     ByteBuffer b = ByteBuffer.allocate(header + payload.length);
-    b.put(KIND_PUBLICATION).put((byte) (positioned ? FLAG_POSITION : 0));
+    int flags = (positioned ? FLAG_POSITION : 0) | (trace == null ? 0 : FLAG_TRACE);
+    b.put(KIND_PUBLICATION).put((byte) flags);
     if (positioned) {
       b.putLong(offset).put((byte) epochBytes.length).put(epochBytes);
+    }
+    if (trace != null) {
+      b.putShort((short) traceBytes.length).put(traceBytes);
     }
     b.put((byte) name.length).put(name).put(payload);
     return b.flip();
@@ -121,8 +147,10 @@ public final class BinaryEnvelope {
    *
    * @param offset 0 when the channel keeps no history
    * @param epoch empty when the channel keeps no history
+   * @param trace the publisher's trace context, or null (none, or not asked for)
    */
-  public record DecodedPublication(String channel, long offset, String epoch, byte[] payload) {}
+  public record DecodedPublication(
+      String channel, long offset, String epoch, byte[] payload, @Nullable TraceContext trace) {}
 
   /** Decodes a server publication envelope (for clients); the payload is copied. */
   public static DecodedPublication decodePublication(ByteBuffer frame) throws ProtocolException {
@@ -146,6 +174,20 @@ public final class BinaryEnvelope {
       b.get(eb);
       epoch = new String(eb, StandardCharsets.US_ASCII);
     }
+    TraceContext trace = null;
+    if ((flags & FLAG_TRACE) != 0) {
+      int t = b.remaining() < 2 ? Integer.MAX_VALUE : b.getShort() & 0xffff;
+      if (b.remaining() < t) {
+        throw malformed("publication envelope too short for its trace", Command.NO_ID);
+      }
+      byte[] tb = new byte[t];
+      b.get(tb);
+      try {
+        trace = TraceContext.ofText(new String(tb, StandardCharsets.US_ASCII));
+      } catch (IllegalArgumentException e) {
+        throw malformed("publication envelope trace: " + e.getMessage(), Command.NO_ID);
+      }
+    }
     if (!b.hasRemaining()) {
       throw malformed("publication envelope has no channel", Command.NO_ID);
     }
@@ -158,7 +200,7 @@ public final class BinaryEnvelope {
     byte[] payload = new byte[b.remaining()];
     b.get(payload);
     return new DecodedPublication(
-        new String(name, StandardCharsets.US_ASCII), offset, epoch, payload);
+        new String(name, StandardCharsets.US_ASCII), offset, epoch, payload, trace);
   }
 
   private static ProtocolException malformed(String message, long id) {

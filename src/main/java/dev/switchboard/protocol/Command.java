@@ -26,15 +26,21 @@ public sealed interface Command {
 
   /**
    * {@code {"id":1,"op":"subscribe","channel":"news","since":{"offset":41,"epoch":"..."},
-   * "info":{...}}}; the channel may be a pattern ({@code orders:*}), live only.
+   * "info":{...},"trace":true}}; the channel may be a pattern ({@code orders:*}), live only.
    *
    * @param since where to recover from, or null for live delivery only
    * @param info JSON text shown in presence, or null
+   * @param trace {@code "trace":true}: publications that carry a trace context arrive with it
    */
-  record Subscribe(long id, String channel, @Nullable Since since, @Nullable String info)
+  record Subscribe(
+      long id, String channel, @Nullable Since since, @Nullable String info, boolean trace)
       implements Command {
     public Subscribe(long id, String channel) {
-      this(id, channel, null, null);
+      this(id, channel, null, null, false);
+    }
+
+    public Subscribe(long id, String channel, @Nullable Since since, @Nullable String info) {
+      this(id, channel, since, info, false);
     }
   }
 
@@ -42,15 +48,31 @@ public sealed interface Command {
   record Unsubscribe(long id, String channel) implements Command {}
 
   /**
-   * {@code {"id":3,"op":"publish","channel":"news","data":...,"idempotency_key":"..."}}, or a
-   * binary publish envelope.
+   * {@code {"id":3,"op":"publish","channel":"news","data":...,"idempotency_key":"...","trace":
+   * {"traceparent":"00-..","tracestate":".."}}}, or a binary publish envelope.
    *
    * @param idempotencyKey null when absent
+   * @param trace the publisher's trace context ({@code "trace":{"traceparent":..}}, the HTTP API's
+   *     {@code traceparent} header), or null
    */
-  record Publish(long id, String channel, Payload payload, @Nullable String idempotencyKey)
+  record Publish(
+      long id,
+      String channel,
+      Payload payload,
+      @Nullable String idempotencyKey,
+      @Nullable TraceContext trace)
       implements Command {
     public Publish(long id, String channel, Payload payload) {
-      this(id, channel, payload, null);
+      this(id, channel, payload, null, null);
+    }
+
+    public Publish(long id, String channel, Payload payload, @Nullable String idempotencyKey) {
+      this(id, channel, payload, idempotencyKey, null);
+    }
+
+    /** The same command carrying {@code trace} instead. */
+    public Publish withTrace(@Nullable TraceContext trace) {
+      return new Publish(id, channel, payload, idempotencyKey, trace);
     }
   }
 

@@ -119,6 +119,7 @@ public final class CommandDecoder {
       case "token" -> f.token = readString(name, value, p, f);
       case "limit" -> f.limit = readLimit(value, p, f);
       case "reverse" -> f.reverse = readBoolean(name, value, p, f);
+      case "trace" -> f.trace = TraceField.read(value, p);
       default -> p.skipChildren(); // unknown fields are ignored, for forward compatibility
     }
   }
@@ -224,7 +225,9 @@ public final class CommandDecoder {
               f.channel != null && ChannelName.isPattern(f.channel)
                   ? f.channel
                   : requireChannel(f));
-      case "publish" -> new Command.Publish(f.id, requireChannel(f), requireData(f), checkedKey(f));
+      case "publish" ->
+          new Command.Publish(
+              f.id, requireChannel(f), requireData(f), checkedKey(f), publishTrace(f));
       case "history" -> new Command.History(f.id, requireChannel(f), f.since, f.limit, f.reverse);
       case "presence" -> new Command.Presence(f.id, requireChannel(f));
       case "ping" -> new Command.Ping(f.id);
@@ -251,9 +254,18 @@ public final class CommandDecoder {
         throw new ProtocolException(
             ErrorCode.BAD_FIELD, "pattern subscriptions are live only: no since", f.id);
       }
-      return new Command.Subscribe(f.id, f.channel, null, checkedInfo(f));
+      return new Command.Subscribe(f.id, f.channel, null, checkedInfo(f), subscribeTrace(f));
     }
-    return new Command.Subscribe(f.id, requireChannel(f), f.since, checkedInfo(f));
+    return new Command.Subscribe(
+        f.id, requireChannel(f), f.since, checkedInfo(f), subscribeTrace(f));
+  }
+
+  private static boolean subscribeTrace(Fields f) throws ProtocolException {
+    return f.trace == null ? false : f.trace.forSubscribe(f.id);
+  }
+
+  private static @Nullable TraceContext publishTrace(Fields f) throws ProtocolException {
+    return f.trace == null ? null : f.trace.forPublish(f.id);
   }
 
   private static String requireToken(Fields f) throws ProtocolException {
@@ -310,6 +322,10 @@ public final class CommandDecoder {
     @Nullable String token;
     int limit = Command.History.ALL;
     boolean reverse;
+
+    /** The {@code trace} field as read, or null when absent. */
+    @Nullable TraceField trace;
+
     @Nullable String badField;
 
     /** Remembers the first field problem; reading goes on so malformed JSON is still reported. */

@@ -43,6 +43,9 @@ public final class CommandEncoder {
       if (s.info() != null) {
         b.append(",\"info\":").append(s.info());
       }
+      if (s.trace()) {
+        b.append(",\"trace\":true");
+      }
     } else if (command instanceof Command.Unsubscribe u) {
       op(b, "unsubscribe", u.channel());
     } else if (command instanceof Command.Publish p) {
@@ -78,11 +81,15 @@ public final class CommandEncoder {
    * The binary envelope of a publish whose payload is {@link Payload.Binary}; its id must fit the
    * envelope's four bytes.
    *
-   * @throws IllegalArgumentException for a JSON payload or an id over 2^32 - 1
+   * @throws IllegalArgumentException for a JSON payload, an id over 2^32 - 1 or a trace (binary
+   *     publishes carry none)
    */
   public static ByteBuffer encodeBinary(Command.Publish publish) {
     if (!(publish.payload() instanceof Payload.Binary binary)) {
       throw new IllegalArgumentException("a JSON publish travels as text: use encode");
+    }
+    if (publish.trace() != null) {
+      throw new IllegalArgumentException("a binary publish carries no trace: publish JSON");
     }
     if (publish.id() > 0xFFFF_FFFFL) {
       throw new IllegalArgumentException("a binary publish id has 4 bytes: " + publish.id());
@@ -150,6 +157,9 @@ public final class CommandEncoder {
     if (p.idempotencyKey() != null) {
       b.append(",\"idempotency_key\":");
       JsonStrings.appendExact(b, p.idempotencyKey());
+    }
+    if (p.trace() != null) {
+      p.trace().appendJson(b.append(",\"trace\":"));
     }
   }
 

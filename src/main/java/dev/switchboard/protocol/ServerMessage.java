@@ -97,9 +97,16 @@ public sealed interface ServerMessage {
    * @param offset its offset, 0 when the channel keeps no history
    * @param epoch the history's epoch, empty when the channel keeps none
    * @param payload the published JSON text as it was published, or the bytes
+   * @param trace the publisher's trace context ({@code "trace"}), only for subscriptions that asked
+   *     for traces; null otherwise or when the publication carries none
    */
-  record Publication(String channel, long offset, String epoch, Payload payload)
-      implements ServerMessage {}
+  record Publication(
+      String channel, long offset, String epoch, Payload payload, @Nullable TraceContext trace)
+      implements ServerMessage {
+    public Publication(String channel, long offset, String epoch, Payload payload) {
+      this(channel, offset, epoch, payload, null);
+    }
+  }
 
   /** {@code {"channel":"demo:a","join":{"client":"k2j1x.9","user":null}}} */
   record Join(String channel, Member member) implements ServerMessage {}

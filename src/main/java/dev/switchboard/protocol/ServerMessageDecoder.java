@@ -51,7 +51,7 @@ public final class ServerMessageDecoder {
     try {
       BinaryEnvelope.DecodedPublication p = BinaryEnvelope.decodePublication(frame);
       return new ServerMessage.Publication(
-          p.channel(), p.offset(), p.epoch(), new Payload.Binary(p.payload()));
+          p.channel(), p.offset(), p.epoch(), new Payload.Binary(p.payload()), p.trace());
     } catch (ProtocolException e) {
       return new ServerMessage.Unknown(
           "binary frame of " + frame.remaining() + " bytes", e.getMessage());
@@ -84,7 +84,11 @@ public final class ServerMessageDecoder {
     }
     if (f.data != null) {
       return new ServerMessage.Publication(
-          f.channel, f.epoch == null ? 0 : f.offset, f.epoch == null ? "" : f.epoch, f.data);
+          f.channel,
+          f.epoch == null ? 0 : f.offset,
+          f.epoch == null ? "" : f.epoch,
+          f.data,
+          f.trace);
     }
     if (f.join != null) {
       return new ServerMessage.Join(f.channel, f.join);
@@ -113,6 +117,7 @@ public final class ServerMessageDecoder {
       case "offset" -> f.offset = longValue(p);
       case "epoch" -> f.epoch = string(p);
       case "data" -> f.data = new Payload.Json(CommandDecoder.rawValue(p, text));
+      case "trace" -> f.trace = readTrace(p);
       case "join" -> f.join = readMember(p, text);
       case "leave" -> f.leave = readMember(p, text);
       case "recovered" -> f.recovered = booleanValue(p);
@@ -123,6 +128,35 @@ public final class ServerMessageDecoder {
       case "publications" -> f.publications = readEntries(p, text);
       case "clients" -> f.clients = readMembers(p, text);
       default -> p.skipChildren(); // fields a later version adds are ignored
+    }
+  }
+
+  /**
+   * {@code {"traceparent":"..","tracestate":".."}} of a publication; null when it is not a valid
+   * trace context (a client does not fail a publication over its trace).
+   */
+  private static @Nullable TraceContext readTrace(JsonParser p) throws IOException {
+    if (p.currentToken() != JsonToken.START_OBJECT) {
+      p.skipChildren();
+      return null;
+    }
+    String traceparent = null;
+    String tracestate = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken t = p.nextToken();
+      if (t == JsonToken.VALUE_STRING && name.equals("traceparent")) {
+        traceparent = p.getText();
+      } else if (t == JsonToken.VALUE_STRING && name.equals("tracestate")) {
+        tracestate = p.getText();
+      } else {
+        p.skipChildren();
+      }
+    }
+    try {
+      return traceparent == null ? null : TraceContext.parse(traceparent, tracestate);
+    } catch (IllegalArgumentException e) {
+      return null;
     }
   }
 
@@ -250,6 +284,7 @@ public final class ServerMessageDecoder {
     long offset;
     @Nullable String epoch;
     @Nullable Payload data;
+    @Nullable TraceContext trace;
     ServerMessage.@Nullable Member join;
     ServerMessage.@Nullable Member leave;
     @Nullable Boolean recovered;

@@ -181,6 +181,26 @@ public final class ServerMessageEncoder {
         + "}";
   }
 
+  /**
+   * {@link #publication(String, long, String, String)} with {@code "trace":{"traceparent":..,
+   * "tracestate":..}} before {@code data}, for subscriptions that asked for traces; the same text
+   * without it when {@code trace} is null. Also encoded at most once per publication.
+   */
+  public static String publication(
+      String channel, long offset, String epoch, String json, @Nullable TraceContext trace) {
+    if (trace == null) {
+      return publication(channel, offset, epoch, json);
+    }
+    StringBuilder b =
+        new StringBuilder(160 + channel.length() + json.length()).append("{\"channel\":\"");
+    b.append(channel).append('"');
+    if (offset > 0) {
+      b.append(",\"offset\":").append(offset).append(",\"epoch\":\"").append(epoch).append('"');
+    }
+    trace.appendJson(b.append(",\"trace\":"));
+    return b.append(",\"data\":").append(json).append('}').toString();
+  }
+
   /** {@code {"channel":"c","join":{"client":"k2j1x.9","user":null}}}: a client subscribed. */
   public static String join(String channel, PresenceEntry client) {
     return presenceEvent(channel, "join", client);

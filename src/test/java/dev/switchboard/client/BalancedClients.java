@@ -51,6 +51,7 @@ public final class BalancedClients {
         o.backoffMax(),
         o.restartJitter(),
         o.maxPendingPublishes(),
-        o.listener());
+        o.listener(),
+        o.traces());
   }
 }

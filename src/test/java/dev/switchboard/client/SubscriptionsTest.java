@@ -27,24 +27,28 @@ class SubscriptionsTest {
   private boolean connected;
   private long nextId = 1;
 
-  private final Subscriptions subscriptions =
-      new Subscriptions(
-          scheduler,
-          new Callbacks(Runnable::run),
-          new Subscriptions.Link() {
-            @Override
-            public boolean connected() {
-              return connected;
-            }
+  private final Subscriptions subscriptions = newSubscriptions(false);
 
-            @Override
-            public CompletableFuture<ServerMessage.Ok> request(LongFunction<Command> command) {
-              sent.add(CommandEncoder.encode(command.apply(nextId++)));
-              CompletableFuture<ServerMessage.Ok> f = new CompletableFuture<>();
-              replies.add(f);
-              return f;
-            }
-          });
+  private Subscriptions newSubscriptions(boolean traces) {
+    return new Subscriptions(
+        scheduler,
+        new Callbacks(Runnable::run),
+        traces,
+        new Subscriptions.Link() {
+          @Override
+          public boolean connected() {
+            return connected;
+          }
+
+          @Override
+          public CompletableFuture<ServerMessage.Ok> request(LongFunction<Command> command) {
+            sent.add(CommandEncoder.encode(command.apply(nextId++)));
+            CompletableFuture<ServerMessage.Ok> f = new CompletableFuture<>();
+            replies.add(f);
+            return f;
+          }
+        });
+  }
 
   private final SubscriptionListener listener =
       new SubscriptionListener() {
@@ -102,6 +106,40 @@ class SubscriptionsTest {
     } else {
       subscriptions.onUnsubscribed((ServerMessage.Unsubscribed) m);
     }
+  }
+
+  @Test
+  void aClientThatAsksForTracesSubscribesWithTraceAndItsMessagesCarryThem() {
+    Subscriptions tracing = newSubscriptions(true);
+    List<Message> got = new ArrayList<>();
+    connected = true;
+    tracing.add(
+        "news",
+        0,
+        "",
+        new SubscriptionListener() {
+          @Override
+          public void onMessage(Message m) {
+            got.add(m);
+          }
+        });
+    scheduler.runDue();
+    assertThat(sent)
+        .containsExactly("{\"id\":1,\"op\":\"subscribe\",\"channel\":\"news\",\"trace\":true}");
+    replies.get(0).complete(ServerMessage.Ok.of(1));
+    scheduler.runDue();
+    String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    tracing.onPublication(
+        (ServerMessage.Publication)
+            DECODER.decode(
+                "{\"channel\":\"news\",\"trace\":{\"traceparent\":\""
+                    + traceparent
+                    + "\"},\"data\":1}"));
+    tracing.onPublication(
+        (ServerMessage.Publication) DECODER.decode("{\"channel\":\"news\",\"data\":2}"));
+    assertThat(got)
+        .extracting(Message::trace)
+        .containsExactly(dev.switchboard.protocol.TraceContext.parse(traceparent, null), null);
   }
 
   @Test

@@ -81,6 +81,33 @@ class SwitchboardClientTest {
   }
 
   @Test
+  void aTracePublishedByOneClientReachesAClientThatAsksForTraces() throws Exception {
+    StandaloneServer server = TestServers.start(HISTORY);
+    URI uri = server.wsUri().resolve("/ws");
+    dev.switchboard.protocol.TraceContext trace =
+        dev.switchboard.protocol.TraceContext.parse(
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "k=v");
+    ClientRecorder withTraces = new ClientRecorder();
+    ClientRecorder without = new ClientRecorder();
+    try (SwitchboardClient tracing = SwitchboardClient.builder(uri).traces(true).build();
+        SwitchboardClient plain = SwitchboardClient.builder(uri).build()) {
+      tracing.connect().get(10, TimeUnit.SECONDS);
+      plain.connect().get(10, TimeUnit.SECONDS);
+      tracing.subscribe("e2e:traced", withTraces);
+      plain.subscribe("e2e:traced", without);
+      assertThat(withTraces.nextSubscribed()).isEqualTo("recovered");
+      assertThat(without.nextSubscribed()).isEqualTo("recovered");
+      plain.publish("e2e:traced", "1", trace).get(10, TimeUnit.SECONDS);
+      await().atMost(Duration.ofSeconds(10)).until(() -> without.messages.size() == 1);
+      await().atMost(Duration.ofSeconds(10)).until(() -> withTraces.messages.size() == 1);
+      assertThat(withTraces.messages.get(0).trace()).isEqualTo(trace);
+      assertThat(without.messages.get(0).trace()).isNull();
+    } finally {
+      server.stop(Duration.ofSeconds(1));
+    }
+  }
+
+  @Test
   void afterAServerRestartTheSubscriptionIsToldItCouldNotRecover() throws Exception {
     StandaloneServer first = TestServers.start(HISTORY);
     ClientEvents events = new ClientEvents();

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.Payload;
+import dev.switchboard.protocol.TraceContext;
 import dev.switchboard.testing.ManualClock;
 import dev.switchboard.testing.RecordingHandler;
 import java.time.Duration;
@@ -92,6 +93,40 @@ public abstract class BrokerContractTest {
 
   protected HistoryResult history(String channel, HistoryQuery query) {
     return broker.history(channel, query).toCompletableFuture().join();
+  }
+
+  @Test
+  void aTraceContextTravelsWithThePublicationToEveryNodeAndIntoTheHistory() {
+    TraceContext trace =
+        TraceContext.parse(
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "congo=t61rcWkgMzE,x=\"q\"");
+    RecordingHandler onOther = new RecordingHandler();
+    Broker other = otherNode(onOther);
+    try {
+      if (other != null) {
+        listen(other);
+      }
+      publish("plain", "1", new PublishOptions(0, Duration.ZERO, null, trace));
+      publish("h", "1", new PublishOptions(10, TTL, null, trace));
+      publish("h", "2", HISTORY);
+      for (RecordingHandler node : other == null ? List.of(handler) : List.of(handler, onOther)) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> node.publications("h").size() >= 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> node.publications("plain").size() >= 1);
+        assertThat(node.publications("plain").get(0).trace()).isEqualTo(trace);
+        assertThat(node.publications("plain").get(0).payload()).isEqualTo(new Payload.Json("1"));
+        assertThat(node.publications("h"))
+            .extracting(Publication::trace)
+            .containsExactly(trace, null);
+        assertThat(node.publications("h").get(0).payload()).isEqualTo(new Payload.Json("1"));
+      }
+      assertThat(history("h", new HistoryQuery(null, 10, false)).publications())
+          .extracting(Publication::trace)
+          .containsExactly(trace, null);
+    } finally {
+      if (other != null) {
+        other.close();
+      }
+    }
   }
 
   @Test

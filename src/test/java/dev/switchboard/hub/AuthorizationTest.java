@@ -240,9 +240,9 @@ class AuthorizationTest {
     assertThat(replies.get(1)).isEqualTo(Ok.of(2));
     assertErrorReply(replies.get(2), 3, ErrorCode.BAD_FIELD);
 
-    hub.publish("orders:eu:1", new Payload.Json("1"), null);
-    hub.publish("orders:us:2", new Payload.Json("2"), null);
-    hub.publish("news", new Payload.Json("3"), null);
+    hub.publish("orders:eu:1", new Payload.Json("1"), null, null);
+    hub.publish("orders:us:2", new Payload.Json("2"), null, null);
+    hub.publish("news", new Payload.Json("3"), null, null);
     assertThat(c.takeMessages())
         .containsExactly(
             new Publication("orders:eu:1", 0, "", new Payload.Json("1")),
@@ -250,7 +250,7 @@ class AuthorizationTest {
 
     c.command(id -> new Command.Unsubscribe(id, "orders:*"));
     c.takeMessages();
-    hub.publish("orders:eu:1", new Payload.Json("4"), null);
+    hub.publish("orders:eu:1", new Payload.Json("4"), null, null);
     assertThat(c.takeMessages()).isEmpty();
 
     HubHarness.Client narrow = connect();
@@ -309,11 +309,11 @@ class AuthorizationTest {
     assertThat(watcher.takeMessages())
         .containsExactly(new Leave("room:vip", new Member(c.connection.id(), "ivy", null)));
 
-    hub.publish("news", new Payload.Json("1"), null);
-    hub.publish("news:flash", new Payload.Json("2"), null);
-    hub.publish("room:vip", new Payload.Json("3"), null);
+    hub.publish("news", new Payload.Json("1"), null, null);
+    hub.publish("news:flash", new Payload.Json("2"), null, null);
+    hub.publish("room:vip", new Payload.Json("3"), null, null);
     PublishResult lobby =
-        hub.publish("room:lobby", new Payload.Json("4"), null).toCompletableFuture().join();
+        hub.publish("room:lobby", new Payload.Json("4"), null, null).toCompletableFuture().join();
     assertThat(c.takeMessages())
         .containsExactly(
             new Publication("room:lobby", lobby.offset(), lobby.epoch(), new Payload.Json("4")));
@@ -347,7 +347,7 @@ class AuthorizationTest {
     c.command(id -> new Command.Refresh(id, token("jo", Duration.ofHours(2), NARROW)));
     assertThat(c.takeMessage())
         .isEqualTo(session(c, c.lastId(), "jo", clock.instant().plus(Duration.ofHours(2))));
-    hub.publish("room:lobby", new Payload.Json("1"), null);
+    hub.publish("room:lobby", new Payload.Json("1"), null, null);
     assertThat(c.takeMessage())
         .isEqualTo(new Publication("room:lobby", 1, epoch, new Payload.Json("1")));
   }
@@ -369,7 +369,7 @@ class AuthorizationTest {
                     "a-different-secret-that-is-32-bytes!!")));
     assertErrorReply(c.takeMessage(), c.lastId(), ErrorCode.BAD_TOKEN);
 
-    hub.publish("news", new Payload.Json("1"), null);
+    hub.publish("news", new Payload.Json("1"), null, null);
     assertThat(c.takeMessage()).isEqualTo(new Publication("news", 0, "", new Payload.Json("1")));
     // Still allowed (not 106), but news keeps no history.
     c.command(id -> new Command.History(id, "news", null, Command.History.ALL, false));
@@ -388,14 +388,15 @@ class AuthorizationTest {
         c.command(id -> new Command.Refresh(id, token("lee", Duration.ofHours(2), NARROW)));
     assertThat(c.takeMessage())
         .isEqualTo(session(c, refresh, "lee", clock.instant().plus(Duration.ofHours(2))));
-    hub.publish("room:vip", new Payload.Json("1"), null); // buffered by the pending subscription
+    hub.publish(
+        "room:vip", new Payload.Json("1"), null, null); // buffered by the pending subscription
 
     broker.releaseWithExtra();
     List<ServerMessage> frames = c.takeMessages();
     assertThat(frames).hasSize(2);
     assertSubscribedAt(frames.get(0), subscribe, 1);
     assertThat(unsubscribed(frames.subList(1, 2))).containsExactly("room:vip 111");
-    hub.publish("room:vip", new Payload.Json("2"), null);
+    hub.publish("room:vip", new Payload.Json("2"), null, null);
     assertThat(c.takeMessages()).isEmpty();
     assertThat(hub.subscriberCount("room:vip")).isZero();
   }

@@ -46,7 +46,7 @@ class FanOutTest {
   }
 
   private void publish(String channel, String json) {
-    h.hub.publish(channel, new Payload.Json(json), null);
+    h.hub.publish(channel, new Payload.Json(json), null, null);
   }
 
   /** Two channels on different lanes. */

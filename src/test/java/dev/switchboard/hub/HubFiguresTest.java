@@ -45,7 +45,7 @@ class HubFiguresTest {
     // 300 frames of ~100 bytes: past sixteen times the 1000-byte outbox, the slow one overflows.
     String data = "\"" + "x".repeat(80) + "\"";
     for (int i = 0; i < 300; i++) {
-      hub.publish("feed:x", new Payload.Json(data), null);
+      hub.publish("feed:x", new Payload.Json(data), null, null);
     }
 
     assertThat(stalled.closedWith()).isEqualTo(CloseCode.SLOW_CONSUMER);
@@ -96,7 +96,7 @@ class HubFiguresTest {
 
   private void publish(String channel, int n) {
     for (int i = 0; i < n; i++) {
-      hub.publish(channel, new Payload.Json("1"), null);
+      hub.publish(channel, new Payload.Json("1"), null, null);
     }
   }
 

@@ -85,7 +85,7 @@ class HubTest {
       c.send(new Command.Subscribe(Command.NO_ID, "news"));
       subs.add(c);
     }
-    hub.publish("news", new Payload.Json("42"), null);
+    hub.publish("news", new Payload.Json("42"), null, null);
 
     QueuedFrame first = subs.get(0).transport.sent().get(0);
     for (Client c : subs) {
@@ -99,8 +99,8 @@ class HubTest {
     Client sub = connect();
     sub.send(new Command.Subscribe(1, "a"));
     sub.send(new Command.Unsubscribe(2, "a"));
-    hub.publish("a", new Payload.Json("1"), null);
-    hub.publish("b", new Payload.Json("2"), null);
+    hub.publish("a", new Payload.Json("1"), null, null);
+    hub.publish("b", new Payload.Json("2"), null, null);
 
     assertThat(sub.messages()).containsExactly(Ok.of(1), Ok.of(2));
     assertThat(hub.channelCount()).isZero();
@@ -217,7 +217,7 @@ class HubTest {
 
     String data = "\"" + "x".repeat(80) + "\"";
     for (int i = 0; i < 100; i++) {
-      hub.publish("feed", new Payload.Json(data), null);
+      hub.publish("feed", new Payload.Json(data), null, null);
     }
     // Ten times the limit waits, but the send in flight is younger than the grace: a healthy
     // socket may just need a moment for a burst.
@@ -246,8 +246,8 @@ class HubTest {
     Client fine = connect();
     wedged.send(new Command.Subscribe(Command.NO_ID, "feed"));
     fine.send(new Command.Subscribe(Command.NO_ID, "feed"));
-    hub.publish("feed", new Payload.Json("1"), null);
-    hub.publish("feed", new Payload.Json("2"), null);
+    hub.publish("feed", new Payload.Json("1"), null, null);
+    hub.publish("feed", new Payload.Json("2"), null, null);
     assertThat(lost.inFlight()).isEqualTo(1);
 
     Duration timeout = hub.options().policy().sendTimeout();
@@ -264,7 +264,7 @@ class HubTest {
         .as("the frames queued behind the lost send")
         .isPositive();
 
-    hub.publish("feed", new Payload.Json("3"), null);
+    hub.publish("feed", new Payload.Json("3"), null, null);
     assertThat(fine.messages())
         .containsExactly(
             new Publication("feed", 0, "", new Payload.Json("1")),
@@ -318,7 +318,7 @@ class HubTest {
               return;
             }
             for (int i = 0; i < perThread; i++) {
-              hub.publish("race", new Payload.Json("\"" + thread + "-" + i + "\""), null);
+              hub.publish("race", new Payload.Json("\"" + thread + "-" + i + "\""), null, null);
             }
           });
     }

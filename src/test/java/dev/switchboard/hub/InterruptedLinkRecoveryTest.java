@@ -39,7 +39,10 @@ class InterruptedLinkRecoveryTest {
   }
 
   private void publish(int n) {
-    h.hub.publish("h:a", new Payload.Json(String.valueOf(n)), null).toCompletableFuture().join();
+    h.hub
+        .publish("h:a", new Payload.Json(String.valueOf(n)), null, null)
+        .toCompletableFuture()
+        .join();
   }
 
   /** The pushes of what {@link #publish} sent at {@code offsets}. */

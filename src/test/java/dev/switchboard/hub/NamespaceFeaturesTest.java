@@ -96,7 +96,7 @@ class NamespaceFeaturesTest {
   private String sevenInHistory() {
     for (int i = 1; i <= 7; i++) {
       h.hub
-          .publish("room:h", new Payload.Json("{\"n\":" + i + "}"), null)
+          .publish("room:h", new Payload.Json("{\"n\":" + i + "}"), null, null)
           .toCompletableFuture()
           .join();
     }
@@ -158,7 +158,7 @@ class NamespaceFeaturesTest {
 
   @Test
   void aHistorySinceAnotherEpochIsRefusedAsABadPosition() {
-    h.hub.publish("room:h", new Payload.Json("1"), null).toCompletableFuture().join();
+    h.hub.publish("room:h", new Payload.Json("1"), null, null).toCompletableFuture().join();
     HubHarness.Client c = h.connect();
     Command.Since old = new Command.Since(0, "old");
     long id = c.command(i -> new Command.History(i, "room:h", old, Command.History.ALL, false));
@@ -176,7 +176,7 @@ class NamespaceFeaturesTest {
         "\"op\":\"history\",\"channel\":\"room:h\",\"reverse\":\"yes\""
       })
   void aBadSinceLimitOrReverseIsRefusedAsABadField(String fields) {
-    h.hub.publish("room:h", new Payload.Json("1"), null).toCompletableFuture().join();
+    h.hub.publish("room:h", new Payload.Json("1"), null, null).toCompletableFuture().join();
     HubHarness.Client c = h.connect();
     long id = c.command(fields);
     assertErrorReply(c.takeMessage(), id, ErrorCode.BAD_FIELD);

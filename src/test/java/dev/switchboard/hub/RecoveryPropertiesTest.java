@@ -248,7 +248,7 @@ class RecoveryPropertiesTest {
       void publish() {
         top =
             h.hub
-                .publish("p:c", new Payload.Json(String.valueOf(top + 1)), null)
+                .publish("p:c", new Payload.Json(String.valueOf(top + 1)), null, null)
                 .toCompletableFuture()
                 .join()
                 .offset();

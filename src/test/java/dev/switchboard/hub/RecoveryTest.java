@@ -44,7 +44,10 @@ class RecoveryTest {
   }
 
   private void publish(String channel, int n) {
-    h.hub.publish(channel, new Payload.Json(String.valueOf(n)), null).toCompletableFuture().join();
+    h.hub
+        .publish(channel, new Payload.Json(String.valueOf(n)), null, null)
+        .toCompletableFuture()
+        .join();
   }
 
   /** Subscribes {@code c} to {@code channel} from {@code since} in {@code epoch}. */
@@ -207,7 +210,10 @@ class RecoveryTest {
     HubHarness.Client c = h.connect();
     long id = c.command(i -> new Command.Subscribe(i, "h:b"));
     String epoch = assertSubscribedAt(c.takeMessage(), id, 0);
-    h.hub.publish("h:b", new Payload.Binary(new byte[] {7}), null).toCompletableFuture().join();
+    h.hub
+        .publish("h:b", new Payload.Binary(new byte[] {7}), null, null)
+        .toCompletableFuture()
+        .join();
     QueuedFrame.Binary frame = (QueuedFrame.Binary) c.transport.sent().get(1);
     java.nio.ByteBuffer b = frame.view();
     assertThat(b.get()).isEqualTo((byte) 2);

@@ -61,6 +61,6 @@ public class FanOutBenchmark {
 
   @Benchmark
   public Object broadcast() {
-    return hub.publish("bench", payload, null);
+    return hub.publish("bench", payload, null, null);
   }
 }

@@ -138,7 +138,8 @@ public final class MemoryBroker implements Broker {
   private PublishResult append(
       String channel, Payload payload, PublishOptions options, Sequencer sequencer) {
     if (!options.keepsHistory()) {
-      sequencer.queue.add(new Sequencer.Published(new Publication(channel, payload)));
+      sequencer.queue.add(
+          new Sequencer.Published(new Publication(channel, payload, 0, "", options.trace())));
       return PublishResult.ACCEPTED;
     }
     Publication p =

@@ -45,7 +45,8 @@ final class Streams {
         channel,
         (name, s) -> {
           Stream stream = current(s, now);
-          Publication p = new Publication(name, payload, stream.top + 1, stream.epoch);
+          Publication p =
+              new Publication(name, payload, stream.top + 1, stream.epoch, options.trace());
           stream.top = p.offset();
           stream.entries.addLast(new Entry(p, now + ttl));
           while (stream.entries.size() > options.historySize()) {

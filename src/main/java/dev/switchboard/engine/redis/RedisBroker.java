@@ -7,7 +7,6 @@ import dev.switchboard.engine.EngineStatus;
 import dev.switchboard.engine.HistoryQuery;
 import dev.switchboard.engine.HistoryResult;
 import dev.switchboard.engine.NodeCommand;
-import dev.switchboard.engine.Publication;
 import dev.switchboard.engine.PublishOptions;
 import dev.switchboard.engine.PublishResult;
 import dev.switchboard.engine.StreamPosition;
@@ -225,7 +224,8 @@ public final class RedisBroker implements Broker {
     }
     if (!o.keepsHistory() && o.idempotencyKey() == null) {
       return counted(
-              link.async.publish(link.key("c:", channel), RedisFormat.plainPublication(payload)),
+              link.async.publish(
+                  link.key("c:", channel), RedisFormat.plainPublication(payload, o.trace())),
               "publish")
           .thenApply(receivers -> PublishResult.ACCEPTED);
     }
@@ -243,7 +243,8 @@ public final class RedisBroker implements Broker {
       RedisFormat.ascii(options.metaTtl().toMillis()),
       RedisFormat.ascii(options.clock().millis()),
       RedisFormat.newEpoch(),
-      RedisFormat.ascii(PublishOptions.IDEMPOTENCY_WINDOW.toMillis())
+      RedisFormat.ascii(PublishOptions.IDEMPOTENCY_WINDOW.toMillis()),
+      RedisFormat.traceArg(o.trace())
     };
     return counted(
             Scripts.<List<Object>>run(link, publishSha, Scripts.PUBLISH, keys, args), "publish")
@@ -274,15 +275,10 @@ public final class RedisBroker implements Broker {
             Scripts.<List<Object>>run(link, historySha, Scripts.HISTORY, keys, args), "history")
         .thenApply(
             r -> {
-              List<Publication> publications = new ArrayList<>((r.size() - 2) / 2);
               String epoch = RedisFormat.string(r.get(0));
-              for (int i = 2; i + 1 < r.size(); i += 2) {
-                byte[] d = (byte[]) r.get(i + 1);
-                publications.add(
-                    new Publication(
-                        channel, RedisFormat.payload(d[0], d, 1), (Long) r.get(i), epoch));
-              }
-              return new HistoryResult(publications, new StreamPosition((Long) r.get(1), epoch));
+              return new HistoryResult(
+                  RedisFormat.history(channel, r, epoch),
+                  new StreamPosition((Long) r.get(1), epoch));
             });
   }
 

@@ -5,10 +5,13 @@ import dev.switchboard.engine.NodeCommand;
 import dev.switchboard.engine.Publication;
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.Payload;
+import dev.switchboard.protocol.TraceContext;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
@@ -19,11 +22,15 @@ import org.jspecify.annotations.Nullable;
  * presence hash.
  *
  * <p>A publication: kind byte ({@code p} JSON, {@code b} binary), the offset in decimal, a space,
- * the epoch, a space, the payload bytes. The Lua publish script writes exactly this, so a node
- * reads publications from any node alike. A join or leave: kind byte ({@code j} / {@code l}), then
- * the client id, user and info as length-prefixed UTF-8 strings (length -1 for none). History
- * entries hold the kind byte and the payload. A presence entry holds the time it expires (epoch ms,
- * 8 bytes), then the client as in a join.
+ * the epoch, a space, the payload bytes. One with a trace context has the kind in upper case
+ * ({@code P}, {@code B}) and, after the epoch's space, the trace in {@link TraceContext#toText}'s
+ * form and a line feed before the payload; a node of an earlier version ignores such a message
+ * (with a warning), as it ignores every kind it does not know. The Lua publish script writes
+ * exactly this, so a node reads publications from any node alike. A join or leave: kind byte
+ * ({@code j} / {@code l}), then the client id, user and info as length-prefixed UTF-8 strings
+ * (length -1 for none). History entries hold the kind byte and the payload (field {@code d}), and
+ * the trace text when there is one (field {@code c}). A presence entry holds the time it expires
+ * (epoch ms, 8 bytes), then the client as in a join.
  *
  * <p>A node command on the control channel: {@code n}, the format version (1), then {@code d}
  * (disconnect a user: user, close code as 4 bytes, its name, reconnect as one byte 0/1, reason) or
@@ -33,6 +40,8 @@ import org.jspecify.annotations.Nullable;
 final class RedisFormat {
   static final byte JSON = 'p';
   static final byte BINARY = 'b';
+  static final byte TRACED_JSON = 'P';
+  static final byte TRACED_BINARY = 'B';
   static final byte JOIN = 'j';
   static final byte LEAVE = 'l';
   static final byte COMMAND = 'n';
@@ -53,20 +62,60 @@ final class RedisFormat {
   }
 
   /** A publication without history, as the Lua script would have written it. */
-  static byte[] plainPublication(Payload payload) {
+  static byte[] plainPublication(Payload payload, @Nullable TraceContext trace) {
     byte[] body = body(payload);
-    byte[] out = new byte[body.length + 4];
-    out[0] = kind(payload);
+    byte[] traced =
+        trace == null ? null : (trace.toText() + "\n").getBytes(StandardCharsets.US_ASCII);
+    int head = 4 + (traced == null ? 0 : traced.length);
+    byte[] out = new byte[body.length + head];
+    out[0] = traced == null ? kind(payload) : upper(kind(payload));
     out[1] = '0';
     out[2] = ' ';
     out[3] = ' ';
-    System.arraycopy(body, 0, out, 4, body.length);
+    if (traced != null) {
+      System.arraycopy(traced, 0, out, 4, traced.length);
+    }
+    System.arraycopy(body, 0, out, head, body.length);
     return out;
+  }
+
+  /** The kind byte of the same payload carrying a trace. */
+  static byte upper(byte kind) {
+    return kind == JSON ? TRACED_JSON : TRACED_BINARY;
+  }
+
+  /** The trace text of a publish script's argument: empty for none. */
+  static byte[] traceArg(@Nullable TraceContext trace) {
+    return trace == null ? new byte[0] : trace.toText().getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * The publications of a history script's answer {epoch, offset, off1, data1, trace1, ...}; an
+   * invalid stored trace is dropped, the publication kept.
+   */
+  static List<Publication> history(String channel, List<Object> r, String epoch) {
+    List<Publication> out = new ArrayList<>((r.size() - 2) / 3);
+    for (int i = 2; i + 2 < r.size(); i += 3) {
+      byte[] d = (byte[]) r.get(i + 1);
+      byte[] c = (byte[]) r.get(i + 2);
+      TraceContext trace = c.length == 0 ? null : trace(new String(c, StandardCharsets.US_ASCII));
+      out.add(new Publication(channel, payload(d[0], d, 1), (Long) r.get(i), epoch, trace));
+    }
+    return out;
+  }
+
+  private static @Nullable TraceContext trace(String text) {
+    try {
+      return TraceContext.ofText(text);
+    } catch (IllegalArgumentException e) {
+      return null; // written by a node that validated it: only a foreign writer gets here
+    }
   }
 
   /** A publication message as a node receives it, or null when it is not one. */
   static @Nullable Publication publication(String channel, byte[] m) {
-    if (m.length < 3 || (m[0] != JSON && m[0] != BINARY)) {
+    boolean traced = m.length >= 3 && (m[0] == TRACED_JSON || m[0] == TRACED_BINARY);
+    if (m.length < 3 || (m[0] != JSON && m[0] != BINARY && !traced)) {
       return null;
     }
     int first = indexOf(m, (byte) ' ', 1);
@@ -79,7 +128,17 @@ final class RedisFormat {
       offset = offset * 10 + (m[i] - '0');
     }
     String epoch = new String(m, first + 1, second - first - 1, StandardCharsets.US_ASCII);
-    return new Publication(channel, payload(m[0], m, second + 1), offset, epoch);
+    if (!traced) {
+      return new Publication(channel, payload(m[0], m, second + 1), offset, epoch);
+    }
+    int end = indexOf(m, (byte) '\n', second + 1);
+    if (end < 0) {
+      return null;
+    }
+    TraceContext trace =
+        trace(new String(m, second + 1, end - second - 1, StandardCharsets.US_ASCII));
+    byte kind = m[0] == TRACED_JSON ? JSON : BINARY;
+    return new Publication(channel, payload(kind, m, end + 1), offset, epoch, trace);
   }
 
   /** A payload from its kind byte and the bytes from {@code from} on. */

@@ -12,8 +12,8 @@ import java.util.concurrent.CompletionStage;
  * <p>Keys per channel {@code c}, under the configured prefix {@code P}: {@code P m:c} the position
  * (hash: {@code e} epoch, {@code o} last offset, {@code t} history TTL in ms), {@code P s:c} the
  * history (a stream whose entry ids are {@code <offset>-0}, fields {@code d} the kind byte and
- * payload, {@code t} the publish time in ms), {@code P c:c} the Pub/Sub channel, {@code P i:c|key}
- * an idempotency key.
+ * payload, {@code t} the publish time in ms, {@code c} the trace text when there is one), {@code P
+ * c:c} the Pub/Sub channel, {@code P i:c|key} an idempotency key.
  *
  * <p>Time comes from the publishing node ({@code now}), so entries expire by the nodes' clocks;
  * keys also carry Redis expiries so that abandoned channels free themselves.
@@ -63,7 +63,7 @@ final class Scripts {
   /**
    * Publish. KEYS: meta, stream, pubsub channel, idempotency key (or an empty string). ARGV: kind
    * byte, payload, history size, history ttl ms, meta ttl ms, now ms, a fresh epoch, idempotency
-   * window ms. Returns {repeated (0/1), offset, epoch}.
+   * window ms, the trace text (empty for none). Returns {repeated (0/1), offset, epoch}.
    */
   static final String PUBLISH =
       TRIM
@@ -72,6 +72,7 @@ final class Scripts {
           local kind, body = ARGV[1], ARGV[2]
           local size, ttl, meta_ttl = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
           local now, new_epoch, window = tonumber(ARGV[6]), ARGV[7], tonumber(ARGV[8])
+          local trace = ARGV[9] or ''
           if idem ~= '' then
             local prev = redis.call('GET', idem)
             if prev then
@@ -85,11 +86,22 @@ final class Scripts {
             offset = redis.call('HINCRBY', meta, 'o', 1)
             redis.call('HSET', meta, 't', ttl)
             redis.call('PEXPIRE', meta, meta_ttl)
-            redis.call('XADD', stream, 'MAXLEN', size, offset .. '-0', 'd', kind .. body, 't', now)
+            local id = offset .. '-0'
+            if trace == '' then
+              redis.call('XADD', stream, 'MAXLEN', size, id, 'd', kind .. body, 't', now)
+            else
+              redis.call('XADD', stream, 'MAXLEN', size, id, 'd', kind .. body, 't', now,
+                'c', trace)
+            end
             trim(stream, now - ttl)
             redis.call('PEXPIRE', stream, ttl)
           end
-          redis.call('PUBLISH', chan, kind .. offset .. ' ' .. epoch .. ' ' .. body)
+          if trace == '' then
+            redis.call('PUBLISH', chan, kind .. offset .. ' ' .. epoch .. ' ' .. body)
+          else
+            redis.call('PUBLISH', chan,
+              string.upper(kind) .. offset .. ' ' .. epoch .. ' ' .. trace .. '\\n' .. body)
+          end
           if idem ~= '' then
             redis.call('SET', idem, offset .. ' ' .. epoch .. ' ' .. (now + window), 'PX', window)
           end
@@ -98,7 +110,8 @@ final class Scripts {
 
   /**
    * History. KEYS: meta, stream. ARGV: now ms, a fresh epoch, meta ttl ms, since offset (-1 for the
-   * oldest kept), limit, reverse (0/1). Returns {epoch, offset, off1, data1, off2, data2...}.
+   * oldest kept), limit, reverse (0/1). Returns {epoch, offset, off1, data1, trace1, off2...}, each
+   * trace the entry's trace text or an empty string.
    */
   static final String HISTORY =
       TRIM
@@ -123,6 +136,7 @@ final class Scripts {
             for _, e in ipairs(entries) do
               out[#out + 1] = entry_offset(e)
               out[#out + 1] = e[2][2]
+              out[#out + 1] = e[2][6] or ''
             end
           end
           return out
