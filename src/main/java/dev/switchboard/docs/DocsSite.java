@@ -65,6 +65,7 @@ public final class DocsSite {
           "svg", "image/svg+xml",
           "properties", "text/plain;charset=UTF-8",
           "conf", "text/plain;charset=UTF-8",
+          "service", "text/plain;charset=UTF-8",
           "json", "application/json;charset=UTF-8");
 
   static final String HTML = "text/html;charset=UTF-8";
