@@ -3,6 +3,7 @@ package dev.switchboard.otel;
 import dev.switchboard.engine.Publication;
 import dev.switchboard.engine.PublishResult;
 import dev.switchboard.hub.Tracing;
+import dev.switchboard.protocol.Payload;
 import dev.switchboard.protocol.TraceContext;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
@@ -16,6 +17,7 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.context.propagation.TextMapSetter;
+import java.lang.System.Logger.Level;
 import java.util.HashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -75,6 +77,15 @@ public final class OtelTracing implements Tracing {
         }
       };
 
+  private static final System.Logger LOG = System.getLogger(OtelTracing.class.getName());
+
+  /** The OpenTelemetry API version Switchboard is compiled and tested against. */
+  private static final String BUILT_WITH = "opentelemetry-api 1.68.0";
+
+  /** A valid W3C parent (the specification's example) for {@link #probe()}. */
+  private static final String PROBE_PARENT =
+      "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+
   private final Tracer tracer;
 
   /** W3C Trace Context, whatever the application's own propagators: that is what is carried. */
@@ -92,12 +103,39 @@ public final class OtelTracing implements Tracing {
    *     {@link GlobalOpenTelemetry#get()}; {@code off}: none
    */
   public static @Nullable Tracing forMode(String mode) {
-    return switch (mode) {
-      case "on" -> new OtelTracing(GlobalOpenTelemetry.get());
-      case "auto" ->
-          GlobalOpenTelemetry.isSet() ? new OtelTracing(GlobalOpenTelemetry.get()) : null;
-      default -> null;
-    };
+    if (!mode.equals("on") && !mode.equals("auto")) {
+      return null;
+    }
+    try {
+      if (mode.equals("auto") && !GlobalOpenTelemetry.isSet()) {
+        return null;
+      }
+      probe();
+      return new OtelTracing(GlobalOpenTelemetry.get());
+    } catch (LinkageError e) {
+      // A server that provides its own, older OpenTelemetry API to applications (Payara does)
+      // shadows the copy Switchboard bundles: a missing method would otherwise fail the
+      // deployment here, or every publish later.
+      LOG.log(
+          Level.WARNING,
+          "tracing is off: the OpenTelemetry API visible to Switchboard lacks what it needs ("
+              + e
+              + "); it was built with "
+              + BUILT_WITH
+              + ". Trace contexts are still carried to subscribers.");
+      return null;
+    }
+  }
+
+  /**
+   * Runs both span paths once on the no-op OpenTelemetry, which reports nothing, so that an API
+   * that lacks a method fails here, at start, rather than on a publish.
+   */
+  private static void probe() {
+    OtelTracing noop = new OtelTracing(OpenTelemetry.noop());
+    TraceContext trace = TraceContext.parse(PROBE_PARENT, null);
+    noop.publish("probe", trace).end(null, null);
+    noop.fanOut(new Publication("probe", new Payload.Json("0"), 0, "", trace)).end(0);
   }
 
   @Override
