@@ -72,6 +72,8 @@ class ArchitectureTest {
    *       counters and implements the API's {@code MetricsText}; the composition root builds it.
    *   <li>{@code otel} (traces through OpenTelemetry, the only OpenTelemetry user) implements the
    *       hub's {@code Tracing}; the composition root builds it.
+   *   <li>{@code bridge} (the JMS bridge, the only user of {@code jakarta.jms}) sits on the hub and
+   *       reads its own keys' raw values; the composition root builds it.
    *   <li>{@code app} (the facade an application in the same JVM publishes through) sits on the hub
    *       and reads the engine's results; the Jakarta adapter, the composition root and the hosts
    *       may use it.
@@ -110,6 +112,8 @@ class ArchitectureTest {
         .definedBy("dev.switchboard.metrics..")
         .layer("Otel")
         .definedBy("dev.switchboard.otel..")
+        .layer("Bridge")
+        .definedBy("dev.switchboard.bridge..")
         .layer("JakartaAdapter")
         .definedBy("dev.switchboard.server..")
         .layer("App")
@@ -152,6 +156,8 @@ class ArchitectureTest {
         .mayOnlyAccessLayers("Log", "Protocol", "Engine", "Hub", "Http")
         .whereLayer("Otel")
         .mayOnlyAccessLayers("Log", "Protocol", "Engine", "Hub")
+        .whereLayer("Bridge")
+        .mayOnlyAccessLayers("Log", "Protocol", "Config", "Hooks", "Engine", "Hub")
         .whereLayer("App")
         .mayOnlyAccessLayers("Log", "Protocol", "Hooks", "Engine", "Hub")
         .whereLayer("JakartaAdapter")
@@ -168,6 +174,7 @@ class ArchitectureTest {
             "Http",
             "Metrics",
             "Otel",
+            "Bridge",
             "App",
             "JakartaAdapter")
         .whereLayer("Standalone")
@@ -246,6 +253,17 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("io.micrometer..", "io.prometheus..")
+        .check(MAIN);
+  }
+
+  @Test
+  void onlyTheJmsBridgeUsesJakartaMessagingOrArtemis() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.switchboard.bridge.jms..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("jakarta.jms..", "org.apache.activemq..")
         .check(MAIN);
   }
 

@@ -2,6 +2,7 @@ package dev.switchboard.assembly;
 
 import dev.switchboard.app.Channels;
 import dev.switchboard.auth.RoleGrants;
+import dev.switchboard.bridge.jms.JmsBridges;
 import dev.switchboard.config.EngineKeys;
 import dev.switchboard.config.ServerConfig;
 import dev.switchboard.config.ServerKeys;
@@ -29,6 +30,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -56,6 +58,9 @@ public final class ServerAssembly implements AutoCloseable {
    * when {@code metrics.enabled} is false: then nothing is built and there is no such path.
    */
   private final @Nullable PrometheusMetrics metrics;
+
+  /** The configured JMS bridges, closed before the hub; null when none is configured. */
+  private final @Nullable JmsBridges jmsBridges;
 
   /** The facade applications in the same JVM publish through: one per server. */
   private final Channels channels;
@@ -118,6 +123,12 @@ public final class ServerAssembly implements AutoCloseable {
     }
     this.api = new HttpApi(hub, apiKeys, AreaOptions.maxBodySize(config), version(), metrics);
     this.channels = Channels.over(hub);
+    // Only when configured: a WAR on a container without Jakarta Messaging loads no JMS class.
+    Map<String, Map<String, String>> jms = config.jmsBridges();
+    this.jmsBridges = jms.isEmpty() ? null : JmsBridges.start(hub, jms);
+    if (jmsBridges != null) {
+      api.reportBridges(jmsBridges::stats);
+    }
   }
 
   private record Engine(Broker broker, PresenceStore presence) {}
@@ -234,6 +245,9 @@ public final class ServerAssembly implements AutoCloseable {
 
   @Override
   public void close() {
+    if (jmsBridges != null) {
+      jmsBridges.close();
+    }
     sweeper.shutdownNow();
     hub.close();
     endpoints.close();

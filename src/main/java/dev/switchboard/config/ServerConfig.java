@@ -125,6 +125,24 @@ public final class ServerConfig {
     return Collections.unmodifiableMap(roles);
   }
 
+  /**
+   * The JMS bridges configured ({@code bridge.jms.<name>.<option>}), by name in name order, each
+   * with its options' raw values by option name (see {@link BridgeKeys#JMS_OPTIONS}).
+   */
+  public Map<String, Map<String, String>> jmsBridges() {
+    Map<String, Map<String, String>> bridges = new TreeMap<>();
+    for (String key : settings.keys()) {
+      if (key.startsWith(BridgeKeys.JMS_PREFIX)) {
+        String rest = key.substring(BridgeKeys.JMS_PREFIX.length());
+        int dot = rest.indexOf('.');
+        bridges
+            .computeIfAbsent(rest.substring(0, dot), n -> new TreeMap<>())
+            .put(rest.substring(dot + 1), settings.get(key));
+      }
+    }
+    return Collections.unmodifiableMap(bridges);
+  }
+
   /** The raw values this was read from. */
   public Settings settings() {
     return settings;

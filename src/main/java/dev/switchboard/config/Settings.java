@@ -241,6 +241,9 @@ public final class Settings {
     if (known.contains(key)) {
       return true;
     }
+    if (BridgeKeys.isJmsKey(key)) {
+      return true;
+    }
     if (key.startsWith(AuthKeys.ROLE_PREFIX)) {
       return ROLE_NAME.matcher(key.substring(AuthKeys.ROLE_PREFIX.length())).matches();
     }

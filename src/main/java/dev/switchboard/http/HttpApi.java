@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -62,6 +63,7 @@ public final class HttpApi {
   private final Answers answers;
   private final Access access;
   private final Map<String, Route> routes;
+  private final NodeStatus status;
 
   public HttpApi(Hub hub, List<ApiKey> apiKeys, int maxBodySize, String version) {
     this(hub, apiKeys, maxBodySize, version, null);
@@ -79,7 +81,7 @@ public final class HttpApi {
       @Nullable MetricsText metrics) {
     this.answers = new Answers(hub.metrics());
     this.access = new Access(apiKeys, answers);
-    NodeStatus status = new NodeStatus(hub, answers, version, access);
+    this.status = new NodeStatus(hub, answers, version, access);
     Map<String, Route> r =
         new java.util.HashMap<>(
             Map.of(
@@ -120,6 +122,14 @@ public final class HttpApi {
    * Answers one exchange: reads the request on the caller's thread, then responds (every response
    * uncacheable, JSON in UTF-8, no body for HEAD) when the answer is ready. Never throws.
    */
+  /**
+   * Lists {@code bridges}' figures in {@code GET /api/stats} under {@code bridges} from now on:
+   * each a map with at least {@code name}, {@code type} and {@code state}.
+   */
+  public void reportBridges(Supplier<List<Map<String, Object>>> bridges) {
+    status.reportBridges(bridges);
+  }
+
   public void serve(HttpExchange exchange) {
     ApiRequest request = exchange.request();
     CompletableFuture<ApiResponse> answer = handle(request).toCompletableFuture();

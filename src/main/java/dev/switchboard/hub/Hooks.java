@@ -25,6 +25,12 @@ final class Hooks {
   private volatile Decisions decisions = Decisions.ALLOW_ALL;
   private volatile HubEventListener listener = HubEventListener.NONE;
 
+  /**
+   * The server's own listener (the JMS sink's), told of every event next to the application's
+   * {@link #listener}, which the application may replace at any time.
+   */
+  private volatile HubEventListener forward = HubEventListener.NONE;
+
   /** Keyed by where and exception class. */
   private final LogLimiter warnings = new LogLimiter(LOG, 1, LOG_EVERY, System::nanoTime);
 
@@ -49,7 +55,7 @@ final class Hooks {
 
   /** Whether anyone listens: false skips building events. */
   boolean listening() {
-    return listener != HubEventListener.NONE;
+    return listener != HubEventListener.NONE || forward != HubEventListener.NONE;
   }
 
   void decideWith(Decisions decisions) {
@@ -60,12 +66,21 @@ final class Hooks {
     this.listener = listener;
   }
 
+  void forwardTo(HubEventListener forward) {
+    this.forward = forward;
+  }
+
   /** Tells the listener; one that throws is logged and counted, and the hub goes on. */
   void tell(HubEvent event) {
     try {
       listener.on(event);
     } catch (RuntimeException e) {
       failed("event listener on " + event.getClass().getSimpleName(), e);
+    }
+    try {
+      forward.on(event);
+    } catch (RuntimeException e) {
+      failed("forwarding listener on " + event.getClass().getSimpleName(), e);
     }
   }
 

@@ -109,6 +109,11 @@ public final class Hub implements AutoCloseable {
     parts.hooks().listen(listener);
   }
 
+  /** Tells {@code listener} too (a bridge's; {@link #listen} stays the application's). */
+  public void forwardTo(dev.switchboard.hooks.HubEventListener listener) {
+    parts.hooks().forwardTo(listener);
+  }
+
   /** Builds a hub on the system clock and starts the broker's delivery to it. */
   public static Hub start(HubOptions options, Broker broker, PresenceStore presence) {
     return start(options, broker, presence, HubClock.system());

@@ -1,0 +1,85 @@
+package dev.switchboard.bridge.jms;
+
+import dev.switchboard.hooks.HubEvent;
+import dev.switchboard.hub.Hub;
+import jakarta.jms.ConnectionFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The configured JMS bridges of one server, each on its own daemon thread, started together and
+ * closed with the server. Built only when at least one {@code bridge.jms.<name>.*} key is set, so a
+ * WAR on a container without Jakarta Messaging never loads these classes otherwise.
+ */
+public final class JmsBridges implements AutoCloseable {
+  /** How long {@link #close} waits for each bridge's thread: a receive or a poll, and a send. */
+  private static final long JOIN_MS = 5_000;
+
+  private record Running(
+      String name, String type, BridgeCounters counters, Runnable closer, Thread thread) {}
+
+  private final List<Running> running = new ArrayList<>();
+  private final List<JmsSink> sinks = new ArrayList<>();
+
+  /**
+   * Builds and starts the bridges in {@code bridges} (by name, raw options; see {@code
+   * ServerConfig.jmsBridges}).
+   *
+   * @throws dev.switchboard.config.ConfigException for a bad option or a factory not to be had
+   */
+  public static JmsBridges start(Hub hub, Map<String, Map<String, String>> bridges) {
+    List<JmsBridgeOptions> all = new ArrayList<>();
+    bridges.forEach((name, raw) -> all.add(JmsBridgeOptions.parse(name, raw)));
+    JmsBridges b = new JmsBridges();
+    for (JmsBridgeOptions o : all) {
+      ConnectionFactory factory = ConnectionFactories.of(o);
+      BridgeCounters counters = new BridgeCounters();
+      Runnable task;
+      Runnable closer;
+      if (o.sink()) {
+        JmsSink sink = new JmsSink(o, factory, counters);
+        b.sinks.add(sink);
+        task = sink;
+        closer = sink::close;
+      } else {
+        JmsSource source = new JmsSource(o, factory, hub, counters);
+        task = source;
+        closer = source::close;
+      }
+      Thread t = new Thread(task, "switchboard-jms-" + o.name());
+      t.setDaemon(true);
+      b.running.add(
+          new Running(o.name(), o.sink() ? "jms-sink" : "jms-source", counters, closer, t));
+    }
+    if (!b.sinks.isEmpty()) {
+      hub.forwardTo(b::tellSinks);
+    }
+    b.running.forEach(r -> r.thread.start());
+    return b;
+  }
+
+  private void tellSinks(HubEvent event) {
+    for (JmsSink sink : sinks) {
+      sink.on(event);
+    }
+  }
+
+  /** Each bridge's name, type, state and counters, for {@code /api/stats}. */
+  public List<Map<String, Object>> stats() {
+    return running.stream().map(r -> r.counters.snapshot(r.name, r.type)).toList();
+  }
+
+  @Override
+  public void close() {
+    running.forEach(r -> r.closer.run());
+    for (Running r : running) {
+      try {
+        r.thread.join(JOIN_MS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,168 @@
+package dev.switchboard.bridge.jms;
+
+import dev.switchboard.hooks.HubEvent;
+import dev.switchboard.hooks.HubEventListener;
+import dev.switchboard.log.LogLimiter;
+import dev.switchboard.protocol.Payload;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.Destination;
+import jakarta.jms.JMSContext;
+import jakarta.jms.JMSProducer;
+import jakarta.jms.JMSRuntimeException;
+import jakarta.jms.Message;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A sink bridge: client publications accepted on this node whose channel matches one of {@code
+ * forward-channels} are sent to the destination as a {@code TextMessage} (JSON data, as published)
+ * or a {@code BytesMessage} (binary data), with the properties {@value #CHANNEL}, {@value #OFFSET}
+ * and {@value #EPOCH}. Each node forwards what its own clients published, so every client
+ * publication is forwarded once per cluster; HTTP API and application publishes are not forwarded.
+ *
+ * <p>The hub's listener only queues (it must not block); the bridge's thread sends. A full queue
+ * drops the publication and counts it; a failed send is retried after a reconnect.
+ */
+final class JmsSink implements HubEventListener, Runnable {
+  static final String CHANNEL = "switchboard_channel";
+  static final String OFFSET = "switchboard_offset";
+  static final String EPOCH = "switchboard_epoch";
+
+  private static final System.Logger LOG = System.getLogger(JmsSink.class.getName());
+
+  /**
+   * Publications waiting to be sent: at 64 KiB each at most 640 MiB, in practice far less; enough
+   * to ride out a broker restart of a few seconds at thousands of publications a second.
+   */
+  private static final int QUEUE_CAPACITY = 10_000;
+
+  /** How long the sender waits for work: bounds how late it notices a close. */
+  private static final long POLL_MS = 500;
+
+  /** Retry delay after a lost connection: a broker restart takes seconds. */
+  private static final Duration RETRY = Duration.ofSeconds(1);
+
+  private final JmsBridgeOptions options;
+  private final ConnectionFactory factory;
+  private final BridgeCounters counters;
+  private final List<Pattern> patterns;
+  private final BlockingQueue<HubEvent.ClientPublished> queue =
+      new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+  private final LogLimiter warnings = LogLimiter.of(LOG);
+
+  /** Counted down by {@link #close}. */
+  private final CountDownLatch closed = new CountDownLatch(1);
+
+  /** Taken from the queue and not yet sent; only the bridge's thread touches it. */
+  private HubEvent.@Nullable ClientPublished pending;
+
+  JmsSink(JmsBridgeOptions options, ConnectionFactory factory, BridgeCounters counters) {
+    this.options = options;
+    this.factory = factory;
+    this.counters = counters;
+    this.patterns = options.forwardChannels().stream().map(JmsSink::glob).toList();
+  }
+
+  /** {@code *} matches any run of characters; everything else is literal. */
+  static Pattern glob(String pattern) {
+    List<String> parts = List.of(pattern.split("\\*", -1));
+    return Pattern.compile(String.join(".*", parts.stream().map(Pattern::quote).toList()));
+  }
+
+  boolean forwards(String channel) {
+    for (Pattern p : patterns) {
+      if (p.matcher(channel).matches()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public void on(HubEvent event) {
+    if (event instanceof HubEvent.ClientPublished p && forwards(p.channel())) {
+      if (!queue.offer(p)) {
+        counters.dropped.increment();
+        warnings.warn("full", "JMS bridge " + options.name() + ": queue full, publication dropped");
+      }
+    }
+  }
+
+  @Override
+  public void run() {
+    while (!isClosed()) {
+      try (JMSContext context =
+          factory.createContext(options.user(), options.password(), JMSContext.AUTO_ACKNOWLEDGE)) {
+        Destination destination = JmsSource.destination(context, options.destination());
+        JMSProducer producer = context.createProducer();
+        counters.state("running");
+        send(context, producer, destination);
+      } catch (JMSRuntimeException e) {
+        counters.failures.increment();
+        counters.state("reconnecting");
+        warnings.warn("connection", "JMS bridge " + options.name() + ": " + e, e);
+        pause(RETRY);
+      }
+    }
+    counters.state("closed");
+  }
+
+  private void send(JMSContext context, JMSProducer producer, Destination destination) {
+    while (!isClosed()) {
+      HubEvent.ClientPublished p = pending;
+      if (p == null) {
+        try {
+          p = queue.poll(POLL_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          closed.countDown();
+          return;
+        }
+        if (p == null) {
+          continue;
+        }
+        pending = p;
+      }
+      Message m =
+          p.payload() instanceof Payload.Binary b
+              ? context.createBytesMessage()
+              : context.createTextMessage(((Payload.Json) p.payload()).json());
+      try {
+        if (p.payload() instanceof Payload.Binary b) {
+          ((jakarta.jms.BytesMessage) m).writeBytes(b.bytes());
+        }
+        m.setStringProperty(CHANNEL, p.channel());
+        m.setLongProperty(OFFSET, p.offset());
+        m.setStringProperty(EPOCH, p.epoch());
+      } catch (jakarta.jms.JMSException e) {
+        throw new JMSRuntimeException(e.getMessage(), e.getErrorCode(), e);
+      }
+      producer.send(destination, m);
+      pending = null;
+      counters.forwarded.increment();
+    }
+  }
+
+  private boolean isClosed() {
+    return closed.getCount() == 0;
+  }
+
+  private void pause(Duration d) {
+    try {
+      closed.await(d.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      closed.countDown();
+    }
+  }
+
+  void close() {
+    closed.countDown();
+  }
+}
