@@ -12,6 +12,7 @@ import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.standalone.StandaloneServer;
 import dev.switchboard.testing.EmbeddedArtemis;
 import dev.switchboard.testing.Http;
+import dev.switchboard.testing.Redis;
 import dev.switchboard.testing.TestServers;
 import dev.switchboard.testing.WsClient;
 import jakarta.jms.BytesMessage;
@@ -223,6 +224,56 @@ class JmsBridgeEndToEndTest {
       JsonNode stats = bridgeStats(server, "out");
       assertThat(stats.path("type").asText()).isEqualTo("jms-sink");
       assertThat(stats.path("forwarded").asLong()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aTopicReadByTwoRedisNodesReachesTheChannelOnceInOrder() {
+    String prefix = Redis.freshPrefix();
+    Map<String, String> settings = new HashMap<>(Redis.clusterSettings(Redis.URI, prefix));
+    settings.put("bridge.jms.news.url", artemis.url());
+    settings.put("bridge.jms.news.destination", "topic:news");
+    settings.put("bridge.jms.news.channel", "news");
+    try (StandaloneServer a = server(settings);
+        StandaloneServer b = server(settings);
+        WsClient subscriber = WsClient.connect(ws(a));
+        JMSContext jms = artemis.factory().createContext()) {
+      subscriber.ok(id -> new Command.Subscribe(id, "news"));
+      // A topic keeps nothing for absent subscribers: wait for both bridges' consumers.
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  bridgeStats(a, "news").path("state").asText().equals("running")
+                      && bridgeStats(b, "news").path("state").asText().equals("running"));
+      JMSProducer producer = jms.createProducer();
+      var topic = jms.createTopic("news");
+      for (int i = 0; i < 100; i++) {
+        producer.send(topic, "{\"n\":" + i + "}");
+      }
+      producer.send(topic, "\"end\"");
+
+      for (int i = 0; i < 100; i++) {
+        assertThat(subscriber.nextJson().path("data").path("n").asInt()).isEqualTo(i);
+      }
+      assertThat(subscriber.nextJson().path("data").asText()).isEqualTo("end");
+      // Each node consumed every message; the shared idempotency keys let one of each through.
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  bridgeStats(a, "news").path("consumed").asLong() == 101
+                      && bridgeStats(b, "news").path("consumed").asLong() == 101);
+      long published =
+          bridgeStats(a, "news").path("published").asLong()
+              + bridgeStats(b, "news").path("published").asLong();
+      long duplicates =
+          bridgeStats(a, "news").path("duplicates").asLong()
+              + bridgeStats(b, "news").path("duplicates").asLong();
+      assertThat(published).isEqualTo(101);
+      assertThat(duplicates).isEqualTo(101);
+    } finally {
+      Redis.deleteAll(Redis.URI, prefix);
     }
   }
 }
