@@ -89,6 +89,10 @@ public final class ServerAssembly implements AutoCloseable {
     // Other areas' keys too (ServerConfig.from checked config's own), even those of an engine
     // not in use.
     ConfigKeys.TABLE.keys().forEach(config::get);
+    Map<String, Map<String, String>> jms = config.jmsBridges();
+    if (!jms.isEmpty()) {
+      JmsBridges.check(jms);
+    }
     List<String> origins = new ArrayList<>(config.get(ConfigKeys.ORIGINS));
     List<ApiKey> apiKeys = config.get(ConfigKeys.API_KEYS);
     RoleGrants roles = AreaOptions.roles(config);
@@ -124,11 +128,18 @@ public final class ServerAssembly implements AutoCloseable {
     this.api = new HttpApi(hub, apiKeys, AreaOptions.maxBodySize(config), version(), metrics);
     this.channels = Channels.over(hub);
     // Only when configured: a WAR on a container without Jakarta Messaging loads no JMS class.
-    Map<String, Map<String, String>> jms = config.jmsBridges();
-    this.jmsBridges = jms.isEmpty() ? null : JmsBridges.start(hub, jms);
-    if (jmsBridges != null) {
-      api.reportBridges(jmsBridges::stats);
+    // The options were checked above; a factory not to be had (JNDI) still fails here.
+    JmsBridges bridges = null;
+    if (!jms.isEmpty()) {
+      try {
+        bridges = JmsBridges.start(hub, jms);
+      } catch (RuntimeException e) {
+        closeParts();
+        throw e;
+      }
+      api.reportBridges(bridges::stats);
     }
+    this.jmsBridges = bridges;
   }
 
   private record Engine(Broker broker, PresenceStore presence) {}
@@ -248,6 +259,10 @@ public final class ServerAssembly implements AutoCloseable {
     if (jmsBridges != null) {
       jmsBridges.close();
     }
+    closeParts();
+  }
+
+  private void closeParts() {
     sweeper.shutdownNow();
     hub.close();
     endpoints.close();

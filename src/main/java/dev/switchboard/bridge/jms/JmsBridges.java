@@ -29,8 +29,7 @@ public final class JmsBridges implements AutoCloseable {
    * @throws dev.switchboard.config.ConfigException for a bad option or a factory not to be had
    */
   public static JmsBridges start(Hub hub, Map<String, Map<String, String>> bridges) {
-    List<JmsBridgeOptions> all = new ArrayList<>();
-    bridges.forEach((name, raw) -> all.add(JmsBridgeOptions.parse(name, raw)));
+    List<JmsBridgeOptions> all = check(bridges);
     JmsBridges b = new JmsBridges();
     for (JmsBridgeOptions o : all) {
       ConnectionFactory factory = ConnectionFactories.of(o);
@@ -57,6 +56,17 @@ public final class JmsBridges implements AutoCloseable {
     }
     b.running.forEach(r -> r.thread.start());
     return b;
+  }
+
+  /**
+   * Checks every bridge's options without connecting or looking anything up.
+   *
+   * @throws dev.switchboard.config.ConfigException naming the first bad option
+   */
+  public static List<JmsBridgeOptions> check(Map<String, Map<String, String>> bridges) {
+    List<JmsBridgeOptions> all = new ArrayList<>();
+    bridges.forEach((name, raw) -> all.add(JmsBridgeOptions.parse(name, raw)));
+    return all;
   }
 
   private void tellSinks(HubEvent event) {

@@ -4,9 +4,11 @@ import dev.switchboard.hooks.HubEvent;
 import dev.switchboard.hooks.HubEventListener;
 import dev.switchboard.log.LogLimiter;
 import dev.switchboard.protocol.Payload;
+import jakarta.jms.BytesMessage;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.Destination;
 import jakarta.jms.JMSContext;
+import jakarta.jms.JMSException;
 import jakarta.jms.JMSProducer;
 import jakarta.jms.JMSRuntimeException;
 import jakarta.jms.Message;
@@ -129,21 +131,22 @@ final class JmsSink implements HubEventListener, Runnable {
         }
         pending = p;
       }
-      Message m =
-          p.payload() instanceof Payload.Binary b
-              ? context.createBytesMessage()
-              : context.createTextMessage(((Payload.Json) p.payload()).json());
       try {
+        Message m;
         if (p.payload() instanceof Payload.Binary b) {
-          ((jakarta.jms.BytesMessage) m).writeBytes(b.bytes());
+          BytesMessage bytes = context.createBytesMessage();
+          bytes.writeBytes(b.bytes());
+          m = bytes;
+        } else {
+          m = context.createTextMessage(((Payload.Json) p.payload()).json());
         }
         m.setStringProperty(CHANNEL, p.channel());
         m.setLongProperty(OFFSET, p.offset());
         m.setStringProperty(EPOCH, p.epoch());
-      } catch (jakarta.jms.JMSException e) {
+        producer.send(destination, m);
+      } catch (JMSException e) {
         throw new JMSRuntimeException(e.getMessage(), e.getErrorCode(), e);
       }
-      producer.send(destination, m);
       pending = null;
       counters.forwarded.increment();
     }

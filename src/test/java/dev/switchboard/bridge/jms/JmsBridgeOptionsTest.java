@@ -3,8 +3,10 @@ package dev.switchboard.bridge.jms;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.switchboard.assembly.ServerAssembly;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ServerConfig;
+import java.util.List;
 import java.util.Map;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.Test;
@@ -72,5 +74,28 @@ class JmsBridgeOptionsTest {
     assertThat(sink.forwards("ab")).isFalse();
     assertThat(sink.forwards("xchat:1")).isFalse();
     assertThat(JmsSink.glob("a.b*").matcher("aXb1").matches()).as("'.' is literal").isFalse();
+  }
+
+  @Test
+  void aBadBridgeStopsTheServerBeforeAnythingStarts() {
+    ServerConfig config =
+        ServerConfig.defaults(
+            Map.of("bridge.jms.a.destination", "queue:q", "bridge.jms.a.channel", "c"));
+    assertThatThrownBy(() -> new ServerAssembly(config, List.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("bridge.jms.a.url or bridge.jms.a.jndi: set exactly one");
+  }
+
+  @Test
+  void aConnectionFactoryNotFoundByJndiNameStopsTheServer() {
+    ServerConfig config =
+        ServerConfig.defaults(
+            Map.of(
+                "bridge.jms.a.jndi", "java:/NoSuchFactory",
+                "bridge.jms.a.destination", "queue:q",
+                "bridge.jms.a.channel", "c"));
+    assertThatThrownBy(() -> new ServerAssembly(config, List.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("bridge.jms.a.jndi: no connection factory at 'java:/NoSuchFactory'");
   }
 }
