@@ -19,7 +19,10 @@ public final class JmsBridges implements AutoCloseable {
   private record Running(
       String name, String type, BridgeCounters counters, Runnable closer, Thread thread) {}
 
+  /** Filled by {@link #start} before any thread starts, read-only afterwards. */
   private final List<Running> running = new ArrayList<>();
+
+  /** As {@link #running}: filled before the hub is told to forward, read-only afterwards. */
   private final List<JmsSink> sinks = new ArrayList<>();
 
   /**
