@@ -110,6 +110,8 @@ class ArchitectureTest {
         .definedBy("dev.switchboard.metrics..")
         .layer("Otel")
         .definedBy("dev.switchboard.otel..")
+        .layer("Proxy")
+        .definedBy("dev.switchboard.proxy..")
         .layer("JakartaAdapter")
         .definedBy("dev.switchboard.server..")
         .layer("App")
@@ -152,6 +154,8 @@ class ArchitectureTest {
         .mayOnlyAccessLayers("Log", "Protocol", "Engine", "Hub", "Http")
         .whereLayer("Otel")
         .mayOnlyAccessLayers("Log", "Protocol", "Engine", "Hub")
+        .whereLayer("Proxy")
+        .mayOnlyAccessLayers("Protocol", "Hooks")
         .whereLayer("App")
         .mayOnlyAccessLayers("Log", "Protocol", "Hooks", "Engine", "Hub")
         .whereLayer("JakartaAdapter")
@@ -168,6 +172,7 @@ class ArchitectureTest {
             "Http",
             "Metrics",
             "Otel",
+            "Proxy",
             "App",
             "JakartaAdapter")
         .whereLayer("Standalone")

@@ -19,6 +19,7 @@ import dev.switchboard.hub.Tracing;
 import dev.switchboard.metrics.PrometheusMetrics;
 import dev.switchboard.otel.OtelTracing;
 import dev.switchboard.protocol.CloseCode;
+import dev.switchboard.proxy.ProxyDecisions;
 import dev.switchboard.server.OriginPolicy;
 import dev.switchboard.server.TransportFactory;
 import dev.switchboard.server.WebSocketEndpoints;
@@ -118,6 +119,11 @@ public final class ServerAssembly implements AutoCloseable {
     }
     this.api = new HttpApi(hub, apiKeys, AreaOptions.maxBodySize(config), version(), metrics);
     this.channels = Channels.over(hub);
+    ProxyDecisions proxy = AreaOptions.proxy(config);
+    if (proxy != null) {
+      hub.decideWith(proxy);
+      api.statsSection("proxy", proxy.stats()::snapshot);
+    }
   }
 
   private record Engine(Broker broker, PresenceStore presence) {}

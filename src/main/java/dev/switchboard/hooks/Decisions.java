@@ -41,4 +41,12 @@ public interface Decisions {
   default PublishDecision publish(Client client, String channel, Payload payload) {
     return PublishDecision.allow();
   }
+
+  /**
+   * A client sent {@code {"op":"rpc","method":..,"data":..}}: the answer is the reply. By default
+   * nothing answers (error 112). Called like the other decisions, on the connection's reader.
+   */
+  default RpcReply rpc(Client client, String method, Payload data) {
+    return RpcReply.NotHandled.INSTANCE;
+  }
 }

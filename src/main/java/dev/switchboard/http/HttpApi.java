@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -62,6 +63,7 @@ public final class HttpApi {
   private final Answers answers;
   private final Access access;
   private final Map<String, Route> routes;
+  private final NodeStatus status;
 
   public HttpApi(Hub hub, List<ApiKey> apiKeys, int maxBodySize, String version) {
     this(hub, apiKeys, maxBodySize, version, null);
@@ -79,7 +81,7 @@ public final class HttpApi {
       @Nullable MetricsText metrics) {
     this.answers = new Answers(hub.metrics());
     this.access = new Access(apiKeys, answers);
-    NodeStatus status = new NodeStatus(hub, answers, version, access);
+    this.status = new NodeStatus(hub, answers, version, access);
     Map<String, Route> r =
         new java.util.HashMap<>(
             Map.of(
@@ -209,5 +211,13 @@ public final class HttpApi {
           "HTTP API " + request.method() + " " + request.path() + ": response not sent",
           e);
     }
+  }
+
+  /**
+   * Adds {@code "name":{...}} to {@code /api/stats}, read at each request (a component's counters,
+   * such as the proxy's). {@code figures} is called on the API's threads and must not block.
+   */
+  public void statsSection(String name, Supplier<Map<String, Object>> figures) {
+    status.section(name, figures);
   }
 }

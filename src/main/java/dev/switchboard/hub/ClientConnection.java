@@ -329,6 +329,8 @@ public final class ClientConnection {
         channelCommands.history(h);
       } else if (command instanceof Command.Presence p) {
         channelCommands.presence(p);
+      } else if (command instanceof Command.Rpc r) {
+        channelCommands.rpc(r);
       } else if (command instanceof Command.Ping p) {
         reply(p.id(), ServerMessageEncoder.ok(p.id()));
       }

@@ -5,6 +5,7 @@ import dev.switchboard.hooks.Client;
 import dev.switchboard.hooks.Decision;
 import dev.switchboard.hooks.HubEvent;
 import dev.switchboard.hooks.PublishDecision;
+import dev.switchboard.hooks.RpcReply;
 import dev.switchboard.protocol.Payload;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -96,6 +97,20 @@ final class ConnectionHooks {
     } catch (RuntimeException e) {
       hooks.failed("Decisions.publish", e);
       return PublishDecision.deny(THREW);
+    }
+  }
+
+  /** The application's answer to an rpc; one that threw (or returned null) is unavailable. */
+  RpcReply rpc(String method, Payload data) {
+    if (!hooks.deciding()) {
+      return RpcReply.NotHandled.INSTANCE;
+    }
+    try {
+      return Objects.requireNonNull(
+          hooks.decisions().rpc(client(), method, data), "the decision was null");
+    } catch (RuntimeException e) {
+      hooks.failed("Decisions.rpc", e);
+      return new RpcReply.Unavailable(THREW);
     }
   }
 
