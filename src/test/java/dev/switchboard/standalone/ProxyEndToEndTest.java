@@ -1,12 +1,15 @@
 package dev.switchboard.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.switchboard.client.SwitchboardClient;
+import dev.switchboard.client.SwitchboardException;
 import dev.switchboard.protocol.Command;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.Payload;
@@ -149,14 +152,14 @@ class ProxyEndToEndTest {
     return s.wsUri().resolve("/ws");
   }
 
+  private static String token(String user) {
+    return Tokens.hs256(
+        Tokens.claims(
+            user, Instant.now().plusSeconds(600), Map.of("*", List.of("subscribe", "publish"))));
+  }
+
   private static Map<String, String> bearer(String user) {
-    String token =
-        Tokens.hs256(
-            Tokens.claims(
-                user,
-                Instant.now().plusSeconds(600),
-                Map.of("*", List.of("subscribe", "publish"))));
-    return Map.of("Authorization", "Bearer " + token);
+    return Map.of("Authorization", "Bearer " + token(user));
   }
 
   private static int calls(String key) {
@@ -224,6 +227,25 @@ class ProxyEndToEndTest {
       assertThat(error.path("message").asText()).isEqualTo("no such method");
       JsonNode bad = c.request("\"op\":\"rpc\",\"data\":1").path("error");
       assertThat(bad.path("code").asInt()).isEqualTo(ErrorCode.BAD_FIELD.code());
+    }
+  }
+
+  @Test
+  void theJavaClientsRpcCompletesWithTheBackendsDataOrFailsWithItsError() throws Exception {
+    try (SwitchboardClient client =
+        SwitchboardClient.builder(ws(server)).token(token("jo")).build()) {
+      client.connect().get(10, TimeUnit.SECONDS);
+      Payload answer = client.rpc("echo", "[1,2]").get(10, TimeUnit.SECONDS);
+      assertThat(JSON.readTree(((Payload.Json) answer).json()))
+          .isEqualTo(JSON.readTree("{\"echo\":[1,2],\"user\":\"jo\"}"));
+      assertThatThrownBy(() -> client.rpc("nope", "null").get(10, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(SwitchboardException.class)
+          .cause()
+          .satisfies(
+              e -> {
+                assertThat(((SwitchboardException) e).errorCode()).isEqualTo(117);
+                assertThat(e.getMessage()).contains("no such method");
+              });
     }
   }
 
