@@ -51,6 +51,10 @@ public final class DocsSite {
           new Entry(
               "CLUSTER.md",
               "Several nodes on Redis: set-up, behind nginx, failures and guarantees."),
+          new Entry(
+              "INTEGRATION.md",
+              "Connecting other systems: the application's backend deciding over HTTP (proxy),"
+                  + " message bridges."),
           new Entry("PERFORMANCE.md", "What was measured, how, and what it means for sizing."),
           new Entry(
               "server-config/README.md", "The configuration file, TLS and the nginx examples."));
