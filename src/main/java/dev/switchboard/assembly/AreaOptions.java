@@ -106,7 +106,21 @@ final class AreaOptions {
         origins,
         config.get(AuthKeys.CONTAINER),
         roles,
-        AccessLog.create(config.get(LogKeys.ACCESS)));
+        AccessLog.create(config.get(LogKeys.ACCESS)),
+        names(config.get(ProxyKeys.HEADERS), true),
+        names(config.get(ProxyKeys.COOKIES), false));
+  }
+
+  /** The names of a comma-separated list; header names lower-cased (they ignore case). */
+  private static java.util.Set<String> names(String list, boolean lowerCase) {
+    java.util.Set<String> out = new java.util.LinkedHashSet<>();
+    for (String n : list.split(",")) {
+      String name = n.trim();
+      if (!name.isEmpty()) {
+        out.add(lowerCase ? name.toLowerCase(java.util.Locale.ROOT) : name);
+      }
+    }
+    return out;
   }
 
   /** The permissions of container roles ({@code auth.role.<role>}); a bad grant stops start-up. */

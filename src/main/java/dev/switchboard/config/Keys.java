@@ -82,7 +82,9 @@ public final class Keys {
               ProxyKeys.RPC_URL,
               ProxyKeys.TIMEOUT,
               ProxyKeys.RETRIES,
-              ProxyKeys.FAIL),
+              ProxyKeys.FAIL,
+              ProxyKeys.HEADERS,
+              ProxyKeys.COOKIES),
           section(
               "Web application (switchboard.war, or the library jar in your own application)",
               WEB_INTRO,

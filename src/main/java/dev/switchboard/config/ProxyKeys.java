@@ -55,7 +55,32 @@ public final class ProxyKeys {
               + " (connect, subscribe, publish as sent). A backend's own error answer always"
               + " denies.");
 
+  public static final Key<String> HEADERS =
+      names(
+          "proxy.headers",
+          "Handshake headers sent to the backend with every decision (in the request's headers"
+              + " object and as HTTP headers), comma-separated, like X-Tenant, Authorization."
+              + " Empty: none.");
+
+  public static final Key<String> COOKIES =
+      names(
+          "proxy.cookies",
+          "Cookies of the handshake sent to the backend with every decision (as a Cookie header"
+              + " holding only these), comma-separated, like session. Empty: none.");
+
   private ProxyKeys() {}
+
+  private static Key<String> names(String name, String doc) {
+    return new Key<>(
+        name,
+        "",
+        Parser.matching(
+            "names separated by commas, like X-Tenant, Authorization",
+            s ->
+                s.matches(
+                    "[A-Za-z0-9!#$%&'*+.^_`|~\\-]*(\\s*,\\s*[A-Za-z0-9!#$%&'*+.^_`|~\\-]+)*")),
+        doc);
+  }
 
   private static boolean httpUrl(String s) {
     try {

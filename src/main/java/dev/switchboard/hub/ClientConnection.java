@@ -78,7 +78,7 @@ public final class ClientConnection {
     this.policy = parts.options().policy();
     this.transport = transport;
     this.clock = parts.clock();
-    this.hooks = new ConnectionHooks(this, parts.hooks(), parts.metrics());
+    this.hooks = new ConnectionHooks(this, parts.hooks(), parts.metrics(), transport);
     this.outbox =
         new Outbox(
             transport, parts.options().outboxMaxBytes(), this::onSendFailed, clock::nanoTime);

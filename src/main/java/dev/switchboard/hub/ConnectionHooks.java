@@ -31,6 +31,9 @@ final class ConnectionHooks {
   private final Hooks hooks;
   private final HubMetrics metrics;
 
+  /** Tells the forwarded handshake headers. */
+  private final Transport transport;
+
   /** Whether ConnectionOpened was told. Guarded by {@code this}. */
   private boolean opened;
 
@@ -45,8 +48,10 @@ final class ConnectionHooks {
   /** Guarded by {@code this}. */
   private String closeReason = "";
 
-  ConnectionHooks(ClientConnection connection, Hooks hooks, HubMetrics metrics) {
+  ConnectionHooks(
+      ClientConnection connection, Hooks hooks, HubMetrics metrics, Transport transport) {
     this.connection = connection;
+    this.transport = transport;
     this.hooks = hooks;
     this.metrics = metrics;
   }
@@ -55,7 +60,10 @@ final class ConnectionHooks {
   Client client() {
     Identity who = connection.identity();
     return new Client(
-        connection.id(), who == null ? null : who.user(), who == null ? null : who.info());
+        connection.id(),
+        who == null ? null : who.user(),
+        who == null ? null : who.info(),
+        transport.forwarded());
   }
 
   /** The connect decision: null when allowed, else the reason it was refused. */

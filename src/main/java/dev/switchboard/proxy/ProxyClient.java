@@ -75,29 +75,36 @@ final class ProxyClient {
   }
 
   /** Calls {@code uri} with {@code request}, retrying failures. */
-  Answer call(URI uri, ObjectNode request) {
+  Answer call(URI uri, ObjectNode request, Map<String, String> headers) {
     byte[] body;
     try {
       body = json.writeValueAsBytes(request);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a proxy request is always writable", e);
     }
-    Answer answer = once(uri, body);
+    Answer answer = once(uri, body, headers);
     for (int i = 0; i < retries && answer instanceof Answer.Failed f && !f.answered(); i++) {
       stats.retries.increment();
-      answer = once(uri, body);
+      answer = once(uri, body, headers);
     }
     return answer;
   }
 
-  private Answer once(URI uri, byte[] body) {
+  private Answer once(URI uri, byte[] body, Map<String, String> headers) {
     stats.requests.increment();
-    HttpRequest request =
+    HttpRequest.Builder builder =
         HttpRequest.newBuilder(uri)
             .timeout(timeout)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-            .build();
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    headers.forEach(
+        (name, value) -> {
+          try {
+            builder.header(name, value);
+          } catch (IllegalArgumentException e) {
+            // a header the HTTP client sets itself (host, content-length ...): in the body only
+          }
+        });
+    HttpRequest request = builder.setHeader("Content-Type", "application/json").build();
     HttpResponse<String> response;
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofString());

@@ -48,7 +48,7 @@ public final class ProxyDecisions implements Decisions {
     }
     ObjectNode request = request(who);
     request.put("transport", "websocket");
-    return decision(client.call(uri, request));
+    return decision(client.call(uri, request, who.forwarded()));
   }
 
   @Override
@@ -57,7 +57,7 @@ public final class ProxyDecisions implements Decisions {
     if (uri == null) {
       return Decision.allow();
     }
-    return decision(client.call(uri, request(who).put("channel", channel)));
+    return decision(client.call(uri, request(who).put("channel", channel), who.forwarded()));
   }
 
   @Override
@@ -68,7 +68,7 @@ public final class ProxyDecisions implements Decisions {
     }
     ObjectNode request = request(who).put("channel", channel);
     putData(request, payload);
-    ProxyClient.Answer answer = client.call(uri, request);
+    ProxyClient.Answer answer = client.call(uri, request, who.forwarded());
     if (answer instanceof ProxyClient.Answer.Result r) {
       if (!r.result().has("data") && !r.result().has("b64data")) {
         return PublishDecision.allow();
@@ -91,7 +91,7 @@ public final class ProxyDecisions implements Decisions {
     }
     ObjectNode request = request(who).put("method", method);
     putData(request, data);
-    ProxyClient.Answer answer = client.call(uri, request);
+    ProxyClient.Answer answer = client.call(uri, request, who.forwarded());
     if (answer instanceof ProxyClient.Answer.Result r) {
       Payload reply =
           r.result().has("data") || r.result().has("b64data")
@@ -136,6 +136,10 @@ public final class ProxyDecisions implements Decisions {
         // the token's info claim was checked as JSON when the token was read
         throw new IllegalStateException("info is JSON text", e);
       }
+    }
+    if (!who.forwarded().isEmpty()) {
+      ObjectNode headers = request.putObject("headers");
+      who.forwarded().forEach(headers::put);
     }
     return request;
   }

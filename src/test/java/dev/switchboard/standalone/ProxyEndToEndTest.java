@@ -71,13 +71,24 @@ class ProxyEndToEndTest {
     server =
         TestServers.start(
             Map.of(
-                "auth.hmac-secret", Tokens.SECRET,
-                "proxy.connect.url", base + "/connect",
-                "proxy.subscribe.url", base + "/subscribe",
-                "proxy.publish.url", base + "/publish",
-                "proxy.rpc.url", base + "/rpc",
-                "proxy.timeout", "300ms",
-                "proxy.retries", "1"));
+                "auth.hmac-secret",
+                Tokens.SECRET,
+                "proxy.connect.url",
+                base + "/connect",
+                "proxy.subscribe.url",
+                base + "/subscribe",
+                "proxy.publish.url",
+                base + "/publish",
+                "proxy.rpc.url",
+                base + "/rpc",
+                "proxy.timeout",
+                "300ms",
+                "proxy.retries",
+                "1",
+                "proxy.headers",
+                "X-Tenant",
+                "proxy.cookies",
+                "session"));
     failOpen =
         TestServers.start(Map.of("proxy.subscribe.url", base + "/subscribe", "proxy.fail", "open"));
   }
@@ -102,6 +113,8 @@ class ProxyEndToEndTest {
     int status = 200;
     switch (path) {
       case "/connect" -> {
+        ((ObjectNode) request)
+            .put("http_tenant", exchange.getRequestHeaders().getFirst("X-Tenant"));
         CONNECTS.add(request);
         if ("mallory".equals(request.path("user").asText())) {
           body = "{\"error\":{\"code\":1000,\"message\":\"banned\"}}";
@@ -189,6 +202,25 @@ class ProxyEndToEndTest {
       WsClient.Close close = mallory.awaitClose();
       assertThat(close.code()).isEqualTo(4503);
       assertThat(close.reason()).isEqualTo("banned");
+    }
+  }
+
+  @Test
+  void theListedHeadersAndCookiesReachTheBackendAndNoOthers() throws Exception {
+    Map<String, String> headers = new java.util.HashMap<>(bearer("hal"));
+    headers.put("X-Tenant", "acme");
+    headers.put("X-Other", "secret");
+    headers.put("Cookie", "theme=dark; session=abc123");
+    try (WsClient hal = WsClient.connect(ws(server), headers)) {
+      hal.ok(i -> new Command.Ping(i));
+      JsonNode seen = CONNECTS.poll(WsClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      while (seen != null && !"hal".equals(seen.path("user").asText())) {
+        seen = CONNECTS.poll(WsClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      }
+      assertThat(seen).as("the connect request for hal").isNotNull();
+      assertThat(seen.path("headers"))
+          .isEqualTo(JSON.readTree("{\"x-tenant\":\"acme\",\"cookie\":\"session=abc123\"}"));
+      assertThat(seen.path("http_tenant").asText()).isEqualTo("acme");
     }
   }
 
