@@ -66,16 +66,17 @@ final class ConnectionHooks {
         transport.forwarded());
   }
 
-  /** The connect decision: null when allowed, else the reason it was refused. */
-  @Nullable String connect() {
+  /** The connect decision: null when allowed, else the refusal. */
+  Decision.@Nullable Deny connect() {
     if (!hooks.deciding()) {
       return null;
     }
     try {
-      return reason(hooks.decisions().connect(client()));
+      Decision d = Objects.requireNonNull(hooks.decisions().connect(client()), "null decision");
+      return d instanceof Decision.Deny deny ? deny : null;
     } catch (RuntimeException e) {
       hooks.failed("Decisions.connect", e);
-      return THREW;
+      return new Decision.Deny(THREW);
     }
   }
 

@@ -121,7 +121,7 @@ public final class ProxyDecisions implements Decisions {
       return Decision.deny(f.why());
     }
     stats.fallbacks.increment();
-    return options.failOpen() ? Decision.allow() : Decision.deny(f.why());
+    return options.failOpen() ? Decision.allow() : Decision.unavailable(f.why());
   }
 
   private ObjectNode request(Client who) {

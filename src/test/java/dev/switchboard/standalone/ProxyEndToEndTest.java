@@ -118,6 +118,8 @@ class ProxyEndToEndTest {
         CONNECTS.add(request);
         if ("mallory".equals(request.path("user").asText())) {
           body = "{\"error\":{\"code\":1000,\"message\":\"banned\"}}";
+        } else if ("slowpoke".equals(request.path("user").asText())) {
+          awaitRelease();
         }
       }
       case "/subscribe" -> {
@@ -202,6 +204,15 @@ class ProxyEndToEndTest {
       WsClient.Close close = mallory.awaitClose();
       assertThat(close.code()).isEqualTo(4503);
       assertThat(close.reason()).isEqualTo("banned");
+    }
+  }
+
+  @Test
+  void aConnectTheBackendCannotDecideClosesWith1011SoTheClientReconnectsLater() {
+    try (WsClient slowpoke = WsClient.connect(ws(server), bearer("slowpoke"))) {
+      WsClient.Close close = slowpoke.awaitClose();
+      assertThat(close.code()).isEqualTo(1011);
+      assertThat(close.reason()).isEqualTo("backend unavailable: no answer within 300 ms");
     }
   }
 
