@@ -20,7 +20,8 @@ public interface Decisions {
    * A connection got its identity (at open when anonymous or authenticated by the container or a
    * handshake token; at {@code connect} otherwise, also when an anonymous connection connects with
    * a token). Denied: it is closed with 4503 and the reason (after error 111 with the reason when a
-   * {@code connect} command asked).
+   * {@code connect} command asked); denied with {@link Decision#unavailable}, closed with 1011
+   * after error 109 instead, so the client reconnects later.
    */
   default Decision connect(Client client) {
     return Decision.allow();
