@@ -251,6 +251,16 @@ export class Switchboard extends EventTarget {
     return this._command({ op: 'presence', channel });
   }
 
+  /**
+   * Calls `method` on the server's application (its backend, `proxy.rpc.url`) with `data` (any
+   * JSON value); resolves to the data it answered. Rejects with a SwitchboardError: code 117 with
+   * `appCode` when the application answered an error, 112 when nothing answers rpc, 109 when its
+   * backend could not answer.
+   */
+  rpc(method, data = null) {
+    return this._command({ op: 'rpc', method, data }).then((m) => m.result.data);
+  }
+
   /** Closes for good (no reconnect). */
   close(code = 1000, reason = 'bye') {
     this._closing = true;
@@ -440,8 +450,12 @@ export class Switchboard extends EventTarget {
       if (!p) return;
       this._pending.delete(m.id);
       clearTimeout(p.timer);
-      if (m.ok) p.resolve(m);
-      else p.reject(new SwitchboardError(m.error ? m.error.message : 'error', m.error ? m.error.code : 0));
+      if (m.ok || m.result) p.resolve(m);
+      else {
+        const error = new SwitchboardError(m.error ? m.error.message : 'error', m.error ? m.error.code : 0);
+        if (m.error && m.error.app_code !== undefined) error.appCode = m.error.app_code;
+        p.reject(error);
+      }
       return;
     }
     if (!m.channel) return;

@@ -515,3 +515,20 @@ test('a 1012 close (service restart) reconnects after the restart jitter, not th
     mock.timers.reset();
   }
 });
+
+test('rpc sends method and data, resolves to the result data, and rejects with the application error', async () => {
+  const sb = client();
+  const ws = FakeSocket.all[0];
+  ws.open();
+  await flush();
+  const answered = sb.rpc('orders.get', { id: 7 });
+  const sent = ws.last('rpc');
+  assert.deepEqual({ method: sent.method, data: sent.data }, { method: 'orders.get', data: { id: 7 } });
+  ws.push({ id: sent.id, result: { data: { total: 3 } } });
+  assert.deepEqual(await answered, { total: 3 });
+
+  const refused = sb.rpc('orders.get', { id: 8 });
+  ws.push({ id: ws.last('rpc').id, error: { code: 117, message: 'no such order', app_code: 404 } });
+  await assert.rejects(refused, (e) => e.code === 117 && e.appCode === 404 && e.message === 'no such order');
+  sb.close();
+});

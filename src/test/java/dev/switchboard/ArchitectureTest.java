@@ -114,6 +114,8 @@ class ArchitectureTest {
         .definedBy("dev.switchboard.otel..")
         .layer("Bridge")
         .definedBy("dev.switchboard.bridge..")
+        .layer("Proxy")
+        .definedBy("dev.switchboard.proxy..")
         .layer("JakartaAdapter")
         .definedBy("dev.switchboard.server..")
         .layer("App")
@@ -158,6 +160,8 @@ class ArchitectureTest {
         .mayOnlyAccessLayers("Log", "Protocol", "Engine", "Hub")
         .whereLayer("Bridge")
         .mayOnlyAccessLayers("Log", "Protocol", "Config", "Hooks", "Engine", "Hub")
+        .whereLayer("Proxy")
+        .mayOnlyAccessLayers("Protocol", "Hooks")
         .whereLayer("App")
         .mayOnlyAccessLayers("Log", "Protocol", "Hooks", "Engine", "Hub")
         .whereLayer("JakartaAdapter")
@@ -175,6 +179,7 @@ class ArchitectureTest {
             "Metrics",
             "Otel",
             "Bridge",
+            "Proxy",
             "App",
             "JakartaAdapter")
         .whereLayer("Standalone")

@@ -8,6 +8,7 @@ import dev.switchboard.config.EngineKeys;
 import dev.switchboard.config.LogKeys;
 import dev.switchboard.config.NamespaceKeys;
 import dev.switchboard.config.Parser;
+import dev.switchboard.config.ProxyKeys;
 import dev.switchboard.config.ServerConfig;
 import dev.switchboard.config.ServerKeys;
 import dev.switchboard.config.WsKeys;
@@ -17,14 +18,18 @@ import dev.switchboard.hub.HubOptions;
 import dev.switchboard.hub.NamespaceOptions;
 import dev.switchboard.hub.Namespaces;
 import dev.switchboard.log.AccessLog;
+import dev.switchboard.proxy.ProxyDecisions;
+import dev.switchboard.proxy.ProxyOptions;
 import dev.switchboard.server.EndpointOptions;
 import dev.switchboard.server.OriginPolicy;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Each area's options, built from the configuration's typed keys. The areas know nothing of
@@ -101,7 +106,21 @@ final class AreaOptions {
         origins,
         config.get(AuthKeys.CONTAINER),
         roles,
-        AccessLog.create(config.get(LogKeys.ACCESS)));
+        AccessLog.create(config.get(LogKeys.ACCESS)),
+        names(config.get(ProxyKeys.HEADERS), true),
+        names(config.get(ProxyKeys.COOKIES), false));
+  }
+
+  /** The names of a comma-separated list; header names lower-cased (they ignore case). */
+  private static java.util.Set<String> names(String list, boolean lowerCase) {
+    java.util.Set<String> out = new java.util.LinkedHashSet<>();
+    for (String n : list.split(",")) {
+      String name = n.trim();
+      if (!name.isEmpty()) {
+        out.add(lowerCase ? name.toLowerCase(java.util.Locale.ROOT) : name);
+      }
+    }
+    return out;
   }
 
   /** The permissions of container roles ({@code auth.role.<role>}); a bad grant stops start-up. */
@@ -128,5 +147,23 @@ final class AreaOptions {
   /** Largest request body of the HTTP API. */
   static int maxBodySize(ServerConfig config) {
     return config.get(ServerKeys.HTTP_MAX_BODY_SIZE);
+  }
+
+  /** The proxy decisions the {@code proxy.*} keys configure, or null when no URL is set. */
+  static @Nullable ProxyDecisions proxy(ServerConfig config) {
+    ProxyOptions options =
+        new ProxyOptions(
+            uri(config.get(ProxyKeys.CONNECT_URL)),
+            uri(config.get(ProxyKeys.SUBSCRIBE_URL)),
+            uri(config.get(ProxyKeys.PUBLISH_URL)),
+            uri(config.get(ProxyKeys.RPC_URL)),
+            config.get(ProxyKeys.TIMEOUT),
+            config.get(ProxyKeys.RETRIES),
+            "open".equals(config.get(ProxyKeys.FAIL)));
+    return options.any() ? new ProxyDecisions(options) : null;
+  }
+
+  private static @Nullable URI uri(String url) {
+    return url.isEmpty() ? null : URI.create(url);
   }
 }

@@ -20,6 +20,7 @@ import dev.switchboard.hub.Tracing;
 import dev.switchboard.metrics.PrometheusMetrics;
 import dev.switchboard.otel.OtelTracing;
 import dev.switchboard.protocol.CloseCode;
+import dev.switchboard.proxy.ProxyDecisions;
 import dev.switchboard.server.OriginPolicy;
 import dev.switchboard.server.TransportFactory;
 import dev.switchboard.server.WebSocketEndpoints;
@@ -127,6 +128,11 @@ public final class ServerAssembly implements AutoCloseable {
     }
     this.api = new HttpApi(hub, apiKeys, AreaOptions.maxBodySize(config), version(), metrics);
     this.channels = Channels.over(hub);
+    ProxyDecisions proxy = AreaOptions.proxy(config);
+    if (proxy != null) {
+      hub.decideWith(proxy);
+      api.statsSection("proxy", proxy.stats()::snapshot);
+    }
     // Only when configured: a WAR on a container without Jakarta Messaging loads no JMS class.
     // The options were checked above; a factory not to be had (JNDI) still fails here.
     JmsBridges bridges = null;

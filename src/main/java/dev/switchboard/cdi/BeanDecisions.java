@@ -4,6 +4,7 @@ import dev.switchboard.hooks.Client;
 import dev.switchboard.hooks.Decision;
 import dev.switchboard.hooks.Decisions;
 import dev.switchboard.hooks.PublishDecision;
+import dev.switchboard.hooks.RpcReply;
 import dev.switchboard.protocol.Payload;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.inject.Any;
@@ -81,6 +82,21 @@ final class BeanDecisions implements Decisions {
             }
           }
           return rewritten ? PublishDecision.rewrite(current) : PublishDecision.allow();
+        });
+  }
+
+  /** The first bean's answer that is not {@link RpcReply.NotHandled}. */
+  @Override
+  public RpcReply rpc(Client client, String method, Payload data) {
+    return inApplication(
+        () -> {
+          for (Decisions d : resolved()) {
+            RpcReply reply = d.rpc(client, method, data);
+            if (!(reply instanceof RpcReply.NotHandled)) {
+              return reply;
+            }
+          }
+          return RpcReply.NotHandled.INSTANCE;
         });
   }
 

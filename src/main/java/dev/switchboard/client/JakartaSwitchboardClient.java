@@ -12,12 +12,16 @@ import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 import org.jspecify.annotations.Nullable;
 
@@ -44,6 +48,12 @@ final class JakartaSwitchboardClient implements SwitchboardClient, Connection.Ha
   private final Requests requests;
   private final Connection connection;
   private final Subscriptions subscriptions;
+
+  /**
+   * Answers of rpc calls by command id, from the reply's arrival until the call's future takes it.
+   * Thread-safe map.
+   */
+  private final Map<Long, Payload> rpcAnswers = new ConcurrentHashMap<>();
 
   JakartaSwitchboardClient(Options o) {
     this(o, JakartaTransport.connector(o));
@@ -150,6 +160,31 @@ final class JakartaSwitchboardClient implements SwitchboardClient, Connection.Ha
                     ok.clients() == null
                         ? List.of()
                         : ok.clients().stream().map(Member::of).toList()));
+  }
+
+  @Override
+  public CompletableFuture<Payload> rpc(String method, String json) {
+    if (method.isEmpty() || method.length() > Command.Rpc.MAX_METHOD) {
+      throw new IllegalArgumentException(
+          "an rpc method has 1 to " + Command.Rpc.MAX_METHOD + " characters");
+    }
+    CommandEncoder.checkJsonValue(json);
+    // the id is taken on the state thread; the answer is read on the completing thread
+    AtomicLong sent = new AtomicLong(Command.NO_ID);
+    return request(
+            id -> {
+              sent.set(id);
+              return new Command.Rpc(id, method, new Payload.Json(json));
+            })
+        .handle(
+            (ok, e) -> {
+              Payload answer = rpcAnswers.remove(sent.get());
+              if (e != null) {
+                throw e instanceof CompletionException c ? c : new CompletionException(e);
+              }
+              // a server too old for rpc would not answer ok; an ok without result is JSON null
+              return answer == null ? new Payload.Json("null") : answer;
+            });
   }
 
   /** A plain read of a volatile field: no lock, no wait, callable from a listener. */
@@ -286,6 +321,9 @@ final class JakartaSwitchboardClient implements SwitchboardClient, Connection.Ha
     // Java 17 has no pattern switch: one instanceof per kind of the sealed ServerMessage.
     if (m instanceof ServerMessage.Ok ok) {
       requests.answer(ok);
+    } else if (m instanceof ServerMessage.RpcResult r) {
+      rpcAnswers.put(r.id(), r.data()); // taken by the call once the reply completes it
+      requests.answer(ServerMessage.Ok.of(r.id()));
     } else if (m instanceof ServerMessage.ErrorReply e) {
       if (e.id() == Command.NO_ID) {
         LOG.log(Level.WARNING, () -> "server error " + e.code() + ": " + e.message());

@@ -1,5 +1,6 @@
 package dev.switchboard.client;
 
+import dev.switchboard.protocol.Payload;
 import dev.switchboard.protocol.TraceContext;
 import java.net.URI;
 import java.time.Duration;
@@ -94,6 +95,17 @@ public interface SwitchboardClient extends AutoCloseable {
    * channel's namespace has no presence.
    */
   CompletableFuture<Presence> presence(String channel);
+
+  /**
+   * Calls {@code method} on the server's application (its backend through {@code proxy.rpc.url})
+   * with {@code json} (one JSON value) and completes with the JSON text or bytes it answered. Fails
+   * with a {@link SwitchboardException} carrying error 117 when the application answered an error,
+   * 112 when nothing answers rpc there, 109 when its backend could not answer.
+   *
+   * @throws IllegalArgumentException when {@code json} is not exactly one JSON value or {@code
+   *     method} is empty or longer than 128 characters; nothing is sent
+   */
+  CompletableFuture<Payload> rpc(String method, String json);
 
   /** Where the connection stands: a plain read, no lock and no wait. */
   ConnectionState state();

@@ -74,6 +74,18 @@ public final class Keys {
               ServerKeys.STATIC_DIR),
           section("Logging", LogKeys.INTRO, LogKeys.ACCESS, LogKeys.FORMAT, LogKeys.LEVEL),
           section(
+              "Backend decisions over HTTP (proxy)",
+              ProxyKeys.INTRO,
+              ProxyKeys.CONNECT_URL,
+              ProxyKeys.SUBSCRIBE_URL,
+              ProxyKeys.PUBLISH_URL,
+              ProxyKeys.RPC_URL,
+              ProxyKeys.TIMEOUT,
+              ProxyKeys.RETRIES,
+              ProxyKeys.FAIL,
+              ProxyKeys.HEADERS,
+              ProxyKeys.COOKIES),
+          section(
               "Web application (switchboard.war, or the library jar in your own application)",
               WEB_INTRO,
               WebKeys.ENABLED,

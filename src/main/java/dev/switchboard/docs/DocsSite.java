@@ -53,7 +53,8 @@ public final class DocsSite {
               "Several nodes on Redis: set-up, behind nginx, failures and guarantees."),
           new Entry(
               "INTEGRATION.md",
-              "Message brokers into channels: the Jakarta Messaging (JMS) source and sink."),
+              "Connecting other systems: the application's backend deciding over HTTP (proxy),"
+                  + " and message brokers into channels (the Jakarta Messaging source and sink)."),
           new Entry("PERFORMANCE.md", "What was measured, how, and what it means for sizing."),
           new Entry(
               "server-config/README.md", "The configuration file, TLS and the nginx examples."));

@@ -13,6 +13,15 @@ public sealed interface Decision {
     return new Deny(reason);
   }
 
+  /**
+   * Deny because whoever decides cannot now (a backend down or too slow). Like {@link #deny}, but a
+   * connection refused so is closed with 1011, which clients reconnect after, not with the final
+   * 4503.
+   */
+  static Decision unavailable(String reason) {
+    return new Deny(reason, true);
+  }
+
   /** Allowed. */
   enum Allow implements Decision {
     INSTANCE
@@ -22,6 +31,11 @@ public sealed interface Decision {
    * Denied.
    *
    * @param reason shown to the client (keep it short: a close reason holds at most 123 bytes)
+   * @param retry the decider could not decide now ({@link #unavailable}): worth trying again
    */
-  record Deny(String reason) implements Decision {}
+  record Deny(String reason, boolean retry) implements Decision {
+    public Deny(String reason) {
+      this(reason, false);
+    }
+  }
 }

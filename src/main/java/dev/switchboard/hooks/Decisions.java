@@ -20,7 +20,8 @@ public interface Decisions {
    * A connection got its identity (at open when anonymous or authenticated by the container or a
    * handshake token; at {@code connect} otherwise, also when an anonymous connection connects with
    * a token). Denied: it is closed with 4503 and the reason (after error 111 with the reason when a
-   * {@code connect} command asked).
+   * {@code connect} command asked); denied with {@link Decision#unavailable}, closed with 1011
+   * after error 109 instead, so the client reconnects later.
    */
   default Decision connect(Client client) {
     return Decision.allow();
@@ -40,5 +41,13 @@ public interface Decisions {
    */
   default PublishDecision publish(Client client, String channel, Payload payload) {
     return PublishDecision.allow();
+  }
+
+  /**
+   * A client sent {@code {"op":"rpc","method":..,"data":..}}: the answer is the reply. By default
+   * nothing answers (error 112). Called like the other decisions, on the connection's reader.
+   */
+  default RpcReply rpc(Client client, String method, Payload data) {
+    return RpcReply.NotHandled.INSTANCE;
   }
 }

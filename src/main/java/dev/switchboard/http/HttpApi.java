@@ -220,4 +220,12 @@ public final class HttpApi {
           e);
     }
   }
+
+  /**
+   * Adds {@code "name":{...}} to {@code /api/stats}, read at each request (a component's counters,
+   * such as the proxy's). {@code figures} is called on the API's threads and must not block.
+   */
+  public void statsSection(String name, Supplier<Map<String, Object>> figures) {
+    status.section(name, figures);
+  }
 }

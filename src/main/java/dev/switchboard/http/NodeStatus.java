@@ -21,6 +21,10 @@ import java.util.function.Supplier;
  * channels). Thread-safe.
  */
 final class NodeStatus {
+  /** Sections other components add to the stats, in the order added. Thread-safe map. */
+  private final Map<String, Supplier<Map<String, Object>>> sections =
+      java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+
   /** How many top channels {@code /api/stats/channels} lists without a {@code limit}. */
   static final int DEFAULT_TOP = 20;
 
@@ -74,6 +78,11 @@ final class NodeStatus {
     return CompletableFuture.completedStage(ready ? ok : new ApiResponse(503, ok.json(), Map.of()));
   }
 
+  /** Adds a section to the stats; see {@link HttpApi#statsSection}. */
+  void section(String name, Supplier<Map<String, Object>> figures) {
+    sections.put(name, figures);
+  }
+
   CompletionStage<ApiResponse> stats(ApiRequest request) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("connections", hub.connectionCount());
@@ -85,6 +94,7 @@ final class NodeStatus {
     m.put("engine", engine);
     m.put("namespaces", namespaces());
     m.put("bridges", bridges.get()); // empty: the dashboard says "none configured"
+    sections.forEach((name, figures) -> m.put(name, figures.get()));
     m.put("caller", Map.of("admin", access.allows(request, ApiKey.Scope.ADMIN)));
     return CompletableFuture.completedStage(answers.ok(m));
   }

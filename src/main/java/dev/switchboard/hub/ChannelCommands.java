@@ -2,6 +2,7 @@ package dev.switchboard.hub;
 
 import dev.switchboard.auth.Capability;
 import dev.switchboard.hooks.PublishDecision;
+import dev.switchboard.hooks.RpcReply;
 import dev.switchboard.protocol.Command;
 import dev.switchboard.protocol.CommandDecoder;
 import dev.switchboard.protocol.ErrorCode;
@@ -12,9 +13,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The commands of one {@link ClientConnection} that act on a channel and keep no state of the
- * connection's: publish, history and presence. Each checks the connection's permission, calls the
- * hub and answers when the engine does. A publish is also put to the application's decision, after
- * the checks of the configuration and before anything is published.
+ * connection's: publish, history and presence; and rpc, which the application answers. Each checks
+ * the connection's permission, calls the hub and answers when the engine does. A publish is also
+ * put to the application's decision, after the checks of the configuration and before anything is
+ * published.
  */
 final class ChannelCommands {
   private final ClientConnection connection;
@@ -31,6 +33,21 @@ final class ChannelCommands {
     this.connection = connection;
     this.hub = hub;
     this.decoder = decoder;
+  }
+
+  /** Asks the application (its rpc decision) and replies with its answer. */
+  void rpc(Command.Rpc r) {
+    RpcReply answer = connection.hooks().rpc(r.method(), r.data());
+    if (answer instanceof RpcReply.Result result) {
+      connection.reply(r.id(), ServerMessageEncoder.rpcResult(r.id(), result.data()));
+    } else if (answer instanceof RpcReply.Error e) {
+      hub.metrics().error(ErrorCode.APPLICATION);
+      connection.reply(r.id(), ServerMessageEncoder.rpcError(r.id(), e.code(), e.message()));
+    } else if (answer instanceof RpcReply.Unavailable u) {
+      connection.replyError(r.id(), ErrorCode.UNAVAILABLE, u.reason());
+    } else {
+      connection.replyError(r.id(), ErrorCode.NOT_ENABLED, "nothing answers rpc on this server");
+    }
   }
 
   void publish(Command.Publish p) {

@@ -78,7 +78,7 @@ public final class ClientConnection {
     this.policy = parts.options().policy();
     this.transport = transport;
     this.clock = parts.clock();
-    this.hooks = new ConnectionHooks(this, parts.hooks(), parts.metrics());
+    this.hooks = new ConnectionHooks(this, parts.hooks(), parts.metrics(), transport);
     this.outbox =
         new Outbox(
             transport, parts.options().outboxMaxBytes(), this::onSendFailed, clock::nanoTime);
@@ -329,6 +329,8 @@ public final class ClientConnection {
         channelCommands.history(h);
       } else if (command instanceof Command.Presence p) {
         channelCommands.presence(p);
+      } else if (command instanceof Command.Rpc r) {
+        channelCommands.rpc(r);
       } else if (command instanceof Command.Ping p) {
         reply(p.id(), ServerMessageEncoder.ok(p.id()));
       }

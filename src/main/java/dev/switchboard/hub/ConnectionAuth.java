@@ -2,6 +2,7 @@ package dev.switchboard.hub;
 
 import dev.switchboard.auth.Identity;
 import dev.switchboard.auth.TokenVerifier;
+import dev.switchboard.hooks.Decision;
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.Command;
 import dev.switchboard.protocol.ErrorCode;
@@ -64,19 +65,23 @@ final class ConnectionAuth {
   /**
    * Asks the application whether the connection, with the identity it has now, may connect: yes, it
    * is opened (told once); no, it is closed with 4503 and the reason, after an error 111 when a
-   * {@code connect} command asked.
+   * {@code connect} command asked; the decider unavailable, 1011 after an error 109.
    */
   private boolean admitted(long commandId) {
     ConnectionHooks hooks = connection.hooks();
-    String refused = hooks.connect();
+    Decision.Deny refused = hooks.connect();
     if (refused == null) {
       hooks.opened();
       return true;
     }
     if (commandId != Command.NO_ID) {
-      connection.replyError(commandId, ErrorCode.FORBIDDEN, refused);
+      connection.replyError(
+          commandId,
+          refused.retry() ? ErrorCode.UNAVAILABLE : ErrorCode.FORBIDDEN,
+          refused.reason());
     }
-    connection.close(CloseCode.FORBIDDEN, refused);
+    connection.close(
+        refused.retry() ? CloseCode.INTERNAL_ERROR : CloseCode.FORBIDDEN, refused.reason());
     return false;
   }
 

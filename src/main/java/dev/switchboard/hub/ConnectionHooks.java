@@ -5,6 +5,7 @@ import dev.switchboard.hooks.Client;
 import dev.switchboard.hooks.Decision;
 import dev.switchboard.hooks.HubEvent;
 import dev.switchboard.hooks.PublishDecision;
+import dev.switchboard.hooks.RpcReply;
 import dev.switchboard.protocol.Payload;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -30,6 +31,9 @@ final class ConnectionHooks {
   private final Hooks hooks;
   private final HubMetrics metrics;
 
+  /** Tells the forwarded handshake headers. */
+  private final Transport transport;
+
   /** Whether ConnectionOpened was told. Guarded by {@code this}. */
   private boolean opened;
 
@@ -44,8 +48,10 @@ final class ConnectionHooks {
   /** Guarded by {@code this}. */
   private String closeReason = "";
 
-  ConnectionHooks(ClientConnection connection, Hooks hooks, HubMetrics metrics) {
+  ConnectionHooks(
+      ClientConnection connection, Hooks hooks, HubMetrics metrics, Transport transport) {
     this.connection = connection;
+    this.transport = transport;
     this.hooks = hooks;
     this.metrics = metrics;
   }
@@ -54,19 +60,23 @@ final class ConnectionHooks {
   Client client() {
     Identity who = connection.identity();
     return new Client(
-        connection.id(), who == null ? null : who.user(), who == null ? null : who.info());
+        connection.id(),
+        who == null ? null : who.user(),
+        who == null ? null : who.info(),
+        transport.forwarded());
   }
 
-  /** The connect decision: null when allowed, else the reason it was refused. */
-  @Nullable String connect() {
+  /** The connect decision: null when allowed, else the refusal. */
+  Decision.@Nullable Deny connect() {
     if (!hooks.deciding()) {
       return null;
     }
     try {
-      return reason(hooks.decisions().connect(client()));
+      Decision d = Objects.requireNonNull(hooks.decisions().connect(client()), "null decision");
+      return d instanceof Decision.Deny deny ? deny : null;
     } catch (RuntimeException e) {
       hooks.failed("Decisions.connect", e);
-      return THREW;
+      return new Decision.Deny(THREW);
     }
   }
 
@@ -96,6 +106,20 @@ final class ConnectionHooks {
     } catch (RuntimeException e) {
       hooks.failed("Decisions.publish", e);
       return PublishDecision.deny(THREW);
+    }
+  }
+
+  /** The application's answer to an rpc; one that threw (or returned null) is unavailable. */
+  RpcReply rpc(String method, Payload data) {
+    if (!hooks.deciding()) {
+      return RpcReply.NotHandled.INSTANCE;
+    }
+    try {
+      return Objects.requireNonNull(
+          hooks.decisions().rpc(client(), method, data), "the decision was null");
+    } catch (RuntimeException e) {
+      hooks.failed("Decisions.rpc", e);
+      return new RpcReply.Unavailable(THREW);
     }
   }
 

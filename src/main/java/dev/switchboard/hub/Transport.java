@@ -2,6 +2,7 @@ package dev.switchboard.hub;
 
 import dev.switchboard.protocol.CloseCode;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,6 +33,15 @@ public interface Transport {
    */
   default void sendBatch(List<QueuedFrame> frames, SendCallback done) {
     throw new UnsupportedOperationException("this transport sends one frame at a time");
+  }
+
+  /**
+   * The handshake headers the configuration forwards to the application's decisions ({@code
+   * proxy.headers}, names lower-case; {@code proxy.cookies} as one {@code cookie} entry holding
+   * only those cookies). Empty by default.
+   */
+  default Map<String, String> forwarded() {
+    return Map.of();
   }
 
   /** Sends a ping frame; the pong (or any message) proves the client alive. Never blocks. */

@@ -116,4 +116,19 @@ public sealed interface Command {
       return null;
     }
   }
+
+  /**
+   * {@code {"id":7,"op":"rpc","method":"orders.create","data":{...}}}: a call the application
+   * answers (its backend through {@code proxy.rpc.url}); the reply is {@code {"id":7,"result":
+   * {"data":...}}}. {@code data} absent is JSON {@code null}.
+   */
+  record Rpc(long id, String method, Payload data) implements Command {
+    /** 128 characters: a method is a name, like {@code orders.create}, not a payload. */
+    public static final int MAX_METHOD = 128;
+
+    @Override
+    public @Nullable String channel() {
+      return null;
+    }
+  }
 }

@@ -117,6 +117,7 @@ public final class CommandDecoder {
       case "since" -> readSince(value, p, f);
       case "idempotency_key" -> f.idempotencyKey = readString(name, value, p, f);
       case "token" -> f.token = readString(name, value, p, f);
+      case "method" -> f.method = readString(name, value, p, f);
       case "limit" -> f.limit = readLimit(value, p, f);
       case "reverse" -> f.reverse = readBoolean(name, value, p, f);
       case "trace" -> f.trace = TraceField.read(value, p);
@@ -231,6 +232,9 @@ public final class CommandDecoder {
       case "history" -> new Command.History(f.id, requireChannel(f), f.since, f.limit, f.reverse);
       case "presence" -> new Command.Presence(f.id, requireChannel(f));
       case "ping" -> new Command.Ping(f.id);
+      case "rpc" ->
+          new Command.Rpc(
+              f.id, requireMethod(f), new Payload.Json(f.data == null ? "null" : f.data));
       default ->
           throw new ProtocolException(
               ErrorCode.UNKNOWN_OP, "unknown op '" + abbreviate(f.op) + "'", f.id);
@@ -305,6 +309,16 @@ public final class CommandDecoder {
     return new Payload.Json(f.data);
   }
 
+  private static String requireMethod(Fields f) throws ProtocolException {
+    if (f.method == null || f.method.isEmpty() || f.method.length() > Command.Rpc.MAX_METHOD) {
+      throw new ProtocolException(
+          ErrorCode.BAD_FIELD,
+          "method is required, 1 to " + Command.Rpc.MAX_METHOD + " characters",
+          f.id);
+    }
+    return f.method;
+  }
+
   /** Keeps error messages short when a client sends a huge bogus op. */
   private static String abbreviate(String s) {
     return s.length() <= 32 ? s : s.substring(0, 32) + "...";
@@ -320,6 +334,7 @@ public final class CommandDecoder {
     Command.@Nullable Since since;
     @Nullable String idempotencyKey;
     @Nullable String token;
+    @Nullable String method;
     int limit = Command.History.ALL;
     boolean reverse;
 

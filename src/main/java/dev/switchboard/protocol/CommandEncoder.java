@@ -60,6 +60,10 @@ public final class CommandEncoder {
       token(b, "refresh", r.token());
     } else if (command instanceof Command.Ping) {
       b.append("\"op\":\"ping\"");
+    } else if (command instanceof Command.Rpc r) {
+      b.append("\"op\":\"rpc\",\"method\":");
+      JsonStrings.appendExact(b, r.method());
+      b.append(",\"data\":").append(((Payload.Json) r.data()).json());
     } else {
       throw new IllegalArgumentException("no encoding for " + command); // a new Command subtype
     }

@@ -37,14 +37,22 @@ public enum ErrorCode {
    * when a refreshed token no longer allows a subscription.
    */
   FORBIDDEN(111, "forbidden"),
-  /** The feature (history, presence) is not enabled for this channel's namespace. */
+  /**
+   * The feature (history, presence) is not enabled for this channel's namespace; or nothing answers
+   * {@code rpc} on this server.
+   */
   NOT_ENABLED(112, "not_enabled"),
   /** A {@code since} position does not belong to the channel's current history. */
   BAD_POSITION(113, "bad_position"),
   /** The connection sends faster than its rate limit; the message was dropped. */
   RATE_LIMITED(114, "rate_limited"),
   /** The token is invalid (signature, algorithm, claims) or does not belong to this connection. */
-  BAD_TOKEN(116, "bad_token");
+  BAD_TOKEN(116, "bad_token"),
+  /**
+   * The application answered an {@code rpc} with its own error: {@code message} is its message and
+   * {@code app_code} its code.
+   */
+  APPLICATION(117, "application");
 
   private final int code;
   private final String label;

@@ -90,6 +90,14 @@ public sealed interface ServerMessage {
   record ErrorReply(long id, int code, String message) implements ServerMessage {}
 
   /**
+   * The answer to an rpc, {@code {"id":7,"result":{"data":...}}} or {@code {"id":7,"result":
+   * {"binary":"<base64>"}}}.
+   *
+   * @param data the JSON text or bytes the application answered
+   */
+  record RpcResult(long id, Payload data) implements ServerMessage {}
+
+  /**
    * {@code {"channel":"demo:a","offset":42,"epoch":"2x9kqe1ab7","data":{...}}}, or a binary
    * publication envelope.
    *

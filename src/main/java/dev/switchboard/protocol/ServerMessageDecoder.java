@@ -67,6 +67,9 @@ public final class ServerMessageDecoder {
     if (f.errorCode != null) {
       return new ServerMessage.ErrorReply(f.id, f.errorCode, messageOf(f));
     }
+    if (f.result != null) {
+      return new ServerMessage.RpcResult(f.id, f.result);
+    }
     if (f.ok) {
       ServerMessage.Position position =
           f.epoch == null ? null : new ServerMessage.Position(f.offset, f.epoch);
@@ -111,6 +114,7 @@ public final class ServerMessageDecoder {
         f.id = longValue(p);
       }
       case "ok" -> f.ok = t == JsonToken.VALUE_TRUE;
+      case "result" -> f.result = readResult(p, text);
       case "error" -> readError(p, f, false);
       case "unsubscribe" -> readError(p, f, true);
       case "channel" -> f.channel = string(p);
@@ -135,6 +139,31 @@ public final class ServerMessageDecoder {
    * {@code {"traceparent":"..","tracestate":".."}} of a publication; null when it is not a valid
    * trace context (a client does not fail a publication over its trace).
    */
+  /** An rpc's {@code {"data":...}} or {@code {"binary":".."}}; null when it is neither. */
+  private static @Nullable Payload readResult(JsonParser p, String text) throws IOException {
+    if (p.currentToken() != JsonToken.START_OBJECT) {
+      p.skipChildren();
+      return null;
+    }
+    Payload result = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      p.nextToken();
+      if ("data".equals(name)) {
+        result = new Payload.Json(CommandDecoder.rawValue(p, text));
+      } else if ("binary".equals(name) && p.currentToken() == JsonToken.VALUE_STRING) {
+        try {
+          result = new Payload.Binary(Base64.getDecoder().decode(p.getText()));
+        } catch (IllegalArgumentException e) {
+          result = null;
+        }
+      } else {
+        p.skipChildren();
+      }
+    }
+    return result;
+  }
+
   private static @Nullable TraceContext readTrace(JsonParser p) throws IOException {
     if (p.currentToken() != JsonToken.START_OBJECT) {
       p.skipChildren();
@@ -277,6 +306,7 @@ public final class ServerMessageDecoder {
     boolean hasId;
     long id = Command.NO_ID;
     boolean ok;
+    @Nullable Payload result;
     @Nullable Integer errorCode;
     @Nullable Integer unsubscribeCode;
     @Nullable String errorMessage;

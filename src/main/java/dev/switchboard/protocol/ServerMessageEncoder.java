@@ -70,6 +70,32 @@ public final class ServerMessageEncoder {
     return error(Command.NO_ID, code, message);
   }
 
+  /**
+   * {@code {"id":7,"result":{"data":...}}}, or {@code {"id":7,"result":{"binary":"<base64>"}}}: the
+   * answer to an rpc.
+   */
+  public static String rpcResult(long id, Payload data) {
+    StringBuilder b = new StringBuilder(32).append("{\"id\":").append(id).append(",\"result\":{");
+    if (data instanceof Payload.Json json) {
+      b.append("\"data\":").append(json.json());
+    } else {
+      b.append("\"binary\":\"")
+          .append(Base64.getEncoder().encodeToString(((Payload.Binary) data).bytes()))
+          .append('"');
+    }
+    return b.append("}}").toString();
+  }
+
+  /**
+   * {@code {"id":7,"error":{"code":117,"message":"...","app_code":404}}}: the application's error
+   * answer to an rpc.
+   */
+  public static String rpcError(long id, int appCode, String message) {
+    String error = error(id, ErrorCode.APPLICATION, message);
+    // error(..) ends with "}}": the app code goes inside the error object.
+    return error.substring(0, error.length() - 2) + ",\"app_code\":" + appCode + "}}";
+  }
+
   /** {@code {"id":1,"ok":true,"offset":41,"epoch":"e"}}: subscribed to a channel with history. */
   public static String subscribed(long id, long offset, String epoch) {
     return okWith(id, position(new StringBuilder(), offset, epoch));

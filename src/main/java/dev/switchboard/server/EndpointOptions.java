@@ -2,6 +2,7 @@ package dev.switchboard.server;
 
 import dev.switchboard.auth.RoleGrants;
 import dev.switchboard.log.AccessLog;
+import java.util.Set;
 
 /**
  * Limits applied to every WebSocket session. Set explicitly: the Jakarta default message sizes are
@@ -14,6 +15,9 @@ import dev.switchboard.log.AccessLog;
  *     connection's identity ({@code auth.container})
  * @param roles the permissions of the container's roles ({@code auth.role.<role>})
  * @param access the handshake access log ({@code log.access}), {@link AccessLog#OFF} when off
+ * @param forwardHeaders handshake headers kept for the decisions ({@code proxy.headers}),
+ *     lower-case
+ * @param forwardCookies cookies kept for the decisions ({@code proxy.cookies})
  */
 public record EndpointOptions(
     int maxMessageSize,
@@ -21,4 +25,11 @@ public record EndpointOptions(
     OriginPolicy origins,
     boolean containerAuth,
     RoleGrants roles,
-    AccessLog access) {}
+    AccessLog access,
+    Set<String> forwardHeaders,
+    Set<String> forwardCookies) {
+  public EndpointOptions {
+    forwardHeaders = Set.copyOf(forwardHeaders);
+    forwardCookies = Set.copyOf(forwardCookies);
+  }
+}

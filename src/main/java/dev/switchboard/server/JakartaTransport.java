@@ -7,6 +7,7 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.Session;
+import java.util.Map;
 
 /**
  * A {@link Transport} over a Jakarta WebSocket session: asynchronous sends with a {@link
@@ -16,6 +17,14 @@ final class JakartaTransport implements Transport {
   private final Session session;
   private final RemoteEndpoint.Async remote;
   private final Closer closer;
+
+  @Override
+  public Map<String, String> forwarded() {
+    Object f = session.getUserProperties().get(SwitchboardConfigurator.FORWARDED_PROPERTY);
+    @SuppressWarnings("unchecked") // only the configurator puts it, always this type
+    Map<String, String> headers = f instanceof Map<?, ?> m ? (Map<String, String>) m : Map.of();
+    return headers;
+  }
 
   JakartaTransport(Session session, Closer closer) {
     this.session = session;

@@ -8,6 +8,7 @@ import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -18,6 +19,9 @@ import java.util.function.Supplier;
 final class SwitchboardConfigurator extends ServerEndpointConfig.Configurator {
   /** The hub protocol's subprotocol name. */
   static final String SUBPROTOCOL = "switchboard.v1";
+
+  /** Session user property carrying the headers forwarded to decisions (a Map of String). */
+  static final String FORWARDED_PROPERTY = "dev.switchboard.forwarded";
 
   /** Session user property carrying a bearer token from the handshake's Authorization header. */
   static final String TOKEN_PROPERTY = "dev.switchboard.token";
@@ -71,6 +75,12 @@ final class SwitchboardConfigurator extends ServerEndpointConfig.Configurator {
       } else {
         sec.getUserProperties().remove(SessionAccess.ORIGIN_PROPERTY);
       }
+    }
+    Map<String, String> forwarded = ForwardedHeaders.of(request.getHeaders(), options);
+    if (forwarded.isEmpty()) {
+      sec.getUserProperties().remove(FORWARDED_PROPERTY);
+    } else {
+      sec.getUserProperties().put(FORWARDED_PROPERTY, forwarded);
     }
     Identity user = ContainerIdentity.of(request, options.roles(), options.containerAuth());
     if (user != null) {

@@ -140,6 +140,11 @@ final class TyrusRawTransportFactory implements TransportFactory {
     private final ConnectionTracker.@Nullable State state;
     private final @Nullable FrameGuard frames;
 
+    @Override
+    public java.util.Map<String, String> forwarded() {
+      return portable.forwarded();
+    }
+
     RawTransport(Writer writer, Transport portable, @Nullable Connection<?> connection) {
       this.writer = writer;
       this.portable = portable;
