@@ -72,6 +72,8 @@ class ArchitectureTest {
    *       counters and implements the API's {@code MetricsText}; the composition root builds it.
    *   <li>{@code otel} (traces through OpenTelemetry, the only OpenTelemetry user) implements the
    *       hub's {@code Tracing}; the composition root builds it.
+   *   <li>{@code bridge.kafka} (Kafka bridges, the only kafka-clients user) publishes through the
+   *       hub; the composition root builds it when bridges are configured.
    *   <li>{@code app} (the facade an application in the same JVM publishes through) sits on the hub
    *       and reads the engine's results; the Jakarta adapter, the composition root and the hosts
    *       may use it.
@@ -110,6 +112,8 @@ class ArchitectureTest {
         .definedBy("dev.switchboard.metrics..")
         .layer("Otel")
         .definedBy("dev.switchboard.otel..")
+        .layer("KafkaBridge")
+        .definedBy("dev.switchboard.bridge.kafka..")
         .layer("JakartaAdapter")
         .definedBy("dev.switchboard.server..")
         .layer("App")
@@ -152,6 +156,8 @@ class ArchitectureTest {
         .mayOnlyAccessLayers("Log", "Protocol", "Engine", "Hub", "Http")
         .whereLayer("Otel")
         .mayOnlyAccessLayers("Log", "Protocol", "Engine", "Hub")
+        .whereLayer("KafkaBridge")
+        .mayOnlyAccessLayers("Log", "Protocol", "Engine", "Hub")
         .whereLayer("App")
         .mayOnlyAccessLayers("Log", "Protocol", "Hooks", "Engine", "Hub")
         .whereLayer("JakartaAdapter")
@@ -168,6 +174,7 @@ class ArchitectureTest {
             "Http",
             "Metrics",
             "Otel",
+            "KafkaBridge",
             "App",
             "JakartaAdapter")
         .whereLayer("Standalone")
@@ -246,6 +253,17 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("io.micrometer..", "io.prometheus..")
+        .check(MAIN);
+  }
+
+  @Test
+  void onlyTheKafkaBridgeUsesKafkaClients() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.switchboard.bridge.kafka..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.apache.kafka..")
         .check(MAIN);
   }
 

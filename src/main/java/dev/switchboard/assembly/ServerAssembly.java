@@ -2,6 +2,8 @@ package dev.switchboard.assembly;
 
 import dev.switchboard.app.Channels;
 import dev.switchboard.auth.RoleGrants;
+import dev.switchboard.bridge.kafka.KafkaBridgeSettings;
+import dev.switchboard.bridge.kafka.KafkaBridges;
 import dev.switchboard.config.EngineKeys;
 import dev.switchboard.config.ServerConfig;
 import dev.switchboard.config.ServerKeys;
@@ -60,6 +62,9 @@ public final class ServerAssembly implements AutoCloseable {
   /** The facade applications in the same JVM publish through: one per server. */
   private final Channels channels;
 
+  /** The Kafka bridges, or null when none is configured. */
+  private final @Nullable KafkaBridges kafka;
+
   /**
    * Runs the hub's periodic sweep: pings, liveness, token expiry. The only idle timer of every
    * session: the containers' own are off (see {@link WebSocketEndpoints#prepare}).
@@ -87,6 +92,7 @@ public final class ServerAssembly implements AutoCloseable {
     List<String> origins = new ArrayList<>(config.get(ConfigKeys.ORIGINS));
     List<ApiKey> apiKeys = config.get(ConfigKeys.API_KEYS);
     RoleGrants roles = AreaOptions.roles(config);
+    List<KafkaBridgeSettings> kafkaSettings = KafkaBridging.settings(config);
     HubOptions options = AreaOptions.hub(config, AreaOptions.policy(config));
     Engine engine = engine(config);
     this.metrics = config.get(ServerKeys.METRICS_ENABLED) ? new PrometheusMetrics() : null;
@@ -118,6 +124,7 @@ public final class ServerAssembly implements AutoCloseable {
     }
     this.api = new HttpApi(hub, apiKeys, AreaOptions.maxBodySize(config), version(), metrics);
     this.channels = Channels.over(hub);
+    this.kafka = KafkaBridging.start(kafkaSettings, hub, api);
   }
 
   private record Engine(Broker broker, PresenceStore presence) {}
@@ -235,6 +242,9 @@ public final class ServerAssembly implements AutoCloseable {
   @Override
   public void close() {
     sweeper.shutdownNow();
+    if (kafka != null) {
+      kafka.close();
+    }
     hub.close();
     endpoints.close();
     if (metrics != null) {

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -62,6 +63,7 @@ public final class HttpApi {
   private final Answers answers;
   private final Access access;
   private final Map<String, Route> routes;
+  private final NodeStatus status;
 
   public HttpApi(Hub hub, List<ApiKey> apiKeys, int maxBodySize, String version) {
     this(hub, apiKeys, maxBodySize, version, null);
@@ -80,6 +82,7 @@ public final class HttpApi {
     this.answers = new Answers(hub.metrics());
     this.access = new Access(apiKeys, answers);
     NodeStatus status = new NodeStatus(hub, answers, version, access);
+    this.status = status;
     Map<String, Route> r =
         new java.util.HashMap<>(
             Map.of(
@@ -209,5 +212,10 @@ public final class HttpApi {
           "HTTP API " + request.method() + " " + request.path() + ": response not sent",
           e);
     }
+  }
+
+  /** What {@code /api/stats} lists under {@code bridges}: one entry per bridge of the node. */
+  public void reportBridges(Supplier<List<Map<String, Object>>> bridges) {
+    status.bridges(bridges);
   }
 }

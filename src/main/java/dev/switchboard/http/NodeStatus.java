@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /**
  * The resources that report on the node from what it holds in memory, without asking the engine:
@@ -29,11 +30,18 @@ final class NodeStatus {
   private final Access access;
   private final long startedAt = System.currentTimeMillis();
 
+  /** The bridges' entries for /api/stats; set once by the composition root, read by the API. */
+  private volatile Supplier<List<Map<String, Object>>> bridges = List::of;
+
   NodeStatus(Hub hub, Answers answers, String version, Access access) {
     this.hub = hub;
     this.answers = answers;
     this.version = version;
     this.access = access;
+  }
+
+  void bridges(Supplier<List<Map<String, Object>>> bridges) {
+    this.bridges = bridges;
   }
 
   CompletionStage<ApiResponse> health(ApiRequest request) {
@@ -76,8 +84,7 @@ final class NodeStatus {
     engine.put("link", link(hub.engineStatus()));
     m.put("engine", engine);
     m.put("namespaces", namespaces());
-    // No bridges exist yet: the list is real and empty, and the dashboard says "none configured".
-    m.put("bridges", List.of());
+    m.put("bridges", bridges.get());
     m.put("caller", Map.of("admin", access.allows(request, ApiKey.Scope.ADMIN)));
     return CompletableFuture.completedStage(answers.ok(m));
   }

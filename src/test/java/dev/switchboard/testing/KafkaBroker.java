@@ -56,6 +56,8 @@ public final class KafkaBroker implements AutoCloseable {
       p.setProperty("transaction.state.log.min.isr", "1");
       p.setProperty("share.coordinator.state.topic.replication.factor", "1");
       p.setProperty("group.initial.rebalance.delay.ms", "0");
+      // Bridges in tests use short session timeouts so a killed node's partitions move soon.
+      p.setProperty("group.min.session.timeout.ms", "1000");
       p.setProperty("auto.create.topics.enable", "false");
       Path props = dir.resolve("server.properties");
       try (var out = Files.newBufferedWriter(props)) {
