@@ -51,6 +51,8 @@ public final class DocsSite {
           new Entry(
               "CLUSTER.md",
               "Several nodes on Redis: set-up, behind nginx, failures and guarantees."),
+          new Entry(
+              "INTEGRATION.md", "Kafka topics into channels: configuration, guarantees, failures."),
           new Entry("PERFORMANCE.md", "What was measured, how, and what it means for sizing."),
           new Entry(
               "server-config/README.md", "The configuration file, TLS and the nginx examples."));
