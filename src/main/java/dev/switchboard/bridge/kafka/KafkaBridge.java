@@ -89,7 +89,9 @@ final class KafkaBridge implements AutoCloseable {
         if (!hub.isReady() || System.currentTimeMillis() < pausedUntil) {
           counters.state("paused");
           consumer.pause(consumer.assignment());
-          consumer.poll(POLL); // keeps the group membership; paused partitions return nothing
+          // Keeps the group membership. Paused partitions return nothing, but a partition
+          // assigned during this poll is not paused yet: its records are put back.
+          unread(consumer.poll(POLL));
           continue;
         }
         counters.state("running");
@@ -110,6 +112,16 @@ final class KafkaBridge implements AutoCloseable {
       consumer.close(Duration.ofSeconds(5));
       if (deadLetters != null) {
         deadLetters.close(Duration.ofSeconds(5));
+      }
+    }
+  }
+
+  /** Seeks each partition of {@code records} back to its first record, to read them again. */
+  private void unread(ConsumerRecords<byte[], byte[]> records) {
+    for (TopicPartition tp : records.partitions()) {
+      List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
+      if (!list.isEmpty()) {
+        consumer.seek(tp, list.get(0).offset());
       }
     }
   }
