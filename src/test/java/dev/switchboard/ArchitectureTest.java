@@ -72,8 +72,10 @@ class ArchitectureTest {
    *       counters and implements the API's {@code MetricsText}; the composition root builds it.
    *   <li>{@code otel} (traces through OpenTelemetry, the only OpenTelemetry user) implements the
    *       hub's {@code Tracing}; the composition root builds it.
-   *   <li>{@code bridge} (the JMS bridge, the only user of {@code jakarta.jms}) sits on the hub and
-   *       reads its own keys' raw values; the composition root builds it.
+   *   <li>{@code bridge.jms} (the JMS bridge, the only user of {@code jakarta.jms}) sits on the hub
+   *       and reads its own keys' raw values; the composition root builds it.
+   *   <li>{@code bridge.kafka} (Kafka bridges, the only kafka-clients user) publishes through the
+   *       hub; the composition root builds it when bridges are configured.
    *   <li>{@code app} (the facade an application in the same JVM publishes through) sits on the hub
    *       and reads the engine's results; the Jakarta adapter, the composition root and the hosts
    *       may use it.
@@ -112,10 +114,12 @@ class ArchitectureTest {
         .definedBy("dev.switchboard.metrics..")
         .layer("Otel")
         .definedBy("dev.switchboard.otel..")
-        .layer("Bridge")
-        .definedBy("dev.switchboard.bridge..")
+        .layer("JmsBridge")
+        .definedBy("dev.switchboard.bridge.jms..")
         .layer("Proxy")
         .definedBy("dev.switchboard.proxy..")
+        .layer("KafkaBridge")
+        .definedBy("dev.switchboard.bridge.kafka..")
         .layer("JakartaAdapter")
         .definedBy("dev.switchboard.server..")
         .layer("App")
@@ -158,10 +162,12 @@ class ArchitectureTest {
         .mayOnlyAccessLayers("Log", "Protocol", "Engine", "Hub", "Http")
         .whereLayer("Otel")
         .mayOnlyAccessLayers("Log", "Protocol", "Engine", "Hub")
-        .whereLayer("Bridge")
+        .whereLayer("JmsBridge")
         .mayOnlyAccessLayers("Log", "Protocol", "Config", "Hooks", "Engine", "Hub")
         .whereLayer("Proxy")
         .mayOnlyAccessLayers("Protocol", "Hooks")
+        .whereLayer("KafkaBridge")
+        .mayOnlyAccessLayers("Log", "Protocol", "Engine", "Hub")
         .whereLayer("App")
         .mayOnlyAccessLayers("Log", "Protocol", "Hooks", "Engine", "Hub")
         .whereLayer("JakartaAdapter")
@@ -178,8 +184,9 @@ class ArchitectureTest {
             "Http",
             "Metrics",
             "Otel",
-            "Bridge",
+            "JmsBridge",
             "Proxy",
+            "KafkaBridge",
             "App",
             "JakartaAdapter")
         .whereLayer("Standalone")
@@ -269,6 +276,17 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("jakarta.jms..", "org.apache.activemq..")
+        .check(MAIN);
+  }
+
+  @Test
+  void onlyTheKafkaBridgeUsesKafkaClients() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.switchboard.bridge.kafka..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.apache.kafka..")
         .check(MAIN);
   }
 

@@ -3,6 +3,8 @@ package dev.switchboard.assembly;
 import dev.switchboard.app.Channels;
 import dev.switchboard.auth.RoleGrants;
 import dev.switchboard.bridge.jms.JmsBridges;
+import dev.switchboard.bridge.kafka.KafkaBridgeSettings;
+import dev.switchboard.bridge.kafka.KafkaBridges;
 import dev.switchboard.config.EngineKeys;
 import dev.switchboard.config.ServerConfig;
 import dev.switchboard.config.ServerKeys;
@@ -66,6 +68,9 @@ public final class ServerAssembly implements AutoCloseable {
   /** The facade applications in the same JVM publish through: one per server. */
   private final Channels channels;
 
+  /** The Kafka bridges, or null when none is configured. */
+  private final @Nullable KafkaBridges kafka;
+
   /**
    * Runs the hub's periodic sweep: pings, liveness, token expiry. The only idle timer of every
    * session: the containers' own are off (see {@link WebSocketEndpoints#prepare}).
@@ -97,6 +102,7 @@ public final class ServerAssembly implements AutoCloseable {
     List<String> origins = new ArrayList<>(config.get(ConfigKeys.ORIGINS));
     List<ApiKey> apiKeys = config.get(ConfigKeys.API_KEYS);
     RoleGrants roles = AreaOptions.roles(config);
+    List<KafkaBridgeSettings> kafkaSettings = KafkaBridging.settings(config);
     HubOptions options = AreaOptions.hub(config, AreaOptions.policy(config));
     Engine engine = engine(config);
     this.metrics = config.get(ServerKeys.METRICS_ENABLED) ? new PrometheusMetrics() : null;
@@ -146,6 +152,15 @@ public final class ServerAssembly implements AutoCloseable {
       api.reportBridges(bridges::stats);
     }
     this.jmsBridges = bridges;
+    try {
+      this.kafka = KafkaBridging.start(kafkaSettings, hub, api);
+    } catch (RuntimeException e) {
+      if (bridges != null) {
+        bridges.close();
+      }
+      closeParts();
+      throw e;
+    }
   }
 
   private record Engine(Broker broker, PresenceStore presence) {}
@@ -270,6 +285,9 @@ public final class ServerAssembly implements AutoCloseable {
 
   private void closeParts() {
     sweeper.shutdownNow();
+    if (kafka != null) {
+      kafka.close();
+    }
     hub.close();
     endpoints.close();
     if (metrics != null) {

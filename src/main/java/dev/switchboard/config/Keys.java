@@ -73,6 +73,7 @@ public final class Keys {
               ServerKeys.SHUTDOWN_TIMEOUT,
               ServerKeys.STATIC_DIR),
           section("Logging", LogKeys.INTRO, LogKeys.ACCESS, LogKeys.FORMAT, LogKeys.LEVEL),
+          section("Kafka bridges", KafkaKeys.INTRO),
           section(
               "Backend decisions over HTTP (proxy)",
               ProxyKeys.INTRO,

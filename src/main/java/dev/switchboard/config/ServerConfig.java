@@ -143,6 +143,32 @@ public final class ServerConfig {
     return Collections.unmodifiableMap(bridges);
   }
 
+  /**
+   * The Kafka bridges configured ({@code bridge.kafka.<name>.<option>}), in name order: each
+   * bridge's options by name, every option of {@link KafkaKeys#OPTIONS} present (its default when
+   * not set), values trimmed. The bridge checks the values.
+   */
+  public Map<String, Map<String, String>> kafkaBridges() {
+    Map<String, Map<String, String>> bridges = new TreeMap<>();
+    for (String key : settings.keys()) {
+      if (key.startsWith(KafkaKeys.PREFIX)) {
+        String rest = key.substring(KafkaKeys.PREFIX.length());
+        String name = rest.substring(0, rest.indexOf('.'));
+        bridges.computeIfAbsent(
+            name,
+            n -> {
+              Map<String, String> options = new TreeMap<>();
+              for (KafkaKeys.Option o : KafkaKeys.OPTIONS) {
+                String own = KafkaKeys.PREFIX + n + "." + o.name();
+                options.put(o.name(), settings.has(own) ? settings.get(own) : o.defaultValue());
+              }
+              return Collections.unmodifiableMap(options);
+            });
+      }
+    }
+    return Collections.unmodifiableMap(bridges);
+  }
+
   /** The raw values this was read from. */
   public Settings settings() {
     return settings;

@@ -235,7 +235,7 @@ public final class Settings {
 
   /**
    * Whether {@code key} may be set: a key of the defaults file, an option of the default namespace
-   * under another namespace's name, or a role's grants.
+   * under another namespace's name, a role's grants, or a Kafka or JMS bridge's option.
    */
   static boolean isKnown(Set<String> known, String key) {
     if (known.contains(key)) {
@@ -246,6 +246,13 @@ public final class Settings {
     }
     if (key.startsWith(AuthKeys.ROLE_PREFIX)) {
       return ROLE_NAME.matcher(key.substring(AuthKeys.ROLE_PREFIX.length())).matches();
+    }
+    if (key.startsWith(KafkaKeys.PREFIX)) {
+      String rest = key.substring(KafkaKeys.PREFIX.length());
+      int dot = rest.indexOf('.');
+      return dot > 0
+          && NAMESPACE_NAME.matcher(rest.substring(0, dot)).matches()
+          && KafkaKeys.isOption(rest.substring(dot + 1));
     }
     if (!key.startsWith(NAMESPACE_PREFIX)) {
       return false;

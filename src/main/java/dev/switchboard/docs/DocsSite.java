@@ -54,7 +54,7 @@ public final class DocsSite {
           new Entry(
               "INTEGRATION.md",
               "Connecting other systems: the application's backend deciding over HTTP (proxy),"
-                  + " and message brokers into channels (the Jakarta Messaging source and sink)."),
+                  + " and Kafka topics and Jakarta Messaging destinations into channels."),
           new Entry("PERFORMANCE.md", "What was measured, how, and what it means for sizing."),
           new Entry(
               "server-config/README.md", "The configuration file, TLS and the nginx examples."));

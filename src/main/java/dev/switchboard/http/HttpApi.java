@@ -122,14 +122,6 @@ public final class HttpApi {
    * Answers one exchange: reads the request on the caller's thread, then responds (every response
    * uncacheable, JSON in UTF-8, no body for HEAD) when the answer is ready. Never throws.
    */
-  /**
-   * Lists {@code bridges}' figures in {@code GET /api/stats} under {@code bridges} from now on:
-   * each a map with at least {@code name}, {@code type} and {@code state}.
-   */
-  public void reportBridges(Supplier<List<Map<String, Object>>> bridges) {
-    status.reportBridges(bridges);
-  }
-
   public void serve(HttpExchange exchange) {
     ApiRequest request = exchange.request();
     CompletableFuture<ApiResponse> answer = handle(request).toCompletableFuture();
@@ -227,5 +219,14 @@ public final class HttpApi {
    */
   public void statsSection(String name, Supplier<Map<String, Object>> figures) {
     status.section(name, figures);
+  }
+
+  /**
+   * Adds {@code bridges}' figures to what {@code GET /api/stats} lists under {@code bridges}: each
+   * a map with at least {@code name}, {@code type} and {@code state}. Called once per kind of
+   * bridge (Kafka, JMS) while the node is built.
+   */
+  public void reportBridges(Supplier<List<Map<String, Object>>> bridges) {
+    status.reportBridges(bridges);
   }
 }

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 /**
@@ -34,8 +35,11 @@ final class NodeStatus {
   private final Access access;
   private final long startedAt = System.currentTimeMillis();
 
-  /** Each bridge's figures; set once by the composition root after the bridges start. */
-  private volatile Supplier<List<Map<String, Object>>> bridges = List::of;
+  /**
+   * The bridges' entries for /api/stats, one supplier per kind of bridge (Kafka, JMS). Added by the
+   * composition root while it builds the node, read by the API's threads.
+   */
+  private final List<Supplier<List<Map<String, Object>>>> bridges = new CopyOnWriteArrayList<>();
 
   NodeStatus(Hub hub, Answers answers, String version, Access access) {
     this.hub = hub;
@@ -44,8 +48,17 @@ final class NodeStatus {
     this.access = access;
   }
 
-  void reportBridges(Supplier<List<Map<String, Object>>> bridges) {
-    this.bridges = bridges;
+  /** Adds {@code more} to what {@code /api/stats} lists under {@code bridges}. */
+  void reportBridges(Supplier<List<Map<String, Object>>> more) {
+    bridges.add(more);
+  }
+
+  private List<Map<String, Object>> bridges() {
+    List<Map<String, Object>> all = new ArrayList<>();
+    for (Supplier<List<Map<String, Object>>> kind : bridges) {
+      all.addAll(kind.get());
+    }
+    return all;
   }
 
   CompletionStage<ApiResponse> health(ApiRequest request) {
@@ -93,7 +106,7 @@ final class NodeStatus {
     engine.put("link", link(hub.engineStatus()));
     m.put("engine", engine);
     m.put("namespaces", namespaces());
-    m.put("bridges", bridges.get()); // empty: the dashboard says "none configured"
+    m.put("bridges", bridges()); // empty: the dashboard says "none configured"
     sections.forEach((name, figures) -> m.put(name, figures.get()));
     m.put("caller", Map.of("admin", access.allows(request, ApiKey.Scope.ADMIN)));
     return CompletableFuture.completedStage(answers.ok(m));
