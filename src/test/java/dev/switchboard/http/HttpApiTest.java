@@ -67,6 +67,14 @@ class HttpApiTest {
     }
   }
 
+  /** A hub on the memory engine, as every test here that does not need a special broker. */
+  private static Hub memoryHub() {
+    return Hub.start(
+        HubOptions.defaults(),
+        new MemoryBroker(java.time.Duration.ofHours(1)),
+        new MemoryPresenceStore());
+  }
+
   private static ApiRequest get(String method, String path) {
     return new ApiRequest(
         method, path, null, h -> null, null, 0, java.io.InputStream.nullInputStream());
@@ -100,11 +108,7 @@ class HttpApiTest {
 
   @Test
   void withoutAnApiKeyOnlyLoopbackCallersMayPublish() throws Exception {
-    Hub hub =
-        Hub.start(
-            HubOptions.defaults(),
-            new MemoryBroker(java.time.Duration.ofHours(1)),
-            new MemoryPresenceStore());
+    Hub hub = memoryHub();
     HttpApi api = new HttpApi(hub, List.of(), 1024, "test");
 
     ApiResponse remote = answer(api, publish("10.1.2.3", "{\"channel\":\"a\",\"data\":1}"));
@@ -119,11 +123,7 @@ class HttpApiTest {
 
   @Test
   void metricsAreServedInTheirOwnContentTypeOnlyWhenTheServerHasThem() throws Exception {
-    Hub hub =
-        Hub.start(
-            HubOptions.defaults(),
-            new MemoryBroker(java.time.Duration.ofHours(1)),
-            new MemoryPresenceStore());
+    Hub hub = memoryHub();
     MetricsText text =
         new MetricsText() {
           @Override
@@ -164,11 +164,7 @@ class HttpApiTest {
 
   @Test
   void withoutAnApiKeyALoopbackRequestThatNamesAProxyIsRefused() throws Exception {
-    Hub hub =
-        Hub.start(
-            HubOptions.defaults(),
-            new MemoryBroker(java.time.Duration.ofHours(1)),
-            new MemoryPresenceStore());
+    Hub hub = memoryHub();
     HttpApi api = new HttpApi(hub, List.of(), 1024, "test");
 
     for (String header : ProxyHeaders.NAMES) {
@@ -192,11 +188,7 @@ class HttpApiTest {
 
   @Test
   void aForwardedRequestWithAValidApiKeyIsServed() throws Exception {
-    Hub hub =
-        Hub.start(
-            HubOptions.defaults(),
-            new MemoryBroker(java.time.Duration.ofHours(1)),
-            new MemoryPresenceStore());
+    Hub hub = memoryHub();
     HttpApi api =
         new HttpApi(
             hub,
@@ -246,11 +238,7 @@ class HttpApiTest {
   @Test
   void readyTurns503DrainingWhileStillAcceptingThenClosingOnceConnectionsAreRefused()
       throws Exception {
-    Hub hub =
-        Hub.start(
-            HubOptions.defaults(),
-            new MemoryBroker(java.time.Duration.ofHours(1)),
-            new MemoryPresenceStore());
+    Hub hub = memoryHub();
     HttpApi api = new HttpApi(hub, List.of(), 1024, "test");
     ApiRequest get =
         new ApiRequest(

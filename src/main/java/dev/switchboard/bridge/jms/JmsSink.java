@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -58,8 +57,8 @@ final class JmsSink implements HubEventListener, Runnable {
       new ArrayBlockingQueue<>(QUEUE_CAPACITY);
   private final LogLimiter warnings = LogLimiter.of(LOG);
 
-  /** Counted down by {@link #close}. */
-  private final CountDownLatch closed = new CountDownLatch(1);
+  /** Set by {@link #close}. */
+  private final Stop closed = new Stop();
 
   /** Taken from the queue and not yet sent; only the bridge's thread touches it. */
   private HubEvent.@Nullable ClientPublished pending;
@@ -98,7 +97,7 @@ final class JmsSink implements HubEventListener, Runnable {
 
   @Override
   public void run() {
-    while (!isClosed()) {
+    while (!closed.isSet()) {
       try (JMSContext context =
           factory.createContext(options.user(), options.password(), JMSContext.AUTO_ACKNOWLEDGE)) {
         Destination destination = JmsSource.destination(context, options.destination());
@@ -109,21 +108,21 @@ final class JmsSink implements HubEventListener, Runnable {
         counters.failures.increment();
         counters.state("reconnecting");
         warnings.warn("connection", "JMS bridge " + options.name() + ": " + e, e);
-        pause(RETRY);
+        closed.pause(RETRY);
       }
     }
     counters.state("closed");
   }
 
   private void send(JMSContext context, JMSProducer producer, Destination destination) {
-    while (!isClosed()) {
+    while (!closed.isSet()) {
       HubEvent.ClientPublished p = pending;
       if (p == null) {
         try {
           p = queue.poll(POLL_MS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          closed.countDown();
+          closed.stop();
           return;
         }
         if (p == null) {
@@ -152,20 +151,7 @@ final class JmsSink implements HubEventListener, Runnable {
     }
   }
 
-  private boolean isClosed() {
-    return closed.getCount() == 0;
-  }
-
-  private void pause(Duration d) {
-    try {
-      closed.await(d.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      closed.countDown();
-    }
-  }
-
   void close() {
-    closed.countDown();
+    closed.stop();
   }
 }

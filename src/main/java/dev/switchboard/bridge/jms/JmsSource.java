@@ -19,7 +19,6 @@ import jakarta.jms.Message;
 import jakarta.jms.TextMessage;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -53,7 +52,7 @@ final class JmsSource implements Runnable {
   private final CommandDecoder decoder = new CommandDecoder();
 
   /** Counted down by {@link #close}; the bridge's waits end on it. */
-  private final CountDownLatch closed = new CountDownLatch(1);
+  private final Stop closed = new Stop();
 
   /**
    * Runs after a message was handled and before the commit; the tests' way to lose a connection
@@ -80,7 +79,7 @@ final class JmsSource implements Runnable {
 
   @Override
   public void run() {
-    while (!isClosed()) {
+    while (!closed.isSet()) {
       try (JMSContext context =
           factory.createContext(
               options.user(), options.password(), JMSContext.SESSION_TRANSACTED)) {
@@ -92,7 +91,7 @@ final class JmsSource implements Runnable {
         counters.failures.increment();
         counters.state("reconnecting");
         warnings.warn("connection", "JMS bridge " + options.name() + ": " + e, e);
-        pause(RETRY);
+        closed.pause(RETRY);
       }
     }
     counters.state("closed");
@@ -103,10 +102,10 @@ final class JmsSource implements Runnable {
   }
 
   private void consume(JMSContext context, JMSConsumer consumer) {
-    while (!isClosed()) {
+    while (!closed.isSet()) {
       if (!hub.isReady()) {
         counters.state("paused");
-        pause(RETRY);
+        closed.pause(RETRY);
         continue;
       }
       counters.state("running");
@@ -120,7 +119,7 @@ final class JmsSource implements Runnable {
         context.commit();
       } else {
         context.rollback();
-        pause(RETRY);
+        closed.pause(RETRY);
       }
     }
   }
@@ -228,23 +227,9 @@ final class JmsSource implements Runnable {
     throw new Malformed("unsupported_type", message.getClass().getSimpleName());
   }
 
-  private boolean isClosed() {
-    return closed.getCount() == 0;
-  }
-
-  /** Waits {@code d}, or less when closed. */
-  private void pause(Duration d) {
-    try {
-      closed.await(d.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      closed.countDown();
-    }
-  }
-
   /** Stops receiving; the bridge's thread ends within about {@link #RECEIVE_MS}. */
   void close() {
-    closed.countDown();
+    closed.stop();
     LOG.log(Level.DEBUG, "JMS bridge " + options.name() + " closing");
   }
 }
