@@ -111,6 +111,21 @@ class ClusterNodeKillTest {
     return http;
   }
 
+  /**
+   * Publishes {@code n} through node B as a careful backend does: an answer of 503 (the engine did
+   * not answer in time, as on a heavily loaded machine) is retried with the same idempotency key,
+   * so that a publish Redis applied before the timeout is not applied twice.
+   */
+  private void publishOnce(int n) {
+    String body =
+        "{\"channel\":\"" + CHANNEL + "\",\"data\":" + n + ",\"idempotency_key\":\"p" + n + "\"}";
+    Http.Response r = Http.postJson(nodeB.httpUri().resolve("/api/publish"), body);
+    for (int tries = 1; r.status() == 503 && tries < 5; tries++) {
+      r = Http.postJson(nodeB.httpUri().resolve("/api/publish"), body);
+    }
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+  }
+
   @Test
   void killingANodeUnderItsSubscribersLosesNothing() throws Exception {
     nodeB = TestServers.start(settings());
@@ -143,11 +158,7 @@ class ClusterNodeKillTest {
                 if (wait > 0) {
                   LockSupport.parkNanos(wait);
                 }
-                Http.Response r =
-                    Http.postJson(
-                        nodeB.httpUri().resolve("/api/publish"),
-                        "{\"channel\":\"" + CHANNEL + "\",\"data\":" + n + "}");
-                assertThat(r.status()).as(r.body()).isEqualTo(200);
+                publishOnce(n);
                 published.set(n);
               }
             },
@@ -161,9 +172,17 @@ class ClusterNodeKillTest {
 
     publisher.join(120_000);
     assertThat(published.get()).isEqualTo(PUBLICATIONS);
+    // Ten million deliveries after the failover: minutes on a loaded machine. The message says
+    // how far the slowest client got if they do not all finish.
     await()
-        .atMost(Duration.ofSeconds(120))
-        .until(() -> subscribers.stream().allMatch(s -> s.distinct() == PUBLICATIONS));
+        .atMost(Duration.ofSeconds(300))
+        .untilAsserted(
+            () ->
+                assertThat(subscribers.stream().mapToInt(FailoverSubscriber::distinct).min())
+                    .as(
+                        "fewest distinct publications at a client; clients done: %d",
+                        subscribers.stream().filter(s -> s.distinct() == PUBLICATIONS).count())
+                    .hasValue(PUBLICATIONS));
 
     long duplicates = 0;
     for (FailoverSubscriber s : subscribers) {
