@@ -115,6 +115,23 @@ public final class NodeProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * {@code SIGTERM}, as an orchestrator stops a node: the node's shutdown hook runs its graceful
+   * stop. Waits until the process is gone and returns its exit status.
+   */
+  public int stop() {
+    process.destroy();
+    try {
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("the node did not stop within 60 s:\n" + log());
+      }
+      return process.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   @Override
   public void close() {
     process.destroyForcibly();
