@@ -3,8 +3,6 @@ package dev.switchboard.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.config.ServerConfig;
-import dev.switchboard.protocol.Command;
-import dev.switchboard.protocol.CommandEncoder;
 import dev.switchboard.standalone.StandaloneServer;
 import dev.switchboard.testing.KafkaBroker;
 import java.io.IOException;
@@ -14,7 +12,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,12 +46,12 @@ public final class KafkaBench {
   private final Map<String, Integer> opts;
   private final int records;
   private final int channels;
-  private final LongAdder delivered = new LongAdder();
-  private final LongAdder ready = new LongAdder();
-  private final LongAdder closed = new LongAdder();
-  private final LongAdder finished = new LongAdder();
-  private final List<Subscriber> subscribers = new ArrayList<>();
-  private volatile boolean stopping;
+  private final KafkaSubscriber.Tally tally = new KafkaSubscriber.Tally();
+  private final LongAdder delivered = tally.delivered;
+  private final LongAdder ready = tally.ready;
+  private final LongAdder closed = tally.closed;
+  private final LongAdder finished = tally.finished;
+  private final List<KafkaSubscriber> subscribers = new ArrayList<>();
 
   private KafkaBench(Map<String, Integer> opts) {
     this.opts = opts;
@@ -107,7 +104,7 @@ public final class KafkaBench {
           connect(reactors, server.wsUri(), deadline);
           result = measure(broker, server.httpUri(), deadline);
         } finally {
-          stopping = true;
+          tally.stopping = true;
           for (Reactor r : reactors) {
             if (r != null) {
               r.close();
@@ -144,7 +141,8 @@ public final class KafkaBench {
     int subs = opts.get("subs");
     for (int i = 0; i < subs; i++) {
       Reactor r = reactors[i % reactors.length];
-      Subscriber s = new Subscriber(i % channels);
+      KafkaSubscriber s =
+          new KafkaSubscriber(i % channels, channels, expectedFor(i % channels), tally);
       subscribers.add(s);
       r.execute(
           () -> {
@@ -242,10 +240,10 @@ public final class KafkaBench {
     long lastDelivery = 0;
     long lost = 0;
     long duplicates = 0;
-    for (Subscriber s : subscribers) {
+    for (KafkaSubscriber s : subscribers) {
       firstDelivery = Math.min(firstDelivery, s.first);
       lastDelivery = Math.max(lastDelivery, s.last);
-      lost += s.lost + (expectedFor(s.channel) - s.received);
+      lost += s.lost + (s.expected - s.received);
       duplicates += s.duplicates;
     }
     Map<String, Object> r = new LinkedHashMap<>();
@@ -328,99 +326,6 @@ public final class KafkaBench {
       return Files.readString(Path.of("/proc/loadavg")).trim();
     } catch (IOException e) {
       return "unknown";
-    }
-  }
-
-  /** One subscriber of channel {@code kb:c<channel>}; its fields belong to its reactor thread. */
-  private final class Subscriber implements WsConn.Listener {
-    private static final byte[] N = "\"n\":".getBytes(StandardCharsets.US_ASCII);
-    final int channel;
-    long next;
-    long received;
-    long lost;
-    long duplicates;
-    volatile long first = Long.MAX_VALUE;
-    volatile long last;
-    private boolean done;
-
-    Subscriber(int channel) {
-      this.channel = channel;
-      this.next = channel;
-    }
-
-    @Override
-    public void onOpen(WsConn c) {
-      try {
-        c.sendText(
-            CommandEncoder.encode(new Command.Subscribe(1, "kb:c" + channel))
-                .getBytes(StandardCharsets.UTF_8));
-      } catch (IOException e) {
-        c.close(1006, e.toString());
-      }
-    }
-
-    @Override
-    public void onMessage(WsConn c, boolean text, ByteBuffer payload) {
-      long n = number(payload);
-      if (n < 0) {
-        String reply = StandardCharsets.UTF_8.decode(payload).toString();
-        if (reply.startsWith("{\"id\":1,") && !reply.contains("\"error\"")) {
-          ready.increment(); // the subscription is in place
-        } else if (reply.startsWith("{\"id\":1,")) {
-          System.err.println("subscribe refused: " + reply);
-          c.close(1000, "refused");
-        }
-        return;
-      }
-      long now = System.nanoTime();
-      if (first == Long.MAX_VALUE) {
-        first = now;
-      }
-      last = now;
-      if (n == next) {
-        next += channels;
-      } else if (n > next) {
-        lost += (n - next) / channels;
-        next = n + channels;
-      } else {
-        duplicates++;
-        return;
-      }
-      received++;
-      delivered.increment();
-      if (!done && received == expectedFor(channel)) {
-        done = true;
-        finished.increment();
-      }
-    }
-
-    /** The record's {@code n}, or -1 when the message is not a bridged record. */
-    private static long number(ByteBuffer p) {
-      int end = p.limit();
-      outer:
-      for (int i = p.position(); i + N.length < end; i++) {
-        for (int j = 0; j < N.length; j++) {
-          if (p.get(i + j) != N[j]) {
-            continue outer;
-          }
-        }
-        long n = 0;
-        int k = i + N.length;
-        while (k < end && p.get(k) >= '0' && p.get(k) <= '9') {
-          n = n * 10 + (p.get(k++) - '0');
-        }
-        return n;
-      }
-      return -1;
-    }
-
-    @Override
-    public void onClose(WsConn c, int code, String why) {
-      if (stopping) {
-        return;
-      }
-      closed.increment();
-      System.err.printf("%nsubscriber of channel %d closed: %d %s%n", channel, code, why);
     }
   }
 }
