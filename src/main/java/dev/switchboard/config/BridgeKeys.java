@@ -7,8 +7,8 @@ import java.util.regex.Pattern;
  * The options of a Jakarta Messaging bridge, {@code bridge.jms.<name>.<option>}: one bridge per
  * name, any number of names. They have no defaults file entry (a bridge exists only where one is
  * configured); the bridge reads and checks its own values when it is built, and {@link
- * ServerConfig#jmsBridges()} lists them. Set only in a properties file or system properties, not
- * through environment variables.
+ * ServerConfig#jmsBridges()} lists them. Set in a properties file, as system properties or as
+ * environment variables {@code SWITCHBOARD_BRIDGE_JMS_<NAME>_<OPTION>} (see {@link EnvKeys}).
  */
 public final class BridgeKeys {
   /** Prefix of a JMS bridge's keys. */

@@ -63,8 +63,11 @@ public final class KafkaKeys {
   static final String INTRO =
       "Kafka bridges publish every record of Kafka topics into channels. Each bridge is configured"
           + " by keys bridge.kafka.<name>.<option> (names: letters, digits, _ and -), in the file,"
-          + " as system properties, flags or (in a WAR) context parameters; not as environment"
-          + " variables. Options: "
+          + " as system properties, flags, (in a WAR) context parameters or environment variables"
+          + " SWITCHBOARD_BRIDGE_KAFKA_<NAME>_<OPTION> (SWITCHBOARD_BRIDGE_KAFKA_ORDERS_TOPICS sets"
+          + " bridge.kafka.orders.topics: the end is matched against the options, longest first,"
+          + " and the name is the rest in lower case, so name bridges set this way in lower case"
+          + " with _). Options: "
           + OPTIONS.stream()
               .map(
                   o ->

@@ -124,13 +124,13 @@ public final class Settings {
         usedEnv.add(name);
       }
     }
-    for (Map.Entry<String, String> e : namespaceEnv(env, known).entrySet()) {
+    for (Map.Entry<String, String> e : EnvKeys.find(env, known).entrySet()) {
       put(
           values,
           sources,
           known,
           e.getKey(),
-          Objects.requireNonNull(env.get(e.getValue()), "namespaceEnv finds names in env"),
+          Objects.requireNonNull(env.get(e.getValue()), "EnvKeys finds names in env"),
           "environment variable " + e.getValue());
       usedEnv.add(e.getValue());
     }
@@ -262,41 +262,6 @@ public final class Settings {
     return dot > 0
         && NAMESPACE_NAME.matcher(rest.substring(0, dot)).matches()
         && known.contains(NAMESPACE_PREFIX + "default" + rest.substring(dot));
-  }
-
-  /**
-   * Namespace keys set only through the environment ({@code SWITCHBOARD_NAMESPACE_CHAT_PRESENCE}
-   * for {@code namespace.chat.presence}); the namespace name is read in lower case.
-   */
-  private static Map<String, String> namespaceEnv(Map<String, String> env, Set<String> known) {
-    String prefix = envName(NAMESPACE_PREFIX);
-    List<String> options =
-        known.stream()
-            .filter(k -> k.startsWith(NAMESPACE_PREFIX + "default."))
-            .map(k -> k.substring((NAMESPACE_PREFIX + "default.").length()))
-            .sorted(java.util.Comparator.comparingInt(String::length).reversed())
-            .toList();
-    Map<String, String> found = new LinkedHashMap<>();
-    for (String name : env.keySet()) {
-      if (!name.startsWith(prefix)) {
-        continue;
-      }
-      for (String option : options) {
-        String suffix = envName(option).substring(ENV_PREFIX.length());
-        String middle =
-            name.length() > prefix.length() + suffix.length() + 1 && name.endsWith("_" + suffix)
-                ? name.substring(prefix.length(), name.length() - suffix.length() - 1)
-                : null;
-        if (middle != null) {
-          String key = NAMESPACE_PREFIX + middle.toLowerCase(Locale.ROOT) + "." + option;
-          if (!known.contains(key)) {
-            found.put(key, name);
-          }
-          break;
-        }
-      }
-    }
-    return found;
   }
 
   private static void put(

@@ -115,6 +115,48 @@ public final class NodeProcess implements AutoCloseable {
     }
   }
 
+  /** {@code SIGSTOP}: the node freezes, as in a long pause, until {@link #resume()}. */
+  public void suspend() {
+    signal("STOP");
+  }
+
+  /** {@code SIGCONT} after {@link #suspend()}. */
+  public void resume() {
+    signal("CONT");
+  }
+
+  private void signal(String name) {
+    try {
+      Process kill =
+          new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + name + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * {@code SIGTERM}, as an orchestrator stops a node: the node's shutdown hook runs its graceful
+   * stop. Waits until the process is gone and returns its exit status.
+   */
+  public int stop() {
+    process.destroy();
+    try {
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("the node did not stop within 60 s:\n" + log());
+      }
+      return process.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   @Override
   public void close() {
     process.destroyForcibly();

@@ -9,6 +9,7 @@ import dev.switchboard.protocol.ProtocolException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -23,6 +26,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.jspecify.annotations.Nullable;
 
@@ -34,7 +38,14 @@ import org.jspecify.annotations.Nullable;
  * the ones after it that were published are then repeats the engine skips. Records of a partition
  * are published in order, so a channel fed by one partition holds them in the partition's order.
  *
- * <p>The consumer belongs to the bridge's thread only; {@link #close()} wakes it and waits.
+ * <p>A commit that fails because the group is rebalancing, this node was dropped from it (a pause
+ * longer than the session timeout) or Kafka did not answer in time does not stop the bridge: the
+ * offsets are kept and committed with the next batch, or when the partition is revoked; what a
+ * partition lost without that owed is read again by its next owner, whose repeats the engine skips.
+ * Nothing is in flight when the consumer rebalances: a batch completes before the next poll.
+ *
+ * <p>The consumer belongs to the bridge's thread only. {@link #close()} lets the batch in flight
+ * finish and commit, so the next owner starts where this node stopped, then wakes the consumer.
  */
 final class KafkaBridge implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(KafkaBridge.class.getName());
@@ -48,6 +59,12 @@ final class KafkaBridge implements AutoCloseable {
   /** How long consumption pauses after a failed publish before it reads the records again. */
   private static final long RETRY_PAUSE_MS = 1_000;
 
+  /**
+   * How long {@link #close()} lets a batch in flight finish before it wakes the consumer: a batch
+   * normally completes in milliseconds, and the whole node stop is bounded by shutdown.timeout.
+   */
+  private static final long CLOSE_FINISH_MS = 3_000;
+
   private final KafkaBridgeSettings settings;
   private final Hub hub;
   private final KafkaConsumer<byte[], byte[]> consumer;
@@ -56,6 +73,9 @@ final class KafkaBridge implements AutoCloseable {
   private final BridgeCounters counters = new BridgeCounters();
   private final Thread thread;
   private volatile boolean running = true;
+
+  /** Offsets dealt with whose commit failed; the bridge's thread only. */
+  private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
 
   KafkaBridge(KafkaBridgeSettings settings, Hub hub) {
     this.settings = settings;
@@ -80,9 +100,9 @@ final class KafkaBridge implements AutoCloseable {
   private void run() {
     try {
       if (settings.topicPattern().isPresent()) {
-        consumer.subscribe(settings.topicPattern().get());
+        consumer.subscribe(settings.topicPattern().get(), new Rebalance());
       } else {
-        consumer.subscribe(settings.topics());
+        consumer.subscribe(settings.topics(), new Rebalance());
       }
       long pausedUntil = 0;
       while (running) {
@@ -157,10 +177,34 @@ final class KafkaBridge implements AutoCloseable {
         commit.put(e.getKey(), new OffsetAndMetadata(next));
       }
     }
-    if (!commit.isEmpty()) {
-      consumer.commitSync(commit);
-    }
+    commit(commit);
     return allDone;
+  }
+
+  /** Commits {@code offsets} and any kept from a failed commit; keeps them all when it fails. */
+  private void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    uncommitted.putAll(offsets);
+    if (!uncommitted.isEmpty() && tryCommit(uncommitted)) {
+      uncommitted.clear();
+    }
+  }
+
+  /** Commits {@code offsets}; false (logged) when the group or Kafka refused or did not answer. */
+  private boolean tryCommit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    try {
+      consumer.commitSync(offsets);
+      return true;
+    } catch (RebalanceInProgressException
+        | CommitFailedException
+        | org.apache.kafka.common.errors.TimeoutException e) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "kafka bridge {0}: commit of {1} failed: {2}",
+          settings.name(),
+          offsets,
+          e.toString());
+      return false;
+    }
   }
 
   private static boolean await(CompletableFuture<Void> done, long deadline) {
@@ -281,8 +325,9 @@ final class KafkaBridge implements AutoCloseable {
   @Override
   public void close() {
     running = false;
-    consumer.wakeup();
     try {
+      thread.join(CLOSE_FINISH_MS);
+      consumer.wakeup();
       thread.join(TimeUnit.SECONDS.toMillis(15));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -290,4 +335,29 @@ final class KafkaBridge implements AutoCloseable {
   }
 
   private record Pending(long offset, CompletableFuture<Void> done) {}
+
+  /**
+   * Commits what a partition leaving this node still owes, so that its next owner starts after it;
+   * forgets what a lost partition owed (the group moved on without this node). Called by the
+   * consumer within poll, on the bridge's thread.
+   */
+  private final class Rebalance implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      Map<TopicPartition, OffsetAndMetadata> owed = new HashMap<>(uncommitted);
+      owed.keySet().retainAll(partitions);
+      uncommitted.keySet().removeAll(partitions);
+      if (!owed.isEmpty()) {
+        tryCommit(owed);
+      }
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      uncommitted.keySet().removeAll(partitions);
+    }
+  }
 }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.protocol.Command;
-import dev.switchboard.protocol.Payload;
-import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.standalone.StandaloneServer;
 import dev.switchboard.testing.Http;
 import dev.switchboard.testing.KafkaBroker;
@@ -16,17 +14,10 @@ import dev.switchboard.testing.TestServers;
 import dev.switchboard.testing.WsClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.TopicPartition;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -63,48 +54,25 @@ class KafkaBridgeNodeKillTest {
       try (StandaloneServer reader = TestServers.start(cluster);
           WsClient sub = WsClient.connect(reader.wsUri().resolve("/ws"));
           KafkaProducer<byte[], byte[]> producer = KafkaBridgeEndToEndTest.producer(broker)) {
-        for (int p = 0; p < PARTITIONS; p++) {
-          String channel = "k:stream-p" + p;
-          sub.ok(id -> new Command.Subscribe(id, channel));
-        }
-        for (int n = 0; n < RECORDS; n++) {
-          int p = n % PARTITIONS;
-          producer.send(KafkaBridgeEndToEndTest.record("stream", p, "p" + p, "{\"n\":" + n + "}"));
-        }
-        producer.flush();
+        Deliveries got = new Deliveries("k:stream-", PARTITIONS);
+        got.subscribe(sub);
+        got.produce(producer, "stream", 0, RECORDS);
 
-        Map<String, List<Integer>> seen = new HashMap<>();
-        Map<String, List<Long>> offsets = new HashMap<>();
         NodeProcess first = NodeProcess.start(bridged, Nginx.freePort(), dir.resolve("a.log"));
         NodeProcess second;
         try {
-          read(sub, KILL_AFTER, seen, offsets);
+          got.read(sub, KILL_AFTER);
           first.kill();
         } finally {
           first.close();
         }
         second = NodeProcess.start(bridged, Nginx.freePort(), dir.resolve("b.log"));
         try (second) {
-          read(sub, RECORDS - KILL_AFTER, seen, offsets);
-          awaitCommitted(broker);
-          for (int p = 0; p < PARTITIONS; p++) {
-            String channel = "k:stream-p" + p;
-            List<Integer> expected = new ArrayList<>();
-            for (int n = p; n < RECORDS; n += PARTITIONS) {
-              expected.add(n);
-            }
-            assertThat(seen.get(channel)).containsExactlyElementsOf(expected);
-            List<Long> o = offsets.get(channel);
-            for (int i = 0; i < o.size(); i++) {
-              assertThat(o.get(i)).isEqualTo(o.get(0) + i);
-            }
-            // Every record is committed, so every publish has completed: the history ends at
-            // the last offset received, so no replayed record was appended a second time.
-            JsonNode history =
-                Http.get(reader.httpUri().resolve("/api/history?channel=" + channel + "&limit=0"))
-                    .json();
-            assertThat(history.path("offset").asLong()).isEqualTo(o.get(o.size() - 1));
-          }
+          got.read(sub, RECORDS - KILL_AFTER);
+          Deliveries.awaitCommitted(broker, "switchboard-s", RECORDS);
+          // Every record is committed, so every publish has completed: the histories end at the
+          // last offsets received, so no replayed record was appended a second time.
+          got.assertEachOnceInOrder(RECORDS, reader.httpUri());
           sub.ok(Command.Ping::new);
           assertThat(sub.hasMessage()).isFalse();
           JsonNode stats = Http.get(second.httpUri().resolve("/api/stats")).json().path("bridges");
@@ -116,38 +84,6 @@ class KafkaBridgeNodeKillTest {
               .isEqualTo(b.path("consumed").asLong());
         }
       }
-    }
-  }
-
-  private static void read(
-      WsClient sub, int count, Map<String, List<Integer>> seen, Map<String, List<Long>> offsets) {
-    for (int i = 0; i < count; i++) {
-      ServerMessage.Publication pub = (ServerMessage.Publication) sub.nextMessage();
-      JsonNode data = WsClient.parse(((Payload.Json) pub.payload()).json());
-      seen.computeIfAbsent(pub.channel(), c -> new ArrayList<>()).add(data.path("n").asInt());
-      offsets.computeIfAbsent(pub.channel(), c -> new ArrayList<>()).add(pub.offset());
-    }
-  }
-
-  /** Waits until the bridge's group has committed every record of every partition. */
-  private static void awaitCommitted(KafkaBroker broker) {
-    try (Admin admin = broker.admin()) {
-      Awaitility.await()
-          .atMost(Duration.ofSeconds(30))
-          .until(
-              () -> {
-                Map<TopicPartition, OffsetAndMetadata> committed =
-                    admin
-                        .listConsumerGroupOffsets("switchboard-s")
-                        .partitionsToOffsetAndMetadata()
-                        .get(5, TimeUnit.SECONDS);
-                long sum =
-                    committed.values().stream()
-                        .filter(o -> o != null)
-                        .mapToLong(OffsetAndMetadata::offset)
-                        .sum();
-                return sum == RECORDS;
-              });
     }
   }
 }
