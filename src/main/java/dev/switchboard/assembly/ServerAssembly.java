@@ -2,6 +2,7 @@ package dev.switchboard.assembly;
 
 import dev.switchboard.app.Channels;
 import dev.switchboard.auth.RoleGrants;
+import dev.switchboard.bridge.BridgeCounters;
 import dev.switchboard.bridge.jms.JmsBridges;
 import dev.switchboard.bridge.kafka.KafkaBridgeSettings;
 import dev.switchboard.bridge.kafka.KafkaBridges;
@@ -160,6 +161,24 @@ public final class ServerAssembly implements AutoCloseable {
       }
       closeParts();
       throw e;
+    }
+    bindBridgeMetrics();
+  }
+
+  /** Hands every bridge's counters to the metrics, when both are there. */
+  private void bindBridgeMetrics() {
+    if (metrics == null) {
+      return;
+    }
+    List<BridgeCounters> all = new ArrayList<>();
+    if (jmsBridges != null) {
+      all.addAll(jmsBridges.counters());
+    }
+    if (kafka != null) {
+      all.addAll(kafka.counters());
+    }
+    if (!all.isEmpty()) {
+      metrics.bindBridges(all);
     }
   }
 

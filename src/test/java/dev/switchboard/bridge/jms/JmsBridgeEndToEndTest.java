@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.bridge.BridgeCounters;
 import dev.switchboard.http.ApiKey;
 import dev.switchboard.protocol.Command;
 import dev.switchboard.protocol.CommandEncoder;
@@ -106,6 +107,9 @@ class JmsBridgeEndToEndTest {
       assertThat(stats.path("consumed").asLong()).isEqualTo(1001);
       assertThat(stats.path("published").asLong()).isEqualTo(1001);
       assertThat(stats.path("duplicates").asLong()).isZero();
+      assertThat(stats.path("failures").asLong()).isZero();
+      assertThat(stats.path("malformed").isObject()).isTrue();
+      assertThat(stats.get("lag").isNull()).as("a JMS source cannot see its queue's depth").isTrue();
     }
   }
 
@@ -122,7 +126,7 @@ class JmsBridgeEndToEndTest {
                   "url", artemis.url(),
                   "destination", "queue:prices",
                   "channel", "prices"));
-      BridgeCounters counters = new BridgeCounters();
+      BridgeCounters counters = new BridgeCounters("prices", BridgeCounters.Type.JMS_SOURCE);
       AtomicBoolean failedOnce = new AtomicBoolean();
       // The first commit is lost as a dropped connection loses it: after the hub accepted it.
       Runnable loseFirstCommit =
@@ -224,6 +228,9 @@ class JmsBridgeEndToEndTest {
       JsonNode stats = bridgeStats(server, "out");
       assertThat(stats.path("type").asText()).isEqualTo("jms-sink");
       assertThat(stats.path("forwarded").asLong()).isEqualTo(2);
+      assertThat(stats.path("dropped").asLong()).isZero();
+      assertThat(stats.path("lag").asLong()).as("nothing waits in the sink's queue").isZero();
+      assertThat(stats.has("consumed")).as("a sink reads no source").isFalse();
     }
   }
 
