@@ -11,8 +11,8 @@ import dev.switchboard.protocol.CommandEncoder;
 import dev.switchboard.protocol.Payload;
 import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.standalone.StandaloneServer;
+import dev.switchboard.testing.BridgeFixture;
 import dev.switchboard.testing.EmbeddedArtemis;
-import dev.switchboard.testing.Http;
 import dev.switchboard.testing.Redis;
 import dev.switchboard.testing.TestServers;
 import dev.switchboard.testing.WsClient;
@@ -60,16 +60,7 @@ class JmsBridgeEndToEndTest {
   }
 
   private static JsonNode bridgeStats(StandaloneServer server, String name) {
-    JsonNode all =
-        Http.get(server.httpUri().resolve("/api/stats"), "Authorization", "Bearer " + KEY)
-            .json()
-            .path("bridges");
-    for (JsonNode b : all) {
-      if (b.path("name").asText().equals(name)) {
-        return b;
-      }
-    }
-    throw new AssertionError("no bridge " + name + " in " + all);
+    return BridgeFixture.bridge(server.httpUri(), name, "Authorization", "Bearer " + KEY);
   }
 
   private static URI ws(StandaloneServer s) {
@@ -109,7 +100,9 @@ class JmsBridgeEndToEndTest {
       assertThat(stats.path("duplicates").asLong()).isZero();
       assertThat(stats.path("failures").asLong()).isZero();
       assertThat(stats.path("malformed").isObject()).isTrue();
-      assertThat(stats.get("lag").isNull()).as("a JMS source cannot see its queue's depth").isTrue();
+      assertThat(stats.get("lag").isNull())
+          .as("a JMS source cannot see its queue's depth")
+          .isTrue();
     }
   }
 
