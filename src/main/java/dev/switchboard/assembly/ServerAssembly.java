@@ -139,6 +139,9 @@ public final class ServerAssembly implements AutoCloseable {
     if (proxy != null) {
       hub.decideWith(proxy);
       api.statsSection("proxy", proxy.stats()::snapshot);
+      if (metrics != null) {
+        metrics.bindProxy(proxy.stats()::snapshot);
+      }
     }
     // Only when configured: a WAR on a container without Jakarta Messaging loads no JMS class.
     // The options were checked above; a factory not to be had (JNDI) still fails here.

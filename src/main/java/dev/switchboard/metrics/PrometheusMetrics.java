@@ -21,6 +21,8 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -83,6 +85,14 @@ public final class PrometheusMetrics implements MetricsText, AutoCloseable {
    */
   public void bindBridges(List<BridgeCounters> bridges) {
     registry.getPrometheusRegistry().register(new BridgeSeries(bridges));
+  }
+
+  /**
+   * Binds the HTTP proxy's counters ({@link ProxySeries}), read from {@code figures} (its {@code
+   * /api/stats} section) at scrape time; call once, and only when the proxy is configured.
+   */
+  public void bindProxy(Supplier<Map<String, Object>> figures) {
+    registry.getPrometheusRegistry().register(new ProxySeries(figures));
   }
 
   private void bindEngine(MeterRegistry registry, Broker engine) {

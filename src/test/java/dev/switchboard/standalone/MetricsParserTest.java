@@ -9,6 +9,7 @@ import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.testing.BridgeFixture;
 import dev.switchboard.testing.Chromium;
 import dev.switchboard.testing.Http;
+import dev.switchboard.testing.Nginx;
 import dev.switchboard.testing.TestServers;
 import dev.switchboard.testing.WsClient;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +67,10 @@ class MetricsParserTest {
   @BeforeAll
   static void start() {
     bridges = BridgeFixture.start();
-    server = TestServers.start(bridges.settings());
+    Map<String, String> settings = new HashMap<>(bridges.settings());
+    // A backend nobody listens on: an RPC fails there, and the proxy counts it.
+    settings.put("proxy.rpc.url", "http://127.0.0.1:" + Nginx.freePort() + "/rpc");
+    server = TestServers.start(settings);
   }
 
   @AfterAll
@@ -84,6 +89,8 @@ class MetricsParserTest {
           .isInstanceOf(ServerMessage.Ok.class);
       assertThat(c.nextMessage()).isInstanceOf(ServerMessage.Publication.class);
       assertThat(c.call(id -> new Command.History(id, "parsed", null, 10, false))).isNotNull();
+      assertThat(c.call(id -> new Command.Rpc(id, "m", new Payload.Json("{}"))))
+          .isInstanceOf(ServerMessage.ErrorReply.class);
     }
     bridges.feedSource(server.httpUri(), 2);
     Http.Response r = Http.get(server.httpUri().resolve("/metrics"));
@@ -106,7 +113,9 @@ class MetricsParserTest {
         .containsEntry("switchboard_bridge_forwarded", "counter")
         .containsEntry("switchboard_bridge_malformed", "counter")
         .containsEntry("switchboard_bridge_up", "gauge")
-        .containsEntry("switchboard_bridge_lag_records", "gauge");
+        .containsEntry("switchboard_bridge_lag_records", "gauge")
+        .containsEntry("switchboard_proxy_requests", "counter")
+        .containsEntry("switchboard_proxy_failures", "counter");
     assertThat(types.values()).as("every family has a known type").doesNotContain("unknown");
 
     for (Sample s : samples) {
@@ -164,6 +173,7 @@ class MetricsParserTest {
         .isEqualTo(1);
     assertThat(value(r.body(), "switchboard_bridge_lag_records{bridge=\"out\",type=\"jms-sink\"}"))
         .isZero();
+    assertThat(value(r.body(), "switchboard_proxy_failures_total")).isGreaterThanOrEqualTo(1);
     assertThat(samples)
         .as("a JMS source measures no lag, so it has no lag series")
         .noneMatch(

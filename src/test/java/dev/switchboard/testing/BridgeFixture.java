@@ -41,8 +41,7 @@ public final class BridgeFixture implements AutoCloseable {
     s.put("bridge.jms." + SINK + ".destination", "queue:out");
     s.put("bridge.jms." + SINK + ".forward-channels", "chat:*");
     // A port nobody listens on: the bridge keeps trying, its figures stay listed.
-    s.put(
-        "bridge.kafka." + KAFKA + ".bootstrap-servers", "127.0.0.1:" + EmbeddedArtemis.freePort());
+    s.put("bridge.kafka." + KAFKA + ".bootstrap-servers", "127.0.0.1:" + RedisServer.freePort());
     s.put("bridge.kafka." + KAFKA + ".topics", "events");
     s.put("bridge.kafka." + KAFKA + ".channel", "k:{topic}");
     return s;

@@ -37,7 +37,7 @@ public final class EmbeddedArtemis implements AutoCloseable {
     }
   }
 
-  static int freePort() {
+  private static int freePort() {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     } catch (IOException e) {
