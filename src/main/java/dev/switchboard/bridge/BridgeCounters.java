@@ -1,5 +1,6 @@
 package dev.switchboard.bridge;
 
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -79,21 +80,23 @@ public final class BridgeCounters {
     /** Whether the bridge measures its lag. */
     public final boolean measuresLag;
 
+    @SuppressWarnings("ImmutableEnumChecker") // an unmodifiable view of a set no one else holds
     private final Set<Counter> counters;
 
     Type(String label, boolean checksRecords, boolean measuresLag, Set<Counter> counters) {
       this.label = label;
       this.checksRecords = checksRecords;
       this.measuresLag = measuresLag;
-      this.counters = counters;
+      this.counters = Collections.unmodifiableSet(counters);
     }
 
     /** The counters this kind of bridge keeps, in {@link Counter} order. */
     public Set<Counter> counters() {
-      return EnumSet.copyOf(counters);
+      return counters;
     }
   }
 
+  // One adder per Counter, public so that a bridge counts with one increment; see count(Counter).
   public final LongAdder consumed = new LongAdder();
   public final LongAdder published = new LongAdder();
   public final LongAdder duplicates = new LongAdder();

@@ -83,22 +83,12 @@ final class BridgeSeries implements MultiCollector {
     return new MetricSnapshots(all);
   }
 
-  @Override
-  public List<String> getPrometheusNames() {
-    List<String> names = new ArrayList<>();
-    for (Counter c : Counter.values()) {
-      names.add(PREFIX + c.key);
-    }
-    names.addAll(List.of(MALFORMED, UP, LAG));
-    return names;
-  }
-
   private static Labels labels(BridgeCounters b) {
     return Labels.of("bridge", b.name(), "type", b.type().label);
   }
 
   private static CounterDataPointSnapshot counter(Labels labels, long value) {
-    return CounterDataPointSnapshot.builder().labels(labels).value(value).build();
+    return CounterDataPointSnapshot.builder().labels(labels).value((double) value).build();
   }
 
   private static GaugeDataPointSnapshot gauge(Labels labels, double value) {

@@ -56,9 +56,4 @@ final class ProxySeries implements MultiCollector {
         });
     return new MetricSnapshots(all);
   }
-
-  @Override
-  public List<String> getPrometheusNames() {
-    return COUNTERS.keySet().stream().map(n -> PREFIX + n).toList();
-  }
 }
