@@ -236,6 +236,14 @@ public final class ServerAssembly implements AutoCloseable {
     return api;
   }
 
+  /**
+   * How long {@link #close} may take after the graceful stop: the JMS bridges' threads, sinks
+   * sending what is still queued ({@code drain-timeout}); zero without JMS bridges.
+   */
+  public Duration closeTime() {
+    return jmsBridges == null ? Duration.ZERO : jmsBridges.closeTime();
+  }
+
   /** Publishing, history, presence and user actions for code in the same JVM. */
   public Channels channels() {
     return channels;

@@ -32,7 +32,8 @@ final class ServeCommand implements Callable<Integer> {
   /**
    * Extra time for the JVM to exit after the stop, before the watchdog halts it. The whole stop
    * (drain, spread, waiting for clients) fits in {@code shutdown.timeout}, the server checks that
-   * at start-up; flushing the last close frames may add a fraction of a second.
+   * at start-up; flushing the last close frames may add a fraction of a second. The JMS sinks'
+   * {@code drain-timeout} comes on top ({@link ServerAssembly#closeTime}).
    */
   private static final Duration EXIT_MARGIN = Duration.ofSeconds(5);
 
@@ -113,7 +114,8 @@ final class ServeCommand implements Callable<Integer> {
         new Thread(
             () -> {
               try {
-                Thread.sleep(grace.plus(EXIT_MARGIN).toMillis());
+                Thread.sleep(
+                    grace.plus(server.assembly().closeTime()).plus(EXIT_MARGIN).toMillis());
                 Runtime.getRuntime().halt(ExitCodes.UNAVAILABLE);
               } catch (InterruptedException e) {
                 // shutdown finished in time

@@ -25,7 +25,8 @@ public final class BridgeKeys {
           "channel",
           "channel-property",
           "format",
-          "forward-channels");
+          "forward-channels",
+          "drain-timeout");
 
   /** Bridge names: no dots, so the key splits unambiguously (as namespace names). */
   static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");

@@ -1,6 +1,8 @@
 package dev.switchboard.bridge.jms;
 
 import dev.switchboard.config.ConfigException;
+import dev.switchboard.config.Parser;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -19,6 +21,7 @@ import org.jspecify.annotations.Nullable;
  * @param channelProperty the message property naming a source's channel, or null
  * @param format how a source reads text messages: {@code json} or {@code text}
  * @param forwardChannels channel patterns ({@code *} for any run of characters) a sink forwards
+ * @param drainTimeout how long a sink's stop goes on sending what is still queued
  */
 public record JmsBridgeOptions(
     String name,
@@ -30,7 +33,15 @@ public record JmsBridgeOptions(
     @Nullable String channel,
     @Nullable String channelProperty,
     String format,
-    List<String> forwardChannels) {
+    List<String> forwardChannels,
+    Duration drainTimeout) {
+
+  /** What {@code drain-timeout} accepts: a stop must not hang on a broker that is away. */
+  private static final Parser<Duration> DRAIN_TIMEOUT =
+      Parser.duration(Duration.ZERO, Duration.ofMinutes(1));
+
+  /** The default {@code drain-timeout}, as long as a bridge's thread was always given to end. */
+  static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(5);
 
   /** A queue or a topic by name. */
   public record Destination(boolean topic, String name) {
@@ -79,6 +90,21 @@ public record JmsBridgeOptions(
     if (!format.equals("json") && !format.equals("text")) {
       throw new ConfigException(prefix + "format: expected json or text, not '" + format + "'");
     }
+    Duration drain = DEFAULT_DRAIN_TIMEOUT;
+    String rawDrain = blankToNull(raw.get("drain-timeout"));
+    if (rawDrain != null) {
+      try {
+        drain = DRAIN_TIMEOUT.parse(rawDrain);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(
+            prefix
+                + "drain-timeout: expected "
+                + DRAIN_TIMEOUT.expected()
+                + ", not '"
+                + rawDrain
+                + "'");
+      }
+    }
     return new JmsBridgeOptions(
         name,
         url,
@@ -89,7 +115,8 @@ public record JmsBridgeOptions(
         channel,
         property,
         format,
-        patterns);
+        patterns,
+        drain);
   }
 
   private static @Nullable String blankToNull(@Nullable String s) {

@@ -4,6 +4,7 @@ import dev.switchboard.bridge.BridgeCounters;
 import dev.switchboard.hooks.HubEvent;
 import dev.switchboard.hub.Hub;
 import jakarta.jms.ConnectionFactory;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,10 +15,13 @@ import java.util.Map;
  * WAR on a container without Jakarta Messaging never loads these classes otherwise.
  */
 public final class JmsBridges implements AutoCloseable {
-  /** How long {@link #close} waits for each bridge's thread: a receive or a poll, and a send. */
-  private static final long JOIN_MS = 5_000;
+  /**
+   * How long {@link #close} waits for the bridges' threads beyond the longest sink drain: a receive
+   * or a poll, and a send.
+   */
+  private static final Duration JOIN_MARGIN = Duration.ofSeconds(5);
 
-  private record Running(BridgeCounters counters, Runnable closer, Thread thread) {}
+  private record Running(BridgeCounters counters, Runnable closer, Duration drain, Thread thread) {}
 
   /** Filled by {@link #start} before any thread starts, read-only afterwards. */
   private final List<Running> running = new ArrayList<>();
@@ -45,7 +49,7 @@ public final class JmsBridges implements AutoCloseable {
         JmsSink sink = new JmsSink(o, factory, counters);
         b.sinks.add(sink);
         task = sink;
-        closer = sink::close;
+        closer = () -> sink.close(o.drainTimeout());
       } else {
         JmsSource source = new JmsSource(o, factory, hub, counters);
         task = source;
@@ -53,7 +57,7 @@ public final class JmsBridges implements AutoCloseable {
       }
       Thread t = new Thread(task, "switchboard-jms-" + o.name());
       t.setDaemon(true);
-      b.running.add(new Running(counters, closer, t));
+      b.running.add(new Running(counters, closer, o.sink() ? o.drainTimeout() : Duration.ZERO, t));
     }
     if (!b.sinks.isEmpty()) {
       hub.forwardTo(b::tellSinks);
@@ -89,12 +93,26 @@ public final class JmsBridges implements AutoCloseable {
     return running.stream().map(Running::counters).toList();
   }
 
+  /** How long {@link #close} may take: the longest sink's drain, and a receive or a send. */
+  public Duration closeTime() {
+    return running.stream()
+        .map(Running::drain)
+        .max(Duration::compareTo)
+        .orElse(Duration.ZERO)
+        .plus(JOIN_MARGIN);
+  }
+
+  /**
+   * Stops every bridge and waits for their threads: sources end within a receive, sinks once they
+   * sent what was queued or their {@code drain-timeout} is up (they drain side by side).
+   */
   @Override
   public void close() {
     running.forEach(r -> r.closer.run());
+    long deadline = System.nanoTime() + closeTime().toNanos();
     for (Running r : running) {
       try {
-        r.thread.join(JOIN_MS);
+        r.thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;

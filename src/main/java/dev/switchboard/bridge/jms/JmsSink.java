@@ -13,7 +13,9 @@ import jakarta.jms.JMSException;
 import jakarta.jms.JMSProducer;
 import jakarta.jms.JMSRuntimeException;
 import jakarta.jms.Message;
+import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -29,7 +31,9 @@ import org.jspecify.annotations.Nullable;
  * publication is forwarded once per cluster; HTTP API and application publishes are not forwarded.
  *
  * <p>The hub's listener only queues (it must not block); the bridge's thread sends. A full queue
- * drops the publication and counts it; a failed send is retried after a reconnect.
+ * drops the publication and counts it; a failed send is retried after a reconnect. At stop the
+ * thread goes on sending what is queued for up to {@code drain-timeout}; what is still unsent then
+ * (or arrives later) is counted under {@code dropped} and logged, never lost silently.
  */
 final class JmsSink implements HubEventListener, Runnable {
   static final String CHANNEL = "switchboard_channel";
@@ -60,6 +64,12 @@ final class JmsSink implements HubEventListener, Runnable {
 
   /** Set by {@link #close}. */
   private final Stop closed = new Stop();
+
+  /** When a stopped sink gives up sending (System.nanoTime); written before {@link #closed}. */
+  private volatile long drainDeadline;
+
+  /** Set by the bridge's thread once it counted what it left unsent; later arrivals count here. */
+  private volatile boolean finished;
 
   /** Taken from the queue and not yet sent; only the bridge's thread touches it. */
   private HubEvent.@Nullable ClientPublished pending;
@@ -93,13 +103,17 @@ final class JmsSink implements HubEventListener, Runnable {
       if (!queue.offer(p)) {
         counters.dropped.increment();
         warnings.warn("full", "JMS bridge " + options.name() + ": queue full, publication dropped");
+      } else if (finished && queue.remove(p)) {
+        // The thread counted what was left before this arrived: count this one here.
+        counters.dropped.increment();
+        warnings.warn("stopped", "JMS bridge " + options.name() + ": stopped, publication dropped");
       }
     }
   }
 
   @Override
   public void run() {
-    while (!closed.isSet()) {
+    while (!done()) {
       try (JMSContext context =
           factory.createContext(options.user(), options.password(), JMSContext.AUTO_ACKNOWLEDGE)) {
         Destination destination = JmsSource.destination(context, options.destination());
@@ -110,21 +124,63 @@ final class JmsSink implements HubEventListener, Runnable {
         counters.failures.increment();
         counters.state("reconnecting");
         warnings.warn("connection", "JMS bridge " + options.name() + ": " + e, e);
-        closed.pause(RETRY);
+        retryPause();
       }
+    }
+    finished = true;
+    int unsent = (pending == null ? 0 : 1) + queue.drainTo(new ArrayList<>());
+    pending = null;
+    if (unsent > 0) {
+      counters.dropped.add(unsent);
+      LOG.log(
+          Level.WARNING,
+          "JMS bridge "
+              + options.name()
+              + " stopped with "
+              + unsent
+              + " publications not sent within drain-timeout ("
+              + options.drainTimeout().toMillis()
+              + " ms): counted as dropped");
     }
     counters.state("closed");
   }
 
+  /**
+   * Whether the thread is to end: stopped, and either nothing is left to send or the drain time is
+   * up.
+   */
+  private boolean done() {
+    return closed.isSet()
+        && ((pending == null && queue.isEmpty()) || System.nanoTime() - drainDeadline >= 0);
+  }
+
+  /** Waits before reconnecting: {@link #RETRY}, or until the drain time is up once stopped. */
+  private void retryPause() {
+    if (!closed.isSet()) {
+      closed.pause(RETRY);
+      return;
+    }
+    long left = Math.min(RETRY.toNanos(), drainDeadline - System.nanoTime());
+    if (left > 0) {
+      try {
+        TimeUnit.NANOSECONDS.sleep(left);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        drainDeadline = System.nanoTime();
+      }
+    }
+  }
+
   private void send(JMSContext context, JMSProducer producer, Destination destination) {
-    while (!closed.isSet()) {
+    while (!done()) {
       HubEvent.ClientPublished p = pending;
       if (p == null) {
         try {
-          p = queue.poll(POLL_MS, TimeUnit.MILLISECONDS);
+          // Once stopped nothing new is waited for: what is queued is all there is to send.
+          p = closed.isSet() ? queue.poll() : queue.poll(POLL_MS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          closed.stop();
+          close(Duration.ZERO);
           return;
         }
         if (p == null) {
@@ -153,7 +209,13 @@ final class JmsSink implements HubEventListener, Runnable {
     }
   }
 
-  void close() {
+  /**
+   * Stops taking work once what is queued is sent, or after {@code drainTimeout}, whichever comes
+   * first; what is left then is counted under {@code dropped} and logged. A send already under way
+   * is not cut short (the JMS client's own call timeout bounds it).
+   */
+  void close(Duration drainTimeout) {
+    drainDeadline = System.nanoTime() + drainTimeout.toNanos();
     closed.stop();
   }
 }

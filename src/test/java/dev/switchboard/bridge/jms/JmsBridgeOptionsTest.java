@@ -7,6 +7,8 @@ import dev.switchboard.assembly.ServerAssembly;
 import dev.switchboard.bridge.BridgeCounters;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ServerConfig;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -78,6 +80,20 @@ class JmsBridgeOptionsTest {
     assertThat(sink.forwards("ab")).isFalse();
     assertThat(sink.forwards("xchat:1")).isFalse();
     assertThat(JmsSink.glob("a.b*").matcher("aXb1").matches()).as("'.' is literal").isFalse();
+  }
+
+  @Test
+  void aSinksDrainTimeoutIsFiveSecondsUnlessSetAndAtMostAMinute() {
+    Map<String, String> sink =
+        Map.of("url", "u", "destination", "queue:out", "forward-channels", "chat:*");
+    assertThat(JmsBridgeOptions.parse("k", sink).drainTimeout()).isEqualTo(Duration.ofSeconds(5));
+    Map<String, String> set = new HashMap<>(sink);
+    set.put("drain-timeout", "250ms");
+    assertThat(JmsBridgeOptions.parse("k", set).drainTimeout()).isEqualTo(Duration.ofMillis(250));
+    set.put("drain-timeout", "2m");
+    assertThatThrownBy(() -> JmsBridgeOptions.parse("k", set))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("bridge.jms.k.drain-timeout: expected a duration from PT0S to PT1M");
   }
 
   @Test
