@@ -39,6 +39,9 @@ class ArchitectureTest {
             "http",
             "metrics",
             "otel",
+            "bridge",
+            "bridge.jms",
+            "bridge.kafka",
             "docs",
             "app",
             "assembly",
@@ -72,6 +75,8 @@ class ArchitectureTest {
    *       counters and implements the API's {@code MetricsText}; the composition root builds it.
    *   <li>{@code otel} (traces through OpenTelemetry, the only OpenTelemetry user) implements the
    *       hub's {@code Tracing}; the composition root builds it.
+   *   <li>{@code bridge} (what every bridge shares: its counters, state and lag, plain Java) knows
+   *       no other package; the bridges, the metrics and the composition root read it.
    *   <li>{@code bridge.jms} (the JMS bridge, the only user of {@code jakarta.jms}) sits on the hub
    *       and reads its own keys' raw values; the composition root builds it.
    *   <li>{@code bridge.kafka} (Kafka bridges, the only kafka-clients user) publishes through the
@@ -114,6 +119,8 @@ class ArchitectureTest {
         .definedBy("dev.switchboard.metrics..")
         .layer("Otel")
         .definedBy("dev.switchboard.otel..")
+        .layer("Bridge")
+        .definedBy("dev.switchboard.bridge")
         .layer("JmsBridge")
         .definedBy("dev.switchboard.bridge.jms..")
         .layer("Proxy")
@@ -159,15 +166,17 @@ class ArchitectureTest {
         .whereLayer("Http")
         .mayOnlyAccessLayers("Log", "Protocol", "Engine", "Hub")
         .whereLayer("Metrics")
-        .mayOnlyAccessLayers("Log", "Protocol", "Engine", "Hub", "Http")
+        .mayOnlyAccessLayers("Log", "Protocol", "Engine", "Hub", "Http", "Bridge")
         .whereLayer("Otel")
         .mayOnlyAccessLayers("Log", "Protocol", "Engine", "Hub")
+        .whereLayer("Bridge")
+        .mayNotAccessAnyLayer()
         .whereLayer("JmsBridge")
-        .mayOnlyAccessLayers("Log", "Protocol", "Config", "Hooks", "Engine", "Hub")
+        .mayOnlyAccessLayers("Log", "Protocol", "Config", "Hooks", "Engine", "Hub", "Bridge")
         .whereLayer("Proxy")
         .mayOnlyAccessLayers("Protocol", "Hooks")
         .whereLayer("KafkaBridge")
-        .mayOnlyAccessLayers("Log", "Protocol", "Engine", "Hub")
+        .mayOnlyAccessLayers("Log", "Protocol", "Engine", "Hub", "Bridge")
         .whereLayer("App")
         .mayOnlyAccessLayers("Log", "Protocol", "Hooks", "Engine", "Hub")
         .whereLayer("JakartaAdapter")
@@ -184,6 +193,7 @@ class ArchitectureTest {
             "Http",
             "Metrics",
             "Otel",
+            "Bridge",
             "JmsBridge",
             "Proxy",
             "KafkaBridge",

@@ -2,6 +2,7 @@ package dev.switchboard.assembly;
 
 import dev.switchboard.app.Channels;
 import dev.switchboard.auth.RoleGrants;
+import dev.switchboard.bridge.BridgeCounters;
 import dev.switchboard.bridge.jms.JmsBridges;
 import dev.switchboard.bridge.kafka.KafkaBridgeSettings;
 import dev.switchboard.bridge.kafka.KafkaBridges;
@@ -138,6 +139,9 @@ public final class ServerAssembly implements AutoCloseable {
     if (proxy != null) {
       hub.decideWith(proxy);
       api.statsSection("proxy", proxy.stats()::snapshot);
+      if (metrics != null) {
+        metrics.bindProxy(proxy.stats()::snapshot);
+      }
     }
     // Only when configured: a WAR on a container without Jakarta Messaging loads no JMS class.
     // The options were checked above; a factory not to be had (JNDI) still fails here.
@@ -160,6 +164,24 @@ public final class ServerAssembly implements AutoCloseable {
       }
       closeParts();
       throw e;
+    }
+    bindBridgeMetrics();
+  }
+
+  /** Hands every bridge's counters to the metrics, when both are there. */
+  private void bindBridgeMetrics() {
+    if (metrics == null) {
+      return;
+    }
+    List<BridgeCounters> all = new ArrayList<>();
+    if (jmsBridges != null) {
+      all.addAll(jmsBridges.counters());
+    }
+    if (kafka != null) {
+      all.addAll(kafka.counters());
+    }
+    if (!all.isEmpty()) {
+      metrics.bindBridges(all);
     }
   }
 

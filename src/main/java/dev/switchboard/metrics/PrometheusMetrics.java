@@ -1,5 +1,6 @@
 package dev.switchboard.metrics;
 
+import dev.switchboard.bridge.BridgeCounters;
 import dev.switchboard.engine.Broker;
 import dev.switchboard.engine.EngineStatus;
 import dev.switchboard.engine.PresenceStore;
@@ -19,6 +20,9 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -30,7 +34,8 @@ import java.util.function.ToDoubleFunction;
  * #timed(PresenceStore)} before the hub is started on it, then {@link #bind} the hub once.
  *
  * <p>Cardinality rule: labels take values from fixed lists only (endpoint, close code, error code,
- * handshake result, engine command); never a channel, user, client or address.
+ * handshake result, engine command, a bridge's configured name); never a channel, user, client or
+ * address.
  */
 public final class PrometheusMetrics implements MetricsText, AutoCloseable {
   /** Prometheus text exposition format 0.0.4. */
@@ -72,6 +77,22 @@ public final class PrometheusMetrics implements MetricsText, AutoCloseable {
     registry
         .getPrometheusRegistry()
         .register(new Histograms(hub.metrics().deliveryLatency(), commands));
+  }
+
+  /**
+   * Binds the configured bridges' series ({@link BridgeSeries}); call once, with every bridge of
+   * every kind, and not at all without bridges.
+   */
+  public void bindBridges(List<BridgeCounters> bridges) {
+    registry.getPrometheusRegistry().register(new BridgeSeries(bridges));
+  }
+
+  /**
+   * Binds the HTTP proxy's counters ({@link ProxySeries}), read from {@code figures} (its {@code
+   * /api/stats} section) at scrape time; call once, and only when the proxy is configured.
+   */
+  public void bindProxy(Supplier<Map<String, Object>> figures) {
+    registry.getPrometheusRegistry().register(new ProxySeries(figures));
   }
 
   private void bindEngine(MeterRegistry registry, Broker engine) {

@@ -5,6 +5,7 @@
  * delivery path makes no Micrometer call; the latency histograms are lock-free bucket counters
  * ({@code hub.LatencyHistogram}) handed to the registry at scrape time by {@code Histograms}. The
  * engine's calls are timed at one seam, {@code TimedBroker} and {@code TimedPresence}, wrapped
- * around the engine only when metrics are on. The only package that imports Micrometer.
+ * around the engine only when metrics are on. The bridges' counters are read likewise at scrape
+ * time ({@code BridgeSeries}). The only package that imports Micrometer.
  */
 package dev.switchboard.metrics;

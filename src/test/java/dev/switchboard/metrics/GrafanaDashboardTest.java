@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.standalone.StandaloneServer;
+import dev.switchboard.testing.BridgeFixture;
 import dev.switchboard.testing.Http;
 import dev.switchboard.testing.Redis;
 import dev.switchboard.testing.TestServers;
@@ -12,7 +13,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -24,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * The Grafana dashboard in {@code server-config/grafana-dashboard.json} uses only names a real
  * standalone server's {@code /metrics} serves, so it cannot drift from them; and it is importable:
  * every query goes through the {@code DS_PROMETHEUS} datasource variable. The server runs on the
- * Redis engine (the machine's Redis), the only one with link metrics.
+ * Redis engine (the machine's Redis), the only one with link metrics, with a bridge of each type
+ * ({@link BridgeFixture}) for the bridges' series.
  */
 class GrafanaDashboardTest {
   private static final Path FILE = Path.of("server-config/grafana-dashboard.json");
@@ -73,7 +77,7 @@ class GrafanaDashboardTest {
   }
 
   @Test
-  void everyMetricTheDashboardQueriesIsServedByARealServer() throws IOException {
+  void everyMetricTheDashboardQueriesIsServedByARealServer() throws Exception {
     JsonNode dashboard = dashboard();
     List<JsonNode> targets = targets(dashboard.path("panels"));
     Set<String> used = new TreeSet<>();
@@ -103,14 +107,27 @@ class GrafanaDashboardTest {
             "switchboard_engine_errors_total",
             "switchboard_engine_link_up",
             "switchboard_engine_link_reconnects_total",
+            "switchboard_bridge_consumed_total",
+            "switchboard_bridge_published_total",
+            "switchboard_bridge_duplicates_total",
+            "switchboard_bridge_dead_lettered_total",
+            "switchboard_bridge_malformed_total",
+            "switchboard_bridge_forwarded_total",
+            "switchboard_bridge_lag_records",
+            "switchboard_bridge_up",
             "jvm_memory_used_bytes",
             "jvm_gc_pause_seconds_count",
             "process_cpu_usage");
 
     // On the Redis engine, so the link's metrics (absent on the memory engine) are served too.
     String prefix = Redis.freshPrefix();
-    StandaloneServer server = TestServers.start(Redis.clusterSettings(Redis.URI, prefix));
+    BridgeFixture bridges = BridgeFixture.start();
+    Map<String, String> settings = new HashMap<>(Redis.clusterSettings(Redis.URI, prefix));
+    settings.putAll(bridges.settings());
+    StandaloneServer server = TestServers.start(settings);
     try {
+      // A malformed message, so that the malformed counter has a series (one per kind seen).
+      bridges.feedSource(server.httpUri(), 1);
       // The GC pause timer appears with the first collection: ask for one until it is served.
       Awaitility.await()
           .atMost(Duration.ofSeconds(30))
@@ -123,6 +140,7 @@ class GrafanaDashboardTest {
               });
     } finally {
       server.stop(Duration.ofSeconds(2));
+      bridges.close();
       Redis.deleteAll(Redis.URI, prefix);
     }
   }

@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.fail;
 import dev.switchboard.protocol.Command;
 import dev.switchboard.protocol.Payload;
 import dev.switchboard.protocol.ServerMessage;
+import dev.switchboard.testing.BridgeFixture;
 import dev.switchboard.testing.Chromium;
 import dev.switchboard.testing.Http;
+import dev.switchboard.testing.Nginx;
 import dev.switchboard.testing.TestServers;
 import dev.switchboard.testing.WsClient;
 import java.io.IOException;
@@ -17,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,18 +59,24 @@ class MetricsParserTest {
   private static final Set<String> UNBOUNDED =
       Set.of("channel", "client", "user", "session", "ip", "address", "remote", "origin", "path");
 
+  private static BridgeFixture bridges;
   private static StandaloneServer server;
 
   private record Sample(String family, String type, String name, Map<String, String> labels) {}
 
   @BeforeAll
   static void start() {
-    server = TestServers.start(Map.of());
+    bridges = BridgeFixture.start();
+    Map<String, String> settings = new HashMap<>(bridges.settings());
+    // A backend nobody listens on: an RPC fails there, and the proxy counts it.
+    settings.put("proxy.rpc.url", "http://127.0.0.1:" + Nginx.freePort() + "/rpc");
+    server = TestServers.start(settings);
   }
 
   @AfterAll
-  static void stop() {
+  static void stop() throws Exception {
     server.stop(Duration.ofSeconds(2));
+    bridges.close();
   }
 
   @Test
@@ -80,7 +89,10 @@ class MetricsParserTest {
           .isInstanceOf(ServerMessage.Ok.class);
       assertThat(c.nextMessage()).isInstanceOf(ServerMessage.Publication.class);
       assertThat(c.call(id -> new Command.History(id, "parsed", null, 10, false))).isNotNull();
+      assertThat(c.call(id -> new Command.Rpc(id, "m", new Payload.Json("{}"))))
+          .isInstanceOf(ServerMessage.ErrorReply.class);
     }
+    bridges.feedSource(server.httpUri(), 2);
     Http.Response r = Http.get(server.httpUri().resolve("/metrics"));
     assertThat(r.status()).isEqualTo(200);
 
@@ -95,7 +107,15 @@ class MetricsParserTest {
         .containsEntry("switchboard_delivery_latency_seconds", "histogram")
         .containsEntry("switchboard_engine_command_seconds", "histogram")
         .containsEntry("switchboard_engine_errors", "counter")
-        .containsEntry("switchboard_outbox_queued_bytes", "gauge");
+        .containsEntry("switchboard_outbox_queued_bytes", "gauge")
+        .containsEntry("switchboard_bridge_consumed", "counter")
+        .containsEntry("switchboard_bridge_dead_lettered", "counter")
+        .containsEntry("switchboard_bridge_forwarded", "counter")
+        .containsEntry("switchboard_bridge_malformed", "counter")
+        .containsEntry("switchboard_bridge_up", "gauge")
+        .containsEntry("switchboard_bridge_lag_records", "gauge")
+        .containsEntry("switchboard_proxy_requests", "counter")
+        .containsEntry("switchboard_proxy_failures", "counter");
     assertThat(types.values()).as("every family has a known type").doesNotContain("unknown");
 
     for (Sample s : samples) {
@@ -141,6 +161,25 @@ class MetricsParserTest {
       }
       assertThat(inf).as(histogram).isNotEmpty().isEqualTo(count);
     }
+    String source = "{bridge=\"in\",type=\"jms-source\"}";
+    assertThat(value(r.body(), "switchboard_bridge_consumed_total" + source)).isEqualTo(3);
+    assertThat(value(r.body(), "switchboard_bridge_published_total" + source)).isEqualTo(2);
+    assertThat(value(r.body(), "switchboard_bridge_up" + source)).isEqualTo(1);
+    assertThat(
+            value(
+                r.body(),
+                "switchboard_bridge_malformed_total{bridge=\"in\",kind=\"bad_json\","
+                    + "type=\"jms-source\"}"))
+        .isEqualTo(1);
+    assertThat(value(r.body(), "switchboard_bridge_lag_records{bridge=\"out\",type=\"jms-sink\"}"))
+        .isZero();
+    assertThat(value(r.body(), "switchboard_proxy_failures_total")).isGreaterThanOrEqualTo(1);
+    assertThat(samples)
+        .as("a JMS source measures no lag, so it has no lag series")
+        .noneMatch(
+            s ->
+                s.name().equals("switchboard_bridge_lag_records")
+                    && s.labels().get("bridge").equals("in"));
     assertThat(
             samples.stream()
                 .filter(s -> s.name().equals("switchboard_delivery_latency_seconds_count"))
@@ -155,6 +194,16 @@ class MetricsParserTest {
     int brace = s.indexOf('{');
     String labels = brace < 0 ? "" : s.substring(brace + 1, s.length() - 1);
     return labels.replaceAll(",?le=\"[^\"]*\"", "").replaceAll("^,", "");
+  }
+
+  /** The value of {@code series} (a name and its labels, sorted as the writer sorts them). */
+  private static double value(String scrape, String series) {
+    for (String line : scrape.split("\n")) {
+      if (line.startsWith(series + " ")) {
+        return value(line);
+      }
+    }
+    throw new AssertionError("no sample " + series + " in the scrape");
   }
 
   private static double value(String line) {

@@ -5,7 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.http.ApiKey;
 import dev.switchboard.protocol.Command;
+import dev.switchboard.protocol.Payload;
 import dev.switchboard.standalone.StandaloneServer;
+import dev.switchboard.testing.BridgeFixture;
 import dev.switchboard.testing.Chromium;
 import dev.switchboard.testing.Http;
 import dev.switchboard.testing.TestServers;
@@ -26,8 +28,8 @@ import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
  * The dashboard in real headless Chromium against a real standalone server: the namespace and
- * top-channel tables, the engine link and bridges, and the disconnect form, which a user name
- * carrying HTML cannot break out of. An integration test for the reason {@link BrowserPagesIT}
+ * top-channel tables, the engine link, the bridges' figures, and the disconnect form, which a user
+ * name carrying HTML cannot break out of. An integration test for the reason {@link BrowserPagesIT}
  * gives.
  */
 class DashboardPageIT {
@@ -95,7 +97,7 @@ class DashboardPageIT {
                   assertThat(rows(page, "top-subscribers"))
                       .containsExactly("room:a=b/c@d 2", "lobby 1"));
       assertThat(text(page, "engine-link")).isEqualTo("n/a (single node)");
-      assertThat(text(page, "bridges")).isEqualTo("none configured");
+      assertThat(rows(page, "bridges")).containsExactly("none configured");
       WebElement button = page.findElement(By.id("disconnect-button"));
       await().atMost(WAIT).until(button::isEnabled);
 
@@ -116,6 +118,48 @@ class DashboardPageIT {
       assertThat(other.closed()).isNotDone();
       assertThat(Chromium.consoleErrors(page)).isEmpty();
       Chromium.screenshot(page, "dashboard-tables");
+    }
+  }
+
+  @Test
+  void theBridgesTableShowsEachBridgesCountersAndLagFromTheNodesStats() throws Exception {
+    try (BridgeFixture bridges = BridgeFixture.start()) {
+      server = TestServers.start(bridges.settings());
+      try {
+        bridges.feedSource(server.httpUri(), 2);
+        try (WsClient publisher = WsClient.connect(server.wsUri().resolve("/ws"))) {
+          publisher.ok(id -> new Command.Publish(id, "chat:1", new Payload.Json("{\"hi\":1}")));
+        }
+        await()
+            .atMost(WAIT)
+            .until(
+                () ->
+                    BridgeFixture.bridge(server.httpUri(), BridgeFixture.SINK)
+                            .path("forwarded")
+                            .asLong()
+                        == 1);
+
+        ChromeDriver page = chromium.open();
+        page.get(server.httpUri().resolve("/dashboard.html").toString());
+        await()
+            .atMost(WAIT)
+            .untilAsserted(
+                () -> {
+                  List<String> rows = rows(page, "bridges");
+                  assertThat(rows)
+                      .contains(
+                          "in jms-source running 3 2 0 1 (bad_json 1) – n/a failures 0",
+                          "out jms-sink running – – – – – 0 failures 0 · forwarded 1 · dropped 0");
+                  // Its broker is not there: no partition, so nothing is behind on this node.
+                  assertThat(rows).anyMatch(r -> r.matches("k kafka \\w+ 0 0 0 0 0 0 retried 0"));
+                });
+        assertThat(Chromium.consoleErrors(page)).isEmpty();
+        page.executeScript("document.getElementById('bridges').scrollIntoView()");
+        Chromium.screenshot(page, "dashboard-bridges");
+      } finally {
+        server.close();
+        server = null;
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.switchboard.bridge.jms;
 
+import dev.switchboard.bridge.BridgeCounters;
 import dev.switchboard.hooks.HubEvent;
 import dev.switchboard.hub.Hub;
 import jakarta.jms.ConnectionFactory;
@@ -20,13 +21,7 @@ public final class JmsBridges implements AutoCloseable {
    */
   private static final Duration JOIN_MARGIN = Duration.ofSeconds(5);
 
-  private record Running(
-      String name,
-      String type,
-      BridgeCounters counters,
-      Runnable closer,
-      Duration drain,
-      Thread thread) {}
+  private record Running(BridgeCounters counters, Runnable closer, Duration drain, Thread thread) {}
 
   /** Filled by {@link #start} before any thread starts, read-only afterwards. */
   private final List<Running> running = new ArrayList<>();
@@ -45,7 +40,9 @@ public final class JmsBridges implements AutoCloseable {
     JmsBridges b = new JmsBridges();
     for (JmsBridgeOptions o : all) {
       ConnectionFactory factory = ConnectionFactories.of(o);
-      BridgeCounters counters = new BridgeCounters();
+      BridgeCounters counters =
+          new BridgeCounters(
+              o.name(), o.sink() ? BridgeCounters.Type.JMS_SINK : BridgeCounters.Type.JMS_SOURCE);
       Runnable task;
       Runnable closer;
       if (o.sink()) {
@@ -60,14 +57,7 @@ public final class JmsBridges implements AutoCloseable {
       }
       Thread t = new Thread(task, "switchboard-jms-" + o.name());
       t.setDaemon(true);
-      b.running.add(
-          new Running(
-              o.name(),
-              o.sink() ? "jms-sink" : "jms-source",
-              counters,
-              closer,
-              o.sink() ? o.drainTimeout() : Duration.ZERO,
-              t));
+      b.running.add(new Running(counters, closer, o.sink() ? o.drainTimeout() : Duration.ZERO, t));
     }
     if (!b.sinks.isEmpty()) {
       hub.forwardTo(b::tellSinks);
@@ -95,7 +85,12 @@ public final class JmsBridges implements AutoCloseable {
 
   /** Each bridge's name, type, state and counters, for {@code /api/stats}. */
   public List<Map<String, Object>> stats() {
-    return running.stream().map(r -> r.counters.snapshot(r.name, r.type)).toList();
+    return counters().stream().map(BridgeCounters::report).toList();
+  }
+
+  /** Each bridge's counters, for the metrics. */
+  public List<BridgeCounters> counters() {
+    return running.stream().map(Running::counters).toList();
   }
 
   /** How long {@link #close} may take: the longest sink's drain, and a receive or a send. */

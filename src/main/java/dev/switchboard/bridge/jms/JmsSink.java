@@ -1,5 +1,6 @@
 package dev.switchboard.bridge.jms;
 
+import dev.switchboard.bridge.BridgeCounters;
 import dev.switchboard.hooks.HubEvent;
 import dev.switchboard.hooks.HubEventListener;
 import dev.switchboard.log.LogLimiter;
@@ -77,6 +78,7 @@ final class JmsSink implements HubEventListener, Runnable {
     this.options = options;
     this.factory = factory;
     this.counters = counters;
+    counters.measureLag(queue::size);
     this.patterns = options.forwardChannels().stream().map(JmsSink::glob).toList();
   }
 

@@ -1,5 +1,6 @@
 package dev.switchboard.bridge.jms;
 
+import dev.switchboard.bridge.BridgeCounters;
 import dev.switchboard.engine.PublishResult;
 import dev.switchboard.hub.Hub;
 import dev.switchboard.log.LogLimiter;

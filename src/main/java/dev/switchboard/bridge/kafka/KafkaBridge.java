@@ -1,5 +1,6 @@
 package dev.switchboard.bridge.kafka;
 
+import dev.switchboard.bridge.BridgeCounters;
 import dev.switchboard.hub.Hub;
 import dev.switchboard.protocol.ChannelName;
 import dev.switchboard.protocol.CommandDecoder;
@@ -70,7 +71,8 @@ final class KafkaBridge implements AutoCloseable {
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final @Nullable KafkaProducer<byte[], byte[]> deadLetters;
   private final CommandDecoder decoder = new CommandDecoder();
-  private final BridgeCounters counters = new BridgeCounters();
+  private final BridgeCounters counters;
+  private final ConsumerLag lag;
   private final Thread thread;
   private volatile boolean running = true;
 
@@ -81,6 +83,9 @@ final class KafkaBridge implements AutoCloseable {
     this.settings = settings;
     this.hub = hub;
     this.consumer = new KafkaConsumer<>(KafkaClients.consumer(settings));
+    this.counters = new BridgeCounters(settings.name(), BridgeCounters.Type.KAFKA);
+    this.lag = new ConsumerLag(consumer);
+    counters.measureLag(lag);
     this.deadLetters =
         settings.deadLetterTopic().isPresent()
             ? new KafkaProducer<>(KafkaClients.producer(settings))
@@ -93,8 +98,8 @@ final class KafkaBridge implements AutoCloseable {
     thread.start();
   }
 
-  Map<String, Object> report() {
-    return counters.report(settings.name());
+  BridgeCounters counters() {
+    return counters;
   }
 
   private void run() {
@@ -112,11 +117,13 @@ final class KafkaBridge implements AutoCloseable {
           // Keeps the group membership. Paused partitions return nothing, but a partition
           // assigned during this poll is not paused yet: its records are put back.
           unread(consumer.poll(POLL));
+          lag.measure(true);
           continue;
         }
         counters.state("running");
         consumer.resume(consumer.paused());
         ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+        lag.measure(false);
         if (!records.isEmpty() && !deliver(records)) {
           counters.retried.increment();
           pausedUntil = System.currentTimeMillis() + RETRY_PAUSE_MS;

@@ -1,5 +1,6 @@
 package dev.switchboard.bridge.kafka;
 
+import dev.switchboard.bridge.BridgeCounters;
 import dev.switchboard.hub.Hub;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +50,12 @@ public final class KafkaBridges implements AutoCloseable {
 
   /** One entry per bridge for {@code /api/stats}. */
   public List<Map<String, Object>> reports() {
-    return bridges.stream().map(KafkaBridge::report).toList();
+    return counters().stream().map(BridgeCounters::report).toList();
+  }
+
+  /** Each bridge's counters, for the metrics. */
+  public List<BridgeCounters> counters() {
+    return bridges.stream().map(KafkaBridge::counters).toList();
   }
 
   /** Stops every bridge; publications in flight finish or are read again by the next owner. */

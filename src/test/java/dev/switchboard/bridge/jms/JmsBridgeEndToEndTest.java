@@ -4,14 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.bridge.BridgeCounters;
 import dev.switchboard.http.ApiKey;
 import dev.switchboard.protocol.Command;
 import dev.switchboard.protocol.CommandEncoder;
 import dev.switchboard.protocol.Payload;
 import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.standalone.StandaloneServer;
+import dev.switchboard.testing.BridgeFixture;
 import dev.switchboard.testing.EmbeddedArtemis;
-import dev.switchboard.testing.Http;
 import dev.switchboard.testing.Redis;
 import dev.switchboard.testing.TestServers;
 import dev.switchboard.testing.WsClient;
@@ -59,16 +60,7 @@ class JmsBridgeEndToEndTest {
   }
 
   private static JsonNode bridgeStats(StandaloneServer server, String name) {
-    JsonNode all =
-        Http.get(server.httpUri().resolve("/api/stats"), "Authorization", "Bearer " + KEY)
-            .json()
-            .path("bridges");
-    for (JsonNode b : all) {
-      if (b.path("name").asText().equals(name)) {
-        return b;
-      }
-    }
-    throw new AssertionError("no bridge " + name + " in " + all);
+    return BridgeFixture.bridge(server.httpUri(), name, "Authorization", "Bearer " + KEY);
   }
 
   private static URI ws(StandaloneServer s) {
@@ -106,6 +98,11 @@ class JmsBridgeEndToEndTest {
       assertThat(stats.path("consumed").asLong()).isEqualTo(1001);
       assertThat(stats.path("published").asLong()).isEqualTo(1001);
       assertThat(stats.path("duplicates").asLong()).isZero();
+      assertThat(stats.path("failures").asLong()).isZero();
+      assertThat(stats.path("malformed").isObject()).isTrue();
+      assertThat(stats.get("lag").isNull())
+          .as("a JMS source cannot see its queue's depth")
+          .isTrue();
     }
   }
 
@@ -122,7 +119,7 @@ class JmsBridgeEndToEndTest {
                   "url", artemis.url(),
                   "destination", "queue:prices",
                   "channel", "prices"));
-      BridgeCounters counters = new BridgeCounters();
+      BridgeCounters counters = new BridgeCounters("prices", BridgeCounters.Type.JMS_SOURCE);
       AtomicBoolean failedOnce = new AtomicBoolean();
       // The first commit is lost as a dropped connection loses it: after the hub accepted it.
       Runnable loseFirstCommit =
@@ -224,6 +221,10 @@ class JmsBridgeEndToEndTest {
       assertThat(bridgeStats(server, "out").path("type").asText()).isEqualTo("jms-sink");
       // Counted once the send returned, which can be just after the consumer got the message.
       await().atMost(WAIT).until(() -> bridgeStats(server, "out").path("forwarded").asLong() == 2);
+      JsonNode stats = bridgeStats(server, "out");
+      assertThat(stats.path("dropped").asLong()).isZero();
+      assertThat(stats.path("lag").asLong()).as("nothing waits in the sink's queue").isZero();
+      assertThat(stats.has("consumed")).as("a sink reads no source").isFalse();
     }
   }
 

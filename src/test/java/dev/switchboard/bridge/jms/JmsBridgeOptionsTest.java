@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.assembly.ServerAssembly;
+import dev.switchboard.bridge.BridgeCounters;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ServerConfig;
 import java.time.Duration;
@@ -69,7 +70,10 @@ class JmsBridgeOptionsTest {
                 "jndi", "java:/CF", "destination", "queue:out", "forward-channels", "chat:*, a"));
     assertThat(o.sink()).isTrue();
     JmsSink sink =
-        new JmsSink(o, new ActiveMQConnectionFactory("tcp://127.0.0.1:1"), new BridgeCounters());
+        new JmsSink(
+            o,
+            new ActiveMQConnectionFactory("tcp://127.0.0.1:1"),
+            new BridgeCounters("s", BridgeCounters.Type.JMS_SINK));
     assertThat(sink.forwards("chat:1")).isTrue();
     assertThat(sink.forwards("chat:")).isTrue();
     assertThat(sink.forwards("a")).isTrue();

@@ -3,6 +3,7 @@ package dev.switchboard.bridge.jms;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
+import dev.switchboard.bridge.BridgeCounters;
 import dev.switchboard.hooks.Client;
 import dev.switchboard.hooks.HubEvent;
 import dev.switchboard.protocol.Payload;
@@ -57,7 +58,7 @@ class JmsSinkStopTest {
     try (EmbeddedArtemis artemis = EmbeddedArtemis.start();
         JMSContext jms = artemis.factory().createContext();
         JMSConsumer consumer = jms.createConsumer(jms.createQueue("out"))) {
-      BridgeCounters counters = new BridgeCounters();
+      BridgeCounters counters = new BridgeCounters("out", BridgeCounters.Type.JMS_SINK);
       JmsSink sink = new JmsSink(options(artemis.url(), "30s"), artemis.factory(), counters);
       for (int i = 0; i < 100; i++) {
         sink.on(publication(i));
@@ -83,7 +84,7 @@ class JmsSinkStopTest {
     try (EmbeddedArtemis gone = EmbeddedArtemis.start()) {
       url = gone.url(); // nothing listens there once it is closed
     }
-    BridgeCounters counters = new BridgeCounters();
+    BridgeCounters counters = new BridgeCounters("out", BridgeCounters.Type.JMS_SINK);
     try (LogCapture log = LogCapture.of(JmsSink.class.getName(), Level.WARN)) {
       JmsSink sink = new JmsSink(options(url, "1s"), new ActiveMQConnectionFactory(url), counters);
       for (int i = 0; i < 5; i++) {

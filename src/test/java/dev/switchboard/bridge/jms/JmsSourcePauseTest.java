@@ -3,6 +3,7 @@ package dev.switchboard.bridge.jms;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.switchboard.bridge.BridgeCounters;
 import dev.switchboard.engine.PublishOptions;
 import dev.switchboard.engine.PublishResult;
 import dev.switchboard.engine.memory.MemoryBroker;
@@ -57,7 +58,7 @@ class JmsSourcePauseTest {
       JmsBridgeOptions options =
           JmsBridgeOptions.parse(
               "q", Map.of("url", artemis.url(), "destination", "queue:q", "channel", "q"));
-      BridgeCounters counters = new BridgeCounters();
+      BridgeCounters counters = new BridgeCounters("q", BridgeCounters.Type.JMS_SOURCE);
       JmsSource source = new JmsSource(options, artemis.factory(), hub, counters);
       jms.createProducer().send(jms.createQueue("q"), "{\"a\":1}");
       Thread t = new Thread(source, "test-jms-source");

@@ -139,6 +139,7 @@ class KafkaBridgeEndToEndTest {
                 assertThat(m.path("bad_json").asLong()).isEqualTo(1);
                 assertThat(m.path("no_channel").asLong()).isEqualTo(1);
                 assertThat(m.path("oversized").asLong()).isEqualTo(1);
+                assertThat(b.get(0).path("lag").asLong(-1)).as("all read").isZero();
               });
       assertThat(deadLetters("orders-dead", 3))
           .containsExactlyInAnyOrder("bad_json", "no_channel", "oversized");

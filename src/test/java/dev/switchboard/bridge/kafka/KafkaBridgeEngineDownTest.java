@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * While the engine (Redis) is down the bridge pauses and reads nothing; records produced meanwhile
- * stay in Kafka and are all published, in order, once Redis is back.
+ * stay in Kafka, show as lag, and are all published, in order, once Redis is back.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class KafkaBridgeEngineDownTest {
@@ -52,6 +52,10 @@ class KafkaBridgeEngineDownTest {
         }
         producer.flush();
         assertThat(bridge(http).path("consumed").asLong()).isZero();
+        // Paused, the consumer fetches nothing: the lag comes from the log end, asked for anew.
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> bridge(http).path("lag").asLong(-1) == RECORDS);
 
         redis.startAgain();
         Awaitility.await()
@@ -69,6 +73,9 @@ class KafkaBridgeEngineDownTest {
           assertThat(pubs.get(n).path("data").path("n").asInt()).isEqualTo(n);
         }
         assertThat(bridge(http).path("consumed").asLong()).isEqualTo(RECORDS);
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> bridge(http).path("lag").asLong(-1) == 0);
       }
     }
   }
