@@ -157,6 +157,7 @@ final class AreaOptions {
             uri(config.get(ProxyKeys.SUBSCRIBE_URL)),
             uri(config.get(ProxyKeys.PUBLISH_URL)),
             uri(config.get(ProxyKeys.RPC_URL)),
+            uri(config.get(ProxyKeys.REFRESH_URL)),
             config.get(ProxyKeys.TIMEOUT),
             config.get(ProxyKeys.RETRIES),
             "open".equals(config.get(ProxyKeys.FAIL)));

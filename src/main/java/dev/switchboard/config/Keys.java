@@ -81,6 +81,7 @@ public final class Keys {
               ProxyKeys.SUBSCRIBE_URL,
               ProxyKeys.PUBLISH_URL,
               ProxyKeys.RPC_URL,
+              ProxyKeys.REFRESH_URL,
               ProxyKeys.TIMEOUT,
               ProxyKeys.RETRIES,
               ProxyKeys.FAIL,

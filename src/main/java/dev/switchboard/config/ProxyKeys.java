@@ -18,7 +18,11 @@ public final class ProxyKeys {
           + " The proxy is asked after the configured permissions allowed the action: it can only"
           + " narrow them. Decisions are synchronous on the connection's reader thread.";
 
-  public static final Key<String> CONNECT_URL = url("proxy.connect.url", "a connection opens");
+  public static final Key<String> CONNECT_URL =
+      url(
+          "proxy.connect.url",
+          "a connection opens (the answer may set its user, channels to subscribe it to and an"
+              + " expiry)");
 
   public static final Key<String> SUBSCRIBE_URL = url("proxy.subscribe.url", "a client subscribes");
 
@@ -27,6 +31,12 @@ public final class ProxyKeys {
 
   public static final Key<String> RPC_URL =
       url("proxy.rpc.url", "a client sends an rpc command (the answer is the reply)");
+
+  public static final Key<String> REFRESH_URL =
+      url(
+          "proxy.refresh.url",
+          "a connection reaches the expiry (expire_at) a connect answer gave it; the answer"
+              + " extends it or lets it expire (closed with 4003)");
 
   public static final Key<Duration> TIMEOUT =
       new Key<>(

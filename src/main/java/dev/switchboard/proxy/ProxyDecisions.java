@@ -8,9 +8,12 @@ import dev.switchboard.hooks.Client;
 import dev.switchboard.hooks.Decision;
 import dev.switchboard.hooks.Decisions;
 import dev.switchboard.hooks.PublishDecision;
+import dev.switchboard.hooks.RefreshDecision;
 import dev.switchboard.hooks.RpcReply;
 import dev.switchboard.protocol.Payload;
 import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import org.jspecify.annotations.Nullable;
 
@@ -25,6 +28,9 @@ import org.jspecify.annotations.Nullable;
  * standalone server) for at most {@code proxy.timeout x (proxy.retries + 1)}.
  */
 public final class ProxyDecisions implements Decisions {
+  /** How long {@code proxy.fail=open} keeps a connection whose refresh the backend missed. */
+  static final Duration OPEN_EXTENSION = Duration.ofMinutes(1);
+
   private final ObjectMapper json = new ObjectMapper();
   private final ProxyOptions options;
   private final ProxyStats stats = new ProxyStats();
@@ -48,7 +54,45 @@ public final class ProxyDecisions implements Decisions {
     }
     ObjectNode request = request(who);
     request.put("transport", "websocket");
-    return decision(client.call(uri, request, who.forwarded()));
+    ProxyClient.Answer answer = client.call(uri, request, who.forwarded());
+    if (answer instanceof ProxyClient.Answer.Result r) {
+      ConnectResults.Read read = ConnectResults.connect(r.result(), Instant.now());
+      if (read instanceof ConnectResults.Read.Valid<?> v) {
+        return (Decision) v.value();
+      }
+      answer = client.malformed(uri, ((ConnectResults.Read.Malformed) read).why(), r.toString());
+    }
+    return decision(answer);
+  }
+
+  /**
+   * Asks {@code proxy.refresh.url}; without one the connection expires. An answer that cannot be
+   * read denies (4503), like a malformed connect answer. When the backend cannot answer: {@code
+   * proxy.fail=closed} closes with 1011 (the client reconnects and connect is asked), {@code open}
+   * extends by {@link #OPEN_EXTENSION}, after which the backend is asked again.
+   */
+  @Override
+  public RefreshDecision refresh(Client who) {
+    URI uri = options.refresh();
+    if (uri == null) {
+      return RefreshDecision.expire();
+    }
+    ProxyClient.Answer answer = client.call(uri, request(who), who.forwarded());
+    Instant now = Instant.now();
+    if (answer instanceof ProxyClient.Answer.Result r) {
+      ConnectResults.Read read = ConnectResults.refresh(r.result(), now);
+      if (read instanceof ConnectResults.Read.Valid<?> v) {
+        return (RefreshDecision) v.value();
+      }
+      answer = client.malformed(uri, ((ConnectResults.Read.Malformed) read).why(), r.toString());
+    }
+    Decision d = decision(answer);
+    if (d instanceof Decision.Deny deny) {
+      return deny.retry()
+          ? RefreshDecision.unavailable(deny.reason())
+          : RefreshDecision.deny(deny.reason());
+    }
+    return RefreshDecision.extend(now.plus(OPEN_EXTENSION)); // proxy.fail=open
   }
 
   @Override

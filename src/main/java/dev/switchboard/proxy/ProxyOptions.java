@@ -16,12 +16,17 @@ public record ProxyOptions(
     @Nullable URI subscribe,
     @Nullable URI publish,
     @Nullable URI rpc,
+    @Nullable URI refresh,
     Duration timeout,
     int retries,
     boolean failOpen) {
 
   /** Whether any endpoint is configured. */
   public boolean any() {
-    return connect != null || subscribe != null || publish != null || rpc != null;
+    return connect != null
+        || subscribe != null
+        || publish != null
+        || rpc != null
+        || refresh != null;
   }
 }
