@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.client.Message;
+import dev.switchboard.client.SubscriptionListener;
+import dev.switchboard.client.SwitchboardClient;
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.Command;
 import dev.switchboard.protocol.ErrorCode;
@@ -16,6 +19,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -76,6 +82,7 @@ class ProxyGrantsTest {
             case "unknown-namespace" -> "{\"result\":{\"channels\":[\"nope:x\"]}}";
             case "renew", "revoked", "stuck" ->
                 "{\"result\":{\"user\":\"" + who + "\",\"expire_at\":" + soon() + "}}";
+            case "" -> "{\"result\":{\"channels\":[\"hist:java\"]}}"; // the Java client
             default -> "{\"result\":{}}";
           };
       case "/refresh" ->
@@ -147,6 +154,36 @@ class ProxyGrantsTest {
   }
 
   @Test
+  void theJavaClientHandsTheChannelsTheServerSubscribedItToItsServerSubscriptionsListener()
+      throws Exception {
+    BlockingQueue<Message> got = new LinkedBlockingQueue<>();
+    CountDownLatch subscribed = new CountDownLatch(1);
+    SubscriptionListener listener =
+        new SubscriptionListener() {
+          @Override
+          public void onMessage(Message m) {
+            got.add(m);
+          }
+
+          @Override
+          public void onSubscribed(boolean recovered, String reason) {
+            subscribed.countDown();
+          }
+        };
+    try (SwitchboardClient client =
+        SwitchboardClient.builder(ws()).serverSubscriptions(listener).build()) {
+      client.connect().get(30, TimeUnit.SECONDS);
+      assertThat(subscribed.await(30, TimeUnit.SECONDS)).isTrue();
+      server.assembly().channels().publish("hist:java", "{\"n\":7}").toCompletableFuture().get();
+      Message m = got.poll(30, TimeUnit.SECONDS);
+      assertThat(m).isNotNull();
+      assertThat(m.channel()).isEqualTo("hist:java");
+      assertThat(m.json()).isEqualTo("{\"n\":7}");
+      assertThat(m.offset()).isPositive();
+    }
+  }
+
+  @Test
   void anInvalidGrantDeniesTheConnectionAndIsCounted() {
     long malformed = proxyStats().path("malformed").asLong();
     for (String who : new String[] {"bad-name", "past", "number-user"}) {
@@ -156,7 +193,8 @@ class ProxyGrantsTest {
         assertThat(close.reason()).as(who).isEqualTo("malformed backend answer");
       }
     }
-    assertThat(proxyStats().path("malformed").asLong()).isEqualTo(malformed + 3);
+    JsonNode after = proxyStats();
+    assertThat(after.path("malformed").asLong()).as(after.toString()).isEqualTo(malformed + 3);
     try (WsClient c = as("unknown-namespace")) {
       WsClient.Close close = c.awaitClose();
       assertThat(close.code()).isEqualTo(CloseCode.FORBIDDEN.code());
