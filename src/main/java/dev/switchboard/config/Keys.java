@@ -84,6 +84,7 @@ public final class Keys {
               ProxyKeys.REFRESH_URL,
               ProxyKeys.TIMEOUT,
               ProxyKeys.RETRIES,
+              ProxyKeys.MAX_IN_FLIGHT,
               ProxyKeys.FAIL,
               ProxyKeys.HEADERS,
               ProxyKeys.COOKIES),

@@ -55,6 +55,18 @@ public final class ProxyKeys {
               + " other than 200, malformed answer) is tried before the proxy.fail default"
               + " applies.");
 
+  public static final Key<Integer> MAX_IN_FLIGHT =
+      new Key<>(
+          "proxy.max-in-flight",
+          "0",
+          Parser.integer(0, 100_000),
+          "Connect, subscribe, publish and rpc calls to the backend in flight at once, across the"
+              + " server; 0: one per processor (half the standalone server's worker threads). Each"
+              + " call holds the thread that reads its client's frames: a call over the limit"
+              + " waits at most 100 ms for a free slot, then fails at once like a backend that"
+              + " cannot answer (proxy.fail applies), so a slow backend cannot take every reader."
+              + " Raise it with the container's thread pool in a WAR.");
+
   public static final Key<String> FAIL =
       new Key<>(
           "proxy.fail",

@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
  * @param timeout longest wait for one call
  * @param retries further tries after a failed call (not after an answer the backend gave)
  * @param failOpen allow when the backend cannot answer; false (the default) denies
+ * @param maxInFlight reader-thread calls (connect, subscribe, publish, rpc) in flight at once
  */
 public record ProxyOptions(
     @Nullable URI connect,
@@ -19,7 +20,8 @@ public record ProxyOptions(
     @Nullable URI refresh,
     Duration timeout,
     int retries,
-    boolean failOpen) {
+    boolean failOpen,
+    int maxInFlight) {
 
   /** Whether any endpoint is configured. */
   public boolean any() {

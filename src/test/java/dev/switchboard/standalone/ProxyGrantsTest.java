@@ -68,7 +68,7 @@ class ProxyGrantsTest {
     return Instant.now().getEpochSecond() + 2;
   }
 
-  private static String answer(String path, JsonNode request) throws InterruptedException {
+  private static String answer(String path, JsonNode request) {
     String who = who(request);
     return switch (path) {
       case "/connect" ->
@@ -92,7 +92,7 @@ class ProxyGrantsTest {
                     ? "{\"result\":{\"expire_at\":" + soon() + "}}"
                     : "{\"result\":{\"expired\":true}}";
             case "revoked" -> "{\"error\":{\"code\":403,\"message\":\"session revoked\"}}";
-            case "stuck" -> backend.stall();
+            case "stuck" -> FakeBackend.STALL;
             default -> "{\"result\":{\"expired\":true}}";
           };
       case "/rpc" -> "{\"result\":{\"data\":{\"user\":\"" + request.path("user").asText() + "\"}}}";

@@ -20,13 +20,16 @@ import java.util.function.Predicate;
 /**
  * An application backend for proxy tests, in this process (com.sun.net.httpserver on 127.0.0.1, a
  * free port): each POST's JSON body goes to the test's {@link Answers}, whose text is the 200
- * answer. Every request is also kept, with its path, for the test to read. {@link #stall} holds a
- * handler until {@link #close}, far past any proxy timeout.
+ * answer. Every request is also kept, with its path, for the test to read. {@link #STALL} holds a
+ * request until {@link #close}, far past any proxy timeout.
  */
 public final class FakeBackend implements AutoCloseable {
+  /** An answer of {@link Answers} that holds the request until the backend closes. */
+  public static final String STALL = "stall until closed";
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** The answer to one request: the JSON text of the body, or {@link #stall}. */
+  /** The answer to one request: the JSON text of the body, or {@link #STALL}. */
   @FunctionalInterface
   public interface Answers {
     String answer(String path, JsonNode request) throws Exception;
@@ -58,12 +61,6 @@ public final class FakeBackend implements AutoCloseable {
     return "http://127.0.0.1:" + server.getAddress().getPort() + path;
   }
 
-  /** For {@link Answers}: does not answer until the backend closes. */
-  public String stall() throws InterruptedException {
-    release.await(1, TimeUnit.MINUTES);
-    return "{\"result\":{}}";
-  }
-
   /** The requests to {@code path} whose body {@code matches}, so far, in arrival order. */
   public List<JsonNode> requests(String path, Predicate<JsonNode> matches) {
     List<JsonNode> out = new ArrayList<>();
@@ -82,6 +79,10 @@ public final class FakeBackend implements AutoCloseable {
       JsonNode request = JSON.readTree(exchange.getRequestBody());
       requests.add(new Request(path, request));
       body = answers.answer(path, request);
+      if (STALL.equals(body)) {
+        release.await(1, TimeUnit.MINUTES);
+        body = "{\"result\":{}}";
+      }
     } catch (Exception e) {
       exchange.sendResponseHeaders(500, -1);
       exchange.close();
