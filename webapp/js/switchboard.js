@@ -49,6 +49,10 @@
  * its second step.
  * A subscription the server ends (an `unsubscribe` push, e.g. after a refresh to a token that no
  * longer allows it) gets `ended = true`, hears `onUnsubscribed(error)` and is not renewed.
+ * Channels the server subscribes the connection to itself (a `subscribe` push, granted by the
+ * application at connect) go to `options.serverSubscriptions` and the `message` event; the server
+ * renews them on each connection, live from then on. A connection the application lets expire
+ * is closed with 4003 and reconnects like any other.
  * Close codes 1002, 1007, 1008 and 4500-4999 are final: no reconnect, `close` fires and
  * readyState becomes CLOSED. While reconnecting, readyState is CONNECTING and `reconnecting` fires.
  *
@@ -109,6 +113,10 @@ export class Switchboard extends EventTarget {
    * @param {number} [options.requestTimeout=10000] ms before a request (or a waiting publish) rejects
    * @param {number} [options.maxPending=1000] publishes that may wait for a connection
    * @param {boolean} [options.autoConnect=true] connect at once
+   * @param {{onMessage?:function, onSubscribed?:function(boolean, null, string)}} [options.serverSubscriptions]
+   *     handler of the channels the server subscribes the connection to (a `subscribe` push: the
+   *     application granted them at connect); onSubscribed gets the channel third. They are
+   *     not renewed by the client: the server makes them again on each connection
    * @param {function} [options.WebSocket] WebSocket constructor (tests); default the browser's
    * @param {function} [options.random] Math.random replacement (tests)
    */
@@ -315,6 +323,8 @@ export class Switchboard extends EventTarget {
     this._attempt = 0;
     this._everOpen = true;
     this._setState(Switchboard.OPEN);
+    // The server makes its own subscriptions again on the new connection, with a push each.
+    for (const [channel, sub] of this._subs) if (sub.byServer) this._subs.delete(channel);
     for (const sub of this._subs.values()) this._sendSubscribe(sub);
     for (const entry of this._waiting.splice(0)) {
       clearTimeout(entry.timer);
@@ -469,7 +479,37 @@ export class Switchboard extends EventTarget {
       this._event(m.channel, 'onLeave', m.leave);
     } else if (m.unsubscribe) {
       this._ended(m.channel, m.unsubscribe);
+    } else if (m.subscribe) {
+      this._serverSubscribed(m.channel, m.subscribe);
     }
+  }
+
+  /**
+   * The server subscribed the connection to `channel` (the application granted it at connect):
+   * its publications go to `options.serverSubscriptions` (and the `message` event). One the
+   * application subscribed itself stays its own.
+   */
+  _serverSubscribed(channel, position) {
+    let sub = this._subs.get(channel);
+    if (sub && !sub.byServer) return;
+    if (!sub) {
+      sub = {
+        channel,
+        offset: 0,
+        epoch: '',
+        pattern: channel.endsWith('*'),
+        ended: false,
+        byServer: true,
+        handler: this.options.serverSubscriptions || {},
+        unsubscribe: () => this._unsubscribe(sub),
+      };
+      this._subs.set(channel, sub);
+    }
+    if (position.epoch !== undefined) {
+      sub.offset = position.offset;
+      sub.epoch = position.epoch;
+    }
+    if (sub.handler.onSubscribed) sub.handler.onSubscribed(true, null, channel);
   }
 
   /** The server ended the subscription to `channel` (a channel or a pattern, never matched). */

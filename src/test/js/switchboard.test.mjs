@@ -232,6 +232,48 @@ test('an unsubscribe push ends the subscription, tells its handler, and it is no
   }
 });
 
+test('channels the server subscribes go to serverSubscriptions and the message event, and are not renewed by the client', async () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    const got = [];
+    const subscribed = [];
+    const sb = client({
+      serverSubscriptions: {
+        onMessage: (m) => got.push(`${m.channel} ${m.offset} ${m.data}`),
+        onSubscribed: (recovered, reason, channel) => subscribed.push(`${channel} ${recovered}`),
+      },
+    });
+    const events = [];
+    sb.addEventListener('message', (e) => events.push(e.channel));
+    const ws1 = FakeSocket.all[0];
+    ws1.open();
+    await flush();
+    ws1.push({ channel: 'feed:a', subscribe: { offset: 4, epoch: 'e' } });
+    ws1.push({ channel: 'news', subscribe: {} });
+    ws1.push({ channel: 'feed:a', offset: 4, epoch: 'e', data: 'old' });
+    ws1.push({ channel: 'feed:a', offset: 5, epoch: 'e', data: 'new' });
+    ws1.push({ channel: 'news', data: 'hi' });
+    await flush();
+    assert.deepEqual(subscribed, ['feed:a true', 'news true']);
+    assert.deepEqual(got, ['feed:a 5 new', 'news 0 hi']);
+    assert.deepEqual(events, ['feed:a', 'news']);
+    assert.equal(ws1.sent.filter((f) => f.op === 'subscribe').length, 0);
+
+    ws1.drop(4003, 'connection expired: reconnect');
+    mock.timers.tick(1000);
+    const ws2 = FakeSocket.all[1];
+    assert.ok(ws2, 'a 4003 close reconnects');
+    ws2.open();
+    await flush();
+    assert.equal(ws2.sent.filter((f) => f.op === 'subscribe').length, 0, 'the server renews them');
+    ws2.push({ channel: 'news', data: 'not granted again yet' });
+    await flush();
+    assert.deepEqual(got, ['feed:a 5 new', 'news 0 hi']);
+  } finally {
+    mock.timers.reset();
+  }
+});
+
 test('a push that ends a subscription before its reply is handled is not followed by onSubscribed', async () => {
   const sb = client();
   const events = [];

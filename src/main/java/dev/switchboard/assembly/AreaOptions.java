@@ -157,10 +157,17 @@ final class AreaOptions {
             uri(config.get(ProxyKeys.SUBSCRIBE_URL)),
             uri(config.get(ProxyKeys.PUBLISH_URL)),
             uri(config.get(ProxyKeys.RPC_URL)),
+            uri(config.get(ProxyKeys.REFRESH_URL)),
             config.get(ProxyKeys.TIMEOUT),
             config.get(ProxyKeys.RETRIES),
-            "open".equals(config.get(ProxyKeys.FAIL)));
+            "open".equals(config.get(ProxyKeys.FAIL)),
+            maxInFlight(config.get(ProxyKeys.MAX_IN_FLIGHT)));
     return options.any() ? new ProxyDecisions(options) : null;
+  }
+
+  /** {@code proxy.max-in-flight}: 0 is one per processor, half Grizzly's worker threads. */
+  private static int maxInFlight(int configured) {
+    return configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
   }
 
   private static @Nullable URI uri(String url) {

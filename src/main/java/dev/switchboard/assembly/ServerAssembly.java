@@ -15,6 +15,7 @@ import dev.switchboard.engine.memory.MemoryBroker;
 import dev.switchboard.engine.memory.MemoryPresenceStore;
 import dev.switchboard.engine.redis.RedisBroker;
 import dev.switchboard.engine.redis.RedisPresenceStore;
+import dev.switchboard.hooks.Decisions;
 import dev.switchboard.http.ApiKey;
 import dev.switchboard.http.HttpApi;
 import dev.switchboard.hub.Hub;
@@ -71,6 +72,9 @@ public final class ServerAssembly implements AutoCloseable {
 
   /** The Kafka bridges, or null when none is configured. */
   private final @Nullable KafkaBridges kafka;
+
+  /** The backend's decisions over HTTP ({@code proxy.*}), or null when no URL is set. */
+  private final @Nullable ProxyDecisions proxy;
 
   /**
    * Runs the hub's periodic sweep: pings, liveness, token expiry. The only idle timer of every
@@ -135,7 +139,7 @@ public final class ServerAssembly implements AutoCloseable {
     }
     this.api = new HttpApi(hub, apiKeys, AreaOptions.maxBodySize(config), version(), metrics);
     this.channels = Channels.over(hub);
-    ProxyDecisions proxy = AreaOptions.proxy(config);
+    this.proxy = AreaOptions.proxy(config);
     if (proxy != null) {
       hub.decideWith(proxy);
       api.statsSection("proxy", proxy.stats()::snapshot);
@@ -242,6 +246,15 @@ public final class ServerAssembly implements AutoCloseable {
    */
   public Duration closeTime() {
     return jmsBridges == null ? Duration.ZERO : jmsBridges.closeTime();
+  }
+
+  /**
+   * The backend's decisions the {@code proxy.*} keys configure, or null when none: an integration
+   * that brings its own decisions (CDI beans) asks these too ({@link
+   * dev.switchboard.hooks.Decisions#inOrder}).
+   */
+  public @Nullable Decisions proxy() {
+    return proxy;
   }
 
   /** Publishing, history, presence and user actions for code in the same JVM. */

@@ -4,6 +4,7 @@ import dev.switchboard.hooks.Client;
 import dev.switchboard.hooks.Decision;
 import dev.switchboard.hooks.Decisions;
 import dev.switchboard.hooks.PublishDecision;
+import dev.switchboard.hooks.RefreshDecision;
 import dev.switchboard.hooks.RpcReply;
 import dev.switchboard.protocol.Payload;
 import jakarta.annotation.Priority;
@@ -17,9 +18,9 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The application's {@link Decisions} beans as one: none allows everything; several must all allow
- * (the first deny wins) and rewrites chain, each bean seeing the payload the one before it wrote.
- * Beans are asked in {@code @Priority} order, lowest first, then those without one by class name.
+ * The application's {@link Decisions} beans as one ({@link Decisions#inOrder}): none allows
+ * everything; several must all allow (the first deny wins), rewrites chain, grants merge. Beans are
+ * asked in {@code @Priority} order, lowest first, then those without one by class name.
  *
  * <p>The beans are looked up on first use, not at start (the application's beans may not be ready
  * when Switchboard starts), then kept. Each call runs with the application's class loader as the
@@ -32,6 +33,9 @@ final class BeanDecisions implements Decisions {
   /** The beans, in the order they are asked; null until first use. Replaced whole. */
   private volatile @Nullable List<Decisions> resolved;
 
+  /** {@link #resolved} as one decider; null until first use. */
+  private volatile @Nullable Decisions chain;
+
   BeanDecisions(BeanManager beans, ClassLoader application) {
     this.beans = beans;
     this.application = application;
@@ -39,65 +43,38 @@ final class BeanDecisions implements Decisions {
 
   @Override
   public Decision connect(Client client) {
-    return inApplication(
-        () -> {
-          for (Decisions d : resolved()) {
-            Decision decision = d.connect(client);
-            if (decision instanceof Decision.Deny) {
-              return decision;
-            }
-          }
-          return Decision.allow();
-        });
+    return inApplication(() -> chain().connect(client));
   }
 
   @Override
   public Decision subscribe(Client client, String channel) {
-    return inApplication(
-        () -> {
-          for (Decisions d : resolved()) {
-            Decision decision = d.subscribe(client, channel);
-            if (decision instanceof Decision.Deny) {
-              return decision;
-            }
-          }
-          return Decision.allow();
-        });
+    return inApplication(() -> chain().subscribe(client, channel));
   }
 
   @Override
   public PublishDecision publish(Client client, String channel, Payload payload) {
-    return inApplication(
-        () -> {
-          Payload current = payload;
-          boolean rewritten = false;
-          for (Decisions d : resolved()) {
-            PublishDecision decision = d.publish(client, channel, current);
-            if (decision instanceof PublishDecision.Deny) {
-              return decision;
-            }
-            if (decision instanceof PublishDecision.Rewrite r) {
-              current = r.payload();
-              rewritten = true;
-            }
-          }
-          return rewritten ? PublishDecision.rewrite(current) : PublishDecision.allow();
-        });
+    return inApplication(() -> chain().publish(client, channel, payload));
   }
 
   /** The first bean's answer that is not {@link RpcReply.NotHandled}. */
   @Override
   public RpcReply rpc(Client client, String method, Payload data) {
-    return inApplication(
-        () -> {
-          for (Decisions d : resolved()) {
-            RpcReply reply = d.rpc(client, method, data);
-            if (!(reply instanceof RpcReply.NotHandled)) {
-              return reply;
-            }
-          }
-          return RpcReply.NotHandled.INSTANCE;
-        });
+    return inApplication(() -> chain().rpc(client, method, data));
+  }
+
+  @Override
+  public RefreshDecision refresh(Client client) {
+    return inApplication(() -> chain().refresh(client));
+  }
+
+  /** The beans as one ({@link Decisions#inOrder}), looked up now if not yet. */
+  private Decisions chain() {
+    Decisions c = chain;
+    if (c == null) {
+      c = Decisions.inOrder(resolved());
+      chain = c;
+    }
+    return c;
   }
 
   /** The beans in the order they are asked (looked up now if not yet). */

@@ -77,6 +77,7 @@ final class JakartaSwitchboardClient implements SwitchboardClient, Connection.Ha
             state,
             callbacks,
             o.traces(),
+            o.serverSubscriptions(),
             new Subscriptions.Link() {
               @Override
               public boolean connected() {
@@ -338,6 +339,8 @@ final class JakartaSwitchboardClient implements SwitchboardClient, Connection.Ha
       subscriptions.onLeave(l);
     } else if (m instanceof ServerMessage.Unsubscribed u) {
       subscriptions.onUnsubscribed(u);
+    } else if (m instanceof ServerMessage.Subscribed s) {
+      subscriptions.onServerSubscribed(s);
     } else if (m instanceof ServerMessage.Unknown u) {
       LOG.log(
           Level.WARNING,

@@ -21,4 +21,5 @@ record Options(
     Duration restartJitter,
     int maxPendingPublishes,
     ConnectionListener listener,
-    boolean traces) {}
+    boolean traces,
+    SubscriptionListener serverSubscriptions) {}

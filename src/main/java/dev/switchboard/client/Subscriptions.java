@@ -34,12 +34,21 @@ final class Subscriptions {
   /** Every subscription asks for trace contexts. */
   private final boolean traces;
 
+  /** Hears the subscriptions the server makes ({@code subscribe} pushes). */
+  private final SubscriptionListener serverListener;
+
   private final Map<String, Sub> subs = new LinkedHashMap<>();
 
-  Subscriptions(Scheduler state, Callbacks callbacks, boolean traces, Link link) {
+  Subscriptions(
+      Scheduler state,
+      Callbacks callbacks,
+      boolean traces,
+      SubscriptionListener serverListener,
+      Link link) {
     this.state = state;
     this.callbacks = callbacks;
     this.traces = traces;
+    this.serverListener = serverListener;
     this.link = link;
   }
 
@@ -61,11 +70,37 @@ final class Subscriptions {
     return sub;
   }
 
-  /** A connection is up: every subscription is renewed from its last position. */
+  /**
+   * A connection is up: every subscription is renewed from its last position. Those the server made
+   * are dropped: the server makes them again on this connection (with a push) if the application
+   * still grants them.
+   */
   void renewAll() {
+    subs.values().removeIf(sub -> sub.byServer);
     for (Sub sub : subs.values()) {
       subscribe(sub);
     }
+  }
+
+  /**
+   * The server subscribed the connection to a channel ({@code subscribe} push): its publications go
+   * to the server subscriptions' listener. One the client subscribed itself stays its own.
+   */
+  void onServerSubscribed(ServerMessage.Subscribed s) {
+    Sub sub = subs.get(s.channel());
+    if (sub == null) {
+      sub = new Sub(s.channel(), serverListener);
+      sub.byServer = true;
+      subs.put(s.channel(), sub);
+    } else if (!sub.byServer) {
+      return;
+    }
+    ServerMessage.Position position = s.position();
+    if (position != null) {
+      sub.offset = position.offset();
+      sub.epoch = position.epoch();
+    }
+    callbacks.post(() -> serverListener.onSubscribed(true, null));
   }
 
   private void subscribe(Sub sub) {
@@ -172,6 +207,9 @@ final class Subscriptions {
 
     /** Set on the state thread once unsubscribed, refused or ended by the server. */
     volatile boolean ended;
+
+    /** Made by the server ({@code subscribe} push), not by the application: not renewed. */
+    boolean byServer;
 
     Sub(String channel, SubscriptionListener listener) {
       this.channel = channel;

@@ -137,6 +137,7 @@ public interface SwitchboardClient extends AutoCloseable {
     int maxPendingPublishes = 1000;
     ConnectionListener listener = new ConnectionListener() {};
     boolean traces;
+    SubscriptionListener serverSubscriptions = m -> {};
 
     private Builder(URI uri) {
       String scheme = Objects.requireNonNull(uri, "uri").getScheme();
@@ -208,6 +209,18 @@ public interface SwitchboardClient extends AutoCloseable {
       return this;
     }
 
+    /**
+     * Receives the publications (and events) of the channels the server subscribes the connection
+     * to, because the application granted them at connect ({@code subscribe} pushes, see
+     * docs/PROTOCOL.md): {@code onSubscribed} on each push, then {@code onMessage} with the
+     * message's channel. The server renews them on each reconnect, live from then on; the client
+     * does not resubscribe them. Without one, their publications are ignored.
+     */
+    public Builder serverSubscriptions(SubscriptionListener listener) {
+      this.serverSubscriptions = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
     public Builder listener(ConnectionListener listener) {
       this.listener = listener;
       return this;
@@ -239,7 +252,8 @@ public interface SwitchboardClient extends AutoCloseable {
           restartJitter,
           maxPendingPublishes,
           listener,
-          traces);
+          traces,
+          serverSubscriptions);
     }
   }
 }

@@ -18,7 +18,11 @@ public final class ProxyKeys {
           + " The proxy is asked after the configured permissions allowed the action: it can only"
           + " narrow them. Decisions are synchronous on the connection's reader thread.";
 
-  public static final Key<String> CONNECT_URL = url("proxy.connect.url", "a connection opens");
+  public static final Key<String> CONNECT_URL =
+      url(
+          "proxy.connect.url",
+          "a connection opens (the answer may set its user, channels to subscribe it to and an"
+              + " expiry)");
 
   public static final Key<String> SUBSCRIBE_URL = url("proxy.subscribe.url", "a client subscribes");
 
@@ -27,6 +31,12 @@ public final class ProxyKeys {
 
   public static final Key<String> RPC_URL =
       url("proxy.rpc.url", "a client sends an rpc command (the answer is the reply)");
+
+  public static final Key<String> REFRESH_URL =
+      url(
+          "proxy.refresh.url",
+          "a connection reaches the expiry (expire_at) a connect answer gave it; the answer"
+              + " extends it or lets it expire (closed with 4003)");
 
   public static final Key<Duration> TIMEOUT =
       new Key<>(
@@ -44,6 +54,18 @@ public final class ProxyKeys {
           "How many more times a failed backend call (timeout, connection refused, HTTP status"
               + " other than 200, malformed answer) is tried before the proxy.fail default"
               + " applies.");
+
+  public static final Key<Integer> MAX_IN_FLIGHT =
+      new Key<>(
+          "proxy.max-in-flight",
+          "0",
+          Parser.integer(0, 100_000),
+          "Connect, subscribe, publish and rpc calls to the backend in flight at once, across the"
+              + " server; 0: one per processor (half the standalone server's worker threads). Each"
+              + " call holds the thread that reads its client's frames: a call over the limit"
+              + " waits at most 100 ms for a free slot, then fails at once like a backend that"
+              + " cannot answer (proxy.fail applies), so a slow backend cannot take every reader."
+              + " Raise it with the container's thread pool in a WAR.");
 
   public static final Key<String> FAIL =
       new Key<>(

@@ -1,6 +1,13 @@
 package dev.switchboard.hooks;
 
-/** The answer to a connect or subscribe: allow it, or deny it with a reason the client sees. */
+import java.time.Instant;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The answer to a connect or subscribe: allow it, or deny it with a reason the client sees; a
+ * connect may also be allowed with a {@link Grant} that sets who the connection is.
+ */
 public sealed interface Decision {
 
   /** Allow. */
@@ -22,6 +29,27 @@ public sealed interface Decision {
     return new Deny(reason, true);
   }
 
+  /**
+   * Allow a connect and set what the application knows about the connection (Centrifugo's connect
+   * proxy result). Elsewhere than connect a grant just allows.
+   *
+   * @param user the connection's user from now on (presence, permissions' owner, {@code
+   *     disconnectUser}); null keeps the token's or the container's
+   * @param channels channels (or patterns) the server subscribes the connection to at once, each
+   *     told to the client with a {@code subscribe} push; they need no permission nor subscribe
+   *     decision (the application granted them)
+   * @param expiresAt when the connection expires: then {@link Decisions#refresh} is asked, and it
+   *     is closed with 4003 unless extended; null keeps the token's expiry (or none)
+   * @param info JSON text shown in presence instead of the token's {@code info}; null keeps it
+   */
+  static Decision grant(
+      @Nullable String user,
+      List<String> channels,
+      @Nullable Instant expiresAt,
+      @Nullable String info) {
+    return new Grant(user, channels, expiresAt, info);
+  }
+
   /** Allowed. */
   enum Allow implements Decision {
     INSTANCE
@@ -36,6 +64,22 @@ public sealed interface Decision {
   record Deny(String reason, boolean retry) implements Decision {
     public Deny(String reason) {
       this(reason, false);
+    }
+  }
+
+  /**
+   * Allowed, with what the application set (see {@link Decision#grant}). Checked by the hub: a user
+   * over 256 characters, an invalid or unknown channel, more channels than a connection may hold,
+   * or an expiry not in the future deny the connect, and the grant is logged.
+   */
+  record Grant(
+      @Nullable String user,
+      List<String> channels,
+      @Nullable Instant expiresAt,
+      @Nullable String info)
+      implements Decision {
+    public Grant {
+      channels = List.copyOf(channels);
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.switchboard.hooks;
 
 import dev.switchboard.protocol.Payload;
+import java.util.List;
 
 /**
  * An application's say over what clients do, asked after the configured permissions allowed it
@@ -17,11 +18,23 @@ public interface Decisions {
   Decisions ALLOW_ALL = new Decisions() {};
 
   /**
+   * Several deciders as one, asked in {@code order}: a deny from any denies (the later ones are not
+   * asked), rewrites chain (each sees the payload the one before wrote), connect grants merge (the
+   * first to set the user, the info or an expiry sets it, the earliest expiry wins, channels add
+   * up), refresh extends when any extends and none denies (to the earliest new expiry), and an rpc
+   * is answered by the first that handles it.
+   */
+  static Decisions inOrder(List<Decisions> order) {
+    return new DecisionChain(order);
+  }
+
+  /**
    * A connection got its identity (at open when anonymous or authenticated by the container or a
    * handshake token; at {@code connect} otherwise, also when an anonymous connection connects with
    * a token). Denied: it is closed with 4503 and the reason (after error 111 with the reason when a
    * {@code connect} command asked); denied with {@link Decision#unavailable}, closed with 1011
-   * after error 109 instead, so the client reconnects later.
+   * after error 109 instead, so the client reconnects later. Allowed with a {@link Decision.Grant}:
+   * the connection takes the grant's user, expiry and info, then is subscribed to its channels.
    */
   default Decision connect(Client client) {
     return Decision.allow();
@@ -49,5 +62,14 @@ public interface Decisions {
    */
   default RpcReply rpc(Client client, String method, Payload data) {
     return RpcReply.NotHandled.INSTANCE;
+  }
+
+  /**
+   * A connection reached the expiry a connect {@link Decision.Grant} (or an earlier refresh) gave
+   * it. Asked off the reader thread, once per expiry; the connection stays open until the answer.
+   * By default it expires (closed with 4003), as a connection whose token expired.
+   */
+  default RefreshDecision refresh(Client client) {
+    return RefreshDecision.expire();
   }
 }

@@ -87,7 +87,7 @@ public final class ClientConnection {
     long now = clock.nanoTime();
     this.liveness = new Liveness(now);
     this.rate = RateLimiter.of(policy, now);
-    this.auth = new ConnectionAuth(this, subscriptions, policy);
+    this.auth = new ConnectionAuth(this, subscriptions, parts);
   }
 
   /** The user id of the connection's token, or null while anonymous. */
@@ -208,7 +208,7 @@ public final class ClientConnection {
           "a send was not completed within " + sendTimeout.toSeconds() + " s");
       return;
     }
-    Liveness.Action action = liveness.check(nowNanos, now, policy, auth.identity());
+    Liveness.Action action = liveness.check(nowNanos, now, policy, auth.swept(now));
     switch (action) {
       case NOTHING -> {}
       case PING -> transport.ping();

@@ -3,35 +3,53 @@ package dev.switchboard.hub;
 import dev.switchboard.auth.Identity;
 import dev.switchboard.auth.TokenVerifier;
 import dev.switchboard.hooks.Decision;
+import dev.switchboard.hooks.RefreshDecision;
 import dev.switchboard.protocol.CloseCode;
 import dev.switchboard.protocol.Command;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.ServerMessageEncoder;
+import java.time.Instant;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
  * How a {@link ClientConnection} gets and renews its identity: a token or the container's user at
  * the handshake, the {@code connect} command (each asks the application's connect decision), and
- * {@code refresh} (which ends, with a notice, the subscriptions the new token no longer allows); it
- * holds the identity. Commands run on the connection's reader; the identity is also read by engine
- * threads and the sweep (which closes an expired one).
+ * {@code refresh} (which ends, with a notice, the subscriptions the new token no longer allows),
+ * and what the application's connect grant sets (user, expiry, channels) and its refresh decision
+ * at that expiry; it holds the identity. Commands run on the connection's reader; the identity is
+ * also read by engine threads and the sweep (which closes an expired one).
  */
 final class ConnectionAuth {
+  /** The close reason of a connection the application let expire. */
+  static final String EXPIRED = "connection expired: reconnect";
+
   private final ClientConnection connection;
   private final ConnectionSubscriptions subscriptions;
+  private final HubParts parts;
 
   /** Verifies the tokens. */
   private final ConnectionPolicy policy;
 
-  /** Who the connection is; written by the reader, read by any thread. */
+  /**
+   * Who the connection is; written by the reader (and by a refresh decision, see {@link #swept}),
+   * read by any thread.
+   */
   private volatile @Nullable Identity identity;
 
+  /** The application set the expiry (a connect grant): at expiry, it is asked to refresh. */
+  private volatile boolean renewable;
+
+  /** A refresh decision is asked or queued; the sweep does not ask another. */
+  private final AtomicBoolean renewing = new AtomicBoolean();
+
   ConnectionAuth(
-      ClientConnection connection, ConnectionSubscriptions subscriptions, ConnectionPolicy policy) {
+      ClientConnection connection, ConnectionSubscriptions subscriptions, HubParts parts) {
     this.connection = connection;
     this.subscriptions = subscriptions;
-    this.policy = policy;
+    this.parts = parts;
+    this.policy = parts.options().policy();
     this.identity = policy.authRequired() ? null : Identity.ANONYMOUS;
   }
 
@@ -58,31 +76,90 @@ final class ConnectionAuth {
       identity = container;
     }
     if (identity != null) {
-      admitted(Command.NO_ID);
+      subscribeGranted(admitted(Command.NO_ID));
     }
   }
 
   /**
    * Asks the application whether the connection, with the identity it has now, may connect: yes, it
-   * is opened (told once); no, it is closed with 4503 and the reason, after an error 111 when a
-   * {@code connect} command asked; the decider unavailable, 1011 after an error 109.
+   * takes what a grant sets and is opened (told once); no, it is closed with 4503 and the reason,
+   * after an error 111 when a {@code connect} command asked; the decider unavailable, 1011 after an
+   * error 109.
+   *
+   * @return the decision when allowed (a grant's channels are still to subscribe), null when not
    */
-  private boolean admitted(long commandId) {
+  private @Nullable Decision admitted(long commandId) {
     ConnectionHooks hooks = connection.hooks();
-    Decision.Deny refused = hooks.connect();
-    if (refused == null) {
-      hooks.opened();
-      return true;
+    Decision d =
+        hooks.connect(
+            g -> Grants.problem(g, parts.options(), parts.clock().instant(), subscriptions.size()));
+    if (d instanceof Decision.Deny refused) {
+      if (commandId != Command.NO_ID) {
+        connection.replyError(
+            commandId,
+            refused.retry() ? ErrorCode.UNAVAILABLE : ErrorCode.FORBIDDEN,
+            refused.reason());
+      }
+      connection.close(
+          refused.retry() ? CloseCode.INTERNAL_ERROR : CloseCode.FORBIDDEN, refused.reason());
+      return null;
     }
-    if (commandId != Command.NO_ID) {
-      connection.replyError(
-          commandId,
-          refused.retry() ? ErrorCode.UNAVAILABLE : ErrorCode.FORBIDDEN,
-          refused.reason());
+    if (d instanceof Decision.Grant g) {
+      identity = Grants.apply(Objects.requireNonNull(identity, "asked with an identity"), g);
+      renewable = renewable || g.expiresAt() != null;
     }
-    connection.close(
-        refused.retry() ? CloseCode.INTERNAL_ERROR : CloseCode.FORBIDDEN, refused.reason());
-    return false;
+    hooks.opened();
+    return d;
+  }
+
+  /** Subscribes to the channels a connect grant lists, once the client knows it is connected. */
+  private void subscribeGranted(@Nullable Decision admitted) {
+    if (admitted instanceof Decision.Grant g && !g.channels().isEmpty()) {
+      subscriptions.subscribeGranted(g.channels());
+    }
+  }
+
+  /**
+   * The identity the sweep judges. When the connection passed an expiry the application set, the
+   * application is asked to refresh it (once, on the hooks' own thread: the sweep must not wait for
+   * a backend), and until it answers the connection counts as not expired.
+   */
+  @Nullable Identity swept(Instant now) {
+    Identity who = identity;
+    if (who == null || !renewable || !who.expiredAt(now)) {
+      return who;
+    }
+    if (renewing.compareAndSet(false, true)) {
+      connection.hooks().runAside(this::renew);
+    }
+    return new Identity(who.user(), who.info(), who.permissions(), Instant.MAX);
+  }
+
+  /** Asks the refresh decision and extends or closes the connection as it says. */
+  private void renew() {
+    try {
+      if (!connection.isOpen()) {
+        return;
+      }
+      ConnectionHooks hooks = connection.hooks();
+      RefreshDecision d = hooks.refresh();
+      if (d instanceof RefreshDecision.Extend e) {
+        if (e.expiresAt().isAfter(parts.clock().instant())) {
+          Identity who = Objects.requireNonNull(identity, "renewable, so connected");
+          identity = new Identity(who.user(), who.info(), who.permissions(), e.expiresAt());
+        } else {
+          hooks.invalid("Decisions.refresh", "expiry " + e.expiresAt() + " is not in the future");
+          connection.close(CloseCode.FORBIDDEN, ConnectionHooks.THREW);
+        }
+      } else if (d instanceof RefreshDecision.Deny deny) {
+        connection.close(
+            deny.retry() ? CloseCode.INTERNAL_ERROR : CloseCode.FORBIDDEN, deny.reason());
+      } else {
+        connection.close(CloseCode.TOKEN_EXPIRED, EXPIRED);
+      }
+    } finally {
+      renewing.set(false);
+    }
   }
 
   void connect(Command.Connect c) {
@@ -96,8 +173,11 @@ final class ConnectionAuth {
     if (who != null) {
       identity = who;
       // Asked again when an anonymous connection becomes a user: the decision is about the user.
-      if (admitted(c.id())) {
-        connection.reply(c.id(), connected(c.id(), who));
+      Decision admitted = admitted(c.id());
+      if (admitted != null) {
+        connection.reply(
+            c.id(), connected(c.id(), Objects.requireNonNull(identity, "just admitted")));
+        subscribeGranted(admitted);
       }
     }
   }

@@ -5,9 +5,11 @@ import dev.switchboard.hooks.Client;
 import dev.switchboard.hooks.Decision;
 import dev.switchboard.hooks.HubEvent;
 import dev.switchboard.hooks.PublishDecision;
+import dev.switchboard.hooks.RefreshDecision;
 import dev.switchboard.hooks.RpcReply;
 import dev.switchboard.protocol.Payload;
 import java.util.Objects;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -66,18 +68,50 @@ final class ConnectionHooks {
         transport.forwarded());
   }
 
-  /** The connect decision: null when allowed, else the refusal. */
-  Decision.@Nullable Deny connect() {
+  /**
+   * The connect decision: allowed, allowed with a {@link Decision.Grant} that {@code check} found
+   * valid, or the refusal (a grant it did not is logged and counted, and refuses).
+   *
+   * @param check why a grant cannot be taken, or null when it can
+   */
+  Decision connect(Function<Decision.Grant, @Nullable String> check) {
     if (!hooks.deciding()) {
-      return null;
+      return Decision.allow();
     }
     try {
       Decision d = Objects.requireNonNull(hooks.decisions().connect(client()), "null decision");
-      return d instanceof Decision.Deny deny ? deny : null;
+      String problem = d instanceof Decision.Grant g ? check.apply(g) : null;
+      if (problem != null) {
+        throw new IllegalArgumentException("invalid connect grant: " + problem);
+      }
+      return d;
     } catch (RuntimeException e) {
       hooks.failed("Decisions.connect", e);
       return new Decision.Deny(THREW);
     }
+  }
+
+  /**
+   * The refresh decision of a connection at its expiry; one that threw (or returned null) denies.
+   * Called on the hooks' own thread.
+   */
+  RefreshDecision refresh() {
+    try {
+      return Objects.requireNonNull(hooks.decisions().refresh(client()), "null decision");
+    } catch (RuntimeException e) {
+      hooks.failed("Decisions.refresh", e);
+      return RefreshDecision.deny(THREW);
+    }
+  }
+
+  /** Runs {@code task} off the reader and the sweep ({@link Hooks#runAside}). */
+  void runAside(Runnable task) {
+    hooks.runAside(task);
+  }
+
+  /** An application's answer could not be taken: counted and logged as a failed hook. */
+  void invalid(String where, String problem) {
+    hooks.failed(where, new IllegalArgumentException(problem));
   }
 
   /** The subscribe decision for {@code channel}: null when allowed, else the reason. */

@@ -56,6 +56,11 @@ final class ConnectionSubscriptions {
     return subscriptions.isEmpty();
   }
 
+  /** How many subscriptions are held now. */
+  int size() {
+    return subscriptions.size();
+  }
+
   void subscribe(Command.Subscribe s) {
     String channel = s.channel();
     if (!connection.permitted(s.id(), channel, Capability.SUBSCRIBE)) {
@@ -83,6 +88,29 @@ final class ConnectionSubscriptions {
       connection.replyError(s.id(), ErrorCode.FORBIDDEN, refused);
       return;
     }
+    start(s, false);
+  }
+
+  /**
+   * Subscribes to the {@code channels} the application granted at connect (checked by {@link
+   * Grants}), without asking permissions or the subscribe decision: each is told to the client with
+   * a {@code subscribe} push instead of a reply. One already subscribed is left as it is.
+   */
+  void subscribeGranted(List<String> channels) {
+    for (String channel : channels) {
+      if (!subscriptions.containsKey(channel)) {
+        start(new Command.Subscribe(Command.NO_ID, channel), true);
+      }
+    }
+  }
+
+  /**
+   * Registers the subscription, then reads the position (and recovers) and activates it.
+   *
+   * @param granted subscribed by the server: answered with a push, not a reply
+   */
+  private void start(Command.Subscribe s, boolean granted) {
+    String channel = s.channel();
     boolean pattern = ChannelName.isPattern(channel);
     NamespaceOptions ns =
         pattern ? NamespaceOptions.plain() : parts.options().namespaces().of(channel);
@@ -124,15 +152,25 @@ final class ConnectionSubscriptions {
               sub.cancel();
               parts.registry().remove(sub);
             }
-            connection.replyError(
-                s.id(), ErrorCode.UNAVAILABLE, "subscribe failed: " + Stages.rootMessage(failure));
+            String why = "subscribe failed: " + Stages.rootMessage(failure);
+            if (granted) {
+              parts.metrics().error(ErrorCode.UNAVAILABLE);
+              connection.afterEnqueue(
+                  outbox.enqueue(
+                      new QueuedFrame.Text(
+                          ServerMessageEncoder.unsubscribe(channel, ErrorCode.UNAVAILABLE, why)),
+                      false));
+            } else {
+              connection.replyError(s.id(), ErrorCode.UNAVAILABLE, why);
+            }
             return;
           }
-          activate(s, sub, history);
+          activate(s, sub, history, granted);
         });
   }
 
-  private void activate(Command.Subscribe s, Subscription sub, @Nullable HistoryResult history) {
+  private void activate(
+      Command.Subscribe s, Subscription sub, @Nullable HistoryResult history, boolean granted) {
     String reply;
     Recovery recovery;
     if (history == null) {
@@ -162,9 +200,17 @@ final class ConnectionSubscriptions {
         recovery != null
             ? recovery.startAfter()
             : history != null ? history.position().offset() : 0;
-    QueuedFrame replyFrame = new QueuedFrame.Text(reply);
+    QueuedFrame replyFrame =
+        new QueuedFrame.Text(
+            granted
+                ? ServerMessageEncoder.subscribe(
+                    s.channel(),
+                    history == null ? 0 : history.position().offset(),
+                    history == null ? null : history.position().epoch())
+                : reply);
     OwnProtocol own = connection.own;
-    if (own != null || (s.id() == Command.NO_ID && (recovery == null || recovery.recovered()))) {
+    if (own != null
+        || (!granted && s.id() == Command.NO_ID && (recovery == null || recovery.recovered()))) {
       replyFrame = null; // no id, nothing to tell: a failed recovery is still reported
     }
     String epoch = history != null ? history.position().epoch() : null;

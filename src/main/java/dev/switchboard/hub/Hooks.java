@@ -5,6 +5,9 @@ import dev.switchboard.hooks.HubEvent;
 import dev.switchboard.hooks.HubEventListener;
 import dev.switchboard.log.LogLimiter;
 import java.time.Duration;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What the application plugged into the hub: its {@link Decisions} and its {@link
@@ -22,6 +25,9 @@ final class Hooks {
    */
   private static final Duration LOG_EVERY = Duration.ofMinutes(1);
 
+  /** Threads asking refresh decisions at once. */
+  private static final int ASIDE_THREADS = 4;
+
   private volatile Decisions decisions = Decisions.ALLOW_ALL;
   private volatile HubEventListener listener = HubEventListener.NONE;
 
@@ -36,8 +42,35 @@ final class Hooks {
 
   private final HubMetrics metrics;
 
+  /**
+   * Runs the decisions no reader thread asks: refreshes of expiring connections, found by the
+   * sweep, which must not wait for them. A few threads at most (a slow backend delays refreshes,
+   * not the sweep); idle ones end, so a hub without refreshes keeps none.
+   */
+  private final ThreadPoolExecutor aside =
+      new ThreadPoolExecutor(
+          ASIDE_THREADS,
+          ASIDE_THREADS,
+          30,
+          TimeUnit.SECONDS,
+          new LinkedBlockingQueue<>(),
+          r -> {
+            Thread t = new Thread(r, "switchboard-refresh");
+            t.setDaemon(true);
+            return t;
+          });
+
   Hooks(HubMetrics metrics) {
     this.metrics = metrics;
+    aside.allowCoreThreadTimeOut(true);
+  }
+
+  /**
+   * Runs {@code task} on one of the hooks' own threads, in the order given; at most one task per
+   * connection is queued at a time (see {@link ConnectionAuth}).
+   */
+  void runAside(Runnable task) {
+    aside.execute(task);
   }
 
   Decisions decisions() {

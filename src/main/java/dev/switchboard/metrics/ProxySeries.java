@@ -31,6 +31,7 @@ final class ProxySeries implements MultiCollector {
     COUNTERS.put("timeouts", "Calls to the backend that timed out (also counted as failures)");
     COUNTERS.put("malformed", "Backend answers that were not of the documented shape");
     COUNTERS.put("fallbacks", "Decisions taken by proxy.fail because the backend could not answer");
+    COUNTERS.put("rejected", "Calls not made: proxy.max-in-flight calls were already waiting");
   }
 
   private final Supplier<Map<String, Object>> figures;

@@ -129,6 +129,14 @@ public sealed interface ServerMessage {
   record Unsubscribed(String channel, int code, String message) implements ServerMessage {}
 
   /**
+   * {@code {"channel":"demo:a","subscribe":{"offset":41,"epoch":"e"}}}: the server subscribed the
+   * connection to {@code channel} (the application granted it at connect).
+   *
+   * @param position the channel's position then; null when it keeps no history
+   */
+  record Subscribed(String channel, @Nullable Position position) implements ServerMessage {}
+
+  /**
    * A frame that is not a message this decoder knows: not JSON, or a kind a later protocol version
    * may define.
    *

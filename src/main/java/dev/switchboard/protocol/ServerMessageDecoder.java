@@ -18,8 +18,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>How a message is told apart (docs/PROTOCOL.md): {@code error} makes an error reply, {@code
  * "ok":true} a success reply; a push has neither, and its {@code channel} comes with {@code data},
- * {@code join}, {@code leave} or {@code unsubscribe}. Unknown fields are ignored. Published JSON
- * ({@code data}, {@code info}) is kept as the exact text that arrived, never re-serialised.
+ * {@code join}, {@code leave}, {@code subscribe} or {@code unsubscribe}. Unknown fields are
+ * ignored. Published JSON ({@code data}, {@code info}) is kept as the exact text that arrived,
+ * never re-serialised.
  */
 public final class ServerMessageDecoder {
   private final JsonFactory json =
@@ -102,6 +103,10 @@ public final class ServerMessageDecoder {
     if (f.unsubscribeCode != null) {
       return new ServerMessage.Unsubscribed(f.channel, f.unsubscribeCode, messageOf(f));
     }
+    if (f.subscribed) {
+      return new ServerMessage.Subscribed(
+          f.channel, f.epoch == null ? null : new ServerMessage.Position(f.offset, f.epoch));
+    }
     return new ServerMessage.Unknown(text, "a push of an unknown kind");
   }
 
@@ -117,6 +122,7 @@ public final class ServerMessageDecoder {
       case "result" -> f.result = readResult(p, text);
       case "error" -> readError(p, f, false);
       case "unsubscribe" -> readError(p, f, true);
+      case "subscribe" -> readSubscribe(p, f);
       case "channel" -> f.channel = string(p);
       case "offset" -> f.offset = longValue(p);
       case "epoch" -> f.epoch = string(p);
@@ -186,6 +192,21 @@ public final class ServerMessageDecoder {
       return traceparent == null ? null : TraceContext.parse(traceparent, tracestate);
     } catch (IllegalArgumentException e) {
       return null;
+    }
+  }
+
+  /** {@code {"offset":41,"epoch":"e"}} or {@code {}}: the position of a subscribe push. */
+  private static void readSubscribe(JsonParser p, Fields f) throws IOException {
+    expect(p, JsonToken.START_OBJECT);
+    f.subscribed = true;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      p.nextToken();
+      switch (name) {
+        case "offset" -> f.offset = longValue(p);
+        case "epoch" -> f.epoch = string(p);
+        default -> p.skipChildren();
+      }
     }
   }
 
@@ -309,6 +330,7 @@ public final class ServerMessageDecoder {
     @Nullable Payload result;
     @Nullable Integer errorCode;
     @Nullable Integer unsubscribeCode;
+    boolean subscribed;
     @Nullable String errorMessage;
     @Nullable String channel;
     long offset;

@@ -6,8 +6,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The JSON text of every message the server sends to a client (docs/PROTOCOL.md): the replies to
- * commands, and the pushes (publications, join, leave, unsubscribe). One method per message; binary
- * publications are {@link BinaryEnvelope}'s. The HTTP API's bodies are the replies without an id.
+ * commands, and the pushes (publications, join, leave, subscribe, unsubscribe). One method per
+ * message; binary publications are {@link BinaryEnvelope}'s. The HTTP API's bodies are the replies
+ * without an id.
  *
  * <p>Channel names and epochs need no escaping (see {@link ChannelName}; epochs are generated
  * ASCII), so pushes insert them as they are; published data is inserted as the exact JSON text it
@@ -249,6 +250,26 @@ public final class ServerMessageEncoder {
             .append(channel)
             .append("\",\"unsubscribe\":");
     return errorBody(b, code, message).append('}').toString();
+  }
+
+  /**
+   * {@code {"channel":"demo:a","subscribe":{"offset":41,"epoch":"e"}}} ({@code "subscribe":{}} when
+   * the channel keeps no history): the server subscribed the connection to {@code channel} (a
+   * channel or a pattern) because the application granted it at connect. Publications after that
+   * position follow, as after a subscribe reply.
+   *
+   * @param epoch the history's epoch, or null when the channel keeps none
+   */
+  public static String subscribe(String channel, long offset, @Nullable String epoch) {
+    StringBuilder b =
+        new StringBuilder(64 + channel.length())
+            .append("{\"channel\":\"")
+            .append(channel)
+            .append("\",\"subscribe\":{");
+    if (epoch != null) {
+      position(b, offset, epoch);
+    }
+    return b.append("}}").toString();
   }
 
   private static String presenceEvent(String channel, String event, PresenceEntry client) {

@@ -159,8 +159,24 @@ final class ProxyClient {
     return new Answer.Failed("malformed backend answer", true);
   }
 
+  /**
+   * A call not made because {@code limit} calls were in flight: counted (not as a failure of the
+   * backend) and logged once a minute.
+   */
+  Answer busy(URI uri, int limit) {
+    stats.rejected.increment();
+    String why = "backend busy: " + limit + " calls in flight";
+    warn(uri, "busy", why, "proxy.max-in-flight");
+    return new Answer.Failed(why, false);
+  }
+
   private Answer failed(URI uri, String kind, String why, String detail) {
     stats.failures.increment();
+    warn(uri, kind, why, detail);
+    return new Answer.Failed("backend unavailable: " + why, false);
+  }
+
+  private void warn(URI uri, String kind, String why, String detail) {
     long now = System.nanoTime();
     String key = uri + " " + kind;
     Long last = warned.get(key);
@@ -175,7 +191,6 @@ final class ProxyClient {
               + (detail.isEmpty() ? "" : " (" + detail + ")")
               + "; further such failures of this endpoint are counted, logged once a minute");
     }
-    return new Answer.Failed("backend unavailable: " + why, false);
   }
 
   private static String quote(String body) {

@@ -8,10 +8,16 @@ import dev.switchboard.hooks.Client;
 import dev.switchboard.hooks.Decision;
 import dev.switchboard.hooks.Decisions;
 import dev.switchboard.hooks.PublishDecision;
+import dev.switchboard.hooks.RefreshDecision;
 import dev.switchboard.hooks.RpcReply;
 import dev.switchboard.protocol.Payload;
 import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,17 +28,33 @@ import org.jspecify.annotations.Nullable;
  * proxy.fail=open}; a malformed answer always denies.
  *
  * <p>Synchronous: each call blocks the connection's reader thread (a Grizzly worker in the
- * standalone server) for at most {@code proxy.timeout x (proxy.retries + 1)}.
+ * standalone server) for at most {@code proxy.timeout x (proxy.retries + 1)}; at most {@code
+ * proxy.max-in-flight} such calls run at once, the others fail as busy after a short wait. Refresh
+ * calls run on the hub's own threads and are not limited.
  */
 public final class ProxyDecisions implements Decisions {
+  /** How long {@code proxy.fail=open} keeps a connection whose refresh the backend missed. */
+  static final Duration OPEN_EXTENSION = Duration.ofMinutes(1);
+
+  /** Longest wait of a reader-thread call for a free slot: short, it holds the reader. */
+  static final Duration SLOT_WAIT = Duration.ofMillis(100);
+
   private final ObjectMapper json = new ObjectMapper();
   private final ProxyOptions options;
   private final ProxyStats stats = new ProxyStats();
   private final ProxyClient client;
 
+  /** Reader-thread calls in flight ({@code proxy.max-in-flight}). */
+  private final Semaphore slots;
+
+  /** How long a reader-thread call waits for a slot. */
+  private final Duration slotWait;
+
   public ProxyDecisions(ProxyOptions options) {
     this.options = options;
     this.client = new ProxyClient(json, options, stats);
+    this.slots = new Semaphore(options.maxInFlight());
+    this.slotWait = options.timeout().compareTo(SLOT_WAIT) < 0 ? options.timeout() : SLOT_WAIT;
   }
 
   /** The counters, for {@code /api/stats}. */
@@ -48,7 +70,49 @@ public final class ProxyDecisions implements Decisions {
     }
     ObjectNode request = request(who);
     request.put("transport", "websocket");
-    return decision(client.call(uri, request, who.forwarded()));
+    ProxyClient.Answer answer = onReader(uri, request, who.forwarded());
+    if (answer instanceof ProxyClient.Answer.Result r) {
+      ConnectResults.Read read = ConnectResults.connect(r.result(), Instant.now());
+      if (read instanceof ConnectResults.Read.Valid<?> v) {
+        return (Decision) v.value();
+      }
+      answer =
+          client.malformed(
+              uri, ((ConnectResults.Read.Malformed) read).why(), r.result().toString());
+    }
+    return decision(answer);
+  }
+
+  /**
+   * Asks {@code proxy.refresh.url}; without one the connection expires. An answer that cannot be
+   * read denies (4503), like a malformed connect answer. When the backend cannot answer: {@code
+   * proxy.fail=closed} closes with 1011 (the client reconnects and connect is asked), {@code open}
+   * extends by {@link #OPEN_EXTENSION}, after which the backend is asked again.
+   */
+  @Override
+  public RefreshDecision refresh(Client who) {
+    URI uri = options.refresh();
+    if (uri == null) {
+      return RefreshDecision.expire();
+    }
+    ProxyClient.Answer answer = client.call(uri, request(who), who.forwarded());
+    Instant now = Instant.now();
+    if (answer instanceof ProxyClient.Answer.Result r) {
+      ConnectResults.Read read = ConnectResults.refresh(r.result(), now);
+      if (read instanceof ConnectResults.Read.Valid<?> v) {
+        return (RefreshDecision) v.value();
+      }
+      answer =
+          client.malformed(
+              uri, ((ConnectResults.Read.Malformed) read).why(), r.result().toString());
+    }
+    Decision d = decision(answer);
+    if (d instanceof Decision.Deny deny) {
+      return deny.retry()
+          ? RefreshDecision.unavailable(deny.reason())
+          : RefreshDecision.deny(deny.reason());
+    }
+    return RefreshDecision.extend(now.plus(OPEN_EXTENSION)); // proxy.fail=open
   }
 
   @Override
@@ -57,7 +121,7 @@ public final class ProxyDecisions implements Decisions {
     if (uri == null) {
       return Decision.allow();
     }
-    return decision(client.call(uri, request(who).put("channel", channel), who.forwarded()));
+    return decision(onReader(uri, request(who).put("channel", channel), who.forwarded()));
   }
 
   @Override
@@ -68,7 +132,7 @@ public final class ProxyDecisions implements Decisions {
     }
     ObjectNode request = request(who).put("channel", channel);
     putData(request, payload);
-    ProxyClient.Answer answer = client.call(uri, request, who.forwarded());
+    ProxyClient.Answer answer = onReader(uri, request, who.forwarded());
     if (answer instanceof ProxyClient.Answer.Result r) {
       if (!r.result().has("data") && !r.result().has("b64data")) {
         return PublishDecision.allow();
@@ -91,7 +155,7 @@ public final class ProxyDecisions implements Decisions {
     }
     ObjectNode request = request(who).put("method", method);
     putData(request, data);
-    ProxyClient.Answer answer = client.call(uri, request, who.forwarded());
+    ProxyClient.Answer answer = onReader(uri, request, who.forwarded());
     if (answer instanceof ProxyClient.Answer.Result r) {
       Payload reply =
           r.result().has("data") || r.result().has("b64data")
@@ -107,6 +171,29 @@ public final class ProxyDecisions implements Decisions {
     ProxyClient.Answer.Failed f = (ProxyClient.Answer.Failed) answer;
     stats.fallbacks.increment(); // an rpc has no answer to fall open to
     return new RpcReply.Unavailable(f.why());
+  }
+
+  /**
+   * A call made on a client's reader thread, if one of {@code proxy.max-in-flight} slots frees
+   * within {@link #SLOT_WAIT} (or the timeout, when shorter); else failed at once as busy. Bounds
+   * the reader threads a slow backend holds, so the others go on reading other clients' frames.
+   */
+  private ProxyClient.Answer onReader(URI uri, ObjectNode request, Map<String, String> headers) {
+    boolean got;
+    try {
+      got = slots.tryAcquire(slotWait.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      got = false;
+    }
+    if (!got) {
+      return client.busy(uri, options.maxInFlight());
+    }
+    try {
+      return client.call(uri, request, headers);
+    } finally {
+      slots.release();
+    }
   }
 
   private Decision decision(ProxyClient.Answer answer) {

@@ -30,6 +30,9 @@ public final class ProxyStats {
   /** Decisions taken by {@code proxy.fail} because the backend could not answer. */
   final LongAdder fallbacks = new LongAdder();
 
+  /** Calls not made: {@code proxy.max-in-flight} calls were in flight (a slow backend). */
+  final LongAdder rejected = new LongAdder();
+
   /** The counters by name. */
   public Map<String, Object> snapshot() {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -40,6 +43,7 @@ public final class ProxyStats {
     m.put("timeouts", timeouts.sum());
     m.put("malformed", malformed.sum());
     m.put("fallbacks", fallbacks.sum());
+    m.put("rejected", rejected.sum());
     return m;
   }
 }

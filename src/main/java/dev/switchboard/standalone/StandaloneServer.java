@@ -27,6 +27,7 @@ import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.http.server.ServerConfiguration;
 import org.glassfish.grizzly.ssl.SSLEngineConfigurator;
+import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
 import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
 
 /**
@@ -107,6 +108,12 @@ public final class StandaloneServer implements AutoCloseable {
       // Grizzly's keep-alive timeout would also close idle upgraded WebSockets; the tracker's
       // handshake timeout bounds plain HTTP connections and the hub's pings WebSocket ones.
       listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
+      if (assembly.proxy() != null) {
+        // Frames are read on the selector threads by default: a backend decision blocking one
+        // would stall every connection of that selector. On workers, proxy.max-in-flight bounds
+        // the ones a slow backend holds and the others go on reading.
+        listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
+      }
       if (tls(config)) {
         listener.setSecure(true);
         listener.setSSLEngineConfig(

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.hooks.Client;
 import dev.switchboard.hooks.Decision;
+import dev.switchboard.hooks.Decisions;
 import dev.switchboard.hooks.HubEvent;
 import dev.switchboard.hooks.PublishDecision;
 import dev.switchboard.protocol.Payload;
@@ -46,7 +47,11 @@ class CdiBridgeTest {
     cdi = new Weld().disableDiscovery().addBeanClasses(beans).initialize();
     bridge =
         CdiBridge.install(
-            cdi.getBeanManager(), server.assembly().hub(), getClass().getClassLoader(), capacity);
+            cdi.getBeanManager(),
+            server.assembly().hub(),
+            getClass().getClassLoader(),
+            capacity,
+            Decisions.ALLOW_ALL);
   }
 
   @Test

@@ -52,6 +52,7 @@ public final class BalancedClients {
         o.restartJitter(),
         o.maxPendingPublishes(),
         o.listener(),
-        o.traces());
+        o.traces(),
+        o.serverSubscriptions());
   }
 }

@@ -27,6 +27,9 @@ class SubscriptionsTest {
   private boolean connected;
   private long nextId = 1;
 
+  /** What the server subscriptions' listener got. */
+  private final List<Message> serverMessages = new ArrayList<>();
+
   private final Subscriptions subscriptions = newSubscriptions(false);
 
   private Subscriptions newSubscriptions(boolean traces) {
@@ -34,6 +37,7 @@ class SubscriptionsTest {
         scheduler,
         new Callbacks(Runnable::run),
         traces,
+        serverMessages::add,
         new Subscriptions.Link() {
           @Override
           public boolean connected() {
@@ -103,9 +107,27 @@ class SubscriptionsTest {
       subscriptions.onJoin(j);
     } else if (m instanceof ServerMessage.Leave l) {
       subscriptions.onLeave(l);
+    } else if (m instanceof ServerMessage.Subscribed s) {
+      subscriptions.onServerSubscribed(s);
     } else {
       subscriptions.onUnsubscribed((ServerMessage.Unsubscribed) m);
     }
+  }
+
+  @Test
+  void aChannelTheServerSubscribedGoesToTheServerListenerAndIsNotRenewedByTheClient() {
+    connected = true;
+    push("{\"channel\":\"feed:a\",\"subscribe\":{\"offset\":4,\"epoch\":\"e\"}}");
+    push("{\"channel\":\"feed:a\",\"offset\":4,\"epoch\":\"e\",\"data\":\"old\"}");
+    push("{\"channel\":\"feed:a\",\"offset\":5,\"epoch\":\"e\",\"data\":\"new\"}");
+    assertThat(serverMessages)
+        .extracting(m -> m.channel() + " " + m.offset() + " " + m.json())
+        .containsExactly("feed:a 5 \"new\"");
+    subscriptions.renewAll();
+    scheduler.runDue();
+    assertThat(sent).as("the server renews its own subscriptions").isEmpty();
+    push("{\"channel\":\"feed:a\",\"offset\":6,\"epoch\":\"e\",\"data\":\"gone\"}");
+    assertThat(serverMessages).as("not granted again on this connection yet").hasSize(1);
   }
 
   @Test

@@ -167,6 +167,11 @@ class ServerMessageDecoderTest {
         .isEqualTo(
             new ServerMessage.Unsubscribed(
                 "news:*", 111, "the refreshed token does not allow subscribe on news:*"));
+    assertThat(decoder.decode(ServerMessageEncoder.subscribe("demo:a", 41, "2x9kqe1ab7")))
+        .isEqualTo(
+            new ServerMessage.Subscribed("demo:a", new ServerMessage.Position(41, "2x9kqe1ab7")));
+    assertThat(decoder.decode(ServerMessageEncoder.subscribe("news", 0, null)))
+        .isEqualTo(new ServerMessage.Subscribed("news", null));
   }
 
   @Test
