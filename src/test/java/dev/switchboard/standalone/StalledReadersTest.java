@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +48,12 @@ class StalledReadersTest {
    * under TCP memory pressure long before that.
    */
   private static final int MESSAGES = 700;
+
+  /**
+   * How long a healthy reader may wait for its next message, and the publisher for the readers:
+   * generous, because a loaded machine may take seconds to write one message to 2,000 sockets.
+   */
+  private static final Duration WAIT = Duration.ofSeconds(60);
 
   private final StandaloneServer server =
       TestServers.start(
@@ -87,12 +94,17 @@ class StalledReadersTest {
       reading.add(
           readers.submit(
               () -> {
-                for (int seq = 0; seq < MESSAGES; seq++) {
-                  JsonNode m = client.nextJson();
-                  assertThat(m.path("data").path("seq").asInt())
-                      .as("reader %d, message %d", reader, seq)
-                      .isEqualTo(seq);
-                  progress.received(reader, seq + 1);
+                try {
+                  for (int seq = 0; seq < MESSAGES; seq++) {
+                    JsonNode m = client.nextJson(WAIT);
+                    assertThat(m.path("data").path("seq").asInt())
+                        .as("reader %d, message %d", reader, seq)
+                        .isEqualTo(seq);
+                    progress.received(reader, seq + 1);
+                  }
+                } catch (Throwable t) { // the publisher fails with it instead of waiting on
+                  progress.failed(t);
+                  throw t;
                 }
                 return null;
               }));
@@ -102,7 +114,7 @@ class StalledReadersTest {
     healthy.add(publisher);
     String padding = "x".repeat(PAYLOAD);
     for (int seq = 0; seq < MESSAGES; seq++) {
-      progress.awaitAtLeast(seq - WINDOW, Duration.ofSeconds(60));
+      progress.awaitAtLeast(seq - WINDOW, WAIT);
       Payload data = new Payload.Json("{\"seq\":" + seq + ",\"pad\":\"" + padding + "\"}");
       publisher.ok(id -> new Command.Publish(id, "feed", data));
     }
@@ -143,14 +155,25 @@ class StalledReadersTest {
       received = new int[readers];
     }
 
+    private @Nullable Throwable failure;
+
     synchronized void received(int reader, int count) {
       received[reader] = count;
+      notifyAll();
+    }
+
+    /** A reader gave up: what it saw is the test's verdict, not the publisher's wait. */
+    synchronized void failed(Throwable t) {
+      failure = t;
       notifyAll();
     }
 
     synchronized void awaitAtLeast(int count, Duration timeout) throws InterruptedException {
       long deadline = System.nanoTime() + timeout.toNanos();
       while (min() < count) {
+        if (failure != null) {
+          throw new AssertionError("a healthy reader failed at " + min() + " messages", failure);
+        }
         long left = deadline - System.nanoTime();
         assertThat(left).as("healthy readers stuck at %d messages", min()).isPositive();
         TimeUnit.NANOSECONDS.timedWait(this, left);

@@ -255,10 +255,15 @@ public final class WsClient implements AutoCloseable {
 
   /** The next text message as JSON, replies with ids already taken by {@link #reply} excluded. */
   public JsonNode nextJson() {
+    return nextJson(TIMEOUT);
+  }
+
+  /** {@link #nextJson()}, waiting up to {@code timeout} for it. */
+  public JsonNode nextJson(Duration timeout) {
     if (!unmatched.isEmpty()) {
       return parse(unmatched.remove(0));
     }
-    Object m = poll(TIMEOUT.toNanos());
+    Object m = poll(timeout.toNanos());
     if (m instanceof String s) {
       return parse(s);
     }
