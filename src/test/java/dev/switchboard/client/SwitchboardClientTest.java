@@ -295,7 +295,7 @@ class SwitchboardClientTest {
   @Test
   void aServerSubscriptionPushedRightBehindTheHandshakeIsNeverMissed() throws Exception {
     try (ScriptedWsServer server = new ScriptedWsServer()) {
-      for (int i = 0; i < 10; i++) {
+      for (int i = 0; i < 20; i++) {
         ClientRecorder granted = new ClientRecorder();
         try (SwitchboardClient client =
             SwitchboardClient.builder(server.uri()).serverSubscriptions(granted).build()) {
