@@ -6,9 +6,11 @@ import dev.switchboard.protocol.CommandEncoder;
 import dev.switchboard.protocol.ServerMessage;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.LongFunction;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -56,37 +58,22 @@ final class Connection {
       new Transport.Listener() {
         @Override
         public void onText(Transport t, String text) {
-          state.execute(
-              () -> {
-                if (t == session) {
-                  handler.text(text);
-                }
-              });
+          on(t, () -> handler.text(text));
         }
 
         @Override
         public void onBinary(Transport t, ByteBuffer data) {
-          state.execute(
-              () -> {
-                if (t == session) {
-                  handler.binary(data);
-                }
-              });
+          on(t, () -> handler.binary(data));
         }
 
         @Override
         public void onClose(Transport t, int code, String reason) {
-          state.execute(() -> closed(t, code, reason));
+          on(t, () -> closed(code, reason));
         }
 
         @Override
         public void onError(Transport t, Throwable cause) {
-          state.execute(
-              () -> {
-                if (t == session) {
-                  callbacks.post(() -> o.listener().onFailure(cause));
-                }
-              });
+          on(t, () -> callbacks.post(() -> o.listener().onFailure(cause)));
         }
       };
 
@@ -98,6 +85,8 @@ final class Connection {
   private boolean everConnected;
   private boolean closing;
   private @Nullable CompletableFuture<Void> firstConnect;
+
+  private final EarlyEvents early = new EarlyEvents();
 
   Connection(Options options, Parts parts, Handler handler) {
     this.o = options;
@@ -195,13 +184,27 @@ final class Connection {
             "cannot connect to " + o.uri() + ": no answer within " + bound + " ms"));
   }
 
+  /** Runs a transport's event on the state thread if it is the current one, else keeps it. */
+  private void on(Transport t, Runnable event) {
+    state.execute(
+        () -> {
+          if (t == session) {
+            event.run();
+          } else {
+            early.keep(t, event);
+          }
+        });
+  }
+
   private void open() {
+    early.opening();
     current = ConnectionState.CONNECTING;
     callbacks.post(() -> o.listener().onConnecting());
     connector.open(events).whenComplete((s, failure) -> state.execute(() -> opened(s, failure)));
   }
 
   private void opened(Transport s, Throwable failure) {
+    List<Runnable> held = early.end(failure == null ? s : null);
     if (closing) {
       if (s != null) {
         s.close(1000, "bye");
@@ -229,13 +232,24 @@ final class Connection {
       return;
     }
     session = s;
-    if (o.token() == null) {
+    Supplier<String> token = o.token();
+    if (token == null) {
       becameConnected();
-      return;
+    } else {
+      authenticate(s, token);
     }
+    for (Runnable e : held) {
+      if (s == session) { // not after a kept close
+        e.run();
+      }
+    }
+  }
+
+  /** Sends the token's {@code connect}; its reply makes the connection CONNECTED. */
+  private void authenticate(Transport s, Supplier<String> tokens) {
     String token;
     try {
-      token = o.token().get();
+      token = tokens.get();
     } catch (RuntimeException e) {
       refused(
           s,
@@ -297,10 +311,7 @@ final class Connection {
     handler.connected();
   }
 
-  private void closed(Transport s, int code, String reason) {
-    if (s != session) {
-      return; // an old session's late event
-    }
+  private void closed(int code, String reason) {
     session = null;
     requests.failSent(
         new SwitchboardException(

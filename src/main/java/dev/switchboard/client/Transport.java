@@ -26,8 +26,9 @@ interface Transport {
   void close(int code, String reason);
 
   /**
-   * What a transport reports, on its own threads; {@code data} is the listener's to keep. Events of
-   * a transport that is no longer the current one can arrive late: listeners compare {@code t}.
+   * What a transport reports, on its own threads; {@code data} is the listener's to keep. Events
+   * can arrive late, from a transport that is no longer the current one, and early, before the
+   * future {@link Connector#open} returned completed with it: listeners compare {@code t}.
    */
   interface Listener {
     void onText(Transport t, String text);

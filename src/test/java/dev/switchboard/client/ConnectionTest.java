@@ -439,6 +439,88 @@ class ConnectionTest {
     assertThat(events).containsExactly("text {\"channel\":\"a\",\"data\":2}");
   }
 
+  /**
+   * The server may send before the client's handshake future completes (it pushes a connect grant's
+   * subscriptions at once when no token is needed) and Tyrus delivers such a message on its own
+   * thread, while the future completes on another. Those were dropped as events of no current
+   * connection: the Java client then missed a subscription the server made (ProxyGrantsTest).
+   */
+  @Test
+  void whatTheServerSendsBeforeTheHandshakeFutureCompletesIsHandledOnceConnectedInOrder() {
+    Connection c = connection();
+    c.connect(first);
+    scheduler.runDue();
+    FakeConnector.Attempt attempt = connector.last();
+    attempt.receive("{\"channel\":\"a\",\"subscribe\":{}}");
+    attempt.receive(ByteBuffer.allocate(3));
+    scheduler.runDue(); // handled on the state thread before the handshake's continuation
+    attempt.receive("{\"channel\":\"b\",\"subscribe\":{}}");
+    attempt.open();
+    scheduler.runDue();
+
+    assertThat(c.state()).isEqualTo(ConnectionState.CONNECTED);
+    assertThat(events)
+        .containsExactly(
+            "connecting",
+            "connected",
+            "handler connected",
+            "text {\"channel\":\"a\",\"subscribe\":{}}",
+            "binary 3",
+            "text {\"channel\":\"b\",\"subscribe\":{}}");
+  }
+
+  @Test
+  void aCloseBeforeTheHandshakeFutureCompletesClosesTheConnectionOnceItIsOpened() {
+    Connection c = connection();
+    c.connect(first);
+    scheduler.runDue();
+    connector.last().closeFromServer(4503, "refused");
+    scheduler.runDue();
+    connector.last().receive("{\"channel\":\"a\",\"data\":1}"); // cannot follow a close
+    connector.last().open();
+    scheduler.runDue();
+
+    assertThat(first).isCompleted();
+    assertThat(c.state()).isEqualTo(ConnectionState.CLOSED);
+    assertThat(events)
+        .containsExactly(
+            "connecting",
+            "connected",
+            "handler connected",
+            "disconnected 4503",
+            "handler ended 4503",
+            "closed 4503");
+  }
+
+  @Test
+  void withATokenEarlyMessagesAreHandledAfterTheConnectIsSent() {
+    Connection c = connection(SwitchboardClient.builder(URL).token("t"));
+    c.connect(first);
+    scheduler.runDue();
+    connector.last().receive("{\"channel\":\"a\",\"data\":1}");
+    FakeConnector.FakeSocket socket = connector.last().open();
+    scheduler.runDue();
+
+    assertThat(socket.sent).hasSize(1).allSatisfy(m -> assertThat(m).contains("\"connect\""));
+    assertThat(events).containsExactly("connecting", "text {\"channel\":\"a\",\"data\":1}");
+  }
+
+  @Test
+  void eventsOfAnEarlierConnectionThatComeWhileTheNextIsOpenedAreDropped() {
+    connected();
+    FakeConnector.Attempt old = connector.last();
+    old.closeFromServer(1006, "gone");
+    scheduler.advance(BACKOFF);
+    events.clear();
+    old.receive("{\"channel\":\"a\",\"data\":1}");
+    old.closeFromServer(1006, "late");
+    scheduler.runDue();
+    connector.last().open();
+    scheduler.runDue();
+
+    assertThat(events).containsExactly("connected", "handler connected");
+  }
+
   @Test
   void requestsWaitingForAReplyFailWhenTheConnectionCloses() {
     Connection c = connected();

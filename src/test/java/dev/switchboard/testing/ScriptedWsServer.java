@@ -5,6 +5,7 @@ import dev.switchboard.frame.Frame;
 import dev.switchboard.frame.FrameDecoder;
 import dev.switchboard.frame.FrameEncoder;
 import dev.switchboard.frame.Opcode;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -41,8 +42,22 @@ public final class ScriptedWsServer implements AutoCloseable {
     return URI.create("ws://127.0.0.1:" + server.getLocalPort() + "/ws");
   }
 
-  /** Waits for the next connection and accepts its handshake with subprotocol switchboard.v1. */
+  /**
+   * Waits for the next connection and accepts its handshake with subprotocol switchboard.v1; the
+   * previous connection, if any, is closed.
+   */
   public void accept() throws IOException {
+    accept(new String[0]);
+  }
+
+  /**
+   * {@link #accept()}, with text frames {@code first} in the same write as the 101: they reach the
+   * client together, as a server's pushes at open can.
+   */
+  public void accept(String... first) throws IOException {
+    if (socket != null) {
+      socket.close();
+    }
     socket = server.accept();
     socket.setSoTimeout(TIMEOUT_MS);
     in = new DataInputStream(socket.getInputStream());
@@ -61,7 +76,12 @@ public final class ScriptedWsServer implements AutoCloseable {
             + "Sec-WebSocket-Accept: "
             + accept(key)
             + "\r\nSec-WebSocket-Protocol: switchboard.v1\r\n\r\n";
-    out.write(response.getBytes(StandardCharsets.US_ASCII));
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    bytes.write(response.getBytes(StandardCharsets.US_ASCII));
+    for (String text : first) {
+      bytes.write(FrameEncoder.serverFrame(Opcode.TEXT, text.getBytes(StandardCharsets.UTF_8)));
+    }
+    out.write(bytes.toByteArray());
     out.flush();
   }
 
