@@ -71,17 +71,19 @@ final class ScriptCalls {
     return call;
   }
 
-  /** Whether a call being written now goes by its digest (else it is held). */
-  private boolean byDigest() {
+  /** Chooses, as {@code call} is written, whether it goes by its digest or is held. */
+  private void chooseForm(Call call) {
     if (!reloading) {
-      return true;
+      call.form = Form.BY_DIGEST;
+      return;
     }
     synchronized (this) {
       if (!reloading) {
-        return true;
+        call.form = Form.BY_DIGEST;
+      } else if (call.form == Form.UNWRITTEN) { // not failed meanwhile
+        call.form = Form.HELD;
+        held++;
       }
-      held++;
-      return false;
     }
   }
 
@@ -117,11 +119,14 @@ final class ScriptCalls {
 
   /** A call came back (or failed, or was cancelled): a held one no longer holds up the reload. */
   private void answered(Call call) {
-    if (call.form == Form.HELD) {
+    Form form = call.form;
+    if (form == Form.HELD || form == Form.UNWRITTEN) {
       synchronized (this) {
+        if (call.form == Form.HELD) {
+          held--;
+          resumeIfDone();
+        }
         call.form = Form.ANSWERED;
-        held--;
-        resumeIfDone();
       }
     }
   }
@@ -146,7 +151,10 @@ final class ScriptCalls {
     final byte[][] keys;
     final byte[][] args;
 
-    /** Written and read on the connection's I/O thread, and under the outer lock when held. */
+    /**
+     * Chosen as the call is written; {@code HELD} and {@code ANSWERED} only under the outer lock,
+     * which also counts held calls.
+     */
     volatile Form form = Form.UNWRITTEN;
 
     Call(Script script, byte[][] keys, byte[][] args) {
@@ -159,7 +167,7 @@ final class ScriptCalls {
     @Override
     public void encode(ByteBuf buf) {
       if (form == Form.UNWRITTEN) {
-        form = byDigest() ? Form.BY_DIGEST : Form.HELD;
+        chooseForm(this);
       }
       buf.writeByte('*');
       ascii(buf, 3 + keys.length + args.length);
