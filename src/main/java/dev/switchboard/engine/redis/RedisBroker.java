@@ -361,6 +361,7 @@ public final class RedisBroker implements Broker {
     m.put("failures", failures.sum());
     m.put("interruptions", interruptions.sum());
     m.put("canaries_missed", canary.missed());
+    m.put("scripts_resent", link.scripts.resent());
     return m;
   }
 

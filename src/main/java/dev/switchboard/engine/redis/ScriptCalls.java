@@ -12,6 +12,7 @@ import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Runs the engine's Lua scripts on one command connection by digest (EVALSHA), keeping the order in
@@ -52,6 +53,9 @@ final class ScriptCalls {
   /** Whether the first resend of this reload is not answered yet. Guarded by {@code this}. */
   private boolean firstResendPending;
 
+  /** Calls resent with their script's text after a NOSCRIPT, for the engine's stats. */
+  private final LongAdder resent = new LongAdder();
+
   ScriptCalls(StatefulRedisConnection<byte[], byte[]> connection, String tag) {
     this.connection = connection;
     this.tag = tag;
@@ -62,6 +66,10 @@ final class ScriptCalls {
     return new Script(
         text.getBytes(StandardCharsets.UTF_8),
         connection.async().digest(text).getBytes(StandardCharsets.US_ASCII));
+  }
+
+  long resent() {
+    return resent.sum();
   }
 
   /** Runs {@code script}; the result is what the script returned, as a list. */
@@ -87,22 +95,27 @@ final class ScriptCalls {
     }
   }
 
-  /** A call was refused for its digest: resend it with the script's text, in answer order. */
+  /**
+   * A call was refused for its digest: resend it with the script's text, in answer order. Runs on
+   * the connection's I/O thread, so the resend is written at once; only then may the call's answer
+   * end the reload, so that calls written by digest afterwards follow it.
+   */
   private synchronized void refused(Call call) {
-    boolean first = !reloading;
-    answered(call);
     if (call.isDone()) { // timed out meanwhile: its caller was told it failed
+      answered(call);
       return;
     }
+    boolean first = !reloading;
     reloading = true;
-    RedisFuture<List<Object>> resent =
+    resent.increment();
+    RedisFuture<List<Object>> again =
         connection.async().eval(call.script.text(), ScriptOutputType.MULTI, call.keys, call.args);
     if (first) {
       // Answered after every call written before it: from then on, all of those were resent.
       firstResendPending = true;
-      resent.whenComplete((r, f) -> firstResendAnswered());
+      again.whenComplete((r, f) -> firstResendAnswered());
     }
-    resent.whenComplete(
+    again.whenComplete(
         (r, f) -> {
           if (f == null) {
             call.complete(r);
@@ -110,6 +123,7 @@ final class ScriptCalls {
             call.completeExceptionally(f);
           }
         });
+    answered(call);
   }
 
   private synchronized void firstResendAnswered() {

@@ -61,18 +61,41 @@ class ScriptOrderTest {
   void pipelinedPublicationsKeepTheirOrderAfterTheScriptsAreFlushed() throws Exception {
     long issued = 0;
     for (int round = 0; round < ROUNDS; round++) {
+      long resentBefore = resent(first) + resent(second);
       Redis.with(redis.uri(), r -> r.scriptFlush());
-      List<CompletableFuture<PublishResult>> results = new ArrayList<>();
-      for (int i = 0; i < PER_ROUND; i++) {
-        long n = issued + i;
-        results.add(publish(first, "a", n));
-        results.add(publish(second, "b", n));
-      }
-      CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+      publishAll(issued);
       issued += PER_ROUND;
+      assertThat(resent(first) + resent(second))
+          .as("round %d: calls resent after NOSCRIPT", round)
+          .isGreaterThan(resentBefore);
       assertInIssueOrder(numbersIn(first, "a"), issued, round);
       assertInIssueOrder(numbersIn(second, "b"), issued, round);
     }
+  }
+
+  @Test
+  void onceTheScriptsAreBackCallsGoByDigestAgain() throws Exception {
+    Redis.with(redis.uri(), r -> r.scriptFlush());
+    publishAll(0);
+    assertThat(resent(first)).as("resent after the flush").isPositive();
+    long resent = resent(first);
+
+    Redis.with(redis.uri(), r -> r.configResetstat());
+    publishAll(PER_ROUND);
+    String stats = Redis.with(redis.uri(), r -> r.info("commandstats"));
+    assertThat(stats).contains("cmdstat_evalsha:calls=" + 2 * PER_ROUND + ",");
+    assertThat(stats).doesNotContain("cmdstat_eval:");
+    assertThat(resent(first)).isEqualTo(resent);
+  }
+
+  /** Publishes PER_ROUND numbers from {@code from} on each node, pipelined, and waits for all. */
+  private void publishAll(long from) throws Exception {
+    List<CompletableFuture<PublishResult>> results = new ArrayList<>();
+    for (int i = 0; i < PER_ROUND; i++) {
+      results.add(publish(first, "a", from + i));
+      results.add(publish(second, "b", from + i));
+    }
+    CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
   }
 
   private static CompletableFuture<PublishResult> publish(RedisBroker b, String channel, long n) {
@@ -92,6 +115,10 @@ class ScriptOrderTest {
       out.add(Long.parseLong(json.substring(1, json.indexOf('x'))));
     }
     return out;
+  }
+
+  private static long resent(RedisBroker b) {
+    return (Long) b.stats().get("scripts_resent");
   }
 
   /** The history holds 0 .. issued-1 in that order; a failure names the first misplaced one. */
