@@ -66,8 +66,8 @@ public final class RedisBroker implements Broker {
   private final String nodeId =
       Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
   private final Canary canary;
-  private final String publishSha;
-  private final String historySha;
+  private final ScriptCalls.Script publishScript;
+  private final ScriptCalls.Script historyScript;
 
   /** Node commands' one Pub/Sub channel under the prefix, subscribed by every node. */
   private final byte[] controlChannel;
@@ -111,8 +111,8 @@ public final class RedisBroker implements Broker {
     this.options = link.options;
     this.canary = new Canary(link, link.key("k:", nodeId));
     this.controlChannel = link.key("x:", "commands");
-    this.publishSha = link.async.digest(Scripts.PUBLISH);
-    this.historySha = link.async.digest(Scripts.HISTORY);
+    this.publishScript = link.scripts.script(Scripts.PUBLISH);
+    this.historyScript = link.scripts.script(Scripts.HISTORY);
   }
 
   /** The link, for a presence store on the same connections. */
@@ -246,8 +246,7 @@ public final class RedisBroker implements Broker {
       RedisFormat.ascii(PublishOptions.IDEMPOTENCY_WINDOW.toMillis()),
       RedisFormat.traceArg(o.trace())
     };
-    return counted(
-            Scripts.<List<Object>>run(link, publishSha, Scripts.PUBLISH, keys, args), "publish")
+    return counted(link.scripts.run(publishScript, keys, args), "publish")
         .thenApply(
             r -> {
               PublishResult result =
@@ -271,8 +270,7 @@ public final class RedisBroker implements Broker {
       RedisFormat.ascii(query.limit()),
       RedisFormat.ascii(query.reverse() ? 1 : 0)
     };
-    return counted(
-            Scripts.<List<Object>>run(link, historySha, Scripts.HISTORY, keys, args), "history")
+    return counted(link.scripts.run(historyScript, keys, args), "history")
         .thenApply(
             r -> {
               String epoch = RedisFormat.string(r.get(0));
@@ -363,6 +361,7 @@ public final class RedisBroker implements Broker {
     m.put("failures", failures.sum());
     m.put("interruptions", interruptions.sum());
     m.put("canaries_missed", canary.missed());
+    m.put("scripts_resent", link.scripts.resent());
     return m;
   }
 

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -38,6 +39,9 @@ final class RedisLink {
   final StatefulRedisPubSubConnection<byte[], byte[]> pubsub;
   final ScheduledExecutorService timer;
 
+  /** The scripts on the command connection, tagged with this link's own id. */
+  final ScriptCalls scripts;
+
   /** Whether both connections are open, as Lettuce reports them; the engine's status. */
   final LinkState state;
 
@@ -53,6 +57,9 @@ final class RedisLink {
     this.commands = commands;
     this.async = commands.async();
     this.pubsub = pubsub;
+    this.scripts =
+        new ScriptCalls(
+            commands, Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36));
     this.state = new LinkState(options.clock());
     commands.addListener(state.watch());
     pubsub.addListener(state.watch());

@@ -1,9 +1,5 @@
 package dev.switchboard.engine.redis;
 
-import io.lettuce.core.ScriptOutputType;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-
 /**
  * The Lua scripts that make each step on Redis atomic. Redis runs a script alone, so assigning an
  * offset, appending to the stream and publishing happen as one step: offsets have no gaps across
@@ -17,6 +13,8 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>Time comes from the publishing node ({@code now}), so entries expire by the nodes' clocks;
  * keys also carry Redis expiries so that abandoned channels free themselves.
+ *
+ * <p>They are run through {@link ScriptCalls}, which keeps their order when Redis forgot them.
  */
 final class Scripts {
   private Scripts() {}
@@ -141,32 +139,4 @@ final class Scripts {
           end
           return out
           """;
-
-  /** Runs a script by its digest, loading it first when Redis does not know it (e.g. restarted). */
-  static <T> CompletionStage<T> run(
-      RedisLink link, String sha, String source, byte[][] keys, byte[][] args) {
-    CompletableFuture<T> out = new CompletableFuture<>();
-    link.async
-        .<T>evalsha(sha, ScriptOutputType.MULTI, keys, args)
-        .whenComplete(
-            (r, failure) -> {
-              if (failure == null) {
-                out.complete(r);
-              } else if (RedisLink.rootMessage(failure).startsWith("NOSCRIPT")) {
-                link.async
-                    .<T>eval(source, ScriptOutputType.MULTI, keys, args)
-                    .whenComplete(
-                        (again, f2) -> {
-                          if (f2 == null) {
-                            out.complete(again);
-                          } else {
-                            out.completeExceptionally(f2);
-                          }
-                        });
-              } else {
-                out.completeExceptionally(failure);
-              }
-            });
-    return out;
-  }
 }
