@@ -15,7 +15,6 @@ import dev.switchboard.testing.WsClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -46,18 +45,8 @@ class KafkaBridgeClusterTest {
     String prefix = Redis.freshPrefix();
     try (KafkaBroker broker = KafkaBroker.start()) {
       broker.createTopic("stream", PARTITIONS);
-      Map<String, String> cluster = new HashMap<>();
-      cluster.put("engine", "redis");
-      cluster.put("redis.uri", Redis.URI);
-      cluster.put("redis.prefix", prefix);
-      cluster.put("namespace.k.history.size", "20000");
-      cluster.put("namespace.k.history.ttl", "10m");
-      Map<String, String> bridged = new HashMap<>(cluster);
-      bridged.put("bridge.kafka.s.bootstrap-servers", broker.bootstrap());
-      bridged.put("bridge.kafka.s.topics", "stream");
-      bridged.put("bridge.kafka.s.channel", "k:{topic}-{key}");
-      bridged.put("bridge.kafka.s.max-in-flight", "200");
-      bridged.put("bridge.kafka.s.session-timeout-ms", "10000");
+      Map<String, String> cluster = ClusterSettings.engine(Redis.URI, prefix, 20_000, "10m");
+      Map<String, String> bridged = ClusterSettings.bridged(cluster, broker, 200, 10_000);
       bridged.put("shutdown.spread", "1s");
       Deliveries got = new Deliveries("k:stream-", PARTITIONS);
       try (StandaloneServer reader = TestServers.start(cluster);

@@ -14,7 +14,6 @@ import dev.switchboard.testing.TestServers;
 import dev.switchboard.testing.WsClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -40,17 +39,8 @@ class KafkaBridgeNodeKillTest {
     try (KafkaBroker broker = KafkaBroker.start();
         RedisServer redis = RedisServer.start()) {
       broker.createTopic("stream", PARTITIONS);
-      Map<String, String> cluster = new HashMap<>();
-      cluster.put("engine", "redis");
-      cluster.put("redis.uri", redis.uri());
-      cluster.put("namespace.k.history.size", "20000");
-      cluster.put("namespace.k.history.ttl", "1h");
-      Map<String, String> bridged = new HashMap<>(cluster);
-      bridged.put("bridge.kafka.s.bootstrap-servers", broker.bootstrap());
-      bridged.put("bridge.kafka.s.topics", "stream");
-      bridged.put("bridge.kafka.s.channel", "k:{topic}-{key}");
-      bridged.put("bridge.kafka.s.max-in-flight", "1000");
-      bridged.put("bridge.kafka.s.session-timeout-ms", "3000");
+      Map<String, String> cluster = ClusterSettings.engine(redis.uri(), null, 20_000, "1h");
+      Map<String, String> bridged = ClusterSettings.bridged(cluster, broker, 1000, 3000);
       try (StandaloneServer reader = TestServers.start(cluster);
           WsClient sub = WsClient.connect(reader.wsUri().resolve("/ws"));
           KafkaProducer<byte[], byte[]> producer = KafkaBridgeEndToEndTest.producer(broker)) {
