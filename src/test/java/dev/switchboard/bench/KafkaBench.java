@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -153,11 +154,8 @@ public final class KafkaBench {
             }
           });
     }
-    while (ready.sum() + closed.sum() < subs) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("only " + ready.sum() + " of " + subs + " subscribed");
-      }
-      Thread.sleep(20); // a tool's poll of other threads' sockets, not a test's wait
+    if (!tally.settled.tryAcquire(subs, deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+      throw new IllegalStateException("only " + ready.sum() + " of " + subs + " subscribed");
     }
     if (closed.sum() > 0) {
       throw new IllegalStateException(closed.sum() + " subscribers closed while connecting");

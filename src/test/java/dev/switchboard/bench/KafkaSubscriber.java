@@ -5,6 +5,7 @@ import dev.switchboard.protocol.CommandEncoder;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -20,6 +21,9 @@ final class KafkaSubscriber implements WsConn.Listener {
     final LongAdder ready = new LongAdder();
     final LongAdder closed = new LongAdder();
     final LongAdder finished = new LongAdder();
+
+    /** One permit per subscriber whose subscription was confirmed or that closed. */
+    final Semaphore settled = new Semaphore(0);
 
     /** Set when the benchmark closes the connections itself: closes are no longer counted. */
     volatile boolean stopping;
@@ -64,6 +68,7 @@ final class KafkaSubscriber implements WsConn.Listener {
       String reply = StandardCharsets.UTF_8.decode(payload).toString();
       if (reply.startsWith("{\"id\":1,") && !reply.contains("\"error\"")) {
         tally.ready.increment(); // the subscription is in place
+        tally.settled.release();
       } else if (reply.startsWith("{\"id\":1,")) {
         System.err.println("subscribe refused: " + reply);
         c.close(1000, "refused");
@@ -118,6 +123,7 @@ final class KafkaSubscriber implements WsConn.Listener {
       return;
     }
     tally.closed.increment();
+    tally.settled.release();
     System.err.printf("%nsubscriber of channel %d closed: %d %s%n", channel, code, why);
   }
 }
