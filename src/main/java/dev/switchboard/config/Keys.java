@@ -47,6 +47,14 @@ public final class Keys {
               WsKeys.MAX_SUBSCRIPTIONS,
               WsKeys.FANOUT_THREADS),
           section(
+              "Compression (standalone server)",
+              "",
+              DeflateKeys.ENABLED,
+              DeflateKeys.THRESHOLD,
+              DeflateKeys.LEVEL,
+              DeflateKeys.CLIENT_NO_CONTEXT_TAKEOVER,
+              DeflateKeys.CLIENT_MAX_WINDOW_BITS),
+          section(
               "Connection limits (standalone server)",
               "",
               ServerKeys.MAX_CONNECTIONS,

@@ -1,6 +1,7 @@
 package dev.switchboard.hub;
 
 import dev.switchboard.frame.FrameEncoder;
+import dev.switchboard.frame.MessageDeflater;
 import dev.switchboard.frame.Opcode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,17 @@ public sealed interface QueuedFrame {
 
   /** The complete unmasked server-to-client frame: header and payload. Shared; never modify. */
   byte[] wire();
+
+  /**
+   * The frame compressed for permessage-deflate ({@link MessageDeflater#deflateFrame}): computed
+   * once per frame (for the first deflater asked; another one compresses again without keeping it),
+   * under the frame's lock so that concurrent senders wait instead of compressing twice, then
+   * shared by every connection. Shared; never modify.
+   */
+  byte[] deflatedWire(MessageDeflater deflater);
+
+  /** A frame's compressed form and the deflater that made it. */
+  record Deflated(MessageDeflater by, byte[] wire) {}
 
   /**
    * A text frame. Its size is counted in characters: exact for ASCII, and an undercount of at most
@@ -52,6 +64,24 @@ public sealed interface QueuedFrame {
         wire = w;
       }
       return w;
+    }
+
+    /** Set once by the first deflater asked; guarded by this frame for the computation. */
+    private volatile @Nullable Deflated deflated;
+
+    @Override
+    public byte[] deflatedWire(MessageDeflater deflater) {
+      Deflated d = deflated;
+      if (d == null) {
+        synchronized (this) {
+          d = deflated;
+          if (d == null) {
+            d = new Deflated(deflater, deflater.deflateFrame(wire()));
+            deflated = d;
+          }
+        }
+      }
+      return d.by() == deflater ? d.wire() : deflater.deflateFrame(wire());
     }
 
     @Override
@@ -100,6 +130,24 @@ public sealed interface QueuedFrame {
         wire = w;
       }
       return w;
+    }
+
+    /** Set once by the first deflater asked; guarded by this frame for the computation. */
+    private volatile @Nullable Deflated deflated;
+
+    @Override
+    public byte[] deflatedWire(MessageDeflater deflater) {
+      Deflated d = deflated;
+      if (d == null) {
+        synchronized (this) {
+          d = deflated;
+          if (d == null) {
+            d = new Deflated(deflater, deflater.deflateFrame(wire()));
+            deflated = d;
+          }
+        }
+      }
+      return d.by() == deflater ? d.wire() : deflater.deflateFrame(wire());
     }
 
     @Override

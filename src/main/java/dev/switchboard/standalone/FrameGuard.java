@@ -1,5 +1,6 @@
 package dev.switchboard.standalone;
 
+import dev.switchboard.frame.FrameEncoder;
 import dev.switchboard.frame.FrameHeader;
 import dev.switchboard.frame.Opcode;
 import dev.switchboard.protocol.CloseCode;
@@ -9,11 +10,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Checks every client frame header of one WebSocket connection as the bytes stream in, before Tyrus
- * buffers anything: masking, reserved bits, opcodes, control-frame rules, fragment order, the frame
- * length against the message limit (right after the header, so a header announcing a gigabyte costs
- * nothing), the total size of a fragmented message and its number of fragments. Payload bytes are
- * skipped by count, never copied, but for the status code of the peer's close frame, which it
- * records so the server can tell the peer's closes from Tyrus's own.
+ * buffers anything: masking, reserved bits (RSV1 only on a message's first frame, and only with
+ * permessage-deflate), opcodes, control-frame rules, fragment order, the frame length against the
+ * message limit (right after the header, so a header announcing a gigabyte costs nothing), the
+ * total size of a fragmented message and its number of fragments. Payload bytes are skipped by
+ * count, never copied, but for the status code of the peer's close frame, which it records so the
+ * server can tell the peer's closes from Tyrus's own.
  *
  * <p>Confined to the connection's read processing (Grizzly reads a connection on one thread at a
  * time), but for {@link #peerCloseStatus}, which any thread may read.
@@ -62,9 +64,20 @@ final class FrameGuard {
    */
   private volatile @Nullable Violation violation;
 
+  /**
+   * Whether permessage-deflate was negotiated, so a message's first frame may set RSV1; set once
+   * the upgrade is done, before the connection's next read.
+   */
+  private volatile boolean deflate;
+
   FrameGuard(long maxMessage, int maxFragments) {
     this.maxMessage = maxMessage;
     this.maxFragments = maxFragments;
+  }
+
+  /** Lets a message's first frame set RSV1: the connection negotiated permessage-deflate. */
+  void allowCompressed() {
+    deflate = true;
   }
 
   /** Inspects the readable bytes of {@code buffer} without moving its position. */
@@ -113,12 +126,18 @@ final class FrameGuard {
     if ((b1 & 0x80) == 0) {
       return protocol("client frames must be masked (RFC 6455 5.1)");
     }
-    if ((b0 & 0x70) != 0) {
-      return protocol("reserved bits set without a negotiated extension");
-    }
     boolean control = Opcode.isControl(opcode);
     if (!Opcode.isDefined(opcode)) {
       return protocol("unknown opcode " + opcode);
+    }
+    int rsv = b0 & 0x70;
+    if (rsv != 0) {
+      if (!deflate) {
+        return protocol("reserved bits set without a negotiated extension");
+      }
+      if (rsv != FrameEncoder.RSV1 || control || opcode == Opcode.CONTINUATION) {
+        return protocol("only the first frame of a message may set RSV1 (RFC 7692 6.1)");
+      }
     }
     if (control && (!fin || len7 > 125)) {
       return protocol("control frames must be final and at most 125 bytes");

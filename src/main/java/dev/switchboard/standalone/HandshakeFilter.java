@@ -1,5 +1,6 @@
 package dev.switchboard.standalone;
 
+import dev.switchboard.frame.DeflateAgreement;
 import dev.switchboard.frame.FrameEncoder;
 import dev.switchboard.hub.HandshakeResult;
 import dev.switchboard.hub.HubMetrics;
@@ -155,7 +156,13 @@ final class HandshakeFilter extends BaseFilter {
       state.admittedAs = ip;
       state.frames = frames; // admitted: released again when the connection closes
       // Completed once the whole chain, Tyrus's upgrade included, is done with this request.
-      ctx.addCompletionListener(done -> state.upgradeFinished());
+      ctx.addCompletionListener(
+          done -> {
+            if (negotiatedDeflate(request.getResponse())) {
+              frames.allowCompressed();
+            }
+            state.upgradeFinished();
+          });
     } else {
       admission.release(ip);
     }
@@ -231,6 +238,17 @@ final class HandshakeFilter extends BaseFilter {
             ctx.getMemoryManager(), FrameEncoder.serverClose(v.code().code(), v.reason())));
     c.close(); // after the close frame is written
     return ctx.getStopAction();
+  }
+
+  /**
+   * Whether Tyrus's 101 answer accepted permessage-deflate (the only extension the server
+   * negotiates), read before the connection's first read after the upgrade drops the headers.
+   */
+  private static boolean negotiatedDeflate(HttpResponsePacket response) {
+    String extensions = response.getHeader("Sec-WebSocket-Extensions");
+    return response.getStatus() == 101
+        && extensions != null
+        && extensions.startsWith(DeflateAgreement.NAME);
   }
 
   /**

@@ -6,6 +6,8 @@ import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ServerConfig;
 import dev.switchboard.config.ServerKeys;
 import dev.switchboard.config.WsKeys;
+import dev.switchboard.frame.MessageDeflater;
+import dev.switchboard.server.WebSocketEndpoints;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
@@ -51,6 +53,7 @@ public final class StandaloneServer implements AutoCloseable {
   private final NetworkListener listener;
   private final ConnectionTracker connections;
   private final TyrusContainer container;
+  private final Deflate deflate;
   private final boolean tls;
   private boolean stopped;
 
@@ -59,7 +62,8 @@ public final class StandaloneServer implements AutoCloseable {
       HttpServer http,
       NetworkListener listener,
       ConnectionTracker connections,
-      TyrusContainer container) {}
+      TyrusContainer container,
+      Deflate deflate) {}
 
   private StandaloneServer(ServerAssembly assembly, Parts parts, boolean tls) {
     this.assembly = assembly;
@@ -67,6 +71,7 @@ public final class StandaloneServer implements AutoCloseable {
     this.listener = parts.listener();
     this.connections = parts.connections();
     this.container = parts.container();
+    this.deflate = parts.deflate();
     this.tls = tls;
   }
 
@@ -93,11 +98,12 @@ public final class StandaloneServer implements AutoCloseable {
     ConnectionTracker connections =
         new ConnectionTracker(
             config.get(WsKeys.HANDSHAKE_TIMEOUT), config.get(WsKeys.SEND_BUFFER), admission);
+    Deflate deflate = new Deflate(config);
     ServerAssembly assembly;
     try {
       assembly =
           new ServerAssembly(
-              config, ownOrigins(config), TyrusRawTransportFactory.create(connections));
+              config, ownOrigins(config), TyrusRawTransportFactory.create(connections, deflate));
     } catch (RuntimeException e) {
       connections.close();
       throw e;
@@ -123,7 +129,9 @@ public final class StandaloneServer implements AutoCloseable {
           new TyrusContainer(assembly.endpoints().largestMessageSize() + FRAME_OVERHEAD);
       assembly.endpoints().prepare(container);
       for (ServerEndpointConfig endpoint : assembly.endpoints().configs()) {
-        container.register(endpoint);
+        boolean echo = endpoint.getPath().equals(WebSocketEndpoints.ECHO_PATH);
+        int max = config.get(echo ? WsKeys.ECHO_MAX_MESSAGE_SIZE : WsKeys.MAX_MESSAGE_SIZE);
+        container.register(deflate.wrap(endpoint, max));
       }
       listener.registerAddOn(connections);
       listener.registerAddOn(JsonErrorCodec.addOn(assembly.hub().metrics()));
@@ -162,7 +170,7 @@ public final class StandaloneServer implements AutoCloseable {
       sc.addHttpHandler(staticPages(config), HttpHandlerRegistration.ROOT);
       http.start();
       return new StandaloneServer(
-          assembly, new Parts(http, listener, connections, container), tls(config));
+          assembly, new Parts(http, listener, connections, container, deflate), tls(config));
     } catch (DeploymentException e) {
       assembly.close();
       connections.close();
@@ -187,6 +195,11 @@ public final class StandaloneServer implements AutoCloseable {
   /** The Tyrus container serving the endpoints, for tests that look inside it. */
   TyrusContainer tyrusContainer() {
     return container;
+  }
+
+  /** The shared permessage-deflate compressor, whose counters tests read. */
+  MessageDeflater deflater() {
+    return deflate.deflater();
   }
 
   /** The port bound (the real one when 0 was configured). */

@@ -1,6 +1,7 @@
 package dev.switchboard.standalone;
 
 import dev.switchboard.frame.FrameEncoder;
+import dev.switchboard.frame.MessageDeflater;
 import dev.switchboard.frame.Opcode;
 import dev.switchboard.hub.QueuedFrame;
 import dev.switchboard.hub.Transport;
@@ -31,8 +32,14 @@ import org.jspecify.annotations.Nullable;
  * <p>The writer is not public API: it is reached by reflection into Tyrus 2.2 ({@code
  * TyrusRemoteEndpoint.webSocket}, {@code TyrusWebSocket.protocolHandler}, {@code
  * ProtocolHandler.writer}). When that fails (another Tyrus version) or the session negotiated an
- * extension (which would have to transform frames), the portable transport is used and the reason
- * logged once.
+ * extension other than Switchboard's own permessage-deflate (which would have to transform frames),
+ * the portable transport is used and the reason logged once.
+ *
+ * <p>With permessage-deflate negotiated ({@link DeflateExtension}) the fast path stays: a data
+ * frame of at least {@code ws.deflate.threshold} payload bytes that fits the window the client
+ * allowed leaves as the frame's compressed form ({@link QueuedFrame#deflatedWire}), which is
+ * computed once per publication and shared by every such subscriber; smaller ones and pings leave
+ * plain.
  *
  * <p>Through the writer's Grizzly connection ({@code GrizzlyWriter.connection}) the transport also
  * finds the connection's {@link FrameGuard}, which saw the peer's close frame if there was one:
@@ -61,18 +68,21 @@ final class TyrusRawTransportFactory implements TransportFactory {
 
   private final Fields fields;
   private final ConnectionTracker connections;
+  private final Deflate deflate;
 
-  private TyrusRawTransportFactory(Fields fields, ConnectionTracker connections) {
+  private TyrusRawTransportFactory(Fields fields, ConnectionTracker connections, Deflate deflate) {
     this.fields = fields;
     this.connections = connections;
+    this.deflate = deflate;
   }
 
   /**
    * The fast path, or the portable one when this Tyrus does not have the expected internals.
    *
    * @param connections where each session's Grizzly connection finds its frame guard
+   * @param deflate the shared compressor, for sessions that negotiated permessage-deflate
    */
-  static TransportFactory create(ConnectionTracker connections) {
+  static TransportFactory create(ConnectionTracker connections, Deflate deflate) {
     try {
       Field ws = TyrusRemoteEndpoint.class.getDeclaredField("webSocket");
       ws.setAccessible(true);
@@ -81,7 +91,7 @@ final class TyrusRawTransportFactory implements TransportFactory {
       Field writer = ProtocolHandler.class.getDeclaredField("writer");
       writer.setAccessible(true);
       return new TyrusRawTransportFactory(
-          new Fields(ws, handler, writer, grizzlyConnectionField()), connections);
+          new Fields(ws, handler, writer, grizzlyConnectionField()), connections, deflate);
     } catch (ReflectiveOperationException | RuntimeException e) {
       LOG.log(Level.WARNING, "Tyrus internals not found, sending through the portable API: " + e);
       return TransportFactory.PORTABLE;
@@ -109,14 +119,26 @@ final class TyrusRawTransportFactory implements TransportFactory {
 
   @Override
   public Transport create(Session session, Transport portable) {
-    if (!session.getNegotiatedExtensions().isEmpty()) {
-      return portable;
+    var extensions = session.getNegotiatedExtensions();
+    DeflateExtension deflated = null;
+    if (!extensions.isEmpty()) {
+      if (extensions.size() > 1 || !(extensions.get(0) instanceof DeflateExtension d)) {
+        return portable;
+      }
+      deflated = d;
     }
     try {
       Object socket = fields.webSocket().get(session.getAsyncRemote());
       Object handler = fields.protocolHandler().get(socket);
       Writer writer = (Writer) fields.writer().get(handler);
-      return writer == null ? portable : new RawTransport(writer, portable, connectionOf(writer));
+      if (writer == null) {
+        return portable;
+      }
+      Compression compression =
+          deflated == null
+              ? null
+              : new Compression(deflate.deflater(), deflate.threshold(), deflated.serverWindow());
+      return new RawTransport(writer, portable, connectionOf(writer), compression);
     } catch (ReflectiveOperationException | ClassCastException e) {
       return portable;
     }
@@ -129,10 +151,25 @@ final class TyrusRawTransportFactory implements TransportFactory {
         : null;
   }
 
+  /**
+   * What a connection that negotiated permessage-deflate sends compressed.
+   *
+   * @param threshold payload bytes below which a frame goes plain
+   * @param window payload bytes above which a frame goes plain (the client's window)
+   */
+  private record Compression(MessageDeflater deflater, int threshold, int window) {
+    byte[] bytes(QueuedFrame frame) {
+      byte[] wire = frame.wire();
+      int n = MessageDeflater.payloadLength(wire);
+      return n >= threshold && n <= window ? frame.deflatedWire(deflater) : wire;
+    }
+  }
+
   /** Writes frames as bytes; closes through the portable transport (Tyrus owns the close). */
   private final class RawTransport implements Transport {
     private final Writer writer;
     private final Transport portable;
+    private final @Nullable Compression compression;
 
     /** The Grizzly connection, its state and frame guard; null when they cannot be reached. */
     private final @Nullable Connection<?> connection;
@@ -145,9 +182,14 @@ final class TyrusRawTransportFactory implements TransportFactory {
       return portable.forwarded();
     }
 
-    RawTransport(Writer writer, Transport portable, @Nullable Connection<?> connection) {
+    RawTransport(
+        Writer writer,
+        Transport portable,
+        @Nullable Connection<?> connection,
+        @Nullable Compression compression) {
       this.writer = writer;
       this.portable = portable;
+      this.compression = compression;
       this.connection = connection;
       this.state = connection == null ? null : connections.state(connection);
       // Set when the handshake was admitted, before Tyrus opened the session.
@@ -156,7 +198,12 @@ final class TyrusRawTransportFactory implements TransportFactory {
 
     @Override
     public void send(QueuedFrame frame, SendCallback done) {
-      write(ByteBuffer.wrap(frame.wire()), done);
+      write(ByteBuffer.wrap(bytes(frame)), done);
+    }
+
+    private byte[] bytes(QueuedFrame frame) {
+      Compression c = compression;
+      return c == null ? frame.wire() : c.bytes(frame);
     }
 
     @Override
@@ -166,13 +213,15 @@ final class TyrusRawTransportFactory implements TransportFactory {
 
     @Override
     public void sendBatch(List<QueuedFrame> frames, SendCallback done) {
+      byte[][] each = new byte[frames.size()][];
       int total = 0;
-      for (QueuedFrame f : frames) {
-        total += f.wire().length;
+      for (int i = 0; i < each.length; i++) {
+        each[i] = bytes(frames.get(i));
+        total += each[i].length;
       }
       ByteBuffer buffer = ByteBuffer.allocate(total);
-      for (QueuedFrame f : frames) {
-        buffer.put(f.wire());
+      for (byte[] b : each) {
+        buffer.put(b);
       }
       write(buffer.flip(), done);
     }
