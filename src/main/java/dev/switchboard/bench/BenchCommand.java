@@ -59,6 +59,11 @@ public final class BenchCommand implements Runnable {
         description = "Spread connections over 127.0.0.1..127.0.0.N. Default: ${DEFAULT-VALUE}")
     int srcAddrs;
 
+    @Option(
+        names = "--deflate",
+        description = "Offer permessage-deflate and inflate what arrives compressed.")
+    boolean deflate;
+
     @Option(names = "--origin", description = "Origin header to send.")
     @Nullable String origin;
 
@@ -83,7 +88,7 @@ public final class BenchCommand implements Runnable {
     boolean quiet;
 
     Target target() {
-      return Target.of(url, srcAddrs, Dialect.parse(dialect), origin);
+      return Target.of(url, srcAddrs, Dialect.parse(dialect), origin, deflate);
     }
   }
 
@@ -173,7 +178,12 @@ public final class BenchCommand implements Runnable {
       Target pubTarget =
           pubUrl == null
               ? common.target()
-              : Target.of(pubUrl, common.srcAddrs, Dialect.parse(common.dialect), common.origin);
+              : Target.of(
+                  pubUrl,
+                  common.srcAddrs,
+                  Dialect.parse(common.dialect),
+                  common.origin,
+                  common.deflate);
       return emit(
           common,
           () ->

@@ -80,6 +80,9 @@ final class FanoutBench {
     latency = new Histogram[o.threads()];
     for (int i = 0; i < o.threads(); i++) {
       reactors[i] = new Reactor("bench-reactor-" + i, o.coalesceMicros() * 1000L);
+      if (o.target().deflate()) {
+        reactors[i].offerDeflate();
+      }
       latency[i] = new Histogram(3_600_000_000L, 3);
     }
     int ringSize =

@@ -96,7 +96,8 @@ final class FanoutPublisher implements WsConn.Listener {
 
   private void send(WsConn conn, long seq, long sentNanos) {
     try {
-      conn.sendText(publishes.of(Marker.payload(index, seq, sentNanos, o.payload())));
+      conn.sendText(
+          publishes.of(Marker.payload(index, seq, sentNanos, o.payload(), o.target().deflate())));
     } catch (IOException e) {
       conn.close(1006, e.toString());
     }

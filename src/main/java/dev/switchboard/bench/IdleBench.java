@@ -45,6 +45,9 @@ final class IdleBench {
   IdleBench(Options o, PrintStream err) {
     this.o = o;
     this.err = err;
+    if (o.target().deflate()) {
+      reactor.offerDeflate();
+    }
   }
 
   Map<String, Object> run() throws InterruptedException {

@@ -17,7 +17,21 @@ final class Marker {
   /** The number read by the last {@link #number} call. */
   private long value;
 
+  /** Words of the varied padding: field names and values of a typical JSON feed. */
+  private static final String[] WORDS = {
+    "id", "user", "price", "qty", "status", "open", "filled", "symbol", "ts", "region", "eu-west",
+    "us-east", "side", "buy", "sell", "venue", "book", "level", "bid", "ask"
+  };
+
   static String payload(int publisher, long sequence, long sentNanos, int size) {
+    return payload(publisher, sequence, sentNanos, size, false);
+  }
+
+  /**
+   * @param varied pad with words and numbers that vary per message (compresses about as well as
+   *     real JSON) instead of {@code x} (which compresses to almost nothing): for compression runs
+   */
+  static String payload(int publisher, long sequence, long sentNanos, int size, boolean varied) {
     StringBuilder b = new StringBuilder(Math.max(size, 40));
     b.append('#')
         .append(publisher)
@@ -26,6 +40,13 @@ final class Marker {
         .append(':')
         .append(sentNanos)
         .append('#');
+    long r = sequence * 6364136223846793005L + publisher;
+    while (varied && b.length() < size) {
+      r = r * 6364136223846793005L + 1442695040888963407L;
+      b.append(WORDS[(int) ((r >>> 33) % WORDS.length)]).append('=');
+      b.append((r >>> 40) % 100_000).append(' ');
+    }
+    b.setLength(Math.min(b.length(), Math.max(size, b.indexOf("#", 1) + 1)));
     while (b.length() < size) {
       b.append('x');
     }

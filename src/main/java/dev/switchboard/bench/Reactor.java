@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
@@ -11,6 +12,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,6 +33,56 @@ final class Reactor implements Runnable, AutoCloseable {
    * latency.
    */
   private final long coalesceNanos;
+
+  /** Whether new connections offer permessage-deflate; set before they are made. */
+  private boolean offerDeflate;
+
+  /**
+   * Inflates the compressed messages of this reactor's connections, one at a time: the server takes
+   * no context over between messages, so one inflater, reset after each, serves them all.
+   */
+  private @Nullable Inflater inflater;
+
+  /** Makes new connections offer permessage-deflate; call before connecting. */
+  void offerDeflate() {
+    offerDeflate = true;
+  }
+
+  boolean offersDeflate() {
+    return offerDeflate;
+  }
+
+  /** Where {@link #inflate} writes; reused, grown as needed. */
+  private ByteBuffer inflated = ByteBuffer.allocate(64 * 1024);
+
+  private static final byte[] TAIL = {0, 0, (byte) 0xff, (byte) 0xff};
+
+  /**
+   * One compressed message inflated (RFC 7692 7.2.2), on the reactor thread; the result is valid
+   * until the next call.
+   */
+  ByteBuffer inflate(ByteBuffer payload) throws DataFormatException {
+    Inflater i = inflater;
+    if (i == null) {
+      i = new Inflater(true);
+      inflater = i;
+    }
+    i.reset();
+    inflated.clear();
+    for (ByteBuffer input : new ByteBuffer[] {payload, ByteBuffer.wrap(TAIL)}) {
+      i.setInput(input);
+      while (true) {
+        if (!inflated.hasRemaining()) {
+          inflated = ByteBuffer.allocate(inflated.capacity() * 2).put(inflated.flip());
+        }
+        int n = i.inflate(inflated);
+        if (n == 0 && (i.needsInput() || i.finished() || i.needsDictionary())) {
+          break;
+        }
+      }
+    }
+    return inflated.flip();
+  }
 
   /** Work the benchmark wants done whenever the loop turns (e.g. publishing within a window). */
   private final List<Runnable> onTurn = new ArrayList<>();

@@ -51,6 +51,12 @@ final class WsConn {
   /** Free for the benchmark: which subscriber, publisher or echo client this is. */
   @Nullable Object attachment;
 
+  private static final String DEFLATE_OFFER =
+      "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n";
+
+  /** Whether the server accepted permessage-deflate: messages with RSV1 are inflated. */
+  private boolean deflate;
+
   private final String request;
   private @Nullable SelectionKey key;
   private State state = State.CONNECTING;
@@ -95,6 +101,7 @@ final class WsConn {
             + Base64.getEncoder().encodeToString(key)
             + "\r\nSec-WebSocket-Version: 13\r\n"
             + (origin == null ? "" : "Origin: " + origin + "\r\n")
+            + (reactor.offersDeflate() ? DEFLATE_OFFER : "")
             + "\r\n";
   }
 
@@ -165,6 +172,10 @@ final class WsConn {
       close(1002, "handshake refused: " + line);
       return false;
     }
+    deflate =
+        new String(head, StandardCharsets.US_ASCII)
+            .toLowerCase(java.util.Locale.ROOT)
+            .contains("sec-websocket-extensions: permessage-deflate");
     state = State.OPEN;
     listener.onOpen(this);
     return true;
@@ -211,6 +222,10 @@ final class WsConn {
     int limit = in.limit();
     in.limit(payloadEnd).position(payloadStart);
     try {
+      if (header.rsv() != 0) {
+        compressedFrame(header.rsv(), header.fin(), header.opcode(), in);
+        return state != State.CLOSED;
+      }
       onFrame(header.fin(), header.opcode(), in);
     } finally {
       if (state != State.CLOSED) {
@@ -218,6 +233,24 @@ final class WsConn {
       }
     }
     return true;
+  }
+
+  /** A frame with reserved bits: a whole compressed message when deflate was negotiated. */
+  private void compressedFrame(int rsv, boolean fin, int opcode, ByteBuffer payload)
+      throws IOException {
+    boolean data = opcode == Opcode.TEXT || opcode == Opcode.BINARY;
+    if (!deflate || rsv != 4 || !data || !fin) {
+      close(1002, "unexpected reserved bits (or a fragmented compressed message)");
+      return;
+    }
+    ByteBuffer message;
+    try {
+      message = reactor.inflate(payload);
+    } catch (java.util.zip.DataFormatException e) {
+      close(1007, "corrupt compressed message: " + e.getMessage());
+      return;
+    }
+    listener.onMessage(this, opcode == Opcode.TEXT, message);
   }
 
   private void onFrame(boolean fin, int opcode, ByteBuffer payload) throws IOException {

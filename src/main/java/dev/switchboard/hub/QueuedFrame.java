@@ -31,7 +31,23 @@ public sealed interface QueuedFrame {
   byte[] deflatedWire(MessageDeflater deflater);
 
   /** A frame's compressed form and the deflater that made it. */
-  record Deflated(MessageDeflater by, byte[] wire) {}
+  final class Deflated {
+    private final MessageDeflater by;
+    private final byte[] wire;
+
+    Deflated(MessageDeflater by, byte[] wire) {
+      this.by = by;
+      this.wire = wire;
+    }
+
+    MessageDeflater by() {
+      return by;
+    }
+
+    byte[] wire() {
+      return wire;
+    }
+  }
 
   /**
    * A text frame. Its size is counted in characters: exact for ASCII, and an undercount of at most
