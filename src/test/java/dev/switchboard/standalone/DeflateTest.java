@@ -246,6 +246,51 @@ class DeflateTest {
     assertThat(new String(inflate(f.payload()), UTF8)).isEqualTo(big);
   }
 
+  @Test
+  void aFragmentedCompressedMessageThatInflatesPastTheLimitClosesWith1009() throws Exception {
+    StandaloneServer s = server(Map.of());
+    RawWsClient c = connect(s, "/ws", OFFER);
+    byte[] bomb = deflate(" ".repeat(4 << 20));
+    int half = bomb.length / 2;
+    c.sendFrame(FrameEncoder.RSV1 | Opcode.TEXT, java.util.Arrays.copyOf(bomb, half));
+    c.sendFrame(
+        FrameEncoder.FIN | Opcode.CONTINUATION,
+        java.util.Arrays.copyOfRange(bomb, half, bomb.length));
+    assertThat(c.readUntilClose().closeCode()).isEqualTo(1009);
+  }
+
+  @Test
+  void withClientContextTakeoverAllowedMessagesMayReferToEarlierOnes() throws Exception {
+    StandaloneServer s = server(Map.of("ws.deflate.client-no-context-takeover", "false"));
+    RawWsClient c = connect(s, "/echo", OFFER);
+    assertThat(extensionsHeader(c)).isEqualTo("permessage-deflate; server_no_context_takeover");
+    // One compressor across two messages: the second refers back into the first.
+    Deflater d = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+    String first = text(1500);
+    String second = first.substring(0, 1400) + " and more";
+    c.sendFrame(FrameEncoder.FIN | FrameEncoder.RSV1 | Opcode.TEXT, flush(d, first));
+    byte[] secondPayload = flush(d, second);
+    assertThat(secondPayload.length).isLessThan(100); // only references to the first message
+    c.sendFrame(FrameEncoder.FIN | FrameEncoder.RSV1 | Opcode.TEXT, secondPayload);
+    d.end();
+    for (String expected : List.of(first, second)) {
+      Frame f = c.readFrame();
+      byte[] got = f.rsv() == RSV1 ? inflate(f.payload()) : f.payload();
+      assertThat(new String(got, UTF8)).isEqualTo(expected);
+    }
+  }
+
+  /** One message from a compressor that keeps its window, tail removed. */
+  private static byte[] flush(Deflater d, String text) {
+    d.setInput(text.getBytes(UTF8));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] buf = new byte[64 * 1024];
+    int n = d.deflate(buf, 0, buf.length, Deflater.SYNC_FLUSH);
+    out.write(buf, 0, n);
+    byte[] all = out.toByteArray();
+    return java.util.Arrays.copyOf(all, all.length - 4);
+  }
+
   /** Raw DEFLATE with the sync-flush tail removed, as permessage-deflate sends a message. */
   static byte[] deflate(String text) {
     Deflater d = new Deflater(Deflater.BEST_COMPRESSION, true);
