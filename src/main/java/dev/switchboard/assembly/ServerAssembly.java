@@ -64,6 +64,19 @@ public final class ServerAssembly implements AutoCloseable {
    */
   private final @Nullable PrometheusMetrics metrics;
 
+  /**
+   * Publishes a server's permessage-deflate counters at {@code /metrics} (when metrics are on):
+   * messages compressed and their payload bytes before and after. Call once.
+   */
+  public void countDeflate(
+      java.util.function.LongSupplier messages,
+      java.util.function.LongSupplier input,
+      java.util.function.LongSupplier output) {
+    if (metrics != null) {
+      metrics.bindDeflate(messages, input, output);
+    }
+  }
+
   /** The configured JMS bridges, closed before the hub; null when none is configured. */
   private final @Nullable JmsBridges jmsBridges;
 

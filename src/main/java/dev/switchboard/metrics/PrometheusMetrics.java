@@ -22,6 +22,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
@@ -93,6 +94,25 @@ public final class PrometheusMetrics implements MetricsText, AutoCloseable {
    */
   public void bindProxy(Supplier<Map<String, Object>> figures) {
     registry.getPrometheusRegistry().register(new ProxySeries(figures));
+  }
+
+  /**
+   * Binds the standalone server's permessage-deflate counters: messages compressed (each once,
+   * however many subscribers it went to) and their bytes before and after. Call once, and only when
+   * compression is on.
+   */
+  public void bindDeflate(LongSupplier messages, LongSupplier input, LongSupplier output) {
+    FunctionCounter.builder("switchboard.deflate.messages", messages, LongSupplier::getAsLong)
+        .description("Messages compressed for permessage-deflate, each once for all subscribers")
+        .register(registry);
+    FunctionCounter.builder("switchboard.deflate.input", input, LongSupplier::getAsLong)
+        .description("Payload bytes of the compressed messages before compression")
+        .baseUnit("bytes")
+        .register(registry);
+    FunctionCounter.builder("switchboard.deflate.output", output, LongSupplier::getAsLong)
+        .description("Payload bytes of the compressed messages after compression")
+        .baseUnit("bytes")
+        .register(registry);
   }
 
   private void bindEngine(MeterRegistry registry, Broker engine) {

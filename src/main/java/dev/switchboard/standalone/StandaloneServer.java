@@ -3,6 +3,7 @@ package dev.switchboard.standalone;
 import dev.switchboard.assembly.ServerAssembly;
 import dev.switchboard.config.AuthKeys;
 import dev.switchboard.config.ConfigException;
+import dev.switchboard.config.DeflateKeys;
 import dev.switchboard.config.ServerConfig;
 import dev.switchboard.config.ServerKeys;
 import dev.switchboard.config.WsKeys;
@@ -107,6 +108,10 @@ public final class StandaloneServer implements AutoCloseable {
     } catch (RuntimeException e) {
       connections.close();
       throw e;
+    }
+    if (config.get(DeflateKeys.ENABLED)) {
+      MessageDeflater d = deflate.deflater();
+      assembly.countDeflate(d::frames, d::bytesIn, d::bytesOut);
     }
     try {
       NetworkListener listener =

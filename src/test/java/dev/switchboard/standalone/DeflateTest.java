@@ -204,6 +204,8 @@ class DeflateTest {
       assertThat(f.payload()).isEqualTo(first);
     }
     assertThat(s.deflater().frames() - before).isEqualTo(1);
+    assertThat(Http.get(s.httpUri().resolve("/metrics")).body())
+        .contains("switchboard_deflate_messages_total " + (before + 1) + ".0");
   }
 
   @Test
