@@ -84,4 +84,29 @@ class FrameGuardTest {
     assertThat(v.code().code()).isEqualTo(1002);
     assertThat(v.reason()).isEqualTo("frame length has its most significant bit set");
   }
+
+  @Test
+  void rsv1IsAllowedOnlyOnAMessagesFirstFrameOnceDeflateIsNegotiated() {
+    byte[] compressed = frame(TEXT | FrameEncoder.RSV1, new byte[] {1, 2, 3});
+    assertThat(guard().inspect(buffer(compressed, 0, compressed.length)).code().code())
+        .isEqualTo(1002);
+
+    FrameGuard g = guard();
+    g.allowCompressed();
+    assertThat(g.inspect(buffer(compressed, 0, compressed.length))).isNull();
+    byte[] first = frame(Opcode.TEXT | FrameEncoder.RSV1, new byte[] {1});
+    byte[] next = frame(FrameEncoder.FIN | FrameEncoder.RSV1 | Opcode.CONTINUATION, new byte[] {2});
+    assertThat(g.inspect(buffer(first, 0, first.length))).isNull();
+    assertThat(g.inspect(buffer(next, 0, next.length)).code().code()).isEqualTo(1002);
+
+    FrameGuard rsv2 = guard();
+    rsv2.allowCompressed();
+    byte[] other = frame(TEXT | 0x20, new byte[] {1});
+    assertThat(rsv2.inspect(buffer(other, 0, other.length)).code().code()).isEqualTo(1002);
+    FrameGuard ping = guard();
+    ping.allowCompressed();
+    byte[] compressedPing = frame(FrameEncoder.FIN | FrameEncoder.RSV1 | Opcode.PING, new byte[0]);
+    assertThat(ping.inspect(buffer(compressedPing, 0, compressedPing.length)).code().code())
+        .isEqualTo(1002);
+  }
 }
