@@ -122,7 +122,8 @@ final class HandshakeFilter extends BaseFilter {
     }
     if (!isWebSocketPath(request)) {
       if (content.isLast()) {
-        tracker.requestCompleted(ctx.getConnection());
+        // The keep-alive countdown starts once the answer is written (handleWrite), not now.
+        tracker.requestReceived(ctx.getConnection());
       }
       return ctx.getInvokeAction();
     }
@@ -168,6 +169,18 @@ final class HandshakeFilter extends BaseFilter {
     return content.getContent().hasRemaining()
         ? guard(ctx, frames, content)
         : ctx.getInvokeAction();
+  }
+
+  /** The last bytes of an answer: the connection's keep-alive countdown starts now. */
+  @Override
+  public NextAction handleWrite(FilterChainContext ctx) throws IOException {
+    if (ctx.getMessage() instanceof HttpContent content
+        && content.isLast()
+        && content.getHttpHeader() instanceof HttpResponsePacket response
+        && response.getStatus() != 101) {
+      tracker.requestCompleted(ctx.getConnection());
+    }
+    return ctx.getInvokeAction();
   }
 
   /**

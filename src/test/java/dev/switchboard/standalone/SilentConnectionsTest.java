@@ -90,6 +90,13 @@ class SilentConnectionsTest {
         silent.add(s);
       }
       for (int i = 0; i < 5; i++) {
+        Socket s = open(i); // answered, then idle on keep-alive: counted from the answer's end
+        s.getOutputStream()
+            .write(
+                "GET /api/stats HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        silent.add(s);
+      }
+      for (int i = 0; i < 5; i++) {
         Socket s = open(i);
         byte[] head = partialHead("/api/stats");
         AtomicInteger at = new AtomicInteger();
