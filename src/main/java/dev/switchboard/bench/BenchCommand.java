@@ -9,8 +9,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code switchboard bench <fanout|echo|idle|connect|report>}: the load generator. Traffic goes to
- * loopback only and every run is bounded in time.
+ * {@code switchboard bench <fanout|echo|idle|connect|stall|silent|report>}: the load generator.
+ * Traffic goes to loopback only and every run is bounded in time.
  */
 @Command(
     name = "bench",
@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
       BenchCommand.Idle.class,
       BenchCommand.Connect.class,
       BenchCommand.Stall.class,
+      SilentCommand.class,
       ReportCommand.class
     })
 public final class BenchCommand implements Runnable {

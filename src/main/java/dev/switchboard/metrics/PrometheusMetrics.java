@@ -42,6 +42,9 @@ public final class PrometheusMetrics implements MetricsText, AutoCloseable {
   /** Prometheus text exposition format 0.0.4. */
   public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
+  /** Keeps {@link #bindDeflate}'s suppliers reachable. */
+  private List<LongSupplier> deflateSuppliers = List.of();
+
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final JvmGcMetrics gc = new JvmGcMetrics();
@@ -102,6 +105,9 @@ public final class PrometheusMetrics implements MetricsText, AutoCloseable {
    * compression is on.
    */
   public void bindDeflate(LongSupplier messages, LongSupplier input, LongSupplier output) {
+    // A function counter holds its state object weakly: these suppliers are often lambdas nothing
+    // else refers to, and once collected the series would read 0 (NaN) for good.
+    deflateSuppliers = List.of(messages, input, output);
     FunctionCounter.builder("switchboard.deflate.messages", messages, LongSupplier::getAsLong)
         .description("Messages compressed for permessage-deflate, each once for all subscribers")
         .register(registry);

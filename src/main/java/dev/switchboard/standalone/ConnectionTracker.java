@@ -117,6 +117,18 @@ final class ConnectionTracker extends BaseFilter implements AddOn, AutoCloseable
     }
   }
 
+  /** Longest time between two sweeps for expired deadlines. */
+  private static final long MAX_SWEEP_MILLIS = 250;
+
+  /**
+   * How long the server may take to answer a complete request before the connection counts as
+   * stalled again (at least the handshake timeout): the API answers asynchronously, so a read
+   * finishing says nothing about the answer, and the end of the answer is seen only when its last
+   * bytes are written ({@link #requestCompleted}). Generous, it only bounds a connection whose
+   * answer was somehow never seen to end.
+   */
+  private static final long ANSWER_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(60);
+
   private final Map<Connection<?>, State> open = new ConcurrentHashMap<>();
   private final long handshakeTimeoutNanos;
 
@@ -145,7 +157,10 @@ final class ConnectionTracker extends BaseFilter implements AddOn, AutoCloseable
               t.setDaemon(true);
               return t;
             });
-    long period = Math.max(50, Math.min(1000, handshakeTimeout.toMillis() / 4));
+    // A connection outlives its deadline by up to one period: a quarter of a second at most (it was
+    // a second, so silent connections lived up to 11 s under the default 10 s timeout). A sweep
+    // reads one volatile field per open connection, so even 19,000 of them cost little.
+    long period = Math.max(50, Math.min(MAX_SWEEP_MILLIS, handshakeTimeout.toMillis() / 10));
     timer.scheduleWithFixedDelay(this::expire, period, period, TimeUnit.MILLISECONDS);
   }
 
@@ -192,7 +207,21 @@ final class ConnectionTracker extends BaseFilter implements AddOn, AutoCloseable
         .toList();
   }
 
-  /** A complete HTTP request arrived: the connection gets a fresh timeout for the next one. */
+  /**
+   * A complete HTTP request arrived: while the server answers it, the connection's deadline is
+   * {@link #ANSWER_LIMIT_NANOS} away, so a slow answer on a loaded node is not cut off.
+   */
+  void requestReceived(Connection<?> c) {
+    State s = open.get(c);
+    if (s != null) {
+      s.deadlineNanos = nanoTime.getAsLong() + Math.max(handshakeTimeoutNanos, ANSWER_LIMIT_NANOS);
+    }
+  }
+
+  /**
+   * The answer to a request was written whole: the connection gets a fresh timeout for the next
+   * request.
+   */
   void requestCompleted(Connection<?> c) {
     State s = open.get(c);
     if (s != null) {

@@ -5,6 +5,9 @@ import dev.switchboard.frame.FrameHeader;
 import dev.switchboard.frame.Opcode;
 import dev.switchboard.protocol.CloseCode;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import org.glassfish.grizzly.Buffer;
 import org.jspecify.annotations.Nullable;
 
@@ -14,8 +17,17 @@ import org.jspecify.annotations.Nullable;
  * permessage-deflate), opcodes, control-frame rules, fragment order, the frame length against the
  * message limit (right after the header, so a header announcing a gigabyte costs nothing), the
  * total size of a fragmented message and its number of fragments. Payload bytes are skipped by
- * count, never copied, but for the status code of the peer's close frame, which it records so the
- * server can tell the peer's closes from Tyrus's own.
+ * count, never copied, but for the peer's close frame (at most 125 bytes), whose status it records
+ * so the server can tell the peer's closes from Tyrus's own.
+ *
+ * <p>When it answers closes ({@link #FrameGuard(long, int, boolean)}), the peer's close frame never
+ * reaches Tyrus: its opcode is turned into a pong's in the read buffer, as the first header byte
+ * streams past, and the guard validates the close itself (status code registered and sendable,
+ * reason valid UTF-8) and hands the server a {@link PeerClose} to answer through Tyrus. Tyrus 2.2
+ * refuses client closes with 1012, 1013 and 1014, codes IANA registered that a peer may send (it
+ * answers them with 1002), and the status code arrives after the opcode, possibly in a later read,
+ * so only a decision made at the opcode byte can keep every close away from Tyrus. Bytes after the
+ * close frame are dropped ({@link #closeEnd}): RFC 6455 §5.5.1 lets nothing follow a close.
  *
  * <p>Confined to the connection's read processing (Grizzly reads a connection on one thread at a
  * time), but for {@link #peerCloseStatus}, which any thread may read.
@@ -23,6 +35,15 @@ import org.jspecify.annotations.Nullable;
 final class FrameGuard {
   /** A broken rule: the close code and its reason. */
   record Violation(CloseCode code, String reason) {}
+
+  /**
+   * A valid close frame the peer sent, to be answered with the same code and reason; {@link
+   * #NO_STATUS} when it had no payload (answered with 1000, reported to the endpoint as 1005).
+   */
+  record PeerClose(int code, String reason) {}
+
+  /** Largest control-frame payload (RFC 6455 §5.5). */
+  private static final int MAX_CONTROL_PAYLOAD = 125;
 
   /** {@link #peerCloseStatus} before the peer sent a close frame. */
   static final int NO_CLOSE = 0;
@@ -35,6 +56,7 @@ final class FrameGuard {
 
   private final long maxMessage;
   private final int maxFragments;
+  private final boolean answerCloses;
 
   /** The header bytes read so far (write mode), decoded into {@link #decoded} once complete. */
   private final ByteBuffer header = ByteBuffer.allocate(FrameHeader.MAX_LENGTH);
@@ -46,12 +68,23 @@ final class FrameGuard {
   private long messageBytes;
   private int fragments;
 
-  /** Status bytes of a close frame still to read (0 outside a close frame's first two bytes). */
-  private int statusLeft;
+  /** Payload bytes of a close frame still to read (0 outside a close frame's payload). */
+  private int closeLeft;
 
-  private int statusRead;
-  private int status;
+  /** The close frame's payload read so far, unmasked; {@link #closeLength} bytes of it. */
+  private final byte[] closePayload = new byte[MAX_CONTROL_PAYLOAD];
+
+  private int closeLength;
   private int maskKey;
+
+  /** The peer's first close frame was read whole (answering closes: nothing after it counts). */
+  private boolean closeRead;
+
+  /** The close to answer, read in the last {@link #inspect}; taken by {@link #takePeerClose}. */
+  private @Nullable PeerClose peerClose;
+
+  /** Where that close frame ended in the buffer last inspected. */
+  private int closeEnd = -1;
 
   /**
    * The status of the first close frame the peer sent, read by the thread that reports the close.
@@ -70,9 +103,9 @@ final class FrameGuard {
    */
   private volatile boolean deflate;
 
+  /** A guard that records the peer's close status and leaves closes to Tyrus. */
   FrameGuard(long maxMessage, int maxFragments) {
-    this.maxMessage = maxMessage;
-    this.maxFragments = maxFragments;
+    this(maxMessage, maxFragments, false);
   }
 
   /** Lets a message's first frame set RSV1: the connection negotiated permessage-deflate. */
@@ -80,17 +113,35 @@ final class FrameGuard {
     deflate = true;
   }
 
-  /** Inspects the readable bytes of {@code buffer} without moving its position. */
+  /**
+   * @param answerCloses whether the peer's close frames are kept from Tyrus and answered by the
+   *     server (see the class comment)
+   */
+  FrameGuard(long maxMessage, int maxFragments, boolean answerCloses) {
+    this.maxMessage = maxMessage;
+    this.maxFragments = maxFragments;
+    this.answerCloses = answerCloses;
+  }
+
+  /**
+   * Inspects the readable bytes of {@code buffer} without moving its position; when answering
+   * closes, turns the peer's first close frame into a pong in place.
+   */
   @Nullable Violation inspect(Buffer buffer) {
     int i = buffer.position();
     int limit = buffer.limit();
-    while (i < limit) {
-      if (statusLeft > 0) {
-        int maskByte = maskKey >>> (24 - 8 * statusRead++);
-        status = (status << 8) | ((buffer.get(i++) ^ maskByte) & 0xff);
+    closeEnd = -1;
+    while (i < limit && !(answerCloses && closeRead)) {
+      if (closeLeft > 0) {
+        int maskByte = maskKey >>> (24 - 8 * (closeLength % 4));
+        closePayload[closeLength++] = (byte) (buffer.get(i++) ^ maskByte);
         payloadLeft--;
-        if (--statusLeft == 0) {
-          closeStatus(statusRead == 2 ? status : MALFORMED);
+        if (--closeLeft == 0) {
+          Violation v = closeFrameRead();
+          if (v != null) {
+            return violated(v);
+          }
+          closeEnd = i;
         }
         continue;
       }
@@ -100,7 +151,13 @@ final class FrameGuard {
         payloadLeft -= skip;
         continue;
       }
-      header.put(buffer.get(i++));
+      byte b = buffer.get(i);
+      if (header.position() == 0 && answerCloses && (b & 0x0f) == Opcode.CLOSE) {
+        // Tyrus reads a pong, whose payload it ignores; the close is answered by the server.
+        buffer.put(i, (byte) ((b & 0xf0) | Opcode.PONG));
+      }
+      header.put(b);
+      i++;
       if (header.position() == 2) {
         Violation v = firstTwoBytes();
         if (v != null) {
@@ -111,6 +168,9 @@ final class FrameGuard {
         Violation v = completeHeader();
         if (v != null) {
           return violated(v);
+        }
+        if (closeAnswered()) {
+          closeEnd = i; // a close frame without payload
         }
       }
     }
@@ -154,11 +214,6 @@ final class FrameGuard {
     return null;
   }
 
-  /**
-   * The status code of the first close frame the peer sent: {@link #NO_CLOSE} if none arrived,
-   * {@link #NO_STATUS} if it had no payload, {@link #MALFORMED} if one byte. Recorded before the
-   * frame goes on to Tyrus, so it is set when Tyrus reports that close.
-   */
   /** The violation reported (the server then closed the connection), or null. */
   @Nullable Violation violation() {
     return violation;
@@ -171,8 +226,71 @@ final class FrameGuard {
     return v;
   }
 
+  /**
+   * The status code of the first close frame the peer sent: {@link #NO_CLOSE} if none arrived,
+   * {@link #NO_STATUS} if it had no payload, {@link #MALFORMED} if one byte. Recorded before the
+   * frame goes on to Tyrus, so it is set when Tyrus reports that close.
+   */
   int peerCloseStatus() {
     return peerCloseStatus;
+  }
+
+  /**
+   * The peer's close that the last {@link #inspect} read whole, to answer once, or null. Only when
+   * answering closes.
+   */
+  @Nullable PeerClose takePeerClose() {
+    PeerClose c = peerClose;
+    peerClose = null;
+    return c;
+  }
+
+  /**
+   * The index just past the peer's close frame in the buffer last inspected, or -1 if it did not
+   * end there; the bytes after it are to be dropped.
+   */
+  int closeEnd() {
+    return closeEnd;
+  }
+
+  /** Whether the peer's close was read whole, when answering closes: later bytes are dropped. */
+  boolean closeAnswered() {
+    return answerCloses && closeRead;
+  }
+
+  /** A close frame's payload is complete: records its status; validates it when answering. */
+  private @Nullable Violation closeFrameRead() {
+    int status =
+        closeLength == 0
+            ? NO_STATUS
+            : closeLength == 1
+                ? MALFORMED
+                : ((closePayload[0] & 0xff) << 8) | (closePayload[1] & 0xff);
+    closeStatus(status);
+    if (!answerCloses || closeRead) {
+      return null;
+    }
+    closeRead = true;
+    if (status == MALFORMED) {
+      return protocol("a close frame's payload is a 2-byte status code and a reason");
+    }
+    if (closeLength >= 2 && !CloseCode.isSendable(status)) { // 1005 itself included
+      return protocol("close code " + status + " is reserved or not registered");
+    }
+    String reason;
+    try {
+      reason =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(closePayload, 2, Math.max(0, closeLength - 2)))
+              .toString();
+    } catch (CharacterCodingException e) {
+      return new Violation(CloseCode.INVALID_PAYLOAD, "the close reason is not valid UTF-8");
+    }
+    peerClose = new PeerClose(status, reason);
+    return null;
   }
 
   private void closeStatus(int value) {
@@ -206,17 +324,15 @@ final class FrameGuard {
         fragments = 0;
       }
     }
+    payloadLeft = length;
     if (opcode == Opcode.CLOSE) {
+      maskKey = decoded.maskKey();
+      closeLength = 0;
+      closeLeft = (int) length; // a control frame is at most 125 bytes
       if (length == 0) {
-        closeStatus(NO_STATUS);
-      } else {
-        maskKey = decoded.maskKey();
-        statusLeft = (int) Math.min(2, length); // a control frame is at most 125 bytes
-        statusRead = 0;
-        status = 0;
+        return closeFrameRead();
       }
     }
-    payloadLeft = length;
     return null;
   }
 

@@ -9,10 +9,12 @@ import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.Handshake;
 import dev.switchboard.server.OriginPolicy;
 import dev.switchboard.server.WebSocketEndpoints;
+import jakarta.websocket.CloseReason;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
+import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.attributes.Attribute;
 import org.glassfish.grizzly.filterchain.BaseFilter;
@@ -41,8 +43,10 @@ import org.jspecify.annotations.Nullable;
  * missing key gets 500 there.
  *
  * <p>After the upgrade every frame header passes the connection's {@link FrameGuard} before Tyrus
- * sees the bytes; a violation is answered with a close frame (1002 or 1009) and the connection
- * closes.
+ * sees the bytes; a violation is answered with a close frame (1002, 1007 or 1009) and the
+ * connection closes. The client's close frame never reaches Tyrus, which refuses the registered
+ * codes 1012–1014 from clients: the guard validates it and the gate has Tyrus answer it with the
+ * same code and reason ({@link #answerAfterRead}).
  *
  * <p>It also keeps a close away from Tyrus while Tyrus is half-way through an upgrade (see {@link
  * #handleClose}).
@@ -119,7 +123,8 @@ final class HandshakeFilter extends BaseFilter {
     }
     if (!isWebSocketPath(request)) {
       if (content.isLast()) {
-        tracker.requestCompleted(ctx.getConnection());
+        // The keep-alive countdown starts once the answer is written (handleWrite), not now.
+        tracker.requestReceived(ctx.getConnection());
       }
       return ctx.getInvokeAction();
     }
@@ -151,7 +156,8 @@ final class HandshakeFilter extends BaseFilter {
             request.getRequestURI().endsWith(WebSocketEndpoints.ECHO_PATH)
                 ? echoMaxMessage
                 : hubMaxMessage,
-            maxFragments);
+            maxFragments,
+            tyrus != null);
     if (state != null) {
       state.admittedAs = ip;
       state.frames = frames; // admitted: released again when the connection closes
@@ -170,6 +176,18 @@ final class HandshakeFilter extends BaseFilter {
     return content.getContent().hasRemaining()
         ? guard(ctx, frames, content)
         : ctx.getInvokeAction();
+  }
+
+  /** The last bytes of an answer: the connection's keep-alive countdown starts now. */
+  @Override
+  public NextAction handleWrite(FilterChainContext ctx) throws IOException {
+    if (ctx.getMessage() instanceof HttpContent content
+        && content.isLast()
+        && content.getHttpHeader() instanceof HttpResponsePacket response
+        && response.getStatus() != 101) {
+      tracker.requestCompleted(ctx.getConnection());
+    }
+    return ctx.getInvokeAction();
   }
 
   /**
@@ -220,6 +238,19 @@ final class HandshakeFilter extends BaseFilter {
       return (Attribute<?>) f.get(null);
     }
 
+    /**
+     * Closes Tyrus's connection on {@code c} as if the peer's close frame had reached Tyrus: the
+     * same close frame back, the endpoint told, the connection closed. False when Tyrus has no
+     * connection there.
+     */
+    boolean close(Connection<?> c, int code, String reason) {
+      if (!(connection.get(c) instanceof org.glassfish.tyrus.spi.Connection tyrusConnection)) {
+        return false;
+      }
+      tyrusConnection.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
+      return true;
+    }
+
     /** Whether Tyrus has set its connection on {@code c} but not yet its task processor. */
     boolean halfUpgraded(Connection<?> c) {
       return connection.isSet(c) && !taskProcessor.isSet(c);
@@ -227,8 +258,17 @@ final class HandshakeFilter extends BaseFilter {
   }
 
   private NextAction guard(FilterChainContext ctx, FrameGuard frames, HttpContent content) {
-    FrameGuard.Violation v = frames.inspect(content.getContent());
+    if (frames.closeAnswered()) {
+      return ctx.getStopAction(); // nothing may follow the peer's close, which is being answered
+    }
+    Buffer bytes = content.getContent();
+    FrameGuard.Violation v = frames.inspect(bytes);
     if (v == null) {
+      FrameGuard.PeerClose close = frames.takePeerClose();
+      if (close != null) {
+        bytes.limit(frames.closeEnd()); // Tyrus reads up to the close, now a pong
+        answerAfterRead(ctx, close);
+      }
       return ctx.getInvokeAction();
     }
     metrics.close(v.code().code());
@@ -249,6 +289,32 @@ final class HandshakeFilter extends BaseFilter {
     return response.getStatus() == 101
         && extensions != null
         && extensions.startsWith(DeflateAgreement.NAME);
+  }
+
+  /**
+   * Answers the peer's close through Tyrus once Tyrus has read what came before it: Tyrus sends the
+   * close frame with the peer's code and reason (1000 for a close without status), reports the
+   * close to the endpoint with that code (1005 for none), and closes the connection, as it does for
+   * a close frame it reads itself.
+   */
+  private void answerAfterRead(FilterChainContext ctx, FrameGuard.PeerClose close) {
+    Connection<?> c = ctx.getConnection();
+    TyrusAttributes t = tyrus;
+    ConnectionTracker.State state = tracker.state(c);
+    Runnable answer =
+        () -> {
+          if (t == null || !t.close(c, close.code(), close.reason())) {
+            c.closeSilently();
+          }
+        };
+    ctx.addCompletionListener(
+        done -> {
+          if (state == null) {
+            answer.run();
+          } else {
+            state.whenUpgraded(answer);
+          }
+        });
   }
 
   /**

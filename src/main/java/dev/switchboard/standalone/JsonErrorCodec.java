@@ -4,11 +4,14 @@ import dev.switchboard.hub.HubMetrics;
 import dev.switchboard.protocol.ErrorCode;
 import org.glassfish.grizzly.filterchain.FilterChainBuilder;
 import org.glassfish.grizzly.http.HttpContent;
+import org.glassfish.grizzly.http.HttpRequestPacket;
 import org.glassfish.grizzly.http.HttpResponsePacket;
 import org.glassfish.grizzly.http.HttpServerFilter;
+import org.glassfish.grizzly.http.Protocol;
 import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.http.util.Header;
+import org.glassfish.grizzly.http.util.HttpStatus;
 import org.glassfish.grizzly.memory.Buffers;
 
 /**
@@ -66,8 +69,22 @@ final class JsonErrorCodec extends HttpServerFilter {
     };
   }
 
+  /**
+   * Fills in the JSON body. A 505 stays one only for a request line that names an HTTP version: the
+   * codec answers 505 to whatever it cannot read as a version, random bytes and TLS records on the
+   * plain port included, which are a malformed request (400, RFC 9112 §3).
+   */
   @Override
   protected HttpContent customizeErrorResponse(HttpResponsePacket response) {
+    if (response.getStatus() == 505) {
+      HttpRequestPacket request = response.getRequest();
+      String version = request.getProtocolDC().toString();
+      // Reading the raw version made the request forget the HTTP/1.1 the codec answers in.
+      request.setProtocol(Protocol.HTTP_1_1);
+      if (!RequestLine.isHttpVersion(version)) {
+        HttpStatus.BAD_REQUEST_400.setValues(response);
+      }
+    }
     metrics.error(ErrorCode.MALFORMED);
     byte[] body = JsonRefusal.body(ErrorCode.MALFORMED, message(response.getStatus()));
     response.getHeaders().setValue(Header.ContentType).setString("application/json;charset=UTF-8");

@@ -12,6 +12,7 @@ import org.glassfish.grizzly.filterchain.FilterChainContext;
 import org.glassfish.grizzly.filterchain.NextAction;
 import org.glassfish.grizzly.http.HttpContent;
 import org.glassfish.grizzly.http.HttpRequestPacket;
+import org.glassfish.grizzly.http.Protocol;
 import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.server.HttpServerFilter;
 import org.glassfish.grizzly.http.server.NetworkListener;
@@ -68,6 +69,10 @@ final class RequestTargetFilter extends BaseFilter {
       return ctx.getInvokeAction(); // checked already, or WebSocket frames after the upgrade
     }
     request.setAttribute(CHECKED, Boolean.TRUE);
+    NextAction refused = refuseRequestLine(ctx, request);
+    if (refused != null) {
+      return refused;
+    }
     String problem = problem(request);
     if (problem == null) {
       return ctx.getInvokeAction();
@@ -76,6 +81,34 @@ final class RequestTargetFilter extends BaseFilter {
     String target = request.getRequestURI();
     LOG.log(Level.DEBUG, () -> "refused request target " + abbreviate(target) + ": " + problem);
     return JsonRefusal.send(ctx, request.getResponse(), 400, ErrorCode.MALFORMED, problem);
+  }
+
+  /**
+   * Refuses a request line the codec let through that RFC 9112 does not: a method that is not a
+   * token (400), no HTTP version at all (Grizzly serves such lines as HTTP/0.9; 400) or version 2
+   * or later over HTTP/1.1 framing, which this server does not speak (505). Null when it is fine.
+   */
+  private @Nullable NextAction refuseRequestLine(
+      FilterChainContext ctx, HttpRequestPacket request) {
+    Protocol version = request.getProtocol();
+    int status;
+    String problem;
+    if (!RequestLine.isToken(request.getMethod().getMethodString())) {
+      status = 400;
+      problem = "malformed HTTP request: the method is not a token";
+    } else if (version == Protocol.HTTP_0_9) {
+      status = 400;
+      problem = "malformed HTTP request: the request line has no HTTP version";
+    } else if (version != Protocol.HTTP_1_0 && version != Protocol.HTTP_1_1) {
+      status = 505;
+      problem = "HTTP version not supported: use HTTP/1.1";
+    } else {
+      return null;
+    }
+    request.setProtocol(Protocol.HTTP_1_1); // the answer is an HTTP/1.1 one, status line and all
+    metrics.error(ErrorCode.MALFORMED);
+    LOG.log(Level.DEBUG, () -> "refused request line: " + problem);
+    return JsonRefusal.send(ctx, request.getResponse(), status, ErrorCode.MALFORMED, problem);
   }
 
   /** Why the request's target is refused, or null when it is a plain path. */

@@ -140,6 +140,7 @@ public final class StandaloneServer implements AutoCloseable {
       }
       listener.registerAddOn(connections);
       listener.registerAddOn(JsonErrorCodec.addOn(assembly.hub().metrics()));
+      listener.registerAddOn(NotHttpFilter.addOn(assembly.hub().metrics()));
       // Each add-on below inserts itself in front of the handlers, so they run in the order
       // registered: targets first (the gate relies on WebSocket paths being named exactly), then
       // the gate, then Tyrus, which the gate must precede.

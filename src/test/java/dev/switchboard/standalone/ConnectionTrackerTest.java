@@ -89,6 +89,19 @@ class ConnectionTrackerTest {
   }
 
   @Test
+  void aRequestBeingAnsweredIsNotCutWithinAMinuteAndCountsAgainFromItsAnswer() throws IOException {
+    FakeConnection busy = accept();
+    tracker.requestReceived(busy.connection());
+    advance(Duration.ofSeconds(59));
+    tracker.expire();
+    assertThat(busy.closed()).isFalse();
+    tracker.requestCompleted(busy.connection());
+    advance(TIMEOUT.plusMillis(1));
+    tracker.expire();
+    assertThat(busy.closed()).as("idle past the timeout after its answer").isTrue();
+  }
+
+  @Test
   void anAdmittedWebSocketIsNeverCutByTheHandshakeTimeout() throws IOException {
     FakeConnection upgraded = accept();
     tracker.state(upgraded.connection()).frames = new FrameGuard(1024, 16);

@@ -109,4 +109,31 @@ class FrameGuardTest {
     assertThat(ping.inspect(buffer(compressedPing, 0, compressedPing.length)).code().code())
         .isEqualTo(1002);
   }
+
+  @Test
+  void answeringClosesTurnsTheCloseIntoAPongInPlaceEvenWhenEveryByteArrivesAlone() {
+    FrameGuard g = new FrameGuard(64 * 1024, 16, true);
+    byte[] close = frame(CLOSE, ClosePayload.of(1013, "later"));
+    byte[] seen = new byte[close.length];
+    for (int i = 0; i < close.length; i++) {
+      Buffer b = buffer(close, i, i + 1);
+      assertThat(g.inspect(b)).isNull();
+      seen[i] = b.get(0);
+    }
+    assertThat(seen[0]).as("FIN and the pong opcode").isEqualTo((byte) (FrameEncoder.FIN | 0xA));
+    assertThat(g.takePeerClose()).isEqualTo(new FrameGuard.PeerClose(1013, "later"));
+    assertThat(g.closeEnd()).isEqualTo(1); // the last byte of the frame ended that read
+    assertThat(g.closeAnswered()).isTrue();
+  }
+
+  @Test
+  void answeringClosesRefusesReservedCodesAndAOneByteStatus() {
+    byte[][] payloads = {{0x03}, {0x03, (byte) 0xED}, {0x03, (byte) 0xF7}, {0x13, (byte) 0x88}};
+    for (byte[] p : payloads) {
+      FrameGuard g = new FrameGuard(64 * 1024, 16, true);
+      byte[] f = frame(CLOSE, p);
+      assertThat(g.inspect(buffer(f, 0, f.length)).code().code()).isEqualTo(1002);
+      assertThat(g.takePeerClose()).isNull();
+    }
+  }
 }

@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every close the server makes is in {@code /api/stats} {@code closes}, once, whoever made it: the
- * hub, the gate in front of Tyrus, or Tyrus on its own. A close the client begins is answered and
- * not counted. Each test has a fresh server, so the whole {@code closes} map is asserted.
+ * hub, the gate in front of Tyrus (which also judges the client's close frames), or Tyrus on its
+ * own. A close the client begins is answered and not counted. Each test has a fresh server, so the
+ * whole {@code closes} map is asserted.
  */
 class ServerClosesTest {
   /** Not valid UTF-8: a two-byte lead followed by an ASCII byte. */
@@ -72,7 +73,7 @@ class ServerClosesTest {
   }
 
   @Test
-  void aMalformedCloseFrameIsAnsweredByTyrusWith1002AndCounted() throws IOException {
+  void aMalformedCloseFrameIsAnsweredWith1002Or1007AndCounted() throws IOException {
     byte[][] malformed = {
       {0x03}, // one byte: too short for a status code
       closePayload(999, new byte[0]), // below the codes RFC 6455 allows
