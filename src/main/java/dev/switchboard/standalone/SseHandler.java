@@ -96,12 +96,13 @@ final class SseHandler extends HttpHandler {
     if (lastEventId == null) {
       lastEventId = request.getParameter("lastEventId");
     }
-    events.stream =
+    SseSessions.Stream opened =
         sessions.open(
             new SseSessions.StreamRequest(origin, bearer(request), null, lastEventId, peer),
             events);
+    events.stream = opened;
     if (events.ended.get()) {
-      events.stream.ended();
+      opened.ended(); // ended while opening: finished() did not see the session yet
     }
   }
 
