@@ -253,6 +253,15 @@ final class SseServlet extends HttpServlet {
       }
     }
 
+    /**
+     * The portable API has no way to drop a connection: the response is completed, which most
+     * containers follow by closing a connection whose output they could not flush.
+     */
+    @Override
+    public void abort() {
+      end();
+    }
+
     private void finished() {
       SseSessions.Stream s = stream;
       if (s != null) {
