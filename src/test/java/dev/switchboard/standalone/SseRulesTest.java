@@ -67,6 +67,24 @@ class SseRulesTest {
 
       bearer.post("{\"id\":1,\"op\":\"subscribe\",\"channel\":\"room:a\"}");
       assertThat(bearer.nextNotPing().json().path("ok").asBoolean()).isTrue();
+    }
+    String lastId = "{\"room:b\":[\"e\",1],\"other:c\":[\"e\",1]}";
+    try (SseClient resumed =
+            SseClient.open(
+                    sse(server), "Authorization", "Bearer " + token("cy"), "Last-Event-ID", lastId)
+                .opened();
+        SseClient anonymous = SseClient.open(sse(server), "Last-Event-ID", lastId).opened()) {
+      Map<String, JsonNode> byChannel = new java.util.HashMap<>();
+      while (byChannel.size() < 2) {
+        JsonNode m = resumed.nextNotPing().json();
+        byChannel.put(m.path("channel").asText(), m);
+      }
+      assertThat(byChannel.get("room:b").has("subscribe")).isTrue();
+      assertThat(byChannel.get("other:c").path("unsubscribe").path("code").asInt())
+          .as("resumed with the stream's credentials: no permission, told with an unsubscribe")
+          .isEqualTo(111);
+      assertThat(anonymous.nextNotPing().json().path("unsubscribe").path("message").asText())
+          .contains("connect");
     } finally {
       server.stop(Duration.ofSeconds(2));
     }
