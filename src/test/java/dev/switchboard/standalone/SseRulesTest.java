@@ -208,6 +208,35 @@ class SseRulesTest {
     }
   }
 
+  @Test
+  void aClientThatGoesAwayEndsItsSessionAndFreesItsAdmission() throws Exception {
+    // Grizzly does not report the peer's FIN on a suspended response: the next write (a ping, at
+    // the latest) finds the connection gone.
+    StandaloneServer server =
+        TestServers.start(
+            Map.of(
+                "limits.max-connections-per-ip", "1",
+                "ws.ping-interval", "1s",
+                "ws.pong-timeout", "1s"));
+    try {
+      try (Socket gone = new Socket("127.0.0.1", server.port())) {
+        gone.getOutputStream()
+            .write(
+                "GET /sse HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        sessionOf(gone.getInputStream());
+        assertThat(server.assembly().hub().metrics().sseSessions()).isEqualTo(1);
+      }
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> server.assembly().hub().metrics().sseSessions() == 0);
+      try (SseClient again = SseClient.open(sse(server)).opened()) {
+        assertThat(again.status()).as("the address's one stream is free again").isEqualTo(200);
+      }
+    } finally {
+      server.stop(Duration.ofSeconds(2));
+    }
+  }
+
   /** Reads the raw response until the open event's session. */
   private static String sessionOf(InputStream in) throws java.io.IOException {
     StringBuilder seen = new StringBuilder();
