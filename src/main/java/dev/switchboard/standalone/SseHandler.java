@@ -94,6 +94,9 @@ final class SseHandler extends HttpHandler {
     Connection<?> connection = request.getContext().getConnection();
     Events events = new Events(response, connection, () -> released(connection, state, ip));
     response.suspend(-1, TimeUnit.MILLISECONDS, events);
+    // Grizzly stops reading a connection while its response is suspended, so it would not see
+    // the client leave (its FIN) until a write failed: read on, and the close ends the stream.
+    connection.enableIOEvent(org.glassfish.grizzly.IOEvent.READ);
     String lastEventId = request.getHeader("Last-Event-ID");
     if (lastEventId == null) {
       lastEventId = request.getParameter("lastEventId");

@@ -40,6 +40,7 @@ public final class SseClient implements AutoCloseable {
   /** The stream's URI. */
   private final URI base;
 
+  private final HttpClient client;
   private final HttpResponse<InputStream> response;
   private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
   private final Thread reader;
@@ -47,8 +48,10 @@ public final class SseClient implements AutoCloseable {
   private String session;
   private JsonNode open;
 
-  private SseClient(URI base, HttpResponse<InputStream> response, String origin) {
+  private SseClient(
+      URI base, HttpClient client, HttpResponse<InputStream> response, String origin) {
     this.base = base;
+    this.client = client;
     this.response = response;
     this.origin = origin;
     this.reader = new Thread(this::read, "sse-test-reader");
@@ -62,6 +65,22 @@ public final class SseClient implements AutoCloseable {
    * POST).
    */
   public static SseClient open(URI stream, String... headers) {
+    return connect(stream, CLIENT, headers);
+  }
+
+  /** As above over TLS trusting {@code ssl}'s certificates (POSTs too). */
+  public static SseClient open(URI stream, javax.net.ssl.SSLContext ssl, String... headers) {
+    return connect(
+        stream,
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .sslContext(ssl)
+            .build(),
+        headers);
+  }
+
+  private static SseClient connect(URI stream, HttpClient client, String... headers) {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(stream).header("Accept", "text/event-stream").GET();
     String origin = null;
@@ -73,8 +92,8 @@ public final class SseClient implements AutoCloseable {
     }
     try {
       HttpResponse<InputStream> r =
-          CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-      return new SseClient(stream, r, origin);
+          client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+      return new SseClient(stream, client, r, origin);
     } catch (IOException e) {
       throw new AssertionError("stream request failed: " + e, e);
     } catch (InterruptedException e) {
@@ -191,9 +210,23 @@ public final class SseClient implements AutoCloseable {
   }
 
   public Http.Response post(String contentType, byte[] body) {
-    return origin == null
-        ? Http.post(sessionUri(), contentType, body)
-        : Http.post(sessionUri(), contentType, body, "Origin", origin);
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(sessionUri())
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (origin != null) {
+      b.header("Origin", origin);
+    }
+    try {
+      HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      return new Http.Response(r.statusCode(), r.body(), r);
+    } catch (IOException e) {
+      throw new AssertionError("POST failed: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 
   /** {@code <stream>/<session>}: the stream's path ends in {@code sse}, which this resolves. */
