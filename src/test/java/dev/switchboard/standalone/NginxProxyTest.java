@@ -6,6 +6,7 @@ import dev.switchboard.protocol.Command;
 import dev.switchboard.protocol.Payload;
 import dev.switchboard.testing.Http;
 import dev.switchboard.testing.Nginx;
+import dev.switchboard.testing.SseClient;
 import dev.switchboard.testing.TestCertificate;
 import dev.switchboard.testing.TestServers;
 import dev.switchboard.testing.WsClient;
@@ -123,6 +124,22 @@ class NginxProxyTest {
       assertThat(client.nextJson().path("data").asText()).isEqualTo("via nginx");
       echo.send("round trip");
       assertThat(echo.nextText()).isEqualTo("round trip");
+    }
+  }
+
+  @Test
+  void anEventStreamAndItsPostsPassThroughNginxUnbuffered() {
+    try (SseClient sse =
+            SseClient.open(nginx.https().resolve("/sse"), cert.trust(), "Origin", ORIGIN).opened();
+        WsClient pub = WsClient.connect(nginx.wss().resolve("/ws"), ORIGIN, cert.trust(), null)) {
+      assertThat(sse.header("Content-Type")).startsWith("text/event-stream");
+      assertThat(sse.post("{\"id\":1,\"op\":\"subscribe\",\"channel\":\"streamed\"}").status())
+          .isEqualTo(204);
+      assertThat(sse.nextNotPing().json().path("id").asLong()).isEqualTo(1);
+      pub.ok(id -> new Command.Publish(id, "streamed", new Payload.Json("\"small\"")));
+      assertThat(sse.nextNotPing().json().path("data").asText())
+          .as("a small event gets through at once: nginx does not hold it in a buffer")
+          .isEqualTo("small");
     }
   }
 
