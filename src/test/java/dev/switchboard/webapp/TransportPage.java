@@ -1,0 +1,102 @@
+package dev.switchboard.webapp;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.switchboard.testing.Chromium;
+import dev.switchboard.testing.HttpUpgradeProxy;
+import java.util.List;
+import java.util.Map;
+import org.openqa.selenium.chrome.ChromeDriver;
+
+/**
+ * Drives the test page {@code /test/transport.html} (src/test/resources/webapp/test): it runs
+ * switchboard.js and records into {@code window.sbTest} what the client did; these read it.
+ */
+final class TransportPage {
+  private TransportPage() {}
+
+  /** A new browser on the page, loaded through {@code proxy} so its origin is the proxy's. */
+  static ChromeDriver open(
+      Chromium chromium, HttpUpgradeProxy proxy, String channel, long upgradeIntervalMs) {
+    ChromeDriver page = chromium.open();
+    page.get(
+        proxy.origin()
+            + "/test/transport.html?channel="
+            + channel
+            + "&upgrade="
+            + upgradeIntervalMs);
+    return page;
+  }
+
+  /** Waits until the client is OPEN on {@code transport} and its subscription is confirmed. */
+  static void awaitOpenOn(ChromeDriver page, String transport) {
+    await()
+        .atMost(SseFallbackIT.WAIT)
+        .until(
+            () ->
+                Boolean.TRUE.equals(
+                    page.executeScript(
+                        "return !!window.sb && sb.readyState === 1 && sb.transport === arguments[0]"
+                            + " && sbTest.subscribed.length > 0",
+                        transport)));
+  }
+
+  static String transport(ChromeDriver page) {
+    return (String) page.executeScript("return window.sb ? sb.transport : null");
+  }
+
+  /** The `n` of each JSON publication received, in arrival order. */
+  @SuppressWarnings("unchecked")
+  static List<Integer> numbers(ChromeDriver page) {
+    List<Long> ns =
+        (List<Long>)
+            page.executeScript(
+                "return sbTest.messages.filter(m => m.data && m.data.n).map(m => m.data.n)");
+    return ns.stream().map(Long::intValue).toList();
+  }
+
+  @SuppressWarnings("unchecked")
+  static List<Long> offsets(ChromeDriver page) {
+    return (List<Long>) page.executeScript("return sbTest.messages.map(m => m.offset)");
+  }
+
+  @SuppressWarnings("unchecked")
+  static List<Long> lastBytes(ChromeDriver page) {
+    return (List<Long>)
+        page.executeScript("return sbTest.messages.filter(m => m.bytes).at(-1).bytes");
+  }
+
+  /** The length of {@code sbTest[field]} (an array), or its value (a number). */
+  static long count(ChromeDriver page, String field) {
+    Object v =
+        page.executeScript(
+            "const v = sbTest[arguments[0]]; return Array.isArray(v) ? v.length : v", field);
+    return ((Number) v).longValue();
+  }
+
+  @SuppressWarnings("unchecked")
+  static List<String> transports(ChromeDriver page) {
+    return (List<String>) page.executeScript("return sbTest.transports");
+  }
+
+  @SuppressWarnings("unchecked")
+  static List<Long> reconnectCodes(ChromeDriver page) {
+    return (List<Long>) page.executeScript("return sbTest.reconnects");
+  }
+
+  /** The page's own publishes: each reply as JSON, or the error's text. */
+  @SuppressWarnings("unchecked")
+  static List<String> publishReplies(ChromeDriver page) {
+    return ((List<Object>)
+            page.executeScript(
+                "return sbTest.publishes.map(p => typeof p === 'string' ? p"
+                    + " : JSON.stringify(p))"))
+        .stream().map(String::valueOf).toList();
+  }
+
+  static Map<String, Object> state(ChromeDriver page) {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> m = (Map<String, Object>) page.executeScript("return sbTest");
+    return m;
+  }
+}
