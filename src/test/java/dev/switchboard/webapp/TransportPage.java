@@ -1,11 +1,11 @@
 package dev.switchboard.webapp;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.testing.Chromium;
 import dev.switchboard.testing.HttpUpgradeProxy;
 import java.util.List;
-import java.util.Map;
 import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
@@ -30,15 +30,19 @@ final class TransportPage {
 
   /** Waits until the client is OPEN on {@code transport} and its subscription is confirmed. */
   static void awaitOpenOn(ChromeDriver page, String transport) {
+    // On a timeout the assertion shows what the page recorded.
     await()
         .atMost(SseFallbackIT.WAIT)
-        .until(
+        .untilAsserted(
             () ->
-                Boolean.TRUE.equals(
-                    page.executeScript(
-                        "return !!window.sb && sb.readyState === 1 && sb.transport === arguments[0]"
-                            + " && sbTest.subscribed.length > 0",
-                        transport)));
+                assertThat(
+                        page.executeScript(
+                            "return !!window.sb && sb.readyState === 1"
+                                + " && sb.transport === arguments[0]"
+                                + " && sbTest.subscribed.length > 0",
+                            transport))
+                    .as("open on %s; the page recorded %s", transport, summary(page))
+                    .isEqualTo(Boolean.TRUE));
   }
 
   static String transport(ChromeDriver page) {
@@ -94,9 +98,10 @@ final class TransportPage {
         .stream().map(String::valueOf).toList();
   }
 
-  static Map<String, Object> state(ChromeDriver page) {
-    @SuppressWarnings("unchecked")
-    Map<String, Object> m = (Map<String, Object>) page.executeScript("return sbTest");
-    return m;
+  /** What the page recorded, without the publications: for failure messages. */
+  static Object summary(ChromeDriver page) {
+    return page.executeScript(
+        "return window.sbTest ? JSON.stringify({...sbTest, messages: sbTest.messages.length,"
+            + " transport: sb.transport, readyState: sb.readyState}) : 'no sbTest'");
   }
 }
