@@ -36,6 +36,7 @@ class ArchitectureTest {
             "engine.memory",
             "engine.redis",
             "server",
+            "sse",
             "http",
             "metrics",
             "otel",
@@ -81,6 +82,9 @@ class ArchitectureTest {
    *       and reads its own keys' raw values; the composition root builds it.
    *   <li>{@code bridge.kafka} (Kafka bridges, the only kafka-clients user) publishes through the
    *       hub; the composition root builds it when bridges are configured.
+   *   <li>{@code sse} (the fallback transport: Server-Sent Events and POST, no Jakarta) sits on the
+   *       hub like the Jakarta adapter; the composition root builds it, the hosts adapt their HTTP
+   *       servers to it.
    *   <li>{@code app} (the facade an application in the same JVM publishes through) sits on the hub
    *       and reads the engine's results; the Jakarta adapter, the composition root and the hosts
    *       may use it.
@@ -129,6 +133,8 @@ class ArchitectureTest {
         .definedBy("dev.switchboard.bridge.kafka..")
         .layer("JakartaAdapter")
         .definedBy("dev.switchboard.server..")
+        .layer("Sse")
+        .definedBy("dev.switchboard.sse..")
         .layer("App")
         .definedBy("dev.switchboard.app..")
         .layer("Assembly")
@@ -181,6 +187,8 @@ class ArchitectureTest {
         .mayOnlyAccessLayers("Log", "Protocol", "Hooks", "Engine", "Hub")
         .whereLayer("JakartaAdapter")
         .mayOnlyAccessLayers("Log", "Protocol", "Auth", "Hooks", "Hub", "App")
+        .whereLayer("Sse")
+        .mayOnlyAccessLayers("Log", "Protocol", "Auth", "Hub")
         .whereLayer("Assembly")
         .mayOnlyAccessLayers(
             "Log",
@@ -198,7 +206,8 @@ class ArchitectureTest {
             "Proxy",
             "KafkaBridge",
             "App",
-            "JakartaAdapter")
+            "JakartaAdapter",
+            "Sse")
         .whereLayer("Standalone")
         .mayOnlyAccessLayers(
             "Log",
@@ -210,6 +219,7 @@ class ArchitectureTest {
             "Http",
             "App",
             "JakartaAdapter",
+            "Sse",
             "Assembly")
         .whereLayer("Web")
         .mayOnlyAccessLayers(
@@ -222,6 +232,7 @@ class ArchitectureTest {
             "Http",
             "App",
             "JakartaAdapter",
+            "Sse",
             "Assembly")
         .whereLayer("Cdi")
         .mayOnlyAccessLayers(
@@ -319,6 +330,7 @@ class ArchitectureTest {
             "dev.switchboard.frame..",
             "dev.switchboard.protocol..",
             "dev.switchboard.hub..",
+            "dev.switchboard.sse..",
             "dev.switchboard.engine..",
             "dev.switchboard.hooks..",
             "dev.switchboard.app..")

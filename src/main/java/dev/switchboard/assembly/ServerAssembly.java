@@ -9,6 +9,7 @@ import dev.switchboard.bridge.kafka.KafkaBridges;
 import dev.switchboard.config.EngineKeys;
 import dev.switchboard.config.ServerConfig;
 import dev.switchboard.config.ServerKeys;
+import dev.switchboard.config.WsKeys;
 import dev.switchboard.engine.Broker;
 import dev.switchboard.engine.PresenceStore;
 import dev.switchboard.engine.memory.MemoryBroker;
@@ -28,6 +29,7 @@ import dev.switchboard.proxy.ProxyDecisions;
 import dev.switchboard.server.OriginPolicy;
 import dev.switchboard.server.TransportFactory;
 import dev.switchboard.server.WebSocketEndpoints;
+import dev.switchboard.sse.SseSessions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -53,10 +55,16 @@ public final class ServerAssembly implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(ServerAssembly.class.getName());
   private static final String VERSION = readVersion();
 
+  /** Path of the fallback transport's stream; its POSTs go to {@code /sse/<session>}. */
+  public static final String SSE_PATH = "/sse";
+
   private final ServerConfig config;
   private final Hub hub;
   private final WebSocketEndpoints endpoints;
   private final HttpApi api;
+
+  /** The fallback transport's sessions; null when {@code sse.enabled} is false. */
+  private final @Nullable SseSessions sse;
 
   /**
    * This server's own metrics registry, served at {@code /metrics}; closed with the server. Null
@@ -134,6 +142,16 @@ public final class ServerAssembly implements AutoCloseable {
     this.endpoints =
         new WebSocketEndpoints(
             hub, AreaOptions.endpoints(config, OriginPolicy.of(origins), roles), transports);
+    this.sse =
+        config.get(WsKeys.SSE_ENABLED)
+            ? new SseSessions(
+                hub,
+                new SseSessions.Options(
+                    SSE_PATH,
+                    config.get(WsKeys.MAX_MESSAGE_SIZE),
+                    endpoints.origins()::allows,
+                    endpoints.accessLog()))
+            : null;
     if (metrics != null) {
       metrics.bind(hub, engine.broker());
     }
@@ -240,6 +258,11 @@ public final class ServerAssembly implements AutoCloseable {
     return api;
   }
 
+  /** The fallback transport's sessions, or null when {@code sse.enabled} is false. */
+  public @Nullable SseSessions sse() {
+    return sse;
+  }
+
   /**
    * How long {@link #close} may take after the graceful stop: the JMS bridges' threads, sinks
    * sending what is still queued ({@code drain-timeout}); zero without JMS bridges.
@@ -301,6 +324,9 @@ public final class ServerAssembly implements AutoCloseable {
     try {
       if (!endpoints.awaitAllClosed(left(deadline))) {
         LOG.log(Level.WARNING, endpoints.openSessions() + " sessions still open after " + timeout);
+      }
+      if (sse != null && !sse.awaitAllClosed(left(deadline))) {
+        LOG.log(Level.WARNING, sse.count() + " event streams still open after " + timeout);
       }
     } catch (InterruptedException e) {
       interrupted = true;

@@ -34,6 +34,7 @@ public final class Keys {
               "WebSocket limits",
               "",
               WsKeys.MAX_MESSAGE_SIZE,
+              WsKeys.SSE_ENABLED,
               WsKeys.MAX_FRAGMENTS,
               WsKeys.PING_INTERVAL,
               WsKeys.PONG_TIMEOUT,

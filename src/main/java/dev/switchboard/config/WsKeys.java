@@ -26,6 +26,16 @@ public final class WsKeys {
               + " (the standalone server closes right after the frame header, before buffering"
               + " the payload).");
 
+  public static final Key<Boolean> SSE_ENABLED =
+      new Key<>(
+          "sse.enabled",
+          "true",
+          Parser.bool(),
+          "Serve the fallback transport beside /ws: the hub protocol over Server-Sent Events"
+              + " (GET /sse) and HTTP POST (/sse/<session>), for networks that refuse WebSocket,"
+              + " under the same origin, auth, size, rate and outbox rules. false answers 404"
+              + " there. In a web application it sits next to ws.path (/ws gives /sse).");
+
   public static final Key<Integer> MAX_FRAGMENTS =
       new Key<>(
           "ws.max-fragments",

@@ -99,6 +99,7 @@ final class NodeStatus {
   CompletionStage<ApiResponse> stats(ApiRequest request) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("connections", hub.connectionCount());
+    m.put("sse_connections", hub.metrics().sseSessions()); // of the connections: event streams
     m.put("channels", hub.channelCount());
     m.put("queued_bytes", hub.queuedBytes());
     m.putAll(hub.metrics().snapshot());

@@ -34,8 +34,7 @@ public final class ClientConnection {
   private static final String SLOW_REASON =
       "not reading: outbox over its limit; reconnect and recover";
 
-  /** RFC 6455's "closed abnormally": the transport went away without a close frame. */
-  private static final int ABNORMAL = 1006;
+  private static final int ABNORMAL = 1006; // RFC 6455: gone without a close frame
 
   private final String id;
 
@@ -163,6 +162,11 @@ public final class ClientConnection {
     execute(command);
   }
 
+  /** Resubscribes from a resumed stream's position; see {@link ConnectionSubscriptions#resume}. */
+  public void resume(String channel, Command.Since since) {
+    subscriptions.resume(channel, since);
+  }
+
   /** A pong arrived: the client is alive. */
   public void onPong() {
     liveness.received(clock.nanoTime());
@@ -284,7 +288,7 @@ public final class ClientConnection {
     return false;
   }
 
-  /** Queues a frame of an attached connection's own endpoint; whether it was queued. */
+  /** Queues a frame of no subscription (a reply, an own endpoint's); whether it was queued. */
   public boolean sendOwn(QueuedFrame frame) {
     return afterEnqueue(outbox.enqueue(frame, false));
   }
@@ -299,11 +303,6 @@ public final class ClientConnection {
   /** Runs the flush a fan-out lane scheduled. */
   void runScheduledFlush() {
     outbox.runScheduledFlush();
-  }
-
-  /** Queues a frame that belongs to no subscription (a reply). */
-  private void send(QueuedFrame frame) {
-    afterEnqueue(outbox.enqueue(frame, false));
   }
 
   private void execute(Command command) {
@@ -359,7 +358,7 @@ public final class ClientConnection {
     if (own != null) {
       own.answered(commandId, new OwnProtocol.Answer.Done());
     } else if (commandId != Command.NO_ID) {
-      send(new QueuedFrame.Text(frame));
+      sendOwn(new QueuedFrame.Text(frame));
     }
   }
 
@@ -371,7 +370,7 @@ public final class ClientConnection {
     }
     // An error for a command without id is still sent: the client must learn its frame was
     // refused, and without an id it cannot be matched, so it carries none.
-    send(new QueuedFrame.Text(ServerMessageEncoder.error(commandId, code, message)));
+    sendOwn(new QueuedFrame.Text(ServerMessageEncoder.error(commandId, code, message)));
   }
 
   private void onSendFailed(Throwable failure) {

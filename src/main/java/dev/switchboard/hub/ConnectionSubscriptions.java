@@ -105,6 +105,40 @@ final class ConnectionSubscriptions {
   }
 
   /**
+   * Resubscribes to {@code channel} from {@code since}, for a client that reconnected by itself and
+   * sent no command (the fallback transport's {@code Last-Event-ID}): checked as a subscribe
+   * command is, but told with a {@code subscribe} push, and a refusal with an {@code unsubscribe}
+   * push, as for the channels of a connect grant. One already subscribed is left as it is.
+   */
+  void resume(String channel, Command.Since since) {
+    if (subscriptions.containsKey(channel)) {
+      return;
+    }
+    Identity who = connection.identity();
+    String refused;
+    if (who == null) {
+      refused = "connect with a token first";
+    } else if (!who.permissions().allows(channel, Capability.SUBSCRIBE)) {
+      refused = "no subscribe permission for " + channel;
+    } else if (subscriptions.size() >= parts.options().maxSubscriptions()) {
+      refused = "at most " + parts.options().maxSubscriptions() + " subscriptions per connection";
+    } else {
+      refused = parts.options().namespaces().unknown(channel);
+      if (refused == null) {
+        refused = connection.hooks().subscribe(channel);
+      }
+    }
+    if (refused != null) {
+      parts.metrics().error(ErrorCode.FORBIDDEN);
+      connection.sendOwn(
+          new QueuedFrame.Text(
+              ServerMessageEncoder.unsubscribe(channel, ErrorCode.FORBIDDEN, refused)));
+      return;
+    }
+    start(new Command.Subscribe(Command.NO_ID, channel, since, null), true);
+  }
+
+  /**
    * Registers the subscription, then reads the position (and recovers) and activates it.
    *
    * @param granted subscribed by the server: answered with a push, not a reply
@@ -201,13 +235,7 @@ final class ConnectionSubscriptions {
             ? recovery.startAfter()
             : history != null ? history.position().offset() : 0;
     QueuedFrame replyFrame =
-        new QueuedFrame.Text(
-            granted
-                ? ServerMessageEncoder.subscribe(
-                    s.channel(),
-                    history == null ? 0 : history.position().offset(),
-                    history == null ? null : history.position().epoch())
-                : reply);
+        new QueuedFrame.Text(granted ? grantPush(s, history, recovery) : reply);
     OwnProtocol own = connection.own;
     if (own != null
         || (!granted && s.id() == Command.NO_ID && (recovery == null || recovery.recovered()))) {
@@ -243,6 +271,23 @@ final class ConnectionSubscriptions {
         hooks.subscribed(sub.channel);
       }
     }
+  }
+
+  /**
+   * The {@code subscribe} push of a subscription the server made: the position publications follow
+   * from, which for a resumed one that recovered is the position it resumed from.
+   */
+  private static String grantPush(
+      Command.Subscribe s, @Nullable HistoryResult history, @Nullable Recovery recovery) {
+    if (history == null) {
+      return ServerMessageEncoder.subscribe(s.channel(), 0, null);
+    }
+    Command.Since since = s.since();
+    StreamPosition at =
+        recovery != null && recovery.recovered() && since != null
+            ? new StreamPosition(since.offset(), since.epoch())
+            : history.position();
+    return ServerMessageEncoder.subscribe(s.channel(), at.offset(), at.epoch());
   }
 
   /** Presence and join, then the race with a concurrent cancel resolved (see Subscription). */

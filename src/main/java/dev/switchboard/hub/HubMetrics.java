@@ -46,6 +46,9 @@ public final class HubMetrics {
   /** Open connections that speak no hub protocol (echo): up when opened, down when gone. */
   final LongAdder plainConnections = new LongAdder();
 
+  /** Open sessions of the fallback transport (SSE), a part of the hub's connections. */
+  private final LongAdder sseConnections = new LongAdder();
+
   /** Application decisions and event listeners that threw. */
   final LongAdder hookFailures = new LongAdder();
 
@@ -125,6 +128,21 @@ public final class HubMetrics {
       total += a.sum();
     }
     return total;
+  }
+
+  /** A fallback (SSE) session opened; its connection is counted as the hub's too. */
+  public void sseOpened() {
+    sseConnections.increment();
+  }
+
+  /** A fallback (SSE) session ended. */
+  public void sseClosed() {
+    sseConnections.decrement();
+  }
+
+  /** Open fallback (SSE) sessions, a part of {@code Hub.connectionCount()}. */
+  public long sseSessions() {
+    return sseConnections.sum();
   }
 
   /** An echo connection opened. */

@@ -22,6 +22,13 @@ public sealed interface QueuedFrame {
   byte[] wire();
 
   /**
+   * The frame in the fallback transport's encoding (a Server-Sent Event), made by {@code encode} at
+   * most once per frame, like {@link #wire}, and then shared by every connection of that transport.
+   * A WebSocket delivery never calls it, so it costs the WebSocket path nothing but an empty field.
+   */
+  byte[] event(java.util.function.Function<QueuedFrame, byte[]> encode);
+
+  /**
    * A text frame. Its size is counted in characters: exact for ASCII, and an undercount of at most
    * 3x for other text, which the outbox limit tolerates.
    */
@@ -30,6 +37,19 @@ public sealed interface QueuedFrame {
 
     /** Lazily framed UTF-8; a benign race may frame it twice, never differently. */
     private volatile byte @Nullable [] wire;
+
+    /** Lazily encoded event; a benign race may encode it twice, never differently. */
+    private volatile byte @Nullable [] event;
+
+    @Override
+    public byte[] event(java.util.function.Function<QueuedFrame, byte[]> encode) {
+      byte[] e = event;
+      if (e == null) {
+        e = encode.apply(this);
+        event = e;
+      }
+      return e;
+    }
 
     public Text(String text) {
       this.text = text;
@@ -70,6 +90,19 @@ public sealed interface QueuedFrame {
   final class Binary implements QueuedFrame {
     private final ByteBuffer data;
     private volatile byte @Nullable [] wire;
+
+    /** Lazily encoded event; a benign race may encode it twice, never differently. */
+    private volatile byte @Nullable [] event;
+
+    @Override
+    public byte[] event(java.util.function.Function<QueuedFrame, byte[]> encode) {
+      byte[] e = event;
+      if (e == null) {
+        e = encode.apply(this);
+        event = e;
+      }
+      return e;
+    }
 
     /**
      * @param data the frame's bytes from position to limit; never consumed in place. A read-only

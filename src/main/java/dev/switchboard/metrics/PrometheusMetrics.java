@@ -120,9 +120,14 @@ public final class PrometheusMetrics implements MetricsText, AutoCloseable {
   private static void bindHub(MeterRegistry registry, Hub hub) {
     HubMetrics m = hub.metrics();
     // The hub's connections (also the application's own endpoints attached to it) and echo's.
-    Gauge.builder("switchboard.connections", hub, Hub::connectionCount)
+    // The fallback transport's sessions are hub connections too, counted on their own.
+    Gauge.builder("switchboard.connections", hub, h -> h.connectionCount() - m.sseSessions())
         .description("Open WebSocket connections, by endpoint")
         .tag("endpoint", "hub")
+        .register(registry);
+    Gauge.builder("switchboard.connections", m, HubMetrics::sseSessions)
+        .description("Open WebSocket connections, by endpoint")
+        .tag("endpoint", "sse")
         .register(registry);
     Gauge.builder("switchboard.connections", m, HubMetrics::plainConnections)
         .description("Open WebSocket connections, by endpoint")

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which browser origins may open a WebSocket. Browsers send {@code Origin} with every WebSocket
@@ -54,7 +55,7 @@ public final class OriginPolicy {
   }
 
   /** Whether a handshake carrying this {@code Origin} header (possibly null) may proceed. */
-  public boolean allows(String origin) {
+  public boolean allows(@Nullable String origin) {
     if (origin == null || any) {
       return true;
     }

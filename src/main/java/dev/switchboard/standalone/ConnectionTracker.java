@@ -60,6 +60,12 @@ final class ConnectionTracker extends BaseFilter implements AddOn, AutoCloseable
     /** Set once the WebSocket handshake was admitted; then frames are guarded, not the clock. */
     volatile @Nullable FrameGuard frames;
 
+    /**
+     * An event stream ({@code GET /sse}) is being served: a response that lasts, exempt from the
+     * request deadline while it does; the hub's pings bound its idle time instead.
+     */
+    volatile boolean streaming;
+
     /** The handshake's parsed headers were released; touched by the read thread only. */
     boolean slimmed;
 
@@ -207,7 +213,7 @@ final class ConnectionTracker extends BaseFilter implements AddOn, AutoCloseable
     long now = nanoTime.getAsLong();
     for (Map.Entry<Connection<?>, State> e : open.entrySet()) {
       State s = e.getValue();
-      if (s.frames == null && now - s.deadlineNanos > 0) {
+      if (s.frames == null && !s.streaming && now - s.deadlineNanos > 0) {
         e.getKey().closeSilently();
       }
     }

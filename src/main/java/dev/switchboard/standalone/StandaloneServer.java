@@ -6,6 +6,7 @@ import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ServerConfig;
 import dev.switchboard.config.ServerKeys;
 import dev.switchboard.config.WsKeys;
+import dev.switchboard.sse.SseSessions;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
@@ -158,6 +159,13 @@ public final class StandaloneServer implements AutoCloseable {
           HttpHandlerRegistration.fromString("/ready"),
           HttpHandlerRegistration.fromString("/metrics"),
           HttpHandlerRegistration.fromString("/api/*"));
+      SseSessions sse = assembly.sse();
+      if (sse != null) {
+        sc.addHttpHandler(
+            new SseHandler(sse, admission, connections, assembly.hub().metrics()),
+            HttpHandlerRegistration.fromString(ServerAssembly.SSE_PATH),
+            HttpHandlerRegistration.fromString(ServerAssembly.SSE_PATH + "/*"));
+      }
       sc.addHttpHandler(new DocsHandler(), HttpHandlerRegistration.fromString("/docs/*"));
       sc.addHttpHandler(staticPages(config), HttpHandlerRegistration.ROOT);
       http.start();
