@@ -137,7 +137,7 @@ export class Switchboard extends EventTarget {
    * @param {string[]} [options.transports=['websocket','sse']] the transports to use, in order
    *     of preference: ['sse'] never tries WebSocket, ['websocket'] never falls back
    * @param {string} [options.sseUrl] the SSE stream's URL; default the WebSocket URL with http(s)
-   *     and a last path segment `/sse` instead of `/ws`
+   *     and `sse` for its last path segment (…/ws → …/sse, …/live/hub → …/live/sse)
    * @param {number} [options.upgradeInterval=60000] ms between background WebSocket tries on SSE
    * @param {number} [options.wsOpenTimeout=10000] ms a WebSocket may take to open before it
    *     counts as failed
@@ -873,12 +873,14 @@ export function decodePublication(buffer) {
 
 // ---- transports ---------------------------------------------------------------------------------
 
-/** The SSE stream's URL next to a WebSocket URL: ws→http, wss→https, a last segment /ws→/sse. */
+/**
+ * The SSE stream's URL next to a WebSocket URL, where the server puts it: ws→http, wss→https,
+ * the last path segment (`ws`, or whatever the hub's path ends in) → `sse`.
+ */
 export function sseUrlOf(wsUrl) {
   const u = new URL(wsUrl, globalThis.location ? globalThis.location.href : undefined);
   u.protocol = u.protocol === 'wss:' ? 'https:' : u.protocol === 'ws:' ? 'http:' : u.protocol;
-  u.pathname = /\/ws$/.test(u.pathname) ? u.pathname.replace(/\/ws$/, '/sse')
-    : u.pathname.replace(/\/?$/, '/sse');
+  u.pathname = u.pathname.replace(/\/[^/]*$/, '/sse');
   return u.toString();
 }
 

@@ -148,9 +148,10 @@ test('the event stream parser follows the HTML standard: line ends, comments, fi
   assert.deepEqual(events(['data: ≤ ok\n\ndata: cut']).map((e) => e.data), ['≤ ok']);
 });
 
-test('the SSE URL is the WebSocket one with http(s) and /sse for /ws', () => {
+test('the SSE URL is the WebSocket one with http(s) and sse for its last path segment', () => {
   assert.equal(sseUrlOf('ws://h:8080/ws'), 'http://h:8080/sse');
   assert.equal(sseUrlOf('wss://h/app/ws'), 'https://h/app/sse');
+  assert.equal(sseUrlOf('ws://h/live/hub'), 'http://h/live/sse'); // a WAR's ws.path=/live/hub
   assert.equal(sseUrlOf('ws://h/hub/'), 'http://h/hub/sse');
   assert.equal(sseUrlOf('ws://h/ws?x=1'), 'http://h/sse?x=1');
 });
