@@ -102,6 +102,7 @@ final class TransportPage {
   static Object summary(ChromeDriver page) {
     return page.executeScript(
         "return window.sbTest ? JSON.stringify({...sbTest, messages: sbTest.messages.length,"
-            + " transport: sb.transport, readyState: sb.readyState}) : 'no sbTest'");
+            + " reconnects: sbTest.reconnects.length, transport: sb.transport,"
+            + " readyState: sb.readyState}) : 'no sbTest'");
   }
 }
