@@ -127,6 +127,7 @@ class SseFallbackIT {
       TransportPage.awaitOpenOn(page, "sse");
       AtomicBoolean publishing = new AtomicBoolean(true);
       AtomicInteger published = new AtomicInteger();
+      AtomicInteger switchedAt = new AtomicInteger();
       Thread publisher =
           new Thread(
               () -> {
@@ -137,17 +138,21 @@ class SseFallbackIT {
               "publisher");
       publisher.start();
       try {
-        await().atMost(WAIT).until(() -> TransportPage.numbers(page).size() >= 20);
+        await().atMost(WAIT).until(() -> TransportPage.count(page, "messages") >= 20);
         proxy.upgrades(Upgrades.ALLOW);
         await().atMost(WAIT).until(() -> "websocket".equals(TransportPage.transport(page)));
         int atSwitch = published.get();
+        switchedAt.set(atSwitch);
         await().atMost(WAIT).until(() -> published.get() >= atSwitch + 50);
       } finally {
         publishing.set(false);
         publisher.join(30_000);
       }
       int total = published.get();
-      await().atMost(WAIT).until(() -> TransportPage.numbers(page).size() >= total);
+      await().atMost(WAIT).until(() -> TransportPage.count(page, "messages") >= total);
+      System.out.printf(
+          "move back to WebSocket: %d publications, the switch after %d of them%n",
+          total, switchedAt.get());
       assertThat(TransportPage.numbers(page))
           .as("each of the %d publications once, in order, across the switch", total)
           .isEqualTo(IntStream.rangeClosed(1, total).boxed().toList());
