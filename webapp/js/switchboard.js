@@ -1147,8 +1147,10 @@ class SseSocket {
         this._posting = false;
         this.bufferedAmount = Math.max(0, this.bufferedAmount - size);
         // 404: the session is gone (its node restarted, or another node got the POST); 413 closes
-        // it with 1009 on the stream. Anything else unexpected: start over.
+        // it with 1009 on the stream; 403: this origin may not send commands, which no retry
+        // mends (a policy violation, final like a WebSocket's 1008). Anything else: start over.
         if (response.status === 404) this._end(1006, 'the session is gone', false);
+        else if (response.status === 403) this._end(1008, 'POST answered 403', false);
         else if (!response.ok && response.status !== 413) this._end(1006, `POST answered ${response.status}`, false);
         else this._post();
       }, (e) => {

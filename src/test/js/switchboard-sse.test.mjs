@@ -500,3 +500,24 @@ test('a background WebSocket cut after its upgrade never takes over; without a t
     mock.timers.reset();
   }
 });
+
+test('a POST refused with 403 (an origin that may not send commands) ends the client: no retry mends it', async () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    const server = new FakeServer();
+    const sb = client(server, { transports: ['sse'] });
+    let closed = null;
+    sb.onclose = (e) => (closed = e);
+    sb.subscribe('demo:a', () => {});
+    await settle();
+    server.auto = 403;
+    server.stream.open();
+    await settle();
+    assert.deepEqual([closed.code, sb.readyState], [1008, Switchboard.CLOSED]);
+    mock.timers.tick(60000);
+    await settle();
+    assert.equal(server.streams.length, 1);
+  } finally {
+    mock.timers.reset();
+  }
+});
