@@ -6,6 +6,7 @@ import dev.switchboard.bridge.BridgeCounters;
 import dev.switchboard.bridge.jms.JmsBridges;
 import dev.switchboard.bridge.kafka.KafkaBridgeSettings;
 import dev.switchboard.bridge.kafka.KafkaBridges;
+import dev.switchboard.config.AuthKeys;
 import dev.switchboard.config.EngineKeys;
 import dev.switchboard.config.ServerConfig;
 import dev.switchboard.config.ServerKeys;
@@ -150,7 +151,8 @@ public final class ServerAssembly implements AutoCloseable {
                     SSE_PATH,
                     config.get(WsKeys.MAX_MESSAGE_SIZE),
                     endpoints.origins()::allows,
-                    endpoints.accessLog()))
+                    endpoints.accessLog(),
+                    new SseSessions.ContainerRoles(config.get(AuthKeys.CONTAINER), roles)))
             : null;
     if (metrics != null) {
       metrics.bind(hub, engine.broker());

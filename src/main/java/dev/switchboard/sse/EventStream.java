@@ -20,4 +20,10 @@ public interface EventStream {
 
   /** Ends the response after what was written. Idempotent. */
   void end();
+
+  /**
+   * Drops the connection now, without waiting for a write the peer does not take: a reader that
+   * stopped would otherwise hold the response, its buffers and its socket forever. Idempotent.
+   */
+  void abort();
 }

@@ -1,6 +1,7 @@
 package dev.switchboard.sse;
 
 import dev.switchboard.auth.Identity;
+import dev.switchboard.auth.RoleGrants;
 import dev.switchboard.hub.ClientConnection;
 import dev.switchboard.hub.HandshakeResult;
 import dev.switchboard.hub.Hub;
@@ -55,9 +56,23 @@ public final class SseSessions {
    * @param path the stream's path, for the access log ({@code /sse})
    * @param maxMessageSize the largest message ({@code ws.max-message-size})
    * @param origins which {@code Origin} headers may open a stream and post
+   * @param access the access log
+   * @param roles how the container's user becomes the identity
    */
   public record Options(
-      String path, int maxMessageSize, Predicate<@Nullable String> origins, AccessLog access) {}
+      String path,
+      int maxMessageSize,
+      Predicate<@Nullable String> origins,
+      AccessLog access,
+      ContainerRoles roles) {}
+
+  /**
+   * How a container's user becomes a connection's identity, as on {@code /ws}.
+   *
+   * @param enabled {@code auth.container}
+   * @param grants the permissions of the container's roles ({@code auth.role.<role>})
+   */
+  public record ContainerRoles(boolean enabled, RoleGrants grants) {}
 
   /**
    * An HTTP answer: a status and its JSON body (empty for 204).
@@ -89,9 +104,17 @@ public final class SseSessions {
   public record StreamRequest(
       @Nullable String origin,
       @Nullable String bearer,
-      @Nullable Identity user,
+      @Nullable ContainerUser user,
       @Nullable String lastEventId,
       @Nullable String remote) {}
+
+  /**
+   * The user a servlet container authenticated for the stream request.
+   *
+   * @param name the principal's name
+   * @param inRole whether the user is in a role, asked while the request is served
+   */
+  public record ContainerUser(String name, Predicate<String> inRole) {}
 
   /** An open stream, as its HTTP server holds it. */
   public interface Stream {
@@ -140,7 +163,7 @@ public final class SseSessions {
     AccessLog.Entry access =
         options.access().opened(options.path(), request.remote(), request.origin());
     hub.metrics().sseOpened();
-    ClientConnection connection = hub.open(transport, request.bearer(), request.user());
+    ClientConnection connection = hub.open(transport, request.bearer(), identity(request.user()));
     SseSession session =
         new SseSession(id, request.origin(), transport, positions, connection, access);
     sessions.put(id, session);
@@ -228,6 +251,19 @@ public final class SseSessions {
       }
     }
     return true;
+  }
+
+  /**
+   * The container's user as an identity: its name, the permissions of its roles, no expiry (the
+   * container's session is not the connection's); null when none or {@code auth.container} is off.
+   */
+  private @Nullable Identity identity(@Nullable ContainerUser user) {
+    ContainerRoles roles = options.roles();
+    if (user == null || !roles.enabled()) {
+      return null;
+    }
+    return new Identity(
+        user.name(), null, roles.grants().permissionsFor(user.inRole()), java.time.Instant.MAX);
   }
 
   private String newId() {

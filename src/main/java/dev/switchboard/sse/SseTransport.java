@@ -81,11 +81,20 @@ final class SseTransport implements Transport {
 
   @Override
   public void close(CloseCode code, String reason) {
+    boolean stuck;
     synchronized (this) {
       if (closed != null) {
         return;
       }
       closed = new SentClose(code, reason);
+      stuck =
+          writing && (code.equals(CloseCode.SLOW_CONSUMER) || code.equals(CloseCode.SEND_TIMEOUT));
+    }
+    if (stuck) {
+      // The write in flight is the one the client does not take: the close event would wait
+      // behind it for ever. The client sees the stream end without it (1006) and reconnects.
+      stream.abort();
+      return;
     }
     enqueue(
         new Write(new byte[][] {SseEvents.close(code.code(), reason)}, failure -> stream.end()));

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.glassfish.grizzly.CompletionHandler;
+import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.WriteHandler;
 import org.glassfish.grizzly.http.io.NIOOutputStream;
 import org.glassfish.grizzly.http.server.HttpHandler;
@@ -90,27 +91,30 @@ final class SseHandler extends HttpHandler {
     response.setHeader(Header.CacheControl, "no-cache, no-store");
     response.setHeader("X-Accel-Buffering", "no");
     response.setHeader(Header.Connection, "keep-alive");
-    Events events = new Events(response, () -> released(request, state, ip));
+    Connection<?> connection = request.getContext().getConnection();
+    Events events = new Events(response, connection, () -> released(connection, state, ip));
     response.suspend(-1, TimeUnit.MILLISECONDS, events);
     String lastEventId = request.getHeader("Last-Event-ID");
     if (lastEventId == null) {
       lastEventId = request.getParameter("lastEventId");
     }
-    events.stream =
+    SseSessions.Stream opened =
         sessions.open(
             new SseSessions.StreamRequest(origin, bearer(request), null, lastEventId, peer),
             events);
+    events.stream = opened;
     if (events.ended.get()) {
-      events.stream.ended();
+      opened.ended(); // ended while opening: finished() did not see the session yet
     }
   }
 
   /** The stream is over: its admission is released, the connection may serve requests again. */
-  private void released(Request request, ConnectionTracker.@Nullable State state, String ip) {
+  private void released(
+      Connection<?> connection, ConnectionTracker.@Nullable State state, String ip) {
     admission.release(ip);
     if (state != null) {
       state.streaming = false;
-      tracker.requestCompleted(request.getContext().getConnection());
+      tracker.requestCompleted(connection);
     }
   }
 
@@ -181,13 +185,18 @@ final class SseHandler extends HttpHandler {
     private final Response response;
     private final NIOOutputStream out;
     private final Runnable release;
+
+    /** The response's connection, kept: Grizzly recycles the request once it is resumed. */
+    private final Connection<?> connection;
+
     final AtomicBoolean ended = new AtomicBoolean();
 
     /** Set right after the session opens; a close before that is replayed by the caller. */
     volatile SseSessions.@Nullable Stream stream;
 
-    Events(Response response, Runnable release) {
+    Events(Response response, Connection<?> connection, Runnable release) {
       this.response = response;
+      this.connection = connection;
       this.out = response.getNIOOutputStream();
       this.release = release;
     }
@@ -233,6 +242,14 @@ final class SseHandler extends HttpHandler {
         } catch (RuntimeException e) {
           // Already cancelled: the connection is gone.
         }
+        finished();
+      }
+    }
+
+    @Override
+    public void abort() {
+      if (ended.compareAndSet(false, true)) {
+        connection.closeSilently();
         finished();
       }
     }

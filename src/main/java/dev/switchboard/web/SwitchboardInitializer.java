@@ -7,6 +7,7 @@ import dev.switchboard.config.ServerConfig;
 import dev.switchboard.config.Settings;
 import dev.switchboard.config.WebKeys;
 import dev.switchboard.server.WebSocketEndpoints;
+import dev.switchboard.sse.SseSessions;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.ServletContainerInitializer;
 import jakarta.servlet.ServletContext;
@@ -105,6 +106,17 @@ public final class SwitchboardInitializer implements ServletContainerInitializer
       api.setLoadOnStartup(1);
       api.setAsyncSupported(true); // ApiServlet answers after the engine does, in async mode
     }
+    SseSessions sse = assembly.sse();
+    if (sse != null) {
+      String ssePath = ssePath(hubPath);
+      if (ssePath.equals(hubPath) || (echo && ssePath.equals(WebSocketEndpoints.ECHO_PATH))) {
+        throw new ConfigException(
+            "ws.path " + hubPath + " is where the fallback transport (sse.enabled) listens");
+      }
+      ServletRegistration.Dynamic events =
+          add(ctx, "switchboard-sse", new SseServlet(sse), ssePath, ssePath + "/*");
+      events.setAsyncSupported(true); // event streams are asynchronous responses
+    }
     if (config.get(WebKeys.DOCS)) {
       add(ctx, "switchboard-docs", new DocsServlet(), "/docs/*");
     }
@@ -133,11 +145,20 @@ public final class SwitchboardInitializer implements ServletContainerInitializer
             + "': hub at "
             + hubPath
             + (echo ? ", echo at " + WebSocketEndpoints.ECHO_PATH : "")
+            + (assembly.sse() != null ? ", event streams at " + ssePath(hubPath) : "")
             + (config.get(WebKeys.API) ? ", HTTP API" : "")
             + (config.get(WebKeys.DOCS) ? ", docs" : "")
             + " (engine "
             + config.get(EngineKeys.ENGINE)
             + ")");
+  }
+
+  /**
+   * Where the fallback transport listens: {@code sse} in the folder of the hub's path ({@code /ws}
+   * gives {@code /sse}, {@code /live/hub} gives {@code /live/sse}).
+   */
+  static String ssePath(String hubPath) {
+    return hubPath.substring(0, hubPath.lastIndexOf('/')) + ServerAssembly.SSE_PATH;
   }
 
   /**

@@ -47,7 +47,7 @@ class SseEndToEndTest {
 
   @Test
   void aStreamOpensWithItsSessionAndCarriesPublicationsWithTheirPositions() {
-    try (SseClient sse = SseClient.open(server.httpUri())) {
+    try (SseClient sse = SseClient.open(http("/sse"))) {
       assertThat(sse.status()).isEqualTo(200);
       assertThat(sse.header("Content-Type")).startsWith("text/event-stream");
       assertThat(sse.header("Cache-Control")).contains("no-store");
@@ -76,7 +76,7 @@ class SseEndToEndTest {
 
   @Test
   void aChannelWithoutHistoryAndABinaryPublicationArriveWithoutId() {
-    try (SseClient sse = SseClient.open(server.httpUri()).opened()) {
+    try (SseClient sse = SseClient.open(http("/sse")).opened()) {
       assertThat(sse.post("{\"id\":1,\"op\":\"subscribe\",\"channel\":\"plain\"}").status())
           .isEqualTo(204);
       assertThat(sse.nextNotPing().json().path("ok").asBoolean()).isTrue();
@@ -102,8 +102,7 @@ class SseEndToEndTest {
   void postsToAnUnknownSessionOrFromAnotherOriginAreRefused() {
     assertThat(Http.post(http("/sse/AAAAAAAAAAAAAAAAAAAAAA"), "text/plain", new byte[0]).status())
         .isEqualTo(404);
-    try (SseClient sse =
-        SseClient.open(server.httpUri(), "Origin", "http://good.example").opened()) {
+    try (SseClient sse = SseClient.open(http("/sse"), "Origin", "http://good.example").opened()) {
       Http.Response other =
           Http.post(sse.sessionUri(), "text/plain", new byte[0], "Origin", "http://evil.example");
       assertThat(other.status()).isEqualTo(403);

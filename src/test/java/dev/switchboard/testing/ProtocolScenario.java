@@ -62,6 +62,33 @@ public abstract class ProtocolScenario {
   }
 
   @Test
+  void theFallbackTransportCarriesTheProtocolOverAnEventStreamAndPosts() {
+    String ch = channel("sse");
+    try (SseClient sse = SseClient.open(http("/sse")).opened();
+        WsClient pub = WsClient.connect(ws("/ws"))) {
+      assertThat(sse.status()).isEqualTo(200);
+      assertThat(sse.header("Content-Type")).startsWith("text/event-stream");
+      assertThat(sse.session()).hasSize(22);
+      assertThat(sse.post("{\"id\":1,\"op\":\"subscribe\",\"channel\":\"" + ch + "\"}").status())
+          .isEqualTo(204);
+      assertThat(sse.nextNotPing().json().path("id").asLong()).isEqualTo(1);
+      pub.ok(id -> new Command.Publish(id, ch, new Payload.Json("\"über\"")));
+      SseClient.Event e = sse.nextNotPing();
+      assertThat(e.json().path("channel").asText()).isEqualTo(ch);
+      assertThat(e.json().path("data").asText()).isEqualTo("über");
+      assertThat(sse.post("").status()).as("an empty POST is a pong").isEqualTo(204);
+      assertThat(sse.post("{\"id\":2,\"op\":\"ping\"}\n{\"id\":3,\"op\":\"ping\"}").status())
+          .isEqualTo(204);
+      assertThat(sse.nextNotPing().json().path("id").asLong()).isEqualTo(2);
+      assertThat(sse.nextNotPing().json().path("id").asLong()).isEqualTo(3);
+    }
+    assertThat(Http.post(http("/sse/AAAAAAAAAAAAAAAAAAAAAA"), "text/plain", new byte[0]).status())
+        .as("an unknown session")
+        .isEqualTo(404);
+    assertThat(Http.get(http("/sse"), "Origin", "http://evil.example").status()).isEqualTo(403);
+  }
+
+  @Test
   void aBinaryPublishArrivesAsABinaryEnvelope() {
     String ch = channel("bin");
     byte[] payload = new byte[3000];

@@ -37,7 +37,9 @@ public final class SseClient implements AutoCloseable {
     }
   }
 
+  /** The stream's URI. */
   private final URI base;
+
   private final HttpResponse<InputStream> response;
   private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
   private final Thread reader;
@@ -55,17 +57,13 @@ public final class SseClient implements AutoCloseable {
   }
 
   /**
-   * Opens {@code base}/sse with these headers (name, value pairs; an {@code Origin} among them is
-   * also sent with every POST).
+   * Opens the event stream at {@code stream} (the deployment's {@code /sse}, perhaps with a query)
+   * with these headers (name, value pairs; an {@code Origin} among them is also sent with every
+   * POST).
    */
-  public static SseClient open(URI base, String... headers) {
-    return openAt(base, "/sse", headers);
-  }
-
-  /** As above on {@code path} (with a query, say). */
-  public static SseClient openAt(URI base, String path, String... headers) {
+  public static SseClient open(URI stream, String... headers) {
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(base.resolve(path)).header("Accept", "text/event-stream").GET();
+        HttpRequest.newBuilder(stream).header("Accept", "text/event-stream").GET();
     String origin = null;
     for (int i = 0; i < headers.length; i += 2) {
       b.header(headers[i], headers[i + 1]);
@@ -76,7 +74,7 @@ public final class SseClient implements AutoCloseable {
     try {
       HttpResponse<InputStream> r =
           CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-      return new SseClient(base, r, origin);
+      return new SseClient(stream, r, origin);
     } catch (IOException e) {
       throw new AssertionError("stream request failed: " + e, e);
     } catch (InterruptedException e) {
@@ -198,8 +196,9 @@ public final class SseClient implements AutoCloseable {
         : Http.post(sessionUri(), contentType, body, "Origin", origin);
   }
 
+  /** {@code <stream>/<session>}: the stream's path ends in {@code sse}, which this resolves. */
   public URI sessionUri() {
-    return base.resolve("/sse/" + session);
+    return base.resolve("sse/" + session);
   }
 
   /** Cuts the stream from the client's side. */
