@@ -115,4 +115,67 @@ class SseEndToEndTest {
     assertThat(get.json().path("error").path("code").asInt()).isEqualTo(110);
     assertThat(Http.get(http("/sse/x")).status()).isEqualTo(405);
   }
+
+  @Test
+  void aStreamResumedWithLastEventIdGetsWhatItMissedOnceAndInOrder() {
+    String lastId;
+    try (SseClient sse = SseClient.open(http("/sse")).opened()) {
+      sse.post(
+          "{\"id\":1,\"op\":\"subscribe\",\"channel\":\"h:r1\"}\n"
+              + "{\"id\":2,\"op\":\"subscribe\",\"channel\":\"h:r2\"}");
+      assertThat(sse.nextNotPing().json().path("id").asLong()).isEqualTo(1);
+      assertThat(sse.nextNotPing().json().path("id").asLong()).isEqualTo(2);
+      publish("h:r1", "\"a0\"");
+      publish("h:r2", "\"b0\"");
+      assertThat(sse.nextNotPing().json().path("data").asText()).isEqualTo("a0");
+      SseClient.Event b0 = sse.nextNotPing();
+      assertThat(b0.json().path("data").asText()).isEqualTo("b0");
+      lastId = b0.id();
+      assertThat(lastId).contains("\"h:r1\":[").contains("\"h:r2\":[");
+    }
+    publish("h:r1", "\"a1\"");
+    publish("h:r1", "\"a2\"");
+    publish("h:r2", "\"b1\"");
+
+    try (SseClient resumed = SseClient.open(http("/sse"), "Last-Event-ID", lastId).opened()) {
+      java.util.List<String> got = new java.util.ArrayList<>();
+      java.util.Set<String> pushed = new java.util.HashSet<>();
+      while (got.size() < 3) {
+        JsonNode m = resumed.nextNotPing().json();
+        if (m.has("subscribe")) {
+          pushed.add(m.path("channel").asText());
+        } else {
+          got.add(m.path("channel").asText() + "=" + m.path("data").asText());
+        }
+      }
+      assertThat(pushed).containsExactlyInAnyOrder("h:r1", "h:r2");
+      assertThat(got.stream().filter(g -> g.startsWith("h:r1")))
+          .containsExactly("h:r1=a1", "h:r1=a2");
+      assertThat(got).contains("h:r2=b1");
+      publish("h:r1", "\"a3\"");
+      assertThat(resumed.nextNotPing().json().path("data").asText())
+          .as("nothing repeated before the next live one")
+          .isEqualTo("a3");
+    }
+  }
+
+  @Test
+  void theLastEventIdMayComeAsAQueryParameter() {
+    String id = "{\"h:q\":[\"nope\",5],\"zz:plain\":[\"e\",1]}";
+    URI uri =
+        http(
+            "/sse?lastEventId="
+                + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8));
+    try (SseClient sse = SseClient.open(uri).opened()) {
+      java.util.Map<String, JsonNode> byChannel = new java.util.HashMap<>();
+      while (byChannel.size() < 2) {
+        JsonNode m = sse.nextNotPing().json();
+        byChannel.put(m.path("channel").asText(), m);
+      }
+      assertThat(byChannel.get("h:q").has("subscribe")).isTrue();
+      assertThat(byChannel.get("zz:plain").path("subscribe").isEmpty())
+          .as("a channel without history: subscribed, no position")
+          .isTrue();
+    }
+  }
 }

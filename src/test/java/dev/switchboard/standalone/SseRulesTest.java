@@ -67,6 +67,24 @@ class SseRulesTest {
 
       bearer.post("{\"id\":1,\"op\":\"subscribe\",\"channel\":\"room:a\"}");
       assertThat(bearer.nextNotPing().json().path("ok").asBoolean()).isTrue();
+    }
+    String lastId = "{\"room:b\":[\"e\",1],\"other:c\":[\"e\",1]}";
+    try (SseClient resumed =
+            SseClient.open(
+                    sse(server), "Authorization", "Bearer " + token("cy"), "Last-Event-ID", lastId)
+                .opened();
+        SseClient anonymous = SseClient.open(sse(server), "Last-Event-ID", lastId).opened()) {
+      Map<String, JsonNode> byChannel = new java.util.HashMap<>();
+      while (byChannel.size() < 2) {
+        JsonNode m = resumed.nextNotPing().json();
+        byChannel.put(m.path("channel").asText(), m);
+      }
+      assertThat(byChannel.get("room:b").has("subscribe")).isTrue();
+      assertThat(byChannel.get("other:c").path("unsubscribe").path("code").asInt())
+          .as("resumed with the stream's credentials: no permission, told with an unsubscribe")
+          .isEqualTo(111);
+      assertThat(anonymous.nextNotPing().json().path("unsubscribe").path("message").asText())
+          .contains("connect");
     } finally {
       server.stop(Duration.ofSeconds(2));
     }
@@ -185,6 +203,35 @@ class SseRulesTest {
       await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> server.assembly().hub().metrics().sseSessions() == 1);
+    } finally {
+      server.stop(Duration.ofSeconds(2));
+    }
+  }
+
+  @Test
+  void aClientThatGoesAwayEndsItsSessionAndFreesItsAdmission() throws Exception {
+    // Grizzly does not report the peer's FIN on a suspended response: the next write (a ping, at
+    // the latest) finds the connection gone.
+    StandaloneServer server =
+        TestServers.start(
+            Map.of(
+                "limits.max-connections-per-ip", "1",
+                "ws.ping-interval", "1s",
+                "ws.pong-timeout", "1s"));
+    try {
+      try (Socket gone = new Socket("127.0.0.1", server.port())) {
+        gone.getOutputStream()
+            .write(
+                "GET /sse HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        sessionOf(gone.getInputStream());
+        assertThat(server.assembly().hub().metrics().sseSessions()).isEqualTo(1);
+      }
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> server.assembly().hub().metrics().sseSessions() == 0);
+      try (SseClient again = SseClient.open(sse(server)).opened()) {
+        assertThat(again.status()).as("the address's one stream is free again").isEqualTo(200);
+      }
     } finally {
       server.stop(Duration.ofSeconds(2));
     }
