@@ -115,24 +115,25 @@ final class ConnectionSubscriptions {
       return;
     }
     Identity who = connection.identity();
-    String refused;
-    if (who == null) {
+    String refused = parts.options().namespaces().unknown(channel);
+    ErrorCode code = ErrorCode.BAD_CHANNEL;
+    if (refused == null && who == null) {
       refused = "connect with a token first";
-    } else if (!who.permissions().allows(channel, Capability.SUBSCRIBE)) {
-      refused = "no subscribe permission for " + channel;
-    } else if (subscriptions.size() >= parts.options().maxSubscriptions()) {
+      code = ErrorCode.UNAUTHORIZED;
+    } else if (refused == null && subscriptions.size() >= parts.options().maxSubscriptions()) {
       refused = "at most " + parts.options().maxSubscriptions() + " subscriptions per connection";
-    } else {
-      refused = parts.options().namespaces().unknown(channel);
-      if (refused == null) {
-        refused = connection.hooks().subscribe(channel);
-      }
+      code = ErrorCode.SUBSCRIPTION_LIMIT;
+    } else if (refused == null && who != null) {
+      code = ErrorCode.FORBIDDEN;
+      refused =
+          who.permissions().allows(channel, Capability.SUBSCRIBE)
+              ? connection.hooks().subscribe(channel)
+              : "no subscribe permission for " + channel;
     }
     if (refused != null) {
-      parts.metrics().error(ErrorCode.FORBIDDEN);
+      parts.metrics().error(code);
       connection.sendOwn(
-          new QueuedFrame.Text(
-              ServerMessageEncoder.unsubscribe(channel, ErrorCode.FORBIDDEN, refused)));
+          new QueuedFrame.Text(ServerMessageEncoder.unsubscribe(channel, code, refused)));
       return;
     }
     start(new Command.Subscribe(Command.NO_ID, channel, since, null), true);

@@ -56,6 +56,10 @@ class SseEndToEndTest {
       sse.opened();
       assertThat(sse.session()).hasSize(22).matches("[A-Za-z0-9_-]+");
       assertThat(sse.client()).isNotEmpty();
+      assertThat(Http.get(http("/api/stats")).json().path("sse_connections").asInt())
+          .isGreaterThanOrEqualTo(1);
+      assertThat(Http.get(http("/metrics")).body())
+          .containsPattern("switchboard_connections\\{endpoint=\"sse\"[^}]*} [1-9]");
 
       assertThat(sse.post("{\"id\":1,\"op\":\"subscribe\",\"channel\":\"h:news\"}").status())
           .isEqualTo(204);
