@@ -14,7 +14,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
@@ -194,7 +193,7 @@ public final class SseSessions {
     if (s == null) {
       return Answer.gone();
     }
-    if (!Objects.equals(origin, s.origin) || !options.origins().test(origin)) {
+    if ((s.origin != null && !s.origin.equals(origin)) || !options.origins().test(origin)) {
       hub.metrics().error(ErrorCode.FORBIDDEN);
       return Answer.error(
           403, ErrorCode.FORBIDDEN, "a session takes commands from the origin of its stream only");
