@@ -68,6 +68,7 @@ final class SseServlet extends HttpServlet {
     response.setContentType("text/event-stream;charset=utf-8");
     response.setHeader("Cache-Control", "no-cache, no-store");
     response.setHeader("X-Accel-Buffering", "no");
+    response.flushBuffer(); // the status and headers now: a client waits for them to proceed
     AsyncContext async = request.startAsync();
     async.setTimeout(0); // lives as long as the session; the hub's pings bound a dead one
     Events events = new Events(async, response.getOutputStream());
@@ -81,8 +82,10 @@ final class SseServlet extends HttpServlet {
             origin, bearer(request), user(request), lastEventId, request.getRemoteAddr());
     SseSessions.Stream opened = sessions.open(r, events);
     events.stream = opened;
-    // The container calls onWritePossible once the listener is set: the open event goes then.
+    // The container calls onWritePossible once the listener is set, and the open event goes
+    // then; Open Liberty may call it late, so a ready output is used at once.
     response.getOutputStream().setWriteListener(events);
+    events.start();
     if (events.ended.get()) {
       opened.ended();
     }
@@ -172,6 +175,9 @@ final class SseServlet extends HttpServlet {
     /** The container said the output is ready and it has not been found unready since. */
     private boolean ready;
 
+    /** Bytes were written and not flushed yet (the output was not ready for the flush). */
+    private boolean unflushed;
+
     Events(AsyncContext async, ServletOutputStream out) {
       this.async = async;
       this.out = out;
@@ -193,13 +199,37 @@ final class SseServlet extends HttpServlet {
     @Override
     public void onWritePossible() {
       Transport.SendCallback finished;
+      Throwable failure = null;
       synchronized (this) {
         ready = true;
         finished = awaiting;
         awaiting = null;
+        try {
+          if (unflushed && out.isReady()) {
+            // Written while the output was busy: some containers (Open Liberty) keep it in the
+            // response buffer until flushed, which would hold an event until the next one.
+            unflushed = false;
+            out.flush();
+          }
+          ready = out.isReady();
+        } catch (IOException | RuntimeException e) {
+          failure = e;
+        }
       }
       if (finished != null) {
-        finished.completed(null);
+        finished.completed(failure);
+      }
+      drain();
+    }
+
+    /** Writes what waits if the output is ready, without waiting for onWritePossible. */
+    void start() {
+      synchronized (this) {
+        try {
+          ready = ready || out.isReady();
+        } catch (RuntimeException e) {
+          return; // the container's onWritePossible or onError will tell
+        }
       }
       drain();
     }
@@ -226,7 +256,9 @@ final class SseServlet extends HttpServlet {
           for (byte[] c : chunks) {
             out.write(c);
           }
+          unflushed = true;
           if (out.isReady()) {
+            unflushed = false;
             out.flush();
           }
           if (!out.isReady()) {
