@@ -11,6 +11,7 @@ import dev.switchboard.testing.HttpUpgradeProxy.Upgrades;
 import dev.switchboard.testing.TestServers;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,6 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -35,11 +37,22 @@ class SseFallbackIT {
 
   private static Chromium chromium;
   private static StandaloneServer server;
+  private final List<ChromeDriver> pages = new ArrayList<>();
 
   @BeforeAll
   static void start() {
     chromium = new Chromium();
     server = TestServers.start(Map.of("namespace.feed.history.size", "20000"));
+  }
+
+  /**
+   * A page left open would keep reconnecting, and a later test's proxy may get its port: each
+   * test's browsers go with it, so the node's connection count is the current test's.
+   */
+  @AfterEach
+  void closePages() {
+    pages.forEach(ChromeDriver::quit);
+    pages.clear();
   }
 
   @AfterAll
@@ -56,7 +69,7 @@ class SseFallbackIT {
   void aProxyThatRefusesTheUpgradeLeavesThePageOnSseWhereEveryPublicationArrivesOnceInOrder()
       throws Exception {
     try (HttpUpgradeProxy proxy = new HttpUpgradeProxy(server.port(), Upgrades.REFUSE)) {
-      ChromeDriver page = TransportPage.open(chromium, proxy, "feed:refused", 60_000);
+      ChromeDriver page = open(proxy, "feed:refused", 60_000);
       TransportPage.awaitOpenOn(page, "sse");
       assertThat(proxy.refused()).isPositive();
 
@@ -84,7 +97,7 @@ class SseFallbackIT {
   @Test
   void aProxyThatCutsEveryWebSocketAfterThe101SendsThePageToSse() throws Exception {
     try (HttpUpgradeProxy proxy = new HttpUpgradeProxy(server.port(), Upgrades.CUT_AFTER_101)) {
-      ChromeDriver page = TransportPage.open(chromium, proxy, "feed:cut101", 60_000);
+      ChromeDriver page = open(proxy, "feed:cut101", 60_000);
       TransportPage.awaitOpenOn(page, "sse");
       assertThat(proxy.upgradesCut()).as("two cuts in a row before falling back").isEqualTo(2);
       publish(server, "feed:cut101", 1);
@@ -95,7 +108,7 @@ class SseFallbackIT {
   @Test
   void onSseACutOfEveryConnectionIsRecoveredWithoutLossOrDuplicates() throws Exception {
     try (HttpUpgradeProxy proxy = new HttpUpgradeProxy(server.port(), Upgrades.REFUSE)) {
-      ChromeDriver page = TransportPage.open(chromium, proxy, "feed:recover", 60_000);
+      ChromeDriver page = open(proxy, "feed:recover", 60_000);
       TransportPage.awaitOpenOn(page, "sse");
       for (int n = 1; n <= 50; n++) {
         publish(server, "feed:recover", n);
@@ -123,7 +136,7 @@ class SseFallbackIT {
       throws Exception {
     try (HttpUpgradeProxy proxy = new HttpUpgradeProxy(server.port(), Upgrades.REFUSE)) {
       // A short upgradeInterval so the test need not wait the default minute: configuration.
-      ChromeDriver page = TransportPage.open(chromium, proxy, "feed:back", 500);
+      ChromeDriver page = open(proxy, "feed:back", 500);
       TransportPage.awaitOpenOn(page, "sse");
       AtomicBoolean publishing = new AtomicBoolean(true);
       AtomicInteger published = new AtomicInteger();
@@ -161,6 +174,12 @@ class SseFallbackIT {
       // The stream left behind is closed: the node holds one connection for the page.
       await().atMost(WAIT).until(() -> connections(server) == 1);
     }
+  }
+
+  private ChromeDriver open(HttpUpgradeProxy proxy, String channel, long upgradeIntervalMs) {
+    ChromeDriver page = TransportPage.open(chromium, proxy, channel, upgradeIntervalMs);
+    pages.add(page);
+    return page;
   }
 
   static void publish(StandaloneServer node, String channel, int n) {
