@@ -425,7 +425,7 @@ export class Switchboard extends EventTarget {
       return;
     }
     const retry = this._nextTransport(ws, code, info);
-    if (retry === 'now') {
+    if (retry === 'now' && !this._everOpen) {
       this._timer = setTimeout(() => this.connect(), 0);
       return;
     }
@@ -438,7 +438,8 @@ export class Switchboard extends EventTarget {
     const cap = code === SERVICE_RESTART
       ? this.options.restartJitter
       : Math.min(this.options.backoffMax, this.options.backoffInitial * 2 ** Math.min(20, this._attempt - 1));
-    const delay = Math.floor(this.options.random() * (cap + 1));
+    // A move to SSE goes at once: the backoff is for retrying what just failed.
+    const delay = retry === 'now' ? 0 : Math.floor(this.options.random() * (cap + 1));
     this.dispatchEvent(eventOf('reconnecting', { attempt: this._attempt, delay, code, reason }));
     this._timer = setTimeout(() => this.connect(), delay);
   }

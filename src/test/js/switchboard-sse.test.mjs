@@ -355,8 +355,12 @@ test('a WebSocket cut right after the upgrade falls back only the second time in
     assert.equal(sb.transport, 'websocket');
     mock.timers.tick(1000);
     FakeSocket.all[1].open();
+    const reconnects = [];
+    sb.onreconnecting = (e) => reconnects.push(e.delay);
     FakeSocket.all[1].drop(1006);
     assert.equal(sb.transport, 'sse');
+    assert.equal(sb.readyState, Switchboard.CONNECTING); // a publish now waits for the stream
+    assert.deepEqual(reconnects, [0]); // SSE at once, not after the backoff
     mock.timers.tick(0);
     await settle();
     assert.equal(server.streams.length, 1);
