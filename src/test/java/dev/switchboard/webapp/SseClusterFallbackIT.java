@@ -9,6 +9,11 @@ import dev.switchboard.testing.HttpUpgradeProxy;
 import dev.switchboard.testing.HttpUpgradeProxy.Upgrades;
 import dev.switchboard.testing.Redis;
 import dev.switchboard.testing.TestServers;
+import dev.switchboard.testing.Tokens;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,9 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
- * A page on SSE in a two-node cluster on the machine's Redis: its stream lives on node A, the
- * publications are made on node B; then every connection is cut and the proxy sends the page to B,
- * where it recovers what it missed from the shared history.
+ * A page on SSE in a two-node cluster on the machine's Redis, where every connection must
+ * authenticate (`connect` with a JWT, sent by POST): its stream lives on node A, the publications
+ * are made on node B; then every connection is cut and the proxy sends the page to B, where it
+ * recovers what it missed from the shared history.
  */
 class SseClusterFallbackIT {
   private static final String PREFIX = Redis.freshPrefix();
@@ -30,8 +36,11 @@ class SseClusterFallbackIT {
   @BeforeAll
   static void start() {
     chromium = new Chromium();
-    a = TestServers.start(Redis.clusterSettings(Redis.URI, PREFIX));
-    b = TestServers.start(Redis.clusterSettings(Redis.URI, PREFIX));
+    Map<String, String> settings = new HashMap<>(Redis.clusterSettings(Redis.URI, PREFIX));
+    settings.put("auth.hmac-secret", Tokens.SECRET);
+    settings.put("auth.required", "true"); // the page must `connect` on every stream
+    a = TestServers.start(settings);
+    b = TestServers.start(settings);
   }
 
   @AfterAll
@@ -51,7 +60,11 @@ class SseClusterFallbackIT {
   @Test
   void aPageOnSseRecoversFromTheSharedHistoryWhenItsStreamMovesToAnotherNode() throws Exception {
     try (HttpUpgradeProxy proxy = new HttpUpgradeProxy(a.port(), Upgrades.REFUSE)) {
-      ChromeDriver page = TransportPage.open(chromium, proxy, "feed:moves", 60_000);
+      String token =
+          Tokens.hs256(
+              Tokens.claims(
+                  "ada", Instant.now().plusSeconds(600), Map.of("feed:*", List.of("subscribe"))));
+      ChromeDriver page = TransportPage.openWithToken(chromium, proxy, "feed:moves", token);
       TransportPage.awaitOpenOn(page, "sse");
       assertThat(SseFallbackIT.connections(a)).isEqualTo(1);
       for (int n = 1; n <= 50; n++) {

@@ -18,13 +18,18 @@ final class TransportPage {
   /** A new browser on the page, loaded through {@code proxy} so its origin is the proxy's. */
   static ChromeDriver open(
       Chromium chromium, HttpUpgradeProxy proxy, String channel, long upgradeIntervalMs) {
+    return open(chromium, proxy, channel + "&upgrade=" + upgradeIntervalMs);
+  }
+
+  /** The same, the client authenticating with {@code token} (a JWT) through `connect`. */
+  static ChromeDriver openWithToken(
+      Chromium chromium, HttpUpgradeProxy proxy, String channel, String token) {
+    return open(chromium, proxy, channel + "&token=" + token);
+  }
+
+  private static ChromeDriver open(Chromium chromium, HttpUpgradeProxy proxy, String query) {
     ChromeDriver page = chromium.open();
-    page.get(
-        proxy.origin()
-            + "/test/transport.html?channel="
-            + channel
-            + "&upgrade="
-            + upgradeIntervalMs);
+    page.get(proxy.origin() + "/test/transport.html?channel=" + query);
     return page;
   }
 
