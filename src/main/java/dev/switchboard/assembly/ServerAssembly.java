@@ -152,7 +152,8 @@ public final class ServerAssembly implements AutoCloseable {
                     config.get(WsKeys.MAX_MESSAGE_SIZE),
                     endpoints.origins()::allows,
                     endpoints.accessLog(),
-                    new SseSessions.ContainerRoles(config.get(AuthKeys.CONTAINER), roles)))
+                    new SseSessions.ContainerRoles(config.get(AuthKeys.CONTAINER), roles),
+                    endpoints::forwarded))
             : null;
     if (metrics != null) {
       metrics.bind(hub, engine.broker());

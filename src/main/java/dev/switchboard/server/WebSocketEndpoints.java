@@ -150,6 +150,15 @@ public final class WebSocketEndpoints implements AutoCloseable {
     return options.origins();
   }
 
+  /**
+   * The headers and cookies of a request that the configuration forwards to the application's
+   * decisions ({@code proxy.headers}, {@code proxy.cookies}), as a session of {@code /ws} keeps
+   * them: for the fallback transport's streams.
+   */
+  public java.util.Map<String, String> forwarded(java.util.Map<String, List<String>> headers) {
+    return ForwardedHeaders.of(headers, options);
+  }
+
   /** The largest message any endpoint accepts, for containers that need a frame buffer size. */
   public int largestMessageSize() {
     return Math.max(options.maxMessageSize(), options.echoMaxMessageSize());

@@ -13,6 +13,7 @@ import dev.switchboard.protocol.ServerMessageEncoder;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
@@ -57,13 +58,16 @@ public final class SseSessions {
    * @param origins which {@code Origin} headers may open a stream and post
    * @param access the access log
    * @param roles how the container's user becomes the identity
+   * @param forwarding picks from a request's headers those forwarded to the decisions ({@code
+   *     proxy.headers}, {@code proxy.cookies})
    */
   public record Options(
       String path,
       int maxMessageSize,
       Predicate<@Nullable String> origins,
       AccessLog access,
-      ContainerRoles roles) {}
+      ContainerRoles roles,
+      java.util.function.Function<Map<String, List<String>>, Map<String, String>> forwarding) {}
 
   /**
    * How a container's user becomes a connection's identity, as on {@code /ws}.
@@ -99,13 +103,15 @@ public final class SseSessions {
    * @param user the user the container authenticated, or null
    * @param lastEventId its {@code Last-Event-ID} header or {@code lastEventId} parameter, or null
    * @param remote the client's address for the access log, or null
+   * @param headers every header of the request, for the ones forwarded to decisions
    */
   public record StreamRequest(
       @Nullable String origin,
       @Nullable String bearer,
       @Nullable ContainerUser user,
       @Nullable String lastEventId,
-      @Nullable String remote) {}
+      @Nullable String remote,
+      Map<String, List<String>> headers) {}
 
   /**
    * The user a servlet container authenticated for the stream request.
@@ -158,7 +164,8 @@ public final class SseSessions {
   public Stream open(StreamRequest request, EventStream stream) {
     String id = newId();
     Positions positions = new Positions();
-    SseTransport transport = new SseTransport(stream, positions);
+    SseTransport transport =
+        new SseTransport(stream, positions, options.forwarding().apply(request.headers()));
     AccessLog.Entry access =
         options.access().opened(options.path(), request.remote(), request.origin());
     hub.metrics().sseOpened();

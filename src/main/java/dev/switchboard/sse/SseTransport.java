@@ -7,6 +7,7 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -45,9 +46,18 @@ final class SseTransport implements Transport {
 
   private record Write(byte[][] chunks, SendCallback done) {}
 
-  SseTransport(EventStream stream, Positions positions) {
+  /** The stream request's headers forwarded to the application's decisions. */
+  private final Map<String, String> forwarded;
+
+  SseTransport(EventStream stream, Positions positions, Map<String, String> forwarded) {
     this.stream = stream;
     this.positions = positions;
+    this.forwarded = Map.copyOf(forwarded);
+  }
+
+  @Override
+  public Map<String, String> forwarded() {
+    return forwarded;
   }
 
   /** Writes the {@code open} event, then whatever was queued meanwhile. */

@@ -100,7 +100,8 @@ final class SseHandler extends HttpHandler {
     }
     SseSessions.Stream opened =
         sessions.open(
-            new SseSessions.StreamRequest(origin, bearer(request), null, lastEventId, peer),
+            new SseSessions.StreamRequest(
+                origin, bearer(request), null, lastEventId, peer, headers(request)),
             events);
     events.stream = opened;
     if (events.ended.get()) {
@@ -166,6 +167,14 @@ final class SseHandler extends HttpHandler {
     return auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
         ? auth.substring(7).trim()
         : null;
+  }
+
+  private static java.util.Map<String, List<String>> headers(Request request) {
+    java.util.Map<String, List<String>> all = new java.util.LinkedHashMap<>();
+    for (String name : request.getHeaderNames()) {
+      all.put(name, values(request, name));
+    }
+    return all;
   }
 
   private static List<String> values(Request request, String name) {

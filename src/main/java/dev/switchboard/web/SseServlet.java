@@ -79,7 +79,12 @@ final class SseServlet extends HttpServlet {
     }
     SseSessions.StreamRequest r =
         new SseSessions.StreamRequest(
-            origin, bearer(request), user(request), lastEventId, request.getRemoteAddr());
+            origin,
+            bearer(request),
+            user(request),
+            lastEventId,
+            request.getRemoteAddr(),
+            headers(request));
     SseSessions.Stream opened = sessions.open(r, events);
     events.stream = opened;
     // The container calls onWritePossible once the listener is set, and the open event goes
@@ -139,6 +144,14 @@ final class SseServlet extends HttpServlet {
 
   private static String error(ErrorCode code, String message) {
     return ServerMessageEncoder.error(code, message);
+  }
+
+  private static java.util.Map<String, java.util.List<String>> headers(HttpServletRequest request) {
+    java.util.Map<String, java.util.List<String>> all = new java.util.LinkedHashMap<>();
+    for (String name : java.util.Collections.list(request.getHeaderNames())) {
+      all.put(name, java.util.Collections.list(request.getHeaders(name)));
+    }
+    return all;
   }
 
   private static @Nullable String bearer(HttpServletRequest request) {

@@ -236,6 +236,31 @@ class ProxyEndToEndTest {
   }
 
   @Test
+  void anEventStreamForwardsTheSameHeadersAndCookiesAsAWebSocket() throws Exception {
+    try (dev.switchboard.testing.SseClient ivy =
+        dev.switchboard.testing.SseClient.open(
+                server.httpUri().resolve("/sse"),
+                "Authorization",
+                "Bearer " + token("ivy"),
+                "X-Tenant",
+                "acme",
+                "X-Other",
+                "secret",
+                "Cookie",
+                "theme=dark; session=abc123")
+            .opened()) {
+      JsonNode seen = CONNECTS.poll(WsClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      while (seen != null && !"ivy".equals(seen.path("user").asText())) {
+        seen = CONNECTS.poll(WsClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      }
+      assertThat(seen).as("the connect request for ivy").isNotNull();
+      assertThat(seen.path("client").asText()).isEqualTo(ivy.client());
+      assertThat(seen.path("headers"))
+          .isEqualTo(JSON.readTree("{\"x-tenant\":\"acme\",\"cookie\":\"session=abc123\"}"));
+    }
+  }
+
+  @Test
   void aSubscribeTheBackendDeniesGets111WithTheBackendsReason() {
     try (WsClient c = WsClient.connect(ws(server), bearer("sam"))) {
       assertThat(c.error(i -> new Command.Subscribe(i, "secret"), ErrorCode.FORBIDDEN).message())

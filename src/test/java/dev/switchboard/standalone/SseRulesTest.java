@@ -225,6 +225,11 @@ class SseRulesTest {
                 "GET /sse HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         sessionOf(gone.getInputStream());
         assertThat(server.assembly().hub().metrics().sseSessions()).isEqualTo(1);
+        Http.Response second = Http.get(sse(server));
+        assertThat(second.status())
+            .as("a stream counts as a connection of its address")
+            .isEqualTo(429);
+        assertThat(second.header("Retry-After")).isEqualTo("1");
       }
       await()
           .atMost(Duration.ofSeconds(30))
@@ -232,6 +237,17 @@ class SseRulesTest {
       try (SseClient again = SseClient.open(sse(server)).opened()) {
         assertThat(again.status()).as("the address's one stream is free again").isEqualTo(200);
       }
+    } finally {
+      server.stop(Duration.ofSeconds(2));
+    }
+  }
+
+  @Test
+  void switchedOffThereIsNothingAtTheFallbackPaths() {
+    StandaloneServer server = TestServers.start(Map.of("sse.enabled", "false"));
+    try {
+      assertThat(Http.get(sse(server)).status()).isEqualTo(404);
+      assertThat(server.assembly().sse()).isNull();
     } finally {
       server.stop(Duration.ofSeconds(2));
     }
