@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
@@ -201,7 +200,7 @@ public final class SseSessions {
     if (s == null) {
       return Answer.gone();
     }
-    if (!Objects.equals(origin, s.origin) || !options.origins().test(origin)) {
+    if ((s.origin != null && !s.origin.equals(origin)) || !options.origins().test(origin)) {
       hub.metrics().error(ErrorCode.FORBIDDEN);
       return Answer.error(
           403, ErrorCode.FORBIDDEN, "a session takes commands from the origin of its stream only");
