@@ -284,11 +284,12 @@ final class ConnectionSubscriptions {
       return ServerMessageEncoder.subscribe(s.channel(), 0, null);
     }
     Command.Since since = s.since();
-    StreamPosition at =
-        recovery != null && recovery.recovered() && since != null
-            ? new StreamPosition(since.offset(), since.epoch())
-            : history.position();
-    return ServerMessageEncoder.subscribe(s.channel(), at.offset(), at.epoch());
+    if (recovery != null && since != null && recovery.recovered()) {
+      return ServerMessageEncoder.subscribe(s.channel(), since.offset(), since.epoch());
+    }
+    StreamPosition at = history.position(); // a gap since then is told: publications were lost
+    String gap = recovery == null || since == null ? null : recovery.reason();
+    return ServerMessageEncoder.subscribe(s.channel(), at.offset(), at.epoch(), gap);
   }
 
   /** Presence and join, then the race with a concurrent cancel resolved (see Subscription). */

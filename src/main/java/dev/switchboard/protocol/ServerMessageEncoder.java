@@ -261,11 +261,28 @@ public final class ServerMessageEncoder {
    * @param epoch the history's epoch, or null when the channel keeps none
    */
   public static String subscribe(String channel, long offset, @Nullable String epoch) {
+    return subscribe(channel, offset, epoch, null);
+  }
+
+  /**
+   * {@code {"channel":"demo:a","subscribe":{"recovered":false,"reason":"...","offset":3,...}}}: as
+   * {@link #subscribe(String, long, String)}, for a channel the server resubscribed from a position
+   * its history no longer covers ({@code notRecovered} the reason, or null when it did): the
+   * publications in between are lost, and the client is told so.
+   */
+  public static String subscribe(
+      String channel, long offset, @Nullable String epoch, @Nullable String notRecovered) {
     StringBuilder b =
         new StringBuilder(64 + channel.length())
             .append("{\"channel\":\"")
             .append(channel)
             .append("\",\"subscribe\":{");
+    if (notRecovered != null) {
+      b.append(notRecoveredBecause(notRecovered));
+      if (epoch != null) {
+        b.append(',');
+      }
+    }
     if (epoch != null) {
       position(b, offset, epoch);
     }

@@ -176,7 +176,12 @@ class SseEndToEndTest {
         JsonNode m = sse.nextNotPing().json();
         byChannel.put(m.path("channel").asText(), m);
       }
-      assertThat(byChannel.get("h:q").has("subscribe")).isTrue();
+      JsonNode gap = byChannel.get("h:q").path("subscribe");
+      assertThat(gap.path("recovered").isBoolean() && !gap.path("recovered").asBoolean())
+          .as("another epoch: the push says the publications in between are lost: %s", gap)
+          .isTrue();
+      assertThat(gap.path("reason").asText()).isNotEmpty();
+      assertThat(gap.path("epoch").asText()).isNotEqualTo("nope");
       assertThat(byChannel.get("zz:plain").path("subscribe").isEmpty())
           .as("a channel without history: subscribed, no position")
           .isTrue();
