@@ -89,7 +89,11 @@ public final class BenchCommand implements Runnable {
     boolean quiet;
 
     Target target() {
-      return Target.of(url, srcAddrs, Dialect.parse(dialect), origin, deflate);
+      return target(url);
+    }
+
+    Target target(String other) {
+      return Target.of(other, srcAddrs, Dialect.parse(dialect), origin, deflate);
     }
   }
 
@@ -176,15 +180,7 @@ public final class BenchCommand implements Runnable {
 
     @Override
     public Integer call() {
-      Target pubTarget =
-          pubUrl == null
-              ? common.target()
-              : Target.of(
-                  pubUrl,
-                  common.srcAddrs,
-                  Dialect.parse(common.dialect),
-                  common.origin,
-                  common.deflate);
+      Target pubTarget = pubUrl == null ? common.target() : common.target(pubUrl);
       return emit(
           common,
           () ->
