@@ -66,6 +66,12 @@ final class ConnectionTracker extends BaseFilter implements AddOn, AutoCloseable
      */
     volatile boolean streaming;
 
+    /**
+     * Reads go straight to Tyrus ({@link UpgradedReads}), past the HTTP codec; set by the read
+     * thread once Tyrus has finished the upgrade.
+     */
+    volatile boolean direct;
+
     /** The handshake's parsed headers were released; touched by the read thread only. */
     boolean slimmed;
 

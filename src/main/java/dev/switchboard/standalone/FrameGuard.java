@@ -71,8 +71,13 @@ final class FrameGuard {
   /** Payload bytes of a close frame still to read (0 outside a close frame's payload). */
   private int closeLeft;
 
-  /** The close frame's payload read so far, unmasked; {@link #closeLength} bytes of it. */
-  private final byte[] closePayload = new byte[MAX_CONTROL_PAYLOAD];
+  /**
+   * The close frame's payload read so far, unmasked; {@link #closeLength} bytes of it. Allocated
+   * when a close frame arrives: an idle connection should not carry it.
+   */
+  private byte[] closePayload = NO_PAYLOAD;
+
+  private static final byte[] NO_PAYLOAD = new byte[0];
 
   private int closeLength;
   private int maskKey;
@@ -329,6 +334,9 @@ final class FrameGuard {
       maskKey = decoded.maskKey();
       closeLength = 0;
       closeLeft = (int) length; // a control frame is at most 125 bytes
+      if (closePayload.length == 0) {
+        closePayload = new byte[MAX_CONTROL_PAYLOAD];
+      }
       if (length == 0) {
         return closeFrameRead();
       }

@@ -1,7 +1,6 @@
 package dev.switchboard.standalone;
 
 import dev.switchboard.frame.DeflateAgreement;
-import dev.switchboard.frame.FrameEncoder;
 import dev.switchboard.hub.HandshakeResult;
 import dev.switchboard.hub.HubMetrics;
 import dev.switchboard.log.AccessLog;
@@ -14,7 +13,6 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
-import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.attributes.Attribute;
 import org.glassfish.grizzly.filterchain.BaseFilter;
@@ -28,7 +26,8 @@ import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.server.HttpServerFilter;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.http.util.Header;
-import org.glassfish.grizzly.memory.Buffers;
+import org.glassfish.tyrus.container.grizzly.client.TaskProcessor;
+import org.glassfish.tyrus.spi.ReadHandler;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -62,6 +61,7 @@ final class HandshakeFilter extends BaseFilter {
   private final long hubMaxMessage;
   private final long echoMaxMessage;
   private final int maxFragments;
+  private final UpgradedReads reads;
 
   /** Tyrus's own per-connection attributes; null when this Tyrus does not have them. */
   private final @Nullable TyrusAttributes tyrus = TyrusAttributes.find();
@@ -74,7 +74,9 @@ final class HandshakeFilter extends BaseFilter {
       HubMetrics metrics,
       ConnectionTracker tracker,
       Admission admission,
-      Limits limits) {
+      Limits limits,
+      UpgradedReads reads) {
+    this.reads = reads;
     this.origins = endpoints.origins();
     this.access = endpoints.accessLog();
     this.metrics = metrics;
@@ -91,12 +93,14 @@ final class HandshakeFilter extends BaseFilter {
       HubMetrics metrics,
       ConnectionTracker tracker,
       Admission admission,
-      Limits limits) {
+      Limits limits,
+      UpgradedReads reads) {
     return new AddOn() {
       @Override
       public void setup(NetworkListener listener, FilterChainBuilder builder) {
         int http = builder.indexOfType(HttpServerFilter.class);
-        builder.add(http, new HandshakeFilter(endpoints, metrics, tracker, admission, limits));
+        builder.add(
+            http, new HandshakeFilter(endpoints, metrics, tracker, admission, limits, reads));
       }
     };
   }
@@ -168,6 +172,7 @@ final class HandshakeFilter extends BaseFilter {
               frames.allowCompressed();
             }
             state.upgradeFinished();
+            reads.upgraded(ctx.getConnection(), state);
           });
     } else {
       admission.release(ip);
@@ -251,6 +256,18 @@ final class HandshakeFilter extends BaseFilter {
       return true;
     }
 
+    /** Tyrus's read handler for {@code c}, or null when Tyrus has no connection there. */
+    @Nullable ReadHandler readHandler(Connection<?> c) {
+      return connection.get(c) instanceof org.glassfish.tyrus.spi.Connection t
+          ? t.getReadHandler()
+          : null;
+    }
+
+    /** Tyrus's task processor for {@code c}, which orders its reads and closes, or null. */
+    @Nullable TaskProcessor taskProcessor(Connection<?> c) {
+      return taskProcessor.get(c) instanceof TaskProcessor p ? p : null;
+    }
+
     /** Whether Tyrus has set its connection on {@code c} but not yet its task processor. */
     boolean halfUpgraded(Connection<?> c) {
       return connection.isSet(c) && !taskProcessor.isSet(c);
@@ -258,26 +275,14 @@ final class HandshakeFilter extends BaseFilter {
   }
 
   private NextAction guard(FilterChainContext ctx, FrameGuard frames, HttpContent content) {
-    if (frames.closeAnswered()) {
-      return ctx.getStopAction(); // nothing may follow the peer's close, which is being answered
+    if (!UpgradedReads.admit(ctx, frames, content.getContent(), metrics)) {
+      return ctx.getStopAction();
     }
-    Buffer bytes = content.getContent();
-    FrameGuard.Violation v = frames.inspect(bytes);
-    if (v == null) {
-      FrameGuard.PeerClose close = frames.takePeerClose();
-      if (close != null) {
-        bytes.limit(frames.closeEnd()); // Tyrus reads up to the close, now a pong
-        answerAfterRead(ctx, close);
-      }
-      return ctx.getInvokeAction();
+    FrameGuard.PeerClose close = frames.takePeerClose();
+    if (close != null) {
+      answerAfterRead(ctx, close);
     }
-    metrics.close(v.code().code());
-    Connection<?> c = ctx.getConnection();
-    c.write(
-        Buffers.wrap(
-            ctx.getMemoryManager(), FrameEncoder.serverClose(v.code().code(), v.reason())));
-    c.close(); // after the close frame is written
-    return ctx.getStopAction();
+    return ctx.getInvokeAction();
   }
 
   /**

@@ -141,6 +141,11 @@ public final class StandaloneServer implements AutoCloseable {
       }
       listener.registerAddOn(connections);
       listener.registerAddOn(JsonErrorCodec.addOn(assembly.hub().metrics()));
+      // After the codec swap (it reads the final codec's request attribute); in front of the rest.
+      UpgradedReads reads =
+          new UpgradedReads(
+              connections, assembly.hub().metrics(), HandshakeFilter.TyrusAttributes.find());
+      listener.registerAddOn(reads.addOn());
       listener.registerAddOn(NotHttpFilter.addOn(assembly.hub().metrics()));
       // Each add-on below inserts itself in front of the handlers, so they run in the order
       // registered: targets first (the gate relies on WebSocket paths being named exactly), then
@@ -155,7 +160,8 @@ public final class StandaloneServer implements AutoCloseable {
               new HandshakeFilter.Limits(
                   config.get(WsKeys.MAX_MESSAGE_SIZE),
                   config.get(WsKeys.ECHO_MAX_MESSAGE_SIZE),
-                  config.get(WsKeys.MAX_FRAGMENTS))));
+                  config.get(WsKeys.MAX_FRAGMENTS)),
+              reads));
       listener.registerAddOn(new WebSocketAddOn(container, "/"));
 
       HttpServer http = new HttpServer();
