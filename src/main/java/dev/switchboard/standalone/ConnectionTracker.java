@@ -206,6 +206,11 @@ final class ConnectionTracker extends BaseFilter implements AddOn, AutoCloseable
     return open.get(c);
   }
 
+  /** Open connections whose reads go straight to Tyrus ({@link UpgradedReads}). */
+  long directReads() {
+    return open.values().stream().filter(s -> s.direct).count();
+  }
+
   /** TCP connections open now. */
   int openCount() {
     return open.size();

@@ -226,6 +226,11 @@ public final class StandaloneServer implements AutoCloseable {
   }
 
   /** The port bound (the real one when 0 was configured). */
+  /** The connections this server tracks (tests look into them). */
+  ConnectionTracker connections() {
+    return connections;
+  }
+
   public int port() {
     return listener.getPort();
   }

@@ -174,7 +174,7 @@ final class UpgradedReads extends BaseFilter {
    * consumed. {@link Read} lets go of such a spent buffer, so an idle connection holds none; null
    * when this Tyrus has no such field.
    */
-  private static final @Nullable VarHandle SPENT = spentBufferHandle();
+  static final @Nullable VarHandle SPENT = spentBufferHandle();
 
   private static @Nullable VarHandle spentBufferHandle() {
     try {
