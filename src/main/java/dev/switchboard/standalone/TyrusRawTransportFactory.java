@@ -13,6 +13,14 @@ import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import java.util.List;
 import org.glassfish.grizzly.Connection;
+import org.glassfish.grizzly.EmptyCompletionHandler;
+import org.glassfish.grizzly.WriteResult;
+import org.glassfish.grizzly.asyncqueue.AsyncQueueEnabledTransport;
+import org.glassfish.grizzly.asyncqueue.AsyncQueueWriter;
+import org.glassfish.grizzly.asyncqueue.WritableMessage;
+import org.glassfish.grizzly.filterchain.FilterChain;
+import org.glassfish.grizzly.memory.Buffers;
+import org.glassfish.grizzly.ssl.SSLBaseFilter;
 import org.glassfish.tyrus.container.grizzly.client.GrizzlyWriter;
 import org.glassfish.tyrus.core.ProtocolHandler;
 import org.glassfish.tyrus.core.TyrusRemoteEndpoint;
@@ -165,6 +173,51 @@ final class TyrusRawTransportFactory implements TransportFactory {
     }
   }
 
+  /**
+   * The write queue of {@code c}'s transport when frames may go to it directly: the filter chain's
+   * write path (Tyrus's writer, the HTTP codec, the gate) passes a plain buffer on unchanged unless
+   * TLS encrypts it. Skipping it saves a filter-chain pass, a task queue and a lock per write.
+   */
+  @SuppressWarnings("unchecked")
+  private static @Nullable AsyncQueueWriter<Object> directWriter(Connection<?> c) {
+    if (!(c.getProcessor() instanceof FilterChain chain)
+        || chain.indexOfType(SSLBaseFilter.class) >= 0
+        || !(c.getTransport() instanceof AsyncQueueEnabledTransport t)) {
+      return null;
+    }
+    return (AsyncQueueWriter<Object>) t.getAsyncQueueIO().getWriter();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Connection<Object> uncheckedCast(Connection<?> c) {
+    return (Connection<Object>) c;
+  }
+
+  /** A direct write's outcome, handed to the outbox. */
+  private static final class Written
+      extends EmptyCompletionHandler<WriteResult<WritableMessage, Object>> {
+    private final Transport.SendCallback done;
+
+    Written(Transport.SendCallback done) {
+      this.done = done;
+    }
+
+    @Override
+    public void completed(WriteResult<WritableMessage, Object> result) {
+      done.completed(null);
+    }
+
+    @Override
+    public void failed(Throwable throwable) {
+      done.completed(throwable);
+    }
+
+    @Override
+    public void cancelled() {
+      done.completed(new java.util.concurrent.CancellationException("write cancelled"));
+    }
+  }
+
   /** Writes frames as bytes; closes through the portable transport (Tyrus owns the close). */
   private final class RawTransport implements Transport {
     private final Writer writer;
@@ -176,6 +229,12 @@ final class TyrusRawTransportFactory implements TransportFactory {
 
     private final ConnectionTracker.@Nullable State state;
     private final @Nullable FrameGuard frames;
+
+    /**
+     * The transport's write queue, which frames go to directly when nothing on the filter chain
+     * transforms what is written (no TLS); null otherwise, and frames go through Tyrus's writer.
+     */
+    private final @Nullable AsyncQueueWriter<Object> queue;
 
     @Override
     public java.util.Map<String, String> forwarded() {
@@ -194,6 +253,7 @@ final class TyrusRawTransportFactory implements TransportFactory {
       this.state = connection == null ? null : connections.state(connection);
       // Set when the handshake was admitted, before Tyrus opened the session.
       this.frames = state == null ? null : state.frames;
+      this.queue = connection == null ? null : directWriter(connection);
     }
 
     @Override
@@ -213,6 +273,10 @@ final class TyrusRawTransportFactory implements TransportFactory {
 
     @Override
     public void sendBatch(List<QueuedFrame> frames, SendCallback done) {
+      if (frames.size() == 1) {
+        send(frames.get(0), done); // the shared bytes as they are, no copy
+        return;
+      }
       byte[][] each = new byte[frames.size()][];
       int total = 0;
       for (int i = 0; i < each.length; i++) {
@@ -227,6 +291,12 @@ final class TyrusRawTransportFactory implements TransportFactory {
     }
 
     private void write(ByteBuffer bytes, SendCallback done) {
+      AsyncQueueWriter<Object> q = queue;
+      Connection<?> c = connection;
+      if (q != null && c != null) {
+        q.write(uncheckedCast(c), Buffers.wrap(c.getMemoryManager(), bytes), new Written(done));
+        return;
+      }
       writer.write(
           bytes,
           new CompletionHandler<>() {
