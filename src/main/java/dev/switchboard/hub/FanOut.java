@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -81,6 +82,16 @@ final class FanOut implements AutoCloseable {
   private volatile boolean closed;
 
   /**
+   * Without lanes: a list of the connections a task touched, kept between tasks. A new list per
+   * publication grows afresh to the channel's size every time (~15 B per subscriber in copies). A
+   * task takes it (null meanwhile: a task running at the same time, on another thread or from
+   * inside this one's flush, makes its own) and puts it back empty: it holds no connection between
+   * tasks, only its capacity.
+   */
+  private final AtomicReference<@Nullable ArrayList<ClientConnection>> spareTouched =
+      new AtomicReference<>();
+
+  /**
    * What a round reads once, after its flushes, for its {@link Task#timed} tasks: the hub's clock,
    * set by {@link #timeWith} before anything is submitted. Volatile: set on the starting thread,
    * read on the lanes'.
@@ -130,12 +141,7 @@ final class FanOut implements AutoCloseable {
   /** Runs {@code task} on the lane of {@code channel}, after earlier tasks of that channel. */
   void submit(String channel, Task task) {
     if (lanes.length == 0) {
-      List<ClientConnection> touched = new ArrayList<>();
-      int queued = task.run(touched);
-      touched.forEach(ClientConnection::runScheduledFlush);
-      if (queued > 0 && task.timed()) {
-        task.flushed(clock.nanoTime());
-      }
+      runInline(task);
       return;
     }
     if (closed) {
@@ -143,6 +149,24 @@ final class FanOut implements AutoCloseable {
       return;
     }
     lanes[laneOf(channel)].submit(task);
+  }
+
+  /** Runs {@code task} and flushes what it touched, on this thread (no lanes). */
+  private void runInline(Task task) {
+    ArrayList<ClientConnection> touched = spareTouched.getAndSet(null);
+    if (touched == null) {
+      touched = new ArrayList<>();
+    }
+    try {
+      int queued = task.run(touched);
+      touched.forEach(ClientConnection::runScheduledFlush);
+      if (queued > 0 && task.timed()) {
+        task.flushed(clock.nanoTime());
+      }
+    } finally {
+      touched.clear();
+      spareTouched.set(touched);
+    }
   }
 
   /** The lane of {@code channel}: the same one for every task of that channel. */

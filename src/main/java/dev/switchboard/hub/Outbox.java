@@ -87,6 +87,9 @@ public final class Outbox {
   private final java.util.function.LongSupplier nanoClock;
   private final Consumer<Throwable> onSendFailure;
 
+  /** {@link #onSent}, made once: a method reference per send is an object per delivery. */
+  private final Transport.SendCallback sent = this::onSent;
+
   private final Object lock = new Object();
 
   /** QueuedFrames and Exempt wrappers not yet handed to the transport. Guarded by {@code lock}. */
@@ -341,9 +344,9 @@ public final class Outbox {
       }
       try {
         if (single != null) {
-          transport.send(single, this::onSent);
+          transport.send(single, sent);
         } else {
-          transport.sendBatch(batch, this::onSent);
+          transport.sendBatch(batch, sent);
         }
       } catch (RuntimeException e) {
         onSent(e);
