@@ -236,6 +236,9 @@ final class TyrusRawTransportFactory implements TransportFactory {
      */
     private final @Nullable AsyncQueueWriter<Object> queue;
 
+    /** The last direct write's completion handler, reused while the callback is the same. */
+    private @Nullable Written written;
+
     @Override
     public java.util.Map<String, String> forwarded() {
       return portable.forwarded();
@@ -294,7 +297,12 @@ final class TyrusRawTransportFactory implements TransportFactory {
       AsyncQueueWriter<Object> q = queue;
       Connection<?> c = connection;
       if (q != null && c != null) {
-        q.write(uncheckedCast(c), Buffers.wrap(c.getMemoryManager(), bytes), new Written(done));
+        Written w = written;
+        if (w == null || w.done != done) {
+          w = new Written(done); // the outbox passes the same callback every time
+          written = w;
+        }
+        q.write(uncheckedCast(c), Buffers.wrap(c.getMemoryManager(), bytes), w);
         return;
       }
       writer.write(
