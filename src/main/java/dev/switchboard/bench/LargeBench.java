@@ -135,10 +135,10 @@ final class LargeBench {
     measuring = true;
     sampler.start();
     peakRss = Math.max(peakRss, waitUntil(end, progress, "measuring", windowStart, end));
-    long heapKb = heapUsedKb(); // while the messages are in flight, before they are let go
     Sampler.Reading reading = sampler.stop();
     measuring = false;
     double seconds = (System.nanoTime() - windowStart) / 1e9;
+    long heapKb = heapUsedKb(); // while messages are still in flight (jcmd takes seconds)
     publishing = false;
     progress.done();
     drain();
