@@ -99,8 +99,10 @@ bench() { # label dialect mode args...
 # one address past its per-address limit, and messages larger than its 64 KiB default (with an
 # outbox that holds the window of 1 MB messages); the other workloads keep the defaults. uWS's own
 # limits (uws-server.js) already allow this.
-SHAPES_ENV="SWITCHBOARD_LIMITS_MAX_CONNECTIONS=19500 SWITCHBOARD_LIMITS_MAX_CONNECTIONS_PER_IP=19500"
-SHAPES_ENV+=" SWITCHBOARD_WS_MAX_MESSAGE_SIZE=2MiB SWITCHBOARD_NAMESPACE_DEFAULT_MAX_MESSAGE_SIZE=2MiB"
+SHAPES_ENV="SWITCHBOARD_LIMITS_MAX_CONNECTIONS=19500"
+SHAPES_ENV+=" SWITCHBOARD_LIMITS_MAX_CONNECTIONS_PER_IP=19500"
+SHAPES_ENV+=" SWITCHBOARD_WS_MAX_MESSAGE_SIZE=2MiB"
+SHAPES_ENV+=" SWITCHBOARD_NAMESPACE_DEFAULT_MAX_MESSAGE_SIZE=2MiB"
 SHAPES_ENV+=" SWITCHBOARD_OUTBOX_MAX_BYTES=64MiB"
 shapes() { # label dialect command
   local label=$1 dialect=$2

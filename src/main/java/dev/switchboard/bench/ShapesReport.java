@@ -46,7 +46,7 @@ final class ShapesReport {
     }
     b.append("| server | rooms deliveries/s (saturation) | rooms p99 ms at ")
         .append(roomsConfig == null ? "–" : roomsConfig.get("rate_target"))
-        .append(" publications/s (lost)");
+        .append(" publications/s (deliveries/s kept; lost or late)");
     for (int size : sizes) {
       b.append(" | ").append(size(size)).append(" MB/s delivered | ").append(size(size));
       b.append(" server RSS MiB (peak) | ").append(size(size)).append(" lost + incomplete");
@@ -62,7 +62,13 @@ final class ShapesReport {
       b.append(num(ReportCommand.median(rooms, "deliveries_per_s"))).append(" | ");
       double p99 = ReportCommand.median(rooms, "p99_us");
       b.append(Double.isNaN(p99) ? "–" : String.format("%.1f", p99 / 1000));
-      b.append(rooms == null ? "" : " (" + num(ReportCommand.median(rooms, "lost")) + ")");
+      if (rooms != null) {
+        b.append(" (")
+            .append(num(ReportCommand.median(rooms, "rate_deliveries_per_s")))
+            .append("; ")
+            .append(num(ReportCommand.median(rooms, "lost")))
+            .append(')');
+      }
       for (int size : sizes) {
         @Nullable List<Map<String, String>> of =
             large == null
