@@ -1,7 +1,5 @@
 package dev.switchboard.bench;
 
-import dev.switchboard.protocol.BinaryEnvelope;
-import dev.switchboard.protocol.Command;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -49,20 +47,13 @@ final class LargeBench {
   /** The hub channel; the raw peers' /sub and /pub use their one topic. */
   private static final String CHANNEL = "large";
 
-  /** Bytes checked against the pattern are this far apart: a prime, so no period hides a fault. */
-  private static final int STRIDE = 4093;
-
-  /** Room for the marker at the start of every payload before the pattern is checked. */
-  private static final int MARKER_ROOM = 64;
-
   private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
 
   private final Options o;
   private final PrintStream err;
   private final Reactor[] reactors;
   private final Histogram[] latency;
-  private final byte[] pattern;
-  private final byte[] header;
+  private final LargePayload messages;
   private final AtomicLong delivered = new AtomicLong();
   private final LongAdder deliveredInWindow = new LongAdder();
   private final LongAdder incomplete = new LongAdder();
@@ -76,8 +67,9 @@ final class LargeBench {
   private volatile boolean measuring;
 
   LargeBench(Options o, PrintStream err) {
-    if (o.payload() < MARKER_ROOM * 2) {
-      throw new IllegalArgumentException("large: payload of at least " + MARKER_ROOM * 2 + " B");
+    if (o.payload() < LargePayload.MARKER_ROOM * 2) {
+      throw new IllegalArgumentException(
+          "large: payload of at least " + LargePayload.MARKER_ROOM * 2 + " B");
     }
     if (o.target().dialect() == Dialect.SOCKETIO) {
       throw new IllegalArgumentException("large: dialect hub or raw");
@@ -90,23 +82,8 @@ final class LargeBench {
       reactors[i] = new Reactor("bench-reactor-" + i);
       latency[i] = new Histogram(3_600_000_000L, 3);
     }
-    pattern = new byte[o.payload()];
-    for (int i = 0; i < pattern.length; i++) {
-      pattern[i] = (byte) (i ^ (i >>> 8) ^ (i >>> 16));
-    }
-    header =
-        o.target().dialect() == Dialect.HUB
-            ? envelopeHeader()
-            : new byte[0]; // raw: the payload is the message
+    messages = new LargePayload(o.target().dialect(), CHANNEL, o.payload());
     publisher = new Publisher(reactors[0]);
-  }
-
-  /** The hub's binary publish envelope up to the payload: kind, no flags, the channel. */
-  private static byte[] envelopeHeader() {
-    ByteBuffer b = BinaryEnvelope.encodePublish(Command.NO_ID, CHANNEL, new byte[0]);
-    byte[] h = new byte[b.remaining()];
-    b.get(h);
-    return h;
   }
 
   Map<String, Object> run() throws InterruptedException {
@@ -271,18 +248,6 @@ final class LargeBench {
     }
   }
 
-  /** A message: the dialect's header, then the pattern with the marker and sequence written in. */
-  private byte[] message(long seq, int size) {
-    byte[] m = new byte[header.length + size];
-    System.arraycopy(header, 0, m, 0, header.length);
-    System.arraycopy(pattern, 0, m, header.length, size);
-    byte[] marker =
-        Marker.payload(0, seq, System.nanoTime(), 0).getBytes(StandardCharsets.US_ASCII);
-    System.arraycopy(marker, 0, m, header.length, marker.length);
-    ByteBuffer.wrap(m, m.length - 8, 8).putLong(seq);
-    return m;
-  }
-
   /** The single publisher, on reactor 0. */
   private final class Publisher implements WsConn.Listener {
     final Reactor reactor;
@@ -295,7 +260,7 @@ final class LargeBench {
     }
 
     void probe() {
-      send(-1, MARKER_ROOM * 2);
+      send(-1, LargePayload.MARKER_ROOM * 2);
     }
 
     void turn() {
@@ -315,7 +280,7 @@ final class LargeBench {
         return;
       }
       try {
-        c.sendBinary(message(seq, size));
+        c.sendBinary(messages.message(seq, size));
       } catch (IOException e) {
         c.close(1006, e.toString());
       }
@@ -365,7 +330,7 @@ final class LargeBench {
 
     @Override
     public void onMessage(WsConn c, boolean text, ByteBuffer message) {
-      int start = text ? -1 : payloadStart(message);
+      int start = text ? -1 : messages.payloadStart(message);
       if (start < 0) {
         rateLimits.message(message);
         return; // replies and other traffic
@@ -384,7 +349,7 @@ final class LargeBench {
         }
         return;
       }
-      if (!complete(message, start, seq)) {
+      if (!messages.complete(message, start, seq)) {
         incomplete.increment();
       }
       if (seq == next) {
@@ -403,39 +368,6 @@ final class LargeBench {
         deliveredInWindow.increment();
         latency[reactorIndex].recordValue(Math.max(0, (now - marker.sentNanos) / 1000));
       }
-    }
-
-    /** Where the payload starts: after the hub's publication envelope; -1 if not one. */
-    private int payloadStart(ByteBuffer m) {
-      int at = m.position();
-      if (o.target().dialect() != Dialect.HUB) {
-        return at;
-      }
-      if (m.remaining() < 3 || m.get(at) != BinaryEnvelope.KIND_PUBLICATION) {
-        return -1;
-      }
-      int flags = m.get(at + 1);
-      at += 2;
-      if ((flags & BinaryEnvelope.FLAG_POSITION) != 0) {
-        at += 8;
-        at += 1 + (m.get(at) & 0xff);
-      }
-      if ((flags & BinaryEnvelope.FLAG_TRACE) != 0) {
-        at += 2 + (m.getShort(at) & 0xffff);
-      }
-      return at + 1 + (m.get(at) & 0xff);
-    }
-
-    private boolean complete(ByteBuffer m, int start, long seq) {
-      if (m.limit() - start != o.payload() || m.getLong(m.limit() - 8) != seq) {
-        return false;
-      }
-      for (int i = MARKER_ROOM; i < o.payload() - 8; i += STRIDE) {
-        if (m.get(start + i) != pattern[i]) {
-          return false;
-        }
-      }
-      return true;
     }
 
     long missing(long published) {

@@ -2,14 +2,10 @@ package dev.switchboard.bench;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -17,7 +13,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Many rooms, the shape of a chat: {@code rooms} channels with {@code subsPerRoom} subscribers
@@ -56,32 +51,34 @@ final class RoomsBench {
     RATE
   }
 
-  private final Options o;
-  private final PrintStream err;
+  final Options o;
+  final PrintStream err;
   private final Reactor[] reactors;
 
-  /** Latency per phase and reactor: each reactor's subscribers record into their own. */
-  private final Histogram[][] latency = new Histogram[Phase.values().length][];
+  // Package-private from here on: the counters RoomsSubscriber and RoomsPublisher update.
 
-  private final LongAdder[] inWindow = new LongAdder[Phase.values().length];
-  private final LongAdder delivered = new LongAdder();
-  private final LongAdder duplicates = new LongAdder();
-  private final LongAdder reordered = new LongAdder();
-  private final LongAdder badMessages = new LongAdder();
-  private final LongAdder closedSubs = new LongAdder();
-  private final LongAdder readySubs = new LongAdder();
-  private final RateLimitWatch rateLimits = new RateLimitWatch();
+  /** Latency per phase and reactor: each reactor's subscribers record into their own. */
+  final Histogram[][] latency = new Histogram[Phase.values().length][];
+
+  final LongAdder[] inWindow = new LongAdder[Phase.values().length];
+  final LongAdder delivered = new LongAdder();
+  final LongAdder duplicates = new LongAdder();
+  final LongAdder reordered = new LongAdder();
+  final LongAdder badMessages = new LongAdder();
+  final LongAdder closedSubs = new LongAdder();
+  final LongAdder readySubs = new LongAdder();
+  final RateLimitWatch rateLimits = new RateLimitWatch();
 
   /** Per room: subscribers that have seen a probe, so their subscription is in place. */
-  private final AtomicIntegerArray synced;
+  final AtomicIntegerArray synced;
 
   /** Per publisher: deliveries of its publications over its room, for the window. */
-  private final AtomicLongArray deliveredBy;
+  final AtomicLongArray deliveredBy;
 
-  private final List<Subscriber> subscribers = new ArrayList<>();
-  private final List<RoomsPublisher> publishers = new ArrayList<>();
+  private final List<RoomsSubscriber> subscribers = new ArrayList<>();
+  final List<RoomsPublisher> publishers = new ArrayList<>();
   private volatile Phase publishing = Phase.IDLE;
-  private volatile Phase measuring = Phase.IDLE;
+  volatile Phase measuring = Phase.IDLE;
 
   RoomsBench(Options o, PrintStream err) {
     if (o.pubs() < 1 || o.pubs() > o.rooms() || o.subsPerRoom() < 1) {
@@ -217,7 +214,8 @@ final class RoomsBench {
     for (int i = 0; i < subs; i++) {
       Reactor r = reactors[i % reactors.length];
       int room = i % o.rooms();
-      Subscriber s = new Subscriber(i, room, publisherOf[room], i % reactors.length);
+      RoomsSubscriber s =
+          new RoomsSubscriber(this, i, room, publisherOf[room], i % reactors.length);
       subscribers.add(s);
       int index = i;
       r.execute(() -> open(r, index, o.target().dialect().roomSubPath(roomName(room)), s));
@@ -320,7 +318,7 @@ final class RoomsBench {
       int r = i;
       reactors[i].execute(
           () -> {
-            for (Subscriber s : subscribers) {
+            for (RoomsSubscriber s : subscribers) {
               if (s.reactorIndex == r) {
                 sum.addAndGet(s.missing());
               }
@@ -340,100 +338,5 @@ final class RoomsBench {
 
   long deliveredBy(int publisher) {
     return deliveredBy.get(publisher);
-  }
-
-  /** One subscriber of one room; its state is touched only by its reactor thread. */
-  private final class Subscriber implements WsConn.Listener {
-    final int index;
-    final int room;
-
-    /** The publisher of this room, or -1 when the room has none. */
-    final int publisher;
-
-    final int reactorIndex;
-    final Marker marker = new Marker();
-    long next;
-    @Nullable Set<Long> gaps;
-    boolean isSynced;
-
-    Subscriber(int index, int room, int publisher, int reactorIndex) {
-      this.index = index;
-      this.room = room;
-      this.publisher = publisher;
-      this.reactorIndex = reactorIndex;
-    }
-
-    @Override
-    public void onOpen(WsConn c) {
-      byte[] sub = o.target().dialect().subscribeMessage(roomName(room));
-      try {
-        if (sub != null) {
-          c.sendText(sub);
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      readySubs.increment();
-    }
-
-    @Override
-    public void onMessage(WsConn c, boolean text, ByteBuffer payload) {
-      if (!marker.parse(payload)) {
-        rateLimits.message(payload);
-        return; // replies and other traffic
-      }
-      long now = System.nanoTime();
-      if (marker.publisher != publisher) {
-        badMessages.increment(); // another room's publication
-        return;
-      }
-      long seq = marker.sequence;
-      if (seq < 0) {
-        if (!isSynced) {
-          isSynced = true;
-          synced.incrementAndGet(room);
-        }
-        return;
-      }
-      if (seq == next) {
-        next++;
-      } else if (seq > next) {
-        Set<Long> g = gaps == null ? (gaps = new HashSet<>()) : gaps;
-        for (long s = next; s < seq && g.size() < 100_000; s++) {
-          g.add(s);
-        }
-        next = seq + 1;
-      } else if (gaps != null && gaps.remove(seq)) {
-        reordered.increment();
-      } else {
-        duplicates.increment();
-        return;
-      }
-      delivered.increment();
-      deliveredBy.incrementAndGet(publisher);
-      Phase m = measuring;
-      if (m != Phase.IDLE) {
-        inWindow[m.ordinal()].increment();
-        latency[m.ordinal()][reactorIndex].recordValue(
-            Math.max(0, (now - marker.sentNanos) / 1000));
-      }
-    }
-
-    long missing() {
-      if (publisher < 0) {
-        return 0;
-      }
-      long published = publishers.get(publisher).published;
-      return (gaps == null ? 0 : gaps.size()) + Math.max(0, published - next);
-    }
-
-    @Override
-    public void onClose(WsConn c, int code, String why) {
-      closedSubs.increment();
-      rateLimits.close(code);
-      if (!o.quiet()) {
-        err.printf("%nsubscriber %d (room %d) closed: %d %s%n", index, room, code, why);
-      }
-    }
   }
 }
