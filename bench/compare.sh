@@ -10,6 +10,9 @@
 # Workloads: fan-out 1 publisher -> SUBS subscribers, 64 B, window 64 (as fast as possible);
 # echo 100 connections x 32 B; and, for Switchboard and uWS, fan-out at a fixed 100,000
 # deliveries/s (latency percentiles and loss). All traffic is on 127.0.0.1; every run is bounded.
+# Switchboard and uWS also run two more shapes, on a server started for them (see shapes below):
+# many rooms (ROOMS rooms x 10 subscribers, 1,000 publishers each to its own room; saturation, then
+# 10,000 publications/s) and large binary messages (1 -> 100 subscribers, 64 KiB and 1 MB).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +20,10 @@ REPS=${REPS:-3}
 WARMUP=${WARMUP:-3}
 DURATION=${DURATION:-8}
 SUBS=${SUBS:-1000}
+# 1,000 rooms of 10 plus 1,000 publishers are 11,000 connections, which connect within a few
+# seconds; the load generator's own default, 1,800 (19,000 connections), is what fits under an
+# open-file limit of 20,000 but takes longer to connect than this run's budget per workload.
+ROOMS=${ROOMS:-1000}
 PORT=${PORT:-19200}
 OUT=target/bench
 RESULTS=$OUT/results.txt
@@ -87,6 +94,34 @@ bench() { # label dialect mode args...
     --server-pid "$server_pid" --label "$label" --result-file "$RESULTS" -q "$@" > /dev/null
 }
 
+# Many rooms and large messages, for Switchboard and uWS only, on a server started for them:
+# Switchboard needs more connections than its default limit (ROOMS x 10 + 1,000), connections from
+# one address past its per-address limit, and messages larger than its 64 KiB default (with an
+# outbox that holds the window of 1 MB messages); the other workloads keep the defaults. uWS's own
+# limits (uws-server.js) already allow this.
+SHAPES_ENV="SWITCHBOARD_LIMITS_MAX_CONNECTIONS=19500"
+SHAPES_ENV+=" SWITCHBOARD_LIMITS_MAX_CONNECTIONS_PER_IP=19500"
+SHAPES_ENV+=" SWITCHBOARD_WS_MAX_MESSAGE_SIZE=2MiB"
+SHAPES_ENV+=" SWITCHBOARD_NAMESPACE_DEFAULT_MAX_MESSAGE_SIZE=2MiB"
+SHAPES_ENV+=" SWITCHBOARD_OUTBOX_MAX_BYTES=64MiB"
+shapes() { # label dialect command
+  local label=$1 dialect=$2
+  if [ "$label" != switchboard ] && [ "$label" != uws ]; then
+    return 0
+  fi
+  start_server "$label-shapes" "env $SHAPES_ENV $3"
+  bench "$label" "$dialect" rooms --rooms "$ROOMS" --subs-per-room 10 --pubs 1000 --src-addrs 8 \
+    --window 4 --rate 10000 -w 1 -d 4 --drain 3 || echo "rooms failed for $label" >&2
+  stop_server
+  # A fresh server for the large messages, so its memory is theirs and not the rooms' leftovers.
+  start_server "$label-shapes" "env $SHAPES_ENV $3"
+  bench "$label" "$dialect" large -s 100 -P 65536 --window 8 -w 1 -d 4 ||
+    echo "large 64 KiB failed for $label" >&2
+  bench "$label" "$dialect" large -s 100 -P 1000000 --window 4 -w 1 -d 4 ||
+    echo "large 1 MB failed for $label" >&2
+  stop_server
+}
+
 trap 'kill "$server_pid" 2>/dev/null || true' EXIT
 n=${#SERVERS[@]}
 for rep in $(seq 1 "$REPS"); do
@@ -103,6 +138,7 @@ for rep in $(seq 1 "$REPS"); do
       bench "$label" "$dialect" fanout -s "$SUBS" -k 1 -P 64 --rate $((100000 / SUBS)) -w "$WARMUP" -d "$DURATION" || echo "fixed-rate failed for $label" >&2
     fi
     stop_server
+    shapes "$label" "$dialect" "$cmd"
   done
 done
 

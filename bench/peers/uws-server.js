@@ -6,6 +6,8 @@
 //   /sub   subscriber: subscribes to the topic "bench"
 //   /pub   every message received is published as-is (same opcode) to "bench" with
 //          uWS's own pub/sub (app.publish), which frames the message once for all subscribers
+//   /sub/ROOM, /pub/ROOM   the same for the topic ROOM (many-rooms benchmark: bench rooms);
+//          separate routes, so /sub and /pub (and wsload.c's use of them) stay as they were
 // Usage: node uws-server.js PORT   (listens on 127.0.0.1 only; SIGTERM/SIGINT stop it)
 //
 // That package falls back to a slow pure-Node emulation when the native binary does not load
@@ -53,6 +55,20 @@ const app = uWS
       app.publish(TOPIC, message, isBinary);
     },
   })
+  .ws('/sub/:room', {
+    ...common,
+    upgrade: upgradeWithRoom,
+    open: (ws) => {
+      ws.subscribe(ws.getUserData().room);
+    },
+  })
+  .ws('/pub/:room', {
+    ...common,
+    upgrade: upgradeWithRoom,
+    message: (ws, message, isBinary) => {
+      app.publish(ws.getUserData().room, message, isBinary);
+    },
+  })
   .any('/*', (res) => {
     res.writeStatus('404 Not Found').end();
   })
@@ -72,6 +88,17 @@ function shutdown() {
 }
 process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);
+
+// Upgrades as uWS would by default, keeping the room named by the route in the user data.
+function upgradeWithRoom(res, req, context) {
+  res.upgrade(
+    { room: req.getParameter(0) },
+    req.getHeader('sec-websocket-key'),
+    req.getHeader('sec-websocket-protocol'),
+    req.getHeader('sec-websocket-extensions'),
+    context,
+  );
+}
 
 function resolvedBinary() {
   const file = `uws_${process.platform}_${process.arch}_${process.versions.modules}.node`;

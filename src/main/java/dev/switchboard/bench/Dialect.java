@@ -39,6 +39,27 @@ enum Dialect {
     };
   }
 
+  /**
+   * Where a subscriber of {@code room} connects (many-rooms benchmark): the hub's one endpoint, or
+   * the raw peers' {@code /sub/<room>}, since a raw subscriber cannot name its topic in a message.
+   */
+  String roomSubPath(String room) {
+    return switch (this) {
+      case HUB -> subPath;
+      case RAW -> "/sub/" + room;
+      case SOCKETIO -> throw new IllegalArgumentException("rooms: dialect hub or raw");
+    };
+  }
+
+  /** Where a publisher to {@code room} connects: {@code /pub/<room>} for the raw peers. */
+  String roomPubPath(String room) {
+    return switch (this) {
+      case HUB -> pubPath;
+      case RAW -> "/pub/" + room;
+      case SOCKETIO -> throw new IllegalArgumentException("rooms: dialect hub or raw");
+    };
+  }
+
   /** Publishes to {@code channel}: the framing around each payload encoded once, here. */
   Publishes publishes(String channel) {
     return switch (this) {
