@@ -8,10 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/**
- * {@code switchboard bench <fanout|echo|idle|connect|stall|silent|report>}: the load generator.
- * Traffic goes to loopback only and every run is bounded in time.
- */
+/** {@code switchboard bench <workload>}: the load generator; loopback only, every run bounded. */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
@@ -24,6 +21,8 @@ import picocli.CommandLine.Option;
       BenchCommand.Connect.class,
       BenchCommand.Stall.class,
       SilentCommand.class,
+      StormCommand.class,
+      ReconnectCommand.class,
       ReportCommand.class
     })
 public final class BenchCommand implements Runnable {
