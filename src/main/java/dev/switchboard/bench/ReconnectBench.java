@@ -87,6 +87,7 @@ final class ReconnectBench {
   private long firstLoss;
   private long lastLoss;
   private long allBackAt;
+  private long allBackWallMillis;
   private volatile int subscribedNow;
   private volatile int lost;
   private volatile boolean allBack;
@@ -198,6 +199,7 @@ final class ReconnectBench {
       downtime.recordValue((now - c.lostAt) / 1000);
       if (lost == o.conns() && subscribedNow == o.conns()) {
         allBackAt = now;
+        allBackWallMillis = System.currentTimeMillis();
         allBack = true;
       }
     }
@@ -309,6 +311,7 @@ final class ReconnectBench {
     }
     r.put("all_back_ms", allBack ? (allBackAt - firstLoss) / 1_000_000 : -1);
     r.put("last_loss_to_all_back_ms", allBack ? (allBackAt - lastLoss) / 1_000_000 : -1);
+    r.put("all_back_at_epoch_ms", allBack ? allBackWallMillis : -1);
     r.put("downtime_p50_ms", downtime.getValueAtPercentile(50) / 1000);
     r.put("downtime_p99_ms", downtime.getValueAtPercentile(99) / 1000);
     r.put("downtime_max_ms", downtime.getMaxValue() / 1000);

@@ -68,6 +68,7 @@ final class ReportCommand implements Callable<Integer> {
     Map<String, Map<String, List<Map<String, String>>>> runs = read(input);
     Files.createDirectories(out);
     String md = markdown(runs);
+    md += StormReport.markdown(runs);
     Files.writeString(out.resolve("compare.md"), md, StandardCharsets.UTF_8);
     chart(runs, out.resolve("compare.png"));
     System.out.print(md);
