@@ -39,6 +39,9 @@ fi
 # One publisher sends thousands of messages per second: no per-connection rate limits for the
 # load generator's connections, and a connect rate that lets it open its subscribers at once.
 export SWITCHBOARD_WS_RATE_MESSAGES=0 SWITCHBOARD_WS_RATE_BYTES=0 SWITCHBOARD_LIMITS_CONNECT_RATE=100000
+# The storm's connections all come from 127.0.0.1: the per-address limit (5,000) must not be what
+# fails first.
+export SWITCHBOARD_LIMITS_MAX_CONNECTIONS_PER_IP=18000
 
 # label | dialect | command (PORT is substituted)
 SERVERS=(
@@ -136,6 +139,13 @@ for rep in $(seq 1 "$REPS"); do
     bench "$label" "$dialect" echo -c 100 -P 32 -w "$WARMUP" -d "$DURATION" || echo "echo failed for $label" >&2
     if [ "$label" = switchboard ] || [ "$label" = uws ]; then
       bench "$label" "$dialect" fanout -s "$SUBS" -k 1 -P 64 --rate $((100000 / SUBS)) -w "$WARMUP" -d "$DURATION" || echo "fixed-rate failed for $label" >&2
+    fi
+    # Connection storm: new connections (handshake + subscribe) per second on a ramp of 1 s steps,
+    # x1.4 each, until a step fails; at most 3 + STORM_SECONDS (+ 2 s timeouts) per server and rep.
+    # A JVM's handshake path is cold after fan-out and echo: a 3 s ramp first, not recorded.
+    if [ "$label" = switchboard ] || [ "$label" = uws ]; then
+      java -jar "$JAR" bench storm --url "ws://127.0.0.1:$PORT" --dialect "$dialect" -d 3 -q > /dev/null 2>&1 || true
+      bench "$label" "$dialect" storm --start-rate "${STORM_START:-200}" -d "${STORM_SECONDS:-15}" || echo "storm failed for $label" >&2
     fi
     stop_server
     shapes "$label" "$dialect" "$cmd"

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code switchboard bench <subcommand>}: the load generator; loopback only, bounded runs. */
+/** {@code switchboard bench <workload>}: the load generator; loopback only, every run bounded. */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
@@ -23,6 +23,8 @@ import picocli.CommandLine.Option;
       SilentCommand.class,
       RoomsCommand.class,
       LargeCommand.class,
+      StormCommand.class,
+      ReconnectCommand.class,
       ReportCommand.class
     })
 public final class BenchCommand implements Runnable {

@@ -67,7 +67,7 @@ final class ReportCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     Map<String, Map<String, List<Map<String, String>>>> runs = read(input);
     Files.createDirectories(out);
-    String md = markdown(runs) + ShapesReport.markdown(runs);
+    String md = markdown(runs) + ShapesReport.markdown(runs) + StormReport.markdown(runs);
     Files.writeString(out.resolve("compare.md"), md, StandardCharsets.UTF_8);
     chart(runs, out.resolve("compare.png"));
     System.out.print(md);
