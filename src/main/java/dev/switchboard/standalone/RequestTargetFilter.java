@@ -126,6 +126,9 @@ final class RequestTargetFilter extends BaseFilter {
     return problem(request.getRequestURI(), decoded);
   }
 
+  private static final java.util.regex.Pattern PATH_PARAMETERS =
+      java.util.regex.Pattern.compile(";[^/]*");
+
   /**
    * Why a target is refused, given the path as sent and as Grizzly decoded and normalized it, or
    * null.
@@ -137,8 +140,9 @@ final class RequestTargetFilter extends BaseFilter {
         return "the request target contains a control character";
       }
     }
+    // Path parameters, as the handler mapping drops them; most targets have none.
     String bare =
-        decoded.replaceAll(";[^/]*", ""); // path parameters, as the handler mapping drops them
+        decoded.indexOf(';') < 0 ? decoded : PATH_PARAMETERS.matcher(decoded).replaceAll("");
     for (String segment : bare.split("/", -1)) {
       if (segment.equals(".") || segment.equals("..")) {
         return "the request target contains a '.' or '..' segment";
