@@ -103,11 +103,9 @@ public final class BenchCommand implements Runnable {
     try {
       Results.emit(body.call(), System.out, System.err, c.resultFile);
       return 0;
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      System.err.println("\nbench: " + e.getMessage());
-      return 1;
-    } catch (Exception e) {
-      System.err.println("\nbench: " + e);
+    } catch (Exception e) { // a bad argument or state says what; anything else says what it is
+      boolean told = e instanceof IllegalArgumentException || e instanceof IllegalStateException;
+      System.err.println("\nbench: " + (told ? e.getMessage() : e));
       return 1;
     }
   }
