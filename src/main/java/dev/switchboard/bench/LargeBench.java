@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -204,24 +203,8 @@ final class LargeBench {
 
   /** Publications not received, summed on each subscriber's own reactor thread. */
   private long missing() throws InterruptedException {
-    AtomicLong sum = new AtomicLong();
-    CountDownLatch done = new CountDownLatch(reactors.length);
-    for (int i = 0; i < reactors.length; i++) {
-      int r = i;
-      reactors[i].execute(
-          () -> {
-            for (Subscriber s : subscribers) {
-              if (s.reactorIndex == r) {
-                sum.addAndGet(s.missing(publisher.published));
-              }
-            }
-            done.countDown();
-          });
-    }
-    if (!done.await(30, TimeUnit.SECONDS)) {
-      throw new IllegalStateException("a reactor did not answer");
-    }
-    return sum.get();
+    return Reactor.sumOnOwnThreads(
+        reactors, subscribers, s -> s.reactorIndex, s -> s.missing(publisher.published));
   }
 
   /** The server's heap in use (no GC forced) through jcmd, for a JVM server; else -1. */

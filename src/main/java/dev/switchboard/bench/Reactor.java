@@ -284,4 +284,35 @@ final class Reactor implements Runnable, AutoCloseable {
       this.task = task;
     }
   }
+
+  /**
+   * Sums {@code value} over {@code items}, each read on its own reactor's thread (the one its state
+   * is confined to), waiting up to 30 s for every reactor to answer.
+   */
+  static <T> long sumOnOwnThreads(
+      Reactor[] reactors,
+      List<T> items,
+      java.util.function.ToIntFunction<T> reactorIndex,
+      java.util.function.ToLongFunction<T> value)
+      throws InterruptedException {
+    java.util.concurrent.atomic.AtomicLong sum = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.CountDownLatch done =
+        new java.util.concurrent.CountDownLatch(reactors.length);
+    for (int i = 0; i < reactors.length; i++) {
+      int r = i;
+      reactors[i].execute(
+          () -> {
+            for (T item : items) {
+              if (reactorIndex.applyAsInt(item) == r) {
+                sum.addAndGet(value.applyAsLong(item));
+              }
+            }
+            done.countDown();
+          });
+    }
+    if (!done.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+      throw new IllegalStateException("a reactor did not answer");
+    }
+    return sum.get();
+  }
 }

@@ -6,10 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
@@ -312,24 +310,8 @@ final class RoomsBench {
 
   /** Publications not (yet) received, summed on each subscriber's own reactor thread. */
   private long missing() throws InterruptedException {
-    AtomicLong sum = new AtomicLong();
-    CountDownLatch done = new CountDownLatch(reactors.length);
-    for (int i = 0; i < reactors.length; i++) {
-      int r = i;
-      reactors[i].execute(
-          () -> {
-            for (RoomsSubscriber s : subscribers) {
-              if (s.reactorIndex == r) {
-                sum.addAndGet(s.missing());
-              }
-            }
-            done.countDown();
-          });
-    }
-    if (!done.await(30, TimeUnit.SECONDS)) {
-      throw new IllegalStateException("a reactor did not answer");
-    }
-    return sum.get();
+    return Reactor.sumOnOwnThreads(
+        reactors, subscribers, s -> s.reactorIndex, RoomsSubscriber::missing);
   }
 
   Phase publishing() {
