@@ -108,8 +108,11 @@ final class Subscriptions {
         !sub.pattern && (sub.offset > 0 || !sub.epoch.isEmpty())
             ? new Command.Since(sub.offset, sub.epoch)
             : null;
+    // Requests complete on the state thread as the reply is read: acting on it there, not in a
+    // task queued behind the frames already read, tells the listener the outcome before any
+    // publication that followed the reply (a recovered:false must precede the new epoch's first).
     link.request(id -> new Command.Subscribe(id, sub.channel, since, null, traces))
-        .whenComplete((r, e) -> state.execute(() -> subscribed(sub, r, e)));
+        .whenComplete((r, e) -> subscribed(sub, r, e));
   }
 
   private void subscribed(Sub sub, ServerMessage.Ok reply, Throwable e) {
