@@ -104,6 +104,22 @@ class RedisStartupTest {
   }
 
   @Test
+  void aNodeClosedWhileWaitingForRedisStopsTrying() {
+    StandaloneServer node = TestServers.start(settings());
+    await().atMost(Duration.ofSeconds(10)).until(() -> connectThreads() == 1);
+
+    node.close();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> connectThreads() == 0);
+  }
+
+  private static long connectThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().equals("switchboard-redis-connect"))
+        .count();
+  }
+
+  @Test
   void withFailFastANodeWithoutRedisDoesNotStart() {
     Map<String, String> settings = settings();
     settings.put("redis.fail-fast", "true");
