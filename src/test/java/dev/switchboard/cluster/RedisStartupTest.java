@@ -79,6 +79,14 @@ class RedisStartupTest {
       assertThat(subscribe.path("error").path("message").asText()).contains("not reachable yet");
       JsonNode presence = client.request("\"op\":\"presence\",\"channel\":\"feed:s\"");
       assertThat(presence.path("error").path("code").asInt()).isEqualTo(109);
+      JsonNode history = client.request("\"op\":\"history\",\"channel\":\"feed:s\"");
+      assertThat(history.path("error").path("code").asInt()).isEqualTo(109);
+      for (String read :
+          new String[] {"/api/history?channel=feed:s", "/api/presence?channel=feed:s"}) {
+        Http.Response answer = Http.get(node.httpUri().resolve(read));
+        assertThat(answer.status()).as(read).isEqualTo(503);
+        assertThat(answer.json().path("error").path("code").asInt()).isEqualTo(109);
+      }
 
       redis.startAgain();
       await()

@@ -35,7 +35,6 @@ import org.jspecify.annotations.Nullable;
  * started, so a caller sees either no broker or a started one.
  */
 final class PendingRedisBroker implements Broker {
-  private final RedisOptions options;
   private final LinkOpener opener;
   private final Instant startedAt;
   private final EngineStatus status = new Status();
@@ -55,7 +54,6 @@ final class PendingRedisBroker implements Broker {
    * @param firstFailure why the caller's own attempt to reach Redis failed
    */
   PendingRedisBroker(RedisOptions options, ConnectBackoff backoff, String firstFailure) {
-    this.options = options;
     this.opener = new LinkOpener(options, backoff, firstFailure);
     this.startedAt = options.clock().instant();
   }
@@ -89,12 +87,7 @@ final class PendingRedisBroker implements Broker {
 
   /** Why calls fail now. */
   RedisUnavailableException notYet() {
-    return new RedisUnavailableException(
-        "Redis at "
-            + RedisLink.redacted(options.uri())
-            + " is not reachable yet ("
-            + opener.lastFailure()
-            + ")");
+    return new RedisUnavailableException("Redis is not reachable yet: " + opener.lastFailure());
   }
 
   private <T> CompletionStage<T> refused() {
