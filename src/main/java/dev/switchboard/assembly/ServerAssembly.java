@@ -15,8 +15,7 @@ import dev.switchboard.engine.Broker;
 import dev.switchboard.engine.PresenceStore;
 import dev.switchboard.engine.memory.MemoryBroker;
 import dev.switchboard.engine.memory.MemoryPresenceStore;
-import dev.switchboard.engine.redis.RedisBroker;
-import dev.switchboard.engine.redis.RedisPresenceStore;
+import dev.switchboard.engine.redis.RedisEngine;
 import dev.switchboard.hooks.Decisions;
 import dev.switchboard.http.ApiKey;
 import dev.switchboard.http.HttpApi;
@@ -228,8 +227,13 @@ public final class ServerAssembly implements AutoCloseable {
   /** The engine that {@code engine} names, built from its options. */
   private static Engine engine(ServerConfig config) {
     if (config.get(EngineKeys.ENGINE).equals("redis")) {
-      RedisBroker broker = RedisBroker.open(AreaOptions.redis(config));
-      return new Engine(broker, new RedisPresenceStore(broker));
+      RedisEngine redis =
+          RedisEngine.open(
+              AreaOptions.redis(config),
+              config.get(EngineKeys.REDIS_FAIL_FAST)
+                  ? null
+                  : config.get(EngineKeys.REDIS_CONNECT_RETRY_MAX));
+      return new Engine(redis.broker(), redis.presence());
     }
     return new Engine(
         new MemoryBroker(config.get(EngineKeys.HISTORY_META_TTL)), new MemoryPresenceStore());

@@ -57,6 +57,24 @@ public final class EngineKeys {
           "How often each node sends a canary through Redis Pub/Sub to itself; when canaries stop"
               + " coming back the node reports not ready.");
 
+  public static final Key<Boolean> REDIS_FAIL_FAST =
+      new Key<>(
+          "redis.fail-fast",
+          "false",
+          Parser.bool(),
+          "true: a node that cannot reach Redis at start-up does not start (the CLI exits with"
+              + " 69). false: it starts anyway, not ready (/ready answers 503, publishes fail with"
+              + " error 109), and connects in the background until Redis answers.");
+
+  public static final Key<Duration> REDIS_CONNECT_RETRY_MAX =
+      new Key<>(
+          "redis.connect-retry-max",
+          "5s",
+          Parser.duration(Duration.ofMillis(100), Duration.ofMinutes(10)),
+          "Longest wait between two attempts to reach Redis when it was unreachable at start-up"
+              + " (redis.fail-fast=false): the waits start at 100ms and double up to this, with"
+              + " jitter.");
+
   public static final Key<Duration> HISTORY_META_TTL =
       new Key<>(
           "history.meta-ttl",

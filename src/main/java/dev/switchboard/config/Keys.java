@@ -29,7 +29,9 @@ public final class Keys {
               EngineKeys.REDIS_URI,
               EngineKeys.REDIS_TIMEOUT,
               EngineKeys.REDIS_PRESENCE_TTL,
-              EngineKeys.REDIS_CANARY_INTERVAL),
+              EngineKeys.REDIS_CANARY_INTERVAL,
+              EngineKeys.REDIS_FAIL_FAST,
+              EngineKeys.REDIS_CONNECT_RETRY_MAX),
           section(
               "WebSocket limits",
               "",

@@ -38,30 +38,7 @@ public final class NodeProcess implements AutoCloseable {
    * and waits until it is ready; the rate limits are off, as in {@link TestServers}.
    */
   public static NodeProcess start(Map<String, String> settings, int port, Path log) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx256m");
-    // A short-lived node: the quick compiler only and the serial collector start it sooner.
-    command.add("-XX:TieredStopAtLevel=1");
-    command.add("-XX:+UseSerialGC");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add("-Dswitchboard.ws.rate.messages=0");
-    command.add("-Dswitchboard.ws.rate.bytes=0");
-    settings.forEach((k, v) -> command.add("-Dswitchboard." + k + "=" + v));
-    command.add("dev.switchboard.cli.Main");
-    command.add("--host=127.0.0.1");
-    command.add("--port=" + port);
-    Process p;
-    try {
-      p =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .start();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    Process p = launch(settings, port, log);
     String[] found = new String[1];
     try {
       Awaitility.await()
@@ -86,6 +63,35 @@ public final class NodeProcess implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       p.destroyForcibly();
       throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+    }
+  }
+
+  /**
+   * Starts {@code dev.switchboard.cli.Main} as {@link #start} does, without waiting for anything:
+   * for a test of a node that should not start.
+   */
+  public static Process launch(Map<String, String> settings, int port, Path log) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx256m");
+    // A short-lived node: the quick compiler only and the serial collector start it sooner.
+    command.add("-XX:TieredStopAtLevel=1");
+    command.add("-XX:+UseSerialGC");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add("-Dswitchboard.ws.rate.messages=0");
+    command.add("-Dswitchboard.ws.rate.bytes=0");
+    settings.forEach((k, v) -> command.add("-Dswitchboard." + k + "=" + v));
+    command.add("dev.switchboard.cli.Main");
+    command.add("--host=127.0.0.1");
+    command.add("--port=" + port);
+    try {
+      return new ProcessBuilder(command)
+          .redirectErrorStream(true)
+          .redirectOutput(log.toFile())
+          .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

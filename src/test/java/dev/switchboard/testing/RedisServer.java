@@ -26,6 +26,14 @@ public final class RedisServer implements AutoCloseable {
     return r;
   }
 
+  /**
+   * A free loopback port for a server that is not running yet: nothing answers there until {@link
+   * #startAgain}.
+   */
+  public static RedisServer reserve() {
+    return new RedisServer(freePort());
+  }
+
   public int port() {
     return port;
   }
