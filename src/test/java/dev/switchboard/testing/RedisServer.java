@@ -56,7 +56,12 @@ public final class RedisServer implements AutoCloseable {
                       "--save",
                       "",
                       "--appendonly",
-                      "no"))
+                      "no",
+                      // A replica's full sync writes a file even without --save: not here.
+                      "--dir",
+                      System.getProperty("java.io.tmpdir"),
+                      "--dbfilename",
+                      "switchboard-test-" + port + ".rdb"))
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.DISCARD)
               .start();
