@@ -23,7 +23,12 @@ public interface SubscriptionListener {
   /** Someone's subscription to the channel ended (namespaces with join/leave). */
   default void onLeave(Member member) {}
 
-  /** The server refused the subscription (e.g. error 111); it will not be retried. */
+  /**
+   * The server refused the subscription (e.g. error 111); it will not be retried. A refusal with
+   * 109 ({@code unavailable}: the node cannot reach its engine, Redis failing over say) is not
+   * reported here: the subscribe is sent again after 100 ms, then after twice as long each time, up
+   * to 5 s.
+   */
   default void onError(SwitchboardException error) {}
 
   /**

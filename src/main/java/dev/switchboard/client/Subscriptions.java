@@ -2,8 +2,10 @@ package dev.switchboard.client;
 
 import dev.switchboard.protocol.ChannelName;
 import dev.switchboard.protocol.Command;
+import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.Payload;
 import dev.switchboard.protocol.ServerMessage;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +40,11 @@ final class Subscriptions {
   private final SubscriptionListener serverListener;
 
   private final Map<String, Sub> subs = new LinkedHashMap<>();
+
+  /** The first and the longest wait before a subscribe refused with 109 is sent again. */
+  static final Duration RETRY_FIRST = Duration.ofMillis(100);
+
+  static final Duration RETRY_LAST = Duration.ofSeconds(5);
 
   Subscriptions(
       Scheduler state,
@@ -120,6 +127,10 @@ final class Subscriptions {
       return; // ended by a push handled before this reply's continuation ran
     }
     if (e != null) {
+      if (e instanceof SwitchboardException se && se.errorCode() == ErrorCode.UNAVAILABLE.code()) {
+        retryLater(sub); // the node cannot reach its engine for now: not the subscription's fault
+        return;
+      }
       if (e instanceof SwitchboardException se && se.errorCode() != 0) {
         sub.ended = true;
         subs.remove(sub.channel, sub);
@@ -135,7 +146,26 @@ final class Subscriptions {
       sub.offset = position.offset();
       sub.epoch = position.epoch();
     }
+    sub.retryDelay = RETRY_FIRST;
     callbacks.post(() -> sub.listener.onSubscribed(recovered, reason));
+  }
+
+  /**
+   * Subscribes {@code sub} again after its retry delay, which doubles up to {@link #RETRY_LAST}: a
+   * node refuses with 109 while it cannot reach its engine (Redis failing over, say). A reconnect
+   * meanwhile subscribes it anyway; an unsubscribe or a reconnect that made a new one ends it.
+   */
+  private void retryLater(Sub sub) {
+    Duration delay = sub.retryDelay;
+    sub.retryDelay =
+        delay.multipliedBy(2).compareTo(RETRY_LAST) > 0 ? RETRY_LAST : delay.multipliedBy(2);
+    state.schedule(
+        () -> {
+          if (!sub.ended && subs.get(sub.channel) == sub && link.connected()) {
+            subscribe(sub);
+          }
+        },
+        delay);
   }
 
   /** A publication, JSON or binary, for the channel's subscription and the patterns matching it. */
@@ -213,6 +243,9 @@ final class Subscriptions {
 
     /** Made by the server ({@code subscribe} push), not by the application: not renewed. */
     boolean byServer;
+
+    /** How long after a refusal with 109 to subscribe again. */
+    Duration retryDelay = RETRY_FIRST;
 
     Sub(String channel, SubscriptionListener listener) {
       this.channel = channel;

@@ -7,6 +7,7 @@ import dev.switchboard.protocol.CommandEncoder;
 import dev.switchboard.protocol.Payload;
 import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.protocol.ServerMessageDecoder;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -263,6 +264,51 @@ class SubscriptionsTest {
     assertThat(heard).containsExactly("error 104");
     subscriptions.renewAll();
     assertThat(sent).hasSize(1);
+  }
+
+  @Test
+  void aSubscribeRefusedAsUnavailableIsSentAgainAfterABackoffUntilItSucceeds() {
+    Subscription sub = subscriptions.add("feed", 4, "e1", listener);
+    connected = true;
+    scheduler.runDue();
+    replies.get(0).completeExceptionally(new SwitchboardException("Redis failed", 109, 0));
+    scheduler.runDue();
+    assertThat(sent).hasSize(1);
+    scheduler.advance(Duration.ofMillis(99));
+    assertThat(sent).as("not before 100 ms").hasSize(1);
+    scheduler.advance(Duration.ofMillis(1));
+    assertThat(sent).hasSize(2);
+    assertThat(sent.get(1))
+        .as("from the same position")
+        .isEqualTo(
+            "{\"id\":2,\"op\":\"subscribe\",\"channel\":\"feed\","
+                + "\"since\":{\"offset\":4,\"epoch\":\"e1\"}}");
+
+    replies.get(1).completeExceptionally(new SwitchboardException("Redis failed", 109, 0));
+    scheduler.runDue();
+    scheduler.advance(Duration.ofMillis(199));
+    assertThat(sent).as("then twice as long").hasSize(2);
+    scheduler.advance(Duration.ofMillis(1));
+    assertThat(sent).hasSize(3);
+
+    reply(2, "{\"id\":3,\"ok\":true,\"offset\":4,\"epoch\":\"e1\",\"recovered\":true}");
+    assertThat(sub.ended()).isFalse();
+    assertThat(heard).containsExactly("subscribed true null");
+  }
+
+  @Test
+  void aRetryAfterUnavailableIsDroppedWhenUnsubscribedMeanwhile() {
+    Subscription sub = subscriptions.add("feed", 0, "", listener);
+    connected = true;
+    scheduler.runDue();
+    replies.get(0).completeExceptionally(new SwitchboardException("Redis failed", 109, 0));
+    scheduler.runDue();
+    sub.unsubscribe();
+    scheduler.runDue();
+    int before = sent.size(); // the unsubscribe
+    scheduler.advance(Duration.ofSeconds(10));
+    assertThat(sent).hasSize(before);
+    assertThat(heard).isEmpty();
   }
 
   @Test

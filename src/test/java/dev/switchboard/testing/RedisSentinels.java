@@ -121,7 +121,9 @@ public final class RedisSentinels implements AutoCloseable {
                 "--appendonly",
                 "no",
                 "--dir",
-                dir.toString()));
+                dir.toString(),
+                "--repl-diskless-sync-delay", // the replica syncs at once, not after 5 s
+                "0"));
     command.addAll(List.of(more));
     Process p = launch(command);
     Awaitility.await()

@@ -58,6 +58,8 @@ public final class RedisServer implements AutoCloseable {
                       "--appendonly",
                       "no",
                       // A replica's full sync writes a file even without --save: not here.
+                      "--repl-diskless-sync-delay", // a replica syncs at once, not after 5 s
+                      "0",
                       "--dir",
                       System.getProperty("java.io.tmpdir"),
                       "--dbfilename",
