@@ -10,6 +10,7 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import io.netty.resolver.DefaultAddressResolverGroup;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -46,6 +47,12 @@ final class RedisLink {
   final LinkState state;
 
   private final AtomicInteger users = new AtomicInteger(1);
+
+  /**
+   * The longest wait between two attempts to reconnect: one attempt a second per connection costs
+   * Redis nothing, and a node is back within a second of Redis.
+   */
+  static final Duration RECONNECT_DELAY_MAX = Duration.ofSeconds(1);
 
   private RedisLink(
       RedisOptions options,
@@ -85,9 +92,19 @@ final class RedisLink {
     // The JDK's resolver, not Netty's DNS client: that one keeps UDP sockets open on 0.0.0.0 for
     // the client's life, and a node (or a WAR in an application server) should bind nothing but
     // what it is configured to.
+    // Reconnect attempts back off exponentially up to RECONNECT_DELAY_MAX, not Lettuce's 30 s:
+    // after
+    // Redis was down for a few seconds, the default let a node wait about as long again before
+    // its next attempt, and stay not ready long after Redis was back.
     ClientResources resources =
         DefaultClientResources.builder()
             .addressResolverGroup(DefaultAddressResolverGroup.INSTANCE)
+            .reconnectDelay(
+                Delay.exponential(
+                    Duration.ZERO,
+                    RECONNECT_DELAY_MAX,
+                    2,
+                    java.util.concurrent.TimeUnit.MILLISECONDS))
             .build();
     RedisClient client = RedisClient.create(resources, uri);
     client.setOptions(
