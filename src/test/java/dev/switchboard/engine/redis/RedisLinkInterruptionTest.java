@@ -174,4 +174,32 @@ class RedisLinkInterruptionTest {
         .isEmpty();
     assertThat(List.copyOf(onNode.events())).isEmpty();
   }
+
+  @Test
+  void aChannelWhoseHistoryCannotBeReadIsInterruptedAfterTheRetriesAndOthersAreStillFilled()
+      throws Exception {
+    RecordingHandler onNode = new RecordingHandler();
+    node.start(onNode);
+    node.subscribe("feed").toCompletableFuture().join();
+    node.subscribe("good").toCompletableFuture().join();
+    publish("feed", "1", HISTORY);
+    publish("good", "1", HISTORY);
+    await().atMost(Duration.ofSeconds(10)).until(() -> onNode.publications().size() == 2);
+
+    breakLink(
+        1,
+        () -> {
+          // Every read of feed's history now fails on Redis (WRONGTYPE), as long as it is there.
+          Redis.with(redis.uri(), r -> r.set("int:m:feed", "not a hash"));
+          publish("good", "2", HISTORY);
+        });
+    await("feed interrupted after its reads kept failing")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> onNode.interruptedChannels().contains("feed"));
+    assertThat(onNode.interruptedChannels()).containsExactly("feed");
+    await().atMost(Duration.ofSeconds(10)).until(() -> onNode.publications("good").size() == 2);
+    assertThat(onNode.publications("good")).extracting(Publication::offset).containsExactly(1L, 2L);
+    assertThat(onNode.events()).isEmpty();
+    assertThat(node.stats()).containsEntry("fills", 1L).containsEntry("channels_interrupted", 1L);
+  }
 }
