@@ -154,9 +154,14 @@ final class ChannelStream {
 
   /**
    * Reads the position of {@code channel}'s stream once the node is subscribed to it, for a fill
-   * after a break that comes before any publication was dispatched: a plain read that writes
-   * nothing. A channel without a position yet gets offset 0 of whatever epoch a fill then finds.
-   * Without an answer the node knows no position, and a break interrupts the channel's subscribers.
+   * after a break that comes before any publication was dispatched: a plain HMGET that writes
+   * nothing (the HISTORY script would create a position, also for channels without history). A
+   * channel without a position yet gets offset 0 of whatever epoch a fill then finds. Without an
+   * answer the node knows no position, and a break interrupts the channel's subscribers.
+   *
+   * <p>Publications made between the subscription's confirmation and this read are at or below the
+   * floor and come live; if the link breaks before they are read, the fill starts above them, and
+   * the hub's gap check closes the subscribers that needed them (4004): told, not lost.
    */
   void readFloor(RedisLink link, String channel) {
     RedisLink.plain(link.async.hmget(link.key("m:", channel), E, O), "floor")

@@ -282,6 +282,12 @@ final class StreamFills {
         read(f);
         return;
       }
+      if (target.offset() < f.cursor.offset()) {
+        // Same epoch, fewer publications (a failover to a replica that lacked the newest): the
+        // offsets to come were delivered already and would be dropped as repeats.
+        end(f, "the channel's history went back from offset " + f.cursor.offset());
+        return;
+      }
     } else if (!epoch.equals(target.epoch())) {
       end(f, "the channel's history was lost during the fill");
       return;
