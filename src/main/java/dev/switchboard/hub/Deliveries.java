@@ -22,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  * Delivers what the broker carries to this node's subscriptions, on the channel's fan-out lane: a
  * publication is encoded to its frame once and the same frame is queued for every local subscriber,
  * by channel and by pattern (a connection gets each publication once); presence events likewise; an
- * interrupted engine closes every subscribed connection with 4004.
+ * interrupted engine closes every subscribed connection with 4004, an interruption of some channels
+ * or patterns only their subscribers' connections ({@link Interruptions}).
  */
 final class Deliveries implements BrokerHandler {
   private static final System.Logger LOG = System.getLogger(Deliveries.class.getName());
@@ -252,6 +253,11 @@ final class Deliveries implements BrokerHandler {
         c.close(CloseCode.ENGINE_INTERRUPTED, "engine interrupted, reconnect and recover");
       }
     }
+  }
+
+  @Override
+  public void onInterrupted(Collection<String> channelsOrPatterns, String reason) {
+    Interruptions.close(registry, channelsOrPatterns, reason);
   }
 
   private void presenceEvent(

@@ -412,4 +412,36 @@ class HubTest {
     assertThat(hub.channelCount()).isZero();
     assertThat(hub.connectionCount()).isZero();
   }
+
+  @Test
+  void anInterruptionOfSomeChannelsAndPatternsClosesOnlyTheirSubscribersWith4004() {
+    MemoryBroker memory = MemoryBroker.sweptByCaller(new ManualClock(), Duration.ofHours(1));
+    dev.switchboard.engine.BrokerHandler[] handler = new dev.switchboard.engine.BrokerHandler[1];
+    restart(
+        new dev.switchboard.testing.ForwardingBroker(memory) {
+          @Override
+          public void start(dev.switchboard.engine.BrokerHandler h) {
+            handler[0] = h;
+            super.start(h);
+          }
+        });
+    Client onA = connect();
+    Client onB = connect();
+    Client onPattern = connect();
+    Client onOther = connect();
+    Client onNothing = connect();
+    onA.send(new Command.Subscribe(1, "a"));
+    onB.send(new Command.Subscribe(1, "b"));
+    onPattern.send(new Command.Subscribe(1, "news:*"));
+    onOther.send(new Command.Subscribe(1, "c"));
+    onOther.send(new Command.Subscribe(2, "sport:*"));
+
+    handler[0].onInterrupted(java.util.List.of("a", "b", "news:*"), "test: the link broke");
+
+    for (Client c : java.util.List.of(onA, onB, onPattern)) {
+      assertThat(c.transport.closedWith()).isEqualTo(CloseCode.ENGINE_INTERRUPTED);
+    }
+    assertThat(onOther.transport.closedWith()).isNull();
+    assertThat(onNothing.transport.closedWith()).isNull();
+  }
 }

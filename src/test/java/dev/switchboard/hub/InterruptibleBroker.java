@@ -84,5 +84,10 @@ final class InterruptibleBroker extends ForwardingBroker {
     public void onInterrupted(String reason) {
       hub.onInterrupted(reason);
     }
+
+    @Override
+    public void onInterrupted(java.util.Collection<String> channelsOrPatterns, String reason) {
+      hub.onInterrupted(channelsOrPatterns, reason);
+    }
   }
 }

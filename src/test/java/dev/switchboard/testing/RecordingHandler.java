@@ -11,6 +11,7 @@ import java.util.List;
 public class RecordingHandler implements BrokerHandler {
   private final List<Publication> publications = new ArrayList<>();
   private final List<String> events = new ArrayList<>();
+  private final List<String> interrupted = new ArrayList<>();
   private final java.util.Set<String> inside = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile String overlap;
 
@@ -49,6 +50,18 @@ public class RecordingHandler implements BrokerHandler {
     synchronized (this) {
       events.add("interrupted " + reason);
     }
+  }
+
+  @Override
+  public void onInterrupted(java.util.Collection<String> channelsOrPatterns, String reason) {
+    synchronized (this) {
+      interrupted.addAll(channelsOrPatterns);
+    }
+  }
+
+  /** The channels and patterns interrupted one by one so far, in order. */
+  public synchronized List<String> interruptedChannels() {
+    return List.copyOf(interrupted);
   }
 
   private void enter(String channel) {

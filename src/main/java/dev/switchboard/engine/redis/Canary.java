@@ -41,6 +41,11 @@ final class Canary {
     link.timer.scheduleWithFixedDelay(this::send, every, every, TimeUnit.MILLISECONDS);
   }
 
+  /** The node's canary channel, subscribed again with the others after a break. */
+  byte[] channel() {
+    return channel;
+  }
+
   /** Whether this Pub/Sub message is this node's canary; if so, it is taken. */
   boolean take(byte[] redisChannel, byte[] message) {
     if (!Arrays.equals(redisChannel, channel)) {

@@ -9,15 +9,17 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.NavigableSet;
-import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What arrives on the node's Pub/Sub link, handed to the hub: canaries are taken out, a channel's
- * messages go to the handler while its subscription is live, and a pattern's only when no channel
- * subscription and no earlier pattern already delivers them (so a message is delivered once); node
- * commands on the control channel go to the handler's {@link BrokerHandler#onNodeCommand}.
+ * messages go to the handler while its subscription is live (or are held by its {@link
+ * ChannelStream} while a fill is in progress), and a pattern's only when no channel subscription
+ * and no earlier pattern already delivers them (so a message is delivered once); node commands on
+ * the control channel go to the handler's {@link BrokerHandler#onNodeCommand}.
  */
 final class PubSubDeliveries extends RedisPubSubAdapter<byte[], byte[]> {
   private static final System.Logger LOG = System.getLogger(PubSubDeliveries.class.getName());
@@ -25,7 +27,7 @@ final class PubSubDeliveries extends RedisPubSubAdapter<byte[], byte[]> {
   private final int prefixLength;
   private final Canary canary;
   private final byte[] controlChannel;
-  private final Set<String> channelsLive;
+  private final Map<String, ChannelStream> channelsLive;
   private final NavigableSet<String> patternsLive;
   private final BrokerHandler handler;
   private final LongAdder received;
@@ -35,7 +37,8 @@ final class PubSubDeliveries extends RedisPubSubAdapter<byte[], byte[]> {
 
   /**
    * @param prefixLength bytes before the channel name in a Redis channel
-   * @param channelsLive channels whose Redis subscription is confirmed (read, not written here)
+   * @param channelsLive channels whose Redis subscription is confirmed, with their streams (read,
+   *     not written here)
    * @param patternsLive likewise for patterns, in order
    * @param received counted once per message dispatched
    */
@@ -43,7 +46,7 @@ final class PubSubDeliveries extends RedisPubSubAdapter<byte[], byte[]> {
       int prefixLength,
       Canary canary,
       byte[] controlChannel,
-      Set<String> channelsLive,
+      Map<String, ChannelStream> channelsLive,
       NavigableSet<String> patternsLive,
       BrokerHandler handler,
       LongAdder received) {
@@ -66,22 +69,23 @@ final class PubSubDeliveries extends RedisPubSubAdapter<byte[], byte[]> {
       return;
     }
     String channel = channelOf(redisChannel);
-    if (channelsLive.contains(channel)) {
-      dispatch(channel, message);
+    ChannelStream stream = channelsLive.get(channel);
+    if (stream != null) {
+      dispatch(channel, message, stream);
     }
   }
 
   @Override
   public void message(byte[] pattern, byte[] redisChannel, byte[] message) {
     String channel = channelOf(redisChannel);
-    if (channelsLive.contains(channel)) {
+    if (channelsLive.containsKey(channel)) {
       return; // the channel subscription delivers it
     }
     String p = channelOf(pattern);
     for (String live : patternsLive) {
       if (channel.startsWith(ChannelName.patternPrefix(live))) {
         if (live.equals(p)) {
-          dispatch(channel, message);
+          dispatch(channel, message, null);
         }
         return; // only the first matching pattern delivers
       }
@@ -108,27 +112,54 @@ final class PubSubDeliveries extends RedisPubSubAdapter<byte[], byte[]> {
         redisChannel, prefixLength, redisChannel.length - prefixLength, StandardCharsets.UTF_8);
   }
 
-  private void dispatch(String channel, byte[] message) {
+  /**
+   * Hands a live message to the handler, unless {@code stream} holds it for a fill.
+   *
+   * @param stream the channel's stream; null for a pattern's delivery (no offsets, nothing held)
+   */
+  private void dispatch(String channel, byte[] message, @Nullable ChannelStream stream) {
     received.increment();
     try {
-      switch (message[0]) {
-        case RedisFormat.JOIN -> handler.onJoin(channel, RedisFormat.presence(message));
-        case RedisFormat.LEAVE -> handler.onLeave(channel, RedisFormat.presence(message));
-        default -> {
-          Publication p = RedisFormat.publication(channel, message);
-          if (p == null) {
-            warnings.warn("malformed message", "ignored a malformed message on " + channel);
-          } else {
-            handler.onPublication(p);
-          }
+      if (message[0] == RedisFormat.JOIN || message[0] == RedisFormat.LEAVE) {
+        if (stream == null || stream.pass(message)) {
+          deliver(channel, message);
+        }
+        return;
+      }
+      Publication p = RedisFormat.publication(channel, message);
+      if (p == null) {
+        warnings.warn("malformed message", "ignored a malformed message on " + channel);
+      } else if (stream == null || stream.pass(p)) {
+        handler.onPublication(p);
+      }
+    } catch (RuntimeException e) {
+      failed(channel, e);
+    }
+  }
+
+  /**
+   * Hands a message of {@code channel} to the handler: a {@link Publication} (from a fill, or held)
+   * or a raw join/leave message. The caller makes sure that calls for one channel never overlap.
+   */
+  void deliver(String channel, Object message) {
+    try {
+      if (message instanceof Publication p) {
+        handler.onPublication(p);
+      } else {
+        byte[] m = (byte[]) message;
+        if (m[0] == RedisFormat.JOIN) {
+          handler.onJoin(channel, RedisFormat.presence(m));
+        } else {
+          handler.onLeave(channel, RedisFormat.presence(m));
         }
       }
     } catch (RuntimeException e) {
-      warnings.log(
-          Level.ERROR,
-          "delivery failed",
-          () -> "delivery of a message on " + channel + " failed",
-          e);
+      failed(channel, e);
     }
+  }
+
+  private void failed(String channel, RuntimeException e) {
+    warnings.log(
+        Level.ERROR, "delivery failed", () -> "delivery of a message on " + channel + " failed", e);
   }
 }

@@ -14,9 +14,7 @@ import dev.switchboard.protocol.ChannelName;
 import dev.switchboard.protocol.Payload;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisConnectionStateListener;
-import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +26,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
@@ -44,23 +40,27 @@ import org.jspecify.annotations.Nullable;
  * subscriber once per match; the node hands it to the hub once: from the channel subscription when
  * there is one, else from the first matching pattern.
  *
- * <p>Losses are never silent: when the Pub/Sub link breaks, whatever was published meanwhile did
- * not reach this node, so when it is back every local subscription is interrupted ({@link
- * BrokerHandler#onInterrupted}) and its client recovers from history. A canary published to this
- * node's own channel every {@code canaryInterval} proves the link end to end; while canaries do not
- * come back, or either connection is down, the node is not ready.
+ * <p>Losses are never silent, and a blip of the Pub/Sub link is not a mass reconnect. Whatever was
+ * published while the link was down did not reach this node; each channel's {@link ChannelStream}
+ * remembers the position up to which the node dispatched, and once the node is subscribed again,
+ * confirmed by Redis, {@link StreamFills} reads what was missed from each channel's history and
+ * dispatches it before the live messages held meanwhile. Only what history cannot cover is
+ * interrupted, channel by channel ({@link BrokerHandler#onInterrupted(java.util.Collection,
+ * String)}): pattern subscriptions, channels without history, and channels whose history could not
+ * be read; a lost history (new epoch) or one trimmed past the node's position is dispatched as it
+ * is, and the hub's gap check closes exactly the subscribers that missed something. A canary
+ * published to this node's own channel every {@code canaryInterval} proves the link end to end;
+ * while canaries do not come back, or either connection is down, or the node is not subscribed
+ * again after a break, the node is not ready.
  *
- * <p>The interruption is reported only once the node is subscribed again on Redis to everything it
- * wants, confirmed by Redis. Lettuce announces a reconnect as soon as the TCP connection is up,
- * before its own handshake and re-subscription; a report at that moment closed subscribers with
- * 4004 while the node still missed publications, so a client that reconnected at once and recovered
- * on this node was told {@code recovered:true} and then silently missed what was published until
- * the re-subscription took effect. Reporting after the confirmation means a client that reads
- * history after the report misses nothing, and one that read it before is closed by the report.
+ * <p>The fills start only once the node is subscribed again on Redis to everything it wants,
+ * confirmed by Redis. Lettuce announces a reconnect as soon as the TCP connection is up, before its
+ * own handshake and re-subscription; a fill (or, before fills, an interruption) started then would
+ * read a position while the node still missed publications that follow it. Live messages of a
+ * channel are held from the break on, so none of them is dispatched before the fill that precedes
+ * it.
  */
 public final class RedisBroker implements Broker {
-  private static final System.Logger LOG = System.getLogger(RedisBroker.class.getName());
-
   private final RedisLink link;
   private final RedisOptions options;
   private final String nodeId =
@@ -75,31 +75,19 @@ public final class RedisBroker implements Broker {
   /** Channels and patterns the hub asked for; live once Redis confirmed the subscription. */
   private final Set<String> wanted = ConcurrentHashMap.newKeySet();
 
-  private final Set<String> channelsLive = ConcurrentHashMap.newKeySet();
+  /** Channels whose Redis subscription is confirmed, each with its place in its stream. */
+  private final Map<String, ChannelStream> channelsLive = new ConcurrentHashMap<>();
+
   private final NavigableSet<String> patternsLive = new ConcurrentSkipListSet<>();
 
-  /**
-   * Between a break of the Pub/Sub link and the confirmed re-subscription that follows it: the node
-   * misses publications and is not ready.
-   */
-  private volatile boolean pubsubLost;
-
-  /** Breaks of the Pub/Sub link so far; a re-subscription for an earlier break is abandoned. */
-  private final AtomicLong breaks = new AtomicLong();
+  /** Mends breaks of the Pub/Sub link from the channels' histories. */
+  private final StreamFills fills;
 
   private volatile @Nullable BrokerHandler handler;
   private volatile boolean closed;
 
-  private final LongAdder interruptions = new LongAdder();
   private final LongAdder failures = new LongAdder();
   private final LongAdder received = new LongAdder();
-
-  /**
-   * How long to wait before subscribing again when the re-subscription after a reconnect failed
-   * (typically: sent before Lettuce finished its handshake and refused). Short, because the node's
-   * subscribers wait for it; a break meanwhile abandons the retries.
-   */
-  static final long RESUBSCRIBE_RETRY_MILLIS = 50;
 
   /** A broker on its own link; the link closes with it. */
   public static RedisBroker open(RedisOptions options) {
@@ -113,6 +101,9 @@ public final class RedisBroker implements Broker {
     this.controlChannel = link.key("x:", "commands");
     this.publishScript = link.scripts.script(Scripts.PUBLISH);
     this.historyScript = link.scripts.script(Scripts.HISTORY);
+    this.fills =
+        new StreamFills(
+            link, wanted, channelsLive, patternsLive, List.of(controlChannel, canary.channel()));
   }
 
   /** The link, for a presence store on the same connections. */
@@ -123,7 +114,7 @@ public final class RedisBroker implements Broker {
   @Override
   public synchronized void start(BrokerHandler handler) {
     this.handler = Objects.requireNonNull(handler);
-    link.pubsub.addListener(
+    PubSubDeliveries deliveries =
         new PubSubDeliveries(
             link.key("c:", "").length,
             canary,
@@ -131,89 +122,24 @@ public final class RedisBroker implements Broker {
             channelsLive,
             patternsLive,
             handler,
-            received));
+            received);
+    fills.start(handler, deliveries);
+    link.pubsub.addListener(deliveries);
     link.pubsub.addListener(
         new RedisConnectionStateListener() {
           @Override
           public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-            if (!closed) {
-              pubsubLost = true;
-              breaks.incrementAndGet();
-              LOG.log(Level.WARNING, "lost the Pub/Sub link to Redis; reconnecting");
-            }
+            fills.broke();
           }
 
           @Override
           public void onRedisConnected(
               RedisChannelHandler<?, ?> connection, SocketAddress address) {
-            if (pubsubLost && !closed) {
-              long brk = breaks.get();
-              LOG.log(
-                  Level.WARNING,
-                  "Pub/Sub link to Redis is back: subscribing again before interrupting local"
-                      + " subscriptions");
-              link.timer.execute(() -> resubscribeThenInterrupt(brk, handler));
-            }
+            fills.reconnected();
           }
         });
     link.subscribeNow(controlChannel);
     canary.start();
-  }
-
-  /**
-   * Subscribes again to every wanted channel and pattern and, once Redis confirmed all of them,
-   * reports the interruption (see the class comment). SUBSCRIBE is idempotent on Redis, so this is
-   * safe beside Lettuce's own re-subscription; waiting for our confirmation also covers Lettuce's,
-   * which was sent earlier on the same connection, or failed. Runs on the timer.
-   *
-   * @param brk the break this follows; abandoned when the link broke again meanwhile (the next
-   *     reconnect starts over)
-   * @param handler the handler the broker was started with
-   */
-  private void resubscribeThenInterrupt(long brk, BrokerHandler handler) {
-    if (closed || breaks.get() != brk) {
-      return;
-    }
-    List<byte[]> channels = new ArrayList<>(List.of(controlChannel));
-    List<byte[]> patterns = new ArrayList<>();
-    for (String c : wanted) {
-      (ChannelName.isPattern(c) ? patterns : channels).add(link.key("c:", c));
-    }
-    List<CompletableFuture<Void>> confirmations = new ArrayList<>(2);
-    try {
-      confirmations.add( // never empty: the control channel is always wanted
-          link.pubsub.async().subscribe(channels.toArray(byte[][]::new)).toCompletableFuture());
-      if (!patterns.isEmpty()) {
-        confirmations.add(
-            link.pubsub.async().psubscribe(patterns.toArray(byte[][]::new)).toCompletableFuture());
-      }
-    } catch (RuntimeException e) {
-      confirmations.add(CompletableFuture.failedFuture(e));
-    }
-    CompletableFuture.allOf(confirmations.toArray(CompletableFuture[]::new))
-        .whenComplete(
-            (v, failure) -> {
-              if (closed || breaks.get() != brk) {
-                return;
-              }
-              if (failure != null) {
-                LOG.log(
-                    Level.DEBUG,
-                    () -> "subscribing again failed, retrying: " + RedisLink.rootMessage(failure));
-                link.timer.schedule(
-                    () -> resubscribeThenInterrupt(brk, handler),
-                    RESUBSCRIBE_RETRY_MILLIS,
-                    TimeUnit.MILLISECONDS);
-                return;
-              }
-              pubsubLost = false;
-              interruptions.increment();
-              LOG.log(Level.WARNING, "subscribed again on Redis: interrupting local subscriptions");
-              link.timer.execute(
-                  () ->
-                      handler.onInterrupted(
-                          "the link to Redis broke; publications may have been missed"));
-            });
   }
 
   @Override
@@ -316,8 +242,16 @@ public final class RedisBroker implements Broker {
     return RedisLink.plain(
         sent.thenRun(
             () -> {
-              if (wanted.contains(channel)) {
-                (pattern ? patternsLive : channelsLive).add(channel);
+              if (!wanted.contains(channel)) {
+                return;
+              }
+              if (pattern) {
+                patternsLive.add(channel);
+                return;
+              }
+              ChannelStream stream = new ChannelStream();
+              if (channelsLive.putIfAbsent(channel, stream) == null) {
+                stream.readFloor(link, channel);
               }
             }),
         "subscribe");
@@ -327,7 +261,11 @@ public final class RedisBroker implements Broker {
   public CompletionStage<Void> unsubscribe(String channel) {
     wanted.remove(channel);
     boolean pattern = ChannelName.isPattern(channel);
-    (pattern ? patternsLive : channelsLive).remove(channel);
+    if (pattern) {
+      patternsLive.remove(channel);
+    } else {
+      channelsLive.remove(channel);
+    }
     byte[] key = link.key("c:", channel);
     return RedisLink.plain(
         pattern ? link.pubsub.async().punsubscribe(key) : link.pubsub.async().unsubscribe(key),
@@ -336,7 +274,7 @@ public final class RedisBroker implements Broker {
 
   @Override
   public boolean isReady() {
-    return !closed && handler != null && link.isOpen() && !pubsubLost && canary.healthy();
+    return !closed && handler != null && link.isOpen() && !fills.mending() && canary.healthy();
   }
 
   @Override
@@ -359,7 +297,7 @@ public final class RedisBroker implements Broker {
     m.put("patterns_subscribed", patternsLive.size());
     m.put("messages_received", received.sum());
     m.put("failures", failures.sum());
-    m.put("interruptions", interruptions.sum());
+    fills.counters(m);
     m.put("canaries_missed", canary.missed());
     m.put("scripts_resent", link.scripts.resent());
     return m;
@@ -371,6 +309,7 @@ public final class RedisBroker implements Broker {
       return;
     }
     closed = true;
+    fills.close();
     link.release();
   }
 

@@ -90,12 +90,12 @@ final class RedisFormat {
   }
 
   /**
-   * The publications of a history script's answer {epoch, offset, off1, data1, trace1, ...}; an
-   * invalid stored trace is dropped, the publication kept.
+   * The publications of a history script's answer {epoch, offset, ttl, off1, data1, trace1, ...};
+   * an invalid stored trace is dropped, the publication kept.
    */
   static List<Publication> history(String channel, List<Object> r, String epoch) {
-    List<Publication> out = new ArrayList<>((r.size() - 2) / 3);
-    for (int i = 2; i + 2 < r.size(); i += 3) {
+    List<Publication> out = new ArrayList<>((r.size() - 3) / 3);
+    for (int i = 3; i + 2 < r.size(); i += 3) {
       byte[] d = (byte[]) r.get(i + 1);
       byte[] c = (byte[]) r.get(i + 2);
       TraceContext trace = c.length == 0 ? null : trace(new String(c, StandardCharsets.US_ASCII));

@@ -126,7 +126,8 @@ final class Scripts {
 
   /**
    * History. KEYS: meta, stream. ARGV: now ms, a fresh epoch, meta ttl ms, since offset (-1 for the
-   * oldest kept), limit, reverse (0/1). Returns {epoch, offset, off1, data1, trace1, off2...}, each
+   * oldest kept), limit, reverse (0/1). Returns {epoch, offset, ttl, off1, data1, trace1, off2...},
+   * ttl the history TTL in ms (0 when no publication with history was made in this epoch), each
    * trace the entry's trace text or an empty string.
    */
   static final String HISTORY =
@@ -139,7 +140,7 @@ final class Scripts {
           local offset = tonumber(redis.call('HGET', meta, 'o'))
           local ttl = tonumber(redis.call('HGET', meta, 't') or '0')
           if ttl > 0 then trim(stream, now - ttl) end
-          local out = {epoch, offset}
+          local out = {epoch, offset, ttl}
           if limit > 0 then
             local from = '-'
             if since >= 0 then from = (since + 1) .. '-0' end

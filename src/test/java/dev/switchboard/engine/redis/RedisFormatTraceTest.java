@@ -50,6 +50,7 @@ class RedisFormatTraceTest {
         List.of(
             ascii("ep"),
             2L,
+            60_000L,
             1L,
             ascii("p\"a\""),
             new byte[0],
