@@ -77,6 +77,11 @@ public final class LossLedger {
       events.add(recovered ? "recovered" : "lost: " + reason);
     }
 
+    @Override
+    public synchronized void onError(dev.switchboard.client.SwitchboardException error) {
+      events.add("lost: the subscription was refused: " + error.getMessage());
+    }
+
     /** The last message heard, or null. */
     public Message last() {
       return last;
@@ -126,6 +131,12 @@ public final class LossLedger {
       }
       Set<String> missing = new HashSet<>(ackedData.getOrDefault(channel, Set.of()));
       missing.removeAll(seen);
+      if (toldCount == 0) {
+        silent += missing.size(); // never told of anything: whatever is missing went silently
+        if (!missing.isEmpty()) {
+          anomalies.add(missing.size() + " missing, never told");
+        }
+      }
       return new Verdict(
           seen.size(),
           Math.max(0, missing.size() - silent),
