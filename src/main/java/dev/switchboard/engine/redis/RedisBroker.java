@@ -111,7 +111,7 @@ public final class RedisBroker implements Broker {
     this.options = link.options;
     this.canary = new Canary(link, link.key("k:", nodeId));
     this.controlChannel = link.key("x:", "commands");
-    this.publishScript = link.scripts.script(Scripts.PUBLISH);
+    this.publishScript = link.scripts.script(link.cluster ? Scripts.SPUBLISH : Scripts.PUBLISH);
     this.historyScript = link.scripts.script(Scripts.HISTORY);
   }
 
@@ -123,7 +123,7 @@ public final class RedisBroker implements Broker {
   @Override
   public synchronized void start(BrokerHandler handler) {
     this.handler = Objects.requireNonNull(handler);
-    link.pubsub.addListener(
+    link.channels.listen(
         new PubSubDeliveries(
             link.key("c:", "").length,
             canary,
@@ -132,7 +132,7 @@ public final class RedisBroker implements Broker {
             patternsLive,
             handler,
             received));
-    link.pubsub.addListener(
+    link.channels.watch(
         new RedisConnectionStateListener() {
           @Override
           public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
@@ -174,18 +174,19 @@ public final class RedisBroker implements Broker {
     if (closed || breaks.get() != brk) {
       return;
     }
-    List<byte[]> channels = new ArrayList<>(List.of(controlChannel));
+    List<byte[]> channels = new ArrayList<>();
     List<byte[]> patterns = new ArrayList<>();
     for (String c : wanted) {
       (ChannelName.isPattern(c) ? patterns : channels).add(link.key("c:", c));
     }
     List<CompletableFuture<Void>> confirmations = new ArrayList<>(2);
     try {
-      confirmations.add( // never empty: the control channel is always wanted
-          link.pubsub.async().subscribe(channels.toArray(byte[][]::new)).toCompletableFuture());
+      confirmations.add(link.pubsub.async().subscribe(controlChannel).toCompletableFuture());
+      confirmations.add(
+          link.channels.subscribe(channels.toArray(byte[][]::new)).toCompletableFuture());
       if (!patterns.isEmpty()) {
         confirmations.add(
-            link.pubsub.async().psubscribe(patterns.toArray(byte[][]::new)).toCompletableFuture());
+            link.channels.psubscribe(patterns.toArray(byte[][]::new)).toCompletableFuture());
       }
     } catch (RuntimeException e) {
       confirmations.add(CompletableFuture.failedFuture(e));
@@ -224,7 +225,7 @@ public final class RedisBroker implements Broker {
     }
     if (!o.keepsHistory() && o.idempotencyKey() == null) {
       return counted(
-              link.async.publish(
+              link.channels.publish(
                   link.key("c:", channel), RedisFormat.plainPublication(payload, o.trace())),
               "publish")
           .thenApply(receivers -> PublishResult.ACCEPTED);
@@ -283,7 +284,7 @@ public final class RedisBroker implements Broker {
   @Override
   public CompletionStage<Void> publishJoin(String channel, ClientInfo client) {
     return counted(
-            link.async.publish(
+            link.channels.publish(
                 link.key("c:", channel), RedisFormat.presence(RedisFormat.JOIN, client)),
             "join")
         .thenApply(n -> null);
@@ -292,7 +293,7 @@ public final class RedisBroker implements Broker {
   @Override
   public CompletionStage<Void> publishLeave(String channel, ClientInfo client) {
     return counted(
-            link.async.publish(
+            link.channels.publish(
                 link.key("c:", channel), RedisFormat.presence(RedisFormat.LEAVE, client)),
             "leave")
         .thenApply(n -> null);
@@ -310,7 +311,7 @@ public final class RedisBroker implements Broker {
     boolean pattern = ChannelName.isPattern(channel);
     byte[] key = link.key("c:", channel);
     CompletionStage<Void> sent =
-        pattern ? link.pubsub.async().psubscribe(key) : link.pubsub.async().subscribe(key);
+        pattern ? link.channels.psubscribe(key) : link.channels.subscribe(key);
     // Runs on the Pub/Sub connection's thread as the confirmation is read, before any message
     // that follows it: from then on this subscription is the one that delivers.
     return RedisLink.plain(
@@ -330,8 +331,7 @@ public final class RedisBroker implements Broker {
     (pattern ? patternsLive : channelsLive).remove(channel);
     byte[] key = link.key("c:", channel);
     return RedisLink.plain(
-        pattern ? link.pubsub.async().punsubscribe(key) : link.pubsub.async().unsubscribe(key),
-        "unsubscribe");
+        pattern ? link.channels.punsubscribe(key) : link.channels.unsubscribe(key), "unsubscribe");
   }
 
   @Override
