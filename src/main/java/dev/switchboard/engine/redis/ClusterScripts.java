@@ -5,11 +5,13 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The engine's scripts on a Redis Cluster: each call goes to the primary that owns the slot of its
@@ -32,9 +34,8 @@ final class ClusterScripts implements ScriptRunner {
   private final StatefulRedisClusterConnection<byte[], byte[]> connection;
   private final String tag;
 
-  /** One per primary connection (identity), created as calls first reach that connection. */
-  private final Map<StatefulRedisConnection<byte[], byte[]>, ScriptCalls> calls =
-      new ConcurrentHashMap<>();
+  /** Node id -> the scripts on that primary's connection, opening or open. */
+  private final Map<String, Node> nodes = new ConcurrentHashMap<>();
 
   ClusterScripts(
       RedisClusterClient client,
@@ -56,25 +57,113 @@ final class ClusterScripts implements ScriptRunner {
   @Override
   public CompletionStage<List<Object>> run(
       ScriptCalls.Script script, byte[][] keys, byte[][] args) {
-    StatefulRedisConnection<byte[], byte[]> node;
+    String id;
     try {
-      String id = client.getPartitions().getMasterBySlot(SlotHash.getSlot(keys[0])).getNodeId();
-      // Opens the connection on the calling thread the first time: a later call of the same
-      // channel must not overtake it, which a callback on an opening connection could.
-      node = connection.getConnection(id);
+      id = client.getPartitions().getMasterBySlot(SlotHash.getSlot(keys[0])).getNodeId();
     } catch (RuntimeException e) {
       client.refreshPartitionsAsync();
       return CompletableFuture.failedFuture(e);
     }
-    return calls
-        .computeIfAbsent(node, c -> new ScriptCalls(c, tag))
-        .run(script, withoutEmptyTail(keys), args)
+    Node node = nodes.computeIfAbsent(id, Node::new);
+    if (node.stale()) {
+      nodes.remove(id, node);
+      node = nodes.computeIfAbsent(id, Node::new);
+    }
+    return node.run(script, withoutEmptyTail(keys), args)
         .whenComplete(
             (r, failure) -> {
               if (failure != null && String.valueOf(failure.getMessage()).contains("MOVED")) {
                 client.refreshPartitionsAsync();
               }
             });
+  }
+
+  /** A call waiting for its node's connection. */
+  private record Waiting(
+      ScriptCalls.Script script,
+      byte[][] keys,
+      byte[][] args,
+      CompletableFuture<List<Object>> out) {}
+
+  /**
+   * The scripts on one primary's connection. The connection opens asynchronously (a call may come
+   * on one of Lettuce's own threads, which must never wait for a connect); calls made meanwhile
+   * wait in a queue and go out in their order once it is open, before any later call.
+   */
+  private final class Node {
+    private final String id;
+
+    /** Calls waiting for the connection, in issue order. Guarded by {@code this}. */
+    private final List<Waiting> waiting = new ArrayList<>();
+
+    /** Set once the connection is open and every waiting call went out. */
+    private volatile @Nullable ScriptCalls calls;
+
+    private volatile @Nullable StatefulRedisConnection<byte[], byte[]> open;
+
+    /** Whether opening failed; the node is then opened afresh by the next call. */
+    private volatile boolean failed;
+
+    Node(String id) {
+      this.id = id;
+      connection.getConnectionAsync(id).whenComplete(this::opened);
+    }
+
+    boolean stale() {
+      StatefulRedisConnection<byte[], byte[]> c = open;
+      return failed || (c != null && !c.isOpen());
+    }
+
+    CompletionStage<List<Object>> run(ScriptCalls.Script script, byte[][] keys, byte[][] args) {
+      ScriptCalls c = calls;
+      if (c == null) {
+        synchronized (this) {
+          c = calls;
+          if (c == null && !failed) {
+            Waiting w = new Waiting(script, keys, args, new CompletableFuture<>());
+            waiting.add(w);
+            return w.out();
+          }
+        }
+      }
+      return c == null ? unreachable() : c.run(script, keys, args);
+    }
+
+    private <T> CompletionStage<T> unreachable() {
+      return CompletableFuture.failedFuture(
+          new RedisUnavailableException("cannot connect to cluster node " + id));
+    }
+
+    /** Sends the waiting calls in order; only then do new calls go straight out. */
+    private void opened(
+        @Nullable StatefulRedisConnection<byte[], byte[]> c, @Nullable Throwable failure) {
+      ScriptCalls ready = c == null ? null : new ScriptCalls(c, tag);
+      open = c;
+      while (true) {
+        List<Waiting> batch;
+        synchronized (this) {
+          if (waiting.isEmpty()) {
+            calls = ready;
+            failed = ready == null;
+            return;
+          }
+          batch = new ArrayList<>(waiting);
+          waiting.clear();
+        }
+        for (Waiting w : batch) {
+          CompletionStage<List<Object>> sent =
+              ready == null ? unreachable() : ready.run(w.script(), w.keys(), w.args());
+          sent.whenComplete(
+              (r, f) -> {
+                if (f == null) {
+                  w.out().complete(r);
+                } else {
+                  w.out().completeExceptionally(f);
+                }
+              });
+        }
+      }
+    }
   }
 
   /**
@@ -92,8 +181,9 @@ final class ClusterScripts implements ScriptRunner {
   @Override
   public long resent() {
     long n = 0;
-    for (ScriptCalls c : calls.values()) {
-      n += c.resent();
+    for (Node node : nodes.values()) {
+      ScriptCalls c = node.calls;
+      n += c == null ? 0 : c.resent();
     }
     return n;
   }
