@@ -176,11 +176,14 @@ class RedisClusterTest {
       }
 
       int silent = 0;
+      int duplicates = 0;
+      int reordered = 0;
       for (LossLedger.Listener l : listeners) {
         LossLedger.Verdict v = l.verdict();
         System.out.println("cluster failover, one subscription: " + v);
-        assertThat(v.clean()).as("%s", v).isTrue();
         silent += v.silentLosses();
+        duplicates += v.duplicates();
+        reordered += v.reordered();
       }
       System.out.printf(
           "cluster failover (primary on port %d killed): %d publications accepted, %d refused"
@@ -193,6 +196,10 @@ class RedisClusterTest {
           TimeUnit.NANOSECONDS.toMillis(promotedAt - killedAt.get()),
           TimeUnit.NANOSECONDS.toMillis(
               firstAcceptedAfterKill.getOrDefault(victim, killedAt.get()) - killedAt.get()));
+      System.out.printf("cluster failover: %d duplicates, %d reordered%n", duplicates, reordered);
+      for (LossLedger.Listener l : listeners) {
+        assertThat(l.verdict().clean()).as("%s", l.verdict()).isTrue();
+      }
       assertThat(accepted.get()).isGreaterThanOrEqualTo(PUBLICATIONS);
     } finally {
       clients.forEach(SwitchboardClient::close);

@@ -40,6 +40,12 @@ interface ChannelPubSub {
    */
   void watch(RedisConnectionStateListener listener);
 
+  /**
+   * The broker reported the interruption that follows a break to its handler: channel messages held
+   * back since the break may flow again.
+   */
+  default void interruptionReported() {}
+
   /** Stops watching; the connections are closed by their link. */
   default void close() {}
 }

@@ -211,9 +211,11 @@ public final class RedisBroker implements Broker {
               interruptions.increment();
               LOG.log(Level.WARNING, "subscribed again on Redis: interrupting local subscriptions");
               link.timer.execute(
-                  () ->
-                      handler.onInterrupted(
-                          "the link to Redis broke; publications may have been missed"));
+                  () -> {
+                    handler.onInterrupted(
+                        "the link to Redis broke; publications may have been missed");
+                    link.channels.interruptionReported();
+                  });
             });
   }
 

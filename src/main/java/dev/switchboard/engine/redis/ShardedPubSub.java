@@ -64,6 +64,16 @@ final class ShardedPubSub implements ChannelPubSub {
   private final List<RedisConnectionStateListener> watchers = new CopyOnWriteArrayList<>();
   private final ShardListener shardListener = new ShardListener();
 
+  /**
+   * From a break (of a shard's connection, or slots moving) until the broker reported the
+   * interruption: shard messages are dropped. Without it a publication of the new primary, received
+   * once the broker subscribed there but before its report, reached subscribers that had not yet
+   * been told of the loss: they saw the new epoch's offsets follow the old ones as if nothing was
+   * missed. Every local subscription is interrupted by the report and recovers from history, so
+   * what is dropped here is not lost to them.
+   */
+  private volatile boolean holding;
+
   /** Which primary serves which slots, as last seen: node id -> slots. */
   private volatile Map<String, List<Integer>> layout;
 
@@ -157,6 +167,11 @@ final class ShardedPubSub implements ChannelPubSub {
   }
 
   @Override
+  public void interruptionReported() {
+    holding = false;
+  }
+
+  @Override
   public void close() {
     topologyEvents.dispose();
   }
@@ -189,6 +204,7 @@ final class ShardedPubSub implements ChannelPubSub {
     connectPrimaries(client, commands);
     LOG.log(Level.WARNING, "the cluster's slots moved: subscribing again where they are now");
     RedisChannelHandler<?, ?> handler = (RedisChannelHandler<?, ?>) pubsub;
+    holding = true;
     for (RedisConnectionStateListener w : watchers) {
       w.onRedisDisconnected(handler);
     }
@@ -257,6 +273,9 @@ final class ShardedPubSub implements ChannelPubSub {
       implements RedisConnectionStateListener {
     @Override
     public void smessage(byte[] shardChannel, byte[] message) {
+      if (holding) {
+        return;
+      }
       byte[] channel = untagged(shardChannel);
       for (RedisPubSubListener<byte[], byte[]> l : listeners) {
         l.message(channel, message);
@@ -265,6 +284,7 @@ final class ShardedPubSub implements ChannelPubSub {
 
     @Override
     public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+      holding = true;
       for (RedisConnectionStateListener w : watchers) {
         w.onRedisDisconnected(connection);
       }
