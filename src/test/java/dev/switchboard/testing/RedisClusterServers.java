@@ -141,9 +141,18 @@ public final class RedisClusterServers implements AutoCloseable {
   }
 
   private void create(int replicas) {
-    List<String> command = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
-    nodes.keySet().forEach(port -> command.add("127.0.0.1:" + port));
-    command.addAll(List.of("--cluster-replicas", Integer.toString(replicas), "--cluster-yes"));
+    List<String> command = new ArrayList<>();
+    if (nodes.size() == 1) {
+      // redis-cli creates clusters of three primaries or more; one node just takes every slot.
+      int port = nodes.keySet().iterator().next();
+      command.addAll(
+          List.of(
+              "redis-cli", "-p", Integer.toString(port), "CLUSTER", "ADDSLOTSRANGE", "0", "16383"));
+    } else {
+      command.addAll(List.of("redis-cli", "--cluster", "create"));
+      nodes.keySet().forEach(port -> command.add("127.0.0.1:" + port));
+      command.addAll(List.of("--cluster-replicas", Integer.toString(replicas), "--cluster-yes"));
+    }
     try {
       Process p =
           new ProcessBuilder(command)
