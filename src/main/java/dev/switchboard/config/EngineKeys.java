@@ -21,18 +21,22 @@ public final class EngineKeys {
           "redis.uri",
           "redis://127.0.0.1:6379/0",
           Parser.matching(
-              "a redis://, rediss://, redis-sentinel:// or redis-socket:// URI, e.g."
+              "a redis://, rediss://, redis-sentinel://, redis-cluster:// or redis-socket:// URI,"
+                  + " e.g."
                   + " redis://127.0.0.1:6379/0",
               s ->
                   s.startsWith("redis://")
                       || s.startsWith("rediss://")
                       || s.startsWith("redis-sentinel://")
                       || s.startsWith("rediss-sentinel://")
+                      || s.startsWith("redis-cluster://")
                       || s.startsWith("redis-socket://")),
-          "The Redis server for engine=redis: redis://[:password@]host:port/db, rediss:// for"
-              + " TLS, or the Sentinels that know the primary:"
+          "The Redis server for engine=redis: redis://[:password@]host:port/db, rediss:// for TLS,"
+              + " or the Sentinels that know the primary:"
               + " redis-sentinel://[:password@]host1:port1,host2:port2/db#primary-name (the node"
-              + " follows failovers; see docs/CLUSTER.md).");
+              + " follows failovers), or a Redis Cluster's nodes:"
+              + " redis-cluster://[:password@]host1:port1,host2:port2 (channels use sharded"
+              + " Pub/Sub; pattern subscriptions are refused; see docs/CLUSTER.md).");
 
   public static final Key<Duration> REDIS_TIMEOUT =
       new Key<>(

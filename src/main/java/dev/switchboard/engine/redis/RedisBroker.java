@@ -99,7 +99,7 @@ public final class RedisBroker implements Broker {
     this.options = link.options;
     this.canary = new Canary(link, link.key("k:", nodeId));
     this.controlChannel = link.key("x:", "commands");
-    this.publishScript = link.scripts.script(Scripts.PUBLISH);
+    this.publishScript = link.scripts.script(link.cluster ? Scripts.SPUBLISH : Scripts.PUBLISH);
     this.historyScript = link.scripts.script(Scripts.HISTORY);
     this.fills =
         new StreamFills(
@@ -124,8 +124,8 @@ public final class RedisBroker implements Broker {
             handler,
             received);
     fills.start(handler, deliveries);
-    link.pubsub.addListener(deliveries);
-    link.pubsub.addListener(
+    link.channels.listen(deliveries);
+    link.channels.watch(
         new RedisConnectionStateListener() {
           @Override
           public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
@@ -150,7 +150,7 @@ public final class RedisBroker implements Broker {
     }
     if (!o.keepsHistory() && o.idempotencyKey() == null) {
       return counted(
-              link.async.publish(
+              link.channels.publish(
                   link.key("c:", channel), RedisFormat.plainPublication(payload, o.trace())),
               "publish")
           .thenApply(receivers -> PublishResult.ACCEPTED);
@@ -209,7 +209,7 @@ public final class RedisBroker implements Broker {
   @Override
   public CompletionStage<Void> publishJoin(String channel, ClientInfo client) {
     return counted(
-            link.async.publish(
+            link.channels.publish(
                 link.key("c:", channel), RedisFormat.presence(RedisFormat.JOIN, client)),
             "join")
         .thenApply(n -> null);
@@ -218,7 +218,7 @@ public final class RedisBroker implements Broker {
   @Override
   public CompletionStage<Void> publishLeave(String channel, ClientInfo client) {
     return counted(
-            link.async.publish(
+            link.channels.publish(
                 link.key("c:", channel), RedisFormat.presence(RedisFormat.LEAVE, client)),
             "leave")
         .thenApply(n -> null);
@@ -236,7 +236,7 @@ public final class RedisBroker implements Broker {
     boolean pattern = ChannelName.isPattern(channel);
     byte[] key = link.key("c:", channel);
     CompletionStage<Void> sent =
-        pattern ? link.pubsub.async().psubscribe(key) : link.pubsub.async().subscribe(key);
+        pattern ? link.channels.psubscribe(key) : link.channels.subscribe(key);
     // Runs on the Pub/Sub connection's thread as the confirmation is read, before any message
     // that follows it: from then on this subscription is the one that delivers.
     return RedisLink.plain(
@@ -268,8 +268,7 @@ public final class RedisBroker implements Broker {
     }
     byte[] key = link.key("c:", channel);
     return RedisLink.plain(
-        pattern ? link.pubsub.async().punsubscribe(key) : link.pubsub.async().unsubscribe(key),
-        "unsubscribe");
+        pattern ? link.channels.punsubscribe(key) : link.channels.unsubscribe(key), "unsubscribe");
   }
 
   @Override

@@ -1,11 +1,13 @@
 package dev.switchboard.engine.redis;
 
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
@@ -35,14 +37,23 @@ import java.util.function.Supplier;
  */
 final class RedisLink {
   final RedisOptions options;
-  final RedisClient client;
-  final StatefulRedisConnection<byte[], byte[]> commands;
-  final RedisAsyncCommands<byte[], byte[]> async;
+  final AbstractRedisClient client;
+  final StatefulConnection<byte[], byte[]> commands;
+  final RedisClusterAsyncCommands<byte[], byte[]> async;
+
+  /** Classic Pub/Sub: node commands, the node's canary (and channels, except on a cluster). */
   final StatefulRedisPubSubConnection<byte[], byte[]> pubsub;
+
   final ScheduledExecutorService timer;
 
-  /** The scripts on the command connection, tagged with this link's own id. */
-  final ScriptCalls scripts;
+  /** The scripts on the command connection(s), tagged with this link's own id. */
+  final ScriptRunner scripts;
+
+  /** How channels' publications are published and subscribed: classic, or sharded. */
+  final ChannelPubSub channels;
+
+  /** Whether Redis is a Redis Cluster: keys carry hash tags, channels use sharded Pub/Sub. */
+  final boolean cluster;
 
   /** Whether both connections are open, as Lettuce reports them; the engine's status. */
   final LinkState state;
@@ -54,19 +65,25 @@ final class RedisLink {
       () ->
           Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS);
 
-  private RedisLink(
-      RedisOptions options,
-      RedisClient client,
-      StatefulRedisConnection<byte[], byte[]> commands,
-      StatefulRedisPubSubConnection<byte[], byte[]> pubsub) {
+  /** What a link is made of, built for one Redis or for a cluster. */
+  record Parts(
+      AbstractRedisClient client,
+      StatefulConnection<byte[], byte[]> commands,
+      RedisClusterAsyncCommands<byte[], byte[]> async,
+      StatefulRedisPubSubConnection<byte[], byte[]> pubsub,
+      ScriptRunner scripts,
+      ChannelPubSub channels,
+      boolean cluster) {}
+
+  private RedisLink(RedisOptions options, Parts parts) {
     this.options = options;
-    this.client = client;
-    this.commands = commands;
-    this.async = commands.async();
-    this.pubsub = pubsub;
-    this.scripts =
-        new ScriptCalls(
-            commands, Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36));
+    this.client = parts.client();
+    this.commands = parts.commands();
+    this.async = parts.async();
+    this.pubsub = parts.pubsub();
+    this.scripts = parts.scripts();
+    this.channels = parts.channels();
+    this.cluster = parts.cluster();
     this.state = new LinkState(options.clock());
     commands.addListener(state.watch());
     pubsub.addListener(state.watch());
@@ -81,6 +98,9 @@ final class RedisLink {
 
   /** Connects, or fails with a {@link RedisUnavailableException} naming the URI. */
   static RedisLink open(RedisOptions options) {
+    if (ClusterParts.isCluster(options.uri())) {
+      return new RedisLink(options, ClusterParts.open(options, newTag()));
+    }
     RedisURI uri;
     try {
       uri = RedisURI.create(options.uri());
@@ -89,18 +109,7 @@ final class RedisLink {
           "not a Redis URI: " + options.uri() + " (" + e.getMessage() + ")", e);
     }
     uri.setTimeout(options.timeout());
-    // The JDK's resolver, not Netty's DNS client: that one keeps UDP sockets open on 0.0.0.0 for
-    // the client's life, and a node (or a WAR in an application server) should bind nothing but
-    // what it is configured to.
-    //
-    // Reconnect attempts from 10 ms, doubling up to 1 s, not Lettuce's 30 s: after an outage the
-    // node is not ready until both connections are back, and a Sentinel failover takes seconds.
-    ClientResources resources =
-        DefaultClientResources.builder()
-            .addressResolverGroup(DefaultAddressResolverGroup.INSTANCE)
-            .reconnectDelay(RECONNECT_DELAY)
-            .build();
-    RedisClient client = RedisClient.create(resources, uri);
+    RedisClient client = RedisClient.create(resources(), uri);
     client.setOptions(
         ClientOptions.builder()
             .autoReconnect(true)
@@ -112,12 +121,48 @@ final class RedisLink {
       StatefulRedisConnection<byte[], byte[]> commands = client.connect(ByteArrayCodec.INSTANCE);
       StatefulRedisPubSubConnection<byte[], byte[]> pubsub =
           client.connectPubSub(ByteArrayCodec.INSTANCE);
-      return new RedisLink(options, client, commands, pubsub);
+      return new RedisLink(
+          options,
+          new Parts(
+              client,
+              commands,
+              commands.async(),
+              pubsub,
+              new ScriptCalls(commands, newTag()),
+              new ClassicPubSub(pubsub, commands.async()),
+              false));
     } catch (RuntimeException e) {
       shutdown(client);
-      throw new RedisUnavailableException(
-          "cannot reach Redis at " + redacted(options.uri()) + ": " + rootMessage(e));
+      throw unavailable(options, e);
     }
+  }
+
+  /**
+   * The client resources of a link. The JDK's resolver, not Netty's DNS client: that one keeps UDP
+   * sockets open on 0.0.0.0 for the client's life, and a node (or a WAR in an application server)
+   * should bind nothing but what it is configured to.
+   */
+  /**
+   * The JDK's resolver, not Netty's DNS client: that one keeps UDP sockets open on 0.0.0.0 for the
+   * client's life, and a node (or a WAR in an application server) should bind nothing but what it
+   * is configured to. Reconnect attempts from 10 ms, doubling up to 1 s, not Lettuce's 30 s: after
+   * an outage the node is not ready until its connections are back, and a failover takes seconds.
+   */
+  static ClientResources resources() {
+    return DefaultClientResources.builder()
+        .addressResolverGroup(DefaultAddressResolverGroup.INSTANCE)
+        .reconnectDelay(RECONNECT_DELAY)
+        .build();
+  }
+
+  static RedisUnavailableException unavailable(RedisOptions options, RuntimeException e) {
+    return new RedisUnavailableException(
+        "cannot reach Redis at " + redacted(options.uri()) + ": " + rootMessage(e));
+  }
+
+  /** A link's own id, which tags its scripts (see {@link ScriptCalls}). */
+  private static String newTag() {
+    return Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
   }
 
   /** One more user; each calls {@link #release} once. */
@@ -129,6 +174,7 @@ final class RedisLink {
   void release() {
     if (users.decrementAndGet() == 0) {
       timer.shutdownNow();
+      channels.close();
       commands.close();
       pubsub.close();
       shutdown(client);
@@ -139,7 +185,7 @@ final class RedisLink {
    * Stops the client and the resources it was given (a client does not stop resources it did not
    * create).
    */
-  private static void shutdown(RedisClient client) {
+  static void shutdown(AbstractRedisClient client) {
     ClientResources resources = client.getResources();
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     resources.shutdown(0, 2, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly(3000);
@@ -159,8 +205,22 @@ final class RedisLink {
         .join();
   }
 
+  /**
+   * A Redis key or Pub/Sub channel: {@code P kind name}. On a cluster the channel name is a hash
+   * tag, {@code P kind {channel}} (and {@code P i:{channel}|key} for an idempotency key: the tag
+   * ends before the first {@code |}, which channel names never contain), so that every key and the
+   * sharded Pub/Sub channel of a channel are in one slot, as its scripts need. An empty name gets
+   * no tag (Redis ignores an empty one). One Redis keeps the names without tags, as they always
+   * were.
+   */
   byte[] key(String kind, String name) {
-    return (options.prefix() + kind + name).getBytes(StandardCharsets.UTF_8);
+    if (!cluster || name.isEmpty()) {
+      return (options.prefix() + kind + name).getBytes(StandardCharsets.UTF_8);
+    }
+    int bar = name.indexOf('|');
+    String tagged =
+        bar < 0 ? "{" + name + "}" : "{" + name.substring(0, bar) + "}" + name.substring(bar);
+    return (options.prefix() + kind + tagged).getBytes(StandardCharsets.UTF_8);
   }
 
   /** A stage that fails with a plain message saying Redis failed, whatever Lettuce threw. */

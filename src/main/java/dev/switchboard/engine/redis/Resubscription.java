@@ -56,18 +56,24 @@ final class Resubscription {
     if (abandoned.getAsBoolean()) {
       return;
     }
-    List<byte[]> channels = new ArrayList<>(ownChannels);
+    List<byte[]> channels = new ArrayList<>();
     List<byte[]> patterns = new ArrayList<>();
     for (String c : wanted) {
       (ChannelName.isPattern(c) ? patterns : channels).add(link.key("c:", c));
     }
-    List<CompletableFuture<Void>> confirmations = new ArrayList<>(2);
+    List<CompletableFuture<Void>> confirmations = new ArrayList<>(3);
     try {
-      confirmations.add( // never empty: the node's own channels are always wanted
-          link.pubsub.async().subscribe(channels.toArray(byte[][]::new)).toCompletableFuture());
+      // The node's own channels always on classic Pub/Sub; the hub's through the link's channel
+      // Pub/Sub, sharded on a cluster.
+      confirmations.add(
+          link.pubsub.async().subscribe(ownChannels.toArray(byte[][]::new)).toCompletableFuture());
+      if (!channels.isEmpty()) {
+        confirmations.add(
+            link.channels.subscribe(channels.toArray(byte[][]::new)).toCompletableFuture());
+      }
       if (!patterns.isEmpty()) {
         confirmations.add(
-            link.pubsub.async().psubscribe(patterns.toArray(byte[][]::new)).toCompletableFuture());
+            link.channels.psubscribe(patterns.toArray(byte[][]::new)).toCompletableFuture());
       }
     } catch (RuntimeException e) {
       confirmations.add(CompletableFuture.failedFuture(e));

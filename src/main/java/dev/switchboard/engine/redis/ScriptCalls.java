@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.LongAdder;
  * node reloading the same script cannot let this node's calls through out of order. The cost is a
  * few kilobytes of script cache per node on Redis.
  */
-final class ScriptCalls {
+final class ScriptCalls implements ScriptRunner {
   /** A digest no script has (finding a text for it would break SHA-1). */
   private static final byte[] HELD = "0".repeat(40).getBytes(StandardCharsets.US_ASCII);
 
@@ -61,19 +61,21 @@ final class ScriptCalls {
     this.tag = tag;
   }
 
-  Script script(String source) {
+  @Override
+  public Script script(String source) {
     String text = source + "\n-- switchboard " + tag + "\n";
     return new Script(
         text.getBytes(StandardCharsets.UTF_8),
         connection.async().digest(text).getBytes(StandardCharsets.US_ASCII));
   }
 
-  long resent() {
+  @Override
+  public long resent() {
     return resent.sum();
   }
 
-  /** Runs {@code script}; the result is what the script returned, as a list. */
-  CompletionStage<List<Object>> run(Script script, byte[][] keys, byte[][] args) {
+  @Override
+  public CompletionStage<List<Object>> run(Script script, byte[][] keys, byte[][] args) {
     Call call = new Call(script, keys, args);
     connection.dispatch(call);
     return call;

@@ -77,14 +77,15 @@ final class Scripts {
       """;
 
   /**
-   * Publish. KEYS: meta, stream, pubsub channel, idempotency key (or an empty string). ARGV: kind
-   * byte, payload, history size, history ttl ms, meta ttl ms, now ms, a fresh epoch, idempotency
-   * window ms, the trace text (empty for none). Returns {repeated (0/1), offset, epoch}.
+   * Publish. KEYS: meta, stream, pubsub channel, idempotency key (or an empty string, or nothing:
+   * on a cluster an empty key would be in another slot). ARGV: kind byte, payload, history size,
+   * history ttl ms, meta ttl ms, now ms, a fresh epoch, idempotency window ms, the trace text
+   * (empty for none). Returns {repeated (0/1), offset, epoch}.
    */
   static final String PUBLISH =
       TRIM
           + """
-          local meta, stream, chan, idem = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+          local meta, stream, chan, idem = KEYS[1], KEYS[2], KEYS[3], KEYS[4] or ''
           local kind, body = ARGV[1], ARGV[2]
           local size, ttl, meta_ttl = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
           local now, new_epoch, window = tonumber(ARGV[6]), ARGV[7], tonumber(ARGV[8])
@@ -123,6 +124,13 @@ final class Scripts {
           end
           return {0, offset, epoch}
           """;
+
+  /**
+   * {@link #PUBLISH} for a Redis Cluster: SPUBLISH, to the shard that owns the channel's slot (the
+   * Pub/Sub channel is KEYS[3], in the same slot as the other keys).
+   */
+  static final String SPUBLISH =
+      PUBLISH.replace("redis.call('PUBLISH', chan,", "redis.call('SPUBLISH', chan,");
 
   /**
    * History. KEYS: meta, stream. ARGV: now ms, a fresh epoch, meta ttl ms, since offset (-1 for the
