@@ -187,16 +187,16 @@ final class ConnectionSubscriptions {
               sub.cancel();
               parts.registry().remove(sub);
             }
+            ErrorCode code = Stages.errorCode(failure);
             String why = "subscribe failed: " + Stages.rootMessage(failure);
             if (granted) {
-              parts.metrics().error(ErrorCode.UNAVAILABLE);
+              parts.metrics().error(code);
               connection.afterEnqueue(
                   outbox.enqueue(
-                      new QueuedFrame.Text(
-                          ServerMessageEncoder.unsubscribe(channel, ErrorCode.UNAVAILABLE, why)),
+                      new QueuedFrame.Text(ServerMessageEncoder.unsubscribe(channel, code, why)),
                       false));
             } else {
-              connection.replyError(s.id(), ErrorCode.UNAVAILABLE, why);
+              connection.replyError(s.id(), code, why);
             }
             return;
           }

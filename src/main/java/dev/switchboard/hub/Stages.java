@@ -2,6 +2,7 @@ package dev.switchboard.hub;
 
 import dev.switchboard.engine.StreamPosition;
 import dev.switchboard.protocol.Command;
+import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.ProtocolException;
 import org.jspecify.annotations.Nullable;
 
@@ -21,6 +22,21 @@ final class Stages {
       }
     }
     return null;
+  }
+
+  /**
+   * The error a failed engine call answers with: 112 ({@code not_enabled}) for what the engine
+   * cannot do at all (pattern subscriptions on a Redis Cluster), else 109 ({@code unavailable}),
+   * which a client may retry.
+   */
+  static ErrorCode errorCode(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root instanceof UnsupportedOperationException
+        ? ErrorCode.NOT_ENABLED
+        : ErrorCode.UNAVAILABLE;
   }
 
   /** The message of a failure's root cause, for an error reply. */

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.client.SwitchboardClient;
 import dev.switchboard.standalone.StandaloneServer;
+import dev.switchboard.testing.ClientRecorder;
 import dev.switchboard.testing.Http;
 import dev.switchboard.testing.LossLedger;
 import dev.switchboard.testing.Redis;
@@ -95,6 +96,12 @@ class RedisClusterTest {
         assertThat(history.path("offset").asLong()).isEqualTo(20);
         assertThat(history.path("publications").size()).isEqualTo(20);
       }
+      ClientRecorder pattern = new ClientRecorder();
+      client.subscribe("feed:*", pattern);
+      assertThat(pattern.errors.poll(20, TimeUnit.SECONDS))
+          .as("a pattern is refused for good on a cluster, not retried as unavailable")
+          .isNotNull()
+          .satisfies(e -> assertThat(e.errorCode()).isEqualTo(112));
     }
   }
 

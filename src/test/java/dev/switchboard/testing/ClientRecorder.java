@@ -15,6 +15,9 @@ public final class ClientRecorder implements SubscriptionListener {
   public final List<Message> messages = new CopyOnWriteArrayList<>();
   public final LinkedBlockingQueue<String> subscribed = new LinkedBlockingQueue<>();
 
+  /** The server's refusals of the subscription (onError). */
+  public final LinkedBlockingQueue<SwitchboardException> errors = new LinkedBlockingQueue<>();
+
   /** The server's reasons for ending the subscription (onUnsubscribed). */
   public final LinkedBlockingQueue<SwitchboardException> unsubscribed = new LinkedBlockingQueue<>();
 
@@ -26,6 +29,11 @@ public final class ClientRecorder implements SubscriptionListener {
   @Override
   public void onSubscribed(boolean recovered, String reason) {
     subscribed.add(recovered ? "recovered" : "lost: " + reason);
+  }
+
+  @Override
+  public void onError(SwitchboardException error) {
+    errors.add(error);
   }
 
   @Override

@@ -232,8 +232,13 @@ public final class RedisBroker implements Broker {
 
   @Override
   public CompletionStage<Void> subscribe(String channel) {
-    wanted.add(channel);
     boolean pattern = ChannelName.isPattern(channel);
+    if (pattern && link.cluster) { // refused as not possible (112), not as unavailable (109)
+      return CompletableFuture.failedFuture(
+          new UnsupportedOperationException(
+              "pattern subscriptions are not available on a Redis Cluster (no sharded patterns)"));
+    }
+    wanted.add(channel);
     byte[] key = link.key("c:", channel);
     CompletionStage<Void> sent =
         pattern ? link.channels.psubscribe(key) : link.channels.subscribe(key);

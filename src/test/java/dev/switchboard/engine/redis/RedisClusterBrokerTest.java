@@ -99,6 +99,7 @@ class RedisClusterBrokerTest extends BrokerContractTest {
   void aPatternSubscriptionIsRefused() {
     assertThatThrownBy(() -> broker.subscribe("orders:*").toCompletableFuture().join())
         .isInstanceOf(CompletionException.class)
+        .hasCauseInstanceOf(UnsupportedOperationException.class) // answered 112, not retried
         .hasMessageContaining("pattern");
   }
 
