@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.switchboard.client.SwitchboardClient;
 import dev.switchboard.standalone.StandaloneServer;
 import dev.switchboard.testing.ClientRecorder;
+import dev.switchboard.testing.FailoverLoad;
 import dev.switchboard.testing.Http;
 import dev.switchboard.testing.LossLedger;
 import dev.switchboard.testing.Redis;
@@ -16,10 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -107,109 +105,31 @@ class RedisClusterTest {
 
   @Test
   void aPrimaryKilledUnderPublishLoadLosesNothingSilently() throws Exception {
-    LossLedger ledger = new LossLedger();
-    List<LossLedger.Listener> listeners = new ArrayList<>();
-    List<SwitchboardClient> clients = new ArrayList<>();
-    List<Thread> publishers = new ArrayList<>();
-    AtomicInteger accepted = new AtomicInteger();
-    AtomicInteger refused = new AtomicInteger();
-    AtomicLong killedAt = new AtomicLong();
-    Map<String, Long> firstAcceptedAfterKill = new ConcurrentHashMap<>();
     try (RedisClusterServers redis = RedisClusterServers.start(3, 1);
         StandaloneServer publishing = node(redis.uri());
-        StandaloneServer subscribing = node(redis.uri())) {
+        StandaloneServer subscribing = node(redis.uri());
+        FailoverLoad load = new FailoverLoad(CHANNELS)) {
       await().atMost(Duration.ofSeconds(20)).until(() -> ready(publishing) && ready(subscribing));
-      for (StandaloneServer node : List.of(subscribing, subscribing, publishing)) {
-        SwitchboardClient client =
-            SwitchboardClient.builder(node.wsUri().resolve("/ws"))
-                .backoff(Duration.ofMillis(50), Duration.ofMillis(300))
-                .build();
-        clients.add(client);
-        client.connect().get(10, TimeUnit.SECONDS);
-        for (String channel : CHANNELS) {
-          LossLedger.Listener l = ledger.listener(channel);
-          listeners.add(l);
-          client.subscribe(channel, l);
-        }
-      }
+      load.subscribe(List.of(subscribing, subscribing, publishing));
       await().atMost(Duration.ofSeconds(10)).until(() -> subscribed(subscribing, CHANNELS.size()));
-      for (String channel : CHANNELS) {
-        Thread t =
-            new Thread(
-                () -> {
-                  for (int n = 1; accepted.get() < PUBLICATIONS; n++) {
-                    String data = "\"" + channel + "-" + n + "\"";
-                    Http.Response r =
-                        Http.postJson(
-                            publishing.httpUri().resolve("/api/publish"),
-                            "{\"channel\":\"" + channel + "\",\"data\":" + data + "}");
-                    if (r.status() == 200) {
-                      ledger.acked(
-                          channel,
-                          r.json().path("epoch").asText(),
-                          r.json().path("offset").asLong(),
-                          data);
-                      accepted.incrementAndGet();
-                      if (killedAt.get() != 0) {
-                        firstAcceptedAfterKill.putIfAbsent(channel, System.nanoTime());
-                      }
-                    } else {
-                      refused.incrementAndGet(); // told to the publisher: 503, error 109
-                    }
-                  }
-                },
-                "publisher " + channel);
-        publishers.add(t);
-        t.start();
-      }
-      await().atMost(Duration.ofSeconds(60)).until(() -> accepted.get() >= PUBLICATIONS / 3);
+      load.publish(publishing, PUBLICATIONS);
+      await().atMost(Duration.ofSeconds(60)).until(() -> load.accepted() >= PUBLICATIONS / 3);
       String victim = CHANNELS.get(0);
-      killedAt.set(System.nanoTime());
+      long killedAt = load.failing();
       int killed = redis.killPrimaryOf(slotKey(victim)); // returns once the replica took over
       long promotedAt = System.nanoTime();
-      for (Thread t : publishers) {
-        t.join(TimeUnit.MINUTES.toMillis(3));
-        assertThat(t.isAlive()).as("publishers end").isFalse();
-      }
-      try {
-        await("every subscriber hears the last publication of its channel")
-            .atMost(Duration.ofSeconds(60))
-            .until(() -> listeners.stream().allMatch(l -> heardLast(l, publishing)));
-      } finally {
-        for (LossLedger.Listener l : listeners) {
-          System.out.println("heard last " + l.last() + ": " + l.verdict());
-        }
-        System.out.println(Http.get(subscribing.httpUri().resolve("/api/stats")).json());
-      }
-
-      int silent = 0;
-      int duplicates = 0;
-      int reordered = 0;
-      for (LossLedger.Listener l : listeners) {
-        LossLedger.Verdict v = l.verdict();
-        System.out.println("cluster failover, one subscription: " + v);
-        silent += v.silentLosses();
-        duplicates += v.duplicates();
-        reordered += v.reordered();
-      }
+      int silent = load.finish(subscribing, "cluster failover");
       System.out.printf(
           "cluster failover (primary on port %d killed): %d publications accepted, %d refused"
               + " while failing over, %d silent losses; replica promoted %d ms after the kill;"
               + " first accepted publication on the killed shard's channel %d ms after the kill%n",
           killed,
-          accepted.get(),
-          refused.get(),
+          load.accepted(),
+          load.refused(),
           silent,
-          TimeUnit.NANOSECONDS.toMillis(promotedAt - killedAt.get()),
-          TimeUnit.NANOSECONDS.toMillis(
-              firstAcceptedAfterKill.getOrDefault(victim, killedAt.get()) - killedAt.get()));
-      System.out.printf("cluster failover: %d duplicates, %d reordered%n", duplicates, reordered);
-      for (LossLedger.Listener l : listeners) {
-        assertThat(l.verdict().clean()).as("%s", l.verdict()).isTrue();
-      }
-      assertThat(accepted.get()).isGreaterThanOrEqualTo(PUBLICATIONS);
-    } finally {
-      clients.forEach(SwitchboardClient::close);
+          TimeUnit.NANOSECONDS.toMillis(promotedAt - killedAt),
+          load.recoveredMillis(victim));
+      assertThat(load.accepted()).isGreaterThanOrEqualTo(PUBLICATIONS);
     }
   }
 

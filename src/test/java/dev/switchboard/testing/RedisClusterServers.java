@@ -196,38 +196,17 @@ public final class RedisClusterServers implements AutoCloseable {
 
   private void server(int port) {
     List<String> command =
-        List.of(
-            "redis-server",
-            "--port",
-            Integer.toString(port),
-            "--bind",
-            "127.0.0.1",
+        RedisServer.command(
+            port,
+            dir,
             "--cluster-enabled",
             "yes",
             "--cluster-config-file",
             dir.resolve("nodes-" + port + ".conf").toString(),
             "--cluster-node-timeout",
-            "1000",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            dir.toString());
-    try {
-      Process p =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(dir.resolve("log-" + port + ".txt").toFile())
-              .start();
-      nodes.put(port, p);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot start redis-server (apt-get install redis-server)", e);
-    }
-    Awaitility.await()
-        .atMost(Duration.ofSeconds(10))
-        .ignoreExceptions()
-        .until(() -> "PONG".equals(Redis.with(nodeUri(port), r -> r.ping())));
+            "1000");
+    nodes.put(
+        port, RedisServer.launch(command, dir.resolve("log-" + port + ".txt").toFile(), port));
   }
 
   /** A free port whose cluster bus port (+ 10000) is free too, both outside the ephemeral range. */

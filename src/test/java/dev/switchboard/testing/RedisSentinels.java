@@ -108,28 +108,12 @@ public final class RedisSentinels implements AutoCloseable {
   }
 
   private Process server(int port, String... more) {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                "redis-server",
-                "--port",
-                Integer.toString(port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                dir.toString(),
-                "--repl-diskless-sync-delay", // the replica syncs at once, not after 5 s
-                "0"));
-    command.addAll(List.of(more));
-    Process p = launch(command);
-    Awaitility.await()
-        .atMost(Duration.ofSeconds(10))
-        .ignoreExceptions()
-        .until(() -> "PONG".equals(Redis.with("redis://127.0.0.1:" + port, r -> r.ping())));
+    Process p =
+        RedisServer.launch(
+            RedisServer.command(port, dir, more),
+            dir.resolve("log-" + port + ".txt").toFile(),
+            port);
+    processes.add(p);
     return p;
   }
 

@@ -1,12 +1,17 @@
 package dev.switchboard.testing;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.ProcessBuilder.Redirect;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A Redis server of a test's own, on a free loopback port, without persistence: stopping it loses
@@ -44,28 +49,48 @@ public final class RedisServer implements AutoCloseable {
 
   /** Starts (again) on the same port. */
   public synchronized void startAgain() {
+    process = launch(command(port, Path.of(System.getProperty("java.io.tmpdir"))), null, port);
+  }
+
+  /**
+   * A test's redis-server command line: loopback only, no persistence, its files (a replica's full
+   * sync writes one even without --save) in {@code dir}, replicas syncing at once instead of after
+   * 5 s; then {@code more}.
+   */
+  static List<String> command(int port, Path dir, String... more) {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "redis-server",
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--repl-diskless-sync-delay",
+                "0",
+                "--dir",
+                dir.toString(),
+                "--dbfilename",
+                "switchboard-test-" + port + ".rdb"));
+    command.addAll(List.of(more));
+    return command;
+  }
+
+  /**
+   * Starts {@code command}, its output to {@code log} (discarded when null), and waits until the
+   * server answers on {@code port}.
+   */
+  static Process launch(List<String> command, @Nullable File log, int port) {
+    Process p;
     try {
-      process =
-          new ProcessBuilder(
-                  List.of(
-                      "redis-server",
-                      "--port",
-                      Integer.toString(port),
-                      "--bind",
-                      "127.0.0.1",
-                      "--save",
-                      "",
-                      "--appendonly",
-                      "no",
-                      // A replica's full sync writes a file even without --save: not here.
-                      "--repl-diskless-sync-delay", // a replica syncs at once, not after 5 s
-                      "0",
-                      "--dir",
-                      System.getProperty("java.io.tmpdir"),
-                      "--dbfilename",
-                      "switchboard-test-" + port + ".rdb"))
+      p =
+          new ProcessBuilder(command)
               .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .redirectOutput(log == null ? ProcessBuilder.Redirect.DISCARD : Redirect.to(log))
               .start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start redis-server (apt-get install redis-server)", e);
@@ -73,7 +98,8 @@ public final class RedisServer implements AutoCloseable {
     Awaitility.await()
         .atMost(Duration.ofSeconds(10))
         .ignoreExceptions()
-        .until(() -> "PONG".equals(Redis.with(uri(), r -> r.ping())));
+        .until(() -> "PONG".equals(Redis.with("redis://127.0.0.1:" + port, r -> r.ping())));
+    return p;
   }
 
   /** Stops the server; its data is gone. */
