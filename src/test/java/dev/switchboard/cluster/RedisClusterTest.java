@@ -82,7 +82,7 @@ class RedisClusterTest {
       }
       await()
           .atMost(Duration.ofSeconds(30))
-          .until(() -> listeners.stream().allMatch(l -> heardLast(l, publishing)));
+          .until(() -> listeners.stream().allMatch(l -> FailoverLoad.heardLast(l, publishing)));
       for (LossLedger.Listener l : listeners) {
         assertThat(l.verdict().clean()).as("%s", l.verdict()).isTrue();
       }
@@ -144,18 +144,5 @@ class RedisClusterTest {
             .path("channels_subscribed")
             .asInt()
         >= channels;
-  }
-
-  /** Whether the listener heard the channel's last publication (a history read on the node). */
-  private static boolean heardLast(LossLedger.Listener l, StandaloneServer node) {
-    var last = l.last();
-    if (last == null) {
-      return false;
-    }
-    var position =
-        Http.get(node.httpUri().resolve("/api/history?channel=" + last.channel() + "&limit=0"))
-            .json();
-    return last.offset() == position.path("offset").asLong()
-        && last.epoch().equals(position.path("epoch").asText());
   }
 }

@@ -146,7 +146,7 @@ public final class FailoverLoad implements AutoCloseable {
   }
 
   /** Whether the listener heard the channel's last publication (a history read on the node). */
-  private static boolean heardLast(LossLedger.Listener l, StandaloneServer node) {
+  public static boolean heardLast(LossLedger.Listener l, StandaloneServer node) {
     var last = l.last();
     if (last == null) {
       return false;
