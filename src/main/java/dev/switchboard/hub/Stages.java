@@ -30,21 +30,21 @@ final class Stages {
    * which a client may retry.
    */
   static ErrorCode errorCode(Throwable t) {
-    Throwable root = t;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    return root instanceof UnsupportedOperationException
+    return root(t) instanceof UnsupportedOperationException
         ? ErrorCode.NOT_ENABLED
         : ErrorCode.UNAVAILABLE;
   }
 
   /** The message of a failure's root cause, for an error reply. */
   static String rootMessage(Throwable t) {
+    return String.valueOf(root(t).getMessage());
+  }
+
+  private static Throwable root(Throwable t) {
     Throwable root = t;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    return String.valueOf(root.getMessage());
+    return root;
   }
 }
